@@ -1,0 +1,452 @@
+//! ARM wire types: the JSON of Azure ML's REST API for workspaces and compute instances, with the
+//! real property names and enum strings, and ARM's error envelope.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The ARM resource type of a compute.
+pub const COMPUTE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/computes";
+/// The ARM resource type of a workspace.
+pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
+
+/// ARM's error body: `{"error": {"code", "message"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmError {
+    /// The error itself.
+    pub error: ErrorDetail,
+}
+
+/// The code and message of an ARM error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A machine-readable code such as `ResourceNotFound`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl ArmError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: message.into(),
+            },
+        }
+    }
+
+    /// The error's code.
+    pub fn code(&self) -> &str {
+        &self.error.code
+    }
+
+    /// The error's message.
+    pub fn message(&self) -> &str {
+        &self.error.message
+    }
+}
+
+impl std::fmt::Display for ArmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error.code, self.error.message)
+    }
+}
+
+impl std::error::Error for ArmError {}
+
+/// A workspace as ARM returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceResource {
+    /// Full ARM id.
+    pub id: String,
+    /// Workspace name.
+    pub name: String,
+    /// Always [`WORKSPACE_TYPE`].
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// Region.
+    pub location: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// The workspace's properties.
+    pub properties: WorkspaceProperties,
+}
+
+/// The properties of a workspace that Azimuth models.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceProperties {
+    /// Friendly name shown in the studio.
+    pub friendly_name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Always `Succeeded` for a usable workspace.
+    pub provisioning_state: String,
+    /// Workspace GUID.
+    pub workspace_id: String,
+}
+
+/// A compute as ARM returns it (the envelope).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeResource {
+    /// Full ARM id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// The compute's name (the last path segment).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Always [`COMPUTE_TYPE`] in responses.
+    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty")]
+    pub resource_type: String,
+    /// Region; defaults to the workspace's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Tags as key/value pairs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// The compute's properties.
+    pub properties: Compute,
+}
+
+/// The compute-type-independent properties.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Compute {
+    /// `ComputeInstance` (other kinds come later).
+    pub compute_type: String,
+    /// Region of the compute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute_location: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// ARM provisioning state: Creating, Succeeded, Deleting, Failed...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+    /// When the compute was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<String>,
+    /// When the compute last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<String>,
+    /// Whether only Azure AD authentication is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_auth: Option<bool>,
+    /// Errors met while provisioning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_errors: Option<Vec<ArmError>>,
+    /// The compute instance's own properties.
+    #[serde(default)]
+    pub properties: ComputeInstanceProperties,
+}
+
+/// `properties.properties` of a compute instance.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeInstanceProperties {
+    /// VM size, e.g. `Standard_DS11_v2`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub vm_size: String,
+    /// Subnet when the instance is in a virtual network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<ResourceId>,
+    /// `Personal` or `Shared`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_sharing_policy: Option<String>,
+    /// SSH settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_settings: Option<SshSettings>,
+    /// Whether the instance has a public IP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_node_public_ip: Option<bool>,
+    /// Whether the user gets sudo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_root_access: Option<bool>,
+    /// Whether a stopped instance gives back its vCPU quota.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_quota_on_stop: Option<bool>,
+    /// The user the instance is assigned to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_compute_instance_settings: Option<PersonalSettings>,
+    /// Idle time before shutdown, ISO 8601 (`PT60M`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_time_before_shutdown: Option<String>,
+    /// Start/stop schedules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedules: Option<ComputeSchedules>,
+    /// Read-only: the instance's state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Read-only: the last operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_operation: Option<LastOperation>,
+    /// Read-only: IP addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connectivity_endpoints: Option<ConnectivityEndpoints>,
+    /// Read-only: application endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applications: Option<Vec<Application>>,
+    /// Read-only: who created the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<CreatedBy>,
+    /// Read-only: errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ArmError>>,
+}
+
+/// `{"id": "..."}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceId {
+    /// Full ARM id.
+    pub id: String,
+}
+
+/// SSH settings of a compute instance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SshSettings {
+    /// `Enabled` or `Disabled`.
+    pub ssh_public_access: String,
+    /// Read-only: always `azureuser`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_user_name: Option<String>,
+    /// Read-only: the SSH port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_port: Option<u16>,
+    /// The public key allowed to sign in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_public_key: Option<String>,
+}
+
+/// `personalComputeInstanceSettings`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonalSettings {
+    /// The assigned user.
+    pub assigned_user: AssignedUser,
+}
+
+/// An Azure AD user by object and tenant id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignedUser {
+    /// Object id.
+    pub object_id: String,
+    /// Tenant id.
+    pub tenant_id: String,
+}
+
+/// `schedules`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeSchedules {
+    /// Start and stop schedules.
+    #[serde(default)]
+    pub compute_start_stop: Vec<StartStopSchedule>,
+}
+
+/// One start or stop schedule.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartStopSchedule {
+    /// Read-only id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Enabled` or `Disabled`.
+    #[serde(default = "enabled")]
+    pub status: String,
+    /// `Start` or `Stop`.
+    pub action: String,
+    /// `Recurrence` or `Cron`.
+    pub trigger_type: String,
+    /// Recurrence trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Recurrence>,
+    /// Cron trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cron: Option<Cron>,
+}
+
+fn enabled() -> String {
+    "Enabled".into()
+}
+
+/// A recurrence trigger.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recurrence {
+    /// `Day` or `Week` (Azimuth's schedules); ARM also has Minute, Hour, Month.
+    pub frequency: String,
+    /// Every n frequencies; Azimuth supports 1.
+    #[serde(default = "one")]
+    pub interval: u32,
+    /// When the schedule begins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Windows time zone id, e.g. `Pacific Standard Time`, or `UTC`.
+    #[serde(default = "utc")]
+    pub time_zone: String,
+    /// Hours, minutes and days.
+    pub schedule: RecurrenceSchedule,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn utc() -> String {
+    "UTC".into()
+}
+
+/// The hours, minutes and week days a recurrence fires at.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurrenceSchedule {
+    /// Hours 0-23.
+    pub hours: Vec<u32>,
+    /// Minutes 0-59.
+    pub minutes: Vec<u32>,
+    /// `Monday` ... `Sunday`; empty means every day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week_days: Vec<String>,
+}
+
+/// A cron trigger.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cron {
+    /// Five-field cron expression.
+    pub expression: String,
+    /// When the schedule begins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Windows time zone id or `UTC`.
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+/// `lastOperation`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastOperation {
+    /// Create, Start, Stop, Restart, Reimage or Delete.
+    pub operation_name: String,
+    /// When it started.
+    pub operation_time: String,
+    /// InProgress, Succeeded, CreateFailed...
+    pub operation_status: String,
+    /// User, Schedule or IdleShutdown.
+    pub operation_trigger: String,
+}
+
+/// `connectivityEndpoints`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectivityEndpoints {
+    /// Public IP, absent with "No public IP".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip_address: Option<String>,
+    /// Private IP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+}
+
+/// An application endpoint of an instance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    /// `Jupyter`, `Jupyter Lab`, `VS Code`, `Terminal`.
+    pub display_name: String,
+    /// Where it is served.
+    pub endpoint_uri: String,
+}
+
+/// `createdBy`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedBy {
+    /// Sign-in name.
+    pub user_name: String,
+    /// Tenant id.
+    pub user_org_id: String,
+    /// Object id.
+    pub user_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// The GET response of the 2025-12-01 spec's ComputeInstance example (shortened to what Azimuth models).
+    fn reference_example() -> Value {
+        json!({
+            "id": "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.MachineLearningServices/workspaces/workspaces123/computes/compute123",
+            "name": "compute123",
+            "type": "Microsoft.MachineLearningServices/workspaces/computes",
+            "location": "eastus",
+            "properties": {
+                "computeType": "ComputeInstance",
+                "provisioningState": "Succeeded",
+                "createdOn": "2021-04-01T22:00:00.0000000+00:00",
+                "modifiedOn": "2021-04-01T22:00:00.0000000+00:00",
+                "disableLocalAuth": true,
+                "properties": {
+                    "vmSize": "STANDARD_NC6",
+                    "applicationSharingPolicy": "Shared",
+                    "sshSettings": {"sshPublicAccess": "Enabled", "adminUserName": "azureuser", "sshPort": 22},
+                    "connectivityEndpoints": {"publicIpAddress": "10.0.0.1", "privateIpAddress": "10.0.0.1"},
+                    "applications": [{"displayName": "Jupyter", "endpointUri": "https://compute123.eastus2.azureml.ms/jupyter"}],
+                    "createdBy": {"userName": "foobar@microsoft.com", "userOrgId": "00000000-0000-0000-0000-000000000000", "userId": "00000000-0000-0000-0000-000000000000"},
+                    "errors": [],
+                    "state": "Running",
+                    "personalComputeInstanceSettings": {"assignedUser": {"objectId": "00000000-0000-0000-0000-000000000000", "tenantId": "00000000-0000-0000-0000-000000000000"}},
+                    "lastOperation": {"operationName": "Create", "operationTime": "2020-01-01T12:34:56.999Z", "operationStatus": "Succeeded", "operationTrigger": "User"},
+                    "schedules": {"computeStartStop": [{
+                        "id": "a",
+                        "status": "Enabled",
+                        "action": "Stop",
+                        "triggerType": "Cron",
+                        "cron": {"startTime": "2021-04-23T01:30:00", "timeZone": "Pacific Standard Time", "expression": "0 18 * * *"}
+                    }]},
+                    "idleTimeBeforeShutdown": "PT120M"
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn reference_get_response_round_trips_exactly() {
+        let value = reference_example();
+        let parsed: ComputeResource = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(parsed.properties.properties.state.as_deref(), Some("Running"));
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), value);
+    }
+
+    #[test]
+    fn minimal_and_sdk_create_bodies_parse() {
+        let minimal: ComputeResource = serde_json::from_value(json!(
+            {"properties":{"computeType":"ComputeInstance","properties":{"vmSize":"STANDARD_NC6"}}}
+        ))
+        .unwrap();
+        assert_eq!(minimal.properties.properties.vm_size, "STANDARD_NC6");
+        let sdk = json!({"location":"eastus","properties":{"computeType":"ComputeInstance","disableLocalAuth":true,"properties":{"vmSize":"Standard_DS11_v2","enableNodePublicIp":true,"enableSSO":true,"enableRootAccess":true,"releaseQuotaOnStop":false,"enableOSPatching":false,"applicationSharingPolicy":"Shared","computeInstanceAuthorizationType":"personal"}}});
+        let parsed: ComputeResource = serde_json::from_value(sdk).unwrap();
+        assert_eq!(parsed.properties.properties.release_quota_on_stop, Some(false));
+        assert_eq!(parsed.location.as_deref(), Some("eastus"));
+    }
+
+    #[test]
+    fn errors_have_arm_shape() {
+        let e = ArmError::new("ResourceNotFound", "gone");
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            json!({"error": {"code": "ResourceNotFound", "message": "gone"}})
+        );
+    }
+}

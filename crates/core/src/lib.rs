@@ -1,0 +1,24 @@
+//! azimuth-core: the Azimuth workspace engine. Every rule (names, lifecycle, quotas, roles,
+//! schedules) lives here once; the browser store and the server both call it. Pure Rust, no IO,
+//! no clock: callers pass `now` in milliseconds since the epoch.
+
+pub mod arm;
+pub mod catalogue;
+mod create;
+pub mod lifecycle;
+pub mod names;
+pub mod request;
+pub mod roles;
+pub mod schedule;
+pub mod seed;
+mod settle;
+pub mod snapshot;
+pub mod time;
+pub mod workspace;
+pub mod yaml;
+
+pub use arm::{ArmError, ComputeResource};
+pub use create::MAX_SCHEDULES;
+pub use lifecycle::{Operation, Pace, Trigger};
+pub use settle::idle_shutdown_ms;
+pub use workspace::{Activity, QuotaUsage, StoredCompute, Workspace};

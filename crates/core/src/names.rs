@@ -1,0 +1,110 @@
+//! Azure ML's rules for compute names.
+
+/// Why a compute name is refused; `Display` gives the message the studio shows under the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameError {
+    /// Empty input.
+    Empty,
+    /// Fewer than 3 or more than 24 characters.
+    Length(usize),
+    /// Does not start with a letter.
+    FirstNotLetter,
+    /// Holds a character other than a letter, a digit or '-'.
+    BadCharacter(char),
+    /// Ends with digits (or '-') after its last '-'.
+    NoLetterAfterHyphen,
+    /// Another compute in the region already has this name.
+    Taken(String),
+}
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => write!(f, "Compute name is required."),
+            Self::Length(n) => write!(
+                f,
+                "Compute name must be between 3 and 24 characters long (it has {n})."
+            ),
+            Self::FirstNotLetter => write!(f, "Compute name must start with a letter."),
+            Self::BadCharacter(c) => write!(
+                f,
+                "Compute name can only contain letters, digits and hyphens ('-'); '{c}' is not allowed."
+            ),
+            Self::NoLetterAfterHyphen => write!(
+                f,
+                "Numbers cannot be the ending of the name if the previous character is a minus symbol: put a letter after the last '-'."
+            ),
+            Self::Taken(region) => write!(
+                f,
+                "This name is already used by another compute in {region}. Compute names must be unique within a region."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NameError {}
+
+/// Checks a compute name against Azure ML's rules (not uniqueness, which needs the workspace).
+pub fn validate_compute_name(name: &str) -> Result<(), NameError> {
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    let len = name.chars().count();
+    if !(3..=24).contains(&len) {
+        return Err(NameError::Length(len));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(NameError::FirstNotLetter);
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(NameError::BadCharacter(bad));
+    }
+    if let Some(hyphen) = name.rfind('-') {
+        if !name[hyphen..].chars().any(|c| c.is_ascii_alphabetic()) {
+            return Err(NameError::NoLetterAfterHyphen);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_rules_table() {
+        let cases: &[(&str, Result<(), NameError>)] = &[
+            ("ci-a1b", Ok(())),
+            ("Lab-VM2", Ok(())),
+            ("abc", Ok(())),
+            ("notebook123", Ok(())),
+            ("a-b-c", Ok(())),
+            ("x23456789012345678901234", Ok(())),
+            ("cpu-cluster-1", Err(NameError::NoLetterAfterHyphen)),
+            ("ci-", Err(NameError::NoLetterAfterHyphen)),
+            ("ci-12", Err(NameError::NoLetterAfterHyphen)),
+            ("", Err(NameError::Empty)),
+            ("ab", Err(NameError::Length(2))),
+            ("x234567890123456789012345", Err(NameError::Length(25))),
+            ("1abc", Err(NameError::FirstNotLetter)),
+            ("-abc", Err(NameError::FirstNotLetter)),
+            ("ab_c", Err(NameError::BadCharacter('_'))),
+            ("ab c", Err(NameError::BadCharacter(' '))),
+            ("abé", Err(NameError::BadCharacter('é'))),
+            ("<img>", Err(NameError::FirstNotLetter)),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(&validate_compute_name(name), expected, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn messages_say_how_to_fix() {
+        assert!(NameError::Length(2).to_string().contains("between 3 and 24"));
+        assert!(NameError::NoLetterAfterHyphen.to_string().contains("letter after the last '-'"));
+        assert!(NameError::Taken("eastus".into()).to_string().contains("unique within a region"));
+    }
+}

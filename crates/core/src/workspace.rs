@@ -1,0 +1,352 @@
+//! The workspace: its members and computes, and every operation on them, decided at an instant
+//! `now` that the caller passes in.
+
+use crate::arm::*;
+use crate::catalogue::{default_quota, families, family_kind, find_region, find_vm_size, Region, VmKind, REGIONS};
+use crate::lifecycle::{Operation, Pace, Transition, Trigger};
+use crate::names::{validate_compute_name, NameError};
+use crate::roles::{Action, Member};
+use crate::time::{format_iso, Millis};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A compute as stored: its ARM resource plus what the engine needs to move it along.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredCompute {
+    /// The resource exactly as ARM returns it.
+    pub resource: ComputeResource,
+    /// The operation in flight, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition: Option<Transition>,
+    /// The last time someone used the instance (for idle shutdown).
+    pub last_activity: Millis,
+}
+
+/// Workspace-wide settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Pace of simulated operations.
+    #[serde(default)]
+    pub pace: Pace,
+}
+
+/// One line of the workspace's recent activity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    /// When it happened.
+    pub at: Millis,
+    /// Who did it (a member's name, or `Schedule` / `Idle shutdown`).
+    pub actor: String,
+    /// What happened, e.g. `created compute instance ci-1`.
+    pub text: String,
+    /// The compute concerned.
+    #[serde(default)]
+    pub compute: String,
+}
+
+/// vCPU usage of one quota family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotaUsage {
+    /// Family name, e.g. `standardDSv2Family`.
+    pub family: &'static str,
+    /// CPU or GPU family.
+    pub kind: VmKind,
+    /// vCPUs in use.
+    pub used: u32,
+    /// vCPU limit.
+    pub limit: u32,
+}
+
+/// How many activity lines the workspace keeps.
+const ACTIVITY_KEPT: usize = 40;
+
+/// The whole workspace as the engine keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    /// The workspace's ARM resource.
+    pub resource: WorkspaceResource,
+    /// Subscription id.
+    pub subscription_id: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// Azure AD tenant of the members.
+    pub tenant_id: String,
+    /// Members and their roles.
+    pub members: Vec<Member>,
+    /// Computes, oldest first.
+    pub computes: Vec<StoredCompute>,
+    /// vCPU limits per family that differ from the defaults.
+    #[serde(default)]
+    pub quota_limits: BTreeMap<String, u32>,
+    /// Settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Recent activity, newest first.
+    #[serde(default)]
+    pub activity: Vec<Activity>,
+    /// Everything up to this instant has been settled.
+    pub settled_at: Millis,
+    /// A counter for addresses and ids.
+    #[serde(default)]
+    pub serial: u64,
+}
+
+fn not_found(name: &str) -> ArmError {
+    ArmError::new(
+        "ResourceNotFound",
+        format!("The compute '{name}' was not found in this workspace."),
+    )
+}
+
+impl Workspace {
+    /// The workspace's region.
+    pub fn region(&self) -> &'static Region {
+        find_region(&self.resource.location).unwrap_or(&REGIONS[0])
+    }
+
+    /// The ARM id prefix of the workspace.
+    pub fn id(&self) -> &str {
+        &self.resource.id
+    }
+
+    /// A member by display name.
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+
+    /// A member by Azure AD object id.
+    pub fn member_by_object_id(&self, object_id: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.object_id == object_id)
+    }
+
+    /// A compute by name (names are case-insensitive in Azure).
+    pub fn compute(&self, name: &str) -> Option<&StoredCompute> {
+        self.computes
+            .iter()
+            .find(|c| c.resource.name.eq_ignore_ascii_case(name))
+    }
+
+    fn compute_mut(&mut self, name: &str) -> Result<&mut StoredCompute, ArmError> {
+        self.computes
+            .iter_mut()
+            .find(|c| c.resource.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| not_found(name))
+    }
+
+    /// The member named `actor`, if their role allows `action`; otherwise ARM's AuthorizationFailed.
+    pub fn authorize(&self, actor: &str, action: Action) -> Result<&Member, ArmError> {
+        let member = self.member(actor).ok_or_else(|| {
+            ArmError::new("AuthenticationFailed", format!("'{actor}' is not a member of this workspace."))
+        })?;
+        if member.role.allows(action) {
+            Ok(member)
+        } else {
+            Err(ArmError::new(
+                "AuthorizationFailed",
+                format!(
+                    "The client '{}' with object id '{}' ({}) does not have authorization to perform action '{}' over scope '{}' or the scope is invalid.",
+                    member.user_name,
+                    member.object_id,
+                    member.role.display_name(),
+                    action.arm_operation(),
+                    self.resource.id
+                ),
+            ))
+        }
+    }
+
+    /// Checks a new compute name: Azure's rules, then uniqueness in the region.
+    pub fn check_new_name(&self, name: &str) -> Result<(), NameError> {
+        validate_compute_name(name)?;
+        match self.compute(name) {
+            Some(_) => Err(NameError::Taken(self.region().display_name.to_owned())),
+            None => Ok(()),
+        }
+    }
+
+    /// The vCPU limit of a family.
+    pub fn quota_limit(&self, family: &str) -> u32 {
+        self.quota_limits
+            .get(family)
+            .copied()
+            .unwrap_or_else(|| default_quota(family_kind(family)))
+    }
+
+    /// vCPU usage of every family: an instance holds its quota unless it is stopped with
+    /// `releaseQuotaOnStop`.
+    pub fn quota_usage(&self) -> Vec<QuotaUsage> {
+        families()
+            .into_iter()
+            .map(|family| QuotaUsage {
+                family,
+                kind: family_kind(family),
+                used: self
+                    .computes
+                    .iter()
+                    .filter(|c| holds_quota(c))
+                    .filter_map(|c| find_vm_size(&c.resource.properties.properties.vm_size))
+                    .filter(|s| s.family == family)
+                    .map(|s| s.vcpus)
+                    .sum(),
+                limit: self.quota_limit(family),
+            })
+            .collect()
+    }
+
+    /// Refuses with ARM's QuotaExceeded when `vm_size` needs more vCPUs than its family has left.
+    pub fn check_quota(&self, vm_size: &str) -> Result<(), ArmError> {
+        let size = find_vm_size(vm_size).ok_or_else(|| unknown_size(vm_size, self.region()))?;
+        let usage = self
+            .quota_usage()
+            .into_iter()
+            .find(|u| u.family == size.family)
+            .expect("every catalogue family has a usage row");
+        if usage.used + size.vcpus > usage.limit {
+            return Err(ArmError::new(
+                "QuotaExceeded",
+                format!(
+                    "Operation could not be completed as it results in exceeding approved {} Cores quota. Location: {}, Current Limit: {}, Current Usage: {}, Additional Required: {}, (Minimum) New Limit Required: {}.",
+                    size.family,
+                    self.region().name,
+                    usage.limit,
+                    usage.used,
+                    size.vcpus,
+                    usage.used + size.vcpus
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn record(&mut self, at: Millis, actor: &str, text: String, compute: &str) {
+        self.activity.insert(
+            0,
+            Activity { at, actor: actor.to_owned(), text, compute: compute.to_owned() },
+        );
+        self.activity.truncate(ACTIVITY_KEPT);
+    }
+
+    /// Changes the pace of simulated operations.
+    pub fn set_pace(&mut self, actor: &str, pace: Pace, now: Millis) -> Result<(), ArmError> {
+        self.settle(now);
+        self.authorize(actor, Action::WriteWorkspace)?;
+        self.settings.pace = pace;
+        Ok(())
+    }
+
+    /// Starts, stops or restarts a compute instance on behalf of a member.
+    pub fn operate(&mut self, actor: &str, name: &str, op: Operation, now: Millis) -> Result<(), ArmError> {
+        self.settle(now);
+        let action = if op == Operation::Delete { Action::DeleteCompute } else { Action::OperateCompute };
+        self.authorize(actor, action)?;
+        let compute = self.compute(name).ok_or_else(|| not_found(name))?;
+        let state = compute.resource.properties.properties.state.clone().unwrap_or_default();
+        op.check_allowed(name, &state, compute.transition.map(|t| t.operation))?;
+        let holds = holds_quota(compute);
+        let vm_size = compute.resource.properties.properties.vm_size.clone();
+        if op == Operation::Start && !holds {
+            self.check_quota(&vm_size)?;
+        }
+        let canonical = compute.resource.name.clone();
+        self.begin(&canonical, op, Trigger::User, now)?;
+        self.record(now, actor, format!("{} compute instance {canonical}", op.past_tense()), &canonical);
+        Ok(())
+    }
+
+    /// Deletes a compute instance on behalf of a member.
+    pub fn delete(&mut self, actor: &str, name: &str, now: Millis) -> Result<(), ArmError> {
+        self.operate(actor, name, Operation::Delete, now)
+    }
+
+    /// Puts a compute into the transient state of `op`.
+    pub(crate) fn begin(&mut self, name: &str, op: Operation, trigger: Trigger, at: Millis) -> Result<(), ArmError> {
+        let duration = self.settings.pace.duration(op);
+        let compute = self.compute_mut(name)?;
+        compute.transition = Some(Transition { operation: op, trigger, started_at: at, duration });
+        let props = &mut compute.resource.properties;
+        props.modified_on = Some(format_iso(at));
+        if op == Operation::Delete {
+            props.provisioning_state = Some("Deleting".into());
+        }
+        let inner = &mut props.properties;
+        inner.state = Some(op.transient_state().into());
+        inner.last_operation = Some(LastOperation {
+            operation_name: op.as_str().into(),
+            operation_time: format_iso(at),
+            operation_status: "InProgress".into(),
+            operation_trigger: trigger.as_str().into(),
+        });
+        Ok(())
+    }
+
+    /// Records that a member opened one of an instance's applications: only the assigned user
+    /// may, and only while it runs; it counts as activity for idle shutdown. Returns the endpoint.
+    pub fn open_application(&mut self, actor: &str, name: &str, app: &str, now: Millis) -> Result<String, ArmError> {
+        self.settle(now);
+        let member = self
+            .member(actor)
+            .cloned()
+            .ok_or_else(|| ArmError::new("AuthenticationFailed", format!("'{actor}' is not a member of this workspace.")))?;
+        let compute = self.compute_mut(name)?;
+        if let Some(reason) = application_refusal(compute, &member) {
+            return Err(ArmError::new("AuthorizationFailed", reason));
+        }
+        let uri = compute
+            .resource
+            .properties
+            .properties
+            .applications
+            .iter()
+            .flatten()
+            .find(|a| a.display_name == app)
+            .map(|a| a.endpoint_uri.clone())
+            .ok_or_else(|| ArmError::new("BadRequest", format!("Compute instance '{name}' has no application '{app}'.")))?;
+        compute.last_activity = now;
+        Ok(uri)
+    }
+
+    /// Instants at which something will change by itself (operations ending, idle shutdowns,
+    /// schedules), the earliest first; the studio ticks its clock only while one is near.
+    pub fn next_event_at(&self) -> Option<Millis> {
+        self.computes
+            .iter()
+            .filter_map(|c| crate::settle::next_event(c, self.settled_at).map(|(t, _)| t))
+            .min()
+    }
+}
+
+/// Whether a compute counts against its family's vCPU quota.
+pub fn holds_quota(c: &StoredCompute) -> bool {
+    let inner = &c.resource.properties.properties;
+    !(inner.state.as_deref() == Some("Stopped") && inner.release_quota_on_stop == Some(true))
+}
+
+/// Why a member may not open a compute instance's applications, or `None` when they may.
+pub fn application_refusal(c: &StoredCompute, member: &Member) -> Option<String> {
+    let inner = &c.resource.properties.properties;
+    let assigned = inner
+        .personal_compute_instance_settings
+        .as_ref()
+        .map(|p| p.assigned_user.object_id.as_str());
+    if assigned != Some(member.object_id.as_str()) {
+        return Some(format!(
+            "Only the user this compute instance is assigned to can open its applications; {} is not.",
+            member.name
+        ));
+    }
+    if inner.state.as_deref() != Some("Running") {
+        return Some("Applications open only while the compute instance is Running.".into());
+    }
+    None
+}
+
+pub(crate) fn unknown_size(vm_size: &str, region: &Region) -> ArmError {
+    ArmError::new(
+        "BadRequest",
+        format!("The VM size '{vm_size}' is not supported in region {}. Pick a size from the list of available sizes.", region.name),
+    )
+}

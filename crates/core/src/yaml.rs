@@ -1,0 +1,180 @@
+//! Azure ML CLI v2 YAML (`az ml compute create -f`) for a compute instance.
+//!
+//! Emitted by hand from a small ordered tree rather than with a YAML crate: output only needs
+//! block maps, lists and safely quoted scalars, and a YAML library would add tens of kilobytes
+//! to the studio's wasm for no gain here.
+
+use crate::arm::{ComputeResource, StartStopSchedule};
+use crate::request::parse_subnet_id;
+use crate::time::parse_duration_seconds;
+use crate::workspace::Workspace;
+
+/// The CLI v2 schema of a compute instance file.
+pub const INSTANCE_SCHEMA: &str = "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json";
+
+/// A YAML value: a scalar already rendered, a map in order, or a list.
+enum Node {
+    Scalar(String),
+    Map(Vec<(String, Node)>),
+    List(Vec<Node>),
+}
+
+fn text(s: &str) -> Node {
+    Node::Scalar(quote(s))
+}
+
+fn raw(s: impl ToString) -> Node {
+    Node::Scalar(s.to_string())
+}
+
+/// Quotes a string when plain YAML would read it as something else.
+fn quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./@:+ ".contains(c))
+        && !s.starts_with(['-', ' ', ':', '@'])
+        && !s.ends_with([' ', ':'])
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && s.parse::<f64>().is_err()
+        && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~");
+    if plain {
+        s.to_owned()
+    } else {
+        serde_json::to_string(s).expect("strings serialize")
+    }
+}
+
+fn emit(node: &Node, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match node {
+        Node::Scalar(s) => {
+            out.push(' ');
+            out.push_str(s);
+            out.push('\n');
+        }
+        Node::Map(entries) => {
+            out.push('\n');
+            for (k, v) in entries {
+                out.push_str(&format!("{pad}{}:", quote(k)));
+                emit(v, indent + 2, out);
+            }
+        }
+        Node::List(items) => {
+            out.push('\n');
+            for item in items {
+                let mut nested = String::new();
+                emit(item, indent + 2, &mut nested);
+                // The first line of the item goes after "- ".
+                let body = nested.trim_start_matches('\n');
+                let body = body.strip_prefix(&" ".repeat(indent + 2)).unwrap_or(body.trim_start());
+                out.push_str(&format!("{pad}- {body}"));
+            }
+        }
+    }
+}
+
+fn schedule_node(s: &StartStopSchedule) -> Node {
+    let mut entries = vec![
+        ("action".into(), raw(s.action.to_lowercase())),
+        ("state".into(), raw(s.status.to_lowercase())),
+    ];
+    let trigger = if let Some(cron) = &s.cron {
+        let mut t = vec![("type".into(), raw("cron")), ("expression".into(), text(&cron.expression))];
+        if let Some(start) = &cron.start_time {
+            t.push(("start_time".into(), text(start)));
+        }
+        t.push(("time_zone".into(), text(&cron.time_zone)));
+        t
+    } else if let Some(rec) = &s.recurrence {
+        let list = |v: &[u32]| Node::List(v.iter().map(raw).collect());
+        let mut sched = vec![("hours".into(), list(&rec.schedule.hours)), ("minutes".into(), list(&rec.schedule.minutes))];
+        if !rec.schedule.week_days.is_empty() {
+            sched.push(("week_days".into(), Node::List(rec.schedule.week_days.iter().map(|d| raw(d.to_lowercase())).collect())));
+        }
+        let mut t = vec![
+            ("type".into(), raw("recurrence")),
+            ("frequency".into(), raw(rec.frequency.to_lowercase())),
+            ("interval".into(), raw(rec.interval)),
+            ("schedule".into(), Node::Map(sched)),
+        ];
+        if let Some(start) = &rec.start_time {
+            t.push(("start_time".into(), text(start)));
+        }
+        t.push(("time_zone".into(), text(&rec.time_zone)));
+        t
+    } else {
+        Vec::new()
+    };
+    entries.push(("trigger".into(), Node::Map(trigger)));
+    Node::Map(entries)
+}
+
+/// The CLI v2 YAML of a compute instance (a create request or an existing resource).
+pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspace) -> String {
+    let compute = &resource.properties;
+    let inner = &compute.properties;
+    let mut doc: Vec<(String, Node)> = vec![
+        ("$schema".into(), raw(INSTANCE_SCHEMA)),
+        ("name".into(), text(name)),
+        ("type".into(), raw("computeinstance")),
+        ("size".into(), text(&inner.vm_size)),
+        ("location".into(), text(resource.location.as_deref().unwrap_or(&workspace.resource.location))),
+    ];
+    if let Some(d) = &compute.description {
+        doc.push(("description".into(), text(d)));
+    }
+    if let Some(p) = &inner.personal_compute_instance_settings {
+        doc.push((
+            "create_on_behalf_of".into(),
+            Node::Map(vec![
+                ("user_tenant_id".into(), text(&p.assigned_user.tenant_id)),
+                ("user_object_id".into(), text(&p.assigned_user.object_id)),
+            ]),
+        ));
+    }
+    let ssh_enabled = inner.ssh_settings.as_ref().is_some_and(|s| s.ssh_public_access == "Enabled");
+    doc.push(("ssh_public_access_enabled".into(), raw(ssh_enabled)));
+    if let Some(key) = inner.ssh_settings.as_ref().and_then(|s| s.admin_public_key.as_deref()) {
+        doc.push(("ssh_settings".into(), Node::Map(vec![("ssh_key_value".into(), text(key))])));
+    }
+    if let Some(Ok((_, vnet, subnet))) = inner.subnet.as_ref().map(|s| parse_subnet_id(&s.id)) {
+        doc.push((
+            "network_settings".into(),
+            Node::Map(vec![("vnet_name".into(), text(&vnet)), ("subnet".into(), text(&subnet))]),
+        ));
+    }
+    if let Some(public) = inner.enable_node_public_ip {
+        doc.push(("enable_node_public_ip".into(), raw(public)));
+    }
+    if let Some(minutes) = inner.idle_time_before_shutdown.as_deref().and_then(parse_duration_seconds) {
+        doc.push(("idle_time_before_shutdown_minutes".into(), raw(minutes / 60)));
+    }
+    if let Some(s) = inner.schedules.as_ref().filter(|s| !s.compute_start_stop.is_empty()) {
+        doc.push((
+            "schedules".into(),
+            Node::Map(vec![("compute_start_stop".into(), Node::List(s.compute_start_stop.iter().map(schedule_node).collect()))]),
+        ));
+    }
+    if !resource.tags.is_empty() {
+        doc.push(("tags".into(), Node::Map(resource.tags.iter().map(|(k, v)| (k.clone(), text(v))).collect())));
+    }
+    let mut out = String::new();
+    emit(&Node::Map(doc), 0, &mut out);
+    out.trim_start_matches('\n').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_keeps_yaml_unambiguous() {
+        assert_eq!(quote("Standard_DS11_v2"), "Standard_DS11_v2");
+        assert_eq!(quote("true"), "\"true\"");
+        assert_eq!(quote("123"), "\"123\"");
+        assert_eq!(quote(""), "\"\"");
+        assert_eq!(quote("<img src=x onerror=alert(1)>"), "\"<img src=x onerror=alert(1)>\"");
+        assert_eq!(quote("a: b"), "\"a: b\"");
+        assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
+    }
+}
