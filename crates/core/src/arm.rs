@@ -424,7 +424,10 @@ mod tests {
     fn reference_get_response_round_trips_exactly() {
         let value = reference_example();
         let parsed: ComputeResource = serde_json::from_value(value.clone()).unwrap();
-        assert_eq!(parsed.properties.properties.state.as_deref(), Some("Running"));
+        assert_eq!(
+            parsed.properties.properties.state.as_deref(),
+            Some("Running")
+        );
         assert_eq!(serde_json::to_value(&parsed).unwrap(), value);
     }
 
@@ -437,7 +440,10 @@ mod tests {
         assert_eq!(minimal.properties.properties.vm_size, "STANDARD_NC6");
         let sdk = json!({"location":"eastus","properties":{"computeType":"ComputeInstance","disableLocalAuth":true,"properties":{"vmSize":"Standard_DS11_v2","enableNodePublicIp":true,"enableSSO":true,"enableRootAccess":true,"releaseQuotaOnStop":false,"enableOSPatching":false,"applicationSharingPolicy":"Shared","computeInstanceAuthorizationType":"personal"}}});
         let parsed: ComputeResource = serde_json::from_value(sdk).unwrap();
-        assert_eq!(parsed.properties.properties.release_quota_on_stop, Some(false));
+        assert_eq!(
+            parsed.properties.properties.release_quota_on_stop,
+            Some(false)
+        );
         assert_eq!(parsed.location.as_deref(), Some("eastus"));
     }
 

@@ -4,7 +4,9 @@
 use crate::arm::*;
 use crate::catalogue::find_vm_size;
 use crate::lifecycle::{Operation, Trigger};
-use crate::request::{parse_subnet_id, validate_idle_minutes, validate_ssh_public_key, validate_tags};
+use crate::request::{
+    parse_subnet_id, validate_idle_minutes, validate_ssh_public_key, validate_tags,
+};
 use crate::roles::Action;
 use crate::schedule::validate_schedule;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
@@ -19,9 +21,17 @@ fn bad(message: impl Into<String>) -> ArmError {
 
 impl Workspace {
     /// Checks a create request for a compute instance without changing anything.
-    pub fn validate_instance_request(&self, name: &str, body: &ComputeResource) -> Result<(), ArmError> {
+    pub fn validate_instance_request(
+        &self,
+        name: &str,
+        body: &ComputeResource,
+    ) -> Result<(), ArmError> {
         self.check_new_name(name).map_err(|e| {
-            let code = if matches!(e, crate::names::NameError::Taken(_)) { "Conflict" } else { "BadRequest" };
+            let code = if matches!(e, crate::names::NameError::Taken(_)) {
+                "Conflict"
+            } else {
+                "BadRequest"
+            };
             ArmError::new(code, e.to_string())
         })?;
         let compute = &body.properties;
@@ -32,7 +42,11 @@ impl Workspace {
             )));
         }
         let region = self.region();
-        if let Some(location) = body.location.as_deref().or(compute.compute_location.as_deref()) {
+        if let Some(location) = body
+            .location
+            .as_deref()
+            .or(compute.compute_location.as_deref())
+        {
             if !location.eq_ignore_ascii_case(region.name) {
                 return Err(bad(format!(
                     "A compute instance must be in the workspace's region '{}', not '{location}'.",
@@ -46,13 +60,18 @@ impl Workspace {
         }
         find_vm_size(&inner.vm_size).ok_or_else(|| unknown_size(&inner.vm_size, region))?;
         if let Some(idle) = &inner.idle_time_before_shutdown {
-            let seconds = parse_duration_seconds(idle)
-                .ok_or_else(|| bad(format!("idleTimeBeforeShutdown '{idle}' is not an ISO 8601 duration such as PT60M.")))?;
+            let seconds = parse_duration_seconds(idle).ok_or_else(|| {
+                bad(format!(
+                    "idleTimeBeforeShutdown '{idle}' is not an ISO 8601 duration such as PT60M."
+                ))
+            })?;
             validate_idle_minutes((seconds / 60) as u32).map_err(bad)?;
         }
         if let Some(schedules) = &inner.schedules {
             if schedules.compute_start_stop.len() > MAX_SCHEDULES {
-                return Err(bad(format!("A compute instance can have at most {MAX_SCHEDULES} schedules.")));
+                return Err(bad(format!(
+                    "A compute instance can have at most {MAX_SCHEDULES} schedules."
+                )));
             }
             for s in &schedules.compute_start_stop {
                 validate_schedule(s).map_err(bad)?;
@@ -60,19 +79,33 @@ impl Workspace {
         }
         if let Some(ssh) = &inner.ssh_settings {
             match ssh.ssh_public_access.as_str() {
-                "Enabled" => validate_ssh_public_key(ssh.admin_public_key.as_deref().unwrap_or_default()).map_err(bad)?,
+                // A key may be added later ("Set up an SSH key later"); a key given must be valid.
+                "Enabled" => {
+                    if let Some(key) = &ssh.admin_public_key {
+                        validate_ssh_public_key(key).map_err(bad)?;
+                    }
+                }
                 "Disabled" => {}
-                other => return Err(bad(format!("sshPublicAccess must be Enabled or Disabled, not '{other}'."))),
+                other => {
+                    return Err(bad(format!(
+                        "sshPublicAccess must be Enabled or Disabled, not '{other}'."
+                    )))
+                }
             }
         }
         if let Some(subnet) = &inner.subnet {
             parse_subnet_id(&subnet.id).map_err(bad)?;
         }
         if inner.enable_node_public_ip == Some(false) && inner.subnet.is_none() {
-            return Err(bad("\"No public IP\" needs a virtual network: choose a subnet."));
+            return Err(bad(
+                "\"No public IP\" needs a virtual network: choose a subnet.",
+            ));
         }
         if let Some(p) = &inner.personal_compute_instance_settings {
-            if self.member_by_object_id(&p.assigned_user.object_id).is_none() {
+            if self
+                .member_by_object_id(&p.assigned_user.object_id)
+                .is_none()
+            {
                 return Err(bad(format!(
                     "The assigned user '{}' is not a member of this workspace.",
                     p.assigned_user.object_id
@@ -111,7 +144,9 @@ impl Workspace {
         if let Some(size) = find_vm_size(&inner.vm_size) {
             inner.vm_size = size.name.into();
         }
-        inner.application_sharing_policy.get_or_insert_with(|| "Personal".into());
+        inner
+            .application_sharing_policy
+            .get_or_insert_with(|| "Personal".into());
         let ssh = inner.ssh_settings.get_or_insert_with(|| SshSettings {
             ssh_public_access: "Disabled".into(),
             ..Default::default()
@@ -121,33 +156,65 @@ impl Workspace {
         let public_ip = inner.enable_node_public_ip != Some(false);
         inner.enable_node_public_ip = Some(public_ip);
         inner.connectivity_endpoints = Some(ConnectivityEndpoints {
-            public_ip_address: public_ip.then(|| format!("20.{}.{}.{}", 40 + serial / 65_536 % 200, serial / 256 % 256, serial % 256)),
+            public_ip_address: public_ip.then(|| {
+                format!(
+                    "20.{}.{}.{}",
+                    40 + serial / 65_536 % 200,
+                    serial / 256 % 256,
+                    serial % 256
+                )
+            }),
             private_ip_address: Some(format!("10.0.{}.{}", serial / 250 % 250, 4 + serial % 250)),
         });
-        let host = format!("https://{}.{region}.instances.azureml.ms", name.to_lowercase());
+        let host = format!(
+            "https://{}.{region}.instances.azureml.ms",
+            name.to_lowercase()
+        );
         inner.applications = Some(
-            [("Jupyter Lab", "/lab"), ("Jupyter", "/tree"), ("VS Code", "/vscode"), ("Terminal", "/terminals/1")]
-                .into_iter()
-                .map(|(display_name, path)| Application { display_name: display_name.into(), endpoint_uri: format!("{host}{path}") })
-                .collect(),
+            [
+                ("Jupyter Lab", "/lab"),
+                ("Jupyter", "/tree"),
+                ("VS Code", "/vscode"),
+                ("Terminal", "/terminals/1"),
+            ]
+            .into_iter()
+            .map(|(display_name, path)| Application {
+                display_name: display_name.into(),
+                endpoint_uri: format!("{host}{path}"),
+            })
+            .collect(),
         );
         inner.created_by = Some(CreatedBy {
             user_name: member.user_name.clone(),
             user_org_id: self.tenant_id.clone(),
             user_id: member.object_id.clone(),
         });
-        inner.personal_compute_instance_settings.get_or_insert_with(|| PersonalSettings {
-            assigned_user: AssignedUser { object_id: member.object_id.clone(), tenant_id: self.tenant_id.clone() },
-        });
+        inner
+            .personal_compute_instance_settings
+            .get_or_insert_with(|| PersonalSettings {
+                assigned_user: AssignedUser {
+                    object_id: member.object_id.clone(),
+                    tenant_id: self.tenant_id.clone(),
+                },
+            });
         if let Some(schedules) = &mut inner.schedules {
             for (i, s) in schedules.compute_start_stop.iter_mut().enumerate() {
                 s.id.get_or_insert_with(|| format!("{name}-schedule-{}", i + 1));
             }
         }
         inner.errors = Some(Vec::new());
-        self.computes.push(StoredCompute { resource, transition: None, last_activity: now });
+        self.computes.push(StoredCompute {
+            resource,
+            transition: None,
+            last_activity: now,
+        });
         self.begin(name, Operation::Create, Trigger::User, now)?;
-        self.record(now, &member.name, format!("created compute instance {name}"), name);
+        self.record(
+            now,
+            &member.name,
+            format!("created compute instance {name}"),
+            name,
+        );
         Ok(&self.compute(name).expect("just created").resource)
     }
 }

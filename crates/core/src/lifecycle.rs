@@ -138,7 +138,12 @@ impl Operation {
     }
 
     /// Whether the operation may begin from `state` (with nothing else in flight); the error is ARM's.
-    pub fn check_allowed(self, name: &str, state: &str, busy: Option<Operation>) -> Result<(), ArmError> {
+    pub fn check_allowed(
+        self,
+        name: &str,
+        state: &str,
+        busy: Option<Operation>,
+    ) -> Result<(), ArmError> {
         if let Some(running) = busy {
             return Err(ArmError::new(
                 "Conflict",
@@ -151,9 +156,21 @@ impl Operation {
         }
         let (allowed, code, needed): (&[&str], &str, &str) = match self {
             Self::Create => return Ok(()),
-            Self::Start => (&["Stopped"], "StartComputeInstanceOnlyAllowedInStoppedState", "Stopped"),
-            Self::Stop => (&["Running", "JobRunning"], "StopComputeInstanceOnlyAllowedInRunningState", "Running"),
-            Self::Restart => (&["Running", "JobRunning"], "RestartComputeInstanceOnlyAllowedInRunningState", "Running"),
+            Self::Start => (
+                &["Stopped"],
+                "StartComputeInstanceOnlyAllowedInStoppedState",
+                "Stopped",
+            ),
+            Self::Stop => (
+                &["Running", "JobRunning"],
+                "StopComputeInstanceOnlyAllowedInRunningState",
+                "Running",
+            ),
+            Self::Restart => (
+                &["Running", "JobRunning"],
+                "RestartComputeInstanceOnlyAllowedInRunningState",
+                "Running",
+            ),
             Self::Delete => return Ok(()),
         };
         if allowed.contains(&state) {
@@ -207,7 +224,11 @@ mod tests {
         ];
         for (op, allowed) in expected {
             for (state, ok) in states.iter().zip(allowed) {
-                assert_eq!(op.check_allowed("ci", state, None).is_ok(), ok, "{op:?} from {state}");
+                assert_eq!(
+                    op.check_allowed("ci", state, None).is_ok(),
+                    ok,
+                    "{op:?} from {state}"
+                );
             }
         }
     }
@@ -216,10 +237,17 @@ mod tests {
     fn refusals_carry_arm_codes() {
         let e = Start.check_allowed("ci-a", "Running", None).unwrap_err();
         assert_eq!(e.code(), "StartComputeInstanceOnlyAllowedInStoppedState");
-        assert!(e.message().contains("only allowed when the instance is Stopped"));
-        let busy = Delete.check_allowed("ci-a", "Starting", Some(Start)).unwrap_err();
+        assert!(e
+            .message()
+            .contains("only allowed when the instance is Stopped"));
+        let busy = Delete
+            .check_allowed("ci-a", "Starting", Some(Start))
+            .unwrap_err();
         assert_eq!(busy.code(), "Conflict");
-        assert_eq!(Stop.check_allowed("x", "Stopped", None).unwrap_err().code(), "StopComputeInstanceOnlyAllowedInRunningState");
+        assert_eq!(
+            Stop.check_allowed("x", "Stopped", None).unwrap_err().code(),
+            "StopComputeInstanceOnlyAllowedInRunningState"
+        );
     }
 
     #[test]

@@ -103,8 +103,14 @@ mod tests {
 
     #[test]
     fn messages_say_how_to_fix() {
-        assert!(NameError::Length(2).to_string().contains("between 3 and 24"));
-        assert!(NameError::NoLetterAfterHyphen.to_string().contains("letter after the last '-'"));
-        assert!(NameError::Taken("eastus".into()).to_string().contains("unique within a region"));
+        assert!(NameError::Length(2)
+            .to_string()
+            .contains("between 3 and 24"));
+        assert!(NameError::NoLetterAfterHyphen
+            .to_string()
+            .contains("letter after the last '-'"));
+        assert!(NameError::Taken("eastus".into())
+            .to_string()
+            .contains("unique within a region"));
     }
 }

@@ -77,7 +77,10 @@ const TAG_KEY_FORBIDDEN: [char; 7] = ['<', '>', '%', '&', '\\', '?', '/'];
 /// values up to 256 characters.
 pub fn validate_tags(tags: &BTreeMap<String, String>) -> Result<(), String> {
     if tags.len() > 50 {
-        return Err(format!("A resource can have at most 50 tags; this one has {}.", tags.len()));
+        return Err(format!(
+            "A resource can have at most 50 tags; this one has {}.",
+            tags.len()
+        ));
     }
     for (key, value) in tags {
         validate_tag(key, value)?;
@@ -94,10 +97,14 @@ pub fn validate_tag(key: &str, value: &str) -> Result<(), String> {
         return Err("Tag names can be at most 512 characters.".into());
     }
     if let Some(c) = key.chars().find(|c| TAG_KEY_FORBIDDEN.contains(c)) {
-        return Err(format!("Tag names cannot contain '{c}' (nor any of < > % & \\ ? /)."));
+        return Err(format!(
+            "Tag names cannot contain '{c}' (nor any of < > % & \\ ? /)."
+        ));
     }
     if value.chars().count() > 256 {
-        return Err(format!("The value of tag '{key}' is longer than 256 characters."));
+        return Err(format!(
+            "The value of tag '{key}' is longer than 256 characters."
+        ));
     }
     Ok(())
 }
@@ -142,8 +149,13 @@ pub fn validate_network_name(what: &str, name: &str) -> Result<(), String> {
     if !(2..=64).contains(&len) {
         return Err(format!("{what} must be 2 to 64 characters long."));
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-        return Err(format!("{what} can contain only letters, digits, '-', '_' and '.'."));
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "{what} can contain only letters, digits, '-', '_' and '.'."
+        ));
     }
     Ok(())
 }
@@ -158,14 +170,28 @@ pub(crate) mod tests {
     #[test]
     fn ssh_keys() {
         assert_eq!(validate_ssh_public_key(ED25519), Ok(()));
-        assert!(validate_ssh_public_key("").unwrap_err().contains("Set up an SSH key later"));
-        assert!(validate_ssh_public_key("ssh-dss AAAA").unwrap_err().contains("not a supported key type"));
-        assert!(validate_ssh_public_key("ssh-ed25519").unwrap_err().contains("no key data"));
-        assert!(validate_ssh_public_key("ssh-ed25519 !!!").unwrap_err().contains("base64"));
-        assert!(validate_ssh_public_key("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIKz1yQ0n0pTq5a3Rr2m8mQ0V0xq6J0pZ0m3f8xXr5r2T")
+        assert!(validate_ssh_public_key("")
             .unwrap_err()
-            .contains("does not match"));
-        assert!(validate_ssh_public_key("-----BEGIN OPENSSH PRIVATE KEY-----").unwrap_err().contains("private key"));
+            .contains("Set up an SSH key later"));
+        assert!(validate_ssh_public_key("ssh-dss AAAA")
+            .unwrap_err()
+            .contains("not a supported key type"));
+        assert!(validate_ssh_public_key("ssh-ed25519")
+            .unwrap_err()
+            .contains("no key data"));
+        assert!(validate_ssh_public_key("ssh-ed25519 !!!")
+            .unwrap_err()
+            .contains("base64"));
+        assert!(validate_ssh_public_key(
+            "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIKz1yQ0n0pTq5a3Rr2m8mQ0V0xq6J0pZ0m3f8xXr5r2T"
+        )
+        .unwrap_err()
+        .contains("does not match"));
+        assert!(
+            validate_ssh_public_key("-----BEGIN OPENSSH PRIVATE KEY-----")
+                .unwrap_err()
+                .contains("private key")
+        );
     }
 
     #[test]
@@ -174,11 +200,19 @@ pub(crate) mod tests {
         assert!(validate_tag("a/b", "x").is_err());
         assert!(validate_tag(" ", "x").is_err());
         assert!(validate_tag("k", &"v".repeat(257)).is_err());
-        let many: BTreeMap<String, String> = (0..51).map(|i| (format!("k{i}"), String::new())).collect();
+        let many: BTreeMap<String, String> =
+            (0..51).map(|i| (format!("k{i}"), String::new())).collect();
         assert!(validate_tags(&many).is_err());
-        assert!(validate_idle_minutes(14).is_err() && validate_idle_minutes(15).is_ok() && validate_idle_minutes(4321).is_err());
+        assert!(
+            validate_idle_minutes(14).is_err()
+                && validate_idle_minutes(15).is_ok()
+                && validate_idle_minutes(4321).is_err()
+        );
         let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet1/subnets/default";
-        assert_eq!(parse_subnet_id(id).unwrap(), ("rg".into(), "vnet1".into(), "default".into()));
+        assert_eq!(
+            parse_subnet_id(id).unwrap(),
+            ("rg".into(), "vnet1".into(), "default".into())
+        );
         assert!(parse_subnet_id("/subscriptions/s/subnets/x").is_err());
         assert!(validate_network_name("Virtual network", "vnet one").is_err());
     }

@@ -38,7 +38,9 @@ impl Action {
         match self {
             Self::WriteCompute => "Microsoft.MachineLearningServices/workspaces/computes/write",
             Self::DeleteCompute => "Microsoft.MachineLearningServices/workspaces/computes/delete",
-            Self::OperateCompute => "Microsoft.MachineLearningServices/workspaces/computes/start/action",
+            Self::OperateCompute => {
+                "Microsoft.MachineLearningServices/workspaces/computes/start/action"
+            }
             Self::WriteWorkspace => "Microsoft.MachineLearningServices/workspaces/write",
         }
     }
@@ -82,7 +84,9 @@ impl Role {
             Self::Owner | Self::Contributor => true,
             Self::Reader => false,
             Self::DataScientist => matches!(action, OperateCompute),
-            Self::ComputeOperator => matches!(action, WriteCompute | DeleteCompute | OperateCompute),
+            Self::ComputeOperator => {
+                matches!(action, WriteCompute | DeleteCompute | OperateCompute)
+            }
         }
     }
 }
@@ -138,7 +142,8 @@ mod tests {
             (Role::ComputeOperator, [true, true, true, false]),
         ];
         for (role, expected) in table {
-            let got = [WriteCompute, DeleteCompute, OperateCompute, WriteWorkspace].map(|a| role.allows(a));
+            let got = [WriteCompute, DeleteCompute, OperateCompute, WriteWorkspace]
+                .map(|a| role.allows(a));
             assert_eq!(got, expected, "{role:?}");
         }
     }

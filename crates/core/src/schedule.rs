@@ -32,22 +32,77 @@ pub struct TimeZone {
 }
 
 const fn tz(id: &'static str, label: &'static str, offset: i64, dst: DstRule) -> TimeZone {
-    TimeZone { id, label, standard_offset_minutes: offset, dst }
+    TimeZone {
+        id,
+        label,
+        standard_offset_minutes: offset,
+        dst,
+    }
 }
 
 /// The time zones schedules can use.
 pub const TIME_ZONES: &[TimeZone] = &[
     tz("UTC", "(UTC) Coordinated Universal Time", 0, DstRule::None),
-    tz("Pacific Standard Time", "(UTC-08:00) Pacific Time (US & Canada)", -480, DstRule::NorthAmerica),
-    tz("Mountain Standard Time", "(UTC-07:00) Mountain Time (US & Canada)", -420, DstRule::NorthAmerica),
-    tz("Central Standard Time", "(UTC-06:00) Central Time (US & Canada)", -360, DstRule::NorthAmerica),
-    tz("Eastern Standard Time", "(UTC-05:00) Eastern Time (US & Canada)", -300, DstRule::NorthAmerica),
-    tz("GMT Standard Time", "(UTC+00:00) Dublin, Edinburgh, Lisbon, London", 0, DstRule::Europe),
-    tz("W. Europe Standard Time", "(UTC+01:00) Amsterdam, Berlin, Rome, Stockholm", 60, DstRule::Europe),
-    tz("Romance Standard Time", "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris", 60, DstRule::Europe),
-    tz("India Standard Time", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", 330, DstRule::None),
-    tz("Singapore Standard Time", "(UTC+08:00) Kuala Lumpur, Singapore", 480, DstRule::None),
-    tz("Tokyo Standard Time", "(UTC+09:00) Osaka, Sapporo, Tokyo", 540, DstRule::None),
+    tz(
+        "Pacific Standard Time",
+        "(UTC-08:00) Pacific Time (US & Canada)",
+        -480,
+        DstRule::NorthAmerica,
+    ),
+    tz(
+        "Mountain Standard Time",
+        "(UTC-07:00) Mountain Time (US & Canada)",
+        -420,
+        DstRule::NorthAmerica,
+    ),
+    tz(
+        "Central Standard Time",
+        "(UTC-06:00) Central Time (US & Canada)",
+        -360,
+        DstRule::NorthAmerica,
+    ),
+    tz(
+        "Eastern Standard Time",
+        "(UTC-05:00) Eastern Time (US & Canada)",
+        -300,
+        DstRule::NorthAmerica,
+    ),
+    tz(
+        "GMT Standard Time",
+        "(UTC+00:00) Dublin, Edinburgh, Lisbon, London",
+        0,
+        DstRule::Europe,
+    ),
+    tz(
+        "W. Europe Standard Time",
+        "(UTC+01:00) Amsterdam, Berlin, Rome, Stockholm",
+        60,
+        DstRule::Europe,
+    ),
+    tz(
+        "Romance Standard Time",
+        "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris",
+        60,
+        DstRule::Europe,
+    ),
+    tz(
+        "India Standard Time",
+        "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi",
+        330,
+        DstRule::None,
+    ),
+    tz(
+        "Singapore Standard Time",
+        "(UTC+08:00) Kuala Lumpur, Singapore",
+        480,
+        DstRule::None,
+    ),
+    tz(
+        "Tokyo Standard Time",
+        "(UTC+09:00) Osaka, Sapporo, Tokyo",
+        540,
+        DstRule::None,
+    ),
 ];
 
 /// Looks a zone up by its id, ignoring case.
@@ -57,7 +112,13 @@ pub fn find_time_zone(id: &str) -> Option<&'static TimeZone> {
 
 /// The week day names ARM uses, Sunday first (index = [`weekday`]).
 pub const WEEK_DAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 /// The day number of the n-th (1-based) or, with `n == 0`, last given weekday of a month.
@@ -121,7 +182,11 @@ fn parse_cron_field(field: &str, min: u32, max: u32) -> Result<Vec<bool>, String
     let mut allowed = vec![false; (max + 1) as usize];
     for part in field.split(',') {
         let (range, step) = match part.split_once('/') {
-            Some((r, s)) => (r, s.parse::<u32>().map_err(|_| format!("bad step in '{part}'"))?),
+            Some((r, s)) => (
+                r,
+                s.parse::<u32>()
+                    .map_err(|_| format!("bad step in '{part}'"))?,
+            ),
             None => (part, 1),
         };
         if step == 0 {
@@ -130,11 +195,17 @@ fn parse_cron_field(field: &str, min: u32, max: u32) -> Result<Vec<bool>, String
         let (lo, hi) = if range == "*" {
             (min, max)
         } else if let Some((a, b)) = range.split_once('-') {
-            let a = a.parse::<u32>().map_err(|_| format!("'{a}' is not a number"))?;
-            let b = b.parse::<u32>().map_err(|_| format!("'{b}' is not a number"))?;
+            let a = a
+                .parse::<u32>()
+                .map_err(|_| format!("'{a}' is not a number"))?;
+            let b = b
+                .parse::<u32>()
+                .map_err(|_| format!("'{b}' is not a number"))?;
             (a, b)
         } else {
-            let v = range.parse::<u32>().map_err(|_| format!("'{range}' is not a number"))?;
+            let v = range
+                .parse::<u32>()
+                .map_err(|_| format!("'{range}' is not a number"))?;
             (v, if part.contains('/') { max } else { v })
         };
         if lo < min || hi > max || lo > hi {
@@ -183,7 +254,9 @@ impl CronSpec {
 
     fn matches_day(&self, days: i64) -> bool {
         let (_, month, day) = civil_from_days(days);
-        self.months[month as usize] && self.month_days[day as usize] && self.week_days[weekday(days) as usize]
+        self.months[month as usize]
+            && self.month_days[day as usize]
+            && self.week_days[weekday(days) as usize]
     }
 }
 
@@ -200,7 +273,10 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
     let start = |s: &Option<String>| s.as_deref().and_then(crate::time::parse_iso);
     match schedule.trigger_type.as_str() {
         "Cron" => {
-            let cron = schedule.cron.as_ref().ok_or("A Cron schedule needs a cron trigger.")?;
+            let cron = schedule
+                .cron
+                .as_ref()
+                .ok_or("A Cron schedule needs a cron trigger.")?;
             let spec = CronSpec::parse(&cron.expression)?;
             let mut times = Vec::new();
             for h in 0..24 {
@@ -235,7 +311,10 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
                 })
                 .collect::<Result<_, _>>()?;
             if !matches!(rec.frequency.as_str(), "Day" | "Week") {
-                return Err(format!("Recurrence frequency '{}' is not supported; use Day or Week.", rec.frequency));
+                return Err(format!(
+                    "Recurrence frequency '{}' is not supported; use Day or Week.",
+                    rec.frequency
+                ));
             }
             let every_day = rec.frequency == "Day" || days.is_empty();
             let mut times = Vec::new();
@@ -255,14 +334,19 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
                 not_before: start(&rec.start_time),
             })
         }
-        other => Err(format!("Trigger type '{other}' is not supported; use Recurrence or Cron.")),
+        other => Err(format!(
+            "Trigger type '{other}' is not supported; use Recurrence or Cron."
+        )),
     }
 }
 
 /// Checks that a schedule is well formed; the error says what to fix.
 pub fn validate_schedule(schedule: &StartStopSchedule) -> Result<(), String> {
     if !matches!(schedule.action.as_str(), "Start" | "Stop") {
-        return Err(format!("Schedule action must be Start or Stop, not '{}'.", schedule.action));
+        return Err(format!(
+            "Schedule action must be Start or Stop, not '{}'.",
+            schedule.action
+        ));
     }
     let p = plan(schedule)?;
     if p.times.is_empty() {
@@ -305,7 +389,11 @@ mod tests {
             status: "Enabled".into(),
             action: "Stop".into(),
             trigger_type: "Cron".into(),
-            cron: Some(Cron { expression: expr.into(), start_time: None, time_zone: zone.into() }),
+            cron: Some(Cron {
+                expression: expr.into(),
+                start_time: None,
+                time_zone: zone.into(),
+            }),
             ..Default::default()
         }
     }
@@ -337,21 +425,39 @@ mod tests {
     #[test]
     fn cron_in_utc_and_in_pacific_time_across_dst() {
         let s = cron("0 18 * * *", "UTC");
-        assert_eq!(format_iso(next_fire(&s, at("2026-11-22T17:00:00Z")).unwrap()), "2026-11-22T18:00:00.000Z");
-        assert_eq!(format_iso(next_fire(&s, at("2026-11-22T18:00:00Z")).unwrap()), "2026-11-23T18:00:00.000Z");
+        assert_eq!(
+            format_iso(next_fire(&s, at("2026-11-22T17:00:00Z")).unwrap()),
+            "2026-11-22T18:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(next_fire(&s, at("2026-11-22T18:00:00Z")).unwrap()),
+            "2026-11-23T18:00:00.000Z"
+        );
         let p = cron("0 18 * * *", "Pacific Standard Time");
         // PDT (UTC-7) on 31 October, PST (UTC-8) after 1 November 2026.
-        assert_eq!(format_iso(next_fire(&p, at("2026-10-31T02:00:00Z")).unwrap()), "2026-11-01T01:00:00.000Z");
-        assert_eq!(format_iso(next_fire(&p, at("2026-11-01T02:00:00Z")).unwrap()), "2026-11-02T02:00:00.000Z");
+        assert_eq!(
+            format_iso(next_fire(&p, at("2026-10-31T02:00:00Z")).unwrap()),
+            "2026-11-01T01:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(next_fire(&p, at("2026-11-01T02:00:00Z")).unwrap()),
+            "2026-11-02T02:00:00.000Z"
+        );
     }
 
     #[test]
     fn europe_dst_and_weekly_recurrence() {
         let s = weekly(&["Monday", "Friday"], 8, 30, "W. Europe Standard Time");
         // Sunday 22 Nov 2026 (CET, UTC+1) → Monday 23 Nov 08:30 local = 07:30 UTC.
-        assert_eq!(format_iso(next_fire(&s, at("2026-11-22T12:00:00Z")).unwrap()), "2026-11-23T07:30:00.000Z");
+        assert_eq!(
+            format_iso(next_fire(&s, at("2026-11-22T12:00:00Z")).unwrap()),
+            "2026-11-23T07:30:00.000Z"
+        );
         // Friday 3 Apr 2026 is CEST (UTC+2).
-        assert_eq!(format_iso(next_fire(&s, at("2026-04-01T00:00:00Z")).unwrap()), "2026-04-03T06:30:00.000Z");
+        assert_eq!(
+            format_iso(next_fire(&s, at("2026-04-01T00:00:00Z")).unwrap()),
+            "2026-04-03T06:30:00.000Z"
+        );
     }
 
     #[test]
@@ -359,18 +465,28 @@ mod tests {
         let z = find_time_zone("Eastern Standard Time").unwrap();
         // 8 March 2026 02:30 local does not exist in New York.
         let local = days_from_civil(2026, 3, 8) * DAY + 2 * HOUR + 30 * MINUTE;
-        assert_eq!(format_iso(z.local_to_utc(local)), "2026-03-08T07:30:00.000Z");
+        assert_eq!(
+            format_iso(z.local_to_utc(local)),
+            "2026-03-08T07:30:00.000Z"
+        );
     }
 
     #[test]
     fn cron_parsing_and_validation() {
         assert!(CronSpec::parse("*/15 9-17 * * 1-5").is_ok());
-        assert!(CronSpec::parse("0 18 * *").unwrap_err().contains("5 fields"));
+        assert!(CronSpec::parse("0 18 * *")
+            .unwrap_err()
+            .contains("5 fields"));
         assert!(CronSpec::parse("61 * * * *").is_err());
         let weekdays = cron("0 9 * * 1-5", "UTC");
         // Saturday 28 Nov 2026 → Monday 30 Nov.
-        assert_eq!(format_iso(next_fire(&weekdays, at("2026-11-27T10:00:00Z")).unwrap()), "2026-11-30T09:00:00.000Z");
-        assert!(validate_schedule(&cron("0 9 * * *", "Mars Standard Time")).unwrap_err().contains("Unknown time zone"));
+        assert_eq!(
+            format_iso(next_fire(&weekdays, at("2026-11-27T10:00:00Z")).unwrap()),
+            "2026-11-30T09:00:00.000Z"
+        );
+        assert!(validate_schedule(&cron("0 9 * * *", "Mars Standard Time"))
+            .unwrap_err()
+            .contains("Unknown time zone"));
         let mut disabled = cron("0 9 * * *", "UTC");
         disabled.status = "Disabled".into();
         assert_eq!(next_fire(&disabled, 0), None);

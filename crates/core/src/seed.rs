@@ -10,7 +10,12 @@ use std::collections::BTreeMap;
 pub const DEFAULT_MEMBER: &str = "Ada Lovelace";
 
 fn member(name: &str, user: &str, object_id: &str, role: Role) -> Member {
-    Member { name: name.into(), user_name: user.into(), object_id: object_id.into(), role }
+    Member {
+        name: name.into(),
+        user_name: user.into(),
+        object_id: object_id.into(),
+        role,
+    }
 }
 
 impl Workspace {

@@ -22,7 +22,12 @@ const MAX_EVENTS: usize = 10_000;
 
 /// The idle time of an instance in milliseconds, when idle shutdown is on.
 pub fn idle_shutdown_ms(c: &StoredCompute) -> Option<Millis> {
-    let idle = c.resource.properties.properties.idle_time_before_shutdown.as_deref()?;
+    let idle = c
+        .resource
+        .properties
+        .properties
+        .idle_time_before_shutdown
+        .as_deref()?;
     parse_duration_seconds(idle).map(|s| s as Millis * 1000)
 }
 
@@ -41,7 +46,10 @@ pub(crate) fn next_event(c: &StoredCompute, settled_at: Millis) -> Option<(Milli
     };
     if state == "Running" {
         if let Some(idle) = idle_shutdown_ms(c) {
-            consider((c.last_activity + idle).max(settled_at), Event::IdleShutdown);
+            consider(
+                (c.last_activity + idle).max(settled_at),
+                Event::IdleShutdown,
+            );
         }
     }
     let wanted = match state {
@@ -52,7 +60,11 @@ pub(crate) fn next_event(c: &StoredCompute, settled_at: Millis) -> Option<(Milli
     for s in inner.schedules.iter().flat_map(|s| &s.compute_start_stop) {
         if s.action == wanted {
             if let Some(t) = next_fire(s, settled_at) {
-                let op = if wanted == "Stop" { Operation::Stop } else { Operation::Start };
+                let op = if wanted == "Stop" {
+                    Operation::Stop
+                } else {
+                    Operation::Start
+                };
                 consider(t, Event::Schedule(op));
             }
         }
@@ -77,9 +89,11 @@ impl Workspace {
             self.apply(index, at, event);
             if matches!(event, Event::Schedule(_)) {
                 // Other schedules due at the same instant fire too before the cursor moves past it.
-                while let Some((i, op)) = self.computes.iter().enumerate().find_map(|(i, c)| match next_event(c, self.settled_at) {
-                    Some((t, Event::Schedule(op))) if t == at => Some((i, op)),
-                    _ => None,
+                while let Some((i, op)) = self.computes.iter().enumerate().find_map(|(i, c)| {
+                    match next_event(c, self.settled_at) {
+                        Some((t, Event::Schedule(op))) if t == at => Some((i, op)),
+                        _ => None,
+                    }
                 }) {
                     self.apply(i, at, Event::Schedule(op));
                 }
@@ -98,11 +112,23 @@ impl Workspace {
             Event::IdleShutdown => {
                 let minutes = idle_shutdown_ms(&self.computes[index]).unwrap_or(0) / 60_000;
                 let _ = self.begin(&name, Operation::Stop, Trigger::IdleShutdown, at);
-                self.record(at, "Idle shutdown", format!("stopped compute instance {name} after {minutes} minutes without activity"), &name);
+                self.record(
+                    at,
+                    "Idle shutdown",
+                    format!(
+                        "stopped compute instance {name} after {minutes} minutes without activity"
+                    ),
+                    &name,
+                );
             }
             Event::Schedule(op) => {
                 let _ = self.begin(&name, op, Trigger::Schedule, at);
-                self.record(at, "Schedule", format!("{} compute instance {name}", op.past_tense()), &name);
+                self.record(
+                    at,
+                    "Schedule",
+                    format!("{} compute instance {name}", op.past_tense()),
+                    &name,
+                );
             }
         }
     }

@@ -49,13 +49,18 @@ struct EnvelopeIn {
 
 /// The saved form of a workspace.
 pub fn encode(workspace: &Workspace) -> String {
-    serde_json::to_string(&EnvelopeOut { format: FORMAT, version: VERSION, workspace })
-        .expect("a workspace always serializes")
+    serde_json::to_string(&EnvelopeOut {
+        format: FORMAT,
+        version: VERSION,
+        workspace,
+    })
+    .expect("a workspace always serializes")
 }
 
 /// Reads a saved workspace, telling exactly why when it cannot.
 pub fn decode(text: &str) -> Result<Workspace, SnapshotError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
     let envelope: EnvelopeIn = serde_json::from_value(value).map_err(|_| SnapshotError::Foreign)?;
     if envelope.format.as_deref() != Some(FORMAT) {
         return Err(SnapshotError::Foreign);
@@ -63,9 +68,15 @@ pub fn decode(text: &str) -> Result<Workspace, SnapshotError> {
     match envelope.version {
         Some(VERSION) => {}
         Some(v) if v > VERSION => return Err(SnapshotError::Newer(v)),
-        other => return Err(SnapshotError::Invalid(format!("unknown format version {other:?}"))),
+        other => {
+            return Err(SnapshotError::Invalid(format!(
+                "unknown format version {other:?}"
+            )))
+        }
     }
-    let workspace = envelope.workspace.ok_or_else(|| SnapshotError::Invalid("it has no workspace".into()))?;
+    let workspace = envelope
+        .workspace
+        .ok_or_else(|| SnapshotError::Invalid("it has no workspace".into()))?;
     serde_json::from_value(workspace).map_err(|e| SnapshotError::Invalid(e.to_string()))
 }
 
@@ -77,14 +88,24 @@ mod tests {
     fn round_trip_and_every_kind_of_bad_value() {
         let ws = Workspace::seed(1_000);
         assert_eq!(decode(&encode(&ws)).unwrap(), ws);
-        assert!(matches!(decode("{\"format\":\"azimuth-workspace\",\"vers"), Err(SnapshotError::NotJson(_))));
+        assert!(matches!(
+            decode("{\"format\":\"azimuth-workspace\",\"vers"),
+            Err(SnapshotError::NotJson(_))
+        ));
         assert_eq!(decode("[1,2]"), Err(SnapshotError::Foreign));
         assert_eq!(decode("{\"theme\":\"dark\"}"), Err(SnapshotError::Foreign));
-        assert_eq!(decode("{\"format\":\"azimuth-workspace\",\"version\":7,\"workspace\":{}}"), Err(SnapshotError::Newer(7)));
+        assert_eq!(
+            decode("{\"format\":\"azimuth-workspace\",\"version\":7,\"workspace\":{}}"),
+            Err(SnapshotError::Newer(7))
+        );
         assert!(matches!(
-            decode("{\"format\":\"azimuth-workspace\",\"version\":1,\"workspace\":{\"members\":3}}"),
+            decode(
+                "{\"format\":\"azimuth-workspace\",\"version\":1,\"workspace\":{\"members\":3}}"
+            ),
             Err(SnapshotError::Invalid(_))
         ));
-        assert!(SnapshotError::Newer(7).to_string().contains("newer version"));
+        assert!(SnapshotError::Newer(7)
+            .to_string()
+            .contains("newer version"));
     }
 }

@@ -154,7 +154,10 @@ mod tests {
             parse_iso("2021-04-01T23:00:00+01:00"),
             parse_iso("2021-04-01T22:00:00Z")
         );
-        assert_eq!(parse_iso("2024-02-29T00:00"), Some(days_from_civil(2024, 2, 29) * DAY));
+        assert_eq!(
+            parse_iso("2024-02-29T00:00"),
+            Some(days_from_civil(2024, 2, 29) * DAY)
+        );
         assert_eq!(parse_iso("not a date"), None);
         assert_eq!(parse_iso("2024-13-01T00:00:00Z"), None);
     }
@@ -162,7 +165,11 @@ mod tests {
     #[test]
     fn weekdays() {
         assert_eq!(weekday(0), 4, "1970-01-01 was a Thursday");
-        assert_eq!(weekday(days_from_civil(2026, 11, 22)), 0, "2026-11-22 is a Sunday");
+        assert_eq!(
+            weekday(days_from_civil(2026, 11, 22)),
+            0,
+            "2026-11-22 is a Sunday"
+        );
         for days in [-1000, 0, 19_000, 20_000] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);

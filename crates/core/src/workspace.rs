@@ -2,7 +2,9 @@
 //! `now` that the caller passes in.
 
 use crate::arm::*;
-use crate::catalogue::{default_quota, families, family_kind, find_region, find_vm_size, Region, VmKind, REGIONS};
+use crate::catalogue::{
+    default_quota, families, family_kind, find_region, find_vm_size, Region, VmKind, REGIONS,
+};
 use crate::lifecycle::{Operation, Pace, Transition, Trigger};
 use crate::names::{validate_compute_name, NameError};
 use crate::roles::{Action, Member};
@@ -140,7 +142,10 @@ impl Workspace {
     /// The member named `actor`, if their role allows `action`; otherwise ARM's AuthorizationFailed.
     pub fn authorize(&self, actor: &str, action: Action) -> Result<&Member, ArmError> {
         let member = self.member(actor).ok_or_else(|| {
-            ArmError::new("AuthenticationFailed", format!("'{actor}' is not a member of this workspace."))
+            ArmError::new(
+                "AuthenticationFailed",
+                format!("'{actor}' is not a member of this workspace."),
+            )
         })?;
         if member.role.allows(action) {
             Ok(member)
@@ -225,7 +230,12 @@ impl Workspace {
     pub(crate) fn record(&mut self, at: Millis, actor: &str, text: String, compute: &str) {
         self.activity.insert(
             0,
-            Activity { at, actor: actor.to_owned(), text, compute: compute.to_owned() },
+            Activity {
+                at,
+                actor: actor.to_owned(),
+                text,
+                compute: compute.to_owned(),
+            },
         );
         self.activity.truncate(ACTIVITY_KEPT);
     }
@@ -239,12 +249,28 @@ impl Workspace {
     }
 
     /// Starts, stops or restarts a compute instance on behalf of a member.
-    pub fn operate(&mut self, actor: &str, name: &str, op: Operation, now: Millis) -> Result<(), ArmError> {
+    pub fn operate(
+        &mut self,
+        actor: &str,
+        name: &str,
+        op: Operation,
+        now: Millis,
+    ) -> Result<(), ArmError> {
         self.settle(now);
-        let action = if op == Operation::Delete { Action::DeleteCompute } else { Action::OperateCompute };
+        let action = if op == Operation::Delete {
+            Action::DeleteCompute
+        } else {
+            Action::OperateCompute
+        };
         self.authorize(actor, action)?;
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
-        let state = compute.resource.properties.properties.state.clone().unwrap_or_default();
+        let state = compute
+            .resource
+            .properties
+            .properties
+            .state
+            .clone()
+            .unwrap_or_default();
         op.check_allowed(name, &state, compute.transition.map(|t| t.operation))?;
         let holds = holds_quota(compute);
         let vm_size = compute.resource.properties.properties.vm_size.clone();
@@ -253,7 +279,12 @@ impl Workspace {
         }
         let canonical = compute.resource.name.clone();
         self.begin(&canonical, op, Trigger::User, now)?;
-        self.record(now, actor, format!("{} compute instance {canonical}", op.past_tense()), &canonical);
+        self.record(
+            now,
+            actor,
+            format!("{} compute instance {canonical}", op.past_tense()),
+            &canonical,
+        );
         Ok(())
     }
 
@@ -263,10 +294,21 @@ impl Workspace {
     }
 
     /// Puts a compute into the transient state of `op`.
-    pub(crate) fn begin(&mut self, name: &str, op: Operation, trigger: Trigger, at: Millis) -> Result<(), ArmError> {
+    pub(crate) fn begin(
+        &mut self,
+        name: &str,
+        op: Operation,
+        trigger: Trigger,
+        at: Millis,
+    ) -> Result<(), ArmError> {
         let duration = self.settings.pace.duration(op);
         let compute = self.compute_mut(name)?;
-        compute.transition = Some(Transition { operation: op, trigger, started_at: at, duration });
+        compute.transition = Some(Transition {
+            operation: op,
+            trigger,
+            started_at: at,
+            duration,
+        });
         let props = &mut compute.resource.properties;
         props.modified_on = Some(format_iso(at));
         if op == Operation::Delete {
@@ -285,12 +327,20 @@ impl Workspace {
 
     /// Records that a member opened one of an instance's applications: only the assigned user
     /// may, and only while it runs; it counts as activity for idle shutdown. Returns the endpoint.
-    pub fn open_application(&mut self, actor: &str, name: &str, app: &str, now: Millis) -> Result<String, ArmError> {
+    pub fn open_application(
+        &mut self,
+        actor: &str,
+        name: &str,
+        app: &str,
+        now: Millis,
+    ) -> Result<String, ArmError> {
         self.settle(now);
-        let member = self
-            .member(actor)
-            .cloned()
-            .ok_or_else(|| ArmError::new("AuthenticationFailed", format!("'{actor}' is not a member of this workspace.")))?;
+        let member = self.member(actor).cloned().ok_or_else(|| {
+            ArmError::new(
+                "AuthenticationFailed",
+                format!("'{actor}' is not a member of this workspace."),
+            )
+        })?;
         let compute = self.compute_mut(name)?;
         if let Some(reason) = application_refusal(compute, &member) {
             return Err(ArmError::new("AuthorizationFailed", reason));
@@ -304,7 +354,12 @@ impl Workspace {
             .flatten()
             .find(|a| a.display_name == app)
             .map(|a| a.endpoint_uri.clone())
-            .ok_or_else(|| ArmError::new("BadRequest", format!("Compute instance '{name}' has no application '{app}'.")))?;
+            .ok_or_else(|| {
+                ArmError::new(
+                    "BadRequest",
+                    format!("Compute instance '{name}' has no application '{app}'."),
+                )
+            })?;
         compute.last_activity = now;
         Ok(uri)
     }

@@ -10,7 +10,8 @@ use crate::time::parse_duration_seconds;
 use crate::workspace::Workspace;
 
 /// The CLI v2 schema of a compute instance file.
-pub const INSTANCE_SCHEMA: &str = "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json";
+pub const INSTANCE_SCHEMA: &str =
+    "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json";
 
 /// A YAML value: a scalar already rendered, a map in order, or a list.
 enum Node {
@@ -30,13 +31,17 @@ fn raw(s: impl ToString) -> Node {
 /// Quotes a string when plain YAML would read it as something else.
 fn quote(s: &str) -> String {
     let plain = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./@:+ ".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@:+ ".contains(c))
         && !s.starts_with(['-', ' ', ':', '@'])
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
         && s.parse::<f64>().is_err()
-        && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~");
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~"
+        );
     if plain {
         s.to_owned()
     } else {
@@ -66,7 +71,9 @@ fn emit(node: &Node, indent: usize, out: &mut String) {
                 emit(item, indent + 2, &mut nested);
                 // The first line of the item goes after "- ".
                 let body = nested.trim_start_matches('\n');
-                let body = body.strip_prefix(&" ".repeat(indent + 2)).unwrap_or(body.trim_start());
+                let body = body
+                    .strip_prefix(&" ".repeat(indent + 2))
+                    .unwrap_or(body.trim_start());
                 out.push_str(&format!("{pad}- {body}"));
             }
         }
@@ -79,7 +86,10 @@ fn schedule_node(s: &StartStopSchedule) -> Node {
         ("state".into(), raw(s.status.to_lowercase())),
     ];
     let trigger = if let Some(cron) = &s.cron {
-        let mut t = vec![("type".into(), raw("cron")), ("expression".into(), text(&cron.expression))];
+        let mut t = vec![
+            ("type".into(), raw("cron")),
+            ("expression".into(), text(&cron.expression)),
+        ];
         if let Some(start) = &cron.start_time {
             t.push(("start_time".into(), text(start)));
         }
@@ -87,9 +97,21 @@ fn schedule_node(s: &StartStopSchedule) -> Node {
         t
     } else if let Some(rec) = &s.recurrence {
         let list = |v: &[u32]| Node::List(v.iter().map(raw).collect());
-        let mut sched = vec![("hours".into(), list(&rec.schedule.hours)), ("minutes".into(), list(&rec.schedule.minutes))];
+        let mut sched = vec![
+            ("hours".into(), list(&rec.schedule.hours)),
+            ("minutes".into(), list(&rec.schedule.minutes)),
+        ];
         if !rec.schedule.week_days.is_empty() {
-            sched.push(("week_days".into(), Node::List(rec.schedule.week_days.iter().map(|d| raw(d.to_lowercase())).collect())));
+            sched.push((
+                "week_days".into(),
+                Node::List(
+                    rec.schedule
+                        .week_days
+                        .iter()
+                        .map(|d| raw(d.to_lowercase()))
+                        .collect(),
+                ),
+            ));
         }
         let mut t = vec![
             ("type".into(), raw("recurrence")),
@@ -118,7 +140,15 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
         ("name".into(), text(name)),
         ("type".into(), raw("computeinstance")),
         ("size".into(), text(&inner.vm_size)),
-        ("location".into(), text(resource.location.as_deref().unwrap_or(&workspace.resource.location))),
+        (
+            "location".into(),
+            text(
+                resource
+                    .location
+                    .as_deref()
+                    .unwrap_or(&workspace.resource.location),
+            ),
+        ),
     ];
     if let Some(d) = &compute.description {
         doc.push(("description".into(), text(d)));
@@ -132,31 +162,67 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
             ]),
         ));
     }
-    let ssh_enabled = inner.ssh_settings.as_ref().is_some_and(|s| s.ssh_public_access == "Enabled");
+    let ssh_enabled = inner
+        .ssh_settings
+        .as_ref()
+        .is_some_and(|s| s.ssh_public_access == "Enabled");
     doc.push(("ssh_public_access_enabled".into(), raw(ssh_enabled)));
-    if let Some(key) = inner.ssh_settings.as_ref().and_then(|s| s.admin_public_key.as_deref()) {
-        doc.push(("ssh_settings".into(), Node::Map(vec![("ssh_key_value".into(), text(key))])));
+    if let Some(key) = inner
+        .ssh_settings
+        .as_ref()
+        .and_then(|s| s.admin_public_key.as_deref())
+    {
+        doc.push((
+            "ssh_settings".into(),
+            Node::Map(vec![("ssh_key_value".into(), text(key))]),
+        ));
     }
     if let Some(Ok((_, vnet, subnet))) = inner.subnet.as_ref().map(|s| parse_subnet_id(&s.id)) {
         doc.push((
             "network_settings".into(),
-            Node::Map(vec![("vnet_name".into(), text(&vnet)), ("subnet".into(), text(&subnet))]),
+            Node::Map(vec![
+                ("vnet_name".into(), text(&vnet)),
+                ("subnet".into(), text(&subnet)),
+            ]),
         ));
     }
     if let Some(public) = inner.enable_node_public_ip {
         doc.push(("enable_node_public_ip".into(), raw(public)));
     }
-    if let Some(minutes) = inner.idle_time_before_shutdown.as_deref().and_then(parse_duration_seconds) {
-        doc.push(("idle_time_before_shutdown_minutes".into(), raw(minutes / 60)));
+    if let Some(minutes) = inner
+        .idle_time_before_shutdown
+        .as_deref()
+        .and_then(parse_duration_seconds)
+    {
+        doc.push((
+            "idle_time_before_shutdown_minutes".into(),
+            raw(minutes / 60),
+        ));
     }
-    if let Some(s) = inner.schedules.as_ref().filter(|s| !s.compute_start_stop.is_empty()) {
+    if let Some(s) = inner
+        .schedules
+        .as_ref()
+        .filter(|s| !s.compute_start_stop.is_empty())
+    {
         doc.push((
             "schedules".into(),
-            Node::Map(vec![("compute_start_stop".into(), Node::List(s.compute_start_stop.iter().map(schedule_node).collect()))]),
+            Node::Map(vec![(
+                "compute_start_stop".into(),
+                Node::List(s.compute_start_stop.iter().map(schedule_node).collect()),
+            )]),
         ));
     }
     if !resource.tags.is_empty() {
-        doc.push(("tags".into(), Node::Map(resource.tags.iter().map(|(k, v)| (k.clone(), text(v))).collect())));
+        doc.push((
+            "tags".into(),
+            Node::Map(
+                resource
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), text(v)))
+                    .collect(),
+            ),
+        ));
     }
     let mut out = String::new();
     emit(&Node::Map(doc), 0, &mut out);
@@ -173,7 +239,10 @@ mod tests {
         assert_eq!(quote("true"), "\"true\"");
         assert_eq!(quote("123"), "\"123\"");
         assert_eq!(quote(""), "\"\"");
-        assert_eq!(quote("<img src=x onerror=alert(1)>"), "\"<img src=x onerror=alert(1)>\"");
+        assert_eq!(
+            quote("<img src=x onerror=alert(1)>"),
+            "\"<img src=x onerror=alert(1)>\""
+        );
         assert_eq!(quote("a: b"), "\"a: b\"");
         assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
     }

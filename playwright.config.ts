@@ -1,0 +1,43 @@
+// Playwright end-to-end tests for the studio. `cargo xtask test` builds dist/, serves it on a
+// free port and sets BASE_URL; by hand: `cargo xtask serve` in one shell, `npx playwright test`
+// in another. Chromium is Debian's (/usr/bin/chromium): never run `playwright install`.
+import { defineConfig, devices } from '@playwright/test';
+
+/** Chromium flags for this machine (the same as webdriver.json's, less the headless one). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'target/playwright',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: 'list',
+  use: {
+    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:8080',
+    headless: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+      },
+    },
+  ],
+});

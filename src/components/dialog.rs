@@ -1,0 +1,48 @@
+//! A modal dialog: a labelled `role="dialog"` over a dimmed page, closed with Escape.
+
+use leptos::prelude::*;
+
+/// A modal dialog with a title; `on_close` runs on Escape or a click outside.
+#[component]
+pub fn Dialog(
+    /// The dialog's title and accessible name.
+    #[prop(into)]
+    title: String,
+    /// `alertdialog` for confirmations, `dialog` otherwise.
+    #[prop(optional)]
+    alert: bool,
+    /// Extra class for sizing.
+    #[prop(into, optional)]
+    class: String,
+    /// Called to close the dialog.
+    on_close: Callback<()>,
+    /// The content.
+    children: Children,
+) -> impl IntoView {
+    let title_id = format!(
+        "dialog-{}",
+        title
+            .to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let label_id = title_id.clone();
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
+            <div
+                class=format!("dialog {class}")
+                role=if alert { "alertdialog" } else { "dialog" }
+                aria-modal="true"
+                aria-labelledby=label_id
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        on_close.run(());
+                    }
+                }
+            >
+                <h2 class="dialog__title" id=title_id>{title}</h2>
+                {children()}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,20 @@
+//! Formatting for people: local times and prices.
+
+/// An instant in the viewer's locale, e.g. `Nov 22, 2026, 8:30 PM`.
+pub fn format_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string("en-US", &options).into()
+}
+
+/// An ISO 8601 instant from ARM in the viewer's locale; the text itself when it is not one.
+pub fn format_iso_time(iso: &str) -> String {
+    azimuth_core::time::parse_iso(iso).map_or_else(|| iso.to_owned(), format_time)
+}
+
+/// An estimated price per hour, e.g. `$0.19/hr`.
+pub fn format_price(per_hour: f64) -> String {
+    format!("${per_hour:.2}/hr")
+}

@@ -1,0 +1,107 @@
+//! The lifecycle buttons shared by the instances list and the details page: Start, Stop,
+//! Restart and Delete (with a confirmation), each enabled only when the engine would allow it.
+
+use crate::components::{Dialog, Icon, IconName};
+use crate::store::{use_store, Store};
+use azimuth_core::roles::Action;
+use azimuth_core::Operation;
+use leptos::prelude::*;
+use thaw::{Button, ButtonAppearance};
+
+/// Why `op` cannot run on every one of `names` now, or `None` when it can.
+pub fn blocked(store: &Store, names: &[String], op: Operation) -> Option<String> {
+    if names.is_empty() {
+        return Some("Select one or more compute instances first.".into());
+    }
+    let action = if op == Operation::Delete {
+        Action::DeleteCompute
+    } else {
+        Action::OperateCompute
+    };
+    if let Some(reason) = store.refusal(action) {
+        return Some(reason);
+    }
+    store.workspace.with(|w| {
+        names.iter().find_map(|name| {
+            let c = w.compute(name)?;
+            let state = c
+                .resource
+                .properties
+                .properties
+                .state
+                .clone()
+                .unwrap_or_default();
+            op.check_allowed(name, &state, c.transition.map(|t| t.operation))
+                .err()
+                .map(|e| e.message().to_owned())
+        })
+    })
+}
+
+/// Start, Stop, Restart and Delete for the computes in `selection`.
+#[component]
+pub fn LifecycleButtons(
+    /// The computes the buttons act on.
+    #[prop(into)]
+    selection: Signal<Vec<String>>,
+    /// Runs after a delete was confirmed (e.g. to leave a details page).
+    #[prop(optional)]
+    on_deleted: Option<Callback<()>>,
+) -> impl IntoView {
+    let store = use_store();
+    let confirming = RwSignal::new(false);
+    let button = move |op: Operation, icon: IconName| {
+        let reason = Memo::new(move |_| blocked(&store, &selection.get(), op));
+        view! {
+            <Button
+                appearance=ButtonAppearance::Subtle
+                disabled_focusable=Signal::derive(move || reason.get().is_some())
+                attr:title=move || reason.get()
+                on_click=move |_| {
+                    if reason.get_untracked().is_some() {
+                        return;
+                    }
+                    if op == Operation::Delete {
+                        confirming.set(true);
+                    } else {
+                        store.operate(&selection.get_untracked(), op);
+                    }
+                }
+            >
+                <Icon name=icon />
+                {op.as_str()}
+            </Button>
+        }
+    };
+    let confirm = move |_| {
+        store.operate(&selection.get_untracked(), Operation::Delete);
+        confirming.set(false);
+        if let Some(cb) = on_deleted {
+            cb.run(());
+        }
+    };
+    view! {
+        {button(Operation::Start, IconName::Play)}
+        {button(Operation::Stop, IconName::Stop)}
+        {button(Operation::Restart, IconName::Restart)}
+        {button(Operation::Delete, IconName::Delete)}
+        <Show when=move || confirming.get()>
+            <Dialog title="Delete compute instance?" alert=true on_close=Callback::new(move |_| confirming.set(false))>
+                <p>
+                    {move || {
+                        let names = selection.get();
+                        format!(
+                            "{} will be deleted with everything on {} disk. This cannot be undone.",
+                            names.join(", "),
+                            if names.len() == 1 { "its" } else { "their" }
+                        )
+                    }}
+                </p>
+                <div class="dialog__actions">
+                    <Button appearance=ButtonAppearance::Primary on_click=confirm>"Delete"</Button>
+                    <Button on_click=move |_| confirming.set(false)>"Cancel"</Button>
+                </div>
+            </Dialog>
+        </Show>
+    }
+}

@@ -1,0 +1,302 @@
+//! /compute/instances/{name}: an instance's properties, its actions, and its ARM JSON and CLI YAML.
+
+use super::actions::LifecycleButtons;
+use super::instances::{member_label, ApplicationLinks};
+use crate::components::{format_iso_time, format_price, CodeView, StateBadge};
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::schedule::find_time_zone;
+use azimuth_core::time::parse_duration_seconds;
+use azimuth_core::workspace::application_refusal;
+use azimuth_core::yaml::instance_yaml;
+use azimuth_core::StoredCompute;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// One property line.
+fn prop(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="props__row">
+            <dt>{label}</dt>
+            <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
+        </div>
+    }
+}
+
+/// A schedule in words, e.g. `Stop at 18:00 every day (Pacific Standard Time)`.
+fn describe_schedule(s: &azimuth_core::arm::StartStopSchedule) -> String {
+    let when = if let Some(c) = &s.cron {
+        format!(
+            "cron \"{}\" ({})",
+            c.expression,
+            find_time_zone(&c.time_zone).map_or(c.time_zone.as_str(), |z| z.label)
+        )
+    } else if let Some(r) = &s.recurrence {
+        let times: Vec<String> = r
+            .schedule
+            .hours
+            .iter()
+            .flat_map(|h| {
+                r.schedule
+                    .minutes
+                    .iter()
+                    .map(move |m| format!("{h:02}:{m:02}"))
+            })
+            .collect();
+        let days = if r.schedule.week_days.is_empty() {
+            "every day".to_owned()
+        } else {
+            r.schedule.week_days.join(", ")
+        };
+        format!(
+            "at {} on {days} ({})",
+            times.join(", "),
+            find_time_zone(&r.time_zone).map_or(r.time_zone.as_str(), |z| z.label)
+        )
+    } else {
+        String::new()
+    };
+    let disabled = if s.status == "Enabled" {
+        ""
+    } else {
+        " — disabled"
+    };
+    format!("{} {when}{disabled}", s.action)
+}
+
+/// The properties of an instance as (label, value) lines.
+fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static str, String)> {
+    let props = &c.resource.properties;
+    let inner = &props.properties;
+    let size = find_vm_size(&inner.vm_size);
+    let ssh = inner.ssh_settings.clone().unwrap_or_default();
+    let ssh_on = ssh.ssh_public_access == "Enabled";
+    let ep = inner.connectivity_endpoints.clone().unwrap_or_default();
+    let last = inner.last_operation.as_ref().map(|l| {
+        format!(
+            "{} — {} (by {}, {})",
+            l.operation_name,
+            l.operation_status,
+            l.operation_trigger,
+            format_iso_time(&l.operation_time)
+        )
+    });
+    vec![
+        ("State", inner.state.clone().unwrap_or_default()),
+        (
+            "Provisioning state",
+            props.provisioning_state.clone().unwrap_or_default(),
+        ),
+        ("Virtual machine size", inner.vm_size.clone()),
+        (
+            "Processor and memory",
+            size.map(|s| s.summary()).unwrap_or_default(),
+        ),
+        (
+            "Estimated cost",
+            size.map(|s| {
+                format!(
+                    "{} (Linux, pay as you go)",
+                    format_price(s.price_in(w.region()))
+                )
+            })
+            .unwrap_or_default(),
+        ),
+        ("Region", w.region().display_name.to_owned()),
+        (
+            "Created by",
+            inner
+                .created_by
+                .as_ref()
+                .map(|b| member_label(w, &b.user_id))
+                .unwrap_or_default(),
+        ),
+        (
+            "Created on",
+            props
+                .created_on
+                .as_deref()
+                .map(format_iso_time)
+                .unwrap_or_default(),
+        ),
+        (
+            "Assigned to",
+            inner
+                .personal_compute_instance_settings
+                .as_ref()
+                .map(|p| member_label(w, &p.assigned_user.object_id))
+                .unwrap_or_default(),
+        ),
+        (
+            "SSH access",
+            if ssh_on {
+                "Enabled".into()
+            } else {
+                "Disabled".into()
+            },
+        ),
+        (
+            "SSH admin user",
+            if ssh_on {
+                ssh.admin_user_name.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+        ),
+        (
+            "SSH port",
+            if ssh_on {
+                ssh.ssh_port.map(|p| p.to_string()).unwrap_or_default()
+            } else {
+                String::new()
+            },
+        ),
+        (
+            "Public IP address",
+            ep.public_ip_address
+                .unwrap_or_else(|| "None (no public IP)".into()),
+        ),
+        (
+            "Private IP address",
+            ep.private_ip_address.unwrap_or_default(),
+        ),
+        (
+            "Virtual network",
+            inner
+                .subnet
+                .as_ref()
+                .map(|s| s.id.clone())
+                .unwrap_or_else(|| "None".into()),
+        ),
+        (
+            "Root access",
+            if inner.enable_root_access == Some(false) {
+                "Disabled".into()
+            } else {
+                "Enabled".into()
+            },
+        ),
+        (
+            "Idle shutdown",
+            inner
+                .idle_time_before_shutdown
+                .as_deref()
+                .and_then(parse_duration_seconds)
+                .map_or_else(
+                    || "Off".into(),
+                    |s| format!("After {} minutes of inactivity", s / 60),
+                ),
+        ),
+        (
+            "Schedules",
+            inner
+                .schedules
+                .as_ref()
+                .map(|s| {
+                    s.compute_start_stop
+                        .iter()
+                        .map(describe_schedule)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default(),
+        ),
+        (
+            "Tags",
+            c.resource
+                .tags
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("Last operation", last.unwrap_or_default()),
+    ]
+}
+
+/// The details page of one compute instance.
+#[component]
+pub fn InstanceDetailsPage() -> impl IntoView {
+    let store = use_store();
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
+    let compute = Memo::new(move |_| store.workspace.with(|w| w.compute(&name.get()).cloned()));
+    let tab = RwSignal::new("details");
+    let on_deleted = Callback::new(move |_| navigate("/compute/instances", Default::default()));
+    view! {
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), (name.get_untracked(), "")] />
+        <Show
+            when=move || compute.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <section class="empty-state">
+                        <h1>{move || name.get()}</h1>
+                        <p>"There is no compute instance with this name in the workspace. It may have been deleted."</p>
+                        <p><a href="/compute/instances">"Back to compute instances"</a></p>
+                    </section>
+                }
+            }
+        >
+            <header class="page-header page-header--with-badge">
+                <h1>{move || name.get()}</h1>
+                <StateBadge state=Signal::derive(move || compute.get().and_then(|c| c.resource.properties.properties.state).unwrap_or_default()) />
+            </header>
+            <div class="toolbar" role="toolbar" aria-label="Compute instance actions">
+                <LifecycleButtons selection=Signal::derive(move || vec![name.get()]) on_deleted />
+            </div>
+            <div class="tabs" role="tablist" aria-label="Compute instance views">
+                {[("details", "Details"), ("json", "JSON"), ("yaml", "YAML")]
+                    .into_iter()
+                    .map(|(id, label)| {
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                class="tabs__tab"
+                                aria-selected=move || (tab.get() == id).to_string()
+                                on:click=move |_| tab.set(id)
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div role="tabpanel" class="details">
+                {move || {
+                    let Some(c) = compute.get() else { return ().into_any() };
+                    match tab.get() {
+                        "json" => {
+                            let json = serde_json::to_string_pretty(&c.resource).unwrap_or_default();
+                            view! { <CodeView title="ARM JSON" code=json file_name=format!("{}.json", c.resource.name) /> }.into_any()
+                        }
+                        "yaml" => {
+                            let yaml = store.workspace.with(|w| instance_yaml(&c.resource.name, &c.resource, w));
+                            view! { <CodeView title="Azure ML CLI v2 YAML" code=yaml file_name=format!("{}.yml", c.resource.name) /> }.into_any()
+                        }
+                        _ => {
+                            let lines = store.workspace.with(|w| properties(&c, w));
+                            let refusal = application_refusal(&c, &store.me());
+                            view! {
+                                <section class="card" aria-labelledby="apps-title">
+                                    <h2 id="apps-title">"Applications"</h2>
+                                    <div class="apps">
+                                        <ApplicationLinks name=c.resource.name.clone() refusal=Signal::stored(refusal.clone()) />
+                                    </div>
+                                    {refusal.map(|r| view! { <p class="muted">{r}</p> })}
+                                </section>
+                                <section class="card" aria-labelledby="props-title">
+                                    <h2 id="props-title">"Properties"</h2>
+                                    <dl class="props">{lines.into_iter().map(|(l, v)| prop(l, v)).collect_view()}</dl>
+                                </section>
+                            }
+                            .into_any()
+                        }
+                    }
+                }}
+            </div>
+        </Show>
+    }
+}

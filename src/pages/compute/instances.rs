@@ -1,0 +1,306 @@
+//! /compute/instances: the compute instances table with its toolbar, search and filter; at
+//! /compute/create/instance the "+ New" wizard opens over it.
+
+use super::actions::LifecycleButtons;
+use super::new_instance::NewInstanceWizard;
+use super::tabs::ComputeTabs;
+use crate::components::{format_iso_time, Icon, IconName, StateBadge};
+use crate::shell::Breadcrumbs;
+use crate::store::{use_store, Store};
+use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::roles::{Action, Member};
+use azimuth_core::workspace::application_refusal;
+use azimuth_core::{StoredCompute, Workspace};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use thaw::{Button, ButtonAppearance};
+
+/// The applications of an instance: the label the studio shows and ARM's displayName.
+pub const APPLICATIONS: [(&str, &str); 4] = [
+    ("JupyterLab", "Jupyter Lab"),
+    ("Jupyter", "Jupyter"),
+    ("VS Code (Web)", "VS Code"),
+    ("Terminal", "Terminal"),
+];
+
+/// One table row, computed from the workspace.
+#[derive(Clone, PartialEq)]
+struct Row {
+    name: String,
+    state: String,
+    size: String,
+    size_summary: String,
+    created_by: String,
+    assigned_to: String,
+    created_on: String,
+    app_refusal: Option<String>,
+}
+
+/// The display name of the member with a user name or object id, or the id itself.
+pub fn member_label(w: &Workspace, id: &str) -> String {
+    w.members
+        .iter()
+        .find(|m| m.object_id == id || m.user_name == id)
+        .map_or_else(|| id.to_owned(), |m| m.name.clone())
+}
+
+fn row(w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
+    let inner = &c.resource.properties.properties;
+    let size = find_vm_size(&inner.vm_size);
+    Row {
+        name: c.resource.name.clone(),
+        state: inner.state.clone().unwrap_or_else(|| "Unknown".into()),
+        size: inner.vm_size.clone(),
+        size_summary: size.map(|s| s.summary()).unwrap_or_default(),
+        created_by: inner
+            .created_by
+            .as_ref()
+            .map(|b| member_label(w, &b.user_id))
+            .unwrap_or_default(),
+        assigned_to: inner
+            .personal_compute_instance_settings
+            .as_ref()
+            .map(|p| member_label(w, &p.assigned_user.object_id))
+            .unwrap_or_default(),
+        created_on: c
+            .resource
+            .properties
+            .created_on
+            .as_deref()
+            .map(format_iso_time)
+            .unwrap_or_default(),
+        app_refusal: application_refusal(c, me),
+    }
+}
+
+/// Opens an application of an instance and says what happened.
+pub fn open_application(store: &Store, name: &str, label: &str, arm_name: &str) {
+    if let Ok(uri) = store.open_application(name, arm_name) {
+        store.notify(
+            false,
+            format!("{label} on {name}"),
+            format!("In Azure this opens {uri}. Azimuth simulates the machine, so no server runs there; opening it counts as activity for idle shutdown."),
+        );
+    }
+}
+
+/// The application buttons of one instance.
+#[component]
+pub fn ApplicationLinks(
+    /// The instance.
+    #[prop(into)]
+    name: String,
+    /// Why the viewer cannot open them, or `None`.
+    #[prop(into)]
+    refusal: Signal<Option<String>>,
+) -> impl IntoView {
+    let store = use_store();
+    APPLICATIONS
+        .into_iter()
+        .map(|(label, arm_name)| {
+            let name = name.clone();
+            view! {
+                <button
+                    type="button"
+                    class="link-button"
+                    aria-disabled=move || refusal.get().map(|_| "true")
+                    title=move || refusal.get()
+                    on:click=move |_| {
+                        if refusal.get_untracked().is_none() {
+                            open_application(&store, &name, label, arm_name);
+                        }
+                    }
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view()
+}
+
+/// The compute instances tab.
+#[component]
+pub fn InstancesPage() -> impl IntoView {
+    let store = use_store();
+    let navigate = use_navigate();
+    let path = use_location().pathname;
+    let search = RwSignal::new(String::new());
+    let only_mine = RwSignal::new(false);
+    let selected = RwSignal::new(Vec::<String>::new());
+    let rows = Memo::new(move |_| {
+        let me = store.me();
+        let query = search.get().to_lowercase();
+        let mine = only_mine.get();
+        store.workspace.with(|w| {
+            w.computes
+                .iter()
+                .map(|c| row(w, c, &me))
+                .filter(|r| !mine || r.created_by == me.name || r.assigned_to == me.name)
+                .filter(|r| {
+                    query.is_empty()
+                        || [&r.name, &r.size, &r.created_by, &r.assigned_to, &r.state]
+                            .iter()
+                            .any(|f| f.to_lowercase().contains(&query))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    // Selection only ever holds computes that are still listed.
+    let selection = Signal::derive(move || {
+        let visible = rows.get();
+        selected
+            .get()
+            .into_iter()
+            .filter(|n| visible.iter().any(|r| &r.name == n))
+            .collect::<Vec<_>>()
+    });
+    let toggle = move |name: String, on: bool| {
+        selected.update(|s| {
+            s.retain(|n| n != &name);
+            if on {
+                s.push(name);
+            }
+        })
+    };
+    let all_selected = move || !rows.get().is_empty() && selection.get().len() == rows.get().len();
+    let create_refusal = move || store.refusal(Action::WriteCompute);
+    let wizard_open = move || path.get() == "/compute/create/instance";
+    let open_wizard = {
+        let navigate = navigate.clone();
+        move |_| navigate("/compute/create/instance", Default::default())
+    };
+    view! {
+        <Breadcrumbs items=vec![("Compute".into(), "/compute"), ("Compute instances".into(), "")] />
+        <header class="page-header">
+            <h1>"Compute"</h1>
+        </header>
+        <ComputeTabs />
+        <p class="muted tab-intro">
+            "Compute instances are development workstations that data scientists use to work with data and models."
+        </p>
+        <div class="toolbar" role="toolbar" aria-label="Compute instance actions">
+            <Button
+                appearance=ButtonAppearance::Primary
+                disabled_focusable=Signal::derive(move || create_refusal().is_some())
+                attr:title=create_refusal
+                on_click=move |ev| {
+                    if create_refusal().is_none() {
+                        open_wizard(ev)
+                    }
+                }
+            >
+                "+ New"
+            </Button>
+            <Button appearance=ButtonAppearance::Subtle on_click=move |_| store.refresh()>
+                <Icon name=IconName::Refresh />
+                "Refresh"
+            </Button>
+            <LifecycleButtons selection />
+        </div>
+        <div class="filters">
+            <label class="search">
+                <Icon name=IconName::Search />
+                <input
+                    type="search"
+                    placeholder="Search"
+                    aria-label="Search compute instances"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="checkbox">
+                <input type="checkbox" prop:checked=move || only_mine.get() on:change=move |ev| only_mine.set(event_target_checked(&ev)) />
+                "Show only my compute"
+            </label>
+        </div>
+        <div class="table-wrap">
+            <table class="data-table" aria-label="Compute instances">
+                <thead>
+                    <tr>
+                        <th scope="col" class="data-table__check">
+                            <input
+                                type="checkbox"
+                                aria-label="Select all compute instances"
+                                prop:checked=all_selected
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    selected.set(if on { rows.get_untracked().into_iter().map(|r| r.name).collect() } else { Vec::new() });
+                                }
+                            />
+                        </th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Virtual machine size"</th>
+                        <th scope="col">"Created by"</th>
+                        <th scope="col">"Assigned to"</th>
+                        <th scope="col">"Created on"</th>
+                        <th scope="col">"Applications"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|r| r.name.clone() let:r>
+                        {
+                            let name = r.name.clone();
+                            let live = Memo::new({
+                                let name = name.clone();
+                                move |_| rows.get().into_iter().find(|x| x.name == name)
+                            });
+                            let is_selected = {
+                                let name = name.clone();
+                                move || selection.get().contains(&name)
+                            };
+                            view! {
+                                <tr aria-selected=move || is_selected().to_string()>
+                                    <td class="data-table__check">
+                                        <input
+                                            type="checkbox"
+                                            aria-label=format!("Select {name}")
+                                            prop:checked=is_selected.clone()
+                                            on:change={
+                                                let name = name.clone();
+                                                move |ev| toggle(name.clone(), event_target_checked(&ev))
+                                            }
+                                        />
+                                    </td>
+                                    <td>
+                                        <a href=format!("/compute/instances/{name}")>{name.clone()}</a>
+                                    </td>
+                                    <td>
+                                        <StateBadge state=Signal::derive(move || live.get().map(|r| r.state).unwrap_or_default()) />
+                                    </td>
+                                    <td>
+                                        <span>{r.size.clone()}</span>
+                                        <span class="muted cell-sub">{r.size_summary.clone()}</span>
+                                    </td>
+                                    <td>{r.created_by.clone()}</td>
+                                    <td>{move || live.get().map(|r| r.assigned_to).unwrap_or_default()}</td>
+                                    <td>{r.created_on.clone()}</td>
+                                    <td class="data-table__apps">
+                                        <ApplicationLinks
+                                            name=name.clone()
+                                            refusal=Signal::derive(move || live.get().and_then(|r| r.app_refusal))
+                                        />
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            <Show when=move || rows.get().is_empty()>
+                <div class="table-empty">
+                    {move || {
+                        if store.workspace.with(|w| w.computes.is_empty()) {
+                            "No compute instances yet. Select \"+ New\" to create a development workstation."
+                        } else {
+                            "No compute instance matches the search or filter."
+                        }
+                    }}
+                </div>
+            </Show>
+        </div>
+        <Show when=wizard_open>
+            <NewInstanceWizard />
+        </Show>
+    }
+}

@@ -1,0 +1,115 @@
+//! The "+ New" compute instance wizard, faithful to the studio's steps: Required settings,
+//! Scheduling, Security, Tags, then Review + Create.
+
+mod form;
+mod required;
+mod review;
+mod scheduling;
+mod security;
+mod size_picker;
+mod tags;
+
+use crate::components::Dialog;
+use crate::store::use_store;
+use form::{InstanceForm, Step};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use thaw::{Button, ButtonAppearance};
+
+/// The wizard dialog; "Create" or "Cancel" returns to the instances list.
+#[component]
+pub fn NewInstanceWizard() -> impl IntoView {
+    let store = use_store();
+    let navigate = use_navigate();
+    let form = InstanceForm::new(&store.workspace.with_untracked(|w| w.resource_group.clone()));
+    let step = RwSignal::new(Step::Required);
+    let close = Callback::new(move |_| navigate("/compute/instances", Default::default()));
+    let problems = Memo::new(move |_| review::blocking_problems(&form));
+    let create = move |_| {
+        if !problems.get_untracked().is_empty() {
+            step.set(Step::Review);
+            return;
+        }
+        let body = store
+            .workspace
+            .with_untracked(|w| form.request(w, &store.member_name.get_untracked()));
+        if store
+            .create_instance(&form.name.get_untracked(), body)
+            .is_ok()
+        {
+            close.run(());
+        }
+    };
+    let go = move |delta: isize| {
+        let i =
+            (step.get_untracked().index() as isize + delta).clamp(0, Step::ALL.len() as isize - 1);
+        step.set(Step::ALL[i as usize]);
+    };
+    let step_has_errors =
+        move |s: Step| store.workspace.with(|w| !form.step_errors(s, w).is_empty());
+    view! {
+        <Dialog title="Create compute instance" class="dialog--wizard" on_close=close>
+            <div class="wizard">
+                <div class="wizard__steps" role="tablist" aria-label="Steps" aria-orientation="vertical">
+                    {Step::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <button
+                                    type="button"
+                                    role="tab"
+                                    class="wizard__step"
+                                    aria-selected=move || (step.get() == s).to_string()
+                                    aria-controls="wizard-panel"
+                                    on:click=move |_| step.set(s)
+                                >
+                                    <span class="wizard__step-number" aria-hidden="true">{s.index() + 1}</span>
+                                    {s.title()}
+                                    <Show when=move || step_has_errors(s)>
+                                        <span class="wizard__step-error">" (has errors)"</span>
+                                    </Show>
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=move || step.get().title()>
+                    <h3 class="wizard__panel-title">{move || step.get().title()}</h3>
+                    {move || match step.get() {
+                        Step::Required => view! { <required::RequiredStep form /> }.into_any(),
+                        Step::Scheduling => view! { <scheduling::SchedulingStep form /> }.into_any(),
+                        Step::Security => view! { <security::SecurityStep form /> }.into_any(),
+                        Step::Tags => view! { <tags::TagsStep form /> }.into_any(),
+                        Step::Review => view! { <review::ReviewStep form /> }.into_any(),
+                    }}
+                </div>
+            </div>
+            <div class="dialog__actions wizard__footer">
+                <Show
+                    when=move || step.get() == Step::Review
+                    fallback=move || {
+                        view! {
+                            <Button appearance=ButtonAppearance::Primary on_click=move |_| step.set(Step::Review)>
+                                "Review + Create"
+                            </Button>
+                        }
+                    }
+                >
+                    <Button
+                        appearance=ButtonAppearance::Primary
+                        disabled_focusable=Signal::derive(move || !problems.get().is_empty())
+                        attr:title=move || problems.get().first().cloned()
+                        on_click=create
+                    >
+                        "Create"
+                    </Button>
+                </Show>
+                <Button disabled=Signal::derive(move || step.get() == Step::Required) on_click=move |_| go(-1)>"Back"</Button>
+                <Show when=move || step.get() != Step::Review>
+                    <Button on_click=move |_| go(1)>"Next"</Button>
+                </Show>
+                <Button appearance=ButtonAppearance::Subtle on_click=move |_| close.run(())>"Cancel"</Button>
+            </div>
+        </Dialog>
+    }
+}

@@ -1,0 +1,182 @@
+//! "Virtual machine size": recommended options as cards, or every size in a searchable,
+//! sortable table with its cost and the quota left in its family.
+
+use super::form::{InstanceForm, SizeSource};
+use crate::components::format_price;
+use crate::store::use_store;
+use azimuth_core::catalogue::{find_vm_size, recommended_sizes, VmSize, VM_SIZES};
+use leptos::prelude::*;
+
+/// Columns the all-sizes table sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortKey {
+    Name,
+    Vcpus,
+    Memory,
+    Storage,
+    Cost,
+}
+
+/// vCPUs left in a size's family.
+fn quota_left(size: &VmSize, usage: &[azimuth_core::QuotaUsage]) -> u32 {
+    usage
+        .iter()
+        .find(|u| u.family == size.family)
+        .map_or(0, |u| u.limit.saturating_sub(u.used))
+}
+
+/// The size selector.
+#[component]
+pub fn SizePicker(form: InstanceForm) -> impl IntoView {
+    let store = use_store();
+    let usage = Memo::new(move |_| store.workspace.with(|w| w.quota_usage()));
+    let factor = move || store.workspace.with(|w| w.region().price_factor);
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new((SortKey::Cost, true));
+    let source_radio = move |source: SizeSource, label: &'static str| {
+        view! {
+            <label class="radio-inline">
+                <input type="radio" name="size-source" prop:checked=move || form.size_source.get() == source on:change=move |_| form.size_source.set(source) />
+                {label}
+            </label>
+        }
+    };
+    let size_radio = move |s: &'static VmSize| {
+        let left = move || quota_left(s, &usage.get());
+        let short = move || left() < s.vcpus;
+        view! {
+            <input
+                type="radio"
+                name="vm-size"
+                aria-label=s.name
+                prop:checked=move || form.size.get() == s.name
+                disabled=short
+                on:change=move |_| form.size.set(s.name.to_owned())
+            />
+        }
+    };
+    let recommended = move || {
+        recommended_sizes(form.kind.get())
+            .iter()
+            .filter_map(|n| find_vm_size(n))
+            .map(|s| {
+                let left = quota_left(s, &usage.get());
+                view! {
+                    <label class="radio-card radio-card--size">
+                        {size_radio(s)}
+                        <span>
+                            <strong>{s.name}</strong>
+                            <span class="muted">{format!("{} · {}", s.category, s.summary())}</span>
+                            <span class="muted">{format!("{} · {left} vCPUs of quota left", format_price(s.price_per_hour * factor()))}</span>
+                        </span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let header = move |key: SortKey, label: &'static str| {
+        let state = move || match sort.get() {
+            (k, true) if k == key => "ascending",
+            (k, false) if k == key => "descending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=state>
+                <button type="button" class="sort-button" on:click=move |_| sort.update(|(k, asc)| {
+                    *asc = if *k == key { !*asc } else { true };
+                    *k = key;
+                })>
+                    {label}
+                </button>
+            </th>
+        }
+    };
+    let all_rows = move || {
+        let query = search.get().to_lowercase();
+        let (key, asc) = sort.get();
+        let mut sizes: Vec<&'static VmSize> = VM_SIZES
+            .iter()
+            .filter(|s| s.kind == form.kind.get())
+            .filter(|s| {
+                query.is_empty()
+                    || s.name.to_lowercase().contains(&query)
+                    || s.category.to_lowercase().contains(&query)
+                    || s.gpu_description.to_lowercase().contains(&query)
+            })
+            .collect();
+        sizes.sort_by(|a, b| {
+            let ord = match key {
+                SortKey::Name => a.name.cmp(b.name),
+                SortKey::Vcpus => a.vcpus.cmp(&b.vcpus),
+                SortKey::Memory => a.memory_gib.total_cmp(&b.memory_gib),
+                SortKey::Storage => a.temp_storage_gib.cmp(&b.temp_storage_gib),
+                SortKey::Cost => a.price_per_hour.total_cmp(&b.price_per_hour),
+            };
+            if asc {
+                ord
+            } else {
+                ord.reverse()
+            }
+        });
+        sizes
+            .into_iter()
+            .map(|s| {
+                let left = quota_left(s, &usage.get());
+                view! {
+                    <tr class:row--muted=left < s.vcpus>
+                        <td>{size_radio(s)}</td>
+                        <td>{s.name}</td>
+                        <td>{s.category}</td>
+                        <td>{s.vcpus}</td>
+                        <td>{format!("{} GiB", s.memory_gib)}</td>
+                        <td>{format!("{} GiB", s.temp_storage_gib)}</td>
+                        <td>{if s.gpus > 0 { s.gpu_description } else { "—" }}</td>
+                        <td>{format_price(s.price_per_hour * factor())}</td>
+                        <td>{format!("{left} of {} vCPUs", s.family)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <fieldset class="radio-group">
+            <legend>"Virtual machine size"</legend>
+            <div class="radio-group--row">
+                {source_radio(SizeSource::Recommended, "Select from recommended options")}
+                {source_radio(SizeSource::All, "Select from all options")}
+            </div>
+            <Show
+                when=move || form.size_source.get() == SizeSource::All
+                fallback=move || view! { <div class="size-cards">{recommended}</div> }
+            >
+                <input
+                    type="search"
+                    class="field__input"
+                    placeholder="Search by name, category or GPU"
+                    aria-label="Search virtual machine sizes"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+                <div class="table-wrap table-wrap--short">
+                    <table class="data-table" aria-label="Virtual machine sizes">
+                        <thead>
+                            <tr>
+                                <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                                {header(SortKey::Name, "Name")}
+                                <th scope="col">"Category"</th>
+                                {header(SortKey::Vcpus, "vCPUs")}
+                                {header(SortKey::Memory, "RAM")}
+                                {header(SortKey::Storage, "Temporary storage")}
+                                <th scope="col">"GPU"</th>
+                                {header(SortKey::Cost, "Estimated cost")}
+                                <th scope="col">"Quota left"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{all_rows}</tbody>
+                    </table>
+                </div>
+            </Show>
+            <p class="muted">"Costs are estimates for Linux, pay as you go, in the workspace's region."</p>
+        </fieldset>
+    }
+}

@@ -1,0 +1,30 @@
+//! The Compute page's tabs; each kind of compute has its own URL.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The four kinds of compute, as tabs linking to their pages.
+#[component]
+pub fn ComputeTabs() -> impl IntoView {
+    let path = use_location().pathname;
+    let tab = move |href: &'static str, label: &'static str| {
+        let current = move || {
+            (path.get() == href
+                || (href == "/compute/instances" && path.get() == "/compute/create/instance"))
+                .then_some("page")
+        };
+        view! {
+            <a class="tabs__tab" href=href aria-current=current>
+                {label}
+            </a>
+        }
+    };
+    view! {
+        <nav class="tabs" aria-label="Kinds of compute">
+            {tab("/compute/instances", "Compute instances")}
+            {tab("/compute/clusters", "Compute clusters")}
+            {tab("/compute/kubernetes", "Kubernetes clusters")}
+            {tab("/compute/attached", "Attached computes")}
+        </nav>
+    }
+}

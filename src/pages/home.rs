@@ -1,0 +1,160 @@
+//! Home: the workspace at a glance, with compute by state, quota in use and recent activity.
+
+use crate::components::{format_time, StateBadge};
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::roles::Action;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// The studio's home page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let store = use_store();
+    let counts = move || {
+        store.workspace.with(|w| {
+            let mut by_state: BTreeMap<String, usize> = BTreeMap::new();
+            for c in &w.computes {
+                let s = c
+                    .resource
+                    .properties
+                    .properties
+                    .state
+                    .clone()
+                    .unwrap_or_else(|| "Unknown".into());
+                *by_state.entry(s).or_default() += 1;
+            }
+            by_state
+        })
+    };
+    let total = move || store.workspace.with(|w| w.computes.len());
+    let quota = move || {
+        store.workspace.with(|w| {
+            w.quota_usage()
+                .into_iter()
+                .filter(|u| u.used > 0)
+                .collect::<Vec<_>>()
+        })
+    };
+    let activity = move || {
+        store
+            .workspace
+            .with(|w| w.activity.iter().take(8).cloned().collect::<Vec<_>>())
+    };
+    let can_create = move || store.refusal(Action::WriteCompute).is_none();
+    view! {
+        <Breadcrumbs items=vec![("Home".into(), "/")] />
+        <header class="page-header">
+            <h1>{move || store.workspace.with(|w| w.resource.properties.friendly_name.clone())}</h1>
+            <p class="muted">{move || store.workspace.with(|w| w.resource.properties.description.clone())}</p>
+        </header>
+        <div class="home-grid">
+            <section class="card" aria-labelledby="home-compute">
+                <h2 id="home-compute">"Compute instances"</h2>
+                <p class="card__figure">
+                    <span class="card__number">{total}</span>
+                    {move || if total() == 1 { " instance" } else { " instances" }}
+                </p>
+                <ul class="state-counts" aria-label="Compute instances by state">
+                    {move || {
+                        counts()
+                            .into_iter()
+                            .map(|(state, n)| {
+                                view! {
+                                    <li>
+                                        <StateBadge state=state.clone() />
+                                        <span class="state-counts__n">{n}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                <div class="card__links">
+                    <a href="/compute/instances">"View compute"</a>
+                    <Show when=can_create>
+                        <a href="/compute/create/instance">"+ New compute instance"</a>
+                    </Show>
+                </div>
+            </section>
+            <section class="card" aria-labelledby="home-quota">
+                <h2 id="home-quota">"vCPU quota in use"</h2>
+                <Show
+                    when=move || !quota().is_empty()
+                    fallback=|| view! { <p class="muted">"No compute is holding quota."</p> }
+                >
+                    <ul class="quota-list">
+                        {move || {
+                            quota()
+                                .into_iter()
+                                .map(|u| {
+                                    view! {
+                                        <li>
+                                            <span>{u.family}</span>
+                                            <meter min="0" max=u.limit value=u.used aria-label=format!("{} vCPUs", u.family)></meter>
+                                            <span>{format!("{} of {} vCPUs", u.used, u.limit)}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </Show>
+            </section>
+            <section class="card card--wide" aria-labelledby="home-activity">
+                <h2 id="home-activity">"Recent activity"</h2>
+                <Show
+                    when=move || !activity().is_empty()
+                    fallback=|| {
+                        view! {
+                            <p class="muted">
+                                "Nothing yet. Create a compute instance from " <a href="/compute/instances">"Compute"</a> "."
+                            </p>
+                        }
+                    }
+                >
+                    <ul class="activity">
+                        {move || {
+                            activity()
+                                .into_iter()
+                                .map(|a| {
+                                    let link = format!("/compute/instances/{}", a.compute);
+                                    view! {
+                                        <li>
+                                            <span class="activity__who">{a.actor}</span>
+                                            " "
+                                            <span>{a.text}</span>
+                                            <time class="muted">{format_time(a.at)}</time>
+                                            <a href=link class="activity__link">{a.compute}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </Show>
+            </section>
+            <section class="card" aria-labelledby="home-members">
+                <h2 id="home-members">"Members"</h2>
+                <ul class="members">
+                    {move || {
+                        store
+                            .workspace
+                            .with(|w| w.members.clone())
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <li>
+                                        <span class="avatar avatar--small" aria-hidden="true">{m.initials()}</span>
+                                        <span>{m.name.clone()}</span>
+                                        <span class="muted">{m.role.display_name()}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+        </div>
+    }
+}

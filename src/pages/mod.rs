@@ -1,0 +1,10 @@
+//! The studio's pages, one file per URL, grouped by area.
+
+pub mod compute;
+mod home;
+mod not_found;
+mod recovery;
+
+pub use home::HomePage;
+pub use not_found::NotFoundPage;
+pub use recovery::RecoveryPage;

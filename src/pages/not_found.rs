@@ -1,0 +1,23 @@
+//! The page for an address the studio does not have.
+
+use crate::shell::Breadcrumbs;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Says the page does not exist and offers the way back.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let path = use_location().pathname;
+    view! {
+        <Breadcrumbs items=vec![("Page not found".into(), "")] />
+        <section class="empty-state">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at " <code>{move || path.get()}</code> " in this studio."</p>
+            <p>
+                <a href="/">"Go to Home"</a>
+                " or "
+                <a href="/compute/instances">"Compute"</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,34 @@
+//! Breadcrumbs: the workspace, then the page's ancestors, then the page.
+
+use crate::store::use_store;
+use leptos::prelude::*;
+
+/// The trail from the workspace to the current page; the last item is the page itself.
+#[component]
+pub fn Breadcrumbs(
+    /// (label, link) pairs after the workspace; the last one's link is ignored.
+    items: Vec<(String, &'static str)>,
+) -> impl IntoView {
+    let store = use_store();
+    let last = items.len().saturating_sub(1);
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+                <li>
+                    <a href="/">{move || store.workspace.with(|w| w.resource.name.clone())}</a>
+                </li>
+                {items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (label, href))| {
+                        if i == last {
+                            view! { <li><span aria-current="page">{label}</span></li> }.into_any()
+                        } else {
+                            view! { <li><a href=href>{label}</a></li> }.into_any()
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}

@@ -1,0 +1,54 @@
+//! The frame around every page: top bar, ☰ navigation, notifications.
+
+mod breadcrumbs;
+mod member_menu;
+mod nav;
+mod notifications;
+mod settings;
+mod top_bar;
+
+pub use breadcrumbs::Breadcrumbs;
+
+use crate::store::{load_preference, save_preference, Preference};
+use leptos::prelude::*;
+
+/// Whether the left navigation shows labels; shared by the ☰ button and the navigation.
+#[derive(Clone, Copy)]
+pub struct NavState {
+    /// True when only icons show.
+    pub collapsed: RwSignal<bool>,
+}
+
+impl NavState {
+    /// Collapses or expands the navigation and remembers the choice in this browser.
+    pub fn toggle(&self) {
+        let collapsed = !self.collapsed.get_untracked();
+        self.collapsed.set(collapsed);
+        save_preference(
+            Preference::NavCollapsed,
+            if collapsed { "true" } else { "false" },
+        );
+    }
+}
+
+/// The studio frame; the routed page goes in `children`.
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let nav = NavState {
+        collapsed: RwSignal::new(
+            load_preference(Preference::NavCollapsed).as_deref() == Some("true"),
+        ),
+    };
+    provide_context(nav);
+    view! {
+        <div class="app" class:app--nav-collapsed=move || nav.collapsed.get()>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <top_bar::TopBar />
+            <div class="app__body">
+                <nav::Navigation />
+                <main class="app__main" id="main" tabindex="-1">{children()}</main>
+            </div>
+            <notifications::Notifications />
+        </div>
+    }
+}

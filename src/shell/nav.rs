@@ -1,0 +1,52 @@
+//! The left navigation: the studio's sections, icons with labels or icons alone.
+
+use super::NavState;
+use crate::components::{Icon, IconName};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// One link of the navigation.
+#[component]
+fn NavLink(href: &'static str, label: &'static str, icon: IconName) -> impl IntoView {
+    let nav = expect_context::<NavState>();
+    let path = use_location().pathname;
+    let current = move || {
+        let p = path.get();
+        let active = if href == "/" {
+            p == "/"
+        } else {
+            p == href || p.starts_with(&format!("{href}/"))
+        };
+        active.then_some("page")
+    };
+    view! {
+        <li>
+            <a
+                class="nav__link"
+                href=href
+                aria-current=current
+                title=move || nav.collapsed.get().then_some(label)
+                aria-label=move || nav.collapsed.get().then_some(label)
+            >
+                <Icon name=icon />
+                <span class="nav__label">{label}</span>
+            </a>
+        </li>
+    }
+}
+
+/// The navigation; only pages that work are listed.
+#[component]
+pub fn Navigation() -> impl IntoView {
+    view! {
+        <nav class="nav" id="app-navigation" aria-label="Studio">
+            <ul class="nav__list">
+                <NavLink href="/" label="Home" icon=IconName::Home />
+            </ul>
+            <h2 class="nav__section">"Manage"</h2>
+            <ul class="nav__list">
+                <NavLink href="/compute" label="Compute" icon=IconName::Compute />
+            </ul>
+        </nav>
+    }
+}

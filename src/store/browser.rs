@@ -1,0 +1,81 @@
+//! Small wrappers over the browser: the clock, localStorage and per-browser preferences.
+
+use wasm_bindgen::JsCast;
+
+/// Milliseconds since the epoch, from the browser's clock.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// The browser's localStorage, when the page may use it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Choices that belong to this browser, not to the workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preference {
+    /// The member this browser is signed in as.
+    Member,
+    /// Whether the navigation is collapsed.
+    NavCollapsed,
+}
+
+impl Preference {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Member => "azimuth.member",
+            Self::NavCollapsed => "azimuth.navCollapsed",
+        }
+    }
+}
+
+/// Reads a preference.
+pub fn load_preference(p: Preference) -> Option<String> {
+    local_storage()?.get_item(p.key()).ok().flatten()
+}
+
+/// Writes a preference; a failure only means it will not survive a reload.
+pub fn save_preference(p: Preference, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(p.key(), value);
+    }
+}
+
+/// The DOMException name of a failed storage write, e.g. `QuotaExceededError`.
+pub fn exception_name(error: &wasm_bindgen::JsValue) -> String {
+    error
+        .dyn_ref::<web_sys::DomException>()
+        .map(|e| e.name())
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// Offers `text` as a file download named `file_name`.
+pub fn download(file_name: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = document
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(file_name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Copies text to the clipboard.
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}

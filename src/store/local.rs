@@ -1,0 +1,89 @@
+//! The browser store: the workspace saved in localStorage under one versioned key, read back on
+//! start, kept in step with other tabs through the `storage` event.
+
+use super::browser::{exception_name, local_storage};
+use azimuth_core::snapshot::{decode, encode, SnapshotError};
+use azimuth_core::{ArmError, Workspace};
+
+/// The localStorage key of the workspace.
+pub const WORKSPACE_KEY: &str = "azimuth.workspace";
+
+/// Why the saved workspace cannot be opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadProblem {
+    /// The browser gives no storage (private mode, disabled cookies).
+    NoStorage,
+    /// The saved value is unusable; `raw` is kept so the person can download it.
+    Unreadable {
+        /// What is wrong.
+        error: SnapshotError,
+        /// The value as saved.
+        raw: String,
+    },
+}
+
+impl std::fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoStorage => write!(f, "This browser does not let Azimuth use local storage, so the workspace cannot be kept."),
+            Self::Unreadable { error, .. } => write!(f, "{error}"),
+        }
+    }
+}
+
+/// The workspace in this browser's localStorage.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LocalStore;
+
+impl LocalStore {
+    /// The saved workspace, a fresh seeded one when nothing is saved yet, or why it cannot be read.
+    pub fn load_or_seed(&self, now: i64) -> Result<Workspace, LoadProblem> {
+        match self.raw()? {
+            None => {
+                let ws = Workspace::seed(now);
+                // Best effort: if this first write fails, the next change reports it.
+                let _ = self.save(&ws);
+                Ok(ws)
+            }
+            Some(raw) => decode(&raw).map_err(|error| LoadProblem::Unreadable { error, raw }),
+        }
+    }
+
+    /// The saved workspace (it must exist).
+    pub fn load(&self) -> Result<Workspace, LoadProblem> {
+        let raw = self.raw()?.unwrap_or_default();
+        decode(&raw).map_err(|error| LoadProblem::Unreadable { error, raw })
+    }
+
+    fn raw(&self) -> Result<Option<String>, LoadProblem> {
+        let storage = local_storage().ok_or(LoadProblem::NoStorage)?;
+        storage
+            .get_item(WORKSPACE_KEY)
+            .map_err(|_| LoadProblem::NoStorage)
+    }
+
+    /// Saves the workspace; a full storage becomes an ARM-style error and the old value stays.
+    pub fn save(&self, ws: &Workspace) -> Result<(), ArmError> {
+        let storage = local_storage().ok_or_else(|| {
+            ArmError::new("StorageUnavailable", LoadProblem::NoStorage.to_string())
+        })?;
+        storage.set_item(WORKSPACE_KEY, &encode(ws)).map_err(|e| {
+            let name = exception_name(&e);
+            if name == "QuotaExceededError" {
+                ArmError::new(
+                    "StorageFull",
+                    "This browser's storage for Azimuth is full, so the change was not saved and nothing was changed. Delete computes you no longer need or free space in the browser's site data, then try again.",
+                )
+            } else {
+                ArmError::new("StorageError", format!("The browser refused to save the workspace ({name}). Nothing was changed."))
+            }
+        })
+    }
+
+    /// Replaces whatever is saved with a fresh workspace (the recovery page's "Start afresh").
+    pub fn start_afresh(&self, now: i64) -> Result<Workspace, ArmError> {
+        let ws = Workspace::seed(now);
+        self.save(&ws)?;
+        Ok(ws)
+    }
+}

@@ -1,0 +1,107 @@
+// Cold-load timing of the Compute instances page in headless Chromium.
+//
+//   node xtask/bench/load.mjs <base url> [--runs 10] [--path /compute/instances] [--out file.json]
+//
+// `cargo xtask bench load` serves dist/ on a free port and runs this. Each load gets a new
+// browser context (empty cache and storage). The time is the page's own clock: performance.now()
+// counts from navigation start, read once the instances table is visible and "+ New" is enabled.
+// One warm-up load is not counted. Exit status: 0 budget met, 3 budget missed, 1 error.
+import { chromium } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Median load time the studio must beat, in milliseconds. */
+const BUDGET_MS = 400;
+/** How long one load may take before the bench gives up. */
+const LOAD_TIMEOUT_MS = 30_000;
+/** Chromium flags for this machine (as in playwright.config.ts). */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    runs: { type: 'string', default: '10' },
+    path: { type: 'string', default: '/compute/instances' },
+    out: { type: 'string' },
+  },
+});
+if (positionals.length !== 1) {
+  console.error('usage: node xtask/bench/load.mjs <base url> [--runs N] [--path P] [--out F]');
+  process.exit(1);
+}
+const url = positionals[0].replace(/\/+$/, '') + values.path;
+const runs = Number.parseInt(values.runs, 10);
+
+/** Loads `url` in a fresh context; resolves to milliseconds from navigation start to ready. */
+async function coldLoad(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(`console: ${msg.text()}`));
+  try {
+    await page.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS });
+    const table = page.getByRole('table', { name: 'Compute instances' }).first();
+    const newButton = page.getByRole('button', { name: '+ New', disabled: false }).first();
+    await Promise.all([
+      table.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS }),
+      newButton.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS }),
+    ]);
+    return await page.evaluate(() => performance.now());
+  } catch (err) {
+    throw new Error(`${url} did not become ready: ${err.message}\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+function median(sorted) {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: CHROMIUM_ARGS,
+});
+let result;
+try {
+  console.log(`cold loads of ${url} (1 warm-up + ${runs})`);
+  const warmUp = await coldLoad(browser);
+  console.log(`warm-up: ${warmUp.toFixed(1)} ms (not counted)`);
+  const times = [];
+  for (let run = 1; run <= runs; run++) {
+    const ms = await coldLoad(browser);
+    times.push(ms);
+    console.log(`run ${String(run).padStart(2)}: ${ms.toFixed(1)} ms`);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const med = median(sorted);
+  const met = med < BUDGET_MS;
+  console.log(`min ${sorted[0].toFixed(1)} ms, median ${med.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`);
+  console.log(`budget: median < ${BUDGET_MS} ms: ${met ? 'met' : 'MISSED'}`);
+  result = { url, runs, times, median: med, budget_ms: BUDGET_MS, met };
+} catch (err) {
+  console.error(err.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
+if (result) {
+  if (values.out) {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, JSON.stringify(result, null, 2) + '\n');
+  }
+  process.exitCode = result.met ? 0 : 3;
+}

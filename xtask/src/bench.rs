@@ -1,0 +1,275 @@
+//! `cargo xtask bench`: what the Compute page costs to download and how fast it starts.
+//!
+//! Each bench is an entry in [`BENCHES`]: a name for the command line and a function that prints
+//! its report, writes `target/bench/<name>.json` and says whether its budget was met. Add a bench
+//! (a server load test, say) by adding an entry.
+
+use crate::{cmd, serve, setup, Result};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Total brotli bytes of everything in `dist/` (KB = 1000 bytes).
+pub const SIZE_BUDGET_BROTLI: u64 = 250_000;
+
+/// What a bench gets to work with.
+pub struct Context {
+    /// The release build to measure.
+    pub dist: PathBuf,
+    /// Where benches write their JSON results.
+    pub out_dir: PathBuf,
+    /// How many measured runs a timing bench makes.
+    pub runs: u32,
+}
+
+/// One benchmark: its command-line name, a line about it, and the function that runs it and
+/// returns whether its budget was met.
+pub struct Bench {
+    /// The name on the command line and of the JSON result file.
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// Runs the bench: `Ok(true)` when the budget is met.
+    pub run: fn(&Context) -> Result<bool>,
+}
+
+/// Every bench, in the order they run.
+pub const BENCHES: &[Bench] = &[
+    Bench {
+        name: "sizes",
+        about: "raw, gzip -9 and brotli -q 11 bytes of every file in dist/ (budget: 250 KB brotli)",
+        run: sizes,
+    },
+    Bench {
+        name: "load",
+        about: "cold loads of /compute/instances in headless Chromium (budget: median < 400 ms)",
+        run: load,
+    },
+];
+
+/// `cargo xtask bench [name...] [--runs N] [--strict] [--no-build] [--dir DIR]`.
+pub fn main(args: &[String]) -> Result {
+    let root = cmd::root();
+    let mut names = Vec::new();
+    let mut context = Context {
+        dist: root.join("dist"),
+        out_dir: root.join("target").join("bench"),
+        runs: 10,
+    };
+    let (mut strict, mut build) = (false, true);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => {
+                let value = args.next().ok_or("--runs wants a number")?;
+                context.runs = value.parse().map_err(|_| "--runs wants a number")?;
+            }
+            "--strict" => strict = true,
+            "--no-build" => build = false,
+            "--dir" => {
+                context.dist = args.next().ok_or("--dir wants a directory")?.into();
+                build = false;
+            }
+            name if BENCHES.iter().any(|b| b.name == name) => names.push(name.to_string()),
+            other => return Err(format!("unknown bench or option `{other}`\n{}", usage()).into()),
+        }
+    }
+    setup::ensure()?;
+    if build {
+        setup::trunk_build()?;
+    }
+    fs::create_dir_all(&context.out_dir)?;
+    let mut missed = Vec::new();
+    for bench in BENCHES {
+        if names.is_empty() || names.iter().any(|n| n == bench.name) {
+            println!("\n==> bench {}: {}", bench.name, bench.about);
+            if !(bench.run)(&context)? {
+                missed.push(bench.name);
+            }
+        }
+    }
+    println!();
+    match (missed.is_empty(), strict) {
+        (true, _) => println!("bench: every budget met"),
+        (false, false) => println!("bench: budget missed by: {}", missed.join(", ")),
+        (false, true) => return Err(format!("budget missed by: {}", missed.join(", ")).into()),
+    }
+    Ok(())
+}
+
+fn usage() -> String {
+    let mut text = String::from(
+        "usage: cargo xtask bench [name...] [--runs N] [--strict] [--no-build] [--dir DIR]\n",
+    );
+    for bench in BENCHES {
+        text.push_str(&format!("  {:<8} {}\n", bench.name, bench.about));
+    }
+    text
+}
+
+/// The bytes of one file as served and as gzip and brotli would send it.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Sizes {
+    /// Uncompressed bytes.
+    pub raw: u64,
+    /// gzip, level 9.
+    pub gzip: u64,
+    /// brotli, quality 11, window 22.
+    pub brotli: u64,
+}
+
+impl Sizes {
+    /// Measures `data`.
+    pub fn of(data: &[u8]) -> Result<Sizes> {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+        gzip.write_all(data)?;
+        let gzip = gzip.finish()?.len() as u64;
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        };
+        let mut brotli = Vec::new();
+        brotli::BrotliCompress(&mut &data[..], &mut brotli, &params)?;
+        Ok(Sizes {
+            raw: data.len() as u64,
+            gzip,
+            brotli: brotli.len() as u64,
+        })
+    }
+
+    fn add(self, other: Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+}
+
+/// Every file under `dir` (recursively), as paths relative to `dir`, sorted.
+pub fn files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path.strip_prefix(dir)?.to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn sizes(context: &Context) -> Result<bool> {
+    let mut rows = Vec::new();
+    for file in files(&context.dist)? {
+        let sizes = Sizes::of(&fs::read(context.dist.join(&file))?)?;
+        rows.push((file.to_string_lossy().replace('\\', "/"), sizes));
+    }
+    let total = rows
+        .iter()
+        .fold(Sizes::default(), |sum, (_, s)| sum.add(*s));
+    let width = rows
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    println!(
+        "{:<width$} {:>12} {:>12} {:>12}",
+        "file", "raw", "gzip", "brotli"
+    );
+    for (name, s) in &rows {
+        println!(
+            "{name:<width$} {:>12} {:>12} {:>12}",
+            s.raw, s.gzip, s.brotli
+        );
+    }
+    println!(
+        "{:<width$} {:>12} {:>12} {:>12}",
+        "total", total.raw, total.gzip, total.brotli
+    );
+    let met = total.brotli <= SIZE_BUDGET_BROTLI;
+    println!(
+        "budget: 250 KB brotli ({SIZE_BUDGET_BROTLI} bytes): {} ({} bytes, {:.0}% of budget)",
+        if met { "met" } else { "MISSED" },
+        total.brotli,
+        total.brotli as f64 * 100.0 / SIZE_BUDGET_BROTLI as f64
+    );
+    let files_json: Vec<String> = rows
+        .iter()
+        .map(|(name, s)| format!("{{\"path\":{:?},{}}}", name, sizes_json(s)))
+        .collect();
+    let json = format!(
+        "{{\"files\":[{}],\"total\":{{{}}},\"budget_brotli\":{SIZE_BUDGET_BROTLI},\"met\":{met}}}\n",
+        files_json.join(","),
+        sizes_json(&total)
+    );
+    fs::write(context.out_dir.join("sizes.json"), json)?;
+    Ok(met)
+}
+
+fn sizes_json(s: &Sizes) -> String {
+    format!(
+        "\"raw\":{},\"gzip\":{},\"brotli\":{}",
+        s.raw, s.gzip, s.brotli
+    )
+}
+
+/// Exit status of `load.mjs` when it measured fine but the median is over budget.
+const LOAD_BUDGET_MISSED: i32 = 3;
+
+fn load(context: &Context) -> Result<bool> {
+    let server = serve::serve_dir(&context.dist, "127.0.0.1:0")?;
+    let out = context.out_dir.join("load.json");
+    let runs = context.runs.to_string();
+    let url = server.url();
+    let args = [
+        "xtask/bench/load.mjs",
+        url.as_str(),
+        "--runs",
+        runs.as_str(),
+        "--out",
+        &out.to_string_lossy(),
+    ];
+    let mut node = cmd::command("node", &args);
+    println!("$ {}", cmd::display(&node));
+    let status = node.status()?;
+    drop(server);
+    match status.code() {
+        Some(0) => Ok(true),
+        Some(LOAD_BUDGET_MISSED) => Ok(false),
+        _ => Err(format!("load bench failed ({status})").into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_shrinks_repetitive_text() {
+        let text = "<tr><td>ci-1</td><td>Running</td></tr>".repeat(200);
+        let sizes = Sizes::of(text.as_bytes()).unwrap();
+        assert_eq!(sizes.raw, text.len() as u64);
+        assert!(sizes.gzip < sizes.raw / 10, "{sizes:?}");
+        assert!(sizes.brotli < sizes.raw / 10, "{sizes:?}");
+    }
+
+    #[test]
+    fn lists_files_recursively() {
+        let dir = std::env::temp_dir().join(format!("xtask-bench-{}", std::process::id()));
+        fs::create_dir_all(dir.join("icons")).unwrap();
+        fs::write(dir.join("index.html"), "x").unwrap();
+        fs::write(dir.join("icons/a.svg"), "y").unwrap();
+        let listed = files(&dir).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        let expected = [PathBuf::from("icons/a.svg"), PathBuf::from("index.html")];
+        assert_eq!(listed, expected);
+    }
+}

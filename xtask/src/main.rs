@@ -1,0 +1,57 @@
+//! `cargo xtask`: the project's tooling (setup, build, serve, test, bench), std-only Rust.
+
+mod bench;
+mod cmd;
+mod serve;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+/// What every subcommand returns; the error is printed and turns into exit code 1.
+pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup [--dry-run]          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
+                             chromium + chromedriver, npm packages, the wasm-opt wrapper
+  build                      setup, then `trunk build --release` into dist/
+  serve [--port N] [--no-build] [--dir DIR]
+                             build, then serve dist/ on http://127.0.0.1:N (default 8080);
+                             --no-build serves the dist/ there is, --dir another directory
+  test [--skip-e2e | --e2e-only] [-- <playwright args>]
+                             fmt, clippy (native + wasm32), unit tests, component tests,
+                             release build + Playwright end-to-end tests
+  bench [sizes] [load] [--runs N] [--strict] [--no-build] [--dir DIR]
+                             release build, then asset sizes (raw/gzip/brotli) and cold-load
+                             timings of /compute/instances; --strict fails when a budget is
+                             missed; --no-build/--dir measure an existing build";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    let result = match command.as_str() {
+        "setup" => setup::main(rest),
+        "build" => setup::build_main(rest),
+        "serve" => serve::main(rest),
+        "test" => test::main(rest),
+        "bench" => bench::main(rest),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

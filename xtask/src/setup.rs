@@ -1,0 +1,320 @@
+//! `cargo xtask setup` and `cargo xtask build`: install what is missing, then build with trunk.
+//!
+//! Every step checks first and acts only when something is missing or has the wrong version;
+//! nothing here downloads from GitHub (see ../shared/TOOLCHAIN.md for why each step is so).
+
+use crate::{cmd, Result};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+/// The trunk release this project builds with (0.22 needs a newer rustc).
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// The browser every test and bench drives.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// The WebDriver the wasm-bindgen test runner drives Chromium with.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// `cargo xtask setup [--dry-run]`: install what is missing (`--dry-run` only reports it).
+pub fn main(args: &[String]) -> Result {
+    let dry_run = match args {
+        [] => false,
+        [flag] if flag == "--dry-run" => true,
+        _ => return Err("usage: cargo xtask setup [--dry-run]".into()),
+    };
+    run_steps(dry_run)
+}
+
+/// `cargo xtask build`: setup, then a release build into `dist/`.
+pub fn build_main(args: &[String]) -> Result {
+    if !args.is_empty() {
+        return Err("usage: cargo xtask build".into());
+    }
+    ensure()?;
+    trunk_build()
+}
+
+/// Installs whatever is missing; serve, test and bench call this first.
+pub fn ensure() -> Result {
+    run_steps(false)
+}
+
+/// `trunk build --release` into `dist/`, offline, with the tool `PATH` (npm binaryen's `wasm-opt`,
+/// the `cargo install`ed wasm-bindgen); `cargo fetch` first so trunk's offline cargo build finds
+/// every crate.
+pub fn trunk_build() -> Result {
+    cmd::run(&mut cmd::command("cargo", &["fetch", "--quiet"]))?;
+    let mut trunk = cmd::command("trunk", &["build", "--release"]);
+    // Env rather than `--offline`, whose optional value would swallow a following word.
+    trunk
+        .env("TRUNK_OFFLINE", "true")
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    cmd::run(&mut trunk)
+}
+
+/// Runs every setup step in order; prints one line per action, or one summary line.
+fn run_steps(dry_run: bool) -> Result {
+    let mut acted = Vec::new();
+    wasm_target(dry_run, &mut acted)?;
+    trunk(dry_run, &mut acted)?;
+    wasm_bindgen(dry_run, &mut acted)?;
+    chromium(dry_run, &mut acted)?;
+    npm_packages(dry_run, &mut acted)?;
+    wasm_opt_wrapper(dry_run, &mut acted)?;
+    if acted.is_empty() {
+        println!(
+            "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
+             chromium, npm packages, wasm-opt)"
+        );
+    } else if dry_run {
+        println!("setup: dry run, {} step(s) would run", acted.len());
+    }
+    Ok(())
+}
+
+/// Prints what a step does and runs it, or only prints it on a dry run.
+fn act(dry_run: bool, acted: &mut Vec<String>, what: String, command: &mut Command) -> Result {
+    if dry_run {
+        println!("setup: (dry run) {what}: {}", cmd::display(command));
+    } else {
+        println!("setup: {what}");
+        cmd::run(command)?;
+    }
+    acted.push(what);
+    Ok(())
+}
+
+fn wasm_target(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    let installed = cmd::output("rustup", &["target", "list", "--installed"])
+        .ok_or("`rustup target list --installed` failed; is rustup installed?")?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    let what = format!("adding the Rust target {WASM_TARGET}");
+    act(
+        dry_run,
+        acted,
+        what,
+        &mut cmd::command("rustup", &["target", "add", WASM_TARGET]),
+    )
+}
+
+fn trunk(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    let found = cmd::output("trunk", &["--version"]);
+    let version = found.as_deref().and_then(second_word);
+    if version == Some(TRUNK_VERSION) {
+        return Ok(());
+    }
+    let what = format!(
+        "installing trunk {TRUNK_VERSION} (found: {}, takes about 9 minutes)",
+        version.unwrap_or("none")
+    );
+    let args = ["install", "trunk", "--version", TRUNK_VERSION, "--locked"];
+    act(dry_run, acted, what, &mut cmd::command("cargo", &args))
+}
+
+fn wasm_bindgen(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    let lock_path = cmd::root().join("Cargo.lock");
+    if !lock_path.exists() {
+        let what = "creating Cargo.lock".to_string();
+        act(
+            dry_run,
+            acted,
+            what,
+            &mut cmd::command("cargo", &["generate-lockfile"]),
+        )?;
+        if dry_run {
+            return Ok(());
+        }
+    }
+    let lock = fs::read_to_string(&lock_path)?;
+    let wanted = locked_version(&lock, "wasm-bindgen")
+        .ok_or("Cargo.lock has no `wasm-bindgen` package; does the studio depend on it?")?;
+    let found = cmd::output("wasm-bindgen", &["--version"]);
+    let version = found.as_deref().and_then(second_word);
+    if version == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    // No --locked: the lock file of wasm-bindgen-cli names a webpki-roots the registry lacks.
+    let what = format!(
+        "installing wasm-bindgen-cli {wanted} to match Cargo.lock (found: {}, takes about 3 minutes)",
+        version.unwrap_or("none")
+    );
+    let args = ["install", "wasm-bindgen-cli", "--version", wanted.as_str()];
+    act(dry_run, acted, what, &mut cmd::command("cargo", &args))
+}
+
+fn chromium(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let install = ["install", "-y", "chromium", "chromium-driver"];
+    let what = "installing chromium and chromium-driver with apt-get".to_string();
+    if act(dry_run, acted, what, &mut apt_get(&install)).is_ok() {
+        return Ok(());
+    }
+    println!("setup: apt-get install failed; updating the package lists and trying again");
+    cmd::run(&mut apt_get(&["update"]))?;
+    cmd::run(&mut apt_get(&install))
+}
+
+/// `apt-get args`, non-interactive, through sudo unless we are root.
+fn apt_get(args: &[&str]) -> Command {
+    let root = cmd::output("id", &["-u"]).as_deref() == Some("0");
+    let mut words = vec!["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"];
+    words.extend_from_slice(args);
+    if root {
+        cmd::command(words[0], &words[1..])
+    } else {
+        cmd::command("sudo", &words)
+    }
+}
+
+fn npm_packages(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    let root = cmd::root();
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules").join(".package-lock.json");
+    let modified = |path: &Path| fs::metadata(path).and_then(|meta| meta.modified()).ok();
+    let fresh = match (modified(&installed), modified(&lock)) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    let what = "installing npm packages (node_modules is missing or older than package-lock.json)";
+    act(
+        dry_run,
+        acted,
+        what.to_string(),
+        &mut cmd::command("npm", &["ci"]),
+    )
+}
+
+fn wasm_opt_wrapper(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    let wrapper = cmd::tools_bin().join("wasm-opt");
+    let binaryen = cmd::root().join("node_modules/binaryen/bin/wasm-opt");
+    let script = format!("#!/bin/sh\nexec node \"{}\" \"$@\"\n", binaryen.display());
+    if fs::read_to_string(&wrapper).ok().as_deref() != Some(script.as_str()) {
+        println!(
+            "setup: {}writing {} (runs npm binaryen's wasm-opt on node)",
+            if dry_run { "(dry run) " } else { "" },
+            wrapper.display()
+        );
+        acted.push("wasm-opt wrapper".to_string());
+        if dry_run {
+            return Ok(());
+        }
+        fs::create_dir_all(cmd::tools_bin())?;
+        fs::write(&wrapper, script)?;
+        make_executable(&wrapper)?;
+    }
+    if dry_run {
+        return Ok(());
+    }
+    check_wasm_opt_pin(&wrapper)
+}
+
+/// Trunk.toml pins `[tools] wasm_opt` so trunk never picks another wasm-opt (Debian's 108 breaks
+/// the module); make sure the npm binaryen answers with that very version.
+fn check_wasm_opt_pin(wrapper: &Path) -> Result {
+    let trunk_toml = fs::read_to_string(cmd::root().join("Trunk.toml")).unwrap_or_default();
+    let Some(pinned) = toml_string(&trunk_toml, "wasm_opt") else {
+        return Ok(());
+    };
+    let wrapper = wrapper.to_string_lossy();
+    let reported = cmd::output(&wrapper, &["--version"]).unwrap_or_default();
+    // `wasm-opt version 132 (version_132)`: trunk reads the third word.
+    let version = reported.split(' ').nth(2).map(|v| format!("version_{v}"));
+    if version.as_deref() == Some(pinned.as_str()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{wrapper} reports `{reported}` but Trunk.toml pins wasm_opt = \"{pinned}\"; \
+             make package.json's binaryen and Trunk.toml agree"
+        )
+        .into())
+    }
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result {
+    Ok(())
+}
+
+/// The second word of a `--version` line (`trunk 0.21.14`, `wasm-bindgen 0.2.130`).
+fn second_word(line: &str) -> Option<&str> {
+    line.split_whitespace().nth(1)
+}
+
+/// The version of package `name` in a Cargo.lock (the first one when several are locked).
+pub fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
+    lock.split("[[package]]")
+        .find(|block| block.lines().any(|line| line.trim() == wanted))
+        .and_then(|block| toml_string(block, "version"))
+}
+
+/// The string value of the first `key = "value"` line in a TOML text.
+fn toml_string(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        if k.trim() != key {
+            return None;
+        }
+        let v = v.split('#').next()?.trim();
+        Some(v.strip_prefix('"')?.strip_suffix('"')?.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"
+[[package]]
+name = "wasm-bindgen-macro"
+version = "0.2.129"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+
+    #[test]
+    fn finds_locked_version() {
+        assert_eq!(
+            locked_version(LOCK, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(locked_version(LOCK, "leptos"), None);
+    }
+
+    #[test]
+    fn reads_toml_strings() {
+        let toml = "[tools]\nwasm_opt = \"version_132\" # npm binaryen\n";
+        assert_eq!(
+            toml_string(toml, "wasm_opt").as_deref(),
+            Some("version_132")
+        );
+        assert_eq!(toml_string(toml, "wasm_bindgen"), None);
+    }
+
+    #[test]
+    fn version_lines() {
+        assert_eq!(second_word("trunk 0.21.14"), Some("0.21.14"));
+        assert_eq!(second_word("wasm-bindgen 0.2.130"), Some("0.2.130"));
+        assert_eq!(second_word(""), None);
+    }
+}

@@ -1,0 +1,204 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
+
+use crate::{cmd, serve, setup, Result};
+use std::time::Duration;
+
+/// One named check.
+struct Step {
+    name: &'static str,
+    run: Box<dyn FnOnce() -> Result>,
+}
+
+impl Step {
+    fn new(name: &'static str, run: impl FnOnce() -> Result + 'static) -> Step {
+        Step {
+            name,
+            run: Box::new(run),
+        }
+    }
+
+    /// A step that runs `cargo args` in the repository root.
+    fn cargo(name: &'static str, args: &'static [&'static str]) -> Step {
+        Step::new(name, move || cmd::run(&mut cmd::command("cargo", args)))
+    }
+}
+
+/// Which steps to run, from the command line.
+#[derive(Debug, Default, PartialEq)]
+struct Options {
+    skip_e2e: bool,
+    e2e_only: bool,
+    playwright_args: Vec<String>,
+}
+
+const USAGE: &str = "usage: cargo xtask test [--skip-e2e | --e2e-only] [-- <playwright args>]";
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--skip-e2e" => options.skip_e2e = true,
+            "--e2e-only" => options.e2e_only = true,
+            "--" => options.playwright_args = args.by_ref().cloned().collect(),
+            other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
+        }
+    }
+    if options.skip_e2e && options.e2e_only {
+        return Err(format!("--skip-e2e and --e2e-only exclude each other\n{USAGE}").into());
+    }
+    Ok(options)
+}
+
+/// `cargo xtask test [--skip-e2e | --e2e-only] [-- <playwright args>]`.
+pub fn main(args: &[String]) -> Result {
+    let options = parse(args)?;
+    let mut steps = vec![Step::new("setup", setup::ensure)];
+    if !options.e2e_only {
+        steps.extend(checks());
+    }
+    if !options.skip_e2e {
+        let playwright_args = options.playwright_args;
+        steps.push(Step::new("release build", setup::trunk_build));
+        steps.push(Step::new("end-to-end tests (Playwright)", move || {
+            e2e(&playwright_args)
+        }));
+    }
+    run_all(steps)
+}
+
+/// fmt, clippy on both targets, unit tests and component tests.
+fn checks() -> Vec<Step> {
+    vec![
+        Step::cargo("format", &["fmt", "--all", "--", "--check"]),
+        Step::cargo(
+            "clippy (native)",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "clippy (wasm32)",
+            &[
+                "clippy",
+                "-p",
+                "azimuth-studio",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "unit tests",
+            &["test", "--workspace", "--exclude", "azimuth-studio"],
+        ),
+        Step::new(
+            "component tests (wasm-bindgen-test in Chromium)",
+            components,
+        ),
+    ]
+}
+
+fn components() -> Result {
+    let args = [
+        "test",
+        "-p",
+        "azimuth-studio",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "components",
+    ];
+    let mut test = cmd::command("cargo", &args);
+    // The runner reads webdriver.json from the crate directory (the root); name it outright.
+    test.env("CHROMEDRIVER", setup::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            cmd::root().join("webdriver.json"),
+        );
+    cmd::run(&mut test)
+}
+
+/// Serves `dist/` on a free port and runs Playwright against it.
+fn e2e(playwright_args: &[String]) -> Result {
+    let server = serve::serve_dir(&cmd::root().join("dist"), "127.0.0.1:0")?;
+    println!("serving dist/ on {}", server.url());
+    let playwright = cmd::root().join("node_modules/.bin/playwright");
+    let mut args = vec!["test"];
+    args.extend(playwright_args.iter().map(String::as_str));
+    let mut run = cmd::command(&playwright.to_string_lossy(), &args);
+    run.env("BASE_URL", server.url());
+    let result = cmd::run(&mut run);
+    drop(server);
+    result
+}
+
+/// Runs the steps in order with a header and the time each took; stops at the first failure.
+fn run_all(steps: Vec<Step>) -> Result {
+    let total = steps.len();
+    let mut done: Vec<(&str, Duration)> = Vec::new();
+    for (index, step) in steps.into_iter().enumerate() {
+        println!("\n==> [{}/{total}] {}", index + 1, step.name);
+        let (result, elapsed) = cmd::timed(step.run);
+        if let Err(err) = result {
+            println!("<== {}: FAILED after {}", step.name, cmd::human(elapsed));
+            summary(&done);
+            return Err(format!("step `{}` failed: {err}", step.name).into());
+        }
+        println!("<== {}: ok in {}", step.name, cmd::human(elapsed));
+        done.push((step.name, elapsed));
+    }
+    summary(&done);
+    println!("all {total} steps passed");
+    Ok(())
+}
+
+fn summary(done: &[(&str, Duration)]) {
+    if done.is_empty() {
+        return;
+    }
+    println!("\nsteps passed:");
+    for (name, elapsed) in done {
+        println!("  {:<50} {:>12}", name, cmd::human(*elapsed));
+    }
+    let total: Duration = done.iter().map(|(_, elapsed)| *elapsed).sum();
+    println!("  {:<50} {:>12}", "total", cmd::human(total));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_flags_and_playwright_args() {
+        let options = parse(&args(&[
+            "--e2e-only",
+            "--",
+            "compute.spec.ts",
+            "-g",
+            "create",
+        ]))
+        .unwrap();
+        assert!(options.e2e_only && !options.skip_e2e);
+        assert_eq!(
+            options.playwright_args,
+            args(&["compute.spec.ts", "-g", "create"])
+        );
+        assert_eq!(parse(&[]).unwrap(), Options::default());
+        assert!(parse(&args(&["--skip-e2e", "--e2e-only"])).is_err());
+        assert!(parse(&args(&["--bogus"])).is_err());
+    }
+}
