@@ -14,7 +14,9 @@ pub fn format_iso_time(iso: &str) -> String {
     azimuth_core::time::parse_iso(iso).map_or_else(|| iso.to_owned(), format_time)
 }
 
-/// An estimated price per hour, e.g. `$0.19/hr`.
+/// An estimated price per hour, e.g. `$0.19/hr` (whole cents by integer arithmetic, which keeps
+/// float formatting out of the wasm).
 pub fn format_price(per_hour: f64) -> String {
-    format!("${per_hour:.2}/hr")
+    let cents = (per_hour * 100.0).round() as u64;
+    format!("${}.{:02}/hr", cents / 100, cents % 100)
 }

@@ -1,15 +1,19 @@
 //! Widgets the pages share that thaw does not provide.
 
+mod button;
 mod code_view;
 mod dialog;
 mod format;
 mod icons;
+mod name_field;
 mod state_badge;
 mod text_field;
 
+pub use button::{Appearance, Button};
 pub use code_view::CodeView;
 pub use dialog::Dialog;
 pub use format::{format_iso_time, format_price, format_time};
 pub use icons::{Icon, IconName};
+pub use name_field::ComputeNameField;
 pub use state_badge::{state_tone, StateBadge};
 pub use text_field::TextField;

@@ -1,13 +1,13 @@
 //! The page for an address the studio does not have.
 
+use crate::router::use_location;
 use crate::shell::Breadcrumbs;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// Says the page does not exist and offers the way back.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    let path = use_location().pathname;
+    let path = use_location().path;
     view! {
         <Breadcrumbs items=vec![("Page not found".into(), "")] />
         <section class="empty-state">

@@ -2,14 +2,14 @@
 
 use super::NavState;
 use crate::components::{Icon, IconName};
+use crate::router::use_location;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// One link of the navigation.
 #[component]
 fn NavLink(href: &'static str, label: &'static str, icon: IconName) -> impl IntoView {
     let nav = expect_context::<NavState>();
-    let path = use_location().pathname;
+    let path = use_location().path;
     let current = move || {
         let p = path.get();
         let active = if href == "/" {

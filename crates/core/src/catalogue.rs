@@ -417,11 +417,23 @@ impl VmSize {
         self.price_per_hour * region.price_factor
     }
 
+    /// Memory in GiB as text, e.g. `3.5` or `14` (integer arithmetic: float formatting would add
+    /// kilobytes to the wasm for this one use).
+    pub fn memory_text(&self) -> String {
+        let tenths = (self.memory_gib * 10.0).round() as u64;
+        match tenths % 10 {
+            0 => (tenths / 10).to_string(),
+            f => format!("{}.{f}", tenths / 10),
+        }
+    }
+
     /// A human summary such as `2 cores, 14 GB RAM, 28 GB disk`.
     pub fn summary(&self) -> String {
         let mut text = format!(
             "{} cores, {} GB RAM, {} GB disk",
-            self.vcpus, self.memory_gib, self.temp_storage_gib
+            self.vcpus,
+            self.memory_text(),
+            self.temp_storage_gib
         );
         if self.gpus > 0 {
             text.push_str(", ");

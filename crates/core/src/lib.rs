@@ -5,6 +5,7 @@
 pub mod arm;
 pub mod catalogue;
 mod create;
+pub mod json;
 pub mod lifecycle;
 pub mod names;
 pub mod request;

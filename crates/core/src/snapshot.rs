@@ -40,11 +40,17 @@ struct EnvelopeOut<'a> {
     workspace: &'a Workspace,
 }
 
+/// The envelope's header; the workspace is skipped on this first read.
 #[derive(Deserialize)]
-struct EnvelopeIn {
+struct Header {
     format: Option<String>,
     version: Option<u32>,
-    workspace: Option<serde_json::Value>,
+}
+
+/// The envelope with its workspace.
+#[derive(Deserialize)]
+struct EnvelopeIn {
+    workspace: Option<Workspace>,
 }
 
 /// The saved form of a workspace.
@@ -58,14 +64,22 @@ pub fn encode(workspace: &Workspace) -> String {
 }
 
 /// Reads a saved workspace, telling exactly why when it cannot.
+///
+/// Two reads straight from the text (header, then the whole) rather than through
+/// `serde_json::Value`: the Value route would compile a second deserializer for every ARM type
+/// into the studio's wasm.
 pub fn decode(text: &str) -> Result<Workspace, SnapshotError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
-    let envelope: EnvelopeIn = serde_json::from_value(value).map_err(|_| SnapshotError::Foreign)?;
-    if envelope.format.as_deref() != Some(FORMAT) {
+    let header: Header = serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            SnapshotError::NotJson(e.to_string())
+        } else {
+            SnapshotError::Foreign
+        }
+    })?;
+    if header.format.as_deref() != Some(FORMAT) {
         return Err(SnapshotError::Foreign);
     }
-    match envelope.version {
+    match header.version {
         Some(VERSION) => {}
         Some(v) if v > VERSION => return Err(SnapshotError::Newer(v)),
         other => {
@@ -74,10 +88,11 @@ pub fn decode(text: &str) -> Result<Workspace, SnapshotError> {
             )))
         }
     }
-    let workspace = envelope
+    let envelope: EnvelopeIn =
+        serde_json::from_str(text).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
+    envelope
         .workspace
-        .ok_or_else(|| SnapshotError::Invalid("it has no workspace".into()))?;
-    serde_json::from_value(workspace).map_err(|e| SnapshotError::Invalid(e.to_string()))
+        .ok_or_else(|| SnapshotError::Invalid("it has no workspace".into()))
 }
 
 #[cfg(test)]

@@ -1,12 +1,11 @@
 //! The lifecycle buttons shared by the instances list and the details page: Start, Stop,
 //! Restart and Delete (with a confirmation), each enabled only when the engine would allow it.
 
-use crate::components::{Dialog, Icon, IconName};
+use crate::components::{Appearance, Button, Dialog, Icon, IconName};
 use crate::store::{use_store, Store};
 use azimuth_core::roles::Action;
 use azimuth_core::Operation;
 use leptos::prelude::*;
-use thaw::{Button, ButtonAppearance};
 
 /// Why `op` cannot run on every one of `names` now, or `None` when it can.
 pub fn blocked(store: &Store, names: &[String], op: Operation) -> Option<String> {
@@ -54,13 +53,9 @@ pub fn LifecycleButtons(
         let reason = Memo::new(move |_| blocked(&store, &selection.get(), op));
         view! {
             <Button
-                appearance=ButtonAppearance::Subtle
-                disabled_focusable=Signal::derive(move || reason.get().is_some())
-                attr:title=move || reason.get()
+                appearance=Appearance::Subtle
+                blocked=reason
                 on_click=move |_| {
-                    if reason.get_untracked().is_some() {
-                        return;
-                    }
                     if op == Operation::Delete {
                         confirming.set(true);
                     } else {
@@ -98,7 +93,7 @@ pub fn LifecycleButtons(
                     }}
                 </p>
                 <div class="dialog__actions">
-                    <Button appearance=ButtonAppearance::Primary on_click=confirm>"Delete"</Button>
+                    <Button appearance=Appearance::Primary on_click=confirm>"Delete"</Button>
                     <Button on_click=move |_| confirming.set(false)>"Cancel"</Button>
                 </div>
             </Dialog>

@@ -3,6 +3,7 @@
 use super::actions::LifecycleButtons;
 use super::instances::{member_label, ApplicationLinks};
 use crate::components::{format_iso_time, format_price, CodeView, StateBadge};
+use crate::router::replace;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::catalogue::find_vm_size;
@@ -12,7 +13,6 @@ use azimuth_core::workspace::application_refusal;
 use azimuth_core::yaml::instance_yaml;
 use azimuth_core::StoredCompute;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// One property line.
 fn prop(label: &'static str, value: String) -> impl IntoView {
@@ -217,14 +217,15 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
 
 /// The details page of one compute instance.
 #[component]
-pub fn InstanceDetailsPage() -> impl IntoView {
+pub fn InstanceDetailsPage(
+    /// The instance's name, from the path.
+    name: String,
+) -> impl IntoView {
     let store = use_store();
-    let params = use_params_map();
-    let navigate = use_navigate();
-    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
+    let name = Signal::stored(name);
     let compute = Memo::new(move |_| store.workspace.with(|w| w.compute(&name.get()).cloned()));
     let tab = RwSignal::new("details");
-    let on_deleted = Callback::new(move |_| navigate("/compute/instances", Default::default()));
+    let on_deleted = Callback::new(move |_| replace("/compute/instances"));
     view! {
         <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), (name.get_untracked(), "")] />
         <Show
@@ -269,7 +270,7 @@ pub fn InstanceDetailsPage() -> impl IntoView {
                     let Some(c) = compute.get() else { return ().into_any() };
                     match tab.get() {
                         "json" => {
-                            let json = serde_json::to_string_pretty(&c.resource).unwrap_or_default();
+                            let json = azimuth_core::json::to_pretty_json(&c.resource);
                             view! { <CodeView title="ARM JSON" code=json file_name=format!("{}.json", c.resource.name) /> }.into_any()
                         }
                         "yaml" => {

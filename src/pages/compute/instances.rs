@@ -4,7 +4,8 @@
 use super::actions::LifecycleButtons;
 use super::new_instance::NewInstanceWizard;
 use super::tabs::ComputeTabs;
-use crate::components::{format_iso_time, Icon, IconName, StateBadge};
+use crate::components::{format_iso_time, Appearance, Button, Icon, IconName, StateBadge};
+use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Store};
 use azimuth_core::catalogue::find_vm_size;
@@ -12,8 +13,6 @@ use azimuth_core::roles::{Action, Member};
 use azimuth_core::workspace::application_refusal;
 use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use thaw::{Button, ButtonAppearance};
 
 /// The applications of an instance: the label the studio shows and ARM's displayName.
 pub const APPLICATIONS: [(&str, &str); 4] = [
@@ -122,8 +121,7 @@ pub fn ApplicationLinks(
 #[component]
 pub fn InstancesPage() -> impl IntoView {
     let store = use_store();
-    let navigate = use_navigate();
-    let path = use_location().pathname;
+    let path = use_location().path;
     let search = RwSignal::new(String::new());
     let only_mine = RwSignal::new(false);
     let selected = RwSignal::new(Vec::<String>::new());
@@ -165,10 +163,7 @@ pub fn InstancesPage() -> impl IntoView {
     let all_selected = move || !rows.get().is_empty() && selection.get().len() == rows.get().len();
     let create_refusal = move || store.refusal(Action::WriteCompute);
     let wizard_open = move || path.get() == "/compute/create/instance";
-    let open_wizard = {
-        let navigate = navigate.clone();
-        move |_| navigate("/compute/create/instance", Default::default())
-    };
+    let open_wizard = move |_| navigate("/compute/create/instance");
     view! {
         <Breadcrumbs items=vec![("Compute".into(), "/compute"), ("Compute instances".into(), "")] />
         <header class="page-header">
@@ -180,18 +175,13 @@ pub fn InstancesPage() -> impl IntoView {
         </p>
         <div class="toolbar" role="toolbar" aria-label="Compute instance actions">
             <Button
-                appearance=ButtonAppearance::Primary
-                disabled_focusable=Signal::derive(move || create_refusal().is_some())
-                attr:title=create_refusal
-                on_click=move |ev| {
-                    if create_refusal().is_none() {
-                        open_wizard(ev)
-                    }
-                }
+                appearance=Appearance::Primary
+                blocked=Signal::derive(create_refusal)
+                on_click=open_wizard
             >
                 "+ New"
             </Button>
-            <Button appearance=ButtonAppearance::Subtle on_click=move |_| store.refresh()>
+            <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
                 <Icon name=IconName::Refresh />
                 "Refresh"
             </Button>
@@ -262,7 +252,7 @@ pub fn InstancesPage() -> impl IntoView {
                                             }
                                         />
                                     </td>
-                                    <td>
+                                    <td class="data-table__name">
                                         <a href=format!("/compute/instances/{name}")>{name.clone()}</a>
                                     </td>
                                     <td>

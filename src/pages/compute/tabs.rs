@@ -1,12 +1,12 @@
 //! The Compute page's tabs; each kind of compute has its own URL.
 
+use crate::router::use_location;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// The four kinds of compute, as tabs linking to their pages.
 #[component]
 pub fn ComputeTabs() -> impl IntoView {
-    let path = use_location().pathname;
+    let path = use_location().path;
     let tab = move |href: &'static str, label: &'static str| {
         let current = move || {
             (path.get() == href

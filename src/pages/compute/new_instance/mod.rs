@@ -9,21 +9,19 @@ mod security;
 mod size_picker;
 mod tags;
 
-use crate::components::Dialog;
+use crate::components::{Appearance, Button, Dialog};
+use crate::router::replace;
 use crate::store::use_store;
 use form::{InstanceForm, Step};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use thaw::{Button, ButtonAppearance};
 
 /// The wizard dialog; "Create" or "Cancel" returns to the instances list.
 #[component]
 pub fn NewInstanceWizard() -> impl IntoView {
     let store = use_store();
-    let navigate = use_navigate();
     let form = InstanceForm::new(&store.workspace.with_untracked(|w| w.resource_group.clone()));
     let step = RwSignal::new(Step::Required);
-    let close = Callback::new(move |_| navigate("/compute/instances", Default::default()));
+    let close = Callback::new(move |_| replace("/compute/instances"));
     let problems = Memo::new(move |_| review::blocking_problems(&form));
     let create = move |_| {
         if !problems.get_untracked().is_empty() {
@@ -89,16 +87,15 @@ pub fn NewInstanceWizard() -> impl IntoView {
                     when=move || step.get() == Step::Review
                     fallback=move || {
                         view! {
-                            <Button appearance=ButtonAppearance::Primary on_click=move |_| step.set(Step::Review)>
+                            <Button appearance=Appearance::Primary on_click=move |_| step.set(Step::Review)>
                                 "Review + Create"
                             </Button>
                         }
                     }
                 >
                     <Button
-                        appearance=ButtonAppearance::Primary
-                        disabled_focusable=Signal::derive(move || !problems.get().is_empty())
-                        attr:title=move || problems.get().first().cloned()
+                        appearance=Appearance::Primary
+                        blocked=Signal::derive(move || problems.get().first().cloned())
                         on_click=create
                     >
                         "Create"
@@ -108,7 +105,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
                 <Show when=move || step.get() != Step::Review>
                     <Button on_click=move |_| go(1)>"Next"</Button>
                 </Show>
-                <Button appearance=ButtonAppearance::Subtle on_click=move |_| close.run(())>"Cancel"</Button>
+                <Button appearance=Appearance::Subtle on_click=move |_| close.run(())>"Cancel"</Button>
             </div>
         </Dialog>
     }

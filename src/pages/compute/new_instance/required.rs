@@ -2,7 +2,7 @@
 
 use super::form::{InstanceForm, SizeSource};
 use super::size_picker::SizePicker;
-use crate::components::TextField;
+use crate::components::{ComputeNameField, TextField};
 use crate::store::use_store;
 use azimuth_core::catalogue::{recommended_sizes, VmKind};
 use leptos::prelude::*;
@@ -11,12 +11,6 @@ use leptos::prelude::*;
 #[component]
 pub fn RequiredStep(form: InstanceForm) -> impl IntoView {
     let store = use_store();
-    let name_error = Signal::derive(move || {
-        store
-            .workspace
-            .with(|w| form.name_error(w))
-            .filter(|_| !form.name.get().is_empty())
-    });
     let region = move || {
         store
             .workspace
@@ -40,14 +34,7 @@ pub fn RequiredStep(form: InstanceForm) -> impl IntoView {
         }
     };
     view! {
-        <TextField
-            label="Compute name"
-            id="compute-name"
-            value=form.name
-            error=name_error
-            required=true
-            hint="3 to 24 letters, digits and hyphens, starting with a letter; unique among computes in the region."
-        />
+        <ComputeNameField value=form.name workspace=store.workspace />
         <TextField label="Location" id="compute-location" value=region_value readonly=true hint="A compute instance is created in the workspace's region." />
         <fieldset class="radio-group radio-group--row">
             <legend>"Virtual machine type"</legend>

@@ -56,7 +56,7 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
         });
         format!(
             "{path}\n\n{}",
-            serde_json::to_string_pretty(&request.get()).unwrap_or_default()
+            azimuth_core::json::to_pretty_json(&request.get())
         )
     });
     let yaml = Signal::derive(move || {

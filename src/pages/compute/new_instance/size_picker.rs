@@ -128,7 +128,7 @@ pub fn SizePicker(form: InstanceForm) -> impl IntoView {
                         <td>{s.name}</td>
                         <td>{s.category}</td>
                         <td>{s.vcpus}</td>
-                        <td>{format!("{} GiB", s.memory_gib)}</td>
+                        <td>{format!("{} GiB", s.memory_text())}</td>
                         <td>{format!("{} GiB", s.temp_storage_gib)}</td>
                         <td>{if s.gpus > 0 { s.gpu_description } else { "—" }}</td>
                         <td>{format_price(s.price_per_hour * factor())}</td>

@@ -1,0 +1,128 @@
+//! Client-side routing: the current path as a signal, links that navigate without reloading,
+//! and the back and forward buttons.
+//!
+//! Written here rather than with leptos_router: the studio needs only flat paths with one
+//! parameter, and leptos_router (matching, nested outlets, async transitions) cost about 20 KB
+//! brotli of the 250 KB first-load budget.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The current location; set up by [`provide_router`].
+#[derive(Clone, Copy)]
+pub struct Location {
+    /// The path, e.g. `/compute/instances`.
+    pub path: RwSignal<String>,
+}
+
+thread_local! {
+    /// The page's one location. Kept here rather than in a Leptos context so that event
+    /// listeners, which run outside any reactive owner, can navigate too.
+    static LOCATION: std::cell::OnceCell<Location> = const { std::cell::OnceCell::new() };
+}
+
+/// The location of the page (set up by [`provide_router`]).
+pub fn use_location() -> Location {
+    LOCATION.with(|l| *l.get().expect("provide_router runs before any page"))
+}
+
+/// Paths that are another page's old or short name.
+const REDIRECTS: [(&str, &str); 2] = [
+    ("/compute", "/compute/instances"),
+    ("/compute/", "/compute/instances"),
+];
+
+fn canonical(path: &str) -> &str {
+    REDIRECTS
+        .iter()
+        .find(|(from, _)| *from == path)
+        .map_or(path, |(_, to)| to)
+}
+
+/// The browser's path, after redirects (which replace the history entry).
+fn current_path() -> String {
+    let path = window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".into());
+    let target = canonical(&path);
+    if target != path {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(target));
+        }
+    }
+    target.to_owned()
+}
+
+/// Starts routing for the page's lifetime: tracks the path, follows same-origin links in place
+/// and answers the back and forward buttons.
+pub fn provide_router() -> Location {
+    let location = LOCATION.with(|l| {
+        *l.get_or_init(|| Location {
+            path: RwSignal::new(current_path()),
+        })
+    });
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        location.path.set(current_path())
+    });
+    let clicks = window_event_listener(leptos::ev::click, move |ev: web_sys::MouseEvent| {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let Some(anchor) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        let href = anchor.get_attribute("href").unwrap_or_default();
+        if href.starts_with('/')
+            && !href.starts_with("//")
+            && !anchor.has_attribute("download")
+            && anchor.get_attribute("target").is_none()
+        {
+            ev.prevent_default();
+            navigate(&href);
+        }
+    });
+    // Both listeners live as long as the page.
+    std::mem::forget((popstate, clicks));
+    location
+}
+
+/// Goes to a path inside the studio, adding a history entry.
+pub fn navigate(path: &str) {
+    change(path, false);
+}
+
+/// Goes to a path inside the studio in place of the current one (closing a wizard, leaving a
+/// deleted compute's page), so "back" does not return to it.
+pub fn replace(path: &str) {
+    change(path, true);
+}
+
+fn change(path: &str, replace: bool) {
+    let path = canonical(path);
+    if let Ok(history) = window().history() {
+        let state = wasm_bindgen::JsValue::NULL;
+        let _ = if replace {
+            history.replace_state_with_url(&state, "", Some(path))
+        } else {
+            history.push_state_with_url(&state, "", Some(path))
+        };
+    }
+    let location = use_location();
+    if location.path.get_untracked() != path {
+        location.path.set(path.to_owned());
+        if let Some(main) = document().get_element_by_id("main") {
+            main.set_scroll_top(0);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+// Shared steps for the end-to-end specs. Everything is found the way a person finds it: by role
+// and accessible name (see DESIGN.md, "Accessible by construction"), never by CSS class.
+//
+// Every test gets a fresh browser context, hence an empty localStorage: the studio seeds the lab
+// workspace (mlw-azimuth-lab, East US; Ada Lovelace signed in as Owner; no computes) on first load.
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
+
+/** The localStorage key the studio keeps the workspace under. */
+export const WORKSPACE_KEY = 'azimuth.workspace';
+
+/** The seeded workspace's members and their roles, as the member menu shows them. */
+export const MEMBERS = {
+  ada: { name: 'Ada Lovelace', role: 'Owner' },
+  grace: { name: 'Grace Hopper', role: 'AzureML Data Scientist' },
+  alan: { name: 'Alan Turing', role: 'Reader' },
+  katherine: { name: 'Katherine Johnson', role: 'AzureML Compute Operator' },
+} as const;
+export type MemberKey = keyof typeof MEMBERS;
+
+export type Pace = 'Instant' | 'Fast' | 'Realistic';
+
+/** The four application links of a compute instance, as the studio labels them. */
+export const APPLICATIONS = ['JupyterLab', 'Jupyter', 'VS Code (Web)', 'Terminal'] as const;
+
+/**
+ * A compute name no other test uses, valid under Azure ML's rules: 3 to 24 characters, starting
+ * with a letter, with a letter after the last hyphen.
+ */
+export function uniqueName(prefix = 'ci'): string {
+  const random = Math.random().toString(36).slice(2, 8);
+  return `${prefix}-${random}x`.slice(0, 24);
+}
+
+/** Opens `path` and waits until the studio has started (the top bar's ☰ button is there). */
+export async function openStudio(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await expect(page.getByRole('button', { name: 'Toggle navigation' })).toBeVisible();
+}
+
+/** Opens the Compute instances tab directly. */
+export async function openInstances(page: Page): Promise<void> {
+  await openStudio(page, '/compute/instances');
+  await expect(instancesTable(page)).toBeVisible();
+}
+
+/**
+ * Writes raw values into localStorage before the studio's first load in this tab, once: a reload
+ * (e.g. the one "Start afresh" does) does not write them again.
+ */
+export async function seedStorage(page: Page, values: Record<string, string>): Promise<void> {
+  await page.addInitScript((entries: Record<string, string>) => {
+    const flag = 'azimuth-e2e.seeded';
+    if (window.sessionStorage.getItem(flag)) return;
+    for (const [key, value] of Object.entries(entries)) window.localStorage.setItem(key, value);
+    window.sessionStorage.setItem(flag, 'true');
+  }, values);
+}
+
+/** The raw value of a localStorage key in the page's origin. */
+export async function readStorage(page: Page, key = WORKSPACE_KEY): Promise<string | null> {
+  return page.evaluate((k) => window.localStorage.getItem(k), key);
+}
+
+/** Sets the pace of simulated operations from the Settings dialog (needs a member who may). */
+export async function setPace(page: Page, pace: Pace): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  const group = dialog.getByRole('group', { name: 'Pace of simulated operations' });
+  const radio = group.getByRole('radio', { name: new RegExp(`^${pace}\\b`) });
+  await radio.check();
+  await expect(radio).toBeChecked();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** The top bar's member button ("Signed in as …"). */
+export function memberButton(page: Page): Locator {
+  return page.getByRole('button', { name: /^Signed in as / });
+}
+
+/** Signs in as another member of the workspace through the top bar's member menu. */
+export async function switchMember(page: Page, who: MemberKey): Promise<void> {
+  const { name, role } = MEMBERS[who];
+  await memberButton(page).click();
+  await page
+    .getByRole('menu', { name: 'Switch member' })
+    .getByRole('menuitemradio', { name: `${name} — ${role}` })
+    .click();
+  await expect(memberButton(page)).toHaveAccessibleName(
+    `Signed in as ${name} (${role}). Switch member`,
+  );
+}
+
+/** The compute instances table on /compute/instances. */
+export function instancesTable(page: Page): Locator {
+  return page.getByRole('table', { name: 'Compute instances' });
+}
+
+/** The table row of one compute instance (the row whose name link is `name`). */
+export function instanceRow(page: Page, name: string): Locator {
+  return instancesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });
+}
+
+/** One cell of an instance's row, found by its column header ("State", "Assigned to", …). */
+export async function instanceCell(page: Page, name: string, column: string): Promise<Locator> {
+  const headers = await instancesTable(page).getByRole('columnheader').allInnerTexts();
+  const index = headers.map((h) => h.trim()).indexOf(column);
+  expect(index, `column "${column}" in ${JSON.stringify(headers)}`).toBeGreaterThanOrEqual(0);
+  return instanceRow(page, name).getByRole('cell').nth(index);
+}
+
+/** Waits until an instance's State cell reads `state`. */
+export async function expectState(
+  page: Page,
+  name: string,
+  state: string,
+  options?: { timeout?: number },
+): Promise<void> {
+  await expect(await instanceCell(page, name, 'State')).toHaveText(state, options);
+}
+
+/** The toolbar above the instances table (also on the details page). */
+export function toolbar(page: Page): Locator {
+  return page.getByRole('toolbar', { name: 'Compute instance actions' });
+}
+
+/** A button of the lifecycle toolbar: "+ New", "Refresh", "Start", "Stop", "Restart", "Delete". */
+export function toolbarButton(page: Page, name: string): Locator {
+  return toolbar(page).getByRole('button', { name, exact: true });
+}
+
+/** Ticks the row checkbox "Select <name>". */
+export async function selectInstance(page: Page, name: string): Promise<void> {
+  await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+}
+
+/** The "+ New" wizard. */
+export function wizard(page: Page): Locator {
+  return page.getByRole('dialog', { name: 'Create compute instance' });
+}
+
+/** The wizard's footer button (not the step tab of the same name). */
+export function wizardButton(page: Page, name: string): Locator {
+  return wizard(page).getByRole('button', { name, exact: true });
+}
+
+/** A step of the wizard in its step list. */
+export function wizardStep(page: Page, name: string): Locator {
+  return wizard(page).getByRole('tablist', { name: 'Steps' }).getByRole('tab', { name });
+}
+
+/** The notification area; errors are `alert`s in it, successes `status`es. */
+export function notifications(page: Page): Locator {
+  return page.getByRole('region', { name: 'Notifications' });
+}
+
+/** Options of {@link createInstance}. */
+export interface InstanceOptions {
+  /** "CPU" (the default) or "GPU". */
+  kind?: 'CPU' | 'GPU';
+  /** A recommended size; the studio's default (Standard_DS11_v2 for CPU) when omitted. */
+  size?: string;
+  /** "Assign to another user" on the Security step, to this member. */
+  assignTo?: MemberKey;
+  /** Tags as name → value, entered on the Tags step. */
+  tags?: Record<string, string>;
+  /** Whether to wait for the wizard to close and the row to appear (the default). */
+  expectCreated?: boolean;
+}
+
+/** Opens the wizard with "+ New" from the Compute instances tab (going there first if needed). */
+export async function openWizard(page: Page): Promise<void> {
+  if (!(await instancesTable(page).isVisible())) await openInstances(page);
+  await toolbarButton(page, '+ New').click();
+  await expect(wizard(page)).toBeVisible();
+  await expect(page).toHaveURL(/\/compute\/create\/instance$/);
+}
+
+/** Fills the wizard (name, type, size, assignment, tags) and goes to Review + Create; the wizard stays open. */
+export async function fillWizard(page: Page, name: string, opts: InstanceOptions = {}): Promise<void> {
+  const w = wizard(page);
+  await w.getByRole('textbox', { name: 'Compute name' }).fill(name);
+  await w
+    .getByRole('group', { name: 'Virtual machine type' })
+    .getByRole('radio', { name: new RegExp(`^${opts.kind ?? 'CPU'}\\b`) })
+    .check();
+  if (opts.size) {
+    await w.getByRole('radio', { name: opts.size, exact: true }).check();
+  }
+  if (opts.assignTo) {
+    const { name: member, role } = MEMBERS[opts.assignTo];
+    await wizardStep(page, 'Security').click();
+    await w.getByRole('checkbox', { name: 'Assign to another user' }).check();
+    await w.getByRole('combobox', { name: 'User' }).selectOption({ label: `${member} (${role})` });
+  }
+  if (opts.tags) {
+    await wizardStep(page, 'Tags').click();
+    let n = 0;
+    for (const [key, value] of Object.entries(opts.tags)) {
+      n += 1;
+      await w.getByRole('button', { name: 'Add tag' }).click();
+      await w.getByRole('textbox', { name: `Tag ${n} name` }).fill(key);
+      await w.getByRole('textbox', { name: `Tag ${n} value` }).fill(value);
+    }
+  }
+  await wizardButton(page, 'Review + Create').click();
+  await expect(wizardStep(page, 'Review + Create')).toHaveAttribute('aria-selected', 'true');
+}
+
+/**
+ * Creates a compute instance through "+ New" … "Review + Create" … "Create", and (unless
+ * `expectCreated` is false) waits for the wizard to close and the row to show.
+ */
+export async function createInstance(page: Page, name: string, opts: InstanceOptions = {}): Promise<void> {
+  await openWizard(page);
+  await fillWizard(page, name, opts);
+  await wizardButton(page, 'Create').click();
+  if (opts.expectCreated === false) return;
+  await expect(wizard(page)).toBeHidden();
+  await expect(page).toHaveURL(/\/compute\/instances$/);
+  await expect(instanceRow(page, name)).toBeVisible();
+}
+
+/** A property on an instance's details page, e.g. `property(page, 'State')`. */
+export async function property(page: Page, label: string): Promise<Locator> {
+  const region = page.getByRole('region', { name: 'Properties' });
+  await expect(region).toBeVisible();
+  const terms = await region.getByRole('term').allInnerTexts();
+  const index = terms.map((t) => t.trim()).indexOf(label);
+  expect(index, `property "${label}" in ${JSON.stringify(terms)}`).toBeGreaterThanOrEqual(0);
+  return region.getByRole('definition').nth(index);
+}
+
+/** Reads a finished download as text. */
+export async function downloadText(download: Download): Promise<string> {
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

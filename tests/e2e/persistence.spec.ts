@@ -1,0 +1,100 @@
+// The workspace lives in this browser's localStorage: it survives reloads, and every tab of the
+// browser sees the others' changes without reloading.
+import { expect, test } from '@playwright/test';
+import {
+  expectState,
+  createInstance,
+  instanceRow,
+  memberButton,
+  openInstances,
+  readStorage,
+  selectInstance,
+  setPace,
+  switchMember,
+  toolbarButton,
+  uniqueName,
+} from './helpers';
+
+test('a reload keeps the instance, its state and the collapsed navigation', async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  const name = uniqueName('keep');
+  await createInstance(page, name);
+  await expectState(page, name, 'Running');
+
+  const toggle = page.getByRole('button', { name: 'Toggle navigation' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+
+  await page.reload();
+  await expectState(page, name, 'Running');
+  await expect(instanceRow(page, name)).toContainText('Standard_DS11_v2');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  const nav = page.getByRole('navigation', { name: 'Studio' });
+  await expect(nav.getByText('Compute', { exact: true })).toBeHidden();
+  await expect(nav.getByRole('link', { name: 'Compute' })).toBeVisible();
+
+  // Expanding is remembered as well.
+  await toggle.click();
+  await page.reload();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(nav.getByText('Compute', { exact: true })).toBeVisible();
+});
+
+test('a reload keeps an operation in flight and it still finishes on time', async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  const name = uniqueName('flight');
+  await createInstance(page, name);
+  await expectState(page, name, 'Running');
+
+  await setPace(page, 'Fast'); // Stop takes 4 s.
+  await selectInstance(page, name);
+  await toolbarButton(page, 'Stop').click();
+  await expectState(page, name, 'Stopping');
+
+  await page.reload();
+  await expectState(page, name, 'Stopping');
+  await expectState(page, name, 'Stopped', { timeout: 8_000 });
+
+  // And the settled state is what a later reload shows.
+  await page.reload();
+  await expectState(page, name, 'Stopped');
+});
+
+test('a reload keeps the signed-in member and the pace', async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  await switchMember(page, 'katherine');
+  await page.reload();
+  await expect(memberButton(page)).toHaveAccessibleName(
+    'Signed in as Katherine Johnson (AzureML Compute Operator). Switch member',
+  );
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: /^Instant\b/ })).toBeChecked();
+});
+
+test('a second tab sees an instance created in the first without reloading', async ({ page, context }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+
+  const second = await context.newPage();
+  await openInstances(second);
+  const name = uniqueName('tabs');
+  await expect(instanceRow(second, name)).toHaveCount(0);
+
+  await createInstance(page, name);
+  const before = await readStorage(page);
+
+  // The storage event brings the new instance into the other tab.
+  await expect(instanceRow(second, name)).toBeVisible();
+  await expectState(second, name, 'Running');
+  expect(await readStorage(second)).toBe(before);
+
+  // And back: stopping it in the second tab shows in the first.
+  await selectInstance(second, name);
+  await toolbarButton(second, 'Stop').click();
+  await expectState(second, name, 'Stopped');
+  await expectState(page, name, 'Stopped');
+  await second.close();
+});

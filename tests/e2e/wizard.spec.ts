@@ -1,0 +1,147 @@
+// The "+ New" wizard's checks: a name Azure ML would refuse is explained under the field, marks
+// the field invalid, is listed on Review + Create, and keeps "Create" disabled.
+import { expect, test, type Page } from '@playwright/test';
+import {
+  createInstance,
+  instanceRow,
+  openInstances,
+  openWizard,
+  setPace,
+  uniqueName,
+  wizard,
+  wizardButton,
+  wizardStep,
+} from './helpers';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Types `name`, checks the message under the field, then checks Review + Create refuses it. */
+async function expectNameRefused(page: Page, name: string, message: string | RegExp): Promise<void> {
+  const w = wizard(page);
+  const field = w.getByRole('textbox', { name: 'Compute name' });
+  await field.fill(name);
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  // The message is tied to the field for assistive technology (aria-describedby).
+  await expect(field).toHaveAccessibleDescription(
+    typeof message === 'string' ? new RegExp(escapeRegExp(message)) : message,
+  );
+  await expect(w.getByText(message).first()).toBeVisible();
+  await expect(wizardStep(page, 'Required settings')).toHaveAccessibleName(/has errors/);
+
+  await wizardButton(page, 'Review + Create').click();
+  const create = wizardButton(page, 'Create');
+  await expect(create).toBeDisabled();
+  const problems = w.getByRole('alert').filter({ hasText: 'Fix these before creating:' });
+  await expect(problems.getByRole('listitem').filter({ hasText: message })).toBeVisible();
+
+  // Clicking the disabled button creates nothing.
+  await create.click({ force: true });
+  await expect(w).toBeVisible();
+  await wizardStep(page, 'Required settings').click();
+}
+
+test.beforeEach(async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+});
+
+test('a name ending in "-<digits>" is refused with the rule and how to fix it', async ({ page }) => {
+  await openWizard(page);
+  await expectNameRefused(
+    page,
+    'cpu-cluster-1',
+    /Numbers cannot be the ending of the name if the previous character is a minus symbol/,
+  );
+  // Fixing the name clears the error and enables Create.
+  const field = wizard(page).getByRole('textbox', { name: 'Compute name' });
+  await field.fill('cpu-cluster-one');
+  await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(wizardStep(page, 'Required settings')).not.toHaveAccessibleName(/has errors/);
+  await wizardButton(page, 'Review + Create').click();
+  await expect(wizardButton(page, 'Create')).toBeEnabled();
+  await expect(wizard(page).getByText('Fix these before creating:')).toHaveCount(0);
+});
+
+test('too short, badly started and badly charactered names are refused', async ({ page }) => {
+  await openWizard(page);
+  await expectNameRefused(page, 'ab', 'Compute name must be between 3 and 24 characters long (it has 2).');
+  await expectNameRefused(page, 'a'.repeat(25), /between 3 and 24 characters long \(it has 25\)/);
+  await expectNameRefused(page, '1abc', 'Compute name must start with a letter.');
+  await expectNameRefused(page, 'ab_c', /can only contain letters, digits and hyphens/);
+});
+
+test('an empty name keeps Create disabled', async ({ page }) => {
+  await openWizard(page);
+  await wizardButton(page, 'Review + Create').click();
+  await expect(wizardButton(page, 'Create')).toBeDisabled();
+  await expect(
+    wizard(page).getByRole('alert').filter({ hasText: 'Fix these before creating:' }),
+  ).toContainText('Compute name is required.');
+});
+
+test('the name of an existing instance is refused, whatever its case', async ({ page }) => {
+  const name = uniqueName('dup');
+  await createInstance(page, name);
+  await openWizard(page);
+  const taken = /already used by another compute in East US.*unique within a region/;
+  await expectNameRefused(page, name, taken);
+  await expectNameRefused(page, name.toUpperCase(), taken);
+  await wizardButton(page, 'Cancel').click();
+  await expect(wizard(page)).toBeHidden();
+  await expect(instanceRow(page, name)).toHaveCount(1);
+});
+
+test('Cancel closes the wizard without creating anything, and the wizard has its own URL', async ({ page }) => {
+  await openWizard(page);
+  const name = uniqueName('gone');
+  await wizard(page).getByRole('textbox', { name: 'Compute name' }).fill(name);
+  await wizardButton(page, 'Cancel').click();
+  await expect(wizard(page)).toBeHidden();
+  await expect(page).toHaveURL(/\/compute\/instances$/);
+  await expect(instanceRow(page, name)).toHaveCount(0);
+
+  // /compute/create/instance opens the wizard directly, over the Compute instances tab.
+  await page.goto('/compute/create/instance');
+  await expect(wizard(page)).toBeVisible();
+  await expect(wizardStep(page, 'Required settings')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('navigation', { name: 'Kinds of compute' }).getByRole('link', { name: 'Compute instances' }))
+    .toHaveAttribute('aria-current', 'page');
+});
+
+test('the wizard takes the focus when it opens, so Escape closes it', async ({ page }) => {
+  // A modal dialog moves focus into itself (WAI-ARIA dialog pattern); Escape then closes it.
+  await openWizard(page);
+  await expect
+    .poll(() => wizard(page).evaluate((dialog) => dialog.contains(document.activeElement)), {
+      message: 'focus is inside the wizard',
+      timeout: 3_000,
+    })
+    .toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(wizard(page)).toBeHidden();
+  await expect(page).toHaveURL(/\/compute\/instances$/);
+});
+
+test('an invalid tag is shown on its step and blocks Create', async ({ page }) => {
+  await openWizard(page);
+  const w = wizard(page);
+  await w.getByRole('textbox', { name: 'Compute name' }).fill(uniqueName('tag'));
+  await wizardStep(page, 'Tags').click();
+  await w.getByRole('button', { name: 'Add tag' }).click();
+  await w.getByRole('button', { name: 'Add tag' }).click();
+  await w.getByRole('textbox', { name: 'Tag 1 name' }).fill('team');
+  await w.getByRole('textbox', { name: 'Tag 2 name' }).fill('team');
+  await expect(w.getByRole('textbox', { name: 'Tag 2 name' })).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.getByText("The tag name 'team' is used twice.").first()).toBeVisible();
+  await expect(wizardStep(page, 'Tags')).toHaveAccessibleName(/has errors/);
+  await wizardButton(page, 'Review + Create').click();
+  await expect(wizardButton(page, 'Create')).toBeDisabled();
+
+  await wizardStep(page, 'Tags').click();
+  await w.getByRole('button', { name: 'Remove tag 2' }).click();
+  await expect(wizardStep(page, 'Tags')).not.toHaveAccessibleName(/has errors/);
+  await wizardButton(page, 'Review + Create').click();
+  await expect(wizardButton(page, 'Create')).toBeEnabled();
+});
