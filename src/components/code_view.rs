@@ -13,6 +13,9 @@ pub fn CodeView(
     /// The text.
     #[prop(into)]
     code: Signal<String>,
+    /// A line shown above the code but not copied, e.g. the request's method and path.
+    #[prop(into, optional)]
+    caption: Signal<String>,
     /// File name for "Download".
     #[prop(into)]
     file_name: Signal<String>,
@@ -51,6 +54,11 @@ pub fn CodeView(
                     "Download"
                 </button>
             </header>
+            <Show when=move || caption.with(|c| !c.is_empty())>
+                <p class="code-view__caption">
+                    <code>{move || caption.get()}</code>
+                </p>
+            </Show>
             <pre class="code-view__code" tabindex="0"><code>{move || code.get()}</code></pre>
         </section>
     }

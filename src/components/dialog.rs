@@ -26,10 +26,19 @@ pub fn Dialog(
             .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     );
     let label_id = title_id.clone();
+    let dialog_ref = NodeRef::<leptos::html::Div>::new();
+    // Move focus into the dialog when it opens, so keyboard and screen reader users land in it.
+    Effect::new(move |_| {
+        if let Some(el) = dialog_ref.get() {
+            let _ = el.focus();
+        }
+    });
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
             <div
                 class=format!("dialog {class}")
+                node_ref=dialog_ref
+                tabindex="-1"
                 role=if alert { "alertdialog" } else { "dialog" }
                 aria-modal="true"
                 aria-labelledby=label_id

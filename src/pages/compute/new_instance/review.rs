@@ -5,6 +5,7 @@ use super::form::{InstanceForm, Step};
 use crate::components::{format_price, CodeView};
 use crate::store::use_store;
 use azimuth_core::catalogue::{find_vm_size, VmKind};
+use azimuth_core::roles::Action;
 use azimuth_core::yaml::instance_yaml;
 use leptos::prelude::*;
 
@@ -14,6 +15,10 @@ pub const API_VERSION: &str = "2025-12-01";
 /// Every problem that blocks "Create", in step order (reactive).
 pub fn blocking_problems(form: &InstanceForm) -> Vec<String> {
     let store = use_store();
+    // A role that may not create comes first: no other fix would help.
+    if let Some(refusal) = store.refusal(Action::WriteCompute) {
+        return vec![refusal];
+    }
     let me = store.member_name.get();
     store.workspace.with(|w| {
         let mut problems: Vec<String> = Step::ALL
@@ -24,11 +29,8 @@ pub fn blocking_problems(form: &InstanceForm) -> Vec<String> {
             problems.insert(0, "Compute name is required.".into());
         }
         if problems.is_empty() {
-            if let Err(e) = w.authorize(&me, azimuth_core::roles::Action::WriteCompute) {
-                problems.push(e.message().to_owned());
-            } else if let Err(e) =
-                w.validate_instance_request(&form.name.get(), &form.request(w, &me))
-            {
+            // The engine has the last word: quota and anything the fields cannot see.
+            if let Err(e) = w.validate_instance_request(&form.name.get(), &form.request(w, &me)) {
                 problems.push(e.message().to_owned());
             }
         }
@@ -46,19 +48,16 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
             .with(|w| form.request(w, &store.member_name.get()))
     });
     let problems = Memo::new(move |_| blocking_problems(&form));
-    let json = Signal::derive(move || {
-        let path = store.workspace.with(|w| {
+    let path = move || {
+        store.workspace.with(|w| {
             format!(
                 "PUT {}/computes/{}?api-version={API_VERSION}",
                 w.resource.id,
                 form.name.get()
             )
-        });
-        format!(
-            "{path}\n\n{}",
-            azimuth_core::json::to_pretty_json(&request.get())
-        )
-    });
+        })
+    };
+    let json = Signal::derive(move || azimuth_core::json::to_pretty_json(&request.get()));
     let yaml = Signal::derive(move || {
         store
             .workspace
@@ -192,7 +191,7 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
                     .collect_view()
             }}
         </dl>
-        <CodeView title="ARM request" code=json file_name=file("json") />
+        <CodeView title="ARM request" caption=Signal::derive(path) code=json file_name=file("json") />
         <CodeView title="Azure ML CLI v2 YAML" code=yaml file_name=file("yml") />
     }
 }
