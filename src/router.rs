@@ -19,6 +19,8 @@ thread_local! {
     /// The page's one location. Kept here rather than in a Leptos context so that event
     /// listeners, which run outside any reactive owner, can navigate too.
     static LOCATION: std::cell::OnceCell<Location> = const { std::cell::OnceCell::new() };
+    /// The path the current history entry was pushed from, when the studio pushed it.
+    static PUSHED_FROM: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The location of the page (set up by [`provide_router`]).
@@ -63,6 +65,7 @@ pub fn provide_router() -> Location {
         })
     });
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        PUSHED_FROM.with(|p| *p.borrow_mut() = None);
         location.path.set(current_path())
     });
     let clicks = window_event_listener(leptos::ev::click, move |ev: web_sys::MouseEvent| {
@@ -102,14 +105,14 @@ pub fn navigate(path: &str) {
     change(path, false);
 }
 
-/// Goes to a path inside the studio in place of the current one (closing a wizard, leaving a
-/// deleted compute's page), so "back" does not return to it.
-pub fn replace(path: &str) {
-    change(path, true);
-}
-
 fn change(path: &str, replace: bool) {
     let path = canonical(path);
+    let location = use_location();
+    let from = location.path.get_untracked();
+    if from == path {
+        return;
+    }
+    PUSHED_FROM.with(|p| *p.borrow_mut() = (!replace).then_some(from));
     if let Ok(history) = window().history() {
         let state = wasm_bindgen::JsValue::NULL;
         let _ = if replace {
@@ -118,11 +121,22 @@ fn change(path: &str, replace: bool) {
             history.push_state_with_url(&state, "", Some(path))
         };
     }
-    let location = use_location();
-    if location.path.get_untracked() != path {
-        location.path.set(path.to_owned());
-        if let Some(main) = document().get_element_by_id("main") {
-            main.set_scroll_top(0);
+    location.path.set(path.to_owned());
+    if let Some(main) = document().get_element_by_id("main") {
+        main.set_scroll_top(0);
+    }
+}
+
+/// Leaves the current page for `path`: back through history when the studio came here from
+/// `path` (closing a wizard opened from the list), so history holds no duplicate entries;
+/// otherwise in place of the current entry.
+pub fn leave_to(path: &str) {
+    let came_from_there = PUSHED_FROM.with(|p| p.borrow().as_deref() == Some(canonical(path)));
+    match window().history() {
+        Ok(history) if came_from_there => {
+            PUSHED_FROM.with(|p| *p.borrow_mut() = None);
+            let _ = history.back();
         }
+        _ => change(path, true),
     }
 }

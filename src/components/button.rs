@@ -32,8 +32,9 @@ pub fn Button(
     /// Disabled without a reason to give (e.g. "Back" on the first step).
     #[prop(into, optional)]
     disabled: Signal<bool>,
-    /// What a click does.
-    on_click: impl Fn(MouseEvent) + 'static,
+    /// What a click does (a `Callback`, so all buttons share one compiled component).
+    #[prop(into)]
+    on_click: Callback<MouseEvent>,
     /// The label (and icon).
     children: Children,
 ) -> impl IntoView {
@@ -51,7 +52,7 @@ pub fn Button(
             title=move || blocked.get()
             on:click=move |ev| {
                 if blocked.with_untracked(Option::is_none) {
-                    on_click(ev);
+                    on_click.run(ev);
                 }
             }
         >

@@ -16,13 +16,16 @@ pub fn Dialog(
     class: String,
     /// Called to close the dialog.
     on_close: Callback<()>,
+    /// Keep the dialog open on a click outside it (a form whose input would be lost).
+    #[prop(optional)]
+    keep_on_outside_click: bool,
     /// The content.
     children: Children,
 ) -> impl IntoView {
     let title_id = format!(
         "dialog-{}",
         title
-            .to_lowercase()
+            .to_ascii_lowercase()
             .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     );
     let label_id = title_id.clone();
@@ -34,7 +37,14 @@ pub fn Dialog(
         }
     });
     view! {
-        <div class="dialog-backdrop" on:click=move |_| on_close.run(())>
+        <div
+            class="dialog-backdrop"
+            on:click=move |_| {
+                if !keep_on_outside_click {
+                    on_close.run(())
+                }
+            }
+        >
             <div
                 class=format!("dialog {class}")
                 node_ref=dialog_ref

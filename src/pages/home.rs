@@ -5,7 +5,6 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::roles::Action;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 /// The studio's home page.
 #[component]
@@ -13,17 +12,22 @@ pub fn HomePage() -> impl IntoView {
     let store = use_store();
     let counts = move || {
         store.workspace.with(|w| {
-            let mut by_state: BTreeMap<String, usize> = BTreeMap::new();
+            // A handful of states: a sorted Vec does what a map would, with less code in the wasm.
+            let mut by_state: Vec<(String, usize)> = Vec::new();
             for c in &w.computes {
                 let s = c
                     .resource
                     .properties
                     .properties
                     .state
-                    .clone()
-                    .unwrap_or_else(|| "Unknown".into());
-                *by_state.entry(s).or_default() += 1;
+                    .as_deref()
+                    .unwrap_or("Unknown");
+                match by_state.iter_mut().find(|(k, _)| k == s) {
+                    Some((_, n)) => *n += 1,
+                    None => by_state.push((s.to_owned(), 1)),
+                }
             }
+            by_state.sort();
             by_state
         })
     };

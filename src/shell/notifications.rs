@@ -11,7 +11,7 @@ pub fn Notifications() -> impl IntoView {
     let store = use_store();
     let dismiss = move |id: u64| store.notices.update(|n| n.retain(|x| x.id != id));
     view! {
-        <div class="notifications" role="region" aria-label="Notifications" aria-live="polite">
+        <div class="notifications" role="region" aria-label="Notifications">
             <For each=move || store.notices.get() key=|n| n.id let:notice>
                 {
                     let id = notice.id;

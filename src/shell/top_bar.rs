@@ -39,7 +39,7 @@ pub fn TopBar() -> impl IntoView {
                 "Azimuth"
                 <span class="top-bar__product-sub">"Machine Learning studio"</span>
             </a>
-            <div class="top-bar__workspace" aria-label="Workspace">
+            <div class="top-bar__workspace" role="group" aria-label="Workspace">
                 <span class="top-bar__ws-name" title="Workspace">{move || ws().0}</span>
                 <span class="top-bar__ws-meta">
                     <span title="Region">{move || ws().1}</span>

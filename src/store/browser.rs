@@ -70,7 +70,13 @@ pub fn download(file_name: &str, text: &str, mime: &str) {
         a.set_download(file_name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Some browsers drop the download if the address goes away at once.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
 }
 
 /// Copies text to the clipboard.

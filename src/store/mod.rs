@@ -97,11 +97,18 @@ impl Store {
 
     /// Applies a change through the engine at the current instant, saves it, and only then shows
     /// it; on any error (the engine's or a full storage) nothing changes and the error is returned.
+    /// The change starts from the saved workspace, not this tab's copy, so a change another tab
+    /// saved a moment ago is never overwritten, and an unreadable saved value is never replaced.
     fn change<T>(
         &self,
         f: impl FnOnce(&mut Workspace, &str, i64) -> Result<T, ArmError>,
     ) -> Result<T, ArmError> {
-        let mut next = self.workspace.get_untracked();
+        let mut next = self.local.load().map_err(|problem| {
+            ArmError::new(
+                "StorageUnreadable",
+                format!("{problem} Nothing was changed; reload the page to recover the workspace."),
+            )
+        })?;
         let me = self.member_name.get_untracked();
         let out = f(&mut next, &me, now_ms())?;
         self.local.save(&next)?;
@@ -130,15 +137,16 @@ impl Store {
         self.report("Could not create the compute instance", result)
     }
 
-    /// Starts, stops, restarts or deletes computes, one notification per failure.
-    pub fn operate(&self, names: &[String], op: Operation) {
+    /// Starts, stops, restarts or deletes computes, one notification per failure; returns
+    /// whether every one was accepted.
+    pub fn operate(&self, names: &[String], op: Operation) -> bool {
+        let mut all = true;
         for name in names {
             let result = self.change(|w, me, now| w.operate(me, name, op, now));
-            let _ = self.report(
-                &format!("Could not {} {name}", op.as_str().to_lowercase()),
-                result,
-            );
+            let what = format!("Could not {} {name}", op.as_str().to_ascii_lowercase());
+            all &= self.report(&what, result).is_ok();
         }
+        all
     }
 
     /// Opens one of an instance's applications; returns its address.

@@ -34,7 +34,7 @@ test('stop, start, restart and delete an instance from the toolbar', async ({ pa
   await expect(toolbarButton(page, 'Stop')).toHaveAttribute('title', /Select one or more compute instances/);
 
   await selectInstance(page, name);
-  await expect(instanceRow(page, name)).toHaveAttribute('aria-selected', 'true');
+  await expect(instanceRow(page, name).getByRole('checkbox', { name: `Select ${name}` })).toBeChecked();
   await expectEnabled(page, ['Stop', 'Restart', 'Delete']);
   // A disabled button says why.
   await expect.soft(toolbarButton(page, 'Start')).toHaveAttribute('title', /Start is only allowed when the instance is Stopped/, {

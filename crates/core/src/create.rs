@@ -5,7 +5,7 @@ use crate::arm::*;
 use crate::catalogue::find_vm_size;
 use crate::lifecycle::{Operation, Trigger};
 use crate::request::{
-    parse_subnet_id, validate_idle_minutes, validate_ssh_public_key, validate_tags,
+    validate_idle_minutes, validate_ssh_public_key, validate_subnet_id, validate_tags,
 };
 use crate::roles::Action;
 use crate::schedule::validate_schedule;
@@ -65,7 +65,8 @@ impl Workspace {
                     "idleTimeBeforeShutdown '{idle}' is not an ISO 8601 duration such as PT60M."
                 ))
             })?;
-            validate_idle_minutes((seconds / 60) as u32).map_err(bad)?;
+            let minutes = u32::try_from(seconds / 60).unwrap_or(u32::MAX);
+            validate_idle_minutes(minutes).map_err(bad)?;
         }
         if let Some(schedules) = &inner.schedules {
             if schedules.compute_start_stop.len() > MAX_SCHEDULES {
@@ -94,7 +95,7 @@ impl Workspace {
             }
         }
         if let Some(subnet) = &inner.subnet {
-            parse_subnet_id(&subnet.id).map_err(bad)?;
+            validate_subnet_id(&subnet.id).map_err(bad)?;
         }
         if inner.enable_node_public_ip == Some(false) && inner.subnet.is_none() {
             return Err(bad(
@@ -168,7 +169,7 @@ impl Workspace {
         });
         let host = format!(
             "https://{}.{region}.instances.azureml.ms",
-            name.to_lowercase()
+            name.to_ascii_lowercase()
         );
         inner.applications = Some(
             [

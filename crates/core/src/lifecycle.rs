@@ -149,7 +149,7 @@ impl Operation {
                 "Conflict",
                 format!(
                     "Compute instance '{name}' is {}: the {} operation is still in progress. Try again when it has finished.",
-                    running.transient_state().to_lowercase(),
+                    running.transient_state().to_ascii_lowercase(),
                     running.as_str()
                 ),
             ));

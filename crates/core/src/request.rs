@@ -143,6 +143,14 @@ pub fn parse_subnet_id(id: &str) -> Result<(String, String, String), String> {
     }
 }
 
+/// Checks a subnet id: its shape, then the names of its resource group, network and subnet.
+pub fn validate_subnet_id(id: &str) -> Result<(), String> {
+    let (group, network, subnet) = parse_subnet_id(id)?;
+    validate_network_name("Resource group", &group)?;
+    validate_network_name("Virtual network", &network)?;
+    validate_network_name("Subnet", &subnet)
+}
+
 /// Checks a virtual network or subnet name (Azure: 2-64 letters, digits, `-`, `_`, `.`).
 pub fn validate_network_name(what: &str, name: &str) -> Result<(), String> {
     let len = name.chars().count();
@@ -214,6 +222,10 @@ pub(crate) mod tests {
             ("rg".into(), "vnet1".into(), "default".into())
         );
         assert!(parse_subnet_id("/subscriptions/s/subnets/x").is_err());
+        assert!(validate_subnet_id(id).is_ok());
+        assert!(validate_subnet_id(&id.replace("vnet1", "v net"))
+            .unwrap_err()
+            .contains("Virtual network"));
         assert!(validate_network_name("Virtual network", "vnet one").is_err());
     }
 }

@@ -270,7 +270,18 @@ struct LocalPlan {
 
 fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
     let zone_of = |id: &str| find_time_zone(id).ok_or_else(|| format!("Unknown time zone '{id}'."));
-    let start = |s: &Option<String>| s.as_deref().and_then(crate::time::parse_iso);
+    // ARM writes startTime as wall-clock time in the schedule's zone unless it carries an offset.
+    let start = |s: &Option<String>, zone: &TimeZone| {
+        let text = s.as_deref()?;
+        let instant = crate::time::parse_iso(text)?;
+        let has_offset =
+            text.ends_with(['Z', 'z']) || text.get(19..).is_some_and(|t| t.contains(['+', '-']));
+        Some(if has_offset {
+            instant
+        } else {
+            zone.local_to_utc(instant)
+        })
+    };
     match schedule.trigger_type.as_str() {
         "Cron" => {
             let cron = schedule
@@ -286,11 +297,12 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
                     }
                 }
             }
+            let zone = zone_of(&cron.time_zone)?;
             Ok(LocalPlan {
-                zone: zone_of(&cron.time_zone)?,
+                zone,
                 day_filter: Box::new(move |d| spec.matches_day(d)),
                 times,
-                not_before: start(&cron.start_time),
+                not_before: start(&cron.start_time, zone),
             })
         }
         "Recurrence" => {
@@ -310,6 +322,12 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
                         .ok_or_else(|| format!("'{d}' is not a day of the week."))
                 })
                 .collect::<Result<_, _>>()?;
+            if rec.interval != 1 {
+                return Err(format!(
+                    "A recurrence interval of {} is not supported; Azimuth's schedules repeat every day or every week (interval 1).",
+                    rec.interval
+                ));
+            }
             if !matches!(rec.frequency.as_str(), "Day" | "Week") {
                 return Err(format!(
                     "Recurrence frequency '{}' is not supported; use Day or Week.",
@@ -327,11 +345,12 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
                 }
             }
             times.sort_unstable();
+            let zone = zone_of(&rec.time_zone)?;
             Ok(LocalPlan {
-                zone: zone_of(&rec.time_zone)?,
+                zone,
                 day_filter: Box::new(move |d| every_day || days.contains(&weekday(d))),
                 times,
-                not_before: start(&rec.start_time),
+                not_before: start(&rec.start_time, zone),
             })
         }
         other => Err(format!(
@@ -483,6 +502,23 @@ mod tests {
         assert_eq!(
             format_iso(next_fire(&weekdays, at("2026-11-27T10:00:00Z")).unwrap()),
             "2026-11-30T09:00:00.000Z"
+        );
+        let mut every_other = weekly(&["Monday"], 9, 0, "UTC");
+        every_other.recurrence.as_mut().unwrap().interval = 2;
+        assert!(validate_schedule(&every_other)
+            .unwrap_err()
+            .contains("interval of 2"));
+        // A start time without an offset is wall-clock time in the schedule's zone.
+        let mut later = cron("0 18 * * *", "Pacific Standard Time");
+        later.cron.as_mut().unwrap().start_time = Some("2026-11-25T12:00:00".into());
+        assert_eq!(
+            format_iso(next_fire(&later, at("2026-11-22T00:00:00Z")).unwrap()),
+            "2026-11-26T02:00:00.000Z"
+        );
+        later.cron.as_mut().unwrap().start_time = Some("2026-11-26T02:00:01Z".into());
+        assert_eq!(
+            format_iso(next_fire(&later, at("2026-11-22T00:00:00Z")).unwrap()),
+            "2026-11-27T02:00:00.000Z"
         );
         assert!(validate_schedule(&cron("0 9 * * *", "Mars Standard Time"))
             .unwrap_err()

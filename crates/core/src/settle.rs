@@ -1,10 +1,11 @@
 //! Settling: bringing the workspace up to an instant by applying, in time order, everything that
 //! happens by itself: operations finishing, idle shutdowns and scheduled starts and stops.
 
+use crate::arm::LastOperation;
 use crate::lifecycle::{Operation, Trigger};
 use crate::schedule::next_fire;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{StoredCompute, Workspace};
+use crate::workspace::{holds_quota, StoredCompute, Workspace};
 
 /// Something that happens to a compute by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,18 +87,29 @@ impl Workspace {
             let Some((at, index, event)) = next.filter(|(t, _, _)| *t <= now) else {
                 break;
             };
-            self.apply(index, at, event);
             if matches!(event, Event::Schedule(_)) {
-                // Other schedules due at the same instant fire too before the cursor moves past it.
-                while let Some((i, op)) = self.computes.iter().enumerate().find_map(|(i, c)| {
-                    match next_event(c, self.settled_at) {
-                        Some((t, Event::Schedule(op))) if t == at => Some((i, op)),
+                // Every schedule due at this instant fires once, then the cursor passes it.
+                let due: Vec<(String, Event)> = self
+                    .computes
+                    .iter()
+                    .filter_map(|c| match next_event(c, self.settled_at) {
+                        Some((t, e @ Event::Schedule(_))) if t == at => {
+                            Some((c.resource.name.clone(), e))
+                        }
                         _ => None,
+                    })
+                    .collect();
+                for (name, e) in due {
+                    if let Some(i) = self.computes.iter().position(|c| c.resource.name == name) {
+                        self.apply(i, at, e);
                     }
-                }) {
-                    self.apply(i, at, Event::Schedule(op));
                 }
                 self.settled_at = at;
+            } else {
+                self.apply(index, at, event);
+                // Schedules before this instant have all fired (events come in time order);
+                // one due exactly now still fires.
+                self.settled_at = self.settled_at.max(at - 1);
             }
             changed = true;
         }
@@ -122,6 +134,14 @@ impl Workspace {
                 );
             }
             Event::Schedule(op) => {
+                let c = &self.computes[index];
+                if op == Operation::Start && !holds_quota(c) {
+                    let vm_size = c.resource.properties.properties.vm_size.clone();
+                    if let Err(e) = self.check_quota(&vm_size) {
+                        self.refuse_scheduled_start(index, at, e.message());
+                        return;
+                    }
+                }
                 let _ = self.begin(&name, op, Trigger::Schedule, at);
                 self.record(
                     at,
@@ -131,6 +151,27 @@ impl Workspace {
                 );
             }
         }
+    }
+
+    /// A scheduled start the quota does not allow: the instance stays stopped and says why.
+    fn refuse_scheduled_start(&mut self, index: usize, at: Millis, reason: &str) {
+        let name = self.computes[index].resource.name.clone();
+        self.computes[index]
+            .resource
+            .properties
+            .properties
+            .last_operation = Some(LastOperation {
+            operation_name: Operation::Start.as_str().into(),
+            operation_time: format_iso(at),
+            operation_status: "StartFailed".into(),
+            operation_trigger: Trigger::Schedule.as_str().into(),
+        });
+        self.record(
+            at,
+            "Schedule",
+            format!("could not start compute instance {name}: {reason}"),
+            &name,
+        );
     }
 
     fn complete(&mut self, index: usize, at: Millis) {

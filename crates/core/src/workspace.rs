@@ -141,6 +141,16 @@ impl Workspace {
 
     /// The member named `actor`, if their role allows `action`; otherwise ARM's AuthorizationFailed.
     pub fn authorize(&self, actor: &str, action: Action) -> Result<&Member, ArmError> {
+        self.authorize_as(actor, action, action.arm_operation())
+    }
+
+    /// Like [`Workspace::authorize`], naming `arm_operation` in the refusal (e.g. `.../stop/action`).
+    fn authorize_as(
+        &self,
+        actor: &str,
+        action: Action,
+        arm_operation: &str,
+    ) -> Result<&Member, ArmError> {
         let member = self.member(actor).ok_or_else(|| {
             ArmError::new(
                 "AuthenticationFailed",
@@ -157,7 +167,7 @@ impl Workspace {
                     member.user_name,
                     member.object_id,
                     member.role.display_name(),
-                    action.arm_operation(),
+                    arm_operation,
                     self.resource.id
                 ),
             ))
@@ -262,7 +272,14 @@ impl Workspace {
         } else {
             Action::OperateCompute
         };
-        self.authorize(actor, action)?;
+        let arm_operation = match op {
+            Operation::Delete => action.arm_operation().to_owned(),
+            _ => format!(
+                "Microsoft.MachineLearningServices/workspaces/computes/{}/action",
+                op.as_str().to_ascii_lowercase()
+            ),
+        };
+        self.authorize_as(actor, action, &arm_operation)?;
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
         let state = compute
             .resource

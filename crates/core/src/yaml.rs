@@ -33,7 +33,9 @@ fn quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./@:+ ".contains(c))
-        && !s.starts_with(['-', ' ', ':', '@'])
+        // YAML 1.1 readers (PyYAML, which the Azure ML CLI uses) take 18:00, 2026-01-01,
+        // 0x1F or 1_000 for numbers or dates: anything starting like a number is quoted.
+        && !s.starts_with(|c: char| c.is_ascii_digit() || "-+. :@".contains(c))
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
@@ -82,8 +84,8 @@ fn emit(node: &Node, indent: usize, out: &mut String) {
 
 fn schedule_node(s: &StartStopSchedule) -> Node {
     let mut entries = vec![
-        ("action".into(), raw(s.action.to_lowercase())),
-        ("state".into(), raw(s.status.to_lowercase())),
+        ("action".into(), raw(s.action.to_ascii_lowercase())),
+        ("state".into(), raw(s.status.to_ascii_lowercase())),
     ];
     let trigger = if let Some(cron) = &s.cron {
         let mut t = vec![
@@ -108,14 +110,14 @@ fn schedule_node(s: &StartStopSchedule) -> Node {
                     rec.schedule
                         .week_days
                         .iter()
-                        .map(|d| raw(d.to_lowercase()))
+                        .map(|d| raw(d.to_ascii_lowercase()))
                         .collect(),
                 ),
             ));
         }
         let mut t = vec![
             ("type".into(), raw("recurrence")),
-            ("frequency".into(), raw(rec.frequency.to_lowercase())),
+            ("frequency".into(), raw(rec.frequency.to_ascii_lowercase())),
             ("interval".into(), raw(rec.interval)),
             ("schedule".into(), Node::Map(sched)),
         ];
@@ -186,8 +188,15 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
             ]),
         ));
     }
-    if let Some(public) = inner.enable_node_public_ip {
-        doc.push(("enable_node_public_ip".into(), raw(public)));
+    let flags = [
+        ("enable_node_public_ip", inner.enable_node_public_ip),
+        ("enable_root_access", inner.enable_root_access),
+        ("release_quota_on_stop", inner.release_quota_on_stop),
+    ];
+    for (key, value) in flags {
+        if let Some(v) = value {
+            doc.push((key.into(), raw(v)));
+        }
     }
     if let Some(minutes) = inner
         .idle_time_before_shutdown
@@ -245,5 +254,19 @@ mod tests {
         );
         assert_eq!(quote("a: b"), "\"a: b\"");
         assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
+        for looks_like_a_number_or_date in [
+            "18:00",
+            "2026-01-01",
+            "2021-03-10T21:21:07",
+            "0x1F",
+            "1_000",
+            ".inf",
+            "+1",
+        ] {
+            assert!(
+                quote(looks_like_a_number_or_date).starts_with('"'),
+                "{looks_like_a_number_or_date}"
+            );
+        }
     }
 }

@@ -382,12 +382,15 @@ fn roles_are_enforced_by_the_engine() {
             .code(),
         "AuthorizationFailed"
     );
-    assert_eq!(
-        ws.operate(ALAN, "ci-for-grace", Operation::Start, t0() + 20_000)
-            .unwrap_err()
-            .code(),
-        "AuthorizationFailed"
-    );
+    let refused = ws
+        .operate(ALAN, "ci-for-grace", Operation::Start, t0() + 20_000)
+        .unwrap_err();
+    assert_eq!(refused.code(), "AuthorizationFailed");
+    assert!(refused.message().contains("computes/start/action"));
+    let refused = ws
+        .operate(ALAN, "ci-for-grace", Operation::Restart, t0() + 20_000)
+        .unwrap_err();
+    assert!(refused.message().contains("computes/restart/action"));
     assert_eq!(
         ws.set_pace(KATHERINE, Pace::Instant, t0())
             .unwrap_err()
@@ -461,4 +464,87 @@ fn a_workspace_left_alone_for_a_year_settles_quickly() {
     ws.settle(t0() + 365 * 24 * 60 * MINUTE);
     assert!(ws.activity.len() <= 40);
     assert!(ws.next_event_at().is_some());
+}
+
+#[test]
+fn a_schedule_due_while_an_operation_finishes_fires_however_often_settle_runs() {
+    let make = || {
+        let mut ws = Workspace::seed(t0());
+        let b: ComputeResource = serde_json::from_value(json!({"properties": {"computeType": "ComputeInstance", "properties": {
+            "vmSize": "Standard_DS3_v2",
+            "schedules": {"computeStartStop": [
+                {"action": "Start", "triggerType": "Cron", "cron": {"expression": "0 10 * * *", "timeZone": "UTC"}}]}}}}))
+        .unwrap();
+        ws.create_instance(ADA, "ci-race", b, t0()).unwrap();
+        ws.settle(t0() + 10_000);
+        // Stopped at 09:59:58; the stop finishes at 10:00:02, after the 10:00 start was due.
+        ws.operate(
+            ADA,
+            "ci-race",
+            Operation::Stop,
+            parse_iso("2026-11-23T09:59:58Z").unwrap(),
+        )
+        .unwrap();
+        ws
+    };
+    let end = parse_iso("2026-11-23T10:00:30Z").unwrap();
+    let mut once = make();
+    once.settle(end);
+    let mut often = make();
+    for s in 0..=32 {
+        often.settle(parse_iso("2026-11-23T09:59:58Z").unwrap() + s * 1000);
+    }
+    often.settle(end);
+    assert_eq!(state(&once, "ci-race"), state(&often, "ci-race"));
+    assert_eq!(once.computes, often.computes);
+}
+
+#[test]
+fn a_scheduled_start_that_the_quota_does_not_allow_is_refused_visibly() {
+    let mut ws = Workspace::seed(t0());
+    let b: ComputeResource = serde_json::from_value(json!({"properties": {"computeType": "ComputeInstance", "properties": {
+        "vmSize": "Standard_NC4as_T4_v3", "releaseQuotaOnStop": true,
+        "schedules": {"computeStartStop": [
+            {"action": "Start", "triggerType": "Cron", "cron": {"expression": "0 12 * * *", "timeZone": "UTC"}}]}}}}))
+    .unwrap();
+    ws.create_instance(ADA, "gpu-sched", b, t0()).unwrap();
+    ws.settle(t0() + 10_000);
+    ws.operate(ADA, "gpu-sched", Operation::Stop, t0() + 10_000)
+        .unwrap();
+    ws.settle(t0() + 20_000);
+    // While it is stopped (quota released), someone else takes the GPU quota.
+    ws.create_instance(
+        ADA,
+        "gpu-other",
+        body("Standard_NC4as_T4_v3"),
+        t0() + 20_000,
+    )
+    .unwrap();
+    ws.settle(parse_iso("2026-11-23T12:00:05Z").unwrap());
+    assert_eq!(state(&ws, "gpu-sched"), "Stopped");
+    let last = ws
+        .compute("gpu-sched")
+        .unwrap()
+        .resource
+        .properties
+        .properties
+        .last_operation
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (
+            last.operation_status.as_str(),
+            last.operation_trigger.as_str()
+        ),
+        ("StartFailed", "Schedule")
+    );
+    assert!(ws.activity[0]
+        .text
+        .contains("could not start compute instance gpu-sched"));
+    let usage = ws
+        .quota_usage()
+        .into_iter()
+        .find(|u| u.family == "standardNCASv3_T4Family")
+        .unwrap();
+    assert!(usage.used <= usage.limit);
 }

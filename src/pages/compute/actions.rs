@@ -59,7 +59,7 @@ pub fn LifecycleButtons(
                     if op == Operation::Delete {
                         confirming.set(true);
                     } else {
-                        store.operate(&selection.get_untracked(), op);
+                        let _ = store.operate(&selection.get_untracked(), op);
                     }
                 }
             >
@@ -69,9 +69,9 @@ pub fn LifecycleButtons(
         }
     };
     let confirm = move |_| {
-        store.operate(&selection.get_untracked(), Operation::Delete);
+        let deleted = store.operate(&selection.get_untracked(), Operation::Delete);
         confirming.set(false);
-        if let Some(cb) = on_deleted {
+        if let Some(cb) = on_deleted.filter(|_| deleted) {
             cb.run(());
         }
     };

@@ -3,7 +3,7 @@
 use super::actions::LifecycleButtons;
 use super::instances::{member_label, ApplicationLinks};
 use crate::components::{format_iso_time, format_price, CodeView, StateBadge};
-use crate::router::replace;
+use crate::router::leave_to;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::catalogue::find_vm_size;
@@ -225,7 +225,7 @@ pub fn InstanceDetailsPage(
     let name = Signal::stored(name);
     let compute = Memo::new(move |_| store.workspace.with(|w| w.compute(&name.get()).cloned()));
     let tab = RwSignal::new("details");
-    let on_deleted = Callback::new(move |_| replace("/compute/instances"));
+    let on_deleted = Callback::new(move |_| leave_to("/compute/instances"));
     view! {
         <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), (name.get_untracked(), "")] />
         <Show

@@ -127,7 +127,9 @@ pub fn InstancesPage() -> impl IntoView {
     let selected = RwSignal::new(Vec::<String>::new());
     let rows = Memo::new(move |_| {
         let me = store.me();
-        let query = search.get().to_lowercase();
+        // ASCII case folding: names and sizes are ASCII, and full Unicode folding would add its
+        // tables to the wasm.
+        let query = search.get().to_ascii_lowercase();
         let mine = only_mine.get();
         store.workspace.with(|w| {
             w.computes
@@ -138,7 +140,7 @@ pub fn InstancesPage() -> impl IntoView {
                     query.is_empty()
                         || [&r.name, &r.size, &r.created_by, &r.assigned_to, &r.state]
                             .iter()
-                            .any(|f| f.to_lowercase().contains(&query))
+                            .any(|f| f.to_ascii_lowercase().contains(&query))
                 })
                 .collect::<Vec<_>>()
         })
@@ -240,7 +242,7 @@ pub fn InstancesPage() -> impl IntoView {
                                 move || selection.get().contains(&name)
                             };
                             view! {
-                                <tr aria-selected=move || is_selected().to_string()>
+                                <tr class:row--selected=is_selected.clone()>
                                     <td class="data-table__check">
                                         <input
                                             type="checkbox"

@@ -228,8 +228,16 @@ impl InstanceForm {
         if t.key.is_empty() && t.value.is_empty() {
             return None;
         }
-        if tags.iter().filter(|o| o.key == t.key).count() > 1 {
-            return Some(format!("The tag name '{}' is used twice.", t.key));
+        if tags
+            .iter()
+            .filter(|o| o.key.eq_ignore_ascii_case(&t.key))
+            .count()
+            > 1
+        {
+            return Some(format!(
+                "The tag name '{}' is used twice (tag names ignore case).",
+                t.key
+            ));
         }
         validate_tag(&t.key, &t.value).err()
     }

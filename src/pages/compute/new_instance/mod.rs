@@ -10,7 +10,7 @@ mod size_picker;
 mod tags;
 
 use crate::components::{Appearance, Button, Dialog};
-use crate::router::replace;
+use crate::router::leave_to;
 use crate::store::use_store;
 use form::{InstanceForm, Step};
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
     let store = use_store();
     let form = InstanceForm::new(&store.workspace.with_untracked(|w| w.resource_group.clone()));
     let step = RwSignal::new(Step::Required);
-    let close = Callback::new(move |_| replace("/compute/instances"));
+    let close = Callback::new(move |_| leave_to("/compute/instances"));
     let problems = Memo::new(move |_| review::blocking_problems(&form));
     let create = move |_| {
         if !problems.get_untracked().is_empty() {
@@ -46,7 +46,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
     let step_has_errors =
         move |s: Step| store.workspace.with(|w| !form.step_errors(s, w).is_empty());
     view! {
-        <Dialog title="Create compute instance" class="dialog--wizard" on_close=close>
+        <Dialog title="Create compute instance" class="dialog--wizard" on_close=close keep_on_outside_click=true>
             <div class="wizard">
                 <div class="wizard__steps" role="tablist" aria-label="Steps" aria-orientation="vertical">
                     {Step::ALL

@@ -25,9 +25,6 @@ pub fn blocking_problems(form: &InstanceForm) -> Vec<String> {
             .iter()
             .flat_map(|s| form.step_errors(*s, w))
             .collect();
-        if form.name.get().is_empty() {
-            problems.insert(0, "Compute name is required.".into());
-        }
         if problems.is_empty() {
             // The engine has the last word: quota and anything the fields cannot see.
             if let Err(e) = w.validate_instance_request(&form.name.get(), &form.request(w, &me)) {
@@ -82,7 +79,7 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
         let r = request.get();
         let inner = &r.properties.properties;
         let size = find_vm_size(&inner.vm_size);
-        let factor = store.workspace.with(|w| w.region().price_factor);
+        let region = store.workspace.with(|w| w.region());
         let assigned = inner
             .personal_compute_instance_settings
             .as_ref()
@@ -114,7 +111,7 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
             ),
             (
                 "Estimated cost",
-                size.map(|s| format!("{} while running", format_price(s.price_per_hour * factor)))
+                size.map(|s| format!("{} while running", format_price(s.price_in(region))))
                     .unwrap_or_default(),
             ),
             (

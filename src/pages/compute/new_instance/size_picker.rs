@@ -30,7 +30,8 @@ fn quota_left(size: &VmSize, usage: &[azimuth_core::QuotaUsage]) -> u32 {
 pub fn SizePicker(form: InstanceForm) -> impl IntoView {
     let store = use_store();
     let usage = Memo::new(move |_| store.workspace.with(|w| w.quota_usage()));
-    let factor = move || store.workspace.with(|w| w.region().price_factor);
+    let factor = Memo::new(move |_| store.workspace.with(|w| w.region().price_factor));
+    let factor = move || factor.get();
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new((SortKey::Cost, true));
     let source_radio = move |source: SizeSource, label: &'static str| {
@@ -92,16 +93,16 @@ pub fn SizePicker(form: InstanceForm) -> impl IntoView {
         }
     };
     let all_rows = move || {
-        let query = search.get().to_lowercase();
+        let query = search.get().to_ascii_lowercase();
         let (key, asc) = sort.get();
         let mut sizes: Vec<&'static VmSize> = VM_SIZES
             .iter()
             .filter(|s| s.kind == form.kind.get())
             .filter(|s| {
                 query.is_empty()
-                    || s.name.to_lowercase().contains(&query)
-                    || s.category.to_lowercase().contains(&query)
-                    || s.gpu_description.to_lowercase().contains(&query)
+                    || s.name.to_ascii_lowercase().contains(&query)
+                    || s.category.to_ascii_lowercase().contains(&query)
+                    || s.gpu_description.to_ascii_lowercase().contains(&query)
             })
             .collect();
         sizes.sort_by(|a, b| {
