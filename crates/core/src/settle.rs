@@ -3,9 +3,10 @@
 
 use crate::arm::LastOperation;
 use crate::lifecycle::{Operation, Trigger};
+use crate::quota::holds_quota;
 use crate::schedule::next_fire;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{holds_quota, StoredCompute, Workspace};
+use crate::workspace::{StoredCompute, Workspace};
 
 /// Something that happens to a compute by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

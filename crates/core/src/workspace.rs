@@ -2,11 +2,10 @@
 //! `now` that the caller passes in.
 
 use crate::arm::*;
-use crate::catalogue::{
-    default_quota, families, family_kind, find_region, find_vm_size, Region, VmKind, REGIONS,
-};
+use crate::catalogue::{find_region, Region, REGIONS};
 use crate::lifecycle::{Operation, Pace, Transition, Trigger};
 use crate::names::{validate_compute_name, NameError};
+use crate::quota::holds_quota;
 use crate::roles::{Action, Member};
 use crate::time::{format_iso, Millis};
 use serde::{Deserialize, Serialize};
@@ -47,19 +46,6 @@ pub struct Activity {
     /// The compute concerned.
     #[serde(default)]
     pub compute: String,
-}
-
-/// vCPU usage of one quota family.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuotaUsage {
-    /// Family name, e.g. `standardDSv2Family`.
-    pub family: &'static str,
-    /// CPU or GPU family.
-    pub kind: VmKind,
-    /// vCPUs in use.
-    pub used: u32,
-    /// vCPU limit.
-    pub limit: u32,
 }
 
 /// How many activity lines the workspace keeps.
@@ -181,60 +167,6 @@ impl Workspace {
             Some(_) => Err(NameError::Taken(self.region().display_name.to_owned())),
             None => Ok(()),
         }
-    }
-
-    /// The vCPU limit of a family.
-    pub fn quota_limit(&self, family: &str) -> u32 {
-        self.quota_limits
-            .get(family)
-            .copied()
-            .unwrap_or_else(|| default_quota(family_kind(family)))
-    }
-
-    /// vCPU usage of every family: an instance holds its quota unless it is stopped with
-    /// `releaseQuotaOnStop`.
-    pub fn quota_usage(&self) -> Vec<QuotaUsage> {
-        families()
-            .into_iter()
-            .map(|family| QuotaUsage {
-                family,
-                kind: family_kind(family),
-                used: self
-                    .computes
-                    .iter()
-                    .filter(|c| holds_quota(c))
-                    .filter_map(|c| find_vm_size(&c.resource.properties.properties.vm_size))
-                    .filter(|s| s.family == family)
-                    .map(|s| s.vcpus)
-                    .sum(),
-                limit: self.quota_limit(family),
-            })
-            .collect()
-    }
-
-    /// Refuses with ARM's QuotaExceeded when `vm_size` needs more vCPUs than its family has left.
-    pub fn check_quota(&self, vm_size: &str) -> Result<(), ArmError> {
-        let size = find_vm_size(vm_size).ok_or_else(|| unknown_size(vm_size, self.region()))?;
-        let usage = self
-            .quota_usage()
-            .into_iter()
-            .find(|u| u.family == size.family)
-            .expect("every catalogue family has a usage row");
-        if usage.used + size.vcpus > usage.limit {
-            return Err(ArmError::new(
-                "QuotaExceeded",
-                format!(
-                    "Operation could not be completed as it results in exceeding approved {} Cores quota. Location: {}, Current Limit: {}, Current Usage: {}, Additional Required: {}, (Minimum) New Limit Required: {}.",
-                    size.family,
-                    self.region().name,
-                    usage.limit,
-                    usage.used,
-                    size.vcpus,
-                    usage.used + size.vcpus
-                ),
-            ));
-        }
-        Ok(())
     }
 
     pub(crate) fn record(&mut self, at: Millis, actor: &str, text: String, compute: &str) {
@@ -389,12 +321,6 @@ impl Workspace {
             .filter_map(|c| crate::settle::next_event(c, self.settled_at).map(|(t, _)| t))
             .min()
     }
-}
-
-/// Whether a compute counts against its family's vCPU quota.
-pub fn holds_quota(c: &StoredCompute) -> bool {
-    let inner = &c.resource.properties.properties;
-    !(inner.state.as_deref() == Some("Stopped") && inner.release_quota_on_stop == Some(true))
 }
 
 /// Why a member may not open a compute instance's applications, or `None` when they may.
