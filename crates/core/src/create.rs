@@ -15,8 +15,33 @@ use crate::workspace::{unknown_size, StoredCompute, Workspace};
 /// Most start/stop schedules an instance can have.
 pub const MAX_SCHEDULES: usize = 4;
 
-fn bad(message: impl Into<String>) -> ArmError {
+pub(crate) fn bad(message: impl Into<String>) -> ArmError {
     ArmError::new("BadRequest", message)
+}
+
+/// Checks what an update may change as well as a create: idle shutdown, schedules and tags.
+pub(crate) fn validate_changeable(body: &ComputeResource) -> Result<(), ArmError> {
+    let inner = &body.properties.properties;
+    if let Some(idle) = &inner.idle_time_before_shutdown {
+        let seconds = parse_duration_seconds(idle).ok_or_else(|| {
+            bad(format!(
+                "idleTimeBeforeShutdown '{idle}' is not an ISO 8601 duration such as PT60M."
+            ))
+        })?;
+        let minutes = u32::try_from(seconds / 60).unwrap_or(u32::MAX);
+        validate_idle_minutes(minutes).map_err(bad)?;
+    }
+    if let Some(schedules) = &inner.schedules {
+        if schedules.compute_start_stop.len() > MAX_SCHEDULES {
+            return Err(bad(format!(
+                "A compute instance can have at most {MAX_SCHEDULES} schedules."
+            )));
+        }
+        for s in &schedules.compute_start_stop {
+            validate_schedule(s).map_err(bad)?;
+        }
+    }
+    validate_tags(&body.tags).map_err(bad)
 }
 
 impl Workspace {
@@ -59,25 +84,7 @@ impl Workspace {
             return Err(bad("vmSize is required."));
         }
         find_vm_size(&inner.vm_size).ok_or_else(|| unknown_size(&inner.vm_size, region))?;
-        if let Some(idle) = &inner.idle_time_before_shutdown {
-            let seconds = parse_duration_seconds(idle).ok_or_else(|| {
-                bad(format!(
-                    "idleTimeBeforeShutdown '{idle}' is not an ISO 8601 duration such as PT60M."
-                ))
-            })?;
-            let minutes = u32::try_from(seconds / 60).unwrap_or(u32::MAX);
-            validate_idle_minutes(minutes).map_err(bad)?;
-        }
-        if let Some(schedules) = &inner.schedules {
-            if schedules.compute_start_stop.len() > MAX_SCHEDULES {
-                return Err(bad(format!(
-                    "A compute instance can have at most {MAX_SCHEDULES} schedules."
-                )));
-            }
-            for s in &schedules.compute_start_stop {
-                validate_schedule(s).map_err(bad)?;
-            }
-        }
+        validate_changeable(body)?;
         if let Some(ssh) = &inner.ssh_settings {
             match ssh.ssh_public_access.as_str() {
                 // A key may be added later ("Set up an SSH key later"); a key given must be valid.
@@ -113,7 +120,6 @@ impl Workspace {
                 )));
             }
         }
-        validate_tags(&body.tags).map_err(bad)?;
         self.check_quota(&inner.vm_size)
     }
 

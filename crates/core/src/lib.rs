@@ -16,6 +16,7 @@ pub mod seed;
 mod settle;
 pub mod snapshot;
 pub mod time;
+mod update;
 pub mod workspace;
 pub mod yaml;
 

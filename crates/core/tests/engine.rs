@@ -548,3 +548,57 @@ fn a_scheduled_start_that_the_quota_does_not_allow_is_refused_visibly() {
         .unwrap();
     assert!(usage.used <= usage.limit);
 }
+
+#[test]
+fn put_creates_then_updates_what_may_change_and_refuses_the_rest() {
+    let mut ws = Workspace::seed(t0());
+    let (created, _) = ws
+        .put_compute(ADA, "ci-put", body("Standard_DS11_v2"), t0())
+        .unwrap();
+    assert!(created);
+    let mut update = body("Standard_DS11_v2");
+    update.tags.insert("team".into(), "vision".into());
+    update.properties.properties.idle_time_before_shutdown = Some("PT30M".into());
+    let (created, resource) = ws.put_compute(ADA, "CI-PUT", update, t0() + 1_000).unwrap();
+    assert!(!created);
+    assert_eq!(
+        resource.tags.get("team").map(String::as_str),
+        Some("vision")
+    );
+    assert_eq!(
+        resource
+            .properties
+            .properties
+            .idle_time_before_shutdown
+            .as_deref(),
+        Some("PT30M")
+    );
+    assert_eq!(resource.properties.properties.vm_size, "Standard_DS11_v2");
+    let bigger = ws
+        .put_compute(ADA, "ci-put", body("Standard_DS3_v2"), t0() + 2_000)
+        .unwrap_err();
+    assert!(bigger
+        .message()
+        .contains("cannot be changed to Standard_DS3_v2"));
+    let mut cluster = body("Standard_DS11_v2");
+    cluster.properties.compute_type = "AmlCompute".into();
+    assert!(ws
+        .put_compute(ADA, "ci-put", cluster, t0() + 2_000)
+        .unwrap_err()
+        .message()
+        .contains("compute type"));
+    let mut bad_idle = body("Standard_DS11_v2");
+    bad_idle.properties.properties.idle_time_before_shutdown = Some("PT1M".into());
+    assert_eq!(
+        ws.put_compute(ADA, "ci-put", bad_idle, t0() + 2_000)
+            .unwrap_err()
+            .code(),
+        "BadRequest"
+    );
+    assert_eq!(
+        ws.put_compute(ALAN, "ci-put", body("Standard_DS11_v2"), t0() + 2_000)
+            .unwrap_err()
+            .code(),
+        "AuthorizationFailed"
+    );
+}

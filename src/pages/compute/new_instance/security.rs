@@ -38,6 +38,7 @@ pub fn SecurityStep(form: InstanceForm) -> impl IntoView {
             <Show when=move || form.ssh_enabled.get()>
                 <fieldset class="radio-group">
                     <legend>"SSH public key source"</legend>
+                    <div class="radio-group--row">
                     <label class="radio-inline">
                         <input type="radio" name="ssh-source" prop:checked=move || !form.ssh_key_later.get() on:change=move |_| form.ssh_key_later.set(false) />
                         "Use existing public key"
@@ -46,6 +47,7 @@ pub fn SecurityStep(form: InstanceForm) -> impl IntoView {
                         <input type="radio" name="ssh-source" prop:checked=move || form.ssh_key_later.get() on:change=move |_| form.ssh_key_later.set(true) />
                         "Set up an SSH key later"
                     </label>
+                    </div>
                 </fieldset>
                 <Show when=move || !form.ssh_key_later.get()>
                     <TextField

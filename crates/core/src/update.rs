@@ -1,0 +1,67 @@
+//! PUT on an existing compute: ARM's create-or-update. Tags, description, idle shutdown and
+//! schedules may change; the kind and size of an instance may not.
+
+use crate::arm::{ArmError, ComputeResource};
+use crate::create::{bad, validate_changeable};
+use crate::roles::Action;
+use crate::time::{format_iso, Millis};
+use crate::workspace::Workspace;
+
+impl Workspace {
+    /// Creates the compute, or updates it when it exists; returns whether it was created and
+    /// the resource as it now is.
+    pub fn put_compute(
+        &mut self,
+        actor: &str,
+        name: &str,
+        body: ComputeResource,
+        now: Millis,
+    ) -> Result<(bool, ComputeResource), ArmError> {
+        self.settle(now);
+        if self.compute(name).is_none() {
+            return self
+                .create_instance(actor, name, body, now)
+                .map(|r| (true, r.clone()));
+        }
+        let member = self.authorize(actor, Action::WriteCompute)?.name.clone();
+        let existing = &self.compute(name).expect("checked above").resource;
+        let (kind, size) = (
+            &body.properties.compute_type,
+            &body.properties.properties.vm_size,
+        );
+        if !kind.is_empty() && kind != &existing.properties.compute_type {
+            return Err(bad(format!(
+                "The compute type of '{}' is {} and cannot be changed to {kind}. Delete the compute and create a new one instead.",
+                existing.name, existing.properties.compute_type
+            )));
+        }
+        if !size.is_empty() && !size.eq_ignore_ascii_case(&existing.properties.properties.vm_size) {
+            return Err(bad(format!(
+                "The virtual machine size of compute instance '{}' is {} and cannot be changed to {size}. Delete the instance and create a new one instead.",
+                existing.name, existing.properties.properties.vm_size
+            )));
+        }
+        validate_changeable(&body)?;
+        let canonical = existing.name.clone();
+        let stored = self
+            .computes
+            .iter_mut()
+            .find(|c| c.resource.name == canonical)
+            .expect("checked above");
+        let resource = &mut stored.resource;
+        resource.tags = body.tags;
+        let (props, new) = (&mut resource.properties, body.properties);
+        props.description = new.description;
+        props.modified_on = Some(format_iso(now));
+        props.properties.idle_time_before_shutdown = new.properties.idle_time_before_shutdown;
+        props.properties.schedules = new.properties.schedules;
+        let updated = resource.clone();
+        self.record(
+            now,
+            &member,
+            format!("updated compute instance {canonical}"),
+            &canonical,
+        );
+        Ok((false, updated))
+    }
+}
