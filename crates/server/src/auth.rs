@@ -1,0 +1,89 @@
+//! Signing in: members pick their name (and give the access key when the server has one) and get
+//! a random bearer token, stored only as its SHA-256 hash, that expires.
+
+use crate::state::{now_ms, AppState};
+use axum::http::HeaderMap;
+use azimuth_core::roles::Member;
+use azimuth_core::ArmError;
+use sha2::{Digest, Sha256};
+
+/// How long a session lasts: 12 hours, a class or a working day.
+pub const SESSION_MS: i64 = 12 * 3_600_000;
+
+/// The hex SHA-256 of a token.
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new random token (256 bits, hex).
+fn new_token() -> Result<String, ArmError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        ArmError::new(
+            "ServiceUnavailable",
+            format!("No randomness available: {e}"),
+        )
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Compares two strings in time independent of where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Signs a member in; returns the token and the member.
+pub fn sign_in(
+    state: &AppState,
+    member: &str,
+    access_key: Option<&str>,
+) -> Result<(String, Member), ArmError> {
+    if let Some(expected) = &state.config.access_key {
+        if !access_key.is_some_and(|k| same(k, expected)) {
+            return Err(ArmError::new(
+                "AuthenticationFailed",
+                "The access key is not right. Ask the person who runs this workspace for it.",
+            ));
+        }
+    }
+    let found = state.read(|w| w.member(member).cloned()).ok_or_else(|| {
+        ArmError::new(
+            "AuthenticationFailed",
+            format!("'{member}' is not a member of this workspace."),
+        )
+    })?;
+    let token = new_token()?;
+    state
+        .with_db(|db| db.insert_session(&hash_token(&token), &found.name, now_ms() + SESSION_MS))
+        .map_err(|e| {
+            ArmError::new(
+                "ServiceUnavailable",
+                format!("The session could not be saved ({e})."),
+            )
+        })?;
+    Ok((token, found))
+}
+
+/// The signed-in member's name from `Authorization: Bearer <token>`, or ARM's 401 error.
+pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .ok_or_else(|| ArmError::new("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing: sign in and send 'Authorization: Bearer <token>'."))?;
+    state
+        .with_db(|db| db.session_member(&hash_token(token.trim()), now_ms()))
+        .ok_or_else(|| {
+            ArmError::new(
+                "InvalidAuthenticationToken",
+                "The access token is invalid or has expired. Sign in again.",
+            )
+        })
+}

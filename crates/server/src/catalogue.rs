@@ -1,0 +1,49 @@
+//! The subscription-level lists: VM sizes and vCPU usages, in ARM's shapes.
+
+use azimuth_core::catalogue::VM_SIZES;
+use azimuth_core::Workspace;
+use serde_json::{json, Value};
+
+/// `GET .../locations/{loc}/vmSizes`.
+pub fn vm_sizes() -> Value {
+    let value: Vec<Value> = VM_SIZES
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "family": s.family,
+                "vCPUs": s.vcpus,
+                "gpus": s.gpus,
+                "memoryGB": s.memory_gib,
+                "maxResourceVolumeMB": s.temp_storage_gib * 1024,
+                "lowPriorityCapable": true,
+                "premiumIO": true,
+                "supportedComputeTypes": ["ComputeInstance", "AmlCompute"],
+                "estimatedVMPrices": {"billingCurrency": "USD", "unitOfMeasure": "OneHour",
+                    "values": [{"retailPrice": s.price_per_hour, "osType": "Linux", "vmTier": "Standard"}]}
+            })
+        })
+        .collect();
+    json!({ "value": value })
+}
+
+/// `GET .../locations/{loc}/usages`: vCPUs in use and the limit of every family.
+pub fn usages(w: &Workspace) -> Value {
+    let location = &w.resource.location;
+    let value: Vec<Value> = w
+        .quota_usage()
+        .into_iter()
+        .map(|u| {
+            json!({
+                "id": format!("/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{location}/usages/{}", w.subscription_id, u.family),
+                "aggregationType": "Total",
+                "type": "Microsoft.MachineLearningServices/locations/usages",
+                "unit": "Count",
+                "currentValue": u.used,
+                "limit": u.limit,
+                "name": {"value": u.family, "localizedValue": format!("{} Cores", u.family)}
+            })
+        })
+        .collect();
+    json!({ "value": value })
+}

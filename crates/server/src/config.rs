@@ -1,0 +1,130 @@
+//! The server's settings: each flag also has an environment variable.
+
+use azimuth_core::Pace;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How the server runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Where to listen (`--addr`, `AZIMUTH_ADDR`; default 127.0.0.1:8080).
+    pub addr: SocketAddr,
+    /// The SQLite database (`--db`, `AZIMUTH_DB`; default ./data/azimuth.db).
+    pub db: PathBuf,
+    /// The built studio to serve (`--dist`, `AZIMUTH_DIST`; default ./dist).
+    pub dist: PathBuf,
+    /// When set, signing in needs it (`--access-key`, `AZIMUTH_ACCESS_KEY`).
+    pub access_key: Option<String>,
+    /// Pace of simulated operations (`--pace`, `AZIMUTH_PACE`; default fast).
+    pub pace: Pace,
+}
+
+/// The flags, their variables and what they mean, for `--help`.
+pub const USAGE: &str = "\
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic]
+
+  --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
+  --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
+  --dist        AZIMUTH_DIST        the built studio to serve (default ./dist)
+  --access-key  AZIMUTH_ACCESS_KEY  when set, signing in needs this key
+  --pace        AZIMUTH_PACE        instant, fast or realistic (default fast)";
+
+impl Config {
+    /// Reads flags, falling back to environment variables, then to the defaults.
+    pub fn from_args(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, String> {
+        let mut flags: Vec<(String, String)> = Vec::new();
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            let (name, value) = match flag.split_once('=') {
+                Some((n, v)) => (n.to_owned(), v.to_owned()),
+                None => {
+                    let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+                    (flag, value)
+                }
+            };
+            if !["--addr", "--db", "--dist", "--access-key", "--pace"].contains(&name.as_str()) {
+                return Err(format!("unknown flag {name}"));
+            }
+            flags.push((name, value));
+        }
+        let get = |flag: &str, var: &str| {
+            flags
+                .iter()
+                .rev()
+                .find(|(n, _)| n == flag)
+                .map(|(_, v)| v.clone())
+                .or_else(|| env(var))
+        };
+        let addr = get("--addr", "AZIMUTH_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let pace = match get("--pace", "AZIMUTH_PACE").as_deref() {
+            None | Some("fast") => Pace::Fast,
+            Some("instant") => Pace::Instant,
+            Some("realistic") => Pace::Realistic,
+            Some(other) => {
+                return Err(format!(
+                    "--pace must be instant, fast or realistic, not {other}"
+                ))
+            }
+        };
+        Ok(Config {
+            addr: addr
+                .parse()
+                .map_err(|_| format!("--addr {addr} is not HOST:PORT"))?,
+            db: get("--db", "AZIMUTH_DB")
+                .unwrap_or_else(|| "data/azimuth.db".into())
+                .into(),
+            dist: get("--dist", "AZIMUTH_DIST")
+                .unwrap_or_else(|| "dist".into())
+                .into(),
+            access_key: get("--access-key", "AZIMUTH_ACCESS_KEY").filter(|k| !k.is_empty()),
+            pace,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, String> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_args(args.iter().map(|a| a.to_string()), move |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_flags_and_environment() {
+        let c = parse(&[], &[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.db, PathBuf::from("data/azimuth.db"));
+        assert_eq!(c.pace, Pace::Fast);
+        assert_eq!(c.access_key, None);
+        let c = parse(
+            &["--addr", "127.0.0.1:9000", "--pace=instant"],
+            &[
+                ("AZIMUTH_ACCESS_KEY", "k1"),
+                ("AZIMUTH_ADDR", "127.0.0.1:1"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.addr.port(), 9000, "a flag beats its variable");
+        assert_eq!(c.access_key.as_deref(), Some("k1"));
+        assert_eq!(c.pace, Pace::Instant);
+        assert!(parse(&["--pace", "warp"], &[])
+            .unwrap_err()
+            .contains("instant, fast or realistic"));
+        assert!(parse(&["--port", "1"], &[])
+            .unwrap_err()
+            .contains("unknown flag"));
+        assert!(parse(&["--addr"], &[])
+            .unwrap_err()
+            .contains("needs a value"));
+    }
+}

@@ -1,0 +1,148 @@
+//! azimuth-server: one shared workspace for a class, a demo or a team. It answers Azure ML's ARM
+//! REST API for computes, decided by the same azimuth-core engine the browser uses, keeps the
+//! workspace in SQLite, and serves the studio.
+
+pub mod arm;
+pub mod auth;
+pub mod catalogue;
+pub mod config;
+pub mod db;
+pub mod state;
+pub mod static_files;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use azimuth_core::ArmError;
+use serde::Deserialize;
+use serde_json::json;
+use state::AppState;
+use std::sync::Arc;
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The server's routes.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/members", get(members))
+        .route("/api/session", post(sign_in).delete(sign_out))
+        .route(
+            "/studio.json",
+            get(|| async { Json(json!({"store": "server"})) }),
+        )
+        .route("/subscriptions", any(arm_request))
+        .route("/subscriptions/{*rest}", any(arm_request))
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+async fn arm_request(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    match body {
+        Ok(body) => arm::handle(state, method, uri, headers, body).await,
+        Err(rejection) => arm::error_response(&body_error(&rejection)),
+    }
+}
+
+fn body_error(rejection: &BytesRejection) -> ArmError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ArmError::new(
+            "RequestEntityTooLarge",
+            format!(
+                "The request body is larger than {} bytes (1 MiB).",
+                MAX_BODY
+            ),
+        )
+    } else {
+        ArmError::new(
+            "InvalidRequestContent",
+            format!("The request body could not be read: {rejection}."),
+        )
+    }
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    if state.with_db(|db| db.healthy()) {
+        Json(json!({"status": "ok"})).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "database unavailable"})),
+        )
+            .into_response()
+    }
+}
+
+async fn members(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    Json(state.read(|w| {
+        json!({
+            "members": w.members.iter().map(|m| json!({"name": m.name, "role": m.role})).collect::<Vec<_>>(),
+            "accessKeyRequired": state.config.access_key.is_some(),
+        })
+    }))
+}
+
+/// `POST /api/session`'s body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignIn {
+    member: String,
+    access_key: Option<String>,
+}
+
+async fn sign_in(
+    State(state): State<Arc<AppState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let request = body.map_err(|r| body_error(&r)).and_then(|b| {
+        serde_json::from_slice::<SignIn>(&b).map_err(|e| {
+            ArmError::new(
+                "InvalidRequestContent",
+                format!("Send {{\"member\": \"<name>\", \"accessKey\": \"<key>\"}}: {e}."),
+            )
+        })
+    });
+    match request.and_then(|r| auth::sign_in(&state, &r.member, r.access_key.as_deref())) {
+        Ok((token, member)) => Json(json!({"token": token, "member": member})).into_response(),
+        Err(e) => arm::error_response(&e),
+    }
+}
+
+async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> StatusCode {
+    if let Some(token) = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        state.with_db(|db| db.delete_session(&auth::hash_token(token.trim())));
+    }
+    StatusCode::NO_CONTENT
+}
+
+async fn fallback(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return arm::error_response(&ArmError::new(
+            "NotFound",
+            format!("There is no API at {}.", uri.path()),
+        ));
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return arm::error_response(&ArmError::new(
+            "MethodNotAllowed",
+            format!("{method} is not supported at {}.", uri.path()),
+        ));
+    }
+    static_files::serve(&state.config.dist, &uri).await
+}

@@ -1,0 +1,46 @@
+//! Runs azimuth-server.
+
+use azimuth_server::config::{Config, USAGE};
+use azimuth_server::state::AppState;
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
+    let config = match Config::from_args(args, |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("azimuth-server: {e}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let addr = config.addr;
+    let state = match AppState::open(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("azimuth-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("azimuth-server: cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("azimuth-server: serving http://{addr}/");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, azimuth_server::app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("azimuth-server: {e}");
+        std::process::exit(1);
+    }
+}

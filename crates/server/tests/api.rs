@@ -1,0 +1,319 @@
+//! azimuth-server end to end over real HTTP on loopback: sign-in, the ARM compute API, errors,
+//! races for one name, and a restart that keeps everything.
+
+use azimuth_server::config::Config;
+use azimuth_server::state::AppState;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const WS: &str = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab";
+const V: &str = "api-version=2025-12-01";
+
+struct Server {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn temp_db(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("azimuth-server-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("azimuth.db")
+}
+
+async fn start(db: &std::path::Path, access_key: Option<&str>) -> Server {
+    let mut config = Config::from_args(Vec::<String>::new(), |_| None).unwrap();
+    config.db = db.to_path_buf();
+    config.access_key = access_key.map(str::to_owned);
+    config.pace = azimuth_core::Pace::Instant;
+    let state = AppState::open(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, azimuth_server::app(state))
+            .await
+            .unwrap();
+    });
+    Server { addr, task }
+}
+
+/// A minimal HTTP/1.1 client: one request per connection.
+async fn call(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> (u16, Value) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+async fn sign_in(addr: SocketAddr, member: &str) -> String {
+    let (status, body) = call(
+        addr,
+        "POST",
+        "/api/session",
+        None,
+        json!({"member": member}).to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+fn instance(size: &str) -> Vec<u8> {
+    json!({"properties": {"computeType": "ComputeInstance", "properties": {"vmSize": size}}})
+        .to_string()
+        .into_bytes()
+}
+
+#[tokio::test]
+async fn sign_in_and_the_compute_lifecycle_over_arm() {
+    let server = start(&temp_db("lifecycle"), None).await;
+    let a = server.addr;
+    assert_eq!(call(a, "GET", "/api/health", None, b"").await.0, 200);
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let path = format!("{WS}/computes/ci-srv?{V}");
+    let (status, body) = call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2")).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["name"], "ci-srv");
+    let (status, body) = call(
+        a,
+        "GET",
+        &format!("{}?{V}", format!("{WS}/COMPUTES/CI-SRV").to_lowercase()),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200, "paths match without case: {body}");
+    assert_eq!(body["properties"]["properties"]["state"], "Running");
+    let (status, body) = call(a, "PUT", &path, Some(&ada), &instance("Standard_DS3_v2")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("BadRequest"))
+    );
+    let (status, _) = call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2")).await;
+    assert_eq!(status, 200, "a PUT of an existing compute updates it");
+    let (status, body) = call(
+        a,
+        "POST",
+        &format!("{WS}/computes/ci-srv/start?{V}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("StartComputeInstanceOnlyAllowedInStoppedState"))
+    );
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            &format!("{WS}/computes/ci-srv/stop?{V}"),
+            Some(&ada),
+            b""
+        )
+        .await
+        .0,
+        202
+    );
+    let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
+    assert_eq!(
+        list["value"][0]["properties"]["properties"]["state"],
+        "Stopped"
+    );
+    assert_eq!(call(a, "DELETE", &path, Some(&ada), b"").await.0, 202);
+    assert_eq!(call(a, "DELETE", &path, Some(&ada), b"").await.0, 204);
+    assert_eq!(call(a, "GET", &path, Some(&ada), b"").await.0, 404);
+    server.task.abort();
+}
+
+#[tokio::test]
+async fn people_and_errors_get_arm_answers_never_a_5xx() {
+    let server = start(&temp_db("errors"), Some("class-key")).await;
+    let a = server.addr;
+    let (status, body) = call(
+        a,
+        "POST",
+        "/api/session",
+        None,
+        json!({"member": "Ada Lovelace", "accessKey": "wrong"})
+            .to_string()
+            .as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("AuthenticationFailed"))
+    );
+    let (status, body) = call(
+        a,
+        "POST",
+        "/api/session",
+        None,
+        json!({"member": "Alan Turing", "accessKey": "class-key"})
+            .to_string()
+            .as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let alan = body["token"].as_str().unwrap().to_owned();
+    assert!(
+        body.get("accessKey").is_none(),
+        "the key is never echoed back"
+    );
+    let path = format!("{WS}/computes/ci-reader?{V}");
+    let (status, body) = call(a, "PUT", &path, Some(&alan), &instance("Standard_DS11_v2")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    assert_eq!(call(a, "GET", &path, None, b"").await.0, 401);
+    assert_eq!(call(a, "GET", &path, Some("forged"), b"").await.0, 401);
+    let cases: Vec<(&str, String, Vec<u8>, u16, &str)> = vec![
+        (
+            "GET",
+            format!("{WS}/computes"),
+            vec![],
+            400,
+            "MissingApiVersionParameter",
+        ),
+        (
+            "GET",
+            format!("{WS}/computes?api-version=2019-06-01"),
+            vec![],
+            400,
+            "InvalidApiVersionParameter",
+        ),
+        (
+            "PUT",
+            path.clone(),
+            b"{\"properties\": ".to_vec(),
+            400,
+            "InvalidRequestContent",
+        ),
+        (
+            "PUT",
+            path.clone(),
+            b"{\"properties\": {\"computeType\": 7}}".to_vec(),
+            400,
+            "InvalidRequestContent",
+        ),
+        (
+            "PUT",
+            path.clone(),
+            vec![b' '; (1 << 20) + 10],
+            413,
+            "RequestEntityTooLarge",
+        ),
+        (
+            "PATCH",
+            format!("{WS}/computes/x/start?{V}"),
+            vec![],
+            405,
+            "MethodNotAllowed",
+        ),
+        ("GET", format!("{WS}/jobs?{V}"), vec![], 404, "NotFound"),
+        ("GET", "/api/nothing".into(), vec![], 404, "NotFound"),
+        (
+            "DELETE",
+            "/compute/instances".into(),
+            vec![],
+            405,
+            "MethodNotAllowed",
+        ),
+    ];
+    for (method, p, body, status, code) in cases {
+        let (got, answer) = call(a, method, &p, Some(&alan), &body).await;
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {p}: {answer}"
+        );
+    }
+    let ada = {
+        let (_, b) = call(
+            a,
+            "POST",
+            "/api/session",
+            None,
+            json!({"member": "Ada Lovelace", "accessKey": "class-key"})
+                .to_string()
+                .as_bytes(),
+        )
+        .await;
+        b["token"].as_str().unwrap().to_owned()
+    };
+    let unknown = json!({"properties": {"computeType": "Quantum"}}).to_string();
+    let (status, body) = call(a, "PUT", &path, Some(&ada), unknown.as_bytes()).await;
+    assert_eq!(status, 400, "{body}");
+    server.task.abort();
+}
+
+#[tokio::test]
+async fn fifty_racing_puts_of_one_name_make_one_compute_and_it_survives_a_restart() {
+    let db = temp_db("race");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let path = format!("{WS}/computes/ci-race?{V}");
+    let calls = (0..50).map(|_| {
+        let (path, ada) = (path.clone(), ada.clone());
+        tokio::spawn(async move {
+            call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2"))
+                .await
+                .0
+        })
+    });
+    let mut statuses = Vec::new();
+    for c in calls {
+        statuses.push(c.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    server.task.abort();
+    let _ = server.task.await;
+    let server = start(&db, None).await;
+    let ada = sign_in(server.addr, "Ada Lovelace").await;
+    let (status, list) = call(
+        server.addr,
+        "GET",
+        &format!("{WS}/computes?{V}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list["value"].as_array().unwrap().len(), 1);
+    assert_eq!(list["value"][0]["name"], "ci-race");
+    server.task.abort();
+}
