@@ -47,12 +47,25 @@ async fn call(
     token: Option<&str>,
     body: &[u8],
 ) -> (u16, Value) {
+    let (status, _, body) = call_with(addr, method, path, token, "", body).await;
+    (status, body)
+}
+
+/// Like `call`, with extra header lines; answers the response head too (lower case).
+async fn call_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    extra: &str,
+    body: &[u8],
+) -> (u16, String, Value) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
@@ -65,8 +78,18 @@ async fn call(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_ref(), ""));
+    (
+        status,
+        head.to_ascii_lowercase(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
+/// A response header's value.
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
 }
 
 async fn sign_in(addr: SocketAddr, member: &str) -> String {
@@ -95,9 +118,55 @@ async fn sign_in_and_the_compute_lifecycle_over_arm() {
     assert_eq!(call(a, "GET", "/api/health", None, b"").await.0, 200);
     let ada = sign_in(a, "Ada Lovelace").await;
     let path = format!("{WS}/computes/ci-srv?{V}");
-    let (status, body) = call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2")).await;
+    let (status, head, body) = call_with(
+        a,
+        "PUT",
+        &path,
+        Some(&ada),
+        "",
+        &instance("Standard_DS11_v2"),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["name"], "ci-srv");
+    assert_eq!(header(&head, "retry-after"), Some("1"));
+    let poll =
+        header(&head, "azure-asyncoperation").expect("a long-running create says where to poll");
+    let poll_path = &poll[poll.find("/subscriptions").unwrap()..];
+    let (status, op) = call(a, "GET", poll_path, Some(&ada), b"").await;
+    assert_eq!(
+        (status, op["status"].as_str()),
+        (200, Some("Succeeded")),
+        "{op}"
+    );
+    // ETags: a stale If-Match is refused, the current one accepted.
+    let (_, head, _) = call_with(a, "GET", &path, Some(&ada), "", b"").await;
+    let tag = header(&head, "etag")
+        .expect("GET carries an ETag")
+        .to_owned();
+    let stale = call_with(
+        a,
+        "POST",
+        &format!("{WS}/computes/ci-srv/restart?{V}"),
+        Some(&ada),
+        "If-Match: \"0000\"\r\n",
+        b"",
+    )
+    .await;
+    assert_eq!(
+        (stale.0, stale.2["error"]["code"].as_str()),
+        (412, Some("PreconditionFailed"))
+    );
+    let fresh = call_with(
+        a,
+        "POST",
+        &format!("{WS}/computes/ci-srv/restart?{V}"),
+        Some(&ada),
+        &format!("If-Match: {tag}\r\n"),
+        b"",
+    )
+    .await;
+    assert_eq!(fresh.0, 202, "{}", fresh.2);
     let (status, body) = call(
         a,
         "GET",

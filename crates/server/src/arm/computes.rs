@@ -1,0 +1,139 @@
+//! Reading and changing one compute: GET with its ETag; PUT, DELETE and the start/stop/restart
+//! actions, each honouring `If-Match` and answering with ARM's polling headers.
+
+use super::operations::{check_preconditions, etag, operation_id, poll_headers, status_url};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
+
+fn not_found(name: &str) -> ArmError {
+    ArmError::new(
+        "ResourceNotFound",
+        format!("The compute '{name}' was not found in this workspace."),
+    )
+}
+
+/// The current ETag of a compute, if it exists.
+fn current_etag(w: &Workspace, name: &str) -> Option<String> {
+    w.compute(name)
+        .map(|c| etag(&serde_json::to_string(&c.resource).unwrap_or_default()))
+}
+
+/// `GET .../computes/{name}`.
+pub fn get(state: &AppState, name: &str) -> Result<Response, ArmError> {
+    let (resource, tag) = state
+        .read(|w| {
+            w.compute(name)
+                .map(|c| (c.resource.clone(), current_etag(w, name)))
+        })
+        .ok_or_else(|| not_found(name))?;
+    let mut response = axum::Json(resource).into_response();
+    if let Some(value) = tag.and_then(|t| t.parse().ok()) {
+        response.headers_mut().insert("etag", value);
+    }
+    Ok(response)
+}
+
+/// Parses a request body as a compute, saying what is wrong and where.
+fn parse(body: &Bytes) -> Result<ComputeResource, ArmError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let kind = if e.is_syntax() || e.is_eof() {
+            "The request body is not valid JSON"
+        } else {
+            "The request body does not describe a compute"
+        };
+        ArmError::new("InvalidRequestContent", format!("{kind}: {e}."))
+    })
+}
+
+/// What a change needs to answer: who, what, and how to build polling URLs.
+pub struct Request<'a> {
+    /// The signed-in member.
+    pub member: &'a str,
+    /// The compute's name from the path.
+    pub name: &'a str,
+    /// The request headers (If-Match, Host).
+    pub headers: &'a HeaderMap,
+    /// The api-version to put in polling URLs.
+    pub api_version: &'a str,
+}
+
+/// Answers an accepted long-running operation with its polling headers.
+fn accepted(
+    state: &AppState,
+    r: &Request,
+    status: StatusCode,
+    op: Operation,
+    started: i64,
+    body: Option<ComputeResource>,
+) -> Response {
+    let url = state.read(|w| {
+        status_url(
+            r.headers,
+            w,
+            &operation_id(r.name, op, started),
+            r.api_version,
+        )
+    });
+    let headers = poll_headers(&url);
+    match body {
+        Some(resource) => (status, headers, axum::Json(resource)).into_response(),
+        None => (status, headers).into_response(),
+    }
+}
+
+/// `PUT .../computes/{name}`: 201 when created (then poll), 200 when updated.
+pub fn put(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, ArmError> {
+    let request = parse(body)?;
+    let (created, resource, started) = state.change(|w, now| {
+        check_preconditions(r.headers, current_etag(w, r.name).as_deref())?;
+        let (created, resource) = w.put_compute(r.member, r.name, request, now)?;
+        Ok((created, resource, now))
+    })?;
+    if created {
+        Ok(accepted(
+            state,
+            r,
+            StatusCode::CREATED,
+            Operation::Create,
+            started,
+            Some(resource),
+        ))
+    } else {
+        Ok((StatusCode::OK, axum::Json(resource)).into_response())
+    }
+}
+
+/// `DELETE .../computes/{name}`: 202 and poll, or 204 when there is nothing to delete.
+pub fn delete(state: &AppState, r: &Request) -> Result<Response, ArmError> {
+    let started = state.change(|w, now| {
+        let tag = current_etag(w, r.name);
+        check_preconditions(r.headers, tag.as_deref())?;
+        if tag.is_none() {
+            return Ok(None);
+        }
+        w.delete(r.member, r.name, now).map(|_| Some(now))
+    })?;
+    Ok(match started {
+        Some(started) => accepted(
+            state,
+            r,
+            StatusCode::ACCEPTED,
+            Operation::Delete,
+            started,
+            None,
+        ),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// `POST .../computes/{name}/start|stop|restart`: 202 and poll.
+pub fn action(state: &AppState, r: &Request, op: Operation) -> Result<Response, ArmError> {
+    let started = state.change(|w, now| {
+        check_preconditions(r.headers, current_etag(w, r.name).as_deref())?;
+        w.operate(r.member, r.name, op, now).map(|_| now)
+    })?;
+    Ok(accepted(state, r, StatusCode::ACCEPTED, op, started, None))
+}

@@ -1,0 +1,208 @@
+//! The ARM REST API of Azure ML for workspaces and computes: real paths, matched without regard
+//! to case as ARM does, `api-version` required, bodies and errors in ARM's shapes. Every decision
+//! is the engine's; this file maps HTTP to it.
+
+use crate::auth::member_of;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use azimuth_core::{ArmError, ComputeResource};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+mod computes;
+mod operations;
+mod paths;
+
+use paths::{target, Target};
+
+/// The api-versions accepted: those Azure ML clients send today.
+const API_VERSIONS: (&str, &str) = ("2023-08-01", "2025-12-01");
+/// Computes per page of a list; the rest follow `nextLink`.
+pub const PAGE_SIZE: usize = 50;
+
+/// An ARM error with its HTTP status.
+pub fn error_response(e: &ArmError) -> Response {
+    let status = match e.code() {
+        "ResourceNotFound"
+        | "SubscriptionNotFound"
+        | "ResourceGroupNotFound"
+        | "WorkspaceNotFound"
+        | "NotFound" => StatusCode::NOT_FOUND,
+        "AuthenticationFailed" | "InvalidAuthenticationToken" => StatusCode::UNAUTHORIZED,
+        "AuthorizationFailed" => StatusCode::FORBIDDEN,
+        "MethodNotAllowed" => StatusCode::METHOD_NOT_ALLOWED,
+        "RequestEntityTooLarge" => StatusCode::PAYLOAD_TOO_LARGE,
+        "PreconditionFailed" => StatusCode::PRECONDITION_FAILED,
+        "ServiceUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
+        code if code == "Conflict" || code.contains("OnlyAllowedIn") => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    (status, axum::Json(e)).into_response()
+}
+
+/// Checks `api-version`.
+fn check_api_version(query: &str) -> Result<&str, ArmError> {
+    let version = query
+        .split('&')
+        .find_map(|p| {
+            p.split_once('=')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("api-version"))
+                .map(|(_, v)| v)
+        })
+        .ok_or_else(|| {
+            ArmError::new(
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        })?;
+    let date = version.strip_suffix("-preview").unwrap_or(version);
+    let shaped = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if shaped && (API_VERSIONS.0..=API_VERSIONS.1).contains(&date) {
+        Ok(version)
+    } else {
+        Err(ArmError::new(
+            "InvalidApiVersionParameter",
+            format!("The api-version '{version}' is invalid. The supported versions are from {}-preview to {}.", API_VERSIONS.0, API_VERSIONS.1),
+        ))
+    }
+}
+
+fn method_not_allowed(method: &Method, allowed: &str) -> ArmError {
+    ArmError::new(
+        "MethodNotAllowed",
+        format!("The {method} method is not supported here; use {allowed}."),
+    )
+}
+
+/// Handles every ARM request.
+pub async fn handle(
+    state: Arc<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match dispatch(&state, &method, &uri, &headers, &body) {
+        Ok(response) => response,
+        Err(e) => error_response(&e),
+    }
+}
+
+fn dispatch(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ArmError> {
+    let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    let target = state.read(|w| target(&segments, w))?;
+    let api_version = check_api_version(uri.query().unwrap_or(""))?;
+    let me = member_of(state, headers)?;
+    let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
+    match (target, method.clone()) {
+        (Target::Subscriptions, Method::GET) => Ok(ok(state.read(|w| {
+            json!({"value": [{"id": format!("/subscriptions/{}", w.subscription_id), "subscriptionId": w.subscription_id,
+                "tenantId": w.tenant_id, "displayName": "Azimuth", "state": "Enabled"}]})
+        }))),
+        (Target::Workspaces, Method::GET) => Ok(ok(state.read(|w| json!({"value": [w.resource]})))),
+        (Target::Workspace, Method::GET) => Ok(ok(state.read(|w| json!(w.resource)))),
+        (Target::Computes, Method::GET) => Ok(ok(list_page(state, uri, headers))),
+        (Target::Compute(name), Method::GET) => computes::get(state, &name),
+        (Target::Compute(name), method) => {
+            let r = computes::Request { member: &me, name: &name, headers, api_version };
+            match method {
+                Method::PUT => computes::put(state, &r, body),
+                Method::DELETE => computes::delete(state, &r),
+                m => Err(method_not_allowed(&m, "GET, PUT or DELETE")),
+            }
+        }
+        (Target::Action(name, op), Method::POST) => {
+            let r = computes::Request { member: &me, name: &name, headers, api_version };
+            computes::action(state, &r, op)
+        }
+        (Target::Action(..), m) => Err(method_not_allowed(&m, "POST")),
+        (Target::OperationStatus(id), Method::GET) => state.read(|w| operations::status(w, &id)).map(ok),
+        (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
+        (Target::Usages, Method::GET) => Ok(ok(state.read(crate::catalogue::usages))),
+        (_, m) => Err(method_not_allowed(&m, "GET")),
+    }
+}
+
+/// One page of the compute list, with `nextLink` when more follow.
+fn list_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Value {
+    let skip: usize = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|p| {
+            p.strip_prefix("$skip=")
+                .or_else(|| p.strip_prefix("%24skip="))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    state.read(|w| {
+        let page: Vec<&ComputeResource> = w
+            .computes
+            .iter()
+            .skip(skip)
+            .take(PAGE_SIZE)
+            .map(|c| &c.resource)
+            .collect();
+        let mut out = json!({"value": page});
+        if skip + PAGE_SIZE < w.computes.len() {
+            let host = headers
+                .get("host")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            let query: Vec<&str> = uri
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .filter(|p| !p.contains("skip=") && !p.is_empty())
+                .collect();
+            out["nextLink"] = json!(format!(
+                "http://{host}{}?{}&$skip={}",
+                uri.path(),
+                query.join("&"),
+                skip + PAGE_SIZE
+            ));
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions() {
+        assert!(check_api_version("api-version=2025-12-01").is_ok());
+        assert!(check_api_version("x=1&api-version=2023-08-01-preview").is_ok());
+        assert!(check_api_version("api-version=2024-10-01-preview").is_ok());
+        assert_eq!(
+            check_api_version("").unwrap_err().code(),
+            "MissingApiVersionParameter"
+        );
+        assert_eq!(
+            check_api_version("api-version=2020-01-01")
+                .unwrap_err()
+                .code(),
+            "InvalidApiVersionParameter"
+        );
+        assert_eq!(
+            check_api_version("api-version=latest").unwrap_err().code(),
+            "InvalidApiVersionParameter"
+        );
+    }
+}
