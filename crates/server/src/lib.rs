@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod state;
 pub mod static_files;
 
@@ -32,6 +33,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/health", get(health))
         .route("/api/members", get(members))
         .route("/api/session", post(sign_in).delete(sign_out))
+        .route("/api/events", get(events::events))
+        .route("/api/workspace", get(workspace))
         .route(
             "/studio.json",
             get(|| async { Json(json!({"store": "server"})) }),
@@ -82,6 +85,21 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
             Json(json!({"status": "database unavailable"})),
         )
             .into_response()
+    }
+}
+
+/// `GET /api/workspace`: the whole workspace for the studio's server store (signed in only).
+async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match auth::member_of(&state, &headers) {
+        Ok(_) => {
+            let text = state.read(azimuth_core::snapshot::encode);
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                text,
+            )
+                .into_response()
+        }
+        Err(e) => arm::error_response(&e),
     }
 }
 

@@ -25,6 +25,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    state.spawn_ticker();
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {

@@ -5,13 +5,21 @@
 use crate::config::Config;
 use crate::db::Db;
 use azimuth_core::{ArmError, Workspace};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// How often the server settles the workspace, so operations finish on time for every client.
+const TICK: Duration = Duration::from_millis(250);
 
 /// The shared state of the server.
 pub struct AppState {
     /// Settings.
     pub config: Config,
     inner: Mutex<Inner>,
+    version: AtomicU64,
+    changes: broadcast::Sender<u64>,
 }
 
 struct Inner {
@@ -43,6 +51,8 @@ impl AppState {
         Ok(Arc::new(AppState {
             config,
             inner: Mutex::new(Inner { workspace, db }),
+            version: AtomicU64::new(1),
+            changes: broadcast::channel(64).0,
         }))
     }
 
@@ -73,7 +83,40 @@ impl AppState {
             )
         })?;
         inner.workspace = next;
+        drop(inner);
+        self.announce();
         Ok(out)
+    }
+
+    /// The version of the workspace; it grows with every change anyone can see.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// Tells every listener that the workspace changed.
+    fn announce(&self) {
+        let version = self.version.fetch_add(1, Ordering::SeqCst) + 1;
+        let _ = self.changes.send(version);
+    }
+
+    /// A stream of workspace versions, one per change.
+    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Settles the workspace every [`TICK`] for the life of the server, announcing what finished.
+    pub fn spawn_ticker(self: &Arc<Self>) {
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(TICK);
+            loop {
+                interval.tick().await;
+                let changed = state.lock().workspace.settle(now_ms());
+                if changed {
+                    state.announce();
+                }
+            }
+        });
     }
 
     /// Runs `f` with the database (sessions, health).

@@ -29,6 +29,7 @@ async fn start(db: &std::path::Path, access_key: Option<&str>) -> Server {
     config.access_key = access_key.map(str::to_owned);
     config.pace = azimuth_core::Pace::Instant;
     let state = AppState::open(config).unwrap();
+    state.spawn_ticker();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
@@ -385,4 +386,53 @@ async fn fifty_racing_puts_of_one_name_make_one_compute_and_it_survives_a_restar
     assert_eq!(list["value"].as_array().unwrap().len(), 1);
     assert_eq!(list["value"][0]["name"], "ci-race");
     server.task.abort();
+}
+
+#[tokio::test]
+async fn every_change_reaches_the_event_stream_and_workspace_reads_need_a_session() {
+    let server = start(&temp_db("events"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    assert_eq!(call(a, "GET", "/api/events", None, b"").await.0, 401);
+    assert_eq!(call(a, "GET", "/api/workspace", None, b"").await.0, 401);
+    let (status, ws) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    assert_eq!(
+        (status, ws["format"].as_str()),
+        (200, Some("azimuth-workspace"))
+    );
+    let mut stream = tokio::net::TcpStream::connect(a).await.unwrap();
+    let request = format!("GET /api/events?access_token={ada} HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut seen = String::new();
+    read_until(&mut stream, &mut seen, 1)
+        .await
+        .expect("the current version comes first");
+    let path = format!("{WS}/computes/ci-live?{V}");
+    assert_eq!(
+        call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2"))
+            .await
+            .0,
+        201
+    );
+    read_until(&mut stream, &mut seen, 2)
+        .await
+        .expect("a change is announced within a second");
+    server.task.abort();
+}
+
+/// Reads a server-sent event stream until `count` `changed` events have come, within 5 s.
+async fn read_until(
+    stream: &mut tokio::net::TcpStream,
+    seen: &mut String,
+    count: usize,
+) -> Result<(), tokio::time::error::Elapsed> {
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        let mut buf = [0u8; 4096];
+        while seen.matches("event: changed").count() < count {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the stream ended");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await
 }

@@ -58,7 +58,9 @@ pub fn status(w: &Workspace, id: &str) -> Result<Value, ArmError> {
                 "Canceled"
             }
         }
-        Some(last) if last.operation_name.eq_ignore_ascii_case(op) && last.operation_time == since => {
+        Some(last)
+            if last.operation_name.eq_ignore_ascii_case(op) && last.operation_time == since =>
+        {
             match last.operation_status.as_str() {
                 "InProgress" => "InProgress",
                 "Succeeded" => "Succeeded",

@@ -1,0 +1,51 @@
+//! Live updates: `GET /api/events` streams server-sent events, one `changed` event with the
+//! workspace version whenever anything changes, so every studio refreshes within a moment.
+//! EventSource cannot send headers, so the session token comes as `?access_token=`.
+
+use crate::auth::hash_token;
+use crate::state::{now_ms, AppState};
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use azimuth_core::ArmError;
+use futures_util::stream;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+
+/// `GET /api/events?access_token=...`.
+pub async fn events(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let signed_in = query
+        .get("access_token")
+        .and_then(|t| state.with_db(|db| db.session_member(&hash_token(t), now_ms())));
+    if signed_in.is_none() {
+        return crate::arm::error_response(&ArmError::new(
+            "InvalidAuthenticationToken",
+            "Live updates need a signed-in session: add ?access_token=<token>.",
+        ));
+    }
+    let receiver = state.subscribe();
+    // The current version first, so a client that reconnects catches up at once.
+    let first = Some(state.version());
+    let events = stream::unfold((receiver, first), |(mut receiver, first)| async move {
+        let version = match first {
+            Some(v) => v,
+            None => loop {
+                match receiver.recv().await {
+                    Ok(v) => break v,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                }
+            },
+        };
+        let event = Event::default().event("changed").data(version.to_string());
+        Some((Ok::<_, Infallible>(event), (receiver, None)))
+    });
+    Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
