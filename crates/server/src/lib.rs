@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod events;
+pub mod openapi;
 pub mod state;
 pub mod static_files;
 
@@ -39,6 +40,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/studio.json",
             get(|| async { Json(json!({"store": "server"})) }),
         )
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/subscriptions", any(arm_request))
         .route("/subscriptions/{*rest}", any(arm_request))
         .fallback(fallback)

@@ -436,3 +436,95 @@ async fn read_until(
     })
     .await
 }
+
+/// Whether a concrete path fits a documented template (`{x}` matches any segment; ARM paths
+/// ignore case).
+fn fits(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t.starts_with('{') || t.eq_ignore_ascii_case(p))
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_and_every_listed_route_answers() {
+    let server = start(&temp_db("openapi"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let (status, doc) = call(a, "GET", "/openapi.json", None, b"").await;
+    assert_eq!((status, doc["openapi"].as_str()), (200, Some("3.0.3")));
+    let templates: Vec<(String, Vec<String>)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(p, ops)| {
+            (
+                p.clone(),
+                ops.as_object().unwrap().keys().cloned().collect(),
+            )
+        })
+        .collect();
+    let sub = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10";
+    let loc = format!("{sub}/providers/Microsoft.MachineLearningServices/locations/eastus");
+    // Every path the server answers, one sample of each.
+    let served: Vec<(&str, String)> = vec![
+        ("get", "/api/health".into()),
+        ("get", "/api/members".into()),
+        ("post", "/api/session".into()),
+        ("delete", "/api/session".into()),
+        ("get", "/api/events".into()),
+        ("get", "/api/workspace".into()),
+        ("get", "/studio.json".into()),
+        ("get", "/openapi.json".into()),
+        ("get", "/subscriptions".into()),
+        ("get", format!("{sub}/providers/Microsoft.MachineLearningServices/workspaces")),
+        ("get", format!("{sub}/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces")),
+        ("get", WS.into()),
+        ("get", format!("{WS}/computes")),
+        ("get", format!("{WS}/computes/ci-doc")),
+        ("put", format!("{WS}/computes/ci-doc")),
+        ("delete", format!("{WS}/computes/ci-doc")),
+        ("post", format!("{WS}/computes/ci-doc/start")),
+        ("post", format!("{WS}/computes/ci-doc/stop")),
+        ("post", format!("{WS}/computes/ci-doc/restart")),
+        ("get", format!("{loc}/vmSizes")),
+        ("get", format!("{loc}/usages")),
+        ("get", format!("{loc}/computeOperationsStatus/ci-doc~Create~1")),
+    ];
+    for (method, path) in &served {
+        assert!(
+            templates
+                .iter()
+                .any(|(t, methods)| fits(t, path) && methods.iter().any(|m| m == method)),
+            "{method} {path} is served but not in /openapi.json"
+        );
+    }
+    assert_eq!(
+        served.len(),
+        templates.iter().map(|(_, m)| m.len()).sum::<usize>(),
+        "every documented route has a sample"
+    );
+    // And every documented route answers (anything but "no such route").
+    for (method, path) in &served {
+        let query = if path.starts_with("/subscriptions") {
+            format!("{path}?{V}")
+        } else {
+            path.clone()
+        };
+        let (status, body) = call(
+            a,
+            &method.to_uppercase(),
+            &query,
+            Some(&ada),
+            &instance("Standard_DS11_v2"),
+        )
+        .await;
+        let code = body["error"]["code"].as_str().unwrap_or("");
+        assert!(
+            status != 405 && code != "NotFound" && status < 500,
+            "{method} {path}: {status} {body}"
+        );
+    }
+    server.task.abort();
+}

@@ -1,0 +1,111 @@
+//! The OpenAPI 3 description of the server, built from the one route table below; tests check
+//! that every path the server matches is in it and that every documented route answers.
+
+use serde_json::{json, Map, Value};
+
+/// One documented operation.
+pub struct Route {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template.
+    pub path: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// The success status.
+    pub ok: u16,
+    /// Whether it needs `Authorization: Bearer`.
+    pub signed_in: bool,
+}
+
+const WS: &str = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}";
+
+macro_rules! ws_path {
+    ($suffix:literal) => {
+        concat!(
+            "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}",
+            $suffix
+        )
+    };
+}
+
+const fn route(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    ok: u16,
+    signed_in: bool,
+) -> Route {
+    Route {
+        method,
+        path,
+        summary,
+        ok,
+        signed_in,
+    }
+}
+
+/// Every route of the server.
+pub const ROUTES: &[Route] = &[
+    route("get", "/api/health", "200 when the database is usable", 200, false),
+    route("get", "/api/members", "The workspace's members and their roles, for signing in", 200, false),
+    route("post", "/api/session", "Sign in: {member, accessKey} gives {token, member}", 200, false),
+    route("delete", "/api/session", "Sign out", 204, false),
+    route("get", "/api/events", "Server-sent events: `changed` with the workspace version (?access_token=)", 200, false),
+    route("get", "/api/workspace", "The whole workspace, for the studio", 200, true),
+    route("get", "/studio.json", "Tells the studio to use this server", 200, false),
+    route("get", "/openapi.json", "This document", 200, false),
+    route("get", "/subscriptions", "The subscriptions the member sees", 200, true),
+    route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces", "Workspaces in the subscription", 200, true),
+    route("get", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces", "Workspaces in the resource group", 200, true),
+    route("get", ws_path!(""), "The workspace", 200, true),
+    route("get", ws_path!("/computes"), "Computes, paged with nextLink ($skip)", 200, true),
+    route("get", ws_path!("/computes/{computeName}"), "A compute, with its ETag", 200, true),
+    route("put", ws_path!("/computes/{computeName}"), "Create (201, long-running) or update (200) a compute; If-Match honoured", 201, true),
+    route("delete", ws_path!("/computes/{computeName}"), "Delete a compute (202, long-running; 204 when absent)", 202, true),
+    route("post", ws_path!("/computes/{computeName}/start"), "Start a stopped instance (202, long-running)", 202, true),
+    route("post", ws_path!("/computes/{computeName}/stop"), "Stop a running instance (202, long-running)", 202, true),
+    route("post", ws_path!("/computes/{computeName}/restart"), "Restart a running instance (202, long-running)", 202, true),
+    route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/vmSizes", "VM sizes with prices", 200, true),
+    route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/usages", "vCPU usage and limit per family", 200, true),
+    route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/computeOperationsStatus/{operationId}", "A long-running operation's status", 200, true),
+];
+
+/// The OpenAPI 3 document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for r in ROUTES {
+        let params: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .chain(r.path.starts_with("/subscriptions").then(|| {
+                json!({"name": "api-version", "in": "query", "required": true, "schema": {"type": "string", "example": "2025-12-01"}})
+            }))
+            .collect();
+        let mut operation = json!({
+            "summary": r.summary,
+            "parameters": params,
+            "responses": {
+                r.ok.to_string(): {"description": "Success"},
+                "default": {"description": "ARM error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+            }
+        });
+        if r.signed_in {
+            operation["security"] = json!([{"bearer": []}]);
+        }
+        let entry = paths.entry(r.path).or_insert_with(|| json!({}));
+        entry[r.method] = operation;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Azimuth server", "version": env!("CARGO_PKG_VERSION"),
+            "description": format!("Azure Machine Learning's ARM REST API for computes, for one shared workspace ({WS})")},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"ErrorResponse": {"type": "object", "properties": {"error": {"type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}
+        }
+    })
+}
