@@ -45,6 +45,11 @@ pub const BENCHES: &[Bench] = &[
         about: "cold loads of /compute/instances in headless Chromium (budget: median < 400 ms)",
         run: load,
     },
+    Bench {
+        name: "server",
+        about: "azimuth-server with 100 computes under wrk, 64 connections for 10 s (budget: list >= 10,000 requests/s, p99 < 10 ms; < 30 MB idle)",
+        run: crate::bench_server::server,
+    },
 ];
 
 /// `cargo xtask bench [name...] [--runs N] [--strict] [--no-build] [--dir DIR]`.

@@ -60,13 +60,21 @@ fn run_steps(dry_run: bool) -> Result {
     wasm_target(dry_run, &mut acted)?;
     trunk(dry_run, &mut acted)?;
     wasm_bindgen(dry_run, &mut acted)?;
-    chromium(dry_run, &mut acted)?;
+    let browsers = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    debian_packages(
+        dry_run,
+        &mut acted,
+        browsers,
+        &["chromium", "chromium-driver"],
+    )?;
+    // wrk is the load generator of `cargo xtask bench server`.
+    debian_packages(dry_run, &mut acted, Path::new(WRK).exists(), &["wrk"])?;
     npm_packages(dry_run, &mut acted)?;
     wasm_opt_wrapper(dry_run, &mut acted)?;
     if acted.is_empty() {
         println!(
             "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
-             chromium, npm packages, wasm-opt)"
+             chromium, wrk, npm packages, wasm-opt)"
         );
     } else if dry_run {
         println!("setup: dry run, {} step(s) would run", acted.len());
@@ -146,12 +154,22 @@ fn wasm_bindgen(dry_run: bool, acted: &mut Vec<String>) -> Result {
     act(dry_run, acted, what, &mut cmd::command("cargo", &args))
 }
 
-fn chromium(dry_run: bool, acted: &mut Vec<String>) -> Result {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+/// Debian's load generator, for the server bench.
+pub const WRK: &str = "/usr/bin/wrk";
+
+/// Installs Debian packages with apt-get unless `present`.
+fn debian_packages(
+    dry_run: bool,
+    acted: &mut Vec<String>,
+    present: bool,
+    packages: &[&str],
+) -> Result {
+    if present {
         return Ok(());
     }
-    let install = ["install", "-y", "chromium", "chromium-driver"];
-    let what = "installing chromium and chromium-driver with apt-get".to_string();
+    let mut install = vec!["install", "-y"];
+    install.extend_from_slice(packages);
+    let what = format!("installing {} with apt-get", packages.join(" and "));
     if act(dry_run, acted, what, &mut apt_get(&install)).is_ok() {
         return Ok(());
     }

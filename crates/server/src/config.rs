@@ -17,17 +17,21 @@ pub struct Config {
     pub access_key: Option<String>,
     /// Pace of simulated operations (`--pace`, `AZIMUTH_PACE`; default fast).
     pub pace: Pace,
+    /// vCPU limit of every VM family (`--vcpu-quota`, `AZIMUTH_VCPU_QUOTA`), e.g. for a class;
+    /// default Azure's (24 for CPU families, 6 for GPU families).
+    pub vcpu_quota: Option<u32>,
 }
 
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
   --dist        AZIMUTH_DIST        the built studio to serve (default ./dist)
   --access-key  AZIMUTH_ACCESS_KEY  when set, signing in needs this key
-  --pace        AZIMUTH_PACE        instant, fast or realistic (default fast)";
+  --pace        AZIMUTH_PACE        instant, fast or realistic (default fast)
+  --vcpu-quota  AZIMUTH_VCPU_QUOTA  vCPU limit of every VM family (default 24 CPU, 6 GPU)";
 
 impl Config {
     /// Reads flags, falling back to environment variables, then to the defaults.
@@ -45,7 +49,16 @@ impl Config {
                     (flag, value)
                 }
             };
-            if !["--addr", "--db", "--dist", "--access-key", "--pace"].contains(&name.as_str()) {
+            if ![
+                "--addr",
+                "--db",
+                "--dist",
+                "--access-key",
+                "--pace",
+                "--vcpu-quota",
+            ]
+            .contains(&name.as_str())
+            {
                 return Err(format!("unknown flag {name}"));
             }
             flags.push((name, value));
@@ -69,6 +82,13 @@ impl Config {
                 ))
             }
         };
+        let vcpu_quota = match get("--vcpu-quota", "AZIMUTH_VCPU_QUOTA") {
+            None => None,
+            Some(n) => Some(
+                n.parse()
+                    .map_err(|_| format!("--vcpu-quota must be a whole number, not {n}"))?,
+            ),
+        };
         Ok(Config {
             addr: addr
                 .parse()
@@ -81,6 +101,7 @@ impl Config {
                 .into(),
             access_key: get("--access-key", "AZIMUTH_ACCESS_KEY").filter(|k| !k.is_empty()),
             pace,
+            vcpu_quota,
         })
     }
 }

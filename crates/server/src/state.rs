@@ -4,7 +4,9 @@
 
 use crate::config::Config;
 use crate::db::Db;
+use axum::body::Bytes;
 use azimuth_core::{ArmError, Workspace};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,6 +22,7 @@ pub struct AppState {
     inner: Mutex<Inner>,
     version: AtomicU64,
     changes: broadcast::Sender<u64>,
+    cache: Mutex<(u64, HashMap<String, Bytes>)>,
 }
 
 struct Inner {
@@ -39,7 +42,7 @@ impl AppState {
     pub fn open(config: Config) -> Result<Arc<AppState>, String> {
         let mut db = Db::open(&config.db)?;
         let now = now_ms();
-        let workspace = match db.load_workspace()? {
+        let mut workspace = match db.load_workspace()? {
             Some(ws) => ws,
             None => {
                 let mut ws = Workspace::seed(now);
@@ -48,11 +51,17 @@ impl AppState {
                 ws
             }
         };
+        if let Some(limit) = config.vcpu_quota {
+            for family in azimuth_core::catalogue::families() {
+                workspace.quota_limits.insert(family.to_owned(), limit);
+            }
+        }
         Ok(Arc::new(AppState {
             config,
             inner: Mutex::new(Inner { workspace, db }),
             version: AtomicU64::new(1),
             changes: broadcast::channel(64).0,
+            cache: Mutex::new((0, HashMap::new())),
         }))
     }
 
@@ -61,11 +70,27 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Reads the workspace settled at the current instant.
+    /// Reads the workspace as of the last change or tick (at most [`TICK`] old).
     pub fn read<T>(&self, f: impl FnOnce(&Workspace) -> T) -> T {
-        let mut inner = self.lock();
-        inner.workspace.settle(now_ms());
-        f(&inner.workspace)
+        f(&self.lock().workspace)
+    }
+
+    /// A response body built from the workspace, cached until the workspace changes (lists are
+    /// read far more often than they change).
+    pub fn cached(&self, key: &str, build: impl FnOnce(&Workspace) -> String) -> Bytes {
+        let version = self.version();
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.0 != version {
+            *cache = (version, HashMap::new());
+        }
+        if let Some(hit) = cache.1.get(key) {
+            return hit.clone();
+        }
+        let body = Bytes::from(self.read(build));
+        if cache.1.len() < 64 {
+            cache.1.insert(key.to_owned(), body.clone());
+        }
+        body
     }
 
     /// Changes the workspace through the engine and saves it before anyone sees the change.
@@ -75,7 +100,10 @@ impl AppState {
     ) -> Result<T, ArmError> {
         let mut inner = self.lock();
         let mut next = inner.workspace.clone();
-        let out = f(&mut next, now_ms())?;
+        let now = now_ms();
+        let out = f(&mut next, now)?;
+        // Whatever is due now (an instant-paced operation) is done before anyone reads.
+        next.settle(now);
         inner.db.save_workspace(&next).map_err(|e| {
             ArmError::new(
                 "ServiceUnavailable",

@@ -116,7 +116,7 @@ fn dispatch(
         }))),
         (Target::Workspaces, Method::GET) => Ok(ok(state.read(|w| json!({"value": [w.resource]})))),
         (Target::Workspace, Method::GET) => Ok(ok(state.read(|w| json!(w.resource)))),
-        (Target::Computes, Method::GET) => Ok(ok(list_page(state, uri, headers))),
+        (Target::Computes, Method::GET) => Ok(list_page(state, uri, headers)),
         (Target::Compute(name), Method::GET) => computes::get(state, &name),
         (Target::Compute(name), method) => {
             let r = computes::Request { member: &me, name: &name, headers, api_version };
@@ -138,11 +138,18 @@ fn dispatch(
     }
 }
 
-/// One page of the compute list, with `nextLink` when more follow.
-fn list_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Value {
-    let skip: usize = uri
-        .query()
-        .unwrap_or("")
+/// One page of the compute list as ARM writes it.
+#[derive(serde::Serialize)]
+struct Page<'a> {
+    value: Vec<&'a ComputeResource>,
+    #[serde(rename = "nextLink", skip_serializing_if = "Option::is_none")]
+    next_link: Option<String>,
+}
+
+/// One page of the compute list, with `nextLink` when more follow (cached per version).
+fn list_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Response {
+    let query = uri.query().unwrap_or("");
+    let skip: usize = query
         .split('&')
         .find_map(|p| {
             p.strip_prefix("$skip=")
@@ -150,35 +157,37 @@ fn list_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Value {
         })
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    state.read(|w| {
-        let page: Vec<&ComputeResource> = w
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let body = state.cached(&format!("{host}{}?{query}", uri.path()), |w| {
+        let next_link = (skip + PAGE_SIZE < w.computes.len()).then(|| {
+            let rest: Vec<&str> = query
+                .split('&')
+                .filter(|p| !p.contains("skip=") && !p.is_empty())
+                .collect();
+            format!(
+                "http://{host}{}?{}&$skip={}",
+                uri.path(),
+                rest.join("&"),
+                skip + PAGE_SIZE
+            )
+        });
+        let value = w
             .computes
             .iter()
             .skip(skip)
             .take(PAGE_SIZE)
             .map(|c| &c.resource)
             .collect();
-        let mut out = json!({"value": page});
-        if skip + PAGE_SIZE < w.computes.len() {
-            let host = headers
-                .get("host")
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("127.0.0.1");
-            let query: Vec<&str> = uri
-                .query()
-                .unwrap_or("")
-                .split('&')
-                .filter(|p| !p.contains("skip=") && !p.is_empty())
-                .collect();
-            out["nextLink"] = json!(format!(
-                "http://{host}{}?{}&$skip={}",
-                uri.path(),
-                query.join("&"),
-                skip + PAGE_SIZE
-            ));
-        }
-        out
-    })
+        serde_json::to_string(&Page { value, next_link }).unwrap_or_default()
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 #[cfg(test)]
