@@ -1,6 +1,56 @@
-//! A modal dialog: a labelled `role="dialog"` over a dimmed page, closed with Escape.
+//! A modal dialog: a labelled `role="dialog"` over a dimmed page. It takes the focus when it
+//! opens (its first field, or itself), keeps Tab inside, closes on Escape wherever the focus
+//! is, and gives the focus back to what had it.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+/// What Tab can reach inside a dialog.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+fn focusables(root: &web_sys::Element) -> Vec<HtmlElement> {
+    let Ok(list) = root.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter(|e| e.offset_parent().is_some())
+        .collect()
+}
+
+/// Keeps Tab and Shift+Tab cycling inside `dialog`.
+fn trap_tab(dialog: &HtmlElement, ev: &web_sys::KeyboardEvent) {
+    let items = focusables(dialog);
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
+    let active = document().active_element();
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    let at = |e: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+    };
+    let target = match (ev.shift_key(), inside) {
+        (true, false) => Some(last),
+        (false, false) => Some(first),
+        (true, true)
+            if at(first)
+                || active
+                    .as_ref()
+                    .is_some_and(|a| a == dialog.unchecked_ref::<web_sys::Element>()) =>
+        {
+            Some(last)
+        }
+        (false, true) if at(last) => Some(first),
+        _ => None,
+    };
+    if let Some(t) = target {
+        ev.prevent_default();
+        let _ = t.focus();
+    }
+}
 
 /// A modal dialog with a title; `on_close` runs on Escape or a click outside.
 #[component]
@@ -30,10 +80,38 @@ pub fn Dialog(
     );
     let label_id = title_id.clone();
     let dialog_ref = NodeRef::<leptos::html::Div>::new();
-    // Move focus into the dialog when it opens, so keyboard and screen reader users land in it.
+    let previous = StoredValue::new_local(document().active_element());
     Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
-            let _ = el.focus();
+            let field = el
+                .query_selector("input:not([type=hidden]):not([readonly]), select, textarea")
+                .ok()
+                .flatten()
+                .and_then(|f| f.dyn_into::<HtmlElement>().ok());
+            let _ = field.map_or_else(|| el.focus(), |f| f.focus());
+        }
+    });
+    let keys = window_event_listener(
+        leptos::ev::keydown,
+        move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+            "Escape" => on_close.run(()),
+            "Tab" => {
+                if let Some(el) = dialog_ref.get_untracked() {
+                    trap_tab(&el, &ev);
+                }
+            }
+            _ => {}
+        },
+    );
+    on_cleanup(move || {
+        keys.remove();
+        if let Some(el) = previous
+            .get_value()
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
         }
     });
     view! {
@@ -53,11 +131,6 @@ pub fn Dialog(
                 aria-modal="true"
                 aria-labelledby=label_id
                 on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        on_close.run(());
-                    }
-                }
             >
                 <h2 class="dialog__title" id=title_id>{title}</h2>
                 {children()}

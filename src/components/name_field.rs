@@ -13,22 +13,25 @@ pub fn ComputeNameField(
     #[prop(into)]
     workspace: Signal<Workspace>,
 ) -> impl IntoView {
-    // Nothing typed yet is not an error to shout about; Review + Create still lists it.
+    // An empty field is not shouted about until the person has left it.
+    let left = RwSignal::new(false);
     let error = Signal::derive(move || {
         let name = value.get();
-        if name.is_empty() {
+        if name.is_empty() && !left.get() {
             return None;
         }
         workspace.with(|w| w.check_new_name(&name).err().map(|e| e.to_string()))
     });
     view! {
+        <div on:focusout=move |_| left.set(true)>
         <TextField
             label="Compute name"
             id="compute-name"
             value
             error
             required=true
-            hint="3 to 24 letters, digits and hyphens, starting with a letter; unique among computes in the region."
+            hint="3 to 24 letters, digits and hyphens; starts with a letter; after the last hyphen there must be a letter (ci-lab-1 is refused, ci-lab-a1 is fine); unique among computes in the region."
         />
+        </div>
     }
 }

@@ -22,12 +22,12 @@ pub fn HomePage() -> impl IntoView {
                     .state
                     .as_deref()
                     .unwrap_or("Unknown");
-                match by_state.iter_mut().find(|(k, _)| k == s) {
-                    Some((_, n)) => *n += 1,
-                    None => by_state.push((s.to_owned(), 1)),
+                // Kept in order as it grows (no sort: std's would add kilobytes to the wasm).
+                match by_state.binary_search_by(|(k, _)| k.as_str().cmp(s)) {
+                    Ok(i) => by_state[i].1 += 1,
+                    Err(i) => by_state.insert(i, (s.to_owned(), 1)),
                 }
             }
-            by_state.sort();
             by_state
         })
     };
@@ -105,39 +105,6 @@ pub fn HomePage() -> impl IntoView {
                     </ul>
                 </Show>
             </section>
-            <section class="card card--wide" aria-labelledby="home-activity">
-                <h2 id="home-activity">"Recent activity"</h2>
-                <Show
-                    when=move || !activity().is_empty()
-                    fallback=|| {
-                        view! {
-                            <p class="muted">
-                                "Nothing yet. Create a compute instance from " <a href="/compute/instances">"Compute"</a> "."
-                            </p>
-                        }
-                    }
-                >
-                    <ul class="activity">
-                        {move || {
-                            activity()
-                                .into_iter()
-                                .map(|a| {
-                                    let link = format!("/compute/instances/{}", a.compute);
-                                    view! {
-                                        <li>
-                                            <span class="activity__who">{a.actor}</span>
-                                            " "
-                                            <span>{a.text}</span>
-                                            <time class="muted">{format_time(a.at)}</time>
-                                            <a href=link class="activity__link">{a.compute}</a>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </ul>
-                </Show>
-            </section>
             <section class="card" aria-labelledby="home-members">
                 <h2 id="home-members">"Members"</h2>
                 <ul class="members">
@@ -158,6 +125,37 @@ pub fn HomePage() -> impl IntoView {
                             .collect_view()
                     }}
                 </ul>
+            </section>
+            <section class="card card--wide" aria-labelledby="home-activity">
+                <h2 id="home-activity">"Recent activity"</h2>
+                <Show
+                    when=move || !activity().is_empty()
+                    fallback=|| {
+                        view! {
+                            <p class="muted">
+                                "Nothing yet. Create a compute instance from " <a href="/compute/instances">"Compute"</a> "."
+                            </p>
+                        }
+                    }
+                >
+                    <ul class="activity">
+                        {move || {
+                            activity()
+                                .into_iter()
+                                .map(|a| {
+                                    view! {
+                                        <li>
+                                            <span class="activity__who">{a.actor}</span>
+                                            " "
+                                            <span>{a.text}</span>
+                                            <time class="muted">{format_time(a.at)}</time>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </Show>
             </section>
         </div>
     }

@@ -130,8 +130,8 @@ impl Store {
         if result.is_ok() {
             self.notify(
                 false,
-                "Creating compute instance",
-                format!("{name} is being created."),
+                "Compute instance requested",
+                format!("Azimuth accepted {name}; it shows Running when it is ready."),
             );
         }
         self.report("Could not create the compute instance", result)
@@ -144,7 +144,16 @@ impl Store {
         for name in names {
             let result = self.change(|w, me, now| w.operate(me, name, op, now));
             let what = format!("Could not {} {name}", op.as_str().to_ascii_lowercase());
-            all &= self.report(&what, result).is_ok();
+            let ok = self.report(&what, result).is_ok();
+            if ok {
+                let title = format!("{} {name}", op.transient_state());
+                self.notify(
+                    false,
+                    title,
+                    format!("{} requested for compute instance {name}.", op.as_str()),
+                );
+            }
+            all &= ok;
         }
         all
     }

@@ -23,7 +23,8 @@ test('the details page shows the properties, the ARM JSON and the YAML, and surv
   await expect(page).toHaveURL(new RegExp(`/compute/instances/${name}$`));
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   const breadcrumb = page.getByRole('navigation', { name: 'Breadcrumb' });
-  await expect(breadcrumb.getByRole('link', { name: 'Compute' })).toBeVisible();
+  await expect(breadcrumb.getByRole('link', { name: 'Compute', exact: true })).toBeVisible();
+  await expect(breadcrumb.getByRole('link', { name: 'Compute instances' })).toBeVisible();
   await expect(breadcrumb).toContainText(name);
 
   const tabs = page.getByRole('tablist', { name: 'Compute instance views' });
@@ -61,6 +62,10 @@ test('the details page shows the properties, the ARM JSON and the YAML, and surv
   // A deep link: the address works after a reload and when opened afresh.
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  // The chosen view is part of the address too.
+  await expect(tabs.getByRole('tab', { name: 'YAML' })).toHaveAttribute('aria-selected', 'true');
+  await tabs.getByRole('tab', { name: 'Details' }).click();
+  await expect(page).toHaveURL(new RegExp(`/compute/instances/${name}$`));
   await expect(await property(page, 'State')).toHaveText('Running');
   const other = await page.context().newPage();
   await openStudio(other, `/compute/instances/${name}`);

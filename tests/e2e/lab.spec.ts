@@ -104,7 +104,7 @@ test('the whole lab: explore the studio and create a compute instance that start
   // The wizard closes; the row appears as Creating and turns Running by itself (Fast pace: 10 s).
   await expect(w).toBeHidden();
   await expect(page).toHaveURL(/\/compute\/instances$/);
-  await expect(notifications(page).getByRole('status').filter({ hasText: 'Creating compute instance' })).toBeVisible();
+  await expect(notifications(page).getByRole('status').filter({ hasText: 'Compute instance requested' })).toBeVisible();
   const row = instanceRow(page, name);
   await expect(row).toBeVisible();
   await expectState(page, name, 'Creating');

@@ -48,6 +48,9 @@ test('a tag value holding HTML is shown as text and never runs', async ({ page }
 
   // And after a reload, read back from storage, it is still text.
   await page.reload();
+  // The JSON view is in the address, so the reload opens it again.
+  await expect(page.getByRole('tab', { name: 'JSON' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Details' }).click();
   await expect(await property(page, 'Tags')).toHaveText(`owner: ${INJECTION}`);
 
   // No <img> element was made from it, and no script ran.

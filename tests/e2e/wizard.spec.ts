@@ -7,6 +7,7 @@ import {
   openInstances,
   openWizard,
   setPace,
+  toolbarButton,
   uniqueName,
   wizard,
   wizardButton,
@@ -122,6 +123,36 @@ test('the wizard takes the focus when it opens, so Escape closes it', async ({ p
   await page.keyboard.press('Escape');
   await expect(wizard(page)).toBeHidden();
   await expect(page).toHaveURL(/\/compute\/instances$/);
+});
+
+test('the keyboard stays in the wizard: Tab wraps, arrows move between steps, Escape works after clicks, focus goes back', async ({ page }) => {
+  await openWizard(page);
+  const w = wizard(page);
+  const inside = () => w.evaluate((dialog) => dialog.contains(document.activeElement));
+  // The first field has the focus.
+  await expect(w.getByRole('textbox', { name: 'Compute name' })).toBeFocused();
+  // Tab and Shift+Tab never leave the dialog.
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    expect(await inside(), `Tab ${i + 1} stays inside`).toBe(true);
+  }
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Shift+Tab');
+    expect(await inside(), `Shift+Tab ${i + 1} stays inside`).toBe(true);
+  }
+  // The step list is a tablist: arrows move between steps.
+  await wizardStep(page, 'Required settings').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(wizardStep(page, 'Scheduling')).toBeFocused();
+  await expect(wizardStep(page, 'Scheduling')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('End');
+  await expect(wizardStep(page, 'Review + Create')).toHaveAttribute('aria-selected', 'true');
+  // Escape still closes after a click re-rendered the footer, and "+ New" gets the focus back.
+  await wizardStep(page, 'Tags').click();
+  await wizardButton(page, 'Review + Create').click();
+  await page.keyboard.press('Escape');
+  await expect(w).toBeHidden();
+  await expect(toolbarButton(page, '+ New')).toBeFocused();
 });
 
 test('an invalid tag is shown on its step and blocks Create', async ({ page }) => {

@@ -11,8 +11,10 @@ pub enum NameError {
     FirstNotLetter,
     /// Holds a character other than a letter, a digit or '-'.
     BadCharacter(char),
-    /// Ends with digits (or '-') after its last '-'.
+    /// Ends with digits after its last '-'.
     NoLetterAfterHyphen,
+    /// Ends with '-'.
+    EndsWithHyphen,
     /// Another compute in the region already has this name.
     Taken(String),
 }
@@ -34,6 +36,7 @@ impl std::fmt::Display for NameError {
                 f,
                 "Numbers cannot be the ending of the name if the previous character is a minus symbol: put a letter after the last '-'."
             ),
+            Self::EndsWithHyphen => write!(f, "Compute name cannot end with a hyphen ('-')."),
             Self::Taken(region) => write!(
                 f,
                 "This name is already used by another compute in {region}. Compute names must be unique within a region."
@@ -62,6 +65,9 @@ pub fn validate_compute_name(name: &str) -> Result<(), NameError> {
     {
         return Err(NameError::BadCharacter(bad));
     }
+    if name.ends_with('-') {
+        return Err(NameError::EndsWithHyphen);
+    }
     if let Some(hyphen) = name.rfind('-') {
         if !name[hyphen..].chars().any(|c| c.is_ascii_alphabetic()) {
             return Err(NameError::NoLetterAfterHyphen);
@@ -84,7 +90,8 @@ mod tests {
             ("a-b-c", Ok(())),
             ("x23456789012345678901234", Ok(())),
             ("cpu-cluster-1", Err(NameError::NoLetterAfterHyphen)),
-            ("ci-", Err(NameError::NoLetterAfterHyphen)),
+            ("ci-", Err(NameError::EndsWithHyphen)),
+            ("ada-ci-001", Err(NameError::NoLetterAfterHyphen)),
             ("ci-12", Err(NameError::NoLetterAfterHyphen)),
             ("", Err(NameError::Empty)),
             ("ab", Err(NameError::Length(2))),

@@ -153,6 +153,9 @@ pub fn validate_subnet_id(id: &str) -> Result<(), String> {
 
 /// Checks a virtual network or subnet name (Azure: 2-64 letters, digits, `-`, `_`, `.`).
 pub fn validate_network_name(what: &str, name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err(format!("{what} is required."));
+    }
     let len = name.chars().count();
     if !(2..=64).contains(&len) {
         return Err(format!("{what} must be 2 to 64 characters long."));

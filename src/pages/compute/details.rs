@@ -74,11 +74,19 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
     let ssh_on = ssh.ssh_public_access == "Enabled";
     let ep = inner.connectivity_endpoints.clone().unwrap_or_default();
     let last = inner.last_operation.as_ref().map(|l| {
+        let status = match l.operation_status.as_str() {
+            "InProgress" => "in progress".to_owned(),
+            "Succeeded" => "succeeded".to_owned(),
+            failed => format!("failed ({failed})"),
+        };
+        let by = match l.operation_trigger.as_str() {
+            "Schedule" => "a schedule",
+            "IdleShutdown" => "idle shutdown",
+            _ => "a person",
+        };
         format!(
-            "{} — {} (by {}, {})",
+            "{} {status}; started by {by}, {}",
             l.operation_name,
-            l.operation_status,
-            l.operation_trigger,
             format_iso_time(&l.operation_time)
         )
     });
@@ -224,10 +232,32 @@ pub fn InstanceDetailsPage(
     let store = use_store();
     let name = Signal::stored(name);
     let compute = Memo::new(move |_| store.workspace.with(|w| w.compute(&name.get()).cloned()));
-    let tab = RwSignal::new("details");
+    // The view is in the address (?tab=json), so a reload or a shared link opens it again.
+    let search = window().location().search().unwrap_or_default();
+    let initial = ["json", "yaml"]
+        .into_iter()
+        .find(|t| search == format!("?tab={t}"))
+        .unwrap_or("details");
+    let tab = RwSignal::new(initial);
+    let show_tab = move |id: &'static str| {
+        tab.set(id);
+        let query = if id == "details" {
+            String::new()
+        } else {
+            format!("?tab={id}")
+        };
+        let url = format!("/compute/instances/{}{query}", name.get_untracked());
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    };
     let on_deleted = Callback::new(move |_| leave_to("/compute/instances"));
     view! {
-        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), (name.get_untracked(), "")] />
+        <Breadcrumbs items=vec![
+            ("Compute".into(), "/compute/instances"),
+            ("Compute instances".into(), "/compute/instances"),
+            (name.get_untracked(), ""),
+        ] />
         <Show
             when=move || compute.with(Option::is_some)
             fallback=move || {
@@ -257,7 +287,7 @@ pub fn InstanceDetailsPage(
                                 role="tab"
                                 class="tabs__tab"
                                 aria-selected=move || (tab.get() == id).to_string()
-                                on:click=move |_| tab.set(id)
+                                on:click=move |_| show_tab(id)
                             >
                                 {label}
                             </button>

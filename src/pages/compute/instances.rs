@@ -264,8 +264,8 @@ pub fn InstancesPage() -> impl IntoView {
                                         <span>{r.size.clone()}</span>
                                         <span class="muted cell-sub">{r.size_summary.clone()}</span>
                                     </td>
-                                    <td>{r.created_by.clone()}</td>
-                                    <td>{move || live.get().map(|r| r.assigned_to).unwrap_or_default()}</td>
+                                    <td class="data-table__person">{r.created_by.clone()}</td>
+                                    <td class="data-table__person">{move || live.get().map(|r| r.assigned_to).unwrap_or_default()}</td>
                                     <td>{r.created_on.clone()}</td>
                                     <td class="data-table__apps">
                                         <ApplicationLinks

@@ -98,7 +98,6 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
                     times.push((h, m));
                 }
             }
-            times.sort_unstable();
             let zone = zone_of(&rec.time_zone)?;
             Ok(LocalPlan {
                 zone,
@@ -140,12 +139,19 @@ pub fn next_fire(schedule: &StartStopSchedule, after: Millis) -> Option<Millis> 
         if !(p.day_filter)(day) {
             continue;
         }
-        for &(h, m) in &p.times {
-            let local = day * DAY + i64::from(h) * HOUR + i64::from(m) * MINUTE;
-            let utc = p.zone.local_to_utc(local);
-            if utc > after {
-                return Some(utc);
-            }
+        // The earliest time of the day after `after` (times need not be in order: a
+        // recurrence lists hours and minutes as given).
+        let first = p
+            .times
+            .iter()
+            .map(|&(h, m)| {
+                p.zone
+                    .local_to_utc(day * DAY + i64::from(h) * HOUR + i64::from(m) * MINUTE)
+            })
+            .filter(|&utc| utc > after)
+            .min();
+        if first.is_some() {
+            return first;
         }
     }
     None

@@ -14,6 +14,7 @@ use crate::router::leave_to;
 use crate::store::use_store;
 use form::{InstanceForm, Step};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The wizard dialog; "Create" or "Cancel" returns to the instances list.
 #[component]
@@ -43,10 +44,42 @@ pub fn NewInstanceWizard() -> impl IntoView {
             (step.get_untracked().index() as isize + delta).clamp(0, Step::ALL.len() as isize - 1);
         step.set(Step::ALL[i as usize]);
     };
-    let step_has_errors =
-        move |s: Step| store.workspace.with(|w| !form.step_errors(s, w).is_empty());
+    // A name not typed yet is not flagged on the step list until Review + Create was seen.
+    let review_seen = RwSignal::new(false);
+    Effect::new(move |_| {
+        if step.get() == Step::Review {
+            review_seen.set(true);
+        }
+    });
+    let step_has_errors = move |s: Step| {
+        let untouched = s == Step::Required && form.name.get().is_empty() && !review_seen.get();
+        !untouched && store.workspace.with(|w| !form.step_errors(s, w).is_empty())
+    };
+    // The step list is a tablist: arrows move between steps, Home and End go to the ends.
+    let step_key = move |ev: leptos::ev::KeyboardEvent, at: Step| {
+        let last = Step::ALL.len() - 1;
+        let to = match ev.key().as_str() {
+            "ArrowDown" | "ArrowRight" => (at.index() + 1).min(last),
+            "ArrowUp" | "ArrowLeft" => at.index().saturating_sub(1),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        ev.prevent_default();
+        step.set(Step::ALL[to]);
+        if let Some(tab) = document().get_element_by_id(&format!("wizard-step-{to}")) {
+            let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    };
+    let role_refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
     view! {
         <Dialog title="Create compute instance" class="dialog--wizard" on_close=close keep_on_outside_click=true>
+            <Show when=move || role_refusal().is_some()>
+                <div class="message-bar message-bar--warning" role="status">
+                    {move || role_refusal().unwrap_or_default()}
+                    " You can look through the settings, but Create stays disabled."
+                </div>
+            </Show>
             <div class="wizard">
                 <div class="wizard__steps" role="tablist" aria-label="Steps" aria-orientation="vertical">
                     {Step::ALL
@@ -57,9 +90,12 @@ pub fn NewInstanceWizard() -> impl IntoView {
                                     type="button"
                                     role="tab"
                                     class="wizard__step"
+                                    id=format!("wizard-step-{}", s.index())
                                     aria-selected=move || (step.get() == s).to_string()
                                     aria-controls="wizard-panel"
+                                    tabindex=move || if step.get() == s { "0" } else { "-1" }
                                     on:click=move |_| step.set(s)
+                                    on:keydown=move |ev| step_key(ev, s)
                                 >
                                     <span class="wizard__step-number" aria-hidden="true">{s.index() + 1}</span>
                                     {s.title()}

@@ -67,7 +67,7 @@ pub fn SecurityStep(form: InstanceForm) -> impl IntoView {
             <p class="muted">"Put the compute instance in one of your virtual networks, typically to reach private resources."</p>
             <Show when=move || form.vnet_enabled.get()>
                 <TextField label="Resource group" id="vnet-group" value=form.vnet_group error=vnet_error(0) />
-                <TextField label="Virtual network" id="vnet-name" value=form.vnet_name error=vnet_error(1) placeholder="vnet-ml" />
+                <TextField label="Virtual network" id="vnet-name" value=form.vnet_name error=vnet_error(1) />
                 <TextField label="Subnet" id="vnet-subnet" value=form.subnet error=vnet_error(2) />
                 {checkbox("No public IP", form.no_public_ip)}
                 <p class="muted">"Without a public IP the instance is reachable only from inside the virtual network."</p>

@@ -37,7 +37,14 @@ pub fn TagsStep(form: InstanceForm) -> impl IntoView {
     };
     view! {
         <p class="muted">"Tags are name/value pairs that help you find and group resources, e.g. by team or cost centre."</p>
-        <table class="tags-table" aria-label="Tags">
+        <Show when=move || form.tags.with(Vec::is_empty)>
+            <p class="muted">"No tags yet."</p>
+        </Show>
+        <table
+            class="tags-table"
+            aria-label="Tags"
+            style:display=move || if form.tags.with(Vec::is_empty) { "none" } else { "" }
+        >
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>
