@@ -12,18 +12,19 @@ pub fn ComputeNameField(
     /// The workspace the name must be unique in.
     #[prop(into)]
     workspace: Signal<Workspace>,
+    /// Whether to say so when the name is still empty (not while the person is just starting:
+    /// a message appearing on blur would shift the form under their pointer).
+    #[prop(into, optional)]
+    require_now: Signal<bool>,
 ) -> impl IntoView {
-    // An empty field is not shouted about until the person has left it.
-    let left = RwSignal::new(false);
     let error = Signal::derive(move || {
         let name = value.get();
-        if name.is_empty() && !left.get() {
+        if name.is_empty() && !require_now.get() {
             return None;
         }
         workspace.with(|w| w.check_new_name(&name).err().map(|e| e.to_string()))
     });
     view! {
-        <div on:focusout=move |_| left.set(true)>
         <TextField
             label="Compute name"
             id="compute-name"
@@ -32,6 +33,5 @@ pub fn ComputeNameField(
             required=true
             hint="3 to 24 letters, digits and hyphens; starts with a letter; after the last hyphen there must be a letter (ci-lab-1 is refused, ci-lab-a1 is fine); unique among computes in the region."
         />
-        </div>
     }
 }

@@ -132,6 +132,8 @@ pub struct InstanceForm {
     pub tags: RwSignal<Vec<TagDraft>>,
     /// Next id for list items.
     pub next_id: RwSignal<u32>,
+    /// Whether the person has seen Review + Create (from then on, every problem is shown).
+    pub review_seen: RwSignal<bool>,
 }
 
 impl InstanceForm {
@@ -158,6 +160,7 @@ impl InstanceForm {
             root_access: RwSignal::new(true),
             tags: RwSignal::new(Vec::new()),
             next_id: RwSignal::new(1),
+            review_seen: RwSignal::new(false),
         }
     }
 

@@ -45,7 +45,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
         step.set(Step::ALL[i as usize]);
     };
     // A name not typed yet is not flagged on the step list until Review + Create was seen.
-    let review_seen = RwSignal::new(false);
+    let review_seen = form.review_seen;
     Effect::new(move |_| {
         if step.get() == Step::Review {
             review_seen.set(true);

@@ -34,7 +34,7 @@ pub fn RequiredStep(form: InstanceForm) -> impl IntoView {
         }
     };
     view! {
-        <ComputeNameField value=form.name workspace=store.workspace />
+        <ComputeNameField value=form.name workspace=store.workspace require_now=form.review_seen />
         <TextField label="Location" id="compute-location" value=region_value readonly=true hint="A compute instance is created in the workspace's region." />
         <fieldset class="radio-group radio-group--row">
             <legend>"Virtual machine type"</legend>
