@@ -95,6 +95,15 @@ impl Trigger {
 }
 
 impl Operation {
+    /// The permission the operation needs.
+    pub fn action(self) -> crate::roles::Action {
+        match self {
+            Self::Delete => crate::roles::Action::DeleteCompute,
+            Self::Create => crate::roles::Action::WriteCompute,
+            _ => crate::roles::Action::OperateCompute,
+        }
+    }
+
     /// ARM's `operationName`.
     pub fn as_str(self) -> &'static str {
         match self {

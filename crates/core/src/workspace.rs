@@ -199,11 +199,7 @@ impl Workspace {
         now: Millis,
     ) -> Result<(), ArmError> {
         self.settle(now);
-        let action = if op == Operation::Delete {
-            Action::DeleteCompute
-        } else {
-            Action::OperateCompute
-        };
+        let action = op.action();
         let arm_operation = match op {
             Operation::Delete => action.arm_operation().to_owned(),
             _ => format!(
@@ -212,15 +208,8 @@ impl Workspace {
             ),
         };
         self.authorize_as(actor, action, &arm_operation)?;
+        self.check_operation(name, op)?;
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
-        let state = compute
-            .resource
-            .properties
-            .properties
-            .state
-            .clone()
-            .unwrap_or_default();
-        op.check_allowed(name, &state, compute.transition.map(|t| t.operation))?;
         let holds = holds_quota(compute);
         let vm_size = compute.resource.properties.properties.vm_size.clone();
         if op == Operation::Start && !holds {
@@ -235,6 +224,19 @@ impl Workspace {
             &canonical,
         );
         Ok(())
+    }
+
+    /// Whether the lifecycle lets `op` begin on a compute now (roles aside); ARM's error if not.
+    pub fn check_operation(&self, name: &str, op: Operation) -> Result<(), ArmError> {
+        let compute = self.compute(name).ok_or_else(|| not_found(name))?;
+        let state = compute
+            .resource
+            .properties
+            .properties
+            .state
+            .as_deref()
+            .unwrap_or_default();
+        op.check_allowed(name, state, compute.transition.map(|t| t.operation))
     }
 
     /// Deletes a compute instance on behalf of a member.

@@ -3,7 +3,6 @@
 
 use crate::components::{Appearance, Button, Dialog, Icon, IconName};
 use crate::store::{use_store, Store};
-use azimuth_core::roles::Action;
 use azimuth_core::Operation;
 use leptos::prelude::*;
 
@@ -12,25 +11,12 @@ pub fn blocked(store: &Store, names: &[String], op: Operation) -> Option<String>
     if names.is_empty() {
         return Some("Select one or more compute instances first.".into());
     }
-    let action = if op == Operation::Delete {
-        Action::DeleteCompute
-    } else {
-        Action::OperateCompute
-    };
-    if let Some(reason) = store.refusal(action) {
+    if let Some(reason) = store.refusal(op.action()) {
         return Some(reason);
     }
     store.workspace.with(|w| {
         names.iter().find_map(|name| {
-            let c = w.compute(name)?;
-            let state = c
-                .resource
-                .properties
-                .properties
-                .state
-                .clone()
-                .unwrap_or_default();
-            op.check_allowed(name, &state, c.transition.map(|t| t.operation))
+            w.check_operation(name, op)
                 .err()
                 .map(|e| e.message().to_owned())
         })
