@@ -61,6 +61,7 @@ pub const ROUTES: &[Route] = &[
     route("get", ws_path!("/computes"), "Computes, paged with nextLink ($skip)", 200, true),
     route("get", ws_path!("/computes/{computeName}"), "A compute, with its ETag", 200, true),
     route("put", ws_path!("/computes/{computeName}"), "Create (201, long-running) or update (200) a compute; If-Match honoured", 201, true),
+    route("patch", ws_path!("/computes/{computeName}"), "Change tags, description, idle shutdown or schedules (JSON merge patch)", 200, true),
     route("delete", ws_path!("/computes/{computeName}"), "Delete a compute (202, long-running; 204 when absent)", 202, true),
     route("post", ws_path!("/computes/{computeName}/start"), "Start a stopped instance (202, long-running)", 202, true),
     route("post", ws_path!("/computes/{computeName}/stop"), "Stop a running instance (202, long-running)", 202, true),

@@ -185,6 +185,25 @@ async fn sign_in_and_the_compute_lifecycle_over_arm() {
     );
     let (status, _) = call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2")).await;
     assert_eq!(status, 200, "a PUT of an existing compute updates it");
+    let patch = json!({"tags": {"team": "vision"}, "properties": {"properties": {"idleTimeBeforeShutdown": "PT30M"}}});
+    let (status, body) = call(a, "PATCH", &path, Some(&ada), patch.to_string().as_bytes()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["tags"]["team"], "vision");
+    assert_eq!(
+        body["properties"]["properties"]["idleTimeBeforeShutdown"],
+        "PT30M"
+    );
+    assert_eq!(
+        body["properties"]["properties"]["vmSize"], "Standard_DS11_v2",
+        "what a patch leaves out stays"
+    );
+    let resize = json!({"properties": {"properties": {"vmSize": "Standard_DS3_v2"}}});
+    assert_eq!(
+        call(a, "PATCH", &path, Some(&ada), resize.to_string().as_bytes())
+            .await
+            .0,
+        400
+    );
     let (status, body) = call(
         a,
         "POST",
@@ -484,6 +503,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("get", format!("{WS}/computes")),
         ("get", format!("{WS}/computes/ci-doc")),
         ("put", format!("{WS}/computes/ci-doc")),
+        ("patch", format!("{WS}/computes/ci-doc")),
         ("delete", format!("{WS}/computes/ci-doc")),
         ("post", format!("{WS}/computes/ci-doc/start")),
         ("post", format!("{WS}/computes/ci-doc/stop")),
@@ -527,4 +547,44 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         );
     }
     server.task.abort();
+}
+
+#[tokio::test]
+async fn a_long_list_is_paged_with_next_link() {
+    let mut config =
+        Config::from_args(["--vcpu-quota".to_owned(), "1000".to_owned()], |_| None).unwrap();
+    config.db = temp_db("paging");
+    config.pace = azimuth_core::Pace::Instant;
+    let state = AppState::open(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let a = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, azimuth_server::app(state))
+            .await
+            .unwrap()
+    });
+    let ada = sign_in(a, "Ada Lovelace").await;
+    for i in 0..60 {
+        let path = format!("{WS}/computes/ci-page-{i:02}x?{V}");
+        assert_eq!(
+            call(a, "PUT", &path, Some(&ada), &instance("Standard_DS1_v2"))
+                .await
+                .0,
+            201
+        );
+    }
+    let (_, first) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
+    assert_eq!(first["value"].as_array().unwrap().len(), 50);
+    let next = first["nextLink"].as_str().expect("more follow");
+    let (_, second) = call(
+        a,
+        "GET",
+        &next[next.find("/subscriptions").unwrap()..],
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(second["value"].as_array().unwrap().len(), 10);
+    assert!(second.get("nextLink").is_none());
+    task.abort();
 }

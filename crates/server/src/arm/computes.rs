@@ -106,6 +106,54 @@ pub fn put(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, ArmE
     }
 }
 
+/// Merges a JSON merge patch (RFC 7386) into a value.
+fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(&k);
+                } else {
+                    merge(t.entry(k).or_insert(serde_json::Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p,
+    }
+}
+
+/// `PATCH .../computes/{name}`: a merge patch of what may change (tags, description, idle
+/// shutdown, schedules); 200 with the compute.
+pub fn patch(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, ArmError> {
+    let patch: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ArmError::new(
+            "InvalidRequestContent",
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
+    if !patch.is_object() {
+        return Err(ArmError::new(
+            "InvalidRequestContent",
+            "A PATCH body is a JSON object (a merge patch).",
+        ));
+    }
+    let resource = state.change(|w, now| {
+        check_preconditions(r.headers, current_etag(w, r.name).as_deref())?;
+        let current = w.compute(r.name).ok_or_else(|| not_found(r.name))?;
+        let mut merged = serde_json::to_value(&current.resource).unwrap_or_default();
+        merge(&mut merged, patch);
+        let request: ComputeResource = serde_json::from_value(merged).map_err(|e| {
+            ArmError::new(
+                "InvalidRequestContent",
+                format!("The patched compute is not valid: {e}."),
+            )
+        })?;
+        w.put_compute(r.member, r.name, request, now)
+            .map(|(_, resource)| resource)
+    })?;
+    Ok(axum::Json(resource).into_response())
+}
+
 /// `DELETE .../computes/{name}`: 202 and poll, or 204 when there is nothing to delete.
 pub fn delete(state: &AppState, r: &Request) -> Result<Response, ArmError> {
     let started = state.change(|w, now| {

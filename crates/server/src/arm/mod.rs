@@ -123,7 +123,8 @@ fn dispatch(
             match method {
                 Method::PUT => computes::put(state, &r, body),
                 Method::DELETE => computes::delete(state, &r),
-                m => Err(method_not_allowed(&m, "GET, PUT or DELETE")),
+                Method::PATCH => computes::patch(state, &r, body),
+                m => Err(method_not_allowed(&m, "GET, PUT, PATCH or DELETE")),
             }
         }
         (Target::Action(name, op), Method::POST) => {
