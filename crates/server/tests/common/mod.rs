@@ -1,0 +1,141 @@
+//! What the server's integration tests share: a server on a free port over a fresh database,
+//! and a minimal HTTP/1.1 client.
+#![allow(dead_code)]
+
+use azimuth_server::config::Config;
+use azimuth_server::state::AppState;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub const WS: &str = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab";
+pub const V: &str = "api-version=2025-12-01";
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+pub fn temp_db(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("azimuth-server-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("azimuth.db")
+}
+
+pub async fn start(db: &std::path::Path, access_key: Option<&str>) -> Server {
+    let mut config = Config::from_args(Vec::<String>::new(), |_| None).unwrap();
+    config.db = db.to_path_buf();
+    config.access_key = access_key.map(str::to_owned);
+    config.pace = azimuth_core::Pace::Instant;
+    let state = AppState::open(config).unwrap();
+    state.spawn_ticker();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, azimuth_server::app(state))
+            .await
+            .unwrap();
+    });
+    Server { addr, task }
+}
+
+/// A minimal HTTP/1.1 client: one request per connection.
+pub async fn call(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> (u16, Value) {
+    let (status, _, body) = call_with(addr, method, path, token, "", body).await;
+    (status, body)
+}
+
+/// Like `call`, with extra header lines; answers the response head too (lower case).
+pub async fn call_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    extra: &str,
+    body: &[u8],
+) -> (u16, String, Value) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_ref(), ""));
+    (
+        status,
+        head.to_ascii_lowercase(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
+/// A response header's value.
+pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
+}
+
+pub async fn sign_in(addr: SocketAddr, member: &str) -> String {
+    let (status, body) = call(
+        addr,
+        "POST",
+        "/api/session",
+        None,
+        json!({"member": member}).to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+pub fn instance(size: &str) -> Vec<u8> {
+    json!({"properties": {"computeType": "ComputeInstance", "properties": {"vmSize": size}}})
+        .to_string()
+        .into_bytes()
+}
+
+/// Reads a server-sent event stream until `count` `changed` events have come, within 5 s.
+pub async fn read_until(
+    stream: &mut tokio::net::TcpStream,
+    seen: &mut String,
+    count: usize,
+) -> Result<(), tokio::time::error::Elapsed> {
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        let mut buf = [0u8; 4096];
+        while seen.matches("event: changed").count() < count {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the stream ended");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await
+}
+
+/// Whether a concrete path fits a documented template (`{x}` matches any segment; ARM paths
+/// ignore case).
+pub fn fits(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t.starts_with('{') || t.eq_ignore_ascii_case(p))
+}

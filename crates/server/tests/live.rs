@@ -1,0 +1,163 @@
+//! azimuth-server end to end: the event stream, the OpenAPI document and paging.
+
+mod common;
+
+use azimuth_server::config::Config;
+use azimuth_server::state::AppState;
+use common::*;
+use tokio::io::AsyncWriteExt;
+
+#[tokio::test]
+async fn every_change_reaches_the_event_stream_and_workspace_reads_need_a_session() {
+    let server = start(&temp_db("events"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    assert_eq!(call(a, "GET", "/api/events", None, b"").await.0, 401);
+    assert_eq!(call(a, "GET", "/api/workspace", None, b"").await.0, 401);
+    let (status, ws) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    assert_eq!(
+        (status, ws["format"].as_str()),
+        (200, Some("azimuth-workspace"))
+    );
+    let mut stream = tokio::net::TcpStream::connect(a).await.unwrap();
+    let request = format!("GET /api/events?access_token={ada} HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut seen = String::new();
+    read_until(&mut stream, &mut seen, 1)
+        .await
+        .expect("the current version comes first");
+    let path = format!("{WS}/computes/ci-live?{V}");
+    assert_eq!(
+        call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2"))
+            .await
+            .0,
+        201
+    );
+    read_until(&mut stream, &mut seen, 2)
+        .await
+        .expect("a change is announced within a second");
+    server.task.abort();
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_and_every_listed_route_answers() {
+    let server = start(&temp_db("openapi"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let (status, doc) = call(a, "GET", "/openapi.json", None, b"").await;
+    assert_eq!((status, doc["openapi"].as_str()), (200, Some("3.0.3")));
+    let templates: Vec<(String, Vec<String>)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(p, ops)| {
+            (
+                p.clone(),
+                ops.as_object().unwrap().keys().cloned().collect(),
+            )
+        })
+        .collect();
+    let sub = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10";
+    let loc = format!("{sub}/providers/Microsoft.MachineLearningServices/locations/eastus");
+    // Every path the server answers, one sample of each.
+    let served: Vec<(&str, String)> = vec![
+        ("get", "/api/health".into()),
+        ("get", "/api/members".into()),
+        ("post", "/api/session".into()),
+        ("delete", "/api/session".into()),
+        ("get", "/api/events".into()),
+        ("get", "/api/workspace".into()),
+        ("get", "/studio.json".into()),
+        ("get", "/openapi.json".into()),
+        ("get", "/subscriptions".into()),
+        ("get", format!("{sub}/providers/Microsoft.MachineLearningServices/workspaces")),
+        ("get", format!("{sub}/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces")),
+        ("get", WS.into()),
+        ("get", format!("{WS}/computes")),
+        ("get", format!("{WS}/computes/ci-doc")),
+        ("put", format!("{WS}/computes/ci-doc")),
+        ("patch", format!("{WS}/computes/ci-doc")),
+        ("delete", format!("{WS}/computes/ci-doc")),
+        ("post", format!("{WS}/computes/ci-doc/start")),
+        ("post", format!("{WS}/computes/ci-doc/stop")),
+        ("post", format!("{WS}/computes/ci-doc/restart")),
+        ("get", format!("{loc}/vmSizes")),
+        ("get", format!("{loc}/usages")),
+        ("get", format!("{loc}/computeOperationsStatus/ci-doc~Create~1")),
+    ];
+    for (method, path) in &served {
+        assert!(
+            templates
+                .iter()
+                .any(|(t, methods)| fits(t, path) && methods.iter().any(|m| m == method)),
+            "{method} {path} is served but not in /openapi.json"
+        );
+    }
+    assert_eq!(
+        served.len(),
+        templates.iter().map(|(_, m)| m.len()).sum::<usize>(),
+        "every documented route has a sample"
+    );
+    // And every documented route answers (anything but "no such route").
+    for (method, path) in &served {
+        let query = if path.starts_with("/subscriptions") {
+            format!("{path}?{V}")
+        } else {
+            path.clone()
+        };
+        let (status, body) = call(
+            a,
+            &method.to_uppercase(),
+            &query,
+            Some(&ada),
+            &instance("Standard_DS11_v2"),
+        )
+        .await;
+        let code = body["error"]["code"].as_str().unwrap_or("");
+        assert!(
+            status != 405 && code != "NotFound" && status < 500,
+            "{method} {path}: {status} {body}"
+        );
+    }
+    server.task.abort();
+}
+
+#[tokio::test]
+async fn a_long_list_is_paged_with_next_link() {
+    let mut config =
+        Config::from_args(["--vcpu-quota".to_owned(), "1000".to_owned()], |_| None).unwrap();
+    config.db = temp_db("paging");
+    config.pace = azimuth_core::Pace::Instant;
+    let state = AppState::open(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let a = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, azimuth_server::app(state))
+            .await
+            .unwrap()
+    });
+    let ada = sign_in(a, "Ada Lovelace").await;
+    for i in 0..60 {
+        let path = format!("{WS}/computes/ci-page-{i:02}x?{V}");
+        assert_eq!(
+            call(a, "PUT", &path, Some(&ada), &instance("Standard_DS1_v2"))
+                .await
+                .0,
+            201
+        );
+    }
+    let (_, first) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
+    assert_eq!(first["value"].as_array().unwrap().len(), 50);
+    let next = first["nextLink"].as_str().expect("more follow");
+    let (_, second) = call(
+        a,
+        "GET",
+        &next[next.find("/subscriptions").unwrap()..],
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(second["value"].as_array().unwrap().len(), 10);
+    assert!(second.get("nextLink").is_none());
+    task.abort();
+}
