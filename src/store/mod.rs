@@ -110,7 +110,10 @@ impl Store {
             )
         })?;
         let me = self.member_name.get_untracked();
-        let out = f(&mut next, &me, now_ms())?;
+        let now = now_ms();
+        let out = f(&mut next, &me, now)?;
+        // Whatever is due now (an instant-paced operation) is done before anyone sees it.
+        next.settle(now);
         self.local.save(&next)?;
         self.workspace.set(next);
         Ok(out)
