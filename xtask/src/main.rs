@@ -17,7 +17,7 @@ usage: cargo xtask <command> [options]
 
 commands:
   setup [--dry-run]          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
-                             chromium + chromedriver, npm packages, the wasm-opt wrapper
+                             chromium + chromedriver, wrk, npm packages, the wasm-opt wrapper
   build                      setup, then `trunk build --release` into dist/
   serve [--port N] [--no-build] [--dir DIR]
                              build, then serve dist/ on http://127.0.0.1:N (default 8080);
@@ -25,10 +25,11 @@ commands:
   test [--skip-e2e | --e2e-only] [-- <playwright args>]
                              fmt, clippy (native + wasm32), unit tests, component tests,
                              release build + Playwright end-to-end tests
-  bench [sizes] [load] [--runs N] [--strict] [--no-build] [--dir DIR]
-                             release build, then asset sizes (raw/gzip/brotli) and cold-load
-                             timings of /compute/instances; --strict fails when a budget is
-                             missed; --no-build/--dir measure an existing build";
+  bench [sizes] [load] [server] [--runs N] [--strict] [--no-build] [--dir DIR]
+                             release build, then asset sizes (raw/gzip/brotli), cold-load
+                             timings of /compute/instances and azimuth-server under wrk;
+                             --strict fails when a budget is missed; --no-build/--dir measure
+                             an existing build";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
