@@ -3,17 +3,7 @@
 // in another. Chromium is Debian's (/usr/bin/chromium): never run `playwright install`.
 import { defineConfig, devices } from '@playwright/test';
 
-/** Chromium flags for this machine (the same as webdriver.json's, less the headless one). */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from './tests/chromium.mjs';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -36,7 +26,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+        launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
       },
     },
   ],

@@ -10,22 +10,12 @@ import { chromium } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/chromium.mjs';
 
 /** Median load time the studio must beat, in milliseconds. */
 const BUDGET_MS = 400;
 /** How long one load may take before the bench gives up. */
 const LOAD_TIMEOUT_MS = 30_000;
-/** Chromium flags for this machine (as in playwright.config.ts). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -71,7 +61,7 @@ function median(sorted) {
 }
 
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
   args: CHROMIUM_ARGS,
 });
