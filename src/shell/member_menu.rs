@@ -2,6 +2,29 @@
 
 use crate::store::use_store;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Moves the focus `delta` items through the menu's items, wrapping around.
+fn move_focus(menu: &web_sys::Element, delta: i32) {
+    let Ok(items) = menu.query_selector_all("[role=menuitemradio]") else {
+        return;
+    };
+    let count = items.length() as i32;
+    if count == 0 {
+        return;
+    }
+    let active = document().active_element();
+    let current = (0..count).find(|&i| {
+        items.item(i as u32).as_ref() == active.as_ref().map(|a| a.unchecked_ref::<web_sys::Node>())
+    });
+    let next = current.map_or(0, |i| (i + delta).rem_euclid(count));
+    if let Some(item) = items
+        .item(next as u32)
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = item.focus();
+    }
+}
 
 /// The avatar button with a menu of members.
 #[component]
@@ -9,11 +32,29 @@ pub fn MemberMenu() -> impl IntoView {
     let store = use_store();
     let open = RwSignal::new(false);
     let me = move || store.me();
+    let button_ref = NodeRef::<leptos::html::Button>::new();
+    let menu_ref = NodeRef::<leptos::html::Ul>::new();
+    // On opening, the focus goes to the signed-in member; on closing, back to the button.
+    let close = move || {
+        open.set(false);
+        if let Some(b) = button_ref.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(menu) = menu_ref.get() {
+            let checked = menu.query_selector("[aria-checked=true]").ok().flatten();
+            if let Some(item) = checked.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = item.focus();
+            }
+        }
+    });
     view! {
         <div class="member-menu">
             <button
                 type="button"
                 class="member-menu__button"
+                node_ref=button_ref
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
                 aria-label=move || format!("Signed in as {} ({}). Switch member", me().name, me().role.display_name())
@@ -31,9 +72,17 @@ pub fn MemberMenu() -> impl IntoView {
                     class="menu"
                     role="menu"
                     aria-label="Switch member"
+                    node_ref=menu_ref
                     on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            open.set(false);
+                        let delta = match ev.key().as_str() {
+                            "Escape" | "Tab" => return close(),
+                            "ArrowDown" => 1,
+                            "ArrowUp" => -1,
+                            _ => return,
+                        };
+                        ev.prevent_default();
+                        if let Some(menu) = menu_ref.get_untracked() {
+                            move_focus(&menu, delta);
                         }
                     }
                 >
@@ -52,22 +101,25 @@ pub fn MemberMenu() -> impl IntoView {
                                 view! {
                                     <li
                                         role="menuitemradio"
-                                        tabindex="0"
+                                        tabindex="-1"
                                         aria-checked=checked
                                         class="menu__item"
                                         on:click={
                                             let name = name.clone();
                                             move |_| {
                                                 store.switch_member(&name);
-                                                open.set(false);
+                                                close();
                                             }
                                         }
                                         on:keydown={
                                             let name = name.clone();
                                             move |ev| {
                                                 if ev.key() == "Enter" || ev.key() == " " {
+                                                    // Else the key would go on to the button the
+                                                    // focus returns to, and open the menu again.
+                                                    ev.prevent_default();
                                                     store.switch_member(&name);
-                                                    open.set(false);
+                                                    close();
                                                 }
                                             }
                                         }

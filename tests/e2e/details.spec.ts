@@ -53,8 +53,11 @@ test('the details page shows the properties, the ARM JSON and the YAML, and surv
   await expect(json).toContainText('"state": "Running"');
   await expect(json).toContainText('"vmSize": "Standard_DS11_v2"');
 
-  // YAML: the Azure ML CLI v2 form.
-  await tabs.getByRole('tab', { name: 'YAML' }).click();
+  // YAML: the Azure ML CLI v2 form, reached with the arrow key as a tablist is.
+  await tabs.getByRole('tab', { name: 'JSON' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tabs.getByRole('tab', { name: 'YAML' })).toBeFocused();
+  await expect(tabs.getByRole('tab', { name: 'YAML' })).toHaveAttribute('aria-selected', 'true');
   const yaml = page.getByRole('region', { name: 'Azure ML CLI v2 YAML' });
   await expect(yaml).toContainText(`name: ${name}`);
   await expect(yaml).toContainText('type: computeinstance');

@@ -162,3 +162,25 @@ test('an instance assigned to another user is theirs to open', async ({ page }) 
   await switchMember(page, 'katherine');
   await expect(row.getByRole('button', { name: 'Terminal', exact: true })).toBeEnabled();
 });
+
+test('the member menu works from the keyboard and gives the focus back', async ({ page }) => {
+  await openInstances(page);
+  await memberButton(page).focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu', { name: 'Switch member' });
+  await expect(menu.getByRole('menuitemradio', { name: /Ada Lovelace/ })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitemradio', { name: /Grace Hopper/ })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect(menu.getByRole('menuitemradio', { name: /Katherine Johnson/ })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(memberButton(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(memberButton(page)).toHaveAccessibleName(/Signed in as Alan Turing \(Reader\)/);
+  await expect(memberButton(page)).toBeFocused();
+});

@@ -13,6 +13,10 @@ use azimuth_core::workspace::application_refusal;
 use azimuth_core::yaml::instance_yaml;
 use azimuth_core::StoredCompute;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The views of an instance: (id in the address, tab label).
+const VIEWS: [(&str, &str); 3] = [("details", "Details"), ("json", "JSON"), ("yaml", "YAML")];
 
 /// One property line.
 fn prop(label: &'static str, value: String) -> impl IntoView {
@@ -234,9 +238,10 @@ pub fn InstanceDetailsPage(
     let compute = Memo::new(move |_| store.workspace.with(|w| w.compute(&name.get()).cloned()));
     // The view is in the address (?tab=json), so a reload or a shared link opens it again.
     let search = window().location().search().unwrap_or_default();
-    let initial = ["json", "yaml"]
-        .into_iter()
-        .find(|t| search == format!("?tab={t}"))
+    let initial = VIEWS
+        .iter()
+        .map(|(v, _)| *v)
+        .find(|v| search == format!("?tab={v}"))
         .unwrap_or("details");
     let tab = RwSignal::new(initial);
     let show_tab = move |id: &'static str| {
@@ -278,7 +283,7 @@ pub fn InstanceDetailsPage(
                 <LifecycleButtons selection=Signal::derive(move || vec![name.get()]) on_deleted />
             </div>
             <div class="tabs" role="tablist" aria-label="Compute instance views">
-                {[("details", "Details"), ("json", "JSON"), ("yaml", "YAML")]
+                {VIEWS
                     .into_iter()
                     .map(|(id, label)| {
                         view! {
@@ -286,8 +291,23 @@ pub fn InstanceDetailsPage(
                                 type="button"
                                 role="tab"
                                 class="tabs__tab"
+                                id=format!("view-{id}")
+                                aria-controls="view-panel"
                                 aria-selected=move || (tab.get() == id).to_string()
+                                tabindex=move || if tab.get() == id { "0" } else { "-1" }
                                 on:click=move |_| show_tab(id)
+                                on:keydown=move |ev| {
+                                    let at = VIEWS.iter().position(|(v, _)| *v == id).unwrap_or(0);
+                                    let to = match ev.key().as_str() {
+                                        "ArrowRight" => (at + 1) % VIEWS.len(),
+                                        "ArrowLeft" => (at + VIEWS.len() - 1) % VIEWS.len(),
+                                        _ => return,
+                                    };
+                                    show_tab(VIEWS[to].0);
+                                    if let Some(t) = document().get_element_by_id(&format!("view-{}", VIEWS[to].0)) {
+                                        let _ = t.unchecked_into::<web_sys::HtmlElement>().focus();
+                                    }
+                                }
                             >
                                 {label}
                             </button>
@@ -295,7 +315,7 @@ pub fn InstanceDetailsPage(
                     })
                     .collect_view()}
             </div>
-            <div role="tabpanel" class="details">
+            <div role="tabpanel" class="details" id="view-panel" aria-labelledby=move || format!("view-{}", tab.get())>
                 {move || {
                     let Some(c) = compute.get() else { return ().into_any() };
                     match tab.get() {
