@@ -172,7 +172,7 @@ pub fn SizePicker(form: InstanceForm) -> impl IntoView {
                     on:input=move |ev| search.set(event_target_value(&ev))
                 />
                 <div class="table-wrap table-wrap--short">
-                    <table class="data-table" aria-label="Virtual machine sizes">
+                    <table class="data-table data-table--compact" aria-label="Virtual machine sizes">
                         <thead>
                             <tr>
                                 <th scope="col"><span class="visually-hidden">"Select"</span></th>
@@ -180,9 +180,9 @@ pub fn SizePicker(form: InstanceForm) -> impl IntoView {
                                 <th scope="col">"Category"</th>
                                 {header(SortKey::Vcpus, "vCPUs")}
                                 {header(SortKey::Memory, "RAM")}
-                                {header(SortKey::Storage, "Temporary storage")}
+                                {header(SortKey::Storage, "Temp storage")}
                                 <th scope="col">"GPU"</th>
-                                {header(SortKey::Cost, "Estimated cost")}
+                                {header(SortKey::Cost, "Cost/hour")}
                                 <th scope="col">"Quota left"</th>
                             </tr>
                         </thead>
