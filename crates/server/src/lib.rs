@@ -37,6 +37,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/events", get(events::events))
         .route("/api/workspace", get(workspace))
         .route(
+            "/api/computes/{name}/applications/{app}",
+            post(open_application),
+        )
+        .route(
             "/studio.json",
             get(|| async { Json(json!({"store": "server"})) }),
         )
@@ -101,6 +105,21 @@ async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
             )
                 .into_response()
         }
+        Err(e) => arm::error_response(&e),
+    }
+}
+
+/// `POST /api/computes/{name}/applications/{app}`: the assigned user opens an application of a
+/// running instance (it counts as activity for idle shutdown); answers its address.
+async fn open_application(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path((name, app)): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let result = auth::member_of(&state, &headers)
+        .and_then(|me| state.change(|w, now| w.open_application(&me, &name, &app, now)));
+    match result {
+        Ok(uri) => Json(json!({ "endpointUri": uri })).into_response(),
         Err(e) => arm::error_response(&e),
     }
 }

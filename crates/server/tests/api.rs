@@ -72,6 +72,17 @@ async fn sign_in_and_the_compute_lifecycle_over_arm() {
     .await;
     assert_eq!(status, 200, "paths match without case: {body}");
     assert_eq!(body["properties"]["properties"]["state"], "Running");
+    // Only the assigned user opens its applications.
+    let app = "/api/computes/ci-srv/applications/Jupyter%20Lab";
+    let (status, body) = call(a, "POST", app, Some(&ada), b"").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["endpointUri"].as_str().unwrap().ends_with("/lab"));
+    let katherine = sign_in(a, "Katherine Johnson").await;
+    let (status, body) = call(a, "POST", app, Some(&katherine), b"").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
     let (status, body) = call(a, "PUT", &path, Some(&ada), &instance("Standard_DS3_v2")).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),

@@ -67,6 +67,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("delete", "/api/session".into()),
         ("get", "/api/events".into()),
         ("get", "/api/workspace".into()),
+        ("post", "/api/computes/ci-doc/applications/Jupyter".into()),
         ("get", "/studio.json".into()),
         ("get", "/openapi.json".into()),
         ("get", "/subscriptions".into()),
