@@ -71,15 +71,24 @@ pub fn sign_in(
     Ok((token, found))
 }
 
-/// The signed-in member's name from `Authorization: Bearer <token>`, or ARM's 401 error.
-pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
-    let token = headers
+/// The token of `Authorization: Bearer <token>`, if the request carries one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+}
+
+/// The signed-in member's name from `Authorization: Bearer <token>`, or ARM's 401 error.
+pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
+    let token = bearer_token(headers)
         .ok_or_else(|| ArmError::new("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing: sign in and send 'Authorization: Bearer <token>'."))?;
     state
-        .with_db(|db| db.session_member(&hash_token(token.trim()), now_ms()))
+        .with_db(|db| db.session_member(&hash_token(token), now_ms()))
         .ok_or_else(|| {
             ArmError::new(
                 "InvalidAuthenticationToken",

@@ -160,12 +160,8 @@ async fn sign_in(
 }
 
 async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> StatusCode {
-    if let Some(token) = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        state.with_db(|db| db.delete_session(&auth::hash_token(token.trim())));
+    if let Some(token) = auth::bearer_token(&headers) {
+        state.with_db(|db| db.delete_session(&auth::hash_token(token)));
     }
     StatusCode::NO_CONTENT
 }
