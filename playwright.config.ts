@@ -1,9 +1,15 @@
-// Playwright end-to-end tests for the studio. `cargo xtask test` builds dist/, serves it on a
-// free port and sets BASE_URL; by hand: `cargo xtask serve` in one shell, `npx playwright test`
-// in another. Chromium is Debian's (/usr/bin/chromium): never run `playwright install`.
+// Playwright end-to-end tests for the studio. `cargo xtask test` builds dist/ and azimuth-server,
+// serves dist/ on a free port and sets BASE_URL, SERVER_BIN and DIST_DIR; by hand:
+// `cargo xtask serve --static` in one shell, `npx playwright test` in another. Chromium is Debian's (/usr/bin/chromium): never run `playwright install`.
 import { defineConfig, devices } from '@playwright/test';
 
 import { CHROMIUM, CHROMIUM_ARGS } from './tests/chromium.mjs';
+import type { StoreMode } from './tests/e2e/helpers';
+
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+};
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -21,13 +27,10 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },
+  // One suite, two stores: the studio as static files (workspace in localStorage), and the
+  // studio served by azimuth-server (workspace in SQLite; each test starts its own server).
   projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
-      },
-    },
+    { name: 'browser', use: { ...chromium, store: 'browser' as StoreMode } },
+    { name: 'server', use: { ...chromium, store: 'server' as StoreMode } },
   ],
 });

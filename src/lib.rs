@@ -9,28 +9,83 @@ pub mod store;
 
 use leptos::prelude::*;
 use pages::compute::{InstanceDetailsPage, InstancesPage, OtherComputeKind, OtherComputePage};
-use pages::{HomePage, NotFoundPage, RecoveryPage};
+use pages::{HomePage, NotFoundPage, RecoveryPage, SignInPage};
 use shell::Shell;
-use store::{load_preference, now_ms, LocalStore, Preference, Store};
+use store::remote::{self, StoreKind};
+use store::{load_preference, now_ms, LoadProblem, LocalStore, Preference, Store};
 
-/// The studio: opens the workspace saved in this browser, or the recovery page when it cannot.
+/// What the studio opens on.
+pub enum Start {
+    /// The studio, over an opened workspace.
+    Ready(Store),
+    /// The browser's saved workspace cannot be read.
+    Recovery(LoadProblem),
+    /// The server wants to know who is there.
+    SignIn,
+}
+
+/// Finds out where the workspace lives (`/studio.json`), opens it, and only then mounts the
+/// studio on the page: the one saved in this browser (or the recovery page when it cannot be
+/// read), or the server's (after signing in).
+pub fn start() {
+    wasm_bindgen_futures::spawn_local(async {
+        let start = match remote::store_kind().await {
+            StoreKind::Browser => open_browser_store(),
+            StoreKind::Server => open_server_store().await,
+        };
+        leptos::mount::mount_to_body(move || App(AppProps { start }));
+    });
+}
+
+/// The page the studio opened on. It is chosen once: signing in or out reloads the page, so a
+/// session never outlives its workspace in memory.
 #[component]
-pub fn App() -> impl IntoView {
-    let local = LocalStore;
+pub fn App(
+    /// What to show.
+    start: Start,
+) -> impl IntoView {
+    match start {
+        Start::Ready(store) => {
+            provide_context(store);
+            router::provide_router();
+            view! { <Shell><Routes /></Shell> }.into_any()
+        }
+        Start::Recovery(problem) => view! { <RecoveryPage problem /> }.into_any(),
+        Start::SignIn => view! { <SignInPage /> }.into_any(),
+    }
+}
+
+fn open_browser_store() -> Start {
     let now = now_ms();
-    match local.load_or_seed(now) {
+    match LocalStore.load_or_seed(now) {
         Ok(mut workspace) => {
             workspace.settle(now);
             let member = load_preference(Preference::Member)
                 .filter(|m| workspace.member(m).is_some())
                 .unwrap_or_else(|| workspace.members[0].name.clone());
-            let store = Store::new(local, workspace, member);
+            let store = Store::browser(LocalStore, workspace, member);
             store::start_live_updates(store);
-            provide_context(store);
-            router::provide_router();
-            view! { <Shell><Routes /></Shell> }.into_any()
+            Start::Ready(store)
         }
-        Err(problem) => view! { <RecoveryPage problem /> }.into_any(),
+        Err(problem) => Start::Recovery(problem),
+    }
+}
+
+/// Resumes the session this browser signed in with, when the server still knows it.
+async fn open_server_store() -> Start {
+    let (Some(token), Some(member)) = (
+        load_preference(Preference::Session),
+        load_preference(Preference::Member),
+    ) else {
+        return Start::SignIn;
+    };
+    match remote::workspace(&token).await {
+        Ok(workspace) if workspace.member(&member).is_some() => {
+            let store = Store::server(token.clone(), workspace, member);
+            store::start_server_updates(store, token);
+            Start::Ready(store)
+        }
+        _ => Start::SignIn,
     }
 }
 

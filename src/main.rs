@@ -5,5 +5,5 @@ fn main() {
     // stay inside the first-load budget (a release panic still stops the page and logs it).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(azimuth_studio::App);
+    azimuth_studio::start();
 }

@@ -4,7 +4,9 @@ pub mod compute;
 mod home;
 mod not_found;
 mod recovery;
+mod sign_in;
 
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use recovery::RecoveryPage;
+pub use sign_in::SignInPage;

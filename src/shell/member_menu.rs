@@ -1,4 +1,5 @@
-//! The signed-in member and a switcher between the workspace's members (browser mode's demo identity).
+//! The signed-in member, with a menu: in browser mode a switcher between the workspace's members
+//! (the demo identity); on a shared workspace, signing out.
 
 use crate::store::use_store;
 use leptos::prelude::*;
@@ -6,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 /// Moves the focus `delta` items through the menu's items, wrapping around.
 fn move_focus(menu: &web_sys::Element, delta: i32) {
-    let Ok(items) = menu.query_selector_all("[role=menuitemradio]") else {
+    let Ok(items) = menu.query_selector_all("[role^=menuitem]") else {
         return;
     };
     let count = items.length() as i32;
@@ -32,6 +33,8 @@ pub fn MemberMenu() -> impl IntoView {
     let store = use_store();
     let open = RwSignal::new(false);
     let me = move || store.me();
+    let shared = store.is_shared();
+    let menu_name = if shared { "Account" } else { "Switch member" };
     let button_ref = NodeRef::<leptos::html::Button>::new();
     let menu_ref = NodeRef::<leptos::html::Ul>::new();
     // On opening, the focus goes to the signed-in member; on closing, back to the button.
@@ -41,9 +44,16 @@ pub fn MemberMenu() -> impl IntoView {
             let _ = b.focus();
         }
     };
+    let sign_out = move || {
+        open.set(false);
+        leptos::task::spawn_local(async move { store.sign_out().await });
+    };
     Effect::new(move |_| {
         if let Some(menu) = menu_ref.get() {
-            let checked = menu.query_selector("[aria-checked=true]").ok().flatten();
+            let checked = menu
+                .query_selector("[aria-checked=true], [role=menuitem]")
+                .ok()
+                .flatten();
             if let Some(item) = checked.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = item.focus();
             }
@@ -57,7 +67,7 @@ pub fn MemberMenu() -> impl IntoView {
                 node_ref=button_ref
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
-                aria-label=move || format!("Signed in as {} ({}). Switch member", me().name, me().role.display_name())
+                aria-label=move || format!("Signed in as {} ({}). {}", me().name, me().role.display_name(), menu_name)
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 <span class="avatar" aria-hidden="true">{move || me().initials()}</span>
@@ -71,7 +81,7 @@ pub fn MemberMenu() -> impl IntoView {
                 <ul
                     class="menu"
                     role="menu"
-                    aria-label="Switch member"
+                    aria-label=menu_name
                     node_ref=menu_ref
                     on:keydown=move |ev| {
                         let delta = match ev.key().as_str() {
@@ -86,6 +96,29 @@ pub fn MemberMenu() -> impl IntoView {
                         }
                     }
                 >
+                    {if shared {
+                        view! {
+                    <li role="presentation" class="menu__note">
+                        "You are signed in to a workspace shared on an Azimuth server; it checks what your role allows."
+                    </li>
+                    <li
+                        role="menuitem"
+                        tabindex="-1"
+                        class="menu__item"
+                        on:click=move |_| sign_out()
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                sign_out();
+                            }
+                        }
+                    >
+                        "Sign out"
+                    </li>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
                     <li role="presentation" class="menu__heading">"Sign in as a workspace member"</li>
                     {move || {
                         store
@@ -137,6 +170,9 @@ pub fn MemberMenu() -> impl IntoView {
                     <li role="presentation" class="menu__note">
                         "Browser mode: anyone using this browser can pick any member. A shared server checks who you are."
                     </li>
+                        }
+                        .into_any()
+                    }}
                 </ul>
             </Show>
         </div>

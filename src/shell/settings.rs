@@ -38,7 +38,7 @@ pub fn SettingsButton() -> impl IntoView {
                                         type="radio"
                                         name="pace"
                                         prop:checked=move || pace() == p
-                                        on:change=move |_| store.set_pace(p)
+                                        on:change=move |_| leptos::task::spawn_local(async move { store.set_pace(p).await })
                                     />
                                     <span>
                                         <strong>{p.label()}</strong>
@@ -53,7 +53,11 @@ pub fn SettingsButton() -> impl IntoView {
                 <section class="settings__storage">
                     <h3>"Where this workspace is kept"</h3>
                     <p class="muted">
-                        "In this browser's local storage: it survives reloads and is shared by this browser's tabs, not with other people."
+                        {if store.is_shared() {
+                            "On the Azimuth server this studio came from, shared by everyone signed in to it: a change shows in every browser within a second, and the pace is everyone's."
+                        } else {
+                            "In this browser's local storage: it survives reloads and is shared by this browser's tabs, not with other people."
+                        }}
                     </p>
                     <button
                         type="button"

@@ -19,6 +19,8 @@ pub enum Preference {
     Member,
     /// Whether the navigation is collapsed.
     NavCollapsed,
+    /// The session token of server mode.
+    Session,
 }
 
 impl Preference {
@@ -26,6 +28,7 @@ impl Preference {
         match self {
             Self::Member => "azimuth.member",
             Self::NavCollapsed => "azimuth.navCollapsed",
+            Self::Session => "azimuth.session",
         }
     }
 }
@@ -39,6 +42,13 @@ pub fn load_preference(p: Preference) -> Option<String> {
 pub fn save_preference(p: Preference, value: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.set_item(p.key(), value);
+    }
+}
+
+/// Forgets a preference.
+pub fn forget_preference(p: Preference) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(p.key());
     }
 }
 

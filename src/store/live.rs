@@ -34,3 +34,40 @@ pub fn start_live_updates(store: Store) {
     // The listener lives as long as the page.
     std::mem::forget(handle);
 }
+
+/// How long to wait before opening the event stream again after the server closed it.
+const RECONNECT: Duration = Duration::from_secs(1);
+
+/// Listens to the server's event stream for the life of the page: every `changed` event reads
+/// the workspace again. The browser reconnects by itself after a dropped connection; when the
+/// stream is closed for good (the server restarted and refused, or the session ended) a new one
+/// is opened after a second, and a read first finds out whether the session still holds.
+pub fn start_server_updates(store: Store, token: String) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let url = format!("/api/events?access_token={token}");
+    let Ok(events) = web_sys::EventSource::new(&url) else {
+        return;
+    };
+    let on_changed = Closure::<dyn FnMut()>::new(move || {
+        leptos::task::spawn_local(async move { store.pull().await });
+    });
+    let _ = events.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
+    let stream = events.clone();
+    let on_error = Closure::<dyn FnMut()>::new(move || {
+        if stream.ready_state() == web_sys::EventSource::CLOSED {
+            let token = token.clone();
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move { store.pull().await });
+                    start_server_updates(store, token);
+                },
+                RECONNECT,
+            );
+        }
+    });
+    events.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // Both handlers live as long as the stream, which lives as long as the page.
+    on_changed.forget();
+    on_error.forget();
+}

@@ -1,15 +1,19 @@
 //! The Store the pages call. It holds the workspace as a signal and carries out every change
-//! through azimuth-core, so pages never decide a rule themselves. `local` keeps the workspace in
-//! the browser's localStorage; a server-backed store arrives with the shared-workspace issue.
+//! through azimuth-core, so pages never decide a rule themselves. The workspace lives in one of
+//! two homes, and pages cannot tell which: `local` keeps it in the browser's localStorage and runs
+//! the engine in the page; `remote` sends each change to azimuth-server, whose engine decides it,
+//! and takes the workspace back from there.
 
 mod browser;
 mod live;
 mod local;
+pub mod remote;
 
 pub use browser::{
-    copy_to_clipboard, download, load_preference, now_ms, save_preference, Preference,
+    copy_to_clipboard, download, forget_preference, load_preference, now_ms, save_preference,
+    Preference,
 };
-pub use live::start_live_updates;
+pub use live::{start_live_updates, start_server_updates};
 pub use local::{LoadProblem, LocalStore};
 
 use azimuth_core::roles::{Action, Member};
@@ -29,6 +33,15 @@ pub struct Notice {
     pub body: String,
 }
 
+/// Where the workspace lives.
+#[derive(Clone, Copy)]
+enum Backend {
+    /// In this browser's localStorage.
+    Browser(LocalStore),
+    /// On azimuth-server, reached with this session token.
+    Server(StoredValue<String>),
+}
+
 /// The studio's access to the workspace; cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -38,7 +51,12 @@ pub struct Store {
     pub member_name: RwSignal<String>,
     /// Notifications to show.
     pub notices: RwSignal<Vec<Notice>>,
-    local: LocalStore,
+    backend: Backend,
+    /// Workspace reads from the server: (last sent, last shown), so a late answer never
+    /// replaces a newer one.
+    pulls: StoredValue<(u64, u64)>,
+    /// Whether the last read from the server failed (its notice is shown once).
+    offline: StoredValue<bool>,
 }
 
 /// The store provided to the whole app.
@@ -47,14 +65,46 @@ pub fn use_store() -> Store {
 }
 
 impl Store {
-    /// Wraps a loaded local store.
-    pub fn new(local: LocalStore, workspace: Workspace, member_name: String) -> Self {
+    fn new(backend: Backend, workspace: Workspace, member_name: String) -> Self {
         Self {
             workspace: RwSignal::new(workspace),
             member_name: RwSignal::new(member_name),
             notices: RwSignal::new(Vec::new()),
-            local,
+            backend,
+            pulls: StoredValue::new((0, 0)),
+            offline: StoredValue::new(false),
         }
+    }
+
+    /// The browser store, over a workspace loaded from localStorage.
+    pub fn browser(local: LocalStore, workspace: Workspace, member_name: String) -> Self {
+        Self::new(Backend::Browser(local), workspace, member_name)
+    }
+
+    /// The server store, for a signed-in session.
+    pub fn server(token: String, workspace: Workspace, member_name: String) -> Self {
+        Self::new(
+            Backend::Server(StoredValue::new(token)),
+            workspace,
+            member_name,
+        )
+    }
+
+    /// Whether the workspace is shared through a server (people sign in) rather than kept in
+    /// this browser (anyone may act as any member).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Server(_))
+    }
+
+    fn token(&self) -> Option<String> {
+        match self.backend {
+            Backend::Server(token) => Some(token.get_value()),
+            Backend::Browser(_) => None,
+        }
+    }
+
+    fn workspace_id(&self) -> String {
+        self.workspace.with_untracked(|w| w.id().to_owned())
     }
 
     /// The signed-in member (reactive).
@@ -70,12 +120,6 @@ impl Store {
     /// Why the signed-in member may not do `action`, for disabled buttons' tooltips (reactive).
     pub fn refusal(&self, action: Action) -> Option<String> {
         self.me().refusal(action)
-    }
-
-    /// Signs in as another member of the workspace (the demo identity of browser mode).
-    pub fn switch_member(&self, name: &str) {
-        browser::save_preference(Preference::Member, name);
-        self.member_name.set(name.to_owned());
     }
 
     /// Shows a notification.
@@ -101,9 +145,10 @@ impl Store {
     /// saved a moment ago is never overwritten, and an unreadable saved value is never replaced.
     fn change<T>(
         &self,
+        local: LocalStore,
         f: impl FnOnce(&mut Workspace, &str, i64) -> Result<T, ArmError>,
     ) -> Result<T, ArmError> {
-        let mut next = self.local.load().map_err(|problem| {
+        let mut next = local.load().map_err(|problem| {
             ArmError::new(
                 "StorageUnreadable",
                 format!("{problem} Nothing was changed; reload the page to recover the workspace."),
@@ -114,22 +159,36 @@ impl Store {
         let out = f(&mut next, &me, now)?;
         // Whatever is due now (an instant-paced operation) is done before anyone sees it.
         next.settle(now);
-        self.local.save(&next)?;
+        local.save(&next)?;
         self.workspace.set(next);
         Ok(out)
     }
 
-    /// Reports an error as a notification and returns it unchanged.
+    /// Reports an error as a notification and returns it unchanged; an ended session sends the
+    /// person back to sign in.
     fn report<T>(&self, what: &str, result: Result<T, ArmError>) -> Result<T, ArmError> {
         if let Err(e) = &result {
+            if e.code() == remote::SESSION_ENDED {
+                self.session_ended();
+            }
             self.notify(true, what.to_owned(), e.message().to_owned());
         }
         result
     }
 
     /// Creates a compute instance from its ARM request body.
-    pub fn create_instance(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
-        let result = self.change(|w, me, now| w.create_instance(me, name, body, now).map(|_| ()));
+    pub async fn create_instance(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
+        let result = match self.backend {
+            Backend::Browser(local) => self.change(local, |w, me, now| {
+                w.create_instance(me, name, body, now).map(|_| ())
+            }),
+            Backend::Server(token) => {
+                let id = self.workspace_id();
+                let sent = remote::put_compute(&token.get_value(), &id, name, &body).await;
+                self.pull().await;
+                sent
+            }
+        };
         if result.is_ok() {
             self.notify(
                 false,
@@ -142,10 +201,18 @@ impl Store {
 
     /// Starts, stops, restarts or deletes computes, one notification per failure; returns
     /// whether every one was accepted.
-    pub fn operate(&self, names: &[String], op: Operation) -> bool {
+    pub async fn operate(&self, names: &[String], op: Operation) -> bool {
         let mut all = true;
         for name in names {
-            let result = self.change(|w, me, now| w.operate(me, name, op, now));
+            let result = match self.backend {
+                Backend::Browser(local) => {
+                    self.change(local, |w, me, now| w.operate(me, name, op, now))
+                }
+                Backend::Server(token) => {
+                    let id = self.workspace_id();
+                    remote::operate(&token.get_value(), &id, name, op).await
+                }
+            };
             let what = format!("Could not {} {name}", op.as_str().to_ascii_lowercase());
             let ok = self.report(&what, result).is_ok();
             if ok {
@@ -158,30 +225,108 @@ impl Store {
             }
             all &= ok;
         }
+        self.pull().await;
         all
     }
 
     /// Opens one of an instance's applications; returns its address.
-    pub fn open_application(&self, name: &str, app: &str) -> Result<String, ArmError> {
-        let result = self.change(|w, me, now| w.open_application(me, name, app, now));
+    pub async fn open_application(&self, name: &str, app: &str) -> Result<String, ArmError> {
+        let result = match self.backend {
+            Backend::Browser(local) => {
+                self.change(local, |w, me, now| w.open_application(me, name, app, now))
+            }
+            Backend::Server(token) => {
+                let opened = remote::open_application(&token.get_value(), name, app).await;
+                self.pull().await;
+                opened
+            }
+        };
         self.report(&format!("Could not open {app}"), result)
     }
 
-    /// Changes the pace of simulated operations.
-    pub fn set_pace(&self, pace: Pace) {
-        let result = self.change(|w, me, now| w.set_pace(me, pace, now));
+    /// Changes the pace of simulated operations (for everyone, on a shared workspace).
+    pub async fn set_pace(&self, pace: Pace) {
+        let result = match self.backend {
+            Backend::Browser(local) => self.change(local, |w, me, now| w.set_pace(me, pace, now)),
+            Backend::Server(token) => {
+                let set = remote::set_pace(&token.get_value(), pace).await;
+                self.pull().await;
+                set
+            }
+        };
         let _ = self.report("Could not change the pace", result);
     }
 
-    /// Re-reads the workspace from storage (the toolbar's Refresh).
+    /// Reads the workspace again (the toolbar's Refresh).
     pub fn refresh(&self) {
-        match self.local.load() {
-            Ok(mut ws) => {
-                ws.settle(now_ms());
-                self.workspace.set(ws);
+        match self.backend {
+            Backend::Browser(local) => match local.load() {
+                Ok(mut ws) => {
+                    ws.settle(now_ms());
+                    self.workspace.set(ws);
+                }
+                Err(problem) => self.notify(true, "Could not refresh", problem.to_string()),
+            },
+            Backend::Server(_) => {
+                let store = *self;
+                leptos::task::spawn_local(async move { store.pull().await });
             }
-            Err(problem) => self.notify(true, "Could not refresh", problem.to_string()),
         }
+    }
+
+    /// Takes the workspace from the server (nothing in browser mode, whose changes are already
+    /// shown). Answers that arrive out of order are dropped; a failure is reported once until
+    /// the server answers again.
+    pub async fn pull(&self) {
+        let Some(token) = self.token() else { return };
+        let seq = self.pulls.with_value(|(sent, _)| sent + 1);
+        self.pulls.update_value(|(sent, _)| *sent = seq);
+        match remote::workspace(&token).await {
+            Ok(ws) => {
+                if self.offline.get_value() {
+                    self.offline.set_value(false);
+                    self.notify(false, "Connected again", "The workspace is up to date.");
+                }
+                if self.pulls.with_value(|(_, shown)| *shown < seq) {
+                    self.pulls.update_value(|(_, shown)| *shown = seq);
+                    self.workspace.set(ws);
+                }
+            }
+            Err(e) if e.code() == remote::SESSION_ENDED => self.session_ended(),
+            Err(e) => {
+                if !self.offline.get_value() {
+                    self.offline.set_value(true);
+                    self.notify(
+                        true,
+                        "Lost touch with the server",
+                        format!(
+                            "{} The studio shows the workspace as it was and keeps trying.",
+                            e.message()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Signs in as another member of the workspace (the demo identity of browser mode).
+    pub fn switch_member(&self, name: &str) {
+        browser::save_preference(Preference::Member, name);
+        self.member_name.set(name.to_owned());
+    }
+
+    /// Signs out of the server and goes back to the sign-in page.
+    pub async fn sign_out(&self) {
+        if let Some(token) = self.token() {
+            remote::sign_out(&token).await;
+        }
+        self.session_ended();
+    }
+
+    /// Forgets the session and reloads, which opens the sign-in page at the same address.
+    fn session_ended(&self) {
+        browser::forget_preference(Preference::Session);
+        let _ = window().location().reload();
     }
 
     /// Settles the workspace at `now` when something was due; nothing is written.

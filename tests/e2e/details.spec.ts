@@ -1,6 +1,6 @@
 // The details page of a compute instance: its properties, its ARM JSON and CLI YAML, an address
 // that survives a reload, and what the studio shows for addresses it does not have.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   createInstance,
   expectState,

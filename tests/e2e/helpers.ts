@@ -1,9 +1,109 @@
 // Shared steps for the end-to-end specs. Everything is found the way a person finds it: by role
 // and accessible name (see DESIGN.md, "Accessible by construction"), never by CSS class.
 //
-// Every test gets a fresh browser context, hence an empty localStorage: the studio seeds the lab
-// workspace (mlw-azimuth-lab, East US; Ada Lovelace signed in as Owner; no computes) on first load.
-import { expect, type Download, type Locator, type Page } from '@playwright/test';
+// Every spec runs twice, once per store (playwright.config.ts's projects): "browser", the studio
+// as static files keeping the workspace in localStorage, and "server", the studio served by
+// azimuth-server keeping it in SQLite. Every test gets a fresh browser context and, on the server
+// project, a server of its own with a fresh database, so each starts from the seeded lab
+// workspace (mlw-azimuth-lab, East US; Ada Lovelace, Owner; no computes).
+import { test as base, expect, type Download, type Locator, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export { expect };
+
+/** Where the studio keeps the workspace in a project. */
+export type StoreMode = 'browser' | 'server';
+
+/** A running azimuth-server of one test. */
+export interface ServerHandle {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** Stops it (SIGKILL when `hard`, as a crash would). */
+  stop(hard?: boolean): Promise<void>;
+  /** Starts it again on the same port and database. */
+  restart(): Promise<void>;
+  /** Stops it and removes its database. */
+  dispose(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`azimuth-server did not come up at ${url}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts azimuth-server (SERVER_BIN, serving DIST_DIR; `cargo xtask test` sets both) on a free
+ * port with a fresh database; `args` are extra flags such as `['--access-key', 'k']`.
+ */
+export async function startServer(args: string[] = []): Promise<ServerHandle> {
+  const binary = process.env.SERVER_BIN ?? 'target/debug/azimuth-server';
+  const dist = process.env.DIST_DIR ?? 'dist';
+  const dir = mkdtempSync(join(tmpdir(), 'azimuth-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  const launch = async () => {
+    child = spawn(
+      binary,
+      ['--addr', `127.0.0.1:${port}`, '--db', join(dir, 'azimuth.db'), '--dist', dist, ...args],
+      { stdio: 'ignore' },
+    );
+    await waitForHealth(url);
+  };
+  const stop = async (hard = false) => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((r) => running.once('exit', r));
+    running.kill(hard ? 'SIGKILL' : 'SIGTERM');
+    await exited;
+  };
+  await launch();
+  return {
+    url,
+    stop,
+    restart: launch,
+    dispose: async () => {
+      await stop(true);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The test function of every spec: `store` says which project runs it. */
+export const test = base.extend<{ store: StoreMode; server: ServerHandle | null }>({
+  store: ['browser', { option: true }],
+  server: async ({ store }, use) => {
+    if (store === 'browser') return use(null);
+    const server = await startServer();
+    await use(server);
+    await server.dispose();
+  },
+  baseURL: async ({ server, baseURL }, use) => use(server ? server.url : baseURL),
+});
 
 /** The localStorage key the studio keeps the workspace under. */
 export const WORKSPACE_KEY = 'azimuth.workspace';
@@ -31,10 +131,25 @@ export function uniqueName(prefix = 'ci'): string {
   return `${prefix}-${random}x`.slice(0, 24);
 }
 
-/** Opens `path` and waits until the studio has started (the top bar's ☰ button is there). */
-export async function openStudio(page: Page, path = '/'): Promise<void> {
+/**
+ * Opens `path` and waits until the studio has started (the top bar's ☰ button is there),
+ * signing in as `who` (Ada by default) when a shared workspace asks.
+ */
+export async function openStudio(page: Page, path = '/', who: MemberKey = 'ada'): Promise<void> {
   await page.goto(path);
-  await expect(page.getByRole('button', { name: 'Toggle navigation' })).toBeVisible();
+  const toggle = page.getByRole('button', { name: 'Toggle navigation' });
+  const signIn = page.getByRole('button', { name: 'Sign in' });
+  await expect(toggle.or(signIn)).toBeVisible();
+  if (await signIn.isVisible()) await signInAs(page, who);
+  await expect(toggle).toBeVisible();
+}
+
+/** Fills the sign-in page of a shared workspace and signs in. */
+export async function signInAs(page: Page, who: MemberKey, accessKey?: string): Promise<void> {
+  const { name, role } = MEMBERS[who];
+  await page.getByRole('combobox', { name: 'Workspace member' }).selectOption({ label: `${name} — ${role}` });
+  if (accessKey !== undefined) await page.getByLabel('Access key').fill(accessKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** Opens the Compute instances tab directly. */
@@ -78,17 +193,25 @@ export function memberButton(page: Page): Locator {
   return page.getByRole('button', { name: /^Signed in as / });
 }
 
-/** Signs in as another member of the workspace through the top bar's member menu. */
+/**
+ * Becomes another member through the top bar's member menu: in browser mode by picking them, on
+ * a shared workspace by signing out and in again.
+ */
 export async function switchMember(page: Page, who: MemberKey): Promise<void> {
   const { name, role } = MEMBERS[who];
   await memberButton(page).click();
-  await page
-    .getByRole('menu', { name: 'Switch member' })
-    .getByRole('menuitemradio', { name: `${name} — ${role}` })
-    .click();
-  await expect(memberButton(page)).toHaveAccessibleName(
-    `Signed in as ${name} (${role}). Switch member`,
-  );
+  await expect(page.getByRole('menu')).toBeVisible();
+  const signOut = page.getByRole('menu', { name: 'Account' }).getByRole('menuitem', { name: 'Sign out' });
+  if (await signOut.isVisible()) {
+    await signOut.click();
+    await signInAs(page, who);
+  } else {
+    await page
+      .getByRole('menu', { name: 'Switch member' })
+      .getByRole('menuitemradio', { name: `${name} — ${role}` })
+      .click();
+  }
+  await expect(memberButton(page)).toHaveAccessibleName(new RegExp(`^Signed in as ${name} \\(${role}\\)\\. `));
 }
 
 /** The compute instances table on /compute/instances. */
@@ -115,7 +238,7 @@ export async function instanceCell(page: Page, name: string, column: string): Pr
 export async function expectState(
   page: Page,
   name: string,
-  state: string,
+  state: string | RegExp,
   options?: { timeout?: number },
 ): Promise<void> {
   await expect(await instanceCell(page, name, 'State')).toHaveText(state, options);

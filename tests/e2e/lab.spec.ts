@@ -1,6 +1,6 @@
 // The Microsoft Learn lab "Explore an Azure Machine Learning workspace", every step, at the
 // default Fast pace: the lab asks to wait until the new instance is Running.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   APPLICATIONS,
   expectState,

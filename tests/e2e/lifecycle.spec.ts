@@ -1,6 +1,7 @@
 // Stop, start, restart and delete from the list's toolbar: each button is enabled only when the
 // lifecycle allows it, and the states pass through their transitions at the Fast pace.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   createInstance,
   expectState,

@@ -1,6 +1,7 @@
-// The workspace lives in this browser's localStorage: it survives reloads, and every tab of the
-// browser sees the others' changes without reloading.
-import { expect, test } from '@playwright/test';
+// The workspace survives reloads, and every tab sees the others' changes without reloading: in
+// browser mode through localStorage and its storage event, on a shared workspace through the
+// server's database and its event stream.
+import { expect, test } from './helpers';
 import {
   expectState,
   createInstance,
@@ -68,13 +69,13 @@ test('a reload keeps the signed-in member and the pace', async ({ page }) => {
   await switchMember(page, 'katherine');
   await page.reload();
   await expect(memberButton(page)).toHaveAccessibleName(
-    'Signed in as Katherine Johnson (AzureML Compute Operator). Switch member',
+    /^Signed in as Katherine Johnson \(AzureML Compute Operator\)\. /,
   );
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: /^Instant\b/ })).toBeChecked();
 });
 
-test('a second tab sees an instance created in the first without reloading', async ({ page, context }) => {
+test('a second tab sees an instance created in the first without reloading', async ({ page, context, store }) => {
   await openInstances(page);
   await setPace(page, 'Instant');
 
@@ -84,12 +85,12 @@ test('a second tab sees an instance created in the first without reloading', asy
   await expect(instanceRow(second, name)).toHaveCount(0);
 
   await createInstance(page, name);
-  const before = await readStorage(page);
+  const before = store === 'browser' ? await readStorage(page) : null;
 
   // The storage event brings the new instance into the other tab.
   await expect(instanceRow(second, name)).toBeVisible();
   await expectState(second, name, 'Running');
-  expect(await readStorage(second)).toBe(before);
+  if (store === 'browser') expect(await readStorage(second)).toBe(before);
 
   // And back: stopping it in the second tab shows in the first.
   await selectInstance(second, name);

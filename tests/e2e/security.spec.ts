@@ -1,6 +1,6 @@
 // What people type is shown as text, never run as markup: a tag value that is an HTML injection
 // shows literally everywhere it appears, and no script runs.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   expectState,
   fillWizard,

@@ -1,7 +1,7 @@
 // The wizard's other settings, each checked from the form to the instance it creates: sizes from
 // "all options" and their quota, idle shutdown and schedules, SSH keys and virtual networks, and
 // the list's search and "Show only my compute".
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   createInstance,
   instanceRow,

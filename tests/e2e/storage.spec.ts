@@ -1,7 +1,7 @@
 // What the studio does when the browser's storage lets it down: an unreadable saved workspace
 // gets a recovery page that writes nothing until the person chooses, and a full storage refuses
 // the change with a message while keeping everything as it was.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   WORKSPACE_KEY,
   createInstance,
@@ -19,6 +19,8 @@ import {
   wizard,
   wizardButton,
 } from './helpers';
+
+test.skip(({ store }) => store === 'server', "localStorage is the browser store's; the server's has its own tests");
 
 const RECOVERY_HEADING = "Azimuth can't open the workspace saved in this browser";
 

@@ -1,6 +1,7 @@
 // The "+ New" wizard's checks: a name Azure ML would refuse is explained under the field, marks
 // the field invalid, is listed on Review + Create, and keeps "Create" disabled.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './helpers';
 import {
   createInstance,
   instanceRow,

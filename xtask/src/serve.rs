@@ -1,4 +1,5 @@
-//! `cargo xtask serve` and the static file server test and bench start on a free port.
+//! `cargo xtask serve` (azimuth-server over the built studio, or `--static` files only) and the
+//! static file server test and bench start on a free port.
 //!
 //! HTTP/1.1 with keep-alive, GET and HEAD only, one thread per connection. Any path that is not
 //! a file gets `index.html` (the studio routes in the browser, so `/compute/instances/ci-1`
@@ -17,12 +18,17 @@ const DEFAULT_PORT: u16 = 8080;
 const MAX_HEAD: usize = 16 * 1024;
 const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// `cargo xtask serve [--port N] [--no-build] [--dir DIR]`: release build (unless `--no-build`),
-/// then serve `dist/` (or `DIR`) until interrupted.
+const USAGE: &str = "usage: cargo xtask serve [--static] [--port N] [--no-build] [--dir DIR] [-- <azimuth-server flags>]";
+
+/// `cargo xtask serve`: release build of the studio (unless `--no-build`), then azimuth-server
+/// serving it with the shared workspace in `data/azimuth.db`; with `--static`, only the static
+/// files, the workspace kept in each browser. Flags after `--` go to azimuth-server (e.g.
+/// `-- --access-key class-2026 --pace realistic`).
 pub fn main(args: &[String]) -> Result {
     let mut port = DEFAULT_PORT;
-    let mut build = true;
+    let (mut build, mut only_static) = (true, false);
     let mut dir = cmd::root().join("dist");
+    let mut server_args = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -30,26 +36,51 @@ pub fn main(args: &[String]) -> Result {
                 let value = args.next().ok_or("--port wants a number")?;
                 port = value.parse().map_err(|_| "--port wants a number")?;
             }
+            "--static" => only_static = true,
             "--no-build" => build = false,
             "--dir" => {
                 dir = args.next().ok_or("--dir wants a directory")?.into();
                 build = false;
             }
-            _ => return Err("usage: cargo xtask serve [--port N] [--no-build] [--dir DIR]".into()),
+            "--" => server_args.extend(args.by_ref().cloned()),
+            _ => return Err(USAGE.into()),
         }
     }
     if build {
         setup::ensure()?;
         setup::trunk_build()?;
     }
-    let server = serve_dir_with(&dir, ("127.0.0.1", port), true)?;
+    if only_static {
+        let server = serve_dir_with(&dir, ("127.0.0.1", port), true)?;
+        println!(
+            "serving {} on {}/ (Ctrl-C to stop); each browser keeps its own workspace",
+            dir.display(),
+            server.url()
+        );
+        server.wait();
+        return Ok(());
+    }
+    cmd::run(&mut cmd::command(
+        "cargo",
+        &["build", "--release", "-p", "azimuth-server"],
+    ))?;
+    let mut server = std::process::Command::new(cmd::root().join("target/release/azimuth-server"));
+    server
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .arg("--dist")
+        .arg(&dir)
+        .arg("--db")
+        .arg(cmd::root().join("data/azimuth.db"))
+        .args(&server_args);
     println!(
-        "serving {} on {}/ (Ctrl-C to stop)",
-        dir.display(),
-        server.url()
+        "starting azimuth-server: open http://127.0.0.1:{port}/ and sign in (Ctrl-C to stop; `cargo xtask serve --static` keeps the workspace in the browser instead)"
     );
-    server.wait();
-    Ok(())
+    let status = server.status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("azimuth-server stopped: {status}").into())
+    }
 }
 
 /// A static file server running in a background thread; it stops when dropped.

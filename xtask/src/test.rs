@@ -132,15 +132,27 @@ fn components() -> Result {
     cmd::run(&mut test)
 }
 
-/// Serves `dist/` on a free port and runs Playwright against it.
+/// Serves `dist/` on a free port and runs Playwright against it: the `browser` project there,
+/// the `server` project against an azimuth-server each test starts (the debug build the unit
+/// tests already compiled).
 fn e2e(playwright_args: &[String]) -> Result {
-    let server = serve::serve_dir(&cmd::root().join("dist"), "127.0.0.1:0")?;
+    cmd::run(&mut cmd::command(
+        "cargo",
+        &["build", "-p", "azimuth-server"],
+    ))?;
+    let dist = cmd::root().join("dist");
+    let server = serve::serve_dir(&dist, "127.0.0.1:0")?;
     println!("serving dist/ on {}", server.url());
     let playwright = cmd::root().join("node_modules/.bin/playwright");
     let mut args = vec!["test"];
     args.extend(playwright_args.iter().map(String::as_str));
     let mut run = cmd::command(&playwright.to_string_lossy(), &args);
-    run.env("BASE_URL", server.url());
+    run.env("BASE_URL", server.url())
+        .env(
+            "SERVER_BIN",
+            cmd::root().join("target/debug/azimuth-server"),
+        )
+        .env("DIST_DIR", &dist);
     let result = cmd::run(&mut run);
     drop(server);
     result

@@ -15,8 +15,9 @@ pub struct Config {
     pub dist: PathBuf,
     /// When set, signing in needs it (`--access-key`, `AZIMUTH_ACCESS_KEY`).
     pub access_key: Option<String>,
-    /// Pace of simulated operations (`--pace`, `AZIMUTH_PACE`; default fast).
-    pub pace: Pace,
+    /// Pace of simulated operations (`--pace`, `AZIMUTH_PACE`): set at start when given; a new
+    /// workspace starts fast. Owners can change it in the studio's Settings.
+    pub pace: Option<Pace>,
     /// vCPU limit of every VM family (`--vcpu-quota`, `AZIMUTH_VCPU_QUOTA`), e.g. for a class;
     /// default Azure's (24 for CPU families, 6 for GPU families).
     pub vcpu_quota: Option<u32>,
@@ -30,7 +31,7 @@ usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key 
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
   --dist        AZIMUTH_DIST        the built studio to serve (default ./dist)
   --access-key  AZIMUTH_ACCESS_KEY  when set, signing in needs this key
-  --pace        AZIMUTH_PACE        instant, fast or realistic (default fast)
+  --pace        AZIMUTH_PACE        instant, fast or realistic, set at start (a new workspace: fast)
   --vcpu-quota  AZIMUTH_VCPU_QUOTA  vCPU limit of every VM family (default 24 CPU, 6 GPU)";
 
 impl Config {
@@ -73,9 +74,10 @@ impl Config {
         };
         let addr = get("--addr", "AZIMUTH_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
         let pace = match get("--pace", "AZIMUTH_PACE").as_deref() {
-            None | Some("fast") => Pace::Fast,
-            Some("instant") => Pace::Instant,
-            Some("realistic") => Pace::Realistic,
+            None => None,
+            Some("fast") => Some(Pace::Fast),
+            Some("instant") => Some(Pace::Instant),
+            Some("realistic") => Some(Pace::Realistic),
             Some(other) => {
                 return Err(format!(
                     "--pace must be instant, fast or realistic, not {other}"
@@ -125,7 +127,7 @@ mod tests {
         let c = parse(&[], &[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(c.db, PathBuf::from("data/azimuth.db"));
-        assert_eq!(c.pace, Pace::Fast);
+        assert_eq!(c.pace, None);
         assert_eq!(c.access_key, None);
         let c = parse(
             &["--addr", "127.0.0.1:9000", "--pace=instant"],
@@ -137,7 +139,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.addr.port(), 9000, "a flag beats its variable");
         assert_eq!(c.access_key.as_deref(), Some("k1"));
-        assert_eq!(c.pace, Pace::Instant);
+        assert_eq!(c.pace, Some(Pace::Instant));
         assert!(parse(&["--pace", "warp"], &[])
             .unwrap_err()
             .contains("instant, fast or realistic"));

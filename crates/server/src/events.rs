@@ -32,6 +32,7 @@ pub async fn events(
     // The current version first, so a client that reconnects catches up at once.
     let first = Some(state.version());
     let events = stream::unfold((receiver, first), |(mut receiver, first)| async move {
+        let reconnect = first.is_some();
         let version = match first {
             Some(v) => v,
             None => loop {
@@ -42,7 +43,12 @@ pub async fn events(
                 }
             },
         };
-        let event = Event::default().event("changed").data(version.to_string());
+        let mut event = Event::default().event("changed").data(version.to_string());
+        if reconnect {
+            // Browsers wait about 3 s before reconnecting unless told; after a server restart
+            // the studio should be live again within a second.
+            event = event.retry(std::time::Duration::from_secs(1));
+        }
         Some((Ok::<_, Infallible>(event), (receiver, None)))
     });
     Sse::new(events)

@@ -36,6 +36,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/session", post(sign_in).delete(sign_out))
         .route("/api/events", get(events::events))
         .route("/api/workspace", get(workspace))
+        .route("/api/settings", axum::routing::put(settings))
         .route(
             "/api/computes/{name}/applications/{app}",
             post(open_application),
@@ -127,10 +128,42 @@ async fn open_application(
 async fn members(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     Json(state.read(|w| {
         json!({
+            "workspace": w.resource.name,
             "members": w.members.iter().map(|m| json!({"name": m.name, "role": m.role})).collect::<Vec<_>>(),
             "accessKeyRequired": state.config.access_key.is_some(),
         })
     }))
+}
+
+/// `PUT /api/settings`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    pace: azimuth_core::Pace,
+}
+
+/// `PUT /api/settings`: an Owner sets the pace of simulated operations for everyone.
+async fn settings(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let request = body.map_err(|r| body_error(&r)).and_then(|b| {
+        serde_json::from_slice::<Settings>(&b).map_err(|e| {
+            ArmError::new(
+                "InvalidRequestContent",
+                format!("Send {{\"pace\": \"instant\" | \"fast\" | \"realistic\"}}: {e}."),
+            )
+        })
+    });
+    let result = request.and_then(|s| {
+        let me = auth::member_of(&state, &headers)?;
+        state.change(|w, now| w.set_pace(&me, s.pace, now))
+    });
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => arm::error_response(&e),
+    }
 }
 
 /// `POST /api/session`'s body.

@@ -52,6 +52,7 @@ pub const ROUTES: &[Route] = &[
     route("delete", "/api/session", "Sign out", 204, false),
     route("get", "/api/events", "Server-sent events: `changed` with the workspace version (?access_token=)", 200, false),
     route("get", "/api/workspace", "The whole workspace, for the studio", 200, true),
+    route("put", "/api/settings", "Set {pace} (instant, fast or realistic) for everyone; Owners only", 204, true),
     route("post", "/api/computes/{computeName}/applications/{application}", "Open an instance's application (its assigned user, while it runs); counts as activity", 200, true),
     route("get", "/studio.json", "Tells the studio to use this server", 200, false),
     route("get", "/openapi.json", "This document", 200, false),

@@ -45,12 +45,14 @@ impl AppState {
         let mut workspace = match db.load_workspace()? {
             Some(ws) => ws,
             None => {
-                let mut ws = Workspace::seed(now);
-                ws.settings.pace = config.pace;
+                let ws = Workspace::seed(now);
                 db.save_workspace(&ws)?;
                 ws
             }
         };
+        if let Some(pace) = config.pace {
+            workspace.settings.pace = pace;
+        }
         if let Some(limit) = config.vcpu_quota {
             for family in azimuth_core::catalogue::families() {
                 workspace.quota_limits.insert(family.to_owned(), limit);

@@ -67,6 +67,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("delete", "/api/session".into()),
         ("get", "/api/events".into()),
         ("get", "/api/workspace".into()),
+        ("put", "/api/settings".into()),
         ("post", "/api/computes/ci-doc/applications/Jupyter".into()),
         ("get", "/studio.json".into()),
         ("get", "/openapi.json".into()),
@@ -128,7 +129,7 @@ async fn a_long_list_is_paged_with_next_link() {
     let mut config =
         Config::from_args(["--vcpu-quota".to_owned(), "1000".to_owned()], |_| None).unwrap();
     config.db = temp_db("paging");
-    config.pace = azimuth_core::Pace::Instant;
+    config.pace = Some(azimuth_core::Pace::Instant);
     let state = AppState::open(config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let a = listener.local_addr().unwrap();

@@ -45,7 +45,10 @@ pub fn LifecycleButtons(
                     if op == Operation::Delete {
                         confirming.set(true);
                     } else {
-                        let _ = store.operate(&selection.get_untracked(), op);
+                        let names = selection.get_untracked();
+                        leptos::task::spawn_local(async move {
+                            store.operate(&names, op).await;
+                        });
                     }
                 }
             >
@@ -55,11 +58,14 @@ pub fn LifecycleButtons(
         }
     };
     let confirm = move |_| {
-        let deleted = store.operate(&selection.get_untracked(), Operation::Delete);
+        let names = selection.get_untracked();
         confirming.set(false);
-        if let Some(cb) = on_deleted.filter(|_| deleted) {
-            cb.run(());
-        }
+        leptos::task::spawn_local(async move {
+            let deleted = store.operate(&names, Operation::Delete).await;
+            if let Some(cb) = on_deleted.filter(|_| deleted) {
+                cb.run(());
+            }
+        });
     };
     view! {
         {button(Operation::Start, IconName::Play)}

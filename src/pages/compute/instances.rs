@@ -73,14 +73,16 @@ fn row(w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
 }
 
 /// Opens an application of an instance and says what happened.
-pub fn open_application(store: &Store, name: &str, label: &str, arm_name: &str) {
-    if let Ok(uri) = store.open_application(name, arm_name) {
-        store.notify(
-            false,
-            format!("{label} on {name}"),
-            format!("In Azure this opens {uri}. Azimuth simulates the machine, so no server runs there; opening it counts as activity for idle shutdown."),
-        );
-    }
+pub fn open_application(store: Store, name: String, label: &'static str, arm_name: &'static str) {
+    leptos::task::spawn_local(async move {
+        if let Ok(uri) = store.open_application(&name, arm_name).await {
+            store.notify(
+                false,
+                format!("{label} on {name}"),
+                format!("In Azure this opens {uri}. Azimuth simulates the machine, so no server runs there; opening it counts as activity for idle shutdown."),
+            );
+        }
+    });
 }
 
 /// The application buttons of one instance.
@@ -106,7 +108,7 @@ pub fn ApplicationLinks(
                     title=move || refusal.get()
                     on:click=move |_| {
                         if refusal.get_untracked().is_none() {
-                            open_application(&store, &name, label, arm_name);
+                            open_application(store, name.clone(), label, arm_name);
                         }
                     }
                 >

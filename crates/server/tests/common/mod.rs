@@ -28,7 +28,7 @@ pub async fn start(db: &std::path::Path, access_key: Option<&str>) -> Server {
     let mut config = Config::from_args(Vec::<String>::new(), |_| None).unwrap();
     config.db = db.to_path_buf();
     config.access_key = access_key.map(str::to_owned);
-    config.pace = azimuth_core::Pace::Instant;
+    config.pace = Some(azimuth_core::Pace::Instant);
     let state = AppState::open(config).unwrap();
     state.spawn_ticker();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

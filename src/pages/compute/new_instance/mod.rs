@@ -24,20 +24,29 @@ pub fn NewInstanceWizard() -> impl IntoView {
     let step = RwSignal::new(Step::Required);
     let close = Callback::new(move |_| leave_to("/compute/instances"));
     let problems = Memo::new(move |_| review::blocking_problems(&form));
+    // True while a create is on its way (to the server, in server mode).
+    let creating = RwSignal::new(false);
     let create = move |_| {
         if !problems.get_untracked().is_empty() {
             step.set(Step::Review);
             return;
         }
+        if creating.get_untracked() {
+            return;
+        }
         let body = store
             .workspace
             .with_untracked(|w| form.request(w, &store.member_name.get_untracked()));
-        if store
-            .create_instance(&form.name.get_untracked(), body)
-            .is_ok()
-        {
-            close.run(());
-        }
+        creating.set(true);
+        leptos::task::spawn_local(async move {
+            let created = store
+                .create_instance(&form.name.get_untracked(), body)
+                .await;
+            creating.set(false);
+            if created.is_ok() {
+                close.run(());
+            }
+        });
     };
     let go = move |delta: isize| {
         let i =
@@ -132,6 +141,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
                     <Button
                         appearance=Appearance::Primary
                         blocked=Signal::derive(move || problems.get().first().cloned())
+                        disabled=creating
                         on_click=create
                     >
                         "Create"

@@ -1,0 +1,161 @@
+// A workspace shared through azimuth-server: people sign in, everyone's studio shows the same
+// computes within a second, the server enforces roles whatever the studio shows, and the studio
+// comes back by itself after the server restarts.
+import { type Browser, type Page } from '@playwright/test';
+import {
+  createInstance,
+  expect,
+  expectState,
+  instanceRow,
+  memberButton,
+  notifications,
+  openInstances,
+  openStudio,
+  selectInstance,
+  signInAs,
+  startServer,
+  test,
+  toolbarButton,
+  uniqueName,
+  type MemberKey,
+  MEMBERS,
+} from './helpers';
+
+test.skip(({ store }) => store === 'browser', 'signing in and sharing need azimuth-server');
+
+const WS =
+  '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab';
+const API = 'api-version=2025-12-01';
+
+/** A second person: a browser of their own, signed in as `who`. */
+async function secondPerson(browser: Browser, url: string, who: MemberKey): Promise<Page> {
+  const context = await browser.newContext({ baseURL: url });
+  const page = await context.newPage();
+  await openStudio(page, '/compute/instances', who);
+  return page;
+}
+
+/** Creates a running compute instance through the ARM API, as Ada. */
+async function createThroughApi(url: string, name: string): Promise<void> {
+  const session = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ member: 'Ada Lovelace' }),
+  });
+  const { token } = (await session.json()) as { token: string };
+  const created = await fetch(`${url}${WS}/computes/${name}?${API}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      location: 'eastus',
+      properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS11_v2' } },
+    }),
+  });
+  expect(created.status).toBe(201);
+}
+
+test('the studio opens on the sign-in page, keeps the address asked for, and signs out', async ({ page }) => {
+  await page.goto('/compute/instances');
+  await expect(page.getByRole('heading', { name: 'Sign in to mlw-azimuth-lab' })).toBeVisible();
+  const member = page.getByRole('combobox', { name: 'Workspace member' });
+  await expect(member.getByRole('option')).toHaveText([
+    'Choose who you are',
+    ...Object.values(MEMBERS).map((m) => `${m.name} — ${m.role}`),
+  ]);
+  // Nothing chosen: the form says so and nothing is sent.
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to mlw-azimuth-lab' })).toBeVisible();
+
+  await signInAs(page, 'grace');
+  await expect(page).toHaveURL(/\/compute\/instances$/);
+  await expect(memberButton(page)).toHaveAccessibleName(
+    'Signed in as Grace Hopper (AzureML Data Scientist). Account',
+  );
+  // A reload keeps the session.
+  await page.reload();
+  await expect(memberButton(page)).toHaveAccessibleName(/^Signed in as Grace Hopper/);
+
+  // The account menu works from the keyboard and signs out.
+  await memberButton(page).focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu', { name: 'Account' });
+  await expect(menu.getByRole('menuitem', { name: 'Sign out' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(memberButton(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Sign in to mlw-azimuth-lab' })).toBeVisible();
+  // The old session is gone on the server too: the studio does not come back on reload.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+});
+
+test('a wrong access key is refused with the server\'s message; the right one signs in', async ({ page }) => {
+  const server = await startServer(['--access-key', 'class-of-2026']);
+  try {
+    await page.goto(`${server.url}/`);
+    await signInAs(page, 'ada', 'class-of-2025');
+    await expect(page.getByRole('alert').filter({ hasText: 'access key' })).toHaveText(
+      'The access key is not right. Ask the person who runs this workspace for it.',
+    );
+    await expect(page.getByRole('heading', { name: 'Sign in to mlw-azimuth-lab' })).toBeVisible();
+    await page.getByLabel('Access key').fill('class-of-2026');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(memberButton(page)).toHaveAccessibleName(/^Signed in as Ada Lovelace \(Owner\)/);
+  } finally {
+    await server.dispose();
+  }
+});
+
+test("two people see each other's changes without reloading", async ({ page, browser, server }) => {
+  await openInstances(page);
+  const grace = await secondPerson(browser, server!.url, 'grace');
+  const name = uniqueName('shared');
+
+  await createInstance(page, name);
+  const seen = Date.now();
+  await expect(instanceRow(grace, name)).toBeVisible({ timeout: 2_000 });
+  expect(Date.now() - seen, 'the change reached the other browser within a second').toBeLessThan(1_500);
+  await expectState(grace, name, 'Running');
+
+  // And back: Grace (a Data Scientist) stops it; Ada sees it stop.
+  await selectInstance(grace, name);
+  await toolbarButton(grace, 'Stop').click();
+  await expectState(page, name, /Stopping|Stopped/);
+  await expectState(page, name, 'Stopped');
+  await grace.context().close();
+});
+
+test("a Reader who forces an action gets the server's refusal", async ({ page, server }) => {
+  const name = uniqueName('forced');
+  await createThroughApi(server!.url, name);
+  // The studio is told that Alan is an Owner, so it enables every button; the server still
+  // knows he is a Reader.
+  await page.route('**/api/workspace', async (route) => {
+    const response = await route.fetch();
+    const snapshot = await response.json();
+    for (const m of snapshot.workspace.members) if (m.name === 'Alan Turing') m.role = 'Owner';
+    await route.fulfill({ response, json: snapshot });
+  });
+  await openStudio(page, '/compute/instances', 'alan');
+  await expectState(page, name, 'Running');
+  await selectInstance(page, name);
+  await expect(toolbarButton(page, 'Stop')).toBeEnabled();
+  await toolbarButton(page, 'Stop').click();
+  const refusal = notifications(page).getByRole('alert').filter({ hasText: `Could not stop ${name}` });
+  await expect(refusal).toContainText("The client 'alan@contoso.com'");
+  await expect(refusal).toContainText(
+    "does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/computes/stop/action'",
+  );
+  await expectState(page, name, 'Running');
+});
+
+test('the studio reconnects by itself after the server restarts', async ({ page, server }) => {
+  await openInstances(page);
+  await server!.stop(true);
+  await server!.restart();
+  const name = uniqueName('after');
+  await createThroughApi(server!.url, name);
+  await expect(instanceRow(page, name)).toBeVisible({ timeout: 5_000 });
+});
