@@ -311,3 +311,45 @@ async fn fifty_racing_puts_of_one_name_make_one_compute_and_it_survives_a_restar
     assert_eq!(list["value"][0]["name"], "ci-race");
     server.task.abort();
 }
+
+#[tokio::test]
+async fn the_pace_is_an_owners_choice_for_everyone() {
+    let server = start(&temp_db("settings"), None).await;
+    let a = server.addr;
+    let (_, members) = call(a, "GET", "/api/members", None, b"").await;
+    assert_eq!(members["workspace"], "mlw-azimuth-lab");
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let realistic = br#"{"pace": "realistic"}"#;
+    let (status, refused) = call(a, "PUT", "/api/settings", Some(&grace), realistic).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    assert_eq!(
+        call(a, "PUT", "/api/settings", None, realistic).await.0,
+        401
+    );
+    for bad in [
+        &b"{\"pace\": \"warp\"}"[..],
+        b"{\"pace\": 3}",
+        b"not json",
+        b"{}",
+    ] {
+        let (status, body) = call(a, "PUT", "/api/settings", Some(&ada), bad).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("InvalidRequestContent")),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    assert_eq!(
+        call(a, "PUT", "/api/settings", Some(&ada), realistic)
+            .await
+            .0,
+        204
+    );
+    let (_, workspace) = call(a, "GET", "/api/workspace", Some(&grace), b"").await;
+    assert_eq!(workspace["workspace"]["settings"]["pace"], "realistic");
+}
