@@ -6,6 +6,7 @@ pub mod arm;
 pub mod catalogue;
 mod create;
 pub mod json;
+pub mod json_de;
 pub mod lifecycle;
 pub mod names;
 pub mod quota;

@@ -1,8 +1,10 @@
 //! The versioned text form a workspace is saved in (the browser's localStorage value), and the
 //! reasons a saved value may be unreadable.
 
+use crate::json_de::from_value;
 use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The format tag every saved workspace carries.
 pub const FORMAT: &str = "azimuth-workspace";
@@ -40,13 +42,6 @@ struct EnvelopeOut<'a> {
     workspace: &'a Workspace,
 }
 
-/// The envelope's header; the workspace is skipped on this first read.
-#[derive(Deserialize)]
-struct Header {
-    format: Option<String>,
-    version: Option<u32>,
-}
-
 /// The envelope with its workspace.
 #[derive(Deserialize)]
 struct EnvelopeIn {
@@ -64,24 +59,21 @@ pub fn encode(workspace: &Workspace) -> String {
 }
 
 /// Reads a saved workspace, telling exactly why when it cannot.
-///
-/// Two reads straight from the text (header, then the whole) rather than through
-/// `serde_json::Value`: the Value route would compile a second deserializer for every ARM type
-/// into the studio's wasm.
 pub fn decode(text: &str) -> Result<Workspace, SnapshotError> {
-    let header: Header = serde_json::from_str(text).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            SnapshotError::NotJson(e.to_string())
-        } else {
-            SnapshotError::Foreign
-        }
-    })?;
-    if header.format.as_deref() != Some(FORMAT) {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(SnapshotError::Foreign);
     }
-    match header.version {
-        Some(VERSION) => {}
-        Some(v) if v > VERSION => return Err(SnapshotError::Newer(v)),
+    let version = match value.get("version") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or(SnapshotError::Foreign)?),
+    };
+    match version {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) if v > u64::from(VERSION) => {
+            return Err(SnapshotError::Newer(u32::try_from(v).unwrap_or(u32::MAX)))
+        }
         other => {
             return Err(SnapshotError::Invalid(format!(
                 "unknown format version {other:?}"
@@ -89,7 +81,7 @@ pub fn decode(text: &str) -> Result<Workspace, SnapshotError> {
         }
     }
     let envelope: EnvelopeIn =
-        serde_json::from_str(text).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
+        from_value(value).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
     envelope
         .workspace
         .ok_or_else(|| SnapshotError::Invalid("it has no workspace".into()))
