@@ -184,7 +184,7 @@ impl Store {
             }),
             Backend::Server(token) => {
                 let id = self.workspace_id();
-                let sent = remote::put_compute(&token.get_value(), &id, name, &body).await;
+                let sent = remote::create_compute(&token.get_value(), &id, name, &body).await;
                 self.pull().await;
                 sent
             }

@@ -87,6 +87,17 @@ async fn send(
     token: Option<&str>,
     body: Option<String>,
 ) -> Result<String, ArmError> {
+    send_with(method, url, token, body, None).await
+}
+
+/// [`send`] with one more header.
+async fn send_with(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    header: Option<(&str, &str)>,
+) -> Result<String, ArmError> {
     let unreachable = |_| {
         ArmError::new(
             "ServerUnreachable",
@@ -98,6 +109,9 @@ async fn send(
     let headers = web_sys::Headers::new().map_err(unreachable)?;
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some((name, value)) = header {
+        let _ = headers.set(name, value);
     }
     if let Some(body) = body {
         let _ = headers.set("Content-Type", "application/json");
@@ -165,8 +179,10 @@ pub async fn workspace(token: &str) -> Result<Workspace, ArmError> {
     decode(&text).map_err(|e| ArmError::new("UnexpectedResponse", e.to_string()))
 }
 
-/// `PUT .../computes/{name}`: creates a compute.
-pub async fn put_compute(
+/// `PUT .../computes/{name}` with `If-None-Match: *`: creates a compute, and only creates. A PUT
+/// is also ARM's update, so without the header a person who picked a name someone else took a
+/// moment ago would be told their create succeeded.
+pub async fn create_compute(
     token: &str,
     workspace_id: &str,
     name: &str,
@@ -174,7 +190,15 @@ pub async fn put_compute(
 ) -> Result<(), ArmError> {
     let url = compute_url(workspace_id, name, "");
     let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
-    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+    let only_create = Some(("If-None-Match", "*"));
+    match send_with("PUT", &url, Some(token), Some(body), only_create).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == "PreconditionFailed" => Err(ArmError::new(
+            "Conflict",
+            format!("Someone created a compute named {name} a moment ago. Choose another name."),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// `POST .../computes/{name}/start|stop|restart`, or `DELETE .../computes/{name}`.

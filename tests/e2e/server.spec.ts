@@ -6,17 +6,22 @@ import {
   createInstance,
   expect,
   expectState,
+  fillWizard,
+  instanceCell,
   instanceRow,
   memberButton,
   notifications,
   openInstances,
   openStudio,
+  openWizard,
   selectInstance,
   signInAs,
   startServer,
   test,
   toolbarButton,
   uniqueName,
+  wizard,
+  wizardButton,
   type MemberKey,
   MEMBERS,
 } from './helpers';
@@ -125,6 +130,34 @@ test("two people see each other's changes without reloading", async ({ page, bro
   await expectState(page, name, /Stopping|Stopped/);
   await expectState(page, name, 'Stopped');
   await grace.context().close();
+});
+
+test('two people creating the same name: the first gets it, the second is told so', async ({ page, browser, server }) => {
+  await openInstances(page);
+  const katherine = await secondPerson(browser, server!.url, 'katherine');
+  const name = uniqueName('race');
+  await openWizard(page);
+  await fillWizard(page, name);
+  await openWizard(katherine);
+  await fillWizard(katherine, name);
+  // Katherine clicks first, but her request reaches the server after Ada's.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await katherine.route('**/computes/**', async (route) => {
+    if (route.request().method() === 'PUT') await held;
+    await route.continue();
+  });
+  await wizardButton(katherine, 'Create').click();
+  await wizardButton(page, 'Create').click();
+  await expect(wizard(page)).toBeHidden();
+  release();
+  await expect(notifications(katherine).getByRole('alert')).toContainText(
+    `Someone created a compute named ${name} a moment ago. Choose another name.`,
+  );
+  await expect(wizard(katherine)).toBeVisible();
+  await expect(instanceRow(page, name)).toHaveCount(1);
+  await expect(await instanceCell(page, name, 'Assigned to')).toHaveText('Ada Lovelace');
+  await katherine.context().close();
 });
 
 test("a Reader who forces an action gets the server's refusal", async ({ page, server }) => {

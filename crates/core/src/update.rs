@@ -41,6 +41,19 @@ impl Workspace {
                 existing.name, existing.properties.properties.vm_size
             )));
         }
+        let assigned = |r: &ComputeResource| {
+            r.properties
+                .properties
+                .personal_compute_instance_settings
+                .as_ref()
+                .map(|p| p.assigned_user.object_id.clone())
+        };
+        if let Some(wanted) = assigned(&body).filter(|w| Some(w) != assigned(existing).as_ref()) {
+            return Err(bad(format!(
+                "The assigned user of compute instance '{}' cannot be changed (to {wanted}). Delete the instance and create a new one for the other user instead.",
+                existing.name
+            )));
+        }
         validate_changeable(&body)?;
         let canonical = existing.name.clone();
         let stored = self

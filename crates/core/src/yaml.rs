@@ -34,12 +34,12 @@ fn quote(s: &str) -> String {
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./@:+ ".contains(c))
         // YAML 1.1 readers (PyYAML, which the Azure ML CLI uses) take 18:00, 2026-01-01,
-        // 0x1F or 1_000 for numbers or dates: anything starting like a number is quoted.
+        // 0x1F, 1_000 or .inf for numbers or dates: anything starting like a number is quoted
+        // (which is every number YAML knows, so no float parser is needed here).
         && !s.starts_with(|c: char| c.is_ascii_digit() || "-+. :@".contains(c))
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
-        && s.parse::<f64>().is_err()
         && !matches!(
             s.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~"
@@ -253,6 +253,8 @@ mod tests {
             "\"<img src=x onerror=alert(1)>\""
         );
         assert_eq!(quote("a: b"), "\"a: b\"");
+        // YAML floats need the leading dot: "inf" and "nan" are plain strings to YAML readers.
+        assert_eq!(quote("inf"), "inf");
         assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
         for looks_like_a_number_or_date in [
             "18:00",
@@ -261,6 +263,9 @@ mod tests {
             "0x1F",
             "1_000",
             ".inf",
+            "-.5",
+            "1e5",
+            ".NaN",
             "+1",
         ] {
             assert!(

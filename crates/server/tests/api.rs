@@ -294,6 +294,32 @@ async fn fifty_racing_puts_of_one_name_make_one_compute_and_it_survives_a_restar
         statuses.iter().all(|s| *s == 201 || *s == 200 || *s == 409),
         "{statuses:?}"
     );
+    // With If-None-Match: * (what the studio sends) a PUT only creates: 412 for a taken name.
+    let (status, _, taken) = call_with(
+        a,
+        "PUT",
+        &path,
+        Some(&ada),
+        "If-None-Match: *\r\n",
+        &instance("Standard_DS11_v2"),
+    )
+    .await;
+    assert_eq!(
+        (status, taken["error"]["code"].as_str()),
+        (412, Some("PreconditionFailed"))
+    );
+    // And an update may not hand the instance to somebody else.
+    let mut to_grace: serde_json::Value =
+        serde_json::from_slice(&instance("Standard_DS11_v2")).unwrap();
+    to_grace["properties"]["properties"]["personalComputeInstanceSettings"] =
+        json!({"assignedUser": {"objectId": "someone-else", "tenantId": "t"}});
+    let (status, refused) =
+        call(a, "PUT", &path, Some(&ada), to_grace.to_string().as_bytes()).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("assigned user"));
     server.task.abort();
     let _ = server.task.await;
     let server = start(&db, None).await;

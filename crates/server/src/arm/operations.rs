@@ -106,7 +106,7 @@ pub fn check_preconditions(headers: &HeaderMap, current: Option<&str>) -> Result
     }
     if header("if-none-match") == Some("*") && current.is_some() {
         return Err(failed(
-            "If-None-Match: * was given but the resource already exists.".into(),
+            "A resource with this name already exists; If-None-Match: * only creates.".into(),
         ));
     }
     Ok(())
