@@ -81,8 +81,8 @@ async fn open_server_store() -> Start {
     };
     match remote::workspace(&token).await {
         Ok(workspace) if workspace.member(&member).is_some() => {
-            let store = Store::server(token.clone(), workspace, member);
-            store::start_server_updates(store, token);
+            let store = Store::server(token, workspace, member);
+            store::start_server_updates(store);
             Start::Ready(store)
         }
         _ => Start::SignIn,

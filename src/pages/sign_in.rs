@@ -78,6 +78,7 @@ pub fn SignInPage() -> impl IntoView {
                         id="member"
                         class="field__input"
                         required
+                        autofocus
                         on:change=move |ev| chosen.set(event_target_value(&ev))
                     >
                         <option value="">"Choose who you are"</option>

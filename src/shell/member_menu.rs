@@ -98,8 +98,8 @@ pub fn MemberMenu() -> impl IntoView {
                 >
                     {if shared {
                         view! {
-                    <li role="presentation" class="menu__note">
-                        "You are signed in to a workspace shared on an Azimuth server; it checks what your role allows."
+                    <li role="presentation" class="menu__heading menu__heading--note">
+                        "Signed in to a workspace shared on an Azimuth server, which checks what your role allows."
                     </li>
                     <li
                         role="menuitem"

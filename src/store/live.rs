@@ -39,14 +39,14 @@ pub fn start_live_updates(store: Store) {
 const RECONNECT: Duration = Duration::from_secs(1);
 
 /// Listens to the server's event stream for the life of the page: every `changed` event reads
-/// the workspace again. The browser reconnects by itself after a dropped connection; when the
-/// stream is closed for good (the server restarted and refused, or the session ended) a new one
-/// is opened after a second, and a read first finds out whether the session still holds.
-pub fn start_server_updates(store: Store, token: String) {
+/// the workspace again. The session reaches the stream in the cookie signing in set, never in
+/// the URL. The browser reconnects by itself after a dropped connection; when the stream is
+/// closed for good (the server refused it while restarting, or the session ended) a new one is
+/// opened after a second, and a read first finds out whether the session still holds.
+pub fn start_server_updates(store: Store) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let url = format!("/api/events?access_token={token}");
-    let Ok(events) = web_sys::EventSource::new(&url) else {
+    let Ok(events) = web_sys::EventSource::new("/api/events") else {
         return;
     };
     let on_changed = Closure::<dyn FnMut()>::new(move || {
@@ -56,11 +56,10 @@ pub fn start_server_updates(store: Store, token: String) {
     let stream = events.clone();
     let on_error = Closure::<dyn FnMut()>::new(move || {
         if stream.ready_state() == web_sys::EventSource::CLOSED {
-            let token = token.clone();
             set_timeout(
                 move || {
                     leptos::task::spawn_local(async move { store.pull().await });
-                    start_server_updates(store, token);
+                    start_server_updates(store);
                 },
                 RECONNECT,
             );

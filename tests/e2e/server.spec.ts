@@ -91,6 +91,8 @@ test('the studio opens on the sign-in page, keeps the address asked for, and sig
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Sign in to mlw-azimuth-lab' })).toBeVisible();
+  // The keyboard can go on at once: the member list has the focus.
+  await expect(page.getByRole('combobox', { name: 'Workspace member' })).toBeFocused();
   // The old session is gone on the server too: the studio does not come back on reload.
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();

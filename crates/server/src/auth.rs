@@ -83,6 +83,36 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The cookie that carries the session to `/api/events`: an `EventSource` cannot send an
+/// `Authorization` header, and a token in the URL would end up in logs and history.
+pub const EVENTS_COOKIE: &str = "azimuth_session";
+
+/// The `Set-Cookie` value that gives the event stream `token` (or, with `None`, takes it away).
+pub fn events_cookie(token: Option<&str>) -> String {
+    let max_age = if token.is_some() {
+        SESSION_MS / 1000
+    } else {
+        0
+    };
+    format!(
+        "{EVENTS_COOKIE}={}; Path=/api/events; HttpOnly; SameSite=Strict; Max-Age={max_age}",
+        token.unwrap_or_default()
+    )
+}
+
+/// The session token in the events cookie, if the request carries one.
+pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == EVENTS_COOKIE && !value.is_empty()).then_some(value)
+        })
+}
+
 /// The signed-in member's name from `Authorization: Bearer <token>`, or ARM's 401 error.
 pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
     let token = bearer_token(headers)

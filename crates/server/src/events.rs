@@ -1,10 +1,12 @@
 //! Live updates: `GET /api/events` streams server-sent events, one `changed` event with the
 //! workspace version whenever anything changes, so every studio refreshes within a moment.
-//! EventSource cannot send headers, so the session token comes as `?access_token=`.
+//! EventSource cannot send headers, so the session comes in the cookie signing in set (the
+//! studio's way) or as `?access_token=` (for other clients).
 
-use crate::auth::hash_token;
+use crate::auth::{cookie_token, hash_token};
 use crate::state::{now_ms, AppState};
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::ArmError;
@@ -18,14 +20,15 @@ use tokio::sync::broadcast::error::RecvError;
 pub async fn events(
     State(state): State<Arc<AppState>>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
-    let signed_in = query
-        .get("access_token")
+    let signed_in = cookie_token(&headers)
+        .or(query.get("access_token").map(String::as_str))
         .and_then(|t| state.with_db(|db| db.session_member(&hash_token(t), now_ms())));
     if signed_in.is_none() {
         return crate::arm::error_response(&ArmError::new(
             "InvalidAuthenticationToken",
-            "Live updates need a signed-in session: add ?access_token=<token>.",
+            "Live updates need a signed-in session: sign in (which sets the session cookie) or add ?access_token=<token>.",
         ));
     }
     let receiver = state.subscribe();

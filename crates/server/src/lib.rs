@@ -96,12 +96,21 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /api/workspace`: the whole workspace for the studio's server store (signed in only).
+/// It also (re)sets the event stream's session cookie, so a studio that resumes a session
+/// gets live updates without the token in a URL.
 async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match auth::member_of(&state, &headers) {
         Ok(_) => {
             let text = state.read(azimuth_core::snapshot::encode);
+            let cookie = auth::events_cookie(auth::bearer_token(&headers));
             (
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/json".to_owned(),
+                    ),
+                    (axum::http::header::SET_COOKIE, cookie),
+                ],
                 text,
             )
                 .into_response()
@@ -187,16 +196,27 @@ async fn sign_in(
         })
     });
     match request.and_then(|r| auth::sign_in(&state, &r.member, r.access_key.as_deref())) {
-        Ok((token, member)) => Json(json!({"token": token, "member": member})).into_response(),
+        Ok((token, member)) => (
+            [(
+                axum::http::header::SET_COOKIE,
+                auth::events_cookie(Some(&token)),
+            )],
+            Json(json!({"token": token, "member": member})),
+        )
+            .into_response(),
         Err(e) => arm::error_response(&e),
     }
 }
 
-async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> StatusCode {
+async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if let Some(token) = auth::bearer_token(&headers) {
         state.with_db(|db| db.delete_session(&auth::hash_token(token)));
     }
-    StatusCode::NO_CONTENT
+    (
+        StatusCode::NO_CONTENT,
+        [(axum::http::header::SET_COOKIE, auth::events_cookie(None))],
+    )
+        .into_response()
 }
 
 async fn fallback(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {

@@ -48,9 +48,9 @@ const fn route(
 pub const ROUTES: &[Route] = &[
     route("get", "/api/health", "200 when the database is usable", 200, false),
     route("get", "/api/members", "The workspace's members and their roles, for signing in", 200, false),
-    route("post", "/api/session", "Sign in: {member, accessKey} gives {token, member}", 200, false),
+    route("post", "/api/session", "Sign in: {member, accessKey} gives {token, member} and the event stream's session cookie", 200, false),
     route("delete", "/api/session", "Sign out", 204, false),
-    route("get", "/api/events", "Server-sent events: `changed` with the workspace version (?access_token=)", 200, false),
+    route("get", "/api/events", "Server-sent events: `changed` with the workspace version (the session cookie, or ?access_token=)", 200, false),
     route("get", "/api/workspace", "The whole workspace, for the studio", 200, true),
     route("put", "/api/settings", "Set {pace} (instant, fast or realistic) for everyone; Owners only", 204, true),
     route("post", "/api/computes/{computeName}/applications/{application}", "Open an instance's application (its assigned user, while it runs); counts as activity", 200, true),

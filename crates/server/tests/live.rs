@@ -19,8 +19,33 @@ async fn every_change_reaches_the_event_stream_and_workspace_reads_need_a_sessio
         (status, ws["format"].as_str()),
         (200, Some("azimuth-workspace"))
     );
+    // The studio's way in: the session cookie that /api/workspace (and signing in) sets, so the
+    // token never travels in a URL; other clients may use ?access_token=.
+    let (_, head, _) = call_with(a, "GET", "/api/workspace", Some(&ada), "", b"").await;
+    let cookie = header(&head, "set-cookie").expect("the events cookie is set");
+    assert!(
+        cookie.contains("httponly") && cookie.contains("samesite=strict"),
+        "{cookie}"
+    );
+    assert!(cookie.contains("path=/api/events"), "{cookie}");
+    let with_query = format!("/api/events?access_token={ada}");
+    // A refused stream answers 401 at once; an accepted one stays open (and times out here).
+    let (status, _) = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        call(a, "GET", &with_query, None, b""),
+    )
+    .await
+    .unwrap_or((200, serde_json::Value::Null));
+    assert_eq!(status, 200, "?access_token= is accepted too");
+    let (_, head, _) = call_with(a, "DELETE", "/api/session", Some(&ada), "", b"").await;
+    assert!(header(&head, "set-cookie").is_some_and(|c| c.contains("max-age=0")));
+    let (status, _) = call(a, "GET", &with_query, None, b"").await;
+    assert_eq!(status, 401, "a signed-out session has no events");
+    let ada = sign_in(a, "Ada Lovelace").await;
     let mut stream = tokio::net::TcpStream::connect(a).await.unwrap();
-    let request = format!("GET /api/events?access_token={ada} HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    let request = format!(
+        "GET /api/events HTTP/1.1\r\nHost: {a}\r\nCookie: theme=dark; azimuth_session={ada}\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut seen = String::new();
     read_until(&mut stream, &mut seen, 1)

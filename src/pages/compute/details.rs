@@ -86,10 +86,10 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
         let by = match l.operation_trigger.as_str() {
             "Schedule" => "a schedule",
             "IdleShutdown" => "idle shutdown",
-            _ => "a person",
+            _ => "a user",
         };
         format!(
-            "{} {status}; started by {by}, {}",
+            "{} {status}; requested by {by}, {}",
             l.operation_name,
             format_iso_time(&l.operation_time)
         )
