@@ -1,9 +1,11 @@
 // Cold-load timing of the Compute instances page in headless Chromium.
 //
 //   node xtask/bench/load.mjs <base url> [--runs 10] [--path /compute/instances] [--out file.json]
+//                             [--session <token> --member <name>]
 //
-// `cargo xtask bench load` serves dist/ on a free port and runs this. Each load gets a new
-// browser context (empty cache and storage). The time is the page's own clock: performance.now()
+// `cargo xtask bench load` serves dist/ on a free port and runs this; `bench load-server` runs
+// it against azimuth-server with a signed-in session (--session), which the studio finds in
+// localStorage as it would after signing in. Each load gets a new browser context (empty cache). The time is the page's own clock: performance.now()
 // counts from navigation start, read once the instances table is visible and "+ New" is enabled.
 // One warm-up load is not counted. Exit status: 0 budget met, 3 budget missed, 1 error.
 import { chromium } from '@playwright/test';
@@ -23,6 +25,8 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '10' },
     path: { type: 'string', default: '/compute/instances' },
     out: { type: 'string' },
+    session: { type: 'string' },
+    member: { type: 'string', default: 'Ada Lovelace' },
   },
 });
 if (positionals.length !== 1) {
@@ -35,6 +39,15 @@ const runs = Number.parseInt(values.runs, 10);
 /** Loads `url` in a fresh context; resolves to milliseconds from navigation start to ready. */
 async function coldLoad(browser) {
   const context = await browser.newContext();
+  if (values.session) {
+    await context.addInitScript(
+      ([token, member]) => {
+        localStorage.setItem('azimuth.session', token);
+        localStorage.setItem('azimuth.member', member);
+      },
+      [values.session, values.member],
+    );
+  }
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
@@ -81,7 +94,7 @@ try {
   const met = med < BUDGET_MS;
   console.log(`min ${sorted[0].toFixed(1)} ms, median ${med.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`);
   console.log(`budget: median < ${BUDGET_MS} ms: ${met ? 'met' : 'MISSED'}`);
-  result = { url, runs, times, median: med, budget_ms: BUDGET_MS, met };
+  result = { url, store: values.session ? 'server' : 'browser', runs, times, median: med, budget_ms: BUDGET_MS, met };
 } catch (err) {
   console.error(err.message);
   process.exitCode = 1;

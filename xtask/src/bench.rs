@@ -46,6 +46,11 @@ pub const BENCHES: &[Bench] = &[
         run: load,
     },
     Bench {
+        name: "load-server",
+        about: "the same cold loads from azimuth-server, signed in (budget: median < 400 ms)",
+        run: load_server,
+    },
+    Bench {
         name: "server",
         about: "azimuth-server with 100 computes under wrk, 64 connections for 10 s (budget: list >= 10,000 requests/s, p99 < 10 ms; < 30 MB idle)",
         run: crate::bench_server::server,
@@ -129,17 +134,10 @@ impl Sizes {
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
         gzip.write_all(data)?;
         let gzip = gzip.finish()?.len() as u64;
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            lgwin: 22,
-            ..Default::default()
-        };
-        let mut brotli = Vec::new();
-        brotli::BrotliCompress(&mut &data[..], &mut brotli, &params)?;
         Ok(Sizes {
             raw: data.len() as u64,
             gzip,
-            brotli: brotli.len() as u64,
+            brotli: brotli(data)?.len() as u64,
         })
     }
 
@@ -152,7 +150,33 @@ impl Sizes {
     }
 }
 
-/// Every file under `dir` (recursively), as paths relative to `dir`, sorted.
+/// `data` compressed with brotli at quality 11, window 22 (what hosts precompress with).
+pub fn brotli(data: &[u8]) -> Result<Vec<u8>> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
+    Ok(out)
+}
+
+/// Writes `<file>.br` beside every file of the build, for servers that send precompressed
+/// files (azimuth-server does; so can nginx's `brotli_static`).
+pub fn precompress(dist: &Path) -> Result {
+    for file in files(dist)? {
+        let path = dist.join(&file);
+        let compressed = brotli(&fs::read(&path)?)?;
+        let mut name = path.into_os_string();
+        name.push(".br");
+        fs::write(name, compressed)?;
+    }
+    Ok(())
+}
+
+/// Every file under `dir` (recursively) but precompressed copies, as paths relative to `dir`,
+/// sorted.
 pub fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -161,7 +185,7 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else {
+            } else if path.extension().is_none_or(|e| e != "br") {
                 found.push(path.strip_prefix(dir)?.to_path_buf());
             }
         }
@@ -231,21 +255,42 @@ const LOAD_BUDGET_MISSED: i32 = 3;
 
 fn load(context: &Context) -> Result<bool> {
     let server = serve::serve_dir(&context.dist, "127.0.0.1:0")?;
-    let out = context.out_dir.join("load.json");
+    let met = run_load(context, &server.url(), "load", None);
+    drop(server);
+    met
+}
+
+fn load_server(context: &Context) -> Result<bool> {
+    let (server, port, token) = crate::bench_server::launch(context, "load-server")?;
+    let met = run_load(
+        context,
+        &format!("http://127.0.0.1:{port}"),
+        "load-server",
+        Some(&token),
+    );
+    drop(server);
+    met
+}
+
+/// Runs `load.mjs` against `url` (signed in with `session` on a shared workspace).
+fn run_load(context: &Context, url: &str, name: &str, session: Option<&str>) -> Result<bool> {
+    let out = context.out_dir.join(format!("{name}.json"));
     let runs = context.runs.to_string();
-    let url = server.url();
-    let args = [
+    let out = out.to_string_lossy();
+    let mut args = vec![
         "xtask/bench/load.mjs",
-        url.as_str(),
+        url,
         "--runs",
         runs.as_str(),
         "--out",
-        &out.to_string_lossy(),
+        &out,
     ];
+    if let Some(token) = session {
+        args.extend(["--session", token]);
+    }
     let mut node = cmd::command("node", &args);
     println!("$ {}", cmd::display(&node));
     let status = node.status()?;
-    drop(server);
     match status.code() {
         Some(0) => Ok(true),
         Some(LOAD_BUDGET_MISSED) => Ok(false),

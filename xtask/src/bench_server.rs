@@ -114,7 +114,8 @@ fn wrk(url: &str, token: &str) -> Result<Load> {
     })
 }
 
-struct Server(Child);
+/// A running azimuth-server, killed when dropped.
+pub struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -123,8 +124,9 @@ impl Drop for Server {
     }
 }
 
-/// The bench.
-pub fn server(context: &Context) -> Result<bool> {
+/// A release azimuth-server on a fresh database under `out_dir/<name>`, serving `dist`, with
+/// Ada signed in: the server (stopped when dropped), its port and Ada's token.
+pub fn launch(context: &Context, name: &str) -> Result<(Server, u16, String)> {
     cmd::run(&mut cmd::command(
         "cargo",
         &["build", "--release", "-p", "azimuth-server"],
@@ -132,7 +134,7 @@ pub fn server(context: &Context) -> Result<bool> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let db = context.out_dir.join("server-bench").join("azimuth.db");
+    let db = context.out_dir.join(name).join("azimuth.db");
     let _ = std::fs::remove_dir_all(db.parent().unwrap_or(&db));
     let binary = cmd::root().join("target/release/azimuth-server");
     let child = Command::new(binary)
@@ -175,6 +177,12 @@ pub fn server(context: &Context) -> Result<bool> {
         .and_then(|t| t.split('"').next())
         .ok_or("no token")?
         .to_owned();
+    Ok((server, port, token))
+}
+
+/// The bench.
+pub fn server(context: &Context) -> Result<bool> {
+    let (server, port, token) = launch(context, "server-bench")?;
     let body = r#"{"properties":{"computeType":"ComputeInstance","properties":{"vmSize":"Standard_DS1_v2"}}}"#;
     for i in 0..100 {
         let (status, answer) = request(

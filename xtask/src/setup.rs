@@ -43,7 +43,7 @@ pub fn ensure() -> Result {
 
 /// `trunk build --release` into `dist/`, offline, with the tool `PATH` (npm binaryen's `wasm-opt`,
 /// the `cargo install`ed wasm-bindgen); `cargo fetch` first so trunk's offline cargo build finds
-/// every crate.
+/// every crate. Then a brotli copy of every file, for servers that send precompressed files.
 pub fn trunk_build() -> Result {
     cmd::run(&mut cmd::command("cargo", &["fetch", "--quiet"]))?;
     let mut trunk = cmd::command("trunk", &["build", "--release"]);
@@ -51,7 +51,8 @@ pub fn trunk_build() -> Result {
     trunk
         .env("TRUNK_OFFLINE", "true")
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    cmd::run(&mut trunk)
+    cmd::run(&mut trunk)?;
+    crate::bench::precompress(&cmd::root().join("dist"))
 }
 
 /// Runs every setup step in order; prints one line per action, or one summary line.

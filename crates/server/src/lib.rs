@@ -219,7 +219,12 @@ async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         .into_response()
 }
 
-async fn fallback(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+async fn fallback(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if uri.path().starts_with("/api/") {
         return arm::error_response(&ArmError::new(
             "NotFound",
@@ -232,5 +237,9 @@ async fn fallback(State(state): State<Arc<AppState>>, method: Method, uri: Uri) 
             format!("{method} is not supported at {}.", uri.path()),
         ));
     }
-    static_files::serve(&state.config.dist, &uri).await
+    let accepts_brotli = headers
+        .get(axum::http::header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
+    static_files::serve(&state.config.dist, &uri, accepts_brotli).await
 }
