@@ -228,6 +228,8 @@ export function instanceRow(page: Page, name: string): Locator {
 
 /** One cell of an instance's row, found by its column header ("State", "Assigned to", …). */
 export async function instanceCell(page: Page, name: string, column: string): Promise<Locator> {
+  // The studio mounts once it knows where the workspace lives (after a reload too): wait for it.
+  await expect(instancesTable(page).getByRole('columnheader').first()).toBeVisible();
   const headers = await instancesTable(page).getByRole('columnheader').allInnerTexts();
   const index = headers.map((h) => h.trim()).indexOf(column);
   expect(index, `column "${column}" in ${JSON.stringify(headers)}`).toBeGreaterThanOrEqual(0);
