@@ -14,7 +14,7 @@ pub fn HomePage() -> impl IntoView {
         store.workspace.with(|w| {
             // A handful of states: a sorted Vec does what a map would, with less code in the wasm.
             let mut by_state: Vec<(String, usize)> = Vec::new();
-            for c in &w.computes {
+            for c in w.instances() {
                 let s = c
                     .resource
                     .properties
@@ -31,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
             by_state
         })
     };
-    let total = move || store.workspace.with(|w| w.computes.len());
+    let total = move || store.workspace.with(|w| w.instances().count());
     let quota = move || {
         store.workspace.with(|w| {
             w.quota_usage()

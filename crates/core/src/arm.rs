@@ -117,7 +117,7 @@ pub struct ComputeResource {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Compute {
-    /// `ComputeInstance` (other kinds come later).
+    /// `ComputeInstance` or `AmlCompute` (other kinds come later).
     pub compute_type: String,
     /// Region of the compute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,15 +140,16 @@ pub struct Compute {
     /// Errors met while provisioning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_errors: Option<Vec<ArmError>>,
-    /// The compute instance's own properties.
+    /// The kind's own properties.
     #[serde(default)]
-    pub properties: ComputeInstanceProperties,
+    pub properties: ComputeProperties,
 }
 
-/// `properties.properties` of a compute instance.
+/// `properties.properties` of a compute: a compute instance's, and a cluster's (AmlCompute),
+/// each kind using its own fields and leaving the others out.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ComputeInstanceProperties {
+pub struct ComputeProperties {
     /// VM size, e.g. `Standard_DS11_v2`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub vm_size: String,
@@ -197,6 +198,88 @@ pub struct ComputeInstanceProperties {
     /// Read-only: errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ArmError>>,
+    /// Cluster: `Dedicated` or `LowPriority`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vm_priority: Option<String>,
+    /// Cluster: `Linux` or `Windows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<String>,
+    /// Cluster: node counts and how soon idle nodes leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_settings: Option<ScaleSettings>,
+    /// Cluster: SSH to the nodes: `Enabled`, `Disabled` or `NotSpecified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_login_port_public_access: Option<String>,
+    /// Cluster: the nodes' administrator account (a password is accepted, never returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_account_credentials: Option<UserAccountCredentials>,
+    /// Read-only (cluster): `Steady` or `Resizing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_state: Option<String>,
+    /// Read-only (cluster): when the allocation state last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_state_transition_time: Option<String>,
+    /// Read-only (cluster): nodes allocated now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_node_count: Option<u32>,
+    /// Read-only (cluster): nodes the cluster is heading for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_node_count: Option<u32>,
+    /// Read-only (cluster): nodes by state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_state_counts: Option<NodeStateCounts>,
+}
+
+/// A cluster's `scaleSettings`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleSettings {
+    /// Most nodes.
+    pub max_node_count: u32,
+    /// Fewest nodes (kept even when idle).
+    #[serde(default)]
+    pub min_node_count: u32,
+    /// How long a node stays idle before it leaves, ISO 8601 (`PT120S`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_idle_time_before_scale_down: Option<String>,
+}
+
+/// A cluster's administrator account.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAccountCredentials {
+    /// User name.
+    pub admin_user_name: String,
+    /// SSH public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_user_ssh_public_key: Option<String>,
+    /// Password: accepted in a request, never stored or returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_user_password: Option<String>,
+}
+
+/// A cluster's nodes by state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeStateCounts {
+    /// Ready, without a job.
+    #[serde(default)]
+    pub idle_node_count: u32,
+    /// Running a job.
+    #[serde(default)]
+    pub running_node_count: u32,
+    /// Being allocated.
+    #[serde(default)]
+    pub preparing_node_count: u32,
+    /// Broken.
+    #[serde(default)]
+    pub unusable_node_count: u32,
+    /// Being released.
+    #[serde(default)]
+    pub leaving_node_count: u32,
+    /// Taken back (low priority).
+    #[serde(default)]
+    pub preempted_node_count: u32,
 }
 
 /// `{"id": "..."}`.

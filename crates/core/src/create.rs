@@ -62,7 +62,7 @@ impl Workspace {
         let compute = &body.properties;
         if compute.compute_type != "ComputeInstance" {
             return Err(bad(format!(
-                "computeType '{}' is not supported here; Azimuth creates ComputeInstance computes.",
+                "computeType '{}' is not supported here; Azimuth creates ComputeInstance and AmlCompute computes.",
                 compute.compute_type
             )));
         }
@@ -214,6 +214,7 @@ impl Workspace {
             resource,
             transition: None,
             last_activity: now,
+            nodes: Vec::new(),
         });
         self.begin(name, Operation::Create, Trigger::User, now)?;
         self.record(

@@ -4,6 +4,7 @@
 
 pub mod arm;
 pub mod catalogue;
+pub mod cluster;
 mod create;
 pub mod json;
 pub mod json_de;

@@ -18,11 +18,21 @@ pub struct QuotaUsage {
     pub limit: u32,
 }
 
-/// Whether a compute counts against its family's vCPU quota: an instance holds it unless it is
+/// Whether a compute instance counts against its family's vCPU quota: it does unless it is
 /// stopped with `releaseQuotaOnStop`.
 pub fn holds_quota(c: &StoredCompute) -> bool {
     let inner = &c.resource.properties.properties;
     !(inner.state.as_deref() == Some("Stopped") && inner.release_quota_on_stop == Some(true))
+}
+
+/// How many of its VM size a compute holds quota for: an instance one (or none, see
+/// [`holds_quota`]), a cluster one per node that is not preempted.
+pub fn machines_held(c: &StoredCompute) -> u32 {
+    if crate::cluster::is_cluster(&c.resource) {
+        c.nodes.iter().filter(|n| n.state.holds_quota()).count() as u32
+    } else {
+        u32::from(holds_quota(c))
+    }
 }
 
 impl Workspace {
@@ -45,10 +55,10 @@ impl Workspace {
                 used: self
                     .computes
                     .iter()
-                    .filter(|c| holds_quota(c))
-                    .filter_map(|c| find_vm_size(&c.resource.properties.properties.vm_size))
-                    .filter(|s| s.family == family)
-                    .map(|s| s.vcpus)
+                    .filter_map(|c| {
+                        let size = find_vm_size(&c.resource.properties.properties.vm_size)?;
+                        (size.family == family).then(|| size.vcpus * machines_held(c))
+                    })
                     .sum(),
                 limit: self.quota_limit(family),
             })
@@ -57,13 +67,19 @@ impl Workspace {
 
     /// Refuses with ARM's QuotaExceeded when `vm_size` needs more vCPUs than its family has left.
     pub fn check_quota(&self, vm_size: &str) -> Result<(), ArmError> {
+        self.check_quota_for(vm_size, 1)
+    }
+
+    /// Like [`Workspace::check_quota`], for `count` machines of `vm_size` (a cluster's nodes).
+    pub fn check_quota_for(&self, vm_size: &str, count: u32) -> Result<(), ArmError> {
         let size = find_vm_size(vm_size).ok_or_else(|| unknown_size(vm_size, self.region()))?;
+        let needed = size.vcpus * count;
         let usage = self
             .quota_usage()
             .into_iter()
             .find(|u| u.family == size.family)
             .expect("every catalogue family has a usage row");
-        if usage.used + size.vcpus > usage.limit {
+        if usage.used + needed > usage.limit {
             return Err(ArmError::new(
                 "QuotaExceeded",
                 format!(
@@ -72,8 +88,8 @@ impl Workspace {
                     self.region().name,
                     usage.limit,
                     usage.used,
-                    size.vcpus,
-                    usage.used + size.vcpus
+                    needed,
+                    usage.used + needed
                 ),
             ));
         }

@@ -2,6 +2,7 @@
 //! happens by itself: operations finishing, idle shutdowns and scheduled starts and stops.
 
 use crate::arm::LastOperation;
+use crate::cluster::{is_cluster, next_node_event, NodeEvent};
 use crate::lifecycle::{Operation, Trigger};
 use crate::quota::holds_quota;
 use crate::schedule::next_fire;
@@ -17,6 +18,8 @@ pub(crate) enum Event {
     IdleShutdown,
     /// A schedule fires with this action.
     Schedule(Operation),
+    /// Something happens to a cluster's node.
+    Node(NodeEvent),
 }
 
 /// Most events applied in one settle, so that a workspace left alone for years cannot hang a page.
@@ -37,6 +40,9 @@ pub fn idle_shutdown_ms(c: &StoredCompute) -> Option<Millis> {
 pub(crate) fn next_event(c: &StoredCompute, settled_at: Millis) -> Option<(Millis, Event)> {
     if let Some(t) = c.transition {
         return Some((t.ends_at(), Event::Complete));
+    }
+    if is_cluster(&c.resource) {
+        return next_node_event(c).map(|(t, e)| (t, Event::Node(e)));
     }
     let inner = &c.resource.properties.properties;
     let state = inner.state.as_deref()?;
@@ -122,6 +128,7 @@ impl Workspace {
         let name = self.computes[index].resource.name.clone();
         match event {
             Event::Complete => self.complete(index, at),
+            Event::Node(e) => self.apply_node_event(index, at, e),
             Event::IdleShutdown => {
                 let minutes = idle_shutdown_ms(&self.computes[index]).unwrap_or(0) / 60_000;
                 let _ = self.begin(&name, Operation::Stop, Trigger::IdleShutdown, at);
@@ -190,6 +197,11 @@ impl Workspace {
         let props = &mut compute.resource.properties;
         props.provisioning_state = Some("Succeeded".into());
         props.modified_on = Some(format_iso(at));
+        if is_cluster(&compute.resource) {
+            self.fill_to_target(index, at);
+            return;
+        }
+        let props = &mut compute.resource.properties;
         props.properties.state = Some(state.into());
         if let Some(last) = &mut props.properties.last_operation {
             last.operation_status = "Succeeded".into();

@@ -3,6 +3,7 @@
 
 use crate::arm::{ArmError, ComputeResource};
 use crate::create::{bad, validate_changeable};
+use crate::request::validate_tags;
 use crate::roles::Action;
 use crate::time::{format_iso, Millis};
 use crate::workspace::Workspace;
@@ -19,9 +20,12 @@ impl Workspace {
     ) -> Result<(bool, ComputeResource), ArmError> {
         self.settle(now);
         if self.compute(name).is_none() {
-            return self
-                .create_instance(actor, name, body, now)
-                .map(|r| (true, r.clone()));
+            let created = if body.properties.compute_type == crate::cluster::AML_COMPUTE {
+                self.create_cluster(actor, name, body, now)
+            } else {
+                self.create_instance(actor, name, body, now)
+            };
+            return created.map(|r| (true, r.clone()));
         }
         let member = self.authorize(actor, Action::WriteCompute)?.name.clone();
         let existing = &self.compute(name).expect("checked above").resource;
@@ -40,6 +44,9 @@ impl Workspace {
                 "The virtual machine size of compute instance '{}' is {} and cannot be changed to {size}. Delete the instance and create a new one instead.",
                 existing.name, existing.properties.properties.vm_size
             )));
+        }
+        if crate::cluster::is_cluster(existing) {
+            return self.update_cluster(&member, name, body, now);
         }
         let assigned = |r: &ComputeResource| {
             r.properties
@@ -73,6 +80,46 @@ impl Workspace {
             now,
             &member,
             format!("updated compute instance {canonical}"),
+            &canonical,
+        );
+        Ok((false, updated))
+    }
+
+    /// PUT or PATCH on an existing cluster: tags, description and scale settings may change.
+    fn update_cluster(
+        &mut self,
+        member: &str,
+        name: &str,
+        body: ComputeResource,
+        now: Millis,
+    ) -> Result<(bool, ComputeResource), ArmError> {
+        let index = self
+            .computes
+            .iter()
+            .position(|c| c.resource.name.eq_ignore_ascii_case(name))
+            .expect("the caller found it");
+        let existing = &self.computes[index].resource.properties.properties;
+        if let Some(wanted) = body.properties.properties.vm_priority.as_deref() {
+            if Some(wanted) != existing.vm_priority.as_deref() {
+                return Err(bad(format!(
+                    "The tier of compute cluster '{name}' cannot be changed to {wanted}. Delete the cluster and create a new one instead."
+                )));
+            }
+        }
+        validate_tags(&body.tags).map_err(bad)?;
+        if let Some(scale) = body.properties.properties.scale_settings {
+            self.rescale(index, scale, now)?;
+        }
+        let resource = &mut self.computes[index].resource;
+        resource.tags = body.tags;
+        resource.properties.description = body.properties.description;
+        resource.properties.modified_on = Some(format_iso(now));
+        let canonical = resource.name.clone();
+        let updated = resource.clone();
+        self.record(
+            now,
+            member,
+            format!("updated compute cluster {canonical}"),
             &canonical,
         );
         Ok((false, updated))

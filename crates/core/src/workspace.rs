@@ -22,6 +22,9 @@ pub struct StoredCompute {
     pub transition: Option<Transition>,
     /// The last time someone used the instance (for idle shutdown).
     pub last_activity: Millis,
+    /// A cluster's nodes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<crate::cluster::Node>,
 }
 
 /// Workspace-wide settings.
@@ -109,6 +112,19 @@ impl Workspace {
     /// A member by Azure AD object id.
     pub fn member_by_object_id(&self, object_id: &str) -> Option<&Member> {
         self.members.iter().find(|m| m.object_id == object_id)
+    }
+
+    /// The compute instances, oldest first (the other kinds left out).
+    pub fn instances(&self) -> impl Iterator<Item = &StoredCompute> {
+        self.computes
+            .iter()
+            .filter(|c| c.resource.properties.compute_type == "ComputeInstance")
+    }
+
+    /// A compute instance by name, if `name` is one.
+    pub fn instance(&self, name: &str) -> Option<&StoredCompute> {
+        self.compute(name)
+            .filter(|c| c.resource.properties.compute_type == "ComputeInstance")
     }
 
     /// A compute by name (names are case-insensitive in Azure).
@@ -209,6 +225,7 @@ impl Workspace {
         };
         self.authorize_as(actor, action, &arm_operation)?;
         self.check_operation(name, op)?;
+        let kind = kind_label(&self.compute(name).ok_or_else(|| not_found(name))?.resource);
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
         let holds = holds_quota(compute);
         let vm_size = compute.resource.properties.properties.vm_size.clone();
@@ -220,7 +237,7 @@ impl Workspace {
         self.record(
             now,
             actor,
-            format!("{} compute instance {canonical}", op.past_tense()),
+            format!("{} {kind} {canonical}", op.past_tense()),
             &canonical,
         );
         Ok(())
@@ -229,6 +246,24 @@ impl Workspace {
     /// Whether the lifecycle lets `op` begin on a compute now (roles aside); ARM's error if not.
     pub fn check_operation(&self, name: &str, op: Operation) -> Result<(), ArmError> {
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
+        if crate::cluster::is_cluster(&compute.resource) {
+            if op != Operation::Delete {
+                return Err(ArmError::new(
+                    "BadRequest",
+                    format!("{} is not supported on compute cluster '{name}': a cluster adds and removes nodes between its minimum and maximum instead.", op.as_str()),
+                ));
+            }
+            if compute
+                .transition
+                .is_some_and(|t| t.operation == Operation::Delete)
+            {
+                return Err(ArmError::new(
+                    "Conflict",
+                    format!("Compute cluster '{name}' is already being deleted."),
+                ));
+            }
+            return Ok(());
+        }
         let state = compute
             .resource
             .properties
@@ -260,10 +295,21 @@ impl Workspace {
             started_at: at,
             duration,
         });
+        let cluster = crate::cluster::is_cluster(&compute.resource);
         let props = &mut compute.resource.properties;
         props.modified_on = Some(format_iso(at));
         if op == Operation::Delete {
             props.provisioning_state = Some("Deleting".into());
+        }
+        if cluster {
+            // A cluster has no state or lastOperation: provisioningState and its nodes say it.
+            for node in &mut compute.nodes {
+                node.state = crate::cluster::NodeState::Leaving;
+                node.since = at;
+                node.until = None;
+            }
+            crate::cluster::refresh_view(compute, at);
+            return Ok(());
         }
         let inner = &mut props.properties;
         inner.state = Some(op.transient_state().into());
@@ -322,6 +368,15 @@ impl Workspace {
             .iter()
             .filter_map(|c| crate::settle::next_event(c, self.settled_at).map(|(t, _)| t))
             .min()
+    }
+}
+
+/// "compute instance" or "compute cluster", for activity lines and messages.
+pub fn kind_label(c: &ComputeResource) -> &'static str {
+    if crate::cluster::is_cluster(c) {
+        "compute cluster"
+    } else {
+        "compute instance"
     }
 }
 

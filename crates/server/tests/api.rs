@@ -379,3 +379,59 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
     let (_, workspace) = call(a, "GET", "/api/workspace", Some(&grace), b"").await;
     assert_eq!(workspace["workspace"]["settings"]["pace"], "realistic");
 }
+
+#[tokio::test]
+async fn a_compute_cluster_over_arm_keeps_its_password_to_itself() {
+    let server = start(&temp_db("cluster"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let path = format!("{WS}/computes/cpu-cluster?{V}");
+    let body = json!({"location": "eastus", "properties": {"computeType": "AmlCompute", "properties": {
+        "vmSize": "Standard_DS3_v2", "vmPriority": "Dedicated",
+        "scaleSettings": {"minNodeCount": 1, "maxNodeCount": 4},
+        "userAccountCredentials": {"adminUserName": "azureuser", "adminUserPassword": "correct-horse-battery"}
+    }}});
+    let (status, head, created) =
+        call_with(a, "PUT", &path, Some(&ada), "", body.to_string().as_bytes()).await;
+    assert_eq!(status, 201, "{created}");
+    let poll = header(&head, "azure-asyncoperation").expect("a long-running create");
+    let (_, op) = call(
+        a,
+        "GET",
+        &poll[poll.find("/subscriptions").unwrap()..],
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(op["status"], "Succeeded", "{op}");
+    let (status, got) = call(a, "GET", &path, Some(&ada), b"").await;
+    assert_eq!(status, 200);
+    let inner = &got["properties"]["properties"];
+    assert_eq!(inner["nodeStateCounts"]["idleNodeCount"], 1, "{got}");
+    assert_eq!(
+        inner["scaleSettings"]["nodeIdleTimeBeforeScaleDown"],
+        "PT120S"
+    );
+    assert_eq!(
+        inner["userAccountCredentials"]["adminUserName"],
+        "azureuser"
+    );
+    let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
+    let (_, saved) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    for text in [got.to_string(), list.to_string(), saved.to_string()] {
+        assert!(!text.contains("correct-horse-battery"));
+    }
+    let patch = json!({"properties": {"properties": {"scaleSettings": {"minNodeCount": 3, "maxNodeCount": 4}}}});
+    let (status, patched) = call(a, "PATCH", &path, Some(&ada), patch.to_string().as_bytes()).await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["properties"]["properties"]["targetNodeCount"], 3);
+    let start = format!("{WS}/computes/cpu-cluster/start?{V}");
+    let (status, refused) = call(a, "POST", &start, Some(&ada), b"").await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("BadRequest"))
+    );
+    let (status, _) = call(a, "DELETE", &path, Some(&ada), b"").await;
+    assert!(status == 202 || status == 200, "{status}");
+    assert_eq!(call(a, "GET", &path, Some(&ada), b"").await.0, 404);
+}

@@ -235,7 +235,7 @@ pub fn InstanceDetailsPage(
 ) -> impl IntoView {
     let store = use_store();
     let name = Signal::stored(name);
-    let compute = Memo::new(move |_| store.workspace.with(|w| w.compute(&name.get()).cloned()));
+    let compute = Memo::new(move |_| store.workspace.with(|w| w.instance(&name.get()).cloned()));
     // The view is in the address (?tab=json), so a reload or a shared link opens it again.
     let search = window().location().search().unwrap_or_default();
     let initial = VIEWS

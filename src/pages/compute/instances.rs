@@ -134,8 +134,7 @@ pub fn InstancesPage() -> impl IntoView {
         let query = search.get().to_ascii_lowercase();
         let mine = only_mine.get();
         store.workspace.with(|w| {
-            w.computes
-                .iter()
+            w.instances()
                 .map(|c| row(w, c, &me))
                 .filter(|r| !mine || r.created_by == me.name || r.assigned_to == me.name)
                 .filter(|r| {
@@ -284,7 +283,7 @@ pub fn InstancesPage() -> impl IntoView {
             <Show when=move || rows.get().is_empty()>
                 <div class="table-empty">
                     {move || {
-                        if store.workspace.with(|w| w.computes.is_empty()) {
+                        if store.workspace.with(|w| w.instances().next().is_none()) {
                             "No compute instances yet. Select \"+ New\" to create a development workstation."
                         } else {
                             "No compute instance matches the search or filter."

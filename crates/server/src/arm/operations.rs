@@ -46,10 +46,8 @@ pub fn status(w: &Workspace, id: &str) -> Result<Value, ArmError> {
     };
     let started: i64 = started.parse().map_err(|_| unknown())?;
     let since = format_iso(started);
-    let status = match w
-        .compute(name)
-        .and_then(|c| c.resource.properties.properties.last_operation.clone())
-    {
+    let compute = w.compute(name);
+    let status = match compute.map(|c| c.resource.properties.properties.last_operation.clone()) {
         // The compute is gone: a delete finished; anything else was cut short by one.
         None => {
             if op.eq_ignore_ascii_case("Delete") {
@@ -58,7 +56,15 @@ pub fn status(w: &Workspace, id: &str) -> Result<Value, ArmError> {
                 "Canceled"
             }
         }
-        Some(last)
+        // A cluster keeps no lastOperation: its provisioningState tells.
+        Some(None) => {
+            match compute.and_then(|c| c.resource.properties.provisioning_state.as_deref()) {
+                Some("Creating" | "Deleting" | "Updating") => "InProgress",
+                Some("Failed") => "Failed",
+                _ => "Succeeded",
+            }
+        }
+        Some(Some(last))
             if last.operation_name.eq_ignore_ascii_case(op) && last.operation_time == since =>
         {
             match last.operation_status.as_str() {
@@ -68,8 +74,8 @@ pub fn status(w: &Workspace, id: &str) -> Result<Value, ArmError> {
             }
         }
         // A later operation began, so this one had finished.
-        Some(last) if last.operation_time > since => "Succeeded",
-        Some(_) => return Err(unknown()),
+        Some(Some(last)) if last.operation_time > since => "Succeeded",
+        Some(Some(_)) => return Err(unknown()),
     };
     Ok(json!({"id": id, "name": id, "status": status, "startTime": since}))
 }

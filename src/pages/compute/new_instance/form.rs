@@ -304,7 +304,7 @@ impl InstanceForm {
                 .collect::<BTreeMap<_, _>>(),
             properties: Compute {
                 compute_type: "ComputeInstance".into(),
-                properties: ComputeInstanceProperties {
+                properties: ComputeProperties {
                     vm_size: self.size.get(),
                     subnet,
                     application_sharing_policy: Some("Personal".into()),
