@@ -188,6 +188,30 @@ test("a Reader who forces an action gets the server's refusal", async ({ page, s
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 });
 
+test('a compute cluster created through the ARM API is not listed as an instance', async ({ page, server }) => {
+  await openInstances(page);
+  const session = await fetch(`${server!.url}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ member: 'Ada Lovelace' }),
+  });
+  const { token } = (await session.json()) as { token: string };
+  const created = await fetch(`${server!.url}${WS}/computes/cpu-cluster?${API}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      properties: {
+        computeType: 'AmlCompute',
+        properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { minNodeCount: 0, maxNodeCount: 2 } },
+      },
+    }),
+  });
+  expect(created.status).toBe(201);
+  await openInstances(page);
+  await expect(instanceRow(page, 'cpu-cluster')).toHaveCount(0);
+  await expect(page.getByText('No compute instances yet.')).toBeVisible();
+});
+
 test('the studio reconnects by itself after the server restarts', async ({ page, server }) => {
   await openInstances(page);
   await server!.stop(true);

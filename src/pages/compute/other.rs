@@ -23,7 +23,7 @@ impl OtherComputeKind {
             Self::Clusters => (
                 "Compute clusters",
                 "Scalable clusters of virtual machines for on-demand processing of experiment code: they grow to run training jobs and shrink back to zero nodes when idle.",
-                "Compute clusters are not available in Azimuth yet. Use a compute instance for developing and testing code.",
+                "The studio cannot create or show compute clusters yet; a shared workspace's ARM API can (PUT .../computes/{name} with computeType AmlCompute). Use a compute instance for developing and testing code.",
             ),
             Self::Kubernetes => (
                 "Kubernetes clusters",
