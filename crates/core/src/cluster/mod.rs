@@ -4,14 +4,14 @@
 //! it leave once they have been idle for `nodeIdleTimeBeforeScaleDown`. Low-priority nodes are
 //! now and then preempted; the cluster then prepares a new node to get back to its target.
 
+mod create;
+
+pub use create::validate_scale_settings;
+
 use crate::arm::*;
-use crate::catalogue::find_vm_size;
-use crate::create::bad;
-use crate::lifecycle::{Operation, Pace, Trigger};
-use crate::request::{validate_ssh_public_key, validate_subnet_id, validate_tags};
-use crate::roles::Action;
+use crate::lifecycle::Pace;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{unknown_size, StoredCompute, Workspace};
+use crate::workspace::{StoredCompute, Workspace};
 use serde::{Deserialize, Serialize};
 
 /// ARM's computeType of a cluster.
@@ -159,186 +159,7 @@ pub(crate) fn next_node_event(c: &StoredCompute) -> Option<(Millis, NodeEvent)> 
     best
 }
 
-/// Refuses a cluster request that Azure would refuse, field by field.
-fn validate_cluster_fields(
-    body: &ComputeResource,
-    region: &crate::catalogue::Region,
-) -> Result<(), ArmError> {
-    let inner = &body.properties.properties;
-    if inner.vm_size.is_empty() {
-        return Err(bad("vmSize is required."));
-    }
-    find_vm_size(&inner.vm_size).ok_or_else(|| unknown_size(&inner.vm_size, region))?;
-    match inner.vm_priority.as_deref() {
-        None | Some("Dedicated" | "LowPriority") => {}
-        Some(other) => {
-            return Err(bad(format!(
-                "vmPriority must be Dedicated or LowPriority, not '{other}'."
-            )))
-        }
-    }
-    validate_scale_settings(inner.scale_settings.as_ref())?;
-    match inner.remote_login_port_public_access.as_deref() {
-        None | Some("Enabled" | "Disabled" | "NotSpecified") => {}
-        Some(other) => {
-            return Err(bad(format!(
-            "remoteLoginPortPublicAccess must be Enabled, Disabled or NotSpecified, not '{other}'."
-        )))
-        }
-    }
-    if let Some(account) = &inner.user_account_credentials {
-        if account.admin_user_name.trim().is_empty() {
-            return Err(bad("The administrator account needs a user name."));
-        }
-        match (
-            &account.admin_user_password,
-            &account.admin_user_ssh_public_key,
-        ) {
-            (None, None) => {
-                return Err(bad(
-                    "The administrator account needs a password or an SSH public key.",
-                ))
-            }
-            (Some(password), _) if password.chars().count() < 12 => {
-                return Err(bad(
-                    "The administrator password must be at least 12 characters.",
-                ))
-            }
-            (_, Some(key)) => validate_ssh_public_key(key).map_err(bad)?,
-            _ => {}
-        }
-    }
-    if let Some(subnet) = &inner.subnet {
-        validate_subnet_id(&subnet.id).map_err(bad)?;
-    }
-    if inner.enable_node_public_ip == Some(false) && inner.subnet.is_none() {
-        return Err(bad(
-            "\"No public IP\" needs a virtual network: choose a subnet.",
-        ));
-    }
-    validate_tags(&body.tags).map_err(bad)
-}
-
-/// Checks the node counts and idle time of a cluster.
-pub fn validate_scale_settings(scale: Option<&ScaleSettings>) -> Result<(), ArmError> {
-    let scale = scale.ok_or_else(|| bad("scaleSettings with maxNodeCount is required."))?;
-    if scale.max_node_count == 0 || scale.max_node_count > MAX_NODES {
-        return Err(bad(format!(
-            "The maximum number of nodes must be from 1 to {MAX_NODES}, not {}.",
-            scale.max_node_count
-        )));
-    }
-    if scale.min_node_count > scale.max_node_count {
-        return Err(bad(format!(
-            "The minimum number of nodes ({}) cannot be more than the maximum ({}).",
-            scale.min_node_count, scale.max_node_count
-        )));
-    }
-    if let Some(idle) = &scale.node_idle_time_before_scale_down {
-        parse_duration_seconds(idle).ok_or_else(|| {
-            bad(format!(
-                "nodeIdleTimeBeforeScaleDown '{idle}' is not an ISO 8601 duration such as PT120S."
-            ))
-        })?;
-    }
-    Ok(())
-}
-
 impl Workspace {
-    /// Checks a cluster create request without changing anything.
-    pub fn validate_cluster_request(
-        &self,
-        name: &str,
-        body: &ComputeResource,
-    ) -> Result<(), ArmError> {
-        self.check_new_name(name).map_err(|e| {
-            let code = if matches!(e, crate::names::NameError::Taken(_)) {
-                "Conflict"
-            } else {
-                "BadRequest"
-            };
-            ArmError::new(code, e.to_string())
-        })?;
-        let region = self.region();
-        if let Some(location) = body
-            .location
-            .as_deref()
-            .or(body.properties.compute_location.as_deref())
-        {
-            if !location.eq_ignore_ascii_case(region.name) {
-                return Err(bad(format!(
-                    "A compute cluster must be in the workspace's region '{}', not '{location}'.",
-                    region.name
-                )));
-            }
-        }
-        validate_cluster_fields(body, region)?;
-        let inner = &body.properties.properties;
-        self.check_quota_for(&inner.vm_size, target(inner) as u32)
-    }
-
-    /// Creates a compute cluster on behalf of a member; it is Creating, then keeps its minimum
-    /// of nodes.
-    pub fn create_cluster(
-        &mut self,
-        actor: &str,
-        name: &str,
-        body: ComputeResource,
-        now: Millis,
-    ) -> Result<&ComputeResource, ArmError> {
-        self.settle(now);
-        let member = self.authorize(actor, Action::WriteCompute)?.clone();
-        self.validate_cluster_request(name, &body)?;
-        let region = self.region().name;
-        let mut resource = body;
-        resource.id = format!("{}/computes/{name}", self.resource.id);
-        resource.name = name.to_owned();
-        resource.resource_type = COMPUTE_TYPE.into();
-        resource.location = Some(region.into());
-        let props = &mut resource.properties;
-        props.compute_location = Some(region.into());
-        props.provisioning_state = Some("Creating".into());
-        props.created_on = Some(format_iso(now));
-        props.modified_on = Some(format_iso(now));
-        props.disable_local_auth.get_or_insert(true);
-        let inner = &mut props.properties;
-        if let Some(size) = find_vm_size(&inner.vm_size) {
-            inner.vm_size = size.name.into();
-        }
-        inner.vm_priority.get_or_insert_with(|| "Dedicated".into());
-        inner.os_type.get_or_insert_with(|| "Linux".into());
-        inner
-            .remote_login_port_public_access
-            .get_or_insert_with(|| "NotSpecified".into());
-        inner.enable_node_public_ip.get_or_insert(true);
-        if let Some(scale) = &mut inner.scale_settings {
-            scale
-                .node_idle_time_before_scale_down
-                .get_or_insert_with(|| format!("PT{DEFAULT_IDLE_SECONDS}S"));
-        }
-        // Secrets are write-only: the password is checked, then never kept.
-        if let Some(account) = &mut inner.user_account_credentials {
-            account.admin_user_password = None;
-        }
-        inner.errors = Some(Vec::new());
-        self.computes.push(StoredCompute {
-            resource,
-            transition: None,
-            last_activity: now,
-            nodes: Vec::new(),
-        });
-        self.begin(name, Operation::Create, Trigger::User, now)?;
-        let index = self.computes.len() - 1;
-        refresh_view(&mut self.computes[index], now);
-        self.record(
-            now,
-            &member.name,
-            format!("created compute cluster {name}"),
-            name,
-        );
-        Ok(&self.compute(name).expect("just created").resource)
-    }
-
     /// Changes a cluster's node counts or idle time (ARM's PATCH of `scaleSettings`): a higher
     /// minimum adds nodes at once, a lower one lets idle nodes leave after their idle time.
     pub(crate) fn rescale(
