@@ -44,12 +44,27 @@ pub(crate) fn validate_changeable(body: &ComputeResource) -> Result<(), ArmError
     validate_tags(&body.tags).map_err(bad)
 }
 
+/// Checks the virtual network of a compute: a valid subnet id, and "No public IP" only with one.
+pub(crate) fn check_network(inner: &ComputeProperties) -> Result<(), ArmError> {
+    if let Some(subnet) = &inner.subnet {
+        validate_subnet_id(&subnet.id).map_err(bad)?;
+    }
+    if inner.enable_node_public_ip == Some(false) && inner.subnet.is_none() {
+        return Err(bad(
+            "\"No public IP\" needs a virtual network: choose a subnet.",
+        ));
+    }
+    Ok(())
+}
+
 impl Workspace {
-    /// Checks a create request for a compute instance without changing anything.
-    pub fn validate_instance_request(
+    /// Checks a new compute's name (ARM's Conflict when it is taken) and that it is in the
+    /// workspace's region; `kind` names it in the message.
+    pub(crate) fn check_name_and_location(
         &self,
         name: &str,
         body: &ComputeResource,
+        kind: &str,
     ) -> Result<(), ArmError> {
         self.check_new_name(name).map_err(|e| {
             let code = if matches!(e, crate::names::NameError::Taken(_)) {
@@ -59,6 +74,26 @@ impl Workspace {
             };
             ArmError::new(code, e.to_string())
         })?;
+        let region = self.region();
+        let location = body
+            .location
+            .as_deref()
+            .or(body.properties.compute_location.as_deref());
+        match location {
+            Some(l) if !l.eq_ignore_ascii_case(region.name) => Err(bad(format!(
+                "A {kind} must be in the workspace's region '{}', not '{l}'.",
+                region.name
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a create request for a compute instance without changing anything.
+    pub fn validate_instance_request(
+        &self,
+        name: &str,
+        body: &ComputeResource,
+    ) -> Result<(), ArmError> {
         let compute = &body.properties;
         if compute.compute_type != "ComputeInstance" {
             return Err(bad(format!(
@@ -66,19 +101,8 @@ impl Workspace {
                 compute.compute_type
             )));
         }
+        self.check_name_and_location(name, body, "compute instance")?;
         let region = self.region();
-        if let Some(location) = body
-            .location
-            .as_deref()
-            .or(compute.compute_location.as_deref())
-        {
-            if !location.eq_ignore_ascii_case(region.name) {
-                return Err(bad(format!(
-                    "A compute instance must be in the workspace's region '{}', not '{location}'.",
-                    region.name
-                )));
-            }
-        }
         let inner = &compute.properties;
         if inner.vm_size.is_empty() {
             return Err(bad("vmSize is required."));
@@ -101,14 +125,7 @@ impl Workspace {
                 }
             }
         }
-        if let Some(subnet) = &inner.subnet {
-            validate_subnet_id(&subnet.id).map_err(bad)?;
-        }
-        if inner.enable_node_public_ip == Some(false) && inner.subnet.is_none() {
-            return Err(bad(
-                "\"No public IP\" needs a virtual network: choose a subnet.",
-            ));
-        }
+        check_network(inner)?;
         if let Some(p) = &inner.personal_compute_instance_settings {
             if self
                 .member_by_object_id(&p.assigned_user.object_id)

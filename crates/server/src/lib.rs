@@ -83,6 +83,16 @@ fn body_error(rejection: &BytesRejection) -> ArmError {
     }
 }
 
+/// A small `/api` body read as JSON; the error shows the shape wanted.
+fn json_body<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    shape: &str,
+) -> Result<T, ArmError> {
+    let bytes = body.map_err(|r| body_error(&r))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ArmError::new("InvalidRequestContent", format!("Send {shape}: {e}.")))
+}
+
 async fn health(State(state): State<Arc<AppState>>) -> Response {
     if state.with_db(|db| db.healthy()) {
         Json(json!({"status": "ok"})).into_response()
@@ -157,14 +167,7 @@ async fn settings(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let request = body.map_err(|r| body_error(&r)).and_then(|b| {
-        serde_json::from_slice::<Settings>(&b).map_err(|e| {
-            ArmError::new(
-                "InvalidRequestContent",
-                format!("Send {{\"pace\": \"instant\" | \"fast\" | \"realistic\"}}: {e}."),
-            )
-        })
-    });
+    let request = json_body::<Settings>(body, r#"{"pace": "instant" | "fast" | "realistic"}"#);
     let result = request.and_then(|s| {
         let me = auth::member_of(&state, &headers)?;
         state.change(|w, now| w.set_pace(&me, s.pace, now))
@@ -187,14 +190,7 @@ async fn sign_in(
     State(state): State<Arc<AppState>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let request = body.map_err(|r| body_error(&r)).and_then(|b| {
-        serde_json::from_slice::<SignIn>(&b).map_err(|e| {
-            ArmError::new(
-                "InvalidRequestContent",
-                format!("Send {{\"member\": \"<name>\", \"accessKey\": \"<key>\"}}: {e}."),
-            )
-        })
-    });
+    let request = json_body::<SignIn>(body, r#"{"member": "<name>", "accessKey": "<key>"}"#);
     match request.and_then(|r| auth::sign_in(&state, &r.member, r.access_key.as_deref())) {
         Ok((token, member)) => (
             [(

@@ -5,9 +5,9 @@
 use super::{refresh_view, target, DEFAULT_IDLE_SECONDS, MAX_NODES};
 use crate::arm::*;
 use crate::catalogue::find_vm_size;
-use crate::create::bad;
+use crate::create::{bad, check_network};
 use crate::lifecycle::{Operation, Trigger};
-use crate::request::{validate_ssh_public_key, validate_subnet_id, validate_tags};
+use crate::request::{validate_ssh_public_key, validate_tags};
 use crate::roles::Action;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
 use crate::workspace::{unknown_size, StoredCompute, Workspace};
@@ -61,14 +61,7 @@ fn validate_cluster_fields(
             _ => {}
         }
     }
-    if let Some(subnet) = &inner.subnet {
-        validate_subnet_id(&subnet.id).map_err(bad)?;
-    }
-    if inner.enable_node_public_ip == Some(false) && inner.subnet.is_none() {
-        return Err(bad(
-            "\"No public IP\" needs a virtual network: choose a subnet.",
-        ));
-    }
+    check_network(inner)?;
     validate_tags(&body.tags).map_err(bad)
 }
 
@@ -104,27 +97,8 @@ impl Workspace {
         name: &str,
         body: &ComputeResource,
     ) -> Result<(), ArmError> {
-        self.check_new_name(name).map_err(|e| {
-            let code = if matches!(e, crate::names::NameError::Taken(_)) {
-                "Conflict"
-            } else {
-                "BadRequest"
-            };
-            ArmError::new(code, e.to_string())
-        })?;
+        self.check_name_and_location(name, body, "compute cluster")?;
         let region = self.region();
-        if let Some(location) = body
-            .location
-            .as_deref()
-            .or(body.properties.compute_location.as_deref())
-        {
-            if !location.eq_ignore_ascii_case(region.name) {
-                return Err(bad(format!(
-                    "A compute cluster must be in the workspace's region '{}', not '{location}'.",
-                    region.name
-                )));
-            }
-        }
         validate_cluster_fields(body, region)?;
         let inner = &body.properties.properties;
         self.check_quota_for(&inner.vm_size, target(inner) as u32)
