@@ -22,6 +22,7 @@ pub fn SignInPage() -> impl IntoView {
         ev.prevent_default();
         let member = chosen.get_untracked();
         busy.set(true);
+        error.set(None);
         leptos::task::spawn_local(async move {
             match remote::sign_in(&member, &access_key.get_untracked()).await {
                 Ok(token) => {
