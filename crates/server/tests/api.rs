@@ -421,6 +421,16 @@ async fn a_compute_cluster_over_arm_keeps_its_password_to_itself() {
     for text in [got.to_string(), list.to_string(), saved.to_string()] {
         assert!(!text.contains("correct-horse-battery"));
     }
+    let list_nodes = format!("{WS}/computes/cpu-cluster/listNodes?{V}");
+    let (status, nodes) = call(a, "POST", &list_nodes, Some(&ada), b"").await;
+    assert_eq!(status, 200, "{nodes}");
+    assert_eq!(nodes["nodes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(nodes["nodes"][0]["nodeState"], "idle");
+    assert!(nodes["nodes"][0]["nodeId"]
+        .as_str()
+        .unwrap()
+        .ends_with("_d"));
+    assert_eq!(call(a, "GET", &list_nodes, Some(&ada), b"").await.0, 405);
     let patch = json!({"properties": {"properties": {"scaleSettings": {"minNodeCount": 3, "maxNodeCount": 4}}}});
     let (status, patched) = call(a, "PATCH", &path, Some(&ada), patch.to_string().as_bytes()).await;
     assert_eq!(status, 200, "{patched}");

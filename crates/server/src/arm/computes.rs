@@ -185,3 +185,34 @@ pub fn action(state: &AppState, r: &Request, op: Operation) -> Result<Response, 
     })?;
     Ok(accepted(state, r, StatusCode::ACCEPTED, op, started, None))
 }
+
+/// `POST .../computes/{name}/listNodes`: a cluster's nodes as ARM lists them (`AmlComputeNodesInformation`).
+pub fn list_nodes(w: &Workspace, name: &str) -> Result<serde_json::Value, ArmError> {
+    let compute = w.compute(name).ok_or_else(|| {
+        ArmError::new(
+            "ResourceNotFound",
+            format!("The compute '{name}' was not found in this workspace."),
+        )
+    })?;
+    if !azimuth_core::cluster::is_cluster(&compute.resource) {
+        return Err(ArmError::new(
+            "BadRequest",
+            format!("'{name}' is not a compute cluster: only AmlCompute has nodes to list."),
+        ));
+    }
+    let nodes: Vec<serde_json::Value> = compute
+        .nodes
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "nodeId": n.id,
+                "privateIpAddress": n.private_ip,
+                "publicIpAddress": null,
+                "port": 50000,
+                "nodeState": n.state.label(),
+                "runId": null,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({ "nodes": nodes, "nextLink": null }))
+}

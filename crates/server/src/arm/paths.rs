@@ -14,6 +14,7 @@ pub enum Target {
     Computes,
     Compute(String),
     Action(String, Operation),
+    ListNodes(String),
     VmSizes,
     Usages,
     OperationStatus(String),
@@ -103,6 +104,9 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
         [] => Ok(Target::Workspace),
         [c] if eq(c, "computes") => Ok(Target::Computes),
         [c, compute] if eq(c, "computes") => Ok(Target::Compute((*compute).to_owned())),
+        [c, compute, action] if eq(c, "computes") && eq(action, "listNodes") => {
+            Ok(Target::ListNodes((*compute).to_owned()))
+        }
         [c, compute, action] if eq(c, "computes") => {
             let op = [Operation::Start, Operation::Stop, Operation::Restart]
                 .into_iter()
@@ -110,7 +114,7 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
                 .ok_or_else(|| {
                     ArmError::new(
                         "NotFound",
-                        format!("Computes have no '{action}' action; use start, stop or restart."),
+                        format!("Computes have no '{action}' action; use start, stop, restart or listNodes."),
                     )
                 })?;
             Ok(Target::Action((*compute).to_owned(), op))
