@@ -445,3 +445,45 @@ async fn a_compute_cluster_over_arm_keeps_its_password_to_itself() {
     assert!(status == 202 || status == 200, "{status}");
     assert_eq!(call(a, "GET", &path, Some(&ada), b"").await.0, 404);
 }
+
+#[tokio::test]
+async fn idle_shutdown_is_set_with_its_own_action() {
+    let server = start(&temp_db("idle"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let alan = sign_in(a, "Alan Turing").await;
+    let path = format!("{WS}/computes/ci-idle?{V}");
+    assert_eq!(
+        call(a, "PUT", &path, Some(&ada), &instance("Standard_DS11_v2"))
+            .await
+            .0,
+        201
+    );
+    let action = format!("{WS}/computes/ci-idle/updateIdleShutdownSetting?{V}");
+    let set = |minutes: &str| format!(r#"{{"idleTimeBeforeShutdown": "{minutes}"}}"#);
+    assert_eq!(
+        call(a, "POST", &action, Some(&ada), set("PT120M").as_bytes())
+            .await
+            .0,
+        200
+    );
+    let (_, got) = call(a, "GET", &path, Some(&ada), b"").await;
+    assert_eq!(
+        got["properties"]["properties"]["idleTimeBeforeShutdown"],
+        "PT120M"
+    );
+    for (who, body, status) in [
+        (&ada, set("PT5M"), 400),
+        (&ada, "{}".to_owned(), 400),
+        (&ada, "not json".to_owned(), 400),
+        (&alan, set("PT60M"), 403),
+    ] {
+        let (got_status, error) = call(a, "POST", &action, Some(who), body.as_bytes()).await;
+        assert_eq!(got_status, status, "{body}: {error}");
+    }
+    let (_, got) = call(a, "GET", &path, Some(&ada), b"").await;
+    assert_eq!(
+        got["properties"]["properties"]["idleTimeBeforeShutdown"],
+        "PT120M"
+    );
+}

@@ -109,6 +109,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", format!("{WS}/computes/ci-doc/stop")),
         ("post", format!("{WS}/computes/ci-doc/restart")),
         ("post", format!("{WS}/computes/ci-doc/listNodes")),
+        ("post", format!("{WS}/computes/ci-doc/updateIdleShutdownSetting")),
         ("get", format!("{loc}/vmSizes")),
         ("get", format!("{loc}/usages")),
         ("get", format!("{loc}/computeOperationsStatus/ci-doc~Create~1")),

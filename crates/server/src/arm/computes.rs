@@ -216,3 +216,39 @@ pub fn list_nodes(w: &Workspace, name: &str) -> Result<serde_json::Value, ArmErr
         .collect();
     Ok(serde_json::json!({ "nodes": nodes, "nextLink": null }))
 }
+
+/// `POST .../computes/{name}/updateIdleShutdownSetting` with `{"idleTimeBeforeShutdown": "PT120M"}`:
+/// the same change a PUT of the instance makes, checked by the same engine.
+pub fn update_idle_shutdown(
+    state: &AppState,
+    member: &str,
+    name: &str,
+    body: &Bytes,
+) -> Result<(), ArmError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct IdleShutdown {
+        idle_time_before_shutdown: String,
+    }
+    let wanted: IdleShutdown = serde_json::from_slice(body).map_err(|e| {
+        ArmError::new(
+            "InvalidRequestContent",
+            format!("Send {{\"idleTimeBeforeShutdown\": \"PT60M\"}}: {e}."),
+        )
+    })?;
+    state.change(|w, now| {
+        let mut resource = w
+            .instance(name)
+            .ok_or_else(|| {
+                ArmError::new(
+                    "ResourceNotFound",
+                    format!("There is no compute instance '{name}' in this workspace."),
+                )
+            })?
+            .resource
+            .clone();
+        resource.properties.properties.idle_time_before_shutdown =
+            Some(wanted.idle_time_before_shutdown);
+        w.put_compute(member, name, resource, now).map(drop)
+    })
+}

@@ -131,10 +131,16 @@ fn dispatch(
             let r = computes::Request { member: &me, name: &name, headers, api_version };
             computes::action(state, &r, op)
         }
-        (Target::Action(..) | Target::ListNodes(_), m) if m != Method::POST => {
+        (Target::Action(..) | Target::ListNodes(_) | Target::UpdateIdleShutdown(_), m)
+            if m != Method::POST =>
+        {
             Err(method_not_allowed(&m, "POST"))
         }
         (Target::ListNodes(name), _) => state.read(|w| computes::list_nodes(w, &name)).map(ok),
+        (Target::UpdateIdleShutdown(name), _) => {
+            computes::update_idle_shutdown(state, &me, &name, body)?;
+            Ok(StatusCode::OK.into_response())
+        }
         (Target::OperationStatus(id), Method::GET) => state.read(|w| operations::status(w, &id)).map(ok),
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
         (Target::Usages, Method::GET) => Ok(ok(state.read(crate::catalogue::usages))),

@@ -15,6 +15,7 @@ pub enum Target {
     Compute(String),
     Action(String, Operation),
     ListNodes(String),
+    UpdateIdleShutdown(String),
     VmSizes,
     Usages,
     OperationStatus(String),
@@ -107,6 +108,9 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
         [c, compute, action] if eq(c, "computes") && eq(action, "listNodes") => {
             Ok(Target::ListNodes((*compute).to_owned()))
         }
+        [c, compute, action] if eq(c, "computes") && eq(action, "updateIdleShutdownSetting") => {
+            Ok(Target::UpdateIdleShutdown((*compute).to_owned()))
+        }
         [c, compute, action] if eq(c, "computes") => {
             let op = [Operation::Start, Operation::Stop, Operation::Restart]
                 .into_iter()
@@ -114,7 +118,7 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
                 .ok_or_else(|| {
                     ArmError::new(
                         "NotFound",
-                        format!("Computes have no '{action}' action; use start, stop, restart or listNodes."),
+                        format!("Computes have no '{action}' action; use start, stop, restart, listNodes or updateIdleShutdownSetting."),
                     )
                 })?;
             Ok(Target::Action((*compute).to_owned(), op))
