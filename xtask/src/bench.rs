@@ -51,6 +51,11 @@ pub const BENCHES: &[Bench] = &[
         run: load_server,
     },
     Bench {
+        name: "table",
+        about: "1,000 compute instances: keystroke to filtered table in headless Chromium (budget: median < 100 ms)",
+        run: crate::bench_table::table,
+    },
+    Bench {
         name: "server",
         about: "azimuth-server with 100 computes under wrk, 64 connections for 10 s (budget: list >= 10,000 requests/s, p99 < 10 ms; < 30 MB idle)",
         run: crate::bench_server::server,

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_server;
+mod bench_table;
 mod cmd;
 mod serve;
 mod setup;

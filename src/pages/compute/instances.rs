@@ -25,6 +25,8 @@ pub const APPLICATIONS: [(&str, &str); 4] = [
 /// One table row, computed from the workspace.
 #[derive(Clone, PartialEq)]
 struct Row {
+    /// Position in the table (in the workspace's order).
+    at: usize,
     name: String,
     state: String,
     size: String,
@@ -43,10 +45,11 @@ pub fn member_label(w: &Workspace, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |m| m.name.clone())
 }
 
-fn row(w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
+fn row(at: usize, w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
     let inner = &c.resource.properties.properties;
     let size = find_vm_size(&inner.vm_size);
     Row {
+        at,
         name: c.resource.name.clone(),
         state: inner.state.clone().unwrap_or_else(|| "Unknown".into()),
         size: inner.vm_size.clone(),
@@ -127,33 +130,55 @@ pub fn InstancesPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let only_mine = RwSignal::new(false);
     let selected = RwSignal::new(Vec::<String>::new());
+    // Every instance's row, rebuilt only when the workspace or the signed-in member changes.
     let rows = Memo::new(move |_| {
         let me = store.me();
+        store.workspace.with(|w| {
+            w.instances()
+                .enumerate()
+                .map(|(at, c)| row(at, w, c, &me))
+                .collect::<Vec<_>>()
+        })
+    });
+    // Which rows (by position in `rows`) the search and "Show only my compute" let through.
+    // Filtering hides rows rather than removing them, so a keystroke toggles an attribute instead
+    // of rebuilding the table.
+    let shown = Memo::new(move |_| {
+        let me = store.member_name.get();
         // ASCII case folding: names and sizes are ASCII, and full Unicode folding would add its
         // tables to the wasm.
         let query = search.get().to_ascii_lowercase();
         let mine = only_mine.get();
-        store.workspace.with(|w| {
-            w.instances()
-                .map(|c| row(w, c, &me))
-                .filter(|r| !mine || r.created_by == me.name || r.assigned_to == me.name)
-                .filter(|r| {
-                    query.is_empty()
-                        || [&r.name, &r.size, &r.created_by, &r.assigned_to, &r.state]
-                            .iter()
-                            .any(|f| f.to_ascii_lowercase().contains(&query))
+        rows.with(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (!mine || r.created_by == me || r.assigned_to == me)
+                        && (query.is_empty()
+                            || [&r.name, &r.size, &r.created_by, &r.assigned_to, &r.state]
+                                .iter()
+                                .any(|f| f.to_ascii_lowercase().contains(&query)))
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<bool>>()
         })
     });
-    // Selection only ever holds computes that are still listed.
+    // The shown rows' names, in the table's order.
+    let shown_names = move || -> Vec<String> {
+        shown.with(|shown| {
+            rows.with(|rows| {
+                rows.iter()
+                    .zip(shown)
+                    .filter(|(_, on)| **on)
+                    .map(|(r, _)| r.name.clone())
+                    .collect()
+            })
+        })
+    };
+    // Selection only ever holds computes that are shown, in the table's order.
     let selection = Signal::derive(move || {
-        let visible = rows.get();
-        selected
-            .get()
-            .into_iter()
-            .filter(|n| visible.iter().any(|r| &r.name == n))
-            .collect::<Vec<_>>()
+        let picked = selected.get();
+        let mut names = shown_names();
+        names.retain(|n| picked.contains(n));
+        names
     });
     let toggle = move |name: String, on: bool| {
         selected.update(|s| {
@@ -163,7 +188,10 @@ pub fn InstancesPage() -> impl IntoView {
             }
         })
     };
-    let all_selected = move || !rows.get().is_empty() && selection.get().len() == rows.get().len();
+    let all_selected = move || {
+        let count = shown.with(|s| s.iter().filter(|on| **on).count());
+        count > 0 && selection.get().len() == count
+    };
     let create_refusal = move || store.refusal(Action::WriteCompute);
     let wizard_open = move || path.get() == "/compute/create/instance";
     let open_wizard = move |_| navigate("/compute/create/instance");
@@ -217,7 +245,7 @@ pub fn InstancesPage() -> impl IntoView {
                                 prop:checked=all_selected
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
-                                    selected.set(if on { rows.get_untracked().into_iter().map(|r| r.name).collect() } else { Vec::new() });
+                                    selected.set(if on { untrack(shown_names) } else { Vec::new() });
                                 }
                             />
                         </th>
@@ -236,14 +264,18 @@ pub fn InstancesPage() -> impl IntoView {
                             let name = r.name.clone();
                             let live = Memo::new({
                                 let name = name.clone();
-                                move |_| rows.get().into_iter().find(|x| x.name == name)
+                                move |_| rows.with(|rows| rows.iter().find(|x| x.name == name).cloned())
                             });
+                            let hidden = move || {
+                                let at = live.with(|r| r.as_ref().map(|r| r.at));
+                                !at.is_some_and(|at| shown.with(|s| s.get(at).copied().unwrap_or(false)))
+                            };
                             let is_selected = {
                                 let name = name.clone();
                                 move || selection.get().contains(&name)
                             };
                             view! {
-                                <tr class:row--selected=is_selected.clone()>
+                                <tr class:row--selected=is_selected.clone() prop:hidden=hidden>
                                     <td class="data-table__check">
                                         <input
                                             type="checkbox"
@@ -280,7 +312,7 @@ pub fn InstancesPage() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            <Show when=move || rows.get().is_empty()>
+            <Show when=move || shown.with(|s| !s.contains(&true))>
                 <div class="table-empty">
                     {move || {
                         if store.workspace.with(|w| w.instances().next().is_none()) {
