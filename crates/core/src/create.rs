@@ -88,6 +88,31 @@ impl Workspace {
         }
     }
 
+    /// A new compute's request completed with what Azure fills in for every kind: its id, name,
+    /// type and region, Creating, the creation time, and the size's canonical spelling.
+    pub(crate) fn new_resource(
+        &self,
+        name: &str,
+        body: ComputeResource,
+        now: Millis,
+    ) -> ComputeResource {
+        let region = self.region().name;
+        let mut resource = body;
+        resource.id = format!("{}/computes/{name}", self.resource.id);
+        resource.name = name.to_owned();
+        resource.resource_type = COMPUTE_TYPE.into();
+        resource.location = Some(region.into());
+        let props = &mut resource.properties;
+        props.compute_location = Some(region.into());
+        props.provisioning_state = Some("Creating".into());
+        props.created_on = Some(format_iso(now));
+        props.disable_local_auth.get_or_insert(true);
+        if let Some(size) = find_vm_size(&props.properties.vm_size) {
+            props.properties.vm_size = size.name.into();
+        }
+        resource
+    }
+
     /// Checks a create request for a compute instance without changing anything.
     pub fn validate_instance_request(
         &self,
@@ -154,20 +179,8 @@ impl Workspace {
         self.serial += 1;
         let serial = self.serial;
         let region = self.region().name;
-        let mut resource = body;
-        resource.id = format!("{}/computes/{name}", self.resource.id);
-        resource.name = name.to_owned();
-        resource.resource_type = COMPUTE_TYPE.into();
-        resource.location = Some(region.into());
-        let props = &mut resource.properties;
-        props.compute_location = Some(region.into());
-        props.provisioning_state = Some("Creating".into());
-        props.created_on = Some(format_iso(now));
-        props.disable_local_auth.get_or_insert(true);
-        let inner = &mut props.properties;
-        if let Some(size) = find_vm_size(&inner.vm_size) {
-            inner.vm_size = size.name.into();
-        }
+        let mut resource = self.new_resource(name, body, now);
+        let inner = &mut resource.properties.properties;
         inner
             .application_sharing_policy
             .get_or_insert_with(|| "Personal".into());

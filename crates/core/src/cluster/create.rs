@@ -116,22 +116,9 @@ impl Workspace {
         self.settle(now);
         let member = self.authorize(actor, Action::WriteCompute)?.clone();
         self.validate_cluster_request(name, &body)?;
-        let region = self.region().name;
-        let mut resource = body;
-        resource.id = format!("{}/computes/{name}", self.resource.id);
-        resource.name = name.to_owned();
-        resource.resource_type = COMPUTE_TYPE.into();
-        resource.location = Some(region.into());
-        let props = &mut resource.properties;
-        props.compute_location = Some(region.into());
-        props.provisioning_state = Some("Creating".into());
-        props.created_on = Some(format_iso(now));
-        props.modified_on = Some(format_iso(now));
-        props.disable_local_auth.get_or_insert(true);
-        let inner = &mut props.properties;
-        if let Some(size) = find_vm_size(&inner.vm_size) {
-            inner.vm_size = size.name.into();
-        }
+        let mut resource = self.new_resource(name, body, now);
+        resource.properties.modified_on = Some(format_iso(now));
+        let inner = &mut resource.properties.properties;
         inner.vm_priority.get_or_insert_with(|| "Dedicated".into());
         inner.os_type.get_or_insert_with(|| "Linux".into());
         inner
