@@ -9,10 +9,9 @@
 // counts from navigation start, read once the instances table is visible and "+ New" is enabled.
 // One warm-up load is not counted. Exit status: 0 budget met, 3 budget missed, 1 error.
 import { chromium } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/chromium.mjs';
+import { report } from './report.mjs';
 
 /** Median load time the studio must beat, in milliseconds. */
 const BUDGET_MS = 400;
@@ -68,17 +67,12 @@ async function coldLoad(browser) {
   }
 }
 
-function median(sorted) {
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
   args: CHROMIUM_ARGS,
 });
-let result;
 try {
   console.log(`cold loads of ${url} (1 warm-up + ${runs})`);
   const warmUp = await coldLoad(browser);
@@ -89,22 +83,10 @@ try {
     times.push(ms);
     console.log(`run ${String(run).padStart(2)}: ${ms.toFixed(1)} ms`);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const med = median(sorted);
-  const met = med < BUDGET_MS;
-  console.log(`min ${sorted[0].toFixed(1)} ms, median ${med.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`);
-  console.log(`budget: median < ${BUDGET_MS} ms: ${met ? 'met' : 'MISSED'}`);
-  result = { url, store: values.session ? 'server' : 'browser', runs, times, median: med, budget_ms: BUDGET_MS, met };
+  report(times, BUDGET_MS, { url, store: values.session ? 'server' : 'browser', runs }, values.out);
 } catch (err) {
   console.error(err.message);
   process.exitCode = 1;
 } finally {
   await browser.close();
-}
-if (result) {
-  if (values.out) {
-    mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(values.out, JSON.stringify(result, null, 2) + '\n');
-  }
-  process.exitCode = result.met ? 0 : 3;
 }

@@ -8,10 +8,10 @@
 // (two animation frames: the update is applied and painted). Exit status: 0 budget met,
 // 3 budget missed, 1 error.
 import { chromium } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/chromium.mjs';
+import { report } from './report.mjs';
 
 /** Median keystroke-to-screen time the table must beat, in milliseconds. */
 const BUDGET_MS = 100;
@@ -30,7 +30,6 @@ const base = positionals[0].replace(/\/+$/, '');
 const saved = readFileSync(values.workspace, 'utf8');
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-let result;
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript((text) => localStorage.setItem('azimuth.workspace', text), saved);
@@ -59,23 +58,10 @@ try {
     times.push(ms);
     console.log(`"${text}": ${ms.toFixed(1)} ms, ${shown} rows`);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const med = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const met = med < BUDGET_MS;
-  console.log(`min ${sorted[0].toFixed(1)} ms, median ${med.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms over ${times.length} keystrokes`);
-  console.log(`budget: median < ${BUDGET_MS} ms: ${met ? 'met' : 'MISSED'}`);
-  result = { computes: 1000, keystrokes, times, median: med, budget_ms: BUDGET_MS, met };
+  report(times, BUDGET_MS, { computes: 1000, keystrokes }, values.out, ` over ${times.length} keystrokes`);
 } catch (err) {
   console.error(err.message);
   process.exitCode = 1;
 } finally {
   await browser.close();
-}
-if (result) {
-  if (values.out) {
-    mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(values.out, JSON.stringify(result, null, 2) + '\n');
-  }
-  process.exitCode = result.met ? 0 : 3;
 }

@@ -255,8 +255,20 @@ fn sizes_json(s: &Sizes) -> String {
     )
 }
 
-/// Exit status of `load.mjs` when it measured fine but the median is over budget.
-const LOAD_BUDGET_MISSED: i32 = 3;
+/// Exit status of a Node bench (`bench/report.mjs`) that measured fine but missed its budget.
+const BUDGET_MISSED: i32 = 3;
+
+/// Runs a Node bench script: `Ok(true)` when its budget is met, `Ok(false)` when missed.
+pub fn run_node_bench(args: &[&str]) -> Result<bool> {
+    let mut node = cmd::command("node", args);
+    println!("$ {}", cmd::display(&node));
+    let status = node.status()?;
+    match status.code() {
+        Some(0) => Ok(true),
+        Some(BUDGET_MISSED) => Ok(false),
+        _ => Err(format!("{} failed ({status})", args[0]).into()),
+    }
+}
 
 fn load(context: &Context) -> Result<bool> {
     let server = serve::serve_dir(&context.dist, "127.0.0.1:0")?;
@@ -293,14 +305,7 @@ fn run_load(context: &Context, url: &str, name: &str, session: Option<&str>) -> 
     if let Some(token) = session {
         args.extend(["--session", token]);
     }
-    let mut node = cmd::command("node", &args);
-    println!("$ {}", cmd::display(&node));
-    let status = node.status()?;
-    match status.code() {
-        Some(0) => Ok(true),
-        Some(LOAD_BUDGET_MISSED) => Ok(false),
-        _ => Err(format!("load bench failed ({status})").into()),
-    }
+    run_node_bench(&args)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! on screen (issue 4's budget: 100 ms).
 
 use crate::bench::Context;
-use crate::{cmd, serve, Result};
+use crate::{serve, Result};
 use azimuth_core::catalogue::families;
 use azimuth_core::{ComputeResource, Workspace};
 use std::fs;
@@ -57,15 +57,9 @@ pub fn table(context: &Context) -> Result<bool> {
         "--out",
         &out.to_string_lossy(),
     ];
-    let mut node = cmd::command("node", &args);
-    println!("$ {}", cmd::display(&node));
-    let status = node.status()?;
+    let met = crate::bench::run_node_bench(&args);
     drop(server);
-    match status.code() {
-        Some(0) => Ok(true),
-        Some(3) => Ok(false),
-        _ => Err(format!("table bench failed ({status})").into()),
-    }
+    met
 }
 
 #[cfg(test)]
