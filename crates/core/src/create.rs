@@ -240,6 +240,18 @@ impl Workspace {
             }
         }
         inner.errors = Some(Vec::new());
+        self.add_created(&member.name, name, resource, now)
+    }
+
+    /// Adds a completed new compute of any kind, Creating from `now`, and records who made it.
+    pub(crate) fn add_created(
+        &mut self,
+        member: &str,
+        name: &str,
+        resource: ComputeResource,
+        now: Millis,
+    ) -> Result<&ComputeResource, ArmError> {
+        let kind = crate::workspace::kind_label(&resource);
         self.computes.push(StoredCompute {
             resource,
             transition: None,
@@ -247,12 +259,7 @@ impl Workspace {
             nodes: Vec::new(),
         });
         self.begin(name, Operation::Create, Trigger::User, now)?;
-        self.record(
-            now,
-            &member.name,
-            format!("created compute instance {name}"),
-            name,
-        );
+        self.record(now, member, format!("created {kind} {name}"), name);
         Ok(&self.compute(name).expect("just created").resource)
     }
 }

@@ -2,15 +2,14 @@
 //! completed with what Azure fills in. The password of the administrator account is checked and
 //! never kept.
 
-use super::{refresh_view, target, DEFAULT_IDLE_SECONDS, MAX_NODES};
+use super::{target, DEFAULT_IDLE_SECONDS, MAX_NODES};
 use crate::arm::*;
 use crate::catalogue::find_vm_size;
 use crate::create::{bad, check_network};
-use crate::lifecycle::{Operation, Trigger};
 use crate::request::{validate_ssh_public_key, validate_tags};
 use crate::roles::Action;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{unknown_size, StoredCompute, Workspace};
+use crate::workspace::{unknown_size, Workspace};
 
 /// Refuses a cluster request that Azure would refuse, field by field.
 fn validate_cluster_fields(
@@ -135,21 +134,6 @@ impl Workspace {
             account.admin_user_password = None;
         }
         inner.errors = Some(Vec::new());
-        self.computes.push(StoredCompute {
-            resource,
-            transition: None,
-            last_activity: now,
-            nodes: Vec::new(),
-        });
-        self.begin(name, Operation::Create, Trigger::User, now)?;
-        let index = self.computes.len() - 1;
-        refresh_view(&mut self.computes[index], now);
-        self.record(
-            now,
-            &member.name,
-            format!("created compute cluster {name}"),
-            name,
-        );
-        Ok(&self.compute(name).expect("just created").resource)
+        self.add_created(&member.name, name, resource, now)
     }
 }
