@@ -2,13 +2,17 @@
 //! route table.
 
 pub mod components;
+pub mod lazy;
 pub mod pages;
 pub mod router;
 pub mod shell;
 pub mod store;
 
 use leptos::prelude::*;
-use pages::compute::{InstanceDetailsPage, InstancesPage, OtherComputeKind, OtherComputePage};
+use pages::compute::{
+    ClusterDetailsPage, ClustersPage, InstanceDetailsPage, InstancesPage, OtherComputeKind,
+    OtherComputePage,
+};
 use pages::{HomePage, NotFoundPage, RecoveryPage, SignInPage};
 use shell::Shell;
 use store::remote::{self, StoreKind};
@@ -51,7 +55,7 @@ pub fn App(
             view! { <Shell><Routes /></Shell> }.into_any()
         }
         Start::Recovery(problem) => view! { <RecoveryPage problem /> }.into_any(),
-        Start::SignIn => view! { <SignInPage /> }.into_any(),
+        Start::SignIn => lazy::show(sign_in_page(), String::new()),
     }
 }
 
@@ -96,6 +100,8 @@ enum Page {
     Home,
     Instances,
     InstanceDetails(String),
+    Clusters,
+    ClusterDetails(String),
     Other(OtherComputeKind),
     NotFound,
 }
@@ -107,7 +113,8 @@ fn page_at(path: &str) -> Page {
         [] => Page::Home,
         ["compute", "instances"] | ["compute", "create", "instance"] => Page::Instances,
         ["compute", "instances", name] => Page::InstanceDetails((*name).to_owned()),
-        ["compute", "clusters"] => Page::Other(OtherComputeKind::Clusters),
+        ["compute", "clusters"] | ["compute", "create", "cluster"] => Page::Clusters,
+        ["compute", "clusters", name] => Page::ClusterDetails((*name).to_owned()),
         ["compute", "kubernetes"] => Page::Other(OtherComputeKind::Kubernetes),
         ["compute", "attached"] => Page::Other(OtherComputeKind::Attached),
         _ => Page::NotFound,
@@ -120,10 +127,39 @@ fn Routes() -> impl IntoView {
     let location = router::use_location();
     let page = Memo::new(move |_| page_at(&location.path.get()));
     move || match page.get() {
-        Page::Home => view! { <HomePage /> }.into_any(),
+        Page::Home => lazy::show(home_page(), String::new()),
         Page::Instances => view! { <InstancesPage /> }.into_any(),
-        Page::InstanceDetails(name) => view! { <InstanceDetailsPage name /> }.into_any(),
+        Page::InstanceDetails(name) => lazy::show(instance_details_page(), name),
+        Page::Clusters => lazy::show(clusters_page(), String::new()),
+        Page::ClusterDetails(name) => lazy::show(cluster_details_page(), name),
         Page::Other(kind) => view! { <OtherComputePage kind /> }.into_any(),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),
     }
+}
+
+// Every page but the instances list (the lab's first stop) is a chunk of its own.
+
+lazy_page! {
+    /// The sign-in page of a shared workspace.
+    sign_in_page in sign_in => |_| view! { <SignInPage /> }.into_any()
+}
+
+lazy_page! {
+    /// The workspace's home page.
+    home_page in home => |_| view! { <HomePage /> }.into_any()
+}
+
+lazy_page! {
+    /// A compute instance's details page.
+    instance_details_page in instance_details => |name| view! { <InstanceDetailsPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// The Compute clusters tab.
+    clusters_page in clusters => |_| view! { <ClustersPage /> }.into_any()
+}
+
+lazy_page! {
+    /// A compute cluster's details page.
+    cluster_details_page in cluster_details => |name| view! { <ClusterDetailsPage name /> }.into_any()
 }

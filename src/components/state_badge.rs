@@ -6,11 +6,11 @@ use leptos::prelude::*;
 /// How a state looks: its tone (for colour) and whether it is in transition.
 pub fn state_tone(state: &str) -> &'static str {
     match state {
-        "Running" | "JobRunning" => "success",
+        "Running" | "JobRunning" | "Steady" => "success",
         "Stopped" => "neutral",
         "Creating" | "Starting" | "Stopping" | "Restarting" | "Deleting" | "SettingUp"
-        | "UserSettingUp" => "busy",
-        "CreateFailed" | "SetupFailed" | "UserSetupFailed" | "Unusable" => "danger",
+        | "UserSettingUp" | "Resizing" => "busy",
+        "CreateFailed" | "SetupFailed" | "UserSetupFailed" | "Unusable" | "Failed" => "danger",
         _ => "neutral",
     }
 }

@@ -16,6 +16,8 @@ pub use browser::{
 pub use live::{start_live_updates, start_server_updates};
 pub use local::{LoadProblem, LocalStore};
 
+use azimuth_core::arm::ScaleSettings;
+use azimuth_core::cluster::is_cluster;
 use azimuth_core::roles::{Action, Member};
 use azimuth_core::{ArmError, ComputeResource, Operation, Pace, Workspace};
 use leptos::prelude::*;
@@ -176,11 +178,16 @@ impl Store {
         result
     }
 
-    /// Creates a compute instance from its ARM request body.
-    pub async fn create_instance(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
+    /// Creates a compute (an instance or a cluster) from its ARM request body.
+    pub async fn create_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
+        let cluster = is_cluster(&body);
         let result = match self.backend {
             Backend::Browser(local) => self.change(local, |w, me, now| {
-                w.create_instance(me, name, body, now).map(|_| ())
+                if cluster {
+                    w.create_cluster(me, name, body, now).map(drop)
+                } else {
+                    w.create_instance(me, name, body, now).map(drop)
+                }
             }),
             Backend::Server(token) => {
                 let id = self.workspace_id();
@@ -189,14 +196,56 @@ impl Store {
                 sent
             }
         };
+        let (kind, ready) = if cluster {
+            (
+                "cluster",
+                "it keeps its minimum number of nodes once it is ready",
+            )
+        } else {
+            ("instance", "it shows Running when it is ready")
+        };
         if result.is_ok() {
             self.notify(
                 false,
-                "Compute instance requested",
-                format!("Azimuth accepted {name}; it shows Running when it is ready."),
+                format!("Compute {kind} requested"),
+                format!("Azimuth accepted {name}; {ready}."),
             );
         }
-        self.report("Could not create the compute instance", result)
+        self.report(&format!("Could not create the compute {kind}"), result)
+    }
+
+    /// Changes a cluster's node counts and idle time (ARM's PATCH of `scaleSettings`).
+    pub async fn rescale_cluster(&self, name: &str, scale: ScaleSettings) -> Result<(), ArmError> {
+        let result = match self.backend {
+            Backend::Browser(local) => self.change(local, |w, me, now| {
+                let mut body = w
+                    .compute(name)
+                    .ok_or_else(|| {
+                        ArmError::new(
+                            "ResourceNotFound",
+                            format!("The compute '{name}' was not found in this workspace."),
+                        )
+                    })?
+                    .resource
+                    .clone();
+                body.properties.properties.scale_settings = Some(scale);
+                w.put_compute(me, name, body, now).map(drop)
+            }),
+            Backend::Server(token) => {
+                let id = self.workspace_id();
+                let sent = remote::rescale_cluster(&token.get_value(), &id, name, &scale).await;
+                self.pull().await;
+                sent
+            }
+        };
+        if result.is_ok() {
+            self.notify(
+                false,
+                format!("Resizing {name}"),
+                "The cluster moves to its new node counts at the workspace's pace.",
+            );
+        }
+        self.report(&format!("Could not resize {name}"), result)
     }
 
     /// Starts, stops, restarts or deletes computes, one notification per failure; returns
@@ -220,7 +269,7 @@ impl Store {
                 self.notify(
                     false,
                     title,
-                    format!("{} requested for compute instance {name}.", op.as_str()),
+                    format!("{} requested for {name}.", op.as_str()),
                 );
             }
             all &= ok;

@@ -3,6 +3,7 @@
 //! Every request carries the session's bearer token; every refusal comes back as ARM's
 //! `{"error": {"code", "message"}}` and is passed on as it is.
 
+use azimuth_core::arm::ScaleSettings;
 use azimuth_core::json_de::from_json;
 use azimuth_core::roles::Role;
 use azimuth_core::snapshot::decode;
@@ -199,6 +200,19 @@ pub async fn create_compute(
         )),
         Err(e) => Err(e),
     }
+}
+
+/// `PATCH .../computes/{name}` with new `scaleSettings` for a cluster.
+pub async fn rescale_cluster(
+    token: &str,
+    workspace_id: &str,
+    name: &str,
+    scale: &ScaleSettings,
+) -> Result<(), ArmError> {
+    let url = compute_url(workspace_id, name, "");
+    let scale = serde_json::to_string(scale).map_err(|e| unexpected(&e))?;
+    let body = format!(r#"{{"properties":{{"properties":{{"scaleSettings":{scale}}}}}}}"#);
+    send("PATCH", &url, Some(token), Some(body)).await.map(drop)
 }
 
 /// `POST .../computes/{name}/start|stop|restart`, or `DELETE .../computes/{name}`.

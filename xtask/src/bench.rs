@@ -9,9 +9,6 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Total brotli bytes of everything in `dist/` (KB = 1000 bytes).
-pub const SIZE_BUDGET_BROTLI: u64 = 250_000;
-
 /// What a bench gets to work with.
 pub struct Context {
     /// The release build to measure.
@@ -37,8 +34,8 @@ pub struct Bench {
 pub const BENCHES: &[Bench] = &[
     Bench {
         name: "sizes",
-        about: "raw, gzip -9 and brotli -q 11 bytes of every file in dist/ (budget: 250 KB brotli)",
-        run: sizes,
+        about: "raw, gzip -9 and brotli -q 11 bytes of every file in dist/, and each page's first load (budget: 250 KB brotli)",
+        run: crate::bench_sizes::sizes,
     },
     Bench {
         name: "load",
@@ -91,7 +88,7 @@ pub fn main(args: &[String]) -> Result {
     }
     setup::ensure()?;
     if build {
-        setup::trunk_build()?;
+        crate::build::release()?;
     }
     fs::create_dir_all(&context.out_dir)?;
     let mut missed = Vec::new();
@@ -146,7 +143,8 @@ impl Sizes {
         })
     }
 
-    fn add(self, other: Sizes) -> Sizes {
+    /// The sum of two measurements.
+    pub fn add(self, other: Sizes) -> Sizes {
         Sizes {
             raw: self.raw + other.raw,
             gzip: self.gzip + other.gzip,
@@ -197,62 +195,6 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     found.sort();
     Ok(found)
-}
-
-fn sizes(context: &Context) -> Result<bool> {
-    let mut rows = Vec::new();
-    for file in files(&context.dist)? {
-        let sizes = Sizes::of(&fs::read(context.dist.join(&file))?)?;
-        rows.push((file.to_string_lossy().replace('\\', "/"), sizes));
-    }
-    let total = rows
-        .iter()
-        .fold(Sizes::default(), |sum, (_, s)| sum.add(*s));
-    let width = rows
-        .iter()
-        .map(|(name, _)| name.len())
-        .max()
-        .unwrap_or(0)
-        .max(5);
-    println!(
-        "{:<width$} {:>12} {:>12} {:>12}",
-        "file", "raw", "gzip", "brotli"
-    );
-    for (name, s) in &rows {
-        println!(
-            "{name:<width$} {:>12} {:>12} {:>12}",
-            s.raw, s.gzip, s.brotli
-        );
-    }
-    println!(
-        "{:<width$} {:>12} {:>12} {:>12}",
-        "total", total.raw, total.gzip, total.brotli
-    );
-    let met = total.brotli <= SIZE_BUDGET_BROTLI;
-    println!(
-        "budget: 250 KB brotli ({SIZE_BUDGET_BROTLI} bytes): {} ({} bytes, {:.0}% of budget)",
-        if met { "met" } else { "MISSED" },
-        total.brotli,
-        total.brotli as f64 * 100.0 / SIZE_BUDGET_BROTLI as f64
-    );
-    let files_json: Vec<String> = rows
-        .iter()
-        .map(|(name, s)| format!("{{\"path\":{:?},{}}}", name, sizes_json(s)))
-        .collect();
-    let json = format!(
-        "{{\"files\":[{}],\"total\":{{{}}},\"budget_brotli\":{SIZE_BUDGET_BROTLI},\"met\":{met}}}\n",
-        files_json.join(","),
-        sizes_json(&total)
-    );
-    fs::write(context.out_dir.join("sizes.json"), json)?;
-    Ok(met)
-}
-
-fn sizes_json(s: &Sizes) -> String {
-    format!(
-        "\"raw\":{},\"gzip\":{},\"brotli\":{}",
-        s.raw, s.gzip, s.brotli
-    )
 }
 
 /// Exit status of a Node bench (`bench/report.mjs`) that measured fine but missed its budget.

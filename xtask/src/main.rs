@@ -2,7 +2,9 @@
 
 mod bench;
 mod bench_server;
+mod bench_sizes;
 mod bench_table;
+mod build;
 mod cmd;
 mod serve;
 mod setup;
@@ -19,7 +21,8 @@ usage: cargo xtask <command> [options]
 commands:
   setup [--dry-run]          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
                              chromium + chromedriver, wrk, npm packages, the wasm-opt wrapper
-  build                      setup, then `trunk build --release` into dist/
+  build                      setup, then the release build into dist/ (trunk for the page,
+                             the wasm split into lazily loaded chunks)
   serve [--port N] [--no-build] [--dir DIR]
                              build, then serve dist/ on http://127.0.0.1:N (default 8080);
                              --no-build serves the dist/ there is, --dir another directory
@@ -40,7 +43,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "setup" => setup::main(rest),
-        "build" => setup::build_main(rest),
+        "build" => build::main(rest),
         "serve" => serve::main(rest),
         "test" => test::main(rest),
         "bench" => bench::main(rest),

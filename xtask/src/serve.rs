@@ -48,7 +48,7 @@ pub fn main(args: &[String]) -> Result {
     }
     if build {
         setup::ensure()?;
-        setup::trunk_build()?;
+        crate::build::release()?;
     }
     if only_static {
         let server = serve_dir_with(&dir, ("127.0.0.1", port), true)?;
@@ -386,13 +386,20 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// `no-cache` for HTML and unhashed files; a year for trunk's hashed assets (`name-<16 hex>.ext`).
+/// `no-cache` for HTML and unhashed files; a year for hashed assets: trunk's
+/// (`name-<16 hex>.ext`) and everything in the build's app folder (`app-<16 hex>/`).
 fn cache_control(path: &Path) -> &'static str {
+    let has_hash = |name: &str| {
+        name.rsplit_once('-').is_some_and(|(_, hash)| {
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+    };
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    let hashed = stem
-        .rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|s| s.to_str());
+    let hashed = has_hash(stem) || folder.is_some_and(|f| f.starts_with("app-") && has_hash(f));
     if hashed && content_type(path) != "text/html; charset=utf-8" {
         "public, max-age=31536000, immutable"
     } else {

@@ -1,4 +1,4 @@
-//! `cargo xtask setup` and `cargo xtask build`: install what is missing, then build with trunk.
+//! `cargo xtask setup`: install what is missing (`cargo xtask build` and the others call it).
 //!
 //! Every step checks first and acts only when something is missing or has the wrong version;
 //! nothing here downloads from GitHub (see ../shared/TOOLCHAIN.md for why each step is so).
@@ -10,6 +10,11 @@ use std::process::Command;
 
 /// The trunk release this project builds with (0.22 needs a newer rustc).
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The wasm splitter (`wasm_split_cli_support`'s binary) and the release `cargo xtask build`
+/// runs; it matches the `wasm_split_helpers` Leptos's `#[lazy]` uses (Cargo.lock).
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
+/// Its binary's name in `target/tools/bin`.
+pub const WASM_SPLIT_CLI: &str = "wasm-split-cli";
 /// The browser every test and bench drives.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// The WebDriver the wasm-bindgen test runner drives Chromium with.
@@ -27,32 +32,9 @@ pub fn main(args: &[String]) -> Result {
     run_steps(dry_run)
 }
 
-/// `cargo xtask build`: setup, then a release build into `dist/`.
-pub fn build_main(args: &[String]) -> Result {
-    if !args.is_empty() {
-        return Err("usage: cargo xtask build".into());
-    }
-    ensure()?;
-    trunk_build()
-}
-
-/// Installs whatever is missing; serve, test and bench call this first.
+/// Installs whatever is missing; build, serve, test and bench call this first.
 pub fn ensure() -> Result {
     run_steps(false)
-}
-
-/// `trunk build --release` into `dist/`, offline, with the tool `PATH` (npm binaryen's `wasm-opt`,
-/// the `cargo install`ed wasm-bindgen); `cargo fetch` first so trunk's offline cargo build finds
-/// every crate. Then a brotli copy of every file, for servers that send precompressed files.
-pub fn trunk_build() -> Result {
-    cmd::run(&mut cmd::command("cargo", &["fetch", "--quiet"]))?;
-    let mut trunk = cmd::command("trunk", &["build", "--release"]);
-    // Env rather than `--offline`, whose optional value would swallow a following word.
-    trunk
-        .env("TRUNK_OFFLINE", "true")
-        .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    cmd::run(&mut trunk)?;
-    crate::bench::precompress(&cmd::root().join("dist"))
 }
 
 /// Runs every setup step in order; prints one line per action, or one summary line.
@@ -61,6 +43,7 @@ fn run_steps(dry_run: bool) -> Result {
     wasm_target(dry_run, &mut acted)?;
     trunk(dry_run, &mut acted)?;
     wasm_bindgen(dry_run, &mut acted)?;
+    wasm_split(dry_run, &mut acted)?;
     let browsers = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
     debian_packages(
         dry_run,
@@ -75,7 +58,7 @@ fn run_steps(dry_run: bool) -> Result {
     if acted.is_empty() {
         println!(
             "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
-             chromium, wrk, npm packages, wasm-opt)"
+             wasm-split-cli, chromium, wrk, npm packages, wasm-opt)"
         );
     } else if dry_run {
         println!("setup: dry run, {} step(s) would run", acted.len());
@@ -159,6 +142,33 @@ fn wasm_bindgen(dry_run: bool, acted: &mut Vec<String>) -> Result {
 pub const WRK: &str = "/usr/bin/wrk";
 
 /// Installs Debian packages with apt-get unless `present`.
+/// `wasm-split-cli` into `target/tools` (it has no `--version`; cargo's install record says which).
+fn wasm_split(dry_run: bool, acted: &mut Vec<String>) -> Result {
+    let tools = cmd::tools_bin()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let record = fs::read_to_string(tools.join(".crates.toml")).unwrap_or_default();
+    let wanted = format!("\"wasm_split_cli_support {WASM_SPLIT_VERSION} ");
+    if record.contains(&wanted) && cmd::tools_bin().join(WASM_SPLIT_CLI).exists() {
+        return Ok(());
+    }
+    let what = format!("installing {WASM_SPLIT_CLI} {WASM_SPLIT_VERSION} (takes about 2 minutes)");
+    let root = tools.to_string_lossy().into_owned();
+    let args = [
+        "install",
+        "wasm_split_cli_support",
+        "--version",
+        WASM_SPLIT_VERSION,
+        "--features",
+        "build-binary",
+        "--locked",
+        "--root",
+        root.as_str(),
+    ];
+    act(dry_run, acted, what, &mut cmd::command("cargo", &args))
+}
+
 fn debian_packages(
     dry_run: bool,
     acted: &mut Vec<String>,
@@ -231,32 +241,7 @@ fn wasm_opt_wrapper(dry_run: bool, acted: &mut Vec<String>) -> Result {
         fs::write(&wrapper, script)?;
         make_executable(&wrapper)?;
     }
-    if dry_run {
-        return Ok(());
-    }
-    check_wasm_opt_pin(&wrapper)
-}
-
-/// Trunk.toml pins `[tools] wasm_opt` so trunk never picks another wasm-opt (Debian's 108 breaks
-/// the module); make sure the npm binaryen answers with that very version.
-fn check_wasm_opt_pin(wrapper: &Path) -> Result {
-    let trunk_toml = fs::read_to_string(cmd::root().join("Trunk.toml")).unwrap_or_default();
-    let Some(pinned) = toml_string(&trunk_toml, "wasm_opt") else {
-        return Ok(());
-    };
-    let wrapper = wrapper.to_string_lossy();
-    let reported = cmd::output(&wrapper, &["--version"]).unwrap_or_default();
-    // `wasm-opt version 132 (version_132)`: trunk reads the third word.
-    let version = reported.split(' ').nth(2).map(|v| format!("version_{v}"));
-    if version.as_deref() == Some(pinned.as_str()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{wrapper} reports `{reported}` but Trunk.toml pins wasm_opt = \"{pinned}\"; \
-             make package.json's binaryen and Trunk.toml agree"
-        )
-        .into())
-    }
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -59,7 +59,7 @@ pub fn main(args: &[String]) -> Result {
     }
     if !options.skip_e2e {
         let playwright_args = options.playwright_args;
-        steps.push(Step::new("release build", setup::trunk_build));
+        steps.push(Step::new("release build", crate::build::release));
         steps.push(Step::new("end-to-end tests (Playwright)", move || {
             e2e(&playwright_args)
         }));
@@ -95,6 +95,9 @@ fn checks() -> Vec<Step> {
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
+                // The release build's code: `lazy_page!` with its split points.
+                "--features",
+                "split",
                 "--",
                 "-D",
                 "warnings",

@@ -121,6 +121,19 @@ impl Workspace {
             .filter(|c| c.resource.properties.compute_type == "ComputeInstance")
     }
 
+    /// The compute clusters, oldest first.
+    pub fn clusters(&self) -> impl Iterator<Item = &StoredCompute> {
+        self.computes
+            .iter()
+            .filter(|c| crate::cluster::is_cluster(&c.resource))
+    }
+
+    /// A compute cluster by name, if `name` is one.
+    pub fn cluster(&self, name: &str) -> Option<&StoredCompute> {
+        self.compute(name)
+            .filter(|c| crate::cluster::is_cluster(&c.resource))
+    }
+
     /// A compute instance by name, if `name` is one.
     pub fn instance(&self, name: &str) -> Option<&StoredCompute> {
         self.compute(name)

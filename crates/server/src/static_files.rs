@@ -32,13 +32,19 @@ fn resolve(dist: &Path, uri: &Uri) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.ext`), so it can be
-/// cached for good.
+/// Whether a file carries a content hash, so it can be cached for good: trunk's in its name
+/// (`name-0123456789abcdef.ext`), or the build's app folder's (`app-0123456789abcdef/...`).
 fn is_hashed(path: &Path) -> bool {
+    let hashed = |name: &str| {
+        name.rsplit_once('-')
+            .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|s| s.to_str());
+    hashed(stem) || folder.is_some_and(|f| f.starts_with("app-") && hashed(f))
 }
 
 /// A file of the studio, or its `index.html`; the build's brotli copy (`<file>.br`, which
@@ -140,6 +146,17 @@ mod tests {
         let (_, headers, body) = get(&dist, &format!("/{js}"), false).await;
         assert_eq!(body, b"plain");
         assert!(!headers.iter().any(|(k, _)| k == "content-encoding"));
+
+        // Everything in the build's app folder is hashed by its folder's name.
+        std::fs::create_dir_all(dist.join("app-00000000000000aa")).unwrap();
+        std::fs::write(dist.join("app-00000000000000aa/chunk_3.wasm"), "w").unwrap();
+        let (_, headers, _) = get(&dist, "/app-00000000000000aa/chunk_3.wasm", false).await;
+        assert!(has(&headers, "content-type", "application/wasm"));
+        assert!(has(
+            &headers,
+            "cache-control",
+            "public, max-age=31536000, immutable"
+        ));
 
         // A deep link gets index.html (no brotli copy of it here), never cached for good.
         let (status, headers, body) = get(&dist, "/compute/instances/ci-1", true).await;

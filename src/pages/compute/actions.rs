@@ -6,10 +6,10 @@ use crate::store::{use_store, Store};
 use azimuth_core::Operation;
 use leptos::prelude::*;
 
-/// Why `op` cannot run on every one of `names` now, or `None` when it can.
-pub fn blocked(store: &Store, names: &[String], op: Operation) -> Option<String> {
+/// Why `op` cannot run on every one of `names` (computes of `kind`) now, or `None` when it can.
+pub fn blocked(store: &Store, names: &[String], kind: &str, op: Operation) -> Option<String> {
     if names.is_empty() {
-        return Some("Select one or more compute instances first.".into());
+        return Some(format!("Select one or more {kind}s first."));
     }
     if let Some(reason) = store.refusal(op.action()) {
         return Some(reason);
@@ -32,11 +32,19 @@ pub fn LifecycleButtons(
     /// Runs after a delete was confirmed (e.g. to leave a details page).
     #[prop(optional)]
     on_deleted: Option<Callback<()>>,
+    /// The computes are clusters: only Delete applies.
+    #[prop(optional)]
+    cluster: bool,
 ) -> impl IntoView {
+    let kind = if cluster {
+        "compute cluster"
+    } else {
+        "compute instance"
+    };
     let store = use_store();
     let confirming = RwSignal::new(false);
     let button = move |op: Operation, icon: IconName| {
-        let reason = Memo::new(move |_| blocked(&store, &selection.get(), op));
+        let reason = Memo::new(move |_| blocked(&store, &selection.get(), kind, op));
         view! {
             <Button
                 appearance=Appearance::Subtle
@@ -68,20 +76,26 @@ pub fn LifecycleButtons(
         });
     };
     view! {
-        {button(Operation::Start, IconName::Play)}
-        {button(Operation::Stop, IconName::Stop)}
-        {button(Operation::Restart, IconName::Restart)}
+        {(!cluster).then(|| view! {
+            {button(Operation::Start, IconName::Play)}
+            {button(Operation::Stop, IconName::Stop)}
+            {button(Operation::Restart, IconName::Restart)}
+        })}
         {button(Operation::Delete, IconName::Delete)}
         <Show when=move || confirming.get()>
-            <Dialog title="Delete compute instance?" alert=true on_close=Callback::new(move |_| confirming.set(false))>
+            <Dialog title=format!("Delete {kind}?") alert=true on_close=Callback::new(move |_| confirming.set(false))>
                 <p>
                     {move || {
                         let names = selection.get();
-                        format!(
-                            "{} will be deleted with everything on {} disk. This cannot be undone.",
-                            names.join(", "),
-                            if names.len() == 1 { "its" } else { "their" }
-                        )
+                        if cluster {
+                            format!("{} will be deleted and all its nodes released. This cannot be undone.", names.join(", "))
+                        } else {
+                            format!(
+                                "{} will be deleted with everything on {} disk. This cannot be undone.",
+                                names.join(", "),
+                                if names.len() == 1 { "its" } else { "their" }
+                            )
+                        }
                     }}
                 </p>
                 <div class="dialog__actions">

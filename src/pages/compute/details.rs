@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 const VIEWS: [(&str, &str); 3] = [("details", "Details"), ("json", "JSON"), ("yaml", "YAML")];
 
 /// One property line.
-fn prop(label: &'static str, value: String) -> impl IntoView {
+pub(super) fn prop(label: &'static str, value: String) -> impl IntoView {
     view! {
         <div class="props__row">
             <dt>{label}</dt>

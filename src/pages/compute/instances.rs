@@ -2,9 +2,10 @@
 //! /compute/create/instance the "+ New" wizard opens over it.
 
 use super::actions::LifecycleButtons;
-use super::new_instance::NewInstanceWizard;
+use super::new_instance::new_instance_wizard;
 use super::tabs::ComputeTabs;
 use crate::components::{format_iso_time, Appearance, Button, Icon, IconName, StateBadge};
+use crate::lazy;
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Store};
@@ -325,7 +326,7 @@ pub fn InstancesPage() -> impl IntoView {
             </Show>
         </div>
         <Show when=wizard_open>
-            <NewInstanceWizard />
+            {lazy::show(new_instance_wizard(), String::new())}
         </Show>
     }
 }

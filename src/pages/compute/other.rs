@@ -1,16 +1,14 @@
-//! The tabs for compute clusters, Kubernetes clusters and attached computes: what each kind is
-//! for. Creating them arrives with the issue that builds every kind of compute.
+//! The tabs for Kubernetes clusters and attached computes: what each kind is for. Attaching them
+//! arrives with the issue that builds every kind of compute.
 
 use super::tabs::ComputeTabs;
 use crate::components::{Icon, IconName};
 use crate::shell::Breadcrumbs;
 use leptos::prelude::*;
 
-/// A kind of compute other than instances.
+/// A kind of compute other than instances and clusters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OtherComputeKind {
-    /// AmlCompute clusters.
-    Clusters,
     /// Attached Kubernetes clusters.
     Kubernetes,
     /// Attached virtual machines, Databricks, HDInsight, Synapse.
@@ -20,11 +18,6 @@ pub enum OtherComputeKind {
 impl OtherComputeKind {
     fn texts(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Self::Clusters => (
-                "Compute clusters",
-                "Scalable clusters of virtual machines for on-demand processing of experiment code: they grow to run training jobs and shrink back to zero nodes when idle.",
-                "The studio cannot create or show compute clusters yet; a shared workspace's ARM API can (PUT .../computes/{name} with computeType AmlCompute). Use a compute instance for developing and testing code.",
-            ),
             Self::Kubernetes => (
                 "Kubernetes clusters",
                 "Deployment targets for predictive services that use your trained models: Azure Kubernetes Service or Azure Arc clusters attached to the workspace (earlier called inference clusters).",

@@ -10,7 +10,8 @@ pub fn ComputeTabs() -> impl IntoView {
     let tab = move |href: &'static str, label: &'static str| {
         let current = move || {
             (path.get() == href
-                || (href == "/compute/instances" && path.get() == "/compute/create/instance"))
+                || (href == "/compute/instances" && path.get() == "/compute/create/instance")
+                || (href == "/compute/clusters" && path.get() == "/compute/create/cluster"))
                 .then_some("page")
         };
         view! {

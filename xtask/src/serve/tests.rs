@@ -10,12 +10,17 @@ impl Site {
         let dir = std::env::temp_dir().join(format!("xtask-serve-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("icons")).unwrap();
+        fs::create_dir_all(dir.join("app-0123456789abcdef")).unwrap();
         fs::write(
             dir.join("index.html"),
             "<!doctype html><title>Azimuth</title>",
         )
         .unwrap();
-        fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        fs::write(
+            dir.join("app-0123456789abcdef/azimuth-studio_bg.wasm"),
+            b"\0asm\x01\0\0\0",
+        )
+        .unwrap();
         fs::write(dir.join("app-0123456789abcdef.js"), "export {}").unwrap();
         fs::write(dir.join("studio.json"), "{}").unwrap();
         fs::write(dir.join("icons/a b.svg"), "<svg/>").unwrap();
@@ -59,7 +64,7 @@ fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
 fn serves_files_with_their_types() {
     let site = Site::new("types");
     let server = serve_dir(&site.0, "127.0.0.1:0").unwrap();
-    let wasm = get(&server, "/app-0123456789abcdef_bg.wasm");
+    let wasm = get(&server, "/app-0123456789abcdef/azimuth-studio_bg.wasm");
     assert!(wasm.starts_with("HTTP/1.1 200 OK"), "{wasm}");
     assert_eq!(header(&wasm, "content-type"), Some("application/wasm"));
     assert_eq!(header(&wasm, "content-length"), Some("8"));

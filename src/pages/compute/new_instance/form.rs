@@ -1,8 +1,8 @@
 //! The wizard's form: what the person has entered, the ARM request it becomes, and the problems
 //! each step has. Every rule is azimuth-core's; this file only maps fields to it.
 
+use crate::pages::compute::size_picker::VmChoice;
 use azimuth_core::arm::*;
-use azimuth_core::catalogue::{recommended_sizes, VmKind};
 use azimuth_core::request::{
     validate_idle_minutes, validate_network_name, validate_ssh_public_key, validate_tag,
 };
@@ -54,15 +54,6 @@ impl Step {
     }
 }
 
-/// Where the size comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SizeSource {
-    /// "Select from recommended options".
-    Recommended,
-    /// "Select from all options".
-    All,
-}
-
 /// One start/stop schedule being edited.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScheduleDraft {
@@ -94,12 +85,8 @@ pub struct TagDraft {
 pub struct InstanceForm {
     /// "Compute name".
     pub name: RwSignal<String>,
-    /// "Virtual machine type".
-    pub kind: RwSignal<VmKind>,
-    /// Recommended or all sizes.
-    pub size_source: RwSignal<SizeSource>,
-    /// "Virtual machine size".
-    pub size: RwSignal<String>,
+    /// "Virtual machine type" and "Virtual machine size".
+    pub vm: VmChoice,
     /// "Enable idle shutdown".
     pub idle_enabled: RwSignal<bool>,
     /// Idle minutes as typed.
@@ -141,9 +128,7 @@ impl InstanceForm {
     pub fn new(resource_group: &str) -> Self {
         Self {
             name: RwSignal::new(String::new()),
-            kind: RwSignal::new(VmKind::Cpu),
-            size_source: RwSignal::new(SizeSource::Recommended),
-            size: RwSignal::new(recommended_sizes(VmKind::Cpu)[0].to_owned()),
+            vm: VmChoice::new(),
             idle_enabled: RwSignal::new(true),
             idle_minutes: RwSignal::new("60".into()),
             schedules: RwSignal::new(Vec::new()),
@@ -305,7 +290,7 @@ impl InstanceForm {
             properties: Compute {
                 compute_type: "ComputeInstance".into(),
                 properties: ComputeProperties {
-                    vm_size: self.size.get(),
+                    vm_size: self.vm.size.get(),
                     subnet,
                     application_sharing_policy: Some("Personal".into()),
                     ssh_settings: Some(SshSettings {

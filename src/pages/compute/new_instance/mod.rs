@@ -6,7 +6,6 @@ mod required;
 mod review;
 mod scheduling;
 mod security;
-mod size_picker;
 mod tags;
 
 use crate::components::{Appearance, Button, Dialog};
@@ -15,6 +14,11 @@ use crate::store::use_store;
 use form::{InstanceForm, Step};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+crate::lazy_page! {
+    /// The wizard, in a chunk of its own: downloaded when "+ New" is first selected.
+    pub(crate) new_instance_wizard in new_instance => |_| view! { <NewInstanceWizard /> }.into_any()
+}
 
 /// The wizard dialog; "Create" or "Cancel" returns to the instances list.
 #[component]
@@ -39,9 +43,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
             .with_untracked(|w| form.request(w, &store.member_name.get_untracked()));
         creating.set(true);
         leptos::task::spawn_local(async move {
-            let created = store
-                .create_instance(&form.name.get_untracked(), body)
-                .await;
+            let created = store.create_compute(&form.name.get_untracked(), body).await;
             creating.set(false);
             if created.is_ok() {
                 close.run(());

@@ -98,7 +98,7 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
             ),
             (
                 "Virtual machine type",
-                if form.kind.get() == VmKind::Cpu {
+                if form.vm.kind.get() == VmKind::Cpu {
                     "CPU".into()
                 } else {
                     "GPU".into()

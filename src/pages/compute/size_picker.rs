@@ -1,11 +1,77 @@
-//! "Virtual machine size": recommended options as cards, or every size in a searchable,
-//! sortable table with its cost and the quota left in its family.
-
-use super::form::{InstanceForm, SizeSource};
+//! "Virtual machine type" and "Virtual machine size", shared by the instance and cluster
+//! wizards: recommended options as cards, or every size in a searchable, sortable table with its
+//! cost and the quota left in its family.
 use crate::components::format_price;
 use crate::store::use_store;
-use azimuth_core::catalogue::{find_vm_size, recommended_sizes, VmSize, VM_SIZES};
+use azimuth_core::catalogue::{find_vm_size, recommended_sizes, VmKind, VmSize, VM_SIZES};
 use leptos::prelude::*;
+
+/// Where the size comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizeSource {
+    /// "Select from recommended options".
+    Recommended,
+    /// "Select from all options".
+    All,
+}
+
+/// The virtual machine a wizard is choosing.
+#[derive(Clone, Copy)]
+pub struct VmChoice {
+    /// "Virtual machine type".
+    pub kind: RwSignal<VmKind>,
+    /// Recommended or all sizes.
+    pub size_source: RwSignal<SizeSource>,
+    /// "Virtual machine size".
+    pub size: RwSignal<String>,
+}
+
+impl VmChoice {
+    /// CPU, with the first recommended size.
+    pub fn new() -> Self {
+        Self {
+            kind: RwSignal::new(VmKind::Cpu),
+            size_source: RwSignal::new(SizeSource::Recommended),
+            size: RwSignal::new(recommended_sizes(VmKind::Cpu)[0].to_owned()),
+        }
+    }
+
+    /// Switches CPU/GPU, back to the first recommended size of the kind.
+    pub fn set_kind(&self, kind: VmKind) {
+        self.kind.set(kind);
+        self.size_source.set(SizeSource::Recommended);
+        self.size.set(recommended_sizes(kind)[0].to_owned());
+    }
+}
+
+/// The "Virtual machine type" radios (CPU or GPU), with what cannot change after creation.
+#[component]
+pub fn VmKindPicker(
+    /// The choice being made.
+    choice: VmChoice,
+    /// "compute instance" or "compute cluster", for the note.
+    what: &'static str,
+) -> impl IntoView {
+    let kind_radio = move |kind: VmKind, label: &'static str, note: &'static str| {
+        view! {
+            <label class="radio-card">
+                <input type="radio" name="vm-kind" prop:checked=move || choice.kind.get() == kind on:change=move |_| choice.set_kind(kind) />
+                <span>
+                    <strong>{label}</strong>
+                    <span class="muted">{note}</span>
+                </span>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="radio-group radio-group--row">
+            <legend>"Virtual machine type"</legend>
+            {kind_radio(VmKind::Cpu, "CPU", "General purpose and memory optimized")}
+            {kind_radio(VmKind::Gpu, "GPU", "NVIDIA GPUs for deep learning")}
+        </fieldset>
+        <p class="muted">{format!("The virtual machine type cannot be changed after the {what} is created.")}</p>
+    }
+}
 
 /// Columns the all-sizes table sorts by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +104,10 @@ fn quota_left(size: &VmSize, usage: &[azimuth_core::QuotaUsage]) -> u32 {
 
 /// The size selector.
 #[component]
-pub fn SizePicker(form: InstanceForm) -> impl IntoView {
+pub fn SizePicker(
+    /// The choice being made.
+    form: VmChoice,
+) -> impl IntoView {
     let store = use_store();
     let usage = Memo::new(move |_| store.workspace.with(|w| w.quota_usage()));
     let factor = Memo::new(move |_| store.workspace.with(|w| w.region().price_factor));

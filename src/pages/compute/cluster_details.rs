@@ -1,0 +1,223 @@
+//! A compute cluster's page at `/compute/clusters/{name}`: its properties, its nodes, a resize
+//! of the node counts and idle time (ARM's PATCH of `scaleSettings`), and its ARM JSON.
+
+use super::actions::LifecycleButtons;
+use super::clusters::{cluster_state, node_states, tier};
+use super::details::prop;
+use crate::components::{
+    format_iso_time, format_time, Appearance, Button, CodeView, StateBadge, TextField,
+};
+use crate::router::leave_to;
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::arm::ScaleSettings;
+use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::cluster::validate_scale_settings;
+use azimuth_core::time::parse_duration_seconds;
+use azimuth_core::StoredCompute;
+use leptos::prelude::*;
+
+fn properties(c: &StoredCompute) -> Vec<(&'static str, String)> {
+    let props = &c.resource.properties;
+    let inner = &props.properties;
+    let scale = inner.scale_settings.clone().unwrap_or_default();
+    let idle = scale
+        .node_idle_time_before_scale_down
+        .as_deref()
+        .and_then(parse_duration_seconds)
+        .map(|s| format!("{s} seconds"))
+        .unwrap_or_default();
+    let size = find_vm_size(&inner.vm_size).map_or_else(
+        || inner.vm_size.clone(),
+        |s| format!("{} ({})", s.name, s.summary()),
+    );
+    let ssh = match &inner.user_account_credentials {
+        Some(account) => format!("Enabled (administrator {})", account.admin_user_name),
+        None => "Disabled".into(),
+    };
+    vec![
+        ("State", cluster_state(c)),
+        (
+            "Provisioning state",
+            props.provisioning_state.clone().unwrap_or_default(),
+        ),
+        ("Virtual machine size", size),
+        ("Virtual machine tier", tier(c).into()),
+        ("Minimum number of nodes", scale.min_node_count.to_string()),
+        ("Maximum number of nodes", scale.max_node_count.to_string()),
+        ("Idle seconds before scale down", idle),
+        (
+            "Current nodes",
+            inner.current_node_count.unwrap_or(0).to_string(),
+        ),
+        (
+            "Target nodes",
+            inner.target_node_count.unwrap_or(0).to_string(),
+        ),
+        ("Node states", node_states(c)),
+        (
+            "Allocation state changed",
+            inner
+                .allocation_state_transition_time
+                .as_deref()
+                .map(format_iso_time)
+                .unwrap_or_default(),
+        ),
+        ("SSH access", ssh),
+        (
+            "Location",
+            props.compute_location.clone().unwrap_or_default(),
+        ),
+        (
+            "Created on",
+            props
+                .created_on
+                .as_deref()
+                .map(format_iso_time)
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
+/// The resize form: node counts and idle time, checked by the engine's rules as typed.
+#[component]
+fn ResizeForm(name: Signal<String>, current: ScaleSettings) -> impl IntoView {
+    let store = use_store();
+    let min = RwSignal::new(current.min_node_count.to_string());
+    let max = RwSignal::new(current.max_node_count.to_string());
+    let idle_now = current
+        .node_idle_time_before_scale_down
+        .as_deref()
+        .and_then(parse_duration_seconds)
+        .unwrap_or(120);
+    let idle = RwSignal::new(idle_now.to_string());
+    let wanted = move || -> Result<ScaleSettings, String> {
+        let number = |s: RwSignal<String>| s.get().trim().parse::<u32>().ok();
+        let (Some(min), Some(max), Some(idle)) = (number(min), number(max), number(idle)) else {
+            return Err("Enter whole numbers.".into());
+        };
+        let scale = ScaleSettings {
+            min_node_count: min,
+            max_node_count: max,
+            node_idle_time_before_scale_down: Some(format!("PT{idle}S")),
+        };
+        validate_scale_settings(Some(&scale)).map_err(|e| e.message().to_owned())?;
+        Ok(scale)
+    };
+    let error = Signal::derive(move || wanted().err());
+    let refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
+    let apply = move |_| {
+        if let Ok(scale) = wanted() {
+            leptos::task::spawn_local(async move {
+                let _ = store.rescale_cluster(&name.get_untracked(), scale).await;
+            });
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="resize-title">
+            <h2 id="resize-title">"Resize"</h2>
+            <p class="muted">"With no jobs running, the cluster keeps its minimum: more nodes are prepared at once, and idle nodes above it leave after the idle time."</p>
+            <div class="resize">
+                <TextField label="Minimum number of nodes" id="resize-min" value=min />
+                <TextField label="Maximum number of nodes" id="resize-max" value=max error=error />
+                <TextField label="Idle seconds before scale down" id="resize-idle" value=idle />
+            </div>
+            <Button
+                appearance=Appearance::Primary
+                blocked=Signal::derive(move || refusal().or_else(|| error.get()))
+                on_click=apply
+            >
+                "Apply"
+            </Button>
+        </section>
+    }
+}
+
+/// The details page of one compute cluster.
+#[component]
+pub fn ClusterDetailsPage(
+    /// The cluster's name, from the path.
+    name: String,
+) -> impl IntoView {
+    let store = use_store();
+    let name = Signal::stored(name);
+    let compute = Memo::new(move |_| store.workspace.with(|w| w.cluster(&name.get()).cloned()));
+    let on_deleted = Callback::new(move |_| leave_to("/compute/clusters"));
+    // The form starts from the settings when the page opens (not on every change).
+    let scale = compute.with_untracked(|c| {
+        c.as_ref()
+            .and_then(|c| c.resource.properties.properties.scale_settings.clone())
+            .unwrap_or_default()
+    });
+    view! {
+        <Breadcrumbs items=vec![
+            ("Compute".into(), "/compute/instances"),
+            ("Compute clusters".into(), "/compute/clusters"),
+            (name.get_untracked(), ""),
+        ] />
+        <Show
+            when=move || compute.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <section class="empty-state">
+                        <h1>{move || name.get()}</h1>
+                        <p>"There is no compute cluster with this name in the workspace. It may have been deleted."</p>
+                        <p><a href="/compute/clusters">"Back to compute clusters"</a></p>
+                    </section>
+                }
+            }
+        >
+            <header class="page-header page-header--with-badge">
+                <h1>{move || name.get()}</h1>
+                <StateBadge state=Signal::derive(move || compute.with(|c| c.as_ref().map(cluster_state).unwrap_or_default())) />
+            </header>
+            <div class="toolbar" role="toolbar" aria-label="Compute cluster actions">
+                <LifecycleButtons selection=Signal::derive(move || vec![name.get()]) on_deleted cluster=true />
+            </div>
+            <section class="card" aria-labelledby="props-title">
+                <h2 id="props-title">"Properties"</h2>
+                <dl class="props">
+                    {move || compute.with(|c| c.as_ref().map(|c| properties(c).into_iter().map(|(l, v)| prop(l, v)).collect_view()))}
+                </dl>
+            </section>
+            <ResizeForm name current=scale.clone() />
+            <section class="card" aria-labelledby="nodes-title">
+                <h2 id="nodes-title">"Nodes"</h2>
+                <div class="table-wrap">
+                    <table class="data-table" aria-labelledby="nodes-title">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Node ID"</th>
+                                <th scope="col">"State"</th>
+                                <th scope="col">"Private IP address"</th>
+                                <th scope="col">"Since"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || compute.with(|c| {
+                                c.iter()
+                                    .flat_map(|c| c.nodes.iter())
+                                    .map(|n| view! {
+                                        <tr>
+                                            <td>{n.id.clone()}</td>
+                                            <td>{n.state.label()}</td>
+                                            <td>{n.private_ip.clone()}</td>
+                                            <td>{format_time(n.since)}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()
+                            })}
+                        </tbody>
+                    </table>
+                    <Show when=move || compute.with(|c| c.as_ref().is_some_and(|c| c.nodes.is_empty()))>
+                        <div class="table-empty">"No nodes: the cluster has scaled down to its minimum of 0."</div>
+                    </Show>
+                </div>
+            </section>
+            {move || compute.with(|c| c.as_ref().map(|c| {
+                let json = azimuth_core::json::to_pretty_json(&c.resource);
+                view! { <CodeView title="ARM JSON" code=json file_name=format!("{}.json", c.resource.name) /> }
+            }))}
+        </Show>
+    }
+}

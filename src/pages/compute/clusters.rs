@@ -1,0 +1,211 @@
+//! The Compute clusters tab: every cluster with its allocation state, node counts and tier; "+ New"
+//! opens the cluster wizard at its own URL.
+
+use super::actions::LifecycleButtons;
+use super::new_cluster::new_cluster_wizard;
+use super::tabs::ComputeTabs;
+use crate::components::{format_iso_time, Appearance, Button, Icon, IconName, StateBadge};
+use crate::lazy;
+use crate::router::{navigate, use_location};
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::roles::Action;
+use azimuth_core::StoredCompute;
+use leptos::prelude::*;
+
+/// One row of the clusters table.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ClusterRow {
+    name: String,
+    state: String,
+    nodes: String,
+    node_states: String,
+    size: String,
+    tier: &'static str,
+    created_on: String,
+}
+
+/// The state a cluster shows: provisioning while it is created or deleted, then its allocation.
+pub fn cluster_state(c: &StoredCompute) -> String {
+    let props = &c.resource.properties;
+    match props.provisioning_state.as_deref() {
+        Some(p @ ("Creating" | "Deleting" | "Failed")) => p.to_owned(),
+        _ => props
+            .properties
+            .allocation_state
+            .clone()
+            .unwrap_or_default(),
+    }
+}
+
+/// "2 idle, 1 preparing": the non-zero node state counts, or "No nodes".
+pub fn node_states(c: &StoredCompute) -> String {
+    let counts = c
+        .resource
+        .properties
+        .properties
+        .node_state_counts
+        .clone()
+        .unwrap_or_default();
+    let parts: Vec<String> = [
+        (counts.idle_node_count, "idle"),
+        (counts.running_node_count, "running"),
+        (counts.preparing_node_count, "preparing"),
+        (counts.unusable_node_count, "unusable"),
+        (counts.leaving_node_count, "leaving"),
+        (counts.preempted_node_count, "preempted"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, label)| format!("{n} {label}"))
+    .collect();
+    if parts.is_empty() {
+        "No nodes".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// "Dedicated" or "Low priority".
+pub fn tier(c: &StoredCompute) -> &'static str {
+    match c.resource.properties.properties.vm_priority.as_deref() {
+        Some("LowPriority") => "Low priority",
+        _ => "Dedicated",
+    }
+}
+
+fn row(c: &StoredCompute) -> ClusterRow {
+    let inner = &c.resource.properties.properties;
+    let size = find_vm_size(&inner.vm_size).map_or_else(
+        || inner.vm_size.clone(),
+        |s| format!("{} ({})", s.name, s.summary()),
+    );
+    ClusterRow {
+        name: c.resource.name.clone(),
+        state: cluster_state(c),
+        nodes: format!(
+            "{} / {}",
+            inner.current_node_count.unwrap_or(0),
+            inner.target_node_count.unwrap_or(0)
+        ),
+        node_states: node_states(c),
+        size,
+        tier: tier(c),
+        created_on: c
+            .resource
+            .properties
+            .created_on
+            .as_deref()
+            .map(format_iso_time)
+            .unwrap_or_default(),
+    }
+}
+
+/// The compute clusters tab.
+#[component]
+pub fn ClustersPage() -> impl IntoView {
+    let store = use_store();
+    let path = use_location().path;
+    let selected = RwSignal::new(Vec::<String>::new());
+    let rows = Memo::new(move |_| {
+        store
+            .workspace
+            .with(|w| w.clusters().map(row).collect::<Vec<_>>())
+    });
+    let selection = Signal::derive(move || {
+        let visible = rows.get();
+        selected
+            .get()
+            .into_iter()
+            .filter(|n| visible.iter().any(|r| &r.name == n))
+            .collect::<Vec<_>>()
+    });
+    let create_refusal = move || store.refusal(Action::WriteCompute);
+    view! {
+        <Breadcrumbs items=vec![("Compute".into(), "/compute"), ("Compute clusters".into(), "")] />
+        <header class="page-header">
+            <h1>"Compute"</h1>
+        </header>
+        <ComputeTabs />
+        <p class="muted tab-intro">
+            "Compute clusters are scalable sets of virtual machines for training jobs: they grow to the maximum number of nodes a job needs and shrink back to the minimum when idle."
+        </p>
+        <div class="toolbar" role="toolbar" aria-label="Compute cluster actions">
+            <Button appearance=Appearance::Primary blocked=Signal::derive(create_refusal) on_click=move |_| navigate("/compute/create/cluster")>
+                "+ New"
+            </Button>
+            <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
+                <Icon name=IconName::Refresh />
+                "Refresh"
+            </Button>
+            <LifecycleButtons selection cluster=true />
+        </div>
+        <div class="table-wrap">
+            <table class="data-table" aria-label="Compute clusters">
+                <thead>
+                    <tr>
+                        <th scope="col" class="data-table__check"><span class="visually-hidden">"Select"</span></th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Nodes (current / target)"</th>
+                        <th scope="col">"Node states"</th>
+                        <th scope="col">"Virtual machine size"</th>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Created on"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|r| r.clone() let:r>
+                        {
+                            let name = r.name.clone();
+                            let checked = {
+                                let name = name.clone();
+                                move || selection.get().contains(&name)
+                            };
+                            let state = r.state.clone();
+                            view! {
+                                <tr>
+                                    <td class="data-table__check">
+                                        <input
+                                            type="checkbox"
+                                            aria-label=format!("Select {name}")
+                                            prop:checked=checked
+                                            on:change={
+                                                let name = name.clone();
+                                                move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    selected.update(|s| {
+                                                        s.retain(|n| n != &name);
+                                                        if on {
+                                                            s.push(name.clone());
+                                                        }
+                                                    })
+                                                }
+                                            }
+                                        />
+                                    </td>
+                                    <td class="data-table__name">
+                                        <a href=format!("/compute/clusters/{name}")>{name.clone()}</a>
+                                    </td>
+                                    <td><StateBadge state=Signal::stored(state) /></td>
+                                    <td>{r.nodes}</td>
+                                    <td>{r.node_states}</td>
+                                    <td>{r.size}</td>
+                                    <td>{r.tier}</td>
+                                    <td>{r.created_on}</td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            <Show when=move || rows.get().is_empty()>
+                <div class="table-empty">"No compute clusters yet. Select \"+ New\" to create one for training jobs."</div>
+            </Show>
+        </div>
+        <Show when=move || path.get() == "/compute/create/cluster">
+            {lazy::show(new_cluster_wizard(), String::new())}
+        </Show>
+    }
+}

@@ -1,0 +1,297 @@
+//! The "+ New" compute cluster wizard, in the studio's two steps: "Virtual machine" (location,
+//! tier, type and size), then "Advanced settings" (name, node counts, idle seconds before scale
+//! down, SSH). Every rule is azimuth-core's; this file maps fields to the ARM request.
+
+use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
+use crate::components::{Appearance, Button, ComputeNameField, Dialog, TextField};
+use crate::router::leave_to;
+use crate::store::use_store;
+use azimuth_core::arm::*;
+use azimuth_core::cluster::{validate_scale_settings, AML_COMPUTE};
+use azimuth_core::request::validate_ssh_public_key;
+use azimuth_core::{ComputeResource, Workspace};
+use leptos::prelude::*;
+
+/// What the wizard collects.
+#[derive(Clone, Copy)]
+struct ClusterForm {
+    vm: VmChoice,
+    low_priority: RwSignal<bool>,
+    name: RwSignal<String>,
+    min: RwSignal<String>,
+    max: RwSignal<String>,
+    idle: RwSignal<String>,
+    ssh: RwSignal<bool>,
+    admin: RwSignal<String>,
+    use_key: RwSignal<bool>,
+    key: RwSignal<String>,
+    password: RwSignal<String>,
+    /// Create was pressed: from then on every problem shows.
+    tried: RwSignal<bool>,
+}
+
+/// A whole number typed into a field.
+fn whole(text: &str) -> Option<u32> {
+    text.trim().parse().ok()
+}
+
+impl ClusterForm {
+    fn new() -> Self {
+        Self {
+            vm: VmChoice::new(),
+            low_priority: RwSignal::new(false),
+            name: RwSignal::new(String::new()),
+            min: RwSignal::new("0".into()),
+            max: RwSignal::new("1".into()),
+            idle: RwSignal::new("120".into()),
+            ssh: RwSignal::new(false),
+            admin: RwSignal::new("azureuser".into()),
+            use_key: RwSignal::new(true),
+            key: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+            tried: RwSignal::new(false),
+        }
+    }
+
+    /// The scale settings, or what is wrong with the node counts (reactive).
+    fn scale(&self) -> Result<ScaleSettings, String> {
+        let (Some(min), Some(max)) = (whole(&self.min.get()), whole(&self.max.get())) else {
+            return Err("Enter the numbers of nodes as whole numbers.".into());
+        };
+        let idle = whole(&self.idle.get())
+            .ok_or("Enter the idle seconds before scale down as a whole number.")?;
+        let scale = ScaleSettings {
+            min_node_count: min,
+            max_node_count: max,
+            node_idle_time_before_scale_down: Some(format!("PT{idle}S")),
+        };
+        validate_scale_settings(Some(&scale)).map_err(|e| e.message().to_owned())?;
+        Ok(scale)
+    }
+
+    /// What is wrong with the SSH settings (reactive).
+    fn ssh_error(&self) -> Option<String> {
+        if !self.ssh.get() {
+            return None;
+        }
+        if self.admin.get().trim().is_empty() {
+            return Some("Enter the administrator's user name.".into());
+        }
+        if self.use_key.get() {
+            validate_ssh_public_key(self.key.get().trim()).err()
+        } else {
+            (self.password.get().chars().count() < 12)
+                .then(|| "The password must be at least 12 characters.".into())
+        }
+    }
+
+    /// Every problem that blocks Create (reactive).
+    fn problems(&self, ws: &Workspace) -> Vec<String> {
+        let name = ws
+            .check_new_name(&self.name.get())
+            .err()
+            .map(|e| e.to_string());
+        [name, self.scale().err(), self.ssh_error()]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// The ARM request the form becomes.
+    fn request(&self, ws: &Workspace) -> ComputeResource {
+        let credentials = self.ssh.get_untracked().then(|| {
+            let use_key = self.use_key.get_untracked();
+            UserAccountCredentials {
+                admin_user_name: self.admin.get_untracked().trim().to_owned(),
+                admin_user_ssh_public_key: use_key
+                    .then(|| self.key.get_untracked().trim().to_owned()),
+                admin_user_password: (!use_key).then(|| self.password.get_untracked()),
+            }
+        });
+        ComputeResource {
+            location: Some(ws.region().name.to_owned()),
+            properties: Compute {
+                compute_type: AML_COMPUTE.into(),
+                properties: ComputeProperties {
+                    vm_size: self.vm.size.get_untracked(),
+                    vm_priority: Some(
+                        if self.low_priority.get_untracked() {
+                            "LowPriority"
+                        } else {
+                            "Dedicated"
+                        }
+                        .into(),
+                    ),
+                    scale_settings: self.scale().ok(),
+                    remote_login_port_public_access: Some(
+                        if credentials.is_some() {
+                            "Enabled"
+                        } else {
+                            "NotSpecified"
+                        }
+                        .into(),
+                    ),
+                    user_account_credentials: credentials,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+}
+
+/// A radio card.
+fn radio_card(
+    group: &'static str,
+    checked: impl Fn() -> bool + Send + Sync + 'static,
+    pick: impl Fn() + 'static,
+    label: &'static str,
+    note: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="radio-card">
+            <input type="radio" name=group prop:checked=checked on:change=move |_| pick() />
+            <span>
+                <strong>{label}</strong>
+                <span class="muted">{note}</span>
+            </span>
+        </label>
+    }
+}
+
+crate::lazy_page! {
+    /// The wizard, in a chunk of its own: downloaded when "+ New" is first selected.
+    pub(crate) new_cluster_wizard in new_cluster => |_| view! { <NewClusterWizard /> }.into_any()
+}
+
+/// The wizard dialog; "Create" or "Cancel" returns to the clusters list.
+#[component]
+pub fn NewClusterWizard() -> impl IntoView {
+    let store = use_store();
+    let form = ClusterForm::new();
+    let advanced = RwSignal::new(false);
+    let creating = RwSignal::new(false);
+    let close = Callback::new(move |_| leave_to("/compute/clusters"));
+    let problems = Memo::new(move |_| store.workspace.with(|w| form.problems(w)));
+    let create = move |_| {
+        form.tried.set(true);
+        if !problems.get_untracked().is_empty() {
+            advanced.set(true);
+            return;
+        }
+        if creating.get_untracked() {
+            return;
+        }
+        let body = store.workspace.with_untracked(|w| form.request(w));
+        creating.set(true);
+        leptos::task::spawn_local(async move {
+            let created = store.create_compute(&form.name.get_untracked(), body).await;
+            creating.set(false);
+            if created.is_ok() {
+                close.run(());
+            }
+        });
+    };
+    let role_refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
+    let region = RwSignal::new(
+        store
+            .workspace
+            .with_untracked(|w| format!("{} ({})", w.region().display_name, w.region().name)),
+    );
+    let shown = move |error: Option<String>| error.filter(|_| form.tried.get());
+    let nodes_error = Signal::derive(move || form.scale().err());
+    let ssh_error = Signal::derive(move || shown(form.ssh_error()));
+    let vm_step = move || {
+        view! {
+            <TextField label="Location" id="cluster-location" value=region readonly=true hint="A compute cluster is created in the workspace's region." />
+            <fieldset class="radio-group radio-group--row">
+                <legend>"Virtual machine tier"</legend>
+                {radio_card("vm-tier", move || !form.low_priority.get(), move || form.low_priority.set(false), "Dedicated", "Nodes stay yours until the cluster scales down")}
+                {radio_card("vm-tier", move || form.low_priority.get(), move || form.low_priority.set(true), "Low priority", "About 80 % cheaper; nodes can be preempted")}
+            </fieldset>
+            <VmKindPicker choice=form.vm what="compute cluster" />
+            <SizePicker form=form.vm />
+        }
+    };
+    let settings_step = move || {
+        view! {
+            <ComputeNameField value=form.name workspace=store.workspace require_now=form.tried />
+            <TextField label="Minimum number of nodes" id="cluster-min" value=form.min hint="Nodes kept even when idle; 0 lets the cluster scale down to nothing and cost nothing." />
+            <TextField label="Maximum number of nodes" id="cluster-max" value=form.max error=nodes_error hint="At most 100." />
+            <TextField label="Idle seconds before scale down" id="cluster-idle" value=form.idle hint="How long a node above the minimum stays idle before it is released." />
+            <label class="checkbox">
+                <input type="checkbox" prop:checked=move || form.ssh.get() on:change=move |ev| form.ssh.set(event_target_checked(&ev)) />
+                "Enable SSH access"
+            </label>
+            <Show when=move || form.ssh.get()>
+                <TextField label="Admin username" id="cluster-admin" value=form.admin />
+                <fieldset class="radio-group radio-group--row">
+                    <legend>"Authentication"</legend>
+                    {radio_card("cluster-auth", move || form.use_key.get(), move || form.use_key.set(true), "SSH public key", "The whole line of your .pub file")}
+                    {radio_card("cluster-auth", move || !form.use_key.get(), move || form.use_key.set(false), "Password", "At least 12 characters; never shown again")}
+                </fieldset>
+                <Show
+                    when=move || form.use_key.get()
+                    fallback=move || view! { <PasswordField value=form.password error=ssh_error /> }
+                >
+                    <TextField label="SSH public key" id="cluster-key" value=form.key error=ssh_error multiline=true placeholder="ssh-ed25519 AAAA... you@laptop" />
+                </Show>
+            </Show>
+        }
+    };
+    view! {
+        <Dialog title="Create compute cluster" class="dialog--wizard" on_close=close keep_on_outside_click=true>
+            <Show when=move || role_refusal().is_some()>
+                <div class="message-bar message-bar--warning" role="status">
+                    {move || role_refusal().unwrap_or_default()}
+                    " You can look through the settings, but Create stays disabled."
+                </div>
+            </Show>
+            <h3 class="wizard__panel-title">
+                {move || if advanced.get() { "Advanced settings" } else { "Virtual machine" }}
+            </h3>
+            {move || if advanced.get() { settings_step().into_any() } else { vm_step().into_any() }}
+            <div class="dialog__actions wizard__footer">
+                <Show
+                    when=move || advanced.get()
+                    fallback=move || view! { <Button appearance=Appearance::Primary on_click=move |_| advanced.set(true)>"Next"</Button> }
+                >
+                    <Button
+                        appearance=Appearance::Primary
+                        blocked=Signal::derive(move || role_refusal().or_else(|| shown(problems.get().first().cloned())))
+                        disabled=creating
+                        on_click=create
+                    >
+                        "Create"
+                    </Button>
+                    <Button on_click=move |_| advanced.set(false)>"Back"</Button>
+                </Show>
+                <Button on_click=move |_| close.run(())>"Cancel"</Button>
+            </div>
+        </Dialog>
+    }
+}
+
+/// A password field: typed, sent once, never shown back.
+#[component]
+fn PasswordField(
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label class="field__label" for="cluster-password">"Password"</label>
+            <input
+                id="cluster-password"
+                class="field__input"
+                type="password"
+                autocomplete="new-password"
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby="cluster-password-error"
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p class="field__error" id="cluster-password-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+        </div>
+    }
+}

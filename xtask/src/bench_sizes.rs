@@ -1,0 +1,189 @@
+//! `cargo xtask bench sizes`: the bytes of every file of the build, and what each page of the
+//! studio downloads when it is the first one opened.
+//!
+//! The entry is `index.html` and everything outside the app folder (CSS, icon, `studio.json`),
+//! plus the app's two scripts and main module. The Compute page (`/compute/instances`) is in
+//! the main module, so its first load is the entry: that is what the budget holds. Every other
+//! page is a lazily loaded chunk; its first load (a link, a reload) is the entry plus the chunks
+//! its split point fetches (from the map `cargo xtask build` writes to `target/app-chunks.txt`).
+
+use crate::bench::{files, Context, Sizes};
+use crate::{build, cmd, Result};
+use std::collections::BTreeMap;
+use std::fs;
+
+/// The most the Compute page's first load may download, in brotli bytes (KB = 1000 bytes).
+pub const SIZE_BUDGET_BROTLI: u64 = 250_000;
+
+/// Prints every file's sizes and each page's first load; met when the Compute page's is in
+/// budget.
+pub fn sizes(context: &Context) -> Result<bool> {
+    let mut measured = BTreeMap::new();
+    for file in files(&context.dist)? {
+        let sizes = Sizes::of(&fs::read(context.dist.join(&file))?)?;
+        measured.insert(file.to_string_lossy().replace('\\', "/"), sizes);
+    }
+    let width = measured.keys().map(String::len).max().unwrap_or(0).max(5);
+    let line = |name: &str, s: &Sizes| {
+        println!(
+            "{name:<width$} {:>10} {:>10} {:>10}",
+            s.raw, s.gzip, s.brotli
+        )
+    };
+    println!(
+        "{:<width$} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    for (name, s) in &measured {
+        line(name, s);
+    }
+    let total = sum(measured.values());
+    line("all files", &total);
+
+    let map =
+        fs::read_to_string(cmd::root().join("target").join(build::CHUNK_MAP)).unwrap_or_default();
+    let (entry, pages) = first_loads(&map, &measured).ok_or(
+        "target/app-chunks.txt does not describe this build's app folder; run `cargo xtask build`",
+    )?;
+    println!("\nfirst load of each page (the entry, then the page's chunks):");
+    line(COMPUTE_PAGE, &entry);
+    for (page, s) in &pages {
+        line(page, s);
+    }
+    let met = entry.brotli <= SIZE_BUDGET_BROTLI;
+    println!(
+        "budget: 250 KB brotli ({SIZE_BUDGET_BROTLI} bytes) for the Compute page's first load: {} ({} bytes, {:.0}% of budget)",
+        if met { "met" } else { "MISSED" },
+        entry.brotli,
+        entry.brotli as f64 * 100.0 / SIZE_BUDGET_BROTLI as f64
+    );
+    if let Some((page, most)) = pages.iter().max_by_key(|(_, s)| s.brotli) {
+        println!(
+            "largest first load of a lazily loaded page: {page}, {} bytes",
+            most.brotli
+        );
+    }
+    let json_rows = |rows: &mut dyn Iterator<Item = (&String, &Sizes)>| -> String {
+        rows.map(|(name, s)| format!("{{\"name\":{name:?},{}}}", json(s)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let report = format!(
+        "{{\"files\":[{}],\"total\":{{{}}},\"compute_page\":{{{}}},\"lazy_pages\":[{}],\"budget_brotli\":{SIZE_BUDGET_BROTLI},\"met\":{met}}}\n",
+        json_rows(&mut measured.iter()),
+        json(&total),
+        json(&entry),
+        json_rows(&mut pages.iter().map(|(p, s)| (p, s))),
+    );
+    fs::write(context.out_dir.join("sizes.json"), report)?;
+    Ok(met)
+}
+
+/// The row naming the entry, which is the Compute page's first load.
+const COMPUTE_PAGE: &str = "compute instances (entry)";
+
+/// The entry, and each lazy page's first load (by its chunk's name) from the build's chunk map;
+/// `None` when the map is not this build's.
+fn first_loads(
+    map: &str,
+    measured: &BTreeMap<String, Sizes>,
+) -> Option<(Sizes, Vec<(String, Sizes)>)> {
+    let mut lines = map.lines();
+    let app = lines.next()?;
+    let prefix = format!("{app}/");
+    measured
+        .keys()
+        .any(|name| name.starts_with(&prefix))
+        .then_some(())?;
+    let entry = measured
+        .iter()
+        .filter(|(name, _)| match name.strip_prefix(&prefix) {
+            Some(file) => !file.ends_with(".wasm") || file == "azimuth-studio_bg.wasm",
+            None => true,
+        })
+        .map(|(_, s)| s);
+    let entry = sum(entry);
+    let mut pages = Vec::new();
+    for line in lines {
+        let mut words = line.split_whitespace();
+        let Some(function) = words.next() else {
+            continue;
+        };
+        let chunks = words
+            .map(|file| measured.get(&format!("{prefix}{file}")))
+            .collect::<Option<Vec<_>>>()?;
+        let page = function
+            .rsplit_once('_')
+            .filter(|(_, hash)| hash.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(function, |(page, _)| page);
+        pages.push((page.to_string(), sum(chunks).add(entry)));
+    }
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    Some((entry, pages))
+}
+
+fn sum<'a>(sizes: impl IntoIterator<Item = &'a Sizes>) -> Sizes {
+    sizes
+        .into_iter()
+        .fold(Sizes::default(), |all, s| all.add(*s))
+}
+
+fn json(s: &Sizes) -> String {
+    format!(
+        "\"raw\":{},\"gzip\":{},\"brotli\":{}",
+        s.raw, s.gzip, s.brotli
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn size(brotli: u64) -> Sizes {
+        Sizes {
+            raw: brotli * 3,
+            gzip: brotli * 2,
+            brotli,
+        }
+    }
+
+    #[test]
+    fn a_first_load_is_the_page_the_app_and_its_chunks() {
+        let measured: BTreeMap<String, Sizes> = [
+            ("index.html", 1),
+            ("base-0123456789abcdef.css", 10),
+            ("app-00000000000000aa/azimuth-studio.js", 100),
+            ("app-00000000000000aa/__wasm_split.js", 1_000),
+            ("app-00000000000000aa/azimuth-studio_bg.wasm", 10_000),
+            ("app-00000000000000aa/chunk_3.wasm", 100_000),
+            ("app-00000000000000aa/split_home_page_12.wasm", 1_000_000),
+            (
+                "app-00000000000000aa/split_clusters_page_34.wasm",
+                10_000_000,
+            ),
+        ]
+        .into_iter()
+        .map(|(name, b)| (name.to_string(), size(b)))
+        .collect();
+        let map = "app-00000000000000aa\n\
+                   home_page_12 split_home_page_12.wasm\n\
+                   clusters_page_34 split_clusters_page_34.wasm chunk_3.wasm\n";
+        let (entry, pages) = first_loads(map, &measured).unwrap();
+        assert_eq!(entry.brotli, 11_111);
+        let brotli: Vec<(&str, u64)> = pages.iter().map(|(p, s)| (p.as_str(), s.brotli)).collect();
+        assert_eq!(
+            brotli,
+            [("clusters_page", 10_111_111), ("home_page", 1_011_111)]
+        );
+        assert_eq!(pages[1].1.raw, 3_033_333);
+        assert!(
+            first_loads("app-00000000000000bb\n", &measured).is_none(),
+            "another build"
+        );
+        let missing = "app-00000000000000aa\nx_1 split_x_1.wasm\n";
+        assert!(
+            first_loads(missing, &measured).is_none(),
+            "a chunk that is not there"
+        );
+    }
+}

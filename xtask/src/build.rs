@@ -1,0 +1,357 @@
+//! `cargo xtask build`: the studio's release build into `dist/`.
+//!
+//! Trunk builds the page (HTML, CSS, icon, `studio.json`: minified and hashed). The wasm is built
+//! here, because trunk 0.21 cannot split it: cargo with the `split` feature, `wasm-split-cli`
+//! (pages behind `#[lazy]` become chunks the studio fetches when it first shows them),
+//! wasm-bindgen's ES-module glue, wasm-opt on every module and terser on the JavaScript. The
+//! pieces import each other by fixed names, so they go into one folder named by a hash of all
+//! of them (`app-<16 hex>/`), which servers cache for good.
+
+use crate::{cmd, setup, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The wasm-bindgen glue's file name; `__wasm_split.js` imports it by this name.
+const GLUE: &str = "azimuth-studio.js";
+/// The main module after wasm-bindgen.
+const MAIN_WASM: &str = "azimuth-studio_bg.wasm";
+/// The loader of the split chunks, as wasm-split-cli names it.
+const SPLIT_LOADER: &str = "__wasm_split.js";
+/// The app folder's name, then what the chunk loader fetches for each lazy function (one line
+/// each, see `chunk_map`); written to `target/` for the size bench.
+pub const CHUNK_MAP: &str = "app-chunks.txt";
+
+/// `cargo xtask build`: setup, then a release build into `dist/`.
+pub fn main(args: &[String]) -> Result {
+    if !args.is_empty() {
+        return Err("usage: cargo xtask build".into());
+    }
+    setup::ensure()?;
+    release()
+}
+
+/// The release build into `dist/`, then a brotli copy of every file for servers that send
+/// precompressed files.
+pub fn release() -> Result {
+    cmd::run(&mut cmd::command("cargo", &["fetch", "--quiet"]))?;
+    let mut trunk = cmd::command("trunk", &["build", "--release"]);
+    // Env rather than `--offline`, whose optional value would swallow a following word.
+    trunk
+        .env("TRUNK_OFFLINE", "true")
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    cmd::run(&mut trunk)?;
+    let dist = cmd::root().join("dist");
+    let app = build_app(&dist)?;
+    link_app(&dist.join("index.html"), &app)?;
+    crate::bench::precompress(&dist)
+}
+
+/// Builds, splits, binds and optimizes the studio's wasm into `dist/app-<hash>/`; returns the
+/// folder's name.
+fn build_app(dist: &Path) -> Result<String> {
+    let root = cmd::root();
+    let target = root.join("target");
+    cmd::run(&mut cmd::command(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "azimuth-studio",
+            "--bin",
+            "azimuth-studio",
+            "--features",
+            "split",
+        ],
+    ))?;
+    let linked = target.join("wasm32-unknown-unknown/release/azimuth-studio.wasm");
+    let work = target.join("app");
+    let _ = fs::remove_dir_all(&work);
+    let split = work.join("split");
+    let out = work.join("out");
+    fs::create_dir_all(&split)?;
+    fs::create_dir_all(&out)?;
+
+    let split_cli = cmd::tools_bin().join(setup::WASM_SPLIT_CLI);
+    cmd::run(&mut cmd::command(
+        &split_cli.to_string_lossy(),
+        &[
+            "--target",
+            "web",
+            "--out-name",
+            "azimuth-studio",
+            &linked.to_string_lossy(),
+            &split.to_string_lossy(),
+        ],
+    ))?;
+    // The chunks use the main module's function table, so wasm-bindgen must keep its export.
+    cmd::run(&mut cmd::command(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--keep-lld-exports",
+            "--no-typescript",
+            "--out-name",
+            "azimuth-studio",
+            "--out-dir",
+            &out.to_string_lossy(),
+            &split.join("azimuth-studio.wasm").to_string_lossy(),
+        ],
+    ))?;
+
+    let loader = fs::read_to_string(split.join(SPLIT_LOADER))?;
+    for chunk in files_with_extension(&split, "wasm")? {
+        if chunk.file_name() != Some("azimuth-studio.wasm".as_ref()) {
+            fs::copy(&chunk, out.join(chunk.file_name().unwrap_or_default()))?;
+        }
+    }
+    for module in files_with_extension(&out, "wasm")? {
+        optimize_wasm(&module)?;
+    }
+    fs::write(out.join(SPLIT_LOADER), &loader)?;
+    for script in [GLUE, SPLIT_LOADER] {
+        minify_js(&out.join(script))?;
+    }
+
+    let mut hash = Fnv::default();
+    let mut files = files_with_extension(&out, "")?;
+    files.sort();
+    for file in &files {
+        hash.write(file.file_name().unwrap_or_default().as_encoded_bytes());
+        hash.write(&fs::read(file)?);
+    }
+    let name = format!("app-{:016x}", hash.0);
+    for stale in fs::read_dir(dist)? {
+        let stale = stale?.path();
+        if stale.is_dir() && is_app_folder(&stale) {
+            fs::remove_dir_all(stale)?;
+        }
+    }
+    fs::rename(&out, dist.join(&name))?;
+    let map = format!("{name}\n{}", chunk_map(&loader));
+    fs::write(target.join(CHUNK_MAP), map)?;
+    Ok(name)
+}
+
+/// Whether a folder under `dist/` is an app folder of some build.
+fn is_app_folder(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.strip_prefix("app-")
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `wasm-opt -Oz` in place, with the features Rust's wasm32 target emits.
+fn optimize_wasm(module: &Path) -> Result {
+    let path = module.to_string_lossy();
+    let wasm_opt = cmd::tools_bin().join("wasm-opt");
+    cmd::run(&mut cmd::command(
+        &wasm_opt.to_string_lossy(),
+        &[
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "--enable-mutable-globals",
+            &path,
+            "-o",
+            &path,
+        ],
+    ))
+}
+
+/// terser on an ES module, in place.
+fn minify_js(script: &Path) -> Result {
+    let path = script.to_string_lossy();
+    cmd::run(&mut cmd::command(
+        "node",
+        &[
+            "node_modules/terser/bin/terser",
+            &path,
+            "--module",
+            "--compress",
+            "--mangle",
+            "--output",
+            &path,
+        ],
+    ))
+}
+
+/// Adds the app to the page trunk built: preloads in `<head>` (the glue, the chunk loader it
+/// imports, the main module) and the module script that starts it at the end of `<body>`.
+fn link_app(index: &Path, app: &str) -> Result {
+    let html = fs::read_to_string(index)?;
+    let (Some(head), Some(body)) = (html.find("</head>"), html.rfind("</body>")) else {
+        return Err(format!("{} has no </head> or </body>", index.display()).into());
+    };
+    let preloads = format!(
+        "<link rel=modulepreload href=/{app}/{GLUE}>\
+         <link rel=modulepreload href=/{app}/{SPLIT_LOADER}>\
+         <link rel=preload href=/{app}/{MAIN_WASM} as=fetch type=application/wasm crossorigin>"
+    );
+    let start = format!(
+        "<script type=module>import start from\"/{app}/{GLUE}\";\
+         start({{module_or_path:\"/{app}/{MAIN_WASM}\"}})</script>"
+    );
+    let linked = format!(
+        "{}{preloads}{}{start}{}",
+        &html[..head],
+        &html[head..body],
+        &html[body..]
+    );
+    fs::write(index, linked)?;
+    Ok(())
+}
+
+/// One line per lazy function the loader exports: its name, then the files it fetches (its
+/// own chunk first, then the shared chunks it waits for). Read from the loader wasm-split-cli
+/// writes (`const __chunk_N = makeLoad(... "./chunk_N.wasm" ..., [deps])` and
+/// `export const __wasm_split_load_<name> = wrapAsyncCb(makeLoad(... "./<file>.wasm" ...,
+/// [deps]))`).
+fn chunk_map(loader: &str) -> String {
+    // Each loader begins on a line of its own; its text runs to the next one.
+    let starts: Vec<usize> = loader
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .filter(|&at| {
+            let line = &loader[at..];
+            line.starts_with("const __chunk_") || line.starts_with("export const ")
+        })
+        .collect();
+    let mut shared: Vec<(&str, &str)> = Vec::new();
+    let mut out = String::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let text = &loader[start..starts.get(i + 1).copied().unwrap_or(loader.len())];
+        let text = text.strip_prefix("export ").unwrap_or(text);
+        let Some((name, rest)) = text["const ".len()..].split_once(" = ") else {
+            continue;
+        };
+        let Some(file) = quoted_wasm(rest) else {
+            continue;
+        };
+        let deps = rest
+            .rsplit_once('[')
+            .and_then(|(_, list)| list.split_once(']'))
+            .map_or("", |(list, _)| list);
+        let dep_files = deps.split(',').filter_map(|dep| {
+            let dep = dep.trim();
+            shared.iter().find(|(n, _)| *n == dep).map(|(_, f)| *f)
+        });
+        match name.strip_prefix("__wasm_split_load_") {
+            Some(function) => {
+                let files: Vec<&str> = std::iter::once(file).chain(dep_files).collect();
+                out.push_str(&format!("{function} {}\n", files.join(" ")));
+            }
+            None => shared.push((name, file)),
+        }
+    }
+    out
+}
+
+/// The first `"./<file>.wasm"` in a text, without `./`.
+fn quoted_wasm(text: &str) -> Option<&str> {
+    let start = text.find("\"./")? + 3;
+    let end = start + text[start..].find(".wasm\"")? + 5;
+    Some(&text[start..end])
+}
+
+/// The files directly in `dir` whose name ends with `extension` (every file for "").
+fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let matches =
+            extension.is_empty() || path.extension().and_then(|e| e.to_str()) == Some(extension);
+        if path.is_file() && matches {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// FNV-1a, 64 bits: names the app folder after its contents (not cryptographic; cache busting).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOADER: &str = r#"import { initSync } from "./azimuth-studio.js";
+/* a, b */
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
+}
+, []);
+const __chunk_4 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_4.wasm", import.meta.url));
+}
+, []);
+export const __wasm_split_load_clusters_page_88 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_clusters_page_88.wasm", import.meta.url));
+}
+, [__chunk_3, __chunk_4]));
+export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_home_page_19.wasm", import.meta.url));
+}
+, []));
+"#;
+
+    #[test]
+    fn maps_each_lazy_function_to_its_files() {
+        assert_eq!(
+            chunk_map(LOADER),
+            "clusters_page_88 split_clusters_page_88.wasm chunk_3.wasm chunk_4.wasm\n\
+             home_page_19 split_home_page_19.wasm\n"
+        );
+    }
+
+    #[test]
+    fn links_the_app_into_the_page() {
+        let dir = std::env::temp_dir().join(format!("azimuth-link-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let index = dir.join("index.html");
+        fs::write(
+            &index,
+            "<html><head><title>A</title></head><body><p>x</body></html>",
+        )
+        .unwrap();
+        link_app(&index, "app-0123456789abcdef").unwrap();
+        let html = fs::read_to_string(&index).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(html.contains(
+            "<title>A</title><link rel=modulepreload href=/app-0123456789abcdef/azimuth-studio.js>"
+        ));
+        assert!(html.ends_with(
+            "<p>x<script type=module>import start from\"/app-0123456789abcdef/azimuth-studio.js\";\
+             start({module_or_path:\"/app-0123456789abcdef/azimuth-studio_bg.wasm\"})</script>\
+             </body></html>"
+        ));
+        assert!(link_app(&index, "app-0").is_err(), "the file is gone");
+    }
+
+    #[test]
+    fn app_folders_are_recognised() {
+        assert!(is_app_folder(Path::new("dist/app-0123456789abcdef")));
+        assert!(!is_app_folder(Path::new("dist/app-01234")));
+        assert!(!is_app_folder(Path::new("dist/style")));
+    }
+}
