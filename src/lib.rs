@@ -11,7 +11,7 @@ pub mod store;
 use leptos::prelude::*;
 use pages::compute::{
     ClusterDetailsPage, ClustersPage, InstanceDetailsPage, InstancesPage, OtherComputeKind,
-    OtherComputePage,
+    OtherComputePage, QuotaPage,
 };
 use pages::{HomePage, NotFoundPage, RecoveryPage, SignInPage};
 use shell::Shell;
@@ -102,6 +102,7 @@ enum Page {
     InstanceDetails(String),
     Clusters,
     ClusterDetails(String),
+    Quota,
     Other(OtherComputeKind),
     NotFound,
 }
@@ -115,6 +116,7 @@ fn page_at(path: &str) -> Page {
         ["compute", "instances", name] => Page::InstanceDetails((*name).to_owned()),
         ["compute", "clusters"] | ["compute", "create", "cluster"] => Page::Clusters,
         ["compute", "clusters", name] => Page::ClusterDetails((*name).to_owned()),
+        ["compute", "quota"] => Page::Quota,
         ["compute", "kubernetes"] => Page::Other(OtherComputeKind::Kubernetes),
         ["compute", "attached"] => Page::Other(OtherComputeKind::Attached),
         _ => Page::NotFound,
@@ -132,6 +134,7 @@ fn Routes() -> impl IntoView {
         Page::InstanceDetails(name) => lazy::show(instance_details_page(), name),
         Page::Clusters => lazy::show(clusters_page(), String::new()),
         Page::ClusterDetails(name) => lazy::show(cluster_details_page(), name),
+        Page::Quota => lazy::show(quota_page(), String::new()),
         Page::Other(kind) => view! { <OtherComputePage kind /> }.into_any(),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),
     }
@@ -162,4 +165,9 @@ lazy_page! {
 lazy_page! {
     /// A compute cluster's details page.
     cluster_details_page in cluster_details => |name| view! { <ClusterDetailsPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// Quota and costs.
+    quota_page in quota => |_| view! { <QuotaPage /> }.into_any()
 }

@@ -14,9 +14,22 @@ pub fn format_iso_time(iso: &str) -> String {
     azimuth_core::time::parse_iso(iso).map_or_else(|| iso.to_owned(), format_time)
 }
 
-/// An estimated price per hour, e.g. `$0.19/hr` (whole cents by integer arithmetic, which keeps
-/// float formatting out of the wasm).
+/// An amount of US dollars to the cent, e.g. `$1,234.50` (integer arithmetic, which keeps float
+/// formatting out of the wasm).
+pub fn format_usd(amount: f64) -> String {
+    let cents = (amount.max(0.0) * 100.0).round() as u64;
+    let dollars = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("${grouped}.{:02}", cents % 100)
+}
+
+/// An estimated price per hour, e.g. `$0.19/hr`.
 pub fn format_price(per_hour: f64) -> String {
-    let cents = (per_hour * 100.0).round() as u64;
-    format!("${}.{:02}/hr", cents / 100, cents % 100)
+    format!("{}/hr", format_usd(per_hour))
 }

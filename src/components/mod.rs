@@ -12,7 +12,7 @@ mod text_field;
 pub use button::{Appearance, Button};
 pub use code_view::CodeView;
 pub use dialog::Dialog;
-pub use format::{format_iso_time, format_price, format_time};
+pub use format::{format_iso_time, format_price, format_time, format_usd};
 pub use icons::{Icon, IconName};
 pub use name_field::ComputeNameField;
 pub use state_badge::{state_tone, StateBadge};

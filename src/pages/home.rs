@@ -1,6 +1,8 @@
-//! Home: the workspace at a glance, with compute by state, quota in use and recent activity.
+//! Home: the workspace at a glance, with compute by state, quota in use, estimated cost and
+//! recent activity.
 
 use crate::components::{format_time, StateBadge};
+use crate::pages::compute::CostSummary;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::roles::Action;
@@ -104,6 +106,13 @@ pub fn HomePage() -> impl IntoView {
                         }}
                     </ul>
                 </Show>
+            </section>
+            <section class="card" aria-labelledby="home-cost">
+                <h2 id="home-cost">"Estimated cost"</h2>
+                <CostSummary brief=true />
+                <div class="card__links">
+                    <a href="/compute/quota">"View quota and costs"</a>
+                </div>
             </section>
             <section class="card" aria-labelledby="home-members">
                 <h2 id="home-members">"Members"</h2>

@@ -32,6 +32,11 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   // A bad count keeps the wizard open with the reason.
   await expect(w).toContainText('minimum');
   await w.getByLabel('Minimum number of nodes').fill('1');
+  // The estimate follows the tier, size and node counts (Standard_DS11_v2 low priority).
+  await expect(w).toContainText('Estimated cost: $0.04/hr at 1 node (the minimum), up to $0.07/hr at 2 nodes (the maximum)');
+  await w.getByLabel('Enable SSH access').check();
+  await w.getByRole('radio', { name: /Password/ }).check();
+  await w.getByLabel('Password', { exact: true }).fill('correct-horse-battery');
   await w.getByRole('button', { name: 'Create' }).click();
   await expect(w).toBeHidden();
   await expect(page).toHaveURL(/\/compute\/clusters$/);
@@ -48,13 +53,21 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   const nodes = page.getByRole('table', { name: 'Nodes' });
   await expect(nodes.getByRole('row')).toHaveCount(2); // header + one node
 
+  // Its CLI v2 YAML and ARM JSON; the password is never shown back.
+  const main = page.getByRole('main');
+  await expect(main).toContainText('type: amlcompute');
+  await expect(main).toContainText('tier: low_priority');
+  await expect(main).toContainText('admin_username: azureuser');
+  await expect(main).toContainText('"vmPriority": "LowPriority"');
+  await expect(main).not.toContainText('correct-horse-battery');
+
   // Resize: a minimum of two makes the engine prepare one more node.
   await page.getByLabel('Minimum number of nodes').fill('2');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes.getByRole('row')).toHaveCount(3, { timeout: 20_000 });
   await expect(page.getByRole('main')).toContainText('2 idle', { timeout: 20_000 });
 
-  // The ARM JSON never carries a password, and Delete removes the cluster.
+  // Delete removes the cluster.
   await clustersToolbar(page).getByRole('button', { name: 'Delete' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Delete compute cluster?' });
   await confirm.getByRole('button', { name: 'Delete' }).click();

@@ -5,6 +5,7 @@
 pub mod arm;
 pub mod catalogue;
 pub mod cluster;
+pub mod cost;
 mod create;
 pub mod json;
 pub mod json_de;

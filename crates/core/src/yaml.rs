@@ -1,4 +1,4 @@
-//! Azure ML CLI v2 YAML (`az ml compute create -f`) for a compute instance.
+//! Azure ML CLI v2 YAML (`az ml compute create -f`) for a compute instance and a compute cluster.
 //!
 //! Emitted by hand from a small ordered tree rather than with a YAML crate: output only needs
 //! block maps, lists and safely quoted scalars, and a YAML library would add tens of kilobytes
@@ -12,6 +12,10 @@ use crate::workspace::Workspace;
 /// The CLI v2 schema of a compute instance file.
 pub const INSTANCE_SCHEMA: &str =
     "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json";
+
+/// The CLI v2 schema of a compute cluster file.
+pub const CLUSTER_SCHEMA: &str =
+    "https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json";
 
 /// A YAML value: a scalar already rendered, a map in order, or a list.
 enum Node {
@@ -32,7 +36,7 @@ fn raw(s: impl ToString) -> Node {
 fn quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./@:+ ".contains(c))
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@:+ $".contains(c))
         // YAML 1.1 readers (PyYAML, which the Azure ML CLI uses) take 18:00, 2026-01-01,
         // 0x1F, 1_000 or .inf for numbers or dates: anything starting like a number is quoted
         // (which is every number YAML knows, so no float parser is needed here).
@@ -133,25 +137,62 @@ fn schedule_node(s: &StartStopSchedule) -> Node {
     Node::Map(entries)
 }
 
+/// The keys every compute's YAML starts with: schema, name, type, size and location.
+fn head(
+    schema: &str,
+    kind: &str,
+    name: &str,
+    resource: &ComputeResource,
+    workspace: &Workspace,
+) -> Vec<(String, Node)> {
+    let location = resource
+        .location
+        .as_deref()
+        .unwrap_or(&workspace.resource.location);
+    vec![
+        ("$schema".into(), raw(schema)),
+        ("name".into(), text(name)),
+        ("type".into(), raw(kind)),
+        ("size".into(), text(&resource.properties.properties.vm_size)),
+        ("location".into(), text(location)),
+    ]
+}
+
+/// `network_settings` from the compute's subnet, when it has one.
+fn network_settings(resource: &ComputeResource) -> Option<(String, Node)> {
+    let subnet = resource.properties.properties.subnet.as_ref()?;
+    let (_, vnet, subnet) = parse_subnet_id(&subnet.id).ok()?;
+    Some((
+        "network_settings".into(),
+        Node::Map(vec![
+            ("vnet_name".into(), text(&vnet)),
+            ("subnet".into(), text(&subnet)),
+        ]),
+    ))
+}
+
+/// The document's tags, when it has any, and the finished text.
+fn finish(mut doc: Vec<(String, Node)>, resource: &ComputeResource) -> String {
+    if !resource.tags.is_empty() {
+        let tags = resource.tags.iter().map(|(k, v)| (k.clone(), text(v)));
+        doc.push(("tags".into(), Node::Map(tags.collect())));
+    }
+    let mut out = String::new();
+    emit(&Node::Map(doc), 0, &mut out);
+    out.trim_start_matches('\n').to_owned()
+}
+
 /// The CLI v2 YAML of a compute instance (a create request or an existing resource).
 pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspace) -> String {
     let compute = &resource.properties;
     let inner = &compute.properties;
-    let mut doc: Vec<(String, Node)> = vec![
-        ("$schema".into(), raw(INSTANCE_SCHEMA)),
-        ("name".into(), text(name)),
-        ("type".into(), raw("computeinstance")),
-        ("size".into(), text(&inner.vm_size)),
-        (
-            "location".into(),
-            text(
-                resource
-                    .location
-                    .as_deref()
-                    .unwrap_or(&workspace.resource.location),
-            ),
-        ),
-    ];
+    let mut doc = head(
+        INSTANCE_SCHEMA,
+        "computeinstance",
+        name,
+        resource,
+        workspace,
+    );
     if let Some(d) = &compute.description {
         doc.push(("description".into(), text(d)));
     }
@@ -179,15 +220,7 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
             Node::Map(vec![("ssh_key_value".into(), text(key))]),
         ));
     }
-    if let Some(Ok((_, vnet, subnet))) = inner.subnet.as_ref().map(|s| parse_subnet_id(&s.id)) {
-        doc.push((
-            "network_settings".into(),
-            Node::Map(vec![
-                ("vnet_name".into(), text(&vnet)),
-                ("subnet".into(), text(&subnet)),
-            ]),
-        ));
-    }
+    doc.extend(network_settings(resource));
     let flags = [
         ("enable_node_public_ip", inner.enable_node_public_ip),
         ("enable_root_access", inner.enable_root_access),
@@ -221,21 +254,46 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
             )]),
         ));
     }
-    if !resource.tags.is_empty() {
-        doc.push((
-            "tags".into(),
-            Node::Map(
-                resource
-                    .tags
-                    .iter()
-                    .map(|(k, v)| (k.clone(), text(v)))
-                    .collect(),
-            ),
-        ));
+    finish(doc, resource)
+}
+
+/// The CLI v2 YAML of a compute cluster. A password is never written: it is not kept.
+pub fn cluster_yaml(name: &str, resource: &ComputeResource, workspace: &Workspace) -> String {
+    let compute = &resource.properties;
+    let inner = &compute.properties;
+    let mut doc = head(CLUSTER_SCHEMA, "amlcompute", name, resource, workspace);
+    if let Some(d) = &compute.description {
+        doc.push(("description".into(), text(d)));
     }
-    let mut out = String::new();
-    emit(&Node::Map(doc), 0, &mut out);
-    out.trim_start_matches('\n').to_owned()
+    let scale = inner.scale_settings.clone().unwrap_or_default();
+    doc.push(("min_instances".into(), raw(scale.min_node_count)));
+    doc.push(("max_instances".into(), raw(scale.max_node_count)));
+    if let Some(seconds) = scale
+        .node_idle_time_before_scale_down
+        .as_deref()
+        .and_then(parse_duration_seconds)
+    {
+        doc.push(("idle_time_before_scale_down".into(), raw(seconds)));
+    }
+    let tier = match inner.vm_priority.as_deref() {
+        Some("LowPriority") => "low_priority",
+        _ => "dedicated",
+    };
+    doc.push(("tier".into(), raw(tier)));
+    if let Some(account) = &inner.user_account_credentials {
+        let ssh_open = inner.remote_login_port_public_access.as_deref() != Some("Disabled");
+        doc.push(("ssh_public_access_enabled".into(), raw(ssh_open)));
+        let mut ssh = vec![("admin_username".into(), text(&account.admin_user_name))];
+        if let Some(key) = &account.admin_user_ssh_public_key {
+            ssh.push(("ssh_key_value".into(), text(key)));
+        }
+        doc.push(("ssh_settings".into(), Node::Map(ssh)));
+    }
+    doc.extend(network_settings(resource));
+    if let Some(public_ip) = inner.enable_node_public_ip {
+        doc.push(("enable_node_public_ip".into(), raw(public_ip)));
+    }
+    finish(doc, resource)
 }
 
 #[cfg(test)]

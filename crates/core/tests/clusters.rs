@@ -376,3 +376,32 @@ fn a_cluster_round_trips_through_the_saved_form() {
     let back = azimuth_core::snapshot::decode(&azimuth_core::snapshot::encode(&ws)).unwrap();
     assert_eq!(back, ws);
 }
+
+#[test]
+fn a_cluster_exports_as_cli_yaml_without_its_password() {
+    let mut ws = Workspace::seed(t0());
+    let mut body = cluster("Standard_DS3_v2", "LowPriority", 0, 2);
+    body.properties.properties.user_account_credentials = Some(UserAccountCredentials {
+        admin_user_name: "azureuser".into(),
+        admin_user_password: Some("correct-horse-battery".into()),
+        admin_user_ssh_public_key: None,
+    });
+    ws.put_compute(ADA, "low-pri-example", body, t0()).unwrap();
+    let created = &ws.compute("low-pri-example").unwrap().resource;
+    let yaml = azimuth_core::yaml::cluster_yaml("low-pri-example", created, &ws);
+    assert_eq!(
+        yaml,
+        "$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\n\
+         name: low-pri-example\n\
+         type: amlcompute\n\
+         size: Standard_DS3_v2\n\
+         location: eastus\n\
+         min_instances: 0\n\
+         max_instances: 2\n\
+         idle_time_before_scale_down: 120\n\
+         tier: low_priority\n\
+         ssh_public_access_enabled: true\n\
+         ssh_settings:\n  admin_username: azureuser\n\
+         enable_node_public_ip: true\n"
+    );
+}

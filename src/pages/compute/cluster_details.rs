@@ -1,5 +1,5 @@
 //! A compute cluster's page at `/compute/clusters/{name}`: its properties, its nodes, a resize
-//! of the node counts and idle time (ARM's PATCH of `scaleSettings`), and its ARM JSON.
+//! of the node counts and idle time (ARM's PATCH of `scaleSettings`), its CLI v2 YAML and ARM JSON.
 
 use super::actions::LifecycleButtons;
 use super::clusters::{cluster_state, node_states, tier};
@@ -14,6 +14,7 @@ use azimuth_core::arm::ScaleSettings;
 use azimuth_core::catalogue::find_vm_size;
 use azimuth_core::cluster::validate_scale_settings;
 use azimuth_core::time::parse_duration_seconds;
+use azimuth_core::yaml::cluster_yaml;
 use azimuth_core::StoredCompute;
 use leptos::prelude::*;
 
@@ -216,7 +217,11 @@ pub fn ClusterDetailsPage(
             </section>
             {move || compute.with(|c| c.as_ref().map(|c| {
                 let json = azimuth_core::json::to_pretty_json(&c.resource);
-                view! { <CodeView title="ARM JSON" code=json file_name=format!("{}.json", c.resource.name) /> }
+                let yaml = store.workspace.with(|w| cluster_yaml(&c.resource.name, &c.resource, w));
+                view! {
+                    <CodeView title="Azure ML CLI v2 YAML" code=yaml file_name=format!("{}.yml", c.resource.name) />
+                    <CodeView title="ARM JSON" code=json file_name=format!("{}.json", c.resource.name) />
+                }
             }))}
         </Show>
     }

@@ -4,14 +4,17 @@
 use super::actions::LifecycleButtons;
 use super::new_cluster::new_cluster_wizard;
 use super::tabs::ComputeTabs;
-use crate::components::{format_iso_time, Appearance, Button, Icon, IconName, StateBadge};
+use crate::components::{
+    format_iso_time, format_price, Appearance, Button, Icon, IconName, StateBadge,
+};
 use crate::lazy;
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::cost::hourly_cost;
 use azimuth_core::roles::Action;
-use azimuth_core::StoredCompute;
+use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 
 /// One row of the clusters table.
@@ -23,6 +26,8 @@ struct ClusterRow {
     node_states: String,
     size: String,
     tier: &'static str,
+    /// Estimated cost per hour of the nodes it has now.
+    cost: String,
     created_on: String,
 }
 
@@ -75,7 +80,7 @@ pub fn tier(c: &StoredCompute) -> &'static str {
     }
 }
 
-fn row(c: &StoredCompute) -> ClusterRow {
+fn row(c: &StoredCompute, w: &Workspace) -> ClusterRow {
     let inner = &c.resource.properties.properties;
     let size = find_vm_size(&inner.vm_size).map_or_else(
         || inner.vm_size.clone(),
@@ -92,6 +97,7 @@ fn row(c: &StoredCompute) -> ClusterRow {
         node_states: node_states(c),
         size,
         tier: tier(c),
+        cost: format_price(hourly_cost(c, w)),
         created_on: c
             .resource
             .properties
@@ -111,7 +117,7 @@ pub fn ClustersPage() -> impl IntoView {
     let rows = Memo::new(move |_| {
         store
             .workspace
-            .with(|w| w.clusters().map(row).collect::<Vec<_>>())
+            .with(|w| w.clusters().map(|c| row(c, w)).collect::<Vec<_>>())
     });
     let selection = Signal::derive(move || {
         let visible = rows.get();
@@ -152,6 +158,7 @@ pub fn ClustersPage() -> impl IntoView {
                         <th scope="col">"Node states"</th>
                         <th scope="col">"Virtual machine size"</th>
                         <th scope="col">"Tier"</th>
+                        <th scope="col" title="Estimated: Linux, pay as you go, for the nodes the cluster has now">"Cost (est.)"</th>
                         <th scope="col">"Created on"</th>
                     </tr>
                 </thead>
@@ -193,6 +200,7 @@ pub fn ClustersPage() -> impl IntoView {
                                     <td>{r.node_states}</td>
                                     <td>{r.size}</td>
                                     <td>{r.tier}</td>
+                                    <td class="data-table__number">{r.cost}</td>
                                     <td>{r.created_on}</td>
                                 </tr>
                             }

@@ -4,12 +4,15 @@
 use super::actions::LifecycleButtons;
 use super::new_instance::new_instance_wizard;
 use super::tabs::ComputeTabs;
-use crate::components::{format_iso_time, Appearance, Button, Icon, IconName, StateBadge};
+use crate::components::{
+    format_iso_time, format_price, Appearance, Button, Icon, IconName, StateBadge,
+};
 use crate::lazy;
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Store};
 use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::cost::hourly_cost;
 use azimuth_core::roles::{Action, Member};
 use azimuth_core::workspace::application_refusal;
 use azimuth_core::{StoredCompute, Workspace};
@@ -32,6 +35,8 @@ struct Row {
     state: String,
     size: String,
     size_summary: String,
+    /// Estimated cost per hour in the current state.
+    cost: String,
     created_by: String,
     assigned_to: String,
     created_on: String,
@@ -55,6 +60,7 @@ fn row(at: usize, w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
         state: inner.state.clone().unwrap_or_else(|| "Unknown".into()),
         size: inner.vm_size.clone(),
         size_summary: size.map(|s| s.summary()).unwrap_or_default(),
+        cost: format_price(hourly_cost(c, w)),
         created_by: inner
             .created_by
             .as_ref()
@@ -253,6 +259,7 @@ pub fn InstancesPage() -> impl IntoView {
                         <th scope="col">"Name"</th>
                         <th scope="col">"State"</th>
                         <th scope="col">"Virtual machine size"</th>
+                        <th scope="col" title="Estimated: Linux, pay as you go; nothing while stopped">"Cost (est.)"</th>
                         <th scope="col">"Created by"</th>
                         <th scope="col">"Assigned to"</th>
                         <th scope="col">"Created on"</th>
@@ -298,6 +305,7 @@ pub fn InstancesPage() -> impl IntoView {
                                         <span>{r.size.clone()}</span>
                                         <span class="muted cell-sub">{r.size_summary.clone()}</span>
                                     </td>
+                                    <td class="data-table__number">{move || live.get().map(|r| r.cost).unwrap_or_default()}</td>
                                     <td class="data-table__person">{r.created_by.clone()}</td>
                                     <td class="data-table__person">{move || live.get().map(|r| r.assigned_to).unwrap_or_default()}</td>
                                     <td>{r.created_on.clone()}</td>

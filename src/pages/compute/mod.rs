@@ -1,4 +1,4 @@
-//! Compute: the four kinds of compute, each tab at its own URL, and compute instance pages.
+//! Compute: the four kinds of compute, each tab at its own URL, their pages, and quota and costs.
 
 mod actions;
 mod cluster_details;
@@ -8,6 +8,7 @@ mod instances;
 mod new_cluster;
 mod new_instance;
 mod other;
+mod quota;
 pub(crate) mod size_picker;
 mod tabs;
 
@@ -16,3 +17,4 @@ pub use clusters::ClustersPage;
 pub use details::InstanceDetailsPage;
 pub use instances::InstancesPage;
 pub use other::{OtherComputeKind, OtherComputePage};
+pub use quota::{CostSummary, QuotaPage};

@@ -3,11 +3,12 @@
 //! down, SSH). Every rule is azimuth-core's; this file maps fields to the ARM request.
 
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
-use crate::components::{Appearance, Button, ComputeNameField, Dialog, TextField};
+use crate::components::{format_price, Appearance, Button, ComputeNameField, Dialog, TextField};
 use crate::router::leave_to;
 use crate::store::use_store;
 use azimuth_core::arm::*;
 use azimuth_core::cluster::{validate_scale_settings, AML_COMPUTE};
+use azimuth_core::cost::price_per_hour;
 use azimuth_core::request::validate_ssh_public_key;
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
@@ -202,6 +203,26 @@ pub fn NewClusterWizard() -> impl IntoView {
     let shown = move |error: Option<String>| error.filter(|_| form.tried.get());
     let nodes_error = Signal::derive(move || form.scale().err());
     let ssh_error = Signal::derive(move || shown(form.ssh_error()));
+    // What the chosen size, tier and node counts cost, from the minimum to the maximum.
+    let estimate = move || {
+        let tier = if form.low_priority.get() {
+            "LowPriority"
+        } else {
+            "Dedicated"
+        };
+        let region = store.workspace.with_untracked(|w| w.region());
+        let per_node = price_per_hour(&form.vm.size.get(), Some(tier), region)?;
+        let scale = form.scale().ok()?;
+        let at = |n: u32| {
+            let cost = format_price(per_node * f64::from(n));
+            format!("{cost} at {n} node{}", if n == 1 { "" } else { "s" })
+        };
+        Some(format!(
+            "Estimated cost: {} (the minimum), up to {} (the maximum); Linux, pay as you go.",
+            at(scale.min_node_count),
+            at(scale.max_node_count)
+        ))
+    };
     let vm_step = move || {
         view! {
             <TextField label="Location" id="cluster-location" value=region readonly=true hint="A compute cluster is created in the workspace's region." />
@@ -219,6 +240,7 @@ pub fn NewClusterWizard() -> impl IntoView {
             <ComputeNameField value=form.name workspace=store.workspace require_now=form.tried />
             <TextField label="Minimum number of nodes" id="cluster-min" value=form.min hint="Nodes kept even when idle; 0 lets the cluster scale down to nothing and cost nothing." />
             <TextField label="Maximum number of nodes" id="cluster-max" value=form.max error=nodes_error hint="At most 100." />
+            <p class="muted" aria-live="polite">{estimate}</p>
             <TextField label="Idle seconds before scale down" id="cluster-idle" value=form.idle hint="How long a node above the minimum stays idle before it is released." />
             <label class="checkbox">
                 <input type="checkbox" prop:checked=move || form.ssh.get() on:change=move |ev| form.ssh.set(event_target_checked(&ev)) />

@@ -26,6 +26,7 @@ pub fn ComputeTabs() -> impl IntoView {
             {tab("/compute/clusters", "Compute clusters")}
             {tab("/compute/kubernetes", "Kubernetes clusters")}
             {tab("/compute/attached", "Attached computes")}
+            <a class="tabs__aside" href="/compute/quota">"View quota and costs"</a>
         </nav>
     }
 }

@@ -1,0 +1,157 @@
+//! `/compute/quota`: vCPU quota per virtual machine family in the workspace's region, what the
+//! computes use of it now, and what they cost at their current state.
+
+use crate::components::format_usd;
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::catalogue::{VmKind, VM_SIZES};
+use azimuth_core::cost::{hourly_cost, HOURS_PER_MONTH};
+use azimuth_core::quota::machines_held;
+use leptos::prelude::*;
+
+/// The workspace's estimated cost at its current state: per hour, per day and per month.
+#[component]
+pub fn CostSummary(
+    /// One line on what is counted instead of the whole paragraph (Home).
+    #[prop(optional)]
+    brief: bool,
+) -> impl IntoView {
+    let store = use_store();
+    let per_hour = move || store.workspace.with(|w| w.hourly_cost());
+    let figure = move |label: &'static str, hours: f64| {
+        view! {
+            <div>
+                <dt>{label}</dt>
+                <dd>{move || format_usd(per_hour() * hours)}</dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="cost-summary" aria-label="Estimated cost at the current state">
+            {figure("Per hour", 1.0)}
+            {figure("Per day", 24.0)}
+            {figure("Per month", HOURS_PER_MONTH)}
+        </dl>
+        <p class="muted">
+            {if brief {
+                "Running compute instances and cluster nodes, at their current state."
+            } else {
+                "Estimates at the current state, for Linux, pay as you go, in the workspace's region: running compute instances and the nodes compute clusters have now (low priority about 80 % cheaper). Stopped instances, storage and networking are not counted."
+            }}
+        </p>
+    }
+}
+
+/// One family's row: its name, kind, usage and limit, and the computes holding its quota.
+#[derive(Clone, PartialEq)]
+struct FamilyRow {
+    family: &'static str,
+    kind: &'static str,
+    used: u32,
+    limit: u32,
+    holders: String,
+    cost: f64,
+}
+
+/// The quota and costs page.
+#[component]
+pub fn QuotaPage() -> impl IntoView {
+    let store = use_store();
+    let only_used = RwSignal::new(false);
+    let rows = Memo::new(move |_| {
+        store.workspace.with(|w| {
+            w.quota_usage()
+                .into_iter()
+                .map(|u| {
+                    let in_family = |c: &&azimuth_core::StoredCompute| {
+                        let size = &c.resource.properties.properties.vm_size;
+                        VM_SIZES
+                            .iter()
+                            .any(|s| s.family == u.family && s.name.eq_ignore_ascii_case(size))
+                    };
+                    let holding: Vec<_> = w
+                        .computes
+                        .iter()
+                        .filter(in_family)
+                        .filter(|c| machines_held(c) > 0)
+                        .collect();
+                    FamilyRow {
+                        family: u.family,
+                        kind: match u.kind {
+                            VmKind::Cpu => "CPU",
+                            VmKind::Gpu => "GPU",
+                        },
+                        used: u.used,
+                        limit: u.limit,
+                        holders: holding
+                            .iter()
+                            .map(|c| c.resource.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        cost: holding.iter().map(|c| hourly_cost(c, w)).sum(),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let region = move || {
+        store
+            .workspace
+            .with(|w| format!("{} ({})", w.region().display_name, w.region().name))
+    };
+    view! {
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Quota and costs".into(), "")] />
+        <header class="page-header">
+            <h1>"Quota and costs"</h1>
+        </header>
+        <section class="card" aria-labelledby="cost-title">
+            <h2 id="cost-title">"Estimated cost"</h2>
+            <CostSummary />
+        </section>
+        <section class="card" aria-labelledby="quota-title">
+            <h2 id="quota-title">"vCPU quota by virtual machine family"</h2>
+            <p class="muted">
+                {move || format!("The subscription's limits in {}. ", region())}
+                "A compute instance holds its vCPUs until it is deleted, or while stopped unless it releases them on stop; a compute cluster holds them for each node it has. A create or resize that needs more than is left is refused with QuotaExceeded."
+            </p>
+            <label class="checkbox">
+                <input type="checkbox" prop:checked=move || only_used.get() on:change=move |ev| only_used.set(event_target_checked(&ev)) />
+                "Show only families in use"
+            </label>
+            <div class="table-wrap">
+                <table class="data-table quota-table" aria-labelledby="quota-title">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Virtual machine family"</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col">"Usage"</th>
+                            <th scope="col">"vCPUs used"</th>
+                            <th scope="col">"Limit"</th>
+                            <th scope="col">"Held by"</th>
+                            <th scope="col">"Cost (est.)"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            rows.get()
+                                .into_iter()
+                                .filter(|r| !only_used.get() || r.used > 0)
+                                .map(|r| view! {
+                                    <tr>
+                                        <td class="data-table__name">{r.family}</td>
+                                        <td>{r.kind}</td>
+                                        <td><meter min="0" max=r.limit value=r.used aria-label=format!("{} usage", r.family)></meter></td>
+                                        <td class="data-table__number">{r.used}</td>
+                                        <td class="data-table__number">{r.limit}</td>
+                                        <td>{r.holders}</td>
+                                        <td class="data-table__number">{format!("{}/hr", format_usd(r.cost))}</td>
+                                    </tr>
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
