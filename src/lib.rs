@@ -10,8 +10,7 @@ pub mod store;
 
 use leptos::prelude::*;
 use pages::compute::{
-    ClusterDetailsPage, ClustersPage, InstanceDetailsPage, InstancesPage, OtherComputeKind,
-    OtherComputePage, QuotaPage,
+    AttachedPage, ClusterDetailsPage, ClustersPage, InstanceDetailsPage, InstancesPage, QuotaPage,
 };
 use pages::{HomePage, NotFoundPage, RecoveryPage, SignInPage};
 use shell::Shell;
@@ -103,7 +102,8 @@ enum Page {
     Clusters,
     ClusterDetails(String),
     Quota,
-    Other(OtherComputeKind),
+    Kubernetes,
+    Attached,
     NotFound,
 }
 
@@ -117,8 +117,8 @@ fn page_at(path: &str) -> Page {
         ["compute", "clusters"] | ["compute", "create", "cluster"] => Page::Clusters,
         ["compute", "clusters", name] => Page::ClusterDetails((*name).to_owned()),
         ["compute", "quota"] => Page::Quota,
-        ["compute", "kubernetes"] => Page::Other(OtherComputeKind::Kubernetes),
-        ["compute", "attached"] => Page::Other(OtherComputeKind::Attached),
+        ["compute", "kubernetes"] | ["compute", "attach", "kubernetes"] => Page::Kubernetes,
+        ["compute", "attached"] | ["compute", "attach", "compute"] => Page::Attached,
         _ => Page::NotFound,
     }
 }
@@ -135,7 +135,8 @@ fn Routes() -> impl IntoView {
         Page::Clusters => lazy::show(clusters_page(), String::new()),
         Page::ClusterDetails(name) => lazy::show(cluster_details_page(), name),
         Page::Quota => lazy::show(quota_page(), String::new()),
-        Page::Other(kind) => view! { <OtherComputePage kind /> }.into_any(),
+        Page::Kubernetes => lazy::show(kubernetes_page(), String::new()),
+        Page::Attached => lazy::show(attached_page(), String::new()),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),
     }
 }
@@ -170,4 +171,14 @@ lazy_page! {
 lazy_page! {
     /// Quota and costs.
     quota_page in quota => |_| view! { <QuotaPage /> }.into_any()
+}
+
+lazy_page! {
+    /// The Kubernetes clusters tab (and its attach dialog).
+    kubernetes_page in attached => |_| view! { <AttachedPage kubernetes=true /> }.into_any()
+}
+
+lazy_page! {
+    /// The Attached computes tab (and its attach dialog).
+    attached_page in attached => |_| view! { <AttachedPage kubernetes=false /> }.into_any()
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// How a state looks: its tone (for colour) and whether it is in transition.
 pub fn state_tone(state: &str) -> &'static str {
     match state {
-        "Running" | "JobRunning" | "Steady" => "success",
+        "Running" | "JobRunning" | "Steady" | "Succeeded" => "success",
         "Stopped" => "neutral",
         "Creating" | "Starting" | "Stopping" | "Restarting" | "Deleting" | "SettingUp"
         | "UserSettingUp" | "Resizing" => "busy",

@@ -35,6 +35,9 @@ pub fn TextField(
     /// Use a multi-line text area.
     #[prop(optional)]
     multiline: bool,
+    /// A secret (password, token): typed out of sight, never filled in by the browser.
+    #[prop(optional)]
+    secret: bool,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -73,9 +76,9 @@ pub fn TextField(
             <input
                 id=id.clone()
                 class="field__input"
-                type="text"
+                type=if secret { "password" } else { "text" }
                 spellcheck="false"
-                autocomplete="off"
+                autocomplete=if secret { "new-password" } else { "off" }
                 placeholder=placeholder.clone()
                 aria-invalid=invalid
                 aria-describedby=described

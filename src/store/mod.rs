@@ -181,10 +181,13 @@ impl Store {
     /// Creates a compute (an instance or a cluster) from its ARM request body.
     pub async fn create_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
         let cluster = is_cluster(&body);
+        let attached = azimuth_core::attach::attached_kind(&body);
         let result = match self.backend {
             Backend::Browser(local) => self.change(local, |w, me, now| {
                 if cluster {
                     w.create_cluster(me, name, body, now).map(drop)
+                } else if attached.is_some() {
+                    w.attach_compute(me, name, body, now).map(drop)
                 } else {
                     w.create_instance(me, name, body, now).map(drop)
                 }
@@ -196,22 +199,27 @@ impl Store {
                 sent
             }
         };
-        let (kind, ready) = if cluster {
-            (
-                "cluster",
+        let (what, ready) = match (cluster, attached) {
+            (_, Some(kind)) => (kind.noun(), "it shows Succeeded once it is connected"),
+            (true, _) => (
+                "compute cluster",
                 "it keeps its minimum number of nodes once it is ready",
-            )
+            ),
+            _ => ("compute instance", "it shows Running when it is ready"),
+        };
+        let verb = if attached.is_some() {
+            "attach"
         } else {
-            ("instance", "it shows Running when it is ready")
+            "create"
         };
         if result.is_ok() {
-            self.notify(
-                false,
-                format!("Compute {kind} requested"),
-                format!("Azimuth accepted {name}; {ready}."),
-            );
+            let title = match attached {
+                Some(_) => format!("Attaching {what}"),
+                None => format!("C{} requested", &what[1..]),
+            };
+            self.notify(false, title, format!("Azimuth accepted {name}; {ready}."));
         }
-        self.report(&format!("Could not create the compute {kind}"), result)
+        self.report(&format!("Could not {verb} the {what}"), result)
     }
 
     /// Changes a cluster's node counts and idle time (ARM's PATCH of `scaleSettings`).

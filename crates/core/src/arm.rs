@@ -117,8 +117,12 @@ pub struct ComputeResource {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Compute {
-    /// `ComputeInstance` or `AmlCompute` (other kinds come later).
+    /// `ComputeInstance`, `AmlCompute`, `Kubernetes`, `VirtualMachine`, `Databricks`,
+    /// `HDInsight` or `SynapseSpark`.
     pub compute_type: String,
+    /// An attached compute's own ARM resource (an AKS cluster, a virtual machine...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
     /// Region of the compute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_location: Option<String>,
@@ -228,6 +232,83 @@ pub struct ComputeProperties {
     /// Read-only (cluster): nodes by state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_state_counts: Option<NodeStateCounts>,
+    /// Kubernetes: the namespace jobs run in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Kubernetes: the instance type jobs get when they name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_instance_type: Option<String>,
+    /// Kubernetes: instance types by name (resource requests and limits per job).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_types: Option<BTreeMap<String, InstanceType>>,
+    /// Read-only (Kubernetes): the Azure Machine Learning extension's release train.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_instance_release_train: Option<String>,
+    /// Virtual machine: its size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_machine_size: Option<String>,
+    /// Virtual machine, HDInsight: the SSH port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_port: Option<u32>,
+    /// Virtual machine, HDInsight: the public address (IP or DNS name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Virtual machine, HDInsight: the SSH account (secrets accepted, never returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administrator_account: Option<AdministratorAccount>,
+    /// Databricks: the workspace URL, e.g. `adb-1234567890123456.7.azuredatabricks.net`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_url: Option<String>,
+    /// Databricks: the access token (accepted, never returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub databricks_access_token: Option<String>,
+    /// Read-only (Synapse Spark): the Synapse workspace and its pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_name: Option<String>,
+    /// Read-only (Synapse Spark): the pool's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_name: Option<String>,
+}
+
+/// A Kubernetes instance type: what a job asks for and may use.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceType {
+    /// Node labels a job's pods must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<BTreeMap<String, String>>,
+    /// Requests and limits.
+    #[serde(default)]
+    pub resources: InstanceTypeResources,
+}
+
+/// Resource quantities by name (`cpu`, `memory`, `nvidia.com/gpu`), as Kubernetes writes them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceTypeResources {
+    /// What a job is guaranteed.
+    #[serde(default)]
+    pub requests: BTreeMap<String, String>,
+    /// The most a job may use.
+    #[serde(default)]
+    pub limits: BTreeMap<String, String>,
+}
+
+/// The SSH account of an attached virtual machine or HDInsight cluster.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdministratorAccount {
+    /// User name.
+    pub username: String,
+    /// Public key, when the account signs in with a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_data: Option<String>,
+    /// Password (accepted, never returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Private key (accepted, never returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_data: Option<String>,
 }
 
 /// A cluster's `scaleSettings`.

@@ -259,7 +259,15 @@ impl Workspace {
             nodes: Vec::new(),
         });
         self.begin(name, Operation::Create, Trigger::User, now)?;
-        self.record(now, member, format!("created {kind} {name}"), name);
+        let verb =
+            if crate::attach::attached_kind(&self.compute(name).expect("just added").resource)
+                .is_some()
+            {
+                "attached"
+            } else {
+                "created"
+            };
+        self.record(now, member, format!("{verb} {kind} {name}"), name);
         Ok(&self.compute(name).expect("just created").resource)
     }
 }

@@ -3,6 +3,7 @@
 //! no clock: callers pass `now` in milliseconds since the epoch.
 
 pub mod arm;
+pub mod attach;
 pub mod catalogue;
 pub mod cluster;
 pub mod cost;

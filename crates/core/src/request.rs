@@ -123,6 +123,13 @@ pub fn validate_idle_minutes(minutes: u32) -> Result<(), String> {
     }
 }
 
+/// The ARM id of a subnet of a virtual network in a subscription's resource group.
+pub fn subnet_id(subscription: &str, group: &str, vnet: &str, subnet: &str) -> String {
+    format!(
+        "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}"
+    )
+}
+
 /// Parts of a subnet id: (resource group, virtual network, subnet).
 pub fn parse_subnet_id(id: &str) -> Result<(String, String, String), String> {
     let parts: Vec<&str> = id.trim_matches('/').split('/').collect();

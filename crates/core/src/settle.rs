@@ -201,6 +201,9 @@ impl Workspace {
             self.fill_to_target(index, at);
             return;
         }
+        if crate::attach::attached_kind(&compute.resource).is_some() {
+            return;
+        }
         let props = &mut compute.resource.properties;
         props.properties.state = Some(state.into());
         if let Some(last) = &mut props.properties.last_operation {

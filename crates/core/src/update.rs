@@ -20,8 +20,11 @@ impl Workspace {
     ) -> Result<(bool, ComputeResource), ArmError> {
         self.settle(now);
         if self.compute(name).is_none() {
-            let created = if body.properties.compute_type == crate::cluster::AML_COMPUTE {
+            let kind = &body.properties.compute_type;
+            let created = if kind == crate::cluster::AML_COMPUTE {
                 self.create_cluster(actor, name, body, now)
+            } else if crate::attach::AttachedKind::of(kind).is_some() {
+                self.attach_compute(actor, name, body, now)
             } else {
                 self.create_instance(actor, name, body, now)
             };
@@ -47,6 +50,13 @@ impl Workspace {
         }
         if crate::cluster::is_cluster(existing) {
             return self.update_cluster(&member, name, body, now);
+        }
+        if let Some(kind) = crate::attach::attached_kind(existing) {
+            return Err(bad(format!(
+                "The attached {} '{}' cannot be changed. Detach it, then attach it again with the new settings.",
+                kind.noun(),
+                existing.name
+            )));
         }
         let assigned = |r: &ComputeResource| {
             r.properties

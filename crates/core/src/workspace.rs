@@ -246,25 +246,24 @@ impl Workspace {
             self.check_quota(&vm_size)?;
         }
         let canonical = compute.resource.name.clone();
+        let detach = crate::attach::attached_kind(&compute.resource).is_some();
         self.begin(&canonical, op, Trigger::User, now)?;
-        self.record(
-            now,
-            actor,
-            format!("{} {kind} {canonical}", op.past_tense()),
-            &canonical,
-        );
+        let verb = if detach { "detached" } else { op.past_tense() };
+        self.record(now, actor, format!("{verb} {kind} {canonical}"), &canonical);
         Ok(())
     }
 
     /// Whether the lifecycle lets `op` begin on a compute now (roles aside); ARM's error if not.
     pub fn check_operation(&self, name: &str, op: Operation) -> Result<(), ArmError> {
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
-        if crate::cluster::is_cluster(&compute.resource) {
+        let attached = crate::attach::attached_kind(&compute.resource);
+        if crate::cluster::is_cluster(&compute.resource) || attached.is_some() {
             if op != Operation::Delete {
-                return Err(ArmError::new(
-                    "BadRequest",
-                    format!("{} is not supported on compute cluster '{name}': a cluster adds and removes nodes between its minimum and maximum instead.", op.as_str()),
-                ));
+                let why = match attached {
+                    Some(kind) => format!("{} is not supported on the attached {} '{name}': it is started and stopped where it lives.", op.as_str(), kind.noun()),
+                    None => format!("{} is not supported on compute cluster '{name}': a cluster adds and removes nodes between its minimum and maximum instead.", op.as_str()),
+                };
+                return Err(ArmError::new("BadRequest", why));
             }
             if compute
                 .transition
@@ -272,7 +271,7 @@ impl Workspace {
             {
                 return Err(ArmError::new(
                     "Conflict",
-                    format!("Compute cluster '{name}' is already being deleted."),
+                    format!("Compute '{name}' is already being deleted."),
                 ));
             }
             return Ok(());
@@ -309,10 +308,15 @@ impl Workspace {
             duration,
         });
         let cluster = crate::cluster::is_cluster(&compute.resource);
+        let attached = crate::attach::attached_kind(&compute.resource).is_some();
         let props = &mut compute.resource.properties;
         props.modified_on = Some(format_iso(at));
         if op == Operation::Delete {
             props.provisioning_state = Some("Deleting".into());
+        }
+        if attached {
+            // An attached compute has no state or lastOperation: provisioningState says it.
+            return Ok(());
         }
         if cluster {
             // A cluster has no state or lastOperation: provisioningState and its nodes say it.
@@ -384,10 +388,12 @@ impl Workspace {
     }
 }
 
-/// "compute instance" or "compute cluster", for activity lines and messages.
+/// "compute instance", "compute cluster" or the attached kind, for activity lines and messages.
 pub fn kind_label(c: &ComputeResource) -> &'static str {
     if crate::cluster::is_cluster(c) {
         "compute cluster"
+    } else if let Some(kind) = crate::attach::attached_kind(c) {
+        kind.noun()
     } else {
         "compute instance"
     }

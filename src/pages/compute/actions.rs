@@ -1,5 +1,6 @@
-//! The lifecycle buttons shared by the instances list and the details page: Start, Stop,
-//! Restart and Delete (with a confirmation), each enabled only when the engine would allow it.
+//! The lifecycle buttons shared by the compute lists and details pages: Start, Stop, Restart and
+//! Delete (Detach for attached computes) with a confirmation, each enabled only when the engine
+//! would allow it.
 
 use crate::components::{Appearance, Button, Dialog, Icon, IconName};
 use crate::store::{use_store, Store};
@@ -35,12 +36,16 @@ pub fn LifecycleButtons(
     /// The computes are clusters: only Delete applies.
     #[prop(optional)]
     cluster: bool,
+    /// The computes are attached: only Detach applies.
+    #[prop(optional)]
+    attached: bool,
 ) -> impl IntoView {
-    let kind = if cluster {
-        "compute cluster"
-    } else {
-        "compute instance"
+    let kind = match (cluster, attached) {
+        (_, true) => "compute",
+        (true, _) => "compute cluster",
+        _ => "compute instance",
     };
+    let delete = if attached { "Detach" } else { "Delete" };
     let store = use_store();
     let confirming = RwSignal::new(false);
     let button = move |op: Operation, icon: IconName| {
@@ -61,7 +66,7 @@ pub fn LifecycleButtons(
                 }
             >
                 <Icon name=icon />
-                {op.as_str()}
+                {if op == Operation::Delete { delete } else { op.as_str() }}
             </Button>
         }
     };
@@ -76,18 +81,20 @@ pub fn LifecycleButtons(
         });
     };
     view! {
-        {(!cluster).then(|| view! {
+        {(!cluster && !attached).then(|| view! {
             {button(Operation::Start, IconName::Play)}
             {button(Operation::Stop, IconName::Stop)}
             {button(Operation::Restart, IconName::Restart)}
         })}
         {button(Operation::Delete, IconName::Delete)}
         <Show when=move || confirming.get()>
-            <Dialog title=format!("Delete {kind}?") alert=true on_close=Callback::new(move |_| confirming.set(false))>
+            <Dialog title=format!("{delete} {kind}?") alert=true on_close=Callback::new(move |_| confirming.set(false))>
                 <p>
                     {move || {
                         let names = selection.get();
-                        if cluster {
+                        if attached {
+                            format!("{} will be detached from the workspace. The resource itself is left as it is.", names.join(", "))
+                        } else if cluster {
                             format!("{} will be deleted and all its nodes released. This cannot be undone.", names.join(", "))
                         } else {
                             format!(
@@ -99,7 +106,7 @@ pub fn LifecycleButtons(
                     }}
                 </p>
                 <div class="dialog__actions">
-                    <Button appearance=Appearance::Primary on_click=confirm>"Delete"</Button>
+                    <Button appearance=Appearance::Primary on_click=confirm>{delete}</Button>
                     <Button on_click=move |_| confirming.set(false)>"Cancel"</Button>
                 </div>
             </Dialog>

@@ -142,8 +142,8 @@ impl ClusterForm {
     }
 }
 
-/// A radio card.
-fn radio_card(
+/// A radio card (also the attach forms' kind choice).
+pub(super) fn radio_card(
     group: &'static str,
     checked: impl Fn() -> bool + Send + Sync + 'static,
     pick: impl Fn() + 'static,
@@ -255,7 +255,7 @@ pub fn NewClusterWizard() -> impl IntoView {
                 </fieldset>
                 <Show
                     when=move || form.use_key.get()
-                    fallback=move || view! { <PasswordField value=form.password error=ssh_error /> }
+                    fallback=move || view! { <TextField label="Password" id="cluster-password" value=form.password error=ssh_error secret=true /> }
                 >
                     <TextField label="SSH public key" id="cluster-key" value=form.key error=ssh_error multiline=true placeholder="ssh-ed25519 AAAA... you@laptop" />
                 </Show>
@@ -292,28 +292,5 @@ pub fn NewClusterWizard() -> impl IntoView {
                 <Button on_click=move |_| close.run(())>"Cancel"</Button>
             </div>
         </Dialog>
-    }
-}
-
-/// A password field: typed, sent once, never shown back.
-#[component]
-fn PasswordField(
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label class="field__label" for="cluster-password">"Password"</label>
-            <input
-                id="cluster-password"
-                class="field__input"
-                type="password"
-                autocomplete="new-password"
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby="cluster-password-error"
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            <p class="field__error" id="cluster-password-error" role="alert">{move || error.get().unwrap_or_default()}</p>
-        </div>
     }
 }

@@ -11,7 +11,9 @@ pub fn ComputeTabs() -> impl IntoView {
         let current = move || {
             (path.get() == href
                 || (href == "/compute/instances" && path.get() == "/compute/create/instance")
-                || (href == "/compute/clusters" && path.get() == "/compute/create/cluster"))
+                || (href == "/compute/clusters" && path.get() == "/compute/create/cluster")
+                || (href == "/compute/kubernetes" && path.get() == "/compute/attach/kubernetes")
+                || (href == "/compute/attached" && path.get() == "/compute/attach/compute"))
                 .then_some("page")
         };
         view! {

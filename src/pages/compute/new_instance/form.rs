@@ -268,12 +268,11 @@ impl InstanceForm {
         });
         let vnet = self.vnet_enabled.get();
         let subnet = vnet.then(|| ResourceId {
-            id: format!(
-                "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Network/virtualNetworks/{}/subnets/{}",
-                ws.subscription_id,
+            id: azimuth_core::request::subnet_id(
+                &ws.subscription_id,
                 self.vnet_group.get().trim(),
                 self.vnet_name.get().trim(),
-                self.subnet.get().trim()
+                self.subnet.get().trim(),
             ),
         });
         let schedules = self.schedules.get();

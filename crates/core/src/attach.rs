@@ -1,0 +1,452 @@
+//! Attached computes: Kubernetes clusters (AKS or Azure Arc) and computes that live outside the
+//! workspace (a virtual machine, Azure Databricks, HDInsight, a Synapse Spark pool). Attaching
+//! checks the request field by field as Azure would; secrets are checked, then never kept;
+//! detaching (a delete) removes the compute from the workspace and leaves the resource alone.
+
+use crate::arm::*;
+use crate::create::bad;
+use crate::request::validate_tags;
+use crate::roles::Action;
+use crate::time::Millis;
+use crate::workspace::Workspace;
+use std::collections::BTreeMap;
+
+/// The kinds of compute a workspace attaches rather than creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachedKind {
+    /// An AKS or Azure Arc-enabled Kubernetes cluster.
+    Kubernetes,
+    /// A Linux virtual machine reached over SSH.
+    VirtualMachine,
+    /// An Azure Databricks workspace.
+    Databricks,
+    /// An HDInsight cluster reached over SSH.
+    HdInsight,
+    /// A Synapse Spark pool.
+    SynapseSpark,
+}
+
+impl AttachedKind {
+    /// Every attached kind, in the order the studio offers them.
+    pub const ALL: [AttachedKind; 5] = [
+        Self::Kubernetes,
+        Self::VirtualMachine,
+        Self::Databricks,
+        Self::HdInsight,
+        Self::SynapseSpark,
+    ];
+
+    /// The kind of a `computeType`, if it is attached.
+    pub fn of(compute_type: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.compute_type().eq_ignore_ascii_case(compute_type))
+    }
+
+    /// ARM's `computeType`.
+    pub fn compute_type(self) -> &'static str {
+        match self {
+            Self::Kubernetes => "Kubernetes",
+            Self::VirtualMachine => "VirtualMachine",
+            Self::Databricks => "Databricks",
+            Self::HdInsight => "HDInsight",
+            Self::SynapseSpark => "SynapseSpark",
+        }
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Kubernetes => "Kubernetes cluster",
+            Self::VirtualMachine => "Virtual machine",
+            Self::Databricks => "Azure Databricks",
+            Self::HdInsight => "HDInsight",
+            Self::SynapseSpark => "Synapse Spark pool",
+        }
+    }
+
+    /// What it is called in a sentence ("detached virtual machine vm-1").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Kubernetes => "Kubernetes cluster",
+            Self::VirtualMachine => "virtual machine",
+            Self::Databricks => "Azure Databricks workspace",
+            Self::HdInsight => "HDInsight cluster",
+            Self::SynapseSpark => "Synapse Spark pool",
+        }
+    }
+
+    /// The ARM resource types its `resourceId` may name (`provider/type[/child]`).
+    fn resource_types(self) -> &'static [&'static str] {
+        match self {
+            Self::Kubernetes => &[
+                "Microsoft.ContainerService/managedClusters",
+                "Microsoft.Kubernetes/connectedClusters",
+            ],
+            Self::VirtualMachine => &["Microsoft.Compute/virtualMachines"],
+            Self::Databricks => &["Microsoft.Databricks/workspaces"],
+            Self::HdInsight => &["Microsoft.HDInsight/clusters"],
+            Self::SynapseSpark => &["Microsoft.Synapse/workspaces/bigDataPools"],
+        }
+    }
+}
+
+/// The attached kind of a compute, if it is attached.
+pub fn attached_kind(c: &ComputeResource) -> Option<AttachedKind> {
+    AttachedKind::of(&c.properties.compute_type)
+}
+
+/// The instance type a Kubernetes compute gets when the request names none (Azure's default).
+pub const DEFAULT_INSTANCE_TYPE: &str = "defaultinstancetype";
+
+/// The parts of an ARM resource id: resource group, `provider/type[/child type]`, and the names.
+struct ResourceIdParts<'a> {
+    resource_type: String,
+    names: Vec<&'a str>,
+}
+
+/// Splits `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]`.
+fn parse_resource_id(id: &str) -> Option<ResourceIdParts<'_>> {
+    let parts: Vec<&str> = id.trim_start_matches('/').split('/').collect();
+    let [subs, sub, groups, group, providers, namespace, rest @ ..] = parts.as_slice() else {
+        return None;
+    };
+    let well_formed = subs.eq_ignore_ascii_case("subscriptions")
+        && groups.eq_ignore_ascii_case("resourceGroups")
+        && providers.eq_ignore_ascii_case("providers")
+        && ![sub, group, namespace].iter().any(|s| s.is_empty())
+        && !rest.is_empty()
+        && rest.len() % 2 == 0
+        && rest.iter().all(|s| !s.is_empty());
+    well_formed.then(|| ResourceIdParts {
+        resource_type: std::iter::once(*namespace)
+            .chain(rest.iter().step_by(2).copied())
+            .collect::<Vec<_>>()
+            .join("/"),
+        names: rest.iter().skip(1).step_by(2).copied().collect(),
+    })
+}
+
+/// Whether `text` is a DNS label (RFC 1123): lowercase letters, digits and `-`, at most 63,
+/// starting and ending with a letter or digit.
+fn is_dns_label(text: &str) -> bool {
+    let edge = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    (1..=63).contains(&text.len())
+        && text.chars().all(|c| edge(c) || c == '-')
+        && text.starts_with(edge)
+        && text.ends_with(edge)
+}
+
+/// A Kubernetes quantity in thousandths (`100m` = 100, `1` = 1000, `0.5` = 500) or, for memory,
+/// in bytes (`4Gi`, `512Mi`, `2G`, `1000`); `None` when it is not one. Whole-number arithmetic:
+/// no float parser in the wasm.
+fn quantity(resource: &str, text: &str) -> Option<u128> {
+    let text = text.trim();
+    if resource == "memory" {
+        const SUFFIXES: [(&str, u128); 8] = [
+            ("Ki", 1 << 10),
+            ("Mi", 1 << 20),
+            ("Gi", 1 << 30),
+            ("Ti", 1 << 40),
+            ("K", 1_000),
+            ("M", 1_000_000),
+            ("G", 1_000_000_000),
+            ("T", 1_000_000_000_000),
+        ];
+        let (digits, factor) = SUFFIXES
+            .iter()
+            .find_map(|(s, f)| text.strip_suffix(s).map(|d| (d, *f)))
+            .unwrap_or((text, 1));
+        return whole(digits).map(|n| n * factor);
+    }
+    if let Some(milli) = text.strip_suffix('m') {
+        return whole(milli);
+    }
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if frac.len() > 3 || (int.is_empty() && frac.is_empty()) {
+        return None;
+    }
+    let int = if int.is_empty() { 0 } else { whole(int)? };
+    let frac = if frac.is_empty() {
+        0
+    } else {
+        whole(frac)? * 10u128.pow(3 - frac.len() as u32)
+    };
+    Some(int * 1000 + frac)
+}
+
+/// ASCII digits as a number.
+fn whole(digits: &str) -> Option<u128> {
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Checks one instance type: a valid name, known quantities, requests within limits.
+fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
+    if !is_dns_label(name) {
+        return Err(bad(format!(
+            "Instance type '{name}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
+        )));
+    }
+    let all = it.resources.requests.iter().chain(&it.resources.limits);
+    for (resource, value) in all {
+        let known = matches!(resource.as_str(), "cpu" | "memory" | "nvidia.com/gpu");
+        if !known {
+            return Err(bad(format!(
+                "Instance type '{name}' names '{resource}'; use cpu, memory or nvidia.com/gpu."
+            )));
+        }
+        let valid = match resource.as_str() {
+            "nvidia.com/gpu" => whole(value).is_some(),
+            r => quantity(r, value).is_some(),
+        };
+        if !valid {
+            return Err(bad(format!(
+                "Instance type '{name}': {resource} '{value}' is not a Kubernetes quantity such as {}.",
+                match resource.as_str() {
+                    "memory" => "4Gi or 512Mi",
+                    "cpu" => "1, 0.5 or 500m",
+                    _ => "1",
+                }
+            )));
+        }
+    }
+    for (resource, request) in &it.resources.requests {
+        let Some(limit) = it.resources.limits.get(resource) else {
+            continue;
+        };
+        let amount = |v: &str| match resource.as_str() {
+            "nvidia.com/gpu" => whole(v),
+            r => quantity(r, v),
+        };
+        if amount(request) > amount(limit) {
+            return Err(bad(format!(
+                "Instance type '{name}' requests more {resource} ({request}) than its limit ({limit})."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The instance type Azure gives a Kubernetes compute attached without any.
+fn default_instance_types() -> BTreeMap<String, InstanceType> {
+    let quantities = |cpu: &str, memory: &str| {
+        BTreeMap::from([("cpu".into(), cpu.into()), ("memory".into(), memory.into())])
+    };
+    BTreeMap::from([(
+        DEFAULT_INSTANCE_TYPE.to_owned(),
+        InstanceType {
+            node_selector: None,
+            resources: InstanceTypeResources {
+                requests: quantities("100m", "2Gi"),
+                limits: quantities("2", "2Gi"),
+            },
+        },
+    )])
+}
+
+/// Checks the fields of a Kubernetes attach and fills in what Azure does.
+fn kubernetes(inner: &mut ComputeProperties) -> Result<(), ArmError> {
+    let namespace = inner.namespace.get_or_insert_with(|| "default".into());
+    if !is_dns_label(namespace) {
+        return Err(bad(format!(
+            "Namespace '{namespace}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
+        )));
+    }
+    let types = inner
+        .instance_types
+        .get_or_insert_with(default_instance_types);
+    if types.is_empty() {
+        *types = default_instance_types();
+    }
+    for (name, it) in types.iter() {
+        check_instance_type(name, it)?;
+    }
+    let default = inner
+        .default_instance_type
+        .get_or_insert_with(|| types.keys().next().cloned().unwrap_or_default());
+    if !types.contains_key(default.as_str()) {
+        return Err(bad(format!(
+            "The default instance type '{default}' is not one of the instance types ({}).",
+            types.keys().cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    inner.extension_instance_release_train = Some("stable".into());
+    Ok(())
+}
+
+/// Checks the address, port and account of a computer reached over SSH; forgets its secrets.
+fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError> {
+    let address = inner.address.as_deref().unwrap_or("").trim();
+    let host_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+    if address.is_empty() || !address.chars().all(host_char) || address.starts_with(['-', '.']) {
+        return Err(bad(format!(
+            "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com."
+        )));
+    }
+    let port = *inner.ssh_port.get_or_insert(22);
+    if !(1..=65535).contains(&port) {
+        return Err(bad(format!(
+            "The SSH port must be from 1 to 65535, not {port}."
+        )));
+    }
+    let account = inner.administrator_account.as_mut().ok_or_else(|| {
+        bad(format!(
+            "The {what} needs administratorAccount with a username."
+        ))
+    })?;
+    if account.username.trim().is_empty() {
+        return Err(bad(format!(
+            "The {what}'s administrator account needs a username."
+        )));
+    }
+    let has_secret = account.password.as_deref().is_some_and(|p| !p.is_empty())
+        || account
+            .private_key_data
+            .as_deref()
+            .is_some_and(|k| !k.is_empty());
+    if !has_secret {
+        return Err(bad(format!(
+            "The {what}'s administrator account needs a password or a private key."
+        )));
+    }
+    // Secrets are write-only: checked, then never kept.
+    account.password = None;
+    account.private_key_data = None;
+    Ok(())
+}
+
+/// Checks a Databricks attach; forgets the token.
+fn databricks(inner: &mut ComputeProperties) -> Result<(), ArmError> {
+    let url = inner.workspace_url.as_deref().unwrap_or("").trim();
+    let host = url.trim_start_matches("https://").trim_end_matches('/');
+    if !host.ends_with(".azuredatabricks.net") || host.contains('/') {
+        return Err(bad(
+            "workspaceUrl must be the Databricks workspace's URL, such as adb-1234567890123456.7.azuredatabricks.net.",
+        ));
+    }
+    inner.workspace_url = Some(host.to_owned());
+    let token = inner.databricks_access_token.take().unwrap_or_default();
+    if !token.starts_with("dapi") || token.len() < 20 {
+        return Err(bad(
+            "databricksAccessToken must be a Databricks personal access token (it starts with dapi).",
+        ));
+    }
+    Ok(())
+}
+
+impl Workspace {
+    /// Checks an attach request and returns it completed as Azure completes it (defaults filled
+    /// in, secrets removed), without changing the workspace.
+    pub fn check_attach_request(
+        &self,
+        name: &str,
+        body: &ComputeResource,
+    ) -> Result<ComputeResource, ArmError> {
+        let kind = attached_kind(body).ok_or_else(|| {
+            bad(format!(
+                "'{}' is not a compute type that can be attached.",
+                body.properties.compute_type
+            ))
+        })?;
+        self.check_name_and_location(name, body, kind.noun())?;
+        let mut body = body.clone();
+        body.properties.compute_type = kind.compute_type().into();
+        let id = body.properties.resource_id.clone().unwrap_or_default();
+        let parts = parse_resource_id(&id)
+            .filter(|p| {
+                kind.resource_types()
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(&p.resource_type))
+            })
+            .ok_or_else(|| {
+                bad(format!(
+                    "resourceId must be the ARM id of a {} resource ({}), such as /subscriptions/…/resourceGroups/…/providers/{}/….",
+                    kind.label(),
+                    kind.resource_types().join(" or "),
+                    kind.resource_types()[0]
+                ))
+            })?;
+        let inner = &mut body.properties.properties;
+        match kind {
+            AttachedKind::Kubernetes => kubernetes(inner)?,
+            AttachedKind::VirtualMachine => ssh_target(inner, "virtual machine")?,
+            AttachedKind::HdInsight => ssh_target(inner, "HDInsight cluster")?,
+            AttachedKind::Databricks => databricks(inner)?,
+            AttachedKind::SynapseSpark => {
+                inner.workspace_name = parts.names.first().map(|s| s.to_string());
+                inner.pool_name = parts.names.get(1).map(|s| s.to_string());
+            }
+        }
+        validate_tags(&body.tags).map_err(bad)?;
+        Ok(body)
+    }
+
+    /// Attaches a compute on behalf of a member: it is Creating, then Succeeded at the pace.
+    pub fn attach_compute(
+        &mut self,
+        actor: &str,
+        name: &str,
+        body: ComputeResource,
+        now: Millis,
+    ) -> Result<&ComputeResource, ArmError> {
+        self.settle(now);
+        let member = self.authorize(actor, Action::WriteCompute)?.name.clone();
+        let checked = self.check_attach_request(name, &body)?;
+        let resource = self.new_resource(name, checked, now);
+        self.add_created(&member, name, resource, now)
+    }
+
+    /// The attached Kubernetes clusters, oldest first.
+    pub fn kubernetes_computes(&self) -> impl Iterator<Item = &crate::StoredCompute> {
+        self.computes
+            .iter()
+            .filter(|c| attached_kind(&c.resource) == Some(AttachedKind::Kubernetes))
+    }
+
+    /// The other attached computes (virtual machines, Databricks, HDInsight, Synapse), oldest
+    /// first.
+    pub fn attached_computes(&self) -> impl Iterator<Item = &crate::StoredCompute> {
+        self.computes
+            .iter()
+            .filter(|c| attached_kind(&c.resource).is_some_and(|k| k != AttachedKind::Kubernetes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubernetes_quantities() {
+        assert_eq!(quantity("cpu", "100m"), Some(100));
+        assert_eq!(quantity("cpu", "2"), Some(2000));
+        assert_eq!(quantity("cpu", "0.5"), Some(500));
+        assert_eq!(quantity("cpu", ".25"), Some(250));
+        assert_eq!(quantity("cpu", "1.0001"), None);
+        assert_eq!(quantity("cpu", "two"), None);
+        assert_eq!(quantity("memory", "4Gi"), Some(4 << 30));
+        assert_eq!(quantity("memory", "512Mi"), Some(512 << 20));
+        assert_eq!(quantity("memory", "2G"), Some(2_000_000_000));
+        assert_eq!(quantity("memory", "4GB"), None);
+    }
+
+    #[test]
+    fn resource_ids() {
+        let aks = parse_resource_id("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-1").unwrap();
+        assert_eq!(
+            aks.resource_type,
+            "Microsoft.ContainerService/managedClusters"
+        );
+        assert_eq!(aks.names, ["aks-1"]);
+        let pool = parse_resource_id("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/syn/bigDataPools/pool1").unwrap();
+        assert_eq!(
+            pool.resource_type,
+            "Microsoft.Synapse/workspaces/bigDataPools"
+        );
+        assert_eq!(pool.names, ["syn", "pool1"]);
+        assert!(parse_resource_id("/subscriptions/0000/resourceGroups/rg").is_none());
+        assert!(parse_resource_id("aks-1").is_none());
+    }
+}

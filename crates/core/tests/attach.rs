@@ -1,0 +1,282 @@
+//! Attached computes in the engine: Kubernetes clusters with instance types, and a virtual
+//! machine, Databricks, HDInsight and Synapse Spark attached by resource id; every rule Azure
+//! checks, secrets never kept, no lifecycle but detach, no quota and no cost.
+
+use azimuth_core::time::parse_iso;
+use azimuth_core::{ComputeResource, Operation, Workspace};
+use serde_json::{json, Value};
+
+const ADA: &str = "Ada Lovelace";
+const ALAN: &str = "Alan Turing"; // Reader
+const SUB: &str =
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azimuth-lab/providers";
+
+fn t0() -> i64 {
+    parse_iso("2026-11-23T09:00:00Z").unwrap()
+}
+
+fn body(kind: &str, resource: &str, properties: Value) -> ComputeResource {
+    serde_json::from_value(json!({"properties": {
+        "computeType": kind, "resourceId": format!("{SUB}/{resource}"), "properties": properties
+    }}))
+    .unwrap()
+}
+
+fn aks(properties: Value) -> ComputeResource {
+    body(
+        "Kubernetes",
+        "Microsoft.ContainerService/managedClusters/aks-lab",
+        properties,
+    )
+}
+
+fn vm(properties: Value) -> ComputeResource {
+    body(
+        "VirtualMachine",
+        "Microsoft.Compute/virtualMachines/dsvm",
+        properties,
+    )
+}
+
+fn refusal(ws: &mut Workspace, name: &str, request: ComputeResource) -> String {
+    ws.put_compute(ADA, name, request, t0())
+        .unwrap_err()
+        .message()
+        .to_owned()
+}
+
+#[test]
+fn a_kubernetes_cluster_is_attached_with_the_default_instance_type_then_detached() {
+    let mut ws = Workspace::seed(t0());
+    let (created, k8s) = ws
+        .put_compute(ADA, "k8s-compute", aks(json!({})), t0())
+        .unwrap();
+    assert!(created);
+    assert_eq!(
+        k8s.properties.provisioning_state.as_deref(),
+        Some("Creating")
+    );
+    let inner = &k8s.properties.properties;
+    assert_eq!(inner.namespace.as_deref(), Some("default"));
+    assert_eq!(
+        inner.default_instance_type.as_deref(),
+        Some("defaultinstancetype")
+    );
+    let types = inner.instance_types.as_ref().unwrap();
+    assert_eq!(
+        types["defaultinstancetype"].resources.requests["cpu"],
+        "100m"
+    );
+    assert_eq!(
+        types["defaultinstancetype"].resources.limits["memory"],
+        "2Gi"
+    );
+    assert_eq!(
+        inner.state, None,
+        "an attached compute has no instance state"
+    );
+
+    ws.settle(t0() + 60_000);
+    let k8s = &ws.compute("k8s-compute").unwrap().resource;
+    assert_eq!(
+        k8s.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
+    assert_eq!(
+        k8s.properties
+            .properties
+            .extension_instance_release_train
+            .as_deref(),
+        Some("stable")
+    );
+    assert_eq!(ws.kubernetes_computes().count(), 1);
+    assert_eq!(
+        ws.instances().count() + ws.clusters().count() + ws.attached_computes().count(),
+        0
+    );
+    assert!(
+        ws.activity[0]
+            .text
+            .contains("attached Kubernetes cluster k8s-compute"),
+        "{:?}",
+        ws.activity[0]
+    );
+
+    let start = ws
+        .operate(ADA, "k8s-compute", Operation::Start, t0() + 61_000)
+        .unwrap_err();
+    assert!(
+        start
+            .message()
+            .contains("not supported on the attached Kubernetes cluster"),
+        "{start}"
+    );
+    ws.delete(ADA, "k8s-compute", t0() + 62_000).unwrap();
+    assert!(ws.activity[0]
+        .text
+        .contains("detached Kubernetes cluster k8s-compute"));
+    ws.settle(t0() + 120_000);
+    assert!(ws.compute("k8s-compute").is_none());
+}
+
+#[test]
+fn kubernetes_rules() {
+    let mut ws = Workspace::seed(t0());
+    let typed = |requests: Value, limits: Value| {
+        aks(json!({"namespace": "azureml", "defaultInstanceType": "gpu",
+            "instanceTypes": {"gpu": {"resources": {"requests": requests, "limits": limits}}}}))
+    };
+    let ok = typed(
+        json!({"cpu": "500m", "memory": "8Gi", "nvidia.com/gpu": "1"}),
+        json!({"cpu": "2", "memory": "16Gi", "nvidia.com/gpu": "1"}),
+    );
+    ws.put_compute(ADA, "k8s-gpu", ok, t0()).unwrap();
+    let cases = [
+        (
+            typed(json!({"cpu": "4"}), json!({"cpu": "2"})),
+            "requests more cpu (4) than its limit (2)",
+        ),
+        (
+            typed(json!({"memory": "4GB"}), json!({})),
+            "memory '4GB' is not a Kubernetes quantity",
+        ),
+        (
+            typed(json!({"disk": "1"}), json!({})),
+            "use cpu, memory or nvidia.com/gpu",
+        ),
+        (
+            aks(json!({"namespace": "Team_A"})),
+            "Namespace 'Team_A' must be lowercase",
+        ),
+        (
+            aks(json!({"defaultInstanceType": "large"})),
+            "The default instance type 'large' is not one of",
+        ),
+        (
+            body(
+                "Kubernetes",
+                "Microsoft.Compute/virtualMachines/dsvm",
+                json!({}),
+            ),
+            "resourceId must be the ARM id of a Kubernetes cluster resource",
+        ),
+    ];
+    for (i, (request, expected)) in cases.into_iter().enumerate() {
+        let message = refusal(
+            &mut ws,
+            &format!("k8s-bad{}", (b'a' + i as u8) as char),
+            request,
+        );
+        assert!(message.contains(expected), "{message}");
+    }
+    let refused = ws
+        .put_compute(ALAN, "k8s-reader", aks(json!({})), t0())
+        .unwrap_err();
+    assert_eq!(refused.code(), "AuthorizationFailed");
+}
+
+#[test]
+fn secrets_are_checked_then_never_kept() {
+    let mut ws = Workspace::seed(t0());
+    let account = |extra: Value| {
+        let mut a = json!({"username": "azureuser"});
+        a.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        a
+    };
+    let no_secret =
+        vm(json!({"address": "20.51.10.4", "administratorAccount": account(json!({}))}));
+    assert!(refusal(&mut ws, "dsvm-a", no_secret).contains("needs a password or a private key"));
+    let bad_port = vm(json!({"address": "20.51.10.4", "sshPort": 70000,
+        "administratorAccount": account(json!({"password": "s3cret-Pa55word"}))}));
+    assert!(refusal(&mut ws, "dsvm-b", bad_port).contains("from 1 to 65535"));
+    let bad_address = vm(json!({"address": "not an address",
+        "administratorAccount": account(json!({"password": "s3cret-Pa55word"}))}));
+    assert!(refusal(&mut ws, "dsvm-c", bad_address).contains("public IP address or DNS name"));
+
+    let good = vm(
+        json!({"address": "20.51.10.4", "virtualMachineSize": "Standard_DS3_v2",
+        "administratorAccount": account(json!({"password": "s3cret-Pa55word", "privateKeyData": "-----BEGIN KEY-----"}))}),
+    );
+    let (_, attached) = ws.put_compute(ADA, "dsvm", good, t0()).unwrap();
+    let inner = &attached.properties.properties;
+    assert_eq!(inner.ssh_port, Some(22));
+    let kept = inner.administrator_account.as_ref().unwrap();
+    assert_eq!(
+        (
+            kept.username.as_str(),
+            &kept.password,
+            &kept.private_key_data
+        ),
+        ("azureuser", &None, &None)
+    );
+
+    let token = "dapi0123456789abcdef0123";
+    let dbx = body(
+        "Databricks",
+        "Microsoft.Databricks/workspaces/dbx",
+        json!({
+        "workspaceUrl": "https://adb-1234567890123456.7.azuredatabricks.net/", "databricksAccessToken": token}),
+    );
+    let (_, dbx) = ws.put_compute(ADA, "dbx", dbx, t0()).unwrap();
+    assert_eq!(
+        dbx.properties.properties.workspace_url.as_deref(),
+        Some("adb-1234567890123456.7.azuredatabricks.net")
+    );
+    assert_eq!(dbx.properties.properties.databricks_access_token, None);
+    let bad_token = body(
+        "Databricks",
+        "Microsoft.Databricks/workspaces/dbx2",
+        json!({
+        "workspaceUrl": "adb-1.2.azuredatabricks.net", "databricksAccessToken": "password1"}),
+    );
+    assert!(refusal(&mut ws, "dbx-two", bad_token).contains("starts with dapi"));
+
+    let hdi = body(
+        "HDInsight",
+        "Microsoft.HDInsight/clusters/hdi",
+        json!({"address": "hdi-ssh.azurehdinsight.net",
+        "administratorAccount": account(json!({"password": "s3cret-Pa55word"}))}),
+    );
+    ws.put_compute(ADA, "hdi", hdi, t0()).unwrap();
+
+    let saved = azimuth_core::snapshot::encode(&ws);
+    for secret in ["s3cret-Pa55word", "BEGIN KEY", token] {
+        assert!(!saved.contains(secret), "{secret} was kept");
+    }
+    assert_eq!(ws.attached_computes().count(), 3);
+}
+
+#[test]
+fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing() {
+    let mut ws = Workspace::seed(t0());
+    let pool = body(
+        "SynapseSpark",
+        "Microsoft.Synapse/workspaces/syn-lab/bigDataPools/sparkpool1",
+        json!({}),
+    );
+    let (_, pool) = ws.put_compute(ADA, "synapse-spark", pool, t0()).unwrap();
+    let inner = &pool.properties.properties;
+    assert_eq!(
+        (inner.workspace_name.as_deref(), inner.pool_name.as_deref()),
+        (Some("syn-lab"), Some("sparkpool1"))
+    );
+    ws.put_compute(ADA, "k8s-compute", aks(json!({})), t0())
+        .unwrap();
+    ws.settle(t0() + 60_000);
+    assert_eq!(ws.hourly_cost(), 0.0);
+    assert!(ws.quota_usage().iter().all(|u| u.used == 0));
+    let changed = ws
+        .put_compute(
+            ADA,
+            "k8s-compute",
+            aks(json!({"namespace": "other"})),
+            t0() + 61_000,
+        )
+        .unwrap_err();
+    assert!(
+        changed.message().contains("cannot be changed. Detach it"),
+        "{changed}"
+    );
+}

@@ -1,0 +1,286 @@
+//! The attach dialog: a Kubernetes cluster (resource id, namespace, an instance type with its
+//! requests and limits), or a virtual machine, Azure Databricks, HDInsight or Synapse Spark pool,
+//! each with its own fields. The engine checks the request as Azure would before it is sent;
+//! secrets are typed out of sight and never shown back.
+
+use super::super::new_cluster::radio_card;
+use crate::components::{Appearance, Button, ComputeNameField, Dialog, TextField};
+use crate::router::leave_to;
+use crate::store::use_store;
+use azimuth_core::arm::*;
+use azimuth_core::attach::AttachedKind;
+use azimuth_core::roles::Action;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Everything the dialog can ask for; each kind reads its own fields.
+#[derive(Clone, Copy)]
+struct AttachForm {
+    kind: RwSignal<AttachedKind>,
+    name: RwSignal<String>,
+    resource_id: RwSignal<String>,
+    namespace: RwSignal<String>,
+    custom_type: RwSignal<bool>,
+    type_name: RwSignal<String>,
+    cpu_request: RwSignal<String>,
+    cpu_limit: RwSignal<String>,
+    memory_request: RwSignal<String>,
+    memory_limit: RwSignal<String>,
+    gpus: RwSignal<String>,
+    address: RwSignal<String>,
+    port: RwSignal<String>,
+    username: RwSignal<String>,
+    use_key: RwSignal<bool>,
+    secret: RwSignal<String>,
+    workspace_url: RwSignal<String>,
+}
+
+fn text(value: &str) -> RwSignal<String> {
+    RwSignal::new(value.to_owned())
+}
+
+impl AttachForm {
+    fn new(kind: AttachedKind) -> Self {
+        Self {
+            kind: RwSignal::new(kind),
+            name: text(""),
+            resource_id: text(""),
+            namespace: text("default"),
+            custom_type: RwSignal::new(false),
+            type_name: text("cpu-small"),
+            cpu_request: text("500m"),
+            cpu_limit: text("1"),
+            memory_request: text("2Gi"),
+            memory_limit: text("4Gi"),
+            gpus: text("0"),
+            address: text(""),
+            port: text("22"),
+            username: text("azureuser"),
+            use_key: RwSignal::new(false),
+            secret: text(""),
+            workspace_url: text(""),
+        }
+    }
+
+    /// The one instance type the form defines, if it defines one.
+    fn instance_types(&self) -> Option<BTreeMap<String, InstanceType>> {
+        if !self.custom_type.get() {
+            return None;
+        }
+        let field = |s: RwSignal<String>| s.get().trim().to_owned();
+        let mut requests = BTreeMap::from([
+            ("cpu".to_owned(), field(self.cpu_request)),
+            ("memory".to_owned(), field(self.memory_request)),
+        ]);
+        let mut limits = BTreeMap::from([
+            ("cpu".to_owned(), field(self.cpu_limit)),
+            ("memory".to_owned(), field(self.memory_limit)),
+        ]);
+        let gpus = field(self.gpus);
+        if !gpus.is_empty() && gpus != "0" {
+            requests.insert("nvidia.com/gpu".into(), gpus.clone());
+            limits.insert("nvidia.com/gpu".into(), gpus);
+        }
+        let resources = InstanceTypeResources { requests, limits };
+        let it = InstanceType {
+            node_selector: None,
+            resources,
+        };
+        Some(BTreeMap::from([(field(self.type_name), it)]))
+    }
+
+    /// The ARM request the form becomes (reading every field, so a derived check follows them).
+    fn request(&self) -> ComputeResource {
+        let kind = self.kind.get();
+        let field = |s: RwSignal<String>| s.get().trim().to_owned();
+        let mut inner = ComputeProperties::default();
+        match kind {
+            AttachedKind::Kubernetes => {
+                inner.namespace = Some(field(self.namespace));
+                inner.instance_types = self.instance_types();
+                inner.default_instance_type = inner
+                    .instance_types
+                    .as_ref()
+                    .and_then(|t| t.keys().next().cloned());
+            }
+            AttachedKind::VirtualMachine | AttachedKind::HdInsight => {
+                inner.address = Some(field(self.address));
+                // A port that is not a number is sent as 0, which the engine refuses by name.
+                inner.ssh_port = Some(field(self.port).parse().unwrap_or(0));
+                let secret = self.secret.get();
+                let use_key = self.use_key.get() && kind == AttachedKind::VirtualMachine;
+                inner.administrator_account = Some(AdministratorAccount {
+                    username: field(self.username),
+                    password: (!use_key).then(|| secret.clone()),
+                    private_key_data: use_key.then_some(secret),
+                    public_key_data: None,
+                });
+            }
+            AttachedKind::Databricks => {
+                inner.workspace_url = Some(field(self.workspace_url));
+                inner.databricks_access_token = Some(field(self.secret));
+            }
+            AttachedKind::SynapseSpark => {}
+        }
+        ComputeResource {
+            properties: Compute {
+                compute_type: kind.compute_type().into(),
+                resource_id: Some(field(self.resource_id)),
+                properties: inner,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+}
+
+/// An example resource id for a kind, as the field's placeholder.
+fn example_id(kind: AttachedKind) -> &'static str {
+    match kind {
+        AttachedKind::Kubernetes => "/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerService/managedClusters/my-aks",
+        AttachedKind::VirtualMachine => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/my-dsvm",
+        AttachedKind::Databricks => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Databricks/workspaces/my-databricks",
+        AttachedKind::HdInsight => "/subscriptions/…/resourceGroups/…/providers/Microsoft.HDInsight/clusters/my-hdinsight",
+        AttachedKind::SynapseSpark => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Synapse/workspaces/my-synapse/bigDataPools/my-pool",
+    }
+}
+
+/// The dialog; "Attach" or "Cancel" returns to `close_to`.
+#[component]
+pub fn AttachDialog(
+    /// Attach a Kubernetes cluster; otherwise one of the other kinds.
+    kubernetes: bool,
+    /// The list to go back to.
+    close_to: &'static str,
+) -> impl IntoView {
+    let store = use_store();
+    let form = AttachForm::new(if kubernetes {
+        AttachedKind::Kubernetes
+    } else {
+        AttachedKind::VirtualMachine
+    });
+    let tried = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let close = Callback::new(move |_| leave_to(close_to));
+    let problem = Signal::derive(move || {
+        tried.get().then_some(())?;
+        let name = form.name.get();
+        let body = form.request();
+        store.workspace.with(|w| {
+            w.check_attach_request(name.trim(), &body)
+                .err()
+                .map(|e| e.message().to_owned())
+        })
+    });
+    let attach = move |_| {
+        tried.set(true);
+        if problem.get_untracked().is_some() || sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        let name = form.name.get_untracked().trim().to_owned();
+        leptos::task::spawn_local(async move {
+            let attached = store.create_compute(&name, form.request()).await;
+            sending.set(false);
+            if attached.is_ok() {
+                close.run(());
+            }
+        });
+    };
+    let kind = move || form.kind.get();
+    let is = move |k: AttachedKind| move || form.kind.get() == k;
+    let kind_choice = (!kubernetes).then(|| {
+        let choice = move |k: AttachedKind, note: &'static str| {
+            radio_card(
+                "attach-kind",
+                is(k),
+                move || form.kind.set(k),
+                k.label(),
+                note,
+            )
+        };
+        view! {
+            <fieldset class="radio-group radio-group--row">
+                <legend>"Compute type"</legend>
+                {choice(AttachedKind::VirtualMachine, "A Linux VM reached over SSH")}
+                {choice(AttachedKind::Databricks, "A Databricks workspace")}
+                {choice(AttachedKind::HdInsight, "An HDInsight cluster over SSH")}
+                {choice(AttachedKind::SynapseSpark, "A Spark pool of a Synapse workspace")}
+            </fieldset>
+        }
+    });
+    let title = if kubernetes {
+        "Attach Kubernetes cluster"
+    } else {
+        "Attach compute"
+    };
+    view! {
+        <Dialog title=title class="dialog--wizard" on_close=close keep_on_outside_click=true>
+            {kind_choice}
+            <ComputeNameField value=form.name workspace=store.workspace require_now=tried />
+            {move || view! {
+                <TextField
+                    label="Resource ID"
+                    id="attach-resource-id"
+                    value=form.resource_id
+                    placeholder=example_id(kind())
+                    hint="The ARM id of the resource, from its Properties page in the Azure portal."
+                    required=true
+                />
+            }}
+            <Show when=is(AttachedKind::Kubernetes)>
+                <TextField label="Kubernetes namespace" id="attach-namespace" value=form.namespace hint="Where jobs run; lowercase letters, digits and hyphens." />
+                <label class="checkbox">
+                    <input type="checkbox" prop:checked=move || form.custom_type.get() on:change=move |ev| form.custom_type.set(event_target_checked(&ev)) />
+                    "Define an instance type (otherwise Azure's defaultinstancetype: 100m CPU and 2Gi memory requested, 2 CPUs and 2Gi at most)"
+                </label>
+                <Show when=move || form.custom_type.get()>
+                    <TextField label="Instance type name" id="attach-type" value=form.type_name hint="It becomes the default instance type." />
+                    <div class="field-row">
+                        <TextField label="CPU request" id="attach-cpu-request" value=form.cpu_request hint="e.g. 500m or 1" />
+                        <TextField label="CPU limit" id="attach-cpu-limit" value=form.cpu_limit />
+                        <TextField label="Memory request" id="attach-memory-request" value=form.memory_request hint="e.g. 2Gi" />
+                        <TextField label="Memory limit" id="attach-memory-limit" value=form.memory_limit />
+                        <TextField label="GPUs" id="attach-gpus" value=form.gpus hint="nvidia.com/gpu" />
+                    </div>
+                </Show>
+            </Show>
+            <Show when=move || matches!(kind(), AttachedKind::VirtualMachine | AttachedKind::HdInsight)>
+                <TextField label="Address" id="attach-address" value=form.address placeholder="20.51.10.4 or my-host.eastus.cloudapp.azure.com" required=true />
+                <TextField label="SSH port" id="attach-port" value=form.port />
+                <TextField label="Username" id="attach-username" value=form.username />
+                <Show when=is(AttachedKind::VirtualMachine)>
+                    <fieldset class="radio-group radio-group--row">
+                        <legend>"Authentication"</legend>
+                        {radio_card("attach-auth", move || !form.use_key.get(), move || form.use_key.set(false), "Password", "Never shown again")}
+                        {radio_card("attach-auth", move || form.use_key.get(), move || form.use_key.set(true), "SSH private key", "Never shown again")}
+                    </fieldset>
+                </Show>
+                <Show
+                    when=move || form.use_key.get() && kind() == AttachedKind::VirtualMachine
+                    fallback=move || view! { <TextField label="Password" id="attach-password" value=form.secret secret=true /> }
+                >
+                    <TextField label="Private key" id="attach-key" value=form.secret multiline=true placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
+                </Show>
+            </Show>
+            <Show when=is(AttachedKind::Databricks)>
+                <TextField label="Workspace URL" id="attach-url" value=form.workspace_url placeholder="adb-1234567890123456.7.azuredatabricks.net" required=true />
+                <TextField label="Access token" id="attach-token" value=form.secret secret=true hint="A Databricks personal access token (dapi…); it is never shown again." />
+            </Show>
+            <Show when=move || problem.with(Option::is_some)>
+                <div class="message-bar message-bar--error" role="alert">{move || problem.get().unwrap_or_default()}</div>
+            </Show>
+            <div class="dialog__actions wizard__footer">
+                <Button
+                    appearance=Appearance::Primary
+                    blocked=Signal::derive(move || store.refusal(Action::WriteCompute))
+                    disabled=sending
+                    on_click=attach
+                >
+                    "Attach"
+                </Button>
+                <Button on_click=move |_| close.run(())>"Cancel"</Button>
+            </div>
+        </Dialog>
+    }
+}
