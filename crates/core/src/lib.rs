@@ -23,6 +23,7 @@ pub mod time;
 mod update;
 pub mod workspace;
 pub mod yaml;
+pub mod yaml_in;
 
 pub use arm::{ArmError, ComputeResource};
 pub use create::MAX_SCHEDULES;
