@@ -10,7 +10,8 @@ pub mod store;
 
 use leptos::prelude::*;
 use pages::compute::{
-    AttachedPage, ClusterDetailsPage, ClustersPage, InstanceDetailsPage, InstancesPage, QuotaPage,
+    AttachedDetailsPage, AttachedPage, ClusterDetailsPage, ClustersPage, ImportPage,
+    InstanceDetailsPage, InstancesPage, QuotaPage,
 };
 use pages::{HomePage, NotFoundPage, RecoveryPage, SignInPage};
 use shell::Shell;
@@ -102,8 +103,11 @@ enum Page {
     Clusters,
     ClusterDetails(String),
     Quota,
+    Import,
     Kubernetes,
+    KubernetesDetails(String),
     Attached,
+    AttachedDetails(String),
     NotFound,
 }
 
@@ -117,8 +121,11 @@ fn page_at(path: &str) -> Page {
         ["compute", "clusters"] | ["compute", "create", "cluster"] => Page::Clusters,
         ["compute", "clusters", name] => Page::ClusterDetails((*name).to_owned()),
         ["compute", "quota"] => Page::Quota,
+        ["compute", "import"] => Page::Import,
         ["compute", "kubernetes"] | ["compute", "attach", "kubernetes"] => Page::Kubernetes,
+        ["compute", "kubernetes", name] => Page::KubernetesDetails((*name).to_owned()),
         ["compute", "attached"] | ["compute", "attach", "compute"] => Page::Attached,
+        ["compute", "attached", name] => Page::AttachedDetails((*name).to_owned()),
         _ => Page::NotFound,
     }
 }
@@ -135,8 +142,11 @@ fn Routes() -> impl IntoView {
         Page::Clusters => lazy::show(clusters_page(), String::new()),
         Page::ClusterDetails(name) => lazy::show(cluster_details_page(), name),
         Page::Quota => lazy::show(quota_page(), String::new()),
+        Page::Import => lazy::show(import_page(), String::new()),
         Page::Kubernetes => lazy::show(kubernetes_page(), String::new()),
+        Page::KubernetesDetails(name) => lazy::show(kubernetes_details_page(), name),
         Page::Attached => lazy::show(attached_page(), String::new()),
+        Page::AttachedDetails(name) => lazy::show(attached_details_page(), name),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),
     }
 }
@@ -181,4 +191,19 @@ lazy_page! {
 lazy_page! {
     /// The Attached computes tab (and its attach dialog).
     attached_page in attached => |_| view! { <AttachedPage kubernetes=false /> }.into_any()
+}
+
+lazy_page! {
+    /// Create from YAML.
+    import_page in import => |_| view! { <ImportPage /> }.into_any()
+}
+
+lazy_page! {
+    /// An attached Kubernetes cluster's page.
+    kubernetes_details_page in attached_details => |name| view! { <AttachedDetailsPage name kubernetes=true /> }.into_any()
+}
+
+lazy_page! {
+    /// Another attached compute's page.
+    attached_details_page in attached_details => |name| view! { <AttachedDetailsPage name kubernetes=false /> }.into_any()
 }

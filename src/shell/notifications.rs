@@ -1,9 +1,79 @@
-//! Toast notifications: what the studio did or could not do; successes fade after a while.
+//! Toast notifications: what the studio did or could not do (successes fade after a while), and
+//! a warning shortly before one of your compute instances is shut down, with "Skip this
+//! shutdown".
 
-use crate::components::{Icon, IconName};
-use crate::store::use_store;
+use crate::components::{format_time, Button, Icon, IconName};
+use crate::store::{now_ms, use_store};
+use azimuth_core::{next_shutdown, Trigger};
 use leptos::prelude::*;
 use std::time::Duration;
+
+/// How long before a shutdown the warning shows.
+const WARN_BEFORE_MS: i64 = 10 * 60 * 1000;
+
+/// Your running instances (created by you or assigned to you) that shut down within
+/// [`WARN_BEFORE_MS`]: name, when, and what stops them.
+#[component]
+fn ShutdownWarnings() -> impl IntoView {
+    let store = use_store();
+    // The clock the warnings are measured against, moved on twice a minute.
+    let now = RwSignal::new(now_ms());
+    let _ = set_interval_with_handle(move || now.set(now_ms()), Duration::from_secs(30));
+    let coming = Memo::new(move |_| {
+        let me = store.me();
+        let now = now.get();
+        store.workspace.with(|w| {
+            w.instances()
+                .filter(|c| {
+                    let inner = &c.resource.properties.properties;
+                    let created = inner
+                        .created_by
+                        .as_ref()
+                        .is_some_and(|b| b.user_id == me.object_id);
+                    let assigned = inner
+                        .personal_compute_instance_settings
+                        .as_ref()
+                        .is_some_and(|p| p.assigned_user.object_id == me.object_id);
+                    created || assigned
+                })
+                .filter_map(|c| {
+                    let (at, trigger) = next_shutdown(c, now)?;
+                    (at - now <= WARN_BEFORE_MS).then(|| (c.resource.name.clone(), at, trigger))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <For each=move || coming.get() key=|(name, at, _)| (name.clone(), *at) let:warning>
+            {
+                let (name, at, trigger) = warning;
+                let why = match trigger {
+                    Trigger::Schedule => "its stop schedule",
+                    _ => "idle shutdown",
+                };
+                let skip = {
+                    let name = name.clone();
+                    move |_| {
+                        let name = name.clone();
+                        leptos::task::spawn_local(async move {
+                            let _ = store.skip_shutdown(&name).await;
+                        });
+                    }
+                };
+                view! {
+                    <div class="toast toast--warning" role="status">
+                        <Icon name=IconName::Stop />
+                        <div class="toast__text">
+                            <strong>{format!("{name} shuts down soon")}</strong>
+                            <p>{format!("At {}, by {why}. Unsaved work in its applications would be lost.", format_time(at))}</p>
+                            <Button on_click=skip>"Skip this shutdown"</Button>
+                        </div>
+                    </div>
+                }
+            }
+        </For>
+    }
+}
 
 /// The notification area at the top right.
 #[component]
@@ -12,6 +82,7 @@ pub fn Notifications() -> impl IntoView {
     let dismiss = move |id: u64| store.notices.update(|n| n.retain(|x| x.id != id));
     view! {
         <div class="notifications" role="region" aria-label="Notifications">
+            <ShutdownWarnings />
             <For each=move || store.notices.get() key=|n| n.id let:notice>
                 {
                     let id = notice.id;

@@ -301,6 +301,24 @@ impl Store {
         self.report(&format!("Could not open {app}"), result)
     }
 
+    /// "Skip this shutdown" of a running instance (its next idle shutdown or scheduled stop).
+    pub async fn skip_shutdown(&self, name: &str) -> Result<(), ArmError> {
+        let result = match self.backend {
+            Backend::Browser(local) => {
+                self.change(local, |w, me, now| w.skip_shutdown(me, name, now).map(drop))
+            }
+            Backend::Server(token) => {
+                let skipped = remote::skip_shutdown(&token.get_value(), name).await;
+                self.pull().await;
+                skipped
+            }
+        };
+        if result.is_ok() {
+            self.notify(false, "Shutdown skipped", format!("{name} keeps running."));
+        }
+        self.report("Could not skip the shutdown", result)
+    }
+
     /// Changes the pace of simulated operations (for everyone, on a shared workspace).
     pub async fn set_pace(&self, pace: Pace) {
         let result = match self.backend {

@@ -240,6 +240,12 @@ pub async fn open_application(token: &str, name: &str, app: &str) -> Result<Stri
         .map_err(|e| unexpected(&e))
 }
 
+/// Skips the next shutdown of a running instance.
+pub async fn skip_shutdown(token: &str, name: &str) -> Result<(), ArmError> {
+    let url = format!("/api/computes/{name}/skipShutdown");
+    send("POST", &url, Some(token), None).await.map(drop)
+}
+
 /// Sets the pace of simulated operations for everyone (an Owner's choice).
 pub async fn set_pace(token: &str, pace: azimuth_core::Pace) -> Result<(), ArmError> {
     let body = format!(

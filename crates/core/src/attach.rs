@@ -282,7 +282,7 @@ fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError>
     let host_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
     if address.is_empty() || !address.chars().all(host_char) || address.starts_with(['-', '.']) {
         return Err(bad(format!(
-            "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com."
+            "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com (or left out: then it is the resource's own DNS name)."
         )));
     }
     let port = *inner.ssh_port.get_or_insert(22);
@@ -369,6 +369,19 @@ impl Workspace {
                 ))
             })?;
         let inner = &mut body.properties.properties;
+        // Azure reads the address of an attached VM or HDInsight cluster from the resource when
+        // the request leaves it out; its public DNS name stands in for it here.
+        let own_name = parts.names.last().copied().unwrap_or_default();
+        let region = self.region().name;
+        if inner.address.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            inner.address = match kind {
+                AttachedKind::VirtualMachine => {
+                    Some(format!("{own_name}.{region}.cloudapp.azure.com"))
+                }
+                AttachedKind::HdInsight => Some(format!("{own_name}-ssh.azurehdinsight.net")),
+                _ => None,
+            };
+        }
         match kind {
             AttachedKind::Kubernetes => kubernetes(inner)?,
             AttachedKind::VirtualMachine => ssh_target(inner, "virtual machine")?,

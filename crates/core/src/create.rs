@@ -257,6 +257,7 @@ impl Workspace {
             transition: None,
             last_activity: now,
             nodes: Vec::new(),
+            skipped_stop: None,
         });
         self.begin(name, Operation::Create, Trigger::User, now)?;
         let verb =

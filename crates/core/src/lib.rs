@@ -29,5 +29,5 @@ pub use arm::{ArmError, ComputeResource};
 pub use create::MAX_SCHEDULES;
 pub use lifecycle::{Operation, Pace, Trigger};
 pub use quota::QuotaUsage;
-pub use settle::idle_shutdown_ms;
+pub use settle::{idle_shutdown_ms, next_shutdown};
 pub use workspace::{Activity, StoredCompute, Workspace};

@@ -67,7 +67,15 @@ pub(crate) fn next_event(c: &StoredCompute, settled_at: Millis) -> Option<(Milli
     };
     for s in inner.schedules.iter().flat_map(|s| &s.compute_start_stop) {
         if s.action == wanted {
-            if let Some(t) = next_fire(s, settled_at) {
+            // A stop someone skipped does not happen; the schedule's next one still does.
+            let fire = next_fire(s, settled_at).and_then(|t| {
+                if Some(t) == c.skipped_stop {
+                    next_fire(s, t)
+                } else {
+                    Some(t)
+                }
+            });
+            if let Some(t) = fire {
                 let op = if wanted == "Stop" {
                     Operation::Stop
                 } else {
@@ -209,5 +217,58 @@ impl Workspace {
         if let Some(last) = &mut props.properties.last_operation {
             last.operation_status = "Succeeded".into();
         }
+    }
+}
+
+/// The next shutdown of a running compute instance: when, and whether idle shutdown or a
+/// schedule stops it (a skipped scheduled stop left out).
+pub fn next_shutdown(c: &StoredCompute, now: Millis) -> Option<(Millis, Trigger)> {
+    match next_event(c, now)? {
+        (at, Event::IdleShutdown) => Some((at, Trigger::IdleShutdown)),
+        (at, Event::Schedule(Operation::Stop)) => Some((at, Trigger::Schedule)),
+        _ => None,
+    }
+}
+
+impl Workspace {
+    /// "Skip this shutdown": the next idle shutdown waits for a whole idle time again, or the
+    /// next scheduled stop does not happen (the schedule's following ones still do). Whoever may
+    /// stop the instance may skip its shutdown.
+    pub fn skip_shutdown(
+        &mut self,
+        actor: &str,
+        name: &str,
+        now: Millis,
+    ) -> Result<(Millis, Trigger), crate::arm::ArmError> {
+        self.settle(now);
+        let member = self
+            .authorize(actor, Operation::Stop.action())?
+            .name
+            .clone();
+        let compute = self
+            .compute(name)
+            .ok_or_else(|| crate::workspace::not_found(name))?;
+        let canonical = compute.resource.name.clone();
+        let Some((at, trigger)) = next_shutdown(compute, now) else {
+            return Err(crate::arm::ArmError::new(
+                "BadRequest",
+                format!("Compute instance '{canonical}' has no shutdown coming: it is not running, or nothing stops it."),
+            ));
+        };
+        let compute = self.compute_mut(&canonical)?;
+        let what = if trigger == Trigger::Schedule {
+            compute.skipped_stop = Some(at);
+            "skipped the scheduled shutdown of"
+        } else {
+            compute.last_activity = now;
+            "postponed the idle shutdown of"
+        };
+        self.record(
+            now,
+            &member,
+            format!("{what} compute instance {canonical}"),
+            &canonical,
+        );
+        Ok((at, trigger))
     }
 }

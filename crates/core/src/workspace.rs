@@ -25,6 +25,9 @@ pub struct StoredCompute {
     /// A cluster's nodes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<crate::cluster::Node>,
+    /// The instant of a scheduled stop someone chose to skip ("Skip this shutdown").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_stop: Option<Millis>,
 }
 
 /// Workspace-wide settings.
@@ -86,7 +89,7 @@ pub struct Workspace {
     pub serial: u64,
 }
 
-fn not_found(name: &str) -> ArmError {
+pub(crate) fn not_found(name: &str) -> ArmError {
     ArmError::new(
         "ResourceNotFound",
         format!("The compute '{name}' was not found in this workspace."),
@@ -147,7 +150,7 @@ impl Workspace {
             .find(|c| c.resource.name.eq_ignore_ascii_case(name))
     }
 
-    fn compute_mut(&mut self, name: &str) -> Result<&mut StoredCompute, ArmError> {
+    pub(crate) fn compute_mut(&mut self, name: &str) -> Result<&mut StoredCompute, ArmError> {
         self.computes
             .iter_mut()
             .find(|c| c.resource.name.eq_ignore_ascii_case(name))

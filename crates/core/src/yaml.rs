@@ -17,6 +17,13 @@ pub const INSTANCE_SCHEMA: &str =
 pub const CLUSTER_SCHEMA: &str =
     "https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json";
 
+/// The CLI v2 schemas of attached computes the CLI has a file type for.
+const KUBERNETES_SCHEMA: &str =
+    "https://azuremlschemas.azureedge.net/latest/kubernetesCompute.schema.json";
+const VM_SCHEMA: &str = "https://azuremlschemas.azureedge.net/latest/vmCompute.schema.json";
+const SYNAPSE_SCHEMA: &str =
+    "https://azuremlschemas.azureedge.net/latest/synapseSparkCompute.schema.json";
+
 /// A YAML value: a scalar already rendered, a map in order, or a list.
 enum Node {
     Scalar(String),
@@ -255,6 +262,54 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
         ));
     }
     finish(doc, resource)
+}
+
+/// The CLI v2 YAML of any compute, or `None` for a kind the CLI has no file type for (Azure
+/// Databricks and HDInsight are attached with ARM JSON only). Secrets are never written.
+pub fn compute_yaml(resource: &ComputeResource, workspace: &Workspace) -> Option<String> {
+    use crate::attach::{attached_kind, AttachedKind};
+    let name = &resource.name;
+    let Some(kind) = attached_kind(resource) else {
+        return Some(if crate::cluster::is_cluster(resource) {
+            cluster_yaml(name, resource, workspace)
+        } else {
+            instance_yaml(name, resource, workspace)
+        });
+    };
+    let (schema, file_type) = match kind {
+        AttachedKind::Kubernetes => (KUBERNETES_SCHEMA, "kubernetes"),
+        AttachedKind::VirtualMachine => (VM_SCHEMA, "virtualmachine"),
+        AttachedKind::SynapseSpark => (SYNAPSE_SCHEMA, "synapsespark"),
+        AttachedKind::Databricks | AttachedKind::HdInsight => return None,
+    };
+    let compute = &resource.properties;
+    let inner = &compute.properties;
+    let mut doc = vec![
+        ("$schema".into(), raw(schema)),
+        ("name".into(), text(name)),
+        ("type".into(), raw(file_type)),
+        (
+            "resource_id".into(),
+            text(compute.resource_id.as_deref().unwrap_or_default()),
+        ),
+    ];
+    if let Some(d) = &compute.description {
+        doc.push(("description".into(), text(d)));
+    }
+    if let Some(namespace) = &inner.namespace {
+        doc.push(("namespace".into(), text(namespace)));
+    }
+    if let Some(account) = &inner.administrator_account {
+        let mut ssh = vec![("admin_username".into(), text(&account.username))];
+        if let Some(address) = &inner.address {
+            ssh.push(("address".into(), text(address)));
+        }
+        if let Some(port) = inner.ssh_port {
+            ssh.push(("ssh_port".into(), raw(port)));
+        }
+        doc.push(("ssh_settings".into(), Node::Map(ssh)));
+    }
+    Some(finish(doc, resource))
 }
 
 /// The CLI v2 YAML of a compute cluster. A password is never written: it is not kept.

@@ -67,16 +67,18 @@ pub const DEFAULT_SIZE: &str = "Standard_DS3_v2";
 /// types have no managed identity yet).
 const COMMON_KEYS: &str = "$schema name type size location description tags identity";
 
-/// One `type` of compute file: its ARM computeType, its own keys and the reader of those keys.
+/// One `type` of compute file: its ARM computeType, its own keys, the reader of those keys, and
+/// whether it has a VM size (attached computes have none of their own).
 struct Kind {
     name: &'static str,
     compute_type: &'static str,
     keys: &'static str,
-    read: fn(&Field, &Workspace, &mut ComputeProperties) -> Result<(), YamlError>,
+    read: fn(&Field, &Workspace, &mut Compute) -> Result<(), YamlError>,
+    sized: bool,
 }
 
-/// The types read; another (kubernetes, virtualmachine) is one more entry with its own reader.
-const KINDS: [Kind; 2] = [
+/// The types read; another is one more entry with its own reader.
+const KINDS: [Kind; 4] = [
     Kind {
         name: "computeinstance",
         compute_type: "ComputeInstance",
@@ -84,6 +86,7 @@ const KINDS: [Kind; 2] = [
                enable_node_public_ip enable_root_access release_quota_on_stop \
                idle_time_before_shutdown_minutes schedules",
         read: read_instance,
+        sized: true,
     },
     Kind {
         name: "amlcompute",
@@ -91,6 +94,21 @@ const KINDS: [Kind; 2] = [
         keys: "min_instances max_instances idle_time_before_scale_down tier \
                ssh_public_access_enabled ssh_settings network_settings enable_node_public_ip",
         read: read_cluster,
+        sized: true,
+    },
+    Kind {
+        name: "kubernetes",
+        compute_type: "Kubernetes",
+        keys: "resource_id namespace",
+        read: read_kubernetes,
+        sized: false,
+    },
+    Kind {
+        name: "virtualmachine",
+        compute_type: "VirtualMachine",
+        keys: "resource_id ssh_settings",
+        read: read_virtual_machine,
+        sized: false,
     },
 ];
 
@@ -124,20 +142,21 @@ pub fn compute_from_yaml(text: &str, workspace: &Workspace) -> Result<ImportedCo
         }
     }
     let size = doc.opt("size", Field::string)?;
-    let mut properties = ComputeProperties {
-        vm_size: size.unwrap_or_else(|| DEFAULT_SIZE.into()),
+    let mut compute = Compute {
+        compute_type: kind.compute_type.into(),
+        description: doc.opt("description", Field::string)?,
         ..Default::default()
     };
-    (kind.read)(&doc, workspace, &mut properties)?;
+    if kind.sized {
+        compute.properties.vm_size = size.unwrap_or_else(|| DEFAULT_SIZE.into());
+    } else {
+        compute.properties.virtual_machine_size = size;
+    }
+    (kind.read)(&doc, workspace, &mut compute)?;
     let resource = ComputeResource {
         location: doc.opt("location", Field::string)?,
         tags,
-        properties: Compute {
-            compute_type: kind.compute_type.into(),
-            description: doc.opt("description", Field::string)?,
-            properties,
-            ..Default::default()
-        },
+        properties: compute,
         ..Default::default()
     };
     Ok(ImportedCompute { name, resource })
@@ -149,7 +168,8 @@ fn enabled(on: bool) -> String {
 
 const MAX_U32: u64 = u32::MAX as u64;
 
-fn read_instance(doc: &Field, ws: &Workspace, p: &mut ComputeProperties) -> Result<(), YamlError> {
+fn read_instance(doc: &Field, ws: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
+    let p = &mut c.properties;
     let open = doc.opt("ssh_public_access_enabled", Field::boolean)?;
     let key = match doc.get("ssh_settings") {
         Some(s) => {
@@ -197,7 +217,8 @@ fn read_instance(doc: &Field, ws: &Workspace, p: &mut ComputeProperties) -> Resu
     Ok(())
 }
 
-fn read_cluster(doc: &Field, ws: &Workspace, p: &mut ComputeProperties) -> Result<(), YamlError> {
+fn read_cluster(doc: &Field, ws: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
+    let p = &mut c.properties;
     let nodes = |f: &Field, low| f.whole(low..=u64::from(MAX_NODES)).map(|n| n as u32);
     let idle = doc.opt("idle_time_before_scale_down", |f| f.whole(0..=MAX_U32))?;
     p.scale_settings = Some(ScaleSettings {
@@ -241,6 +262,38 @@ fn subnet(doc: &Field, ws: &Workspace) -> Result<Option<ResourceId>, YamlError> 
     let vnet = n.required("vnet_name")?.string()?;
     let id = subnet_id(&ws.subscription_id, &ws.resource_group, &vnet, &subnet);
     Ok(Some(ResourceId { id }))
+}
+
+/// An attached Kubernetes cluster: its resource id and namespace (the engine fills in the
+/// default instance type; instance types live on the cluster, not in the file).
+fn read_kubernetes(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
+    c.resource_id = Some(doc.required("resource_id")?.string()?);
+    c.properties.namespace = doc.opt("namespace", Field::string)?;
+    Ok(())
+}
+
+/// An attached virtual machine: its resource id and SSH account (a password or a private key,
+/// accepted and never shown back). The CLI reads the file `ssh_private_key_file` names; a
+/// browser cannot read a local path, so the value is taken as the key itself.
+fn read_virtual_machine(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
+    c.resource_id = Some(doc.required("resource_id")?.string()?);
+    let ssh = doc.required("ssh_settings")?.map()?;
+    ssh.only(
+        "admin_username admin_password ssh_private_key_file ssh_port address",
+        "ssh_settings of a virtual machine",
+    )?;
+    let p = &mut c.properties;
+    p.address = ssh.opt("address", Field::string)?;
+    p.ssh_port = ssh
+        .opt("ssh_port", |f| f.whole(1..=65_535))?
+        .map(|n| n as u32);
+    p.administrator_account = Some(AdministratorAccount {
+        username: ssh.required("admin_username")?.string()?,
+        password: ssh.opt("admin_password", Field::string)?,
+        private_key_data: ssh.opt("ssh_private_key_file", Field::string)?,
+        public_key_data: None,
+    });
+    Ok(())
 }
 
 /// One item of `schedules.compute_start_stop` (the writer's `schedule_node` in reverse).

@@ -280,3 +280,82 @@ fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing
         "{changed}"
     );
 }
+
+#[test]
+fn attached_computes_leave_as_cli_yaml_and_come_back() {
+    use azimuth_core::yaml::compute_yaml;
+    use azimuth_core::yaml_in::compute_from_yaml;
+    let mut ws = Workspace::seed(t0());
+    ws.put_compute(
+        ADA,
+        "k8s-compute",
+        aks(json!({"namespace": "azureml"})),
+        t0(),
+    )
+    .unwrap();
+    let vm_request = vm(json!({"address": "20.51.10.4", "sshPort": 2222,
+        "administratorAccount": {"username": "azureuser", "password": "s3cret-Pa55word"}}));
+    ws.put_compute(ADA, "dsvm", vm_request, t0()).unwrap();
+    ws.settle(t0() + 60_000);
+
+    let k8s_yaml = compute_yaml(&ws.compute("k8s-compute").unwrap().resource, &ws).unwrap();
+    assert!(
+        k8s_yaml.contains("type: kubernetes\n") && k8s_yaml.contains("namespace: azureml\n"),
+        "{k8s_yaml}"
+    );
+    let vm_yaml = compute_yaml(&ws.compute("dsvm").unwrap().resource, &ws).unwrap();
+    assert!(vm_yaml.contains("type: virtualmachine\n"), "{vm_yaml}");
+    assert!(!vm_yaml.contains("s3cret"), "no password leaves: {vm_yaml}");
+    let dbx = body(
+        "Databricks",
+        "Microsoft.Databricks/workspaces/dbx",
+        json!({
+        "workspaceUrl": "adb-1.2.azuredatabricks.net", "databricksAccessToken": "dapi0123456789abcdef0123"}),
+    );
+    let (_, dbx) = ws.put_compute(ADA, "dbx", dbx, t0() + 60_000).unwrap();
+    assert_eq!(
+        compute_yaml(&dbx, &ws),
+        None,
+        "the CLI has no YAML for Databricks"
+    );
+
+    // Detach both, then attach them again from their files: the VM needs its secret again.
+    for name in ["k8s-compute", "dsvm"] {
+        ws.delete(ADA, name, t0() + 61_000).unwrap();
+    }
+    ws.settle(t0() + 120_000);
+    let k8s = compute_from_yaml(&k8s_yaml, &ws).unwrap();
+    ws.put_compute(ADA, &k8s.name, k8s.resource, t0() + 121_000)
+        .unwrap();
+    let again = &ws.compute("k8s-compute").unwrap().resource.properties;
+    assert_eq!(
+        again.resource_id.as_deref(),
+        Some(format!("{SUB}/Microsoft.ContainerService/managedClusters/aks-lab").as_str())
+    );
+    assert_eq!(again.properties.namespace.as_deref(), Some("azureml"));
+
+    let without_secret = compute_from_yaml(&vm_yaml, &ws).unwrap();
+    let refused = ws
+        .put_compute(ADA, "dsvm", without_secret.resource, t0() + 121_000)
+        .unwrap_err();
+    assert!(
+        refused
+            .message()
+            .contains("needs a password or a private key"),
+        "{refused}"
+    );
+    let with_secret = vm_yaml.replace(
+        "  admin_username: azureuser\n",
+        "  admin_username: azureuser\n  admin_password: s3cret-Pa55word\n",
+    );
+    let vm_again = compute_from_yaml(&with_secret, &ws).unwrap();
+    let (_, attached) = ws
+        .put_compute(ADA, "dsvm", vm_again.resource, t0() + 121_000)
+        .unwrap();
+    let inner = &attached.properties.properties;
+    assert_eq!(
+        (inner.address.as_deref(), inner.ssh_port),
+        (Some("20.51.10.4"), Some(2222))
+    );
+    assert_eq!(inner.administrator_account.as_ref().unwrap().password, None);
+}

@@ -602,3 +602,86 @@ fn put_creates_then_updates_what_may_change_and_refuses_the_rest() {
         "AuthorizationFailed"
     );
 }
+
+#[test]
+fn a_shutdown_can_be_skipped_once() {
+    use azimuth_core::{next_shutdown, Trigger};
+    let mut ws = Workspace::seed(t0());
+    let instance = |properties: serde_json::Value| -> ComputeResource {
+        let mut p = json!({"vmSize": "Standard_DS3_v2"});
+        p.as_object_mut()
+            .unwrap()
+            .extend(properties.as_object().unwrap().clone());
+        serde_json::from_value(
+            json!({"properties": {"computeType": "ComputeInstance", "properties": p}}),
+        )
+        .unwrap()
+    };
+    ws.create_instance(
+        ADA,
+        "ci-idle",
+        instance(json!({"idleTimeBeforeShutdown": "PT60M"})),
+        t0(),
+    )
+    .unwrap();
+    let stop_at_six = json!({"schedules": {"computeStartStop": [
+        {"action": "Stop", "triggerType": "Cron", "cron": {"expression": "0 18 * * *", "timeZone": "UTC"}}]}});
+    ws.create_instance(ADA, "ci-sched", instance(stop_at_six), t0())
+        .unwrap();
+    let ready = t0() + 10_000;
+    ws.settle(ready);
+    let shutdown = |ws: &Workspace, name: &str, now| next_shutdown(ws.compute(name).unwrap(), now);
+
+    // Idle shutdown: skipping it restarts the idle time.
+    assert_eq!(
+        shutdown(&ws, "ci-idle", ready),
+        Some((ready + 60 * MINUTE, Trigger::IdleShutdown))
+    );
+    let at = t0() + 50 * MINUTE;
+    assert_eq!(
+        ws.skip_shutdown(ADA, "ci-idle", at).unwrap().1,
+        Trigger::IdleShutdown
+    );
+    assert_eq!(
+        shutdown(&ws, "ci-idle", at),
+        Some((at + 60 * MINUTE, Trigger::IdleShutdown))
+    );
+    assert!(ws.activity[0]
+        .text
+        .contains("postponed the idle shutdown of compute instance ci-idle"));
+
+    // A scheduled stop: skipping it keeps the instance running through today's 18:00, and
+    // tomorrow's still stops it.
+    let evening = parse_iso("2026-11-23T18:00:00Z").unwrap();
+    assert_eq!(
+        shutdown(&ws, "ci-sched", ready),
+        Some((evening, Trigger::Schedule))
+    );
+    assert!(
+        ws.skip_shutdown(ALAN, "ci-sched", ready).is_err(),
+        "a Reader may not"
+    );
+    assert_eq!(
+        ws.skip_shutdown(ADA, "ci-sched", ready).unwrap(),
+        (evening, Trigger::Schedule)
+    );
+    assert!(ws.activity[0]
+        .text
+        .contains("skipped the scheduled shutdown of compute instance ci-sched"));
+    assert_eq!(
+        shutdown(&ws, "ci-sched", ready),
+        Some((evening + 24 * 60 * MINUTE, Trigger::Schedule))
+    );
+    ws.settle(evening + 60 * MINUTE);
+    assert_eq!(state(&ws, "ci-sched"), "Running");
+    ws.settle(evening + 24 * 60 * MINUTE + 60_000);
+    assert_eq!(state(&ws, "ci-sched"), "Stopped");
+    // A stopped instance has no shutdown to skip.
+    let nothing = ws
+        .skip_shutdown(ADA, "ci-sched", evening + 25 * 60 * MINUTE)
+        .unwrap_err();
+    assert!(
+        nothing.message().contains("has no shutdown coming"),
+        "{nothing}"
+    );
+}

@@ -539,12 +539,15 @@ fn unknown_keys_missing_keys_and_unknown_types_are_refused() {
     assert_eq!(e.to_string(), "field name: name is required");
     fails_at("name: ~\ntype: amlcompute\n", None, Some("name"));
     fails_at("name: cpu\nsize: x\n", None, Some("type"));
-    let e = fails_at("name: k8s\ntype: kubernetes\n", Some(2), Some("type"));
+    let e = fails_at("name: dbx\ntype: databricks\n", Some(2), Some("type"));
     assert!(
-        e.message
-            .contains("\"kubernetes\" is not supported; use one of: computeinstance, amlcompute"),
+        e.message.contains(
+            "\"databricks\" is not supported; use one of: computeinstance, amlcompute, kubernetes, virtualmachine"
+        ),
         "{e}"
     );
+    // An attached kind needs what it is attached to.
+    fails_at("name: k8s\ntype: kubernetes\n", None, Some("resource_id"));
 }
 
 #[test]

@@ -41,6 +41,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/api/computes/{name}/applications/{app}",
             post(open_application),
         )
+        .route("/api/computes/{name}/skipShutdown", post(skip_shutdown))
         .route(
             "/studio.json",
             get(|| async { Json(json!({"store": "server"})) }),
@@ -140,6 +141,25 @@ async fn open_application(
         .and_then(|me| state.change(|w, now| w.open_application(&me, &name, &app, now)));
     match result {
         Ok(uri) => Json(json!({ "endpointUri": uri })).into_response(),
+        Err(e) => arm::error_response(&e),
+    }
+}
+
+/// `POST /api/computes/{name}/skipShutdown`: "Skip this shutdown" (the next idle shutdown waits
+/// a whole idle time again, or the next scheduled stop does not happen); answers which one.
+async fn skip_shutdown(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = auth::member_of(&state, &headers)
+        .and_then(|me| state.change(|w, now| w.skip_shutdown(&me, &name, now)));
+    match result {
+        Ok((at, trigger)) => Json(json!({
+            "skipped": azimuth_core::time::format_iso(at),
+            "trigger": trigger.as_str(),
+        }))
+        .into_response(),
         Err(e) => arm::error_response(&e),
     }
 }

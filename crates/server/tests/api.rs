@@ -487,3 +487,92 @@ async fn idle_shutdown_is_set_with_its_own_action() {
         "PT120M"
     );
 }
+
+#[tokio::test]
+async fn attached_computes_over_arm_never_give_their_secrets_back() {
+    let server = start(&temp_db("attach"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let providers = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azimuth-lab/providers";
+    let k8s = json!({"properties": {"computeType": "Kubernetes",
+        "resourceId": format!("{providers}/Microsoft.ContainerService/managedClusters/aks-lab"),
+        "properties": {"namespace": "azureml"}}});
+    let k8s_path = format!("{WS}/computes/k8s-compute?{V}");
+    let (status, created) = call(a, "PUT", &k8s_path, Some(&ada), k8s.to_string().as_bytes()).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["properties"]["properties"]["defaultInstanceType"],
+        "defaultinstancetype"
+    );
+
+    let vm = json!({"properties": {"computeType": "VirtualMachine",
+        "resourceId": format!("{providers}/Microsoft.Compute/virtualMachines/dsvm"),
+        "properties": {"address": "20.51.10.4", "administratorAccount": {"username": "azureuser", "password": "Vm-Passw0rd-secret"}}}});
+    let vm_path = format!("{WS}/computes/dsvm?{V}");
+    let (status, created) = call(a, "PUT", &vm_path, Some(&ada), vm.to_string().as_bytes()).await;
+    assert_eq!(status, 201, "{created}");
+    let bad = json!({"properties": {"computeType": "Databricks",
+        "resourceId": format!("{providers}/Microsoft.Databricks/workspaces/dbx"),
+        "properties": {"workspaceUrl": "example.com", "databricksAccessToken": "dapi-secret-token-0000"}}});
+    let (status, refused) = call(
+        a,
+        "PUT",
+        &format!("{WS}/computes/dbx?{V}"),
+        Some(&ada),
+        bad.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(!refused.to_string().contains("dapi-secret-token"));
+
+    let (_, got) = call(a, "GET", &vm_path, Some(&ada), b"").await;
+    let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
+    let (_, saved) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    assert_eq!(
+        got["properties"]["properties"]["administratorAccount"]["username"],
+        "azureuser"
+    );
+    for text in [got.to_string(), list.to_string(), saved.to_string()] {
+        assert!(!text.contains("Vm-Passw0rd-secret"), "{text}");
+    }
+    let stop = format!("{WS}/computes/dsvm/stop?{V}");
+    assert_eq!(call(a, "POST", &stop, Some(&ada), b"").await.0, 400);
+    let detach = format!("{WS}/computes/k8s-compute?{V}&underlyingResourceAction=Detach");
+    let (status, _) = call(a, "DELETE", &detach, Some(&ada), b"").await;
+    assert!(status == 202 || status == 200, "{status}");
+}
+
+#[tokio::test]
+async fn skip_shutdown_postpones_the_next_one() {
+    let server = start(&temp_db("skip"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let alan = sign_in(a, "Alan Turing").await;
+    let instant = br#"{"pace": "instant"}"#;
+    assert_eq!(
+        call(a, "PUT", "/api/settings", Some(&ada), instant).await.0,
+        204
+    );
+    let body = json!({"properties": {"computeType": "ComputeInstance", "properties": {
+        "vmSize": "Standard_DS11_v2", "idleTimeBeforeShutdown": "PT60M"}}});
+    let path = format!("{WS}/computes/ci-skip?{V}");
+    let (status, created) = call(a, "PUT", &path, Some(&ada), body.to_string().as_bytes()).await;
+    assert_eq!(status, 201, "{created}");
+    let skip = "/api/computes/ci-skip/skipShutdown";
+    let (status, refused) = call(a, "POST", skip, Some(&alan), b"").await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    let (status, skipped) = call(a, "POST", skip, Some(&ada), b"").await;
+    assert_eq!(status, 200, "{skipped}");
+    assert_eq!(skipped["trigger"], "IdleShutdown");
+    let (_, workspace) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    assert!(workspace
+        .to_string()
+        .contains("postponed the idle shutdown of compute instance ci-skip"));
+    let stop = format!("{WS}/computes/ci-skip/stop?{V}");
+    assert_eq!(call(a, "POST", &stop, Some(&ada), b"").await.0, 202);
+    let (status, nothing) = call(a, "POST", skip, Some(&ada), b"").await;
+    assert_eq!(status, 400, "{nothing}");
+}

@@ -28,7 +28,8 @@ pub fn ComputeTabs() -> impl IntoView {
             {tab("/compute/clusters", "Compute clusters")}
             {tab("/compute/kubernetes", "Kubernetes clusters")}
             {tab("/compute/attached", "Attached computes")}
-            <a class="tabs__aside" href="/compute/quota">"View quota and costs"</a>
+            <a class="tabs__aside" href="/compute/import">"Create from YAML"</a>
+            <a class="tabs__aside tabs__aside--next" href="/compute/quota">"View quota and costs"</a>
         </nav>
     }
 }

@@ -1,6 +1,7 @@
 //! The Kubernetes clusters and Attached computes tabs: what is attached (with its state, and for
 //! Kubernetes its namespace, instance types and extension), "+ New" to attach one, and Detach.
 
+mod details;
 mod form;
 
 use super::actions::LifecycleButtons;
@@ -12,6 +13,7 @@ use crate::store::use_store;
 use azimuth_core::attach::{attached_kind, AttachedKind};
 use azimuth_core::roles::Action;
 use azimuth_core::StoredCompute;
+pub use details::AttachedDetailsPage;
 use form::AttachDialog;
 use leptos::prelude::*;
 
@@ -31,7 +33,7 @@ fn resource_name(id: Option<&str>) -> String {
 }
 
 /// The columns of a Kubernetes row after Name and State.
-fn kubernetes_cells(c: &StoredCompute) -> Vec<String> {
+pub(super) fn kubernetes_cells(c: &StoredCompute) -> Vec<String> {
     let compute = &c.resource.properties;
     let inner = &compute.properties;
     let id = compute.resource_id.as_deref();
@@ -73,7 +75,7 @@ fn kubernetes_cells(c: &StoredCompute) -> Vec<String> {
 }
 
 /// The columns of another attached compute's row after Name and State.
-fn attached_cells(c: &StoredCompute) -> Vec<String> {
+pub(super) fn attached_cells(c: &StoredCompute) -> Vec<String> {
     let compute = &c.resource.properties;
     let inner = &compute.properties;
     let endpoint = inner
@@ -214,7 +216,9 @@ pub fn AttachedPage(
                                             }
                                         />
                                     </td>
-                                    <td class="data-table__name">{name.clone()}</td>
+                                    <td class="data-table__name">
+                                        <a href=format!("{list_path}/{name}")>{name.clone()}</a>
+                                    </td>
                                     <td><StateBadge state=Signal::stored(r.state.clone()) /></td>
                                     {r.cells.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}
                                 </tr>

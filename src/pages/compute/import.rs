@@ -1,0 +1,193 @@
+//! `/compute/import`: "Create from YAML". A file pasted or uploaded (any of the CLI's compute
+//! file types) is read as `az ml compute create -f` would, checked by the engine, and shown as
+//! what it will create; "Create" then sends it. Errors name their line and field; secrets in the
+//! file are accepted and never shown.
+
+use super::details::prop;
+use crate::components::{Appearance, Button};
+use crate::router::navigate;
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::attach::attached_kind;
+use azimuth_core::cluster::is_cluster;
+use azimuth_core::roles::Action;
+use azimuth_core::yaml_in::{compute_from_yaml, ImportedCompute};
+use azimuth_core::{ComputeResource, Workspace};
+use leptos::prelude::*;
+
+/// What the file will create, as label and value lines (never a secret).
+fn summary(c: &ImportedCompute) -> Vec<(&'static str, String)> {
+    let compute = &c.resource.properties;
+    let inner = &compute.properties;
+    let mut lines = vec![
+        ("Name", c.name.clone()),
+        ("Type", kind_of(&c.resource).into()),
+    ];
+    if !inner.vm_size.is_empty() {
+        lines.push(("Virtual machine size", inner.vm_size.clone()));
+    }
+    if let Some(scale) = &inner.scale_settings {
+        let nodes = format!("{} to {}", scale.min_node_count, scale.max_node_count);
+        lines.push(("Nodes", nodes));
+    }
+    if let Some(tier) = &inner.vm_priority {
+        lines.push(("Virtual machine tier", tier.clone()));
+    }
+    if let Some(id) = &compute.resource_id {
+        lines.push(("Resource ID", id.clone()));
+    }
+    if let Some(namespace) = &inner.namespace {
+        lines.push(("Namespace", namespace.clone()));
+    }
+    if let Some(idle) = &inner.idle_time_before_shutdown {
+        lines.push(("Idle shutdown", idle.clone()));
+    }
+    if let Some(s) = inner
+        .schedules
+        .as_ref()
+        .filter(|s| !s.compute_start_stop.is_empty())
+    {
+        lines.push(("Schedules", s.compute_start_stop.len().to_string()));
+    }
+    let ssh = inner
+        .ssh_settings
+        .as_ref()
+        .map(|s| s.ssh_public_access == "Enabled")
+        .or(inner.user_account_credentials.as_ref().map(|_| true))
+        .or(inner.administrator_account.as_ref().map(|_| true));
+    if let Some(on) = ssh {
+        lines.push(("SSH", if on { "Enabled" } else { "Disabled" }.into()));
+    }
+    if !c.resource.tags.is_empty() {
+        lines.push(("Tags", c.resource.tags.len().to_string()));
+    }
+    lines
+}
+
+/// "Compute instance", "Compute cluster" or the attached kind.
+fn kind_of(r: &ComputeResource) -> &'static str {
+    match attached_kind(r) {
+        Some(kind) => kind.label(),
+        None if is_cluster(r) => "Compute cluster",
+        None => "Compute instance",
+    }
+}
+
+/// The list a created compute shows in.
+fn list_of(r: &ComputeResource) -> &'static str {
+    match attached_kind(r) {
+        Some(azimuth_core::attach::AttachedKind::Kubernetes) => "/compute/kubernetes",
+        Some(_) => "/compute/attached",
+        None if is_cluster(r) => "/compute/clusters",
+        None => "/compute/instances",
+    }
+}
+
+/// Reads and checks a file: what it will create, or why it cannot.
+fn check(text: &str, w: &Workspace) -> Result<ImportedCompute, String> {
+    let imported = compute_from_yaml(text, w).map_err(|e| e.to_string())?;
+    let (name, body) = (&imported.name, &imported.resource);
+    let checked = if attached_kind(body).is_some() {
+        w.check_attach_request(name, body).map(drop)
+    } else if is_cluster(body) {
+        w.validate_cluster_request(name, body)
+    } else {
+        w.validate_instance_request(name, body)
+    };
+    checked.map_err(|e| e.message().to_owned())?;
+    Ok(imported)
+}
+
+/// The "Create from YAML" page.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let store = use_store();
+    let text = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let result = Memo::new(move |_| {
+        let text = text.get();
+        (!text.trim().is_empty()).then(|| store.workspace.with(|w| check(&text, w)))
+    });
+    let upload = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                text.set(content.as_string().unwrap_or_default());
+            }
+        });
+    };
+    let create = move |_| {
+        let Some(Ok(imported)) = result.get_untracked() else {
+            return;
+        };
+        sending.set(true);
+        leptos::task::spawn_local(async move {
+            let list = list_of(&imported.resource);
+            let sent = store
+                .create_compute(&imported.name, imported.resource)
+                .await;
+            sending.set(false);
+            if sent.is_ok() {
+                navigate(list);
+            }
+        });
+    };
+    let blocked = Signal::derive(move || {
+        store
+            .refusal(Action::WriteCompute)
+            .or_else(|| match result.get() {
+                None => Some("Paste or upload a compute YAML file first.".into()),
+                Some(Err(_)) => Some("Fix the file first.".into()),
+                Some(Ok(_)) => None,
+            })
+    });
+    view! {
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Create from YAML".into(), "")] />
+        <header class="page-header">
+            <h1>"Create from YAML"</h1>
+        </header>
+        <p class="muted">
+            "An Azure ML CLI v2 compute file, as `az ml compute create -f` takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster or virtual machine to attach. Secrets in the file (passwords, keys) are used once and never shown."
+        </p>
+        <section class="card" aria-labelledby="import-file">
+            <h2 id="import-file">"File"</h2>
+            <div class="field">
+                <label class="field__label" for="import-upload">"Upload a .yml file"</label>
+                <input id="import-upload" type="file" accept=".yml,.yaml,text/yaml,application/yaml" on:change=upload />
+            </div>
+            <div class="field">
+                <label class="field__label" for="import-text">"Or paste it here"</label>
+                <textarea
+                    id="import-text"
+                    class="field__input field__input--multiline field__input--code"
+                    rows="14"
+                    spellcheck="false"
+                    placeholder="$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\nname: cpu-cluster\ntype: amlcompute\nsize: STANDARD_DS3_v2\nmin_instances: 0\nmax_instances: 2"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+        </section>
+        {move || match result.get() {
+            None => ().into_any(),
+            Some(Err(why)) => view! {
+                <div class="message-bar message-bar--error" role="alert">{why}</div>
+            }.into_any(),
+            Some(Ok(imported)) => view! {
+                <section class="card" aria-labelledby="import-preview">
+                    <h2 id="import-preview">"What it will create"</h2>
+                    <dl class="props">
+                        {summary(&imported).into_iter().map(|(label, value)| prop(label, value)).collect_view()}
+                    </dl>
+                </section>
+            }.into_any(),
+        }}
+        <div class="toolbar">
+            <Button appearance=Appearance::Primary blocked disabled=sending on_click=create>"Create"</Button>
+            <Button on_click=move |_| navigate("/compute/instances")>"Cancel"</Button>
+        </div>
+    }
+}
