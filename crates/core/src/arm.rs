@@ -109,8 +109,42 @@ pub struct ComputeResource {
     /// Tags as key/value pairs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The managed identity the compute acts as, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<ManagedIdentity>,
     /// The compute's properties.
     pub properties: Compute,
+}
+
+/// A compute's managed identity: system-assigned (Azure creates one for it), user-assigned
+/// (identities that already exist), or both.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedIdentity {
+    /// `SystemAssigned`, `UserAssigned`, `SystemAssigned,UserAssigned` or `None`.
+    #[serde(rename = "type")]
+    pub identity_type: String,
+    /// Read-only: the system-assigned identity's object id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    /// Read-only: the tenant of the system-assigned identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// User-assigned identities by resource id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub user_assigned_identities: BTreeMap<String, UserAssignedIdentity>,
+}
+
+/// One user-assigned identity of a compute (its ids are read-only).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAssignedIdentity {
+    /// Read-only: its object id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    /// Read-only: its client id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// The compute-type-independent properties.

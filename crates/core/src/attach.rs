@@ -392,6 +392,7 @@ impl Workspace {
                 inner.pool_name = parts.names.get(1).map(|s| s.to_string());
             }
         }
+        crate::create::check_identity(body.identity.as_ref())?;
         validate_tags(&body.tags).map_err(bad)?;
         Ok(body)
     }

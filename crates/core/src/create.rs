@@ -45,6 +45,41 @@ pub(crate) fn validate_changeable(body: &ComputeResource) -> Result<(), ArmError
 }
 
 /// Checks the virtual network of a compute: a valid subnet id, and "No public IP" only with one.
+/// Refuses a managed identity Azure would refuse: an unknown type, or user-assigned without an
+/// identity's resource id (`.../Microsoft.ManagedIdentity/userAssignedIdentities/{name}`).
+pub(crate) fn check_identity(identity: Option<&ManagedIdentity>) -> Result<(), ArmError> {
+    let Some(identity) = identity else {
+        return Ok(());
+    };
+    let user = match identity.identity_type.replace(' ', "").as_str() {
+        "None" | "SystemAssigned" => false,
+        "UserAssigned" | "SystemAssigned,UserAssigned" => true,
+        other => {
+            return Err(bad(format!(
+                "identity type '{other}' must be SystemAssigned, UserAssigned, SystemAssigned,UserAssigned or None."
+            )))
+        }
+    };
+    if user && identity.user_assigned_identities.is_empty() {
+        return Err(bad(
+            "A user-assigned identity needs the resource id of at least one identity.",
+        ));
+    }
+    for id in identity.user_assigned_identities.keys() {
+        let ok = id.starts_with("/subscriptions/")
+            && id
+                .to_ascii_lowercase()
+                .contains("/providers/microsoft.managedidentity/userassignedidentities/")
+            && !id.ends_with('/');
+        if !ok {
+            return Err(bad(format!(
+                "'{id}' is not a user-assigned identity's resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)."
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn check_network(inner: &ComputeProperties) -> Result<(), ArmError> {
     if let Some(subnet) = &inner.subnet {
         validate_subnet_id(&subnet.id).map_err(bad)?;
@@ -110,6 +145,17 @@ impl Workspace {
         if let Some(size) = find_vm_size(&props.properties.vm_size) {
             props.properties.vm_size = size.name.into();
         }
+        // Azure creates a system-assigned identity with the compute and fills in its ids.
+        if let Some(identity) = &mut resource.identity {
+            if identity.identity_type.contains("SystemAssigned") {
+                identity.principal_id = Some(crate::ids::guid_for(&resource.id));
+                identity.tenant_id = Some(self.tenant_id.clone());
+            }
+            for (id, user) in identity.user_assigned_identities.iter_mut() {
+                user.principal_id = Some(crate::ids::guid_for(id));
+                user.client_id = Some(crate::ids::guid_for(&format!("{id}/client")));
+            }
+        }
         resource
     }
 
@@ -127,6 +173,7 @@ impl Workspace {
             )));
         }
         self.check_name_and_location(name, body, "compute instance")?;
+        check_identity(body.identity.as_ref())?;
         let region = self.region();
         let inner = &compute.properties;
         if inner.vm_size.is_empty() {

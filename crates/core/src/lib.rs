@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod cluster;
 pub mod cost;
 mod create;
+mod ids;
 pub mod json;
 pub mod json_de;
 pub mod lifecycle;

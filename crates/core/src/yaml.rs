@@ -178,8 +178,29 @@ fn network_settings(resource: &ComputeResource) -> Option<(String, Node)> {
     ))
 }
 
-/// The document's tags, when it has any, and the finished text.
+/// The document's identity and tags, when it has them, and the finished text.
 fn finish(mut doc: Vec<(String, Node)>, resource: &ComputeResource) -> String {
+    if let Some(identity) = resource
+        .identity
+        .as_ref()
+        .filter(|i| i.identity_type != "None")
+    {
+        let kind = match identity.identity_type.replace(' ', "").as_str() {
+            "SystemAssigned" => "system_assigned",
+            "UserAssigned" => "user_assigned",
+            _ => "system_assigned,user_assigned",
+        };
+        let mut entries = vec![("type".into(), raw(kind))];
+        if !identity.user_assigned_identities.is_empty() {
+            let ids = identity.user_assigned_identities.keys();
+            let list = ids.map(|id| Node::Map(vec![("resource_id".into(), text(id))]));
+            entries.push((
+                "user_assigned_identities".into(),
+                Node::List(list.collect()),
+            ));
+        }
+        doc.push(("identity".into(), Node::Map(entries)));
+    }
     if !resource.tags.is_empty() {
         let tags = resource.tags.iter().map(|(k, v)| (k.clone(), text(v)));
         doc.push(("tags".into(), Node::Map(tags.collect())));

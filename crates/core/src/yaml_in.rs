@@ -63,8 +63,7 @@ fn error(line: Option<usize>, field: Option<&str>, message: impl Into<String>) -
 /// The VM size a file without `size` gets, as the CLI's.
 pub const DEFAULT_SIZE: &str = "Standard_DS3_v2";
 
-/// Keys every type of compute file may have (`identity` is accepted and ignored: the ARM
-/// types have no managed identity yet).
+/// Keys every type of compute file may have.
 const COMMON_KEYS: &str = "$schema name type size location description tags identity";
 
 /// One `type` of compute file: its ARM computeType, its own keys, the reader of those keys, and
@@ -131,10 +130,7 @@ pub fn compute_from_yaml(text: &str, workspace: &Workspace) -> Result<ImportedCo
     let what = format!("a file of type {}", kind.name);
     doc.only(&format!("{COMMON_KEYS} {}", kind.keys), &what)?;
     let name = doc.required("name")?.string()?;
-    if let Some(identity) = doc.get("identity") {
-        let identity = identity.map()?;
-        identity.only("type user_assigned_identities", "identity")?;
-    }
+    let identity = doc.get("identity").map(|f| read_identity(&f)).transpose()?;
     let mut tags = BTreeMap::new();
     if let Some(t) = doc.get("tags") {
         for (key, value) in t.map()?.entries() {
@@ -156,6 +152,7 @@ pub fn compute_from_yaml(text: &str, workspace: &Workspace) -> Result<ImportedCo
     let resource = ComputeResource {
         location: doc.opt("location", Field::string)?,
         tags,
+        identity,
         properties: compute,
         ..Default::default()
     };
@@ -262,6 +259,38 @@ fn subnet(doc: &Field, ws: &Workspace) -> Result<Option<ResourceId>, YamlError> 
     let vnet = n.required("vnet_name")?.string()?;
     let id = subnet_id(&ws.subscription_id, &ws.resource_group, &vnet, &subnet);
     Ok(Some(ResourceId { id }))
+}
+
+/// `identity`: `type` system_assigned, user_assigned or both (`system_assigned,user_assigned`),
+/// and `user_assigned_identities` as a list of `resource_id`s.
+fn read_identity(field: &Field) -> Result<ManagedIdentity, YamlError> {
+    let identity = field.clone().map()?;
+    identity.only("type user_assigned_identities", "identity")?;
+    let kind = identity.required("type")?;
+    let identity_type = match kind.string()?.replace(' ', "").as_str() {
+        "system_assigned" => "SystemAssigned",
+        "user_assigned" => "UserAssigned",
+        "system_assigned,user_assigned" => "SystemAssigned,UserAssigned",
+        "none" => "None",
+        other => {
+            let message = format!("expected system_assigned, user_assigned or system_assigned,user_assigned, found \"{other}\"");
+            return Err(kind.fail(message));
+        }
+    };
+    let mut user_assigned_identities = BTreeMap::new();
+    if let Some(list) = identity.get("user_assigned_identities") {
+        for item in list.items(false)? {
+            let item = item.map()?;
+            item.only("resource_id", "a user-assigned identity")?;
+            let id = item.required("resource_id")?.string()?;
+            user_assigned_identities.insert(id, UserAssignedIdentity::default());
+        }
+    }
+    Ok(ManagedIdentity {
+        identity_type: identity_type.into(),
+        user_assigned_identities,
+        ..Default::default()
+    })
 }
 
 /// An attached Kubernetes cluster: its resource id and namespace (the engine fills in the

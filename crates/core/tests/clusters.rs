@@ -405,3 +405,51 @@ fn a_cluster_exports_as_cli_yaml_without_its_password() {
          enable_node_public_ip: true\n"
     );
 }
+
+#[test]
+fn a_managed_identity_is_checked_filled_in_and_exported() {
+    let mut ws = Workspace::seed(t0());
+    let with_identity = |identity: serde_json::Value| {
+        let mut body = cluster("Standard_DS3_v2", "Dedicated", 0, 2);
+        body.identity = Some(serde_json::from_value(identity).unwrap());
+        body
+    };
+    let refused = ws
+        .put_compute(ADA, "cpu-a", with_identity(json!({"type": "Magic"})), t0())
+        .unwrap_err();
+    assert!(
+        refused.message().contains("must be SystemAssigned"),
+        "{refused}"
+    );
+    let refused = ws
+        .put_compute(
+            ADA,
+            "cpu-b",
+            with_identity(json!({"type": "UserAssigned"})),
+            t0(),
+        )
+        .unwrap_err();
+    assert!(
+        refused.message().contains("at least one identity"),
+        "{refused}"
+    );
+
+    let uai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/jobs";
+    let both = json!({"type": "SystemAssigned,UserAssigned", "userAssignedIdentities": {uai: {}}});
+    let (_, created) = ws
+        .put_compute(ADA, "cpu-cluster", with_identity(both), t0())
+        .unwrap();
+    let identity = created.identity.clone().unwrap();
+    assert_eq!(identity.tenant_id.as_deref(), Some(ws.tenant_id.as_str()));
+    assert_eq!(identity.principal_id.as_ref().map(String::len), Some(36));
+    assert!(identity.user_assigned_identities[uai].client_id.is_some());
+
+    let yaml = azimuth_core::yaml::cluster_yaml("cpu-cluster", &created, &ws);
+    assert!(yaml.contains(&format!(
+        "identity:\n  type: system_assigned,user_assigned\n  user_assigned_identities:\n    - resource_id: {uai}\n"
+    )), "{yaml}");
+    let back = azimuth_core::yaml_in::compute_from_yaml(&yaml, &ws).unwrap();
+    let read = back.resource.identity.unwrap();
+    assert_eq!(read.identity_type, "SystemAssigned,UserAssigned");
+    assert!(read.user_assigned_identities.contains_key(uai));
+}

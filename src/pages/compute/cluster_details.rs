@@ -13,6 +13,7 @@ use crate::store::use_store;
 use azimuth_core::arm::ScaleSettings;
 use azimuth_core::catalogue::find_vm_size;
 use azimuth_core::cluster::validate_scale_settings;
+use azimuth_core::request::parse_subnet_id;
 use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::yaml::cluster_yaml;
 use azimuth_core::StoredCompute;
@@ -35,6 +36,17 @@ fn properties(c: &StoredCompute) -> Vec<(&'static str, String)> {
     let ssh = match &inner.user_account_credentials {
         Some(account) => format!("Enabled (administrator {})", account.admin_user_name),
         None => "Disabled".into(),
+    };
+    let network = match inner.subnet.as_ref().map(|s| parse_subnet_id(&s.id)) {
+        Some(Ok((_, vnet, subnet))) => {
+            let ip = if inner.enable_node_public_ip == Some(false) {
+                "no public IP"
+            } else {
+                "public IP"
+            };
+            format!("{vnet} / {subnet} ({ip})")
+        }
+        _ => "None".into(),
     };
     vec![
         ("State", cluster_state(c)),
@@ -65,6 +77,7 @@ fn properties(c: &StoredCompute) -> Vec<(&'static str, String)> {
                 .unwrap_or_default(),
         ),
         ("SSH access", ssh),
+        ("Virtual network", network),
         (
             "Location",
             props.compute_location.clone().unwrap_or_default(),

@@ -20,6 +20,8 @@ use leptos::prelude::*;
 /// One row of the clusters table.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct ClusterRow {
+    /// Position in the table (in the workspace's order).
+    at: usize,
     name: String,
     state: String,
     nodes: String,
@@ -80,13 +82,14 @@ pub fn tier(c: &StoredCompute) -> &'static str {
     }
 }
 
-fn row(c: &StoredCompute, w: &Workspace) -> ClusterRow {
+fn row(at: usize, c: &StoredCompute, w: &Workspace) -> ClusterRow {
     let inner = &c.resource.properties.properties;
     let size = find_vm_size(&inner.vm_size).map_or_else(
         || inner.vm_size.clone(),
         |s| format!("{} ({})", s.name, s.summary()),
     );
     ClusterRow {
+        at,
         name: c.resource.name.clone(),
         state: cluster_state(c),
         nodes: format!(
@@ -114,18 +117,42 @@ pub fn ClustersPage() -> impl IntoView {
     let store = use_store();
     let path = use_location().path;
     let selected = RwSignal::new(Vec::<String>::new());
+    let search = RwSignal::new(String::new());
+    // Every cluster's row, rebuilt only when the workspace changes.
     let rows = Memo::new(move |_| {
-        store
-            .workspace
-            .with(|w| w.clusters().map(|c| row(c, w)).collect::<Vec<_>>())
+        store.workspace.with(|w| {
+            w.clusters()
+                .enumerate()
+                .map(|(at, c)| row(at, c, w))
+                .collect::<Vec<_>>()
+        })
+    });
+    // Which rows the search lets through (by position): a keystroke toggles `hidden` rather than
+    // rebuilding the table. ASCII case folding, as on the instances tab.
+    let shown = Memo::new(move |_| {
+        let query = search.get().to_ascii_lowercase();
+        rows.with(|rows| {
+            rows.iter()
+                .map(|r| {
+                    query.is_empty()
+                        || [r.name.as_str(), &r.size, &r.state, r.tier]
+                            .iter()
+                            .any(|f| f.to_ascii_lowercase().contains(&query))
+                })
+                .collect::<Vec<bool>>()
+        })
     });
     let selection = Signal::derive(move || {
-        let visible = rows.get();
-        selected
-            .get()
-            .into_iter()
-            .filter(|n| visible.iter().any(|r| &r.name == n))
-            .collect::<Vec<_>>()
+        let chosen = selected.get();
+        shown.with(|shown| {
+            rows.with(|rows| {
+                rows.iter()
+                    .filter(|r| shown.get(r.at).copied().unwrap_or(false))
+                    .filter(|r| chosen.contains(&r.name))
+                    .map(|r| r.name.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
     });
     let create_refusal = move || store.refusal(Action::WriteCompute);
     view! {
@@ -146,6 +173,18 @@ pub fn ClustersPage() -> impl IntoView {
                 "Refresh"
             </Button>
             <LifecycleButtons selection cluster=true />
+        </div>
+        <div class="filters">
+            <label class="search">
+                <Icon name=IconName::Search />
+                <input
+                    type="search"
+                    placeholder="Search"
+                    aria-label="Search compute clusters"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+            </label>
         </div>
         <div class="table-wrap">
             <table class="data-table" aria-label="Compute clusters">
@@ -171,8 +210,10 @@ pub fn ClustersPage() -> impl IntoView {
                                 move || selection.get().contains(&name)
                             };
                             let state = r.state.clone();
+                            let at = r.at;
+                            let hidden = move || !shown.with(|s| s.get(at).copied().unwrap_or(false));
                             view! {
-                                <tr>
+                                <tr prop:hidden=hidden>
                                     <td class="data-table__check">
                                         <input
                                             type="checkbox"
@@ -208,8 +249,14 @@ pub fn ClustersPage() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            <Show when=move || rows.get().is_empty()>
-                <div class="table-empty">"No compute clusters yet. Select \"+ New\" to create one for training jobs."</div>
+            <Show when=move || shown.with(|s| !s.contains(&true))>
+                <div class="table-empty">
+                    {move || if rows.with(Vec::is_empty) {
+                        "No compute clusters yet. Select \"+ New\" to create one for training jobs."
+                    } else {
+                        "No compute cluster matches the search."
+                    }}
+                </div>
             </Show>
         </div>
         <Show when=move || path.get() == "/compute/create/cluster">

@@ -7,6 +7,7 @@ mod clusters;
 mod details;
 mod import;
 mod instances;
+mod network;
 mod new_cluster;
 mod new_instance;
 mod quota;

@@ -2,6 +2,7 @@
 //! tier, type and size), then "Advanced settings" (name, node counts, idle seconds before scale
 //! down, SSH). Every rule is azimuth-core's; this file maps fields to the ARM request.
 
+use super::network::{IdentityChoice, IdentityFields, NetworkChoice, NetworkFields};
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
 use crate::components::{format_price, Appearance, Button, ComputeNameField, Dialog, TextField};
 use crate::router::leave_to;
@@ -27,6 +28,10 @@ struct ClusterForm {
     use_key: RwSignal<bool>,
     key: RwSignal<String>,
     password: RwSignal<String>,
+    /// "Enable virtual network" and "No public IP".
+    network: NetworkChoice,
+    /// "Assign a managed identity".
+    identity: IdentityChoice,
     /// Create was pressed: from then on every problem shows.
     tried: RwSignal<bool>,
 }
@@ -37,8 +42,10 @@ fn whole(text: &str) -> Option<u32> {
 }
 
 impl ClusterForm {
-    fn new() -> Self {
+    fn new(resource_group: &str) -> Self {
         Self {
+            network: NetworkChoice::new(resource_group),
+            identity: IdentityChoice::new(),
             vm: VmChoice::new(),
             low_priority: RwSignal::new(false),
             name: RwSignal::new(String::new()),
@@ -94,6 +101,7 @@ impl ClusterForm {
             .map(|e| e.to_string());
         [name, self.scale().err(), self.ssh_error()]
             .into_iter()
+            .chain(self.network.errors())
             .flatten()
             .collect()
     }
@@ -111,6 +119,7 @@ impl ClusterForm {
         });
         ComputeResource {
             location: Some(ws.region().name.to_owned()),
+            identity: self.identity.identity(),
             properties: Compute {
                 compute_type: AML_COMPUTE.into(),
                 properties: ComputeProperties {
@@ -133,6 +142,8 @@ impl ClusterForm {
                         .into(),
                     ),
                     user_account_credentials: credentials,
+                    subnet: self.network.subnet_id(&ws.subscription_id),
+                    enable_node_public_ip: Some(self.network.public_ip()),
                     ..Default::default()
                 },
                 ..Default::default()
@@ -170,7 +181,7 @@ crate::lazy_page! {
 #[component]
 pub fn NewClusterWizard() -> impl IntoView {
     let store = use_store();
-    let form = ClusterForm::new();
+    let form = ClusterForm::new(&store.workspace.with_untracked(|w| w.resource_group.clone()));
     let advanced = RwSignal::new(false);
     let creating = RwSignal::new(false);
     let close = Callback::new(move |_| leave_to("/compute/clusters"));
@@ -260,6 +271,8 @@ pub fn NewClusterWizard() -> impl IntoView {
                     <TextField label="SSH public key" id="cluster-key" value=form.key error=ssh_error multiline=true placeholder="ssh-ed25519 AAAA... you@laptop" />
                 </Show>
             </Show>
+            <NetworkFields choice=form.network what="compute cluster" />
+            <IdentityFields choice=form.identity what="compute cluster" />
         }
     };
     view! {

@@ -5,7 +5,7 @@
 use super::{target, DEFAULT_IDLE_SECONDS, MAX_NODES};
 use crate::arm::*;
 use crate::catalogue::find_vm_size;
-use crate::create::{bad, check_network};
+use crate::create::{bad, check_identity, check_network};
 use crate::request::{validate_ssh_public_key, validate_tags};
 use crate::roles::Action;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
@@ -61,6 +61,7 @@ fn validate_cluster_fields(
         }
     }
     check_network(inner)?;
+    check_identity(body.identity.as_ref())?;
     validate_tags(&body.tags).map_err(bad)
 }
 

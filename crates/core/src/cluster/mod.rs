@@ -96,9 +96,7 @@ fn node_durations(pace: Pace) -> (Millis, Millis, Millis) {
 /// 5 min at the fast pace, 2 to 8 hours at the realistic one, never at the instant one (it would
 /// never stand still). Decided by the node's id, so settling twice gives the same answer.
 fn preemption_at(node_id: &str, since: Millis, pace: Pace) -> Option<Millis> {
-    let spread = node_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }) % 1000;
+    let spread = crate::ids::fnv1a(node_id) % 1000;
     let (least, span) = match pace {
         Pace::Instant => return None,
         Pace::Fast => (90_000, 210_000),

@@ -1,11 +1,10 @@
 //! The wizard's form: what the person has entered, the ARM request it becomes, and the problems
 //! each step has. Every rule is azimuth-core's; this file only maps fields to it.
 
+use crate::pages::compute::network::{IdentityChoice, NetworkChoice};
 use crate::pages::compute::size_picker::VmChoice;
 use azimuth_core::arm::*;
-use azimuth_core::request::{
-    validate_idle_minutes, validate_network_name, validate_ssh_public_key, validate_tag,
-};
+use azimuth_core::request::{validate_idle_minutes, validate_ssh_public_key, validate_tag};
 use azimuth_core::schedule::WEEK_DAYS;
 use azimuth_core::time::format_duration_minutes;
 use azimuth_core::{ComputeResource, Workspace};
@@ -99,16 +98,10 @@ pub struct InstanceForm {
     pub ssh_key_later: RwSignal<bool>,
     /// The SSH public key.
     pub ssh_key: RwSignal<String>,
-    /// "Enable virtual network".
-    pub vnet_enabled: RwSignal<bool>,
-    /// The virtual network's resource group.
-    pub vnet_group: RwSignal<String>,
-    /// "Virtual network".
-    pub vnet_name: RwSignal<String>,
-    /// "Subnet".
-    pub subnet: RwSignal<String>,
-    /// "No public IP".
-    pub no_public_ip: RwSignal<bool>,
+    /// "Enable virtual network" and "No public IP".
+    pub network: NetworkChoice,
+    /// "Assign a managed identity".
+    pub identity: IdentityChoice,
     /// "Assign to another user".
     pub assign_enabled: RwSignal<bool>,
     /// The member to assign to.
@@ -135,11 +128,8 @@ impl InstanceForm {
             ssh_enabled: RwSignal::new(false),
             ssh_key_later: RwSignal::new(false),
             ssh_key: RwSignal::new(String::new()),
-            vnet_enabled: RwSignal::new(false),
-            vnet_group: RwSignal::new(resource_group.to_owned()),
-            vnet_name: RwSignal::new(String::new()),
-            subnet: RwSignal::new("default".into()),
-            no_public_ip: RwSignal::new(false),
+            network: NetworkChoice::new(resource_group),
+            identity: IdentityChoice::new(),
             assign_enabled: RwSignal::new(false),
             assignee: RwSignal::new(String::new()),
             root_access: RwSignal::new(true),
@@ -181,18 +171,6 @@ impl InstanceForm {
         (self.ssh_enabled.get() && !self.ssh_key_later.get())
             .then(|| validate_ssh_public_key(self.ssh_key.get().trim()).err())
             .flatten()
-    }
-
-    /// Errors of the virtual network fields: (group, network, subnet) (reactive).
-    pub fn vnet_errors(&self) -> [Option<String>; 3] {
-        if !self.vnet_enabled.get() {
-            return [None, None, None];
-        }
-        [
-            validate_network_name("Resource group", self.vnet_group.get().trim()).err(),
-            validate_network_name("Virtual network", self.vnet_name.get().trim()).err(),
-            validate_network_name("Subnet", self.subnet.get().trim()).err(),
-        ]
     }
 
     /// The error under the user picker, if any (reactive).
@@ -241,7 +219,7 @@ impl InstanceForm {
             }
             Step::Security => {
                 out.extend(self.ssh_error());
-                out.extend(self.vnet_errors().into_iter().flatten());
+                out.extend(self.network.errors().into_iter().flatten());
                 out.extend(self.assignee_error());
             }
             Step::Tags => {
@@ -266,19 +244,12 @@ impl InstanceForm {
                 tenant_id: ws.tenant_id.clone(),
             },
         });
-        let vnet = self.vnet_enabled.get();
-        let subnet = vnet.then(|| ResourceId {
-            id: azimuth_core::request::subnet_id(
-                &ws.subscription_id,
-                self.vnet_group.get().trim(),
-                self.vnet_name.get().trim(),
-                self.subnet.get().trim(),
-            ),
-        });
+        let subnet = self.network.subnet_id(&ws.subscription_id);
         let schedules = self.schedules.get();
         let ssh_on = self.ssh_enabled.get();
         ComputeResource {
             location: Some(ws.resource.location.clone()),
+            identity: self.identity.identity(),
             tags: self
                 .tags
                 .get()
@@ -298,7 +269,7 @@ impl InstanceForm {
                             .then(|| self.ssh_key.get().trim().to_owned()),
                         ..Default::default()
                     }),
-                    enable_node_public_ip: Some(!(vnet && self.no_public_ip.get())),
+                    enable_node_public_ip: Some(self.network.public_ip()),
                     enable_root_access: Some(self.root_access.get()),
                     personal_compute_instance_settings: assigned_user,
                     idle_time_before_shutdown: self

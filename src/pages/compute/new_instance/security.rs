@@ -1,18 +1,11 @@
-//! Step 3, "Security": SSH access, virtual network, assignment to another member, root access.
+//! Step 3, "Security": SSH access, virtual network, managed identity, assignment to another
+//! member, root access.
 
+use super::super::network::{checkbox, IdentityFields, NetworkFields};
 use super::form::InstanceForm;
 use crate::components::TextField;
 use crate::store::use_store;
 use leptos::prelude::*;
-
-fn checkbox(label: &'static str, value: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <label class="checkbox">
-            <input type="checkbox" prop:checked=move || value.get() on:change=move |ev| value.set(event_target_checked(&ev)) />
-            {label}
-        </label>
-    }
-}
 
 /// The security step.
 #[component]
@@ -20,7 +13,6 @@ pub fn SecurityStep(form: InstanceForm) -> impl IntoView {
     let store = use_store();
     let ssh_error =
         Signal::derive(move || form.ssh_error().filter(|_| !form.ssh_key.get().is_empty()));
-    let vnet_error = move |i: usize| Signal::derive(move || form.vnet_errors()[i].clone());
     let others = move || {
         let me = store.member_name.get();
         store.workspace.with(|w| {
@@ -63,15 +55,10 @@ pub fn SecurityStep(form: InstanceForm) -> impl IntoView {
             </Show>
         </section>
         <section class="wizard-section">
-            {checkbox("Enable virtual network", form.vnet_enabled)}
-            <p class="muted">"Put the compute instance in one of your virtual networks, typically to reach private resources."</p>
-            <Show when=move || form.vnet_enabled.get()>
-                <TextField label="Resource group" id="vnet-group" value=form.vnet_group error=vnet_error(0) />
-                <TextField label="Virtual network" id="vnet-name" value=form.vnet_name error=vnet_error(1) />
-                <TextField label="Subnet" id="vnet-subnet" value=form.subnet error=vnet_error(2) />
-                {checkbox("No public IP", form.no_public_ip)}
-                <p class="muted">"Without a public IP the instance is reachable only from inside the virtual network."</p>
-            </Show>
+            <NetworkFields choice=form.network what="compute instance" />
+        </section>
+        <section class="wizard-section">
+            <IdentityFields choice=form.identity what="compute instance" />
         </section>
         <section class="wizard-section">
             {checkbox("Assign to another user", form.assign_enabled)}
