@@ -222,6 +222,26 @@ impl Store {
         self.report(&format!("Could not {verb} the {what}"), result)
     }
 
+    /// Updates a compute with a PUT of its whole resource (ARM's update: an instance's idle
+    /// shutdown, schedules, tags and description may change).
+    pub async fn update_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
+        let result = match self.backend {
+            Backend::Browser(local) => self.change(local, |w, me, now| {
+                w.put_compute(me, name, body, now).map(drop)
+            }),
+            Backend::Server(token) => {
+                let id = self.workspace_id();
+                let sent = remote::update_compute(&token.get_value(), &id, name, &body).await;
+                self.pull().await;
+                sent
+            }
+        };
+        if result.is_ok() {
+            self.notify(false, "Compute updated", format!("{name} was saved."));
+        }
+        self.report(&format!("Could not update {name}"), result)
+    }
+
     /// Changes a cluster's node counts and idle time (ARM's PATCH of `scaleSettings`).
     pub async fn rescale_cluster(&self, name: &str, scale: ScaleSettings) -> Result<(), ArmError> {
         let result = match self.backend {

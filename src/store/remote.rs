@@ -202,6 +202,18 @@ pub async fn create_compute(
     }
 }
 
+/// `PUT .../computes/{name}` of an existing compute: ARM's update.
+pub async fn update_compute(
+    token: &str,
+    workspace_id: &str,
+    name: &str,
+    body: &ComputeResource,
+) -> Result<(), ArmError> {
+    let url = compute_url(workspace_id, name, "");
+    let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
+    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+}
+
 /// `PATCH .../computes/{name}` with new `scaleSettings` for a cluster.
 pub async fn rescale_cluster(
     token: &str,

@@ -37,6 +37,12 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await w.getByLabel('Enable SSH access').check();
   await w.getByRole('radio', { name: /Password/ }).check();
   await w.getByLabel('Password', { exact: true }).fill('correct-horse-battery');
+  // Advanced: in a virtual network without public IPs, with a system-assigned identity.
+  await w.getByLabel('Enable virtual network').check();
+  await w.getByLabel('Virtual network', { exact: true }).fill('vnet-lab');
+  await w.getByLabel('No public IP').check();
+  await w.getByLabel('Assign a managed identity').check();
+  await w.getByRole('radio', { name: 'System-assigned' }).check();
   await w.getByRole('button', { name: 'Create' }).click();
   await expect(w).toBeHidden();
   await expect(page).toHaveURL(/\/compute\/clusters$/);
@@ -59,6 +65,9 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await expect(main).toContainText('tier: low_priority');
   await expect(main).toContainText('admin_username: azureuser');
   await expect(main).toContainText('"vmPriority": "LowPriority"');
+  await expect(main).toContainText('vnet-lab / default (no public IP)');
+  await expect(main).toContainText('"type": "SystemAssigned"');
+  await expect(main).toContainText('type: system_assigned');
   await expect(main).not.toContainText('correct-horse-battery');
 
   // Resize: a minimum of two makes the engine prepare one more node.

@@ -1,12 +1,15 @@
 // A warning shortly before one of your instances is shut down, with "Skip this shutdown" (people
-// asked the real service for exactly this). The page's clock is Playwright's, moved forward.
+// asked the real service for exactly this; the page's clock is Playwright's, moved forward), and
+// the schedules edited on the details page.
 import {
   test,
   expect,
+  createInstance,
   expectState,
   notifications,
   openInstances,
   openWizard,
+  property,
   setPace,
   uniqueName,
   wizard,
@@ -42,4 +45,36 @@ test('a warning comes before idle shutdown, and "Skip this shutdown" keeps the i
   await expectState(page, name, 'Running');
   await page.clock.runFor('06:00'); // a whole idle time after the skip
   await expectState(page, name, 'Stopped');
+});
+
+test('schedules and idle shutdown are edited on the details page', async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  const name = uniqueName('edit');
+  await createInstance(page, name);
+  await expectState(page, name, 'Running');
+  await page.getByRole('link', { name, exact: true }).click();
+  await expect(await property(page, 'Idle shutdown')).toHaveText('After 60 minutes of inactivity');
+
+  await page.getByRole('button', { name: 'Edit schedules' }).click();
+  const d = page.getByRole('dialog', { name: 'Schedules and idle shutdown' });
+  const idle = d.getByRole('textbox', { name: 'Shut down after this many minutes of inactivity' });
+  await idle.fill('5');
+  await expect(d.getByRole('alert').filter({ hasText: 'between 15 minutes and 3 days' }).first()).toBeVisible();
+  await idle.fill('30');
+  await d.getByRole('button', { name: 'Add schedule' }).click();
+  const schedule = d.getByRole('group', { name: 'Schedule 1' });
+  await schedule.getByRole('combobox', { name: 'Time zone' }).selectOption('W. Europe Standard Time');
+  await schedule.getByLabel('Time', { exact: true }).fill('19:15');
+  await d.getByRole('button', { name: 'Save' }).click();
+  await expect(d).toBeHidden();
+  await expect(await property(page, 'Idle shutdown')).toHaveText('After 30 minutes of inactivity');
+  await expect(await property(page, 'Schedules')).toContainText('Stop at 19:15');
+
+  // Opened again, the editor shows what was saved.
+  await page.getByRole('button', { name: 'Edit schedules' }).click();
+  await expect(idle).toHaveValue('30');
+  await expect(schedule.getByLabel('Time', { exact: true })).toHaveValue('19:15');
+  await d.getByRole('button', { name: 'Cancel' }).click();
+  await expect(d).toBeHidden();
 });

@@ -285,11 +285,16 @@ fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError>
             "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com (or left out: then it is the resource's own DNS name)."
         )));
     }
+    let numeric = address.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let octets: Vec<_> = address.split('.').map(|o| o.parse::<u8>()).collect();
+    if numeric && (octets.len() != 4 || octets.iter().any(Result::is_err)) {
+        return Err(bad(format!(
+            "'{address}' is not an IPv4 address: four numbers from 0 to 255, such as 20.51.10.4."
+        )));
+    }
     let port = *inner.ssh_port.get_or_insert(22);
     if !(1..=65535).contains(&port) {
-        return Err(bad(format!(
-            "The SSH port must be from 1 to 65535, not {port}."
-        )));
+        return Err(bad("The SSH port must be a whole number from 1 to 65535."));
     }
     let account = inner.administrator_account.as_mut().ok_or_else(|| {
         bad(format!(
@@ -301,14 +306,24 @@ fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError>
             "The {what}'s administrator account needs a username."
         )));
     }
-    let has_secret = account.password.as_deref().is_some_and(|p| !p.is_empty())
-        || account
-            .private_key_data
-            .as_deref()
-            .is_some_and(|k| !k.is_empty());
-    if !has_secret {
+    let key = account
+        .private_key_data
+        .as_deref()
+        .filter(|k| !k.trim().is_empty());
+    if key.is_some_and(|k| !(k.contains("-----BEGIN") && k.contains("PRIVATE KEY-----"))) {
+        return Err(bad(
+            "The private key must be a whole private key file, from -----BEGIN … PRIVATE KEY----- to its END line (not a public key).",
+        ));
+    }
+    let has_password = account.password.as_deref().is_some_and(|p| !p.is_empty());
+    if !has_password && key.is_none() {
         return Err(bad(format!(
-            "The {what}'s administrator account needs a password or a private key."
+            "The {what}'s administrator account needs a password{}.",
+            if what == "virtual machine" {
+                " or a private key"
+            } else {
+                ""
+            }
         )));
     }
     // Secrets are write-only: checked, then never kept.
@@ -362,8 +377,8 @@ impl Workspace {
             })
             .ok_or_else(|| {
                 bad(format!(
-                    "resourceId must be the ARM id of a {} resource ({}), such as /subscriptions/…/resourceGroups/…/providers/{}/….",
-                    kind.label(),
+                    "resourceId must be the ARM id of the {} ({}), such as /subscriptions/…/resourceGroups/…/providers/{}/….",
+                    kind.noun(),
                     kind.resource_types().join(" or "),
                     kind.resource_types()[0]
                 ))

@@ -123,6 +123,48 @@ pub fn validate_idle_minutes(minutes: u32) -> Result<(), String> {
     }
 }
 
+/// User names Azure refuses for a Linux administrator account.
+const RESERVED_ADMIN_NAMES: [&str; 14] = [
+    "admin",
+    "administrator",
+    "backup",
+    "console",
+    "guest",
+    "owner",
+    "root",
+    "server",
+    "sql",
+    "support",
+    "sys",
+    "test",
+    "user",
+    "adm",
+];
+
+/// Checks a Linux administrator's user name as Azure does: 1 to 32 letters, digits, `-` or `_`,
+/// starting with a letter, and not a reserved name such as `root` or `admin`.
+pub fn validate_admin_username(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("Enter the administrator's user name.".into());
+    }
+    let valid = name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(format!(
+            "'{name}' is not a valid user name: use 1 to 32 letters, digits, hyphens or underscores, starting with a letter."
+        ));
+    }
+    if RESERVED_ADMIN_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(format!(
+            "'{name}' is reserved; choose another user name, such as azureuser."
+        ));
+    }
+    Ok(())
+}
+
 /// The ARM id of a subnet of a virtual network in a subscription's resource group.
 pub fn subnet_id(subscription: &str, group: &str, vnet: &str, subnet: &str) -> String {
     format!(

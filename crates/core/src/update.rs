@@ -108,6 +108,16 @@ impl Workspace {
             .iter()
             .position(|c| c.resource.name.eq_ignore_ascii_case(name))
             .expect("the caller found it");
+        let provisioning = &self.computes[index].resource.properties.provisioning_state;
+        if let Some(busy @ ("Creating" | "Deleting")) = provisioning.as_deref() {
+            return Err(ArmError::new(
+                "Conflict",
+                format!(
+                    "Compute cluster '{name}' is {}; change it once that is done.",
+                    busy.to_ascii_lowercase()
+                ),
+            ));
+        }
         let existing = &self.computes[index].resource.properties.properties;
         if let Some(wanted) = body.properties.properties.vm_priority.as_deref() {
             if Some(wanted) != existing.vm_priority.as_deref() {

@@ -158,7 +158,7 @@ fn kubernetes_rules() {
                 "Microsoft.Compute/virtualMachines/dsvm",
                 json!({}),
             ),
-            "resourceId must be the ARM id of a Kubernetes cluster resource",
+            "resourceId must be the ARM id of the Kubernetes cluster",
         ),
     ];
     for (i, (request, expected)) in cases.into_iter().enumerate() {
@@ -194,10 +194,16 @@ fn secrets_are_checked_then_never_kept() {
     let bad_address = vm(json!({"address": "not an address",
         "administratorAccount": account(json!({"password": "s3cret-Pa55word"}))}));
     assert!(refusal(&mut ws, "dsvm-c", bad_address).contains("public IP address or DNS name"));
+    let bad_ip = vm(json!({"address": "999.999.1.1",
+        "administratorAccount": account(json!({"password": "s3cret-Pa55word"}))}));
+    assert!(refusal(&mut ws, "dsvm-d", bad_ip).contains("is not an IPv4 address"));
+    let public_key = vm(json!({"address": "20.51.10.4",
+        "administratorAccount": account(json!({"privateKeyData": "ssh-ed25519 AAAAC3Nza"}))}));
+    assert!(refusal(&mut ws, "dsvm-e", public_key).contains("not a public key"));
 
     let good = vm(
         json!({"address": "20.51.10.4", "virtualMachineSize": "Standard_DS3_v2",
-        "administratorAccount": account(json!({"password": "s3cret-Pa55word", "privateKeyData": "-----BEGIN KEY-----"}))}),
+        "administratorAccount": account(json!({"password": "s3cret-Pa55word", "privateKeyData": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----"}))}),
     );
     let (_, attached) = ws.put_compute(ADA, "dsvm", good, t0()).unwrap();
     let inner = &attached.properties.properties;
@@ -242,7 +248,7 @@ fn secrets_are_checked_then_never_kept() {
     ws.put_compute(ADA, "hdi", hdi, t0()).unwrap();
 
     let saved = azimuth_core::snapshot::encode(&ws);
-    for secret in ["s3cret-Pa55word", "BEGIN KEY", token] {
+    for secret in ["s3cret-Pa55word", "PRIVATE KEY", token] {
         assert!(!saved.contains(secret), "{secret} was kept");
     }
     assert_eq!(ws.attached_computes().count(), 3);

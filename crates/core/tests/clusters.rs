@@ -453,3 +453,23 @@ fn a_managed_identity_is_checked_filled_in_and_exported() {
     assert_eq!(read.identity_type, "SystemAssigned,UserAssigned");
     assert!(read.user_assigned_identities.contains_key(uai));
 }
+
+#[test]
+fn a_cluster_is_not_resized_while_it_is_created() {
+    let mut ws = Workspace::seed(t0());
+    ws.put_compute(
+        ADA,
+        "cpu-cluster",
+        cluster("Standard_DS3_v2", "Dedicated", 0, 2),
+        t0(),
+    )
+    .unwrap();
+    let resize = cluster("", "Dedicated", 1, 2);
+    let refused = ws
+        .put_compute(ADA, "cpu-cluster", resize.clone(), t0() + 1)
+        .unwrap_err();
+    assert_eq!(refused.code(), "Conflict");
+    assert!(refused.message().contains("is creating"), "{refused}");
+    ws.put_compute(ADA, "cpu-cluster", resize, t0() + 600_000)
+        .unwrap();
+}

@@ -95,7 +95,11 @@ pub fn LifecycleButtons(
                         if attached {
                             format!("{} will be detached from the workspace. The resource itself is left as it is.", names.join(", "))
                         } else if cluster {
-                            format!("{} will be deleted and all its nodes released. This cannot be undone.", names.join(", "))
+                            format!(
+                                "{} will be deleted and all {} nodes released. This cannot be undone.",
+                                names.join(", "),
+                                if names.len() == 1 { "its" } else { "their" }
+                            )
                         } else {
                             format!(
                                 "{} will be deleted with everything on {} disk. This cannot be undone.",

@@ -224,7 +224,12 @@ pub fn ClusterDetailsPage(
                         </tbody>
                     </table>
                     <Show when=move || compute.with(|c| c.as_ref().is_some_and(|c| c.nodes.is_empty()))>
-                        <div class="table-empty">"No nodes: the cluster has scaled down to its minimum of 0."</div>
+                        <div class="table-empty">
+                            {move || compute.with(|c| match c.as_ref().and_then(|c| c.resource.properties.provisioning_state.as_deref()) {
+                                Some("Creating") => "No nodes yet: they are prepared once the cluster is created.",
+                                _ => "No nodes: the cluster has scaled down to its minimum of 0.",
+                            })}
+                        </div>
                     </Show>
                 </div>
             </section>

@@ -1,12 +1,15 @@
-//! /compute/instances/{name}: an instance's properties, its actions, and its ARM JSON and CLI YAML.
+//! /compute/instances/{name}: an instance's properties, its actions, its schedules (editable),
+//! and its ARM JSON and CLI YAML.
 
 use super::actions::LifecycleButtons;
 use super::instances::{member_label, ApplicationLinks};
-use crate::components::{format_iso_time, format_price, CodeView, StateBadge};
+use super::new_instance::EditSchedules;
+use crate::components::{format_iso_time, format_price, Button, CodeView, StateBadge};
 use crate::router::leave_to;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::roles::Action;
 use azimuth_core::schedule::find_time_zone;
 use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::workspace::application_refusal;
@@ -244,6 +247,7 @@ pub fn InstanceDetailsPage(
         .find(|v| search == format!("?tab={v}"))
         .unwrap_or("details");
     let tab = RwSignal::new(initial);
+    let editing = RwSignal::new(false);
     let show_tab = move |id: &'static str| {
         tab.set(id);
         let query = if id == "details" {
@@ -341,6 +345,14 @@ pub fn InstanceDetailsPage(
                                 <section class="card" aria-labelledby="props-title">
                                     <h2 id="props-title">"Properties"</h2>
                                     <dl class="props">{lines.into_iter().map(|(l, v)| prop(l, v)).collect_view()}</dl>
+                                    <div class="card__links">
+                                        <Button
+                                            blocked=Signal::derive(move || store.refusal(Action::WriteCompute))
+                                            on_click=move |_| editing.set(true)
+                                        >
+                                            "Edit schedules"
+                                        </Button>
+                                    </div>
                                 </section>
                             }
                             .into_any()
@@ -348,6 +360,12 @@ pub fn InstanceDetailsPage(
                     }
                 }}
             </div>
+            // Outside the view above, which follows every change: edits survive live updates.
+            <Show when=move || editing.get()>
+                {move || compute.get_untracked().map(|c| {
+                    view! { <EditSchedules compute=c.resource close=Callback::new(move |_| editing.set(false)) /> }
+                })}
+            </Show>
         </Show>
     }
 }

@@ -114,8 +114,17 @@ pub fn ImportPage() -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                text.set(content.as_string().unwrap_or_default());
+            let content = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let content = content.ok().and_then(|c| c.as_string()).unwrap_or_default();
+            // A picture or another binary file is not pasted in as text.
+            if content.contains('\0') || content.contains('\u{fffd}') {
+                store.notify(
+                    true,
+                    "Not a YAML file",
+                    format!("{} is not a text file.", file.name()),
+                );
+            } else {
+                text.set(content);
             }
         });
     };
@@ -150,7 +159,8 @@ pub fn ImportPage() -> impl IntoView {
             <h1>"Create from YAML"</h1>
         </header>
         <p class="muted">
-            "An Azure ML CLI v2 compute file, as `az ml compute create -f` takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster or virtual machine to attach. Secrets in the file (passwords, keys) are used once and never shown."
+            "An Azure ML CLI v2 compute file, as " <code>"az ml compute create -f"</code>
+            " takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster or virtual machine to attach. Secrets in the file (passwords, keys) are used once and never shown."
         </p>
         <section class="card" aria-labelledby="import-file">
             <h2 id="import-file">"File"</h2>

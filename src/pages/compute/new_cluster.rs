@@ -10,7 +10,7 @@ use crate::store::use_store;
 use azimuth_core::arm::*;
 use azimuth_core::cluster::{validate_scale_settings, AML_COMPUTE};
 use azimuth_core::cost::price_per_hour;
-use azimuth_core::request::validate_ssh_public_key;
+use azimuth_core::request::{validate_admin_username, validate_ssh_public_key};
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
 
@@ -61,32 +61,65 @@ impl ClusterForm {
         }
     }
 
-    /// The scale settings, or what is wrong with the node counts (reactive).
-    fn scale(&self) -> Result<ScaleSettings, String> {
-        let (Some(min), Some(max)) = (whole(&self.min.get()), whole(&self.max.get())) else {
-            return Err("Enter the numbers of nodes as whole numbers.".into());
-        };
-        let idle = whole(&self.idle.get())
-            .ok_or("Enter the idle seconds before scale down as a whole number.")?;
+    /// The scale settings, if every field of them is right (reactive).
+    fn scale(&self) -> Option<ScaleSettings> {
+        let (min, max, idle) = (
+            whole(&self.min.get())?,
+            whole(&self.max.get())?,
+            whole(&self.idle.get())?,
+        );
         let scale = ScaleSettings {
             min_node_count: min,
             max_node_count: max,
             node_idle_time_before_scale_down: Some(format!("PT{idle}S")),
         };
-        validate_scale_settings(Some(&scale)).map_err(|e| e.message().to_owned())?;
-        Ok(scale)
+        validate_scale_settings(Some(&scale)).ok().map(|_| scale)
     }
 
-    /// What is wrong with the SSH settings (reactive).
+    /// What is wrong with the minimum, the maximum and the idle seconds, each under its own
+    /// field (reactive).
+    fn scale_errors(&self) -> [Option<String>; 3] {
+        let (min, max) = (whole(&self.min.get()), whole(&self.max.get()));
+        let mut errors = [
+            min.is_none()
+                .then(|| "Enter the minimum as a whole number from 0 to 100.".to_owned()),
+            max.is_none()
+                .then(|| "Enter the maximum as a whole number from 1 to 100.".to_owned()),
+            whole(&self.idle.get())
+                .is_none()
+                .then(|| "Enter the idle seconds as a whole number.".to_owned()),
+        ];
+        if let (Some(min), Some(max)) = (min, max) {
+            let scale = ScaleSettings {
+                min_node_count: min,
+                max_node_count: max,
+                node_idle_time_before_scale_down: None,
+            };
+            if let Err(e) = validate_scale_settings(Some(&scale)) {
+                errors[usize::from(min <= max)] = Some(e.message().to_owned());
+            }
+        }
+        errors
+    }
+
+    /// What is wrong with the administrator's user name (reactive).
+    fn admin_error(&self) -> Option<String> {
+        self.ssh
+            .get()
+            .then(|| validate_admin_username(self.admin.get().trim()).err())?
+    }
+
+    /// What is wrong with the SSH key or password (reactive).
     fn ssh_error(&self) -> Option<String> {
         if !self.ssh.get() {
             return None;
         }
-        if self.admin.get().trim().is_empty() {
-            return Some("Enter the administrator's user name.".into());
-        }
         if self.use_key.get() {
-            validate_ssh_public_key(self.key.get().trim()).err()
+            let key = self.key.get();
+            if key.trim().is_empty() {
+                return Some("Paste the SSH public key, or choose Password.".into());
+            }
+            validate_ssh_public_key(key.trim()).err()
         } else {
             (self.password.get().chars().count() < 12)
                 .then(|| "The password must be at least 12 characters.".into())
@@ -99,8 +132,9 @@ impl ClusterForm {
             .check_new_name(&self.name.get())
             .err()
             .map(|e| e.to_string());
-        [name, self.scale().err(), self.ssh_error()]
+        [name, self.admin_error(), self.ssh_error()]
             .into_iter()
+            .chain(self.scale_errors())
             .chain(self.network.errors())
             .flatten()
             .collect()
@@ -132,7 +166,7 @@ impl ClusterForm {
                         }
                         .into(),
                     ),
-                    scale_settings: self.scale().ok(),
+                    scale_settings: self.scale(),
                     remote_login_port_public_access: Some(
                         if credentials.is_some() {
                             "Enabled"
@@ -212,8 +246,9 @@ pub fn NewClusterWizard() -> impl IntoView {
             .with_untracked(|w| format!("{} ({})", w.region().display_name, w.region().name)),
     );
     let shown = move |error: Option<String>| error.filter(|_| form.tried.get());
-    let nodes_error = Signal::derive(move || form.scale().err());
+    let scale_error = move |i: usize| Signal::derive(move || form.scale_errors()[i].clone());
     let ssh_error = Signal::derive(move || shown(form.ssh_error()));
+    let admin_error = Signal::derive(move || form.admin_error());
     // What the chosen size, tier and node counts cost, from the minimum to the maximum.
     let estimate = move || {
         let tier = if form.low_priority.get() {
@@ -223,7 +258,7 @@ pub fn NewClusterWizard() -> impl IntoView {
         };
         let region = store.workspace.with_untracked(|w| w.region());
         let per_node = price_per_hour(&form.vm.size.get(), Some(tier), region)?;
-        let scale = form.scale().ok()?;
+        let scale = form.scale()?;
         let at = |n: u32| {
             let cost = format_price(per_node * f64::from(n));
             format!("{cost} at {n} node{}", if n == 1 { "" } else { "s" })
@@ -249,16 +284,16 @@ pub fn NewClusterWizard() -> impl IntoView {
     let settings_step = move || {
         view! {
             <ComputeNameField value=form.name workspace=store.workspace require_now=form.tried />
-            <TextField label="Minimum number of nodes" id="cluster-min" value=form.min hint="Nodes kept even when idle; 0 lets the cluster scale down to nothing and cost nothing." />
-            <TextField label="Maximum number of nodes" id="cluster-max" value=form.max error=nodes_error hint="At most 100." />
+            <TextField label="Minimum number of nodes" id="cluster-min" value=form.min error=scale_error(0) hint="Nodes kept even when idle; 0 lets the cluster scale down to nothing and cost nothing." />
+            <TextField label="Maximum number of nodes" id="cluster-max" value=form.max error=scale_error(1) hint="At most 100." />
             <p class="muted" aria-live="polite">{estimate}</p>
-            <TextField label="Idle seconds before scale down" id="cluster-idle" value=form.idle hint="How long a node above the minimum stays idle before it is released." />
+            <TextField label="Idle seconds before scale down" id="cluster-idle" value=form.idle error=scale_error(2) hint="How long a node above the minimum stays idle before it is released." />
             <label class="checkbox">
                 <input type="checkbox" prop:checked=move || form.ssh.get() on:change=move |ev| form.ssh.set(event_target_checked(&ev)) />
                 "Enable SSH access"
             </label>
             <Show when=move || form.ssh.get()>
-                <TextField label="Admin username" id="cluster-admin" value=form.admin />
+                <TextField label="Admin username" id="cluster-admin" value=form.admin error=admin_error />
                 <fieldset class="radio-group radio-group--row">
                     <legend>"Authentication"</legend>
                     {radio_card("cluster-auth", move || form.use_key.get(), move || form.use_key.set(true), "SSH public key", "The whole line of your .pub file")}

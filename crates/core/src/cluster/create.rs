@@ -6,7 +6,7 @@ use super::{target, DEFAULT_IDLE_SECONDS, MAX_NODES};
 use crate::arm::*;
 use crate::catalogue::find_vm_size;
 use crate::create::{bad, check_identity, check_network};
-use crate::request::{validate_ssh_public_key, validate_tags};
+use crate::request::{validate_admin_username, validate_ssh_public_key, validate_tags};
 use crate::roles::Action;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
 use crate::workspace::{unknown_size, Workspace};
@@ -39,9 +39,7 @@ fn validate_cluster_fields(
         }
     }
     if let Some(account) = &inner.user_account_credentials {
-        if account.admin_user_name.trim().is_empty() {
-            return Err(bad("The administrator account needs a user name."));
-        }
+        validate_admin_username(&account.admin_user_name).map_err(bad)?;
         match (
             &account.admin_user_password,
             &account.admin_user_ssh_public_key,

@@ -105,7 +105,7 @@ impl AttachForm {
             }
             AttachedKind::VirtualMachine | AttachedKind::HdInsight => {
                 inner.address = Some(field(self.address));
-                // A port that is not a number is sent as 0, which the engine refuses by name.
+                // A port that is not a whole number is sent as 0, which the engine refuses.
                 inner.ssh_port = Some(field(self.port).parse().unwrap_or(0));
                 let secret = self.secret.get();
                 let use_key = self.use_key.get() && kind == AttachedKind::VirtualMachine;
@@ -246,7 +246,7 @@ pub fn AttachDialog(
                 </Show>
             </Show>
             <Show when=move || matches!(kind(), AttachedKind::VirtualMachine | AttachedKind::HdInsight)>
-                <TextField label="Address" id="attach-address" value=form.address placeholder="20.51.10.4 or my-host.eastus.cloudapp.azure.com" required=true />
+                <TextField label="Address" id="attach-address" value=form.address placeholder="20.51.10.4 or my-host.eastus.cloudapp.azure.com" hint="Left empty, the resource's own DNS name is used." />
                 <TextField label="SSH port" id="attach-port" value=form.port />
                 <TextField label="Username" id="attach-username" value=form.username />
                 <Show when=is(AttachedKind::VirtualMachine)>

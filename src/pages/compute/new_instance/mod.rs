@@ -1,12 +1,15 @@
 //! The "+ New" compute instance wizard, faithful to the studio's steps: Required settings,
 //! Scheduling, Security, Tags, then Review + Create.
 
+mod edit_schedules;
 mod form;
 mod required;
 mod review;
 mod scheduling;
 mod security;
 mod tags;
+
+pub use edit_schedules::EditSchedules;
 
 use crate::components::{Appearance, Button, Dialog};
 use crate::router::leave_to;

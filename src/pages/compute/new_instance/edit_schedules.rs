@@ -1,0 +1,116 @@
+//! "Edit schedules" on an instance's page: idle shutdown and the start/stop schedules, edited
+//! with the wizard's own Scheduling step and saved with a PUT (ARM's update of an instance).
+//! Schedules written as cron expressions cannot be edited here; they are kept as they are.
+
+use super::form::{InstanceForm, ScheduleDraft, Step};
+use super::scheduling::SchedulingStep;
+use crate::components::{Appearance, Button, Dialog};
+use crate::store::use_store;
+use azimuth_core::arm::{ComputeSchedules, StartStopSchedule};
+use azimuth_core::schedule::WEEK_DAYS;
+use azimuth_core::time::parse_duration_seconds;
+use azimuth_core::ComputeResource;
+use leptos::prelude::*;
+
+/// The editor's draft of a schedule, when the day-and-time editor can show it: a weekly
+/// recurrence at one time of day.
+fn draft(id: u32, s: &StartStopSchedule) -> Option<ScheduleDraft> {
+    let r = s.recurrence.as_ref()?;
+    let (&[hour], &[minute]) = (r.schedule.hours.as_slice(), r.schedule.minutes.as_slice()) else {
+        return None;
+    };
+    (r.frequency == "Week" && r.interval == 1).then(|| ScheduleDraft {
+        id,
+        action: s.action.clone(),
+        days: WEEK_DAYS.map(|d| r.schedule.week_days.iter().any(|w| w == d)),
+        time: format!("{hour:02}:{minute:02}"),
+        time_zone: r.time_zone.clone(),
+    })
+}
+
+/// The dialog; `close` runs after saving or cancelling.
+#[component]
+pub fn EditSchedules(
+    /// The instance as it is now.
+    compute: ComputeResource,
+    /// Closes the dialog.
+    close: Callback<()>,
+) -> impl IntoView {
+    let store = use_store();
+    let form = InstanceForm::new("");
+    let inner = &compute.properties.properties;
+    let idle = inner
+        .idle_time_before_shutdown
+        .as_deref()
+        .and_then(parse_duration_seconds);
+    form.idle_enabled.set(idle.is_some());
+    form.idle_minutes
+        .set((idle.unwrap_or(3600) / 60).to_string());
+    let mut kept = Vec::new();
+    let mut drafts = Vec::new();
+    for s in inner.schedules.iter().flat_map(|s| &s.compute_start_stop) {
+        match draft(form.take_id(), s) {
+            Some(d) => drafts.push(d),
+            None => kept.push(s.clone()),
+        }
+    }
+    form.schedules.set(drafts);
+    let kept_count = kept.len();
+    let errors = Memo::new(move |_| {
+        store
+            .workspace
+            .with(|w| form.step_errors(Step::Scheduling, w))
+    });
+    let saving = RwSignal::new(false);
+    let save = move |_| {
+        if !errors.get_untracked().is_empty() || saving.get_untracked() {
+            return;
+        }
+        let mut body = compute.clone();
+        let edited = store
+            .workspace
+            .with_untracked(|w| form.request(w, ""))
+            .properties
+            .properties;
+        let inner = &mut body.properties.properties;
+        inner.idle_time_before_shutdown = edited.idle_time_before_shutdown;
+        let schedules: Vec<_> = kept
+            .iter()
+            .cloned()
+            .chain(
+                edited
+                    .schedules
+                    .into_iter()
+                    .flat_map(|s| s.compute_start_stop),
+            )
+            .collect();
+        inner.schedules = (!schedules.is_empty()).then_some(ComputeSchedules {
+            compute_start_stop: schedules,
+        });
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let saved = store.update_compute(&body.name.clone(), body).await;
+            saving.set(false);
+            if saved.is_ok() {
+                close.run(());
+            }
+        });
+    };
+    view! {
+        <Dialog title="Schedules and idle shutdown" class="dialog--wizard" on_close=close>
+            <SchedulingStep form />
+            {(kept_count > 0).then(|| view! {
+                <p class="muted">
+                    {format!("{kept_count} schedule(s) written as cron expressions are kept as they are; change them with the CLI or the ARM API.")}
+                </p>
+            })}
+            <Show when=move || errors.with(|e| !e.is_empty())>
+                <div class="message-bar message-bar--error" role="alert">{move || errors.get().join(" ")}</div>
+            </Show>
+            <div class="dialog__actions wizard__footer">
+                <Button appearance=Appearance::Primary disabled=saving on_click=save>"Save"</Button>
+                <Button on_click=move |_| close.run(())>"Cancel"</Button>
+            </div>
+        </Dialog>
+    }
+}
