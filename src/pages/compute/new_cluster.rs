@@ -13,6 +13,7 @@ use azimuth_core::cost::price_per_hour;
 use azimuth_core::request::{validate_admin_username, validate_ssh_public_key};
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// What the wizard collects.
 #[derive(Clone, Copy)]
@@ -239,6 +240,15 @@ pub fn NewClusterWizard() -> impl IntoView {
             }
         });
     };
+    // "Next" leaves the page it is on: the focus goes to the next step's first field.
+    let next = move || {
+        advanced.set(true);
+        request_animation_frame(|| {
+            if let Some(field) = document().get_element_by_id("compute-name") {
+                let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        });
+    };
     let role_refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
     let region = RwSignal::new(
         store
@@ -325,7 +335,7 @@ pub fn NewClusterWizard() -> impl IntoView {
             <div class="dialog__actions wizard__footer">
                 <Show
                     when=move || advanced.get()
-                    fallback=move || view! { <Button appearance=Appearance::Primary on_click=move |_| advanced.set(true)>"Next"</Button> }
+                    fallback=move || view! { <Button appearance=Appearance::Primary on_click=move |_| next()>"Next"</Button> }
                 >
                     <Button
                         appearance=Appearance::Primary
