@@ -1,7 +1,7 @@
 //! The Compute clusters tab: every cluster with its allocation state, node counts and tier; "+ New"
 //! opens the cluster wizard at its own URL.
 
-use super::actions::LifecycleButtons;
+use super::actions::{search_box, select_cell, LifecycleButtons};
 use super::new_cluster::new_cluster_wizard;
 use super::tabs::ComputeTabs;
 use crate::components::{
@@ -175,16 +175,7 @@ pub fn ClustersPage() -> impl IntoView {
             <LifecycleButtons selection cluster=true />
         </div>
         <div class="filters">
-            <label class="search">
-                <Icon name=IconName::Search />
-                <input
-                    type="search"
-                    placeholder="Search"
-                    aria-label="Search compute clusters"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                />
-            </label>
+            {search_box("Search compute clusters", search)}
         </div>
         <div class="table-wrap">
             <table class="data-table" aria-label="Compute clusters">
@@ -205,34 +196,12 @@ pub fn ClustersPage() -> impl IntoView {
                     <For each=move || rows.get() key=|r| r.clone() let:r>
                         {
                             let name = r.name.clone();
-                            let checked = {
-                                let name = name.clone();
-                                move || selection.get().contains(&name)
-                            };
                             let state = r.state.clone();
                             let at = r.at;
                             let hidden = move || !shown.with(|s| s.get(at).copied().unwrap_or(false));
                             view! {
                                 <tr prop:hidden=hidden>
-                                    <td class="data-table__check">
-                                        <input
-                                            type="checkbox"
-                                            aria-label=format!("Select {name}")
-                                            prop:checked=checked
-                                            on:change={
-                                                let name = name.clone();
-                                                move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    selected.update(|s| {
-                                                        s.retain(|n| n != &name);
-                                                        if on {
-                                                            s.push(name.clone());
-                                                        }
-                                                    })
-                                                }
-                                            }
-                                        />
-                                    </td>
+                                    {select_cell(name.clone(), selected)}
                                     <td class="data-table__name">
                                         <a href=format!("/compute/clusters/{name}")>{name.clone()}</a>
                                     </td>

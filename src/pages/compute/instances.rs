@@ -1,7 +1,7 @@
 //! /compute/instances: the compute instances table with its toolbar, search and filter; at
 //! /compute/create/instance the "+ New" wizard opens over it.
 
-use super::actions::LifecycleButtons;
+use super::actions::{search_box, LifecycleButtons};
 use super::new_instance::new_instance_wizard;
 use super::tabs::ComputeTabs;
 use crate::components::{
@@ -226,16 +226,7 @@ pub fn InstancesPage() -> impl IntoView {
             <LifecycleButtons selection />
         </div>
         <div class="filters">
-            <label class="search">
-                <Icon name=IconName::Search />
-                <input
-                    type="search"
-                    placeholder="Search"
-                    aria-label="Search compute instances"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                />
-            </label>
+            {search_box("Search compute instances", search)}
             <label class="checkbox">
                 <input type="checkbox" prop:checked=move || only_mine.get() on:change=move |ev| only_mine.set(event_target_checked(&ev)) />
                 "Show only my compute"

@@ -4,7 +4,7 @@
 mod details;
 mod form;
 
-use super::actions::LifecycleButtons;
+use super::actions::{select_cell, LifecycleButtons};
 use super::tabs::ComputeTabs;
 use crate::components::{format_iso_time, Appearance, Button, StateBadge};
 use crate::router::{navigate, use_location};
@@ -191,31 +191,9 @@ pub fn AttachedPage(
                     <For each=move || rows.get() key=|r| r.clone() let:r>
                         {
                             let name = r.name.clone();
-                            let checked = {
-                                let name = name.clone();
-                                move || selected.get().contains(&name)
-                            };
                             view! {
                                 <tr>
-                                    <td class="data-table__check">
-                                        <input
-                                            type="checkbox"
-                                            aria-label=format!("Select {name}")
-                                            prop:checked=checked
-                                            on:change={
-                                                let name = name.clone();
-                                                move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    selected.update(|s| {
-                                                        s.retain(|n| n != &name);
-                                                        if on {
-                                                            s.push(name.clone());
-                                                        }
-                                                    })
-                                                }
-                                            }
-                                        />
-                                    </td>
+                                    {select_cell(name.clone(), selected)}
                                     <td class="data-table__name">
                                         <a href=format!("{list_path}/{name}")>{name.clone()}</a>
                                     </td>
