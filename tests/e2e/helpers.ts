@@ -94,11 +94,12 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
 }
 
 /** The test function of every spec: `store` says which project runs it. */
-export const test = base.extend<{ store: StoreMode; server: ServerHandle | null }>({
+export const test = base.extend<{ store: StoreMode; serverArgs: string[]; server: ServerHandle | null }>({
   store: ['browser', { option: true }],
-  server: async ({ store }, use) => {
+  serverArgs: [[], { option: true }],
+  server: async ({ store, serverArgs }, use) => {
     if (store === 'browser') return use(null);
-    const server = await startServer();
+    const server = await startServer(serverArgs);
     await use(server);
     await server.dispose();
   },
@@ -364,4 +365,38 @@ export async function downloadText(download: Download): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The seeded workspace's ARM path on azimuth-server, and the api-version the studio speaks. */
+export const WS =
+  '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab';
+export const API = 'api-version=2025-12-01';
+
+/** The signed-in member's session token (the server store keeps it in localStorage). */
+async function sessionToken(page: Page): Promise<string | null> {
+  return page.evaluate(() => localStorage.getItem('azimuth.session'));
+}
+
+/** A compute's state as azimuth-server's ARM API answers it (not as the page shows it). */
+export async function stateOnServer(page: Page, server: ServerHandle, name: string): Promise<string> {
+  const response = await page.request.get(`${server.url}${WS}/computes/${name}?${API}`, {
+    headers: { Authorization: `Bearer ${await sessionToken(page)}` },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  return (await response.json()).properties.properties.state;
+}
+
+/**
+ * Moves time `minutes` forward: the page's clock (installed with `page.clock.install()`) and, on
+ * the server store, the server's (started with `--movable-clock`, moved as the signed-in Owner).
+ */
+export async function passTime(page: Page, server: ServerHandle | null, minutes: number): Promise<void> {
+  if (server) {
+    const moved = await page.request.post(`${server.url}/api/clock`, {
+      headers: { Authorization: `Bearer ${await sessionToken(page)}` },
+      data: { advanceMinutes: minutes },
+    });
+    expect(moved.status(), await moved.text()).toBe(200);
+  }
+  await page.clock.runFor(minutes * 60_000);
 }

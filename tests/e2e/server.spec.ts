@@ -24,13 +24,11 @@ import {
   wizardButton,
   type MemberKey,
   MEMBERS,
+  WS,
+  API,
 } from './helpers';
 
 test.skip(({ store }) => store === 'browser', 'signing in and sharing need azimuth-server');
-
-const WS =
-  '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab';
-const API = 'api-version=2025-12-01';
 
 /** A second person: a browser of their own, signed in as `who`. */
 async function secondPerson(browser: Browser, url: string, who: MemberKey): Promise<Page> {

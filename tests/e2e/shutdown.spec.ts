@@ -1,6 +1,7 @@
 // A warning shortly before one of your instances is shut down, with "Skip this shutdown" (people
-// asked the real service for exactly this; the page's clock is Playwright's, moved forward), and
-// the schedules edited on the details page.
+// asked the real service for exactly this; time is moved forward: the page's clock is Playwright's,
+// the server's is moved through its --movable-clock API), and the schedules edited on the details
+// page.
 import {
   test,
   expect,
@@ -9,16 +10,19 @@ import {
   notifications,
   openInstances,
   openWizard,
+  passTime,
   property,
   setPace,
+  stateOnServer,
   uniqueName,
   wizard,
   wizardButton,
   wizardStep,
 } from './helpers';
 
-test('a warning comes before idle shutdown, and "Skip this shutdown" keeps the instance running', async ({ page, store }) => {
-  test.skip(store === 'server', "the server keeps its own clock (its skip is covered by the API test)");
+test.use({ serverArgs: ['--movable-clock'] });
+
+test('a warning comes before idle shutdown, and "Skip this shutdown" keeps the instance running', async ({ page, server }) => {
   await page.clock.install();
   await openInstances(page);
   await setPace(page, 'Instant');
@@ -34,17 +38,19 @@ test('a warning comes before idle shutdown, and "Skip this shutdown" keeps the i
 
   const warning = notifications(page).getByRole('status').filter({ hasText: `${name} shuts down soon` });
   await expect(warning).toHaveCount(0);
-  await page.clock.runFor('06:00'); // 9 minutes before idle shutdown
+  await passTime(page, server, 6); // 9 minutes before idle shutdown
   await expect(warning).toBeVisible();
   await expect(warning).toContainText('by idle shutdown');
   await warning.getByRole('button', { name: 'Skip this shutdown' }).click();
   await expect(warning).toHaveCount(0);
   await expect(notifications(page).getByRole('status').filter({ hasText: 'Shutdown skipped' })).toBeVisible();
 
-  await page.clock.runFor('10:00'); // past the shutdown that was skipped
+  await passTime(page, server, 10); // past the shutdown that was skipped
   await expectState(page, name, 'Running');
-  await page.clock.runFor('06:00'); // a whole idle time after the skip
+  if (server) expect(await stateOnServer(page, server, name)).toBe('Running');
+  await passTime(page, server, 6); // a whole idle time after the skip
   await expectState(page, name, 'Stopped');
+  if (server) expect(await stateOnServer(page, server, name)).toBe('Stopped');
 });
 
 test('schedules and idle shutdown are edited on the details page', async ({ page }) => {

@@ -21,18 +21,23 @@ pub struct Config {
     /// vCPU limit of every VM family (`--vcpu-quota`, `AZIMUTH_VCPU_QUOTA`), e.g. for a class;
     /// default Azure's (24 for CPU families, 6 for GPU families).
     pub vcpu_quota: Option<u32>,
+    /// Lets an Owner move the server's clock forward with `POST /api/clock` (`--movable-clock`,
+    /// `AZIMUTH_MOVABLE_CLOCK=1`): a demo of idle shutdown, or a test, need not wait for it.
+    pub movable_clock: bool,
 }
 
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--movable-clock]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
   --dist        AZIMUTH_DIST        the built studio to serve (default ./dist)
   --access-key  AZIMUTH_ACCESS_KEY  when set, signing in needs this key
   --pace        AZIMUTH_PACE        instant, fast or realistic, set at start (a new workspace: fast)
-  --vcpu-quota  AZIMUTH_VCPU_QUOTA  vCPU limit of every VM family (default 24 CPU, 6 GPU)";
+  --vcpu-quota  AZIMUTH_VCPU_QUOTA  vCPU limit of every VM family (default 24 CPU, 6 GPU)
+  --movable-clock  AZIMUTH_MOVABLE_CLOCK=1  an Owner may move the clock forward (POST /api/clock),
+                to show idle shutdown or a schedule without waiting for it";
 
 impl Config {
     /// Reads flags, falling back to environment variables, then to the defaults.
@@ -41,8 +46,14 @@ impl Config {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, String> {
         let mut flags: Vec<(String, String)> = Vec::new();
+        let mut movable_clock =
+            env("AZIMUTH_MOVABLE_CLOCK").is_some_and(|v| v == "1" || v == "true");
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
+            if flag == "--movable-clock" {
+                movable_clock = true;
+                continue;
+            }
             let (name, value) = match flag.split_once('=') {
                 Some((n, v)) => (n.to_owned(), v.to_owned()),
                 None => {
@@ -104,6 +115,7 @@ impl Config {
             access_key: get("--access-key", "AZIMUTH_ACCESS_KEY").filter(|k| !k.is_empty()),
             pace,
             vcpu_quota,
+            movable_clock,
         })
     }
 }
@@ -146,6 +158,13 @@ mod tests {
         assert!(parse(&["--port", "1"], &[])
             .unwrap_err()
             .contains("unknown flag"));
+        assert!(!c.movable_clock, "the clock is the system's unless asked");
+        assert!(parse(&["--movable-clock"], &[]).unwrap().movable_clock);
+        assert!(
+            parse(&[], &[("AZIMUTH_MOVABLE_CLOCK", "1")])
+                .unwrap()
+                .movable_clock
+        );
         assert!(parse(&["--addr"], &[])
             .unwrap_err()
             .contains("needs a value"));

@@ -42,6 +42,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(open_application),
         )
         .route("/api/computes/{name}/skipShutdown", post(skip_shutdown))
+        .route("/api/clock", post(move_clock))
         .route(
             "/studio.json",
             get(|| async { Json(json!({"store": "server"})) }),
@@ -160,6 +161,31 @@ async fn skip_shutdown(
             "trigger": trigger.as_str(),
         }))
         .into_response(),
+        Err(e) => arm::error_response(&e),
+    }
+}
+
+/// `POST /api/clock`'s body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MoveClock {
+    advance_minutes: u32,
+}
+
+/// `POST /api/clock`: an Owner moves the clock of a `--movable-clock` server forward; whatever
+/// falls due meanwhile (idle shutdown, schedules, operations) happens. Answers the new time.
+async fn move_clock(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let request = json_body::<MoveClock>(body, r#"{"advanceMinutes": <whole minutes>}"#);
+    let result = request.and_then(|r| {
+        let me = auth::member_of(&state, &headers)?;
+        state.move_clock(&me, r.advance_minutes)
+    });
+    match result {
+        Ok(now) => Json(json!({"now": azimuth_core::time::format_iso(now)})).into_response(),
         Err(e) => arm::error_response(&e),
     }
 }

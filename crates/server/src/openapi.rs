@@ -55,6 +55,7 @@ pub const ROUTES: &[Route] = &[
     route("put", "/api/settings", "Set {pace} (instant, fast or realistic) for everyone; Owners only", 204, true),
     route("post", "/api/computes/{computeName}/applications/{application}", "Open an instance's application (its assigned user, while it runs); counts as activity", 200, true),
     route("post", "/api/computes/{computeName}/skipShutdown", "Skip the next shutdown of a running instance: idle shutdown waits a whole idle time again, or the next scheduled stop does not happen", 200, true),
+    route("post", "/api/clock", "Move the clock forward by advanceMinutes (an Owner, on a server started with --movable-clock); what falls due meanwhile happens", 200, true),
     route("get", "/studio.json", "Tells the studio to use this server", 200, false),
     route("get", "/openapi.json", "This document", 200, false),
     route("get", "/subscriptions", "The subscriptions the member sees", 200, true),

@@ -7,7 +7,7 @@ use crate::db::Db;
 use axum::body::Bytes;
 use azimuth_core::{ArmError, Workspace};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -23,6 +23,8 @@ pub struct AppState {
     version: AtomicU64,
     changes: broadcast::Sender<u64>,
     cache: Mutex<(u64, HashMap<String, Bytes>)>,
+    /// How far an Owner has moved the clock forward (only with `--movable-clock`).
+    clock_offset: AtomicI64,
 }
 
 struct Inner {
@@ -64,6 +66,7 @@ impl AppState {
             version: AtomicU64::new(1),
             changes: broadcast::channel(64).0,
             cache: Mutex::new((0, HashMap::new())),
+            clock_offset: AtomicI64::new(0),
         }))
     }
 
@@ -102,7 +105,7 @@ impl AppState {
     ) -> Result<T, ArmError> {
         let mut inner = self.lock();
         let mut next = inner.workspace.clone();
-        let now = now_ms();
+        let now = self.now();
         let out = f(&mut next, now)?;
         // Whatever is due now (an instant-paced operation) is done before anyone reads.
         next.settle(now);
@@ -141,12 +144,36 @@ impl AppState {
             let mut interval = tokio::time::interval(TICK);
             loop {
                 interval.tick().await;
-                let changed = state.lock().workspace.settle(now_ms());
+                let now = state.now();
+                let changed = state.lock().workspace.settle(now);
                 if changed {
                     state.announce();
                 }
             }
         });
+    }
+
+    /// The server's time: the system clock, plus however far an Owner moved it forward.
+    pub fn now(&self) -> i64 {
+        now_ms() + self.clock_offset.load(Ordering::SeqCst)
+    }
+
+    /// Moves the clock `minutes` forward as `actor` (an Owner, on a server started with
+    /// `--movable-clock`), carries out whatever falls due meanwhile, and answers the new time.
+    pub fn move_clock(&self, actor: &str, minutes: u32) -> Result<i64, ArmError> {
+        if !self.config.movable_clock {
+            return Err(ArmError::new(
+                "NotFound",
+                "This server keeps the system's time: start it with --movable-clock to move its clock.",
+            ));
+        }
+        self.read(|w| {
+            w.authorize(actor, azimuth_core::roles::Action::WriteWorkspace)
+                .map(|_| ())
+        })?;
+        self.clock_offset
+            .fetch_add(i64::from(minutes) * 60_000, Ordering::SeqCst);
+        self.change(|_, now| Ok(now))
     }
 
     /// Runs `f` with the database (sessions, health).

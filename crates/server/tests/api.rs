@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn sign_in_and_the_compute_lifecycle_over_arm() {
@@ -575,4 +575,69 @@ async fn skip_shutdown_postpones_the_next_one() {
     assert_eq!(call(a, "POST", &stop, Some(&ada), b"").await.0, 202);
     let (status, nothing) = call(a, "POST", skip, Some(&ada), b"").await;
     assert_eq!(status, 400, "{nothing}");
+}
+
+#[tokio::test]
+async fn an_owner_moves_a_movable_clock_and_idle_shutdown_happens() {
+    let fixed = start(&temp_db("fixed-clock"), None).await;
+    let ada = sign_in(fixed.addr, "Ada Lovelace").await;
+    let forward = br#"{"advanceMinutes": 61}"#;
+    let (status, refused) = call(fixed.addr, "POST", "/api/clock", Some(&ada), forward).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (404, Some("NotFound"))
+    );
+
+    let server = start_with(&temp_db("movable-clock"), |c| c.movable_clock = true).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let body = json!({"properties": {"computeType": "ComputeInstance", "properties": {
+        "vmSize": "Standard_DS11_v2", "idleTimeBeforeShutdown": "PT60M"}}});
+    let path = format!("{WS}/computes/ci-clock?{V}");
+    assert_eq!(
+        call(a, "PUT", &path, Some(&ada), body.to_string().as_bytes())
+            .await
+            .0,
+        201
+    );
+    let state = |v: &Value| {
+        v["properties"]["properties"]["state"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        state(&call(a, "GET", &path, Some(&ada), b"").await.1).as_deref(),
+        Some("Running")
+    );
+
+    let (status, refused) = call(a, "POST", "/api/clock", Some(&grace), forward).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    let (status, bad) = call(
+        a,
+        "POST",
+        "/api/clock",
+        Some(&ada),
+        br#"{"advanceMinutes": -5}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("InvalidRequestContent"))
+    );
+    let (status, moved) = call(a, "POST", "/api/clock", Some(&ada), forward).await;
+    assert_eq!(status, 200, "{moved}");
+    assert!(
+        moved["now"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{moved}"
+    );
+    let (_, instance) = call(a, "GET", &path, Some(&ada), b"").await;
+    assert_eq!(
+        state(&instance).as_deref(),
+        Some("Stopped"),
+        "idle for 61 minutes of a 60-minute limit"
+    );
 }

@@ -95,6 +95,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("put", "/api/settings".into()),
         ("post", "/api/computes/ci-doc/applications/Jupyter".into()),
         ("post", "/api/computes/ci-doc/skipShutdown".into()),
+        ("post", "/api/clock".into()),
         ("get", "/studio.json".into()),
         ("get", "/openapi.json".into()),
         ("get", "/subscriptions".into()),

@@ -25,10 +25,15 @@ pub fn temp_db(name: &str) -> PathBuf {
 }
 
 pub async fn start(db: &std::path::Path, access_key: Option<&str>) -> Server {
+    start_with(db, |c| c.access_key = access_key.map(str::to_owned)).await
+}
+
+/// Starts a server on `db` at instant pace, with `tweak` applied to its settings.
+pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -> Server {
     let mut config = Config::from_args(Vec::<String>::new(), |_| None).unwrap();
     config.db = db.to_path_buf();
-    config.access_key = access_key.map(str::to_owned);
     config.pace = Some(azimuth_core::Pace::Instant);
+    tweak(&mut config);
     let state = AppState::open(config).unwrap();
     state.spawn_ticker();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
