@@ -36,10 +36,15 @@ pub fn HomePage() -> impl IntoView {
     let total = move || store.workspace.with(|w| w.instances().count());
     let quota = move || {
         store.workspace.with(|w| {
-            w.quota_usage()
+            let pool = w.low_priority_usage();
+            let mut rows: Vec<(&'static str, u32, u32)> = w
+                .quota_usage()
                 .into_iter()
-                .filter(|u| u.used > 0)
-                .collect::<Vec<_>>()
+                .map(|u| (u.family, u.used, u.limit))
+                .collect();
+            rows.push(("Low priority (all families)", pool.used, pool.limit));
+            rows.retain(|(_, used, _)| *used > 0);
+            rows
         })
     };
     let activity = move || {
@@ -93,12 +98,12 @@ pub fn HomePage() -> impl IntoView {
                         {move || {
                             quota()
                                 .into_iter()
-                                .map(|u| {
+                                .map(|(family, used, limit)| {
                                     view! {
                                         <li>
-                                            <span>{u.family}</span>
-                                            <meter min="0" max=u.limit value=u.used aria-label=format!("{} vCPUs", u.family)></meter>
-                                            <span>{format!("{} of {} vCPUs", u.used, u.limit)}</span>
+                                            <span>{family}</span>
+                                            <meter min="0" max=limit value=used aria-label=format!("{family} vCPUs")></meter>
+                                            <span>{format!("{used} of {limit} vCPUs")}</span>
                                         </li>
                                     }
                                 })

@@ -22,6 +22,8 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   const w = page.getByRole('dialog', { name: 'Create compute cluster' });
   await expect(w.getByLabel('Location')).toHaveValue('East US (eastus)');
   await w.getByRole('radio', { name: /Low priority/ }).check();
+  // Low-priority sizes show their price and the region's low-priority pool, not the family's quota.
+  await expect(w.getByText(/^\$0\.04\/hr · 100 low-priority vCPUs left$/).first()).toBeVisible();
   await w.getByRole('button', { name: 'Next' }).click();
 
   const name = uniqueName('cpu');
@@ -69,12 +71,21 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await expect(main).toContainText('"type": "SystemAssigned"');
   await expect(main).toContainText('type: system_assigned');
   await expect(main).not.toContainText('correct-horse-battery');
+  await expect(main).toContainText('$0.04/hr now (1 node at $0.04/hr each; Linux, pay as you go)');
 
   // Resize: a minimum of two makes the engine prepare one more node.
   await page.getByLabel('Minimum number of nodes').fill('2');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes.getByRole('row')).toHaveCount(3, { timeout: 20_000 });
   await expect(page.getByRole('main')).toContainText('2 idle', { timeout: 20_000 });
+
+  // Its nodes hold vCPUs of the low-priority pool (2 nodes of 2 vCPUs), not of their family.
+  await page.goto('/compute/quota');
+  const quota = page.getByRole('table', { name: 'vCPU quota by virtual machine family' });
+  const pool = quota.getByRole('row').filter({ hasText: 'Low priority (all families)' });
+  await expect(pool.getByRole('cell')).toHaveText(['Low priority (all families)', 'CPU and GPU', '', '4', '100', name, '$0.07/hr']);
+  await expect(quota.getByRole('row').filter({ hasText: 'standardDSv2Family' }).getByRole('cell').nth(3)).toHaveText('0');
+  await page.goBack();
 
   // Delete removes the cluster.
   await clustersToolbar(page).getByRole('button', { name: 'Delete' }).click();

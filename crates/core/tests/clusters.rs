@@ -219,8 +219,10 @@ fn low_priority_nodes_are_preempted_now_and_then_and_the_cluster_heals() {
         let (_, _, _, preempted) = counts(&ws, "lp-cluster");
         if preempted > 0 {
             saw_preempted = true;
-            // The cluster already prepares a replacement, and a preempted node holds no quota.
-            assert_eq!(used_vcpus(&ws, "standardDSv2Family"), 8);
+            // The cluster already prepares a replacement, and a preempted node holds no quota:
+            // of the low-priority pool, not the family's.
+            assert_eq!(ws.low_priority_usage().used, 8);
+            assert_eq!(used_vcpus(&ws, "standardDSv2Family"), 0);
             assert_eq!(
                 view(&ws, "lp-cluster").allocation_state.as_deref(),
                 Some("Resizing")
@@ -472,4 +474,74 @@ fn a_cluster_is_not_resized_while_it_is_created() {
     assert!(refused.message().contains("is creating"), "{refused}");
     ws.put_compute(ADA, "cpu-cluster", resize, t0() + 600_000)
         .unwrap();
+}
+
+#[test]
+fn low_priority_nodes_use_the_regional_low_priority_pool_not_their_familys_quota() {
+    let mut ws = Workspace::seed(t0());
+    assert_eq!(
+        ws.low_priority_usage().limit,
+        100,
+        "Azure's default per region"
+    );
+    // 24 dedicated vCPUs of the DSv2 family: six DS3_v2 (4 vCPUs) use them all.
+    ws.put_compute(
+        ADA,
+        "dedicated",
+        cluster("Standard_DS3_v2", "Dedicated", 6, 6),
+        t0(),
+    )
+    .unwrap();
+    ws.settle(t0() + 60_000);
+    assert_eq!(used_vcpus(&ws, "standardDSv2Family"), 24);
+    // Low priority still has room: 20 nodes of 4 vCPUs, 80 of 100.
+    ws.put_compute(
+        ADA,
+        "spot",
+        cluster("Standard_DS3_v2", "LowPriority", 20, 25),
+        t0() + 60_000,
+    )
+    .unwrap();
+    ws.settle(t0() + 120_000);
+    assert_eq!(ws.low_priority_usage().used, 80);
+    assert_eq!(
+        used_vcpus(&ws, "standardDSv2Family"),
+        24,
+        "the family's quota is untouched"
+    );
+    // 6 more nodes would make 104 of 100.
+    let e = ws
+        .put_compute(
+            ADA,
+            "spot",
+            cluster("Standard_DS3_v2", "LowPriority", 26, 30),
+            t0() + 120_000,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "QuotaExceeded");
+    assert!(
+        e.message().contains("Low Priority Cores quota"),
+        "{}",
+        e.message()
+    );
+    assert!(
+        e.message()
+            .contains("Current Usage: 80, Additional Required: 24"),
+        "{}",
+        e.message()
+    );
+    // A new dedicated cluster is refused by its family, whatever the low-priority pool has left.
+    let e = ws
+        .put_compute(
+            ADA,
+            "more",
+            cluster("Standard_DS3_v2", "Dedicated", 1, 1),
+            t0() + 120_000,
+        )
+        .unwrap_err();
+    assert!(
+        e.message().contains("standardDSv2Family Cores quota"),
+        "{}",
+        e.message()
+    );
 }

@@ -27,23 +27,32 @@ pub fn vm_sizes() -> Value {
     json!({ "value": value })
 }
 
-/// `GET .../locations/{loc}/usages`: vCPUs in use and the limit of every family.
+/// `GET .../locations/{loc}/usages`: vCPUs in use and the limit of every family's dedicated
+/// quota, then of the region's low-priority pool.
 pub fn usages(w: &Workspace) -> Value {
     let location = &w.resource.location;
-    let value: Vec<Value> = w
+    let row = |id: &str, name: &str, used: u32, limit: u32| {
+        json!({
+            "id": format!("/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{location}/usages/{id}", w.subscription_id),
+            "aggregationType": "Total",
+            "type": "Microsoft.MachineLearningServices/locations/usages",
+            "unit": "Count",
+            "currentValue": used,
+            "limit": limit,
+            "name": {"value": id, "localizedValue": name}
+        })
+    };
+    let mut value: Vec<Value> = w
         .quota_usage()
         .into_iter()
-        .map(|u| {
-            json!({
-                "id": format!("/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{location}/usages/{}", w.subscription_id, u.family),
-                "aggregationType": "Total",
-                "type": "Microsoft.MachineLearningServices/locations/usages",
-                "unit": "Count",
-                "currentValue": u.used,
-                "limit": u.limit,
-                "name": {"value": u.family, "localizedValue": format!("{} Cores", u.family)}
-            })
-        })
+        .map(|u| row(u.family, &format!("{} Cores", u.family), u.used, u.limit))
         .collect();
+    let pool = w.low_priority_usage();
+    value.push(row(
+        "totalLowPriorityCores",
+        "Total Cluster LowPriority Regional vCPUs",
+        pool.used,
+        pool.limit,
+    ));
     json!({ "value": value })
 }

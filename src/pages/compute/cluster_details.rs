@@ -5,7 +5,7 @@ use super::actions::LifecycleButtons;
 use super::clusters::{cluster_state, node_states, tier};
 use super::details::prop;
 use crate::components::{
-    format_iso_time, format_time, Appearance, Button, CodeView, StateBadge, TextField,
+    format_iso_time, format_price, format_time, Appearance, Button, CodeView, StateBadge, TextField,
 };
 use crate::router::leave_to;
 use crate::shell::Breadcrumbs;
@@ -13,13 +13,14 @@ use crate::store::use_store;
 use azimuth_core::arm::ScaleSettings;
 use azimuth_core::catalogue::find_vm_size;
 use azimuth_core::cluster::validate_scale_settings;
+use azimuth_core::cost::{hourly_cost, machines_billed, price_per_machine};
 use azimuth_core::request::parse_subnet_id;
 use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::yaml::cluster_yaml;
-use azimuth_core::StoredCompute;
+use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 
-fn properties(c: &StoredCompute) -> Vec<(&'static str, String)> {
+fn properties(c: &StoredCompute, w: &Workspace) -> Vec<(&'static str, String)> {
     let props = &c.resource.properties;
     let inner = &props.properties;
     let scale = inner.scale_settings.clone().unwrap_or_default();
@@ -68,6 +69,7 @@ fn properties(c: &StoredCompute) -> Vec<(&'static str, String)> {
             inner.target_node_count.unwrap_or(0).to_string(),
         ),
         ("Node states", node_states(c)),
+        ("Estimated cost", estimated_cost(c, w)),
         (
             "Allocation state changed",
             inner
@@ -91,6 +93,22 @@ fn properties(c: &StoredCompute) -> Vec<(&'static str, String)> {
                 .unwrap_or_default(),
         ),
     ]
+}
+
+/// What the cluster costs now, and what one node costs.
+fn estimated_cost(c: &StoredCompute, w: &Workspace) -> String {
+    match price_per_machine(c, w) {
+        Some(per_node) => {
+            let nodes = machines_billed(c);
+            let plural = if nodes == 1 { "" } else { "s" };
+            format!(
+                "{} now ({nodes} node{plural} at {} each; Linux, pay as you go)",
+                format_price(hourly_cost(c, w)),
+                format_price(per_node)
+            )
+        }
+        None => "Unknown for this size".into(),
+    }
 }
 
 /// The resize form: node counts and idle time, checked by the engine's rules as typed.
@@ -191,7 +209,7 @@ pub fn ClusterDetailsPage(
             <section class="card" aria-labelledby="props-title">
                 <h2 id="props-title">"Properties"</h2>
                 <dl class="props">
-                    {move || compute.with(|c| c.as_ref().map(|c| properties(c).into_iter().map(|(l, v)| prop(l, v)).collect_view()))}
+                    {move || compute.with(|c| c.as_ref().map(|c| store.workspace.with(|w| properties(c, w)).into_iter().map(|(l, v)| prop(l, v)).collect_view()))}
                 </dl>
             </section>
             <ResizeForm name current=scale.clone() />

@@ -288,7 +288,7 @@ pub fn NewClusterWizard() -> impl IntoView {
                 {radio_card("vm-tier", move || form.low_priority.get(), move || form.low_priority.set(true), "Low priority", "About 80 % cheaper; nodes can be preempted")}
             </fieldset>
             <VmKindPicker choice=form.vm what="compute cluster" />
-            <SizePicker form=form.vm />
+            <SizePicker form=form.vm low_priority=form.low_priority />
         }
     };
     let settings_step = move || {

@@ -4,9 +4,10 @@
 use crate::components::format_usd;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::catalogue::{VmKind, VM_SIZES};
+use azimuth_core::catalogue::{find_vm_size, VmKind};
 use azimuth_core::cost::{hourly_cost, HOURS_PER_MONTH};
-use azimuth_core::quota::machines_held;
+use azimuth_core::quota::{is_low_priority, machines_held};
+use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 
 /// The workspace's estimated cost at its current state: per hour, per day and per month.
@@ -42,6 +43,9 @@ pub fn CostSummary(
     }
 }
 
+/// The name of the low-priority pool's row.
+const LOW_PRIORITY_ROW: &str = "Low priority (all families)";
+
 /// One family's row: its name, kind, usage and limit, and the computes holding its quota.
 #[derive(Clone, PartialEq)]
 struct FamilyRow {
@@ -53,47 +57,67 @@ struct FamilyRow {
     cost: f64,
 }
 
+/// Each family's dedicated quota, then the region's low-priority pool, with the computes that
+/// hold them and what those cost.
+fn quota_rows(w: &Workspace) -> Vec<FamilyRow> {
+    // Every compute holding quota, once: its family, or None for the low-priority pool.
+    let holding: Vec<(Option<&str>, &StoredCompute)> = w
+        .computes
+        .iter()
+        .filter(|c| machines_held(c) > 0)
+        .filter_map(|c| {
+            let size = find_vm_size(&c.resource.properties.properties.vm_size)?;
+            Some(((!is_low_priority(c)).then_some(size.family), c))
+        })
+        .collect();
+    let row =
+        |family: &'static str, kind: &'static str, used: u32, limit: u32, pool: Option<&str>| {
+            let holders: Vec<&StoredCompute> = holding
+                .iter()
+                .filter(|(p, _)| *p == pool)
+                .map(|(_, c)| *c)
+                .collect();
+            FamilyRow {
+                family,
+                kind,
+                used,
+                limit,
+                holders: holders
+                    .iter()
+                    .map(|c| c.resource.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                cost: holders.iter().map(|c| hourly_cost(c, w)).sum(),
+            }
+        };
+    let mut rows: Vec<FamilyRow> = w
+        .quota_usage()
+        .into_iter()
+        .map(|u| {
+            let kind = match u.kind {
+                VmKind::Cpu => "CPU",
+                VmKind::Gpu => "GPU",
+            };
+            row(u.family, kind, u.used, u.limit, Some(u.family))
+        })
+        .collect();
+    let pool = w.low_priority_usage();
+    rows.push(row(
+        LOW_PRIORITY_ROW,
+        "CPU and GPU",
+        pool.used,
+        pool.limit,
+        None,
+    ));
+    rows
+}
+
 /// The quota and costs page.
 #[component]
 pub fn QuotaPage() -> impl IntoView {
     let store = use_store();
     let only_used = RwSignal::new(false);
-    let rows = Memo::new(move |_| {
-        store.workspace.with(|w| {
-            w.quota_usage()
-                .into_iter()
-                .map(|u| {
-                    let in_family = |c: &&azimuth_core::StoredCompute| {
-                        let size = &c.resource.properties.properties.vm_size;
-                        VM_SIZES
-                            .iter()
-                            .any(|s| s.family == u.family && s.name.eq_ignore_ascii_case(size))
-                    };
-                    let holding: Vec<_> = w
-                        .computes
-                        .iter()
-                        .filter(in_family)
-                        .filter(|c| machines_held(c) > 0)
-                        .collect();
-                    FamilyRow {
-                        family: u.family,
-                        kind: match u.kind {
-                            VmKind::Cpu => "CPU",
-                            VmKind::Gpu => "GPU",
-                        },
-                        used: u.used,
-                        limit: u.limit,
-                        holders: holding
-                            .iter()
-                            .map(|c| c.resource.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        cost: holding.iter().map(|c| hourly_cost(c, w)).sum(),
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    let rows = Memo::new(move |_| store.workspace.with(quota_rows));
     let region = move || {
         store
             .workspace
@@ -112,7 +136,7 @@ pub fn QuotaPage() -> impl IntoView {
             <h2 id="quota-title">"vCPU quota by virtual machine family"</h2>
             <p class="muted">
                 {move || format!("The subscription's limits in {}. ", region())}
-                "A compute instance holds its vCPUs until it is deleted, or while stopped unless it releases them on stop; a compute cluster holds them for each node it has. A create or resize that needs more than is left is refused with QuotaExceeded."
+                "A compute instance holds its vCPUs until it is deleted, or while stopped unless it releases them on stop; a compute cluster holds them for each node it has. Low-priority nodes draw from one regional pool instead of their family's quota. A create or resize that needs more than is left is refused with QuotaExceeded."
             </p>
             <label class="checkbox">
                 <input type="checkbox" prop:checked=move || only_used.get() on:change=move |ev| only_used.set(event_target_checked(&ev)) />

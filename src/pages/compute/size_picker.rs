@@ -1,9 +1,11 @@
 //! "Virtual machine type" and "Virtual machine size", shared by the instance and cluster
 //! wizards: recommended options as cards, or every size in a searchable, sortable table with its
-//! cost and the quota left in its family.
+//! cost and the quota left in its family (or, for low-priority cluster nodes, in the region's
+//! low-priority pool).
 use crate::components::format_price;
 use crate::store::use_store;
 use azimuth_core::catalogue::{find_vm_size, recommended_sizes, VmKind, VmSize, VM_SIZES};
+use azimuth_core::cost::LOW_PRIORITY_FACTOR;
 use leptos::prelude::*;
 
 /// Where the size comes from.
@@ -107,11 +109,41 @@ fn quota_left(size: &VmSize, usage: &[azimuth_core::QuotaUsage]) -> u32 {
 pub fn SizePicker(
     /// The choice being made.
     form: VmChoice,
+    /// Low-priority cluster nodes: their price and the low-priority pool's quota.
+    #[prop(default = Signal::stored(false), into)]
+    low_priority: Signal<bool>,
 ) -> impl IntoView {
     let store = use_store();
-    let usage = Memo::new(move |_| store.workspace.with(|w| w.quota_usage()));
+    let usage = Memo::new(move |_| {
+        store
+            .workspace
+            .with(|w| (w.quota_usage(), w.low_priority_usage()))
+    });
+    let left_for = move |s: &VmSize| {
+        usage.with(|(families, pool)| {
+            if low_priority.get() {
+                pool.limit.saturating_sub(pool.used)
+            } else {
+                quota_left(s, families)
+            }
+        })
+    };
     let factor = Memo::new(move |_| store.workspace.with(|w| w.region().price_factor));
-    let factor = move || factor.get();
+    let price = move |s: &VmSize| {
+        let tier = if low_priority.get() {
+            LOW_PRIORITY_FACTOR
+        } else {
+            1.0
+        };
+        format_price(s.price_per_hour * factor.get() * tier)
+    };
+    let quota_note = move || {
+        if low_priority.get() {
+            "low-priority vCPUs left"
+        } else {
+            "vCPUs of quota left"
+        }
+    };
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new((SortKey::Cost, true));
     let source_radio = move |source: SizeSource, label: &'static str| {
@@ -123,8 +155,7 @@ pub fn SizePicker(
         }
     };
     let size_radio = move |s: &'static VmSize| {
-        let left = move || quota_left(s, &usage.get());
-        let short = move || left() < s.vcpus;
+        let short = move || left_for(s) < s.vcpus;
         view! {
             <input
                 type="radio"
@@ -141,14 +172,14 @@ pub fn SizePicker(
             .iter()
             .filter_map(|n| find_vm_size(n))
             .map(|s| {
-                let left = quota_left(s, &usage.get());
+                let left = left_for(s);
                 view! {
                     <label class="radio-card radio-card--size">
                         {size_radio(s)}
                         <span>
                             <strong>{s.name}</strong>
                             <span class="muted">{format!("{} · {}", s.category, s.summary())}</span>
-                            <span class="muted">{format!("{} · {left} vCPUs of quota left", format_price(s.price_per_hour * factor()))}</span>
+                            <span class="muted">{format!("{} · {left} {}", price(s), quota_note())}</span>
                         </span>
                     </label>
                 }
@@ -204,7 +235,7 @@ pub fn SizePicker(
         sizes
             .into_iter()
             .map(|s| {
-                let left = quota_left(s, &usage.get());
+                let left = left_for(s);
                 view! {
                     <tr class:row--muted=left < s.vcpus>
                         <td>{size_radio(s)}</td>
@@ -214,8 +245,8 @@ pub fn SizePicker(
                         <td>{format!("{} GB", s.memory_text())}</td>
                         <td>{format!("{} GB", s.temp_storage_gib)}</td>
                         <td>{if s.gpus > 0 { s.gpu_description } else { "—" }}</td>
-                        <td>{format_price(s.price_per_hour * factor())}</td>
-                        <td title=s.family>{format!("{left} vCPUs")}</td>
+                        <td>{price(s)}</td>
+                        <td title=move || if low_priority.get() { "Low priority (all families)" } else { s.family }>{format!("{left} vCPUs")}</td>
                     </tr>
                 }
             })

@@ -99,7 +99,8 @@ impl Workspace {
         let region = self.region();
         validate_cluster_fields(body, region)?;
         let inner = &body.properties.properties;
-        self.check_quota_for(&inner.vm_size, target(inner) as u32)
+        let low_priority = inner.vm_priority.as_deref() == Some("LowPriority");
+        self.check_quota_for(&inner.vm_size, target(inner) as u32, low_priority)
     }
 
     /// Creates a compute cluster on behalf of a member; it is Creating, then keeps its minimum

@@ -172,7 +172,7 @@ impl Workspace {
         let holding = c.nodes.iter().filter(|n| n.state.holds_quota()).count() as u32;
         let more = scale.min_node_count.saturating_sub(holding);
         if more > 0 {
-            self.check_quota_for(&inner.vm_size, more)?;
+            self.check_quota_for(&inner.vm_size, more, crate::quota::is_low_priority(c))?;
         }
         let c = &mut self.computes[index];
         let settings = c
