@@ -1,6 +1,7 @@
 //! A modal dialog: a labelled `role="dialog"` over a dimmed page. It takes the focus when it
 //! opens (its first field, or itself), keeps Tab inside, closes on Escape wherever the focus
-//! is, and gives the focus back to what had it.
+//! is, presses its primary button on Enter in a one-line field (as a form submits), and gives
+//! the focus back to what had it.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,6 +53,46 @@ fn trap_tab(dialog: &HtmlElement, ev: &web_sys::KeyboardEvent) {
     }
 }
 
+/// Input types in which Enter submits a form (HTML's implicit submission).
+const SUBMITTING_INPUTS: [&str; 10] = [
+    "text",
+    "search",
+    "password",
+    "number",
+    "email",
+    "url",
+    "tel",
+    "time",
+    "date",
+    "datetime-local",
+];
+
+/// On Enter in a one-line field of `dialog`, clicks its primary action (Next, Create, Save),
+/// which does nothing while that action is blocked or disabled.
+fn submit_on_enter(dialog: &HtmlElement, ev: &web_sys::KeyboardEvent) {
+    let Some(field) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    if ev.is_composing() || !dialog.contains(Some(&field)) {
+        return;
+    }
+    if !SUBMITTING_INPUTS.contains(&field.type_().as_str()) {
+        return;
+    }
+    let primary = dialog
+        .query_selector(".dialog__actions .button--primary")
+        .ok()
+        .flatten()
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok());
+    if let Some(button) = primary {
+        ev.prevent_default();
+        button.click();
+    }
+}
+
 /// A modal dialog with a title; `on_close` runs on Escape or a click outside.
 #[component]
 pub fn Dialog(
@@ -98,6 +139,11 @@ pub fn Dialog(
             "Tab" => {
                 if let Some(el) = dialog_ref.get_untracked() {
                     trap_tab(&el, &ev);
+                }
+            }
+            "Enter" => {
+                if let Some(el) = dialog_ref.get_untracked() {
+                    submit_on_enter(&el, &ev);
                 }
             }
             _ => {}

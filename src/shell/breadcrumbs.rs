@@ -1,4 +1,5 @@
-//! Breadcrumbs: the workspace, then the page's ancestors, then the page.
+//! Breadcrumbs: the workspace, then the page's ancestors, then the page. They also name the
+//! browser tab after the page, so history, tabs and bookmarks say where they lead.
 
 use crate::store::use_store;
 use leptos::prelude::*;
@@ -11,11 +12,19 @@ pub fn Breadcrumbs(
 ) -> impl IntoView {
     let store = use_store();
     let last = items.len().saturating_sub(1);
+    let page = items
+        .last()
+        .map(|(label, _)| label.clone())
+        .unwrap_or_default();
+    let workspace = Memo::new(move |_| store.workspace.with(|w| w.resource.name.clone()));
+    Effect::new(move |_| {
+        document().set_title(&format!("{page} · {} · Azimuth", workspace.get()));
+    });
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <ol>
                 <li>
-                    <a href="/">{move || store.workspace.with(|w| w.resource.name.clone())}</a>
+                    <a href="/">{move || workspace.get()}</a>
                 </li>
                 {items
                     .into_iter()

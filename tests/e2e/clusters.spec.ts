@@ -15,6 +15,7 @@ function clusterRow(page: Page, name: string) {
 test('create a low-priority cluster, watch it scale, resize it and delete it', async ({ page }) => {
   await openStudio(page, '/compute/clusters');
   await expect(page.getByText('No compute clusters yet.')).toBeVisible();
+  await expect(page).toHaveTitle('Compute clusters · mlw-azimuth-lab · Azimuth');
   await setPace(page, 'Fast');
 
   await clustersToolbar(page).getByRole('button', { name: '+ New' }).click();
@@ -58,6 +59,7 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
 
   await row.getByRole('link', { name }).click();
   await expect(page).toHaveURL(new RegExp(`/compute/clusters/${name}$`));
+  await expect(page).toHaveTitle(`${name} · mlw-azimuth-lab · Azimuth`);
   const nodes = page.getByRole('table', { name: 'Nodes' });
   await expect(nodes.getByRole('row')).toHaveCount(2); // header + one node
 

@@ -126,6 +126,20 @@ test('the wizard takes the focus when it opens, so Escape closes it', async ({ p
   await expect(page).toHaveURL(/\/compute\/instances$/);
 });
 
+test('Enter in a field presses the primary button (Review + Create)', async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  await openWizard(page);
+  const name = uniqueName('enter');
+  const field = wizard(page).getByRole('textbox', { name: 'Compute name' });
+  await field.fill(name);
+  await field.press('Enter');
+  await expect(wizardStep(page, 'Review + Create')).toHaveAttribute('aria-selected', 'true');
+  await wizardButton(page, 'Create').click();
+  await expect(wizard(page)).toBeHidden();
+  await expect(instanceRow(page, name)).toBeVisible();
+});
+
 test('the keyboard stays in the wizard: Tab wraps, arrows move between steps, Escape works after clicks, focus goes back', async ({ page }) => {
   await openWizard(page);
   const w = wizard(page);

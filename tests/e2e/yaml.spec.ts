@@ -43,6 +43,10 @@ test('a public example file creates a low-priority cluster; a bad one says where
   await expect(preview).toContainText('Compute cluster');
   await expect(preview).toContainText('low-pri-example');
   await expect(preview).toContainText('0 to 2');
+  // In the studio's words, not the API's: the catalogue's size name, the tier, idle seconds.
+  await expect(preview).toContainText('Standard_DS3_v2 (4 cores, 14 GB RAM');
+  await expect(preview).toContainText('Virtual machine tierLow priority');
+  await expect(preview).toContainText('Idle seconds before scale down120');
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page).toHaveURL(/\/compute\/clusters$/);
   const row = page.getByRole('table', { name: 'Compute clusters' }).getByRole('row').filter({ hasText: 'low-pri-example' });

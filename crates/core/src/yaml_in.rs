@@ -303,7 +303,8 @@ fn read_kubernetes(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(), Ya
 
 /// An attached virtual machine: its resource id and SSH account (a password or a private key,
 /// accepted and never shown back). The CLI reads the file `ssh_private_key_file` names; a
-/// browser cannot read a local path, so the value is taken as the key itself.
+/// browser cannot read a local path, so the value must be the key itself, and a path is
+/// refused with how to give the key instead.
 fn read_virtual_machine(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
     c.resource_id = Some(doc.required("resource_id")?.string()?);
     let ssh = doc.required("ssh_settings")?.map()?;
@@ -319,10 +320,22 @@ fn read_virtual_machine(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(
     p.administrator_account = Some(AdministratorAccount {
         username: ssh.required("admin_username")?.string()?,
         password: ssh.opt("admin_password", Field::string)?,
-        private_key_data: ssh.opt("ssh_private_key_file", Field::string)?,
+        private_key_data: ssh.opt("ssh_private_key_file", private_key)?,
         public_key_data: None,
     });
     Ok(())
+}
+
+/// The text of a private key where the CLI takes a file's path.
+fn private_key(f: &Field) -> Result<String, YamlError> {
+    let key = f.string()?;
+    if key.contains("-----BEGIN") {
+        Ok(key)
+    } else {
+        Err(f.fail(
+            "must hold the private key itself here, from its -----BEGIN line to its END line (a block scalar: ssh_private_key_file: |): a web page cannot read a file from your computer by its path. Or use admin_password.",
+        ))
+    }
 }
 
 /// One item of `schedules.compute_start_stop` (the writer's `schedule_node` in reverse).

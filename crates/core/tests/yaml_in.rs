@@ -548,6 +548,16 @@ fn unknown_keys_missing_keys_and_unknown_types_are_refused() {
     );
     // An attached kind needs what it is attached to.
     fails_at("name: k8s\ntype: kubernetes\n", None, Some("resource_id"));
+    // The CLI reads ssh_private_key_file from a path; a web page cannot, and says so.
+    let e = fails_at(
+        "name: vm\ntype: virtualmachine\nresource_id: /subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/vm\nssh_settings:\n  admin_username: azureuser\n  ssh_private_key_file: ~/.ssh/id_rsa\n",
+        Some(6),
+        Some("ssh_settings.ssh_private_key_file"),
+    );
+    assert!(
+        e.message.contains("cannot read a file from your computer"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -56,7 +56,10 @@ fn properties(c: &StoredCompute, w: &Workspace) -> Vec<(&'static str, String)> {
             props.provisioning_state.clone().unwrap_or_default(),
         ),
         ("Virtual machine size", size),
-        ("Virtual machine tier", tier(c).into()),
+        (
+            "Virtual machine tier",
+            tier(inner.vm_priority.as_deref()).into(),
+        ),
         ("Minimum number of nodes", scale.min_node_count.to_string()),
         ("Maximum number of nodes", scale.max_node_count.to_string()),
         ("Idle seconds before scale down", idle),

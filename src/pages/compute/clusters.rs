@@ -74,9 +74,9 @@ pub fn node_states(c: &StoredCompute) -> String {
     }
 }
 
-/// "Dedicated" or "Low priority".
-pub fn tier(c: &StoredCompute) -> &'static str {
-    match c.resource.properties.properties.vm_priority.as_deref() {
+/// "Dedicated" or "Low priority", from ARM's `vmPriority`.
+pub fn tier(vm_priority: Option<&str>) -> &'static str {
+    match vm_priority {
         Some("LowPriority") => "Low priority",
         _ => "Dedicated",
     }
@@ -99,7 +99,7 @@ fn row(at: usize, c: &StoredCompute, w: &Workspace) -> ClusterRow {
         ),
         node_states: node_states(c),
         size,
-        tier: tier(c),
+        tier: tier(inner.vm_priority.as_deref()),
         cost: format_price(hourly_cost(c, w)),
         created_on: c
             .resource

@@ -31,6 +31,29 @@ pub(super) fn prop(label: &'static str, value: String) -> impl IntoView {
     }
 }
 
+/// Idle shutdown in words: `After 60 minutes of inactivity`, or `Off`.
+pub(super) fn describe_idle_shutdown(idle: Option<&str>) -> String {
+    idle.and_then(parse_duration_seconds).map_or_else(
+        || "Off".into(),
+        |s| format!("After {} minutes of inactivity", s / 60),
+    )
+}
+
+/// An instance's schedules in words, separated by semicolons.
+pub(super) fn describe_schedules(
+    schedules: Option<&azimuth_core::arm::ComputeSchedules>,
+) -> String {
+    schedules
+        .map(|s| {
+            s.compute_start_stop
+                .iter()
+                .map(describe_schedule)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
 /// A schedule in words, e.g. `Stop at 18:00 every day (Pacific Standard Time)`.
 fn describe_schedule(s: &azimuth_core::arm::StartStopSchedule) -> String {
     let when = if let Some(c) = &s.cron {
@@ -194,29 +217,9 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
         ),
         (
             "Idle shutdown",
-            inner
-                .idle_time_before_shutdown
-                .as_deref()
-                .and_then(parse_duration_seconds)
-                .map_or_else(
-                    || "Off".into(),
-                    |s| format!("After {} minutes of inactivity", s / 60),
-                ),
+            describe_idle_shutdown(inner.idle_time_before_shutdown.as_deref()),
         ),
-        (
-            "Schedules",
-            inner
-                .schedules
-                .as_ref()
-                .map(|s| {
-                    s.compute_start_stop
-                        .iter()
-                        .map(describe_schedule)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default(),
-        ),
+        ("Schedules", describe_schedules(inner.schedules.as_ref())),
         (
             "Tags",
             c.resource

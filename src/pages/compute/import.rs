@@ -3,35 +3,53 @@
 //! what it will create; "Create" then sends it. Errors name their line and field; secrets in the
 //! file are accepted and never shown.
 
-use super::details::prop;
+use super::clusters::tier;
+use super::details::{describe_idle_shutdown, describe_schedules, prop};
 use crate::components::{Appearance, Button};
 use crate::router::navigate;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::attach::attached_kind;
+use azimuth_core::catalogue::find_vm_size;
 use azimuth_core::cluster::is_cluster;
 use azimuth_core::roles::Action;
+use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::yaml_in::{compute_from_yaml, ImportedCompute};
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
 
-/// What the file will create, as label and value lines (never a secret).
+/// What the file will create, as label and value lines in the studio's words (never a secret).
 fn summary(c: &ImportedCompute) -> Vec<(&'static str, String)> {
     let compute = &c.resource.properties;
     let inner = &compute.properties;
+    let cluster = is_cluster(&c.resource);
     let mut lines = vec![
         ("Name", c.name.clone()),
         ("Type", kind_of(&c.resource).into()),
     ];
     if !inner.vm_size.is_empty() {
-        lines.push(("Virtual machine size", inner.vm_size.clone()));
+        let size = find_vm_size(&inner.vm_size).map_or_else(
+            || inner.vm_size.clone(),
+            |s| format!("{} ({})", s.name, s.summary()),
+        );
+        lines.push(("Virtual machine size", size));
+    }
+    if cluster {
+        lines.push((
+            "Virtual machine tier",
+            tier(inner.vm_priority.as_deref()).into(),
+        ));
     }
     if let Some(scale) = &inner.scale_settings {
         let nodes = format!("{} to {}", scale.min_node_count, scale.max_node_count);
         lines.push(("Nodes", nodes));
-    }
-    if let Some(tier) = &inner.vm_priority {
-        lines.push(("Virtual machine tier", tier.clone()));
+        let idle = scale
+            .node_idle_time_before_scale_down
+            .as_deref()
+            .and_then(parse_duration_seconds);
+        if let Some(seconds) = idle {
+            lines.push(("Idle seconds before scale down", seconds.to_string()));
+        }
     }
     if let Some(id) = &compute.resource_id {
         lines.push(("Resource ID", id.clone()));
@@ -39,15 +57,13 @@ fn summary(c: &ImportedCompute) -> Vec<(&'static str, String)> {
     if let Some(namespace) = &inner.namespace {
         lines.push(("Namespace", namespace.clone()));
     }
-    if let Some(idle) = &inner.idle_time_before_shutdown {
-        lines.push(("Idle shutdown", idle.clone()));
-    }
-    if let Some(s) = inner
-        .schedules
-        .as_ref()
-        .filter(|s| !s.compute_start_stop.is_empty())
-    {
-        lines.push(("Schedules", s.compute_start_stop.len().to_string()));
+    if !cluster && attached_kind(&c.resource).is_none() {
+        let idle = inner.idle_time_before_shutdown.as_deref();
+        lines.push(("Idle shutdown", describe_idle_shutdown(idle)));
+        let schedules = describe_schedules(inner.schedules.as_ref());
+        if !schedules.is_empty() {
+            lines.push(("Schedules", schedules));
+        }
     }
     let ssh = inner
         .ssh_settings
@@ -59,7 +75,13 @@ fn summary(c: &ImportedCompute) -> Vec<(&'static str, String)> {
         lines.push(("SSH", if on { "Enabled" } else { "Disabled" }.into()));
     }
     if !c.resource.tags.is_empty() {
-        lines.push(("Tags", c.resource.tags.len().to_string()));
+        let tags: Vec<String> = c
+            .resource
+            .tags
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        lines.push(("Tags", tags.join(", ")));
     }
     lines
 }
