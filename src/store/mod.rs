@@ -194,7 +194,7 @@ impl Store {
             }),
             Backend::Server(token) => {
                 let id = self.workspace_id();
-                let sent = remote::create_compute(&token.get_value(), &id, name, &body).await;
+                let sent = remote::put_compute(&token.get_value(), &id, name, &body, true).await;
                 self.pull().await;
                 sent
             }
@@ -231,7 +231,7 @@ impl Store {
             }),
             Backend::Server(token) => {
                 let id = self.workspace_id();
-                let sent = remote::update_compute(&token.get_value(), &id, name, &body).await;
+                let sent = remote::put_compute(&token.get_value(), &id, name, &body, false).await;
                 self.pull().await;
                 sent
             }

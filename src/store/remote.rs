@@ -180,38 +180,27 @@ pub async fn workspace(token: &str) -> Result<Workspace, ArmError> {
     decode(&text).map_err(|e| ArmError::new("UnexpectedResponse", e.to_string()))
 }
 
-/// `PUT .../computes/{name}` with `If-None-Match: *`: creates a compute, and only creates. A PUT
-/// is also ARM's update, so without the header a person who picked a name someone else took a
-/// moment ago would be told their create succeeded.
-pub async fn create_compute(
+/// `PUT .../computes/{name}`: ARM's create or update. A create (`create_only`) sends
+/// `If-None-Match: *`, so a person who picked a name someone else took a moment ago is told so
+/// instead of overwriting it.
+pub async fn put_compute(
     token: &str,
     workspace_id: &str,
     name: &str,
     body: &ComputeResource,
+    create_only: bool,
 ) -> Result<(), ArmError> {
     let url = compute_url(workspace_id, name, "");
     let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
-    let only_create = Some(("If-None-Match", "*"));
-    match send_with("PUT", &url, Some(token), Some(body), only_create).await {
+    let precondition = create_only.then_some(("If-None-Match", "*"));
+    match send_with("PUT", &url, Some(token), Some(body), precondition).await {
         Ok(_) => Ok(()),
-        Err(e) if e.code() == "PreconditionFailed" => Err(ArmError::new(
+        Err(e) if create_only && e.code() == "PreconditionFailed" => Err(ArmError::new(
             "Conflict",
             format!("Someone created a compute named {name} a moment ago. Choose another name."),
         )),
         Err(e) => Err(e),
     }
-}
-
-/// `PUT .../computes/{name}` of an existing compute: ARM's update.
-pub async fn update_compute(
-    token: &str,
-    workspace_id: &str,
-    name: &str,
-    body: &ComputeResource,
-) -> Result<(), ArmError> {
-    let url = compute_url(workspace_id, name, "");
-    let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
-    send("PUT", &url, Some(token), Some(body)).await.map(drop)
 }
 
 /// `PATCH .../computes/{name}` with new `scaleSettings` for a cluster.

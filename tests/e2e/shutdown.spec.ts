@@ -72,15 +72,28 @@ test('schedules and idle shutdown are edited on the details page', async ({ page
   const schedule = d.getByRole('group', { name: 'Schedule 1' });
   await schedule.getByRole('combobox', { name: 'Time zone' }).selectOption('W. Europe Standard Time');
   await schedule.getByLabel('Time', { exact: true }).fill('19:15');
+  // A second schedule as a cron expression: a bad one says what is wrong, a good one when it runs next.
+  await d.getByRole('button', { name: 'Add schedule' }).click();
+  const cron = d.getByRole('group', { name: 'Schedule 2' });
+  await cron.getByRole('combobox', { name: 'Trigger' }).selectOption('Cron expression');
+  await cron.getByRole('combobox', { name: 'Action' }).selectOption('Start');
+  const expression = cron.getByRole('textbox', { name: 'Cron expression' });
+  await expression.fill('30 7 * *');
+  await expect(cron.getByRole('alert')).toContainText('A cron expression has 5 fields');
+  await expression.fill('30 7 * * 1-5');
+  await expect(cron).not.toContainText('A cron expression has');
+  await expect(cron).toContainText('Next: ');
   await idle.press('Enter'); // Enter in a field saves, as in a form
   await expect(d).toBeHidden();
   await expect(await property(page, 'Idle shutdown')).toHaveText('After 30 minutes of inactivity');
   await expect(await property(page, 'Schedules')).toContainText('Stop at 19:15');
+  await expect(await property(page, 'Schedules')).toContainText('Start cron "30 7 * * 1-5" ((UTC) Coordinated Universal Time)');
 
   // Opened again, the editor shows what was saved.
   await page.getByRole('button', { name: 'Edit schedules' }).click();
   await expect(idle).toHaveValue('30');
   await expect(schedule.getByLabel('Time', { exact: true })).toHaveValue('19:15');
+  await expect(expression).toHaveValue('30 7 * * 1-5');
   await d.getByRole('button', { name: 'Cancel' }).click();
   await expect(d).toBeHidden();
 });

@@ -1,6 +1,7 @@
 //! "Edit schedules" on an instance's page: idle shutdown and the start/stop schedules, edited
 //! with the wizard's own Scheduling step and saved with a PUT (ARM's update of an instance).
-//! Schedules written as cron expressions cannot be edited here; they are kept as they are.
+//! Schedules the editor cannot show (a recurrence at several times of day, or every few weeks,
+//! written with the CLI or the API) are kept as they are.
 
 use super::form::{InstanceForm, ScheduleDraft, Step};
 use super::scheduling::SchedulingStep;
@@ -12,9 +13,19 @@ use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::ComputeResource;
 use leptos::prelude::*;
 
-/// The editor's draft of a schedule, when the day-and-time editor can show it: a weekly
-/// recurrence at one time of day.
+/// The editor's draft of a schedule, when the editor can show it: a cron expression, or a
+/// weekly recurrence at one time of day.
 fn draft(id: u32, s: &StartStopSchedule) -> Option<ScheduleDraft> {
+    if let Some(cron) = &s.cron {
+        return Some(ScheduleDraft {
+            id,
+            action: s.action.clone(),
+            cron: Some(cron.expression.clone()),
+            days: [false; 7],
+            time: "18:00".into(),
+            time_zone: cron.time_zone.clone(),
+        });
+    }
     let r = s.recurrence.as_ref()?;
     let (&[hour], &[minute]) = (r.schedule.hours.as_slice(), r.schedule.minutes.as_slice()) else {
         return None;
@@ -22,6 +33,7 @@ fn draft(id: u32, s: &StartStopSchedule) -> Option<ScheduleDraft> {
     (r.frequency == "Week" && r.interval == 1).then(|| ScheduleDraft {
         id,
         action: s.action.clone(),
+        cron: None,
         days: WEEK_DAYS.map(|d| r.schedule.week_days.iter().any(|w| w == d)),
         time: format!("{hour:02}:{minute:02}"),
         time_zone: r.time_zone.clone(),
@@ -101,7 +113,7 @@ pub fn EditSchedules(
             <SchedulingStep form />
             {(kept_count > 0).then(|| view! {
                 <p class="muted">
-                    {format!("{kept_count} schedule(s) written as cron expressions are kept as they are; change them with the CLI or the ARM API.")}
+                    {format!("{kept_count} schedule(s) written with the CLI or the ARM API (several times a day, or every few weeks) are kept as they are; change them there.")}
                 </p>
             })}
             <Show when=move || errors.with(|e| !e.is_empty())>

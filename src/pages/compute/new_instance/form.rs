@@ -5,7 +5,7 @@ use crate::pages::compute::network::{IdentityChoice, NetworkChoice};
 use crate::pages::compute::size_picker::VmChoice;
 use azimuth_core::arm::*;
 use azimuth_core::request::{validate_idle_minutes, validate_ssh_public_key, validate_tag};
-use azimuth_core::schedule::WEEK_DAYS;
+use azimuth_core::schedule::{validate_schedule, WEEK_DAYS};
 use azimuth_core::time::format_duration_minutes;
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
@@ -60,6 +60,8 @@ pub struct ScheduleDraft {
     pub id: u32,
     /// `Start` or `Stop`.
     pub action: String,
+    /// A cron expression (ARM's Cron trigger) instead of the days and the time, when set.
+    pub cron: Option<String>,
     /// Days it fires, Sunday first.
     pub days: [bool; 7],
     /// `HH:MM`.
@@ -181,6 +183,9 @@ impl InstanceForm {
 
     /// The error of one schedule, if any.
     pub fn schedule_error(s: &ScheduleDraft) -> Option<String> {
+        if s.cron.is_some() {
+            return validate_schedule(&schedule_request(s)).err();
+        }
         if !s.days.iter().any(|d| *d) {
             return Some("Choose at least one day.".into());
         }
@@ -303,7 +308,21 @@ pub fn parse_time(text: &str) -> Option<(u32, u32)> {
     (h < 24 && m < 60).then_some((h, m))
 }
 
-fn schedule_request(s: &ScheduleDraft) -> StartStopSchedule {
+/// The ARM schedule a draft becomes.
+pub fn schedule_request(s: &ScheduleDraft) -> StartStopSchedule {
+    if let Some(expression) = &s.cron {
+        return StartStopSchedule {
+            status: "Enabled".into(),
+            action: s.action.clone(),
+            trigger_type: "Cron".into(),
+            cron: Some(Cron {
+                expression: expression.trim().to_owned(),
+                start_time: None,
+                time_zone: s.time_zone.clone(),
+            }),
+            ..Default::default()
+        };
+    }
     let (h, m) = parse_time(&s.time).unwrap_or((0, 0));
     StartStopSchedule {
         status: "Enabled".into(),

@@ -1,10 +1,19 @@
-//! Step 2, "Scheduling": idle shutdown and up to four start/stop schedules.
+//! Step 2, "Scheduling": idle shutdown and up to four start/stop schedules, each either on
+//! chosen days at a time (ARM's Recurrence trigger) or a cron expression (ARM's Cron trigger),
+//! in a time zone, with when it fires next.
 
-use super::form::{InstanceForm, ScheduleDraft};
-use crate::components::{Icon, IconName, TextField};
-use azimuth_core::schedule::{TIME_ZONES, WEEK_DAYS};
+use super::form::{schedule_request, InstanceForm, ScheduleDraft};
+use crate::components::{format_time, Icon, IconName, TextField};
+use crate::store::now_ms;
+use azimuth_core::schedule::{next_fire, TIME_ZONES, WEEK_DAYS};
 use azimuth_core::MAX_SCHEDULES;
 use leptos::prelude::*;
+
+/// The expression a schedule switched to cron starts with: 18:00 on weekdays.
+const DEFAULT_CRON: &str = "0 18 * * 1-5";
+
+/// Monday to Friday, Sunday first: the days a new schedule starts with.
+const WORKDAYS: [bool; 7] = [false, true, true, true, true, true, false];
 
 /// One schedule's editor.
 fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
@@ -20,7 +29,21 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
         })
     };
     let error = move || get().and_then(|d| InstanceForm::schedule_error(&d));
-    let error_id = format!("schedule-{id}-error");
+    let error_id = move || format!("schedule-{id}-error");
+    let hint_id = move || format!("schedule-{id}-next");
+    let is_cron = move || get().is_some_and(|d| d.cron.is_some());
+    // When the schedule fires next, in its time zone's words.
+    let next = move || {
+        let d = get()?;
+        if InstanceForm::schedule_error(&d).is_some() {
+            return None;
+        }
+        let at = next_fire(&schedule_request(&d), now_ms())?;
+        Some(format!(
+            "Next: {}, in your browser's time zone.",
+            format_time(at)
+        ))
+    };
     view! {
         <fieldset class="schedule">
             <legend>{format!("Schedule {}", index + 1)}</legend>
@@ -36,17 +59,54 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    "Time"
-                    <input
-                        type="time"
-                        prop:value=move || get().map(|d| d.time).unwrap_or_default()
-                        aria-describedby=error_id.clone()
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            edit(&|d| d.time = v.clone())
-                        }
-                    />
+                    "Trigger"
+                    <select on:change=move |ev| {
+                        let cron = event_target_value(&ev) == "Cron";
+                        edit(&|d| {
+                            d.cron = cron.then(|| DEFAULT_CRON.to_owned());
+                            if !cron && !d.days.contains(&true) {
+                                d.days = WORKDAYS;
+                            }
+                        })
+                    }>
+                        <option value="Recurrence" selected=move || get().is_some_and(|d| d.cron.is_none())>"Days and time"</option>
+                        <option value="Cron" selected=move || get().is_some_and(|d| d.cron.is_some())>"Cron expression"</option>
+                    </select>
                 </label>
+                <Show
+                    when=is_cron
+                    fallback=move || {
+                        view! {
+                            <label>
+                                "Time"
+                                <input
+                                    type="time"
+                                    prop:value=move || get().map(|d| d.time).unwrap_or_default()
+                                    aria-describedby=error_id()
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        edit(&|d| d.time = v.clone())
+                                    }
+                                />
+                            </label>
+                        }
+                    }
+                >
+                    <label class="schedule__cron">
+                        "Cron expression"
+                        <input
+                            type="text"
+                            spellcheck="false"
+                            placeholder=DEFAULT_CRON
+                            prop:value=move || get().and_then(|d| d.cron).unwrap_or_default()
+                            aria-describedby=format!("{} {}", error_id(), hint_id())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                edit(&|d| d.cron = Some(v.clone()))
+                            }
+                        />
+                    </label>
+                </Show>
                 <label>
                     "Time zone"
                     <select on:change=move |ev| {
@@ -68,6 +128,7 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
                     <Icon name=IconName::Delete />
                 </button>
             </div>
+            <Show when=move || !is_cron()>
             <div class="schedule__days" role="group" aria-label="Days">
                 {WEEK_DAYS
                     .iter()
@@ -90,7 +151,12 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <p class="field__error" id=error_id role="alert">{move || error().unwrap_or_default()}</p>
+            </Show>
+            <Show when=is_cron>
+                <p class="muted">"Minute, hour, day of month, month, day of week: \"0 18 * * 1-5\" is 18:00 on weekdays."</p>
+            </Show>
+            <p class="muted" id=hint_id()>{next}</p>
+            <p class="field__error" id=error_id() role="alert">{move || error().unwrap_or_default()}</p>
         </fieldset>
     }
 }
@@ -104,7 +170,8 @@ pub fn SchedulingStep(form: InstanceForm) -> impl IntoView {
             s.push(ScheduleDraft {
                 id,
                 action: "Stop".into(),
-                days: [false, true, true, true, true, true, false],
+                cron: None,
+                days: WORKDAYS,
                 time: "18:00".into(),
                 time_zone: "UTC".into(),
             })
