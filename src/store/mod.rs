@@ -166,14 +166,20 @@ impl Store {
         Ok(out)
     }
 
-    /// Reports an error as a notification and returns it unchanged; an ended session sends the
-    /// person back to sign in.
+    /// Reports an error as a notification and returns it unchanged (a success clears the
+    /// failures of the same action); an ended session sends the person back to sign in.
     fn report<T>(&self, what: &str, result: Result<T, ArmError>) -> Result<T, ArmError> {
-        if let Err(e) = &result {
-            if e.code() == remote::SESSION_ENDED {
-                self.session_ended();
+        match &result {
+            Err(e) => {
+                if e.code() == remote::SESSION_ENDED {
+                    self.session_ended();
+                }
+                self.notify(true, what.to_owned(), e.message().to_owned());
             }
-            self.notify(true, what.to_owned(), e.message().to_owned());
+            // The same action done after all: its earlier failures are out of date.
+            Ok(_) => self
+                .notices
+                .update(|n| n.retain(|notice| !(notice.is_error && notice.title == what))),
         }
         result
     }

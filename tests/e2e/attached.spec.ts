@@ -23,7 +23,9 @@ test('attach a Kubernetes cluster with an instance type, watch it connect, and d
   await d.getByLabel('Compute name').fill('k8s-lab');
   await d.getByLabel('Resource ID').fill(`${SUB}/Microsoft.Compute/virtualMachines/not-a-cluster`);
   await d.getByRole('button', { name: 'Attach' }).click();
-  await expect(d.getByRole('alert').filter({ hasText: 'resourceId must be' })).toBeVisible();
+  // The error shows under the field it is about, in the form's words.
+  await expect(d.getByRole('alert').filter({ hasText: 'The resource ID must be' })).toBeVisible();
+  await expect(d.getByLabel('Resource ID')).toHaveAttribute('aria-invalid', 'true');
   await d.getByLabel('Resource ID').fill(`${SUB}/Microsoft.ContainerService/managedClusters/aks-lab`);
   await d.getByLabel('Kubernetes namespace').fill('azureml');
   await d.getByLabel(/Define an instance type/).check();
@@ -63,6 +65,7 @@ test('attach a virtual machine and Databricks; their secrets are never shown bac
   await d.getByLabel('Address').fill('20.51.10.4');
   await d.getByRole('button', { name: 'Attach' }).click();
   await expect(d.getByRole('alert').filter({ hasText: 'needs a password or a private key' })).toBeVisible();
+  await expect(d.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   const password = 'Vm-Passw0rd-never-shown';
   await d.getByLabel('Password', { exact: true }).fill(password);
   await expect(d.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'password');
@@ -72,7 +75,10 @@ test('attach a virtual machine and Databricks; their secrets are never shown bac
   await expect(row(page, tab, 'dsvm-lab')).toContainText('20.51.10.4:22');
 
   await actions(page, tab).getByRole('button', { name: '+ New' }).click();
+  // A secret typed for one kind is not carried to another's field.
+  await d.getByLabel('Password', { exact: true }).fill(password);
   await d.getByRole('radio', { name: /Azure Databricks/ }).check();
+  await expect(d.getByLabel('Access token')).toHaveValue('');
   await d.getByLabel('Compute name').fill('dbx-lab');
   await d.getByLabel('Resource ID').fill(`${SUB}/Microsoft.Databricks/workspaces/dbx`);
   await d.getByLabel('Workspace URL').fill('adb-1234567890123456.7.azuredatabricks.net');

@@ -32,8 +32,13 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await w.getByLabel('Minimum number of nodes').fill('3');
   await w.getByLabel('Maximum number of nodes').fill('2');
   await w.getByRole('button', { name: 'Create' }).click();
-  // A bad count keeps the wizard open with the reason.
-  await expect(w).toContainText('minimum');
+  // A bad count keeps the wizard open with the reason, under the maximum (as in Resize).
+  await expect(w).toContainText('The minimum number of nodes (3) cannot be more than the maximum (2).');
+  await expect(w.getByLabel('Maximum number of nodes')).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.getByLabel('Minimum number of nodes')).not.toHaveAttribute('aria-invalid', 'true');
+  // The second step names the size and tier chosen on the first.
+  await expect(w).toContainText('Standard_DS11_v2 (2 cores, 14 GB RAM');
+  await expect(w).toContainText('· Low priority');
   await w.getByLabel('Minimum number of nodes').fill('1');
   // The estimate follows the tier, size and node counts (Standard_DS11_v2 low priority).
   await expect(w).toContainText('Estimated cost: $0.04/hr at 1 node (the minimum), up to $0.07/hr at 2 nodes (the maximum)');
@@ -95,6 +100,22 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await expect(page).toHaveURL(/\/compute\/clusters$/);
   await expect(clusterRow(page, name)).toHaveCount(0, { timeout: 20_000 });
+});
+
+test('a minimum beyond the quota is refused in the wizard, before Create', async ({ page }) => {
+  await openStudio(page, '/compute/create/cluster');
+  const w = page.getByRole('dialog', { name: 'Create compute cluster' });
+  await w.getByRole('button', { name: 'Next' }).click();
+  await w.getByLabel('Compute name').fill(uniqueName('big'));
+  // Twenty dedicated Standard_DS11_v2 nodes need 40 vCPUs of the family's 24.
+  await w.getByLabel('Maximum number of nodes').fill('20');
+  await w.getByLabel('Minimum number of nodes').fill('20');
+  await expect(w.getByRole('alert').filter({ hasText: 'exceeding approved standardDSv2Family Cores quota' })).toBeVisible();
+  await expect(w).toContainText('Estimated cost: $3.70/hr at 20 nodes; Linux, pay as you go.');
+  await w.getByRole('button', { name: 'Create' }).click();
+  await expect(w.getByRole('button', { name: 'Create' })).toHaveAttribute('aria-disabled', 'true');
+  await w.getByLabel('Minimum number of nodes').fill('0');
+  await expect(w.getByRole('alert').filter({ hasText: 'Cores quota' })).toHaveCount(0);
 });
 
 test('a page whose chunk cannot be downloaded says so', async ({ page }) => {

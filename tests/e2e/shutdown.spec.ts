@@ -86,8 +86,8 @@ test('schedules and idle shutdown are edited on the details page', async ({ page
   await idle.press('Enter'); // Enter in a field saves, as in a form
   await expect(d).toBeHidden();
   await expect(await property(page, 'Idle shutdown')).toHaveText('After 30 minutes of inactivity');
-  await expect(await property(page, 'Schedules')).toContainText('Stop at 19:15');
-  await expect(await property(page, 'Schedules')).toContainText('Start cron "30 7 * * 1-5" ((UTC) Coordinated Universal Time)');
+  await expect(await property(page, 'Schedules')).toContainText('Stop at 19:15 on Monday, Tuesday, Wednesday, Thursday, Friday (W. Europe Standard Time)');
+  await expect(await property(page, 'Schedules')).toContainText('Start cron "30 7 * * 1-5" (UTC)');
 
   // Opened again, the editor shows what was saved.
   await page.getByRole('button', { name: 'Edit schedules' }).click();

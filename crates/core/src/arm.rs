@@ -23,6 +23,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// A sentence for people.
     pub message: String,
+    /// The request field the error is about, e.g. `properties.resourceId`, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 impl ArmError {
@@ -32,8 +35,20 @@ impl ArmError {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message: message.into(),
+                target: None,
             },
         }
+    }
+
+    /// The same error, about one field of the request.
+    pub fn at(mut self, target: &str) -> Self {
+        self.error.target = Some(target.to_owned());
+        self
+    }
+
+    /// The request field the error is about, if it names one.
+    pub fn target(&self) -> Option<&str> {
+        self.error.target.as_deref()
     }
 
     /// The error's code.

@@ -11,6 +11,33 @@ use crate::time::Millis;
 use crate::workspace::Workspace;
 use std::collections::BTreeMap;
 
+/// The request fields an attach error can be about (its ARM `target`), so a form shows the
+/// error under the field it is about.
+pub mod field {
+    /// `properties.resourceId`.
+    pub const RESOURCE_ID: &str = "properties.resourceId";
+    /// A Kubernetes compute's namespace.
+    pub const NAMESPACE: &str = "properties.properties.namespace";
+    /// A Kubernetes compute's instance types.
+    pub const INSTANCE_TYPES: &str = "properties.properties.instanceTypes";
+    /// A Kubernetes compute's default instance type.
+    pub const DEFAULT_INSTANCE_TYPE: &str = "properties.properties.defaultInstanceType";
+    /// The address of a VM or an HDInsight cluster.
+    pub const ADDRESS: &str = "properties.properties.address";
+    /// Its SSH port.
+    pub const SSH_PORT: &str = "properties.properties.sshPort";
+    /// Its administrator's username.
+    pub const USERNAME: &str = "properties.properties.administratorAccount.username";
+    /// Its administrator's password.
+    pub const PASSWORD: &str = "properties.properties.administratorAccount.password";
+    /// Its administrator's private key.
+    pub const PRIVATE_KEY: &str = "properties.properties.administratorAccount.privateKeyData";
+    /// A Databricks workspace's URL.
+    pub const WORKSPACE_URL: &str = "properties.properties.workspaceUrl";
+    /// A Databricks access token.
+    pub const ACCESS_TOKEN: &str = "properties.properties.databricksAccessToken";
+}
+
 /// The kinds of compute a workspace attaches rather than creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttachedKind {
@@ -187,7 +214,7 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
     if !is_dns_label(name) {
         return Err(bad(format!(
             "Instance type '{name}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
-        )));
+        )).at(field::INSTANCE_TYPES));
     }
     let all = it.resources.requests.iter().chain(&it.resources.limits);
     for (resource, value) in all {
@@ -195,7 +222,8 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
         if !known {
             return Err(bad(format!(
                 "Instance type '{name}' names '{resource}'; use cpu, memory or nvidia.com/gpu."
-            )));
+            ))
+            .at(field::INSTANCE_TYPES));
         }
         let valid = match resource.as_str() {
             "nvidia.com/gpu" => whole(value).is_some(),
@@ -209,7 +237,7 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
                     "cpu" => "1, 0.5 or 500m",
                     _ => "1",
                 }
-            )));
+            )).at(field::INSTANCE_TYPES));
         }
     }
     for (resource, request) in &it.resources.requests {
@@ -223,7 +251,7 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
         if amount(request) > amount(limit) {
             return Err(bad(format!(
                 "Instance type '{name}' requests more {resource} ({request}) than its limit ({limit})."
-            )));
+            )).at(field::INSTANCE_TYPES));
         }
     }
     Ok(())
@@ -252,7 +280,7 @@ fn kubernetes(inner: &mut ComputeProperties) -> Result<(), ArmError> {
     if !is_dns_label(namespace) {
         return Err(bad(format!(
             "Namespace '{namespace}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
-        )));
+        )).at(field::NAMESPACE));
     }
     let types = inner
         .instance_types
@@ -270,7 +298,8 @@ fn kubernetes(inner: &mut ComputeProperties) -> Result<(), ArmError> {
         return Err(bad(format!(
             "The default instance type '{default}' is not one of the instance types ({}).",
             types.keys().cloned().collect::<Vec<_>>().join(", ")
-        )));
+        ))
+        .at(field::DEFAULT_INSTANCE_TYPE));
     }
     inner.extension_instance_release_train = Some("stable".into());
     Ok(())
@@ -283,28 +312,31 @@ fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError>
     if address.is_empty() || !address.chars().all(host_char) || address.starts_with(['-', '.']) {
         return Err(bad(format!(
             "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com (or left out: then it is the resource's own DNS name)."
-        )));
+        )).at(field::ADDRESS));
     }
     let numeric = address.chars().all(|c| c.is_ascii_digit() || c == '.');
     let octets: Vec<_> = address.split('.').map(|o| o.parse::<u8>()).collect();
     if numeric && (octets.len() != 4 || octets.iter().any(Result::is_err)) {
         return Err(bad(format!(
             "'{address}' is not an IPv4 address: four numbers from 0 to 255, such as 20.51.10.4."
-        )));
+        ))
+        .at(field::ADDRESS));
     }
     let port = *inner.ssh_port.get_or_insert(22);
     if !(1..=65535).contains(&port) {
-        return Err(bad("The SSH port must be a whole number from 1 to 65535."));
+        return Err(bad("The SSH port must be a whole number from 1 to 65535.").at(field::SSH_PORT));
     }
     let account = inner.administrator_account.as_mut().ok_or_else(|| {
         bad(format!(
-            "The {what} needs administratorAccount with a username."
+            "The {what} needs an administrator account with a username."
         ))
+        .at(field::USERNAME)
     })?;
     if account.username.trim().is_empty() {
         return Err(bad(format!(
             "The {what}'s administrator account needs a username."
-        )));
+        ))
+        .at(field::USERNAME));
     }
     let key = account
         .private_key_data
@@ -313,7 +345,8 @@ fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError>
     if key.is_some_and(|k| !(k.contains("-----BEGIN") && k.contains("PRIVATE KEY-----"))) {
         return Err(bad(
             "The private key must be a whole private key file, from -----BEGIN … PRIVATE KEY----- to its END line (not a public key).",
-        ));
+        )
+        .at(field::PRIVATE_KEY));
     }
     let has_password = account.password.as_deref().is_some_and(|p| !p.is_empty());
     if !has_password && key.is_none() {
@@ -324,7 +357,8 @@ fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError>
             } else {
                 ""
             }
-        )));
+        ))
+        .at(field::PASSWORD));
     }
     // Secrets are write-only: checked, then never kept.
     account.password = None;
@@ -338,17 +372,27 @@ fn databricks(inner: &mut ComputeProperties) -> Result<(), ArmError> {
     let host = url.trim_start_matches("https://").trim_end_matches('/');
     if !host.ends_with(".azuredatabricks.net") || host.contains('/') {
         return Err(bad(
-            "workspaceUrl must be the Databricks workspace's URL, such as adb-1234567890123456.7.azuredatabricks.net.",
-        ));
+            "The workspace URL must be the Databricks workspace's address, such as adb-1234567890123456.7.azuredatabricks.net.",
+        )
+        .at(field::WORKSPACE_URL));
     }
     inner.workspace_url = Some(host.to_owned());
     let token = inner.databricks_access_token.take().unwrap_or_default();
     if !token.starts_with("dapi") || token.len() < 20 {
         return Err(bad(
-            "databricksAccessToken must be a Databricks personal access token (it starts with dapi).",
-        ));
+            "The access token must be a Databricks personal access token: dapi followed by at least 16 letters and digits.",
+        )
+        .at(field::ACCESS_TOKEN));
     }
     Ok(())
+}
+
+/// The error for a `computeType` that is not attached.
+fn not_attachable(body: &ComputeResource) -> ArmError {
+    bad(format!(
+        "'{}' is not a compute type that can be attached.",
+        body.properties.compute_type
+    ))
 }
 
 impl Workspace {
@@ -359,13 +403,15 @@ impl Workspace {
         name: &str,
         body: &ComputeResource,
     ) -> Result<ComputeResource, ArmError> {
-        let kind = attached_kind(body).ok_or_else(|| {
-            bad(format!(
-                "'{}' is not a compute type that can be attached.",
-                body.properties.compute_type
-            ))
-        })?;
+        let kind = attached_kind(body).ok_or_else(|| not_attachable(body))?;
         self.check_name_and_location(name, body, kind.noun())?;
+        self.check_attach_fields(body)
+    }
+
+    /// Checks everything of an attach request but its name and location, and returns it
+    /// completed (a form checks the name on its own, so that both errors show at once).
+    pub fn check_attach_fields(&self, body: &ComputeResource) -> Result<ComputeResource, ArmError> {
+        let kind = attached_kind(body).ok_or_else(|| not_attachable(body))?;
         let mut body = body.clone();
         body.properties.compute_type = kind.compute_type().into();
         let id = body.properties.resource_id.clone().unwrap_or_default();
@@ -377,11 +423,12 @@ impl Workspace {
             })
             .ok_or_else(|| {
                 bad(format!(
-                    "resourceId must be the ARM id of the {} ({}), such as /subscriptions/…/resourceGroups/…/providers/{}/….",
+                    "The resource ID must be the ARM id of the {} ({}), such as /subscriptions/…/resourceGroups/…/providers/{}/….",
                     kind.noun(),
                     kind.resource_types().join(" or "),
                     kind.resource_types()[0]
                 ))
+                .at(field::RESOURCE_ID)
             })?;
         let inner = &mut body.properties.properties;
         // Azure reads the address of an attached VM or HDInsight cluster from the resource when

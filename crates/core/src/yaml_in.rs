@@ -231,11 +231,19 @@ fn read_cluster(doc: &Field, ws: &Workspace, c: &mut Compute) -> Result<(), Yaml
         let s = s.map()?;
         let what = "ssh_settings of a compute cluster";
         s.only("admin_username ssh_key_value admin_password", what)?;
+        let key = s.opt("ssh_key_value", Field::string)?;
+        // Kept in the request: the engine checks it, then drops it.
+        let password = s.opt("admin_password", Field::string)?;
+        if key.is_none() && password.is_none() {
+            // An exported file never holds the password: say which key to add back.
+            return Err(s.fail(
+                "needs admin_password or ssh_key_value: a file exported from Azimuth or Azure never holds the password, so add it back before creating",
+            ));
+        }
         p.user_account_credentials = Some(UserAccountCredentials {
             admin_user_name: s.required("admin_username")?.string()?,
-            admin_user_ssh_public_key: s.opt("ssh_key_value", Field::string)?,
-            // Kept in the request: the engine checks it, then drops it.
-            admin_user_password: s.opt("admin_password", Field::string)?,
+            admin_user_ssh_public_key: key,
+            admin_user_password: password,
         });
     }
     p.subnet = subnet(doc, ws)?;

@@ -158,7 +158,7 @@ fn kubernetes_rules() {
                 "Microsoft.Compute/virtualMachines/dsvm",
                 json!({}),
             ),
-            "resourceId must be the ARM id of the Kubernetes cluster",
+            "The resource ID must be the ARM id of the Kubernetes cluster",
         ),
     ];
     for (i, (request, expected)) in cases.into_iter().enumerate() {
@@ -237,7 +237,20 @@ fn secrets_are_checked_then_never_kept() {
         json!({
         "workspaceUrl": "adb-1.2.azuredatabricks.net", "databricksAccessToken": "password1"}),
     );
-    assert!(refusal(&mut ws, "dbx-two", bad_token).contains("starts with dapi"));
+    let refused = ws.put_compute(ADA, "dbx-two", bad_token, t0()).unwrap_err();
+    assert!(
+        refused.message().contains("dapi followed by at least 16"),
+        "{refused}"
+    );
+    assert!(
+        !refused.message().contains("password1"),
+        "the token is never echoed"
+    );
+    // The error names the field it is about, as ARM's `target`.
+    assert_eq!(
+        refused.target(),
+        Some(azimuth_core::attach::field::ACCESS_TOKEN)
+    );
 
     let hdi = body(
         "HDInsight",

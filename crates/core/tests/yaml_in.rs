@@ -548,6 +548,13 @@ fn unknown_keys_missing_keys_and_unknown_types_are_refused() {
     );
     // An attached kind needs what it is attached to.
     fails_at("name: k8s\ntype: kubernetes\n", None, Some("resource_id"));
+    // An exported cluster has its username but never its password: the error says what to add.
+    let e = fails_at(
+        &format!("{HEAD}ssh_settings:\n  admin_username: azureuser\n"),
+        Some(3),
+        Some("ssh_settings"),
+    );
+    assert!(e.message.contains("needs admin_password or ssh_key_value"), "{e}");
     // The CLI reads ssh_private_key_file from a path; a web page cannot, and says so.
     let e = fails_at(
         "name: vm\ntype: virtualmachine\nresource_id: /subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/vm\nssh_settings:\n  admin_username: azureuser\n  ssh_private_key_file: ~/.ssh/id_rsa\n",

@@ -2,7 +2,7 @@
 //! of the node counts and idle time (ARM's PATCH of `scaleSettings`), its CLI v2 YAML and ARM JSON.
 
 use super::actions::LifecycleButtons;
-use super::clusters::{cluster_state, node_states, tier};
+use super::clusters::{cluster_state, node_states, read_scale, tier};
 use super::details::prop;
 use crate::components::{
     format_iso_time, format_price, format_time, Appearance, Button, CodeView, StateBadge, TextField,
@@ -12,7 +12,6 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::arm::ScaleSettings;
 use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::cluster::validate_scale_settings;
 use azimuth_core::cost::{hourly_cost, machines_billed, price_per_machine};
 use azimuth_core::request::parse_subnet_id;
 use azimuth_core::time::parse_duration_seconds;
@@ -126,20 +125,14 @@ fn ResizeForm(name: Signal<String>, current: ScaleSettings) -> impl IntoView {
         .and_then(parse_duration_seconds)
         .unwrap_or(120);
     let idle = RwSignal::new(idle_now.to_string());
-    let wanted = move || -> Result<ScaleSettings, String> {
-        let number = |s: RwSignal<String>| s.get().trim().parse::<u32>().ok();
-        let (Some(min), Some(max), Some(idle)) = (number(min), number(max), number(idle)) else {
-            return Err("Enter whole numbers.".into());
-        };
-        let scale = ScaleSettings {
-            min_node_count: min,
-            max_node_count: max,
-            node_idle_time_before_scale_down: Some(format!("PT{idle}S")),
-        };
-        validate_scale_settings(Some(&scale)).map_err(|e| e.message().to_owned())?;
-        Ok(scale)
-    };
-    let error = Signal::derive(move || wanted().err());
+    let wanted = move || read_scale(&min.get(), &max.get(), &idle.get());
+    let error_at =
+        move |i: usize| Signal::derive(move || wanted().err().and_then(|e| e[i].clone()));
+    let blocked = Signal::derive(move || {
+        wanted()
+            .err()
+            .map(|e| e.into_iter().flatten().collect::<Vec<_>>().join(" "))
+    });
     let refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
     let apply = move |_| {
         if let Ok(scale) = wanted() {
@@ -153,13 +146,13 @@ fn ResizeForm(name: Signal<String>, current: ScaleSettings) -> impl IntoView {
             <h2 id="resize-title">"Resize"</h2>
             <p class="muted">"With no jobs running, the cluster keeps its minimum: more nodes are prepared at once, and idle nodes above it leave after the idle time."</p>
             <div class="resize">
-                <TextField label="Minimum number of nodes" id="resize-min" value=min />
-                <TextField label="Maximum number of nodes" id="resize-max" value=max error=error />
-                <TextField label="Idle seconds before scale down" id="resize-idle" value=idle />
+                <TextField label="Minimum number of nodes" id="resize-min" value=min error=error_at(0) />
+                <TextField label="Maximum number of nodes" id="resize-max" value=max error=error_at(1) />
+                <TextField label="Idle seconds before scale down" id="resize-idle" value=idle error=error_at(2) />
             </div>
             <Button
                 appearance=Appearance::Primary
-                blocked=Signal::derive(move || refusal().or_else(|| error.get()))
+                blocked=Signal::derive(move || refusal().or_else(|| blocked.get()))
                 on_click=apply
             >
                 "Apply"

@@ -11,7 +11,9 @@ use crate::lazy;
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
+use azimuth_core::arm::ScaleSettings;
 use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::cluster::{scale_field, validate_scale_settings};
 use azimuth_core::cost::hourly_cost;
 use azimuth_core::roles::Action;
 use azimuth_core::{StoredCompute, Workspace};
@@ -72,6 +74,41 @@ pub fn node_states(c: &StoredCompute) -> String {
     } else {
         parts.join(", ")
     }
+}
+
+/// A scale form's minimum, maximum and idle seconds read and checked by the engine's rules: the
+/// settings, or each field's error in that order (the wizard's and the Resize form's).
+pub fn read_scale(min: &str, max: &str, idle: &str) -> Result<ScaleSettings, [Option<String>; 3]> {
+    let whole = |text: &str| text.trim().parse::<u32>().ok();
+    let (min, max, idle) = (whole(min), whole(max), whole(idle));
+    let mut errors = [
+        min.is_none()
+            .then(|| "Enter the minimum as a whole number from 0 to 100.".to_owned()),
+        max.is_none()
+            .then(|| "Enter the maximum as a whole number from 1 to 100.".to_owned()),
+        idle.is_none()
+            .then(|| "Enter the idle time as a whole number of seconds, such as 120.".to_owned()),
+    ];
+    if let (Some(min), Some(max)) = (min, max) {
+        let scale = ScaleSettings {
+            min_node_count: min,
+            max_node_count: max,
+            node_idle_time_before_scale_down: idle.map(|s| format!("PT{s}S")),
+        };
+        match validate_scale_settings(Some(&scale)) {
+            Err(e) => {
+                let at = if e.target() == Some(scale_field::IDLE) {
+                    2
+                } else {
+                    1
+                };
+                errors[at] = Some(e.message().to_owned());
+            }
+            Ok(()) if idle.is_some() => return Ok(scale),
+            Ok(()) => {}
+        }
+    }
+    Err(errors)
 }
 
 /// "Dedicated" or "Low priority", from ARM's `vmPriority`.

@@ -10,7 +10,6 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::catalogue::find_vm_size;
 use azimuth_core::roles::Action;
-use azimuth_core::schedule::find_time_zone;
 use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::workspace::application_refusal;
 use azimuth_core::yaml::instance_yaml;
@@ -57,11 +56,7 @@ pub(super) fn describe_schedules(
 /// A schedule in words, e.g. `Stop at 18:00 every day (Pacific Standard Time)`.
 fn describe_schedule(s: &azimuth_core::arm::StartStopSchedule) -> String {
     let when = if let Some(c) = &s.cron {
-        format!(
-            "cron \"{}\" ({})",
-            c.expression,
-            find_time_zone(&c.time_zone).map_or(c.time_zone.as_str(), |z| z.label)
-        )
+        format!("cron \"{}\" ({})", c.expression, c.time_zone)
     } else if let Some(r) = &s.recurrence {
         let times: Vec<String> = r
             .schedule
@@ -79,11 +74,7 @@ fn describe_schedule(s: &azimuth_core::arm::StartStopSchedule) -> String {
         } else {
             r.schedule.week_days.join(", ")
         };
-        format!(
-            "at {} on {days} ({})",
-            times.join(", "),
-            find_time_zone(&r.time_zone).map_or(r.time_zone.as_str(), |z| z.label)
-        )
+        format!("at {} on {days} ({})", times.join(", "), r.time_zone)
     } else {
         String::new()
     };

@@ -2,13 +2,15 @@
 //! tier, type and size), then "Advanced settings" (name, node counts, idle seconds before scale
 //! down, SSH). Every rule is azimuth-core's; this file maps fields to the ARM request.
 
+use super::clusters::read_scale;
 use super::network::{IdentityChoice, IdentityFields, NetworkChoice, NetworkFields};
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
 use crate::components::{format_price, Appearance, Button, ComputeNameField, Dialog, TextField};
 use crate::router::leave_to;
 use crate::store::use_store;
 use azimuth_core::arm::*;
-use azimuth_core::cluster::{validate_scale_settings, AML_COMPUTE};
+use azimuth_core::catalogue::find_vm_size;
+use azimuth_core::cluster::AML_COMPUTE;
 use azimuth_core::cost::price_per_hour;
 use azimuth_core::request::{validate_admin_username, validate_ssh_public_key};
 use azimuth_core::{ComputeResource, Workspace};
@@ -38,10 +40,6 @@ struct ClusterForm {
 }
 
 /// A whole number typed into a field.
-fn whole(text: &str) -> Option<u32> {
-    text.trim().parse().ok()
-}
-
 impl ClusterForm {
     fn new(resource_group: &str) -> Self {
         Self {
@@ -62,45 +60,9 @@ impl ClusterForm {
         }
     }
 
-    /// The scale settings, if every field of them is right (reactive).
-    fn scale(&self) -> Option<ScaleSettings> {
-        let (min, max, idle) = (
-            whole(&self.min.get())?,
-            whole(&self.max.get())?,
-            whole(&self.idle.get())?,
-        );
-        let scale = ScaleSettings {
-            min_node_count: min,
-            max_node_count: max,
-            node_idle_time_before_scale_down: Some(format!("PT{idle}S")),
-        };
-        validate_scale_settings(Some(&scale)).ok().map(|_| scale)
-    }
-
-    /// What is wrong with the minimum, the maximum and the idle seconds, each under its own
-    /// field (reactive).
-    fn scale_errors(&self) -> [Option<String>; 3] {
-        let (min, max) = (whole(&self.min.get()), whole(&self.max.get()));
-        let mut errors = [
-            min.is_none()
-                .then(|| "Enter the minimum as a whole number from 0 to 100.".to_owned()),
-            max.is_none()
-                .then(|| "Enter the maximum as a whole number from 1 to 100.".to_owned()),
-            whole(&self.idle.get())
-                .is_none()
-                .then(|| "Enter the idle seconds as a whole number.".to_owned()),
-        ];
-        if let (Some(min), Some(max)) = (min, max) {
-            let scale = ScaleSettings {
-                min_node_count: min,
-                max_node_count: max,
-                node_idle_time_before_scale_down: None,
-            };
-            if let Err(e) = validate_scale_settings(Some(&scale)) {
-                errors[usize::from(min <= max)] = Some(e.message().to_owned());
-            }
-        }
-        errors
+    /// The node counts and idle time, or each field's error (reactive).
+    fn scale(&self) -> Result<ScaleSettings, [Option<String>; 3]> {
+        read_scale(&self.min.get(), &self.max.get(), &self.idle.get())
     }
 
     /// What is wrong with the administrator's user name (reactive).
@@ -127,18 +89,36 @@ impl ClusterForm {
         }
     }
 
+    /// The quota the minimum of nodes would go beyond, if any (reactive): Azure refuses the
+    /// create, so the wizard says so before Create.
+    fn quota_error(&self, ws: &Workspace) -> Option<String> {
+        let scale = self.scale().ok()?;
+        ws.check_quota_for(
+            &self.vm.size.get(),
+            scale.min_node_count,
+            self.low_priority.get(),
+        )
+        .err()
+        .map(|e| e.message().to_owned())
+    }
+
     /// Every problem that blocks Create (reactive).
     fn problems(&self, ws: &Workspace) -> Vec<String> {
         let name = ws
             .check_new_name(&self.name.get())
             .err()
             .map(|e| e.to_string());
-        [name, self.admin_error(), self.ssh_error()]
-            .into_iter()
-            .chain(self.scale_errors())
-            .chain(self.network.errors())
-            .flatten()
-            .collect()
+        [
+            name,
+            self.admin_error(),
+            self.ssh_error(),
+            self.quota_error(ws),
+        ]
+        .into_iter()
+        .chain(self.scale().err().unwrap_or_default())
+        .chain(self.network.errors())
+        .flatten()
+        .collect()
     }
 
     /// The ARM request the form becomes.
@@ -167,7 +147,7 @@ impl ClusterForm {
                         }
                         .into(),
                     ),
-                    scale_settings: self.scale(),
+                    scale_settings: self.scale().ok(),
                     remote_login_port_public_access: Some(
                         if credentials.is_some() {
                             "Enabled"
@@ -256,7 +236,8 @@ pub fn NewClusterWizard() -> impl IntoView {
             .with_untracked(|w| format!("{} ({})", w.region().display_name, w.region().name)),
     );
     let shown = move |error: Option<String>| error.filter(|_| form.tried.get());
-    let scale_error = move |i: usize| Signal::derive(move || form.scale_errors()[i].clone());
+    let scale_error =
+        move |i: usize| Signal::derive(move || form.scale().err().and_then(|e| e[i].clone()));
     let ssh_error = Signal::derive(move || shown(form.ssh_error()));
     let admin_error = Signal::derive(move || form.admin_error());
     // What the chosen size, tier and node counts cost, from the minimum to the maximum.
@@ -268,16 +249,21 @@ pub fn NewClusterWizard() -> impl IntoView {
         };
         let region = store.workspace.with_untracked(|w| w.region());
         let per_node = price_per_hour(&form.vm.size.get(), Some(tier), region)?;
-        let scale = form.scale()?;
+        let scale = form.scale().ok()?;
         let at = |n: u32| {
             let cost = format_price(per_node * f64::from(n));
             format!("{cost} at {n} node{}", if n == 1 { "" } else { "s" })
         };
-        Some(format!(
-            "Estimated cost: {} (the minimum), up to {} (the maximum); Linux, pay as you go.",
-            at(scale.min_node_count),
-            at(scale.max_node_count)
-        ))
+        let (min, max) = (scale.min_node_count, scale.max_node_count);
+        Some(if min == max {
+            format!("Estimated cost: {}; Linux, pay as you go.", at(min))
+        } else {
+            format!(
+                "Estimated cost: {} (the minimum), up to {} (the maximum); Linux, pay as you go.",
+                at(min),
+                at(max)
+            )
+        })
     };
     let vm_step = move || {
         view! {
@@ -291,12 +277,28 @@ pub fn NewClusterWizard() -> impl IntoView {
             <SizePicker form=form.vm low_priority=form.low_priority />
         }
     };
+    let quota_error = Memo::new(move |_| store.workspace.with(|w| form.quota_error(w)));
+    // Step 2 names what step 1 chose, since the size list may be filtered out of sight.
+    let chosen = move || {
+        let size = form.vm.size.get();
+        let size = find_vm_size(&size).map_or(size, |s| format!("{} ({})", s.name, s.summary()));
+        let tier = if form.low_priority.get() {
+            "Low priority"
+        } else {
+            "Dedicated"
+        };
+        format!("{size} · {tier}")
+    };
     let settings_step = move || {
         view! {
+            <p class="wizard__chosen">{chosen}</p>
             <ComputeNameField value=form.name workspace=store.workspace require_now=form.tried />
             <TextField label="Minimum number of nodes" id="cluster-min" value=form.min error=scale_error(0) hint="Nodes kept even when idle; 0 lets the cluster scale down to nothing and cost nothing." />
             <TextField label="Maximum number of nodes" id="cluster-max" value=form.max error=scale_error(1) hint="At most 100." />
             <p class="muted" aria-live="polite">{estimate}</p>
+            <Show when=move || quota_error.with(Option::is_some)>
+                <div class="message-bar message-bar--error" role="alert">{move || quota_error.get().unwrap_or_default()}</div>
+            </Show>
             <TextField label="Idle seconds before scale down" id="cluster-idle" value=form.idle error=scale_error(2) hint="How long a node above the minimum stays idle before it is released." />
             <label class="checkbox">
                 <input type="checkbox" prop:checked=move || form.ssh.get() on:change=move |ev| form.ssh.set(event_target_checked(&ev)) />

@@ -70,22 +70,33 @@ pub fn validate_scale_settings(scale: Option<&ScaleSettings>) -> Result<(), ArmE
         return Err(bad(format!(
             "The maximum number of nodes must be from 1 to {MAX_NODES}, not {}.",
             scale.max_node_count
-        )));
+        ))
+        .at(scale_field::MAX));
     }
     if scale.min_node_count > scale.max_node_count {
         return Err(bad(format!(
             "The minimum number of nodes ({}) cannot be more than the maximum ({}).",
             scale.min_node_count, scale.max_node_count
-        )));
+        ))
+        .at(scale_field::MAX));
     }
     if let Some(idle) = &scale.node_idle_time_before_scale_down {
         parse_duration_seconds(idle).ok_or_else(|| {
             bad(format!(
                 "nodeIdleTimeBeforeScaleDown '{idle}' is not an ISO 8601 duration such as PT120S."
             ))
+            .at(scale_field::IDLE)
         })?;
     }
     Ok(())
+}
+
+/// The fields of `scaleSettings` a scale error can be about (its ARM `target`).
+pub mod scale_field {
+    /// `maxNodeCount` (also where "the minimum is more than the maximum" is reported).
+    pub const MAX: &str = "properties.properties.scaleSettings.maxNodeCount";
+    /// `nodeIdleTimeBeforeScaleDown`.
+    pub const IDLE: &str = "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown";
 }
 
 impl Workspace {

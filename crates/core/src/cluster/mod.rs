@@ -6,7 +6,7 @@
 
 mod create;
 
-pub use create::validate_scale_settings;
+pub use create::{scale_field, validate_scale_settings};
 
 use crate::arm::*;
 use crate::lifecycle::Pace;

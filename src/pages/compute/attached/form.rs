@@ -8,7 +8,7 @@ use crate::components::{Appearance, Button, ComputeNameField, Dialog, TextField}
 use crate::router::leave_to;
 use crate::store::use_store;
 use azimuth_core::arm::*;
-use azimuth_core::attach::AttachedKind;
+use azimuth_core::attach::{field, AttachedKind};
 use azimuth_core::roles::Action;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -35,6 +35,24 @@ struct AttachForm {
     workspace_url: RwSignal<String>,
 }
 
+/// The secret fields' targets: whichever secret field shows, the error goes under it.
+const SECRETS: &[&str] = &[field::PASSWORD, field::PRIVATE_KEY, field::ACCESS_TOKEN];
+
+/// Every target some field of the form shows its error under.
+const PLACED: [&str; 11] = [
+    field::RESOURCE_ID,
+    field::NAMESPACE,
+    field::INSTANCE_TYPES,
+    field::DEFAULT_INSTANCE_TYPE,
+    field::ADDRESS,
+    field::SSH_PORT,
+    field::USERNAME,
+    field::PASSWORD,
+    field::PRIVATE_KEY,
+    field::WORKSPACE_URL,
+    field::ACCESS_TOKEN,
+];
+
 fn text(value: &str) -> RwSignal<String> {
     RwSignal::new(value.to_owned())
 }
@@ -60,6 +78,14 @@ impl AttachForm {
             secret: text(""),
             workspace_url: text(""),
         }
+    }
+
+    /// Switches between a password and a private key, forgetting what was typed for the other.
+    fn use_auth_key(&self, key: bool) {
+        if self.use_key.get_untracked() != key {
+            self.secret.set(String::new());
+        }
+        self.use_key.set(key);
     }
 
     /// The one instance type the form defines, if it defines one.
@@ -162,13 +188,35 @@ pub fn AttachDialog(
     let tried = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let close = Callback::new(move |_| leave_to(close_to));
+    // What stops the attach (name included), and what the fields say: each error under the
+    // field its ARM target names, the rest in a bar; the name field shows its own.
     let problem = Signal::derive(move || {
-        tried.get().then_some(())?;
         let name = form.name.get();
         let body = form.request();
         store.workspace.with(|w| {
             w.check_attach_request(name.trim(), &body)
                 .err()
+                .map(|e| e.message().to_owned())
+        })
+    });
+    let field_problem = Memo::new(move |_| {
+        tried.get().then_some(())?;
+        let body = form.request();
+        store.workspace.with(|w| w.check_attach_fields(&body).err())
+    });
+    let error_at = move |targets: &'static [&'static str]| {
+        Signal::derive(move || {
+            field_problem.with(|e| {
+                e.as_ref()
+                    .filter(|e| e.target().is_some_and(|t| targets.contains(&t)))
+                    .map(|e| e.message().to_owned())
+            })
+        })
+    };
+    let unplaced = Signal::derive(move || {
+        field_problem.with(|e| {
+            e.as_ref()
+                .filter(|e| !e.target().is_some_and(|t| PLACED.contains(&t)))
                 .map(|e| e.message().to_owned())
         })
     });
@@ -194,7 +242,13 @@ pub fn AttachDialog(
             radio_card(
                 "attach-kind",
                 is(k),
-                move || form.kind.set(k),
+                move || {
+                    // A secret typed for one kind is never sent as another's.
+                    if form.kind.get_untracked() != k {
+                        form.secret.set(String::new());
+                    }
+                    form.kind.set(k)
+                },
                 k.label(),
                 note,
             )
@@ -225,17 +279,18 @@ pub fn AttachDialog(
                     value=form.resource_id
                     placeholder=example_id(kind())
                     hint="The ARM id of the resource, from its Properties page in the Azure portal."
+                    error=error_at(&[field::RESOURCE_ID])
                     required=true
                 />
             }}
             <Show when=is(AttachedKind::Kubernetes)>
-                <TextField label="Kubernetes namespace" id="attach-namespace" value=form.namespace hint="Where jobs run; lowercase letters, digits and hyphens." />
+                <TextField label="Kubernetes namespace" id="attach-namespace" value=form.namespace error=error_at(&[field::NAMESPACE]) hint="Where jobs run; lowercase letters, digits and hyphens." />
                 <label class="checkbox">
                     <input type="checkbox" prop:checked=move || form.custom_type.get() on:change=move |ev| form.custom_type.set(event_target_checked(&ev)) />
                     "Define an instance type (otherwise Azure's defaultinstancetype: 100m CPU and 2Gi memory requested, 2 CPUs and 2Gi at most)"
                 </label>
                 <Show when=move || form.custom_type.get()>
-                    <TextField label="Instance type name" id="attach-type" value=form.type_name hint="It becomes the default instance type." />
+                    <TextField label="Instance type name" id="attach-type" value=form.type_name error=error_at(&[field::INSTANCE_TYPES, field::DEFAULT_INSTANCE_TYPE]) hint="It becomes the default instance type; its CPU, memory and GPU requests and limits follow." />
                     <div class="field-row">
                         <TextField label="CPU request" id="attach-cpu-request" value=form.cpu_request hint="e.g. 500m or 1" />
                         <TextField label="CPU limit" id="attach-cpu-limit" value=form.cpu_limit />
@@ -246,29 +301,29 @@ pub fn AttachDialog(
                 </Show>
             </Show>
             <Show when=move || matches!(kind(), AttachedKind::VirtualMachine | AttachedKind::HdInsight)>
-                <TextField label="Address" id="attach-address" value=form.address placeholder="20.51.10.4 or my-host.eastus.cloudapp.azure.com" hint="Left empty, the resource's own DNS name is used." />
-                <TextField label="SSH port" id="attach-port" value=form.port />
-                <TextField label="Username" id="attach-username" value=form.username />
+                <TextField label="Address" id="attach-address" value=form.address error=error_at(&[field::ADDRESS]) placeholder="20.51.10.4 or my-host.eastus.cloudapp.azure.com" hint="Left empty, the resource's own DNS name is used." />
+                <TextField label="SSH port" id="attach-port" value=form.port error=error_at(&[field::SSH_PORT]) />
+                <TextField label="Username" id="attach-username" value=form.username error=error_at(&[field::USERNAME]) />
                 <Show when=is(AttachedKind::VirtualMachine)>
                     <fieldset class="radio-group radio-group--row">
                         <legend>"Authentication"</legend>
-                        {radio_card("attach-auth", move || !form.use_key.get(), move || form.use_key.set(false), "Password", "Never shown again")}
-                        {radio_card("attach-auth", move || form.use_key.get(), move || form.use_key.set(true), "SSH private key", "Never shown again")}
+                        {radio_card("attach-auth", move || !form.use_key.get(), move || form.use_auth_key(false), "Password", "Never shown again")}
+                        {radio_card("attach-auth", move || form.use_key.get(), move || form.use_auth_key(true), "SSH private key", "Never shown again")}
                     </fieldset>
                 </Show>
                 <Show
                     when=move || form.use_key.get() && kind() == AttachedKind::VirtualMachine
-                    fallback=move || view! { <TextField label="Password" id="attach-password" value=form.secret secret=true /> }
+                    fallback=move || view! { <TextField label="Password" id="attach-password" value=form.secret error=error_at(SECRETS) secret=true /> }
                 >
-                    <TextField label="Private key" id="attach-key" value=form.secret multiline=true placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
+                    <TextField label="Private key" id="attach-key" value=form.secret error=error_at(SECRETS) multiline=true placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
                 </Show>
             </Show>
             <Show when=is(AttachedKind::Databricks)>
-                <TextField label="Workspace URL" id="attach-url" value=form.workspace_url placeholder="adb-1234567890123456.7.azuredatabricks.net" required=true />
-                <TextField label="Access token" id="attach-token" value=form.secret secret=true hint="A Databricks personal access token (dapi…); it is never shown again." />
+                <TextField label="Workspace URL" id="attach-url" value=form.workspace_url error=error_at(&[field::WORKSPACE_URL]) placeholder="adb-1234567890123456.7.azuredatabricks.net" required=true />
+                <TextField label="Access token" id="attach-token" value=form.secret error=error_at(SECRETS) secret=true hint="A Databricks personal access token (dapi…); it is never shown again." />
             </Show>
-            <Show when=move || problem.with(Option::is_some)>
-                <div class="message-bar message-bar--error" role="alert">{move || problem.get().unwrap_or_default()}</div>
+            <Show when=move || unplaced.with(Option::is_some)>
+                <div class="message-bar message-bar--error" role="alert">{move || unplaced.get().unwrap_or_default()}</div>
             </Show>
             <div class="dialog__actions wizard__footer">
                 <Button

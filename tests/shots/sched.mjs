@@ -1,0 +1,18 @@
+import { chromium } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.mjs';
+const b = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+await p.goto('http://127.0.0.1:8090/compute/create/instance');
+const w = p.getByRole('dialog', { name: 'Create compute instance' });
+await w.getByRole('textbox', { name: 'Compute name' }).fill('ci-shot');
+await w.getByRole('tab', { name: /Scheduling/ }).click();
+await w.getByRole('button', { name: 'Add schedule' }).click();
+await w.getByRole('button', { name: 'Add schedule' }).click();
+const g = w.getByRole('group', { name: 'Schedule 2' });
+await g.getByRole('combobox', { name: 'Trigger' }).selectOption('Cron expression');
+await p.screenshot({ path: '/tmp/sched.png' });
+await p.goto('http://127.0.0.1:8090/compute/quota');
+await p.waitForTimeout(500);
+await p.screenshot({ path: '/tmp/quota.png', fullPage: true });
+console.log(await p.title());
+await b.close();
