@@ -42,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
                 .into_iter()
                 .map(|u| (u.family, u.used, u.limit))
                 .collect();
-            rows.push(("Low priority (all families)", pool.used, pool.limit));
+            rows.push(("Low priority", pool.used, pool.limit));
             rows.retain(|(_, used, _)| *used > 0);
             rows
         })
@@ -101,7 +101,7 @@ pub fn HomePage() -> impl IntoView {
                                 .map(|(family, used, limit)| {
                                     view! {
                                         <li>
-                                            <span>{family}</span>
+                                            <span title=family>{family}</span>
                                             <meter min="0" max=limit value=used aria-label=format!("{family} vCPUs")></meter>
                                             <span>{format!("{used} of {limit} vCPUs")}</span>
                                         </li>

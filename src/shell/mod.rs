@@ -31,13 +31,23 @@ impl NavState {
     }
 }
 
+/// Below this width (CSS pixels) the navigation starts collapsed.
+const NARROW_WINDOW: f64 = 1200.0;
+
 /// The studio frame; the routed page goes in `children`.
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let nav = NavState {
-        collapsed: RwSignal::new(
-            load_preference(Preference::NavCollapsed).as_deref() == Some("true"),
-        ),
+        // Collapsed as the person left it; at first, collapsed on a narrow window, so the
+        // tables keep their columns in view.
+        collapsed: RwSignal::new(match load_preference(Preference::NavCollapsed).as_deref() {
+            Some(saved) => saved == "true",
+            None => window()
+                .inner_width()
+                .ok()
+                .and_then(|w| w.as_f64())
+                .is_some_and(|w| w < NARROW_WINDOW),
+        }),
     };
     provide_context(nav);
     view! {

@@ -42,6 +42,18 @@ test('a reload keeps the instance, its state and the collapsed navigation', asyn
   await expect(nav.getByText('Compute', { exact: true })).toBeVisible();
 });
 
+test('on a narrow window the navigation starts collapsed, until the person opens it', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openInstances(page);
+  const toggle = page.getByRole('button', { name: 'Toggle navigation' });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  // The table's last column is in view.
+  await expect(page.getByRole('columnheader', { name: 'Applications' })).toBeInViewport({ ratio: 1 });
+  await toggle.click();
+  await page.reload();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+});
+
 test('a reload keeps an operation in flight and it still finishes on time', async ({ page }) => {
   await openInstances(page);
   await setPace(page, 'Instant');

@@ -180,7 +180,7 @@ pub fn ImportPage() -> impl IntoView {
         <header class="page-header">
             <h1>"Create from YAML"</h1>
         </header>
-        <p class="muted">
+        <p class="muted tab-intro">
             "An Azure ML CLI v2 compute file, as " <code>"az ml compute create -f"</code>
             " takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster or virtual machine to attach. Secrets in the file (passwords, keys) are used once and never shown."
         </p>

@@ -28,8 +28,10 @@ pub fn ComputeTabs() -> impl IntoView {
             {tab("/compute/clusters", "Compute clusters")}
             {tab("/compute/kubernetes", "Kubernetes clusters")}
             {tab("/compute/attached", "Attached computes")}
-            <a class="tabs__aside" href="/compute/import">"Create from YAML"</a>
-            <a class="tabs__aside tabs__aside--next" href="/compute/quota">"View quota and costs"</a>
+            <div class="tabs__asides">
+                <a href="/compute/import">"Create from YAML"</a>
+                <a href="/compute/quota">"View quota and costs"</a>
+            </div>
         </nav>
     }
 }

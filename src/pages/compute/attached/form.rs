@@ -269,7 +269,7 @@ pub fn AttachDialog(
         "Attach compute"
     };
     view! {
-        <Dialog title=title class="dialog--wizard" on_close=close keep_on_outside_click=true>
+        <Dialog title=title class="dialog--wizard dialog--form" on_close=close keep_on_outside_click=true>
             {kind_choice}
             <ComputeNameField value=form.name workspace=store.workspace require_now=tried />
             {move || view! {

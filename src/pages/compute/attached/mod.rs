@@ -169,7 +169,7 @@ pub fn AttachedPage(
             <h1>"Compute"</h1>
         </header>
         <ComputeTabs />
-        <p class="muted">{about}</p>
+        <p class="muted tab-intro">{about}</p>
         <div class="toolbar" role="toolbar" aria-label=format!("{title} actions")>
             <Button appearance=Appearance::Primary blocked=Signal::derive(refusal) on_click=move |_| navigate(attach_path)>
                 "+ New"
