@@ -5,6 +5,7 @@ use crate::components::{format_time, StateBadge};
 use crate::pages::compute::CostSummary;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
+use azimuth_core::quota::machines_held;
 use azimuth_core::roles::Action;
 use leptos::prelude::*;
 
@@ -34,6 +35,18 @@ pub fn HomePage() -> impl IntoView {
         })
     };
     let total = move || store.workspace.with(|w| w.instances().count());
+    // Clusters (and the nodes they have now), Kubernetes clusters, attached computes.
+    let others = move || {
+        store.workspace.with(|w| {
+            let nodes = w.clusters().map(machines_held).sum::<u32>() as usize;
+            (
+                w.clusters().count(),
+                nodes,
+                w.kubernetes_computes().count(),
+                w.attached_computes().count(),
+            )
+        })
+    };
     let quota = move || {
         store.workspace.with(|w| {
             let pool = w.low_priority_usage();
@@ -79,6 +92,17 @@ pub fn HomePage() -> impl IntoView {
                                 }
                             })
                             .collect_view()
+                    }}
+                </ul>
+                <ul class="kind-counts" aria-label="Other compute">
+                    {move || {
+                        let (clusters, nodes, kubernetes, attached) = others();
+                        let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+                        view! {
+                            <li><a href="/compute/clusters">{format!("{clusters} {} ", plural(clusters, "compute cluster", "compute clusters"))}</a>{format!("({nodes} {})", plural(nodes, "node", "nodes"))}</li>
+                            <li><a href="/compute/kubernetes">{format!("{kubernetes} {}", plural(kubernetes, "Kubernetes cluster", "Kubernetes clusters"))}</a></li>
+                            <li><a href="/compute/attached">{format!("{attached} {}", plural(attached, "attached compute", "attached computes"))}</a></li>
+                        }
                     }}
                 </ul>
                 <div class="card__links">

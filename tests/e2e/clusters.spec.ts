@@ -92,7 +92,10 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   const pool = quota.getByRole('row').filter({ hasText: 'Low priority (all families)' });
   await expect(pool.getByRole('cell')).toHaveText(['Low priority (all families)', 'CPU and GPU', '', '4', '100', name, '$0.07/hr']);
   await expect(quota.getByRole('row').filter({ hasText: 'standardDSv2Family' }).getByRole('cell').nth(3)).toHaveText('0');
-  await page.goBack();
+  // Home counts it with its nodes.
+  await page.goto('/');
+  await expect(page.getByRole('list', { name: 'Other compute' })).toContainText('1 compute cluster (2 nodes)');
+  await page.goto(`/compute/clusters/${name}`);
 
   // Delete removes the cluster.
   await clustersToolbar(page).getByRole('button', { name: 'Delete' }).click();
