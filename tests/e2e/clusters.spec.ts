@@ -108,7 +108,14 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
 test('a minimum beyond the quota is refused in the wizard, before Create', async ({ page }) => {
   await openStudio(page, '/compute/create/cluster');
   const w = page.getByRole('dialog', { name: 'Create compute cluster' });
+  const steps = w.getByRole('tablist', { name: 'Steps' });
+  await expect(steps.getByRole('tab', { name: 'Virtual machine' })).toHaveAttribute('aria-selected', 'true');
   await w.getByRole('button', { name: 'Next' }).click();
+  await expect(steps.getByRole('tab', { name: 'Advanced settings' })).toHaveAttribute('aria-selected', 'true');
+  // Back leaves the focus on the step list, not lost on the page.
+  await w.getByRole('button', { name: 'Back' }).click();
+  await expect(steps.getByRole('tab', { name: 'Virtual machine' })).toBeFocused();
+  await steps.getByRole('tab', { name: 'Virtual machine' }).press('ArrowDown');
   await w.getByLabel('Compute name').fill(uniqueName('big'));
   // Twenty dedicated Standard_DS11_v2 nodes need 40 vCPUs of the family's 24.
   await w.getByLabel('Maximum number of nodes').fill('20');
@@ -117,6 +124,7 @@ test('a minimum beyond the quota is refused in the wizard, before Create', async
   await expect(w).toContainText('Estimated cost: $3.70/hr at 20 nodes; Linux, pay as you go.');
   await w.getByRole('button', { name: 'Create' }).click();
   await expect(w.getByRole('button', { name: 'Create' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(steps.getByRole('tab', { name: /Advanced settings/ })).toContainText('has errors');
   await w.getByLabel('Minimum number of nodes').fill('0');
   await expect(w.getByRole('alert').filter({ hasText: 'Cores quota' })).toHaveCount(0);
 });

@@ -5,6 +5,7 @@
 use super::clusters::read_scale;
 use super::network::{IdentityChoice, IdentityFields, NetworkChoice, NetworkFields};
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
+use super::wizard_steps::WizardSteps;
 use crate::components::{format_price, Appearance, Button, ComputeNameField, Dialog, TextField};
 use crate::router::leave_to;
 use crate::store::use_store;
@@ -168,6 +169,9 @@ impl ClusterForm {
     }
 }
 
+/// The wizard's two steps, as the studio names them.
+const STEPS: [&str; 2] = ["Virtual machine", "Advanced settings"];
+
 /// A radio card (also the attach forms' kind choice).
 pub(super) fn radio_card(
     group: &'static str,
@@ -226,6 +230,15 @@ pub fn NewClusterWizard() -> impl IntoView {
         request_animation_frame(|| {
             if let Some(field) = document().get_element_by_id("compute-name") {
                 let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        });
+    };
+    // "Back" goes away with the step it is on: the focus goes to the first step's tab.
+    let back = move || {
+        advanced.set(false);
+        request_animation_frame(|| {
+            if let Some(tab) = document().get_element_by_id("wizard-step-0") {
+                let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         });
     };
@@ -330,10 +343,18 @@ pub fn NewClusterWizard() -> impl IntoView {
                     " You can look through the settings, but Create stays disabled."
                 </div>
             </Show>
-            <h3 class="wizard__panel-title">
-                {move || if advanced.get() { "Advanced settings" } else { "Virtual machine" }}
-            </h3>
-            {move || if advanced.get() { settings_step().into_any() } else { vm_step().into_any() }}
+            <div class="wizard">
+                <WizardSteps
+                    titles=&STEPS
+                    current=Signal::derive(move || usize::from(advanced.get()))
+                    select=Callback::new(move |i: usize| advanced.set(i == 1))
+                    has_errors=Callback::new(move |i: usize| i == 1 && form.tried.get() && !problems.with(Vec::is_empty))
+                />
+                <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=move || STEPS[usize::from(advanced.get())]>
+                    <h3 class="wizard__panel-title">{move || STEPS[usize::from(advanced.get())]}</h3>
+                    {move || if advanced.get() { settings_step().into_any() } else { vm_step().into_any() }}
+                </div>
+            </div>
             <div class="dialog__actions wizard__footer">
                 <Show
                     when=move || advanced.get()
@@ -347,7 +368,7 @@ pub fn NewClusterWizard() -> impl IntoView {
                     >
                         "Create"
                     </Button>
-                    <Button on_click=move |_| advanced.set(false)>"Back"</Button>
+                    <Button on_click=move |_| back()>"Back"</Button>
                 </Show>
                 <Button on_click=move |_| close.run(())>"Cancel"</Button>
             </div>

@@ -36,15 +36,18 @@ impl Step {
         Step::Review,
     ];
 
+    /// The steps' titles as the studio shows them, in order.
+    pub const TITLES: &'static [&'static str] = &[
+        "Required settings",
+        "Scheduling",
+        "Security",
+        "Tags",
+        "Review + Create",
+    ];
+
     /// The step's title as the studio shows it.
     pub fn title(self) -> &'static str {
-        match self {
-            Self::Required => "Required settings",
-            Self::Scheduling => "Scheduling",
-            Self::Security => "Security",
-            Self::Tags => "Tags",
-            Self::Review => "Review + Create",
-        }
+        Self::TITLES[self.index()]
     }
 
     /// Position in [`Step::ALL`].

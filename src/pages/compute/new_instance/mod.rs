@@ -11,12 +11,12 @@ mod tags;
 
 pub use edit_schedules::EditSchedules;
 
+use super::wizard_steps::WizardSteps;
 use crate::components::{Appearance, Button, Dialog};
 use crate::router::leave_to;
 use crate::store::use_store;
 use form::{InstanceForm, Step};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 crate::lazy_page! {
     /// The wizard, in a chunk of its own: downloaded when "+ New" is first selected.
@@ -69,22 +69,6 @@ pub fn NewInstanceWizard() -> impl IntoView {
         let untouched = s == Step::Required && form.name.get().is_empty() && !review_seen.get();
         !untouched && store.workspace.with(|w| !form.step_errors(s, w).is_empty())
     };
-    // The step list is a tablist: arrows move between steps, Home and End go to the ends.
-    let step_key = move |ev: leptos::ev::KeyboardEvent, at: Step| {
-        let last = Step::ALL.len() - 1;
-        let to = match ev.key().as_str() {
-            "ArrowDown" | "ArrowRight" => (at.index() + 1).min(last),
-            "ArrowUp" | "ArrowLeft" => at.index().saturating_sub(1),
-            "Home" => 0,
-            "End" => last,
-            _ => return,
-        };
-        ev.prevent_default();
-        step.set(Step::ALL[to]);
-        if let Some(tab) = document().get_element_by_id(&format!("wizard-step-{to}")) {
-            let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
-        }
-    };
     let role_refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
     view! {
         <Dialog title="Create compute instance" class="dialog--wizard" on_close=close keep_on_outside_click=true>
@@ -95,32 +79,12 @@ pub fn NewInstanceWizard() -> impl IntoView {
                 </div>
             </Show>
             <div class="wizard">
-                <div class="wizard__steps" role="tablist" aria-label="Steps" aria-orientation="vertical">
-                    {Step::ALL
-                        .into_iter()
-                        .map(|s| {
-                            view! {
-                                <button
-                                    type="button"
-                                    role="tab"
-                                    class="wizard__step"
-                                    id=format!("wizard-step-{}", s.index())
-                                    aria-selected=move || (step.get() == s).to_string()
-                                    aria-controls="wizard-panel"
-                                    tabindex=move || if step.get() == s { "0" } else { "-1" }
-                                    on:click=move |_| step.set(s)
-                                    on:keydown=move |ev| step_key(ev, s)
-                                >
-                                    <span class="wizard__step-number" aria-hidden="true">{s.index() + 1}</span>
-                                    {s.title()}
-                                    <Show when=move || step_has_errors(s)>
-                                        <span class="wizard__step-error">" (has errors)"</span>
-                                    </Show>
-                                </button>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <WizardSteps
+                    titles=Step::TITLES
+                    current=Signal::derive(move || step.get().index())
+                    select=Callback::new(move |i: usize| step.set(Step::ALL[i]))
+                    has_errors=Callback::new(move |i: usize| step_has_errors(Step::ALL[i]))
+                />
                 <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=move || step.get().title()>
                     <h3 class="wizard__panel-title">{move || step.get().title()}</h3>
                     {move || match step.get() {
