@@ -77,7 +77,7 @@ struct Kind {
 }
 
 /// The types read; another is one more entry with its own reader.
-const KINDS: [Kind; 4] = [
+const KINDS: [Kind; 5] = [
     Kind {
         name: "computeinstance",
         compute_type: "ComputeInstance",
@@ -107,6 +107,13 @@ const KINDS: [Kind; 4] = [
         compute_type: "VirtualMachine",
         keys: "resource_id ssh_settings",
         read: read_virtual_machine,
+        sized: false,
+    },
+    Kind {
+        name: "synapsespark",
+        compute_type: "SynapseSpark",
+        keys: "resource_id",
+        read: read_resource_id,
         sized: false,
     },
 ];
@@ -306,6 +313,12 @@ fn read_identity(field: &Field) -> Result<ManagedIdentity, YamlError> {
 fn read_kubernetes(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
     c.resource_id = Some(doc.required("resource_id")?.string()?);
     c.properties.namespace = doc.opt("namespace", Field::string)?;
+    Ok(())
+}
+
+/// An attached compute that is only its resource id (a Synapse Spark pool).
+fn read_resource_id(doc: &Field, _: &Workspace, c: &mut Compute) -> Result<(), YamlError> {
+    c.resource_id = Some(doc.required("resource_id")?.string()?);
     Ok(())
 }
 

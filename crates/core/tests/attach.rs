@@ -281,6 +281,16 @@ fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing
         (inner.workspace_name.as_deref(), inner.pool_name.as_deref()),
         (Some("syn-lab"), Some("sparkpool1"))
     );
+    // Out as the CLI's synapsespark YAML, detached, and back in from that file.
+    let yaml = azimuth_core::yaml::compute_yaml(&pool, &ws).unwrap();
+    assert!(yaml.contains("type: synapsespark\n"), "{yaml}");
+    ws.delete(ADA, "synapse-spark", t0()).unwrap();
+    ws.settle(t0() + 30_000);
+    let again = azimuth_core::yaml_in::compute_from_yaml(&yaml, &ws).unwrap();
+    let (_, again) = ws
+        .put_compute(ADA, &again.name, again.resource, t0() + 30_000)
+        .unwrap();
+    assert_eq!(again.properties.resource_id, pool.properties.resource_id);
     ws.put_compute(ADA, "k8s-compute", aks(json!({})), t0())
         .unwrap();
     ws.settle(t0() + 60_000);

@@ -554,7 +554,10 @@ fn unknown_keys_missing_keys_and_unknown_types_are_refused() {
         Some(3),
         Some("ssh_settings"),
     );
-    assert!(e.message.contains("needs admin_password or ssh_key_value"), "{e}");
+    assert!(
+        e.message.contains("needs admin_password or ssh_key_value"),
+        "{e}"
+    );
     // The CLI reads ssh_private_key_file from a path; a web page cannot, and says so.
     let e = fails_at(
         "name: vm\ntype: virtualmachine\nresource_id: /subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/vm\nssh_settings:\n  admin_username: azureuser\n  ssh_private_key_file: ~/.ssh/id_rsa\n",

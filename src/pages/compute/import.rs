@@ -182,7 +182,7 @@ pub fn ImportPage() -> impl IntoView {
         </header>
         <p class="muted tab-intro">
             "An Azure ML CLI v2 compute file, as " <code>"az ml compute create -f"</code>
-            " takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster or virtual machine to attach. Secrets in the file (passwords, keys) are used once and never shown."
+            " takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster, virtual machine or Synapse Spark pool to attach. Secrets in the file (passwords, keys) are used once and never shown."
         </p>
         <section class="card" aria-labelledby="import-file">
             <h2 id="import-file">"File"</h2>

@@ -1,0 +1,14 @@
+import { chromium } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.mjs';
+const b = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const p = await b.newPage({ viewport: { width: 1280, height: 800 } });
+await p.goto('http://127.0.0.1:8090/compute/create/cluster');
+const w = p.getByRole('dialog', { name: 'Create compute cluster' });
+await w.getByRole('radio', { name: /Low priority/ }).check();
+await w.getByRole('button', { name: 'Next' }).click();
+await w.getByLabel('Compute name').fill('lp');
+await w.getByLabel('Maximum number of nodes').fill('0');
+await w.getByRole('button', { name: 'Create' }).click();
+await p.waitForTimeout(300);
+await p.screenshot({ path: '/tmp/cw.png' });
+await b.close();
