@@ -86,7 +86,7 @@ test('idle shutdown and a start/stop schedule reach the instance, its YAML and i
   await page.getByRole('link', { name, exact: true }).click();
   await expect(await property(page, 'Idle shutdown')).toHaveText('After 45 minutes of inactivity');
   await expect(await property(page, 'Schedules')).toContainText('Stop at 18:30 on Friday');
-  await expect(await property(page, 'Schedules')).toContainText('Pacific Time');
+  await expect(await property(page, 'Schedules')).toContainText('(Pacific Standard Time)');
 });
 
 test('SSH keys are checked, and a virtual network without a public IP is kept', async ({ page }) => {
