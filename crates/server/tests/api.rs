@@ -524,6 +524,11 @@ async fn attached_computes_over_arm_never_give_their_secrets_back() {
     .await;
     assert_eq!(status, 400, "{refused}");
     assert!(!refused.to_string().contains("dapi-secret-token"));
+    // The error names the field it is about, as ARM's errors do.
+    assert_eq!(
+        refused["error"]["target"],
+        "properties.properties.workspaceUrl"
+    );
 
     let (_, got) = call(a, "GET", &vm_path, Some(&ada), b"").await;
     let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
