@@ -84,8 +84,9 @@ async fn open_server_store() -> Start {
         return Start::SignIn;
     };
     match remote::workspace(&token).await {
-        Ok(workspace) if workspace.member(&member).is_some() => {
+        Ok((workspace, server_time)) if workspace.member(&member).is_some() => {
             let store = Store::server(token, workspace, member);
+            store.set_server_time(server_time);
             store::start_server_updates(store);
             Start::Ready(store)
         }

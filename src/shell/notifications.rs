@@ -3,7 +3,7 @@
 //! shutdown".
 
 use crate::components::{format_time, Button, Icon, IconName};
-use crate::store::{now_ms, use_store};
+use crate::store::use_store;
 use azimuth_core::{next_shutdown, Trigger};
 use leptos::prelude::*;
 use std::time::Duration;
@@ -16,12 +16,14 @@ const WARN_BEFORE_MS: i64 = 10 * 60 * 1000;
 #[component]
 fn ShutdownWarnings() -> impl IntoView {
     let store = use_store();
-    // The clock the warnings are measured against, moved on twice a minute.
-    let now = RwSignal::new(now_ms());
-    let _ = set_interval_with_handle(move || now.set(now_ms()), Duration::from_secs(30));
+    // Looked at again twice a minute, and whenever the workspace changes (the server's clock
+    // may have moved with it).
+    let beat = RwSignal::new(0u32);
+    let _ = set_interval_with_handle(move || beat.update(|b| *b += 1), Duration::from_secs(30));
     let coming = Memo::new(move |_| {
+        beat.track();
         let me = store.me();
-        let now = now.get();
+        let now = store.now();
         store.workspace.with(|w| {
             w.instances()
                 .filter(|c| {

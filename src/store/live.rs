@@ -2,7 +2,7 @@
 //! `storage` event that brings in what another tab saved.
 
 use super::local::WORKSPACE_KEY;
-use super::{now_ms, Store};
+use super::Store;
 use azimuth_core::snapshot::decode;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -12,7 +12,7 @@ const TICK: Duration = Duration::from_millis(500);
 
 /// Starts the clock and listens for other tabs' changes, for the life of the page.
 pub fn start_live_updates(store: Store) {
-    let _ = set_interval_with_handle(move || store.tick(now_ms()), TICK);
+    let _ = set_interval_with_handle(move || store.tick(store.now()), TICK);
     let handle = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
         if ev.key().as_deref() != Some(WORKSPACE_KEY) {
             return;

@@ -59,6 +59,10 @@ pub struct Store {
     pulls: StoredValue<(u64, u64)>,
     /// Whether the last read from the server failed (its notice is shown once).
     offline: StoredValue<bool>,
+    /// How far the server's clock is ahead of this browser's, in milliseconds (0 in browser
+    /// mode): a browser whose clock is off, or a server whose clock an Owner moved, still settles
+    /// and warns at the workspace's own time.
+    clock_skew: StoredValue<i64>,
 }
 
 /// The store provided to the whole app.
@@ -75,6 +79,19 @@ impl Store {
             backend,
             pulls: StoredValue::new((0, 0)),
             offline: StoredValue::new(false),
+            clock_skew: StoredValue::new(0),
+        }
+    }
+
+    /// The workspace's time: this browser's clock, set by the server's in server mode.
+    pub fn now(&self) -> i64 {
+        now_ms() + self.clock_skew.get_value()
+    }
+
+    /// Takes the server's time from its last answer, if it gave it.
+    pub fn set_server_time(&self, server_time: Option<i64>) {
+        if let Some(t) = server_time {
+            self.clock_skew.set_value(t - now_ms());
         }
     }
 
@@ -383,13 +400,14 @@ impl Store {
         let seq = self.pulls.with_value(|(sent, _)| sent + 1);
         self.pulls.update_value(|(sent, _)| *sent = seq);
         match remote::workspace(&token).await {
-            Ok(ws) => {
+            Ok((ws, server_time)) => {
                 if self.offline.get_value() {
                     self.offline.set_value(false);
                     self.notify(false, "Connected again", "The workspace is up to date.");
                 }
                 if self.pulls.with_value(|(_, shown)| *shown < seq) {
                     self.pulls.update_value(|(_, shown)| *shown = seq);
+                    self.set_server_time(server_time);
                     self.workspace.set(ws);
                 }
             }

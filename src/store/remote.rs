@@ -88,17 +88,19 @@ async fn send(
     token: Option<&str>,
     body: Option<String>,
 ) -> Result<String, ArmError> {
-    send_with(method, url, token, body, None).await
+    send_with(method, url, token, body, None)
+        .await
+        .map(|(text, _)| text)
 }
 
-/// [`send`] with one more header.
+/// [`send`] with one more header; also answers the server's time when the response gives it.
 async fn send_with(
     method: &str,
     url: &str,
     token: Option<&str>,
     body: Option<String>,
     header: Option<(&str, &str)>,
-) -> Result<String, ArmError> {
+) -> Result<(String, Option<i64>), ArmError> {
     let unreachable = |_| {
         ArmError::new(
             "ServerUnreachable",
@@ -132,7 +134,13 @@ async fn send_with(
     }
     .unwrap_or_default();
     if response.ok() {
-        return Ok(text);
+        let server_time = response
+            .headers()
+            .get(TIME_HEADER)
+            .ok()
+            .flatten()
+            .and_then(|t| t.parse().ok());
+        return Ok((text, server_time));
     }
     Err(from_json::<ArmError>(&text).unwrap_or_else(|_| {
         ArmError::new(
@@ -174,10 +182,15 @@ pub async fn sign_out(token: &str) {
     let _ = send("DELETE", "/api/session", Some(token), None).await;
 }
 
-/// The whole workspace as the server has it now.
-pub async fn workspace(token: &str) -> Result<Workspace, ArmError> {
-    let text = send("GET", "/api/workspace", Some(token), None).await?;
-    decode(&text).map_err(|e| ArmError::new("UnexpectedResponse", e.to_string()))
+/// The header with the server's time (azimuth-server's `TIME_HEADER`).
+const TIME_HEADER: &str = "x-azimuth-time";
+
+/// The whole workspace as the server has it now, and the server's time when it answered.
+pub async fn workspace(token: &str) -> Result<(Workspace, Option<i64>), ArmError> {
+    let (text, server_time) = send_with("GET", "/api/workspace", Some(token), None, None).await?;
+    decode(&text)
+        .map(|ws| (ws, server_time))
+        .map_err(|e| ArmError::new("UnexpectedResponse", e.to_string()))
 }
 
 /// `PUT .../computes/{name}`: ARM's create or update. A create (`create_only`) sends

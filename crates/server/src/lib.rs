@@ -107,9 +107,14 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
+/// The header of `GET /api/workspace` with the server's time (milliseconds since the epoch):
+/// the studio measures time by it, so a browser whose clock is off (or a server whose clock an
+/// Owner moved) still warns of a shutdown at the right moment.
+pub const TIME_HEADER: &str = "x-azimuth-time";
+
 /// `GET /api/workspace`: the whole workspace for the studio's server store (signed in only).
 /// It also (re)sets the event stream's session cookie, so a studio that resumes a session
-/// gets live updates without the token in a URL.
+/// gets live updates without the token in a URL, and gives the server's time.
 async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match auth::member_of(&state, &headers) {
         Ok(_) => {
@@ -122,6 +127,10 @@ async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
                         "application/json".to_owned(),
                     ),
                     (axum::http::header::SET_COOKIE, cookie),
+                    (
+                        axum::http::HeaderName::from_static(TIME_HEADER),
+                        state.now().to_string(),
+                    ),
                 ],
                 text,
             )

@@ -4,7 +4,7 @@
 
 use super::form::{schedule_request, InstanceForm, ScheduleDraft};
 use crate::components::{format_time, Icon, IconName, TextField};
-use crate::store::now_ms;
+use crate::store::use_store;
 use azimuth_core::schedule::{next_fire, TIME_ZONES, WEEK_DAYS};
 use azimuth_core::MAX_SCHEDULES;
 use leptos::prelude::*;
@@ -28,6 +28,7 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
             }
         })
     };
+    let store = use_store();
     let error = move || get().and_then(|d| InstanceForm::schedule_error(&d));
     let error_id = move || format!("schedule-{id}-error");
     let hint_id = move || format!("schedule-{id}-next");
@@ -38,7 +39,7 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
         if InstanceForm::schedule_error(&d).is_some() {
             return None;
         }
-        let at = next_fire(&schedule_request(&d), now_ms())?;
+        let at = next_fire(&schedule_request(&d), store.now())?;
         Some(format!(
             "Next: {}, in your browser's time zone.",
             format_time(at)
