@@ -98,3 +98,27 @@ test('schedules and idle shutdown are edited on the details page', async ({ page
   await d.getByRole('button', { name: 'Cancel' }).click();
   await expect(d).toBeHidden();
 });
+
+test("a save over somebody else's change to the schedules is refused, not lost", async ({ page, context }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  const name = uniqueName('race');
+  await createInstance(page, name);
+  await expectState(page, name, 'Running');
+  await page.getByRole('link', { name, exact: true }).click();
+  const other = await context.newPage();
+  await other.goto(`/compute/instances/${name}`);
+  const idleField = 'Shut down after this many minutes of inactivity';
+  const dialogs = [page, other].map((p) => p.getByRole('dialog', { name: 'Schedules and idle shutdown' }));
+  for (const p of [page, other]) await p.getByRole('button', { name: 'Edit schedules' }).click();
+  await dialogs[0].getByRole('textbox', { name: idleField }).fill('20');
+  await dialogs[0].getByRole('button', { name: 'Save' }).click();
+  await expect(dialogs[0]).toBeHidden();
+  // The other page has the change, under its open dialog; saving over it is refused.
+  await expect(await property(other, 'Idle shutdown')).toHaveText('After 20 minutes of inactivity');
+  await dialogs[1].getByRole('textbox', { name: idleField }).fill('45');
+  await dialogs[1].getByRole('button', { name: 'Save' }).click();
+  await expect(dialogs[1].getByRole('alert').filter({ hasText: 'Somebody changed the schedules or idle shutdown' })).toBeVisible();
+  await dialogs[1].getByRole('button', { name: 'Cancel' }).click();
+  await expect(await property(other, 'Idle shutdown')).toHaveText('After 20 minutes of inactivity');
+});

@@ -74,11 +74,31 @@ pub fn EditSchedules(
             .with(|w| form.step_errors(Step::Scheduling, w))
     });
     let saving = RwSignal::new(false);
+    // What the dialog opened with: a save over somebody else's change since then is refused.
+    let opened_with = (
+        inner.idle_time_before_shutdown.clone(),
+        inner.schedules.clone(),
+    );
+    let conflict = RwSignal::new(None::<String>);
     let save = move |_| {
         if !errors.get_untracked().is_empty() || saving.get_untracked() {
             return;
         }
-        let mut body = compute.clone();
+        let name = compute.name.clone();
+        let current = store
+            .workspace
+            .with_untracked(|w| w.compute(&name).map(|c| c.resource.clone()));
+        let Some(mut body) = current else {
+            conflict.set(Some(format!("{name} no longer exists: it was deleted.")));
+            return;
+        };
+        let now = &body.properties.properties;
+        if (now.idle_time_before_shutdown.clone(), now.schedules.clone()) != opened_with {
+            conflict.set(Some(format!(
+                "Somebody changed the schedules or idle shutdown of {name} while you were editing. Cancel, then open Edit schedules again to see their change before making yours."
+            )));
+            return;
+        }
         let edited = store
             .workspace
             .with_untracked(|w| form.request(w, ""))
@@ -109,13 +129,16 @@ pub fn EditSchedules(
         });
     };
     view! {
-        <Dialog title="Schedules and idle shutdown" class="dialog--wizard" on_close=close>
+        <Dialog title="Schedules and idle shutdown" class="dialog--wizard dialog--form" on_close=close>
             <SchedulingStep form />
             {(kept_count > 0).then(|| view! {
                 <p class="muted">
                     {format!("{kept_count} schedule(s) written with the CLI or the ARM API (several times a day, or every few weeks) are kept as they are; change them there.")}
                 </p>
             })}
+            <Show when=move || conflict.with(Option::is_some)>
+                <div class="message-bar message-bar--error" role="alert">{move || conflict.get().unwrap_or_default()}</div>
+            </Show>
             <Show when=move || errors.with(|e| !e.is_empty())>
                 <div class="message-bar message-bar--error" role="alert">{move || errors.get().join(" ")}</div>
             </Show>
