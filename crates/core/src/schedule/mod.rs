@@ -124,8 +124,20 @@ pub fn validate_schedule(schedule: &StartStopSchedule) -> Result<(), String> {
     if p.times.is_empty() {
         return Err("The schedule never fires: give it at least one time of day.".into());
     }
+    // Days that never come (the 31st of February) make a schedule that never fires: looked for
+    // through a whole leap year.
+    let probe = StartStopSchedule {
+        status: "Enabled".into(),
+        ..schedule.clone()
+    };
+    if next_fire(&probe, LEAP_YEAR_START).is_none() {
+        return Err("The schedule never fires: no date has the days and months it names (such as the 31st of February).".into());
+    }
     Ok(())
 }
+
+/// 2024-01-01T00:00:00Z: a leap year starts, so every date that exists comes within 400 days.
+const LEAP_YEAR_START: Millis = 1_704_067_200_000;
 
 /// The first instant strictly after `after` at which an enabled schedule fires, if any within 400 days.
 pub fn next_fire(schedule: &StartStopSchedule, after: Millis) -> Option<Millis> {
@@ -256,7 +268,29 @@ mod tests {
         assert!(CronSpec::parse("0 18 * *")
             .unwrap_err()
             .contains("5 fields"));
-        assert!(CronSpec::parse("61 * * * *").is_err());
+        assert_eq!(
+            CronSpec::parse("61 * * * *").unwrap_err(),
+            "The minute '61' is outside 0-59."
+        );
+        assert!(CronSpec::parse("0 9 * * 5-1")
+            .unwrap_err()
+            .contains("runs backwards"));
+        assert!(CronSpec::parse("  ")
+            .unwrap_err()
+            .starts_with("Enter a cron expression"));
+        // NCronTab's names for days and months.
+        assert_eq!(
+            CronSpec::parse("0 9 * JAN,dec MON-FRI"),
+            CronSpec::parse("0 9 * 1,12 1-5")
+        );
+        assert!(CronSpec::parse("0 9 * * MONDAY")
+            .unwrap_err()
+            .contains("or a name from SUN to SAT"));
+        // A date that never comes is a schedule that never fires; the 29th of February does.
+        assert!(validate_schedule(&cron("0 0 31 2 *", "UTC"))
+            .unwrap_err()
+            .contains("never fires"));
+        assert!(validate_schedule(&cron("0 0 29 2 *", "UTC")).is_ok());
         let weekdays = cron("0 9 * * 1-5", "UTC");
         // Saturday 28 Nov 2026 → Monday 30 Nov.
         assert_eq!(

@@ -223,7 +223,11 @@ impl InstanceForm {
             Step::Required => out.extend(self.name_error(ws)),
             Step::Scheduling => {
                 out.extend(self.idle_error());
-                out.extend(self.schedules.get().iter().filter_map(Self::schedule_error));
+                let schedules = self.schedules.get();
+                let numbered = schedules.iter().enumerate().filter_map(|(i, d)| {
+                    Self::schedule_error(d).map(|e| format!("Schedule {}: {e}", i + 1))
+                });
+                out.extend(numbered);
             }
             Step::Security => {
                 out.extend(self.ssh_error());

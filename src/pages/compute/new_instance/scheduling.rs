@@ -84,6 +84,7 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
                                     type="time"
                                     prop:value=move || get().map(|d| d.time).unwrap_or_default()
                                     aria-describedby=error_id()
+                                    aria-invalid=move || error().is_some().to_string()
                                     on:input=move |ev| {
                                         let v = event_target_value(&ev);
                                         edit(&|d| d.time = v.clone())
@@ -101,6 +102,7 @@ fn schedule_editor(form: InstanceForm, id: u32, index: usize) -> impl IntoView {
                             placeholder=DEFAULT_CRON
                             prop:value=move || get().and_then(|d| d.cron).unwrap_or_default()
                             aria-describedby=format!("{} {}", error_id(), hint_id())
+                            aria-invalid=move || error().is_some().to_string()
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
                                 edit(&|d| d.cron = Some(v.clone()))
