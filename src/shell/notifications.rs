@@ -20,6 +20,8 @@ fn ShutdownWarnings() -> impl IntoView {
     // may have moved with it).
     let beat = RwSignal::new(0u32);
     let _ = set_interval_with_handle(move || beat.update(|b| *b += 1), Duration::from_secs(30));
+    // Warnings closed without skipping: (instance, shutdown time), hidden for this page's life.
+    let dismissed = RwSignal::new(Vec::<(String, i64)>::new());
     let coming = Memo::new(move |_| {
         beat.track();
         let me = store.me();
@@ -42,6 +44,9 @@ fn ShutdownWarnings() -> impl IntoView {
                     let (at, trigger) = next_shutdown(c, now)?;
                     (at - now <= WARN_BEFORE_MS).then(|| (c.resource.name.clone(), at, trigger))
                 })
+                .filter(|(name, at, _)| {
+                    !dismissed.with(|d| d.iter().any(|(n, t)| n == name && t == at))
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -52,6 +57,10 @@ fn ShutdownWarnings() -> impl IntoView {
                 let why = match trigger {
                     Trigger::Schedule => "its stop schedule",
                     _ => "idle shutdown",
+                };
+                let close = {
+                    let name = name.clone();
+                    move |_| dismissed.update(|d| d.push((name.clone(), at)))
                 };
                 let skip = {
                     let name = name.clone();
@@ -70,6 +79,9 @@ fn ShutdownWarnings() -> impl IntoView {
                             <p>{format!("At {}, by {why}. Unsaved work in its applications would be lost.", format_time(at))}</p>
                             <Button on_click=skip>"Skip this shutdown"</Button>
                         </div>
+                        <button type="button" class="icon-button" aria-label="Dismiss notification" on:click=close>
+                            <Icon name=IconName::Dismiss />
+                        </button>
                     </div>
                 }
             }

@@ -33,6 +33,8 @@ test('attach a Kubernetes cluster with an instance type, watch it connect, and d
   await d.getByLabel('CPU request').fill('4');
   await d.getByLabel('CPU limit').fill('2');
   await expect(d.getByRole('alert').filter({ hasText: 'requests more cpu (4) than its limit (2)' })).toBeVisible();
+  await expect(d.getByLabel('CPU limit')).toHaveAttribute('aria-invalid', 'true');
+  await expect(d.getByLabel('Instance type name')).not.toHaveAttribute('aria-invalid', 'true');
   await d.getByLabel('CPU request').fill('1');
   await d.getByLabel('GPUs').fill('1');
   await d.getByRole('button', { name: 'Attach' }).click();

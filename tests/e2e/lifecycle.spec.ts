@@ -101,7 +101,7 @@ test('several selected instances are operated together', async ({ page }) => {
   await expectEnabled(page, ['Start', 'Delete']);
 
   await toolbarButton(page, 'Delete').click();
-  const confirm = page.getByRole('alertdialog', { name: 'Delete compute instance?' });
+  const confirm = page.getByRole('alertdialog', { name: 'Delete 2 compute instances?' });
   await expect(confirm).toContainText(`${names[0]}, ${names[1]} will be deleted with everything on their disk`);
   await confirm.getByRole('button', { name: 'Delete' }).click();
   for (const name of names) await expect(instanceRow(page, name)).toHaveCount(0);

@@ -18,7 +18,8 @@ pub mod field {
     pub const RESOURCE_ID: &str = "properties.resourceId";
     /// A Kubernetes compute's namespace.
     pub const NAMESPACE: &str = "properties.properties.namespace";
-    /// A Kubernetes compute's instance types.
+    /// A Kubernetes compute's instance types; an error about one quantity of one type is at
+    /// `instanceTypes.{type}.resources.{requests|limits}.{cpu|memory|nvidia.com/gpu}`.
     pub const INSTANCE_TYPES: &str = "properties.properties.instanceTypes";
     /// A Kubernetes compute's default instance type.
     pub const DEFAULT_INSTANCE_TYPE: &str = "properties.properties.defaultInstanceType";
@@ -114,6 +115,17 @@ impl AttachedKind {
             Self::Databricks => &["Microsoft.Databricks/workspaces"],
             Self::HdInsight => &["Microsoft.HDInsight/clusters"],
             Self::SynapseSpark => &["Microsoft.Synapse/workspaces/bigDataPools"],
+        }
+    }
+
+    /// What a resource id of this kind looks like.
+    pub fn example_id(self) -> &'static str {
+        match self {
+            Self::Kubernetes => "/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerService/managedClusters/my-aks",
+            Self::VirtualMachine => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/my-dsvm",
+            Self::Databricks => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Databricks/workspaces/my-databricks",
+            Self::HdInsight => "/subscriptions/…/resourceGroups/…/providers/Microsoft.HDInsight/clusters/my-hdinsight",
+            Self::SynapseSpark => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Synapse/workspaces/my-synapse/bigDataPools/my-pool",
         }
     }
 }
@@ -216,28 +228,38 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
             "Instance type '{name}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
         )).at(field::INSTANCE_TYPES));
     }
-    let all = it.resources.requests.iter().chain(&it.resources.limits);
-    for (resource, value) in all {
-        let known = matches!(resource.as_str(), "cpu" | "memory" | "nvidia.com/gpu");
-        if !known {
-            return Err(bad(format!(
-                "Instance type '{name}' names '{resource}'; use cpu, memory or nvidia.com/gpu."
-            ))
-            .at(field::INSTANCE_TYPES));
-        }
-        let valid = match resource.as_str() {
-            "nvidia.com/gpu" => whole(value).is_some(),
-            r => quantity(r, value).is_some(),
-        };
-        if !valid {
-            return Err(bad(format!(
-                "Instance type '{name}': {resource} '{value}' is not a Kubernetes quantity such as {}.",
-                match resource.as_str() {
-                    "memory" => "4Gi or 512Mi",
-                    "cpu" => "1, 0.5 or 500m",
-                    _ => "1",
-                }
-            )).at(field::INSTANCE_TYPES));
+    let sides = [
+        ("requests", &it.resources.requests),
+        ("limits", &it.resources.limits),
+    ];
+    for (side, quantities) in sides {
+        for (resource, value) in quantities {
+            let at = format!(
+                "{}.{name}.resources.{side}.{resource}",
+                field::INSTANCE_TYPES
+            );
+            let known = matches!(resource.as_str(), "cpu" | "memory" | "nvidia.com/gpu");
+            if !known {
+                return Err(bad(format!(
+                    "Instance type '{name}' names '{resource}'; use cpu, memory or nvidia.com/gpu."
+                ))
+                .at(&at));
+            }
+            let valid = match resource.as_str() {
+                "nvidia.com/gpu" => whole(value).is_some(),
+                r => quantity(r, value).is_some(),
+            };
+            if !valid {
+                return Err(bad(format!(
+                    "Instance type '{name}': {resource} '{value}' is not a Kubernetes quantity such as {}.",
+                    match resource.as_str() {
+                        "memory" => "4Gi or 512Mi",
+                        "cpu" => "1, 0.5 or 500m",
+                        _ => "a whole number of GPUs, such as 1",
+                    }
+                ))
+                .at(&at));
+            }
         }
     }
     for (resource, request) in &it.resources.requests {
@@ -251,7 +273,11 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
         if amount(request) > amount(limit) {
             return Err(bad(format!(
                 "Instance type '{name}' requests more {resource} ({request}) than its limit ({limit})."
-            )).at(field::INSTANCE_TYPES));
+            ))
+            .at(&format!(
+                "{}.{name}.resources.limits.{resource}",
+                field::INSTANCE_TYPES
+            )));
         }
     }
     Ok(())
@@ -423,10 +449,10 @@ impl Workspace {
             })
             .ok_or_else(|| {
                 bad(format!(
-                    "The resource ID must be the ARM id of the {} ({}), such as /subscriptions/…/resourceGroups/…/providers/{}/….",
+                    "The resource ID must be the ARM id of the {} ({}), such as {}.",
                     kind.noun(),
                     kind.resource_types().join(" or "),
-                    kind.resource_types()[0]
+                    kind.example_id()
                 ))
                 .at(field::RESOURCE_ID)
             })?;

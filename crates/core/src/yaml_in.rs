@@ -118,9 +118,24 @@ const KINDS: [Kind; 5] = [
     },
 ];
 
+/// The largest file read: far more than any compute needs, and well inside the 1 MiB a
+/// request to azimuth-server may carry, so both stores accept the same files.
+pub const MAX_FILE_BYTES: usize = 256 * 1024;
+
 /// Reads an `az ml compute create -f` file into a create request. A subnet given by name is
 /// taken to be in the workspace's subscription and resource group, as the CLI does.
 pub fn compute_from_yaml(text: &str, workspace: &Workspace) -> Result<ImportedCompute, YamlError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(error(
+            None,
+            None,
+            format!(
+                "The file has {} KB; a compute file is at most {} KB (a few hundred bytes is usual). Is it the right file?",
+                text.len() / 1024,
+                MAX_FILE_BYTES / 1024
+            ),
+        ));
+    }
     let root = parse(text)?;
     let doc = Field::new(&root, String::new(), root.line).map()?;
     let type_field = doc.required("type")?;

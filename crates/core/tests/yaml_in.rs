@@ -546,6 +546,13 @@ fn unknown_keys_missing_keys_and_unknown_types_are_refused() {
         ),
         "{e}"
     );
+    // A huge file is refused whole, before it is read.
+    let huge = format!("{HEAD}description: {}\n", "x".repeat(300 * 1024));
+    let e = fails_at(&huge, None, None);
+    assert!(
+        e.message.contains("a compute file is at most 256 KB"),
+        "{e}"
+    );
     // An attached kind needs what it is attached to.
     fails_at("name: k8s\ntype: kubernetes\n", None, Some("resource_id"));
     // An exported cluster has its username but never its password: the error says what to add.

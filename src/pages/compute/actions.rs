@@ -46,6 +46,11 @@ pub fn LifecycleButtons(
         _ => "compute instance",
     };
     let delete = if attached { "Detach" } else { "Delete" };
+    // "Delete compute instance?", or "Delete 2 compute instances?".
+    let confirm_title = move || match selection.with_untracked(Vec::len) {
+        1 => format!("{delete} {kind}?"),
+        n => format!("{delete} {n} {kind}s?"),
+    };
     let store = use_store();
     let confirming = RwSignal::new(false);
     let button = move |op: Operation, icon: IconName| {
@@ -88,7 +93,7 @@ pub fn LifecycleButtons(
         })}
         {button(Operation::Delete, IconName::Delete)}
         <Show when=move || confirming.get()>
-            <Dialog title=format!("{delete} {kind}?") alert=true on_close=Callback::new(move |_| confirming.set(false))>
+            <Dialog title=confirm_title() alert=true on_close=Callback::new(move |_| confirming.set(false))>
                 <p>
                     {move || {
                         let names = selection.get();

@@ -51,6 +51,12 @@ fn summary(c: &ImportedCompute) -> Vec<(&'static str, String)> {
             lines.push(("Idle seconds before scale down", seconds.to_string()));
         }
     }
+    if let Some(d) = compute.description.as_deref().filter(|d| !d.is_empty()) {
+        // A long description is shown by its start.
+        let shown: String = d.chars().take(200).collect();
+        let more = if shown.len() < d.len() { "…" } else { "" };
+        lines.push(("Description", format!("{shown}{more}")));
+    }
     if let Some(id) = &compute.resource_id {
         lines.push(("Resource ID", id.clone()));
     }

@@ -38,6 +38,17 @@ struct AttachForm {
 /// The secret fields' targets: whichever secret field shows, the error goes under it.
 const SECRETS: &[&str] = &[field::PASSWORD, field::PRIVATE_KEY, field::ACCESS_TOKEN];
 
+/// How the targets of an instance type's quantities end, field by field: CPU request and
+/// limit, memory request and limit, GPUs requested and at most.
+const QUANTITIES: [&str; 6] = [
+    ".requests.cpu",
+    ".limits.cpu",
+    ".requests.memory",
+    ".limits.memory",
+    ".requests.nvidia.com/gpu",
+    ".limits.nvidia.com/gpu",
+];
+
 /// Every target some field of the form shows its error under.
 const PLACED: [&str; 11] = [
     field::RESOURCE_ID,
@@ -160,17 +171,6 @@ impl AttachForm {
     }
 }
 
-/// An example resource id for a kind, as the field's placeholder.
-fn example_id(kind: AttachedKind) -> &'static str {
-    match kind {
-        AttachedKind::Kubernetes => "/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerService/managedClusters/my-aks",
-        AttachedKind::VirtualMachine => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/my-dsvm",
-        AttachedKind::Databricks => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Databricks/workspaces/my-databricks",
-        AttachedKind::HdInsight => "/subscriptions/…/resourceGroups/…/providers/Microsoft.HDInsight/clusters/my-hdinsight",
-        AttachedKind::SynapseSpark => "/subscriptions/…/resourceGroups/…/providers/Microsoft.Synapse/workspaces/my-synapse/bigDataPools/my-pool",
-    }
-}
-
 /// The dialog; "Attach" or "Cancel" returns to `close_to`.
 #[component]
 pub fn AttachDialog(
@@ -213,10 +213,29 @@ pub fn AttachDialog(
             })
         })
     };
+    // An instance type's quantity errors go under the quantity's own field.
+    let quantity_error = move |suffixes: &'static [&'static str]| {
+        Signal::derive(move || {
+            field_problem.with(|e| {
+                e.as_ref()
+                    .filter(|e| {
+                        e.target().is_some_and(|t| {
+                            t.starts_with(field::INSTANCE_TYPES)
+                                && suffixes.iter().any(|s| t.ends_with(s))
+                        })
+                    })
+                    .map(|e| e.message().to_owned())
+            })
+        })
+    };
     let unplaced = Signal::derive(move || {
         field_problem.with(|e| {
             e.as_ref()
-                .filter(|e| !e.target().is_some_and(|t| PLACED.contains(&t)))
+                .filter(|e| {
+                    !e.target().is_some_and(|t| {
+                        PLACED.contains(&t) || QUANTITIES.iter().any(|q| t.ends_with(q))
+                    })
+                })
                 .map(|e| e.message().to_owned())
         })
     });
@@ -277,7 +296,7 @@ pub fn AttachDialog(
                     label="Resource ID"
                     id="attach-resource-id"
                     value=form.resource_id
-                    placeholder=example_id(kind())
+                    placeholder=kind().example_id()
                     hint="The ARM id of the resource, from its Properties page in the Azure portal."
                     error=error_at(&[field::RESOURCE_ID])
                     required=true
@@ -292,11 +311,11 @@ pub fn AttachDialog(
                 <Show when=move || form.custom_type.get()>
                     <TextField label="Instance type name" id="attach-type" value=form.type_name error=error_at(&[field::INSTANCE_TYPES, field::DEFAULT_INSTANCE_TYPE]) hint="It becomes the default instance type; its CPU, memory and GPU requests and limits follow." />
                     <div class="field-row">
-                        <TextField label="CPU request" id="attach-cpu-request" value=form.cpu_request hint="e.g. 500m or 1" />
-                        <TextField label="CPU limit" id="attach-cpu-limit" value=form.cpu_limit />
-                        <TextField label="Memory request" id="attach-memory-request" value=form.memory_request hint="e.g. 2Gi" />
-                        <TextField label="Memory limit" id="attach-memory-limit" value=form.memory_limit />
-                        <TextField label="GPUs" id="attach-gpus" value=form.gpus hint="nvidia.com/gpu" />
+                        <TextField label="CPU request" id="attach-cpu-request" value=form.cpu_request error=quantity_error(&[QUANTITIES[0]]) hint="e.g. 500m or 1" />
+                        <TextField label="CPU limit" id="attach-cpu-limit" value=form.cpu_limit error=quantity_error(&[QUANTITIES[1]]) />
+                        <TextField label="Memory request" id="attach-memory-request" value=form.memory_request error=quantity_error(&[QUANTITIES[2]]) hint="e.g. 2Gi" />
+                        <TextField label="Memory limit" id="attach-memory-limit" value=form.memory_limit error=quantity_error(&[QUANTITIES[3]]) />
+                        <TextField label="GPUs" id="attach-gpus" value=form.gpus error=quantity_error(&[QUANTITIES[4], QUANTITIES[5]]) hint="nvidia.com/gpu" />
                     </div>
                 </Show>
             </Show>
