@@ -80,7 +80,13 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await expect(main).not.toContainText('correct-horse-battery');
   await expect(main).toContainText('$0.04/hr now (1 node at $0.04/hr each; Linux, pay as you go)');
 
-  // Resize: a minimum of two makes the engine prepare one more node.
+  // Resize: more nodes than the low-priority pool holds is refused under the minimum, before Apply.
+  await page.getByLabel('Maximum number of nodes').fill('100');
+  await page.getByLabel('Minimum number of nodes').fill('60');
+  await expect(page.getByRole('alert').filter({ hasText: 'exceeding approved Low Priority Cores quota' })).toBeVisible();
+  await expect(page.getByLabel('Minimum number of nodes')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Maximum number of nodes').fill('2');
+  // A minimum of two makes the engine prepare one more node.
   await page.getByLabel('Minimum number of nodes').fill('2');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes.getByRole('row')).toHaveCount(3, { timeout: 20_000 });

@@ -125,7 +125,19 @@ fn ResizeForm(name: Signal<String>, current: ScaleSettings) -> impl IntoView {
         .and_then(parse_duration_seconds)
         .unwrap_or(120);
     let idle = RwSignal::new(idle_now.to_string());
-    let wanted = move || read_scale(&min.get(), &max.get(), &idle.get());
+    // The fields, then the engine's check of the resize itself (quota for added nodes).
+    let wanted = move || {
+        let scale = read_scale(&min.get(), &max.get(), &idle.get())?;
+        store.workspace.with(|w| {
+            let refused = w
+                .cluster(&name.get())
+                .and_then(|c| w.check_rescale(c, &scale).err());
+            match refused {
+                Some(e) => Err([Some(e.message().to_owned()), None, None]),
+                None => Ok(scale),
+            }
+        })
+    };
     let error_at =
         move |i: usize| Signal::derive(move || wanted().err().and_then(|e| e[i].clone()));
     let blocked = Signal::derive(move || {

@@ -158,6 +158,19 @@ pub(crate) fn next_node_event(c: &StoredCompute) -> Option<(Millis, NodeEvent)> 
 }
 
 impl Workspace {
+    /// Checks a resize of cluster `c` without changing anything: the settings, and the quota
+    /// of the nodes a higher minimum would add.
+    pub fn check_rescale(&self, c: &StoredCompute, scale: &ScaleSettings) -> Result<(), ArmError> {
+        validate_scale_settings(Some(scale))?;
+        let inner = &c.resource.properties.properties;
+        let holding = c.nodes.iter().filter(|n| n.state.holds_quota()).count() as u32;
+        let more = scale.min_node_count.saturating_sub(holding);
+        if more > 0 {
+            self.check_quota_for(&inner.vm_size, more, crate::quota::is_low_priority(c))?;
+        }
+        Ok(())
+    }
+
     /// Changes a cluster's node counts or idle time (ARM's PATCH of `scaleSettings`): a higher
     /// minimum adds nodes at once, a lower one lets idle nodes leave after their idle time.
     pub(crate) fn rescale(
@@ -166,14 +179,7 @@ impl Workspace {
         scale: ScaleSettings,
         now: Millis,
     ) -> Result<(), ArmError> {
-        validate_scale_settings(Some(&scale))?;
-        let c = &self.computes[index];
-        let inner = &c.resource.properties.properties;
-        let holding = c.nodes.iter().filter(|n| n.state.holds_quota()).count() as u32;
-        let more = scale.min_node_count.saturating_sub(holding);
-        if more > 0 {
-            self.check_quota_for(&inner.vm_size, more, crate::quota::is_low_priority(c))?;
-        }
+        self.check_rescale(&self.computes[index], &scale)?;
         let c = &mut self.computes[index];
         let settings = c
             .resource
