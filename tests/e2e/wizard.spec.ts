@@ -70,7 +70,7 @@ test('too short, badly started and badly charactered names are refused', async (
   await openWizard(page);
   await expectNameRefused(page, 'ab', 'Compute name must be between 3 and 24 characters long (it has 2).');
   await expectNameRefused(page, 'a'.repeat(25), /between 3 and 24 characters long \(it has 25\)/);
-  await expectNameRefused(page, '1abc', 'Compute name must start with a letter.');
+  await expectNameRefused(page, '1abc', 'Compute name must start with a letter (a-z or A-Z).');
   await expectNameRefused(page, 'ab_c', /can only contain letters, digits and hyphens/);
 });
 

@@ -27,10 +27,20 @@ impl std::fmt::Display for NameError {
                 f,
                 "Compute name must be between 3 and 24 characters long (it has {n})."
             ),
-            Self::FirstNotLetter => write!(f, "Compute name must start with a letter."),
+            Self::FirstNotLetter => write!(
+                f,
+                "Compute name must start with a letter (a-z or A-Z)."
+            ),
+            Self::BadCharacter(c) if c.is_whitespace() || c.is_control() || is_invisible(*c) => {
+                write!(
+                    f,
+                    "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); it has an invisible character, U+{:04X}.",
+                    u32::from(*c)
+                )
+            }
             Self::BadCharacter(c) => write!(
                 f,
-                "Compute name can only contain letters, digits and hyphens ('-'); '{c}' is not allowed."
+                "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); '{c}' is not allowed."
             ),
             Self::NoLetterAfterHyphen => write!(
                 f,
@@ -76,6 +86,11 @@ pub fn validate_compute_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// Characters that show as nothing (zero-width spaces and joiners, the byte order mark).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +131,12 @@ mod tests {
         assert!(NameError::NoLetterAfterHyphen
             .to_string()
             .contains("letter after the last '-'"));
+        assert!(NameError::FirstNotLetter
+            .to_string()
+            .contains("(a-z or A-Z)"));
+        assert!(NameError::BadCharacter('\u{200B}')
+            .to_string()
+            .contains("an invisible character, U+200B"));
         assert!(NameError::Taken("eastus".into())
             .to_string()
             .contains("unique within a region"));
