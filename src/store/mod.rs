@@ -194,9 +194,12 @@ impl Store {
                 self.notify(true, what.to_owned(), e.message().to_owned());
             }
             // The same action done after all: its earlier failures are out of date.
-            Ok(_) => self
-                .notices
-                .update(|n| n.retain(|notice| !(notice.is_error && notice.title == what))),
+            Ok(_) => {
+                let stale = |n: &Notice| n.is_error && n.title == what;
+                if self.notices.with_untracked(|n| n.iter().any(stale)) {
+                    self.notices.update(|n| n.retain(|x| !stale(x)));
+                }
+            }
         }
         result
     }
