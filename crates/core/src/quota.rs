@@ -2,7 +2,7 @@
 //! computes use now. Low-priority cluster nodes draw from one regional pool of their own instead
 //! of their family's quota, as in Azure ("Low-priority cores per region").
 
-use crate::arm::ArmError;
+use crate::arm::{ArmError, ComputeResource};
 use crate::catalogue::{default_quota, families, family_kind, find_vm_size, VmKind};
 use crate::workspace::{unknown_size, StoredCompute, Workspace};
 
@@ -35,9 +35,9 @@ pub struct LowPriorityUsage {
 }
 
 /// Whether a compute is a low-priority cluster, whose nodes use the low-priority pool.
-pub fn is_low_priority(c: &StoredCompute) -> bool {
-    crate::cluster::is_cluster(&c.resource)
-        && c.resource.properties.properties.vm_priority.as_deref() == Some("LowPriority")
+pub fn is_low_priority(c: &ComputeResource) -> bool {
+    crate::cluster::is_cluster(c)
+        && c.properties.properties.vm_priority.as_deref() == Some("LowPriority")
 }
 
 /// vCPUs a compute holds now, whichever quota they count against.
@@ -85,7 +85,11 @@ impl Workspace {
                 limit: self.quota_limit(family),
             })
             .collect();
-        for c in self.computes.iter().filter(|c| !is_low_priority(c)) {
+        for c in self
+            .computes
+            .iter()
+            .filter(|c| !is_low_priority(&c.resource))
+        {
             if let Some(size) = find_vm_size(&c.resource.properties.properties.vm_size) {
                 if let Some(row) = usage.iter_mut().find(|u| u.family == size.family) {
                     row.used += size.vcpus * machines_held(c);
@@ -101,7 +105,7 @@ impl Workspace {
             used: self
                 .computes
                 .iter()
-                .filter(|c| is_low_priority(c))
+                .filter(|c| is_low_priority(&c.resource))
                 .map(vcpus_held)
                 .sum(),
             limit: self

@@ -2,7 +2,7 @@
 //! tier, type and size), then "Advanced settings" (name, node counts, idle seconds before scale
 //! down, SSH). Every rule is azimuth-core's; this file maps fields to the ARM request.
 
-use super::clusters::read_scale;
+use super::clusters::{read_scale, tier};
 use super::network::{IdentityChoice, IdentityFields, NetworkChoice, NetworkFields};
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
 use super::wizard_steps::WizardSteps;
@@ -140,14 +140,7 @@ impl ClusterForm {
                 compute_type: AML_COMPUTE.into(),
                 properties: ComputeProperties {
                     vm_size: self.vm.size.get_untracked(),
-                    vm_priority: Some(
-                        if self.low_priority.get_untracked() {
-                            "LowPriority"
-                        } else {
-                            "Dedicated"
-                        }
-                        .into(),
-                    ),
+                    vm_priority: Some(vm_priority(self.low_priority.get_untracked()).into()),
                     scale_settings: self.scale().ok(),
                     remote_login_port_public_access: Some(
                         if credentials.is_some() {
@@ -166,6 +159,15 @@ impl ClusterForm {
             },
             ..Default::default()
         }
+    }
+}
+
+/// ARM's `vmPriority` of the tier chosen.
+fn vm_priority(low_priority: bool) -> &'static str {
+    if low_priority {
+        "LowPriority"
+    } else {
+        "Dedicated"
     }
 }
 
@@ -255,11 +257,7 @@ pub fn NewClusterWizard() -> impl IntoView {
     let admin_error = Signal::derive(move || form.admin_error());
     // What the chosen size, tier and node counts cost, from the minimum to the maximum.
     let estimate = move || {
-        let tier = if form.low_priority.get() {
-            "LowPriority"
-        } else {
-            "Dedicated"
-        };
+        let tier = vm_priority(form.low_priority.get());
         let region = store.workspace.with_untracked(|w| w.region());
         let per_node = price_per_hour(&form.vm.size.get(), Some(tier), region)?;
         let scale = form.scale().ok()?;
@@ -295,11 +293,7 @@ pub fn NewClusterWizard() -> impl IntoView {
     let chosen = move || {
         let size = form.vm.size.get();
         let size = find_vm_size(&size).map_or(size, |s| format!("{} ({})", s.name, s.summary()));
-        let tier = if form.low_priority.get() {
-            "Low priority"
-        } else {
-            "Dedicated"
-        };
+        let tier = tier(Some(vm_priority(form.low_priority.get())));
         format!("{size} · {tier}")
     };
     let settings_step = move || {

@@ -67,7 +67,7 @@ fn quota_rows(w: &Workspace) -> Vec<FamilyRow> {
         .filter(|c| machines_held(c) > 0)
         .filter_map(|c| {
             let size = find_vm_size(&c.resource.properties.properties.vm_size)?;
-            Some(((!is_low_priority(c)).then_some(size.family), c))
+            Some(((!is_low_priority(&c.resource)).then_some(size.family), c))
         })
         .collect();
     let row =

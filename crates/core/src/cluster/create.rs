@@ -110,7 +110,7 @@ impl Workspace {
         let region = self.region();
         validate_cluster_fields(body, region)?;
         let inner = &body.properties.properties;
-        let low_priority = inner.vm_priority.as_deref() == Some("LowPriority");
+        let low_priority = crate::quota::is_low_priority(body);
         self.check_quota_for(&inner.vm_size, target(inner) as u32, low_priority)
     }
 

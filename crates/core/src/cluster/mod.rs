@@ -10,6 +10,7 @@ pub use create::{scale_field, validate_scale_settings};
 
 use crate::arm::*;
 use crate::lifecycle::Pace;
+use crate::quota::is_low_priority;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
 use crate::workspace::{StoredCompute, Workspace};
 use serde::{Deserialize, Serialize};
@@ -166,7 +167,7 @@ impl Workspace {
         let holding = c.nodes.iter().filter(|n| n.state.holds_quota()).count() as u32;
         let more = scale.min_node_count.saturating_sub(holding);
         if more > 0 {
-            self.check_quota_for(&inner.vm_size, more, crate::quota::is_low_priority(c))?;
+            self.check_quota_for(&inner.vm_size, more, is_low_priority(&c.resource))?;
         }
         Ok(())
     }
@@ -211,12 +212,11 @@ impl Workspace {
             .filter(|n| n.state != NodeState::Leaving && n.state != NodeState::Preempted)
             .count();
         let wanted = target(&c.resource.properties.properties).saturating_sub(staying);
-        let priority =
-            if c.resource.properties.properties.vm_priority.as_deref() == Some("LowPriority") {
-                'p'
-            } else {
-                'd'
-            };
+        let priority = if is_low_priority(&c.resource) {
+            'p'
+        } else {
+            'd'
+        };
         for _ in 0..wanted {
             self.serial += 1;
             let serial = self.serial;
@@ -236,8 +236,7 @@ impl Workspace {
         let pace = self.settings.pace;
         let (_, leaving, preempted) = node_durations(pace);
         let c = &mut self.computes[index];
-        let low_priority =
-            c.resource.properties.properties.vm_priority.as_deref() == Some("LowPriority");
+        let low_priority = is_low_priority(&c.resource);
         let name = c.resource.name.clone();
         let mut healed = false;
         match event {
