@@ -5,8 +5,8 @@ use crate::components::{format_time, StateBadge};
 use crate::pages::compute::CostSummary;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::quota::machines_held;
-use azimuth_core::roles::Action;
+use azimuth_core::compute::quota::machines_held;
+use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 
 /// The studio's home page.

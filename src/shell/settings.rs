@@ -2,8 +2,8 @@
 
 use crate::components::{Dialog, Icon, IconName};
 use crate::store::{download, use_store};
-use azimuth_core::roles::Action;
-use azimuth_core::snapshot::encode;
+use azimuth_core::workspace::roles::Action;
+use azimuth_core::workspace::snapshot::encode;
 use azimuth_core::Pace;
 use leptos::prelude::*;
 

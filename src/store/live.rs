@@ -3,7 +3,7 @@
 
 use super::local::WORKSPACE_KEY;
 use super::Store;
-use azimuth_core::snapshot::decode;
+use azimuth_core::workspace::snapshot::decode;
 use leptos::prelude::*;
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! start, kept in step with other tabs through the `storage` event.
 
 use super::browser::{exception_name, local_storage};
-use azimuth_core::snapshot::{decode, encode, SnapshotError};
+use azimuth_core::workspace::snapshot::{decode, encode, SnapshotError};
 use azimuth_core::{ArmError, Workspace};
 
 /// The localStorage key of the workspace.

@@ -16,9 +16,9 @@ pub use browser::{
 pub use live::{start_live_updates, start_server_updates};
 pub use local::{LoadProblem, LocalStore};
 
-use azimuth_core::arm::ScaleSettings;
-use azimuth_core::cluster::is_cluster;
-use azimuth_core::roles::{Action, Member};
+use azimuth_core::compute::cluster::is_cluster;
+use azimuth_core::compute::ScaleSettings;
+use azimuth_core::workspace::roles::{Action, Member};
 use azimuth_core::{ArmError, ComputeResource, Operation, Pace, Workspace};
 use leptos::prelude::*;
 
@@ -207,7 +207,7 @@ impl Store {
     /// Creates a compute (an instance or a cluster) from its ARM request body.
     pub async fn create_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
         let cluster = is_cluster(&body);
-        let attached = azimuth_core::attach::attached_kind(&body);
+        let attached = azimuth_core::compute::attach::attached_kind(&body);
         let result = match self.backend {
             Backend::Browser(local) => self.change(local, |w, me, now| {
                 if cluster {

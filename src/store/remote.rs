@@ -3,10 +3,10 @@
 //! Every request carries the session's bearer token; every refusal comes back as ARM's
 //! `{"error": {"code", "message"}}` and is passed on as it is.
 
-use azimuth_core::arm::ScaleSettings;
-use azimuth_core::json_de::from_json;
-use azimuth_core::roles::Role;
-use azimuth_core::snapshot::decode;
+use azimuth_core::arm::json_de::from_json;
+use azimuth_core::compute::ScaleSettings;
+use azimuth_core::workspace::roles::Role;
+use azimuth_core::workspace::snapshot::decode;
 use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
 use leptos::prelude::window;
 use serde::Deserialize;

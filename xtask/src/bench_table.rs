@@ -5,7 +5,7 @@
 
 use crate::bench::Context;
 use crate::{serve, Result};
-use azimuth_core::catalogue::families;
+use azimuth_core::compute::catalogue::families;
 use azimuth_core::{ComputeResource, Workspace};
 use std::fs;
 
@@ -49,7 +49,7 @@ pub fn workspace_with_computes(now: i64) -> Result<String> {
             .map_err(|e| format!("creating cluster {i}: {e}"))?;
     }
     ws.settle(now);
-    Ok(azimuth_core::snapshot::encode(&ws))
+    Ok(azimuth_core::workspace::snapshot::encode(&ws))
 }
 
 /// The bench: serves `dist/`, runs `table.mjs` on each table with the saved workspace.
@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn the_bench_workspace_holds_every_instance_running_and_every_cluster() {
         let text = workspace_with_computes(1_800_000_000_000).unwrap();
-        let ws = azimuth_core::snapshot::decode(&text).unwrap();
+        let ws = azimuth_core::workspace::snapshot::decode(&text).unwrap();
         assert_eq!(ws.instances().count(), COMPUTES);
         assert_eq!(ws.clusters().count(), COMPUTES);
         assert!(ws

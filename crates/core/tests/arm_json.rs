@@ -1,6 +1,7 @@
 //! ARM JSON: the reference service's examples parse and serialize back exactly.
 
-use azimuth_core::arm::*;
+use azimuth_core::arm::ArmError;
+use azimuth_core::compute::*;
 use serde_json::{json, Value};
 
 /// The GET response of the 2025-12-01 spec's ComputeInstance example (shortened to what Azimuth models).

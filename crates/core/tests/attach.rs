@@ -249,7 +249,7 @@ fn secrets_are_checked_then_never_kept() {
     // The error names the field it is about, as ARM's `target`.
     assert_eq!(
         refused.target(),
-        Some(azimuth_core::attach::field::ACCESS_TOKEN)
+        Some(azimuth_core::compute::attach::field::ACCESS_TOKEN)
     );
 
     let hdi = body(
@@ -260,7 +260,7 @@ fn secrets_are_checked_then_never_kept() {
     );
     ws.put_compute(ADA, "hdi", hdi, t0()).unwrap();
 
-    let saved = azimuth_core::snapshot::encode(&ws);
+    let saved = azimuth_core::workspace::snapshot::encode(&ws);
     for secret in ["s3cret-Pa55word", "PRIVATE KEY", token] {
         assert!(!saved.contains(secret), "{secret} was kept");
     }
@@ -282,11 +282,11 @@ fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing
         (Some("syn-lab"), Some("sparkpool1"))
     );
     // Out as the CLI's synapsespark YAML, detached, and back in from that file.
-    let yaml = azimuth_core::yaml::compute_yaml(&pool, &ws).unwrap();
+    let yaml = azimuth_core::compute::yaml::compute_yaml(&pool, &ws).unwrap();
     assert!(yaml.contains("type: synapsespark\n"), "{yaml}");
     ws.delete(ADA, "synapse-spark", t0()).unwrap();
     ws.settle(t0() + 30_000);
-    let again = azimuth_core::yaml_in::compute_from_yaml(&yaml, &ws).unwrap();
+    let again = azimuth_core::compute::yaml_in::compute_from_yaml(&yaml, &ws).unwrap();
     let (_, again) = ws
         .put_compute(ADA, &again.name, again.resource, t0() + 30_000)
         .unwrap();
@@ -312,8 +312,8 @@ fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing
 
 #[test]
 fn attached_computes_leave_as_cli_yaml_and_come_back() {
-    use azimuth_core::yaml::compute_yaml;
-    use azimuth_core::yaml_in::compute_from_yaml;
+    use azimuth_core::compute::yaml::compute_yaml;
+    use azimuth_core::compute::yaml_in::compute_from_yaml;
     let mut ws = Workspace::seed(t0());
     ws.put_compute(
         ADA,

@@ -1,8 +1,8 @@
 //! Compute clusters in the engine: creating, keeping the minimum, scaling down idle nodes,
 //! preemption and healing, quota held by nodes, secrets never kept, and what a cluster refuses.
 
-use azimuth_core::arm::*;
-use azimuth_core::cluster::NodeState;
+use azimuth_core::compute::cluster::NodeState;
+use azimuth_core::compute::*;
 use azimuth_core::time::parse_iso;
 use azimuth_core::{ComputeResource, Operation, Pace, Workspace};
 use serde_json::json;
@@ -294,7 +294,7 @@ fn the_password_is_checked_then_never_kept() {
         ),
         ("azureuser", None)
     );
-    let saved = azimuth_core::snapshot::encode(&ws);
+    let saved = azimuth_core::workspace::snapshot::encode(&ws);
     assert!(!saved.contains("correct-horse-battery"));
 }
 
@@ -375,7 +375,9 @@ fn a_cluster_round_trips_through_the_saved_form() {
     )
     .unwrap();
     ws.settle(t0() + 20_000);
-    let back = azimuth_core::snapshot::decode(&azimuth_core::snapshot::encode(&ws)).unwrap();
+    let back =
+        azimuth_core::workspace::snapshot::decode(&azimuth_core::workspace::snapshot::encode(&ws))
+            .unwrap();
     assert_eq!(back, ws);
 }
 
@@ -390,7 +392,7 @@ fn a_cluster_exports_as_cli_yaml_without_its_password() {
     });
     ws.put_compute(ADA, "low-pri-example", body, t0()).unwrap();
     let created = &ws.compute("low-pri-example").unwrap().resource;
-    let yaml = azimuth_core::yaml::cluster_yaml("low-pri-example", created, &ws);
+    let yaml = azimuth_core::compute::yaml::cluster_yaml("low-pri-example", created, &ws);
     assert_eq!(
         yaml,
         "$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\n\
@@ -446,11 +448,11 @@ fn a_managed_identity_is_checked_filled_in_and_exported() {
     assert_eq!(identity.principal_id.as_ref().map(String::len), Some(36));
     assert!(identity.user_assigned_identities[uai].client_id.is_some());
 
-    let yaml = azimuth_core::yaml::cluster_yaml("cpu-cluster", &created, &ws);
+    let yaml = azimuth_core::compute::yaml::cluster_yaml("cpu-cluster", &created, &ws);
     assert!(yaml.contains(&format!(
         "identity:\n  type: system_assigned,user_assigned\n  user_assigned_identities:\n    - resource_id: {uai}\n"
     )), "{yaml}");
-    let back = azimuth_core::yaml_in::compute_from_yaml(&yaml, &ws).unwrap();
+    let back = azimuth_core::compute::yaml_in::compute_from_yaml(&yaml, &ws).unwrap();
     let read = back.resource.identity.unwrap();
     assert_eq!(read.identity_type, "SystemAssigned,UserAssigned");
     assert!(read.user_assigned_identities.contains_key(uai));

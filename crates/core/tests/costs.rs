@@ -1,7 +1,7 @@
 //! Estimated costs: an instance while it is allocated, a cluster by its nodes and tier, and the
 //! workspace's total.
 
-use azimuth_core::cost::{hourly_cost, LOW_PRIORITY_FACTOR};
+use azimuth_core::compute::cost::{hourly_cost, LOW_PRIORITY_FACTOR};
 use azimuth_core::time::parse_iso;
 use azimuth_core::{ComputeResource, Operation, Workspace};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! The engine end to end: create, lifecycle, quotas, idle shutdown, schedules and roles.
 
-use azimuth_core::arm::*;
+use azimuth_core::compute::*;
 use azimuth_core::time::{parse_iso, MINUTE};
 use azimuth_core::{ComputeResource, Operation, Pace, Workspace};
 use serde_json::json;
@@ -51,7 +51,7 @@ fn create_goes_from_creating_to_running_at_the_fast_pace() {
         Some("Creating")
     );
     assert_eq!(created.properties.properties.vm_size, "Standard_DS11_v2");
-    assert_eq!(created.resource_type, COMPUTE_TYPE);
+    assert_eq!(created.resource_type, azimuth_core::arm::COMPUTE_TYPE);
     assert!(created
         .id
         .ends_with("/workspaces/mlw-azimuth-lab/computes/ci-a1b"));

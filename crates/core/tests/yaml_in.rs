@@ -1,10 +1,10 @@
 //! Reading `az ml compute create -f` YAML: the public Azure ML examples, a round trip through
 //! the writer and the engine, and errors that name the line and field but never a password.
 
-use azimuth_core::arm::*;
+use azimuth_core::compute::yaml::{cluster_yaml, instance_yaml};
+use azimuth_core::compute::yaml_in::{compute_from_yaml, ImportedCompute, YamlError};
+use azimuth_core::compute::*;
 use azimuth_core::time::parse_iso;
-use azimuth_core::yaml::{cluster_yaml, instance_yaml};
-use azimuth_core::yaml_in::{compute_from_yaml, ImportedCompute, YamlError};
 use azimuth_core::{ComputeResource, Workspace};
 use serde_json::json;
 

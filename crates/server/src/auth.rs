@@ -3,7 +3,7 @@
 
 use crate::state::{now_ms, AppState};
 use axum::http::HeaderMap;
-use azimuth_core::roles::Member;
+use azimuth_core::workspace::roles::Member;
 use azimuth_core::ArmError;
 use sha2::{Digest, Sha256};
 

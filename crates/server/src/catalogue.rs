@@ -1,6 +1,6 @@
 //! The subscription-level lists: VM sizes and vCPU usages, in ARM's shapes.
 
-use azimuth_core::catalogue::VM_SIZES;
+use azimuth_core::compute::catalogue::VM_SIZES;
 use azimuth_core::Workspace;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! every change, WAL mode, fully synchronous so an acknowledged change survives a crash) and the
 //! sign-in sessions.
 
-use azimuth_core::snapshot::{decode, encode};
+use azimuth_core::workspace::snapshot::{decode, encode};
 use azimuth_core::Workspace;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;

@@ -118,7 +118,7 @@ pub const TIME_HEADER: &str = "x-azimuth-time";
 async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match auth::member_of(&state, &headers) {
         Ok(_) => {
-            let text = state.read(azimuth_core::snapshot::encode);
+            let text = state.read(azimuth_core::workspace::snapshot::encode);
             let cookie = auth::events_cookie(auth::bearer_token(&headers));
             (
                 [

@@ -56,7 +56,7 @@ impl AppState {
             workspace.settings.pace = pace;
         }
         if let Some(limit) = config.vcpu_quota {
-            for family in azimuth_core::catalogue::families() {
+            for family in azimuth_core::compute::catalogue::families() {
                 workspace.quota_limits.insert(family.to_owned(), limit);
             }
         }
@@ -168,8 +168,11 @@ impl AppState {
             ));
         }
         self.read(|w| {
-            w.authorize(actor, azimuth_core::roles::Action::WriteWorkspace)
-                .map(|_| ())
+            w.authorize(
+                actor,
+                azimuth_core::workspace::roles::Action::WriteWorkspace,
+            )
+            .map(|_| ())
         })?;
         self.clock_offset
             .fetch_add(i64::from(minutes) * 60_000, Ordering::SeqCst);

@@ -10,12 +10,12 @@ use crate::components::{
 use crate::router::leave_to;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::arm::ScaleSettings;
-use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::cost::{hourly_cost, machines_billed, price_per_machine};
-use azimuth_core::request::parse_subnet_id;
+use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cost::{hourly_cost, machines_billed, price_per_machine};
+use azimuth_core::compute::request::parse_subnet_id;
+use azimuth_core::compute::yaml::cluster_yaml;
+use azimuth_core::compute::ScaleSettings;
 use azimuth_core::time::parse_duration_seconds;
-use azimuth_core::yaml::cluster_yaml;
 use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 
@@ -145,7 +145,7 @@ fn ResizeForm(name: Signal<String>, current: ScaleSettings) -> impl IntoView {
             .err()
             .map(|e| e.into_iter().flatten().collect::<Vec<_>>().join(" "))
     });
-    let refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
+    let refusal = move || store.refusal(azimuth_core::workspace::roles::Action::WriteCompute);
     let apply = move |_| {
         if let Ok(scale) = wanted() {
             leptos::task::spawn_local(async move {
@@ -260,7 +260,7 @@ pub fn ClusterDetailsPage(
                 </div>
             </section>
             {move || compute.with(|c| c.as_ref().map(|c| {
-                let json = azimuth_core::json::to_pretty_json(&c.resource);
+                let json = azimuth_core::arm::json::to_pretty_json(&c.resource);
                 let yaml = store.workspace.with(|w| cluster_yaml(&c.resource.name, &c.resource, w));
                 view! {
                     <CodeView title="Azure ML CLI v2 YAML" code=yaml file_name=format!("{}.yml", c.resource.name) />

@@ -11,11 +11,11 @@ use crate::lazy;
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::arm::ScaleSettings;
-use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::cluster::{scale_field, validate_scale_settings};
-use azimuth_core::cost::hourly_cost;
-use azimuth_core::roles::Action;
+use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cluster::{scale_field, validate_scale_settings};
+use azimuth_core::compute::cost::hourly_cost;
+use azimuth_core::compute::ScaleSettings;
+use azimuth_core::workspace::roles::Action;
 use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 

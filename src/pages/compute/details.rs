@@ -8,11 +8,11 @@ use crate::components::{format_iso_time, format_price, Button, CodeView, StateBa
 use crate::router::leave_to;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::roles::Action;
+use azimuth_core::compute::application_refusal;
+use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::yaml::instance_yaml;
 use azimuth_core::time::parse_duration_seconds;
-use azimuth_core::workspace::application_refusal;
-use azimuth_core::yaml::instance_yaml;
+use azimuth_core::workspace::roles::Action;
 use azimuth_core::StoredCompute;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,7 +40,7 @@ pub(super) fn describe_idle_shutdown(idle: Option<&str>) -> String {
 
 /// An instance's schedules in words, separated by semicolons.
 pub(super) fn describe_schedules(
-    schedules: Option<&azimuth_core::arm::ComputeSchedules>,
+    schedules: Option<&azimuth_core::compute::ComputeSchedules>,
 ) -> String {
     schedules
         .map(|s| {
@@ -54,7 +54,7 @@ pub(super) fn describe_schedules(
 }
 
 /// A schedule in words, e.g. `Stop at 18:00 every day (Pacific Standard Time)`.
-fn describe_schedule(s: &azimuth_core::arm::StartStopSchedule) -> String {
+fn describe_schedule(s: &azimuth_core::compute::StartStopSchedule) -> String {
     let when = if let Some(c) = &s.cron {
         format!("cron \"{}\" ({})", c.expression, c.time_zone)
     } else if let Some(r) = &s.recurrence {
@@ -318,7 +318,7 @@ pub fn InstanceDetailsPage(
                     let Some(c) = compute.get() else { return ().into_any() };
                     match tab.get() {
                         "json" => {
-                            let json = azimuth_core::json::to_pretty_json(&c.resource);
+                            let json = azimuth_core::arm::json::to_pretty_json(&c.resource);
                             view! { <CodeView title="ARM JSON" code=json file_name=format!("{}.json", c.resource.name) /> }.into_any()
                         }
                         "yaml" => {

@@ -9,12 +9,12 @@ use crate::components::{Appearance, Button};
 use crate::router::navigate;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::attach::attached_kind;
-use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::cluster::is_cluster;
-use azimuth_core::roles::Action;
+use azimuth_core::compute::attach::attached_kind;
+use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cluster::is_cluster;
+use azimuth_core::compute::yaml_in::{compute_from_yaml, ImportedCompute};
 use azimuth_core::time::parse_duration_seconds;
-use azimuth_core::yaml_in::{compute_from_yaml, ImportedCompute};
+use azimuth_core::workspace::roles::Action;
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
 
@@ -104,7 +104,7 @@ fn kind_of(r: &ComputeResource) -> &'static str {
 /// The list a created compute shows in.
 fn list_of(r: &ComputeResource) -> &'static str {
     match attached_kind(r) {
-        Some(azimuth_core::attach::AttachedKind::Kubernetes) => "/compute/kubernetes",
+        Some(azimuth_core::compute::attach::AttachedKind::Kubernetes) => "/compute/kubernetes",
         Some(_) => "/compute/attached",
         None if is_cluster(r) => "/compute/clusters",
         None => "/compute/instances",

@@ -11,10 +11,10 @@ use crate::lazy;
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Store};
-use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::cost::hourly_cost;
-use azimuth_core::roles::{Action, Member};
-use azimuth_core::workspace::application_refusal;
+use azimuth_core::compute::application_refusal;
+use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cost::hourly_cost;
+use azimuth_core::workspace::roles::{Action, Member};
 use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 

@@ -3,8 +3,8 @@
 //! request, and their fields.
 
 use crate::components::TextField;
-use azimuth_core::arm::{ManagedIdentity, ResourceId, UserAssignedIdentity};
-use azimuth_core::request::{subnet_id, validate_network_name};
+use azimuth_core::compute::request::{subnet_id, validate_network_name};
+use azimuth_core::compute::{ManagedIdentity, ResourceId, UserAssignedIdentity};
 use leptos::prelude::*;
 
 /// The network settings a person picks.

@@ -9,11 +9,11 @@ use super::wizard_steps::WizardSteps;
 use crate::components::{format_price, Appearance, Button, ComputeNameField, Dialog, TextField};
 use crate::router::leave_to;
 use crate::store::use_store;
-use azimuth_core::arm::*;
-use azimuth_core::catalogue::find_vm_size;
-use azimuth_core::cluster::AML_COMPUTE;
-use azimuth_core::cost::price_per_hour;
-use azimuth_core::request::{validate_admin_username, validate_ssh_public_key};
+use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cluster::AML_COMPUTE;
+use azimuth_core::compute::cost::price_per_hour;
+use azimuth_core::compute::request::{validate_admin_username, validate_ssh_public_key};
+use azimuth_core::compute::*;
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -244,7 +244,7 @@ pub fn NewClusterWizard() -> impl IntoView {
             }
         });
     };
-    let role_refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
+    let role_refusal = move || store.refusal(azimuth_core::workspace::roles::Action::WriteCompute);
     let region = RwSignal::new(
         store
             .workspace

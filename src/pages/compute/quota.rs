@@ -4,9 +4,9 @@
 use crate::components::format_usd;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::catalogue::{find_vm_size, VmKind};
-use azimuth_core::cost::{hourly_cost, HOURS_PER_MONTH};
-use azimuth_core::quota::{is_low_priority, machines_held};
+use azimuth_core::compute::catalogue::{find_vm_size, VmKind};
+use azimuth_core::compute::cost::{hourly_cost, HOURS_PER_MONTH};
+use azimuth_core::compute::quota::{is_low_priority, machines_held};
 use azimuth_core::{StoredCompute, Workspace};
 use leptos::prelude::*;
 

@@ -4,8 +4,8 @@
 //! low-priority pool).
 use crate::components::format_price;
 use crate::store::use_store;
-use azimuth_core::catalogue::{find_vm_size, recommended_sizes, VmKind, VmSize, VM_SIZES};
-use azimuth_core::cost::LOW_PRIORITY_FACTOR;
+use azimuth_core::compute::catalogue::{find_vm_size, recommended_sizes, VmKind, VmSize, VM_SIZES};
+use azimuth_core::compute::cost::LOW_PRIORITY_FACTOR;
 use leptos::prelude::*;
 
 /// Where the size comes from.

@@ -194,7 +194,7 @@ pub fn list_nodes(w: &Workspace, name: &str) -> Result<serde_json::Value, ArmErr
             format!("The compute '{name}' was not found in this workspace."),
         )
     })?;
-    if !azimuth_core::cluster::is_cluster(&compute.resource) {
+    if !azimuth_core::compute::cluster::is_cluster(&compute.resource) {
         return Err(ArmError::new(
             "BadRequest",
             format!("'{name}' is not a compute cluster: only AmlCompute has nodes to list."),

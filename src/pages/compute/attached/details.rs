@@ -9,8 +9,8 @@ use crate::components::{format_iso_time, CodeView, StateBadge};
 use crate::router::leave_to;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::attach::{attached_kind, AttachedKind};
-use azimuth_core::yaml::compute_yaml;
+use azimuth_core::compute::attach::{attached_kind, AttachedKind};
+use azimuth_core::compute::yaml::compute_yaml;
 use azimuth_core::StoredCompute;
 use leptos::prelude::*;
 
@@ -108,7 +108,7 @@ pub fn AttachedDetailsPage(
                 let yaml = store.workspace.with(|w| compute_yaml(&c.resource, w)).map(|yaml| {
                     view! { <CodeView title="Azure ML CLI v2 YAML" code=yaml file_name=file("yml") /> }
                 });
-                let json = azimuth_core::json::to_pretty_json(&c.resource);
+                let json = azimuth_core::arm::json::to_pretty_json(&c.resource);
                 view! {
                     {yaml}
                     <CodeView title="ARM JSON" code=json file_name=file("json") />

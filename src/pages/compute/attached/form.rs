@@ -7,9 +7,9 @@ use super::super::new_cluster::radio_card;
 use crate::components::{Appearance, Button, ComputeNameField, Dialog, TextField};
 use crate::router::leave_to;
 use crate::store::use_store;
-use azimuth_core::arm::*;
-use azimuth_core::attach::{field, AttachedKind};
-use azimuth_core::roles::Action;
+use azimuth_core::compute::attach::{field, AttachedKind};
+use azimuth_core::compute::*;
+use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 

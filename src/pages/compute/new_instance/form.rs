@@ -3,9 +3,11 @@
 
 use crate::pages::compute::network::{IdentityChoice, NetworkChoice};
 use crate::pages::compute::size_picker::VmChoice;
-use azimuth_core::arm::*;
-use azimuth_core::request::{validate_idle_minutes, validate_ssh_public_key, validate_tag};
-use azimuth_core::schedule::{validate_schedule, WEEK_DAYS};
+use azimuth_core::compute::request::{
+    validate_idle_minutes, validate_ssh_public_key, validate_tag,
+};
+use azimuth_core::compute::schedule::{validate_schedule, WEEK_DAYS};
+use azimuth_core::compute::*;
 use azimuth_core::time::format_duration_minutes;
 use azimuth_core::{ComputeResource, Workspace};
 use leptos::prelude::*;

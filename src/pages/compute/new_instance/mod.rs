@@ -69,7 +69,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
         let untouched = s == Step::Required && form.name.get().is_empty() && !review_seen.get();
         !untouched && store.workspace.with(|w| !form.step_errors(s, w).is_empty())
     };
-    let role_refusal = move || store.refusal(azimuth_core::roles::Action::WriteCompute);
+    let role_refusal = move || store.refusal(azimuth_core::workspace::roles::Action::WriteCompute);
     view! {
         <Dialog title="Create compute instance" class="dialog--wizard" on_close=close keep_on_outside_click=true>
             <Show when=move || role_refusal().is_some()>

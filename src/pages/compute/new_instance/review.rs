@@ -4,9 +4,9 @@
 use super::form::{InstanceForm, Step};
 use crate::components::{format_price, CodeView};
 use crate::store::use_store;
-use azimuth_core::catalogue::{find_vm_size, VmKind};
-use azimuth_core::roles::Action;
-use azimuth_core::yaml::instance_yaml;
+use azimuth_core::compute::catalogue::{find_vm_size, VmKind};
+use azimuth_core::compute::yaml::instance_yaml;
+use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 
 /// The API version Azimuth writes in the requests it shows.
@@ -54,7 +54,7 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
             )
         })
     };
-    let json = Signal::derive(move || azimuth_core::json::to_pretty_json(&request.get()));
+    let json = Signal::derive(move || azimuth_core::arm::json::to_pretty_json(&request.get()));
     let yaml = Signal::derive(move || {
         store
             .workspace

@@ -5,7 +5,7 @@
 use super::form::{schedule_request, InstanceForm, ScheduleDraft};
 use crate::components::{format_time, Icon, IconName, TextField};
 use crate::store::use_store;
-use azimuth_core::schedule::{next_fire, TIME_ZONES, WEEK_DAYS};
+use azimuth_core::compute::schedule::{next_fire, TIME_ZONES, WEEK_DAYS};
 use azimuth_core::MAX_SCHEDULES;
 use leptos::prelude::*;
 

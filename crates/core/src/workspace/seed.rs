@@ -1,8 +1,9 @@
 //! The workspace a new studio starts with: a lab workspace in East US with four members.
 
-use crate::arm::*;
-use crate::roles::{Member, Role};
+use crate::arm::WORKSPACE_TYPE;
 use crate::time::Millis;
+use crate::workspace::resource::*;
+use crate::workspace::roles::{Member, Role};
 use crate::workspace::{Settings, Workspace};
 use std::collections::BTreeMap;
 

@@ -2,10 +2,11 @@
 //! total per hour, day and month. Estimates from the catalogue's Linux pay-as-you-go prices in the
 //! workspace's region; storage, networking and data transfer are not counted.
 
-use crate::catalogue::{find_vm_size, Region};
-use crate::cluster::is_cluster;
-use crate::quota::machines_held;
-use crate::workspace::{StoredCompute, Workspace};
+use crate::compute::catalogue::{find_vm_size, Region};
+use crate::compute::cluster::is_cluster;
+use crate::compute::quota::machines_held;
+use crate::compute::StoredCompute;
+use crate::workspace::Workspace;
 
 /// What a low-priority node costs next to a dedicated one (about 80 % cheaper).
 pub const LOW_PRIORITY_FACTOR: f64 = 0.2;

@@ -1,109 +1,9 @@
-//! ARM wire types: the JSON of Azure ML's REST API for workspaces and compute instances, with the
-//! real property names and enum strings, and ARM's error envelope.
+//! ARM wire types of a compute: the JSON of Azure ML's REST API for computes of every kind,
+//! with the real property names and enum strings.
 
+use crate::arm::ArmError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// The ARM resource type of a compute.
-pub const COMPUTE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/computes";
-/// The ARM resource type of a workspace.
-pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
-
-/// ARM's error body: `{"error": {"code", "message"}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArmError {
-    /// The error itself.
-    pub error: ErrorDetail,
-}
-
-/// The code and message of an ARM error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorDetail {
-    /// A machine-readable code such as `ResourceNotFound`.
-    pub code: String,
-    /// A sentence for people.
-    pub message: String,
-    /// The request field the error is about, e.g. `properties.resourceId`, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-}
-
-impl ArmError {
-    /// Builds an error from a code and a message.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message: message.into(),
-                target: None,
-            },
-        }
-    }
-
-    /// The same error, about one field of the request.
-    pub fn at(mut self, target: &str) -> Self {
-        self.error.target = Some(target.to_owned());
-        self
-    }
-
-    /// The request field the error is about, if it names one.
-    pub fn target(&self) -> Option<&str> {
-        self.error.target.as_deref()
-    }
-
-    /// The error's code.
-    pub fn code(&self) -> &str {
-        &self.error.code
-    }
-
-    /// The error's message.
-    pub fn message(&self) -> &str {
-        &self.error.message
-    }
-}
-
-impl std::fmt::Display for ArmError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.error.code, self.error.message)
-    }
-}
-
-impl std::error::Error for ArmError {}
-
-/// A workspace as ARM returns it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkspaceResource {
-    /// Full ARM id.
-    pub id: String,
-    /// Workspace name.
-    pub name: String,
-    /// Always [`WORKSPACE_TYPE`].
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    /// Region.
-    pub location: String,
-    /// Tags.
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    /// The workspace's properties.
-    pub properties: WorkspaceProperties,
-}
-
-/// The properties of a workspace that Azimuth models.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkspaceProperties {
-    /// Friendly name shown in the studio.
-    pub friendly_name: String,
-    /// Description.
-    #[serde(default)]
-    pub description: String,
-    /// Always `Succeeded` for a usable workspace.
-    pub provisioning_state: String,
-    /// Workspace GUID.
-    pub workspace_id: String,
-}
 
 /// A compute as ARM returns it (the envelope).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -115,7 +15,7 @@ pub struct ComputeResource {
     /// The compute's name (the last path segment).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
-    /// Always [`COMPUTE_TYPE`] in responses.
+    /// Always [`crate::arm::COMPUTE_TYPE`] in responses.
     #[serde(rename = "type", default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
     /// Region; defaults to the workspace's.

@@ -4,8 +4,8 @@
 //! block maps, lists and safely quoted scalars, and a YAML library would add tens of kilobytes
 //! to the studio's wasm for no gain here.
 
-use crate::arm::{ComputeResource, StartStopSchedule};
-use crate::request::parse_subnet_id;
+use crate::compute::request::parse_subnet_id;
+use crate::compute::{ComputeResource, StartStopSchedule};
 use crate::time::parse_duration_seconds;
 use crate::workspace::Workspace;
 
@@ -288,10 +288,10 @@ pub fn instance_yaml(name: &str, resource: &ComputeResource, workspace: &Workspa
 /// The CLI v2 YAML of any compute, or `None` for a kind the CLI has no file type for (Azure
 /// Databricks and HDInsight are attached with ARM JSON only). Secrets are never written.
 pub fn compute_yaml(resource: &ComputeResource, workspace: &Workspace) -> Option<String> {
-    use crate::attach::{attached_kind, AttachedKind};
+    use crate::compute::attach::{attached_kind, AttachedKind};
     let name = &resource.name;
     let Some(kind) = attached_kind(resource) else {
-        return Some(if crate::cluster::is_cluster(resource) {
+        return Some(if crate::compute::cluster::is_cluster(resource) {
             cluster_yaml(name, resource, workspace)
         } else {
             instance_yaml(name, resource, workspace)

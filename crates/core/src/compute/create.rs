@@ -2,15 +2,17 @@
 //! Azure fills in (state, SSH user and port, addresses, application endpoints, creator).
 
 use crate::arm::*;
-use crate::catalogue::find_vm_size;
-use crate::lifecycle::{Operation, Trigger};
-use crate::request::{
+use crate::compute::catalogue::find_vm_size;
+use crate::compute::lifecycle::{Operation, Trigger};
+use crate::compute::request::{
     validate_idle_minutes, validate_ssh_public_key, validate_subnet_id, validate_tags,
 };
-use crate::roles::Action;
-use crate::schedule::validate_schedule;
+use crate::compute::resource::*;
+use crate::compute::schedule::validate_schedule;
+use crate::compute::{unknown_size, StoredCompute};
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{unknown_size, StoredCompute, Workspace};
+use crate::workspace::roles::Action;
+use crate::workspace::Workspace;
 
 /// Most start/stop schedules an instance can have.
 pub const MAX_SCHEDULES: usize = 4;
@@ -102,7 +104,7 @@ impl Workspace {
         kind: &str,
     ) -> Result<(), ArmError> {
         self.check_new_name(name).map_err(|e| {
-            let code = if matches!(e, crate::names::NameError::Taken(_)) {
+            let code = if matches!(e, crate::compute::names::NameError::Taken(_)) {
                 "Conflict"
             } else {
                 "BadRequest"
@@ -148,12 +150,12 @@ impl Workspace {
         // Azure creates a system-assigned identity with the compute and fills in its ids.
         if let Some(identity) = &mut resource.identity {
             if identity.identity_type.contains("SystemAssigned") {
-                identity.principal_id = Some(crate::ids::guid_for(&resource.id));
+                identity.principal_id = Some(crate::arm::ids::guid_for(&resource.id));
                 identity.tenant_id = Some(self.tenant_id.clone());
             }
             for (id, user) in identity.user_assigned_identities.iter_mut() {
-                user.principal_id = Some(crate::ids::guid_for(id));
-                user.client_id = Some(crate::ids::guid_for(&format!("{id}/client")));
+                user.principal_id = Some(crate::arm::ids::guid_for(id));
+                user.client_id = Some(crate::arm::ids::guid_for(&format!("{id}/client")));
             }
         }
         resource
@@ -298,7 +300,7 @@ impl Workspace {
         resource: ComputeResource,
         now: Millis,
     ) -> Result<&ComputeResource, ArmError> {
-        let kind = crate::workspace::kind_label(&resource);
+        let kind = crate::compute::kind_label(&resource);
         self.computes.push(StoredCompute {
             resource,
             transition: None,
@@ -307,14 +309,15 @@ impl Workspace {
             skipped_stop: None,
         });
         self.begin(name, Operation::Create, Trigger::User, now)?;
-        let verb =
-            if crate::attach::attached_kind(&self.compute(name).expect("just added").resource)
-                .is_some()
-            {
-                "attached"
-            } else {
-                "created"
-            };
+        let verb = if crate::compute::attach::attached_kind(
+            &self.compute(name).expect("just added").resource,
+        )
+        .is_some()
+        {
+            "attached"
+        } else {
+            "created"
+        };
         self.record(now, member, format!("{verb} {kind} {name}"), name);
         Ok(&self.compute(name).expect("just created").resource)
     }

@@ -2,9 +2,11 @@
 //! computes use now. Low-priority cluster nodes draw from one regional pool of their own instead
 //! of their family's quota, as in Azure ("Low-priority cores per region").
 
-use crate::arm::{ArmError, ComputeResource};
-use crate::catalogue::{default_quota, families, family_kind, find_vm_size, VmKind};
-use crate::workspace::{unknown_size, StoredCompute, Workspace};
+use crate::arm::ArmError;
+use crate::compute::catalogue::{default_quota, families, family_kind, find_vm_size, VmKind};
+use crate::compute::ComputeResource;
+use crate::compute::{unknown_size, StoredCompute};
+use crate::workspace::Workspace;
 
 /// vCPU usage of one quota family.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +38,7 @@ pub struct LowPriorityUsage {
 
 /// Whether a compute is a low-priority cluster, whose nodes use the low-priority pool.
 pub fn is_low_priority(c: &ComputeResource) -> bool {
-    crate::cluster::is_cluster(c)
+    crate::compute::cluster::is_cluster(c)
         && c.properties.properties.vm_priority.as_deref() == Some("LowPriority")
 }
 
@@ -56,7 +58,7 @@ pub fn holds_quota(c: &StoredCompute) -> bool {
 /// How many of its VM size a compute holds quota for: an instance one (or none, see
 /// [`holds_quota`]), a cluster one per node that is not preempted.
 pub fn machines_held(c: &StoredCompute) -> u32 {
-    if crate::cluster::is_cluster(&c.resource) {
+    if crate::compute::cluster::is_cluster(&c.resource) {
         c.nodes.iter().filter(|n| n.state.holds_quota()).count() as u32
     } else {
         u32::from(holds_quota(c))

@@ -1,7 +1,7 @@
 //! The versioned text form a workspace is saved in (the browser's localStorage value), and the
 //! reasons a saved value may be unreadable.
 
-use crate::json_de::from_value;
+use crate::arm::json_de::from_value;
 use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

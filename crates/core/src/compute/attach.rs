@@ -4,10 +4,11 @@
 //! detaching (a delete) removes the compute from the workspace and leaves the resource alone.
 
 use crate::arm::*;
-use crate::create::bad;
-use crate::request::validate_tags;
-use crate::roles::Action;
+use crate::compute::create::bad;
+use crate::compute::request::validate_tags;
+use crate::compute::resource::*;
 use crate::time::Millis;
+use crate::workspace::roles::Action;
 use crate::workspace::Workspace;
 use std::collections::BTreeMap;
 
@@ -480,7 +481,7 @@ impl Workspace {
                 inner.pool_name = parts.names.get(1).map(|s| s.to_string());
             }
         }
-        crate::create::check_identity(body.identity.as_ref())?;
+        crate::compute::create::check_identity(body.identity.as_ref())?;
         validate_tags(&body.tags).map_err(bad)?;
         Ok(body)
     }

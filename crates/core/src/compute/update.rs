@@ -1,11 +1,12 @@
 //! PUT on an existing compute: ARM's create-or-update. Tags, description, idle shutdown and
 //! schedules may change; the kind and size of an instance may not.
 
-use crate::arm::{ArmError, ComputeResource};
-use crate::create::{bad, validate_changeable};
-use crate::request::validate_tags;
-use crate::roles::Action;
+use crate::arm::ArmError;
+use crate::compute::create::{bad, validate_changeable};
+use crate::compute::request::validate_tags;
+use crate::compute::ComputeResource;
 use crate::time::{format_iso, Millis};
+use crate::workspace::roles::Action;
 use crate::workspace::Workspace;
 
 impl Workspace {
@@ -21,9 +22,9 @@ impl Workspace {
         self.settle(now);
         if self.compute(name).is_none() {
             let kind = &body.properties.compute_type;
-            let created = if kind == crate::cluster::AML_COMPUTE {
+            let created = if kind == crate::compute::cluster::AML_COMPUTE {
                 self.create_cluster(actor, name, body, now)
-            } else if crate::attach::AttachedKind::of(kind).is_some() {
+            } else if crate::compute::attach::AttachedKind::of(kind).is_some() {
                 self.attach_compute(actor, name, body, now)
             } else {
                 self.create_instance(actor, name, body, now)
@@ -48,10 +49,10 @@ impl Workspace {
                 existing.name, existing.properties.properties.vm_size
             )));
         }
-        if crate::cluster::is_cluster(existing) {
+        if crate::compute::cluster::is_cluster(existing) {
             return self.update_cluster(&member, name, body, now);
         }
-        if let Some(kind) = crate::attach::attached_kind(existing) {
+        if let Some(kind) = crate::compute::attach::attached_kind(existing) {
             return Err(bad(format!(
                 "The attached {} '{}' cannot be changed. Detach it, then attach it again with the new settings.",
                 kind.noun(),

@@ -96,11 +96,11 @@ impl Trigger {
 
 impl Operation {
     /// The permission the operation needs.
-    pub fn action(self) -> crate::roles::Action {
+    pub fn action(self) -> crate::workspace::roles::Action {
         match self {
-            Self::Delete => crate::roles::Action::DeleteCompute,
-            Self::Create => crate::roles::Action::WriteCompute,
-            _ => crate::roles::Action::OperateCompute,
+            Self::Delete => crate::workspace::roles::Action::DeleteCompute,
+            Self::Create => crate::workspace::roles::Action::WriteCompute,
+            _ => crate::workspace::roles::Action::OperateCompute,
         }
     }
 

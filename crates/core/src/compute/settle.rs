@@ -1,13 +1,14 @@
 //! Settling: bringing the workspace up to an instant by applying, in time order, everything that
 //! happens by itself: operations finishing, idle shutdowns and scheduled starts and stops.
 
-use crate::arm::LastOperation;
-use crate::cluster::{is_cluster, next_node_event, NodeEvent};
-use crate::lifecycle::{Operation, Trigger};
-use crate::quota::holds_quota;
-use crate::schedule::next_fire;
+use crate::compute::cluster::{is_cluster, next_node_event, NodeEvent};
+use crate::compute::lifecycle::{Operation, Trigger};
+use crate::compute::quota::holds_quota;
+use crate::compute::schedule::next_fire;
+use crate::compute::LastOperation;
+use crate::compute::StoredCompute;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{StoredCompute, Workspace};
+use crate::workspace::Workspace;
 
 /// Something that happens to a compute by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,7 +210,7 @@ impl Workspace {
             self.fill_to_target(index, at);
             return;
         }
-        if crate::attach::attached_kind(&compute.resource).is_some() {
+        if crate::compute::attach::attached_kind(&compute.resource).is_some() {
             return;
         }
         let props = &mut compute.resource.properties;
@@ -247,7 +248,7 @@ impl Workspace {
             .clone();
         let compute = self
             .compute(name)
-            .ok_or_else(|| crate::workspace::not_found(name))?;
+            .ok_or_else(|| crate::compute::not_found(name))?;
         let canonical = compute.resource.name.clone();
         let Some((at, trigger)) = next_shutdown(compute, now) else {
             return Err(crate::arm::ArmError::new(

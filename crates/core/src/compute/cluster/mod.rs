@@ -9,10 +9,12 @@ mod create;
 pub use create::{scale_field, validate_scale_settings};
 
 use crate::arm::*;
-use crate::lifecycle::Pace;
-use crate::quota::is_low_priority;
+use crate::compute::lifecycle::Pace;
+use crate::compute::quota::is_low_priority;
+use crate::compute::resource::*;
+use crate::compute::StoredCompute;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{StoredCompute, Workspace};
+use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
 
 /// ARM's computeType of a cluster.
@@ -97,7 +99,7 @@ fn node_durations(pace: Pace) -> (Millis, Millis, Millis) {
 /// 5 min at the fast pace, 2 to 8 hours at the realistic one, never at the instant one (it would
 /// never stand still). Decided by the node's id, so settling twice gives the same answer.
 fn preemption_at(node_id: &str, since: Millis, pace: Pace) -> Option<Millis> {
-    let spread = crate::ids::fnv1a(node_id) % 1000;
+    let spread = crate::arm::ids::fnv1a(node_id) % 1000;
     let (least, span) = match pace {
         Pace::Instant => return None,
         Pace::Fast => (90_000, 210_000),

@@ -1,15 +1,34 @@
-//! The workspace: its members and computes, and every operation on them, decided at an instant
-//! `now` that the caller passes in.
+//! Computes of every kind (instances, clusters, Kubernetes and attached): their ARM wire types,
+//! rules, lifecycle, quota, schedules and CLI YAML, and the operations on a workspace's computes.
 
-use crate::arm::*;
-use crate::catalogue::{find_region, Region, REGIONS};
-use crate::lifecycle::{Operation, Pace, Transition, Trigger};
-use crate::names::{validate_compute_name, NameError};
-use crate::quota::holds_quota;
-use crate::roles::{Action, Member};
+pub mod attach;
+pub mod catalogue;
+pub mod cluster;
+pub mod cost;
+mod create;
+pub mod lifecycle;
+pub mod names;
+pub mod quota;
+pub mod request;
+pub mod resource;
+pub mod schedule;
+pub(crate) mod settle;
+mod update;
+pub mod yaml;
+pub mod yaml_in;
+
+pub use create::MAX_SCHEDULES;
+pub use resource::*;
+
+use crate::arm::ArmError;
 use crate::time::{format_iso, Millis};
+use crate::workspace::roles::Member;
+use crate::workspace::Workspace;
+use catalogue::Region;
+use lifecycle::{Operation, Transition, Trigger};
+use names::{validate_compute_name, NameError};
+use quota::holds_quota;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A compute as stored: its ARM resource plus what the engine needs to move it along.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,69 +43,10 @@ pub struct StoredCompute {
     pub last_activity: Millis,
     /// A cluster's nodes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nodes: Vec<crate::cluster::Node>,
+    pub nodes: Vec<crate::compute::cluster::Node>,
     /// The instant of a scheduled stop someone chose to skip ("Skip this shutdown").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_stop: Option<Millis>,
-}
-
-/// Workspace-wide settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    /// Pace of simulated operations.
-    #[serde(default)]
-    pub pace: Pace,
-}
-
-/// One line of the workspace's recent activity.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Activity {
-    /// When it happened.
-    pub at: Millis,
-    /// Who did it (a member's name, or `Schedule` / `Idle shutdown`).
-    pub actor: String,
-    /// What happened, e.g. `created compute instance ci-1`.
-    pub text: String,
-    /// The compute concerned.
-    #[serde(default)]
-    pub compute: String,
-}
-
-/// How many activity lines the workspace keeps.
-const ACTIVITY_KEPT: usize = 40;
-
-/// The whole workspace as the engine keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Workspace {
-    /// The workspace's ARM resource.
-    pub resource: WorkspaceResource,
-    /// Subscription id.
-    pub subscription_id: String,
-    /// Resource group.
-    pub resource_group: String,
-    /// Azure AD tenant of the members.
-    pub tenant_id: String,
-    /// Members and their roles.
-    pub members: Vec<Member>,
-    /// Computes, oldest first.
-    pub computes: Vec<StoredCompute>,
-    /// vCPU limits per family that differ from the defaults.
-    #[serde(default)]
-    pub quota_limits: BTreeMap<String, u32>,
-    /// Settings.
-    #[serde(default)]
-    pub settings: Settings,
-    /// Recent activity, newest first.
-    #[serde(default)]
-    pub activity: Vec<Activity>,
-    /// Everything up to this instant has been settled.
-    pub settled_at: Millis,
-    /// A counter for addresses and ids.
-    #[serde(default)]
-    pub serial: u64,
 }
 
 pub(crate) fn not_found(name: &str) -> ArmError {
@@ -97,26 +57,6 @@ pub(crate) fn not_found(name: &str) -> ArmError {
 }
 
 impl Workspace {
-    /// The workspace's region.
-    pub fn region(&self) -> &'static Region {
-        find_region(&self.resource.location).unwrap_or(&REGIONS[0])
-    }
-
-    /// The ARM id prefix of the workspace.
-    pub fn id(&self) -> &str {
-        &self.resource.id
-    }
-
-    /// A member by display name.
-    pub fn member(&self, name: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.name == name)
-    }
-
-    /// A member by Azure AD object id.
-    pub fn member_by_object_id(&self, object_id: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.object_id == object_id)
-    }
-
     /// The compute instances, oldest first (the other kinds left out).
     pub fn instances(&self) -> impl Iterator<Item = &StoredCompute> {
         self.computes
@@ -128,13 +68,13 @@ impl Workspace {
     pub fn clusters(&self) -> impl Iterator<Item = &StoredCompute> {
         self.computes
             .iter()
-            .filter(|c| crate::cluster::is_cluster(&c.resource))
+            .filter(|c| crate::compute::cluster::is_cluster(&c.resource))
     }
 
     /// A compute cluster by name, if `name` is one.
     pub fn cluster(&self, name: &str) -> Option<&StoredCompute> {
         self.compute(name)
-            .filter(|c| crate::cluster::is_cluster(&c.resource))
+            .filter(|c| crate::compute::cluster::is_cluster(&c.resource))
     }
 
     /// A compute instance by name, if `name` is one.
@@ -157,69 +97,12 @@ impl Workspace {
             .ok_or_else(|| not_found(name))
     }
 
-    /// The member named `actor`, if their role allows `action`; otherwise ARM's AuthorizationFailed.
-    pub fn authorize(&self, actor: &str, action: Action) -> Result<&Member, ArmError> {
-        self.authorize_as(actor, action, action.arm_operation())
-    }
-
-    /// Like [`Workspace::authorize`], naming `arm_operation` in the refusal (e.g. `.../stop/action`).
-    fn authorize_as(
-        &self,
-        actor: &str,
-        action: Action,
-        arm_operation: &str,
-    ) -> Result<&Member, ArmError> {
-        let member = self.member(actor).ok_or_else(|| {
-            ArmError::new(
-                "AuthenticationFailed",
-                format!("'{actor}' is not a member of this workspace."),
-            )
-        })?;
-        if member.role.allows(action) {
-            Ok(member)
-        } else {
-            Err(ArmError::new(
-                "AuthorizationFailed",
-                format!(
-                    "The client '{}' with object id '{}' ({}) does not have authorization to perform action '{}' over scope '{}' or the scope is invalid.",
-                    member.user_name,
-                    member.object_id,
-                    member.role.display_name(),
-                    arm_operation,
-                    self.resource.id
-                ),
-            ))
-        }
-    }
-
-    /// Checks a new compute name: Azure's rules, then uniqueness in the region.
     pub fn check_new_name(&self, name: &str) -> Result<(), NameError> {
         validate_compute_name(name)?;
         match self.compute(name) {
             Some(_) => Err(NameError::Taken(self.region().display_name.to_owned())),
             None => Ok(()),
         }
-    }
-
-    pub(crate) fn record(&mut self, at: Millis, actor: &str, text: String, compute: &str) {
-        self.activity.insert(
-            0,
-            Activity {
-                at,
-                actor: actor.to_owned(),
-                text,
-                compute: compute.to_owned(),
-            },
-        );
-        self.activity.truncate(ACTIVITY_KEPT);
-    }
-
-    /// Changes the pace of simulated operations.
-    pub fn set_pace(&mut self, actor: &str, pace: Pace, now: Millis) -> Result<(), ArmError> {
-        self.settle(now);
-        self.authorize(actor, Action::WriteWorkspace)?;
-        self.settings.pace = pace;
-        Ok(())
     }
 
     /// Starts, stops or restarts a compute instance on behalf of a member.
@@ -249,7 +132,7 @@ impl Workspace {
             self.check_quota(&vm_size)?;
         }
         let canonical = compute.resource.name.clone();
-        let detach = crate::attach::attached_kind(&compute.resource).is_some();
+        let detach = crate::compute::attach::attached_kind(&compute.resource).is_some();
         self.begin(&canonical, op, Trigger::User, now)?;
         let verb = if detach { "detached" } else { op.past_tense() };
         self.record(now, actor, format!("{verb} {kind} {canonical}"), &canonical);
@@ -259,8 +142,8 @@ impl Workspace {
     /// Whether the lifecycle lets `op` begin on a compute now (roles aside); ARM's error if not.
     pub fn check_operation(&self, name: &str, op: Operation) -> Result<(), ArmError> {
         let compute = self.compute(name).ok_or_else(|| not_found(name))?;
-        let attached = crate::attach::attached_kind(&compute.resource);
-        if crate::cluster::is_cluster(&compute.resource) || attached.is_some() {
+        let attached = crate::compute::attach::attached_kind(&compute.resource);
+        if crate::compute::cluster::is_cluster(&compute.resource) || attached.is_some() {
             if op != Operation::Delete {
                 let why = match attached {
                     Some(kind) => format!("{} is not supported on the attached {} '{name}': it is started and stopped where it lives.", op.as_str(), kind.noun()),
@@ -310,8 +193,8 @@ impl Workspace {
             started_at: at,
             duration,
         });
-        let cluster = crate::cluster::is_cluster(&compute.resource);
-        let attached = crate::attach::attached_kind(&compute.resource).is_some();
+        let cluster = crate::compute::cluster::is_cluster(&compute.resource);
+        let attached = crate::compute::attach::attached_kind(&compute.resource).is_some();
         let props = &mut compute.resource.properties;
         props.modified_on = Some(format_iso(at));
         if op == Operation::Delete {
@@ -324,11 +207,11 @@ impl Workspace {
         if cluster {
             // A cluster has no state or lastOperation: provisioningState and its nodes say it.
             for node in &mut compute.nodes {
-                node.state = crate::cluster::NodeState::Leaving;
+                node.state = crate::compute::cluster::NodeState::Leaving;
                 node.since = at;
                 node.until = None;
             }
-            crate::cluster::refresh_view(compute, at);
+            crate::compute::cluster::refresh_view(compute, at);
             return Ok(());
         }
         let inner = &mut props.properties;
@@ -386,16 +269,16 @@ impl Workspace {
     pub fn next_event_at(&self) -> Option<Millis> {
         self.computes
             .iter()
-            .filter_map(|c| crate::settle::next_event(c, self.settled_at).map(|(t, _)| t))
+            .filter_map(|c| crate::compute::settle::next_event(c, self.settled_at).map(|(t, _)| t))
             .min()
     }
 }
 
 /// "compute instance", "compute cluster" or the attached kind, for activity lines and messages.
 pub fn kind_label(c: &ComputeResource) -> &'static str {
-    if crate::cluster::is_cluster(c) {
+    if crate::compute::cluster::is_cluster(c) {
         "compute cluster"
-    } else if let Some(kind) = crate::attach::attached_kind(c) {
+    } else if let Some(kind) = crate::compute::attach::attached_kind(c) {
         kind.noun()
     } else {
         "compute instance"

@@ -4,17 +4,19 @@
 
 use super::{target, DEFAULT_IDLE_SECONDS, MAX_NODES};
 use crate::arm::*;
-use crate::catalogue::find_vm_size;
-use crate::create::{bad, check_identity, check_network};
-use crate::request::{validate_admin_username, validate_ssh_public_key, validate_tags};
-use crate::roles::Action;
+use crate::compute::catalogue::find_vm_size;
+use crate::compute::create::{bad, check_identity, check_network};
+use crate::compute::request::{validate_admin_username, validate_ssh_public_key, validate_tags};
+use crate::compute::resource::*;
+use crate::compute::unknown_size;
 use crate::time::{format_iso, parse_duration_seconds, Millis};
-use crate::workspace::{unknown_size, Workspace};
+use crate::workspace::roles::Action;
+use crate::workspace::Workspace;
 
 /// Refuses a cluster request that Azure would refuse, field by field.
 fn validate_cluster_fields(
     body: &ComputeResource,
-    region: &crate::catalogue::Region,
+    region: &crate::compute::catalogue::Region,
 ) -> Result<(), ArmError> {
     let inner = &body.properties.properties;
     if inner.vm_size.is_empty() {
@@ -110,7 +112,7 @@ impl Workspace {
         let region = self.region();
         validate_cluster_fields(body, region)?;
         let inner = &body.properties.properties;
-        let low_priority = crate::quota::is_low_priority(body);
+        let low_priority = crate::compute::quota::is_low_priority(body);
         self.check_quota_for(&inner.vm_size, target(inner) as u32, low_priority)
     }
 

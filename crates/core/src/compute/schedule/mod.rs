@@ -7,7 +7,7 @@ mod zones;
 pub use cron::CronSpec;
 pub use zones::{find_time_zone, DstRule, TimeZone, TIME_ZONES};
 
-use crate::arm::StartStopSchedule;
+use crate::compute::StartStopSchedule;
 use crate::time::{weekday, Millis, DAY, HOUR, MINUTE};
 
 /// The week day names ARM uses, Sunday first (index = [`weekday`]).
@@ -172,7 +172,7 @@ pub fn next_fire(schedule: &StartStopSchedule, after: Millis) -> Option<Millis> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arm::{Cron, Recurrence, RecurrenceSchedule};
+    use crate::compute::{Cron, Recurrence, RecurrenceSchedule};
     use crate::time::{days_from_civil, format_iso, parse_iso};
 
     fn cron(expr: &str, zone: &str) -> StartStopSchedule {

@@ -1,5 +1,5 @@
 //! Reading Azure ML CLI v2 YAML (`az ml compute create -f`) into a create request: the reverse
-//! of [`crate::yaml`]. Every error names its line and field, and never shows a password.
+//! of [`crate::compute::yaml`]. Every error names its line and field, and never shows a password.
 //!
 //! The text goes through `saphyr-parser`, a maintained YAML 1.2 event parser (two small
 //! dependencies, no unsafe code) whose events carry their line. The tree is built here rather
@@ -8,10 +8,10 @@
 //! while a plain `yes`/`on` in a true-or-false field is read the way the CLI's PyYAML reads it.
 //! serde_yaml is not used: it is archived, and its values carry no lines.
 
-use crate::arm::*;
-use crate::cluster::{AML_COMPUTE, MAX_NODES};
-use crate::request::{parse_subnet_id, subnet_id};
-use crate::schedule::WEEK_DAYS;
+use crate::compute::cluster::{AML_COMPUTE, MAX_NODES};
+use crate::compute::request::{parse_subnet_id, subnet_id};
+use crate::compute::resource::*;
+use crate::compute::schedule::WEEK_DAYS;
 use crate::time::format_duration_minutes;
 use crate::workspace::Workspace;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput};

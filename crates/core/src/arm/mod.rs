@@ -1,0 +1,75 @@
+//! What every ARM resource shares: the resource types, ARM's error envelope, ids, and the JSON
+//! helpers. Each asset's own wire types live beside the asset (`compute::resource`,
+//! `workspace::resource`).
+
+pub mod ids;
+pub mod json;
+pub mod json_de;
+
+use serde::{Deserialize, Serialize};
+
+/// The ARM resource type of a compute.
+pub const COMPUTE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/computes";
+/// The ARM resource type of a workspace.
+pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
+
+/// ARM's error body: `{"error": {"code", "message"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmError {
+    /// The error itself.
+    pub error: ErrorDetail,
+}
+
+/// The code and message of an ARM error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A machine-readable code such as `ResourceNotFound`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    /// The request field the error is about, e.g. `properties.resourceId`, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+impl ArmError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: message.into(),
+                target: None,
+            },
+        }
+    }
+
+    /// The same error, about one field of the request.
+    pub fn at(mut self, target: &str) -> Self {
+        self.error.target = Some(target.to_owned());
+        self
+    }
+
+    /// The request field the error is about, if it names one.
+    pub fn target(&self) -> Option<&str> {
+        self.error.target.as_deref()
+    }
+
+    /// The error's code.
+    pub fn code(&self) -> &str {
+        &self.error.code
+    }
+
+    /// The error's message.
+    pub fn message(&self) -> &str {
+        &self.error.message
+    }
+}
+
+impl std::fmt::Display for ArmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error.code, self.error.message)
+    }
+}
+
+impl std::error::Error for ArmError {}

@@ -1,0 +1,155 @@
+//! The workspace: its resource, its members and their roles, settings and recent activity.
+//! Each asset folder (compute, and the assets to come) adds its own operations on [`Workspace`].
+
+pub mod resource;
+pub mod roles;
+pub mod seed;
+pub mod snapshot;
+
+pub use resource::{WorkspaceProperties, WorkspaceResource};
+
+use crate::arm::ArmError;
+use crate::compute::catalogue::{find_region, Region, REGIONS};
+use crate::compute::lifecycle::Pace;
+use crate::compute::StoredCompute;
+use crate::time::Millis;
+use roles::{Action, Member};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Workspace-wide settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Pace of simulated operations.
+    #[serde(default)]
+    pub pace: Pace,
+}
+
+/// One line of the workspace's recent activity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    /// When it happened.
+    pub at: Millis,
+    /// Who did it (a member's name, or `Schedule` / `Idle shutdown`).
+    pub actor: String,
+    /// What happened, e.g. `created compute instance ci-1`.
+    pub text: String,
+    /// The compute concerned.
+    #[serde(default)]
+    pub compute: String,
+}
+
+/// How many activity lines the workspace keeps.
+const ACTIVITY_KEPT: usize = 40;
+
+/// The whole workspace as the engine keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    /// The workspace's ARM resource.
+    pub resource: WorkspaceResource,
+    /// Subscription id.
+    pub subscription_id: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// Azure AD tenant of the members.
+    pub tenant_id: String,
+    /// Members and their roles.
+    pub members: Vec<Member>,
+    /// Computes, oldest first.
+    pub computes: Vec<StoredCompute>,
+    /// vCPU limits per family that differ from the defaults.
+    #[serde(default)]
+    pub quota_limits: BTreeMap<String, u32>,
+    /// Settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Recent activity, newest first.
+    #[serde(default)]
+    pub activity: Vec<Activity>,
+    /// Everything up to this instant has been settled.
+    pub settled_at: Millis,
+    /// A counter for addresses and ids.
+    #[serde(default)]
+    pub serial: u64,
+}
+
+impl Workspace {
+    /// The workspace's region.
+    pub fn region(&self) -> &'static Region {
+        find_region(&self.resource.location).unwrap_or(&REGIONS[0])
+    }
+
+    /// The ARM id prefix of the workspace.
+    pub fn id(&self) -> &str {
+        &self.resource.id
+    }
+
+    /// A member by display name.
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+
+    /// A member by Azure AD object id.
+    pub fn member_by_object_id(&self, object_id: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.object_id == object_id)
+    }
+    /// The member named `actor`, if their role allows `action`; otherwise ARM's AuthorizationFailed.
+    pub fn authorize(&self, actor: &str, action: Action) -> Result<&Member, ArmError> {
+        self.authorize_as(actor, action, action.arm_operation())
+    }
+
+    /// Like [`Workspace::authorize`], naming `arm_operation` in the refusal (e.g. `.../stop/action`).
+    pub(crate) fn authorize_as(
+        &self,
+        actor: &str,
+        action: Action,
+        arm_operation: &str,
+    ) -> Result<&Member, ArmError> {
+        let member = self.member(actor).ok_or_else(|| {
+            ArmError::new(
+                "AuthenticationFailed",
+                format!("'{actor}' is not a member of this workspace."),
+            )
+        })?;
+        if member.role.allows(action) {
+            Ok(member)
+        } else {
+            Err(ArmError::new(
+                "AuthorizationFailed",
+                format!(
+                    "The client '{}' with object id '{}' ({}) does not have authorization to perform action '{}' over scope '{}' or the scope is invalid.",
+                    member.user_name,
+                    member.object_id,
+                    member.role.display_name(),
+                    arm_operation,
+                    self.resource.id
+                ),
+            ))
+        }
+    }
+
+    /// Checks a new compute name: Azure's rules, then uniqueness in the region.
+    pub(crate) fn record(&mut self, at: Millis, actor: &str, text: String, compute: &str) {
+        self.activity.insert(
+            0,
+            Activity {
+                at,
+                actor: actor.to_owned(),
+                text,
+                compute: compute.to_owned(),
+            },
+        );
+        self.activity.truncate(ACTIVITY_KEPT);
+    }
+
+    /// Changes the pace of simulated operations.
+    pub fn set_pace(&mut self, actor: &str, pace: Pace, now: Millis) -> Result<(), ArmError> {
+        self.settle(now);
+        self.authorize(actor, Action::WriteWorkspace)?;
+        self.settings.pace = pace;
+        Ok(())
+    }
+}
