@@ -260,7 +260,7 @@ fn secrets_are_checked_then_never_kept() {
     );
     ws.put_compute(ADA, "hdi", hdi, t0()).unwrap();
 
-    let saved = azimuth_core::workspace::snapshot::encode(&ws);
+    let saved = azimuth_core::workspace::snapshot::encode_workspace(&ws);
     for secret in ["s3cret-Pa55word", "PRIVATE KEY", token] {
         assert!(!saved.contains(secret), "{secret} was kept");
     }

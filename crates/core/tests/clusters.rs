@@ -294,7 +294,7 @@ fn the_password_is_checked_then_never_kept() {
         ),
         ("azureuser", None)
     );
-    let saved = azimuth_core::workspace::snapshot::encode(&ws);
+    let saved = azimuth_core::workspace::snapshot::encode_workspace(&ws);
     assert!(!saved.contains("correct-horse-battery"));
 }
 
@@ -375,9 +375,10 @@ fn a_cluster_round_trips_through_the_saved_form() {
     )
     .unwrap();
     ws.settle(t0() + 20_000);
-    let back =
-        azimuth_core::workspace::snapshot::decode(&azimuth_core::workspace::snapshot::encode(&ws))
-            .unwrap();
+    let back = azimuth_core::workspace::snapshot::decode_workspace(
+        &azimuth_core::workspace::snapshot::encode_workspace(&ws),
+    )
+    .unwrap();
     assert_eq!(back, ws);
 }
 

@@ -73,3 +73,35 @@ impl std::fmt::Display for ArmError {
 }
 
 impl std::error::Error for ArmError {}
+
+/// `systemData`: who created and last changed a resource, and when.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemData {
+    /// When it was created (ISO 8601).
+    pub created_at: String,
+    /// Who created it (a sign-in name).
+    pub created_by: String,
+    /// `User`, `Application`, `ManagedIdentity` or `Key`.
+    pub created_by_type: String,
+    /// When it last changed.
+    pub last_modified_at: String,
+    /// Who last changed it.
+    pub last_modified_by: String,
+    /// `User`, `Application`, `ManagedIdentity` or `Key`.
+    pub last_modified_by_type: String,
+}
+
+impl SystemData {
+    /// A resource a user created at `at` (ISO 8601).
+    pub fn created(by: &str, at: &str) -> SystemData {
+        SystemData {
+            created_at: at.to_owned(),
+            created_by: by.to_owned(),
+            created_by_type: "User".into(),
+            last_modified_at: at.to_owned(),
+            last_modified_by: by.to_owned(),
+            last_modified_by_type: "User".into(),
+        }
+    }
+}

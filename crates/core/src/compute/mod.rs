@@ -266,7 +266,7 @@ impl Workspace {
 
     /// Instants at which something will change by itself (operations ending, idle shutdowns,
     /// schedules), the earliest first; the studio ticks its clock only while one is near.
-    pub fn next_event_at(&self) -> Option<Millis> {
+    pub(crate) fn next_compute_event_at(&self) -> Option<Millis> {
         self.computes
             .iter()
             .filter_map(|c| crate::compute::settle::next_event(c, self.settled_at).map(|(t, _)| t))

@@ -15,8 +15,10 @@ pub enum NameError {
     NoLetterAfterHyphen,
     /// Ends with '-'.
     EndsWithHyphen,
-    /// Another compute in the region already has this name.
+    /// Another compute of the workspace already has this name (the region's display name).
     Taken(String),
+    /// A compute of another workspace in the same region has this name.
+    TakenElsewhere(String),
 }
 
 impl std::fmt::Display for NameError {
@@ -50,6 +52,10 @@ impl std::fmt::Display for NameError {
             Self::Taken(region) => write!(
                 f,
                 "This name is already used by another compute in {region}. Compute names must be unique within a region."
+            ),
+            Self::TakenElsewhere(region) => write!(
+                f,
+                "This name is already used by a compute of another workspace in {region}. Compute names must be unique within a region, across workspaces: pick another name, or use this one in a workspace of another region."
             ),
         }
     }

@@ -90,8 +90,9 @@ pub(crate) fn next_event(c: &StoredCompute, settled_at: Millis) -> Option<(Milli
 }
 
 impl Workspace {
-    /// Applies everything that has happened by `now`; returns whether anything changed.
-    pub fn settle(&mut self, now: Millis) -> bool {
+    /// Applies everything its computes do by themselves by `now`; returns whether anything
+    /// changed.
+    pub(crate) fn settle_computes(&mut self, now: Millis) -> bool {
         let mut changed = false;
         for _ in 0..MAX_EVENTS {
             let next = self

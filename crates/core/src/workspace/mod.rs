@@ -1,12 +1,16 @@
 //! The workspace: its resource, its members and their roles, settings and recent activity.
 //! Each asset folder (compute, and the assets to come) adds its own operations on [`Workspace`].
 
+pub mod access;
+pub mod manage;
 pub mod resource;
 pub mod roles;
 pub mod seed;
 pub mod snapshot;
+pub mod tenant;
 
 pub use resource::{WorkspaceProperties, WorkspaceResource};
+pub use tenant::{Directory, Person, ResourceGroup, RoleAssignment, Tenant};
 
 use crate::arm::ArmError;
 use crate::compute::catalogue::{find_region, Region, REGIONS};
@@ -74,6 +78,12 @@ pub struct Workspace {
     /// A counter for addresses and ids.
     #[serde(default)]
     pub serial: u64,
+    /// When it was soft-deleted, if it was: it can be recovered for 14 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<Millis>,
+    /// When its creation finishes (it is Creating until then).
+    #[serde(default)]
+    pub ready_at: Millis,
 }
 
 impl Workspace {
@@ -114,7 +124,7 @@ impl Workspace {
                 format!("'{actor}' is not a member of this workspace."),
             )
         })?;
-        if member.role.allows(action) {
+        if member.allows(action) {
             Ok(member)
         } else {
             Err(ArmError::new(
@@ -151,5 +161,23 @@ impl Workspace {
         self.authorize(actor, Action::WriteWorkspace)?;
         self.settings.pace = pace;
         Ok(())
+    }
+
+    /// Applies everything that has happened by `now` (its creation finishing, and whatever its
+    /// computes do by themselves); returns whether anything changed.
+    pub fn settle(&mut self, now: Millis) -> bool {
+        let provisioned = self.settle_provisioning(now);
+        self.settle_computes(now) | provisioned
+    }
+
+    /// Instants at which something will change by itself, the earliest first; the studio ticks
+    /// its clock only while one is near.
+    pub fn next_event_at(&self) -> Option<Millis> {
+        let creating =
+            (self.resource.properties.provisioning_state == "Creating").then_some(self.ready_at);
+        self.next_compute_event_at()
+            .into_iter()
+            .chain(creating)
+            .min()
     }
 }

@@ -30,6 +30,12 @@ pub enum Action {
     OperateCompute,
     /// Change the workspace's settings.
     WriteWorkspace,
+    /// Create a workspace or a resource group (at the subscription or resource group).
+    CreateWorkspace,
+    /// Delete, recover or purge a workspace.
+    DeleteWorkspace,
+    /// Give or take away roles, and manage the installation's people.
+    WriteRoleAssignments,
 }
 
 impl Action {
@@ -41,7 +47,11 @@ impl Action {
             Self::OperateCompute => {
                 "Microsoft.MachineLearningServices/workspaces/computes/start/action"
             }
-            Self::WriteWorkspace => "Microsoft.MachineLearningServices/workspaces/write",
+            Self::WriteWorkspace | Self::CreateWorkspace => {
+                "Microsoft.MachineLearningServices/workspaces/write"
+            }
+            Self::DeleteWorkspace => "Microsoft.MachineLearningServices/workspaces/delete",
+            Self::WriteRoleAssignments => "Microsoft.Authorization/roleAssignments/write",
         }
     }
 
@@ -52,11 +62,36 @@ impl Action {
             Self::DeleteCompute => "delete compute",
             Self::OperateCompute => "start, stop or restart compute",
             Self::WriteWorkspace => "change workspace settings",
+            Self::CreateWorkspace => "create workspaces here",
+            Self::DeleteWorkspace => "delete, recover or purge the workspace",
+            Self::WriteRoleAssignments => "give or take away roles",
         }
     }
 }
 
 impl Role {
+    /// How much the role allows, to pick the one a member is shown with (Owner first).
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Owner => 0,
+            Self::Contributor => 1,
+            Self::DataScientist => 2,
+            Self::ComputeOperator => 3,
+            Self::Reader => 4,
+        }
+    }
+
+    /// Azure's id of the built-in role definition.
+    pub fn definition_id(self) -> &'static str {
+        match self {
+            Self::Owner => "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            Self::Contributor => "b24988ac-6180-42a0-ab88-20f7382dd24c",
+            Self::Reader => "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            Self::DataScientist => "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+            Self::ComputeOperator => "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815",
+        }
+    }
+
     /// Every role, for pickers and tests.
     pub const ALL: [Role; 5] = [
         Role::Owner,
@@ -81,7 +116,8 @@ impl Role {
     pub fn allows(self, action: Action) -> bool {
         use Action::*;
         match self {
-            Self::Owner | Self::Contributor => true,
+            Self::Owner => true,
+            Self::Contributor => action != WriteRoleAssignments,
             Self::Reader => false,
             Self::DataScientist => matches!(action, OperateCompute),
             Self::ComputeOperator => {
@@ -101,8 +137,12 @@ pub struct Member {
     pub user_name: String,
     /// Azure AD object id.
     pub object_id: String,
-    /// The member's role on the workspace.
+    /// The member's strongest role on the workspace (from the workspace, its resource group or
+    /// the subscription).
     pub role: Role,
+    /// The member's other roles there, if any: Azure adds up what every role allows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_roles: Vec<Role>,
 }
 
 impl Member {
@@ -115,9 +155,14 @@ impl Member {
             .collect()
     }
 
+    /// Whether any of the member's roles allows `action`.
+    pub fn allows(&self, action: Action) -> bool {
+        self.role.allows(action) || self.more_roles.iter().any(|r| r.allows(action))
+    }
+
     /// Why the member may not do an action, or `None` when the role allows it.
     pub fn refusal(&self, action: Action) -> Option<String> {
-        (!self.role.allows(action)).then(|| {
+        (!self.allows(action)).then(|| {
             format!(
                 "Your role ({}) does not allow you to {}.",
                 self.role.display_name(),
@@ -135,15 +180,32 @@ mod tests {
     #[test]
     fn role_matrix() {
         let table = [
-            (Role::Owner, [true, true, true, true]),
-            (Role::Contributor, [true, true, true, true]),
-            (Role::Reader, [false, false, false, false]),
-            (Role::DataScientist, [false, false, true, false]),
-            (Role::ComputeOperator, [true, true, true, false]),
+            (Role::Owner, [true, true, true, true, true, true, true]),
+            (
+                Role::Contributor,
+                [true, true, true, true, true, true, false],
+            ),
+            (Role::Reader, [false; 7]),
+            (
+                Role::DataScientist,
+                [false, false, true, false, false, false, false],
+            ),
+            (
+                Role::ComputeOperator,
+                [true, true, true, false, false, false, false],
+            ),
         ];
         for (role, expected) in table {
-            let got = [WriteCompute, DeleteCompute, OperateCompute, WriteWorkspace]
-                .map(|a| role.allows(a));
+            let got = [
+                WriteCompute,
+                DeleteCompute,
+                OperateCompute,
+                WriteWorkspace,
+                CreateWorkspace,
+                DeleteWorkspace,
+                WriteRoleAssignments,
+            ]
+            .map(|a| role.allows(a));
             assert_eq!(got, expected, "{role:?}");
         }
     }
