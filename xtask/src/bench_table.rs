@@ -6,7 +6,9 @@
 use crate::bench::Context;
 use crate::{serve, Result};
 use azimuth_core::compute::catalogue::families;
-use azimuth_core::{ComputeResource, Workspace};
+use azimuth_core::workspace::seed::EXAMPLE_TENANT;
+use azimuth_core::workspace::Tenant;
+use azimuth_core::ComputeResource;
 use std::fs;
 
 /// How many instances the table holds.
@@ -15,7 +17,8 @@ pub const COMPUTES: usize = 1_000;
 /// A workspace with [`COMPUTES`] running instances and as many compute clusters (at their
 /// minimum of 0 nodes), as the browser store saves it.
 pub fn workspace_with_computes(now: i64) -> Result<String> {
-    let mut ws = Workspace::seed(now);
+    let mut tenant = Tenant::seed(now, EXAMPLE_TENANT, None);
+    let ws = &mut tenant.workspaces[0];
     for family in families() {
         ws.quota_limits.insert(family.to_owned(), 100_000);
     }
@@ -49,7 +52,7 @@ pub fn workspace_with_computes(now: i64) -> Result<String> {
             .map_err(|e| format!("creating cluster {i}: {e}"))?;
     }
     ws.settle(now);
-    Ok(azimuth_core::workspace::snapshot::encode(&ws))
+    Ok(azimuth_core::workspace::snapshot::encode(&tenant))
 }
 
 /// The bench: serves `dist/`, runs `table.mjs` on each table with the saved workspace.
@@ -90,7 +93,8 @@ mod tests {
     #[test]
     fn the_bench_workspace_holds_every_instance_running_and_every_cluster() {
         let text = workspace_with_computes(1_800_000_000_000).unwrap();
-        let ws = azimuth_core::workspace::snapshot::decode(&text).unwrap();
+        let tenant = azimuth_core::workspace::snapshot::decode(&text, EXAMPLE_TENANT).unwrap();
+        let ws = &tenant.workspaces[0];
         assert_eq!(ws.instances().count(), COMPUTES);
         assert_eq!(ws.clusters().count(), COMPUTES);
         assert!(ws

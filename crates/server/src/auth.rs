@@ -3,7 +3,7 @@
 
 use crate::state::{now_ms, AppState};
 use axum::http::HeaderMap;
-use azimuth_core::workspace::roles::Member;
+use azimuth_core::workspace::Person;
 use azimuth_core::ArmError;
 use sha2::{Digest, Sha256};
 
@@ -39,12 +39,12 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Signs a member in; returns the token and the member.
+/// Signs a person in; returns the token and the person.
 pub fn sign_in(
     state: &AppState,
     member: &str,
     access_key: Option<&str>,
-) -> Result<(String, Member), ArmError> {
+) -> Result<(String, Person), ArmError> {
     if let Some(expected) = &state.config.access_key {
         if !access_key.is_some_and(|k| same(k, expected)) {
             return Err(ArmError::new(
@@ -53,12 +53,14 @@ pub fn sign_in(
             ));
         }
     }
-    let found = state.read(|w| w.member(member).cloned()).ok_or_else(|| {
-        ArmError::new(
-            "AuthenticationFailed",
-            format!("'{member}' is not a member of this workspace."),
-        )
-    })?;
+    let found = state
+        .read(|t| t.directory.person(member).cloned())
+        .ok_or_else(|| {
+            ArmError::new(
+                "AuthenticationFailed",
+                format!("'{member}' is not a person of this installation."),
+            )
+        })?;
     let token = new_token()?;
     state
         .with_db(|db| db.insert_session(&hash_token(&token), &found.name, now_ms() + SESSION_MS))

@@ -1,7 +1,7 @@
 //! The subscription-level lists: VM sizes and vCPU usages, in ARM's shapes.
 
 use azimuth_core::compute::catalogue::VM_SIZES;
-use azimuth_core::Workspace;
+use azimuth_core::workspace::Tenant;
 use serde_json::{json, Value};
 
 /// `GET .../locations/{loc}/vmSizes`.
@@ -28,9 +28,24 @@ pub fn vm_sizes() -> Value {
 }
 
 /// `GET .../locations/{loc}/usages`: vCPUs in use and the limit of every family's dedicated
-/// quota, then of the region's low-priority pool.
-pub fn usages(w: &Workspace) -> Value {
-    let location = &w.resource.location;
+/// quota, then of the region's low-priority pool, over the workspaces in that region.
+pub fn usages(t: &Tenant, location: &str) -> Value {
+    let in_region: Vec<_> = t
+        .workspaces
+        .iter()
+        .filter(|w| w.deleted_at.is_none() && w.resource.location.eq_ignore_ascii_case(location))
+        .collect();
+    let Some(w) = in_region.first() else {
+        return json!({ "value": [] });
+    };
+    let sum = |family: &str| -> u32 {
+        in_region
+            .iter()
+            .flat_map(|w| w.quota_usage())
+            .filter(|u| u.family == family)
+            .map(|u| u.used)
+            .sum()
+    };
     let row = |id: &str, name: &str, used: u32, limit: u32| {
         json!({
             "id": format!("/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{location}/usages/{id}", w.subscription_id),
@@ -45,13 +60,14 @@ pub fn usages(w: &Workspace) -> Value {
     let mut value: Vec<Value> = w
         .quota_usage()
         .into_iter()
-        .map(|u| row(u.family, &format!("{} Cores", u.family), u.used, u.limit))
+        .map(|u| row(u.family, &format!("{} Cores", u.family), sum(u.family), u.limit))
         .collect();
     let pool = w.low_priority_usage();
+    let pool_used = in_region.iter().map(|w| w.low_priority_usage().used).sum();
     value.push(row(
         "totalLowPriorityCores",
         "Total Cluster LowPriority Regional vCPUs",
-        pool.used,
+        pool_used,
         pool.limit,
     ));
     json!({ "value": value })

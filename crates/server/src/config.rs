@@ -120,6 +120,18 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The address clients reach this server at (`mlFlowTrackingUri`, `discoveryUrl`): the
+    /// listening address, with loopback for one that listens everywhere.
+    pub fn public_base(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{addr}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

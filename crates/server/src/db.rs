@@ -1,8 +1,10 @@
-//! The SQLite store: the workspace as one versioned snapshot row (written in a transaction for
-//! every change, WAL mode, fully synchronous so an acknowledged change survives a crash) and the
-//! sign-in sessions.
+//! The SQLite store: the installation's directory in one row and each workspace in a row of its
+//! own, so a change writes only what it touches (in one transaction; WAL mode, fully synchronous,
+//! so an acknowledged change survives a crash), and the sign-in sessions. A database written by
+//! an earlier Azimuth (one `workspace` row) is migrated on open, in one transaction.
 
-use azimuth_core::workspace::snapshot::{decode, encode};
+use azimuth_core::workspace::snapshot::{decode, decode_workspace, encode_workspace};
+use azimuth_core::workspace::{Directory, Tenant};
 use azimuth_core::Workspace;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -10,6 +12,27 @@ use std::path::Path;
 /// An open database.
 pub struct Db {
     conn: Connection,
+}
+
+/// What a change writes: the directory when it changed, the workspaces it touched, and the ids
+/// of those it removed.
+#[derive(Default)]
+pub struct Write<'a> {
+    /// The directory, when it changed.
+    pub directory: Option<&'a Directory>,
+    /// Workspaces created or changed.
+    pub workspaces: Vec<&'a Workspace>,
+    /// Ids of workspaces purged.
+    pub removed: Vec<String>,
+}
+
+/// A workspace's row key: its ARM id, lowercase (ARM ids compare without regard to case).
+fn key(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
+fn sql(e: rusqlite::Error) -> String {
+    e.to_string()
 }
 
 impl Db {
@@ -25,36 +48,97 @@ impl Db {
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS workspace (id INTEGER PRIMARY KEY CHECK (id = 1), snapshot TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS directory (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, body TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);",
         )
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
         Ok(Db { conn })
     }
 
-    /// The saved workspace, if there is one.
-    pub fn load_workspace(&self) -> Result<Option<Workspace>, String> {
-        let text: Option<String> = self
+    /// The saved installation, if there is one; a database of an earlier Azimuth is migrated
+    /// first (its tenant id replaced by `new_tenant_id` when it was the shared one).
+    pub fn load(&mut self, new_tenant_id: &str) -> Result<Option<Tenant>, String> {
+        self.migrate_single_workspace(new_tenant_id)?;
+        let directory: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM directory WHERE id = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(sql)?;
+        let Some(directory) = directory else {
+            return Ok(None);
+        };
+        let directory: Directory = serde_json::from_str(&directory)
+            .map_err(|e| format!("the saved directory is damaged: {e}"))?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, body FROM workspaces ORDER BY rowid")
+            .map_err(sql)?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?;
+        let mut workspaces = Vec::new();
+        for row in rows {
+            let (id, body) = row.map_err(sql)?;
+            workspaces.push(
+                decode_workspace(&body)
+                    .map_err(|e| format!("the saved workspace {id} is damaged: {e}"))?,
+            );
+        }
+        let mut tenant = Tenant {
+            directory,
+            workspaces,
+        };
+        tenant.sync_members();
+        Ok(Some(tenant))
+    }
+
+    /// Moves the one `workspace` row of an earlier Azimuth into the directory and workspace
+    /// rows, in one transaction; nothing happens when there is none.
+    fn migrate_single_workspace(&mut self, new_tenant_id: &str) -> Result<(), String> {
+        let old: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'workspace'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?;
+        if old.is_none() {
+            return Ok(());
+        }
+        let snapshot: Option<String> = self
             .conn
             .query_row("SELECT snapshot FROM workspace WHERE id = 1", [], |r| {
                 r.get(0)
             })
             .optional()
-            .map_err(|e| e.to_string())?;
-        text.map(|t| decode(&t).map_err(|e| e.to_string()))
-            .transpose()
+            .map_err(sql)?;
+        let tx = self.conn.transaction().map_err(sql)?;
+        if let Some(text) = snapshot {
+            let tenant = decode(&text, new_tenant_id)
+                .map_err(|e| format!("the saved workspace cannot be migrated: {e}"))?;
+            let all: Vec<&Workspace> = tenant.workspaces.iter().collect();
+            write_rows(
+                &tx,
+                &Write {
+                    directory: Some(&tenant.directory),
+                    workspaces: all,
+                    removed: Vec::new(),
+                },
+            )?;
+        }
+        tx.execute_batch("DROP TABLE workspace").map_err(sql)?;
+        tx.commit().map_err(sql)
     }
 
-    /// Saves the workspace; when this returns Ok the change is on disk.
-    pub fn save_workspace(&mut self, ws: &Workspace) -> Result<(), String> {
-        self.conn
-            .execute(
-                "INSERT INTO workspace (id, snapshot) VALUES (1, ?1)
-                 ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
-                params![encode(ws)],
-            )
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+    /// Saves what a change touched, in one transaction; when this returns Ok it is on disk.
+    pub fn save(&mut self, write: &Write) -> Result<usize, String> {
+        let tx = self.conn.transaction().map_err(sql)?;
+        let bytes = write_rows(&tx, write)?;
+        tx.commit().map_err(sql)?;
+        Ok(bytes)
     }
 
     /// Remembers a session by the hash of its token.
@@ -70,7 +154,7 @@ impl Db {
                 params![token_hash, member, expires_at],
             )
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(sql)
     }
 
     /// The member of an unexpired session.
@@ -100,4 +184,34 @@ impl Db {
             .query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
             .is_ok()
     }
+}
+
+/// Writes the rows of a change; answers how many bytes of JSON it wrote.
+fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String> {
+    let mut bytes = 0;
+    if let Some(directory) = write.directory {
+        let body = serde_json::to_string(directory).map_err(|e| e.to_string())?;
+        bytes += body.len();
+        tx.execute(
+            "INSERT INTO directory (id, body) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            params![body],
+        )
+        .map_err(sql)?;
+    }
+    for ws in &write.workspaces {
+        let body = encode_workspace(ws);
+        bytes += body.len();
+        tx.execute(
+            "INSERT INTO workspaces (id, body) VALUES (?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            params![key(ws.id()), body],
+        )
+        .map_err(sql)?;
+    }
+    for id in &write.removed {
+        tx.execute("DELETE FROM workspaces WHERE id = ?1", params![key(id)])
+            .map_err(sql)?;
+    }
+    Ok(bytes)
 }

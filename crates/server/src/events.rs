@@ -1,5 +1,6 @@
-//! Live updates: `GET /api/events` streams server-sent events, one `changed` event with the
-//! workspace version whenever anything changes, so every studio refreshes within a moment.
+//! Live updates: `GET /api/events` streams server-sent events, one `changed` event whenever
+//! anything changes, its data `{"version", "workspace"}` (the ARM id of the workspace that
+//! changed, or empty when the directory did), so each studio reads again only what it shows.
 //! EventSource cannot send headers, so the session comes in the cookie signing in set (the
 //! studio's way) or as `?access_token=` (for other clients).
 
@@ -33,11 +34,14 @@ pub async fn events(
     }
     let receiver = state.subscribe();
     // The current version first, so a client that reconnects catches up at once.
-    let first = Some(state.version());
+    let first = Some(crate::state::Change {
+        version: state.version(),
+        workspace: String::new(),
+    });
     let events = stream::unfold((receiver, first), |(mut receiver, first)| async move {
         let reconnect = first.is_some();
-        let version = match first {
-            Some(v) => v,
+        let change = match first {
+            Some(c) => c,
             None => loop {
                 match receiver.recv().await {
                     Ok(v) => break v,
@@ -46,7 +50,8 @@ pub async fn events(
                 }
             },
         };
-        let mut event = Event::default().event("changed").data(version.to_string());
+        let data = serde_json::json!({"version": change.version, "workspace": change.workspace});
+        let mut event = Event::default().event("changed").data(data.to_string());
         if reconnect {
             // Browsers wait about 3 s before reconnecting unless told; after a server restart
             // the studio should be live again within a second.

@@ -36,6 +36,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/session", post(sign_in).delete(sign_out))
         .route("/api/events", get(events::events))
         .route("/api/workspace", get(workspace))
+        .route("/api/installation", get(installation))
+        .route("/api/workspaces/recover", post(recover_workspace))
         .route("/api/settings", axum::routing::put(settings))
         .route(
             "/api/computes/{name}/applications/{app}",
@@ -112,13 +114,34 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
 /// Owner moved) still warns of a shutdown at the right moment.
 pub const TIME_HEADER: &str = "x-azimuth-time";
 
-/// `GET /api/workspace`: the whole workspace for the studio's server store (signed in only).
-/// It also (re)sets the event stream's session cookie, so a studio that resumes a session
-/// gets live updates without the token in a URL, and gives the server's time.
-async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    match auth::member_of(&state, &headers) {
-        Ok(_) => {
-            let text = state.read(azimuth_core::workspace::snapshot::encode);
+/// The workspace a studio call names with `?wsid=<ARM id>`.
+fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, ArmError> {
+    query.get("wsid").cloned().filter(|w| !w.is_empty()).ok_or_else(|| {
+        ArmError::new(
+            "BadRequest",
+            "Name the workspace with ?wsid=/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name}.",
+        )
+    })
+}
+
+/// The query string as a map.
+type QueryMap = axum::extract::Query<std::collections::HashMap<String, String>>;
+
+/// `GET /api/workspace?wsid=...`: one workspace, as the studio's server store reads it (signed
+/// in, and holding a role in it). It also (re)sets the event stream's session cookie, so a
+/// studio that resumes a session gets live updates without the token in a URL, and gives the
+/// server's time.
+async fn workspace(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    let result = auth::member_of(&state, &headers).and_then(|me| {
+        let id = wsid(&query)?;
+        state.read_workspace(&me, &id, azimuth_core::workspace::snapshot::encode_workspace)
+    });
+    match result {
+        Ok(text) => {
             let cookie = auth::events_cookie(auth::bearer_token(&headers));
             (
                 [
@@ -140,15 +163,86 @@ async fn workspace(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
     }
 }
 
+/// `GET /api/installation`: what the studio's start page shows the signed-in person: the
+/// directory's ids, who they are, the resource groups and workspaces they can see (with their
+/// roles), and the soft-deleted workspaces they may recover or purge.
+async fn installation(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let result = auth::member_of(&state, &headers).map(|me| state.read(|t| installation_json(t, &me)));
+    match result {
+        Ok(body) => Json(body).into_response(),
+        Err(e) => arm::error_response(&e),
+    }
+}
+
+/// The body of `GET /api/installation`.
+pub fn installation_json(t: &azimuth_core::workspace::Tenant, me: &str) -> serde_json::Value {
+    use azimuth_core::workspace::roles::Action;
+    let d = &t.directory;
+    let summary = |w: &azimuth_core::Workspace| {
+        let member = w.member(me);
+        json!({
+            "resource": w.resource,
+            "resourceGroup": w.resource_group,
+            "role": member.map(|m| m.role.display_name()),
+            "deletedAt": w.deleted_at.map(azimuth_core::time::format_iso),
+        })
+    };
+    let groups: Vec<&str> = d
+        .resource_groups
+        .iter()
+        .filter(|g| d.authorize_at(me, &d.group_scope(&g.name), Action::CreateWorkspace).is_ok())
+        .map(|g| g.name.as_str())
+        .collect();
+    json!({
+        "tenantId": d.tenant_id,
+        "subscriptionId": d.subscription_id,
+        "subscriptionName": d.subscription_name,
+        "me": d.person(me),
+        "mayCreateGroups": d.authorize_at(me, &d.subscription_scope(), Action::CreateWorkspace).is_ok(),
+        "resourceGroups": groups,
+        "workspaces": t.visible_workspaces(me).into_iter().map(summary).collect::<Vec<_>>(),
+        "deleted": t.deleted_workspaces(me).into_iter().map(summary).collect::<Vec<_>>(),
+    })
+}
+
+/// `POST /api/workspaces/recover`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recover {
+    id: String,
+}
+
+/// `POST /api/workspaces/recover` with `{"id": "<ARM id>"}`: recovers a soft-deleted workspace
+/// (the portal's "Recover"; ARM has no call for it).
+async fn recover_workspace(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let request = json_body::<Recover>(body, r#"{"id": "<the workspace's ARM id>"}"#);
+    let result = request.and_then(|r| {
+        let me = auth::member_of(&state, &headers)?;
+        state.change_tenant(|t, now| t.recover_workspace(&me, &r.id, now))
+    });
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => arm::error_response(&e),
+    }
+}
+
 /// `POST /api/computes/{name}/applications/{app}`: the assigned user opens an application of a
 /// running instance (it counts as activity for idle shutdown); answers its address.
 async fn open_application(
     State(state): State<Arc<AppState>>,
     axum::extract::Path((name, app)): axum::extract::Path<(String, String)>,
+    query: QueryMap,
     headers: HeaderMap,
 ) -> Response {
-    let result = auth::member_of(&state, &headers)
-        .and_then(|me| state.change(|w, now| w.open_application(&me, &name, &app, now)));
+    let result = auth::member_of(&state, &headers).and_then(|me| {
+        let id = wsid(&query)?;
+        state.check_access(&me, &id)?;
+        state.change_workspace(&id, |_, w, now| w.open_application(&me, &name, &app, now))
+    });
     match result {
         Ok(uri) => Json(json!({ "endpointUri": uri })).into_response(),
         Err(e) => arm::error_response(&e),
@@ -160,10 +254,14 @@ async fn open_application(
 async fn skip_shutdown(
     State(state): State<Arc<AppState>>,
     axum::extract::Path(name): axum::extract::Path<String>,
+    query: QueryMap,
     headers: HeaderMap,
 ) -> Response {
-    let result = auth::member_of(&state, &headers)
-        .and_then(|me| state.change(|w, now| w.skip_shutdown(&me, &name, now)));
+    let result = auth::member_of(&state, &headers).and_then(|me| {
+        let id = wsid(&query)?;
+        state.check_access(&me, &id)?;
+        state.change_workspace(&id, |_, w, now| w.skip_shutdown(&me, &name, now))
+    });
     match result {
         Ok((at, trigger)) => Json(json!({
             "skipped": azimuth_core::time::format_iso(at),
@@ -199,11 +297,12 @@ async fn move_clock(
     }
 }
 
+/// `GET /api/members`: who may sign in (the sign-in page's list).
 async fn members(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
-    Json(state.read(|w| {
+    Json(state.read(|t| {
         json!({
-            "workspace": w.resource.name,
-            "members": w.members.iter().map(|m| json!({"name": m.name, "role": m.role})).collect::<Vec<_>>(),
+            "installation": t.directory.subscription_name,
+            "members": t.directory.people.iter().map(|p| json!({"name": p.name, "userName": p.user_name})).collect::<Vec<_>>(),
             "accessKeyRequired": state.config.access_key.is_some(),
         })
     }))
@@ -216,16 +315,20 @@ struct Settings {
     pace: azimuth_core::Pace,
 }
 
-/// `PUT /api/settings`: an Owner sets the pace of simulated operations for everyone.
+/// `PUT /api/settings?wsid=...`: an Owner sets the pace of simulated operations in a workspace
+/// for everyone.
 async fn settings(
     State(state): State<Arc<AppState>>,
+    query: QueryMap,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let request = json_body::<Settings>(body, r#"{"pace": "instant" | "fast" | "realistic"}"#);
     let result = request.and_then(|s| {
         let me = auth::member_of(&state, &headers)?;
-        state.change(|w, now| w.set_pace(&me, s.pace, now))
+        let id = wsid(&query)?;
+        state.check_access(&me, &id)?;
+        state.change_workspace(&id, |_, w, now| w.set_pace(&me, s.pace, now))
     });
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

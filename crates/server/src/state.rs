@@ -1,10 +1,11 @@
-//! What every request shares: the workspace in memory, the database, the settings. A change runs
-//! the engine on a copy, saves it, and only then replaces the workspace, so a failed save changes
-//! nothing.
+//! What every request shares: the installation in memory, the database, the settings. A change
+//! runs the engine on a copy of what it touches (one workspace, or the directory), saves just
+//! that, and only then replaces it, so a failed save changes nothing.
 
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Db, Write};
 use axum::body::Bytes;
+use azimuth_core::workspace::Tenant;
 use azimuth_core::{ArmError, Workspace};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -12,8 +13,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-/// How often the server settles the workspace, so operations finish on time for every client.
+/// How often the server settles the workspaces, so operations finish on time for every client.
 const TICK: Duration = Duration::from_millis(250);
+
+/// One change anyone can see: the new version, and the workspace it touched (empty when the
+/// directory changed: people, roles, workspaces created or deleted).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The installation's version after the change.
+    pub version: u64,
+    /// The ARM id of the workspace that changed, or empty.
+    pub workspace: String,
+}
 
 /// The shared state of the server.
 pub struct AppState {
@@ -21,14 +32,14 @@ pub struct AppState {
     pub config: Config,
     inner: Mutex<Inner>,
     version: AtomicU64,
-    changes: broadcast::Sender<u64>,
+    changes: broadcast::Sender<Change>,
     cache: Mutex<(u64, HashMap<String, Bytes>)>,
     /// How far an Owner has moved the clock forward (only with `--movable-clock`).
     clock_offset: AtomicI64,
 }
 
 struct Inner {
-    workspace: Workspace,
+    tenant: Tenant,
     db: Db,
 }
 
@@ -39,32 +50,68 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// A random GUID (version 4), e.g. an installation's tenant id.
+pub fn random_guid() -> Result<String, String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| format!("no randomness available: {e}"))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
+}
+
+fn save_error(e: String) -> ArmError {
+    ArmError::new(
+        "ServiceUnavailable",
+        format!("The change could not be saved ({e}); nothing was changed. Try again."),
+    )
+}
+
 impl AppState {
-    /// Opens the database and the workspace in it (seeding one the first time).
+    /// Opens the database and the installation in it (seeding one the first time).
     pub fn open(config: Config) -> Result<Arc<AppState>, String> {
         let mut db = Db::open(&config.db)?;
         let now = now_ms();
-        let mut workspace = match db.load_workspace()? {
-            Some(ws) => ws,
+        let base = config.public_base();
+        let mut tenant = match db.load(&random_guid()?)? {
+            Some(tenant) => tenant,
             None => {
-                let ws = Workspace::seed(now);
-                db.save_workspace(&ws)?;
-                ws
+                let tenant = Tenant::seed(now, &random_guid()?, Some(&base));
+                let all: Vec<&Workspace> = tenant.workspaces.iter().collect();
+                db.save(&Write {
+                    directory: Some(&tenant.directory),
+                    workspaces: all,
+                    removed: Vec::new(),
+                })?;
+                tenant
             }
         };
+        tenant.set_tracking_base(Some(&base));
         if let Some(pace) = config.pace {
-            workspace.settings.pace = pace;
+            tenant.directory.pace = pace;
+            for ws in &mut tenant.workspaces {
+                ws.settings.pace = pace;
+            }
         }
         if let Some(limit) = config.vcpu_quota {
-            for family in azimuth_core::compute::catalogue::families() {
-                workspace.quota_limits.insert(family.to_owned(), limit);
+            for ws in &mut tenant.workspaces {
+                for family in azimuth_core::compute::catalogue::families() {
+                    ws.quota_limits.insert(family.to_owned(), limit);
+                }
             }
         }
         Ok(Arc::new(AppState {
             config,
-            inner: Mutex::new(Inner { workspace, db }),
+            inner: Mutex::new(Inner { tenant, db }),
             version: AtomicU64::new(1),
-            changes: broadcast::channel(64).0,
+            changes: broadcast::channel(256).0,
             cache: Mutex::new((0, HashMap::new())),
             clock_offset: AtomicI64::new(0),
         }))
@@ -75,14 +122,29 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Reads the workspace as of the last change or tick (at most [`TICK`] old).
-    pub fn read<T>(&self, f: impl FnOnce(&Workspace) -> T) -> T {
-        f(&self.lock().workspace)
+    /// Reads the installation as of the last change or tick (at most [`TICK`] old).
+    pub fn read<T>(&self, f: impl FnOnce(&Tenant) -> T) -> T {
+        f(&self.lock().tenant)
     }
 
-    /// A response body built from the workspace, cached until the workspace changes (lists are
+    /// Reads a workspace `actor` may see (ARM's 404 or 403 otherwise).
+    pub fn read_workspace<T>(
+        &self,
+        actor: &str,
+        ws_id: &str,
+        f: impl FnOnce(&Workspace) -> T,
+    ) -> Result<T, ArmError> {
+        self.read(|t| t.workspace_for(actor, ws_id).map(f))
+    }
+
+    /// ARM's 404 or 403 unless `actor` may see the workspace.
+    pub fn check_access(&self, actor: &str, ws_id: &str) -> Result<(), ArmError> {
+        self.read(|t| t.workspace_for(actor, ws_id).map(drop))
+    }
+
+    /// A response body built from the installation, cached until anything changes (lists are
     /// read far more often than they change).
-    pub fn cached(&self, key: &str, build: impl FnOnce(&Workspace) -> String) -> Bytes {
+    pub fn cached(&self, key: &str, build: impl FnOnce(&Tenant) -> String) -> Bytes {
         let version = self.version();
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if cache.0 != version {
@@ -98,46 +160,95 @@ impl AppState {
         body
     }
 
-    /// Changes the workspace through the engine and saves it before anyone sees the change.
-    pub fn change<T>(
+    /// Changes one workspace through the engine and saves its row before anyone sees the
+    /// change; `f` also sees the rest of the installation (e.g. compute names in the region).
+    pub fn change_workspace<T>(
         &self,
-        f: impl FnOnce(&mut Workspace, i64) -> Result<T, ArmError>,
+        ws_id: &str,
+        f: impl FnOnce(&Tenant, &mut Workspace, i64) -> Result<T, ArmError>,
     ) -> Result<T, ArmError> {
         let mut inner = self.lock();
-        let mut next = inner.workspace.clone();
         let now = self.now();
-        let out = f(&mut next, now)?;
+        let index = inner
+            .tenant
+            .workspaces
+            .iter()
+            .position(|w| w.deleted_at.is_none() && w.id().eq_ignore_ascii_case(ws_id))
+            .ok_or_else(|| {
+                ArmError::new(
+                    "ResourceNotFound",
+                    format!("The workspace '{ws_id}' was not found."),
+                )
+            })?;
+        let mut next = inner.tenant.workspaces[index].clone();
+        let out = f(&inner.tenant, &mut next, now)?;
         // Whatever is due now (an instant-paced operation) is done before anyone reads.
         next.settle(now);
-        inner.db.save_workspace(&next).map_err(|e| {
-            ArmError::new(
-                "ServiceUnavailable",
-                format!("The workspace could not be saved ({e}); nothing was changed. Try again."),
-            )
-        })?;
-        inner.workspace = next;
+        let write = Write {
+            workspaces: vec![&next],
+            ..Write::default()
+        };
+        inner.db.save(&write).map_err(save_error)?;
+        let id = next.id().to_owned();
+        inner.tenant.workspaces[index] = next;
         drop(inner);
-        self.announce();
+        self.announce(id);
         Ok(out)
     }
 
-    /// The version of the workspace; it grows with every change anyone can see.
+    /// Changes the installation (people, roles, resource groups, workspaces created or
+    /// deleted) and saves the directory and the workspaces that changed, in one transaction.
+    pub fn change_tenant<T>(
+        &self,
+        f: impl FnOnce(&mut Tenant, i64) -> Result<T, ArmError>,
+    ) -> Result<T, ArmError> {
+        let mut inner = self.lock();
+        let now = self.now();
+        let mut next = inner.tenant.clone();
+        let out = f(&mut next, now)?;
+        next.settle(now);
+        let before = &inner.tenant;
+        let changed: Vec<&Workspace> = next
+            .workspaces
+            .iter()
+            .filter(|w| !before.workspaces.iter().any(|b| b == *w))
+            .collect();
+        let removed: Vec<String> = before
+            .workspaces
+            .iter()
+            .filter(|b| !next.workspaces.iter().any(|w| w.id() == b.id()))
+            .map(|b| b.id().to_owned())
+            .collect();
+        let write = Write {
+            directory: (next.directory != before.directory).then_some(&next.directory),
+            workspaces: changed,
+            removed,
+        };
+        inner.db.save(&write).map_err(save_error)?;
+        inner.tenant = next;
+        drop(inner);
+        self.announce(String::new());
+        Ok(out)
+    }
+
+    /// The version of the installation; it grows with every change anyone can see.
     pub fn version(&self) -> u64 {
         self.version.load(Ordering::SeqCst)
     }
 
-    /// Tells every listener that the workspace changed.
-    fn announce(&self) {
+    /// Tells every listener that `workspace` (or, when empty, the directory) changed.
+    fn announce(&self, workspace: String) {
         let version = self.version.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.changes.send(version);
+        let _ = self.changes.send(Change { version, workspace });
     }
 
-    /// A stream of workspace versions, one per change.
-    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+    /// A stream of changes.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
     }
 
-    /// Settles the workspace every [`TICK`] for the life of the server, announcing what finished.
+    /// Settles the installation every [`TICK`] for the life of the server, announcing what
+    /// finished.
     pub fn spawn_ticker(self: &Arc<Self>) {
         let state = Arc::clone(self);
         tokio::spawn(async move {
@@ -145,9 +256,9 @@ impl AppState {
             loop {
                 interval.tick().await;
                 let now = state.now();
-                let changed = state.lock().workspace.settle(now);
-                if changed {
-                    state.announce();
+                let changed = state.lock().tenant.settle(now);
+                for id in changed {
+                    state.announce(id);
                 }
             }
         });
@@ -158,8 +269,9 @@ impl AppState {
         now_ms() + self.clock_offset.load(Ordering::SeqCst)
     }
 
-    /// Moves the clock `minutes` forward as `actor` (an Owner, on a server started with
-    /// `--movable-clock`), carries out whatever falls due meanwhile, and answers the new time.
+    /// Moves the clock `minutes` forward as `actor` (an Owner of the subscription, on a server
+    /// started with `--movable-clock`), carries out whatever falls due meanwhile, and answers
+    /// the new time.
     pub fn move_clock(&self, actor: &str, minutes: u32) -> Result<i64, ArmError> {
         if !self.config.movable_clock {
             return Err(ArmError::new(
@@ -167,16 +279,25 @@ impl AppState {
                 "This server keeps the system's time: start it with --movable-clock to move its clock.",
             ));
         }
-        self.read(|w| {
-            w.authorize(
-                actor,
-                azimuth_core::workspace::roles::Action::WriteWorkspace,
-            )
-            .map(|_| ())
+        self.read(|t| {
+            let scope = t.directory.subscription_scope();
+            t.directory
+                .authorize_at(
+                    actor,
+                    &scope,
+                    azimuth_core::workspace::roles::Action::WriteWorkspace,
+                )
+                .map(drop)
         })?;
         self.clock_offset
             .fetch_add(i64::from(minutes) * 60_000, Ordering::SeqCst);
-        self.change(|_, now| Ok(now))
+        let now = self.now();
+        let changed = self.lock().tenant.settle(now);
+        for id in changed {
+            self.announce(id);
+        }
+        self.announce(String::new());
+        Ok(now)
     }
 
     /// Runs `f` with the database (sessions, health).

@@ -73,7 +73,7 @@ async fn sign_in_and_the_compute_lifecycle_over_arm() {
     assert_eq!(status, 200, "paths match without case: {body}");
     assert_eq!(body["properties"]["properties"]["state"], "Running");
     // Only the assigned user opens its applications.
-    let app = "/api/computes/ci-srv/applications/Jupyter%20Lab";
+    let app = &format!("/api/computes/ci-srv/applications/Jupyter%20Lab?wsid={WS}");
     let (status, body) = call(a, "POST", app, Some(&ada), b"").await;
     assert_eq!(status, 200, "{body}");
     assert!(body["endpointUri"].as_str().unwrap().ends_with("/lab"));
@@ -343,17 +343,17 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
     let server = start(&temp_db("settings"), None).await;
     let a = server.addr;
     let (_, members) = call(a, "GET", "/api/members", None, b"").await;
-    assert_eq!(members["workspace"], "mlw-azimuth-lab");
+    assert_eq!(members["members"][0]["name"], "Ada Lovelace");
     let ada = sign_in(a, "Ada Lovelace").await;
     let grace = sign_in(a, "Grace Hopper").await;
     let realistic = br#"{"pace": "realistic"}"#;
-    let (status, refused) = call(a, "PUT", "/api/settings", Some(&grace), realistic).await;
+    let (status, refused) = call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&grace), realistic).await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
         (403, Some("AuthorizationFailed"))
     );
     assert_eq!(
-        call(a, "PUT", "/api/settings", None, realistic).await.0,
+        call(a, "PUT", &format!("/api/settings?wsid={WS}"), None, realistic).await.0,
         401
     );
     for bad in [
@@ -362,7 +362,7 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
         b"not json",
         b"{}",
     ] {
-        let (status, body) = call(a, "PUT", "/api/settings", Some(&ada), bad).await;
+        let (status, body) = call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&ada), bad).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (400, Some("InvalidRequestContent")),
@@ -371,13 +371,13 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
         );
     }
     assert_eq!(
-        call(a, "PUT", "/api/settings", Some(&ada), realistic)
+        call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&ada), realistic)
             .await
             .0,
         204
     );
-    let (_, workspace) = call(a, "GET", "/api/workspace", Some(&grace), b"").await;
-    assert_eq!(workspace["workspace"]["settings"]["pace"], "realistic");
+    let (_, workspace) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&grace), b"").await;
+    assert_eq!(workspace["settings"]["pace"], "realistic");
 }
 
 #[tokio::test]
@@ -417,7 +417,7 @@ async fn a_compute_cluster_over_arm_keeps_its_password_to_itself() {
         "azureuser"
     );
     let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
-    let (_, saved) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    let (_, saved) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
     for text in [got.to_string(), list.to_string(), saved.to_string()] {
         assert!(!text.contains("correct-horse-battery"));
     }
@@ -532,7 +532,7 @@ async fn attached_computes_over_arm_never_give_their_secrets_back() {
 
     let (_, got) = call(a, "GET", &vm_path, Some(&ada), b"").await;
     let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
-    let (_, saved) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    let (_, saved) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
     assert_eq!(
         got["properties"]["properties"]["administratorAccount"]["username"],
         "azureuser"
@@ -555,7 +555,7 @@ async fn skip_shutdown_postpones_the_next_one() {
     let alan = sign_in(a, "Alan Turing").await;
     let instant = br#"{"pace": "instant"}"#;
     assert_eq!(
-        call(a, "PUT", "/api/settings", Some(&ada), instant).await.0,
+        call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&ada), instant).await.0,
         204
     );
     let body = json!({"properties": {"computeType": "ComputeInstance", "properties": {
@@ -563,7 +563,7 @@ async fn skip_shutdown_postpones_the_next_one() {
     let path = format!("{WS}/computes/ci-skip?{V}");
     let (status, created) = call(a, "PUT", &path, Some(&ada), body.to_string().as_bytes()).await;
     assert_eq!(status, 201, "{created}");
-    let skip = "/api/computes/ci-skip/skipShutdown";
+    let skip = &format!("/api/computes/ci-skip/skipShutdown?wsid={WS}");
     let (status, refused) = call(a, "POST", skip, Some(&alan), b"").await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
@@ -572,7 +572,7 @@ async fn skip_shutdown_postpones_the_next_one() {
     let (status, skipped) = call(a, "POST", skip, Some(&ada), b"").await;
     assert_eq!(status, 200, "{skipped}");
     assert_eq!(skipped["trigger"], "IdleShutdown");
-    let (_, workspace) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    let (_, workspace) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
     assert!(workspace
         .to_string()
         .contains("postponed the idle shutdown of compute instance ci-skip"));

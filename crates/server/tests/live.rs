@@ -13,15 +13,15 @@ async fn every_change_reaches_the_event_stream_and_workspace_reads_need_a_sessio
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     assert_eq!(call(a, "GET", "/api/events", None, b"").await.0, 401);
-    assert_eq!(call(a, "GET", "/api/workspace", None, b"").await.0, 401);
-    let (status, ws) = call(a, "GET", "/api/workspace", Some(&ada), b"").await;
+    assert_eq!(call(a, "GET", &format!("/api/workspace?wsid={WS}"), None, b"").await.0, 401);
+    let (status, ws) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
     assert_eq!(
-        (status, ws["format"].as_str()),
-        (200, Some("azimuth-workspace"))
+        (status, ws["resource"]["name"].as_str()),
+        (200, Some("mlw-azimuth-lab"))
     );
     // The studio's way in: the session cookie that /api/workspace (and signing in) sets, so the
     // token never travels in a URL; other clients may use ?access_token=.
-    let (_, head, _) = call_with(a, "GET", "/api/workspace", Some(&ada), "", b"").await;
+    let (_, head, _) = call_with(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), "", b"").await;
     let cookie = header(&head, "set-cookie").expect("the events cookie is set");
     assert!(
         cookie.contains("httponly") && cookie.contains("samesite=strict"),
@@ -91,17 +91,28 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", "/api/session".into()),
         ("delete", "/api/session".into()),
         ("get", "/api/events".into()),
-        ("get", "/api/workspace".into()),
-        ("put", "/api/settings".into()),
+        ("get", "/api/installation".into()),
+        ("post", "/api/workspaces/recover".into()),
+        ("get", format!("/api/workspace?wsid={WS}")),
+        ("put", format!("/api/settings?wsid={WS}")),
         ("post", "/api/computes/ci-doc/applications/Jupyter".into()),
         ("post", "/api/computes/ci-doc/skipShutdown".into()),
         ("post", "/api/clock".into()),
         ("get", "/studio.json".into()),
         ("get", "/openapi.json".into()),
         ("get", "/subscriptions".into()),
+        ("get", sub.into()),
+        ("get", format!("{sub}/resourcegroups")),
+        ("get", format!("{sub}/resourcegroups/rg-azimuth-lab")),
+        ("head", format!("{sub}/resourcegroups/rg-azimuth-lab")),
+        ("put", format!("{sub}/resourcegroups/rg-doc")),
+        ("delete", format!("{sub}/resourcegroups/rg-doc")),
         ("get", format!("{sub}/providers/Microsoft.MachineLearningServices/workspaces")),
         ("get", format!("{sub}/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces")),
         ("get", WS.into()),
+        ("put", format!("{WS}-doc")),
+        ("patch", WS.into()),
+        ("delete", format!("{WS}-doc")),
         ("get", format!("{WS}/computes")),
         ("get", format!("{WS}/computes/ci-doc")),
         ("put", format!("{WS}/computes/ci-doc")),
@@ -114,7 +125,8 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", format!("{WS}/computes/ci-doc/updateIdleShutdownSetting")),
         ("get", format!("{loc}/vmSizes")),
         ("get", format!("{loc}/usages")),
-        ("get", format!("{loc}/computeOperationsStatus/ci-doc~Create~1")),
+        ("get", format!("{loc}/computeOperationsStatus/rg-azimuth-lab~mlw-azimuth-lab~ci-doc~Create~1")),
+        ("get", format!("{loc}/mfeOperationsStatus/rg-azimuth-lab~mlw-azimuth-lab~~Create~1")),
     ];
     for (method, path) in &served {
         assert!(

@@ -491,3 +491,15 @@ impl Workspace {
         false
     }
 }
+
+impl Tenant {
+    /// Points every workspace's `mlFlowTrackingUri` and `discoveryUrl` at `base` (this server's
+    /// address, which may change between runs), or at Azure's form without a server.
+    pub fn set_tracking_base(&mut self, base: Option<&str>) {
+        for ws in &mut self.workspaces {
+            let (tracking, discovery) = tracking_uri(base, &ws.resource.location, &ws.resource.id);
+            ws.resource.properties.ml_flow_tracking_uri = tracking;
+            ws.resource.properties.discovery_url = discovery;
+        }
+    }
+}

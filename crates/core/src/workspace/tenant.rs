@@ -306,6 +306,15 @@ impl Tenant {
         Ok(())
     }
 
+    /// ARM's Conflict when a compute of another workspace in the same region has `name` (the
+    /// workspace's own computes are its own engine's concern).
+    pub fn check_compute_name_elsewhere(&self, ws_id: &str, name: &str) -> Result<(), ArmError> {
+        match self.check_compute_name(ws_id, name) {
+            Err(e @ NameError::TakenElsewhere(_)) => Err(ArmError::new("Conflict", e.to_string())),
+            _ => Ok(()),
+        }
+    }
+
     /// Creates a compute of any kind (instance, cluster, attached) in a workspace from its ARM
     /// request, after checking its name across the region's workspaces.
     pub fn create_compute(
@@ -316,9 +325,7 @@ impl Tenant {
         body: crate::ComputeResource,
         now: Millis,
     ) -> Result<(), ArmError> {
-        if let Err(e @ NameError::TakenElsewhere(_)) = self.check_compute_name(ws_id, name) {
-            return Err(ArmError::new("Conflict", e.to_string()));
-        }
+        self.check_compute_name_elsewhere(ws_id, name)?;
         let ws = self.workspace_mut(ws_id)?;
         ws.check_ready()?;
         if crate::compute::cluster::is_cluster(&body) {

@@ -22,13 +22,13 @@ fn current_etag(w: &Workspace, name: &str) -> Option<String> {
 }
 
 /// `GET .../computes/{name}`.
-pub fn get(state: &AppState, name: &str) -> Result<Response, ArmError> {
+pub fn get(state: &AppState, r: &Request) -> Result<Response, ArmError> {
     let (resource, tag) = state
-        .read(|w| {
-            w.compute(name)
-                .map(|c| (c.resource.clone(), current_etag(w, name)))
-        })
-        .ok_or_else(|| not_found(name))?;
+        .read_workspace(r.member, r.workspace, |w| {
+            w.compute(r.name)
+                .map(|c| (c.resource.clone(), current_etag(w, r.name)))
+        })?
+        .ok_or_else(|| not_found(r.name))?;
     let mut response = axum::Json(resource).into_response();
     if let Some(value) = tag.and_then(|t| t.parse().ok()) {
         response.headers_mut().insert("etag", value);
@@ -52,6 +52,8 @@ fn parse(body: &Bytes) -> Result<ComputeResource, ArmError> {
 pub struct Request<'a> {
     /// The signed-in member.
     pub member: &'a str,
+    /// The workspace's ARM id.
+    pub workspace: &'a str,
     /// The compute's name from the path.
     pub name: &'a str,
     /// The request headers (If-Match, Host).
@@ -69,13 +71,17 @@ fn accepted(
     started: i64,
     body: Option<ComputeResource>,
 ) -> Response {
-    let url = state.read(|w| {
-        status_url(
-            r.headers,
-            w,
-            &operation_id(r.name, op, started),
-            r.api_version,
-        )
+    let url = state.read(|t| {
+        t.workspace(r.workspace)
+            .map(|w| {
+                status_url(
+                    r.headers,
+                    w,
+                    &operation_id(w, r.name, op, started),
+                    r.api_version,
+                )
+            })
+            .unwrap_or_default()
     });
     let headers = poll_headers(&url);
     match body {
@@ -87,8 +93,12 @@ fn accepted(
 /// `PUT .../computes/{name}`: 201 when created (then poll), 200 when updated.
 pub fn put(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, ArmError> {
     let request = parse(body)?;
-    let (created, resource, started) = state.change(|w, now| {
+    let (created, resource, started) = state.change_workspace(r.workspace, |t, w, now| {
         check_preconditions(r.headers, current_etag(w, r.name).as_deref())?;
+        if w.compute(r.name).is_none() {
+            t.check_compute_name_elsewhere(r.workspace, r.name)?;
+            w.check_ready()?;
+        }
         let (created, resource) = w.put_compute(r.member, r.name, request, now)?;
         Ok((created, resource, now))
     })?;
@@ -107,7 +117,7 @@ pub fn put(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, ArmE
 }
 
 /// Merges a JSON merge patch (RFC 7386) into a value.
-fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
+pub(super) fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
     match (target, patch) {
         (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
             for (k, v) in p {
@@ -137,7 +147,7 @@ pub fn patch(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, Ar
             "A PATCH body is a JSON object (a merge patch).",
         ));
     }
-    let resource = state.change(|w, now| {
+    let resource = state.change_workspace(r.workspace, |_, w, now| {
         check_preconditions(r.headers, current_etag(w, r.name).as_deref())?;
         let current = w.compute(r.name).ok_or_else(|| not_found(r.name))?;
         let mut merged = serde_json::to_value(&current.resource).unwrap_or_default();
@@ -156,7 +166,7 @@ pub fn patch(state: &AppState, r: &Request, body: &Bytes) -> Result<Response, Ar
 
 /// `DELETE .../computes/{name}`: 202 and poll, or 204 when there is nothing to delete.
 pub fn delete(state: &AppState, r: &Request) -> Result<Response, ArmError> {
-    let started = state.change(|w, now| {
+    let started = state.change_workspace(r.workspace, |_, w, now| {
         let tag = current_etag(w, r.name);
         check_preconditions(r.headers, tag.as_deref())?;
         if tag.is_none() {
@@ -179,7 +189,7 @@ pub fn delete(state: &AppState, r: &Request) -> Result<Response, ArmError> {
 
 /// `POST .../computes/{name}/start|stop|restart`: 202 and poll.
 pub fn action(state: &AppState, r: &Request, op: Operation) -> Result<Response, ArmError> {
-    let started = state.change(|w, now| {
+    let started = state.change_workspace(r.workspace, |_, w, now| {
         check_preconditions(r.headers, current_etag(w, r.name).as_deref())?;
         w.operate(r.member, r.name, op, now).map(|_| now)
     })?;
@@ -219,12 +229,8 @@ pub fn list_nodes(w: &Workspace, name: &str) -> Result<serde_json::Value, ArmErr
 
 /// `POST .../computes/{name}/updateIdleShutdownSetting` with `{"idleTimeBeforeShutdown": "PT120M"}`:
 /// the same change a PUT of the instance makes, checked by the same engine.
-pub fn update_idle_shutdown(
-    state: &AppState,
-    member: &str,
-    name: &str,
-    body: &Bytes,
-) -> Result<(), ArmError> {
+pub fn update_idle_shutdown(state: &AppState, r: &Request, body: &Bytes) -> Result<(), ArmError> {
+    let (member, name) = (r.member, r.name);
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     struct IdleShutdown {
@@ -236,7 +242,7 @@ pub fn update_idle_shutdown(
             format!("Send {{\"idleTimeBeforeShutdown\": \"PT60M\"}}: {e}."),
         )
     })?;
-    state.change(|w, now| {
+    state.change_workspace(r.workspace, |_, w, now| {
         let mut resource = w
             .instance(name)
             .ok_or_else(|| {

@@ -12,8 +12,10 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 mod computes;
+mod groups;
 mod operations;
 mod paths;
+mod workspaces;
 
 use paths::{target, Target};
 
@@ -29,6 +31,7 @@ pub fn error_response(e: &ArmError) -> Response {
         | "SubscriptionNotFound"
         | "ResourceGroupNotFound"
         | "WorkspaceNotFound"
+        | "RoleAssignmentNotFound"
         | "NotFound" => StatusCode::NOT_FOUND,
         "AuthenticationFailed" | "InvalidAuthenticationToken" => StatusCode::UNAUTHORIZED,
         "AuthorizationFailed" => StatusCode::FORBIDDEN,
@@ -36,14 +39,21 @@ pub fn error_response(e: &ArmError) -> Response {
         "RequestEntityTooLarge" => StatusCode::PAYLOAD_TOO_LARGE,
         "PreconditionFailed" => StatusCode::PRECONDITION_FAILED,
         "ServiceUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
-        code if code == "Conflict" || code.contains("OnlyAllowedIn") => StatusCode::CONFLICT,
+        "Conflict" | "RoleAssignmentExists" | "InvalidResourceGroupLocation" => {
+            StatusCode::CONFLICT
+        }
+        code if code.contains("OnlyAllowedIn") => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     };
     (status, axum::Json(e)).into_response()
 }
 
-/// Checks `api-version`.
-fn check_api_version(query: &str) -> Result<&str, ArmError> {
+/// The api-versions of Microsoft.Resources (subscriptions, resource groups) accepted: those
+/// Azure's clients send (e.g. 2021-04-01, 2022-09-01, 2022-12-01, 2024-03-01).
+const RESOURCE_API_VERSIONS: (&str, &str) = ("2014-04-01", "2025-12-31");
+
+/// Checks `api-version` against the accepted range.
+fn check_api_version(query: &str, range: (&str, &str)) -> Result<String, ArmError> {
     let version = query
         .split('&')
         .find_map(|p| {
@@ -66,17 +76,17 @@ fn check_api_version(query: &str) -> Result<&str, ArmError> {
                 b.is_ascii_digit()
             }
         });
-    if shaped && (API_VERSIONS.0..=API_VERSIONS.1).contains(&date) {
-        Ok(version)
+    if shaped && (range.0..=range.1).contains(&date) {
+        Ok(version.to_owned())
     } else {
         Err(ArmError::new(
             "InvalidApiVersionParameter",
-            format!("The api-version '{version}' is invalid. The supported versions are from {}-preview to {}.", API_VERSIONS.0, API_VERSIONS.1),
+            format!("The api-version '{version}' is invalid. The supported versions are from {}-preview to {}.", range.0, range.1),
         ))
     }
 }
 
-fn method_not_allowed(method: &Method, allowed: &str) -> ArmError {
+pub(super) fn method_not_allowed(method: &Method, allowed: &str) -> ArmError {
     ArmError::new(
         "MethodNotAllowed",
         format!("The {method} method is not supported here; use {allowed}."),
@@ -105,45 +115,60 @@ fn dispatch(
     body: &Bytes,
 ) -> Result<Response, ArmError> {
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
-    let target = state.read(|w| target(&segments, w))?;
-    let api_version = check_api_version(uri.query().unwrap_or(""))?;
+    let target = state.read(|t| target(&segments, t))?;
+    let range = if target.is_resource_manager() {
+        RESOURCE_API_VERSIONS
+    } else {
+        API_VERSIONS
+    };
+    let api_version = check_api_version(uri.query().unwrap_or(""), range)?;
     let me = member_of(state, headers)?;
     let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
     match (target, method.clone()) {
-        (Target::Subscriptions, Method::GET) => Ok(ok(state.read(|w| {
-            json!({"value": [{"id": format!("/subscriptions/{}", w.subscription_id), "subscriptionId": w.subscription_id,
-                "tenantId": w.tenant_id, "displayName": "Azimuth", "state": "Enabled"}]})
-        }))),
-        (Target::Workspaces, Method::GET) => Ok(ok(state.read(|w| json!({"value": [w.resource]})))),
-        (Target::Workspace, Method::GET) => Ok(ok(state.read(|w| json!(w.resource)))),
-        (Target::Computes, Method::GET) => Ok(list_page(state, uri, headers)),
-        (Target::Compute(name), Method::GET) => computes::get(state, &name),
-        (Target::Compute(name), method) => {
-            let r = computes::Request { member: &me, name: &name, headers, api_version };
+        (Target::Subscriptions, Method::GET) => Ok(ok(json!({"value": [state.read(groups::subscription)]}))),
+        (Target::Subscription, Method::GET) => Ok(ok(state.read(groups::subscription))),
+        (Target::ResourceGroups, Method::GET) => Ok(ok(state.read(|t| groups::list(t, &me)))),
+        (Target::ResourceGroup(name), m) => groups::handle(state, &me, &name, &m, uri, body),
+        (Target::Workspaces(group), Method::GET) => Ok(ok(state.read(|t| workspaces::list(t, &me, group.as_deref())))),
+        (Target::Workspace(group, name), m) => {
+            let r = workspaces::Request { member: &me, group: &group, name: &name, headers, api_version: &api_version };
+            workspaces::handle(state, &r, &m, uri, body)
+        }
+        (Target::Computes(ws), Method::GET) => {
+            state.check_access(&me, &ws)?;
+            Ok(list_page(state, &ws, uri, headers))
+        }
+        (Target::Compute(ws, name), method) => {
+            state.check_access(&me, &ws)?;
+            let r = computes::Request { member: &me, workspace: &ws, name: &name, headers, api_version: &api_version };
             match method {
+                Method::GET => computes::get(state, &r),
                 Method::PUT => computes::put(state, &r, body),
                 Method::DELETE => computes::delete(state, &r),
                 Method::PATCH => computes::patch(state, &r, body),
                 m => Err(method_not_allowed(&m, "GET, PUT, PATCH or DELETE")),
             }
         }
-        (Target::Action(name, op), Method::POST) => {
-            let r = computes::Request { member: &me, name: &name, headers, api_version };
-            computes::action(state, &r, op)
-        }
-        (Target::Action(..) | Target::ListNodes(_) | Target::UpdateIdleShutdown(_), m)
+        (Target::Action(..) | Target::ListNodes(..) | Target::UpdateIdleShutdown(..), m)
             if m != Method::POST =>
         {
             Err(method_not_allowed(&m, "POST"))
         }
-        (Target::ListNodes(name), _) => state.read(|w| computes::list_nodes(w, &name)).map(ok),
-        (Target::UpdateIdleShutdown(name), _) => {
-            computes::update_idle_shutdown(state, &me, &name, body)?;
+        (Target::Action(ws, name, op), _) => {
+            state.check_access(&me, &ws)?;
+            let r = computes::Request { member: &me, workspace: &ws, name: &name, headers, api_version: &api_version };
+            computes::action(state, &r, op)
+        }
+        (Target::ListNodes(ws, name), _) => state.read_workspace(&me, &ws, |w| computes::list_nodes(w, &name))?.map(ok),
+        (Target::UpdateIdleShutdown(ws, name), _) => {
+            state.check_access(&me, &ws)?;
+            let r = computes::Request { member: &me, workspace: &ws, name: &name, headers, api_version: &api_version };
+            computes::update_idle_shutdown(state, &r, body)?;
             Ok(StatusCode::OK.into_response())
         }
-        (Target::OperationStatus(id), Method::GET) => state.read(|w| operations::status(w, &id)).map(ok),
+        (Target::OperationStatus(id), Method::GET) => state.read(|t| operations::status(t, &id)).map(ok),
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
-        (Target::Usages, Method::GET) => Ok(ok(state.read(crate::catalogue::usages))),
+        (Target::Usages(location), Method::GET) => Ok(ok(state.read(|t| crate::catalogue::usages(t, &location)))),
         (_, m) => Err(method_not_allowed(&m, "GET")),
     }
 }
@@ -156,8 +181,9 @@ struct Page<'a> {
     next_link: Option<String>,
 }
 
-/// One page of the compute list, with `nextLink` when more follow (cached per version).
-fn list_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Response {
+/// One page of a workspace's compute list, with `nextLink` when more follow (cached per
+/// version).
+fn list_page(state: &AppState, ws: &str, uri: &Uri, headers: &HeaderMap) -> Response {
     let query = uri.query().unwrap_or("");
     let skip: usize = query
         .split('&')
@@ -171,7 +197,10 @@ fn list_page(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Response {
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
-    let body = state.cached(&format!("{host}{}?{query}", uri.path()), |w| {
+    let body = state.cached(&format!("{host}{}?{query}", uri.path()), |t| {
+        let Some(w) = t.workspace(ws) else {
+            return String::new();
+        };
         let next_link = (skip + PAGE_SIZE < w.computes.len()).then(|| {
             let rest: Vec<&str> = query
                 .split('&')
@@ -206,22 +235,22 @@ mod tests {
 
     #[test]
     fn api_versions() {
-        assert!(check_api_version("api-version=2025-12-01").is_ok());
-        assert!(check_api_version("x=1&api-version=2023-08-01-preview").is_ok());
-        assert!(check_api_version("api-version=2024-10-01-preview").is_ok());
+        let ml = |q: &str| check_api_version(q, API_VERSIONS);
+        assert!(ml("api-version=2025-12-01").is_ok());
+        assert!(ml("x=1&api-version=2023-08-01-preview").is_ok());
+        assert!(ml("api-version=2024-10-01-preview").is_ok());
+        assert_eq!(ml("").unwrap_err().code(), "MissingApiVersionParameter");
         assert_eq!(
-            check_api_version("").unwrap_err().code(),
-            "MissingApiVersionParameter"
-        );
-        assert_eq!(
-            check_api_version("api-version=2020-01-01")
-                .unwrap_err()
-                .code(),
+            ml("api-version=2020-01-01").unwrap_err().code(),
             "InvalidApiVersionParameter"
         );
         assert_eq!(
-            check_api_version("api-version=latest").unwrap_err().code(),
+            ml("api-version=latest").unwrap_err().code(),
             "InvalidApiVersionParameter"
         );
+        let resources = |q: &str| check_api_version(q, RESOURCE_API_VERSIONS);
+        for v in ["2021-04-01", "2022-09-01", "2022-12-01", "2024-03-01"] {
+            assert!(resources(&format!("api-version={v}")).is_ok(), "{v}");
+        }
     }
 }

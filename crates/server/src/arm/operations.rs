@@ -1,16 +1,25 @@
 //! Long-running operations the way ARM does them, and ETags.
 //!
-//! An operation's id names the compute, the operation and when it began, so its status is read
-//! from the compute itself (its `lastOperation`) and no table of operations is kept.
+//! An operation's id names the workspace, the compute (none for the workspace's own creation),
+//! the operation and when it began, so its status is read from the resource itself (a
+//! compute's `lastOperation`, a workspace's `provisioningState`) and no table of operations is
+//! kept.
 
 use axum::http::{HeaderMap, HeaderValue};
 use azimuth_core::time::format_iso;
+use azimuth_core::workspace::Tenant;
 use azimuth_core::{ArmError, Operation, Workspace};
 use serde_json::{json, Value};
 
-/// The id of an operation on a compute that began at `started` (milliseconds).
-pub fn operation_id(compute: &str, op: Operation, started: i64) -> String {
-    format!("{compute}~{}~{started}", op.as_str())
+/// The id of an operation on a compute of `w` (or, with `compute` empty, on `w` itself) that
+/// began at `started` (milliseconds).
+pub fn operation_id(w: &Workspace, compute: &str, op: Operation, started: i64) -> String {
+    format!(
+        "{}~{}~{compute}~{}~{started}",
+        w.resource_group,
+        w.resource.name,
+        op.as_str()
+    )
 }
 
 /// The status URL of an operation, absolute as ARM's are.
@@ -36,16 +45,35 @@ pub fn poll_headers(url: &str) -> [(&'static str, HeaderValue); 3] {
 }
 
 /// The operation-status resource: `status` InProgress, then Succeeded or Failed.
-pub fn status(w: &Workspace, id: &str) -> Result<Value, ArmError> {
+pub fn status(t: &Tenant, id: &str) -> Result<Value, ArmError> {
     let unknown = || ArmError::new("NotFound", format!("There is no operation '{id}'."));
-    let mut parts = id.split('~');
-    let (Some(name), Some(op), Some(started), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let parts: Vec<&str> = id.split('~').collect();
+    let [group, workspace, name, op, started] = parts[..] else {
         return Err(unknown());
     };
     let started: i64 = started.parse().map_err(|_| unknown())?;
+    let ws_id = format!(
+        "{}/providers/Microsoft.MachineLearningServices/workspaces/{workspace}",
+        t.directory.group_scope(group)
+    );
     let since = format_iso(started);
+    let Some(w) = t.workspace(&ws_id) else {
+        // The workspace is gone: its deletion finished.
+        let status = if name.is_empty() && op.eq_ignore_ascii_case("Delete") {
+            "Succeeded"
+        } else {
+            "Canceled"
+        };
+        return Ok(json!({"id": id, "name": id, "status": status, "startTime": since}));
+    };
+    if name.is_empty() {
+        let status = match w.resource.properties.provisioning_state.as_str() {
+            "Creating" | "Deleting" | "Updating" => "InProgress",
+            "Failed" => "Failed",
+            _ => "Succeeded",
+        };
+        return Ok(json!({"id": id, "name": id, "status": status, "startTime": since}));
+    }
     let compute = w.compute(name);
     let status = match compute.map(|c| c.resource.properties.properties.last_operation.clone()) {
         // The compute is gone: a delete finished; anything else was cut short by one.
@@ -145,20 +173,21 @@ mod tests {
 
     #[test]
     fn operation_status_reads_the_compute() {
-        let mut w = Workspace::seed(0);
+        let mut t = Tenant::seed(0, azimuth_core::workspace::seed::EXAMPLE_TENANT, None);
+        let ws = t.workspaces[0].id().to_owned();
         let body = serde_json::from_str(r#"{"properties":{"computeType":"ComputeInstance","properties":{"vmSize":"Standard_DS11_v2"}}}"#).unwrap();
-        w.create_instance("Ada Lovelace", "ci-op", body, 1_000)
+        t.create_compute(&ws, "Ada Lovelace", "ci-op", body, 1_000)
             .unwrap();
-        let id = operation_id("ci-op", Operation::Create, 1_000);
-        assert_eq!(status(&w, &id).unwrap()["status"], "InProgress");
-        w.settle(11_000);
-        assert_eq!(status(&w, &id).unwrap()["status"], "Succeeded");
-        w.delete("Ada Lovelace", "ci-op", 12_000).unwrap();
-        w.settle(20_000);
-        assert_eq!(
-            status(&w, &operation_id("ci-op", Operation::Delete, 12_000)).unwrap()["status"],
-            "Succeeded"
-        );
-        assert!(status(&w, "nonsense").is_err());
+        let id = operation_id(&t.workspaces[0], "ci-op", Operation::Create, 1_000);
+        assert_eq!(status(&t, &id).unwrap()["status"], "InProgress");
+        t.settle(11_000);
+        assert_eq!(status(&t, &id).unwrap()["status"], "Succeeded");
+        t.workspaces[0].delete("Ada Lovelace", "ci-op", 12_000).unwrap();
+        t.settle(20_000);
+        let deleted = operation_id(&t.workspaces[0], "ci-op", Operation::Delete, 12_000);
+        assert_eq!(status(&t, &deleted).unwrap()["status"], "Succeeded");
+        assert!(status(&t, "nonsense").is_err());
+        let created = operation_id(&t.workspaces[0], "", Operation::Create, 0);
+        assert_eq!(status(&t, &created).unwrap()["status"], "Succeeded");
     }
 }

@@ -1,88 +1,112 @@
-//! Which resource an ARM path names, matched without regard to case as ARM does, within the
-//! workspace's subscription and resource group.
+//! Which resource an ARM path names, matched without regard to case as ARM does: the
+//! subscription, its resource groups, workspaces (per group or per subscription), and each
+//! workspace's computes, with the subscription-level lists and operation statuses.
 
-use azimuth_core::{ArmError, Operation, Workspace};
+use azimuth_core::workspace::Tenant;
+use azimuth_core::{ArmError, Operation};
 
 const PROVIDER: &str = "Microsoft.MachineLearningServices";
 
-/// What a path names.
+/// What a path names. Workspace ids are the canonical ARM ids of existing workspaces.
 #[derive(Debug, PartialEq)]
 pub enum Target {
     Subscriptions,
-    Workspaces,
-    Workspace,
-    Computes,
-    Compute(String),
-    Action(String, Operation),
-    ListNodes(String),
-    UpdateIdleShutdown(String),
+    Subscription,
+    ResourceGroups,
+    ResourceGroup(String),
+    /// Workspaces of the subscription (`None`) or of a resource group.
+    Workspaces(Option<String>),
+    /// A workspace by resource group and name (it may not exist yet: PUT creates it).
+    Workspace(String, String),
+    Computes(String),
+    Compute(String, String),
+    Action(String, String, Operation),
+    ListNodes(String, String),
+    UpdateIdleShutdown(String, String),
     VmSizes,
-    Usages,
+    Usages(String),
     OperationStatus(String),
+}
+
+impl Target {
+    /// Whether the path is one of Microsoft.Resources' (its api-versions differ from Azure ML's).
+    pub fn is_resource_manager(&self) -> bool {
+        matches!(
+            self,
+            Self::Subscriptions | Self::Subscription | Self::ResourceGroups | Self::ResourceGroup(_)
+        )
+    }
 }
 
 fn eq(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-/// Matches a path against the workspace's ARM scope.
-pub fn target(segments: &[&str], w: &Workspace) -> Result<Target, ArmError> {
-    let not_found = |code: &str, what: String| ArmError::new(code, what);
-    match segments {
-        [s] if eq(s, "subscriptions") => return Ok(Target::Subscriptions),
-        [s, sub, rest @ ..] if eq(s, "subscriptions") => {
-            if !eq(sub, &w.subscription_id) {
-                return Err(not_found(
-                    "SubscriptionNotFound",
-                    format!("The subscription '{sub}' could not be found."),
-                ));
-            }
-            match rest {
-                [p, m, l, _loc, kind]
-                    if eq(p, "providers") && eq(m, PROVIDER) && eq(l, "locations") =>
-                {
-                    if eq(kind, "vmSizes") {
-                        return Ok(Target::VmSizes);
-                    }
-                    if eq(kind, "usages") {
-                        return Ok(Target::Usages);
-                    }
-                }
-                [p, m, l, _loc, kind, id]
-                    if eq(p, "providers")
-                        && eq(m, PROVIDER)
-                        && eq(l, "locations")
-                        && eq(kind, "computeOperationsStatus") =>
-                {
-                    return Ok(Target::OperationStatus((*id).to_owned()));
-                }
-                [p, m, ws] if eq(p, "providers") && eq(m, PROVIDER) && eq(ws, "workspaces") => {
-                    return Ok(Target::Workspaces)
-                }
-                [g, rg, tail @ ..] if eq(g, "resourceGroups") => {
-                    if !eq(rg, &w.resource_group) {
-                        return Err(not_found(
-                            "ResourceGroupNotFound",
-                            format!("Resource group '{rg}' could not be found."),
-                        ));
-                    }
-                    return workspace_target(tail, w);
-                }
-                _ => {}
-            }
-        }
-        _ => {}
-    }
-    Err(ArmError::new(
+fn no_resource(segments: &[&str]) -> ArmError {
+    ArmError::new(
         "NotFound",
         format!(
             "No ARM resource or operation lives at '/{}'.",
             segments.join("/")
         ),
-    ))
+    )
 }
 
-fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
+/// Matches a path against the installation's ARM scope.
+pub fn target(segments: &[&str], t: &Tenant) -> Result<Target, ArmError> {
+    let [s, rest @ ..] = segments else {
+        return Err(no_resource(segments));
+    };
+    if !eq(s, "subscriptions") {
+        return Err(no_resource(segments));
+    }
+    let [sub, rest @ ..] = rest else {
+        return Ok(Target::Subscriptions);
+    };
+    if !eq(sub, &t.directory.subscription_id) {
+        return Err(ArmError::new(
+            "SubscriptionNotFound",
+            format!("The subscription '{sub}' could not be found."),
+        ));
+    }
+    match rest {
+        [] => Ok(Target::Subscription),
+        [g] if eq(g, "resourceGroups") => Ok(Target::ResourceGroups),
+        [g, rg] if eq(g, "resourceGroups") => Ok(Target::ResourceGroup((*rg).to_owned())),
+        [p, m, l, loc, kind] if eq(p, "providers") && eq(m, PROVIDER) && eq(l, "locations") => {
+            if eq(kind, "vmSizes") {
+                Ok(Target::VmSizes)
+            } else if eq(kind, "usages") {
+                Ok(Target::Usages((*loc).to_owned()))
+            } else {
+                Err(no_resource(segments))
+            }
+        }
+        [p, m, l, _loc, kind, id]
+            if eq(p, "providers")
+                && eq(m, PROVIDER)
+                && eq(l, "locations")
+                && (eq(kind, "computeOperationsStatus") || eq(kind, "mfeOperationsStatus")) =>
+        {
+            Ok(Target::OperationStatus((*id).to_owned()))
+        }
+        [p, m, ws] if eq(p, "providers") && eq(m, PROVIDER) && eq(ws, "workspaces") => {
+            Ok(Target::Workspaces(None))
+        }
+        [g, rg, tail @ ..] if eq(g, "resourceGroups") => {
+            let group = t.directory.resource_group(rg).ok_or_else(|| {
+                ArmError::new(
+                    "ResourceGroupNotFound",
+                    format!("Resource group '{rg}' could not be found."),
+                )
+            })?;
+            workspace_target(tail, t, &group.name)
+        }
+        _ => Err(no_resource(segments)),
+    }
+}
+
+fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, ArmError> {
     let [p, m, kind, rest @ ..] = tail else {
         return Err(ArmError::new("NotFound", "This path names no resource."));
     };
@@ -93,23 +117,31 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
         ));
     }
     let [name, rest @ ..] = rest else {
-        return Ok(Target::Workspaces);
+        return Ok(Target::Workspaces(Some(group.to_owned())));
     };
-    if !eq(name, &w.resource.name) {
-        return Err(ArmError::new(
-            "WorkspaceNotFound",
-            format!("The workspace '{name}' could not be found in this resource group."),
-        ));
+    if rest.is_empty() {
+        return Ok(Target::Workspace(group.to_owned(), (*name).to_owned()));
     }
+    let id = format!(
+        "{}/providers/{PROVIDER}/workspaces/{name}",
+        t.directory.group_scope(group)
+    );
+    let ws = t.workspace(&id).ok_or_else(|| {
+        ArmError::new(
+            "WorkspaceNotFound",
+            format!("The workspace '{name}' could not be found in resource group '{group}'."),
+        )
+    })?;
+    let ws = ws.id().to_owned();
+    let owned = |s: &str| s.to_owned();
     match rest {
-        [] => Ok(Target::Workspace),
-        [c] if eq(c, "computes") => Ok(Target::Computes),
-        [c, compute] if eq(c, "computes") => Ok(Target::Compute((*compute).to_owned())),
+        [c] if eq(c, "computes") => Ok(Target::Computes(ws)),
+        [c, compute] if eq(c, "computes") => Ok(Target::Compute(ws, owned(compute))),
         [c, compute, action] if eq(c, "computes") && eq(action, "listNodes") => {
-            Ok(Target::ListNodes((*compute).to_owned()))
+            Ok(Target::ListNodes(ws, owned(compute)))
         }
         [c, compute, action] if eq(c, "computes") && eq(action, "updateIdleShutdownSetting") => {
-            Ok(Target::UpdateIdleShutdown((*compute).to_owned()))
+            Ok(Target::UpdateIdleShutdown(ws, owned(compute)))
         }
         [c, compute, action] if eq(c, "computes") => {
             let op = [Operation::Start, Operation::Stop, Operation::Restart]
@@ -121,7 +153,7 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
                         format!("Computes have no '{action}' action; use start, stop, restart, listNodes or updateIdleShutdownSetting."),
                     )
                 })?;
-            Ok(Target::Action((*compute).to_owned(), op))
+            Ok(Target::Action(ws, owned(compute), op))
         }
         _ => Err(ArmError::new(
             "NotFound",
@@ -133,10 +165,12 @@ fn workspace_target(tail: &[&str], w: &Workspace) -> Result<Target, ArmError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use azimuth_core::workspace::seed::EXAMPLE_TENANT;
 
     #[test]
     fn paths_match_without_case() {
-        let w = Workspace::seed(0);
+        let t = Tenant::seed(0, EXAMPLE_TENANT, None);
+        let w = &t.workspaces[0];
         let base = format!("subscriptions/{}/resourcegroups/{}/providers/microsoft.machinelearningservices/workspaces/{}", w.subscription_id, w.resource_group.to_uppercase(), w.resource.name);
         let seg = |p: &str| {
             p.split('/')
@@ -144,36 +178,38 @@ mod tests {
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         };
-        let t = |p: String| {
+        let at = |p: String| {
             let s = seg(&p);
             let r: Vec<&str> = s.iter().map(String::as_str).collect();
-            target(&r, &w)
+            target(&r, &t)
         };
-        assert_eq!(t(format!("{base}/COMPUTES")).unwrap(), Target::Computes);
+        let id = w.id().to_owned();
+        assert_eq!(at(format!("{base}/COMPUTES")).unwrap(), Target::Computes(id.clone()));
         assert_eq!(
-            t(format!("{base}/computes/ci-1/Start")).unwrap(),
-            Target::Action("ci-1".into(), Operation::Start)
+            at(format!("{base}/computes/ci-1/Start")).unwrap(),
+            Target::Action(id, "ci-1".into(), Operation::Start)
         );
         assert_eq!(
-            t(format!("{base}/computes/ci-1/explode"))
-                .unwrap_err()
-                .code(),
+            at(format!("{base}/computes/ci-1/explode")).unwrap_err().code(),
             "NotFound"
         );
+        let other = base.replace("mlw-azimuth-lab", "other");
         assert_eq!(
-            t(format!(
-                "{}/computes",
-                base.replace("mlw-azimuth-lab", "other")
-            ))
-            .unwrap_err()
-            .code(),
+            at(format!("{other}/computes")).unwrap_err().code(),
             "WorkspaceNotFound"
         );
         assert_eq!(
-            t("subscriptions/nope/resourceGroups/x".into())
-                .unwrap_err()
-                .code(),
+            at(other).unwrap(),
+            Target::Workspace("rg-azimuth-lab".into(), "other".into()),
+            "a PUT may create it"
+        );
+        assert_eq!(
+            at("subscriptions/nope/resourceGroups/x".into()).unwrap_err().code(),
             "SubscriptionNotFound"
         );
+        let sub = format!("subscriptions/{}", w.subscription_id);
+        assert_eq!(at(format!("{sub}/resourcegroups/nope/providers/microsoft.machinelearningservices/workspaces")).unwrap_err().code(), "ResourceGroupNotFound");
+        assert_eq!(at(format!("{sub}/resourcegroups/nope")).unwrap(), Target::ResourceGroup("nope".into()));
+        assert_eq!(at(format!("{sub}/providers/Microsoft.MachineLearningServices/workspaces")).unwrap(), Target::Workspaces(None));
     }
 }

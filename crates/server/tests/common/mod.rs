@@ -138,6 +138,7 @@ pub async fn read_until(
 /// Whether a concrete path fits a documented template (`{x}` matches any segment; ARM paths
 /// ignore case).
 pub fn fits(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
     let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
     t.len() == p.len()
         && t.iter()
