@@ -8,27 +8,35 @@ pub mod router;
 pub mod shell;
 pub mod store;
 
+use azimuth_core::workspace::overview::{id_from_wsid, wsid, Installation};
 use leptos::prelude::*;
 use pages::compute::{
     AttachedDetailsPage, AttachedPage, ClusterDetailsPage, ClustersPage, ImportPage,
     InstanceDetailsPage, InstancesPage, QuotaPage,
 };
+use pages::workspaces::{AccessPage, NoAccessPage, WorkspacesPage};
 use pages::{HomePage, NotFoundPage, RecoveryPage, SignInPage};
 use shell::Shell;
 use store::remote::{self, StoreKind};
-use store::{load_preference, now_ms, LoadProblem, LocalStore, Preference, Store};
+use store::{
+    load_preference, now_ms, save_preference, LoadProblem, LocalStore, Preference, Session, Store,
+};
 
 /// What the studio opens on.
 pub enum Start {
     /// The studio, over an opened workspace.
     Ready(Store),
-    /// The browser's saved workspace cannot be read.
+    /// The list of workspaces (`/workspaces`, or when there is none to open).
+    Workspaces(Session),
+    /// The address names a workspace this person holds no role in (its `wsid`).
+    NoAccess(Session, String),
+    /// The browser's saved installation cannot be read.
     Recovery(LoadProblem),
     /// The server wants to know who is there.
     SignIn,
 }
 
-/// Finds out where the workspace lives (`/studio.json`), opens it, and only then mounts the
+/// Finds out where the installation lives (`/studio.json`), opens it, and only then mounts the
 /// studio on the page: the one saved in this browser (or the recovery page when it cannot be
 /// read), or the server's (after signing in).
 pub fn start() {
@@ -41,8 +49,8 @@ pub fn start() {
     });
 }
 
-/// The page the studio opened on. It is chosen once: signing in or out reloads the page, so a
-/// session never outlives its workspace in memory.
+/// The page the studio opened on. It is chosen once: signing in or out, or opening another
+/// workspace, loads the page anew, so a session never outlives its workspace in memory.
 #[component]
 pub fn App(
     /// What to show.
@@ -51,27 +59,95 @@ pub fn App(
     match start {
         Start::Ready(store) => {
             provide_context(store);
+            provide_context(store.session);
             router::provide_router();
             view! { <Shell><Routes /></Shell> }.into_any()
+        }
+        Start::Workspaces(session) => {
+            provide_context(session);
+            lazy::show(workspaces_page(), String::new())
+        }
+        Start::NoAccess(session, wsid) => {
+            provide_context(session);
+            view! { <NoAccessPage wsid /> }.into_any()
         }
         Start::Recovery(problem) => view! { <RecoveryPage problem /> }.into_any(),
         Start::SignIn => lazy::show(sign_in_page(), String::new()),
     }
 }
 
+/// Which workspace to open.
+enum Pick {
+    /// The list of workspaces.
+    List,
+    /// This workspace (its ARM id).
+    Open(String),
+    /// A workspace the person may not see (the `wsid` asked for).
+    Refused(String),
+}
+
+/// Picks what to open: the list at `/workspaces`; the workspace the address names (`?wsid=`);
+/// otherwise the one used last, or the first; the list when there is none.
+fn pick(installation: &Installation) -> Pick {
+    let path = window().location().pathname().unwrap_or_default();
+    if path == "/workspaces" || path.starts_with("/workspaces/") {
+        return Pick::List;
+    }
+    let visible = |id: &str| {
+        installation
+            .workspaces
+            .iter()
+            .find(|w| w.id.eq_ignore_ascii_case(id))
+            .map(|w| w.id.clone())
+    };
+    if let Some(asked) = router::query_param("wsid") {
+        return match id_from_wsid(&asked).and_then(|id| visible(&id)) {
+            Some(id) => Pick::Open(id),
+            None => Pick::Refused(asked),
+        };
+    }
+    load_preference(Preference::Workspace)
+        .and_then(|id| visible(&id))
+        .or_else(|| installation.workspaces.first().map(|w| w.id.clone()))
+        .map_or(Pick::List, Pick::Open)
+}
+
+/// Remembers the workspace opened and puts it in the address.
+fn opened(id: &str) {
+    save_preference(Preference::Workspace, id);
+    router::set_workspace(&wsid(id));
+}
+
 fn open_browser_store() -> Start {
     let now = now_ms();
-    match LocalStore.load_or_seed(now) {
-        Ok(mut workspace) => {
-            workspace.settle(now);
-            let member = load_preference(Preference::Member)
-                .filter(|m| workspace.member(m).is_some())
-                .unwrap_or_else(|| workspace.members[0].name.clone());
-            let store = Store::browser(LocalStore, workspace, member);
-            store::start_live_updates(store);
-            Start::Ready(store)
-        }
-        Err(problem) => Start::Recovery(problem),
+    let mut tenant = match LocalStore.load_or_seed(now) {
+        Ok(tenant) => tenant,
+        Err(problem) => return Start::Recovery(problem),
+    };
+    tenant.settle(now);
+    let member = load_preference(Preference::Member)
+        .filter(|m| tenant.directory.person(m).is_some())
+        .unwrap_or_else(|| {
+            tenant
+                .directory
+                .people
+                .first()
+                .map(|p| p.name.clone())
+                .unwrap_or_default()
+        });
+    let session = Session::browser(LocalStore, &tenant, member);
+    match session.installation.with_untracked(pick) {
+        Pick::List => Start::Workspaces(session),
+        Pick::Refused(wsid) => Start::NoAccess(session, wsid),
+        Pick::Open(id) => match tenant.workspace(&id) {
+            Some(ws) => {
+                opened(&id);
+                let store = Store::open(session, ws.clone());
+                store::start_live_updates(store);
+                Start::Ready(store)
+            }
+            None => Start::Workspaces(session),
+        },
     }
 }
 
@@ -83,14 +159,25 @@ async fn open_server_store() -> Start {
     ) else {
         return Start::SignIn;
     };
-    match remote::workspace(&token).await {
-        Ok((workspace, server_time)) if workspace.member(&member).is_some() => {
-            let store = Store::server(token, workspace, member);
-            store.set_server_time(server_time);
-            store::start_server_updates(store);
-            Start::Ready(store)
-        }
-        _ => Start::SignIn,
+    let Ok(installation) = remote::installation(&token).await else {
+        return Start::SignIn;
+    };
+    let choice = pick(&installation);
+    let session = Session::server(token.clone(), installation, member);
+    match choice {
+        Pick::List => Start::Workspaces(session),
+        Pick::Refused(wsid) => Start::NoAccess(session, wsid),
+        Pick::Open(id) => match remote::workspace(&token, &id).await {
+            Ok((workspace, server_time)) => {
+                opened(&id);
+                let store = Store::open(session, workspace);
+                store.set_server_time(server_time);
+                store::start_server_updates(store);
+                Start::Ready(store)
+            }
+            Err(e) if e.code() == remote::SESSION_ENDED => Start::SignIn,
+            Err(_) => Start::NoAccess(session, wsid(&id)),
+        },
     }
 }
 
@@ -109,6 +196,7 @@ enum Page {
     KubernetesDetails(String),
     Attached,
     AttachedDetails(String),
+    Access,
     NotFound,
 }
 
@@ -127,6 +215,7 @@ fn page_at(path: &str) -> Page {
         ["compute", "kubernetes", name] => Page::KubernetesDetails((*name).to_owned()),
         ["compute", "attached"] | ["compute", "attach", "compute"] => Page::Attached,
         ["compute", "attached", name] => Page::AttachedDetails((*name).to_owned()),
+        ["access"] => Page::Access,
         _ => Page::NotFound,
     }
 }
@@ -148,11 +237,22 @@ fn Routes() -> impl IntoView {
         Page::KubernetesDetails(name) => lazy::show(kubernetes_details_page(), name),
         Page::Attached => lazy::show(attached_page(), String::new()),
         Page::AttachedDetails(name) => lazy::show(attached_details_page(), name),
+        Page::Access => lazy::show(access_page(), String::new()),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),
     }
 }
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
+
+lazy_page! {
+    /// The workspace's Access control.
+    access_page in access => |_| view! { <AccessPage /> }.into_any()
+}
+
+lazy_page! {
+    /// The list of workspaces (the studio's start page).
+    workspaces_page in workspaces => |_| view! { <WorkspacesPage /> }.into_any()
+}
 
 lazy_page! {
     /// The sign-in page of a shared workspace.

@@ -1,5 +1,7 @@
 //! Client-side routing: the current path as a signal, links that navigate without reloading,
-//! and the back and forward buttons.
+//! and the back and forward buttons. The open workspace is in every address as Azure's studio
+//! puts it (`?wsid=/subscriptions/{sub}/resourcegroups/{rg}/workspaces/{name}`): [`href`] adds
+//! it to a link, and every navigation keeps it.
 //!
 //! Written here rather than with leptos_router: the studio needs only flat paths with one
 //! parameter, and leptos_router (matching, nested outlets, async transitions) cost about 20 KB
@@ -21,6 +23,53 @@ thread_local! {
     static LOCATION: std::cell::OnceCell<Location> = const { std::cell::OnceCell::new() };
     /// The path the current history entry was pushed from, when the studio pushed it.
     static PUSHED_FROM: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// The open workspace's `wsid`, which every address inside the studio carries.
+    static WSID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the workspace every address carries from now on, and puts it in the current address.
+pub fn set_workspace(wsid: &str) {
+    WSID.with(|w| *w.borrow_mut() = Some(wsid.to_owned()));
+    let location = window().location();
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    let search = location.search().unwrap_or_default();
+    let wanted = href(&format!("{path}{search}"));
+    if wanted != format!("{path}{search}") {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&wanted));
+        }
+    }
+}
+
+/// A path inside the studio with the open workspace's `wsid` added (when it has none).
+pub fn href(path: &str) -> String {
+    let Some(wsid) = WSID.with(|w| w.borrow().clone()) else {
+        return path.to_owned();
+    };
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let params: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("wsid="))
+        .collect();
+    let mut out = format!("{base}?wsid={wsid}");
+    for p in params {
+        out.push('&');
+        out.push_str(p);
+    }
+    out
+}
+
+/// A parameter of the current address's query, decoded.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|p| {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        (k == name).then(|| {
+            js_sys::decode_uri_component(&v.replace('+', " "))
+                .map(String::from)
+                .unwrap_or_else(|_| v.to_owned())
+        })
+    })
 }
 
 /// The location of the page (set up by [`provide_router`]).
@@ -49,8 +98,10 @@ fn current_path() -> String {
         .unwrap_or_else(|_| "/".into());
     let target = canonical(&path);
     if target != path {
+        let search = window().location().search().unwrap_or_default();
         if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(target));
+            let url = format!("{target}{search}");
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
     }
     target.to_owned()
@@ -89,6 +140,7 @@ pub fn provide_router() -> Location {
         if href.starts_with('/')
             && !href.starts_with("//")
             && !anchor.has_attribute("download")
+            && !anchor.has_attribute("data-full-load")
             && anchor.get_attribute("target").is_none()
         {
             ev.prevent_default();
@@ -106,7 +158,8 @@ pub fn navigate(path: &str) {
 }
 
 fn change(path: &str, replace: bool) {
-    let path = canonical(path);
+    let url = href(path);
+    let path = canonical(path.split('?').next().unwrap_or(path));
     let location = use_location();
     let from = location.path.get_untracked();
     if from == path {
@@ -115,10 +168,14 @@ fn change(path: &str, replace: bool) {
     PUSHED_FROM.with(|p| *p.borrow_mut() = (!replace).then_some(from));
     if let Ok(history) = window().history() {
         let state = wasm_bindgen::JsValue::NULL;
+        let url = match url.split_once('?') {
+            Some((_, query)) => format!("{path}?{query}"),
+            None => path.to_owned(),
+        };
         let _ = if replace {
-            history.replace_state_with_url(&state, "", Some(path))
+            history.replace_state_with_url(&state, "", Some(&url))
         } else {
-            history.push_state_with_url(&state, "", Some(path))
+            history.push_state_with_url(&state, "", Some(&url))
         };
     }
     location.path.set(path.to_owned());

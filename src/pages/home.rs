@@ -99,16 +99,16 @@ pub fn HomePage() -> impl IntoView {
                         let (clusters, nodes, kubernetes, attached) = others();
                         let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
                         view! {
-                            <li><a href="/compute/clusters">{format!("{clusters} {} ", plural(clusters, "compute cluster", "compute clusters"))}</a>{format!("({nodes} {})", plural(nodes, "node", "nodes"))}</li>
-                            <li><a href="/compute/kubernetes">{format!("{kubernetes} {}", plural(kubernetes, "Kubernetes cluster", "Kubernetes clusters"))}</a></li>
-                            <li><a href="/compute/attached">{format!("{attached} {}", plural(attached, "attached compute", "attached computes"))}</a></li>
+                            <li><a href=crate::router::href("/compute/clusters")>{format!("{clusters} {} ", plural(clusters, "compute cluster", "compute clusters"))}</a>{format!("({nodes} {})", plural(nodes, "node", "nodes"))}</li>
+                            <li><a href=crate::router::href("/compute/kubernetes")>{format!("{kubernetes} {}", plural(kubernetes, "Kubernetes cluster", "Kubernetes clusters"))}</a></li>
+                            <li><a href=crate::router::href("/compute/attached")>{format!("{attached} {}", plural(attached, "attached compute", "attached computes"))}</a></li>
                         }
                     }}
                 </ul>
                 <div class="card__links">
-                    <a href="/compute/instances">"View compute"</a>
+                    <a href=crate::router::href("/compute/instances")>"View compute"</a>
                     <Show when=can_create>
-                        <a href="/compute/create/instance">"+ New compute instance"</a>
+                        <a href=crate::router::href("/compute/create/instance")>"+ New compute instance"</a>
                     </Show>
                 </div>
             </section>
@@ -140,7 +140,7 @@ pub fn HomePage() -> impl IntoView {
                 <h2 id="home-cost">"Estimated cost"</h2>
                 <CostSummary brief=true />
                 <div class="card__links">
-                    <a href="/compute/quota">"View quota and costs"</a>
+                    <a href=crate::router::href("/compute/quota")>"View quota and costs"</a>
                 </div>
             </section>
             <section class="card" aria-labelledby="home-members">
@@ -171,7 +171,7 @@ pub fn HomePage() -> impl IntoView {
                     fallback=|| {
                         view! {
                             <p class="muted">
-                                "Nothing yet. Create a compute instance from " <a href="/compute/instances">"Compute"</a> "."
+                                "Nothing yet. Create a compute instance from " <a href=crate::router::href("/compute/instances")>"Compute"</a> "."
                             </p>
                         }
                     }

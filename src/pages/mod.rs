@@ -5,6 +5,7 @@ mod home;
 mod not_found;
 mod recovery;
 mod sign_in;
+pub mod workspaces;
 
 pub use home::HomePage;
 pub use not_found::NotFoundPage;

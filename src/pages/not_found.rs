@@ -14,9 +14,9 @@ pub fn NotFoundPage() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is no page at " <code>{move || path.get()}</code> " in this studio."</p>
             <p>
-                <a href="/">"Go to Home"</a>
+                <a href=crate::router::href("/")>"Go to Home"</a>
                 " or "
-                <a href="/compute/instances">"Compute"</a>
+                <a href=crate::router::href("/compute/instances")>"Compute"</a>
             </p>
         </section>
     }

@@ -1,5 +1,5 @@
-//! The sign-in page of a shared workspace: pick who you are (and give the access key when the
-//! server asks for one). The server checks every request against the member's role.
+//! The sign-in page of a shared installation: pick who you are (and give the access key when
+//! the server asks for one). The server checks every request against the person's roles.
 
 use crate::store::remote::{self, SignInOptions};
 use crate::store::{load_preference, save_preference, Preference};
@@ -46,7 +46,7 @@ pub fn SignInPage() -> impl IntoView {
                 .members
                 .iter()
                 .map(|m| {
-                    let label = format!("{} — {}", m.name, m.role.display_name());
+                    let label = format!("{} ({})", m.name, m.user_name);
                     let name = m.name.clone();
                     let selected = chosen.with_untracked(|c| *c == name);
                     view! { <option value=name selected=selected>{label}</option> }
@@ -60,12 +60,12 @@ pub fn SignInPage() -> impl IntoView {
             <form class="sign-in__card" on:submit=submit>
                 <h1>
                     {move || options.with(|o| match o {
-                        Some(Ok(o)) => format!("Sign in to {}", o.workspace),
+                        Some(Ok(o)) => format!("Sign in to {}", o.installation),
                         _ => "Sign in".to_owned(),
                     })}
                 </h1>
                 <p class="muted">
-                    "This workspace is shared on an Azimuth server. Choose who you are; the server checks what your role allows."
+                    "These workspaces are shared on an Azimuth server. Choose who you are; the server checks what your roles allow in each workspace."
                 </p>
                 <p class="field__error" role="alert">
                     {move || options.with(|o| match o {
@@ -74,7 +74,7 @@ pub fn SignInPage() -> impl IntoView {
                     })}
                 </p>
                 <div class="field">
-                    <label class="field__label" for="member">"Workspace member"</label>
+                    <label class="field__label" for="member">"Person"</label>
                     <select
                         id="member"
                         class="field__input"

@@ -24,7 +24,7 @@ pub fn Breadcrumbs(
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <ol>
                 <li>
-                    <a href="/">{move || workspace.get()}</a>
+                    <a href=crate::router::href("/")>{move || workspace.get()}</a>
                 </li>
                 {items
                     .into_iter()
@@ -33,7 +33,7 @@ pub fn Breadcrumbs(
                         if i == last {
                             view! { <li><span aria-current="page">{label}</span></li> }.into_any()
                         } else {
-                            view! { <li><a href=href>{label}</a></li> }.into_any()
+                            view! { <li><a href=crate::router::href(href)>{label}</a></li> }.into_any()
                         }
                     })
                     .collect_view()}

@@ -6,6 +6,7 @@ mod nav;
 mod notifications;
 mod settings;
 mod top_bar;
+mod workspace_panel;
 
 pub use breadcrumbs::Breadcrumbs;
 

@@ -23,7 +23,7 @@ fn NavLink(href: &'static str, label: &'static str, icon: IconName) -> impl Into
         <li>
             <a
                 class="nav__link"
-                href=href
+                href=crate::router::href(href)
                 aria-current=current
                 title=move || nav.collapsed.get().then_some(label)
                 aria-label=move || nav.collapsed.get().then_some(label)
@@ -46,6 +46,7 @@ pub fn Navigation() -> impl IntoView {
             <h2 class="nav__section">"Manage"</h2>
             <ul class="nav__list">
                 <NavLink href="/compute" label="Compute" icon=IconName::Compute />
+                <NavLink href="/access" label="Access control" icon=IconName::Person />
             </ul>
         </nav>
     }

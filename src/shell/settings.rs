@@ -3,7 +3,7 @@
 use crate::components::{Dialog, Icon, IconName};
 use crate::store::{download, use_store};
 use azimuth_core::workspace::roles::Action;
-use azimuth_core::workspace::snapshot::encode;
+use azimuth_core::workspace::snapshot::encode_workspace;
 use azimuth_core::Pace;
 use leptos::prelude::*;
 
@@ -62,7 +62,7 @@ pub fn SettingsButton() -> impl IntoView {
                     <button
                         type="button"
                         class="button"
-                        on:click=move |_| download("azimuth-workspace.json", &store.workspace.with_untracked(encode), "application/json")
+                        on:click=move |_| download("azimuth-workspace.json", &store.workspace.with_untracked(encode_workspace), "application/json")
                     >
                         <Icon name=IconName::Download />
                         "Download workspace"

@@ -21,6 +21,8 @@ pub enum Preference {
     NavCollapsed,
     /// The session token of server mode.
     Session,
+    /// The ARM id of the workspace opened last.
+    Workspace,
 }
 
 impl Preference {
@@ -29,6 +31,7 @@ impl Preference {
             Self::Member => "azimuth.member",
             Self::NavCollapsed => "azimuth.navCollapsed",
             Self::Session => "azimuth.session",
+            Self::Workspace => "azimuth.lastWorkspace",
         }
     }
 }

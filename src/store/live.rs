@@ -1,6 +1,7 @@
 //! Keeping the page current: a clock that settles the workspace while something is due, and the
 //! `storage` event that brings in what another tab saved.
 
+use super::local::random_guid;
 use super::local::WORKSPACE_KEY;
 use super::Store;
 use azimuth_core::workspace::snapshot::decode;
@@ -17,8 +18,8 @@ pub fn start_live_updates(store: Store) {
         if ev.key().as_deref() != Some(WORKSPACE_KEY) {
             return;
         }
-        match ev.new_value().as_deref().map(decode) {
-            Some(Ok(ws)) => store.adopt(ws),
+        match ev.new_value().as_deref().map(|v| decode(v, &random_guid())) {
+            Some(Ok(tenant)) => store.adopt(tenant),
             Some(Err(error)) => store.notify(
                 true,
                 "Another tab saved an unreadable workspace",
@@ -35,11 +36,19 @@ pub fn start_live_updates(store: Store) {
     std::mem::forget(handle);
 }
 
+/// A `changed` event's data: which workspace changed (empty: the directory).
+#[derive(serde::Deserialize)]
+struct Changed {
+    #[serde(default)]
+    workspace: String,
+}
+
 /// How long to wait before opening the event stream again after the server closed it.
 const RECONNECT: Duration = Duration::from_secs(1);
 
-/// Listens to the server's event stream for the life of the page: every `changed` event reads
-/// the workspace again. The session reaches the stream in the cookie signing in set, never in
+/// Listens to the server's event stream for the life of the page: a `changed` event of the open
+/// workspace reads it again; one of the directory (people, roles, workspaces) reads what the
+/// person sees and the workspace (their role may have changed). The session reaches the stream in the cookie signing in set, never in
 /// the URL. The browser reconnects by itself after a dropped connection; when the stream is
 /// closed for good (the server refused it while restarting, or the session ended) a new one is
 /// opened after a second, and a read first finds out whether the session still holds.
@@ -49,9 +58,22 @@ pub fn start_server_updates(store: Store) {
     let Ok(events) = web_sys::EventSource::new("/api/events") else {
         return;
     };
-    let on_changed = Closure::<dyn FnMut()>::new(move || {
-        leptos::task::spawn_local(async move { store.pull().await });
-    });
+    let on_changed =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let data = ev.data().as_string().unwrap_or_default();
+            let changed = azimuth_core::arm::json_de::from_json::<Changed>(&data)
+                .map(|c| c.workspace)
+                .unwrap_or_default();
+            let mine = store.workspace_id();
+            if changed.is_empty() {
+                leptos::task::spawn_local(async move {
+                    store.session.refresh().await;
+                    store.pull().await;
+                });
+            } else if changed.eq_ignore_ascii_case(&mine) {
+                leptos::task::spawn_local(async move { store.pull().await });
+            }
+        });
     let _ = events.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
     let stream = events.clone();
     let on_error = Closure::<dyn FnMut()>::new(move || {

@@ -1,25 +1,32 @@
 //! The Store the pages call. It holds the workspace as a signal and carries out every change
-//! through azimuth-core, so pages never decide a rule themselves. The workspace lives in one of
-//! two homes, and pages cannot tell which: `local` keeps it in the browser's localStorage and runs
-//! the engine in the page; `remote` sends each change to azimuth-server, whose engine decides it,
-//! and takes the workspace back from there.
+//! through azimuth-core, so pages never decide a rule themselves. The installation (its
+//! workspaces, people and roles) lives in one of two homes, and pages cannot tell which: `local`
+//! keeps it in the browser's localStorage and runs the engine in the page; `remote` sends each
+//! change to azimuth-server, whose engine decides it, and takes the result back from there.
+//! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
+//! the one workspace the studio has open. One file per asset: `compute`, `workspaces`.
 
+mod access;
 mod browser;
+mod compute;
 mod live;
 mod local;
 pub mod remote;
+mod workspaces;
 
+pub use access::AssignmentRow;
 pub use browser::{
     copy_to_clipboard, download, forget_preference, load_preference, now_ms, save_preference,
     Preference,
 };
 pub use live::{start_live_updates, start_server_updates};
-pub use local::{LoadProblem, LocalStore};
+pub use local::{random_guid, LoadProblem, LocalStore};
+pub use workspaces::NewWorkspace;
 
-use azimuth_core::compute::cluster::is_cluster;
-use azimuth_core::compute::ScaleSettings;
+use azimuth_core::workspace::overview::Installation;
 use azimuth_core::workspace::roles::{Action, Member};
-use azimuth_core::{ArmError, ComputeResource, Operation, Pace, Workspace};
+use azimuth_core::workspace::Tenant;
+use azimuth_core::{ArmError, Workspace};
 use leptos::prelude::*;
 
 /// A notification the shell shows in its toast area.
@@ -35,7 +42,7 @@ pub struct Notice {
     pub body: String,
 }
 
-/// Where the workspace lives.
+/// Where the installation lives.
 #[derive(Clone, Copy)]
 enum Backend {
     /// In this browser's localStorage.
@@ -44,73 +51,47 @@ enum Backend {
     Server(StoredValue<String>),
 }
 
-/// The studio's access to the workspace; cheap to copy into closures.
+/// Who is signed in, what they see of the installation, and the notifications; cheap to copy
+/// into closures. The start page has a session and no open workspace.
 #[derive(Clone, Copy)]
-pub struct Store {
-    /// The workspace as last settled.
-    pub workspace: RwSignal<Workspace>,
-    /// The signed-in member's name.
+pub struct Session {
+    /// The signed-in person's name.
     pub member_name: RwSignal<String>,
     /// Notifications to show.
     pub notices: RwSignal<Vec<Notice>>,
+    /// The installation as this person sees it.
+    pub installation: RwSignal<Installation>,
     backend: Backend,
-    /// Workspace reads from the server: (last sent, last shown), so a late answer never
-    /// replaces a newer one.
-    pulls: StoredValue<(u64, u64)>,
-    /// Whether the last read from the server failed (its notice is shown once).
-    offline: StoredValue<bool>,
-    /// How far the server's clock is ahead of this browser's, in milliseconds (0 in browser
-    /// mode): a browser whose clock is off, or a server whose clock an Owner moved, still settles
-    /// and warns at the workspace's own time.
-    clock_skew: StoredValue<i64>,
 }
 
-/// The store provided to the whole app.
-pub fn use_store() -> Store {
-    expect_context::<Store>()
+/// The session provided to the whole app.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
 }
 
-impl Store {
-    fn new(backend: Backend, workspace: Workspace, member_name: String) -> Self {
+impl Session {
+    /// The browser store's session over a loaded installation.
+    pub fn browser(local: LocalStore, tenant: &Tenant, member_name: String) -> Self {
         Self {
-            workspace: RwSignal::new(workspace),
+            installation: RwSignal::new(tenant.overview(&member_name)),
             member_name: RwSignal::new(member_name),
             notices: RwSignal::new(Vec::new()),
-            backend,
-            pulls: StoredValue::new((0, 0)),
-            offline: StoredValue::new(false),
-            clock_skew: StoredValue::new(0),
+            backend: Backend::Browser(local),
         }
     }
 
-    /// The workspace's time: this browser's clock, set by the server's in server mode.
-    pub fn now(&self) -> i64 {
-        now_ms() + self.clock_skew.get_value()
-    }
-
-    /// Takes the server's time from its last answer, if it gave it.
-    pub fn set_server_time(&self, server_time: Option<i64>) {
-        if let Some(t) = server_time {
-            self.clock_skew.set_value(t - now_ms());
+    /// The server store's session, signed in with `token`.
+    pub fn server(token: String, installation: Installation, member_name: String) -> Self {
+        Self {
+            installation: RwSignal::new(installation),
+            member_name: RwSignal::new(member_name),
+            notices: RwSignal::new(Vec::new()),
+            backend: Backend::Server(StoredValue::new(token)),
         }
     }
 
-    /// The browser store, over a workspace loaded from localStorage.
-    pub fn browser(local: LocalStore, workspace: Workspace, member_name: String) -> Self {
-        Self::new(Backend::Browser(local), workspace, member_name)
-    }
-
-    /// The server store, for a signed-in session.
-    pub fn server(token: String, workspace: Workspace, member_name: String) -> Self {
-        Self::new(
-            Backend::Server(StoredValue::new(token)),
-            workspace,
-            member_name,
-        )
-    }
-
-    /// Whether the workspace is shared through a server (people sign in) rather than kept in
-    /// this browser (anyone may act as any member).
+    /// Whether the installation is shared through a server (people sign in) rather than kept
+    /// in this browser (anyone may act as anyone).
     pub fn is_shared(&self) -> bool {
         matches!(self.backend, Backend::Server(_))
     }
@@ -120,25 +101,6 @@ impl Store {
             Backend::Server(token) => Some(token.get_value()),
             Backend::Browser(_) => None,
         }
-    }
-
-    fn workspace_id(&self) -> String {
-        self.workspace.with_untracked(|w| w.id().to_owned())
-    }
-
-    /// The signed-in member (reactive).
-    pub fn me(&self) -> Member {
-        let name = self.member_name.get();
-        self.workspace.with(|w| {
-            w.member(&name)
-                .cloned()
-                .unwrap_or_else(|| w.members[0].clone())
-        })
-    }
-
-    /// Why the signed-in member may not do `action`, for disabled buttons' tooltips (reactive).
-    pub fn refusal(&self, action: Action) -> Option<String> {
-        self.me().refusal(action)
     }
 
     /// Shows a notification.
@@ -156,31 +118,6 @@ impl Store {
                 n.remove(0);
             }
         });
-    }
-
-    /// Applies a change through the engine at the current instant, saves it, and only then shows
-    /// it; on any error (the engine's or a full storage) nothing changes and the error is returned.
-    /// The change starts from the saved workspace, not this tab's copy, so a change another tab
-    /// saved a moment ago is never overwritten, and an unreadable saved value is never replaced.
-    fn change<T>(
-        &self,
-        local: LocalStore,
-        f: impl FnOnce(&mut Workspace, &str, i64) -> Result<T, ArmError>,
-    ) -> Result<T, ArmError> {
-        let mut next = local.load().map_err(|problem| {
-            ArmError::new(
-                "StorageUnreadable",
-                format!("{problem} Nothing was changed; reload the page to recover the workspace."),
-            )
-        })?;
-        let me = self.member_name.get_untracked();
-        let now = now_ms();
-        let out = f(&mut next, &me, now)?;
-        // Whatever is due now (an instant-paced operation) is done before anyone sees it.
-        next.settle(now);
-        local.save(&next)?;
-        self.workspace.set(next);
-        Ok(out)
     }
 
     /// Reports an error as a notification and returns it unchanged (a success clears the
@@ -204,188 +141,184 @@ impl Store {
         result
     }
 
-    /// Creates a compute (an instance or a cluster) from its ARM request body.
-    pub async fn create_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
-        let cluster = is_cluster(&body);
-        let attached = azimuth_core::compute::attach::attached_kind(&body);
-        let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| {
-                if cluster {
-                    w.create_cluster(me, name, body, now).map(drop)
-                } else if attached.is_some() {
-                    w.attach_compute(me, name, body, now).map(drop)
-                } else {
-                    w.create_instance(me, name, body, now).map(drop)
-                }
-            }),
-            Backend::Server(token) => {
-                let id = self.workspace_id();
-                let sent = remote::put_compute(&token.get_value(), &id, name, &body, true).await;
-                self.pull().await;
-                sent
+    /// Signs in as another person (the demo identity of browser mode).
+    pub fn switch_member(&self, name: &str) {
+        browser::save_preference(Preference::Member, name);
+        self.member_name.set(name.to_owned());
+        if let Backend::Browser(local) = self.backend {
+            if let Ok(tenant) = local.load() {
+                self.installation.set(tenant.overview(name));
             }
-        };
-        let (what, ready) = match (cluster, attached) {
-            (_, Some(kind)) => (kind.noun(), "it shows Succeeded once it is connected"),
-            (true, _) => (
-                "compute cluster",
-                "it keeps its minimum number of nodes once it is ready",
-            ),
-            _ => ("compute instance", "it shows Running when it is ready"),
-        };
-        let verb = if attached.is_some() {
-            "attach"
-        } else {
-            "create"
-        };
-        if result.is_ok() {
-            let title = match attached {
-                Some(_) => format!("Attaching {what}"),
-                None => format!("C{} requested", &what[1..]),
-            };
-            self.notify(false, title, format!("Azimuth accepted {name}; {ready}."));
         }
-        self.report(&format!("Could not {verb} the {what}"), result)
     }
 
-    /// Updates a compute with a PUT of its whole resource (ARM's update: an instance's idle
-    /// shutdown, schedules, tags and description may change).
-    pub async fn update_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
-        let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| {
-                w.put_compute(me, name, body, now).map(drop)
-            }),
-            Backend::Server(token) => {
-                let id = self.workspace_id();
-                let sent = remote::put_compute(&token.get_value(), &id, name, &body, false).await;
-                self.pull().await;
-                sent
-            }
-        };
-        if result.is_ok() {
-            self.notify(false, "Compute updated", format!("{name} was saved."));
+    /// Signs out of the server and goes back to the sign-in page.
+    pub async fn sign_out(&self) {
+        if let Some(token) = self.token() {
+            remote::sign_out(&token).await;
         }
-        self.report(&format!("Could not update {name}"), result)
+        self.session_ended();
     }
 
-    /// Changes a cluster's node counts and idle time (ARM's PATCH of `scaleSettings`).
-    pub async fn rescale_cluster(&self, name: &str, scale: ScaleSettings) -> Result<(), ArmError> {
-        let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| {
-                let mut body = w
-                    .compute(name)
-                    .ok_or_else(|| {
-                        ArmError::new(
-                            "ResourceNotFound",
-                            format!("The compute '{name}' was not found in this workspace."),
-                        )
-                    })?
-                    .resource
-                    .clone();
-                body.properties.properties.scale_settings = Some(scale);
-                w.put_compute(me, name, body, now).map(drop)
-            }),
-            Backend::Server(token) => {
-                let id = self.workspace_id();
-                let sent = remote::rescale_cluster(&token.get_value(), &id, name, &scale).await;
-                self.pull().await;
-                sent
-            }
-        };
-        if result.is_ok() {
-            self.notify(
-                false,
-                format!("Resizing {name}"),
-                "The cluster moves to its new node counts at the workspace's pace.",
-            );
+    /// Forgets the session and reloads, which opens the sign-in page at the same address.
+    fn session_ended(&self) {
+        browser::forget_preference(Preference::Session);
+        let _ = window().location().reload();
+    }
+
+    /// Changes the installation saved in this browser through the engine at the current
+    /// instant, saves it and only then shows it; on any error nothing changes.
+    fn change_tenant<T>(
+        &self,
+        local: LocalStore,
+        f: impl FnOnce(&mut Tenant, &str, i64) -> Result<T, ArmError>,
+    ) -> Result<(T, Tenant), ArmError> {
+        let mut tenant = local.load().map_err(|problem| {
+            ArmError::new(
+                "StorageUnreadable",
+                format!("{problem} Nothing was changed; reload the page to recover the workspace."),
+            )
+        })?;
+        let me = self.member_name.get_untracked();
+        let now = now_ms();
+        let out = f(&mut tenant, &me, now)?;
+        // Whatever is due now (an instant-paced operation) is done before anyone sees it.
+        tenant.settle(now);
+        local.save(&tenant)?;
+        self.installation.set(tenant.overview(&me));
+        Ok((out, tenant))
+    }
+}
+
+/// The studio's access to the open workspace; cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// Who is signed in and what they see of the installation.
+    pub session: Session,
+    /// The workspace as last settled.
+    pub workspace: RwSignal<Workspace>,
+    /// The signed-in member's name (the session's).
+    pub member_name: RwSignal<String>,
+    /// Notifications to show (the session's).
+    pub notices: RwSignal<Vec<Notice>>,
+    backend: Backend,
+    /// Workspace reads from the server: (last sent, last shown), so a late answer never
+    /// replaces a newer one.
+    pulls: StoredValue<(u64, u64)>,
+    /// Whether the last read from the server failed (its notice is shown once).
+    offline: StoredValue<bool>,
+    /// How far the server's clock is ahead of this browser's, in milliseconds (0 in browser
+    /// mode): a browser whose clock is off, or a server whose clock an Owner moved, still settles
+    /// and warns at the workspace's own time.
+    clock_skew: StoredValue<i64>,
+}
+
+/// The store provided to the whole app.
+pub fn use_store() -> Store {
+    expect_context::<Store>()
+}
+
+impl Store {
+    /// The store of `workspace`, opened in `session`.
+    pub fn open(session: Session, workspace: Workspace) -> Self {
+        Self {
+            session,
+            workspace: RwSignal::new(workspace),
+            member_name: session.member_name,
+            notices: session.notices,
+            backend: session.backend,
+            pulls: StoredValue::new((0, 0)),
+            offline: StoredValue::new(false),
+            clock_skew: StoredValue::new(0),
         }
-        self.report(&format!("Could not resize {name}"), result)
     }
 
-    /// Starts, stops, restarts or deletes computes, one notification per failure; returns
-    /// whether every one was accepted.
-    pub async fn operate(&self, names: &[String], op: Operation) -> bool {
-        let mut all = true;
-        for name in names {
-            let result = match self.backend {
-                Backend::Browser(local) => {
-                    self.change(local, |w, me, now| w.operate(me, name, op, now))
-                }
-                Backend::Server(token) => {
-                    let id = self.workspace_id();
-                    remote::operate(&token.get_value(), &id, name, op).await
-                }
-            };
-            let what = format!("Could not {} {name}", op.as_str().to_ascii_lowercase());
-            let ok = self.report(&what, result).is_ok();
-            if ok {
-                let title = format!("{} {name}", op.transient_state());
-                self.notify(
-                    false,
-                    title,
-                    format!("{} requested for {name}.", op.as_str()),
-                );
-            }
-            all &= ok;
+    /// The workspace's time: this browser's clock, set by the server's in server mode.
+    pub fn now(&self) -> i64 {
+        now_ms() + self.clock_skew.get_value()
+    }
+
+    /// Takes the server's time from its last answer, if it gave it.
+    pub fn set_server_time(&self, server_time: Option<i64>) {
+        if let Some(t) = server_time {
+            self.clock_skew.set_value(t - now_ms());
         }
-        self.pull().await;
-        all
     }
 
-    /// Opens one of an instance's applications; returns its address.
-    pub async fn open_application(&self, name: &str, app: &str) -> Result<String, ArmError> {
-        let result = match self.backend {
-            Backend::Browser(local) => {
-                self.change(local, |w, me, now| w.open_application(me, name, app, now))
-            }
-            Backend::Server(token) => {
-                let opened = remote::open_application(&token.get_value(), name, app).await;
-                self.pull().await;
-                opened
-            }
-        };
-        self.report(&format!("Could not open {app}"), result)
+    /// Whether the workspace is shared through a server (people sign in) rather than kept in
+    /// this browser (anyone may act as any member).
+    pub fn is_shared(&self) -> bool {
+        self.session.is_shared()
     }
 
-    /// "Skip this shutdown" of a running instance (its next idle shutdown or scheduled stop).
-    pub async fn skip_shutdown(&self, name: &str) -> Result<(), ArmError> {
-        let result = match self.backend {
-            Backend::Browser(local) => {
-                self.change(local, |w, me, now| w.skip_shutdown(me, name, now).map(drop))
-            }
-            Backend::Server(token) => {
-                let skipped = remote::skip_shutdown(&token.get_value(), name).await;
-                self.pull().await;
-                skipped
-            }
-        };
-        if result.is_ok() {
-            self.notify(false, "Shutdown skipped", format!("{name} keeps running."));
+    fn token(&self) -> Option<String> {
+        self.session.token()
+    }
+
+    /// The open workspace's ARM id.
+    pub fn workspace_id(&self) -> String {
+        self.workspace.with_untracked(|w| w.id().to_owned())
+    }
+
+    /// The signed-in member (reactive).
+    pub fn me(&self) -> Member {
+        let name = self.member_name.get();
+        self.workspace.with(|w| {
+            w.member(&name)
+                .cloned()
+                .unwrap_or_else(|| w.members[0].clone())
+        })
+    }
+
+    /// Why the signed-in member may not do `action`, for disabled buttons' tooltips (reactive).
+    pub fn refusal(&self, action: Action) -> Option<String> {
+        self.me().refusal(action)
+    }
+
+    /// Shows a notification.
+    pub fn notify(&self, is_error: bool, title: impl Into<String>, body: impl Into<String>) {
+        self.session.notify(is_error, title, body);
+    }
+
+    /// Applies a change to the open workspace through the engine at the current instant,
+    /// saves it, and only then shows it; on any error (the engine's or a full storage) nothing
+    /// changes and the error is returned. The change starts from the saved installation, not
+    /// this tab's copy, so a change another tab saved a moment ago is never overwritten, and an
+    /// unreadable saved value is never replaced.
+    fn change<T>(
+        &self,
+        local: LocalStore,
+        f: impl FnOnce(&mut Workspace, &str, i64) -> Result<T, ArmError>,
+    ) -> Result<T, ArmError> {
+        let id = self.workspace_id();
+        self.change_in_tenant(local, |t, me, now| f(t.workspace_mut(&id)?, me, now))
+    }
+
+    /// Like [`Store::change`], with the whole installation at hand (e.g. compute names are
+    /// unique in a region across workspaces).
+    fn change_in_tenant<T>(
+        &self,
+        local: LocalStore,
+        f: impl FnOnce(&mut Tenant, &str, i64) -> Result<T, ArmError>,
+    ) -> Result<T, ArmError> {
+        let id = self.workspace_id();
+        let (out, tenant) = self.session.change_tenant(local, f)?;
+        if let Some(ws) = tenant.workspace(&id) {
+            self.workspace.set(ws.clone());
         }
-        self.report("Could not skip the shutdown", result)
+        Ok(out)
     }
 
-    /// Changes the pace of simulated operations (for everyone, on a shared workspace).
-    pub async fn set_pace(&self, pace: Pace) {
-        let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| w.set_pace(me, pace, now)),
-            Backend::Server(token) => {
-                let set = remote::set_pace(&token.get_value(), pace).await;
-                self.pull().await;
-                set
-            }
-        };
-        let _ = self.report("Could not change the pace", result);
+    /// Reports an error as a notification and returns it unchanged.
+    fn report<T>(&self, what: &str, result: Result<T, ArmError>) -> Result<T, ArmError> {
+        self.session.report(what, result)
     }
 
     /// Reads the workspace again (the toolbar's Refresh).
     pub fn refresh(&self) {
         match self.backend {
             Backend::Browser(local) => match local.load() {
-                Ok(mut ws) => {
-                    ws.settle(now_ms());
-                    self.workspace.set(ws);
-                }
+                Ok(tenant) => self.adopt(tenant),
                 Err(problem) => self.notify(true, "Could not refresh", problem.to_string()),
             },
             Backend::Server(_) => {
@@ -402,7 +335,7 @@ impl Store {
         let Some(token) = self.token() else { return };
         let seq = self.pulls.with_value(|(sent, _)| sent + 1);
         self.pulls.update_value(|(sent, _)| *sent = seq);
-        match remote::workspace(&token).await {
+        match remote::workspace(&token, &self.workspace_id()).await {
             Ok((ws, server_time)) => {
                 if self.offline.get_value() {
                     self.offline.set_value(false);
@@ -414,7 +347,7 @@ impl Store {
                     self.workspace.set(ws);
                 }
             }
-            Err(e) if e.code() == remote::SESSION_ENDED => self.session_ended(),
+            Err(e) if e.code() == remote::SESSION_ENDED => self.session.session_ended(),
             Err(e) => {
                 if !self.offline.get_value() {
                     self.offline.set_value(true);
@@ -433,22 +366,12 @@ impl Store {
 
     /// Signs in as another member of the workspace (the demo identity of browser mode).
     pub fn switch_member(&self, name: &str) {
-        browser::save_preference(Preference::Member, name);
-        self.member_name.set(name.to_owned());
+        self.session.switch_member(name);
     }
 
     /// Signs out of the server and goes back to the sign-in page.
     pub async fn sign_out(&self) {
-        if let Some(token) = self.token() {
-            remote::sign_out(&token).await;
-        }
-        self.session_ended();
-    }
-
-    /// Forgets the session and reloads, which opens the sign-in page at the same address.
-    fn session_ended(&self) {
-        browser::forget_preference(Preference::Session);
-        let _ = window().location().reload();
+        self.session.sign_out().await;
     }
 
     /// Settles the workspace at `now` when something was due; nothing is written.
@@ -464,9 +387,19 @@ impl Store {
         }
     }
 
-    /// Takes the workspace another tab saved.
-    pub fn adopt(&self, mut ws: Workspace) {
-        ws.settle(now_ms());
-        self.workspace.set(ws);
+    /// Takes the installation another tab saved: the open workspace as it is there (or a notice
+    /// when it was deleted there), and what the person sees.
+    pub fn adopt(&self, mut tenant: Tenant) {
+        tenant.settle(now_ms());
+        let me = self.member_name.get_untracked();
+        self.session.installation.set(tenant.overview(&me));
+        match tenant.workspace(&self.workspace_id()) {
+            Some(ws) => self.workspace.set(ws.clone()),
+            None => self.notify(
+                true,
+                "This workspace was deleted",
+                "It was deleted in another tab. Open the list of workspaces to recover it or choose another.",
+            ),
+        }
     }
 }

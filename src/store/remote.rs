@@ -5,8 +5,9 @@
 
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::compute::ScaleSettings;
-use azimuth_core::workspace::roles::Role;
-use azimuth_core::workspace::snapshot::decode;
+use azimuth_core::workspace::overview::Installation;
+use azimuth_core::workspace::snapshot::decode_workspace;
+use azimuth_core::workspace::WorkspaceResource;
 use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
 use leptos::prelude::window;
 use serde::Deserialize;
@@ -25,22 +26,23 @@ pub enum StoreKind {
     Server,
 }
 
-/// A member as the sign-in page lists them.
+/// A person as the sign-in page lists them.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MemberSummary {
     /// Display name.
     pub name: String,
-    /// Role on the workspace.
-    pub role: Role,
+    /// Sign-in name.
+    pub user_name: String,
 }
 
 /// What the sign-in page needs: who may sign in, and whether a key is asked.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInOptions {
-    /// The workspace's name.
-    pub workspace: String,
-    /// Its members.
+    /// The installation's (subscription's) name.
+    pub installation: String,
+    /// Its people.
     pub members: Vec<MemberSummary>,
     /// Whether the server wants an access key.
     pub access_key_required: bool,
@@ -185,10 +187,11 @@ pub async fn sign_out(token: &str) {
 /// The header with the server's time (azimuth-server's `TIME_HEADER`).
 const TIME_HEADER: &str = "x-azimuth-time";
 
-/// The whole workspace as the server has it now, and the server's time when it answered.
-pub async fn workspace(token: &str) -> Result<(Workspace, Option<i64>), ArmError> {
-    let (text, server_time) = send_with("GET", "/api/workspace", Some(token), None, None).await?;
-    decode(&text)
+/// A workspace (by ARM id) as the server has it now, and the server's time when it answered.
+pub async fn workspace(token: &str, id: &str) -> Result<(Workspace, Option<i64>), ArmError> {
+    let url = format!("/api/workspace?wsid={}", encode(id));
+    let (text, server_time) = send_with("GET", &url, Some(token), None, None).await?;
+    decode_workspace(&text)
         .map(|ws| (ws, server_time))
         .map_err(|e| ArmError::new("UnexpectedResponse", e.to_string()))
 }
@@ -246,8 +249,17 @@ pub async fn operate(
 }
 
 /// Opens an application of an instance; returns its address.
-pub async fn open_application(token: &str, name: &str, app: &str) -> Result<String, ArmError> {
-    let url = format!("/api/computes/{name}/applications/{app}");
+pub async fn open_application(
+    token: &str,
+    workspace_id: &str,
+    name: &str,
+    app: &str,
+) -> Result<String, ArmError> {
+    let url = format!(
+        "/api/computes/{name}/applications/{}?wsid={}",
+        encode(app),
+        encode(workspace_id)
+    );
     let text = send("POST", &url, Some(token), None).await?;
     from_json::<ApplicationBody>(&text)
         .map(|b| b.endpoint_uri)
@@ -255,20 +267,172 @@ pub async fn open_application(token: &str, name: &str, app: &str) -> Result<Stri
 }
 
 /// Skips the next shutdown of a running instance.
-pub async fn skip_shutdown(token: &str, name: &str) -> Result<(), ArmError> {
-    let url = format!("/api/computes/{name}/skipShutdown");
+pub async fn skip_shutdown(token: &str, workspace_id: &str, name: &str) -> Result<(), ArmError> {
+    let url = format!(
+        "/api/computes/{name}/skipShutdown?wsid={}",
+        encode(workspace_id)
+    );
     send("POST", &url, Some(token), None).await.map(drop)
 }
 
-/// Sets the pace of simulated operations for everyone (an Owner's choice).
-pub async fn set_pace(token: &str, pace: azimuth_core::Pace) -> Result<(), ArmError> {
+/// Sets the pace of simulated operations in a workspace for everyone (an Owner's choice).
+pub async fn set_pace(
+    token: &str,
+    workspace_id: &str,
+    pace: azimuth_core::Pace,
+) -> Result<(), ArmError> {
     let body = format!(
         r#"{{"pace":{}}}"#,
         json_string(&pace.label().to_ascii_lowercase())
     );
-    send("PUT", "/api/settings", Some(token), Some(body))
+    let url = format!("/api/settings?wsid={}", encode(workspace_id));
+    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+}
+
+/// What the signed-in person sees of the installation.
+pub async fn installation(token: &str) -> Result<Installation, ArmError> {
+    let text = send("GET", "/api/installation", Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// The api-version sent to Microsoft.Resources (resource groups), as Azure's clients send it.
+const RESOURCES_API_VERSION: &str = "2022-09-01";
+
+/// `PUT /subscriptions/{sub}/resourcegroups/{name}`: creates a resource group.
+pub async fn put_resource_group(
+    token: &str,
+    subscription: &str,
+    name: &str,
+    location: &str,
+) -> Result<(), ArmError> {
+    let url = format!(
+        "/subscriptions/{subscription}/resourcegroups/{}?api-version={RESOURCES_API_VERSION}",
+        encode(name)
+    );
+    let body = format!(r#"{{"location":{}}}"#, json_string(location));
+    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+}
+
+/// `PUT .../workspaces/{name}` with `If-None-Match: *`: creates a workspace.
+pub async fn put_workspace(
+    token: &str,
+    id: &str,
+    body: &WorkspaceResource,
+) -> Result<(), ArmError> {
+    let url = format!("{id}?api-version={API_VERSION}");
+    let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
+    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+}
+
+/// `DELETE .../workspaces/{name}`: a soft delete, or a purge.
+pub async fn delete_workspace(token: &str, id: &str, purge: bool) -> Result<(), ArmError> {
+    let url = format!("{id}?api-version={API_VERSION}&forceToPurge={purge}");
+    send("DELETE", &url, Some(token), None).await.map(drop)
+}
+
+/// Recovers a soft-deleted workspace.
+pub async fn recover_workspace(token: &str, id: &str) -> Result<(), ArmError> {
+    let body = format!(r#"{{"id":{}}}"#, json_string(id));
+    send("POST", "/api/workspaces/recover", Some(token), Some(body))
         .await
         .map(drop)
+}
+
+/// The api-version sent to Microsoft.Authorization.
+const AUTHORIZATION_API_VERSION: &str = "2022-04-01";
+
+/// A role assignment as Microsoft.Authorization answers it (with Azimuth's principal names).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignmentJson {
+    id: String,
+    properties: AssignmentProperties,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignmentProperties {
+    role_definition_id: String,
+    scope: String,
+    #[serde(default)]
+    principal_name: Option<String>,
+    #[serde(default)]
+    principal_user_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AssignmentList {
+    value: Vec<AssignmentJson>,
+}
+
+/// The role assignments at, above and below `scope`.
+pub async fn role_assignments(
+    token: &str,
+    scope: &str,
+) -> Result<Vec<crate::store::AssignmentRow>, ArmError> {
+    let url = format!(
+        "{scope}/providers/Microsoft.Authorization/roleAssignments?api-version={AUTHORIZATION_API_VERSION}"
+    );
+    let text = send("GET", &url, Some(token), None).await?;
+    let list: AssignmentList = from_json(&text).map_err(|e| unexpected(&e))?;
+    Ok(list
+        .value
+        .into_iter()
+        .filter_map(|a| {
+            let guid = a
+                .properties
+                .role_definition_id
+                .rsplit('/')
+                .next()?
+                .to_owned();
+            let role = azimuth_core::workspace::roles::Role::ALL
+                .into_iter()
+                .find(|r| r.definition_id() == guid)?;
+            Some(crate::store::AssignmentRow {
+                id: a.id,
+                name: a.properties.principal_name.unwrap_or_default(),
+                user_name: a.properties.principal_user_name.unwrap_or_default(),
+                role,
+                scope: a.properties.scope,
+                inherited: false,
+            })
+        })
+        .collect())
+}
+
+/// `PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{new guid}`.
+pub async fn put_role_assignment(
+    token: &str,
+    scope: &str,
+    principal_id: &str,
+    role: azimuth_core::workspace::roles::Role,
+) -> Result<(), ArmError> {
+    let subscription = scope.split('/').nth(2).unwrap_or_default();
+    let url = format!(
+        "{scope}/providers/Microsoft.Authorization/roleAssignments/{}?api-version={AUTHORIZATION_API_VERSION}",
+        crate::store::random_guid()
+    );
+    let definition = format!(
+        "/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{}",
+        role.definition_id()
+    );
+    let body = format!(
+        r#"{{"properties":{{"roleDefinitionId":{},"principalId":{}}}}}"#,
+        json_string(&definition),
+        json_string(principal_id)
+    );
+    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+}
+
+/// `DELETE {role assignment id}`.
+pub async fn delete_role_assignment(token: &str, id: &str) -> Result<(), ArmError> {
+    let url = format!("{id}?api-version={AUTHORIZATION_API_VERSION}");
+    send("DELETE", &url, Some(token), None).await.map(drop)
+}
+
+/// A URL component, percent-encoded.
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
 }
 
 /// A JSON string literal. (`serde_json::json!` would bring serde_json's `Value`, its map and

@@ -111,10 +111,10 @@ export const WORKSPACE_KEY = 'azimuth.workspace';
 
 /** The seeded workspace's members and their roles, as the member menu shows them. */
 export const MEMBERS = {
-  ada: { name: 'Ada Lovelace', role: 'Owner' },
-  grace: { name: 'Grace Hopper', role: 'AzureML Data Scientist' },
-  alan: { name: 'Alan Turing', role: 'Reader' },
-  katherine: { name: 'Katherine Johnson', role: 'AzureML Compute Operator' },
+  ada: { name: 'Ada Lovelace', role: 'Owner', user: 'ada@contoso.com' },
+  grace: { name: 'Grace Hopper', role: 'AzureML Data Scientist', user: 'grace@contoso.com' },
+  alan: { name: 'Alan Turing', role: 'Reader', user: 'alan@contoso.com' },
+  katherine: { name: 'Katherine Johnson', role: 'AzureML Compute Operator', user: 'katherine@contoso.com' },
 } as const;
 export type MemberKey = keyof typeof MEMBERS;
 
@@ -147,8 +147,8 @@ export async function openStudio(page: Page, path = '/', who: MemberKey = 'ada')
 
 /** Fills the sign-in page of a shared workspace and signs in. */
 export async function signInAs(page: Page, who: MemberKey, accessKey?: string): Promise<void> {
-  const { name, role } = MEMBERS[who];
-  await page.getByRole('combobox', { name: 'Workspace member' }).selectOption({ label: `${name} — ${role}` });
+  const { name, user } = MEMBERS[who];
+  await page.getByRole('combobox', { name: 'Person' }).selectOption({ label: `${name} (${user})` });
   if (accessKey !== undefined) await page.getByLabel('Access key').fill(accessKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -301,7 +301,7 @@ export async function openWizard(page: Page): Promise<void> {
   if (!(await instancesTable(page).isVisible())) await openInstances(page);
   await toolbarButton(page, '+ New').click();
   await expect(wizard(page)).toBeVisible();
-  await expect(page).toHaveURL(/\/compute\/create\/instance$/);
+  await expect(page).toHaveURL(/\/compute\/create\/instance(\?|$)/);
 }
 
 /** Fills the wizard (name, type, size, assignment, tags) and goes to Review + Create; the wizard stays open. */
@@ -345,7 +345,7 @@ export async function createInstance(page: Page, name: string, opts: InstanceOpt
   await wizardButton(page, 'Create').click();
   if (opts.expectCreated === false) return;
   await expect(wizard(page)).toBeHidden();
-  await expect(page).toHaveURL(/\/compute\/instances$/);
+  await expect(page).toHaveURL(/\/compute\/instances(\?|$)/);
   await expect(instanceRow(page, name)).toBeVisible();
 }
 

@@ -23,7 +23,7 @@ test('an instance costs while it runs and holds its quota while stopped', async 
   await expect(await instanceCell(page, name, 'Cost (est.)')).toHaveText('$0.19/hr');
 
   await page.getByRole('link', { name: 'View quota and costs' }).click();
-  await expect(page).toHaveURL(/\/compute\/quota$/);
+  await expect(page).toHaveURL(/\/compute\/quota(\?|$)/);
   await expect(page.getByRole('heading', { level: 1, name: 'Quota and costs' })).toBeVisible();
   const cost = page.getByRole('region', { name: 'Estimated cost' });
   await expect(cost).toContainText('Per hour$0.19');

@@ -68,8 +68,8 @@ for (const { what, raw, reason } of unreadable) {
     await expect(page.getByText('No compute instances yet.')).toBeVisible();
     await expect(page.getByRole('banner')).toContainText('mlw-azimuth-lab');
     const saved = JSON.parse((await readStorage(page)) ?? 'null');
-    expect(saved).toMatchObject({ format: 'azimuth-workspace', version: 1 });
-    expect(saved.workspace.computes).toEqual([]);
+    expect(saved).toMatchObject({ format: 'azimuth-workspace', version: 2 });
+    expect(saved.workspaces[0].computes).toEqual([]);
   });
 }
 

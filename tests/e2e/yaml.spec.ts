@@ -48,7 +48,7 @@ test('a public example file creates a low-priority cluster; a bad one says where
   await expect(preview).toContainText('Virtual machine tierLow priority');
   await expect(preview).toContainText('Idle seconds before scale down120');
   await page.getByRole('button', { name: 'Create' }).click();
-  await expect(page).toHaveURL(/\/compute\/clusters$/);
+  await expect(page).toHaveURL(/\/compute\/clusters(\?|$)/);
   const row = page.getByRole('table', { name: 'Compute clusters' }).getByRole('row').filter({ hasText: 'low-pri-example' });
   await expect(row).toContainText('Low priority');
 });
@@ -74,7 +74,7 @@ test('export, delete, import: the same compute instance comes back', async ({ pa
   await page.getByLabel('Or paste it here').fill(yaml);
   await expect(page.getByRole('region', { name: 'What it will create' })).toContainText('Compute instance');
   await page.getByRole('button', { name: 'Create' }).click();
-  await expect(page).toHaveURL(/\/compute\/instances$/);
+  await expect(page).toHaveURL(/\/compute\/instances(\?|$)/);
   await expectState(page, name, 'Running');
   await instanceRow(page, name).getByRole('link', { name, exact: true }).click();
   await page.getByRole('tablist', { name: 'Compute instance views' }).getByRole('tab', { name: 'YAML' }).click();

@@ -60,7 +60,14 @@ pub fn usages(t: &Tenant, location: &str) -> Value {
     let mut value: Vec<Value> = w
         .quota_usage()
         .into_iter()
-        .map(|u| row(u.family, &format!("{} Cores", u.family), sum(u.family), u.limit))
+        .map(|u| {
+            row(
+                u.family,
+                &format!("{} Cores", u.family),
+                sum(u.family),
+                u.limit,
+            )
+        })
         .collect();
     let pool = w.low_priority_usage();
     let pool_used = in_region.iter().map(|w| w.low_priority_usage().used).sum();

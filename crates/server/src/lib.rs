@@ -138,7 +138,11 @@ async fn workspace(
 ) -> Response {
     let result = auth::member_of(&state, &headers).and_then(|me| {
         let id = wsid(&query)?;
-        state.read_workspace(&me, &id, azimuth_core::workspace::snapshot::encode_workspace)
+        state.read_workspace(
+            &me,
+            &id,
+            azimuth_core::workspace::snapshot::encode_workspace,
+        )
     });
     match result {
         Ok(text) => {
@@ -167,42 +171,11 @@ async fn workspace(
 /// directory's ids, who they are, the resource groups and workspaces they can see (with their
 /// roles), and the soft-deleted workspaces they may recover or purge.
 async fn installation(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let result = auth::member_of(&state, &headers).map(|me| state.read(|t| installation_json(t, &me)));
+    let result = auth::member_of(&state, &headers).map(|me| state.read(|t| t.overview(&me)));
     match result {
         Ok(body) => Json(body).into_response(),
         Err(e) => arm::error_response(&e),
     }
-}
-
-/// The body of `GET /api/installation`.
-pub fn installation_json(t: &azimuth_core::workspace::Tenant, me: &str) -> serde_json::Value {
-    use azimuth_core::workspace::roles::Action;
-    let d = &t.directory;
-    let summary = |w: &azimuth_core::Workspace| {
-        let member = w.member(me);
-        json!({
-            "resource": w.resource,
-            "resourceGroup": w.resource_group,
-            "role": member.map(|m| m.role.display_name()),
-            "deletedAt": w.deleted_at.map(azimuth_core::time::format_iso),
-        })
-    };
-    let groups: Vec<&str> = d
-        .resource_groups
-        .iter()
-        .filter(|g| d.authorize_at(me, &d.group_scope(&g.name), Action::CreateWorkspace).is_ok())
-        .map(|g| g.name.as_str())
-        .collect();
-    json!({
-        "tenantId": d.tenant_id,
-        "subscriptionId": d.subscription_id,
-        "subscriptionName": d.subscription_name,
-        "me": d.person(me),
-        "mayCreateGroups": d.authorize_at(me, &d.subscription_scope(), Action::CreateWorkspace).is_ok(),
-        "resourceGroups": groups,
-        "workspaces": t.visible_workspaces(me).into_iter().map(summary).collect::<Vec<_>>(),
-        "deleted": t.deleted_workspaces(me).into_iter().map(summary).collect::<Vec<_>>(),
-    })
 }
 
 /// `POST /api/workspaces/recover`'s body.

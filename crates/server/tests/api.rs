@@ -347,13 +347,28 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
     let ada = sign_in(a, "Ada Lovelace").await;
     let grace = sign_in(a, "Grace Hopper").await;
     let realistic = br#"{"pace": "realistic"}"#;
-    let (status, refused) = call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&grace), realistic).await;
+    let (status, refused) = call(
+        a,
+        "PUT",
+        &format!("/api/settings?wsid={WS}"),
+        Some(&grace),
+        realistic,
+    )
+    .await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
         (403, Some("AuthorizationFailed"))
     );
     assert_eq!(
-        call(a, "PUT", &format!("/api/settings?wsid={WS}"), None, realistic).await.0,
+        call(
+            a,
+            "PUT",
+            &format!("/api/settings?wsid={WS}"),
+            None,
+            realistic
+        )
+        .await
+        .0,
         401
     );
     for bad in [
@@ -362,7 +377,14 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
         b"not json",
         b"{}",
     ] {
-        let (status, body) = call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&ada), bad).await;
+        let (status, body) = call(
+            a,
+            "PUT",
+            &format!("/api/settings?wsid={WS}"),
+            Some(&ada),
+            bad,
+        )
+        .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (400, Some("InvalidRequestContent")),
@@ -371,12 +393,25 @@ async fn the_pace_is_an_owners_choice_for_everyone() {
         );
     }
     assert_eq!(
-        call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&ada), realistic)
-            .await
-            .0,
+        call(
+            a,
+            "PUT",
+            &format!("/api/settings?wsid={WS}"),
+            Some(&ada),
+            realistic
+        )
+        .await
+        .0,
         204
     );
-    let (_, workspace) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&grace), b"").await;
+    let (_, workspace) = call(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={WS}"),
+        Some(&grace),
+        b"",
+    )
+    .await;
     assert_eq!(workspace["settings"]["pace"], "realistic");
 }
 
@@ -417,7 +452,14 @@ async fn a_compute_cluster_over_arm_keeps_its_password_to_itself() {
         "azureuser"
     );
     let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
-    let (_, saved) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
+    let (_, saved) = call(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={WS}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
     for text in [got.to_string(), list.to_string(), saved.to_string()] {
         assert!(!text.contains("correct-horse-battery"));
     }
@@ -532,7 +574,14 @@ async fn attached_computes_over_arm_never_give_their_secrets_back() {
 
     let (_, got) = call(a, "GET", &vm_path, Some(&ada), b"").await;
     let (_, list) = call(a, "GET", &format!("{WS}/computes?{V}"), Some(&ada), b"").await;
-    let (_, saved) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
+    let (_, saved) = call(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={WS}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
     assert_eq!(
         got["properties"]["properties"]["administratorAccount"]["username"],
         "azureuser"
@@ -555,7 +604,15 @@ async fn skip_shutdown_postpones_the_next_one() {
     let alan = sign_in(a, "Alan Turing").await;
     let instant = br#"{"pace": "instant"}"#;
     assert_eq!(
-        call(a, "PUT", &format!("/api/settings?wsid={WS}"), Some(&ada), instant).await.0,
+        call(
+            a,
+            "PUT",
+            &format!("/api/settings?wsid={WS}"),
+            Some(&ada),
+            instant
+        )
+        .await
+        .0,
         204
     );
     let body = json!({"properties": {"computeType": "ComputeInstance", "properties": {
@@ -572,7 +629,14 @@ async fn skip_shutdown_postpones_the_next_one() {
     let (status, skipped) = call(a, "POST", skip, Some(&ada), b"").await;
     assert_eq!(status, 200, "{skipped}");
     assert_eq!(skipped["trigger"], "IdleShutdown");
-    let (_, workspace) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
+    let (_, workspace) = call(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={WS}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
     assert!(workspace
         .to_string()
         .contains("postponed the idle shutdown of compute instance ci-skip"));

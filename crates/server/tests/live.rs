@@ -13,15 +13,35 @@ async fn every_change_reaches_the_event_stream_and_workspace_reads_need_a_sessio
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     assert_eq!(call(a, "GET", "/api/events", None, b"").await.0, 401);
-    assert_eq!(call(a, "GET", &format!("/api/workspace?wsid={WS}"), None, b"").await.0, 401);
-    let (status, ws) = call(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), b"").await;
+    assert_eq!(
+        call(a, "GET", &format!("/api/workspace?wsid={WS}"), None, b"")
+            .await
+            .0,
+        401
+    );
+    let (status, ws) = call(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={WS}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
     assert_eq!(
         (status, ws["resource"]["name"].as_str()),
         (200, Some("mlw-azimuth-lab"))
     );
     // The studio's way in: the session cookie that /api/workspace (and signing in) sets, so the
     // token never travels in a URL; other clients may use ?access_token=.
-    let (_, head, _) = call_with(a, "GET", &format!("/api/workspace?wsid={WS}"), Some(&ada), "", b"").await;
+    let (_, head, _) = call_with(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={WS}"),
+        Some(&ada),
+        "",
+        b"",
+    )
+    .await;
     let cookie = header(&head, "set-cookie").expect("the events cookie is set");
     assert!(
         cookie.contains("httponly") && cookie.contains("samesite=strict"),
@@ -113,6 +133,11 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("put", format!("{WS}-doc")),
         ("patch", WS.into()),
         ("delete", format!("{WS}-doc")),
+        ("get", format!("{sub}/providers/Microsoft.Authorization/roleDefinitions")),
+        ("get", format!("{WS}/providers/Microsoft.Authorization/roleAssignments")),
+        ("get", format!("{WS}/providers/Microsoft.Authorization/roleAssignments/0b9a7f1e-1d2c-4b3a-8e5f-6a7b8c9d0e1f")),
+        ("put", format!("{WS}/providers/Microsoft.Authorization/roleAssignments/0b9a7f1e-1d2c-4b3a-8e5f-6a7b8c9d0e1f")),
+        ("delete", format!("{WS}/providers/Microsoft.Authorization/roleAssignments/0b9a7f1e-1d2c-4b3a-8e5f-6a7b8c9d0e1f")),
         ("get", format!("{WS}/computes")),
         ("get", format!("{WS}/computes/ci-doc")),
         ("put", format!("{WS}/computes/ci-doc")),

@@ -22,68 +22,212 @@ async fn a_second_workspace_is_created_seen_by_its_people_and_never_mixes() {
     let alan = sign_in(a, "Alan Turing").await;
     // What Azure's own clients send for subscriptions and resource groups.
     for v in ["2021-04-01", "2022-09-01", "2022-12-01", "2024-03-01"] {
-        let (status, subs) = call(a, "GET", &format!("/subscriptions?api-version={v}"), Some(&ada), b"").await;
+        let (status, subs) = call(
+            a,
+            "GET",
+            &format!("/subscriptions?api-version={v}"),
+            Some(&ada),
+            b"",
+        )
+        .await;
         assert_eq!(status, 200, "{v}: {subs}");
         let tenant = subs["value"][0]["tenantId"].as_str().unwrap();
-        assert_ne!(tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47", "a tenant id of its own");
+        assert_ne!(
+            tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "a tenant id of its own"
+        );
     }
     let rg = format!("{SUB}/resourcegroups/rg-class?api-version=2022-09-01");
     let (status, group) = call(a, "PUT", &rg, Some(&alan), br#"{"location": "eastus"}"#).await;
-    assert_eq!((status, group["error"]["code"].as_str()), (403, Some("AuthorizationFailed")));
-    let (status, group) = call(a, "PUT", &rg, Some(&ada), br#"{"location": "eastus", "tags": {"class": "ml101"}}"#).await;
-    assert_eq!((status, group["name"].as_str()), (201, Some("rg-class")), "{group}");
+    assert_eq!(
+        (status, group["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    let (status, group) = call(
+        a,
+        "PUT",
+        &rg,
+        Some(&ada),
+        br#"{"location": "eastus", "tags": {"class": "ml101"}}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, group["name"].as_str()),
+        (201, Some("rg-class")),
+        "{group}"
+    );
     assert_eq!(call(a, "HEAD", &rg, Some(&ada), b"").await.0, 204);
-    let (_, groups) = call(a, "GET", &format!("{SUB}/resourcegroups?api-version=2024-03-01"), Some(&ada), b"").await;
+    let (_, groups) = call(
+        a,
+        "GET",
+        &format!("{SUB}/resourcegroups?api-version=2024-03-01"),
+        Some(&ada),
+        b"",
+    )
+    .await;
     assert_eq!(groups["value"].as_array().unwrap().len(), 2);
 
     // Create: 201, Creating, polled to Succeeded (this server runs at instant pace).
     let body = json!({"location": "eastus", "properties": {"friendlyName": "Second", "description": "for the class"}});
-    let (status, head, ws) = call_with(a, "PUT", &format!("{}?{V}", second()), Some(&ada), "", body.to_string().as_bytes()).await;
+    let (status, head, ws) = call_with(
+        a,
+        "PUT",
+        &format!("{}?{V}", second()),
+        Some(&ada),
+        "",
+        body.to_string().as_bytes(),
+    )
+    .await;
     assert_eq!(status, 201, "{ws}");
     let poll = header(&head, "azure-asyncoperation").expect("a long-running create");
-    let (status, op) = call(a, "GET", &poll[poll.find("/subscriptions").unwrap()..], Some(&ada), b"").await;
-    assert_eq!((status, op["status"].as_str()), (200, Some("Succeeded")), "{op}");
+    let (status, op) = call(
+        a,
+        "GET",
+        &poll[poll.find("/subscriptions").unwrap()..],
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(
+        (status, op["status"].as_str()),
+        (200, Some("Succeeded")),
+        "{op}"
+    );
     let p = &ws["properties"];
-    assert!(p["storageAccount"].as_str().unwrap().contains("/Microsoft.Storage/storageAccounts/mlwseconstorage"));
-    assert!(p["keyVault"].as_str().unwrap().contains("/Microsoft.KeyVault/vaults/"));
-    assert_eq!(p["mlFlowTrackingUri"], format!("http://127.0.0.1:8080/mlflow/v1.0{}", second()));
+    assert!(p["storageAccount"]
+        .as_str()
+        .unwrap()
+        .contains("/Microsoft.Storage/storageAccounts/mlwseconstorage"));
+    assert!(p["keyVault"]
+        .as_str()
+        .unwrap()
+        .contains("/Microsoft.KeyVault/vaults/"));
+    assert_eq!(
+        p["mlFlowTrackingUri"],
+        format!("http://127.0.0.1:8080/mlflow/v1.0{}", second())
+    );
     assert_eq!(ws["systemData"]["createdBy"], "ada@contoso.com");
 
     // Computes never mix, and a name is unique in the region across workspaces.
     let lab_ci = format!("{WS}/computes/ci-same?{V}");
-    assert_eq!(call(a, "PUT", &lab_ci, Some(&ada), &instance("Standard_DS11_v2")).await.0, 201);
-    let (status, refused) = call(a, "PUT", &format!("{}/computes/ci-same?{V}", second()), Some(&ada), &instance("Standard_DS11_v2")).await;
+    assert_eq!(
+        call(a, "PUT", &lab_ci, Some(&ada), &instance("Standard_DS11_v2"))
+            .await
+            .0,
+        201
+    );
+    let (status, refused) = call(
+        a,
+        "PUT",
+        &format!("{}/computes/ci-same?{V}", second()),
+        Some(&ada),
+        &instance("Standard_DS11_v2"),
+    )
+    .await;
     assert_eq!(status, 409, "{refused}");
-    assert!(refused["error"]["message"].as_str().unwrap().contains("another workspace in East US"));
-    let (_, list) = call(a, "GET", &format!("{}/computes?{V}", second()), Some(&ada), b"").await;
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("another workspace in East US"));
+    let (_, list) = call(
+        a,
+        "GET",
+        &format!("{}/computes?{V}", second()),
+        Some(&ada),
+        b"",
+    )
+    .await;
     assert_eq!(list["value"].as_array().unwrap().len(), 0);
 
     // Alan holds no role in it: not listed, 403 to a deep link.
     let (_, listed) = call(a, "GET", &format!("{SUB}/{ML}?{V}"), Some(&alan), b"").await;
-    let names: Vec<&str> = listed["value"].as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = listed["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["mlw-azimuth-lab"]);
     let (status, refused) = call(a, "GET", &format!("{}?{V}", second()), Some(&alan), b"").await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("AuthorizationFailed")));
-    let (status, _) = call(a, "GET", &format!("/api/workspace?wsid={}", second()), Some(&alan), b"").await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    let (status, _) = call(
+        a,
+        "GET",
+        &format!("/api/workspace?wsid={}", second()),
+        Some(&alan),
+        b"",
+    )
+    .await;
     assert_eq!(status, 403);
     let (_, mine) = call(a, "GET", "/api/installation", Some(&ada), b"").await;
     assert_eq!(mine["workspaces"].as_array().unwrap().len(), 2, "{mine}");
     assert_eq!(mine["workspaces"][1]["role"], "Owner");
+    assert_eq!(mine["workspaces"][1]["name"], "mlw-second");
 
     // The resource group holds a workspace: it stays.
     assert_eq!(call(a, "DELETE", &rg, Some(&ada), b"").await.0, 409);
     // Soft delete: gone from lists, name taken, recovered, then purged.
-    assert_eq!(call(a, "DELETE", &format!("{}?{V}", second()), Some(&ada), b"").await.0, 200);
-    assert_eq!(call(a, "GET", &format!("{}?{V}", second()), Some(&ada), b"").await.0, 404);
-    let (status, refused) = call(a, "PUT", &format!("{}?{V}", second()), Some(&ada), body.to_string().as_bytes()).await;
+    assert_eq!(
+        call(a, "DELETE", &format!("{}?{V}", second()), Some(&ada), b"")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(a, "GET", &format!("{}?{V}", second()), Some(&ada), b"")
+            .await
+            .0,
+        404
+    );
+    let (status, refused) = call(
+        a,
+        "PUT",
+        &format!("{}?{V}", second()),
+        Some(&ada),
+        body.to_string().as_bytes(),
+    )
+    .await;
     assert_eq!(status, 409);
-    assert!(refused["error"]["message"].as_str().unwrap().starts_with("Soft-deleted workspace exists. Please purge or recover it."));
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Soft-deleted workspace exists. Please purge or recover it."));
     let (_, mine) = call(a, "GET", "/api/installation", Some(&ada), b"").await;
-    assert_eq!(mine["deleted"][0]["resource"]["name"], "mlw-second");
+    assert_eq!(mine["deleted"][0]["name"], "mlw-second");
     let recover = json!({"id": second()}).to_string();
-    assert_eq!(call(a, "POST", "/api/workspaces/recover", Some(&alan), recover.as_bytes()).await.0, 403);
-    assert_eq!(call(a, "POST", "/api/workspaces/recover", Some(&ada), recover.as_bytes()).await.0, 204);
-    assert_eq!(call(a, "GET", &format!("{}?{V}", second()), Some(&ada), b"").await.0, 200);
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/workspaces/recover",
+            Some(&alan),
+            recover.as_bytes()
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/workspaces/recover",
+            Some(&ada),
+            recover.as_bytes()
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        call(a, "GET", &format!("{}?{V}", second()), Some(&ada), b"")
+            .await
+            .0,
+        200
+    );
     let purge = format!("{}?{V}&forceToPurge=true", second());
     assert_eq!(call(a, "DELETE", &purge, Some(&ada), b"").await.0, 200);
     let (_, mine) = call(a, "GET", "/api/installation", Some(&ada), b"").await;
@@ -99,12 +243,17 @@ async fn a_database_of_an_earlier_azimuth_is_migrated_whole() {
     let mut ws = azimuth_core::Workspace::seed(1_000);
     ws.tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47".into();
     let body = serde_json::from_slice(&instance("Standard_DS11_v2")).unwrap();
-    ws.create_instance("Ada Lovelace", "ci-kept", body, 1_000).unwrap();
+    ws.create_instance("Ada Lovelace", "ci-kept", body, 1_000)
+        .unwrap();
     let old = json!({"format": "azimuth-workspace", "version": 1, "workspace": ws}).to_string();
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch("CREATE TABLE workspace (id INTEGER PRIMARY KEY CHECK (id = 1), snapshot TEXT NOT NULL);").unwrap();
-        conn.execute("INSERT INTO workspace (id, snapshot) VALUES (1, ?1)", [&old]).unwrap();
+        conn.execute(
+            "INSERT INTO workspace (id, snapshot) VALUES (1, ?1)",
+            [&old],
+        )
+        .unwrap();
     }
     let server = start(&db, None).await;
     let a = server.addr;
@@ -113,11 +262,128 @@ async fn a_database_of_an_earlier_azimuth_is_migrated_whole() {
     assert_eq!(status, 200, "{computes}");
     assert_eq!(computes["value"][0]["name"], "ci-kept");
     let (_, subs) = call(a, "GET", &format!("/subscriptions?{V}"), Some(&grace), b"").await;
-    assert_ne!(subs["value"][0]["tenantId"], "72f988bf-86f1-41af-91ab-2d7cd011db47");
+    assert_ne!(
+        subs["value"][0]["tenantId"],
+        "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    );
     server.task.abort();
     let conn = rusqlite::Connection::open(&db).unwrap();
     let old_tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'workspace'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'workspace'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(old_tables, 0, "the old table is gone once its content moved");
+    assert_eq!(
+        old_tables, 0,
+        "the old table is gone once its content moved"
+    );
+}
+
+#[tokio::test]
+async fn roles_are_given_and_taken_over_microsoft_authorization() {
+    let server = start(&temp_db("roles"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let alan = sign_in(a, "Alan Turing").await;
+    let auth = "api-version=2022-04-01";
+    let (_, defs) = call(
+        a,
+        "GET",
+        &format!("{SUB}/providers/Microsoft.Authorization/roleDefinitions?{auth}"),
+        Some(&alan),
+        b"",
+    )
+    .await;
+    assert!(defs["value"].is_array(), "{defs}");
+    let contributor = defs["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["properties"]["roleName"] == "Contributor")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, people) = call(a, "GET", "/api/installation", Some(&alan), b"").await;
+    let grace_id = people["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Grace Hopper")
+        .unwrap()["objectId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let assignment = format!("{WS}/providers/Microsoft.Authorization/roleAssignments/7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f?{auth}");
+    let body = json!({"properties": {"roleDefinitionId": contributor, "principalId": grace_id}})
+        .to_string();
+    // A Reader may not give roles; an Owner may.
+    let (status, refused) = call(a, "PUT", &assignment, Some(&alan), body.as_bytes()).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    let (status, made) = call(a, "PUT", &assignment, Some(&ada), body.as_bytes()).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made["properties"]["principalName"], "Grace Hopper");
+    let (status, again) = call(a, "PUT", &assignment, Some(&ada), body.as_bytes()).await;
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("RoleAssignmentExists"))
+    );
+    // Grace, now also a Contributor, may create computes in the lab.
+    let grace = sign_in(a, "Grace Hopper").await;
+    assert_eq!(
+        call(
+            a,
+            "PUT",
+            &format!("{WS}/computes/ci-grace?{V}"),
+            Some(&grace),
+            &instance("Standard_DS11_v2")
+        )
+        .await
+        .0,
+        201
+    );
+    let (_, listed) = call(
+        a,
+        "GET",
+        &format!("{WS}/providers/Microsoft.Authorization/roleAssignments?{auth}"),
+        Some(&alan),
+        b"",
+    )
+    .await;
+    let roles: Vec<&str> = listed["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["properties"]["roleName"].as_str().unwrap())
+        .collect();
+    assert!(
+        roles.contains(&"Contributor") && roles.contains(&"Owner"),
+        "{roles:?}"
+    );
+    let bad =
+        json!({"properties": {"roleDefinitionId": "nope", "principalId": grace_id}}).to_string();
+    let other = assignment.replace("7c1e2d3f", "8d1e2d3f");
+    assert_eq!(
+        call(a, "PUT", &other, Some(&ada), bad.as_bytes()).await.1["error"]["code"],
+        "RoleDefinitionDoesNotExist"
+    );
+    assert_eq!(call(a, "DELETE", &assignment, Some(&ada), b"").await.0, 200);
+    assert_eq!(
+        call(
+            a,
+            "PUT",
+            &format!("{WS}/computes/ci-grace2?{V}"),
+            Some(&grace),
+            &instance("Standard_DS11_v2")
+        )
+        .await
+        .0,
+        403
+    );
+    server.task.abort();
 }

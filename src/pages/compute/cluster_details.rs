@@ -202,7 +202,7 @@ pub fn ClusterDetailsPage(
                     <section class="empty-state">
                         <h1>{move || name.get()}</h1>
                         <p>"There is no compute cluster with this name in the workspace. It may have been deleted."</p>
-                        <p><a href="/compute/clusters">"Back to compute clusters"</a></p>
+                        <p><a href=crate::router::href("/compute/clusters")>"Back to compute clusters"</a></p>
                     </section>
                 }
             }

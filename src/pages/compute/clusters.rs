@@ -240,7 +240,7 @@ pub fn ClustersPage() -> impl IntoView {
                                 <tr prop:hidden=hidden>
                                     {select_cell(name.clone(), selected)}
                                     <td class="data-table__name">
-                                        <a href=format!("/compute/clusters/{name}")>{name.clone()}</a>
+                                        <a href=crate::router::href(&format!("/compute/clusters/{name}"))>{name.clone()}</a>
                                     </td>
                                     <td><StateBadge state=Signal::stored(state) /></td>
                                     <td>{r.nodes}</td>

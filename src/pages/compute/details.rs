@@ -234,11 +234,11 @@ pub fn InstanceDetailsPage(
     let name = Signal::stored(name);
     let compute = Memo::new(move |_| store.workspace.with(|w| w.instance(&name.get()).cloned()));
     // The view is in the address (?tab=json), so a reload or a shared link opens it again.
-    let search = window().location().search().unwrap_or_default();
+    let wanted = crate::router::query_param("tab").unwrap_or_default();
     let initial = VIEWS
         .iter()
         .map(|(v, _)| *v)
-        .find(|v| search == format!("?tab={v}"))
+        .find(|v| *v == wanted)
         .unwrap_or("details");
     let tab = RwSignal::new(initial);
     let editing = RwSignal::new(false);
@@ -249,7 +249,10 @@ pub fn InstanceDetailsPage(
         } else {
             format!("?tab={id}")
         };
-        let url = format!("/compute/instances/{}{query}", name.get_untracked());
+        let url = crate::router::href(&format!(
+            "/compute/instances/{}{query}",
+            name.get_untracked()
+        ));
         if let Ok(history) = window().history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
@@ -268,7 +271,7 @@ pub fn InstanceDetailsPage(
                     <section class="empty-state">
                         <h1>{move || name.get()}</h1>
                         <p>"There is no compute instance with this name in the workspace. It may have been deleted."</p>
-                        <p><a href="/compute/instances">"Back to compute instances"</a></p>
+                        <p><a href=crate::router::href("/compute/instances")>"Back to compute instances"</a></p>
                     </section>
                 }
             }

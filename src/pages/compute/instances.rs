@@ -287,7 +287,7 @@ pub fn InstancesPage() -> impl IntoView {
                                         />
                                     </td>
                                     <td class="data-table__name">
-                                        <a href=format!("/compute/instances/{name}")>{name.clone()}</a>
+                                        <a href=crate::router::href(&format!("/compute/instances/{name}"))>{name.clone()}</a>
                                     </td>
                                     <td>
                                         <StateBadge state=Signal::derive(move || live.get().map(|r| r.state).unwrap_or_default()) />

@@ -17,7 +17,7 @@ pub fn ComputeTabs() -> impl IntoView {
                 .then_some("page")
         };
         view! {
-            <a class="tabs__tab" href=href aria-current=current>
+            <a class="tabs__tab" href=crate::router::href(href) aria-current=current>
                 {label}
             </a>
         }
@@ -29,8 +29,8 @@ pub fn ComputeTabs() -> impl IntoView {
             {tab("/compute/kubernetes", "Kubernetes clusters")}
             {tab("/compute/attached", "Attached computes")}
             <div class="tabs__asides">
-                <a href="/compute/import">"Create from YAML"</a>
-                <a href="/compute/quota">"View quota and costs"</a>
+                <a href=crate::router::href("/compute/import")>"Create from YAML"</a>
+                <a href=crate::router::href("/compute/quota")>"View quota and costs"</a>
             </div>
         </nav>
     }

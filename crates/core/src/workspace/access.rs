@@ -135,15 +135,44 @@ impl Tenant {
         role: Role,
         now: Millis,
     ) -> Result<RoleAssignment, ArmError> {
-        let scope = self.canonical_scope(scope)?;
-        self.directory
-            .authorize_at(actor, &scope, Action::WriteRoleAssignments)?;
         let principal = self.directory.person(person).cloned().ok_or_else(|| {
             ArmError::new(
                 "PrincipalNotFound",
                 format!("There is no person named '{person}'. Add them to the installation first."),
             )
         })?;
+        self.grant(actor, scope, &principal.object_id, role, None, now)
+    }
+
+    /// ARM's PUT of a role assignment: gives the person with object id `principal_id` a role
+    /// at `scope`, under the assignment's name `guid` when the caller chose one.
+    pub fn grant(
+        &mut self,
+        actor: &str,
+        scope: &str,
+        principal_id: &str,
+        role: Role,
+        guid: Option<&str>,
+        now: Millis,
+    ) -> Result<RoleAssignment, ArmError> {
+        let scope = self.canonical_scope(scope)?;
+        self.directory
+            .authorize_at(actor, &scope, Action::WriteRoleAssignments)?;
+        let principal = self
+            .directory
+            .people
+            .iter()
+            .find(|p| p.object_id.eq_ignore_ascii_case(principal_id))
+            .cloned()
+            .ok_or_else(|| {
+                ArmError::new(
+                    "PrincipalNotFound",
+                    format!(
+                        "Principal {principal_id} does not exist in the directory {}.",
+                        self.directory.tenant_id
+                    ),
+                )
+            })?;
         let exists = self.directory.role_assignments.iter().any(|a| {
             a.principal_id == principal.object_id
                 && a.role == role
@@ -159,9 +188,37 @@ impl Tenant {
                 ),
             ));
         }
-        let assignment = self.add_assignment(&scope, &principal.object_id, role, now);
+        if let Some(guid) = guid {
+            let taken = self.directory.role_assignments.iter().any(|a| {
+                a.id.rsplit('/')
+                    .next()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(guid))
+            });
+            if taken {
+                return Err(ArmError::new("RoleAssignmentExists", format!("A role assignment named {guid} already exists; role assignments cannot be changed, only deleted and made again.")));
+            }
+        }
+        let mut assignment = self.add_assignment(&scope, &principal.object_id, role, now);
+        if let Some(guid) = guid {
+            let id = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{guid}");
+            if let Some(stored) = self.directory.role_assignments.last_mut() {
+                stored.id.clone_from(&id);
+            }
+            assignment.id = id;
+        }
         self.sync_members();
         Ok(assignment)
+    }
+
+    /// Whether `person` may read what is at `scope`: they hold a role there, above it, or on
+    /// something below it.
+    pub fn can_read(&self, person: &str, scope: &str) -> bool {
+        self.directory.person(person).is_some_and(|p| {
+            self.directory.role_assignments.iter().any(|a| {
+                a.principal_id == p.object_id
+                    && (covers(&a.scope, scope) || covers(scope, &a.scope))
+            })
+        })
     }
 
     /// Takes a role assignment away, by id; the subscription's last Owner stays.

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod manage;
+pub mod overview;
 pub mod resource;
 pub mod roles;
 pub mod seed;

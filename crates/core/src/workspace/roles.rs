@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A built-in Azure role that can be assigned on a workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
     /// Full access, including access management.
     Owner,

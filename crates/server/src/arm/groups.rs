@@ -44,10 +44,9 @@ fn sees(t: &Tenant, person: &str, g: &ResourceGroup) -> bool {
         return false;
     };
     let scope = t.directory.group_scope(&g.name);
-    t.directory
-        .role_assignments
-        .iter()
-        .any(|a| a.principal_id == p.object_id && (covers(&a.scope, &scope) || covers(&scope, &a.scope)))
+    t.directory.role_assignments.iter().any(|a| {
+        a.principal_id == p.object_id && (covers(&a.scope, &scope) || covers(&scope, &a.scope))
+    })
 }
 
 /// `GET /subscriptions/{id}/resourcegroups`: the groups `person` can see.
@@ -94,7 +93,10 @@ pub fn handle(
                 .ok_or_else(not_found)
         }),
         Method::HEAD => Ok(state.read(|t| {
-            if t.directory.resource_group(name).is_some_and(|g| sees(t, me, g)) {
+            if t.directory
+                .resource_group(name)
+                .is_some_and(|g| sees(t, me, g))
+            {
                 StatusCode::NO_CONTENT
             } else {
                 StatusCode::NOT_FOUND
@@ -111,7 +113,11 @@ pub fn handle(
             let created = state.change_tenant(|t, _| {
                 t.put_resource_group(me, name, &request.location, request.tags)
             })?;
-            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
             let group = state.read(|t| t.directory.resource_group(name).map(|g| group_json(t, g)));
             Ok((status, axum::Json(group)).into_response())
         }

@@ -15,6 +15,7 @@ mod computes;
 mod groups;
 mod operations;
 mod paths;
+mod roles;
 mod workspaces;
 
 use paths::{target, Target};
@@ -32,6 +33,7 @@ pub fn error_response(e: &ArmError) -> Response {
         | "ResourceGroupNotFound"
         | "WorkspaceNotFound"
         | "RoleAssignmentNotFound"
+        | "RoleDefinitionDoesNotExist"
         | "NotFound" => StatusCode::NOT_FOUND,
         "AuthenticationFailed" | "InvalidAuthenticationToken" => StatusCode::UNAUTHORIZED,
         "AuthorizationFailed" => StatusCode::FORBIDDEN,
@@ -125,13 +127,23 @@ fn dispatch(
     let me = member_of(state, headers)?;
     let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
     match (target, method.clone()) {
-        (Target::Subscriptions, Method::GET) => Ok(ok(json!({"value": [state.read(groups::subscription)]}))),
+        (Target::Subscriptions, Method::GET) => {
+            Ok(ok(json!({"value": [state.read(groups::subscription)]})))
+        }
         (Target::Subscription, Method::GET) => Ok(ok(state.read(groups::subscription))),
         (Target::ResourceGroups, Method::GET) => Ok(ok(state.read(|t| groups::list(t, &me)))),
         (Target::ResourceGroup(name), m) => groups::handle(state, &me, &name, &m, uri, body),
-        (Target::Workspaces(group), Method::GET) => Ok(ok(state.read(|t| workspaces::list(t, &me, group.as_deref())))),
+        (Target::Workspaces(group), Method::GET) => Ok(ok(
+            state.read(|t| workspaces::list(t, &me, group.as_deref()))
+        )),
         (Target::Workspace(group, name), m) => {
-            let r = workspaces::Request { member: &me, group: &group, name: &name, headers, api_version: &api_version };
+            let r = workspaces::Request {
+                member: &me,
+                group: &group,
+                name: &name,
+                headers,
+                api_version: &api_version,
+            };
             workspaces::handle(state, &r, &m, uri, body)
         }
         (Target::Computes(ws), Method::GET) => {
@@ -140,7 +152,13 @@ fn dispatch(
         }
         (Target::Compute(ws, name), method) => {
             state.check_access(&me, &ws)?;
-            let r = computes::Request { member: &me, workspace: &ws, name: &name, headers, api_version: &api_version };
+            let r = computes::Request {
+                member: &me,
+                workspace: &ws,
+                name: &name,
+                headers,
+                api_version: &api_version,
+            };
             match method {
                 Method::GET => computes::get(state, &r),
                 Method::PUT => computes::put(state, &r, body),
@@ -156,19 +174,42 @@ fn dispatch(
         }
         (Target::Action(ws, name, op), _) => {
             state.check_access(&me, &ws)?;
-            let r = computes::Request { member: &me, workspace: &ws, name: &name, headers, api_version: &api_version };
+            let r = computes::Request {
+                member: &me,
+                workspace: &ws,
+                name: &name,
+                headers,
+                api_version: &api_version,
+            };
             computes::action(state, &r, op)
         }
-        (Target::ListNodes(ws, name), _) => state.read_workspace(&me, &ws, |w| computes::list_nodes(w, &name))?.map(ok),
+        (Target::ListNodes(ws, name), _) => state
+            .read_workspace(&me, &ws, |w| computes::list_nodes(w, &name))?
+            .map(ok),
         (Target::UpdateIdleShutdown(ws, name), _) => {
             state.check_access(&me, &ws)?;
-            let r = computes::Request { member: &me, workspace: &ws, name: &name, headers, api_version: &api_version };
+            let r = computes::Request {
+                member: &me,
+                workspace: &ws,
+                name: &name,
+                headers,
+                api_version: &api_version,
+            };
             computes::update_idle_shutdown(state, &r, body)?;
             Ok(StatusCode::OK.into_response())
         }
-        (Target::OperationStatus(id), Method::GET) => state.read(|t| operations::status(t, &id)).map(ok),
+        (Target::RoleAssignments(scope), Method::GET) => roles::list(state, &me, &scope).map(ok),
+        (Target::RoleAssignment(scope, name), m) => {
+            roles::handle(state, &me, &scope, &name, &m, body)
+        }
+        (Target::RoleDefinitions(_), Method::GET) => Ok(ok(state.read(roles::definitions))),
+        (Target::OperationStatus(id), Method::GET) => {
+            state.read(|t| operations::status(t, &id)).map(ok)
+        }
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
-        (Target::Usages(location), Method::GET) => Ok(ok(state.read(|t| crate::catalogue::usages(t, &location)))),
+        (Target::Usages(location), Method::GET) => {
+            Ok(ok(state.read(|t| crate::catalogue::usages(t, &location))))
+        }
         (_, m) => Err(method_not_allowed(&m, "GET")),
     }
 }

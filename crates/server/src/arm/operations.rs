@@ -182,7 +182,9 @@ mod tests {
         assert_eq!(status(&t, &id).unwrap()["status"], "InProgress");
         t.settle(11_000);
         assert_eq!(status(&t, &id).unwrap()["status"], "Succeeded");
-        t.workspaces[0].delete("Ada Lovelace", "ci-op", 12_000).unwrap();
+        t.workspaces[0]
+            .delete("Ada Lovelace", "ci-op", 12_000)
+            .unwrap();
         t.settle(20_000);
         let deleted = operation_id(&t.workspaces[0], "ci-op", Operation::Delete, 12_000);
         assert_eq!(status(&t, &deleted).unwrap()["status"], "Succeeded");

@@ -26,6 +26,12 @@ pub enum Target {
     VmSizes,
     Usages(String),
     OperationStatus(String),
+    /// Role assignments at (and around) a scope: the subscription, a group or a workspace.
+    RoleAssignments(String),
+    /// One role assignment: its scope and name (a GUID).
+    RoleAssignment(String, String),
+    /// The built-in role definitions, at a scope.
+    RoleDefinitions(String),
 }
 
 impl Target {
@@ -33,7 +39,13 @@ impl Target {
     pub fn is_resource_manager(&self) -> bool {
         matches!(
             self,
-            Self::Subscriptions | Self::Subscription | Self::ResourceGroups | Self::ResourceGroup(_)
+            Self::Subscriptions
+                | Self::Subscription
+                | Self::ResourceGroups
+                | Self::ResourceGroup(_)
+                | Self::RoleAssignments(_)
+                | Self::RoleAssignment(..)
+                | Self::RoleDefinitions(_)
         )
     }
 }
@@ -54,6 +66,20 @@ fn no_resource(segments: &[&str]) -> ArmError {
 
 /// Matches a path against the installation's ARM scope.
 pub fn target(segments: &[&str], t: &Tenant) -> Result<Target, ArmError> {
+    if let Some(k) = segments
+        .windows(2)
+        .position(|w| eq(w[0], "providers") && eq(w[1], "Microsoft.Authorization"))
+    {
+        let scope = format!("/{}", segments[..k].join("/"));
+        return match &segments[k + 2..] {
+            [r] if eq(r, "roleAssignments") => Ok(Target::RoleAssignments(scope)),
+            [r, name] if eq(r, "roleAssignments") => {
+                Ok(Target::RoleAssignment(scope, (*name).to_owned()))
+            }
+            [r, ..] if eq(r, "roleDefinitions") => Ok(Target::RoleDefinitions(scope)),
+            _ => Err(no_resource(segments)),
+        };
+    }
     let [s, rest @ ..] = segments else {
         return Err(no_resource(segments));
     };
@@ -184,13 +210,18 @@ mod tests {
             target(&r, &t)
         };
         let id = w.id().to_owned();
-        assert_eq!(at(format!("{base}/COMPUTES")).unwrap(), Target::Computes(id.clone()));
+        assert_eq!(
+            at(format!("{base}/COMPUTES")).unwrap(),
+            Target::Computes(id.clone())
+        );
         assert_eq!(
             at(format!("{base}/computes/ci-1/Start")).unwrap(),
             Target::Action(id, "ci-1".into(), Operation::Start)
         );
         assert_eq!(
-            at(format!("{base}/computes/ci-1/explode")).unwrap_err().code(),
+            at(format!("{base}/computes/ci-1/explode"))
+                .unwrap_err()
+                .code(),
             "NotFound"
         );
         let other = base.replace("mlw-azimuth-lab", "other");
@@ -204,12 +235,30 @@ mod tests {
             "a PUT may create it"
         );
         assert_eq!(
-            at("subscriptions/nope/resourceGroups/x".into()).unwrap_err().code(),
+            at("subscriptions/nope/resourceGroups/x".into())
+                .unwrap_err()
+                .code(),
             "SubscriptionNotFound"
         );
         let sub = format!("subscriptions/{}", w.subscription_id);
-        assert_eq!(at(format!("{sub}/resourcegroups/nope/providers/microsoft.machinelearningservices/workspaces")).unwrap_err().code(), "ResourceGroupNotFound");
-        assert_eq!(at(format!("{sub}/resourcegroups/nope")).unwrap(), Target::ResourceGroup("nope".into()));
-        assert_eq!(at(format!("{sub}/providers/Microsoft.MachineLearningServices/workspaces")).unwrap(), Target::Workspaces(None));
+        assert_eq!(
+            at(format!(
+                "{sub}/resourcegroups/nope/providers/microsoft.machinelearningservices/workspaces"
+            ))
+            .unwrap_err()
+            .code(),
+            "ResourceGroupNotFound"
+        );
+        assert_eq!(
+            at(format!("{sub}/resourcegroups/nope")).unwrap(),
+            Target::ResourceGroup("nope".into())
+        );
+        assert_eq!(
+            at(format!(
+                "{sub}/providers/Microsoft.MachineLearningServices/workspaces"
+            ))
+            .unwrap(),
+            Target::Workspaces(None)
+        );
     }
 }

@@ -86,7 +86,7 @@ pub fn AttachedDetailsPage(
                 <section class="empty-state">
                     <h1>{move || name.get()}</h1>
                     <p>"Nothing with this name is attached to the workspace. It may have been detached."</p>
-                    <p><a href=list>{format!("Back to the {title} tab")}</a></p>
+                    <p><a href=crate::router::href(list)>{format!("Back to the {title} tab")}</a></p>
                 </section>
             }
         >

@@ -195,7 +195,7 @@ pub fn AttachedPage(
                                 <tr>
                                     {select_cell(name.clone(), selected)}
                                     <td class="data-table__name">
-                                        <a href=format!("{list_path}/{name}")>{name.clone()}</a>
+                                        <a href=crate::router::href(&format!("{list_path}/{name}"))>{name.clone()}</a>
                                     </td>
                                     <td><StateBadge state=Signal::stored(r.state.clone()) /></td>
                                     {r.cells.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}

@@ -1,0 +1,231 @@
+// Workspaces as Azure resources: the start page lists the workspaces one holds a role in, creates
+// one (in a new resource group, with its associated resources), the workspace is in every address
+// (Azure's ?wsid=), two workspaces never mix, a deep link into a workspace one may not see is
+// refused plainly, a workspace is soft-deleted, recovered and purged, and the panel downloads the
+// config file. On both stores.
+import { expect, test } from './helpers';
+import {
+  MEMBERS,
+  WORKSPACE_KEY,
+  createInstance,
+  downloadText,
+  instanceRow,
+  instancesTable,
+  openInstances,
+  openStudio,
+  readStorage,
+  seedStorage,
+  setPace,
+  signInAs,
+  switchMember,
+  uniqueName,
+} from './helpers';
+
+const LAB_WSID =
+  '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourcegroups/rg-azimuth-lab/workspaces/mlw-azimuth-lab';
+
+/** Opens the start page (signing in as Ada on a server). */
+async function openWorkspaces(page: import('@playwright/test').Page): Promise<void> {
+  await page.goto('/workspaces');
+  const heading = page.getByRole('heading', { name: 'Workspaces', exact: true });
+  const signIn = page.getByRole('button', { name: 'Sign in' });
+  await expect(heading.or(signIn)).toBeVisible();
+  if (await signIn.isVisible()) await signInAs(page, 'ada');
+  await expect(heading).toBeVisible();
+}
+
+/** Creates a workspace from the start page in a new resource group and waits until it is ready. */
+async function createWorkspace(page: import('@playwright/test').Page, name: string, group: string): Promise<void> {
+  await page.getByRole('button', { name: '+ Create workspace' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an Azure Machine Learning workspace' });
+  await dialog.getByLabel('Resource group').selectOption({ label: 'Create new' });
+  await dialog.getByLabel('New resource group name').fill(group);
+  await dialog.getByLabel('Workspace name').fill('a b');
+  await expect(dialog.getByText("Workspace name cannot contain a space")).toBeVisible();
+  await dialog.getByLabel('Workspace name').fill(name);
+  await dialog.getByLabel('Region').selectOption({ label: 'West Europe' });
+  // The associated resources, with the names they will get.
+  await expect(dialog.getByText(/\(new\) mlw\w*storage[0-9a-f]+/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Review + create' }).click();
+  await expect(dialog.getByText(`(new) ${group}`)).toBeVisible();
+  await expect(dialog.getByText('West Europe')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('table', { name: 'Workspaces' }).getByRole('row').filter({ hasText: name });
+  await expect(row.getByRole('link', { name, exact: true })).toBeVisible();
+  await expect(row).toContainText('Succeeded');
+  await expect(row).toContainText('West Europe');
+  await expect(row).toContainText('Owner');
+}
+
+test('the workspace is in every address, and old links open the one used last', async ({ page }) => {
+  await openInstances(page);
+  await expect(page).toHaveURL(`/compute/instances?wsid=${LAB_WSID}`);
+  await page.getByRole('navigation', { name: 'Kinds of compute' }).getByRole('link', { name: 'Compute clusters' }).click();
+  await expect(page).toHaveURL(`/compute/clusters?wsid=${LAB_WSID}`);
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Compute clusters' })).toBeVisible();
+  // A link from before workspaces were in addresses opens the workspace used last.
+  await page.goto('/compute/quota');
+  await expect(page).toHaveURL(`/compute/quota?wsid=${LAB_WSID}`);
+  await expect(page.getByRole('banner')).toContainText('mlw-azimuth-lab');
+});
+
+test('a second workspace is created, opened from its link, and never mixes with the first', async ({ page }) => {
+  await openWorkspaces(page);
+  await expect(page.getByRole('table', { name: 'Workspaces' }).getByRole('link', { name: 'mlw-azimuth-lab' })).toBeVisible();
+  await createWorkspace(page, 'mlw-second', 'rg-class');
+  await page.getByRole('link', { name: 'mlw-second', exact: true }).click();
+  await expect(page).toHaveURL(/\?wsid=\/subscriptions\/[^/]+\/resourcegroups\/rg-class\/workspaces\/mlw-second$/);
+  await expect(page.getByRole('banner')).toContainText('mlw-second');
+  await expect(page.getByRole('banner')).toContainText('West Europe');
+  await page.getByRole('link', { name: 'Compute', exact: true }).click();
+  await expect(page.getByText('No compute instances yet.')).toBeVisible();
+  await setPace(page, 'Instant');
+  const name = uniqueName('ci');
+  await createInstance(page, name);
+  await expect(instanceRow(page, name)).toHaveCount(1);
+
+  // Back to the lab through the workspace panel: its computes are its own.
+  await page.getByRole('button', { name: /^mlw-second/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Directory + Subscription + Workspace' });
+  await expect(panel.getByText(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)).toBeVisible();
+  await panel.getByLabel('Current workspace').selectOption({ label: 'mlw-azimuth-lab (rg-azimuth-lab)' });
+  await expect(page.getByRole('banner')).toContainText('mlw-azimuth-lab');
+  await page.goto('/compute/instances');
+  await expect(instancesTable(page)).toBeVisible();
+  await expect(page.getByText('No compute instances yet.')).toBeVisible();
+  await expect(instanceRow(page, name)).toHaveCount(0);
+});
+
+test('the panel downloads the config file azure-ai-ml reads', async ({ page }) => {
+  await openStudio(page, '/');
+  await page.getByRole('button', { name: /^mlw-azimuth-lab/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Directory + Subscription + Workspace' });
+  const downloading = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Download config file' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('config.json');
+  expect(JSON.parse(await downloadText(download))).toEqual({
+    subscription_id: '6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10',
+    resource_group: 'rg-azimuth-lab',
+    workspace_name: 'mlw-azimuth-lab',
+  });
+  await panel.getByRole('link', { name: 'All workspaces' }).click();
+  await expect(page.getByRole('heading', { name: 'Workspaces', exact: true })).toBeVisible();
+});
+
+test('a deep link into a workspace one holds no role in is refused plainly', async ({ page, browser, server }) => {
+  await openWorkspaces(page);
+  await createWorkspace(page, 'mlw-private', 'rg-private');
+  const link = await page.getByRole('link', { name: 'mlw-private', exact: true }).getAttribute('href');
+  // Alan, a Reader of the lab only, opens the link: in this browser (switching to him) or in a
+  // browser of his own on the server.
+  const other = server ? await browser.newPage() : page;
+  if (server) {
+    await other.goto(`${server.url}/`);
+    await signInAs(other, 'alan');
+    await expect(other.getByRole('button', { name: 'Toggle navigation' })).toBeVisible();
+  } else {
+    await page.goto('/');
+    await switchMember(page, 'alan');
+  }
+  await other.goto(server ? `${server.url}${link}` : link!);
+  await expect(other.getByRole('heading', { name: "You don't have access to the workspace mlw-private" })).toBeVisible();
+  await expect(other.getByText(/Alan Turing holds no role in/)).toBeVisible();
+  await other.getByRole('link', { name: 'Go to your workspaces' }).click();
+  const table = other.getByRole('table', { name: 'Workspaces' });
+  await expect(table.getByRole('link', { name: 'mlw-azimuth-lab' })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'mlw-private' })).toHaveCount(0);
+  await expect(other.getByRole('button', { name: '+ Create workspace' })).toBeDisabled();
+  if (server) await other.close();
+});
+
+test('a workspace is deleted, recovered, deleted again and purged', async ({ page }) => {
+  await openWorkspaces(page);
+  await createWorkspace(page, 'mlw-temp', 'rg-temp');
+  const table = page.getByRole('table', { name: 'Workspaces' });
+  await page.getByRole('button', { name: 'Delete mlw-temp' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Delete mlw-temp?' });
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect(table.getByRole('link', { name: 'mlw-temp' })).toHaveCount(0);
+  const deleted = page.getByRole('table', { name: 'Recently deleted workspaces' });
+  await expect(deleted).toContainText('mlw-temp');
+  // The name stays taken.
+  await page.getByRole('button', { name: '+ Create workspace' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an Azure Machine Learning workspace' });
+  await dialog.getByLabel('Resource group').selectOption({ label: 'rg-temp' });
+  await dialog.getByLabel('Workspace name').fill('mlw-temp');
+  await expect(dialog.getByText(/A deleted workspace named mlw-temp is in rg-temp/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  await deleted.getByRole('button', { name: 'Recover mlw-temp' }).click();
+  await expect(table.getByRole('link', { name: 'mlw-temp' })).toBeVisible();
+  await expect(deleted).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Delete mlw-temp' }).click();
+  await confirm.getByRole('checkbox', { name: /Delete this workspace permanently/ }).check();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect(table.getByRole('link', { name: 'mlw-temp' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Recently deleted workspaces' })).toHaveCount(0);
+});
+
+test('a workspace saved by an earlier Azimuth opens with everything in it', async ({ page, store }) => {
+  test.skip(store === 'server', "the browser's saved value; the server's migration has its own test");
+  const computeName = 'ci-kept1x';
+  const v1 = {
+    format: 'azimuth-workspace',
+    version: 1,
+    workspace: {
+      resource: {
+        id: '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab',
+        name: 'mlw-azimuth-lab',
+        type: 'Microsoft.MachineLearningServices/workspaces',
+        location: 'eastus',
+        tags: {},
+        properties: { friendlyName: 'Azimuth lab', description: 'kept', provisioningState: 'Succeeded', workspaceId: '0b4e7f38-1c9d-4a56-8e2f-7d3c5b1a9e64' },
+      },
+      subscriptionId: '6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10',
+      resourceGroup: 'rg-azimuth-lab',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      members: Object.values(MEMBERS).map((m, i) => ({
+        name: m.name,
+        userName: m.user,
+        objectId: ['5d1b3e2a-7c4f-4e8a-9b61-0f2d8c7a3e15', '8a2c4f6e-1b3d-4e5f-a7c9-2d4f6b8e0a13', 'c3e5a7b9-2d4f-4a6c-8e0b-4f6a8c0e2b35', 'e7a9c1b3-4f6d-4c8e-a2b4-6c8e0a2c4d57'][i],
+        role: m.role,
+      })),
+      computes: [
+        {
+          resource: {
+            id: '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab/computes/ci-kept1x',
+            name: computeName,
+            type: 'Microsoft.MachineLearningServices/workspaces/computes',
+            location: 'eastus',
+            properties: {
+              computeType: 'ComputeInstance',
+              computeLocation: 'eastus',
+              provisioningState: 'Succeeded',
+              properties: { vmSize: 'Standard_DS11_v2', state: 'Stopped' },
+            },
+          },
+          lastActivity: 0,
+        },
+      ],
+      settings: { pace: 'instant' },
+      activity: [],
+      settledAt: 1_700_000_000_000,
+      serial: 1,
+    },
+  };
+  await seedStorage(page, { [WORKSPACE_KEY]: JSON.stringify(v1) });
+  await openInstances(page);
+  await expect(instanceRow(page, computeName)).toHaveCount(1);
+  await expect(page.getByRole('banner')).toContainText('mlw-azimuth-lab');
+  // The first change writes the new form, with nothing lost and a tenant id of its own.
+  await createInstance(page, uniqueName('ci'));
+  const saved = JSON.parse((await readStorage(page)) ?? 'null');
+  expect(saved).toMatchObject({ format: 'azimuth-workspace', version: 2 });
+  expect(saved.directory.tenantId).not.toBe('72f988bf-86f1-41af-91ab-2d7cd011db47');
+  expect(saved.workspaces[0].computes.map((c: { resource: { name: string } }) => c.resource.name)).toContain(computeName);
+  expect(saved.directory.people).toHaveLength(4);
+});
