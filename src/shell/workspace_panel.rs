@@ -70,6 +70,7 @@ fn WorkspacePanel(
         )
     });
     let config = config_json(&subscription_id, &group, &name);
+    let properties = format!("/workspaces/{group}/{name}");
     let others = move || installation.with(|i| i.workspaces.clone());
     let switch = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
@@ -98,6 +99,7 @@ fn WorkspacePanel(
                     <Icon name=IconName::Download />
                     "Download config file"
                 </button>
+                <a class="button" href=properties data-full-load="">"View all properties"</a>
                 <a class="button" href="/workspaces" data-full-load="">"All workspaces"</a>
             </div>
             <div class="dialog__actions">

@@ -68,7 +68,12 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
   const launch = async () => {
     child = spawn(
       binary,
-      ['--addr', `127.0.0.1:${port}`, '--db', join(dir, 'azimuth.db'), '--dist', dist, ...args],
+      // Demo mode (people pick their name) unless a spec asks for passwords with `--no-demo`.
+      [
+        '--addr', `127.0.0.1:${port}`, '--db', join(dir, 'azimuth.db'), '--dist', dist,
+        ...(args.includes('--no-demo') ? [] : ['--demo']),
+        ...args.filter((a) => a !== '--no-demo'),
+      ],
       { stdio: 'ignore' },
     );
     await waitForHealth(url);

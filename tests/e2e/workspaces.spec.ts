@@ -229,3 +229,44 @@ test('a workspace saved by an earlier Azimuth opens with everything in it', asyn
   expect(saved.workspaces[0].computes.map((c: { resource: { name: string } }) => c.resource.name)).toContain(computeName);
   expect(saved.directory.people).toHaveLength(4);
 });
+
+test("an Owner gives a role in Access control, and the person opens the workspace from its link", async ({ page, browser, server }) => {
+  await openWorkspaces(page);
+  await createWorkspace(page, 'mlw-shared', 'rg-shared');
+  const link = await page.getByRole('link', { name: 'mlw-shared', exact: true }).getAttribute('href');
+  await page.getByRole('link', { name: 'mlw-shared', exact: true }).click();
+  await page.getByRole('link', { name: 'Access control' }).click();
+  const table = page.getByRole('table', { name: 'Role assignments' });
+  await expect(table.getByRole('row').filter({ hasText: 'Ada Lovelace' })).toContainText('Owner');
+  await page.getByRole('button', { name: '+ Add role assignment' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add role assignment' });
+  await dialog.getByRole('radio', { name: /^AzureML Data Scientist/ }).check();
+  await dialog.getByLabel('Member').selectOption({ label: 'Grace Hopper (grace@contoso.com)' });
+  await dialog.getByRole('button', { name: 'Review + assign' }).click();
+  await expect(dialog).toBeHidden();
+  const grace = table.getByRole('row').filter({ hasText: 'Grace Hopper' });
+  await expect(grace).toContainText('AzureML Data Scientist');
+  await expect(grace).toContainText('This workspace');
+
+  // Grace opens the link: in a browser of her own on the server, as herself in this browser.
+  const other = server ? await browser.newPage() : page;
+  if (server) {
+    await other.goto(`${server.url}${link}`);
+    await signInAs(other, 'grace');
+  } else {
+    await switchMember(page, 'grace');
+    await page.goto(link!);
+  }
+  await expect(other.getByRole('banner')).toContainText('mlw-shared');
+  await other.getByRole('link', { name: 'Access control' }).click();
+  await expect(other.getByRole('button', { name: '+ Add role assignment' })).toBeDisabled();
+  await expect(other.getByRole('button', { name: 'Remove Grace Hopper (AzureML Data Scientist)' })).toBeDisabled();
+  if (server) await other.close();
+
+  // The Owner takes the role away: the link no longer opens for Grace.
+  if (!server) await switchMember(page, 'ada');
+  await page.goto(link!);
+  await page.getByRole('link', { name: 'Access control' }).click();
+  await page.getByRole('button', { name: 'Remove Grace Hopper (AzureML Data Scientist)' }).click();
+  await expect(page.getByRole('table', { name: 'Role assignments' }).getByRole('row').filter({ hasText: 'Grace Hopper' })).toHaveCount(0);
+});

@@ -145,6 +145,7 @@ pub fn launch(context: &Context, name: &str) -> Result<(Server, u16, String)> {
             "instant",
             "--vcpu-quota",
             "1000",
+            "--demo",
         ])
         .arg("--db")
         .arg(&db)

@@ -73,7 +73,7 @@ pub fn main(args: &[String]) -> Result {
         .arg(cmd::root().join("data/azimuth.db"))
         .args(&server_args);
     println!(
-        "starting azimuth-server: open http://127.0.0.1:{port}/ and sign in (Ctrl-C to stop; `cargo xtask serve --static` keeps the workspace in the browser instead)"
+        "starting azimuth-server: open http://127.0.0.1:{port}/ and sign in; the installation Owner's one-time code is printed below (Ctrl-C to stop; `cargo xtask serve -- --demo` lets anyone pick a name without a password; `cargo xtask serve --static` keeps the workspaces in the browser instead)"
     );
     let status = server.status()?;
     if status.success() {

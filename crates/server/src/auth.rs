@@ -1,5 +1,6 @@
-//! Signing in: members pick their name (and give the access key when the server has one) and get
-//! a random bearer token, stored only as its SHA-256 hash, that expires.
+//! Signing in: people give their name and their own password (or, on a demo server, only pick
+//! their name; the access key first when the server has one) and get a random bearer token,
+//! stored only as its SHA-256 hash, that expires.
 
 use crate::state::{now_ms, AppState};
 use axum::http::HeaderMap;
@@ -39,11 +40,13 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Signs a person in; returns the token and the person.
+/// Signs a person in: by name alone in demo mode, with their password otherwise (and the
+/// access key first when the server has one); returns the token and the person.
 pub fn sign_in(
     state: &AppState,
     member: &str,
     access_key: Option<&str>,
+    password: Option<&str>,
 ) -> Result<(String, Person), ArmError> {
     if let Some(expected) = &state.config.access_key {
         if !access_key.is_some_and(|k| same(k, expected)) {
@@ -61,6 +64,9 @@ pub fn sign_in(
                 format!("'{member}' is not a person of this installation."),
             )
         })?;
+    if !state.config.demo {
+        state.check_password(&found.name, password.unwrap_or_default())?;
+    }
     let token = new_token()?;
     state
         .with_db(|db| db.insert_session(&hash_token(&token), &found.name, now_ms() + SESSION_MS))

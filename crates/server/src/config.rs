@@ -24,11 +24,14 @@ pub struct Config {
     /// Lets an Owner move the server's clock forward with `POST /api/clock` (`--movable-clock`,
     /// `AZIMUTH_MOVABLE_CLOCK=1`): a demo of idle shutdown, or a test, need not wait for it.
     pub movable_clock: bool,
+    /// Demo mode (`--demo`, `AZIMUTH_DEMO=1`): anyone signs in as anyone by picking a name,
+    /// without a password. Without it each person signs in with a password of their own.
+    pub demo: bool,
 }
 
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--movable-clock]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--movable-clock] [--demo]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
@@ -37,7 +40,10 @@ usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key 
   --pace        AZIMUTH_PACE        instant, fast or realistic, set at start (a new workspace: fast)
   --vcpu-quota  AZIMUTH_VCPU_QUOTA  vCPU limit of every VM family (default 24 CPU, 6 GPU)
   --movable-clock  AZIMUTH_MOVABLE_CLOCK=1  an Owner may move the clock forward (POST /api/clock),
-                to show idle shutdown or a schedule without waiting for it";
+                to show idle shutdown or a schedule without waiting for it
+  --demo        AZIMUTH_DEMO=1      anyone signs in as anyone by picking a name, without a password
+                (a demo); otherwise each person signs in with a password of their own, set from a
+                one-time code an Owner gives them (the first Owner's is printed at start)";
 
 impl Config {
     /// Reads flags, falling back to environment variables, then to the defaults.
@@ -48,10 +54,15 @@ impl Config {
         let mut flags: Vec<(String, String)> = Vec::new();
         let mut movable_clock =
             env("AZIMUTH_MOVABLE_CLOCK").is_some_and(|v| v == "1" || v == "true");
+        let mut demo = env("AZIMUTH_DEMO").is_some_and(|v| v == "1" || v == "true");
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
             if flag == "--movable-clock" {
                 movable_clock = true;
+                continue;
+            }
+            if flag == "--demo" {
+                demo = true;
                 continue;
             }
             let (name, value) = match flag.split_once('=') {
@@ -116,6 +127,7 @@ impl Config {
             pace,
             vcpu_quota,
             movable_clock,
+            demo,
         })
     }
 }
@@ -177,6 +189,8 @@ mod tests {
                 .unwrap()
                 .movable_clock
         );
+        assert!(!c.demo && parse(&["--demo"], &[]).unwrap().demo);
+        assert!(parse(&[], &[("AZIMUTH_DEMO", "1")]).unwrap().demo);
         assert!(parse(&["--addr"], &[])
             .unwrap_err()
             .contains("needs a value"));

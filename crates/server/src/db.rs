@@ -26,6 +26,23 @@ pub struct Write<'a> {
     pub removed: Vec<String>,
 }
 
+/// A person's sign-in secrets, as stored (hashes only).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Credential {
+    /// The person's object id.
+    pub object_id: String,
+    /// Their password's Argon2id hash, once they set one.
+    pub password_hash: Option<String>,
+    /// The SHA-256 of the one-time code an Owner handed them, while it is unused.
+    pub code_hash: Option<String>,
+    /// When the code stops working.
+    pub code_expires_at: i64,
+    /// Failed attempts in a row.
+    pub failures: u32,
+    /// No attempt is taken before this instant.
+    pub blocked_until: i64,
+}
+
 /// A workspace's row key: its ARM id, lowercase (ARM ids compare without regard to case).
 fn key(id: &str) -> String {
     id.to_ascii_lowercase()
@@ -50,7 +67,8 @@ impl Db {
              PRAGMA busy_timeout = 5000;
              CREATE TABLE IF NOT EXISTS directory (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);",
+             CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
         )
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
         Ok(Db { conn })
@@ -176,6 +194,49 @@ impl Db {
             "DELETE FROM sessions WHERE token_hash = ?1",
             params![token_hash],
         );
+    }
+
+    /// A person's credential, if they have one.
+    pub fn credential(&self, object_id: &str) -> Option<Credential> {
+        self.conn
+            .query_row(
+                "SELECT password_hash, code_hash, code_expires_at, failures, blocked_until FROM credentials WHERE object_id = ?1",
+                params![object_id],
+                |r| {
+                    Ok(Credential {
+                        object_id: object_id.to_owned(),
+                        password_hash: r.get(0)?,
+                        code_hash: r.get(1)?,
+                        code_expires_at: r.get(2)?,
+                        failures: r.get(3)?,
+                        blocked_until: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Saves a person's credential; when this returns Ok it is on disk.
+    pub fn save_credential(&self, c: &Credential) -> Result<(), String> {
+        self.conn
+            .execute(
+                "INSERT INTO credentials (object_id, password_hash, code_hash, code_expires_at, failures, blocked_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (object_id) DO UPDATE SET password_hash = excluded.password_hash, code_hash = excluded.code_hash,
+                   code_expires_at = excluded.code_expires_at, failures = excluded.failures, blocked_until = excluded.blocked_until",
+                params![c.object_id, c.password_hash, c.code_hash, c.code_expires_at, c.failures, c.blocked_until],
+            )
+            .map(|_| ())
+            .map_err(sql)
+    }
+
+    /// Ends every session of a person (a reset, or their removal).
+    pub fn delete_sessions_of(&self, member: &str) {
+        let _ = self
+            .conn
+            .execute("DELETE FROM sessions WHERE member = ?1", params![member]);
     }
 
     /// Whether the database answers.

@@ -9,6 +9,8 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod openapi;
+pub mod people;
+pub mod people_api;
 pub mod state;
 pub mod static_files;
 
@@ -45,6 +47,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/api/computes/{name}/skipShutdown", post(skip_shutdown))
         .route("/api/clock", post(move_clock))
+        .route("/api/password", post(people_api::set_password))
+        .route("/api/people", get(people_api::list).post(people_api::add))
+        .route("/api/people/reset", post(people_api::reset))
+        .route("/api/people/remove", post(people_api::remove))
         .route(
             "/studio.json",
             get(|| async { Json(json!({"store": "server"})) }),
@@ -88,7 +94,7 @@ fn body_error(rejection: &BytesRejection) -> ArmError {
 }
 
 /// A small `/api` body read as JSON; the error shows the shape wanted.
-fn json_body<T: serde::de::DeserializeOwned>(
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
     body: Result<Bytes, BytesRejection>,
     shape: &str,
 ) -> Result<T, ArmError> {
@@ -277,6 +283,7 @@ async fn members(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> 
             "installation": t.directory.subscription_name,
             "members": t.directory.people.iter().map(|p| json!({"name": p.name, "userName": p.user_name})).collect::<Vec<_>>(),
             "accessKeyRequired": state.config.access_key.is_some(),
+            "mode": if state.config.demo { "demo" } else { "password" },
         })
     }))
 }
@@ -315,6 +322,7 @@ async fn settings(
 struct SignIn {
     member: String,
     access_key: Option<String>,
+    password: Option<String>,
 }
 
 async fn sign_in(
@@ -322,7 +330,15 @@ async fn sign_in(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let request = json_body::<SignIn>(body, r#"{"member": "<name>", "accessKey": "<key>"}"#);
-    match request.and_then(|r| auth::sign_in(&state, &r.member, r.access_key.as_deref())) {
+    let signed_in = request.and_then(|r| {
+        auth::sign_in(
+            &state,
+            &r.member,
+            r.access_key.as_deref(),
+            r.password.as_deref(),
+        )
+    });
+    match signed_in {
         Ok((token, member)) => (
             [(
                 axum::http::header::SET_COOKIE,

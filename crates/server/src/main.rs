@@ -34,6 +34,13 @@ async fn main() {
         }
     };
     println!("azimuth-server: serving http://{addr}/");
+    match state.first_owner_code() {
+        Ok(Some((name, code))) => println!(
+            "azimuth-server: {name} is the installation's Owner and has no password yet. Sign in at http://{addr}/ with \"Set your password\" and the one-time code {code} (valid 7 days)."
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!("azimuth-server: {e}"),
+    }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -25,6 +25,7 @@ fn spawn(port: u16, db: &std::path::Path) -> Child {
             "instant",
             "--dist",
             "dist",
+            "--demo",
         ])
         .arg("--db")
         .arg(db)

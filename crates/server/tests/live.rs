@@ -196,6 +196,7 @@ async fn a_long_list_is_paged_with_next_link() {
         Config::from_args(["--vcpu-quota".to_owned(), "1000".to_owned()], |_| None).unwrap();
     config.db = temp_db("paging");
     config.pace = Some(azimuth_core::Pace::Instant);
+    config.demo = true;
     let state = AppState::open(config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let a = listener.local_addr().unwrap();

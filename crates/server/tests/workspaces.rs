@@ -387,3 +387,184 @@ async fn roles_are_given_and_taken_over_microsoft_authorization() {
     );
     server.task.abort();
 }
+
+#[tokio::test]
+async fn people_sign_in_with_passwords_they_set_from_one_time_codes() {
+    let db = temp_db("passwords");
+    let server = start_with(&db, |c| c.demo = false).await;
+    let a = server.addr;
+    let state_code = {
+        // The first Owner's code, as the server prints it at start.
+        let config = {
+            let mut c =
+                azimuth_server::config::Config::from_args(Vec::<String>::new(), |_| None).unwrap();
+            c.db = db.clone();
+            c
+        };
+        let state = azimuth_server::state::AppState::open(config).unwrap();
+        state.first_owner_code().unwrap().unwrap()
+    };
+    assert_eq!(state_code.0, "Ada Lovelace");
+    let session =
+        |member: &str, password: &str| json!({"member": member, "password": password}).to_string();
+    // Picking a name is not enough any more.
+    let (status, refused) = call(
+        a,
+        "POST",
+        "/api/session",
+        None,
+        session("Ada Lovelace", "").as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (401, Some("PasswordNotSet")),
+        "{refused}"
+    );
+    let set = |code: &str, password: &str| {
+        json!({"member": "Ada Lovelace", "code": code, "password": password}).to_string()
+    };
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/password",
+            None,
+            set("WRONG-CODE1", "a long passphrase").as_bytes()
+        )
+        .await
+        .0,
+        401
+    );
+    let (status, short) = call(
+        a,
+        "POST",
+        "/api/password",
+        None,
+        set(&state_code.1, "short").as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 400, "{short}");
+    let typed = state_code.1.to_lowercase().replace('-', " ");
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/password",
+            None,
+            set(&typed, "a long passphrase").as_bytes()
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/password",
+            None,
+            set(&state_code.1, "another one!").as_bytes()
+        )
+        .await
+        .0,
+        401,
+        "a code works once"
+    );
+    let (status, body) = call(
+        a,
+        "POST",
+        "/api/session",
+        None,
+        session("Ada Lovelace", "a long passphrase").as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let ada = body["token"].as_str().unwrap().to_owned();
+
+    // Ada adds a class roster and hands out the codes.
+    let roster = json!({"names": ["Student One", "  ", "Student Two"]}).to_string();
+    let (status, added) = call(a, "POST", "/api/people", Some(&ada), roster.as_bytes()).await;
+    assert_eq!(status, 201, "{added}");
+    let added = added["added"].as_array().unwrap().clone();
+    assert_eq!(added.len(), 2);
+    let code = added[0]["code"].as_str().unwrap().to_owned();
+    let dup = json!({"names": ["Student Three", "student one"]}).to_string();
+    let (status, refused) = call(a, "POST", "/api/people", Some(&ada), dup.as_bytes()).await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Line 2 (student one)"));
+    let (_, people) = call(a, "GET", "/api/people", Some(&ada), b"").await;
+    assert_eq!(
+        people["people"].as_array().unwrap().len(),
+        6,
+        "nobody of a refused roster was added"
+    );
+    let student =
+        json!({"member": "Student One", "code": code, "password": "my own secret"}).to_string();
+    assert_eq!(
+        call(a, "POST", "/api/password", None, student.as_bytes())
+            .await
+            .0,
+        204
+    );
+    // Repeated failures are slowed down.
+    for _ in 0..5 {
+        assert_eq!(
+            call(
+                a,
+                "POST",
+                "/api/session",
+                None,
+                session("Student One", "guess").as_bytes()
+            )
+            .await
+            .0,
+            401
+        );
+    }
+    let (status, slowed) = call(
+        a,
+        "POST",
+        "/api/session",
+        None,
+        session("Student One", "my own secret").as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (status, slowed["error"]["code"].as_str()),
+        (429, Some("TooManyRequests"))
+    );
+    // A reset ends the password and hands out a new code; only Owners may.
+    let (_, student_tokens) = call(a, "GET", "/api/people", None, b"").await;
+    assert_eq!(student_tokens["error"]["code"], "AuthenticationFailed");
+    let (status, reset) = call(
+        a,
+        "POST",
+        "/api/people/reset",
+        Some(&ada),
+        br#"{"name": "Student One"}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(reset["code"].as_str().unwrap().len(), 11);
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/people/remove",
+            Some(&ada),
+            br#"{"name": "Student Two"}"#
+        )
+        .await
+        .0,
+        204
+    );
+    let (_, people) = call(a, "GET", "/api/people", Some(&ada), b"").await;
+    assert_eq!(people["people"].as_array().unwrap().len(), 5);
+    let (_, members) = call(a, "GET", "/api/members", None, b"").await;
+    assert_eq!(members["mode"], "password");
+    server.task.abort();
+}

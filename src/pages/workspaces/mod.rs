@@ -5,6 +5,7 @@
 mod access;
 mod create;
 mod no_access;
+mod overview;
 
 pub use access::AccessPage;
 pub use no_access::NoAccessPage;
@@ -26,9 +27,33 @@ pub fn studio_link(id: &str) -> String {
     format!("/?wsid={}", wsid(id))
 }
 
-/// The start page: the person's workspaces and the recently deleted ones.
+/// The pages outside a workspace: a workspace's overview at `/workspaces/{group}/{name}`, the
+/// list of workspaces otherwise.
 #[component]
 pub fn WorkspacesPage() -> impl IntoView {
+    let session = use_session();
+    let path = window().location().pathname().unwrap_or_default();
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| js_sys::decode_uri_component(s).map_or_else(|_| s.to_owned(), String::from))
+        .collect();
+    let body = match segments.as_slice() {
+        [_, group, name] => {
+            view! { <overview::WorkspaceOverview group=group.clone() name=name.clone() /> }
+                .into_any()
+        }
+        _ => view! { <WorkspaceList /> }.into_any(),
+    };
+    view! {
+        <StartHeader session />
+        {body}
+    }
+}
+
+/// The start page: the person's workspaces and the recently deleted ones.
+#[component]
+fn WorkspaceList() -> impl IntoView {
     let session = use_session();
     let creating = RwSignal::new(false);
     let deleting = RwSignal::new(None::<WorkspaceSummary>);
@@ -57,7 +82,6 @@ pub fn WorkspacesPage() -> impl IntoView {
             .with(|i| i.may_create_groups || i.resource_groups.iter().any(|g| g.may_create))
     };
     view! {
-        <StartHeader session />
         <main class="start" id="main">
             <div class="start__head">
                 <h1>"Workspaces"</h1>
@@ -158,6 +182,7 @@ fn WorkspaceTable(
                                         <a href=link.clone() data-full-load="">{name.clone()}</a>
                                     </Show>
                                     <div class="muted">{w.friendly_name.clone()}</div>
+                                    <a class="start__overview" href=format!("/workspaces/{}/{}", w.resource_group, w.name) data-full-load="" aria-label=format!("Overview of {}", w.name)>"Overview"</a>
                                 </td>
                                 <td><StateBadge state=w.provisioning_state.clone() /></td>
                                 <td>{w.resource_group.clone()}</td>

@@ -5,7 +5,7 @@
 
 use super::roles::{Action, Role};
 use super::tenant::{Person, Tenant};
-use super::Workspace;
+use super::{Workspace, WorkspaceResource};
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +70,8 @@ pub struct WorkspaceSummary {
     pub may_delete: bool,
     /// When it was soft-deleted.
     pub deleted_at: Option<Millis>,
+    /// The workspace as ARM answers it (its associated resources, tracking URI...).
+    pub resource: WorkspaceResource,
 }
 
 impl WorkspaceSummary {
@@ -94,6 +96,7 @@ impl WorkspaceSummary {
                 .authorize_at(person, ws.id(), Action::DeleteWorkspace)
                 .is_ok(),
             deleted_at: ws.deleted_at,
+            resource: ws.resource.clone(),
         }
     }
 

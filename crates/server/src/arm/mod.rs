@@ -40,6 +40,8 @@ pub fn error_response(e: &ArmError) -> Response {
         "MethodNotAllowed" => StatusCode::METHOD_NOT_ALLOWED,
         "RequestEntityTooLarge" => StatusCode::PAYLOAD_TOO_LARGE,
         "PreconditionFailed" => StatusCode::PRECONDITION_FAILED,
+        "TooManyRequests" => StatusCode::TOO_MANY_REQUESTS,
+        "PasswordNotSet" => StatusCode::UNAUTHORIZED,
         "ServiceUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
         "Conflict" | "RoleAssignmentExists" | "InvalidResourceGroupLocation" => {
             StatusCode::CONFLICT
