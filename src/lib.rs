@@ -90,7 +90,7 @@ enum Pick {
 /// otherwise the one used last, or the first; the list when there is none.
 fn pick(installation: &Installation) -> Pick {
     let path = window().location().pathname().unwrap_or_default();
-    if path == "/workspaces" || path.starts_with("/workspaces/") {
+    if path == "/workspaces" || path.starts_with("/workspaces/") || path == "/people" {
         return Pick::List;
     }
     let visible = |id: &str| {
@@ -159,8 +159,14 @@ async fn open_server_store() -> Start {
     ) else {
         return Start::SignIn;
     };
-    let Ok(installation) = remote::installation(&token).await else {
-        return Start::SignIn;
+    let installation = match remote::installation(&token).await {
+        Ok(installation) => installation,
+        Err(e) => {
+            if e.code() == remote::SESSION_ENDED {
+                save_preference(Preference::SignInNotice, store::SESSION_ENDED_NOTICE);
+            }
+            return Start::SignIn;
+        }
     };
     let choice = pick(&installation);
     let session = Session::server(token.clone(), installation, member);

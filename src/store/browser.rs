@@ -23,6 +23,8 @@ pub enum Preference {
     Session,
     /// The ARM id of the workspace opened last.
     Workspace,
+    /// Why the sign-in page is shown (signed out, session ended), shown once.
+    SignInNotice,
 }
 
 impl Preference {
@@ -32,6 +34,7 @@ impl Preference {
             Self::NavCollapsed => "azimuth.navCollapsed",
             Self::Session => "azimuth.session",
             Self::Workspace => "azimuth.lastWorkspace",
+            Self::SignInNotice => "azimuth.signInNotice",
         }
     }
 }

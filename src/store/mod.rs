@@ -11,6 +11,7 @@ mod browser;
 mod compute;
 mod live;
 mod local;
+mod people;
 pub mod remote;
 mod workspaces;
 
@@ -28,6 +29,9 @@ use azimuth_core::workspace::roles::{Action, Member};
 use azimuth_core::workspace::Tenant;
 use azimuth_core::{ArmError, Workspace};
 use leptos::prelude::*;
+
+/// What the sign-in page says when a session ended on the server.
+pub const SESSION_ENDED_NOTICE: &str = "Your session ended: it expired, or an Owner of the installation reset your account. Sign in again.";
 
 /// A notification the shell shows in its toast area.
 #[derive(Clone, Debug, PartialEq)]
@@ -157,12 +161,20 @@ impl Session {
         if let Some(token) = self.token() {
             remote::sign_out(&token).await;
         }
-        self.session_ended();
+        self.leave("You signed out.");
     }
 
-    /// Forgets the session and reloads, which opens the sign-in page at the same address.
+    /// The session ended on the server (it expired, or an Owner reset or removed the person):
+    /// back to the sign-in page, which says so.
     fn session_ended(&self) {
+        self.leave(SESSION_ENDED_NOTICE);
+    }
+
+    /// Forgets the session and reloads, which opens the sign-in page at the same address with
+    /// `why` above it.
+    fn leave(&self, why: &str) {
         browser::forget_preference(Preference::Session);
+        browser::save_preference(Preference::SignInNotice, why);
         let _ = window().location().reload();
     }
 

@@ -28,6 +28,8 @@ export interface ServerHandle {
   restart(): Promise<void>;
   /** Stops it and removes its database. */
   dispose(): Promise<void>;
+  /** What it printed so far (e.g. the first Owner's one-time code). */
+  printed(): string;
 }
 
 async function freePort(): Promise<number> {
@@ -65,6 +67,7 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
+  let printed = '';
   const launch = async () => {
     child = spawn(
       binary,
@@ -74,8 +77,11 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
         ...(args.includes('--no-demo') ? [] : ['--demo']),
         ...args.filter((a) => a !== '--no-demo'),
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'pipe', 'ignore'] },
     );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
     await waitForHealth(url);
   };
   const stop = async (hard = false) => {
@@ -95,6 +101,7 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
       await stop(true);
       rmSync(dir, { recursive: true, force: true });
     },
+    printed: () => printed,
   };
 }
 

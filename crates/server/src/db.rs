@@ -1,11 +1,13 @@
-//! The SQLite store: the installation's directory in one row and each workspace in a row of its
-//! own, so a change writes only what it touches (in one transaction; WAL mode, fully synchronous,
-//! so an acknowledged change survives a crash), and the sign-in sessions. A database written by
+//! The SQLite store: the installation's directory in one row, each workspace (without its
+//! computes) in a row of its own and each compute in a row of its own, so a change writes only
+//! what it touches (in one transaction; WAL mode, fully synchronous, so an acknowledged change
+//! survives a crash); the sign-in sessions and people's credentials. A database written by
 //! an earlier Azimuth (one `workspace` row) is migrated on open, in one transaction.
 
+use azimuth_core::arm::json_de::from_json;
 use azimuth_core::workspace::snapshot::{decode, decode_workspace, encode_workspace};
 use azimuth_core::workspace::{Directory, Tenant};
-use azimuth_core::Workspace;
+use azimuth_core::{StoredCompute, Workspace};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
@@ -14,14 +16,15 @@ pub struct Db {
     conn: Connection,
 }
 
-/// What a change writes: the directory when it changed, the workspaces it touched, and the ids
-/// of those it removed.
+/// What a change writes: the directory when it changed, the workspaces it touched (each with
+/// what it was before, so only the computes that changed are written), and the ids of those it
+/// removed.
 #[derive(Default)]
 pub struct Write<'a> {
     /// The directory, when it changed.
     pub directory: Option<&'a Directory>,
-    /// Workspaces created or changed.
-    pub workspaces: Vec<&'a Workspace>,
+    /// Workspaces created or changed, with their previous state (none when new).
+    pub workspaces: Vec<(&'a Workspace, Option<&'a Workspace>)>,
     /// Ids of workspaces purged.
     pub removed: Vec<String>,
 }
@@ -67,6 +70,7 @@ impl Db {
              PRAGMA busy_timeout = 5000;
              CREATE TABLE IF NOT EXISTS directory (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS computes (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, name));
              CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
         )
@@ -98,10 +102,10 @@ impl Db {
         let mut workspaces = Vec::new();
         for row in rows {
             let (id, body) = row.map_err(sql)?;
-            workspaces.push(
-                decode_workspace(&body)
-                    .map_err(|e| format!("the saved workspace {id} is damaged: {e}"))?,
-            );
+            let mut ws = decode_workspace(&body)
+                .map_err(|e| format!("the saved workspace {id} is damaged: {e}"))?;
+            ws.computes = self.load_computes(&id)?;
+            workspaces.push(ws);
         }
         let mut tenant = Tenant {
             directory,
@@ -109,6 +113,29 @@ impl Db {
         };
         tenant.sync_members();
         Ok(Some(tenant))
+    }
+
+    /// A workspace's computes, oldest first.
+    fn load_computes(&self, workspace: &str) -> Result<Vec<StoredCompute>, String> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT name, body FROM computes WHERE workspace = ?1 ORDER BY seq")
+            .map_err(sql)?;
+        let rows = statement
+            .query_map(params![workspace], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(sql)?;
+        let mut computes = Vec::new();
+        for row in rows {
+            let (name, body) = row.map_err(sql)?;
+            computes.push(
+                from_json(&body).map_err(|e| {
+                    format!("the saved compute {name} of {workspace} is damaged: {e}")
+                })?,
+            );
+        }
+        Ok(computes)
     }
 
     /// Moves the one `workspace` row of an earlier Azimuth into the directory and workspace
@@ -137,7 +164,7 @@ impl Db {
         if let Some(text) = snapshot {
             let tenant = decode(&text, new_tenant_id)
                 .map_err(|e| format!("the saved workspace cannot be migrated: {e}"))?;
-            let all: Vec<&Workspace> = tenant.workspaces.iter().collect();
+            let all = tenant.workspaces.iter().map(|w| (w, None)).collect();
             write_rows(
                 &tx,
                 &Write {
@@ -260,19 +287,53 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
         )
         .map_err(sql)?;
     }
-    for ws in &write.workspaces {
-        let body = encode_workspace(ws);
+    for (ws, before) in &write.workspaces {
+        let id = key(ws.id());
+        let body = encode_workspace(&ws.without_computes());
         bytes += body.len();
         tx.execute(
             "INSERT INTO workspaces (id, body) VALUES (?1, ?2)
              ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-            params![key(ws.id()), body],
+            params![id, body],
         )
         .map_err(sql)?;
+        let previous =
+            |name: &str| before.and_then(|b| b.computes.iter().find(|c| c.resource.name == name));
+        for c in &ws.computes {
+            if previous(&c.resource.name) == Some(c) {
+                continue;
+            }
+            let body = serde_json::to_string(c).map_err(|e| e.to_string())?;
+            bytes += body.len();
+            tx.execute(
+                "INSERT INTO computes (workspace, name, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (workspace, name) DO UPDATE SET body = excluded.body",
+                params![id, key(&c.resource.name), body],
+            )
+            .map_err(sql)?;
+        }
+        for gone in before.iter().flat_map(|b| &b.computes) {
+            if !ws
+                .computes
+                .iter()
+                .any(|c| c.resource.name == gone.resource.name)
+            {
+                tx.execute(
+                    "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
+                    params![id, key(&gone.resource.name)],
+                )
+                .map_err(sql)?;
+            }
+        }
     }
     for id in &write.removed {
         tx.execute("DELETE FROM workspaces WHERE id = ?1", params![key(id)])
             .map_err(sql)?;
+        tx.execute(
+            "DELETE FROM computes WHERE workspace = ?1",
+            params![key(id)],
+        )
+        .map_err(sql)?;
     }
     Ok(bytes)
 }

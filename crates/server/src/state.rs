@@ -36,6 +36,8 @@ pub struct AppState {
     cache: Mutex<(u64, HashMap<String, Bytes>)>,
     /// How far an Owner has moved the clock forward (only with `--movable-clock`).
     clock_offset: AtomicI64,
+    /// Bytes of JSON written to the database since the start (for `cargo xtask bench`).
+    bytes_written: AtomicU64,
 }
 
 struct Inner {
@@ -84,7 +86,7 @@ impl AppState {
             Some(tenant) => tenant,
             None => {
                 let tenant = Tenant::seed(now, &random_guid()?, Some(&base));
-                let all: Vec<&Workspace> = tenant.workspaces.iter().collect();
+                let all = tenant.workspaces.iter().map(|w| (w, None)).collect();
                 db.save(&Write {
                     directory: Some(&tenant.directory),
                     workspaces: all,
@@ -114,6 +116,7 @@ impl AppState {
             changes: broadcast::channel(256).0,
             cache: Mutex::new((0, HashMap::new())),
             clock_offset: AtomicI64::new(0),
+            bytes_written: AtomicU64::new(0),
         }))
     }
 
@@ -184,11 +187,14 @@ impl AppState {
         let out = f(&inner.tenant, &mut next, now)?;
         // Whatever is due now (an instant-paced operation) is done before anyone reads.
         next.settle(now);
+        let Inner { tenant, db } = &mut *inner;
         let write = Write {
-            workspaces: vec![&next],
+            workspaces: vec![(&next, Some(&tenant.workspaces[index]))],
             ..Write::default()
         };
-        inner.db.save(&write).map_err(save_error)?;
+        let written = db.save(&write).map_err(save_error)?;
+        self.bytes_written
+            .fetch_add(written as u64, Ordering::SeqCst);
         let id = next.id().to_owned();
         inner.tenant.workspaces[index] = next;
         drop(inner);
@@ -207,11 +213,13 @@ impl AppState {
         let mut next = inner.tenant.clone();
         let out = f(&mut next, now)?;
         next.settle(now);
-        let before = &inner.tenant;
-        let changed: Vec<&Workspace> = next
+        let Inner { tenant, db } = &mut *inner;
+        let before = &*tenant;
+        let changed = next
             .workspaces
             .iter()
             .filter(|w| !before.workspaces.iter().any(|b| b == *w))
+            .map(|w| (w, before.workspaces.iter().find(|b| b.id() == w.id())))
             .collect();
         let removed: Vec<String> = before
             .workspaces
@@ -224,11 +232,18 @@ impl AppState {
             workspaces: changed,
             removed,
         };
-        inner.db.save(&write).map_err(save_error)?;
+        let written = db.save(&write).map_err(save_error)?;
+        self.bytes_written
+            .fetch_add(written as u64, Ordering::SeqCst);
         inner.tenant = next;
         drop(inner);
         self.announce(String::new());
         Ok(out)
+    }
+
+    /// Bytes of JSON written to the database since the server started.
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes_written.load(Ordering::SeqCst)
     }
 
     /// The version of the installation; it grows with every change anyone can see.

@@ -568,3 +568,74 @@ async fn people_sign_in_with_passwords_they_set_from_one_time_codes() {
     assert_eq!(members["mode"], "password");
     server.task.abort();
 }
+
+#[test]
+fn each_compute_has_a_row_and_a_change_writes_only_what_it_touches() {
+    let db = temp_db("rows");
+    let open = || {
+        let mut c =
+            azimuth_server::config::Config::from_args(Vec::<String>::new(), |_| None).unwrap();
+        c.db = db.clone();
+        c.pace = Some(azimuth_core::Pace::Instant);
+        c.vcpu_quota = Some(1_000);
+        azimuth_server::state::AppState::open(c).unwrap()
+    };
+    let state = open();
+    let ws = state.read(|t| t.workspaces[0].id().to_owned());
+    let create = |name: &str| {
+        let body = serde_json::from_slice(&instance("Standard_DS1_v2")).unwrap();
+        state
+            .change_workspace(&ws, |_, w, now| {
+                w.create_instance("Ada Lovelace", name, body, now).map(drop)
+            })
+            .unwrap();
+    };
+    for i in 0..30 {
+        create(&format!("ci-row-{i:02}x"));
+    }
+    let before = state.bytes_written();
+    state
+        .change_workspace(&ws, |_, w, now| {
+            w.operate(
+                "Ada Lovelace",
+                "ci-row-07x",
+                azimuth_core::Operation::Stop,
+                now,
+            )
+        })
+        .unwrap();
+    let one_change = state.bytes_written() - before;
+    assert!(
+        one_change < 16_384,
+        "a stop of one compute among 30 wrote {one_change} bytes"
+    );
+    state
+        .change_workspace(&ws, |_, w, now| w.delete("Ada Lovelace", "ci-row-03x", now))
+        .unwrap();
+    drop(state);
+    let again = open();
+    let names: Vec<String> = again.read(|t| {
+        t.workspaces[0]
+            .computes
+            .iter()
+            .map(|c| c.resource.name.clone())
+            .collect()
+    });
+    assert_eq!(names.len(), 29, "the deleted compute's row is gone");
+    assert_eq!(
+        names[..4],
+        ["ci-row-00x", "ci-row-01x", "ci-row-02x", "ci-row-04x"],
+        "oldest first, as created"
+    );
+    let stopped = again.read(|t| {
+        t.workspaces[0]
+            .compute("ci-row-07x")
+            .unwrap()
+            .resource
+            .properties
+            .properties
+            .state
+            .clone()
+    });
+    assert_eq!(stopped.as_deref(), Some("Stopped"));
+}

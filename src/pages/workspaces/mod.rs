@@ -6,6 +6,7 @@ mod access;
 mod create;
 mod no_access;
 mod overview;
+mod people;
 
 pub use access::AccessPage;
 pub use no_access::NoAccessPage;
@@ -39,6 +40,7 @@ pub fn WorkspacesPage() -> impl IntoView {
         .map(|s| js_sys::decode_uri_component(s).map_or_else(|_| s.to_owned(), String::from))
         .collect();
     let body = match segments.as_slice() {
+        [p] if p == "people" => view! { <people::PeoplePage /> }.into_any(),
         [_, group, name] => {
             view! { <overview::WorkspaceOverview group=group.clone() name=name.clone() /> }
                 .into_any()
@@ -132,14 +134,40 @@ fn StartHeader(
                 <span class="top-bar__product-sub">"Machine Learning studio"</span>
             </a>
             <div class="top-bar__actions">
-                <span class="start__me">{move || format!("Signed in as {}", me())}</span>
-                <Show when=move || session.is_shared()>
+                <Show when=move || session.installation.with(|i| i.may_manage_people)>
+                    <a class="button" href="/people" data-full-load="">"People"</a>
+                </Show>
+                <Show
+                    when=move || session.is_shared()
+                    fallback=move || view! { <DemoIdentity session /> }
+                >
+                    <span class="start__me">{move || format!("Signed in as {}", me())}</span>
                     <button type="button" class="button" on:click=move |_| {
                         leptos::task::spawn_local(async move { session.sign_out().await });
                     }>"Sign out"</button>
                 </Show>
             </div>
         </header>
+    }
+}
+
+/// Browser mode's demo identity: anyone using this browser may act as any person.
+#[component]
+fn DemoIdentity(
+    /// The session.
+    session: Session,
+) -> impl IntoView {
+    let people = move || session.installation.with(|i| i.people.clone());
+    view! {
+        <label class="start__me" for="demo-identity">"Acting as"</label>
+        <select id="demo-identity" class="field__input start__identity" on:change=move |ev| {
+            session.switch_member(&event_target_value(&ev));
+        }>
+            {move || people().into_iter().map(|p| {
+                let selected = session.member_name.with_untracked(|m| *m == p.name);
+                view! { <option value=p.name.clone() selected=selected>{p.name.clone()}</option> }
+            }).collect_view()}
+        </select>
     }
 }
 

@@ -88,6 +88,25 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Everything of the workspace but its computes (which a store may keep one by one).
+    pub fn without_computes(&self) -> Workspace {
+        Workspace {
+            resource: self.resource.clone(),
+            subscription_id: self.subscription_id.clone(),
+            resource_group: self.resource_group.clone(),
+            tenant_id: self.tenant_id.clone(),
+            members: self.members.clone(),
+            computes: Vec::new(),
+            quota_limits: self.quota_limits.clone(),
+            settings: self.settings.clone(),
+            activity: self.activity.clone(),
+            settled_at: self.settled_at,
+            serial: self.serial,
+            deleted_at: self.deleted_at,
+            ready_at: self.ready_at,
+        }
+    }
+
     /// The workspace's region.
     pub fn region(&self) -> &'static Region {
         find_region(&self.resource.location).unwrap_or(&REGIONS[0])

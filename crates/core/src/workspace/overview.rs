@@ -23,6 +23,9 @@ pub struct Installation {
     pub me: Option<Person>,
     /// Whether they may create resource groups.
     pub may_create_groups: bool,
+    /// Whether they manage the installation's people (an Owner of the subscription).
+    #[serde(default)]
+    pub may_manage_people: bool,
     /// Every resource group, with whether they may create workspaces in it.
     pub resource_groups: Vec<GroupChoice>,
     /// The workspaces they hold a role in, oldest first.
@@ -118,6 +121,13 @@ impl Tenant {
             me: d.person(person).cloned(),
             may_create_groups: d
                 .authorize_at(person, &d.subscription_scope(), Action::CreateWorkspace)
+                .is_ok(),
+            may_manage_people: d
+                .authorize_at(
+                    person,
+                    &d.subscription_scope(),
+                    Action::WriteRoleAssignments,
+                )
                 .is_ok(),
             resource_groups: d
                 .resource_groups
