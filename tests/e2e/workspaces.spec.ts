@@ -61,7 +61,7 @@ async function createWorkspace(page: import('@playwright/test').Page, name: stri
 test('the workspace is in every address, and old links open the one used last', async ({ page }) => {
   await openInstances(page);
   await expect(page).toHaveURL(`/compute/instances?wsid=${LAB_WSID}`);
-  await page.getByRole('navigation', { name: 'Kinds of compute' }).getByRole('link', { name: 'Compute clusters' }).click();
+  await page.getByRole('navigation', { name: 'Kinds of compute' }).getByRole('link', { name: 'Compute clusters', exact: true }).click();
   await expect(page).toHaveURL(`/compute/clusters?wsid=${LAB_WSID}`);
   await page.reload();
   await expect(page.getByRole('table', { name: 'Compute clusters' })).toBeVisible();
@@ -73,7 +73,7 @@ test('the workspace is in every address, and old links open the one used last', 
 
 test('a second workspace is created, opened from its link, and never mixes with the first', async ({ page }) => {
   await openWorkspaces(page);
-  await expect(page.getByRole('table', { name: 'Workspaces' }).getByRole('link', { name: 'mlw-azimuth-lab' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Workspaces' }).getByRole('link', { name: 'mlw-azimuth-lab', exact: true })).toBeVisible();
   await createWorkspace(page, 'mlw-second', 'rg-class');
   await page.getByRole('link', { name: 'mlw-second', exact: true }).click();
   await expect(page).toHaveURL(/\?wsid=\/subscriptions\/[^/]+\/resourcegroups\/rg-class\/workspaces\/mlw-second$/);
@@ -111,7 +111,7 @@ test('the panel downloads the config file azure-ai-ml reads', async ({ page }) =
     resource_group: 'rg-azimuth-lab',
     workspace_name: 'mlw-azimuth-lab',
   });
-  await panel.getByRole('link', { name: 'All workspaces' }).click();
+  await panel.getByRole('link', { name: 'All workspaces', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Workspaces', exact: true })).toBeVisible();
 });
 
@@ -133,10 +133,10 @@ test('a deep link into a workspace one holds no role in is refused plainly', asy
   await other.goto(server ? `${server.url}${link}` : link!);
   await expect(other.getByRole('heading', { name: "You don't have access to the workspace mlw-private" })).toBeVisible();
   await expect(other.getByText(/Alan Turing holds no role in/)).toBeVisible();
-  await other.getByRole('link', { name: 'Go to your workspaces' }).click();
+  await other.getByRole('link', { name: 'Go to your workspaces', exact: true }).click();
   const table = other.getByRole('table', { name: 'Workspaces' });
-  await expect(table.getByRole('link', { name: 'mlw-azimuth-lab' })).toBeVisible();
-  await expect(table.getByRole('link', { name: 'mlw-private' })).toHaveCount(0);
+  await expect(table.getByRole('link', { name: 'mlw-azimuth-lab', exact: true })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'mlw-private', exact: true })).toHaveCount(0);
   await expect(other.getByRole('button', { name: '+ Create workspace' })).toBeDisabled();
   if (server) await other.close();
 });
@@ -148,7 +148,7 @@ test('a workspace is deleted, recovered, deleted again and purged', async ({ pag
   await page.getByRole('button', { name: 'Delete mlw-temp' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Delete mlw-temp?' });
   await confirm.getByRole('button', { name: 'Delete' }).click();
-  await expect(table.getByRole('link', { name: 'mlw-temp' })).toHaveCount(0);
+  await expect(table.getByRole('link', { name: 'mlw-temp', exact: true })).toHaveCount(0);
   const deleted = page.getByRole('table', { name: 'Recently deleted workspaces' });
   await expect(deleted).toContainText('mlw-temp');
   // The name stays taken.
@@ -160,13 +160,13 @@ test('a workspace is deleted, recovered, deleted again and purged', async ({ pag
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   await deleted.getByRole('button', { name: 'Recover mlw-temp' }).click();
-  await expect(table.getByRole('link', { name: 'mlw-temp' })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'mlw-temp', exact: true })).toBeVisible();
   await expect(deleted).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Delete mlw-temp' }).click();
   await confirm.getByRole('checkbox', { name: /Delete this workspace permanently/ }).check();
   await confirm.getByRole('button', { name: 'Delete' }).click();
-  await expect(table.getByRole('link', { name: 'mlw-temp' })).toHaveCount(0);
+  await expect(table.getByRole('link', { name: 'mlw-temp', exact: true })).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Recently deleted workspaces' })).toHaveCount(0);
 });
 
@@ -235,9 +235,10 @@ test("an Owner gives a role in Access control, and the person opens the workspac
   await createWorkspace(page, 'mlw-shared', 'rg-shared');
   const link = await page.getByRole('link', { name: 'mlw-shared', exact: true }).getAttribute('href');
   await page.getByRole('link', { name: 'mlw-shared', exact: true }).click();
-  await page.getByRole('link', { name: 'Access control' }).click();
+  await page.getByRole('link', { name: 'Access control', exact: true }).click();
   const table = page.getByRole('table', { name: 'Role assignments' });
-  await expect(table.getByRole('row').filter({ hasText: 'Ada Lovelace' })).toContainText('Owner');
+  await expect(table.getByRole('row').filter({ hasText: 'Ada Lovelace' }).filter({ hasText: 'This workspace' })).toContainText('Owner');
+  await expect(table.getByRole('row').filter({ hasText: 'Ada Lovelace' }).filter({ hasText: 'Subscription (inherited)' })).toContainText('Owner');
   await page.getByRole('button', { name: '+ Add role assignment' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add role assignment' });
   await dialog.getByRole('radio', { name: /^AzureML Data Scientist/ }).check();
@@ -258,7 +259,7 @@ test("an Owner gives a role in Access control, and the person opens the workspac
     await page.goto(link!);
   }
   await expect(other.getByRole('banner')).toContainText('mlw-shared');
-  await other.getByRole('link', { name: 'Access control' }).click();
+  await other.getByRole('link', { name: 'Access control', exact: true }).click();
   await expect(other.getByRole('button', { name: '+ Add role assignment' })).toBeDisabled();
   await expect(other.getByRole('button', { name: 'Remove Grace Hopper (AzureML Data Scientist)' })).toBeDisabled();
   if (server) await other.close();
@@ -266,7 +267,7 @@ test("an Owner gives a role in Access control, and the person opens the workspac
   // The Owner takes the role away: the link no longer opens for Grace.
   if (!server) await switchMember(page, 'ada');
   await page.goto(link!);
-  await page.getByRole('link', { name: 'Access control' }).click();
+  await page.getByRole('link', { name: 'Access control', exact: true }).click();
   await page.getByRole('button', { name: 'Remove Grace Hopper (AzureML Data Scientist)' }).click();
   await expect(page.getByRole('table', { name: 'Role assignments' }).getByRole('row').filter({ hasText: 'Grace Hopper' })).toHaveCount(0);
 });

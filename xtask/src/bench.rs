@@ -57,6 +57,11 @@ pub const BENCHES: &[Bench] = &[
         about: "azimuth-server with 100 computes under wrk, 64 connections for 10 s (budget: list >= 10,000 requests/s, p99 < 10 ms; < 30 MB idle)",
         run: crate::bench_server::server,
     },
+    Bench {
+        name: "workspaces",
+        about: "azimuth-server with 20 workspaces of 1,000 computes: start or stop one (budget: p99 <= 10 ms, <= 16 KB written and an event <= 4 KB per change, <= 100 MB resident)",
+        run: crate::bench_workspaces::workspaces,
+    },
 ];
 
 /// `cargo xtask bench [name...] [--runs N] [--strict] [--no-build] [--dir DIR]`.

@@ -18,7 +18,13 @@ const MAX_LIST_P99_MS: f64 = 10.0;
 const MAX_IDLE_RSS_MB: f64 = 30.0;
 
 /// One HTTP/1.1 request; the status and body of the answer.
-fn request(port: u16, method: &str, path: &str, token: &str, body: &str) -> Result<(u16, String)> {
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     write!(
         s,
@@ -41,7 +47,7 @@ fn request(port: u16, method: &str, path: &str, token: &str, body: &str) -> Resu
 }
 
 /// Resident memory of a process in MB (VmRSS, or VmHWM for the peak).
-fn memory_mb(pid: u32, field: &str) -> f64 {
+pub fn memory_mb(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
@@ -117,6 +123,13 @@ fn wrk(url: &str, token: &str) -> Result<Load> {
 /// A running azimuth-server, killed when dropped.
 pub struct Server(Child);
 
+impl Server {
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -127,6 +140,11 @@ impl Drop for Server {
 /// A release azimuth-server on a fresh database under `out_dir/<name>`, serving `dist`, with
 /// Ada signed in: the server (stopped when dropped), its port and Ada's token.
 pub fn launch(context: &Context, name: &str) -> Result<(Server, u16, String)> {
+    launch_with(context, name, &["--vcpu-quota", "1000"])
+}
+
+/// [`launch`] with other flags after `--pace instant --demo`.
+pub fn launch_with(context: &Context, name: &str, flags: &[&str]) -> Result<(Server, u16, String)> {
     cmd::run(&mut cmd::command(
         "cargo",
         &["build", "--release", "-p", "azimuth-server"],
@@ -143,10 +161,9 @@ pub fn launch(context: &Context, name: &str) -> Result<(Server, u16, String)> {
             &format!("127.0.0.1:{port}"),
             "--pace",
             "instant",
-            "--vcpu-quota",
-            "1000",
             "--demo",
         ])
+        .args(flags)
         .arg("--db")
         .arg(&db)
         .arg("--dist")

@@ -4,6 +4,7 @@ mod bench;
 mod bench_server;
 mod bench_sizes;
 mod bench_table;
+mod bench_workspaces;
 mod build;
 mod cmd;
 mod serve;

@@ -105,7 +105,7 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
 
 async fn health(State(state): State<Arc<AppState>>) -> Response {
     if state.with_db(|db| db.healthy()) {
-        Json(json!({"status": "ok"})).into_response()
+        Json(json!({"status": "ok", "bytesWritten": state.bytes_written()})).into_response()
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

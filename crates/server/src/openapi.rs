@@ -46,7 +46,7 @@ const fn route(
 
 /// Every route of the server.
 pub const ROUTES: &[Route] = &[
-    route("get", "/api/health", "200 when the database is usable", 200, false),
+    route("get", "/api/health", "200 when the database is usable, with the bytes of JSON written to it since the start", 200, false),
     route("get", "/api/members", "The installation's people, for signing in", 200, false),
     route("post", "/api/session", "Sign in: {member, accessKey} gives {token, member} and the event stream's session cookie", 200, false),
     route("delete", "/api/session", "Sign out", 204, false),
