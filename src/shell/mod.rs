@@ -1,6 +1,7 @@
 //! The frame around every page: top bar, ☰ navigation, notifications.
 
 mod breadcrumbs;
+mod lab;
 mod member_menu;
 mod nav;
 mod notifications;
@@ -51,6 +52,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         }),
     };
     provide_context(nav);
+    lab::provide_lab();
     view! {
         <div class="app" class:app--nav-collapsed=move || nav.collapsed.get()>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -58,6 +60,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <div class="app__body">
                 <nav::Navigation />
                 <main class="app__main" id="main" tabindex="-1">{children()}</main>
+                <lab::LabPanel />
             </div>
             <notifications::Notifications />
         </div>

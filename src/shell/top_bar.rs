@@ -1,5 +1,6 @@
 //! The top bar: ☰, product name, the workspace, settings and the signed-in member.
 
+use super::lab::LabButton;
 use super::member_menu::MemberMenu;
 use super::settings::SettingsButton;
 use super::workspace_panel::WorkspaceButton;
@@ -31,6 +32,7 @@ pub fn TopBar() -> impl IntoView {
             </a>
             <WorkspaceButton />
             <div class="top-bar__actions">
+                <LabButton />
                 <SettingsButton />
                 <MemberMenu />
             </div>

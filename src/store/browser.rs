@@ -25,6 +25,10 @@ pub enum Preference {
     Workspace,
     /// Why the sign-in page is shown (signed out, session ended), shown once.
     SignInNotice,
+    /// Whether the guided lab's panel is open.
+    LabOpen,
+    /// What the person did towards the guided lab, per workspace.
+    LabProgress,
 }
 
 impl Preference {
@@ -35,6 +39,8 @@ impl Preference {
             Self::Session => "azimuth.session",
             Self::Workspace => "azimuth.lastWorkspace",
             Self::SignInNotice => "azimuth.signInNotice",
+            Self::LabOpen => "azimuth.labOpen",
+            Self::LabProgress => "azimuth.labProgress",
         }
     }
 }

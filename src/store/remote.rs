@@ -516,6 +516,12 @@ pub async fn delete_role_assignment(token: &str, id: &str) -> Result<(), ArmErro
     send("DELETE", &url, Some(token), None).await.map(drop)
 }
 
+/// A guided lab's file (`/labs/<id>.json`, served with the studio on either store).
+pub async fn lab(id: &str) -> Result<azimuth_core::workspace::lab::Lab, ArmError> {
+    let text = send("GET", &format!("/labs/{id}.json"), None, None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
 /// A URL component, percent-encoded.
 fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
