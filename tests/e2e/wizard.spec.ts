@@ -72,6 +72,7 @@ test('too short, badly started and badly charactered names are refused', async (
   await expectNameRefused(page, 'a'.repeat(25), /between 3 and 24 characters long \(it has 25\)/);
   await expectNameRefused(page, '1abc', 'Compute name must start with a letter (a-z or A-Z).');
   await expectNameRefused(page, 'ab_c', /can only contain letters \(a-z, A-Z\), digits and hyphens/);
+  await expectNameRefused(page, 'my vm', "Compute name cannot contain spaces; use a hyphen ('-') instead.");
 });
 
 test('an empty name keeps Create disabled', async ({ page }) => {
