@@ -41,7 +41,7 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await expect(w).toContainText('· Low priority');
   await w.getByLabel('Minimum number of nodes').fill('1');
   // The estimate follows the tier, size and node counts (Standard_DS11_v2 low priority).
-  await expect(w).toContainText('Estimated cost: $0.04/hr at 1 node (the minimum), up to $0.07/hr at 2 nodes (the maximum)');
+  await expect(w).toContainText('Estimated cost: $0.04/hr at 1 node (the minimum), up to $0.08/hr at 2 nodes (the maximum)');
   await w.getByLabel('Enable SSH access').check();
   await w.getByRole('radio', { name: /Password/ }).check();
   await w.getByLabel('Password', { exact: true }).fill('correct-horse-battery');
@@ -96,7 +96,7 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await page.goto('/compute/quota');
   const quota = page.getByRole('table', { name: 'vCPU quota by virtual machine family' });
   const pool = quota.getByRole('row').filter({ hasText: 'Low priority (all families)' });
-  await expect(pool.getByRole('cell')).toHaveText(['Low priority (all families)', 'CPU and GPU', '', '4', '100', name, '$0.07/hr']);
+  await expect(pool.getByRole('cell')).toHaveText(['Low priority (all families)', 'CPU and GPU', '', '4', '100', name, '$0.08/hr']);
   await expect(quota.getByRole('row').filter({ hasText: 'standardDSv2Family' }).getByRole('cell').nth(3)).toHaveText('0');
   // Home counts it with its nodes.
   await page.goto('/');
@@ -127,7 +127,7 @@ test('a minimum beyond the quota is refused in the wizard, before Create', async
   await w.getByLabel('Maximum number of nodes').fill('20');
   await w.getByLabel('Minimum number of nodes').fill('20');
   await expect(w.getByRole('alert').filter({ hasText: 'exceeding approved standardDSv2Family Cores quota' })).toBeVisible();
-  await expect(w).toContainText('Estimated cost: $3.70/hr at 20 nodes; Linux, pay as you go.');
+  await expect(w).toContainText('Estimated cost: $3.80/hr at 20 nodes; Linux, pay as you go.');
   await w.getByRole('button', { name: 'Create' }).click();
   await expect(w.getByRole('button', { name: 'Create' })).toHaveAttribute('aria-disabled', 'true');
   await expect(steps.getByRole('tab', { name: /Advanced settings/ })).toContainText('has errors');

@@ -294,7 +294,7 @@ fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing
     ws.put_compute(ADA, "k8s-compute", aks(json!({})), t0())
         .unwrap();
     ws.settle(t0() + 60_000);
-    assert_eq!(ws.hourly_cost(), 0.0);
+    assert_eq!(ws.hourly_cost(), 0);
     assert!(ws.quota_usage().iter().all(|u| u.used == 0));
     let changed = ws
         .put_compute(

@@ -10,6 +10,7 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::application_refusal;
 use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cost::{hourly_cost, price_per_machine};
 use azimuth_core::compute::yaml::instance_yaml;
 use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::workspace::roles::Action;
@@ -124,13 +125,15 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
         ),
         (
             "Estimated cost",
-            size.map(|s| {
-                format!(
-                    "{} (Linux, pay as you go)",
-                    format_price(s.price_in(w.region()))
-                )
-            })
-            .unwrap_or_default(),
+            price_per_machine(c, w)
+                .map(|running| {
+                    format!(
+                        "{} now ({} while running; Linux, pay as you go)",
+                        format_price(hourly_cost(c, w)),
+                        format_price(running)
+                    )
+                })
+                .unwrap_or_default(),
         ),
         ("Region", w.region().display_name.to_owned()),
         (

@@ -262,7 +262,7 @@ pub fn NewClusterWizard() -> impl IntoView {
         let per_node = price_per_hour(&form.vm.size.get(), Some(tier), region)?;
         let scale = form.scale().ok()?;
         let at = |n: u32| {
-            let cost = format_price(per_node * f64::from(n));
+            let cost = format_price(per_node * u64::from(n));
             format!("{cost} at {n} node{}", if n == 1 { "" } else { "s" })
         };
         let (min, max) = (scale.min_node_count, scale.max_node_count);

@@ -5,7 +5,7 @@
 use crate::components::format_price;
 use crate::store::use_store;
 use azimuth_core::compute::catalogue::{find_vm_size, recommended_sizes, VmKind, VmSize, VM_SIZES};
-use azimuth_core::compute::cost::LOW_PRIORITY_FACTOR;
+use azimuth_core::compute::cost::price_per_hour;
 use leptos::prelude::*;
 
 /// Where the size comes from.
@@ -128,14 +128,10 @@ pub fn SizePicker(
             }
         })
     };
-    let factor = Memo::new(move |_| store.workspace.with(|w| w.region().price_factor));
     let price = move |s: &VmSize| {
-        let tier = if low_priority.get() {
-            LOW_PRIORITY_FACTOR
-        } else {
-            1.0
-        };
-        format_price(s.price_per_hour * factor.get() * tier)
+        let tier = low_priority.get().then_some("LowPriority");
+        let region = store.workspace.with(|w| w.region());
+        price_per_hour(s.name, tier, region).map(format_price)
     };
     let quota_note = move || {
         if low_priority.get() {
@@ -179,7 +175,7 @@ pub fn SizePicker(
                         <span>
                             <strong>{s.name}</strong>
                             <span class="muted">{format!("{} · {}", s.category, s.summary())}</span>
-                            <span class="muted">{format!("{} · {left} {}", price(s), quota_note())}</span>
+                            <span class="muted">{format!("{} · {left} {}", price(s).unwrap_or_default(), quota_note())}</span>
                         </span>
                     </label>
                 }
