@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod openapi;
+pub mod security;
 pub mod state;
 pub mod static_files;
 
@@ -52,6 +53,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/subscriptions/{*rest}", any(arm_request))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(security::add_headers))
         .with_state(state)
 }
 
