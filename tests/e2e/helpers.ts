@@ -189,9 +189,9 @@ export async function setPace(page: Page, pace: Pace): Promise<void> {
   await expect(dialog).toBeHidden();
 }
 
-/** The top bar's member button ("Signed in as …"). */
+/** The top bar's member button ("AL Ada Lovelace Owner, signed in. …": what it shows, first). */
 export function memberButton(page: Page): Locator {
-  return page.getByRole('button', { name: /^Signed in as / });
+  return page.getByRole('button', { name: /, signed in\. / });
 }
 
 /**
@@ -212,7 +212,7 @@ export async function switchMember(page: Page, who: MemberKey): Promise<void> {
       .getByRole('menuitemradio', { name: `${name} — ${role}` })
       .click();
   }
-  await expect(memberButton(page)).toHaveAccessibleName(new RegExp(`^Signed in as ${name} \\(${role}\\)\\. `));
+  await expect(memberButton(page)).toHaveAccessibleName(new RegExp(`^[A-Z]{2} ${name} ${role}, signed in\\. `));
 }
 
 /** The compute instances table on /compute/instances. */
