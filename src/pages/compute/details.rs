@@ -31,6 +31,16 @@ pub(super) fn prop(label: &'static str, value: String) -> impl IntoView {
     }
 }
 
+/// A compute's tags in words: `team: lab, course: dp-100`.
+pub(super) fn describe_tags(c: &StoredCompute) -> String {
+    c.resource
+        .tags
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Idle shutdown in words: `After 60 minutes of inactivity`, or `Off`.
 pub(super) fn describe_idle_shutdown(idle: Option<&str>) -> String {
     idle.and_then(parse_duration_seconds).map_or_else(
@@ -114,6 +124,7 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
     });
     vec![
         ("State", inner.state.clone().unwrap_or_default()),
+        ("Description", props.description.clone().unwrap_or_default()),
         (
             "Provisioning state",
             props.provisioning_state.clone().unwrap_or_default(),
@@ -126,16 +137,19 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
         (
             "Estimated cost",
             price_per_machine(c, w)
-                .map(|running| {
-                    format!(
+                .map(|running| match hourly_cost(c, w) {
+                    now if now == running => {
+                        format!("{} (Linux, pay as you go)", format_price(now))
+                    }
+                    now => format!(
                         "{} now ({} while running; Linux, pay as you go)",
-                        format_price(hourly_cost(c, w)),
+                        format_price(now),
                         format_price(running)
-                    )
+                    ),
                 })
                 .unwrap_or_default(),
         ),
-        ("Region", w.region().display_name.to_owned()),
+        ("Location", w.region().display_name.to_owned()),
         (
             "Created by",
             inner
@@ -214,15 +228,7 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
             describe_idle_shutdown(inner.idle_time_before_shutdown.as_deref()),
         ),
         ("Schedules", describe_schedules(inner.schedules.as_ref())),
-        (
-            "Tags",
-            c.resource
-                .tags
-                .iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+        ("Tags", describe_tags(c)),
         ("Last operation", last.unwrap_or_default()),
     ]
 }

@@ -248,7 +248,7 @@ pub fn NewClusterWizard() -> impl IntoView {
     let region = RwSignal::new(
         store
             .workspace
-            .with_untracked(|w| format!("{} ({})", w.region().display_name, w.region().name)),
+            .with_untracked(|w| w.region().display_name.to_owned()),
     );
     let shown = move |error: Option<String>| error.filter(|_| form.tried.get());
     let scale_error =

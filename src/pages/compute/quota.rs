@@ -119,11 +119,7 @@ pub fn QuotaPage() -> impl IntoView {
     let store = use_store();
     let only_used = RwSignal::new(false);
     let rows = Memo::new(move |_| store.workspace.with(quota_rows));
-    let region = move || {
-        store
-            .workspace
-            .with(|w| format!("{} ({})", w.region().display_name, w.region().name))
-    };
+    let region = move || store.workspace.with(|w| w.region().display_name.to_owned());
     view! {
         <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Quota and costs".into(), "")] />
         <header class="page-header">
