@@ -88,6 +88,13 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await page.getByLabel('Maximum number of nodes').fill('2');
   // A minimum of two makes the engine prepare one more node.
   await page.getByLabel('Minimum number of nodes').fill('2');
+  // An idle time past the limit says what the limit is, however many digits it has.
+  const idle = page.getByLabel('Idle seconds before scale down');
+  for (const tooLong of ['604801', '99999999999999999999999']) {
+    await idle.fill(tooLong);
+    await expect(idle).toHaveAccessibleDescription('The idle time before scale down can be at most 604800 seconds (a week).');
+  }
+  await idle.fill('120');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes.getByRole('row')).toHaveCount(3, { timeout: 20_000 });
   await expect(page.getByRole('main')).toContainText('2 idle', { timeout: 20_000 });
