@@ -272,6 +272,18 @@ export function wizardButton(page: Page, name: string): Locator {
   return wizard(page).getByRole('button', { name, exact: true });
 }
 
+/** The question a filled-in wizard asks before what was entered is lost. */
+export function discardPrompt(page: Page): Locator {
+  return page.getByRole('alertdialog', { name: 'Discard the new compute?' });
+}
+
+/** Cancels a filled-in wizard, answering "Discard" when it asks. */
+export async function discardWizard(page: Page): Promise<void> {
+  await wizardButton(page, 'Cancel').click();
+  await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
+  await expect(wizard(page)).toBeHidden();
+}
+
 /** A step of the wizard in its step list. */
 export function wizardStep(page: Page, name: string): Locator {
   return wizard(page).getByRole('tablist', { name: 'Steps' }).getByRole('tab', { name });

@@ -3,6 +3,7 @@ import { expect, test } from './helpers';
 import {
   APPLICATIONS,
   createInstance,
+  discardWizard,
   expectState,
   fillWizard,
   instanceRow,
@@ -91,7 +92,7 @@ test('a Reader cannot create, start, stop, restart or delete, even from the wiza
     /Reader.*(does not allow|does not have authorization)/,
   );
   await create.click({ force: true });
-  await wizardButton(page, 'Cancel').click();
+  await discardWizard(page);
   await expect(instanceRow(page, other)).toHaveCount(0);
   await expect(instanceRow(page, name)).toHaveCount(1);
 
