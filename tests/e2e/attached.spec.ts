@@ -127,4 +127,10 @@ test('an attach form shows all its errors at once, and its buttons stay in view'
   // Further down the form, the buttons are still there to press.
   await d.getByLabel('Password', { exact: true }).scrollIntoViewIfNeeded();
   await expect(attach).toBeInViewport({ ratio: 1 });
+  // What was entered is not thrown away without asking.
+  await d.getByRole('button', { name: 'Cancel' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Discard the new compute?' });
+  await ask.getByRole('button', { name: 'Discard' }).click();
+  await expect(d).toBeHidden();
+  await expect(page).toHaveURL(/\/compute\/attached$/);
 });
