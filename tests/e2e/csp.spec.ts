@@ -34,6 +34,8 @@ test('the studio runs under the server\'s Content-Security-Policy without a viol
   expect((await download).suggestedFilename()).toBe(`${name}.json`);
   for (const [link, heading] of [
     ['Compute clusters', 'Compute'],
+    ['Kubernetes clusters', 'Compute'],
+    ['Attached computes', 'Compute'],
     ['Create from YAML', 'Create from YAML'],
     ['View quota and costs', 'Quota and costs'],
   ]) {
@@ -41,5 +43,7 @@ test('the studio runs under the server\'s Content-Security-Policy without a viol
     await page.getByRole('link', { name: link, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
   }
+  await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Home' }).click();
+  await expect(page.getByRole('heading', { name: 'Estimated cost' })).toBeVisible();
   expect(violations).toEqual([]);
 });
