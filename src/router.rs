@@ -25,6 +25,8 @@ thread_local! {
     static PUSHED_FROM: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
     /// The open workspace's `wsid`, which every address inside the studio carries.
     static WSID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// What the page holds that leaving would lose: asked before Back or Forward leaves it.
+    static HOLD: std::cell::RefCell<Option<std::rc::Rc<dyn Fn() -> bool>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Sets the workspace every address carries from now on, and puts it in the current address.
@@ -72,6 +74,17 @@ pub fn query_param(name: &str) -> Option<String> {
     })
 }
 
+/// Keeps the page when the back or forward button is pressed while `hold` answers true (it
+/// then asks the person, who may leave with [`leave_to`]); until [`release_page`].
+pub fn hold_page(hold: impl Fn() -> bool + 'static) {
+    HOLD.with(|h| *h.borrow_mut() = Some(std::rc::Rc::new(hold)));
+}
+
+/// Lets the back and forward buttons leave the page again.
+pub fn release_page() {
+    HOLD.with(|h| *h.borrow_mut() = None);
+}
+
 /// The location of the page (set up by [`provide_router`]).
 pub fn use_location() -> Location {
     LOCATION.with(|l| *l.get().expect("provide_router runs before any page"))
@@ -90,13 +103,19 @@ fn canonical(path: &str) -> &str {
         .map_or(path, |(_, to)| to)
 }
 
-/// The browser's path, after redirects (which replace the history entry).
+/// The browser's path, after redirects (which replace the history entry): a path's old name, or
+/// an entry that was left for good (see [`leave_to`]), which goes where it was left for.
 fn current_path() -> String {
     let path = window()
         .location()
         .pathname()
         .unwrap_or_else(|_| "/".into());
-    let target = canonical(&path);
+    let left_for = window()
+        .history()
+        .ok()
+        .and_then(|h| h.state().ok())
+        .and_then(|s| s.as_string());
+    let target = left_for.as_deref().unwrap_or_else(|| canonical(&path));
     if target != path {
         let search = window().location().search().unwrap_or_default();
         if let Ok(history) = window().history() {
@@ -116,6 +135,21 @@ pub fn provide_router() -> Location {
         })
     });
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        let hold = HOLD.with(|h| h.borrow().clone());
+        if hold.is_some_and(|hold| hold()) {
+            // History has moved already: put the page's entry back on top of where it went.
+            let went_to = canonical(&window().location().pathname().unwrap_or_default()).to_owned();
+            let here = location.path.get_untracked();
+            if let Ok(history) = window().history() {
+                let _ = history.push_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&href(&here)),
+                );
+            }
+            PUSHED_FROM.with(|p| *p.borrow_mut() = Some(went_to));
+            return;
+        }
         PUSHED_FROM.with(|p| *p.borrow_mut() = None);
         location.path.set(current_path())
     });
@@ -185,13 +219,15 @@ fn change(path: &str, replace: bool) {
 }
 
 /// Leaves the current page for `path`: back through history when the studio came here from
-/// `path` (closing a wizard opened from the list), so history holds no duplicate entries;
-/// otherwise in place of the current entry.
+/// `path` (closing a wizard opened from the list), so history holds no duplicate entries, with
+/// the entry left marked so that Forward goes to `path` too, not to an empty wizard; otherwise
+/// in place of the current entry.
 pub fn leave_to(path: &str) {
     let came_from_there = PUSHED_FROM.with(|p| p.borrow().as_deref() == Some(canonical(path)));
     match window().history() {
         Ok(history) if came_from_there => {
             PUSHED_FROM.with(|p| *p.borrow_mut() = None);
+            let _ = history.replace_state(&wasm_bindgen::JsValue::from_str(canonical(path)), "");
             let _ = history.back();
         }
         _ => change(path, true),

@@ -135,12 +135,11 @@ async fn state_badge_follows_the_state_with_icon_and_text() {
 }
 
 #[wasm_bindgen_test]
-fn money_is_rounded_to_the_cent_and_grouped_by_thousands() {
+fn money_is_shown_from_cents_and_grouped_by_thousands() {
     use azimuth_studio::components::{format_price, format_usd};
-    assert_eq!(format_usd(0.0), "$0.00");
-    assert_eq!(format_usd(7.5), "$7.50");
-    assert_eq!(format_usd(1234.5), "$1,234.50");
-    assert_eq!(format_usd(1_000_000.0), "$1,000,000.00");
-    assert_eq!(format_usd(-3.0), "$0.00", "an estimate is never negative");
-    assert_eq!(format_price(0.293), "$0.29/hr");
+    assert_eq!(format_usd(0), "$0.00");
+    assert_eq!(format_usd(750), "$7.50");
+    assert_eq!(format_usd(123_450), "$1,234.50");
+    assert_eq!(format_usd(100_000_000), "$1,000,000.00");
+    assert_eq!(format_price(29), "$0.29/hr");
 }

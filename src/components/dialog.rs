@@ -1,8 +1,11 @@
 //! A modal dialog: a labelled `role="dialog"` over a dimmed page. It takes the focus when it
 //! opens (its first field, or itself), keeps Tab inside, closes on Escape wherever the focus
 //! is, presses its primary button on Enter in a one-line field (as a form submits), and gives
-//! the focus back to what had it.
+//! the focus back to what had it. Only the topmost of nested dialogs answers the keys. A form
+//! that holds input asks before it is discarded ([`guard_close`], [`DiscardPrompt`]).
 
+use super::{Appearance, Button};
+use crate::router::{hold_page, release_page};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -93,6 +96,11 @@ fn submit_on_enter(dialog: &HtmlElement, ev: &web_sys::KeyboardEvent) {
     }
 }
 
+thread_local! {
+    /// The open dialogs, innermost last, by a number each.
+    static OPEN: std::cell::RefCell<(u32, Vec<u32>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
 /// A modal dialog with a title; `on_close` runs on Escape or a click outside.
 #[component]
 pub fn Dialog(
@@ -122,6 +130,13 @@ pub fn Dialog(
     let label_id = title_id.clone();
     let dialog_ref = NodeRef::<leptos::html::Div>::new();
     let previous = StoredValue::new_local(document().active_element());
+    let me = OPEN.with(|o| {
+        let (next, open) = &mut *o.borrow_mut();
+        *next += 1;
+        open.push(*next);
+        *next
+    });
+    let on_top = move || OPEN.with(|o| o.borrow().1.last() == Some(&me));
     Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
             let field = el
@@ -135,6 +150,7 @@ pub fn Dialog(
     let keys = window_event_listener(
         leptos::ev::keydown,
         move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+            _ if !on_top() => {}
             "Escape" => on_close.run(()),
             "Tab" => {
                 if let Some(el) = dialog_ref.get_untracked() {
@@ -151,6 +167,7 @@ pub fn Dialog(
     );
     on_cleanup(move || {
         keys.remove();
+        OPEN.with(|o| o.borrow_mut().1.retain(|d| *d != me));
         if let Some(el) = previous
             .get_value()
             .and_then(|e| e.dyn_into::<HtmlElement>().ok())
@@ -182,5 +199,69 @@ pub fn Dialog(
                 {children()}
             </div>
         </div>
+    }
+}
+
+/// How a form that holds input closes: `request` (its Escape and Cancel) closes it at once when
+/// nothing was entered, and otherwise asks, as the browser's Back and Forward do.
+#[derive(Clone, Copy)]
+pub struct GuardedClose {
+    /// Whether the "discard?" question is showing.
+    pub asking: RwSignal<bool>,
+    /// Close, asking first when there is input to lose.
+    pub request: Callback<()>,
+    /// Close without asking (after a create, or when the person chose to discard).
+    pub leave: Callback<()>,
+}
+
+/// Guards closing a form whose input `unsaved` says would be lost; `close` leaves it.
+pub fn guard_close(unsaved: Signal<bool>, close: Callback<()>) -> GuardedClose {
+    let asking = RwSignal::new(false);
+    hold_page(move || {
+        let hold = unsaved.try_get_untracked().unwrap_or(false);
+        if hold {
+            asking.set(true);
+        }
+        hold
+    });
+    on_cleanup(release_page);
+    let leave = Callback::new(move |_| {
+        release_page();
+        asking.set(false);
+        close.run(());
+    });
+    let request = Callback::new(move |_| {
+        if unsaved.get_untracked() {
+            asking.set(true);
+        } else {
+            leave.run(());
+        }
+    });
+    GuardedClose {
+        asking,
+        request,
+        leave,
+    }
+}
+
+/// The question a guarded form asks before its input is lost: "Discard" or "Keep editing".
+#[component]
+pub fn DiscardPrompt(
+    /// The form's guarded close.
+    guard: GuardedClose,
+    /// The question, e.g. "Discard the new compute?".
+    title: &'static str,
+) -> impl IntoView {
+    let keep = Callback::new(move |_| guard.asking.set(false));
+    view! {
+        <Show when=move || guard.asking.get()>
+            <Dialog title=title alert=true on_close=keep>
+                <p>"What you entered will be lost."</p>
+                <div class="dialog__actions">
+                    <Button appearance=Appearance::Primary on_click=move |_| guard.leave.run(())>"Discard"</Button>
+                    <Button on_click=move |_| keep.run(())>"Keep editing"</Button>
+                </div>
+            </Dialog>
+        </Show>
     }
 }

@@ -14,10 +14,9 @@ pub fn format_iso_time(iso: &str) -> String {
     azimuth_core::time::parse_iso(iso).map_or_else(|| iso.to_owned(), format_time)
 }
 
-/// An amount of US dollars to the cent, e.g. `$1,234.50` (integer arithmetic, which keeps float
-/// formatting out of the wasm).
-pub fn format_usd(amount: f64) -> String {
-    let cents = (amount.max(0.0) * 100.0).round() as u64;
+/// An amount in US cents as dollars, e.g. `$1,234.50` (integer arithmetic, which keeps float
+/// formatting out of the wasm; amounts are rounded once, in `azimuth_core::compute::cost`).
+pub fn format_usd(cents: u64) -> String {
     let dollars = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, digit) in dollars.chars().enumerate() {
@@ -29,7 +28,7 @@ pub fn format_usd(amount: f64) -> String {
     format!("${grouped}.{:02}", cents % 100)
 }
 
-/// An estimated price per hour, e.g. `$0.19/hr`.
-pub fn format_price(per_hour: f64) -> String {
-    format!("{}/hr", format_usd(per_hour))
+/// An estimated price per hour in cents, e.g. `$0.19/hr`.
+pub fn format_price(cents_per_hour: u64) -> String {
+    format!("{}/hr", format_usd(cents_per_hour))
 }

@@ -11,7 +11,7 @@ mod text_field;
 
 pub use button::{Appearance, Button};
 pub use code_view::CodeView;
-pub use dialog::Dialog;
+pub use dialog::{guard_close, Dialog, DiscardPrompt, GuardedClose};
 pub use format::{format_iso_time, format_price, format_time, format_usd};
 pub use icons::{Icon, IconName};
 pub use name_field::ComputeNameField;

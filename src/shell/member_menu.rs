@@ -67,7 +67,9 @@ pub fn MemberMenu() -> impl IntoView {
                 node_ref=button_ref
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
-                aria-label=move || format!("Signed in as {} ({}). {}", me().name, me().role.display_name(), menu_name)
+                // The visible initials, name and role first (WCAG 2.5.3, label in name), so
+                // speech input can name the button by what it shows.
+                aria-label=move || format!("{} {} {}, signed in. {menu_name}", me().initials(), me().name, me().role.display_name())
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 <span class="avatar" aria-hidden="true">{move || me().initials()}</span>

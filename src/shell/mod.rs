@@ -59,10 +59,14 @@ pub fn Shell(children: Children) -> impl IntoView {
             <top_bar::TopBar />
             <div class="app__body">
                 <nav::Navigation />
-                <main class="app__main" id="main" tabindex="-1">{children()}</main>
+                // Notices take their own room below the page instead of lying over it, so they
+                // hide none of its actions.
+                <div class="app__column">
+                    <main class="app__main" id="main" tabindex="-1">{children()}</main>
+                    <notifications::Notifications />
+                </div>
                 <lab::LabPanel />
             </div>
-            <notifications::Notifications />
         </div>
     }
 }

@@ -89,7 +89,8 @@ fn ShutdownWarnings() -> impl IntoView {
     }
 }
 
-/// The notification area at the top right.
+/// The notification area: a band at the bottom right of the page's column, which the page
+/// makes room for (it scrolls above it), so a notice never covers the page's actions.
 #[component]
 pub fn Notifications() -> impl IntoView {
     let store = use_store();

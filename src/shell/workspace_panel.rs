@@ -42,7 +42,7 @@ pub fn WorkspaceButton() -> impl IntoView {
         >
             <span class="top-bar__ws-name">{move || ws().0}</span>
             <span class="top-bar__ws-meta">
-                <span title="Region">{move || ws().1}</span>
+                <span title="Location">{move || ws().1}</span>
                 " · "
                 <span title="Resource group">{move || ws().2}</span>
             </span>

@@ -100,3 +100,37 @@ test('attach a virtual machine and Databricks; their secrets are never shown bac
     expect(saved).not.toContain(token);
   }
 });
+
+test('an attach form shows all its errors at once, and its buttons stay in view', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await openStudio(page, '/compute/attached');
+  await actions(page, 'Attached computes').getByRole('button', { name: '+ New' }).click();
+  const d = page.getByRole('dialog', { name: 'Attach compute' });
+  const attach = d.getByRole('button', { name: 'Attach' });
+  await expect(attach).toBeInViewport({ ratio: 1 });
+  await expect(d.getByRole('button', { name: 'Cancel' })).toBeInViewport({ ratio: 1 });
+  await d.getByLabel('Compute name').fill('dsvm-lab');
+  await d.getByLabel('Resource ID').fill(`${SUB}/Microsoft.Compute/virtualMachines/dsvm`);
+  await d.getByLabel('Address').fill('300.1.1.1');
+  await d.getByLabel('SSH port').fill('0');
+  await d.getByLabel('Username').fill('');
+  await attach.click();
+  for (const [field, message] of [
+    ['Address', 'is not an IPv4 address'],
+    ['SSH port', 'The SSH port must be a whole number from 1 to 65535.'],
+    ['Username', 'needs a username'],
+    ['Password', 'needs a password or a private key'],
+  ]) {
+    await expect(d.getByLabel(field, { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expect(d.getByLabel(field, { exact: true })).toHaveAccessibleDescription(new RegExp(message));
+  }
+  // Further down the form, the buttons are still there to press.
+  await d.getByLabel('Password', { exact: true }).scrollIntoViewIfNeeded();
+  await expect(attach).toBeInViewport({ ratio: 1 });
+  // What was entered is not thrown away without asking.
+  await d.getByRole('button', { name: 'Cancel' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Discard the new compute?' });
+  await ask.getByRole('button', { name: 'Discard' }).click();
+  await expect(d).toBeHidden();
+  await expect(page).toHaveURL(/\/compute\/attached$/);
+});

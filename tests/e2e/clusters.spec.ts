@@ -21,7 +21,7 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await clustersToolbar(page).getByRole('button', { name: '+ New' }).click();
   await expect(page).toHaveURL(/\/compute\/create\/cluster(\?|$)/);
   const w = page.getByRole('dialog', { name: 'Create compute cluster' });
-  await expect(w.getByLabel('Location')).toHaveValue('East US (eastus)');
+  await expect(w.getByLabel('Location')).toHaveValue('East US');
   await w.getByRole('radio', { name: /Low priority/ }).check();
   // Low-priority sizes show their price and the region's low-priority pool, not the family's quota.
   await expect(w.getByText(/^\$0\.04\/hr · 100 low-priority vCPUs left$/).first()).toBeVisible();
@@ -41,7 +41,7 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await expect(w).toContainText('· Low priority');
   await w.getByLabel('Minimum number of nodes').fill('1');
   // The estimate follows the tier, size and node counts (Standard_DS11_v2 low priority).
-  await expect(w).toContainText('Estimated cost: $0.04/hr at 1 node (the minimum), up to $0.07/hr at 2 nodes (the maximum)');
+  await expect(w).toContainText('Estimated cost: $0.04/hr at 1 node (the minimum), up to $0.08/hr at 2 nodes (the maximum)');
   await w.getByLabel('Enable SSH access').check();
   await w.getByRole('radio', { name: /Password/ }).check();
   await w.getByLabel('Password', { exact: true }).fill('correct-horse-battery');
@@ -88,6 +88,13 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await page.getByLabel('Maximum number of nodes').fill('2');
   // A minimum of two makes the engine prepare one more node.
   await page.getByLabel('Minimum number of nodes').fill('2');
+  // An idle time past the limit says what the limit is, however many digits it has.
+  const idle = page.getByLabel('Idle seconds before scale down');
+  for (const tooLong of ['604801', '99999999999999999999999']) {
+    await idle.fill(tooLong);
+    await expect(idle).toHaveAccessibleDescription('The idle time before scale down can be at most 604800 seconds (a week).');
+  }
+  await idle.fill('120');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes.getByRole('row')).toHaveCount(3, { timeout: 20_000 });
   await expect(page.getByRole('main')).toContainText('2 idle', { timeout: 20_000 });
@@ -96,7 +103,7 @@ test('create a low-priority cluster, watch it scale, resize it and delete it', a
   await page.goto('/compute/quota');
   const quota = page.getByRole('table', { name: 'vCPU quota by virtual machine family' });
   const pool = quota.getByRole('row').filter({ hasText: 'Low priority (all families)' });
-  await expect(pool.getByRole('cell')).toHaveText(['Low priority (all families)', 'CPU and GPU', '', '4', '100', name, '$0.07/hr']);
+  await expect(pool.getByRole('cell')).toHaveText(['Low priority (all families)', 'CPU and GPU', '', '4', '100', name, '$0.08/hr']);
   await expect(quota.getByRole('row').filter({ hasText: 'standardDSv2Family' }).getByRole('cell').nth(3)).toHaveText('0');
   // Home counts it with its nodes.
   await page.goto('/');
@@ -127,7 +134,7 @@ test('a minimum beyond the quota is refused in the wizard, before Create', async
   await w.getByLabel('Maximum number of nodes').fill('20');
   await w.getByLabel('Minimum number of nodes').fill('20');
   await expect(w.getByRole('alert').filter({ hasText: 'exceeding approved standardDSv2Family Cores quota' })).toBeVisible();
-  await expect(w).toContainText('Estimated cost: $3.70/hr at 20 nodes; Linux, pay as you go.');
+  await expect(w).toContainText('Estimated cost: $3.80/hr at 20 nodes; Linux, pay as you go.');
   await w.getByRole('button', { name: 'Create' }).click();
   await expect(w.getByRole('button', { name: 'Create' })).toHaveAttribute('aria-disabled', 'true');
   await expect(steps.getByRole('tab', { name: /Advanced settings/ })).toContainText('has errors');

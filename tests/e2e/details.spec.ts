@@ -32,7 +32,7 @@ test('the details page shows the properties, the ARM JSON and the YAML, and surv
   await expect(await property(page, 'State')).toHaveText('Running');
   await expect(await property(page, 'Provisioning state')).toHaveText('Succeeded');
   await expect(await property(page, 'Virtual machine size')).toHaveText('Standard_DS11_v2');
-  await expect(await property(page, 'Region')).toHaveText('East US');
+  await expect(await property(page, 'Location')).toHaveText('East US');
   await expect(await property(page, 'Created by')).toHaveText('Ada Lovelace');
   await expect(await property(page, 'Assigned to')).toHaveText('Ada Lovelace');
   await expect(await property(page, 'SSH access')).toHaveText('Disabled');

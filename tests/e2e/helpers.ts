@@ -201,9 +201,9 @@ export async function setPace(page: Page, pace: Pace): Promise<void> {
   await expect(dialog).toBeHidden();
 }
 
-/** The top bar's member button ("Signed in as …"). */
+/** The top bar's member button ("AL Ada Lovelace Owner, signed in. …": what it shows, first). */
 export function memberButton(page: Page): Locator {
-  return page.getByRole('button', { name: /^Signed in as / });
+  return page.getByRole('button', { name: /, signed in\. / });
 }
 
 /**
@@ -224,7 +224,7 @@ export async function switchMember(page: Page, who: MemberKey): Promise<void> {
       .getByRole('menuitemradio', { name: `${name} — ${role}` })
       .click();
   }
-  await expect(memberButton(page)).toHaveAccessibleName(new RegExp(`^Signed in as ${name} \\(${role}\\)\\. `));
+  await expect(memberButton(page)).toHaveAccessibleName(new RegExp(`^[A-Z]{2} ${name} ${role}, signed in\\. `));
 }
 
 /** The compute instances table on /compute/instances. */
@@ -282,6 +282,18 @@ export function wizard(page: Page): Locator {
 /** The wizard's footer button (not the step tab of the same name). */
 export function wizardButton(page: Page, name: string): Locator {
   return wizard(page).getByRole('button', { name, exact: true });
+}
+
+/** The question a filled-in wizard asks before what was entered is lost. */
+export function discardPrompt(page: Page): Locator {
+  return page.getByRole('alertdialog', { name: 'Discard the new compute?' });
+}
+
+/** Cancels a filled-in wizard, answering "Discard" when it asks. */
+export async function discardWizard(page: Page): Promise<void> {
+  await wizardButton(page, 'Cancel').click();
+  await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
+  await expect(wizard(page)).toBeHidden();
 }
 
 /** A step of the wizard in its step list. */

@@ -81,7 +81,7 @@ test('a reload keeps the signed-in member and the pace', async ({ page }) => {
   await switchMember(page, 'katherine');
   await page.reload();
   await expect(memberButton(page)).toHaveAccessibleName(
-    /^Signed in as Katherine Johnson \(AzureML Compute Operator\)\. /,
+    /^KJ Katherine Johnson AzureML Compute Operator, signed in\. /,
   );
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: /^Instant\b/ })).toBeChecked();

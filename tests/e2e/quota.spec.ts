@@ -7,7 +7,9 @@ import {
   createInstance,
   expectState,
   instanceCell,
+  instanceRow,
   openInstances,
+  property,
   selectInstance,
   setPace,
   toolbarButton,
@@ -18,7 +20,7 @@ test('an instance costs while it runs and holds its quota while stopped', async 
   await openInstances(page);
   await setPace(page, 'Instant');
   const name = uniqueName('cost');
-  await createInstance(page, name); // Standard_DS11_v2: 2 vCPUs, about $0.185 an hour
+  await createInstance(page, name); // Standard_DS11_v2: 2 vCPUs, $0.185 an hour, shown as $0.19
   await expectState(page, name, 'Running');
   await expect(await instanceCell(page, name, 'Cost (est.)')).toHaveText('$0.19/hr');
 
@@ -27,8 +29,8 @@ test('an instance costs while it runs and holds its quota while stopped', async 
   await expect(page.getByRole('heading', { level: 1, name: 'Quota and costs' })).toBeVisible();
   const cost = page.getByRole('region', { name: 'Estimated cost' });
   await expect(cost).toContainText('Per hour$0.19');
-  await expect(cost).toContainText('Per day$4.44');
-  await expect(cost).toContainText('Per month$135.05');
+  await expect(cost).toContainText('Per day$4.56');
+  await expect(cost).toContainText('Per month$138.70');
   const quota = page.getByRole('table', { name: 'vCPU quota by virtual machine family' });
   const family = quota.getByRole('row').filter({ hasText: 'standardDSv2Family' });
   await expect(family.getByRole('cell')).toHaveText(['standardDSv2Family', 'CPU', '', '2', '24', name, '$0.19/hr']);
@@ -46,7 +48,35 @@ test('an instance costs while it runs and holds its quota while stopped', async 
   await expect(family.getByRole('cell').nth(3)).toHaveText('2');
   await expect(cost).toContainText('Per hour$0.00');
 
+  // The instance's page says what the list says, and what it costs while running.
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Compute' }).click();
+  await instanceRow(page, name).getByRole('link', { name, exact: true }).click();
+  await expect(await property(page, 'Estimated cost')).toHaveText(
+    '$0.00/hr now ($0.19/hr while running; Linux, pay as you go)',
+  );
+
   // Home shows the same estimate.
   await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Home' }).click();
   await expect(page.getByRole('region', { name: 'Estimated cost' })).toContainText('Per month$0.00');
+});
+
+test('the costs shown add up: two instances at $0.19/hr make $0.38/hr', async ({ page }) => {
+  await openInstances(page);
+  await setPace(page, 'Instant');
+  const names = [uniqueName('sum'), uniqueName('sum')];
+  for (const name of names) {
+    await createInstance(page, name); // $0.185 an hour each: $0.37 unrounded
+    await expectState(page, name, 'Running');
+    await expect(await instanceCell(page, name, 'Cost (est.)')).toHaveText('$0.19/hr');
+  }
+  await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Home' }).click();
+  const cost = page.getByRole('region', { name: 'Estimated cost' });
+  await expect(cost).toContainText('Per hour$0.38');
+  await expect(cost).toContainText('Per day$9.12');
+  await page.getByRole('link', { name: 'View quota and costs' }).click();
+  const family = page
+    .getByRole('table', { name: 'vCPU quota by virtual machine family' })
+    .getByRole('row')
+    .filter({ hasText: 'standardDSv2Family' });
+  await expect(family.getByRole('cell').last()).toHaveText('$0.38/hr');
 });

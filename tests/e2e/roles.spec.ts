@@ -3,6 +3,7 @@ import { expect, test } from './helpers';
 import {
   APPLICATIONS,
   createInstance,
+  discardWizard,
   expectState,
   fillWizard,
   instanceRow,
@@ -25,9 +26,16 @@ test.beforeEach(async ({ page }) => {
   await setPace(page, 'Instant');
 });
 
+test('the member button is named by what it shows, so speech input can name it', async ({ page }) => {
+  // WCAG 2.5.3 (label in name): the initials, name and role it shows start its accessible name.
+  const shown = (await memberButton(page).innerText()).split(/\s+/).filter(Boolean).join(' ');
+  expect(shown).toBe('AL Ada Lovelace Owner');
+  await expect(memberButton(page)).toHaveAccessibleName(new RegExp(`^${shown}, `));
+});
+
 test('the member menu lists every member with their role; Ada is signed in by default', async ({ page, store }) => {
   test.skip(store === 'server', 'on a shared workspace the menu signs out instead (server.spec.ts)');
-  await expect(memberButton(page)).toHaveAccessibleName('Signed in as Ada Lovelace (Owner). Switch member');
+  await expect(memberButton(page)).toHaveAccessibleName('AL Ada Lovelace Owner, signed in. Switch member');
   await memberButton(page).click();
   const menu = page.getByRole('menu', { name: 'Switch member' });
   await expect(menu.getByRole('menuitemradio')).toHaveText([
@@ -40,7 +48,7 @@ test('the member menu lists every member with their role; Ada is signed in by de
   await menu.getByRole('menuitemradio', { name: 'Grace Hopper — AzureML Data Scientist' }).click();
   await expect(menu).toBeHidden();
   await expect(memberButton(page)).toHaveAccessibleName(
-    'Signed in as Grace Hopper (AzureML Data Scientist). Switch member',
+    'GH Grace Hopper AzureML Data Scientist, signed in. Switch member',
   );
 });
 
@@ -84,7 +92,7 @@ test('a Reader cannot create, start, stop, restart or delete, even from the wiza
     /Reader.*(does not allow|does not have authorization)/,
   );
   await create.click({ force: true });
-  await wizardButton(page, 'Cancel').click();
+  await discardWizard(page);
   await expect(instanceRow(page, other)).toHaveCount(0);
   await expect(instanceRow(page, name)).toHaveCount(1);
 
@@ -183,6 +191,6 @@ test('the member menu works from the keyboard and gives the focus back', async (
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await expect(memberButton(page)).toHaveAccessibleName(/Signed in as Alan Turing \(Reader\)/);
+  await expect(memberButton(page)).toHaveAccessibleName(/^AT Alan Turing Reader, signed in\. /);
   await expect(memberButton(page)).toBeFocused();
 });

@@ -39,8 +39,15 @@ test('all sizes: search, sort and the GPU quota decide what can be chosen', asyn
   await expect(sizes.getByRole('row').nth(1)).toContainText('Standard_NC6s_v3');
   await sizes.getByRole('button', { name: 'vCPUs' }).click();
   await expect(sizes.getByRole('row').nth(1)).toContainText('Standard_NC24s_v3');
-  // 12 and 24 vCPUs do not fit the 6-vCPU GPU quota: they cannot be chosen.
+  // 12 and 24 vCPUs do not fit the 6-vCPU GPU quota: they cannot be chosen, and say why.
   await expect(w.getByRole('radio', { name: 'Standard_NC24s_v3' })).toBeDisabled();
+  await expect(w.getByRole('radio', { name: 'Standard_NC24s_v3' })).toHaveAccessibleDescription(
+    'Not enough quota: 6 vCPUs left, needs 24',
+  );
+  await expect(sizes.getByRole('row').filter({ hasText: 'Standard_NC24s_v3' })).toContainText(
+    'Not enough quota: 6 vCPUs left, needs 24',
+  );
+  await expect(w.getByRole('radio', { name: 'Standard_NC6s_v3' })).not.toHaveAccessibleDescription(/quota/);
   await w.getByRole('radio', { name: 'Standard_NC6s_v3' }).check();
   await wizardButton(page, 'Review + Create').click();
   await expect(w.getByText('Standard_NC6s_v3 (6 cores, 112 GB RAM, 736 GB disk, 1 x NVIDIA Tesla V100)')).toBeVisible();
@@ -51,6 +58,21 @@ test('all sizes: search, sort and the GPU quota decide what can be chosen', asyn
   await w.getByRole('group', { name: 'Virtual machine type' }).getByRole('radio', { name: /^GPU\b/ }).check();
   await w.getByRole('radio', { name: 'Select from all options' }).check();
   await expect(w.getByRole('radio', { name: 'Standard_NC6s_v3' })).toBeDisabled();
+});
+
+test('the all-sizes table fits the wizard at 1024 pixels, quota column included', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openWizard(page);
+  const w = wizard(page);
+  for (const kind of ['CPU', 'GPU']) {
+    await w.getByRole('group', { name: 'Virtual machine type' }).getByRole('radio', { name: new RegExp(`^${kind}\\b`) }).check();
+    await w.getByRole('radio', { name: 'Select from all options' }).check();
+    const sizes = w.getByRole('table', { name: 'Virtual machine sizes' });
+    for (const column of ['Name', 'Cost/hour', 'Quota left']) {
+      await expect(sizes.getByRole('columnheader', { name: column })).toBeInViewport({ ratio: 1 });
+    }
+    await expect(sizes.getByRole('row').nth(1).getByRole('cell').last()).toBeInViewport({ ratio: 1 });
+  }
 });
 
 test('idle shutdown and a start/stop schedule reach the instance, its YAML and its details', async ({ page }) => {

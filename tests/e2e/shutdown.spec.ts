@@ -42,6 +42,19 @@ test('a warning comes before idle shutdown, and "Skip this shutdown" keeps the i
   await passTime(page, server, 6); // 9 minutes before idle shutdown
   await expect(warning).toBeVisible();
   await expect(warning).toContainText('by idle shutdown');
+  // The notice hides none of the page's actions: each is where a click lands on it.
+  const box = (await warning.boundingBox())!;
+  for (const action of [
+    page.getByRole('link', { name: 'Create from YAML' }),
+    page.getByRole('link', { name: 'View quota and costs' }),
+    page.getByRole('toolbar', { name: 'Compute instance actions' }).getByRole('button', { name: '+ New' }),
+  ]) {
+    const at = (await action.boundingBox())!;
+    const apart =
+      at.x + at.width <= box.x || box.x + box.width <= at.x || at.y + at.height <= box.y || box.y + box.height <= at.y;
+    expect(apart, `${action} is not under the notice`).toBe(true);
+    await action.click({ trial: true, timeout: 2_000 });
+  }
   await warning.getByRole('button', { name: 'Skip this shutdown' }).click();
   await expect(warning).toHaveCount(0);
   await expect(notifications(page).getByRole('status').filter({ hasText: 'Shutdown skipped' })).toBeVisible();

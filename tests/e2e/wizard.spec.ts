@@ -3,6 +3,9 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './helpers';
 import {
+  discardPrompt,
+  discardWizard,
+  instancesTable,
   createInstance,
   instanceRow,
   openInstances,
@@ -72,6 +75,7 @@ test('too short, badly started and badly charactered names are refused', async (
   await expectNameRefused(page, 'a'.repeat(25), /between 3 and 24 characters long \(it has 25\)/);
   await expectNameRefused(page, '1abc', 'Compute name must start with a letter (a-z or A-Z).');
   await expectNameRefused(page, 'ab_c', /can only contain letters \(a-z, A-Z\), digits and hyphens/);
+  await expectNameRefused(page, 'my vm', "Compute name cannot contain spaces; use a hyphen ('-') instead.");
 });
 
 test('an empty name keeps Create disabled', async ({ page }) => {
@@ -90,17 +94,18 @@ test('the name of an existing instance is refused, whatever its case', async ({ 
   const taken = /already used by another compute in East US.*unique within a region/;
   await expectNameRefused(page, name, taken);
   await expectNameRefused(page, name.toUpperCase(), taken);
-  await wizardButton(page, 'Cancel').click();
-  await expect(wizard(page)).toBeHidden();
+  await discardWizard(page);
   await expect(instanceRow(page, name)).toHaveCount(1);
 });
 
 test('Cancel closes the wizard without creating anything, and the wizard has its own URL', async ({ page }) => {
   await openWizard(page);
+  await wizardButton(page, 'Cancel').click(); // nothing entered: nothing to ask about
+  await expect(wizard(page)).toBeHidden();
+  await openWizard(page);
   const name = uniqueName('gone');
   await wizard(page).getByRole('textbox', { name: 'Compute name' }).fill(name);
-  await wizardButton(page, 'Cancel').click();
-  await expect(wizard(page)).toBeHidden();
+  await discardWizard(page);
   await expect(page).toHaveURL(/\/compute\/instances(\?|$)/);
   await expect(instanceRow(page, name)).toHaveCount(0);
 
@@ -190,4 +195,68 @@ test('an invalid tag is shown on its step and blocks Create', async ({ page }) =
   await expect(wizardStep(page, 'Tags')).not.toHaveAccessibleName(/has errors/);
   await wizardButton(page, 'Review + Create').click();
   await expect(wizardButton(page, 'Create')).toBeEnabled();
+});
+
+test("a tag's problems all show at once, across the row, each field marked", async ({ page }) => {
+  await openWizard(page);
+  const w = wizard(page);
+  await wizardStep(page, 'Tags').click();
+  await w.getByRole('button', { name: 'Add tag' }).click();
+  await w.getByRole('button', { name: 'Add tag' }).click();
+  const name = w.getByRole('textbox', { name: 'Tag 1 name' });
+  const value = w.getByRole('textbox', { name: 'Tag 1 value' });
+  await name.fill('team/a');
+  await value.fill('v'.repeat(257));
+  await w.getByRole('textbox', { name: 'Tag 2 name' }).fill('Team/A');
+  const problems = [
+    "The tag name 'team/a' is used twice (tag names ignore case).",
+    'Tag names cannot contain',
+    "The value of tag 'team/a' is longer than 256 characters.",
+  ];
+  for (const problem of problems) {
+    await expect(name).toHaveAccessibleDescription(new RegExp(problem.replace(/[.()]/g, '\\$&')));
+    await expect(w.getByRole('alert').filter({ hasText: problem }).first()).toBeVisible();
+  }
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(value).toHaveAttribute('aria-invalid', 'true');
+  // The messages run across the row, not squeezed into the name's column.
+  const message = w.getByRole('alert').filter({ hasText: problems[2] }).first();
+  expect((await message.boundingBox())!.width).toBeGreaterThan((await name.boundingBox())!.width + 100);
+  // A value that fits leaves the value field valid; the name's problems stay.
+  await value.fill('lab');
+  await expect(value).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(name).toHaveAccessibleDescription(/Tag names cannot contain/);
+});
+
+test('a filled-in wizard asks before Escape, Cancel or Back discard it, and Forward does not bring back an empty one', async ({ page }) => {
+  await openWizard(page);
+  const w = wizard(page);
+  const name = w.getByRole('textbox', { name: 'Compute name' });
+  await name.fill('my-notebook');
+  // Escape asks; "Keep editing" keeps everything.
+  await page.keyboard.press('Escape');
+  await expect(discardPrompt(page)).toBeVisible();
+  await expect(discardPrompt(page)).toContainText('What you entered will be lost.');
+  await discardPrompt(page).getByRole('button', { name: 'Keep editing' }).click();
+  await expect(discardPrompt(page)).toBeHidden();
+  await expect(name).toHaveValue('my-notebook');
+  // Escape in the question answers it, not the wizard: the wizard stays.
+  await wizardButton(page, 'Cancel').click();
+  await expect(discardPrompt(page)).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(discardPrompt(page)).toBeHidden();
+  await expect(w).toBeVisible();
+  // The browser's Back asks too, and stays on the wizard until answered.
+  await page.goBack();
+  await expect(discardPrompt(page)).toBeVisible();
+  await expect(page).toHaveURL(/\/compute\/create\/instance$/);
+  await expect(name).toHaveValue('my-notebook');
+  await discardPrompt(page).getByRole('button', { name: 'Discard' }).click();
+  await expect(w).toBeHidden();
+  await expect(page).toHaveURL(/\/compute\/instances$/);
+  // Forward does not open an empty wizard in its place.
+  await page.goForward();
+  await expect(page).toHaveURL(/\/compute\/instances$/);
+  await expect(w).toBeHidden();
+  await expect(instancesTable(page)).toBeVisible();
 });

@@ -8,6 +8,7 @@ import {
   instanceRow,
   openInstances,
   openStudio,
+  property,
   selectInstance,
   setPace,
   toolbarButton,
@@ -79,4 +80,23 @@ test('export, delete, import: the same compute instance comes back', async ({ pa
   await instanceRow(page, name).getByRole('link', { name, exact: true }).click();
   await page.getByRole('tablist', { name: 'Compute instance views' }).getByRole('tab', { name: 'YAML' }).click();
   await expect(page.getByRole('region', { name: 'Azure ML CLI v2 YAML' }).locator('pre')).toHaveText(yaml);
+});
+
+test("a cluster's description and tags show on its page, with its location", async ({ page }) => {
+  await openStudio(page, '/compute/import');
+  const name = uniqueName('described');
+  await page
+    .getByLabel('Or paste it here')
+    .fill(
+      LOW_PRIORITY.replace('name: low-pri-example', `name: ${name}`) +
+        'description: Nightly training for the lab\ntags:\n  team: lab\n  course: dp-100\n',
+    );
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/compute\/clusters$/);
+  await page.getByRole('table', { name: 'Compute clusters' }).getByRole('link', { name }).click();
+  await expect(await property(page, 'Description')).toHaveText('Nightly training for the lab');
+  await expect(await property(page, 'Tags')).toHaveText(/team: lab/);
+  await expect(await property(page, 'Tags')).toHaveText(/course: dp-100/);
+  // One wording for where a compute is, as on an instance's page and in the wizards.
+  await expect(await property(page, 'Location')).toHaveText('East US');
 });

@@ -17,6 +17,9 @@ const GLUE: &str = "azimuth-studio.js";
 const MAIN_WASM: &str = "azimuth-studio_bg.wasm";
 /// The loader of the split chunks, as wasm-split-cli names it.
 const SPLIT_LOADER: &str = "__wasm_split.js";
+/// The module that starts the studio: a file of its own, not an inline script, so a
+/// Content-Security-Policy of `script-src 'self'` lets it run.
+const STARTER: &str = "start.js";
 /// The app folder's name, then what the chunk loader fetches for each lazy function (one line
 /// each, see `chunk_map`); written to `target/` for the size bench.
 pub const CHUNK_MAP: &str = "app-chunks.txt";
@@ -113,6 +116,13 @@ fn build_app(dist: &Path) -> Result<String> {
         optimize_wasm(&module)?;
     }
     fs::write(out.join(SPLIT_LOADER), &loader)?;
+    fs::write(
+        out.join(STARTER),
+        format!(
+            "import start from\"./{GLUE}\";\
+             start({{module_or_path:new URL(\"{MAIN_WASM}\",import.meta.url)}});\n"
+        ),
+    )?;
     for script in [GLUE, SPLIT_LOADER] {
         minify_js(&out.join(script))?;
     }
@@ -183,7 +193,8 @@ fn minify_js(script: &Path) -> Result {
 }
 
 /// Adds the app to the page trunk built: preloads in `<head>` (the glue, the chunk loader it
-/// imports, the main module) and the module script that starts it at the end of `<body>`.
+/// imports, the main module) and the module script that starts it (`STARTER`) at the end of
+/// `<body>`.
 fn link_app(index: &Path, app: &str) -> Result {
     let html = fs::read_to_string(index)?;
     let (Some(head), Some(body)) = (html.find("</head>"), html.rfind("</body>")) else {
@@ -194,10 +205,7 @@ fn link_app(index: &Path, app: &str) -> Result {
          <link rel=modulepreload href=/{app}/{SPLIT_LOADER}>\
          <link rel=preload href=/{app}/{MAIN_WASM} as=fetch type=application/wasm crossorigin>"
     );
-    let start = format!(
-        "<script type=module>import start from\"/{app}/{GLUE}\";\
-         start({{module_or_path:\"/{app}/{MAIN_WASM}\"}})</script>"
-    );
+    let start = format!("<script type=module src=/{app}/{STARTER}></script>");
     let linked = format!(
         "{}{preloads}{}{start}{}",
         &html[..head],
@@ -341,10 +349,9 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
             "<title>A</title><link rel=modulepreload href=/app-0123456789abcdef/azimuth-studio.js>"
         ));
         assert!(html.ends_with(
-            "<p>x<script type=module>import start from\"/app-0123456789abcdef/azimuth-studio.js\";\
-             start({module_or_path:\"/app-0123456789abcdef/azimuth-studio_bg.wasm\"})</script>\
-             </body></html>"
+            "<p>x<script type=module src=/app-0123456789abcdef/start.js></script></body></html>"
         ));
+        assert!(!html.contains("<script type=module>"), "no inline script");
         assert!(link_app(&index, "app-0").is_err(), "the file is gone");
     }
 

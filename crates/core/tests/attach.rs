@@ -294,7 +294,7 @@ fn a_synapse_pool_is_named_by_its_id_and_attached_computes_cost_and_hold_nothing
     ws.put_compute(ADA, "k8s-compute", aks(json!({})), t0())
         .unwrap();
     ws.settle(t0() + 60_000);
-    assert_eq!(ws.hourly_cost(), 0.0);
+    assert_eq!(ws.hourly_cost(), 0);
     assert!(ws.quota_usage().iter().all(|u| u.used == 0));
     let changed = ws
         .put_compute(
@@ -387,4 +387,47 @@ fn attached_computes_leave_as_cli_yaml_and_come_back() {
         (Some("20.51.10.4"), Some(2222))
     );
     assert_eq!(inner.administrator_account.as_ref().unwrap().password, None);
+}
+
+#[test]
+fn every_problem_of_an_attach_shows_at_once_each_at_its_field() {
+    let ws = Workspace::seed(t0());
+    let request = vm(json!({
+        "address": "300.1.1.1", "sshPort": 0,
+        "administratorAccount": {"username": " ", "privateKeyData": "ssh-ed25519 AAAA"}
+    }));
+    let errors = ws.attach_field_errors(&request);
+    let targets: Vec<Option<&str>> = errors.iter().map(|e| e.target()).collect();
+    assert_eq!(
+        targets,
+        [
+            Some("properties.properties.address"),
+            Some("properties.properties.sshPort"),
+            Some("properties.properties.administratorAccount.username"),
+            Some("properties.properties.administratorAccount.privateKeyData"),
+        ],
+        "{errors:?}"
+    );
+    // The API answers with the first, as before.
+    assert_eq!(ws.check_attach_fields(&request).unwrap_err(), errors[0]);
+
+    // An instance type with two bad quantities names both.
+    let request = aks(json!({"instanceTypes": {"small": {"resources": {
+        "requests": {"cpu": "lots", "memory": "2Gi"}, "limits": {"cpu": "1", "memory": "much"}
+    }}}}));
+    let messages: Vec<String> = ws
+        .attach_field_errors(&request)
+        .iter()
+        .map(|e| e.message().to_owned())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("cpu 'lots'") && messages[1].contains("memory 'much'"));
+
+    // A bad resource ID alone: the address it would have given is not blamed too.
+    let mut request =
+        vm(json!({"administratorAccount": {"username": "azureuser", "password": "pw-1234567"}}));
+    request.properties.resource_id = Some("not-an-id".into());
+    let errors = ws.attach_field_errors(&request);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].target(), Some("properties.resourceId"));
 }

@@ -548,3 +548,25 @@ fn low_priority_nodes_use_the_regional_low_priority_pool_not_their_familys_quota
         e.message()
     );
 }
+
+#[test]
+fn an_idle_time_past_the_limit_is_refused_with_the_limit() {
+    use azimuth_core::compute::cluster::{scale_field, validate_scale_settings, MAX_IDLE_SECONDS};
+    let scale = |idle: &str| ScaleSettings {
+        min_node_count: 0,
+        max_node_count: 2,
+        node_idle_time_before_scale_down: Some(idle.into()),
+    };
+    assert!(validate_scale_settings(Some(&scale(&format!("PT{MAX_IDLE_SECONDS}S")))).is_ok());
+    for too_long in [
+        format!("PT{}S", MAX_IDLE_SECONDS + 1),
+        format!("PT{}S", u64::MAX),
+    ] {
+        let error = validate_scale_settings(Some(&scale(&too_long))).unwrap_err();
+        assert_eq!(error.target(), Some(scale_field::IDLE));
+        assert_eq!(
+            error.message(),
+            "The idle time before scale down can be at most 604800 seconds (a week)."
+        );
+    }
+}

@@ -11,6 +11,7 @@ pub mod events;
 pub mod openapi;
 pub mod people;
 pub mod people_api;
+pub mod security;
 pub mod state;
 pub mod static_files;
 
@@ -60,6 +61,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/subscriptions/{*rest}", any(arm_request))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(security::add_headers))
         .with_state(state)
 }
 

@@ -3,7 +3,7 @@
 
 use super::actions::LifecycleButtons;
 use super::clusters::{cluster_state, node_states, read_scale, tier};
-use super::details::prop;
+use super::details::{describe_tags, prop};
 use crate::components::{
     format_iso_time, format_price, format_time, Appearance, Button, CodeView, StateBadge, TextField,
 };
@@ -50,6 +50,7 @@ fn properties(c: &StoredCompute, w: &Workspace) -> Vec<(&'static str, String)> {
     };
     vec![
         ("State", cluster_state(c)),
+        ("Description", props.description.clone().unwrap_or_default()),
         (
             "Provisioning state",
             props.provisioning_state.clone().unwrap_or_default(),
@@ -82,10 +83,7 @@ fn properties(c: &StoredCompute, w: &Workspace) -> Vec<(&'static str, String)> {
         ),
         ("SSH access", ssh),
         ("Virtual network", network),
-        (
-            "Location",
-            props.compute_location.clone().unwrap_or_default(),
-        ),
+        ("Location", w.region().display_name.to_owned()),
         (
             "Created on",
             props
@@ -94,6 +92,7 @@ fn properties(c: &StoredCompute, w: &Workspace) -> Vec<(&'static str, String)> {
                 .map(format_iso_time)
                 .unwrap_or_default(),
         ),
+        ("Tags", describe_tags(c)),
     ]
 }
 

@@ -80,7 +80,13 @@ pub fn node_states(c: &StoredCompute) -> String {
 /// settings, or each field's error in that order (the wizard's and the Resize form's).
 pub fn read_scale(min: &str, max: &str, idle: &str) -> Result<ScaleSettings, [Option<String>; 3]> {
     let whole = |text: &str| text.trim().parse::<u32>().ok();
-    let (min, max, idle) = (whole(min), whole(max), whole(idle));
+    // Seconds past any integer type are still a number: the engine's limit says what fits.
+    let seconds = |text: &str| {
+        let digits = text.trim();
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let (min, max, idle) = (whole(min), whole(max), seconds(idle));
     let mut errors = [
         min.is_none()
             .then(|| "Enter the minimum as a whole number from 0 to 100.".to_owned()),

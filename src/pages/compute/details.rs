@@ -10,6 +10,7 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::application_refusal;
 use azimuth_core::compute::catalogue::find_vm_size;
+use azimuth_core::compute::cost::{hourly_cost, price_per_machine};
 use azimuth_core::compute::yaml::instance_yaml;
 use azimuth_core::time::parse_duration_seconds;
 use azimuth_core::workspace::roles::Action;
@@ -28,6 +29,16 @@ pub(super) fn prop(label: &'static str, value: String) -> impl IntoView {
             <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
         </div>
     }
+}
+
+/// A compute's tags in words: `team: lab, course: dp-100`.
+pub(super) fn describe_tags(c: &StoredCompute) -> String {
+    c.resource
+        .tags
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Idle shutdown in words: `After 60 minutes of inactivity`, or `Off`.
@@ -113,6 +124,7 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
     });
     vec![
         ("State", inner.state.clone().unwrap_or_default()),
+        ("Description", props.description.clone().unwrap_or_default()),
         (
             "Provisioning state",
             props.provisioning_state.clone().unwrap_or_default(),
@@ -124,15 +136,20 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
         ),
         (
             "Estimated cost",
-            size.map(|s| {
-                format!(
-                    "{} (Linux, pay as you go)",
-                    format_price(s.price_in(w.region()))
-                )
-            })
-            .unwrap_or_default(),
+            price_per_machine(c, w)
+                .map(|running| match hourly_cost(c, w) {
+                    now if now == running => {
+                        format!("{} (Linux, pay as you go)", format_price(now))
+                    }
+                    now => format!(
+                        "{} now ({} while running; Linux, pay as you go)",
+                        format_price(now),
+                        format_price(running)
+                    ),
+                })
+                .unwrap_or_default(),
         ),
-        ("Region", w.region().display_name.to_owned()),
+        ("Location", w.region().display_name.to_owned()),
         (
             "Created by",
             inner
@@ -211,15 +228,7 @@ fn properties(c: &StoredCompute, w: &azimuth_core::Workspace) -> Vec<(&'static s
             describe_idle_shutdown(inner.idle_time_before_shutdown.as_deref()),
         ),
         ("Schedules", describe_schedules(inner.schedules.as_ref())),
-        (
-            "Tags",
-            c.resource
-                .tags
-                .iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+        ("Tags", describe_tags(c)),
         ("Last operation", last.unwrap_or_default()),
     ]
 }

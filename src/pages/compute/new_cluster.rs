@@ -6,7 +6,10 @@ use super::clusters::{read_scale, tier};
 use super::network::{IdentityChoice, IdentityFields, NetworkChoice, NetworkFields};
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
 use super::wizard_steps::WizardSteps;
-use crate::components::{format_price, Appearance, Button, ComputeNameField, Dialog, TextField};
+use crate::components::{
+    format_price, guard_close, Appearance, Button, ComputeNameField, Dialog, DiscardPrompt,
+    TextField,
+};
 use crate::router::leave_to;
 use crate::store::use_store;
 use azimuth_core::compute::catalogue::find_vm_size;
@@ -205,7 +208,15 @@ pub fn NewClusterWizard() -> impl IntoView {
     let form = ClusterForm::new(&store.workspace.with_untracked(|w| w.resource_group.clone()));
     let advanced = RwSignal::new(false);
     let creating = RwSignal::new(false);
-    let close = Callback::new(move |_| leave_to("/compute/clusters"));
+    // What was entered: a name, or any setting changed from the defaults.
+    let untouched = untrack(|| store.workspace.with(|w| form.request(w)));
+    let unsaved = Signal::derive(move || {
+        !form.name.get().is_empty() || store.workspace.with(|w| form.request(w)) != untouched
+    });
+    let guard = guard_close(
+        unsaved,
+        Callback::new(move |_| leave_to("/compute/clusters")),
+    );
     let problems = Memo::new(move |_| store.workspace.with(|w| form.problems(w)));
     let create = move |_| {
         form.tried.set(true);
@@ -222,7 +233,7 @@ pub fn NewClusterWizard() -> impl IntoView {
             let created = store.create_compute(&form.name.get_untracked(), body).await;
             creating.set(false);
             if created.is_ok() {
-                close.run(());
+                guard.leave.run(());
             }
         });
     };
@@ -248,7 +259,7 @@ pub fn NewClusterWizard() -> impl IntoView {
     let region = RwSignal::new(
         store
             .workspace
-            .with_untracked(|w| format!("{} ({})", w.region().display_name, w.region().name)),
+            .with_untracked(|w| w.region().display_name.to_owned()),
     );
     let shown = move |error: Option<String>| error.filter(|_| form.tried.get());
     let scale_error =
@@ -262,7 +273,7 @@ pub fn NewClusterWizard() -> impl IntoView {
         let per_node = price_per_hour(&form.vm.size.get(), Some(tier), region)?;
         let scale = form.scale().ok()?;
         let at = |n: u32| {
-            let cost = format_price(per_node * f64::from(n));
+            let cost = format_price(per_node * u64::from(n));
             format!("{cost} at {n} node{}", if n == 1 { "" } else { "s" })
         };
         let (min, max) = (scale.min_node_count, scale.max_node_count);
@@ -330,7 +341,7 @@ pub fn NewClusterWizard() -> impl IntoView {
         }
     };
     view! {
-        <Dialog title="Create compute cluster" class="dialog--wizard" on_close=close keep_on_outside_click=true>
+        <Dialog title="Create compute cluster" class="dialog--wizard" on_close=guard.request keep_on_outside_click=true>
             <Show when=move || role_refusal().is_some()>
                 <div class="message-bar message-bar--warning" role="status">
                     {move || role_refusal().unwrap_or_default()}
@@ -364,8 +375,9 @@ pub fn NewClusterWizard() -> impl IntoView {
                     </Button>
                     <Button on_click=move |_| back()>"Back"</Button>
                 </Show>
-                <Button on_click=move |_| close.run(())>"Cancel"</Button>
+                <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
             </div>
+            <DiscardPrompt guard title="Discard the new compute?" />
         </Dialog>
     }
 }

@@ -1,7 +1,7 @@
 //! `/compute/quota`: vCPU quota per virtual machine family in the workspace's region, what the
 //! computes use of it now, and what they cost at their current state.
 
-use crate::components::format_usd;
+use crate::components::{format_price, format_usd};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::catalogue::{find_vm_size, VmKind};
@@ -19,7 +19,7 @@ pub fn CostSummary(
 ) -> impl IntoView {
     let store = use_store();
     let per_hour = move || store.workspace.with(|w| w.hourly_cost());
-    let figure = move |label: &'static str, hours: f64| {
+    let figure = move |label: &'static str, hours: u64| {
         view! {
             <div>
                 <dt>{label}</dt>
@@ -29,8 +29,8 @@ pub fn CostSummary(
     };
     view! {
         <dl class="cost-summary" aria-label="Estimated cost at the current state">
-            {figure("Per hour", 1.0)}
-            {figure("Per day", 24.0)}
+            {figure("Per hour", 1)}
+            {figure("Per day", 24)}
             {figure("Per month", HOURS_PER_MONTH)}
         </dl>
         <p class="muted">
@@ -54,7 +54,8 @@ struct FamilyRow {
     used: u32,
     limit: u32,
     holders: String,
-    cost: f64,
+    /// Cents per hour.
+    cost: u64,
 }
 
 /// Each family's dedicated quota, then the region's low-priority pool, with the computes that
@@ -118,11 +119,7 @@ pub fn QuotaPage() -> impl IntoView {
     let store = use_store();
     let only_used = RwSignal::new(false);
     let rows = Memo::new(move |_| store.workspace.with(quota_rows));
-    let region = move || {
-        store
-            .workspace
-            .with(|w| format!("{} ({})", w.region().display_name, w.region().name))
-    };
+    let region = move || store.workspace.with(|w| w.region().display_name.to_owned());
     view! {
         <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Quota and costs".into(), "")] />
         <header class="page-header">
@@ -168,7 +165,7 @@ pub fn QuotaPage() -> impl IntoView {
                                         <td class="data-table__number">{r.used}</td>
                                         <td class="data-table__number">{r.limit}</td>
                                         <td>{r.holders}</td>
-                                        <td class="data-table__number">{format!("{}/hr", format_usd(r.cost))}</td>
+                                        <td class="data-table__number">{format_price(r.cost)}</td>
                                     </tr>
                                 })
                                 .collect_view()

@@ -5,7 +5,7 @@
 use crate::components::format_price;
 use crate::store::use_store;
 use azimuth_core::compute::catalogue::{find_vm_size, recommended_sizes, VmKind, VmSize, VM_SIZES};
-use azimuth_core::compute::cost::LOW_PRIORITY_FACTOR;
+use azimuth_core::compute::cost::price_per_hour;
 use leptos::prelude::*;
 
 /// Where the size comes from.
@@ -81,7 +81,6 @@ enum SortKey {
     Name,
     Vcpus,
     Memory,
-    Storage,
     Cost,
 }
 
@@ -128,14 +127,10 @@ pub fn SizePicker(
             }
         })
     };
-    let factor = Memo::new(move |_| store.workspace.with(|w| w.region().price_factor));
     let price = move |s: &VmSize| {
-        let tier = if low_priority.get() {
-            LOW_PRIORITY_FACTOR
-        } else {
-            1.0
-        };
-        format_price(s.price_per_hour * factor.get() * tier)
+        let tier = low_priority.get().then_some("LowPriority");
+        let region = store.workspace.with(|w| w.region());
+        price_per_hour(s.name, tier, region).map(format_price)
     };
     let quota_note = move || {
         if low_priority.get() {
@@ -144,6 +139,23 @@ pub fn SizePicker(
             "vCPUs of quota left"
         }
     };
+    // Why a size cannot be chosen, shown beside it and given as its radio's description.
+    let shortfall = move |s: &VmSize| {
+        let left = left_for(s);
+        let pool = if low_priority.get() {
+            "low-priority quota"
+        } else {
+            "quota"
+        };
+        (left < s.vcpus).then(|| {
+            format!(
+                "Not enough {pool}: {left} vCPU{} left, needs {}",
+                if left == 1 { "" } else { "s" },
+                s.vcpus
+            )
+        })
+    };
+    let reason_id = |s: &VmSize| format!("size-{}-reason", s.name);
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new((SortKey::Cost, true));
     let source_radio = move |source: SizeSource, label: &'static str| {
@@ -161,6 +173,7 @@ pub fn SizePicker(
                 type="radio"
                 name="vm-size"
                 aria-label=s.name
+                aria-describedby=move || short().then(|| reason_id(s))
                 prop:checked=move || form.size.get() == s.name
                 disabled=short
                 on:change=move |_| form.size.set(s.name.to_owned())
@@ -179,7 +192,8 @@ pub fn SizePicker(
                         <span>
                             <strong>{s.name}</strong>
                             <span class="muted">{format!("{} · {}", s.category, s.summary())}</span>
-                            <span class="muted">{format!("{} · {left} {}", price(s), quota_note())}</span>
+                            <span class="muted">{format!("{} · {left} {}", price(s).unwrap_or_default(), quota_note())}</span>
+                            {shortfall(s).map(|why| view! { <span class="size-reason" id=reason_id(s)>{why}</span> })}
                         </span>
                     </label>
                 }
@@ -223,7 +237,6 @@ pub fn SizePicker(
                 SortKey::Name => a.name.cmp(b.name),
                 SortKey::Vcpus => a.vcpus.cmp(&b.vcpus),
                 SortKey::Memory => a.memory_gib.total_cmp(&b.memory_gib),
-                SortKey::Storage => a.temp_storage_gib.cmp(&b.temp_storage_gib),
                 SortKey::Cost => a.price_per_hour.total_cmp(&b.price_per_hour),
             };
             if asc {
@@ -236,17 +249,26 @@ pub fn SizePicker(
             .into_iter()
             .map(|s| {
                 let left = left_for(s);
+                // The disk and GPUs go under the name, so the table fits the wizard.
+                let details = if s.gpus > 0 {
+                    format!("{} GB disk · {}", s.temp_storage_gib, s.gpu_description)
+                } else {
+                    format!("{} GB disk", s.temp_storage_gib)
+                };
                 view! {
                     <tr class:row--muted=left < s.vcpus>
                         <td>{size_radio(s)}</td>
-                        <td>{s.name}</td>
-                        <td>{s.category}</td>
-                        <td>{s.vcpus}</td>
-                        <td>{format!("{} GB", s.memory_text())}</td>
-                        <td>{format!("{} GB", s.temp_storage_gib)}</td>
-                        <td>{if s.gpus > 0 { s.gpu_description } else { "—" }}</td>
-                        <td>{price(s)}</td>
-                        <td title=move || if low_priority.get() { "Low priority (all families)" } else { s.family }>{format!("{left} vCPUs")}</td>
+                        <td>{s.name}<span class="size-table__details">{details}</span></td>
+                        <td class="size-table__wrap">{s.category}</td>
+                        <td class="data-table__number">{s.vcpus}</td>
+                        <td class="data-table__number">{format!("{} GB", s.memory_text())}</td>
+                        <td class="data-table__number">{price(s)}</td>
+                        <td class="size-table__wrap" title=move || if low_priority.get() { "Low priority (all families)" } else { s.family }>
+                            {match shortfall(s) {
+                                Some(why) => view! { <span class="size-reason" id=reason_id(s)>{why}</span> }.into_any(),
+                                None => format!("{left} vCPUs").into_any(),
+                            }}
+                        </td>
                     </tr>
                 }
             })
@@ -272,7 +294,7 @@ pub fn SizePicker(
                     on:input=move |ev| search.set(event_target_value(&ev))
                 />
                 <div class="table-wrap table-wrap--short">
-                    <table class="data-table data-table--compact" aria-label="Virtual machine sizes">
+                    <table class="data-table data-table--compact size-table" aria-label="Virtual machine sizes">
                         <thead>
                             <tr>
                                 <th scope="col"><span class="visually-hidden">"Select"</span></th>
@@ -280,8 +302,6 @@ pub fn SizePicker(
                                 <th scope="col">"Category"</th>
                                 {header(SortKey::Vcpus, "vCPUs")}
                                 {header(SortKey::Memory, "RAM")}
-                                {header(SortKey::Storage, "Temp storage")}
-                                <th scope="col">"GPU"</th>
                                 {header(SortKey::Cost, "Cost/hour")}
                                 <th scope="col">"Quota left"</th>
                             </tr>

@@ -222,13 +222,15 @@ fn whole(digits: &str) -> Option<u128> {
         .flatten()
 }
 
-/// Checks one instance type: a valid name, known quantities, requests within limits.
-fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
+/// Checks one instance type: a valid name, known quantities, requests within limits; adds
+/// every problem to `errors`.
+fn check_instance_type(name: &str, it: &InstanceType, errors: &mut Vec<ArmError>) {
     if !is_dns_label(name) {
-        return Err(bad(format!(
+        errors.push(bad(format!(
             "Instance type '{name}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
         )).at(field::INSTANCE_TYPES));
     }
+    let before = errors.len();
     let sides = [
         ("requests", &it.resources.requests),
         ("limits", &it.resources.limits),
@@ -241,17 +243,20 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
             );
             let known = matches!(resource.as_str(), "cpu" | "memory" | "nvidia.com/gpu");
             if !known {
-                return Err(bad(format!(
-                    "Instance type '{name}' names '{resource}'; use cpu, memory or nvidia.com/gpu."
-                ))
-                .at(&at));
+                errors.push(
+                    bad(format!(
+                        "Instance type '{name}' names '{resource}'; use cpu, memory or nvidia.com/gpu."
+                    ))
+                    .at(&at),
+                );
+                continue;
             }
             let valid = match resource.as_str() {
                 "nvidia.com/gpu" => whole(value).is_some(),
                 r => quantity(r, value).is_some(),
             };
             if !valid {
-                return Err(bad(format!(
+                errors.push(bad(format!(
                     "Instance type '{name}': {resource} '{value}' is not a Kubernetes quantity such as {}.",
                     match resource.as_str() {
                         "memory" => "4Gi or 512Mi",
@@ -263,6 +268,9 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
             }
         }
     }
+    if errors.len() > before {
+        return; // requests and limits are compared only once they all read
+    }
     for (resource, request) in &it.resources.requests {
         let Some(limit) = it.resources.limits.get(resource) else {
             continue;
@@ -272,7 +280,7 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
             r => quantity(r, v),
         };
         if amount(request) > amount(limit) {
-            return Err(bad(format!(
+            errors.push(bad(format!(
                 "Instance type '{name}' requests more {resource} ({request}) than its limit ({limit})."
             ))
             .at(&format!(
@@ -281,7 +289,6 @@ fn check_instance_type(name: &str, it: &InstanceType) -> Result<(), ArmError> {
             )));
         }
     }
-    Ok(())
 }
 
 /// The instance type Azure gives a Kubernetes compute attached without any.
@@ -302,10 +309,10 @@ fn default_instance_types() -> BTreeMap<String, InstanceType> {
 }
 
 /// Checks the fields of a Kubernetes attach and fills in what Azure does.
-fn kubernetes(inner: &mut ComputeProperties) -> Result<(), ArmError> {
+fn kubernetes(inner: &mut ComputeProperties, errors: &mut Vec<ArmError>) {
     let namespace = inner.namespace.get_or_insert_with(|| "default".into());
     if !is_dns_label(namespace) {
-        return Err(bad(format!(
+        errors.push(bad(format!(
             "Namespace '{namespace}' must be lowercase letters, digits and hyphens (at most 63), starting and ending with a letter or digit."
         )).at(field::NAMESPACE));
     }
@@ -316,89 +323,104 @@ fn kubernetes(inner: &mut ComputeProperties) -> Result<(), ArmError> {
         *types = default_instance_types();
     }
     for (name, it) in types.iter() {
-        check_instance_type(name, it)?;
+        check_instance_type(name, it, errors);
     }
     let default = inner
         .default_instance_type
         .get_or_insert_with(|| types.keys().next().cloned().unwrap_or_default());
     if !types.contains_key(default.as_str()) {
-        return Err(bad(format!(
-            "The default instance type '{default}' is not one of the instance types ({}).",
-            types.keys().cloned().collect::<Vec<_>>().join(", ")
-        ))
-        .at(field::DEFAULT_INSTANCE_TYPE));
+        errors.push(
+            bad(format!(
+                "The default instance type '{default}' is not one of the instance types ({}).",
+                types.keys().cloned().collect::<Vec<_>>().join(", ")
+            ))
+            .at(field::DEFAULT_INSTANCE_TYPE),
+        );
     }
     inner.extension_instance_release_train = Some("stable".into());
-    Ok(())
 }
 
 /// Checks the address, port and account of a computer reached over SSH; forgets its secrets.
-fn ssh_target(inner: &mut ComputeProperties, what: &str) -> Result<(), ArmError> {
+fn ssh_target(inner: &mut ComputeProperties, what: &str, errors: &mut Vec<ArmError>) {
     let address = inner.address.as_deref().unwrap_or("").trim();
     let host_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
-    if address.is_empty() || !address.chars().all(host_char) || address.starts_with(['-', '.']) {
-        return Err(bad(format!(
-            "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com (or left out: then it is the resource's own DNS name)."
-        )).at(field::ADDRESS));
-    }
     let numeric = address.chars().all(|c| c.is_ascii_digit() || c == '.');
     let octets: Vec<_> = address.split('.').map(|o| o.parse::<u8>()).collect();
-    if numeric && (octets.len() != 4 || octets.iter().any(Result::is_err)) {
-        return Err(bad(format!(
-            "'{address}' is not an IPv4 address: four numbers from 0 to 255, such as 20.51.10.4."
-        ))
-        .at(field::ADDRESS));
+    // Left out, the address is the resource's own name: empty here, the resource ID is wrong,
+    // and says so itself.
+    let not_host = !address.chars().all(host_char) || address.starts_with(['-', '.']);
+    if !address.is_empty() && not_host {
+        errors.push(bad(format!(
+            "The {what}'s address must be its public IP address or DNS name, such as 20.51.10.4 or myvm.eastus.cloudapp.azure.com (or left out: then it is the resource's own DNS name)."
+        )).at(field::ADDRESS));
+    } else if !address.is_empty()
+        && numeric
+        && (octets.len() != 4 || octets.iter().any(Result::is_err))
+    {
+        errors.push(
+            bad(format!(
+                "'{address}' is not an IPv4 address: four numbers from 0 to 255, such as 20.51.10.4."
+            ))
+            .at(field::ADDRESS),
+        );
     }
     let port = *inner.ssh_port.get_or_insert(22);
     if !(1..=65535).contains(&port) {
-        return Err(bad("The SSH port must be a whole number from 1 to 65535.").at(field::SSH_PORT));
+        errors
+            .push(bad("The SSH port must be a whole number from 1 to 65535.").at(field::SSH_PORT));
     }
-    let account = inner.administrator_account.as_mut().ok_or_else(|| {
-        bad(format!(
-            "The {what} needs an administrator account with a username."
-        ))
-        .at(field::USERNAME)
-    })?;
+    let Some(account) = inner.administrator_account.as_mut() else {
+        errors.push(
+            bad(format!(
+                "The {what} needs an administrator account with a username."
+            ))
+            .at(field::USERNAME),
+        );
+        return;
+    };
     if account.username.trim().is_empty() {
-        return Err(bad(format!(
-            "The {what}'s administrator account needs a username."
-        ))
-        .at(field::USERNAME));
+        errors.push(
+            bad(format!(
+                "The {what}'s administrator account needs a username."
+            ))
+            .at(field::USERNAME),
+        );
     }
     let key = account
         .private_key_data
         .as_deref()
         .filter(|k| !k.trim().is_empty());
     if key.is_some_and(|k| !(k.contains("-----BEGIN") && k.contains("PRIVATE KEY-----"))) {
-        return Err(bad(
+        errors.push(bad(
             "The private key must be a whole private key file, from -----BEGIN … PRIVATE KEY----- to its END line (not a public key).",
         )
         .at(field::PRIVATE_KEY));
     }
     let has_password = account.password.as_deref().is_some_and(|p| !p.is_empty());
     if !has_password && key.is_none() {
-        return Err(bad(format!(
-            "The {what}'s administrator account needs a password{}.",
-            if what == "virtual machine" {
-                " or a private key"
-            } else {
-                ""
-            }
-        ))
-        .at(field::PASSWORD));
+        errors.push(
+            bad(format!(
+                "The {what}'s administrator account needs a password{}.",
+                if what == "virtual machine" {
+                    " or a private key"
+                } else {
+                    ""
+                }
+            ))
+            .at(field::PASSWORD),
+        );
     }
     // Secrets are write-only: checked, then never kept.
     account.password = None;
     account.private_key_data = None;
-    Ok(())
 }
 
 /// Checks a Databricks attach; forgets the token.
-fn databricks(inner: &mut ComputeProperties) -> Result<(), ArmError> {
+fn databricks(inner: &mut ComputeProperties, errors: &mut Vec<ArmError>) {
     let url = inner.workspace_url.as_deref().unwrap_or("").trim();
     let host = url.trim_start_matches("https://").trim_end_matches('/');
     if !host.ends_with(".azuredatabricks.net") || host.contains('/') {
-        return Err(bad(
+        errors.push(bad(
             "The workspace URL must be the Databricks workspace's address, such as adb-1234567890123456.7.azuredatabricks.net.",
         )
         .at(field::WORKSPACE_URL));
@@ -406,12 +428,11 @@ fn databricks(inner: &mut ComputeProperties) -> Result<(), ArmError> {
     inner.workspace_url = Some(host.to_owned());
     let token = inner.databricks_access_token.take().unwrap_or_default();
     if !token.starts_with("dapi") || token.len() < 20 {
-        return Err(bad(
+        errors.push(bad(
             "The access token must be a Databricks personal access token: dapi followed by at least 16 letters and digits.",
         )
         .at(field::ACCESS_TOKEN));
     }
-    Ok(())
 }
 
 /// The error for a `computeType` that is not attached.
@@ -436,33 +457,55 @@ impl Workspace {
     }
 
     /// Checks everything of an attach request but its name and location, and returns it
-    /// completed (a form checks the name on its own, so that both errors show at once).
+    /// completed (a form checks the name on its own, so that both errors show at once); the
+    /// first problem when there are several.
     pub fn check_attach_fields(&self, body: &ComputeResource) -> Result<ComputeResource, ArmError> {
-        let kind = attached_kind(body).ok_or_else(|| not_attachable(body))?;
+        let (completed, errors) = self.complete_attach(body);
+        match errors.into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(completed),
+        }
+    }
+
+    /// Every problem of an attach request but its name and location, each at its field, so a
+    /// form shows them all at once.
+    pub fn attach_field_errors(&self, body: &ComputeResource) -> Vec<ArmError> {
+        self.complete_attach(body).1
+    }
+
+    /// The request completed as Azure completes it, and every problem found on the way.
+    fn complete_attach(&self, body: &ComputeResource) -> (ComputeResource, Vec<ArmError>) {
         let mut body = body.clone();
+        let Some(kind) = attached_kind(&body) else {
+            let error = not_attachable(&body);
+            return (body, vec![error]);
+        };
+        let mut errors = Vec::new();
         body.properties.compute_type = kind.compute_type().into();
         let id = body.properties.resource_id.clone().unwrap_or_default();
-        let parts = parse_resource_id(&id)
-            .filter(|p| {
-                kind.resource_types()
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(&p.resource_type))
-            })
-            .ok_or_else(|| {
+        let parts = parse_resource_id(&id).filter(|p| {
+            kind.resource_types()
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(&p.resource_type))
+        });
+        if parts.is_none() {
+            errors.push(
                 bad(format!(
                     "The resource ID must be the ARM id of the {} ({}), such as {}.",
                     kind.noun(),
                     kind.resource_types().join(" or "),
                     kind.example_id()
                 ))
-                .at(field::RESOURCE_ID)
-            })?;
+                .at(field::RESOURCE_ID),
+            );
+        }
+        let names = parts.map(|p| p.names).unwrap_or_default();
         let inner = &mut body.properties.properties;
         // Azure reads the address of an attached VM or HDInsight cluster from the resource when
         // the request leaves it out; its public DNS name stands in for it here.
-        let own_name = parts.names.last().copied().unwrap_or_default();
+        let own_name = names.last().copied().unwrap_or_default();
         let region = self.region().name;
-        if inner.address.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        if !own_name.is_empty() && inner.address.as_deref().is_none_or(|a| a.trim().is_empty()) {
             inner.address = match kind {
                 AttachedKind::VirtualMachine => {
                     Some(format!("{own_name}.{region}.cloudapp.azure.com"))
@@ -472,18 +515,18 @@ impl Workspace {
             };
         }
         match kind {
-            AttachedKind::Kubernetes => kubernetes(inner)?,
-            AttachedKind::VirtualMachine => ssh_target(inner, "virtual machine")?,
-            AttachedKind::HdInsight => ssh_target(inner, "HDInsight cluster")?,
-            AttachedKind::Databricks => databricks(inner)?,
+            AttachedKind::Kubernetes => kubernetes(inner, &mut errors),
+            AttachedKind::VirtualMachine => ssh_target(inner, "virtual machine", &mut errors),
+            AttachedKind::HdInsight => ssh_target(inner, "HDInsight cluster", &mut errors),
+            AttachedKind::Databricks => databricks(inner, &mut errors),
             AttachedKind::SynapseSpark => {
-                inner.workspace_name = parts.names.first().map(|s| s.to_string());
-                inner.pool_name = parts.names.get(1).map(|s| s.to_string());
+                inner.workspace_name = names.first().map(|s| s.to_string());
+                inner.pool_name = names.get(1).map(|s| s.to_string());
             }
         }
-        crate::compute::create::check_identity(body.identity.as_ref())?;
-        validate_tags(&body.tags).map_err(bad)?;
-        Ok(body)
+        errors.extend(crate::compute::create::check_identity(body.identity.as_ref()).err());
+        errors.extend(validate_tags(&body.tags).err().map(bad));
+        (body, errors)
     }
 
     /// Attaches a compute on behalf of a member: it is Creating, then Succeeded at the pace.

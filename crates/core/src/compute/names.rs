@@ -33,7 +33,11 @@ impl std::fmt::Display for NameError {
                 f,
                 "Compute name must start with a letter (a-z or A-Z)."
             ),
-            Self::BadCharacter(c) if c.is_whitespace() || c.is_control() || is_invisible(*c) => {
+            Self::BadCharacter(c) if c.is_whitespace() && !c.is_control() => write!(
+                f,
+                "Compute name cannot contain spaces; use a hyphen ('-') instead."
+            ),
+            Self::BadCharacter(c) if c.is_control() || is_invisible(*c) => {
                 write!(
                     f,
                     "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); it has an invisible character, U+{:04X}.",
@@ -143,6 +147,14 @@ mod tests {
         assert!(NameError::BadCharacter('\u{200B}')
             .to_string()
             .contains("an invisible character, U+200B"));
+        for space in [' ', '\u{00A0}', '\u{3000}'] {
+            let message = NameError::BadCharacter(space).to_string();
+            assert!(message.contains("cannot contain spaces"), "{message}");
+            assert!(!message.contains("invisible"), "{message}");
+        }
+        assert!(NameError::BadCharacter('\t')
+            .to_string()
+            .contains("an invisible character, U+0009"));
         assert!(NameError::Taken("eastus".into())
             .to_string()
             .contains("unique within a region"));

@@ -88,25 +88,48 @@ pub fn validate_tags(tags: &BTreeMap<String, String>) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks one tag name and value.
+/// Checks one tag name and value: its first problem (see [`tag_errors`] for all of them).
 pub fn validate_tag(key: &str, value: &str) -> Result<(), String> {
+    tag_errors(key, value)
+        .into_iter()
+        .next()
+        .map_or(Ok(()), |(_, e)| Err(e))
+}
+
+/// The part of a tag a problem is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TagPart {
+    /// The tag's name.
+    Name,
+    /// The tag's value.
+    Value,
+}
+
+/// Every problem of one tag, each with the part it is in: its name's, then its value's.
+pub fn tag_errors(key: &str, value: &str) -> Vec<(TagPart, String)> {
+    let mut errors = Vec::new();
     if key.trim().is_empty() {
-        return Err("Tag name is required.".into());
+        errors.push((TagPart::Name, "Tag name is required.".into()));
     }
     if key.chars().count() > 512 {
-        return Err("Tag names can be at most 512 characters.".into());
+        errors.push((
+            TagPart::Name,
+            "Tag names can be at most 512 characters.".into(),
+        ));
     }
     if let Some(c) = key.chars().find(|c| TAG_KEY_FORBIDDEN.contains(c)) {
-        return Err(format!(
-            "Tag names cannot contain '{c}' (nor any of < > % & \\ ? /)."
+        errors.push((
+            TagPart::Name,
+            format!("Tag names cannot contain '{c}' (nor any of < > % & \\ ? /)."),
         ));
     }
     if value.chars().count() > 256 {
-        return Err(format!(
-            "The value of tag '{key}' is longer than 256 characters."
+        errors.push((
+            TagPart::Value,
+            format!("The value of tag '{key}' is longer than 256 characters."),
         ));
     }
-    Ok(())
+    errors
 }
 
 /// Idle shutdown bounds in minutes: 15 minutes to 3 days.
@@ -260,6 +283,11 @@ pub(crate) mod tests {
         assert!(validate_tag("a/b", "x").is_err());
         assert!(validate_tag(" ", "x").is_err());
         assert!(validate_tag("k", &"v".repeat(257)).is_err());
+        // Every problem at once, each in its part: one does not hide another.
+        let long = "v".repeat(257);
+        let parts: Vec<TagPart> = tag_errors("a/b", &long).iter().map(|(p, _)| *p).collect();
+        assert_eq!(parts, [TagPart::Name, TagPart::Value]);
+        assert_eq!(tag_errors(" ", &long).len(), 2);
         let many: BTreeMap<String, String> =
             (0..51).map(|i| (format!("k{i}"), String::new())).collect();
         assert!(validate_tags(&many).is_err());

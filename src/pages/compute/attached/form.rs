@@ -4,7 +4,9 @@
 //! secrets are typed out of sight and never shown back.
 
 use super::super::new_cluster::radio_card;
-use crate::components::{Appearance, Button, ComputeNameField, Dialog, TextField};
+use crate::components::{
+    guard_close, Appearance, Button, ComputeNameField, Dialog, DiscardPrompt, TextField,
+};
 use crate::router::leave_to;
 use crate::store::use_store;
 use azimuth_core::compute::attach::{field, AttachedKind};
@@ -187,9 +189,13 @@ pub fn AttachDialog(
     });
     let tried = RwSignal::new(false);
     let sending = RwSignal::new(false);
-    let close = Callback::new(move |_| leave_to(close_to));
-    // What stops the attach (name included), and what the fields say: each error under the
-    // field its ARM target names, the rest in a bar; the name field shows its own.
+    // What was entered: a name, or any field changed from the defaults.
+    let untouched = untrack(|| form.request());
+    let unsaved =
+        Signal::derive(move || !form.name.get().is_empty() || form.request() != untouched);
+    let guard = guard_close(unsaved, Callback::new(move |_| leave_to(close_to)));
+    // What stops the attach (name included), and what the fields say, all at once: each error
+    // under the field its ARM target names, the rest in a bar; the name field shows its own.
     let problem = Signal::derive(move || {
         let name = form.name.get();
         let body = form.request();
@@ -199,44 +205,40 @@ pub fn AttachDialog(
                 .map(|e| e.message().to_owned())
         })
     });
-    let field_problem = Memo::new(move |_| {
-        tried.get().then_some(())?;
+    let field_problems = Memo::new(move |_| {
+        if !tried.get() {
+            return Vec::new();
+        }
         let body = form.request();
-        store.workspace.with(|w| w.check_attach_fields(&body).err())
+        store.workspace.with(|w| w.attach_field_errors(&body))
     });
-    let error_at = move |targets: &'static [&'static str]| {
-        Signal::derive(move || {
-            field_problem.with(|e| {
-                e.as_ref()
-                    .filter(|e| e.target().is_some_and(|t| targets.contains(&t)))
-                    .map(|e| e.message().to_owned())
-            })
+    // The messages of the problems whose target passes `at`, as one text (`None` if none).
+    let messages = move |at: &dyn Fn(Option<&str>) -> bool| {
+        field_problems.with(|all| {
+            let found: Vec<&str> = all
+                .iter()
+                .filter(|e| at(e.target()))
+                .map(|e| e.message())
+                .collect();
+            (!found.is_empty()).then(|| found.join(" "))
         })
+    };
+    let error_at = move |targets: &'static [&'static str]| {
+        Signal::derive(move || messages(&|t| t.is_some_and(|t| targets.contains(&t))))
     };
     // An instance type's quantity errors go under the quantity's own field.
     let quantity_error = move |suffixes: &'static [&'static str]| {
         Signal::derive(move || {
-            field_problem.with(|e| {
-                e.as_ref()
-                    .filter(|e| {
-                        e.target().is_some_and(|t| {
-                            t.starts_with(field::INSTANCE_TYPES)
-                                && suffixes.iter().any(|s| t.ends_with(s))
-                        })
-                    })
-                    .map(|e| e.message().to_owned())
+            messages(&|t| {
+                t.is_some_and(|t| {
+                    t.starts_with(field::INSTANCE_TYPES) && suffixes.iter().any(|s| t.ends_with(s))
+                })
             })
         })
     };
     let unplaced = Signal::derive(move || {
-        field_problem.with(|e| {
-            e.as_ref()
-                .filter(|e| {
-                    !e.target().is_some_and(|t| {
-                        PLACED.contains(&t) || QUANTITIES.iter().any(|q| t.ends_with(q))
-                    })
-                })
-                .map(|e| e.message().to_owned())
+        messages(&|t| {
+            !t.is_some_and(|t| PLACED.contains(&t) || QUANTITIES.iter().any(|q| t.ends_with(q)))
         })
     });
     let attach = move |_| {
@@ -250,7 +252,7 @@ pub fn AttachDialog(
             let attached = store.create_compute(&name, form.request()).await;
             sending.set(false);
             if attached.is_ok() {
-                close.run(());
+                guard.leave.run(());
             }
         });
     };
@@ -288,7 +290,9 @@ pub fn AttachDialog(
         "Attach compute"
     };
     view! {
-        <Dialog title=title class="dialog--wizard dialog--form" on_close=close keep_on_outside_click=true>
+        <Dialog title=title class="dialog--wizard dialog--form" on_close=guard.request keep_on_outside_click=true>
+            // The fields scroll; the errors that belong to no field and the buttons stay in view.
+            <div class="dialog__body">
             {kind_choice}
             <ComputeNameField value=form.name workspace=store.workspace require_now=tried />
             {move || view! {
@@ -341,6 +345,7 @@ pub fn AttachDialog(
                 <TextField label="Workspace URL" id="attach-url" value=form.workspace_url error=error_at(&[field::WORKSPACE_URL]) placeholder="adb-1234567890123456.7.azuredatabricks.net" required=true />
                 <TextField label="Access token" id="attach-token" value=form.secret error=error_at(SECRETS) secret=true hint="A Databricks personal access token (dapi…); it is never shown again." />
             </Show>
+            </div>
             <Show when=move || unplaced.with(Option::is_some)>
                 <div class="message-bar message-bar--error" role="alert">{move || unplaced.get().unwrap_or_default()}</div>
             </Show>
@@ -353,8 +358,9 @@ pub fn AttachDialog(
                 >
                     "Attach"
                 </Button>
-                <Button on_click=move |_| close.run(())>"Cancel"</Button>
+                <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
             </div>
+            <DiscardPrompt guard title="Discard the new compute?" />
         </Dialog>
     }
 }

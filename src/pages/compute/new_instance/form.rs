@@ -4,7 +4,7 @@
 use crate::pages::compute::network::{IdentityChoice, NetworkChoice};
 use crate::pages::compute::size_picker::VmChoice;
 use azimuth_core::compute::request::{
-    validate_idle_minutes, validate_ssh_public_key, validate_tag,
+    tag_errors, validate_idle_minutes, validate_ssh_public_key, TagPart,
 };
 use azimuth_core::compute::schedule::{validate_schedule, WEEK_DAYS};
 use azimuth_core::compute::*;
@@ -199,23 +199,27 @@ impl InstanceForm {
             .then(|| "Enter a time as HH:MM, e.g. 18:00.".into())
     }
 
-    /// The error of one tag row, if any; empty rows are ignored.
-    pub fn tag_error(tags: &[TagDraft], t: &TagDraft) -> Option<String> {
+    /// Every problem of one tag row, each with the part it is in; empty rows are ignored.
+    pub fn tag_errors(tags: &[TagDraft], t: &TagDraft) -> Vec<(TagPart, String)> {
         if t.key.is_empty() && t.value.is_empty() {
-            return None;
+            return Vec::new();
         }
-        if tags
+        let mut errors = Vec::new();
+        let same_name = tags
             .iter()
             .filter(|o| o.key.eq_ignore_ascii_case(&t.key))
-            .count()
-            > 1
-        {
-            return Some(format!(
-                "The tag name '{}' is used twice (tag names ignore case).",
-                t.key
+            .count();
+        if same_name > 1 && !t.key.trim().is_empty() {
+            errors.push((
+                TagPart::Name,
+                format!(
+                    "The tag name '{}' is used twice (tag names ignore case).",
+                    t.key
+                ),
             ));
         }
-        validate_tag(&t.key, &t.value).err()
+        errors.extend(tag_errors(&t.key, &t.value));
+        errors
     }
 
     /// Every problem of a step, for the step list and the review (reactive).
@@ -238,7 +242,12 @@ impl InstanceForm {
             }
             Step::Tags => {
                 let tags = self.tags.get();
-                out.extend(tags.iter().filter_map(|t| Self::tag_error(&tags, t)));
+                let numbered = tags.iter().enumerate().flat_map(|(i, t)| {
+                    Self::tag_errors(&tags, t)
+                        .into_iter()
+                        .map(move |(_, e)| format!("Tag {}: {e}", i + 1))
+                });
+                out.extend(numbered);
             }
             Step::Review => {}
         }

@@ -12,7 +12,7 @@ mod tags;
 pub use edit_schedules::EditSchedules;
 
 use super::wizard_steps::WizardSteps;
-use crate::components::{Appearance, Button, Dialog};
+use crate::components::{guard_close, Appearance, Button, Dialog, DiscardPrompt};
 use crate::router::leave_to;
 use crate::store::use_store;
 use form::{InstanceForm, Step};
@@ -29,7 +29,16 @@ pub fn NewInstanceWizard() -> impl IntoView {
     let store = use_store();
     let form = InstanceForm::new(&store.workspace.with_untracked(|w| w.resource_group.clone()));
     let step = RwSignal::new(Step::Required);
-    let close = Callback::new(move |_| leave_to("/compute/instances"));
+    // What was entered: a name, or any setting changed from the defaults.
+    let me = store.member_name.get_untracked();
+    let untouched = untrack(|| store.workspace.with(|w| form.request(w, &me)));
+    let unsaved = Signal::derive(move || {
+        !form.name.get().is_empty() || store.workspace.with(|w| form.request(w, &me)) != untouched
+    });
+    let guard = guard_close(
+        unsaved,
+        Callback::new(move |_| leave_to("/compute/instances")),
+    );
     let problems = Memo::new(move |_| review::blocking_problems(&form));
     // True while a create is on its way (to the server, in server mode).
     let creating = RwSignal::new(false);
@@ -49,7 +58,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
             let created = store.create_compute(&form.name.get_untracked(), body).await;
             creating.set(false);
             if created.is_ok() {
-                close.run(());
+                guard.leave.run(());
             }
         });
     };
@@ -71,7 +80,7 @@ pub fn NewInstanceWizard() -> impl IntoView {
     };
     let role_refusal = move || store.refusal(azimuth_core::workspace::roles::Action::WriteCompute);
     view! {
-        <Dialog title="Create compute instance" class="dialog--wizard" on_close=close keep_on_outside_click=true>
+        <Dialog title="Create compute instance" class="dialog--wizard" on_close=guard.request keep_on_outside_click=true>
             <Show when=move || role_refusal().is_some()>
                 <div class="message-bar message-bar--warning" role="status">
                     {move || role_refusal().unwrap_or_default()}
@@ -120,8 +129,9 @@ pub fn NewInstanceWizard() -> impl IntoView {
                 <Show when=move || step.get() != Step::Review>
                     <Button on_click=move |_| go(1)>"Next"</Button>
                 </Show>
-                <Button appearance=Appearance::Subtle on_click=move |_| close.run(())>"Cancel"</Button>
+                <Button appearance=Appearance::Subtle on_click=move |_| guard.request.run(())>"Cancel"</Button>
             </div>
+            <DiscardPrompt guard title="Discard the new compute?" />
         </Dialog>
     }
 }

@@ -10,11 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn RequiredStep(form: InstanceForm) -> impl IntoView {
     let store = use_store();
-    let region = move || {
-        store
-            .workspace
-            .with(|w| format!("{} ({})", w.region().display_name, w.region().name))
-    };
+    let region = move || store.workspace.with(|w| w.region().display_name.to_owned());
     let region_value = RwSignal::new(region());
     view! {
         <ComputeNameField value=form.name workspace=store.workspace require_now=form.review_seen />

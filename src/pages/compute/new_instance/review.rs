@@ -5,6 +5,7 @@ use super::form::{InstanceForm, Step};
 use crate::components::{format_price, CodeView};
 use crate::store::use_store;
 use azimuth_core::compute::catalogue::{find_vm_size, VmKind};
+use azimuth_core::compute::cost::price_per_hour;
 use azimuth_core::compute::yaml::instance_yaml;
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
@@ -111,7 +112,8 @@ pub fn ReviewStep(form: InstanceForm) -> impl IntoView {
             ),
             (
                 "Estimated cost",
-                size.map(|s| format!("{} while running", format_price(s.price_in(region))))
+                price_per_hour(&inner.vm_size, None, region)
+                    .map(|cents| format!("{} while running", format_price(cents)))
                     .unwrap_or_default(),
             ),
             (

@@ -2,6 +2,7 @@
 
 use super::form::{InstanceForm, TagDraft};
 use crate::components::{Icon, IconName};
+use azimuth_core::compute::request::TagPart;
 use leptos::prelude::*;
 
 /// The tags step.
@@ -56,24 +57,30 @@ pub fn TagsStep(form: InstanceForm) -> impl IntoView {
                 <For each=ids key=|id| *id let:id>
                     {
                         let tag = move || form.tags.with(|t| t.iter().find(|x| x.id == id).cloned().unwrap_or(TagDraft { id, key: String::new(), value: String::new() }));
-                        let error = move || form.tags.with(|all| InstanceForm::tag_error(all, &tag()));
+                        let errors = move || form.tags.with(|all| InstanceForm::tag_errors(all, &tag()));
+                        let invalid = move |part: TagPart| errors().iter().any(|(p, _)| *p == part).then_some("true");
                         let n = move || form.tags.with(|t| t.iter().position(|x| x.id == id).unwrap_or(0) + 1);
+                        let errors_id = format!("tag-{id}-errors");
+                        // The tag's problems, all of them, on a row of their own across the
+                        // columns; both fields are described by it.
                         view! {
                             <tr>
                                 <td>
                                     <input
                                         class="field__input"
                                         aria-label=move || format!("Tag {} name", n())
-                                        aria-invalid=move || error().map(|_| "true")
+                                        aria-invalid=move || invalid(TagPart::Name)
+                                        aria-describedby=errors_id.clone()
                                         prop:value=move || tag().key
                                         on:input=move |ev| edit(id, true, event_target_value(&ev))
                                     />
-                                    <span class="field__error" role="alert">{move || error().unwrap_or_default()}</span>
                                 </td>
                                 <td>
                                     <input
                                         class="field__input"
                                         aria-label=move || format!("Tag {} value", n())
+                                        aria-invalid=move || invalid(TagPart::Value)
+                                        aria-describedby=errors_id.clone()
                                         prop:value=move || tag().value
                                         on:input=move |ev| edit(id, false, event_target_value(&ev))
                                     />
@@ -87,6 +94,13 @@ pub fn TagsStep(form: InstanceForm) -> impl IntoView {
                                     >
                                         <Icon name=IconName::Delete />
                                     </button>
+                                </td>
+                            </tr>
+                            <tr class="tags-table__errors" hidden=move || errors().is_empty()>
+                                <td colspan="3">
+                                    <div class="field__error" id=errors_id.clone() role="alert">
+                                        <ul>{move || errors().into_iter().map(|(_, e)| view! { <li>{e}</li> }).collect_view()}</ul>
+                                    </div>
                                 </td>
                             </tr>
                         }

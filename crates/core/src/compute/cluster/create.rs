@@ -2,7 +2,7 @@
 //! completed with what Azure fills in. The password of the administrator account is checked and
 //! never kept.
 
-use super::{target, DEFAULT_IDLE_SECONDS, MAX_NODES};
+use super::{target, DEFAULT_IDLE_SECONDS, MAX_IDLE_SECONDS, MAX_NODES};
 use crate::arm::*;
 use crate::compute::catalogue::find_vm_size;
 use crate::compute::create::{bad, check_identity, check_network};
@@ -83,12 +83,18 @@ pub fn validate_scale_settings(scale: Option<&ScaleSettings>) -> Result<(), ArmE
         .at(scale_field::MAX));
     }
     if let Some(idle) = &scale.node_idle_time_before_scale_down {
-        parse_duration_seconds(idle).ok_or_else(|| {
+        let seconds = parse_duration_seconds(idle).ok_or_else(|| {
             bad(format!(
                 "nodeIdleTimeBeforeScaleDown '{idle}' is not an ISO 8601 duration such as PT120S."
             ))
             .at(scale_field::IDLE)
         })?;
+        if seconds > MAX_IDLE_SECONDS {
+            return Err(bad(format!(
+                "The idle time before scale down can be at most {MAX_IDLE_SECONDS} seconds (a week)."
+            ))
+            .at(scale_field::IDLE));
+        }
     }
     Ok(())
 }

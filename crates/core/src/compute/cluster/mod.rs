@@ -23,6 +23,9 @@ pub const AML_COMPUTE: &str = "AmlCompute";
 pub const MAX_NODES: u32 = 100;
 /// Idle seconds before scale down when the request does not say (the studio's default).
 pub const DEFAULT_IDLE_SECONDS: u64 = 120;
+/// Most idle seconds before scale down: a week (Azure documents no bound; an idle node kept
+/// longer costs more than preparing a new one).
+pub const MAX_IDLE_SECONDS: u64 = 604_800;
 
 /// What a node is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
