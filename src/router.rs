@@ -49,6 +49,9 @@ pub fn href(path: &str) -> String {
         return path.to_owned();
     };
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    if query.split('&').any(|p| p.starts_with("wsid=")) {
+        return path.to_owned();
+    }
     let params: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("wsid="))

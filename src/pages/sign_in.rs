@@ -52,9 +52,9 @@ pub fn SignInPage() -> impl IntoView {
                 password.get_untracked()
             };
             match remote::sign_in(&member, &access_key.get_untracked(), &secret).await {
-                Ok(token) => {
+                Ok((token, name)) => {
                     save_preference(Preference::Session, &token);
-                    save_preference(Preference::Member, &member);
+                    save_preference(Preference::Member, &name);
                     let _ = window().location().reload();
                 }
                 Err(e) => {
@@ -107,17 +107,33 @@ pub fn SignInPage() -> impl IntoView {
                     })}
                 </p>
                 <div class="field">
-                    <label class="field__label" for="member">"Person"</label>
-                    <select
-                        id="member"
-                        class="field__input"
-                        required
-                        autofocus
-                        on:change=move |ev| chosen.set(event_target_value(&ev))
+                    <Show
+                        when=passwords
+                        fallback=move || view! {
+                            <label class="field__label" for="member">"Person"</label>
+                            <select
+                                id="member"
+                                class="field__input"
+                                required
+                                autofocus
+                                on:change=move |ev| chosen.set(event_target_value(&ev))
+                            >
+                                <option value="">"Choose who you are"</option>
+                                {members}
+                            </select>
+                        }
                     >
-                        <option value="">"Choose who you are"</option>
-                        {members}
-                    </select>
+                        <label class="field__label" for="member">"Name or sign-in name"</label>
+                        <input
+                            id="member"
+                            class="field__input"
+                            required
+                            autofocus
+                            autocomplete="username"
+                            prop:value=move || chosen.get()
+                            on:input=move |ev| chosen.set(event_target_value(&ev))
+                        />
+                    </Show>
                 </div>
                 <Show when=move || passwords() && !setting.get()>
                     <div class="field">

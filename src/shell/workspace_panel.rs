@@ -72,8 +72,10 @@ fn WorkspacePanel(
     let config = config_json(&subscription_id, &group, &name);
     let properties = format!("/workspaces/{group}/{name}");
     let others = move || installation.with(|i| i.workspaces.clone());
-    let switch = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
+    // Choosing in the list opens nothing by itself (arrow keys go through it); "Switch" does.
+    let chosen = RwSignal::new(current.clone());
+    let switch = move |_| {
+        let id = chosen.get_untracked();
         let _ = window().location().assign(&studio_link(&id));
     };
     view! {
@@ -86,13 +88,21 @@ fn WorkspacePanel(
             </dl>
             <div class="field">
                 <label class="field__label" for="switch-workspace">"Current workspace"</label>
-                <select id="switch-workspace" class="field__input" on:change=switch>
+                <select id="switch-workspace" class="field__input" on:change=move |ev| chosen.set(event_target_value(&ev))>
                     {move || others().into_iter().map(|w| {
                         let selected = w.id.eq_ignore_ascii_case(&current);
                         let label = format!("{} ({})", w.name, w.resource_group);
                         view! { <option value=w.id.clone() selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
+                <button
+                    type="button"
+                    class="button button--primary panel__switch"
+                    disabled=move || chosen.with(|c| c.eq_ignore_ascii_case(&store.workspace_id()))
+                    on:click=switch
+                >
+                    "Switch"
+                </button>
             </div>
             <div class="panel__links">
                 <button type="button" class="button" on:click=move |_| download("config.json", &config, "application/json")>

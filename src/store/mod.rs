@@ -272,13 +272,18 @@ impl Store {
         self.workspace.with_untracked(|w| w.id().to_owned())
     }
 
-    /// The signed-in member (reactive).
+    /// The signed-in member (reactive); someone who lost their role here acts as a Reader
+    /// (nothing enabled) until the studio reloads into the no-access page.
     pub fn me(&self) -> Member {
         let name = self.member_name.get();
         self.workspace.with(|w| {
-            w.member(&name)
-                .cloned()
-                .unwrap_or_else(|| w.members[0].clone())
+            w.member(&name).cloned().unwrap_or(Member {
+                name,
+                user_name: String::new(),
+                object_id: String::new(),
+                role: azimuth_core::workspace::roles::Role::Reader,
+                more_roles: Vec::new(),
+            })
         })
     }
 
@@ -360,6 +365,11 @@ impl Store {
                 }
             }
             Err(e) if e.code() == remote::SESSION_ENDED => self.session.session_ended(),
+            // The person lost their role here, or the workspace was deleted: the studio opens
+            // anew, on the page that says so.
+            Err(e) if matches!(e.code(), "AuthorizationFailed" | "ResourceNotFound") => {
+                let _ = window().location().reload();
+            }
             Err(e) => {
                 if !self.offline.get_value() {
                     self.offline.set_value(true);

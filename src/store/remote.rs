@@ -54,6 +54,12 @@ pub struct SignInOptions {
 #[derive(Deserialize)]
 struct SessionBody {
     token: String,
+    member: SessionMember,
+}
+
+#[derive(Deserialize)]
+struct SessionMember {
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -169,8 +175,13 @@ pub async fn sign_in_options() -> Result<SignInOptions, ArmError> {
     from_json(&text).map_err(|e| unexpected(&e))
 }
 
-/// Signs in; returns the session token.
-pub async fn sign_in(member: &str, access_key: &str, password: &str) -> Result<String, ArmError> {
+/// Signs in (`member`: a display or sign-in name); returns the session token and the person's
+/// display name.
+pub async fn sign_in(
+    member: &str,
+    access_key: &str,
+    password: &str,
+) -> Result<(String, String), ArmError> {
     let body = format!(
         r#"{{"member":{},"accessKey":{},"password":{}}}"#,
         json_string(member),
@@ -179,7 +190,7 @@ pub async fn sign_in(member: &str, access_key: &str, password: &str) -> Result<S
     );
     let text = send("POST", "/api/session", None, Some(body)).await?;
     from_json::<SessionBody>(&text)
-        .map(|s| s.token)
+        .map(|s| (s.token, s.member.name))
         .map_err(|e| unexpected(&e))
 }
 
@@ -407,7 +418,15 @@ pub async fn put_workspace(
 ) -> Result<(), ArmError> {
     let url = format!("{id}?api-version={API_VERSION}");
     let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
-    send("PUT", &url, Some(token), Some(body)).await.map(drop)
+    let name = id.rsplit('/').next().unwrap_or(id);
+    match send_with("PUT", &url, Some(token), Some(body), Some(("If-None-Match", "*"))).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == "PreconditionFailed" => Err(ArmError::new(
+            "Conflict",
+            format!("A workspace named {name} already exists in this resource group (someone may have created it a moment ago, or it was deleted and can be recovered). Choose another name."),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// `DELETE .../workspaces/{name}`: a soft delete, or a purge.

@@ -91,6 +91,7 @@ test('a second workspace is created, opened from its link, and never mixes with 
   const panel = page.getByRole('dialog', { name: 'Directory + Subscription + Workspace' });
   await expect(panel.getByText(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)).toBeVisible();
   await panel.getByLabel('Current workspace').selectOption({ label: 'mlw-azimuth-lab (rg-azimuth-lab)' });
+  await panel.getByRole('button', { name: 'Switch' }).click();
   await expect(page.getByRole('banner')).toContainText('mlw-azimuth-lab');
   await page.goto('/compute/instances');
   await expect(instancesTable(page)).toBeVisible();

@@ -259,6 +259,14 @@ impl Db {
             .map_err(sql)
     }
 
+    /// Forgets a removed person's credential.
+    pub fn delete_credential(&self, object_id: &str) {
+        let _ = self.conn.execute(
+            "DELETE FROM credentials WHERE object_id = ?1",
+            params![object_id],
+        );
+    }
+
     /// Ends every session of a person (a reset, or their removal).
     pub fn delete_sessions_of(&self, member: &str) {
         let _ = self

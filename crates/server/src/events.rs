@@ -45,7 +45,13 @@ pub async fn events(
             None => loop {
                 match receiver.recv().await {
                     Ok(v) => break v,
-                    Err(RecvError::Lagged(_)) => continue,
+                    // Changes were missed: every studio reads everything again.
+                    Err(RecvError::Lagged(_)) => {
+                        break crate::state::Change {
+                            version: 0,
+                            workspace: String::new(),
+                        }
+                    }
                     Err(RecvError::Closed) => return None,
                 }
             },

@@ -283,7 +283,13 @@ async fn members(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> 
     Json(state.read(|t| {
         json!({
             "installation": t.directory.subscription_name,
-            "members": t.directory.people.iter().map(|p| json!({"name": p.name, "userName": p.user_name})).collect::<Vec<_>>(),
+            // Only a demo lists its people: with passwords, the class roster is nobody's business
+            // before signing in.
+            "members": if state.config.demo {
+                t.directory.people.iter().map(|p| json!({"name": p.name, "userName": p.user_name})).collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            },
             "accessKeyRequired": state.config.access_key.is_some(),
             "mode": if state.config.demo { "demo" } else { "password" },
         })

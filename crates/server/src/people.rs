@@ -131,9 +131,12 @@ pub fn wait_after(failures: u32) -> i64 {
 fn wrong() -> ArmError {
     ArmError::new(
         "AuthenticationFailed",
-        "The name or the password is not right. Check them, or ask an Owner of the installation to reset you.",
+        "The name or the password is not right. If you have no password yet, choose \"Set your password\" and give the one-time code an Owner of the installation gave you; if you forgot it, ask an Owner to reset you.",
     )
 }
+
+/// The hash checked against when there is no real one, so every answer costs the same time.
+const DUMMY_HASH: &str = "argon2id$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000";
 
 fn too_soon(until: i64, now: i64) -> ArmError {
     let seconds = ((until - now) / 1000).max(1);
@@ -144,31 +147,67 @@ fn too_soon(until: i64, now: i64) -> ArmError {
 }
 
 impl AppState {
-    /// Checks a person's password (password mode); a failure counts towards the wait.
-    pub fn check_password(&self, name: &str, password: &str) -> Result<(), ArmError> {
+    /// A person by display name or sign-in name (what people type on the sign-in page).
+    pub fn find_person(&self, name: &str) -> Option<azimuth_core::workspace::Person> {
+        let name = name.trim();
+        self.read(|t| {
+            t.directory
+                .people
+                .iter()
+                .find(|p| p.name == name || p.user_name.eq_ignore_ascii_case(name))
+                .cloned()
+        })
+    }
+
+    /// Counts an attempt for a person before it is checked (so attempts sent in parallel
+    /// each count), or refuses it while they must wait. Answers their credential.
+    fn count_attempt(&self, object_id: &str) -> Result<Credential, ArmError> {
+        let _one_at_a_time = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         let now = now_ms();
-        let person = self
-            .read(|t| t.directory.person(name).cloned())
-            .ok_or_else(wrong)?;
-        let mut credential = self.credential(&person.object_id);
+        let mut credential = self.credential(object_id);
         if credential.blocked_until > now {
             return Err(too_soon(credential.blocked_until, now));
         }
-        let Some(stored) = credential.password_hash.clone() else {
-            return Err(ArmError::new(
-                "PasswordNotSet",
-                format!("{name} has no password yet: choose \"Set your password\" and give the one-time code an Owner of the installation gave you."),
-            ));
+        let mut counted = credential.clone();
+        counted.failures += 1;
+        counted.blocked_until = now + wait_after(counted.failures);
+        self.save_credential(&counted)?;
+        credential.failures = counted.failures;
+        Ok(credential)
+    }
+
+    /// Forgets the failures of a person who got it right.
+    fn clear_attempts(&self, mut credential: Credential) -> Result<(), ArmError> {
+        credential.failures = 0;
+        credential.blocked_until = 0;
+        self.save_credential(&credential)
+    }
+
+    /// Checks a person's password (password mode; `name` may be their display or sign-in
+    /// name). Every attempt counts towards the wait until one succeeds; an unknown name, a
+    /// wrong password and a password not set yet get the same answer, after the same work.
+    pub fn check_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<azimuth_core::workspace::Person, ArmError> {
+        let Some(person) = self.find_person(name) else {
+            // As long as a real check, so the answer's time tells nothing.
+            let _ = verify_password(password, DUMMY_HASH);
+            return Err(wrong());
         };
-        if verify_password(password, &stored) {
-            credential.failures = 0;
-            credential.blocked_until = 0;
-            self.save_credential(&credential)?;
-            return Ok(());
+        let credential = self.count_attempt(&person.object_id)?;
+        let stored = credential
+            .password_hash
+            .clone()
+            .unwrap_or_else(|| DUMMY_HASH.to_owned());
+        if credential.password_hash.is_some() && verify_password(password, &stored) {
+            self.clear_attempts(credential)?;
+            return Ok(person);
         }
-        credential.failures += 1;
-        credential.blocked_until = now + wait_after(credential.failures);
-        self.save_credential(&credential)?;
+        if credential.password_hash.is_none() {
+            let _ = verify_password(password, DUMMY_HASH);
+        }
         Err(wrong())
     }
 
@@ -181,22 +220,14 @@ impl AppState {
                 "The one-time code is not right or has expired. Ask an Owner of the installation for a new one.",
             )
         };
-        let person = self
-            .read(|t| t.directory.person(name).cloned())
-            .ok_or_else(invalid)?;
-        let mut credential = self.credential(&person.object_id);
-        if credential.blocked_until > now {
-            return Err(too_soon(credential.blocked_until, now));
-        }
+        let person = self.find_person(name).ok_or_else(invalid)?;
+        let mut credential = self.count_attempt(&person.object_id)?;
         let valid = credential.code_hash.as_deref() == Some(code_hash(code).as_str())
             && credential.code_expires_at > now;
         if !valid {
-            credential.failures += 1;
-            credential.blocked_until = now + wait_after(credential.failures);
-            self.save_credential(&credential)?;
             return Err(invalid());
         }
-        if let Some(problem) = password_problem(password, name) {
+        if let Some(problem) = password_problem(password, &person.name) {
             return Err(ArmError::new("BadRequest", problem).at("password"));
         }
         credential.password_hash = Some(hash_password(password)?);

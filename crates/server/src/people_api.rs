@@ -31,8 +31,9 @@ pub async fn set_password(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let shape = r#"{"member": "<name>", "code": "<one-time code>", "password": "<new password>"}"#;
-    let result = json_body::<SetPassword>(body, shape)
-        .and_then(|r| state.set_password(&r.member, &r.code, &r.password));
+    let result = json_body::<SetPassword>(body, shape).and_then(|r| {
+        tokio::task::block_in_place(|| state.set_password(&r.member, &r.code, &r.password))
+    });
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => error_response(&e),
@@ -159,8 +160,12 @@ pub async fn remove(
 ) -> Response {
     let result = json_body::<Named>(body, r#"{"name": "<person>"}"#).and_then(|r| {
         let me = owner(&state, &headers)?;
+        let gone = state.read(|t| t.directory.person(&r.name).map(|p| p.object_id.clone()));
         state.change_tenant(|t, _| t.remove_person(&me, &r.name))?;
         state.with_db(|db| db.delete_sessions_of(&r.name));
+        if let Some(object_id) = gone {
+            state.with_db(|db| db.delete_credential(&object_id));
+        }
         Ok(())
     });
     match result {

@@ -38,6 +38,8 @@ pub struct AppState {
     clock_offset: AtomicI64,
     /// Bytes of JSON written to the database since the start (for `cargo xtask bench`).
     bytes_written: AtomicU64,
+    /// Sign-in attempts are counted one at a time (see `people.rs`).
+    pub(crate) attempts: Mutex<()>,
 }
 
 struct Inner {
@@ -117,6 +119,7 @@ impl AppState {
             cache: Mutex::new((0, HashMap::new())),
             clock_offset: AtomicI64::new(0),
             bytes_written: AtomicU64::new(0),
+            attempts: Mutex::new(()),
         }))
     }
 
@@ -213,6 +216,19 @@ impl AppState {
         let mut next = inner.tenant.clone();
         let out = f(&mut next, now)?;
         next.settle(now);
+        if let Some(limit) = self.config.vcpu_quota {
+            // `--vcpu-quota` holds for workspaces created since the start too.
+            let old = &inner.tenant.workspaces;
+            for ws in next
+                .workspaces
+                .iter_mut()
+                .filter(|w| old.iter().all(|o| o.id() != w.id()))
+            {
+                for family in azimuth_core::compute::catalogue::families() {
+                    ws.quota_limits.insert(family.to_owned(), limit);
+                }
+            }
+        }
         let Inner { tenant, db } = &mut *inner;
         let before = &*tenant;
         let changed = next
@@ -271,12 +287,41 @@ impl AppState {
             loop {
                 interval.tick().await;
                 let now = state.now();
-                let changed = state.lock().tenant.settle(now);
+                let changed = state.settle_and_keep_purges(now);
                 for id in changed {
                     state.announce(id);
                 }
             }
         });
+    }
+
+    /// Settles the installation at `now`; workspaces whose retention ended are purged on disk
+    /// too, so they never come back. Answers the ids of the workspaces that changed.
+    fn settle_and_keep_purges(&self, now: i64) -> Vec<String> {
+        let mut inner = self.lock();
+        let before: Vec<String> = inner
+            .tenant
+            .workspaces
+            .iter()
+            .map(|w| w.id().to_owned())
+            .collect();
+        let changed = inner.tenant.settle(now);
+        let Inner { tenant, db } = &mut *inner;
+        let removed: Vec<String> = before
+            .into_iter()
+            .filter(|id| tenant.workspaces.iter().all(|w| w.id() != id))
+            .collect();
+        if !removed.is_empty() {
+            let write = Write {
+                directory: Some(&tenant.directory),
+                workspaces: Vec::new(),
+                removed,
+            };
+            if let Err(e) = db.save(&write) {
+                eprintln!("azimuth-server: purging expired workspaces on disk failed ({e}); tried again at the next tick");
+            }
+        }
+        changed
     }
 
     /// The server's time: the system clock, plus however far an Owner moved it forward.
@@ -307,7 +352,7 @@ impl AppState {
         self.clock_offset
             .fetch_add(i64::from(minutes) * 60_000, Ordering::SeqCst);
         let now = self.now();
-        let changed = self.lock().tenant.settle(now);
+        let changed = self.settle_and_keep_purges(now);
         for id in changed {
             self.announce(id);
         }

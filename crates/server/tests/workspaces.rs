@@ -385,10 +385,18 @@ async fn roles_are_given_and_taken_over_microsoft_authorization() {
         .0,
         403
     );
+    // A role on one workspace does not reveal the installation's other assignments.
+    let at_sub = format!("{SUB}/providers/Microsoft.Authorization/roleAssignments?{auth}");
+    assert_eq!(call(a, "GET", &at_sub, Some(&alan), b"").await.0, 403);
+    assert_eq!(call(a, "GET", &at_sub, Some(&ada), b"").await.0, 200);
+    let not_guid =
+        format!("{WS}/providers/Microsoft.Authorization/roleAssignments/not-a-guid?{auth}");
+    let (_, bad_id) = call(a, "PUT", &not_guid, Some(&ada), body.as_bytes()).await;
+    assert_eq!(bad_id["error"]["code"], "InvalidRoleAssignmentId");
     server.task.abort();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_sign_in_with_passwords_they_set_from_one_time_codes() {
     let db = temp_db("passwords");
     let server = start_with(&db, |c| c.demo = false).await;
@@ -418,9 +426,17 @@ async fn people_sign_in_with_passwords_they_set_from_one_time_codes() {
     .await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
-        (401, Some("PasswordNotSet")),
+        (401, Some("AuthenticationFailed")),
         "{refused}"
     );
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Set your password"));
+    // An unknown name gets the very same answer.
+    let unknown = session("Nobody At All", "x");
+    let (_, unknown) = call(a, "POST", "/api/session", None, unknown.as_bytes()).await;
+    assert_eq!(unknown, refused);
     let set = |code: &str, password: &str| {
         json!({"member": "Ada Lovelace", "code": code, "password": password}).to_string()
     };

@@ -242,7 +242,28 @@ fn DeletedTable(
     rows: Signal<Vec<WorkspaceSummary>>,
 ) -> impl IntoView {
     let session = use_session();
+    // The workspace whose Purge was pressed: (id, name), asked about first.
+    let purging = RwSignal::new(None::<(String, String)>);
+    let purge = move |_| {
+        let Some((id, name)) = purging.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if session.delete_workspace(&id, &name, true).await.is_ok() {
+                purging.set(None);
+            }
+        });
+    };
     view! {
+        {move || purging.get().map(|(_, name)| view! {
+            <Dialog title=format!("Purge {name}?") alert=true on_close=Callback::new(move |_| purging.set(None))>
+                <p>"The workspace and everything in it are deleted for good: it cannot be recovered. Its name is free again at once."</p>
+                <div class="dialog__actions">
+                    <Button appearance=Appearance::Primary on_click=purge>"Purge"</Button>
+                    <Button on_click=move |_| purging.set(None)>"Cancel"</Button>
+                </div>
+            </Dialog>
+        })}
         <table class="data-table" aria-label="Recently deleted workspaces">
             <thead>
                 <tr>
@@ -269,10 +290,7 @@ fn DeletedTable(
                                         let (id, name) = (id.clone(), name.clone());
                                         leptos::task::spawn_local(async move { let _ = session.recover_workspace(&id, &name).await; });
                                     }>{format!("Recover {}", w.name)}</Button>
-                                    <Button on_click=move |_| {
-                                        let (id, name) = (id2.clone(), name2.clone());
-                                        leptos::task::spawn_local(async move { let _ = session.delete_workspace(&id, &name, true).await; });
-                                    }>{format!("Purge {}", w.name)}</Button>
+                                    <Button on_click=move |_| purging.set(Some((id2.clone(), name2.clone())))>{format!("Purge {}", w.name)}</Button>
                                 </td>
                             </tr>
                         }

@@ -11,7 +11,15 @@ use leptos::prelude::*;
 fn codes_csv(rows: &[PersonRow]) -> String {
     let mut out = String::from("name,user_name,one_time_code\n");
     for r in rows {
-        let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        // A cell a spreadsheet would read as a formula starts with a quote instead.
+        let field = |s: &str| {
+            let s = if s.starts_with(['=', '+', '-', '@']) {
+                format!("'{s}")
+            } else {
+                s.to_owned()
+            };
+            format!("\"{}\"", s.replace('"', "\"\""))
+        };
         out.push_str(&format!(
             "{},{},{}\n",
             field(&r.name),

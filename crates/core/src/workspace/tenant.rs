@@ -198,7 +198,7 @@ impl Tenant {
     }
 
     /// The index of a workspace by ARM id, soft-deleted ones included.
-    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
+    pub fn index_of(&self, id: &str) -> Option<usize> {
         let id = id.trim_end_matches('/');
         self.workspaces
             .iter()

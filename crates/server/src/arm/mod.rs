@@ -119,6 +119,8 @@ fn dispatch(
     body: &Bytes,
 ) -> Result<Response, ArmError> {
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    // Who asks comes first: what exists is nobody's business before signing in.
+    let me = member_of(state, headers)?;
     let target = state.read(|t| target(&segments, t))?;
     let range = if target.is_resource_manager() {
         RESOURCE_API_VERSIONS
@@ -126,7 +128,6 @@ fn dispatch(
         API_VERSIONS
     };
     let api_version = check_api_version(uri.query().unwrap_or(""), range)?;
-    let me = member_of(state, headers)?;
     let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
     match (target, method.clone()) {
         (Target::Subscriptions, Method::GET) => {
@@ -206,7 +207,7 @@ fn dispatch(
         }
         (Target::RoleDefinitions(_), Method::GET) => Ok(ok(state.read(roles::definitions))),
         (Target::OperationStatus(id), Method::GET) => {
-            state.read(|t| operations::status(t, &id)).map(ok)
+            state.read(|t| operations::status(t, &me, &id)).map(ok)
         }
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
         (Target::Usages(location), Method::GET) => {

@@ -45,7 +45,7 @@ pub fn poll_headers(url: &str) -> [(&'static str, HeaderValue); 3] {
 }
 
 /// The operation-status resource: `status` InProgress, then Succeeded or Failed.
-pub fn status(t: &Tenant, id: &str) -> Result<Value, ArmError> {
+pub fn status(t: &Tenant, me: &str, id: &str) -> Result<Value, ArmError> {
     let unknown = || ArmError::new("NotFound", format!("There is no operation '{id}'."));
     let parts: Vec<&str> = id.split('~').collect();
     let [group, workspace, name, op, started] = parts[..] else {
@@ -57,7 +57,12 @@ pub fn status(t: &Tenant, id: &str) -> Result<Value, ArmError> {
         t.directory.group_scope(group)
     );
     let since = format_iso(started);
+    // Only people who may see the workspace learn about its operations (a purged one's
+    // deletion is answered to those who held a role in its resource group or above).
     let Some(w) = t.workspace(&ws_id) else {
+        if !t.can_read(me, &t.directory.group_scope(group)) {
+            return Err(unknown());
+        }
         // The workspace is gone: its deletion finished.
         let status = if name.is_empty() && op.eq_ignore_ascii_case("Delete") {
             "Succeeded"
@@ -66,6 +71,7 @@ pub fn status(t: &Tenant, id: &str) -> Result<Value, ArmError> {
         };
         return Ok(json!({"id": id, "name": id, "status": status, "startTime": since}));
     };
+    t.workspace_for(me, &ws_id)?;
     if name.is_empty() {
         let status = match w.resource.properties.provisioning_state.as_str() {
             "Creating" | "Deleting" | "Updating" => "InProgress",
@@ -171,6 +177,8 @@ mod tests {
         assert!(check_preconditions(&h, Some(&tag)).is_err());
     }
 
+    const ADA: &str = "Ada Lovelace";
+
     #[test]
     fn operation_status_reads_the_compute() {
         let mut t = Tenant::seed(0, azimuth_core::workspace::seed::EXAMPLE_TENANT, None);
@@ -179,17 +187,26 @@ mod tests {
         t.create_compute(&ws, "Ada Lovelace", "ci-op", body, 1_000)
             .unwrap();
         let id = operation_id(&t.workspaces[0], "ci-op", Operation::Create, 1_000);
-        assert_eq!(status(&t, &id).unwrap()["status"], "InProgress");
+        assert_eq!(status(&t, ADA, &id).unwrap()["status"], "InProgress");
+        assert_eq!(
+            status(&t, "Nobody", &id).unwrap_err().code(),
+            "AuthenticationFailed"
+        );
+        let alan = t.workspaces[0].member("Alan Turing").is_some();
+        assert!(
+            alan,
+            "Alan is a Reader of the lab: he may read its operations"
+        );
         t.settle(11_000);
-        assert_eq!(status(&t, &id).unwrap()["status"], "Succeeded");
+        assert_eq!(status(&t, ADA, &id).unwrap()["status"], "Succeeded");
         t.workspaces[0]
             .delete("Ada Lovelace", "ci-op", 12_000)
             .unwrap();
         t.settle(20_000);
         let deleted = operation_id(&t.workspaces[0], "ci-op", Operation::Delete, 12_000);
-        assert_eq!(status(&t, &deleted).unwrap()["status"], "Succeeded");
-        assert!(status(&t, "nonsense").is_err());
+        assert_eq!(status(&t, ADA, &deleted).unwrap()["status"], "Succeeded");
+        assert!(status(&t, ADA, "nonsense").is_err());
         let created = operation_id(&t.workspaces[0], "", Operation::Create, 0);
-        assert_eq!(status(&t, &created).unwrap()["status"], "Succeeded");
+        assert_eq!(status(&t, ADA, &created).unwrap()["status"], "Succeeded");
     }
 }

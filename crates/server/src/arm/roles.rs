@@ -90,7 +90,7 @@ fn role_of(definition: &str) -> Result<Role, ArmError> {
 /// and below the scope, for anyone who holds a role around it.
 pub fn list(state: &AppState, me: &str, scope: &str) -> Result<Value, ArmError> {
     state.read(|t| {
-        if !t.can_read(me, scope) {
+        if !holds_role_at(t, me, scope) {
             return Err(refused(scope));
         }
         let value: Vec<Value> = t
@@ -102,6 +102,23 @@ pub fn list(state: &AppState, me: &str, scope: &str) -> Result<Value, ArmError> 
             .collect();
         Ok(json!({ "value": value }))
     })
+}
+
+/// Whether `me` holds a role at `scope` or above it: who may read its role assignments (a role
+/// on one workspace does not reveal the others).
+fn holds_role_at(t: &Tenant, me: &str, scope: &str) -> bool {
+    t.directory
+        .person(me)
+        .is_some_and(|p| !t.directory.roles_at(p, scope).is_empty())
+}
+
+/// Whether `name` is shaped as a GUID, as a role assignment's name must be.
+fn is_guid(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn refused(scope: &str) -> ArmError {
@@ -136,7 +153,7 @@ pub fn handle(
     };
     match *method {
         Method::GET => state.read(|t| {
-            if !t.can_read(me, scope) {
+            if !holds_role_at(t, me, scope) {
                 return Err(refused(scope));
             }
             find(t)
@@ -144,6 +161,12 @@ pub fn handle(
                 .ok_or_else(not_found)
         }),
         Method::PUT => {
+            if !is_guid(name) {
+                return Err(ArmError::new(
+                    "InvalidRoleAssignmentId",
+                    format!("The role assignment ID '{name}' is not valid. The role assignment ID must be a GUID."),
+                ));
+            }
             let request: Body = serde_json::from_slice(body).map_err(|e| {
                 ArmError::new(
                     "InvalidRequestContent",

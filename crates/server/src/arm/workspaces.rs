@@ -122,6 +122,17 @@ pub fn handle(
 /// `PUT .../workspaces/{name}`: 201 and poll while it is created; 200 when it is updated.
 fn put(state: &AppState, r: &Request, id: &str, body: &Bytes) -> Result<Response, ArmError> {
     let request = as_workspace(parse(body)?)?;
+    let create_only = r
+        .headers
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "*");
+    if create_only && state.read(|t| t.index_of(id).is_some()) {
+        return Err(ArmError::new(
+            "PreconditionFailed",
+            "A workspace with this name already exists in the resource group; If-None-Match: * only creates.",
+        ));
+    }
     let base = state.config.public_base();
     let (created, started) = state.change_tenant(|t, now| {
         t.put_workspace(r.member, r.group, r.name, request, Some(&base), now)
