@@ -42,18 +42,14 @@ pub async fn events(
         let reconnect = first.is_some();
         let change = match first {
             Some(c) => c,
-            None => loop {
-                match receiver.recv().await {
-                    Ok(v) => break v,
-                    // Changes were missed: every studio reads everything again.
-                    Err(RecvError::Lagged(_)) => {
-                        break crate::state::Change {
-                            version: 0,
-                            workspace: String::new(),
-                        }
-                    }
-                    Err(RecvError::Closed) => return None,
-                }
+            None => match receiver.recv().await {
+                Ok(v) => v,
+                // Changes were missed: every studio reads everything again.
+                Err(RecvError::Lagged(_)) => crate::state::Change {
+                    version: 0,
+                    workspace: String::new(),
+                },
+                Err(RecvError::Closed) => return None,
             },
         };
         let data = serde_json::json!({"version": change.version, "workspace": change.workspace});
