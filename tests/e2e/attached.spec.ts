@@ -132,5 +132,5 @@ test('an attach form shows all its errors at once, and its buttons stay in view'
   const ask = page.getByRole('alertdialog', { name: 'Discard the new compute?' });
   await ask.getByRole('button', { name: 'Discard' }).click();
   await expect(d).toBeHidden();
-  await expect(page).toHaveURL(/\/compute\/attached$/);
+  await expect(page).toHaveURL(/\/compute\/attached(\?|$)/);
 });
