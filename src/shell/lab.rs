@@ -32,8 +32,8 @@ fn saved() -> BTreeMap<String, Progress> {
         .unwrap_or_default()
 }
 
-/// Sets up the lab for the open workspace: reads its file when first opened, and records
-/// visits and ☰ toggles from now on.
+/// Sets up the lab for the open workspace: records visits and ☰ toggles from now on (the
+/// checklist reads the lab's file when it first opens).
 pub fn provide_lab() -> LabState {
     let store = use_store();
     let nav = expect_context::<NavState>();
@@ -70,14 +70,6 @@ pub fn provide_lab() -> LabState {
         }
         now
     });
-    Effect::new(move |_| {
-        if state.open.get() && state.lab.with_untracked(Option::is_none) {
-            leptos::task::spawn_local(async move {
-                let read = remote::lab(LAB).await.map_err(|e| e.message().to_owned());
-                state.lab.set(Some(read));
-            });
-        }
-    });
     state
 }
 
@@ -105,11 +97,33 @@ pub fn LabButton() -> impl IntoView {
     }
 }
 
-/// The checklist beside the page.
+crate::lazy_page! {
+    /// The guided lab's checklist: a chunk of its own, fetched when the panel first opens.
+    lab_checklist in lab => |_| view! { <LabChecklist /> }.into_any()
+}
+
+/// The panel beside the page, while it is open.
 #[component]
 pub fn LabPanel() -> impl IntoView {
     let state = expect_context::<LabState>();
+    view! {
+        <Show when=move || state.open.get()>
+            {crate::lazy::show(lab_checklist(), String::new())}
+        </Show>
+    }
+}
+
+/// The checklist beside the page.
+#[component]
+fn LabChecklist() -> impl IntoView {
+    let state = expect_context::<LabState>();
     let store = use_store();
+    if state.lab.with_untracked(Option::is_none) {
+        leptos::task::spawn_local(async move {
+            let read = remote::lab(LAB).await.map_err(|e| e.message().to_owned());
+            state.lab.set(Some(read));
+        });
+    }
     let ticks = move || {
         state.lab.with(|lab| match lab {
             Some(Ok(lab)) => {
@@ -127,8 +141,7 @@ pub fn LabPanel() -> impl IntoView {
         save_preference(Preference::LabOpen, "false");
     };
     view! {
-        <Show when=move || state.open.get()>
-            <aside class="lab-panel" id="guided-lab" aria-label="Guided lab">
+        <aside class="lab-panel" id="guided-lab" aria-label="Guided lab">
                 <div class="lab-panel__head">
                     <h2>"Guided lab"</h2>
                     <button type="button" class="top-bar__icon-button" aria-label="Close the guided lab" on:click=close>
@@ -167,7 +180,6 @@ pub fn LabPanel() -> impl IntoView {
                     (None, Some(Err(e))) => view! { <p role="alert">{format!("The lab could not be read: {e}")}</p> }.into_any(),
                     _ => view! { <p class="muted">"Loading the lab…"</p> }.into_any(),
                 }}
-            </aside>
-        </Show>
+        </aside>
     }
 }

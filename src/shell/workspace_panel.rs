@@ -23,6 +23,7 @@ pub fn config_json(subscription_id: &str, resource_group: &str, workspace_name: 
 pub fn WorkspaceButton() -> impl IntoView {
     let store = use_store();
     let open = RwSignal::new(false);
+    provide_context(PanelOpen(open));
     let ws = move || {
         store.workspace.with(|w| {
             (
@@ -48,17 +49,25 @@ pub fn WorkspaceButton() -> impl IntoView {
             </span>
         </button>
         <Show when=move || open.get()>
-            <WorkspacePanel on_close=Callback::new(move |_| open.set(false)) />
+            {crate::lazy::show(workspace_panel(), String::new())}
         </Show>
     }
 }
 
+/// Whether the panel is open; its button and the panel (a chunk of its own) share it.
+#[derive(Clone, Copy)]
+struct PanelOpen(RwSignal<bool>);
+
+crate::lazy_page! {
+    /// The "Directory + Subscription + Workspace" panel, fetched when first opened.
+    workspace_panel in workspace_panel => |_| view! { <WorkspacePanel /> }.into_any()
+}
+
 /// The "Directory + Subscription + Workspace" panel.
 #[component]
-fn WorkspacePanel(
-    /// Closes the panel.
-    on_close: Callback<()>,
-) -> impl IntoView {
+fn WorkspacePanel() -> impl IntoView {
+    let open = expect_context::<PanelOpen>().0;
+    let on_close = Callback::new(move |_| open.set(false));
     let store = use_store();
     let installation = store.session.installation;
     let current = store.workspace_id();

@@ -305,10 +305,21 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             params![id, body],
         )
         .map_err(sql)?;
-        let previous =
-            |name: &str| before.and_then(|b| b.computes.iter().find(|c| c.resource.name == name));
+        if before.is_none() {
+            // A new workspace: nothing of an earlier one with the same id may stay.
+            tx.execute("DELETE FROM computes WHERE workspace = ?1", params![id])
+                .map_err(sql)?;
+        }
+        // By lowercase name: one pass over each side, not one search per compute.
+        let previous: std::collections::HashMap<String, &StoredCompute> = before
+            .iter()
+            .flat_map(|b| &b.computes)
+            .map(|c| (key(&c.resource.name), c))
+            .collect();
+        let current: std::collections::HashSet<String> =
+            ws.computes.iter().map(|c| key(&c.resource.name)).collect();
         for c in &ws.computes {
-            if previous(&c.resource.name) == Some(c) {
+            if previous.get(&key(&c.resource.name)) == Some(&c) {
                 continue;
             }
             let body = serde_json::to_string(c).map_err(|e| e.to_string())?;
@@ -320,18 +331,12 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             )
             .map_err(sql)?;
         }
-        for gone in before.iter().flat_map(|b| &b.computes) {
-            if !ws
-                .computes
-                .iter()
-                .any(|c| c.resource.name == gone.resource.name)
-            {
-                tx.execute(
-                    "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
-                    params![id, key(&gone.resource.name)],
-                )
-                .map_err(sql)?;
-            }
+        for gone in previous.keys().filter(|name| !current.contains(*name)) {
+            tx.execute(
+                "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
+                params![id, gone],
+            )
+            .map_err(sql)?;
         }
     }
     for id in &write.removed {
