@@ -64,6 +64,14 @@ pub fn resource_group_name_error(name: &str) -> Option<String> {
     }
 }
 
+/// ARM's answer for a resource group that does not exist.
+pub(crate) fn group_not_found(name: &str) -> ArmError {
+    ArmError::new(
+        "ResourceGroupNotFound",
+        format!("Resource group '{name}' could not be found."),
+    )
+}
+
 /// How long creating a workspace takes at a pace.
 fn provisioning_ms(pace: Pace) -> Millis {
     match pace {
@@ -162,12 +170,7 @@ impl Tenant {
             .directory
             .resource_group(name)
             .cloned()
-            .ok_or_else(|| {
-                ArmError::new(
-                    "ResourceGroupNotFound",
-                    format!("Resource group '{name}' could not be found."),
-                )
-            })?;
+            .ok_or_else(|| group_not_found(name))?;
         let scope = self.directory.group_scope(&group.name);
         self.directory
             .authorize_at(actor, &scope, Action::DeleteWorkspace)?;
@@ -210,12 +213,7 @@ impl Tenant {
             .directory
             .resource_group(group)
             .cloned()
-            .ok_or_else(|| {
-                ArmError::new(
-                    "ResourceGroupNotFound",
-                    format!("Resource group '{group}' could not be found."),
-                )
-            })?;
+            .ok_or_else(|| group_not_found(group))?;
         let id = format!(
             "{}/providers/Microsoft.MachineLearningServices/workspaces/{name}",
             self.directory.group_scope(&group.name)

@@ -154,14 +154,7 @@ fn dispatch(
             Ok(list_page(state, &ws, uri, headers))
         }
         (Target::Compute(ws, name), method) => {
-            state.check_access(&me, &ws)?;
-            let r = computes::Request {
-                member: &me,
-                workspace: &ws,
-                name: &name,
-                headers,
-                api_version: &api_version,
-            };
+            let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
             match method {
                 Method::GET => computes::get(state, &r),
                 Method::PUT => computes::put(state, &r, body),
@@ -176,28 +169,14 @@ fn dispatch(
             Err(method_not_allowed(&m, "POST"))
         }
         (Target::Action(ws, name, op), _) => {
-            state.check_access(&me, &ws)?;
-            let r = computes::Request {
-                member: &me,
-                workspace: &ws,
-                name: &name,
-                headers,
-                api_version: &api_version,
-            };
+            let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
             computes::action(state, &r, op)
         }
         (Target::ListNodes(ws, name), _) => state
             .read_workspace(&me, &ws, |w| computes::list_nodes(w, &name))?
             .map(ok),
         (Target::UpdateIdleShutdown(ws, name), _) => {
-            state.check_access(&me, &ws)?;
-            let r = computes::Request {
-                member: &me,
-                workspace: &ws,
-                name: &name,
-                headers,
-                api_version: &api_version,
-            };
+            let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
             computes::update_idle_shutdown(state, &r, body)?;
             Ok(StatusCode::OK.into_response())
         }
@@ -215,6 +194,25 @@ fn dispatch(
         }
         (_, m) => Err(method_not_allowed(&m, "GET")),
     }
+}
+
+/// The request for one compute of a workspace, once `me` is known to see the workspace.
+fn compute_request<'a>(
+    state: &AppState,
+    me: &'a str,
+    ws: &'a str,
+    name: &'a str,
+    headers: &'a HeaderMap,
+    api_version: &'a str,
+) -> Result<computes::Request<'a>, ArmError> {
+    state.check_access(me, ws)?;
+    Ok(computes::Request {
+        member: me,
+        workspace: ws,
+        name,
+        headers,
+        api_version,
+    })
 }
 
 /// One page of the compute list as ARM writes it.
