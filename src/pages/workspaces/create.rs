@@ -6,7 +6,8 @@
 use crate::components::{Appearance, Button, Dialog, TextField};
 use crate::store::{random_guid, use_session, NewWorkspace};
 use azimuth_core::compute::catalogue::{find_region, REGIONS};
-use azimuth_core::workspace::manage::{resource_group_name_error, workspace_name_error};
+use azimuth_core::workspace::groups::resource_group_name_error;
+use azimuth_core::workspace::manage::workspace_name_error;
 use leptos::prelude::*;
 
 /// The value of the resource group picker that means "Create new".

@@ -3,9 +3,10 @@
 //! only when asked), provisioned at the installation's pace, soft-deleted (its name stays taken
 //! for 14 days, it can be recovered) or purged.
 
+use super::groups::group_not_found;
 use super::resource::{WorkspaceIdentity, WorkspaceResource, WorkspaceSku};
 use super::roles::{Action, Role};
-use super::tenant::{workspace_not_found, ResourceGroup, Tenant};
+use super::tenant::{workspace_not_found, Tenant};
 use super::{Settings, Workspace};
 use crate::arm::ids::guid_for;
 use crate::arm::{ArmError, SystemData, WORKSPACE_TYPE};
@@ -47,31 +48,6 @@ pub fn workspace_name_error(name: &str) -> Option<String> {
     None
 }
 
-/// Why a resource group name is refused, or `None`: 1 to 90 letters, digits, `-`, `_`, `.`,
-/// `(` and `)`, not ending in `.`.
-pub fn resource_group_name_error(name: &str) -> Option<String> {
-    let ok = |c: char| c.is_alphanumeric() || "-_.()".contains(c);
-    if name.is_empty() {
-        Some("Resource group name is required.".into())
-    } else if name.chars().count() > 90 {
-        Some("Resource group name must be at most 90 characters long.".into())
-    } else if let Some(c) = name.chars().find(|c| !ok(*c)) {
-        Some(format!("Resource group name cannot contain '{c}': use letters, digits, '-', '_', '.', '(' and ')'."))
-    } else if name.ends_with('.') {
-        Some("Resource group name cannot end with a period.".into())
-    } else {
-        None
-    }
-}
-
-/// ARM's answer for a resource group that does not exist.
-pub(crate) fn group_not_found(name: &str) -> ArmError {
-    ArmError::new(
-        "ResourceGroupNotFound",
-        format!("Resource group '{name}' could not be found."),
-    )
-}
-
 /// How long creating a workspace takes at a pace.
 fn provisioning_ms(pace: Pace) -> Millis {
     match pace {
@@ -97,7 +73,7 @@ pub fn associated_name(workspace: &str, kind: &str, seed: &str) -> String {
 }
 
 /// A problem with a region, for a workspace or a resource group.
-fn check_location(location: &str, what: &str) -> Result<&'static str, ArmError> {
+pub(crate) fn check_location(location: &str, what: &str) -> Result<&'static str, ArmError> {
     find_region(location).map(|r| r.name).ok_or_else(|| {
         let known: Vec<&str> = REGIONS.iter().map(|r| r.name).collect();
         ArmError::new(
@@ -127,75 +103,6 @@ fn tracking_uri(base: Option<&str>, region: &str, id: &str) -> (String, String) 
 }
 
 impl Tenant {
-    /// ARM's PUT of a resource group: creates it (answers `true`) or changes its tags.
-    pub fn put_resource_group(
-        &mut self,
-        actor: &str,
-        name: &str,
-        location: &str,
-        tags: BTreeMap<String, String>,
-    ) -> Result<bool, ArmError> {
-        if let Some(e) = resource_group_name_error(name) {
-            return Err(ArmError::new("InvalidResourceGroup", e).at("name"));
-        }
-        let scope = self.directory.group_scope(name);
-        self.directory
-            .authorize_at(actor, &scope, Action::CreateWorkspace)?;
-        let location = check_location(location, "resource groups")?;
-        let groups = &mut self.directory.resource_groups;
-        if let Some(g) = groups
-            .iter_mut()
-            .find(|g| g.name.eq_ignore_ascii_case(name))
-        {
-            if !g.location.eq_ignore_ascii_case(location) {
-                return Err(ArmError::new(
-                    "InvalidResourceGroupLocation",
-                    format!("Invalid resource group location '{location}'. The Resource group already exists in location '{}'.", g.location),
-                ));
-            }
-            g.tags = tags;
-            return Ok(false);
-        }
-        groups.push(ResourceGroup {
-            name: name.to_owned(),
-            location: location.to_owned(),
-            tags,
-        });
-        Ok(true)
-    }
-
-    /// Deletes an empty resource group (one with workspaces, even soft-deleted ones, is refused).
-    pub fn delete_resource_group(&mut self, actor: &str, name: &str) -> Result<(), ArmError> {
-        let group = self
-            .directory
-            .resource_group(name)
-            .cloned()
-            .ok_or_else(|| group_not_found(name))?;
-        let scope = self.directory.group_scope(&group.name);
-        self.directory
-            .authorize_at(actor, &scope, Action::DeleteWorkspace)?;
-        let held: Vec<&str> = self
-            .workspaces
-            .iter()
-            .filter(|w| w.resource_group.eq_ignore_ascii_case(&group.name))
-            .map(|w| w.resource.name.as_str())
-            .collect();
-        if !held.is_empty() {
-            return Err(ArmError::new(
-                "Conflict",
-                format!("Resource group '{}' still holds the workspace(s) {}: delete and purge them first.", group.name, held.join(", ")),
-            ));
-        }
-        self.directory
-            .resource_groups
-            .retain(|g| !g.name.eq_ignore_ascii_case(&group.name));
-        self.directory
-            .role_assignments
-            .retain(|a| !super::tenant::covers(&scope, &a.scope));
-        self.sync_members();
-        Ok(())
-    }
-
     /// ARM's PUT of a workspace: creates it in an existing resource group (answers `true`; it is
     /// Creating until the installation's pace has passed, and its creator becomes its Owner) or
     /// changes what may change (tags, friendly name, description). `tracking_base` is this

@@ -2,6 +2,7 @@
 //! Each asset folder (compute, and the assets to come) adds its own operations on [`Workspace`].
 
 pub mod access;
+pub mod groups;
 pub mod lab;
 pub mod manage;
 pub mod overview;

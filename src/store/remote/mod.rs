@@ -3,11 +3,15 @@
 //! Every request carries the session's bearer token; every refusal comes back as ARM's
 //! `{"error": {"code", "message"}}` and is passed on as it is.
 
+mod directory;
+mod people;
+
+pub use directory::*;
+pub use people::*;
+
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::compute::ScaleSettings;
-use azimuth_core::workspace::overview::Installation;
 use azimuth_core::workspace::snapshot::decode_workspace;
-use azimuth_core::workspace::WorkspaceResource;
 use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
 use leptos::prelude::window;
 use serde::Deserialize;
@@ -93,7 +97,7 @@ pub async fn store_kind() -> StoreKind {
 /// Written over the browser's `fetch` rather than with gloo-net: these lines cost the first
 /// load less than gloo-net's request builder, its error type and the extra JS imports, and the
 /// studio's first-load budget has no room to spare.
-async fn send(
+pub(super) async fn send(
     method: &str,
     url: &str,
     token: Option<&str>,
@@ -105,7 +109,7 @@ async fn send(
 }
 
 /// [`send`] with one more header; also answers the server's time when the response gives it.
-async fn send_with(
+pub(super) async fn send_with(
     method: &str,
     url: &str,
     token: Option<&str>,
@@ -203,75 +207,6 @@ pub async fn set_password(member: &str, code: &str, password: &str) -> Result<()
         json_string(password)
     );
     send("POST", "/api/password", None, Some(body))
-        .await
-        .map(drop)
-}
-
-/// A person as the People page lists them.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonRow {
-    /// Display name.
-    pub name: String,
-    /// Sign-in name.
-    pub user_name: String,
-    /// Whether they have set a password.
-    #[serde(default)]
-    pub has_password: bool,
-    /// Whether a one-time code of theirs is waiting.
-    #[serde(default)]
-    pub code_waiting: bool,
-    /// Their new one-time code, right after they were added or reset.
-    #[serde(default)]
-    pub code: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct PeopleList {
-    people: Vec<PersonRow>,
-}
-
-#[derive(Deserialize)]
-struct Added {
-    added: Vec<PersonRow>,
-}
-
-#[derive(Deserialize)]
-struct CodeBody {
-    code: String,
-}
-
-/// Everyone in the installation, with their password state (installation Owners only).
-pub async fn people(token: &str) -> Result<Vec<PersonRow>, ArmError> {
-    let text = send("GET", "/api/people", Some(token), None).await?;
-    from_json::<PeopleList>(&text)
-        .map(|l| l.people)
-        .map_err(|e| unexpected(&e))
-}
-
-/// Adds people (one per name); answers them with their one-time codes.
-pub async fn add_people(token: &str, names: &[String]) -> Result<Vec<PersonRow>, ArmError> {
-    let list: Vec<String> = names.iter().map(|n| json_string(n)).collect();
-    let body = format!(r#"{{"names":[{}]}}"#, list.join(","));
-    let text = send("POST", "/api/people", Some(token), Some(body)).await?;
-    from_json::<Added>(&text)
-        .map(|a| a.added)
-        .map_err(|e| unexpected(&e))
-}
-
-/// A new one-time code for a person.
-pub async fn reset_person(token: &str, name: &str) -> Result<String, ArmError> {
-    let body = format!(r#"{{"name":{}}}"#, json_string(name));
-    let text = send("POST", "/api/people/reset", Some(token), Some(body)).await?;
-    from_json::<CodeBody>(&text)
-        .map(|c| c.code)
-        .map_err(|e| unexpected(&e))
-}
-
-/// Removes a person.
-pub async fn remove_person(token: &str, name: &str) -> Result<(), ArmError> {
-    let body = format!(r#"{{"name":{}}}"#, json_string(name));
-    send("POST", "/api/people/remove", Some(token), Some(body))
         .await
         .map(drop)
 }
@@ -386,173 +321,18 @@ pub async fn set_pace(
     send("PUT", &url, Some(token), Some(body)).await.map(drop)
 }
 
-/// What the signed-in person sees of the installation.
-pub async fn installation(token: &str) -> Result<Installation, ArmError> {
-    let text = send("GET", "/api/installation", Some(token), None).await?;
-    from_json(&text).map_err(|e| unexpected(&e))
-}
-
-/// The api-version sent to Microsoft.Resources (resource groups), as Azure's clients send it.
-const RESOURCES_API_VERSION: &str = "2022-09-01";
-
-/// `PUT /subscriptions/{sub}/resourcegroups/{name}`: creates a resource group.
-pub async fn put_resource_group(
-    token: &str,
-    subscription: &str,
-    name: &str,
-    location: &str,
-) -> Result<(), ArmError> {
-    let url = format!(
-        "/subscriptions/{subscription}/resourcegroups/{}?api-version={RESOURCES_API_VERSION}",
-        encode(name)
-    );
-    let body = format!(r#"{{"location":{}}}"#, json_string(location));
-    send("PUT", &url, Some(token), Some(body)).await.map(drop)
-}
-
-/// `PUT .../workspaces/{name}` with `If-None-Match: *`: creates a workspace.
-pub async fn put_workspace(
-    token: &str,
-    id: &str,
-    body: &WorkspaceResource,
-) -> Result<(), ArmError> {
-    let url = format!("{id}?api-version={API_VERSION}");
-    let body = serde_json::to_string(body).map_err(|e| unexpected(&e))?;
-    let name = id.rsplit('/').next().unwrap_or(id);
-    match send_with("PUT", &url, Some(token), Some(body), Some(("If-None-Match", "*"))).await {
-        Ok(_) => Ok(()),
-        Err(e) if e.code() == "PreconditionFailed" => Err(ArmError::new(
-            "Conflict",
-            format!("A workspace named {name} already exists in this resource group (someone may have created it a moment ago, or it was deleted and can be recovered). Choose another name."),
-        )),
-        Err(e) => Err(e),
-    }
-}
-
-/// `DELETE .../workspaces/{name}`: a soft delete, or a purge.
-pub async fn delete_workspace(token: &str, id: &str, purge: bool) -> Result<(), ArmError> {
-    let url = format!("{id}?api-version={API_VERSION}&forceToPurge={purge}");
-    send("DELETE", &url, Some(token), None).await.map(drop)
-}
-
-/// Recovers a soft-deleted workspace.
-pub async fn recover_workspace(token: &str, id: &str) -> Result<(), ArmError> {
-    let body = format!(r#"{{"id":{}}}"#, json_string(id));
-    send("POST", "/api/workspaces/recover", Some(token), Some(body))
-        .await
-        .map(drop)
-}
-
-/// The api-version sent to Microsoft.Authorization.
-const AUTHORIZATION_API_VERSION: &str = "2022-04-01";
-
-/// A role assignment as Microsoft.Authorization answers it (with Azimuth's principal names).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AssignmentJson {
-    id: String,
-    properties: AssignmentProperties,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AssignmentProperties {
-    role_definition_id: String,
-    scope: String,
-    #[serde(default)]
-    principal_name: Option<String>,
-    #[serde(default)]
-    principal_user_name: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct AssignmentList {
-    value: Vec<AssignmentJson>,
-}
-
-/// The role assignments at, above and below `scope`.
-pub async fn role_assignments(
-    token: &str,
-    scope: &str,
-) -> Result<Vec<crate::store::AssignmentRow>, ArmError> {
-    let url = format!(
-        "{scope}/providers/Microsoft.Authorization/roleAssignments?api-version={AUTHORIZATION_API_VERSION}"
-    );
-    let text = send("GET", &url, Some(token), None).await?;
-    let list: AssignmentList = from_json(&text).map_err(|e| unexpected(&e))?;
-    Ok(list
-        .value
-        .into_iter()
-        .filter_map(|a| {
-            let guid = a
-                .properties
-                .role_definition_id
-                .rsplit('/')
-                .next()?
-                .to_owned();
-            let role = azimuth_core::workspace::roles::Role::ALL
-                .into_iter()
-                .find(|r| r.definition_id() == guid)?;
-            Some(crate::store::AssignmentRow {
-                id: a.id,
-                name: a.properties.principal_name.unwrap_or_default(),
-                user_name: a.properties.principal_user_name.unwrap_or_default(),
-                role,
-                scope: a.properties.scope,
-                inherited: false,
-            })
-        })
-        .collect())
-}
-
-/// `PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{new guid}`.
-pub async fn put_role_assignment(
-    token: &str,
-    scope: &str,
-    principal_id: &str,
-    role: azimuth_core::workspace::roles::Role,
-) -> Result<(), ArmError> {
-    let subscription = scope.split('/').nth(2).unwrap_or_default();
-    let url = format!(
-        "{scope}/providers/Microsoft.Authorization/roleAssignments/{}?api-version={AUTHORIZATION_API_VERSION}",
-        crate::store::random_guid()
-    );
-    let definition = format!(
-        "/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{}",
-        role.definition_id()
-    );
-    let body = format!(
-        r#"{{"properties":{{"roleDefinitionId":{},"principalId":{}}}}}"#,
-        json_string(&definition),
-        json_string(principal_id)
-    );
-    send("PUT", &url, Some(token), Some(body)).await.map(drop)
-}
-
-/// `DELETE {role assignment id}`.
-pub async fn delete_role_assignment(token: &str, id: &str) -> Result<(), ArmError> {
-    let url = format!("{id}?api-version={AUTHORIZATION_API_VERSION}");
-    send("DELETE", &url, Some(token), None).await.map(drop)
-}
-
-/// A guided lab's file (`/labs/<id>.json`, served with the studio on either store).
-pub async fn lab(id: &str) -> Result<azimuth_core::workspace::lab::Lab, ArmError> {
-    let text = send("GET", &format!("/labs/{id}.json"), None, None).await?;
-    from_json(&text).map_err(|e| unexpected(&e))
-}
-
 /// A URL component, percent-encoded.
-fn encode(text: &str) -> String {
+pub(super) fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
 
 /// A JSON string literal. (`serde_json::json!` would bring serde_json's `Value`, its map and
 /// its float printer into the wasm for two small bodies.)
-fn json_string(text: &str) -> String {
+pub(super) fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
 }
 
-fn unexpected(e: &serde_json::Error) -> ArmError {
+pub(super) fn unexpected(e: &serde_json::Error) -> ArmError {
     ArmError::new(
         "UnexpectedResponse",
         format!("The server's answer could not be read: {e}."),
