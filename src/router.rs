@@ -52,10 +52,7 @@ pub fn href(path: &str) -> String {
     if query.split('&').any(|p| p.starts_with("wsid=")) {
         return path.to_owned();
     }
-    let params: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("wsid="))
-        .collect();
+    let params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
     let mut out = format!("{base}?wsid={wsid}");
     for p in params {
         out.push('&');

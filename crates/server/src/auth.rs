@@ -11,28 +11,35 @@ use sha2::{Digest, Sha256};
 /// How long a session lasts: 12 hours, a class or a working day.
 pub const SESSION_MS: i64 = 12 * 3_600_000;
 
-/// The hex SHA-256 of a token.
-pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A new random token (256 bits, hex).
-fn new_token() -> Result<String, ArmError> {
-    let mut bytes = [0u8; 32];
+/// `N` random bytes, or ARM's 503 when the system gives none.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], ArmError> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| {
         ArmError::new(
             "ServiceUnavailable",
             format!("No randomness available: {e}"),
         )
     })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(bytes)
+}
+
+/// The hex SHA-256 of a token.
+pub fn hash_token(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token (256 bits, hex).
+fn new_token() -> Result<String, ArmError> {
+    Ok(hex(&random_bytes::<32>()?))
 }
 
 /// Compares two strings in time independent of where they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -4,7 +4,7 @@
 //! repeated failures make the next attempt wait. Adding people (one, or a whole class roster),
 //! removing them and resetting them are the installation Owners'; the engine decides who they are.
 
-use crate::auth::hash_token;
+use crate::auth::{hash_token, hex, random_bytes, same};
 use crate::db::Credential;
 use crate::state::{now_ms, AppState};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -24,21 +24,6 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
 fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT)
-}
-
-fn random_bytes<const N: usize>() -> Result<[u8; N], ArmError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        ArmError::new(
-            "ServiceUnavailable",
-            format!("No randomness available: {e}"),
-        )
-    })?;
-    Ok(bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A password's stored form: `argon2id$<salt hex>$<hash hex>`.
@@ -74,13 +59,7 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     {
         return false;
     }
-    let made = hex(&out);
-    made.len() == hash.len()
-        && made
-            .bytes()
-            .zip(hash.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    same(&hex(&out), hash)
 }
 
 /// A new one-time code, e.g. `K7QPM-3XWHD` (50 bits).

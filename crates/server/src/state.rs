@@ -56,11 +56,10 @@ pub fn now_ms() -> i64 {
 
 /// A random GUID (version 4), e.g. an installation's tenant id.
 pub fn random_guid() -> Result<String, String> {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| format!("no randomness available: {e}"))?;
+    let mut b = crate::auth::random_bytes::<16>().map_err(|e| e.message().to_owned())?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let hex = crate::auth::hex(&b);
     Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

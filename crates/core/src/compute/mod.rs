@@ -97,6 +97,7 @@ impl Workspace {
             .ok_or_else(|| not_found(name))
     }
 
+    /// Checks a new compute name: Azure's rules, then uniqueness among the workspace's computes.
     pub fn check_new_name(&self, name: &str) -> Result<(), NameError> {
         validate_compute_name(name)?;
         match self.compute(name) {

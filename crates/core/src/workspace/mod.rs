@@ -163,7 +163,7 @@ impl Workspace {
         }
     }
 
-    /// Checks a new compute name: Azure's rules, then uniqueness in the region.
+    /// Adds a line to the recent activity, newest first, keeping the last [`ACTIVITY_KEPT`].
     pub(crate) fn record(&mut self, at: Millis, actor: &str, text: String, compute: &str) {
         self.activity.insert(
             0,

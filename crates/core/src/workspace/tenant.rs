@@ -286,22 +286,22 @@ impl Tenant {
     /// Checks a new compute's name for workspace `ws_id`: Azure's rules, then unique among the
     /// computes of the workspace's region, in every workspace of the installation.
     pub fn check_compute_name(&self, ws_id: &str, name: &str) -> Result<(), NameError> {
-        validate_compute_name(name)?;
         let ws = self
             .workspaces
             .iter()
             .find(|w| w.id().eq_ignore_ascii_case(ws_id));
-        if let Some(ws) = ws {
-            ws.check_new_name(name)?;
-            let region = ws.region();
-            let elsewhere = self.workspaces.iter().any(|other| {
-                !other.id().eq_ignore_ascii_case(ws_id)
-                    && other.region().name == region.name
-                    && other.compute(name).is_some()
-            });
-            if elsewhere {
-                return Err(NameError::TakenElsewhere(region.display_name.to_owned()));
-            }
+        let Some(ws) = ws else {
+            return validate_compute_name(name);
+        };
+        ws.check_new_name(name)?;
+        let region = ws.region();
+        let elsewhere = self.workspaces.iter().any(|other| {
+            !other.id().eq_ignore_ascii_case(ws_id)
+                && other.region().name == region.name
+                && other.compute(name).is_some()
+        });
+        if elsewhere {
+            return Err(NameError::TakenElsewhere(region.display_name.to_owned()));
         }
         Ok(())
     }

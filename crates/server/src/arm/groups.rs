@@ -5,7 +5,6 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use azimuth_core::workspace::tenant::covers;
 use azimuth_core::workspace::{ResourceGroup, Tenant};
 use azimuth_core::ArmError;
 use serde::Deserialize;
@@ -40,13 +39,7 @@ fn group_json(t: &Tenant, g: &ResourceGroup) -> Value {
 
 /// Whether `person` holds any role at the group, above it or on something in it.
 fn sees(t: &Tenant, person: &str, g: &ResourceGroup) -> bool {
-    let Some(p) = t.directory.person(person) else {
-        return false;
-    };
-    let scope = t.directory.group_scope(&g.name);
-    t.directory.role_assignments.iter().any(|a| {
-        a.principal_id == p.object_id && (covers(&a.scope, &scope) || covers(&scope, &a.scope))
-    })
+    t.can_read(person, &t.directory.group_scope(&g.name))
 }
 
 /// `GET /subscriptions/{id}/resourcegroups`: the groups `person` can see.

@@ -44,6 +44,16 @@ pub fn poll_headers(url: &str) -> [(&'static str, HeaderValue); 3] {
     ]
 }
 
+/// An operation's status from a resource's `provisioningState` (a workspace's, or a cluster's,
+/// which keeps no `lastOperation`).
+fn provisioning_status(state: Option<&str>) -> &'static str {
+    match state {
+        Some("Creating" | "Deleting" | "Updating") => "InProgress",
+        Some("Failed") => "Failed",
+        _ => "Succeeded",
+    }
+}
+
 /// The operation-status resource: `status` InProgress, then Succeeded or Failed.
 pub fn status(t: &Tenant, me: &str, id: &str) -> Result<Value, ArmError> {
     let unknown = || ArmError::new("NotFound", format!("There is no operation '{id}'."));
@@ -73,11 +83,7 @@ pub fn status(t: &Tenant, me: &str, id: &str) -> Result<Value, ArmError> {
     };
     t.workspace_for(me, &ws_id)?;
     if name.is_empty() {
-        let status = match w.resource.properties.provisioning_state.as_str() {
-            "Creating" | "Deleting" | "Updating" => "InProgress",
-            "Failed" => "Failed",
-            _ => "Succeeded",
-        };
+        let status = provisioning_status(Some(&w.resource.properties.provisioning_state));
         return Ok(json!({"id": id, "name": id, "status": status, "startTime": since}));
     }
     let compute = w.compute(name);
@@ -91,13 +97,9 @@ pub fn status(t: &Tenant, me: &str, id: &str) -> Result<Value, ArmError> {
             }
         }
         // A cluster keeps no lastOperation: its provisioningState tells.
-        Some(None) => {
-            match compute.and_then(|c| c.resource.properties.provisioning_state.as_deref()) {
-                Some("Creating" | "Deleting" | "Updating") => "InProgress",
-                Some("Failed") => "Failed",
-                _ => "Succeeded",
-            }
-        }
+        Some(None) => provisioning_status(
+            compute.and_then(|c| c.resource.properties.provisioning_state.as_deref()),
+        ),
         Some(Some(last))
             if last.operation_name.eq_ignore_ascii_case(op) && last.operation_time == since =>
         {
