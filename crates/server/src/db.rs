@@ -5,6 +5,7 @@
 //! an earlier Azimuth (one `workspace` row) is migrated on open, in one transaction.
 
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::workspace::records::compute_changes;
 use azimuth_core::workspace::snapshot::{decode, decode_workspace, encode_workspace};
 use azimuth_core::workspace::{Directory, Tenant};
 use azimuth_core::{StoredCompute, Workspace};
@@ -310,31 +311,21 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             tx.execute("DELETE FROM computes WHERE workspace = ?1", params![id])
                 .map_err(sql)?;
         }
-        // By lowercase name: one pass over each side, not one search per compute.
-        let previous: std::collections::HashMap<String, &StoredCompute> = before
-            .iter()
-            .flat_map(|b| &b.computes)
-            .map(|c| (key(&c.resource.name), c))
-            .collect();
-        let current: std::collections::HashSet<String> =
-            ws.computes.iter().map(|c| key(&c.resource.name)).collect();
-        for c in &ws.computes {
-            if previous.get(&key(&c.resource.name)) == Some(&c) {
-                continue;
-            }
+        let (changed, gone) = compute_changes(*before, ws);
+        for c in gone {
+            tx.execute(
+                "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
+                params![id, key(&c.resource.name)],
+            )
+            .map_err(sql)?;
+        }
+        for c in changed {
             let body = serde_json::to_string(c).map_err(|e| e.to_string())?;
             bytes += body.len();
             tx.execute(
                 "INSERT INTO computes (workspace, name, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT (workspace, name) DO UPDATE SET body = excluded.body",
                 params![id, key(&c.resource.name), body],
-            )
-            .map_err(sql)?;
-        }
-        for gone in previous.keys().filter(|name| !current.contains(*name)) {
-            tx.execute(
-                "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
-                params![id, gone],
             )
             .map_err(sql)?;
         }

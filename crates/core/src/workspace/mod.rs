@@ -6,6 +6,7 @@ pub mod groups;
 pub mod lab;
 pub mod manage;
 pub mod overview;
+pub mod records;
 pub mod resource;
 pub mod roles;
 pub mod seed;

@@ -77,26 +77,7 @@ pub fn encode(tenant: &Tenant) -> String {
 /// workspace and its members) becomes an installation around that workspace, nothing in it
 /// lost; `new_tenant_id` replaces the tenant id early builds shared.
 pub fn decode(text: &str, new_tenant_id: &str) -> Result<Tenant, SnapshotError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
-    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
-        return Err(SnapshotError::Foreign);
-    }
-    let version = match value.get("version") {
-        None => None,
-        Some(v) => Some(v.as_u64().ok_or(SnapshotError::Foreign)?),
-    };
-    match version {
-        Some(1 | 2) => {}
-        Some(v) if v > u64::from(VERSION) => {
-            return Err(SnapshotError::Newer(u32::try_from(v).unwrap_or(u32::MAX)))
-        }
-        other => {
-            return Err(SnapshotError::Invalid(format!(
-                "unknown format version {other:?}"
-            )))
-        }
-    }
+    let value = read_envelope(text)?;
     let envelope: EnvelopeIn =
         from_value(value).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
     let mut tenant = match (envelope.directory, envelope.workspace) {
@@ -109,6 +90,29 @@ pub fn decode(text: &str, new_tenant_id: &str) -> Result<Tenant, SnapshotError> 
     };
     tenant.sync_members();
     Ok(tenant)
+}
+
+/// Parses a saved value and checks its envelope: Azimuth's format tag and a version this build
+/// reads (1 or 2).
+pub(crate) fn read_envelope(text: &str) -> Result<Value, SnapshotError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(SnapshotError::Foreign);
+    }
+    let version = match value.get("version") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or(SnapshotError::Foreign)?),
+    };
+    match version {
+        Some(1 | 2) => Ok(value),
+        Some(v) if v > u64::from(VERSION) => {
+            Err(SnapshotError::Newer(u32::try_from(v).unwrap_or(u32::MAX)))
+        }
+        other => Err(SnapshotError::Invalid(format!(
+            "unknown format version {other:?}"
+        ))),
+    }
 }
 
 /// One workspace as JSON (the server's `/api/workspace` answer, a studio download).
