@@ -42,7 +42,7 @@ pub enum Start {
 pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         let start = match remote::store_kind().await {
-            StoreKind::Browser => open_browser_store(),
+            StoreKind::Browser => open_browser_store().await,
             StoreKind::Server => open_server_store().await,
         };
         leptos::mount::mount_to_body(move || App(AppProps { start }));
@@ -118,10 +118,10 @@ fn opened(id: &str) {
     router::set_workspace(&wsid(id));
 }
 
-fn open_browser_store() -> Start {
+async fn open_browser_store() -> Start {
     let now = now_ms();
-    let mut tenant = match LocalStore.load_or_seed(now) {
-        Ok(tenant) => tenant,
+    let (local, mut tenant) = match LocalStore::open(now).await {
+        Ok(opened) => opened,
         Err(problem) => return Start::Recovery(problem),
     };
     tenant.settle(now);
@@ -135,7 +135,7 @@ fn open_browser_store() -> Start {
                 .map(|p| p.name.clone())
                 .unwrap_or_default()
         });
-    let session = Session::browser(LocalStore, &tenant, member);
+    let session = Session::browser(local, &tenant, member);
     match session.installation.with_untracked(pick) {
         Pick::List => Start::Workspaces(session),
         Pick::Refused(wsid) => Start::NoAccess(session, wsid),

@@ -1,7 +1,7 @@
 //! Shown instead of the studio when the saved workspace cannot be read: says why, offers the
 //! saved value as a download and a fresh start, and writes nothing until the person chooses.
 
-use crate::store::{download, now_ms, LoadProblem, LocalStore};
+use crate::store::{download, now_ms, start_afresh, LoadProblem};
 use leptos::prelude::*;
 
 /// The recovery page for an unreadable saved workspace.
@@ -11,15 +11,19 @@ pub fn RecoveryPage(
     problem: LoadProblem,
 ) -> impl IntoView {
     let raw = match &problem {
-        LoadProblem::Unreadable { raw, .. } => Some(raw.clone()),
-        LoadProblem::NoStorage => None,
+        LoadProblem::Unreadable { raw, .. } if !raw.is_empty() => Some(raw.clone()),
+        _ => None,
     };
     let error = RwSignal::new(None::<String>);
-    let start_afresh = move |_| match LocalStore.start_afresh(now_ms()) {
-        Ok(_) => {
-            let _ = window().location().reload();
-        }
-        Err(e) => error.set(Some(e.message().to_owned())),
+    let start_afresh = move |_| {
+        leptos::task::spawn_local(async move {
+            match start_afresh(now_ms()).await {
+                Ok(()) => {
+                    let _ = window().location().reload();
+                }
+                Err(e) => error.set(Some(e.message().to_owned())),
+            }
+        })
     };
     view! {
         <main class="recovery" id="main">

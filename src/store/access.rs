@@ -30,9 +30,7 @@ impl Store {
         let ws = self.workspace_id();
         match self.backend {
             Backend::Browser(local) => {
-                let tenant = local
-                    .load()
-                    .map_err(|p| ArmError::new("StorageUnreadable", p.to_string()))?;
+                let tenant = local.tenant();
                 let person = |id: &str| tenant.directory.people.iter().find(|p| p.object_id == id);
                 Ok(tenant
                     .assignments_for(&ws)
@@ -74,9 +72,12 @@ impl Store {
     ) -> Result<(), ArmError> {
         let ws = self.workspace_id();
         let result = match self.backend {
-            Backend::Browser(local) => self.change_in_tenant(local, |t, me, now| {
-                t.grant(me, &ws, principal_id, role, None, now).map(drop)
-            }),
+            Backend::Browser(local) => {
+                self.change_in_tenant(local, |t, me, now| {
+                    t.grant(me, &ws, principal_id, role, None, now).map(drop)
+                })
+                .await
+            }
             Backend::Server(token) => {
                 let made =
                     remote::put_role_assignment(&token.get_value(), &ws, principal_id, role).await;
@@ -99,6 +100,7 @@ impl Store {
         let result = match self.backend {
             Backend::Browser(local) => {
                 self.change_in_tenant(local, |t, me, _| t.remove_role_assignment(me, id).map(drop))
+                    .await
             }
             Backend::Server(token) => {
                 let removed = remote::delete_role_assignment(&token.get_value(), id).await;

@@ -64,14 +64,6 @@ pub fn forget_preference(p: Preference) {
     }
 }
 
-/// The DOMException name of a failed storage write, e.g. `QuotaExceededError`.
-pub fn exception_name(error: &wasm_bindgen::JsValue) -> String {
-    error
-        .dyn_ref::<web_sys::DomException>()
-        .map(|e| e.name())
-        .unwrap_or_else(|| format!("{error:?}"))
-}
-
 /// Offers `text` as a file download named `file_name`.
 pub fn download(file_name: &str, text: &str, mime: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));

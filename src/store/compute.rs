@@ -18,6 +18,7 @@ impl Store {
                 self.change_in_tenant(local, |t, me, now| {
                     t.create_compute(&id, me, name, body, now)
                 })
+                .await
             }
             Backend::Server(token) => {
                 let id = self.workspace_id();
@@ -53,9 +54,12 @@ impl Store {
     /// shutdown, schedules, tags and description may change).
     pub async fn update_compute(&self, name: &str, body: ComputeResource) -> Result<(), ArmError> {
         let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| {
-                w.put_compute(me, name, body, now).map(drop)
-            }),
+            Backend::Browser(local) => {
+                self.change(local, |w, me, now| {
+                    w.put_compute(me, name, body, now).map(drop)
+                })
+                .await
+            }
             Backend::Server(token) => {
                 let id = self.workspace_id();
                 let sent = remote::put_compute(&token.get_value(), &id, name, &body, false).await;
@@ -72,20 +76,23 @@ impl Store {
     /// Changes a cluster's node counts and idle time (ARM's PATCH of `scaleSettings`).
     pub async fn rescale_cluster(&self, name: &str, scale: ScaleSettings) -> Result<(), ArmError> {
         let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| {
-                let mut body = w
-                    .compute(name)
-                    .ok_or_else(|| {
-                        ArmError::new(
-                            "ResourceNotFound",
-                            format!("The compute '{name}' was not found in this workspace."),
-                        )
-                    })?
-                    .resource
-                    .clone();
-                body.properties.properties.scale_settings = Some(scale);
-                w.put_compute(me, name, body, now).map(drop)
-            }),
+            Backend::Browser(local) => {
+                self.change(local, |w, me, now| {
+                    let mut body = w
+                        .compute(name)
+                        .ok_or_else(|| {
+                            ArmError::new(
+                                "ResourceNotFound",
+                                format!("The compute '{name}' was not found in this workspace."),
+                            )
+                        })?
+                        .resource
+                        .clone();
+                    body.properties.properties.scale_settings = Some(scale);
+                    w.put_compute(me, name, body, now).map(drop)
+                })
+                .await
+            }
             Backend::Server(token) => {
                 let id = self.workspace_id();
                 let sent = remote::rescale_cluster(&token.get_value(), &id, name, &scale).await;
@@ -111,6 +118,7 @@ impl Store {
             let result = match self.backend {
                 Backend::Browser(local) => {
                     self.change(local, |w, me, now| w.operate(me, name, op, now))
+                        .await
                 }
                 Backend::Server(token) => {
                     let id = self.workspace_id();
@@ -138,6 +146,7 @@ impl Store {
         let result = match self.backend {
             Backend::Browser(local) => {
                 self.change(local, |w, me, now| w.open_application(me, name, app, now))
+                    .await
             }
             Backend::Server(token) => {
                 let id = self.workspace_id();
@@ -154,6 +163,7 @@ impl Store {
         let result = match self.backend {
             Backend::Browser(local) => {
                 self.change(local, |w, me, now| w.skip_shutdown(me, name, now).map(drop))
+                    .await
             }
             Backend::Server(token) => {
                 let id = self.workspace_id();
@@ -171,7 +181,10 @@ impl Store {
     /// Changes the pace of simulated operations (for everyone, on a shared workspace).
     pub async fn set_pace(&self, pace: Pace) {
         let result = match self.backend {
-            Backend::Browser(local) => self.change(local, |w, me, now| w.set_pace(me, pace, now)),
+            Backend::Browser(local) => {
+                self.change(local, |w, me, now| w.set_pace(me, pace, now))
+                    .await
+            }
             Backend::Server(token) => {
                 let id = self.workspace_id();
                 let set = remote::set_pace(&token.get_value(), &id, pace).await;

@@ -1,10 +1,7 @@
-//! Keeping the page current: a clock that settles the workspace while something is due, and the
-//! `storage` event that brings in what another tab saved.
+//! Keeping the page current: a clock that settles the workspace while something is due, and
+//! what another tab saved (announced on a BroadcastChannel) or the server changed.
 
-use super::local::random_guid;
-use super::local::WORKSPACE_KEY;
-use super::Store;
-use azimuth_core::workspace::snapshot::decode;
+use super::{Backend, Store};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -14,26 +11,23 @@ const TICK: Duration = Duration::from_millis(500);
 /// Starts the clock and listens for other tabs' changes, for the life of the page.
 pub fn start_live_updates(store: Store) {
     let _ = set_interval_with_handle(move || store.tick(store.now()), TICK);
-    let handle = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
-        if ev.key().as_deref() != Some(WORKSPACE_KEY) {
-            return;
-        }
-        match ev.new_value().as_deref().map(|v| decode(v, &random_guid())) {
-            Some(Ok(tenant)) => store.adopt(tenant),
-            Some(Err(error)) => store.notify(
-                true,
-                "Another tab saved an unreadable workspace",
-                format!("{error} This tab keeps showing the last good copy; reload to recover."),
-            ),
-            None => store.notify(
-                true,
-                "The workspace was removed in another tab",
-                "Reload this page to start again.",
-            ),
-        }
+    let Backend::Browser(local) = store.backend else {
+        return;
+    };
+    local.on_other_tab_change(move || {
+        leptos::task::spawn_local(async move {
+            match local.reload().await {
+                Ok(tenant) => store.adopt(tenant),
+                Err(problem) => store.notify(
+                    true,
+                    "Another tab saved an unreadable workspace",
+                    format!(
+                        "{problem} This tab keeps showing the last good copy; reload to recover."
+                    ),
+                ),
+            }
+        })
     });
-    // The listener lives as long as the page.
-    std::mem::forget(handle);
 }
 
 /// A `changed` event's data: which workspace changed (empty: the directory).

@@ -1,21 +1,39 @@
-//! The browser store: the installation (its directory and every workspace) saved in
-//! localStorage under one versioned key, read back on start, kept in step with other tabs
-//! through the `storage` event. A value of an earlier Azimuth (one workspace) is read and
-//! migrated; it is rewritten in the new form at the first change.
+//! The browser store: the installation in this browser's IndexedDB, one record per resource
+//! (`azimuth_core::workspace::records`), a change writing only the records it touched in one
+//! transaction, after checking that no other tab changed them first. Tabs stay in step through
+//! a BroadcastChannel. The localStorage value of earlier builds (format versions 1 and 2) moves
+//! in on the first start with nothing lost; an unreadable value or record opens the recovery
+//! page, and nothing is written until the person chooses.
 
-use super::browser::{exception_name, local_storage};
-use azimuth_core::workspace::snapshot::{decode, encode, SnapshotError};
+use super::browser::local_storage;
+use super::idb::{self, IdbError};
+use azimuth_core::workspace::records::{writes, RecordWrite, Records, Shelf, DIRECTORY_KEY};
+use azimuth_core::workspace::snapshot::{decode, SnapshotError};
 use azimuth_core::workspace::Tenant;
 use azimuth_core::ArmError;
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BroadcastChannel, IdbDatabase, IdbTransaction};
 
-/// The localStorage key of the workspace.
-pub const WORKSPACE_KEY: &str = "azimuth.workspace";
+/// The IndexedDB database of the installation.
+pub const DATABASE: &str = "azimuth";
+/// Its layout's version.
+const DATABASE_VERSION: u32 = 1;
+/// The localStorage key earlier builds kept the installation under.
+pub const LEGACY_KEY: &str = "azimuth.workspace";
+/// The record (on the directory shelf) counting the changes saved, so a tab knows whether
+/// another tab changed the installation since it last read it.
+const STAMP_KEY: &str = "stamp";
+/// The channel a tab announces its saved changes on.
+const CHANNEL: &str = "azimuth.changes";
 
 /// Why the saved workspace cannot be opened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoadProblem {
-    /// The browser gives no storage (private mode, disabled cookies).
-    NoStorage,
+    /// The browser gives no storage (private mode, disabled site data), or refused it.
+    NoStorage(String),
+    /// The browser holds the installation in a layout a newer Azimuth wrote.
+    NewerDatabase(u32),
     /// The saved value is unusable; `raw` is kept so the person can download it.
     Unreadable {
         /// What is wrong.
@@ -28,69 +46,314 @@ pub enum LoadProblem {
 impl std::fmt::Display for LoadProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NoStorage => write!(f, "This browser does not let Azimuth use local storage, so the workspace cannot be kept."),
+            Self::NoStorage(why) => write!(f, "This browser does not let Azimuth keep data ({why}), so the workspace cannot be kept."),
+            Self::NewerDatabase(v) => write!(f, "The workspace in this browser was saved by a newer version of Azimuth (storage layout {v}; this studio reads layout {DATABASE_VERSION})."),
             Self::Unreadable { error, .. } => write!(f, "{error}"),
         }
     }
 }
 
-/// The workspace in this browser's localStorage.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct LocalStore;
+/// What this tab holds: the open database, the installation as last saved or read, and the
+/// stamp it was saved under (0: nothing saved yet).
+struct Saved {
+    db: IdbDatabase,
+    tenant: Tenant,
+    stamp: f64,
+    channel: Option<BroadcastChannel>,
+}
+
+/// The installation in this browser's IndexedDB; cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct LocalStore(StoredValue<Saved, LocalStorage>);
+
+fn shelves() -> [&'static str; 3] {
+    Shelf::ALL.map(Shelf::name)
+}
+
+fn no_storage(e: IdbError) -> LoadProblem {
+    LoadProblem::NoStorage(format!("{}: {}", e.name, e.message))
+}
 
 impl LocalStore {
-    /// The saved installation, a fresh seeded one when nothing is saved yet, or why it cannot
-    /// be read.
-    pub fn load_or_seed(&self, now: i64) -> Result<Tenant, LoadProblem> {
-        match self.raw()? {
-            None => {
-                let tenant = Tenant::seed(now, &random_guid(), None);
-                // Best effort: if this first write fails, the next change reports it.
-                let _ = self.save(&tenant);
+    /// Opens the saved installation: the records in IndexedDB; on the first start the value an
+    /// earlier build left in localStorage, or a fresh seeded installation.
+    pub async fn open(now: i64) -> Result<(LocalStore, Tenant), LoadProblem> {
+        let db = match idb::open(DATABASE, DATABASE_VERSION, &shelves()).await {
+            Ok(db) => db,
+            Err(e) if e.name == "VersionError" => {
+                return Err(LoadProblem::NewerDatabase(saved_version().await))
+            }
+            Err(e) => return Err(no_storage(e)),
+        };
+        if shelves()
+            .iter()
+            .any(|s| !db.object_store_names().contains(s))
+        {
+            return Err(LoadProblem::Unreadable {
+                error: SnapshotError::Foreign,
+                raw: String::new(),
+            });
+        }
+        // Another tab starting afresh deletes the database: let it.
+        let closing = db.clone();
+        let on_version_change =
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || closing.close());
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget();
+        let tx = idb::transaction(&db, &shelves(), false).map_err(no_storage)?;
+        let (records, stamp) = read_records(&tx).await.map_err(no_storage)?;
+        let (tenant, stamp) = match records.assemble() {
+            Ok(Some(tenant)) => (tenant, stamp),
+            Ok(None) => (first_installation(now)?, 0.0),
+            Err(error) => {
+                return Err(LoadProblem::Unreadable {
+                    error,
+                    raw: records.dump(),
+                })
+            }
+        };
+        let store = LocalStore(StoredValue::new_local(Saved {
+            db,
+            tenant: tenant.clone(),
+            stamp,
+            channel: BroadcastChannel::new(CHANNEL).ok(),
+        }));
+        if stamp == 0.0 {
+            // Best effort: if this first write fails, the next change writes everything.
+            let _ = store.change(|_| Ok(())).await;
+        }
+        Ok((store, store.tenant()))
+    }
+
+    /// The installation as this tab last saved or read it.
+    pub fn tenant(&self) -> Tenant {
+        self.0.with_value(|s| s.tenant.clone())
+    }
+
+    /// Changes the installation: starts from what is saved (another tab's change included),
+    /// runs `f`, and writes the records it touched in one transaction; only once that has
+    /// committed does this tab hold the result. On any error nothing is written.
+    pub async fn change<T>(
+        &self,
+        f: impl FnOnce(&mut Tenant) -> Result<T, ArmError>,
+    ) -> Result<(T, Tenant), ArmError> {
+        let db = self.0.with_value(|s| s.db.clone());
+        let tx = idb::transaction(&db, &shelves(), true).map_err(|e| storage_error(&e))?;
+        let directory = idb::store(&tx, Shelf::Directory.name()).map_err(|e| storage_error(&e))?;
+        let stamp_request =
+            idb::check(directory.get(&STAMP_KEY.into())).map_err(|e| storage_error(&e))?;
+        let saved_stamp = idb::answer(&stamp_request)
+            .await
+            .map_err(|e| storage_error(&e))?
+            .as_f64()
+            .unwrap_or(0.0);
+        let (mine, my_stamp) = self.0.with_value(|s| (s.tenant.clone(), s.stamp));
+        let before = if saved_stamp == my_stamp {
+            mine
+        } else {
+            // Another tab saved a change since this one read: start from it.
+            let (records, _) = read_records(&tx).await.map_err(|e| storage_error(&e))?;
+            match records.assemble() {
+                Ok(Some(tenant)) => tenant,
+                Ok(None) => mine,
+                Err(e) => {
+                    let _ = tx.abort();
+                    return Err(ArmError::new(
+                        "StorageUnreadable",
+                        format!(
+                            "{e} Nothing was changed; reload the page to recover the workspace."
+                        ),
+                    ));
+                }
+            }
+        };
+        let mut after = before.clone();
+        let out = match f(&mut after) {
+            Ok(out) => out,
+            Err(e) => {
+                let _ = tx.abort();
+                return Err(e);
+            }
+        };
+        let base = (saved_stamp != 0.0).then_some(&before);
+        let stamp = saved_stamp + 1.0;
+        if let Err(e) = write(&tx, &writes(base, &after), stamp) {
+            let _ = tx.abort();
+            return Err(storage_error(&e));
+        }
+        idb::committed(&tx).await.map_err(|e| storage_error(&e))?;
+        if saved_stamp == 0.0 {
+            // Now in IndexedDB: an earlier build's value has moved.
+            if let Some(storage) = local_storage() {
+                let _ = storage.remove_item(LEGACY_KEY);
+            }
+        }
+        self.0.update_value(|s| {
+            s.tenant = after.clone();
+            s.stamp = stamp;
+            if let Some(channel) = &s.channel {
+                let _ = channel.post_message(&JsValue::from_f64(stamp));
+            }
+        });
+        Ok((out, after))
+    }
+
+    /// Reads the installation again (after another tab's change), keeping it as this tab's.
+    pub async fn reload(&self) -> Result<Tenant, LoadProblem> {
+        let db = self.0.with_value(|s| s.db.clone());
+        let tx = idb::transaction(&db, &shelves(), false).map_err(no_storage)?;
+        let (records, stamp) = read_records(&tx).await.map_err(no_storage)?;
+        match records.assemble() {
+            Ok(Some(tenant)) => {
+                self.0.update_value(|s| {
+                    s.tenant = tenant.clone();
+                    s.stamp = stamp;
+                });
                 Ok(tenant)
             }
-            Some(raw) => {
-                decode(&raw, &random_guid()).map_err(|error| LoadProblem::Unreadable { error, raw })
-            }
+            Ok(None) => Err(LoadProblem::NoStorage(
+                "the saved workspace was removed".into(),
+            )),
+            Err(error) => Err(LoadProblem::Unreadable {
+                error,
+                raw: records.dump(),
+            }),
         }
     }
 
-    /// The saved installation (it must exist).
-    pub fn load(&self) -> Result<Tenant, LoadProblem> {
-        let raw = self.raw()?.unwrap_or_default();
-        decode(&raw, &random_guid()).map_err(|error| LoadProblem::Unreadable { error, raw })
+    /// Calls `f` whenever another tab has saved a change, for the life of the page.
+    pub fn on_other_tab_change(&self, f: impl Fn() + 'static) {
+        let Some(channel) = self.0.with_value(|s| s.channel.clone()) else {
+            return;
+        };
+        let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(f);
+        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        listener.forget();
     }
+}
 
-    fn raw(&self) -> Result<Option<String>, LoadProblem> {
-        let storage = local_storage().ok_or(LoadProblem::NoStorage)?;
-        storage
-            .get_item(WORKSPACE_KEY)
-            .map_err(|_| LoadProblem::NoStorage)
+/// Replaces whatever is saved with a fresh installation (the recovery page's "Start afresh"),
+/// and tells other tabs.
+pub async fn start_afresh(now: i64) -> Result<(), ArmError> {
+    let failed = |e: IdbError| storage_error(&e);
+    idb::delete(DATABASE).await.map_err(failed)?;
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(LEGACY_KEY);
     }
+    let db = idb::open(DATABASE, DATABASE_VERSION, &shelves())
+        .await
+        .map_err(failed)?;
+    let tx = idb::transaction(&db, &shelves(), true).map_err(failed)?;
+    let fresh = Tenant::seed(now, &random_guid(), None);
+    write(&tx, &writes(None, &fresh), 1.0).map_err(failed)?;
+    idb::committed(&tx).await.map_err(failed)?;
+    db.close();
+    Ok(())
+}
 
-    /// Saves the installation; a full storage becomes an ARM-style error and the old value stays.
-    pub fn save(&self, tenant: &Tenant) -> Result<(), ArmError> {
-        let storage = local_storage().ok_or_else(|| {
-            ArmError::new("StorageUnavailable", LoadProblem::NoStorage.to_string())
-        })?;
-        storage.set_item(WORKSPACE_KEY, &encode(tenant)).map_err(|e| {
-            let name = exception_name(&e);
-            if name == "QuotaExceededError" {
-                ArmError::new(
-                    "StorageFull",
-                    "This browser's storage for Azimuth is full, so the change was not saved and nothing was changed. Delete computes you no longer need or free space in the browser's site data, then try again.",
-                )
-            } else {
-                ArmError::new("StorageError", format!("The browser refused to save the workspace ({name}). Nothing was changed."))
+/// The installation of a first start: the value an earlier build saved in localStorage (moved
+/// into IndexedDB by the first write), or a fresh one.
+fn first_installation(now: i64) -> Result<Tenant, LoadProblem> {
+    let legacy = local_storage().and_then(|s| s.get_item(LEGACY_KEY).ok().flatten());
+    match legacy {
+        Some(raw) => {
+            decode(&raw, &random_guid()).map_err(|error| LoadProblem::Unreadable { error, raw })
+        }
+        None => Ok(Tenant::seed(now, &random_guid(), None)),
+    }
+}
+
+/// The version of the database as saved (to say which newer layout it is in).
+async fn saved_version() -> u32 {
+    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
+        return 0;
+    };
+    let Ok(request) = factory.open(DATABASE) else {
+        return 0;
+    };
+    match idb::answer(&request)
+        .await
+        .map(|v| v.dyn_into::<IdbDatabase>())
+    {
+        Ok(Ok(db)) => {
+            let version = db.version() as u32;
+            db.close();
+            version
+        }
+        _ => 0,
+    }
+}
+
+/// Every record and the stamp, read in `tx` (all requests sent at once).
+async fn read_records(tx: &IdbTransaction) -> Result<(Records, f64), IdbError> {
+    let directory = idb::store(tx, Shelf::Directory.name())?;
+    let record = idb::check(directory.get(&DIRECTORY_KEY.into()))?;
+    let stamp = idb::check(directory.get(&STAMP_KEY.into()))?;
+    let mut shelves = Vec::new();
+    for shelf in [Shelf::Workspaces, Shelf::Computes] {
+        let store = idb::store(tx, shelf.name())?;
+        shelves.push((
+            idb::check(store.get_all_keys())?,
+            idb::check(store.get_all())?,
+        ));
+    }
+    let text = |v: JsValue| v.as_string().unwrap_or_default();
+    let directory = idb::answer(&record).await?;
+    let stamp = idb::answer(&stamp).await?.as_f64().unwrap_or(0.0);
+    let mut lists = Vec::new();
+    for (keys, values) in shelves {
+        let keys: js_sys::Array = idb::answer(&keys).await?.unchecked_into();
+        let values: js_sys::Array = idb::answer(&values).await?.unchecked_into();
+        lists.push(
+            keys.iter()
+                .map(text)
+                .zip(values.iter().map(text))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let computes = lists.pop().unwrap_or_default();
+    let workspaces = lists.pop().unwrap_or_default();
+    Ok((
+        Records {
+            directory: (!directory.is_undefined()).then(|| text(directory)),
+            workspaces,
+            computes,
+        },
+        stamp,
+    ))
+}
+
+/// Sends a change's writes and its new stamp in `tx`.
+fn write(tx: &IdbTransaction, writes: &[RecordWrite], stamp: f64) -> Result<(), IdbError> {
+    for w in writes {
+        match w {
+            RecordWrite::Put { shelf, key, body } => {
+                let store = idb::store(tx, shelf.name())?;
+                idb::check(store.put_with_key(&JsValue::from_str(body), &JsValue::from_str(key)))?;
             }
-        })
+            RecordWrite::Delete { shelf, key } => {
+                let store = idb::store(tx, shelf.name())?;
+                idb::check(store.delete(&JsValue::from_str(key)))?;
+            }
+        }
     }
+    let directory = idb::store(tx, Shelf::Directory.name())?;
+    idb::check(directory.put_with_key(&JsValue::from_f64(stamp), &STAMP_KEY.into()))?;
+    Ok(())
+}
 
-    /// Replaces whatever is saved with a fresh installation (the recovery page's "Start afresh").
-    pub fn start_afresh(&self, now: i64) -> Result<Tenant, ArmError> {
-        let tenant = Tenant::seed(now, &random_guid(), None);
-        self.save(&tenant)?;
-        Ok(tenant)
+/// A refused write as an ARM-style error; the saved state is as it was.
+fn storage_error(e: &IdbError) -> ArmError {
+    if e.name == "QuotaExceededError" {
+        ArmError::new(
+            "StorageFull",
+            "This browser's storage for Azimuth is full, so the change was not saved and nothing was changed. Delete computes you no longer need or free space in the browser's site data, then try again.",
+        )
+    } else {
+        ArmError::new(
+            "StorageError",
+            format!("The browser refused to save the workspace ({}: {}). Nothing was changed; reload the page and try again.", e.name, e.message),
+        )
     }
 }
 

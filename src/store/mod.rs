@@ -1,7 +1,7 @@
 //! The Store the pages call. It holds the workspace as a signal and carries out every change
 //! through azimuth-core, so pages never decide a rule themselves. The installation (its
 //! workspaces, people and roles) lives in one of two homes, and pages cannot tell which: `local`
-//! keeps it in the browser's localStorage and runs the engine in the page; `remote` sends each
+//! keeps it in the browser's IndexedDB and runs the engine in the page; `remote` sends each
 //! change to azimuth-server, whose engine decides it, and takes the result back from there.
 //! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
 //! the one workspace the studio has open. One file per asset: `compute`, `workspaces`.
@@ -9,6 +9,7 @@
 mod access;
 mod browser;
 mod compute;
+mod idb;
 mod live;
 mod local;
 mod people;
@@ -21,7 +22,7 @@ pub use browser::{
     Preference,
 };
 pub use live::{start_live_updates, start_server_updates};
-pub use local::{random_guid, LoadProblem, LocalStore};
+pub use local::{random_guid, start_afresh, LoadProblem, LocalStore};
 pub use workspaces::NewWorkspace;
 
 use azimuth_core::workspace::overview::Installation;
@@ -49,7 +50,7 @@ pub struct Notice {
 /// Where the installation lives.
 #[derive(Clone, Copy)]
 enum Backend {
-    /// In this browser's localStorage.
+    /// In this browser's IndexedDB.
     Browser(LocalStore),
     /// On azimuth-server, reached with this session token.
     Server(StoredValue<String>),
@@ -150,9 +151,7 @@ impl Session {
         browser::save_preference(Preference::Member, name);
         self.member_name.set(name.to_owned());
         if let Backend::Browser(local) = self.backend {
-            if let Ok(tenant) = local.load() {
-                self.installation.set(tenant.overview(name));
-            }
+            self.installation.set(local.tenant().overview(name));
         }
     }
 
@@ -180,23 +179,21 @@ impl Session {
 
     /// Changes the installation saved in this browser through the engine at the current
     /// instant, saves it and only then shows it; on any error nothing changes.
-    fn change_tenant<T>(
+    async fn change_tenant<T>(
         &self,
         local: LocalStore,
         f: impl FnOnce(&mut Tenant, &str, i64) -> Result<T, ArmError>,
     ) -> Result<(T, Tenant), ArmError> {
-        let mut tenant = local.load().map_err(|problem| {
-            ArmError::new(
-                "StorageUnreadable",
-                format!("{problem} Nothing was changed; reload the page to recover the workspace."),
-            )
-        })?;
         let me = self.member_name.get_untracked();
         let now = now_ms();
-        let out = f(&mut tenant, &me, now)?;
-        // Whatever is due now (an instant-paced operation) is done before anyone sees it.
-        tenant.settle(now);
-        local.save(&tenant)?;
+        let (out, tenant) = local
+            .change(|tenant| {
+                let out = f(tenant, &me, now)?;
+                // Whatever is due now (an instant-paced operation) is done before anyone sees it.
+                tenant.settle(now);
+                Ok(out)
+            })
+            .await?;
         self.installation.set(tenant.overview(&me));
         Ok((out, tenant))
     }
@@ -302,24 +299,25 @@ impl Store {
     /// changes and the error is returned. The change starts from the saved installation, not
     /// this tab's copy, so a change another tab saved a moment ago is never overwritten, and an
     /// unreadable saved value is never replaced.
-    fn change<T>(
+    async fn change<T>(
         &self,
         local: LocalStore,
         f: impl FnOnce(&mut Workspace, &str, i64) -> Result<T, ArmError>,
     ) -> Result<T, ArmError> {
         let id = self.workspace_id();
         self.change_in_tenant(local, |t, me, now| f(t.workspace_mut(&id)?, me, now))
+            .await
     }
 
     /// Like [`Store::change`], with the whole installation at hand (e.g. compute names are
     /// unique in a region across workspaces).
-    fn change_in_tenant<T>(
+    async fn change_in_tenant<T>(
         &self,
         local: LocalStore,
         f: impl FnOnce(&mut Tenant, &str, i64) -> Result<T, ArmError>,
     ) -> Result<T, ArmError> {
         let id = self.workspace_id();
-        let (out, tenant) = self.session.change_tenant(local, f)?;
+        let (out, tenant) = self.session.change_tenant(local, f).await?;
         if let Some(ws) = tenant.workspace(&id) {
             self.workspace.set(ws.clone());
         }
@@ -333,16 +331,16 @@ impl Store {
 
     /// Reads the workspace again (the toolbar's Refresh).
     pub fn refresh(&self) {
-        match self.backend {
-            Backend::Browser(local) => match local.load() {
-                Ok(tenant) => self.adopt(tenant),
-                Err(problem) => self.notify(true, "Could not refresh", problem.to_string()),
-            },
-            Backend::Server(_) => {
-                let store = *self;
-                leptos::task::spawn_local(async move { store.pull().await });
+        let store = *self;
+        leptos::task::spawn_local(async move {
+            match store.backend {
+                Backend::Browser(local) => match local.reload().await {
+                    Ok(tenant) => store.adopt(tenant),
+                    Err(problem) => store.notify(true, "Could not refresh", problem.to_string()),
+                },
+                Backend::Server(_) => store.pull().await,
             }
-        }
+        });
     }
 
     /// Takes the workspace from the server (nothing in browser mode, whose changes are already

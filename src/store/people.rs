@@ -12,9 +12,7 @@ impl Session {
     pub async fn people(&self) -> Result<Vec<PersonRow>, ArmError> {
         match self.backend {
             Backend::Browser(local) => {
-                let tenant = local
-                    .load()
-                    .map_err(|p| ArmError::new("StorageUnreadable", p.to_string()))?;
+                let tenant = local.tenant();
                 Ok(tenant
                     .directory
                     .people
@@ -56,6 +54,7 @@ impl Session {
                         })
                         .collect::<Result<Vec<_>, _>>()
                 })
+                .await
                 .map(|(added, _)| {
                     added
                         .into_iter()
@@ -101,6 +100,7 @@ impl Session {
         let result = match self.backend {
             Backend::Browser(local) => self
                 .change_tenant(local, |t, me, _| t.remove_person(me, name))
+                .await
                 .map(drop),
             Backend::Server(token) => {
                 let removed = remote::remove_person(&token.get_value(), name).await;

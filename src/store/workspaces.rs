@@ -100,6 +100,7 @@ impl Session {
                     }
                     t.put_workspace(me, &form.group, &form.name, request, None, now)
                 })
+                .await
                 .map(drop),
             Backend::Server(token) => {
                 let token = token.get_value();
@@ -138,6 +139,7 @@ impl Session {
         let result = match self.backend {
             Backend::Browser(local) => self
                 .change_tenant(local, |t, me, now| t.delete_workspace(me, id, purge, now))
+                .await
                 .map(drop),
             Backend::Server(token) => {
                 let deleted = remote::delete_workspace(&token.get_value(), id, purge).await;
@@ -167,6 +169,7 @@ impl Session {
         let result = match self.backend {
             Backend::Browser(local) => self
                 .change_tenant(local, |t, me, now| t.recover_workspace(me, id, now))
+                .await
                 .map(drop),
             Backend::Server(token) => {
                 let recovered = remote::recover_workspace(&token.get_value(), id).await;
@@ -185,7 +188,7 @@ impl Session {
     pub async fn refresh(&self) {
         match self.backend {
             Backend::Browser(local) => {
-                if let Ok(mut tenant) = local.load() {
+                if let Ok(mut tenant) = local.reload().await {
                     tenant.settle(now_ms());
                     let me = self.member_name.get_untracked();
                     self.installation.set(tenant.overview(&me));

@@ -1,6 +1,6 @@
 // Kubernetes clusters and attached computes: attach with each form's own checks, see the state
 // and the extension, detach; secrets are never shown back.
-import { test, expect, openStudio, readStorage, setPace } from './helpers';
+import { test, expect, openStudio, readRecords, setPace } from './helpers';
 import type { Page } from '@playwright/test';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azimuth-lab/providers';
@@ -94,7 +94,7 @@ test('attach a virtual machine and Databricks; their secrets are never shown bac
   expect(html).not.toContain(password);
   expect(html).not.toContain(token);
   if (store === 'browser') {
-    const saved = (await readStorage(page)) ?? '';
+    const saved = JSON.stringify(await readRecords(page));
     expect(saved).toContain('dbx-lab');
     expect(saved).not.toContain(password);
     expect(saved).not.toContain(token);

@@ -118,8 +118,11 @@ export const test = base.extend<{ store: StoreMode; serverArgs: string[]; server
   baseURL: async ({ server, baseURL }, use) => use(server ? server.url : baseURL),
 });
 
-/** The localStorage key the studio keeps the workspace under. */
+/** The localStorage key earlier builds kept the workspace under (moved to IndexedDB on start). */
 export const WORKSPACE_KEY = 'azimuth.workspace';
+
+/** The browser store's IndexedDB database. */
+export const DATABASE = 'azimuth';
 
 /** The seeded workspace's members and their roles, as the member menu shows them. */
 export const MEMBERS = {
@@ -187,6 +190,84 @@ export async function seedStorage(page: Page, values: Record<string, string>): P
 /** The raw value of a localStorage key in the page's origin. */
 export async function readStorage(page: Page, key = WORKSPACE_KEY): Promise<string | null> {
   return page.evaluate((k) => window.localStorage.getItem(k), key);
+}
+
+/** The browser store's records as saved: the directory record, the change stamp, and each
+ * workspace's and compute's record as [key, JSON] in key order; null when nothing is saved. */
+export interface SavedRecords {
+  directory: string | undefined;
+  stamp: number | undefined;
+  workspaces: [string, string][];
+  computes: [string, string][];
+}
+
+export async function readRecords(page: Page): Promise<SavedRecords | null> {
+  return page.evaluate(async (name) => {
+    const request = (r: IDBRequest) =>
+      new Promise<unknown>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return null;
+    const db = (await request(indexedDB.open(name))) as IDBDatabase;
+    try {
+      const tx = db.transaction(['directory', 'workspaces', 'computes']);
+      const shelf = async (s: string) => {
+        const store = tx.objectStore(s);
+        const keys = (await request(store.getAllKeys())) as string[];
+        const values = (await request(store.getAll())) as string[];
+        return keys.map((k, i) => [k, values[i]] as [string, string]);
+      };
+      const dir = tx.objectStore('directory');
+      return {
+        directory: (await request(dir.get('directory'))) as string | undefined,
+        stamp: (await request(dir.get('stamp'))) as number | undefined,
+        workspaces: await shelf('workspaces'),
+        computes: await shelf('computes'),
+      };
+    } finally {
+      db.close();
+    }
+  }, DATABASE);
+}
+
+/** The saved installation in the shape of the earlier single-value form (format version 2):
+ * `{format, version, directory, workspaces: [{..., computes}]}`, or null when nothing is saved. */
+export async function readSaved(page: Page): Promise<any> {
+  const records = await readRecords(page);
+  if (!records?.directory) return null;
+  const envelope = JSON.parse(records.directory);
+  const workspaces = records.workspaces.map(([, body]) => ({ ...JSON.parse(body), computes: [] as unknown[] }));
+  for (const [key, body] of records.computes) {
+    const owner = workspaces.find((w) => key.startsWith(`${w.resource.id.toLowerCase()}|`));
+    owner?.computes.push(JSON.parse(body));
+  }
+  return { format: envelope.format, version: envelope.version, directory: envelope.directory, workspaces };
+}
+
+/** Overwrites one record of the browser store (e.g. with something unreadable), as another
+ * tab or a hand edit could, and tells the other tabs as the studio does. */
+export async function writeRecord(page: Page, shelf: string, key: string, value: string): Promise<void> {
+  await page.evaluate(
+    async ({ name, shelf, key, value }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction([shelf, 'directory'], 'readwrite');
+      tx.objectStore(shelf).put(value, key);
+      const stamp = tx.objectStore('directory').get('stamp');
+      stamp.onsuccess = () => tx.objectStore('directory').put((stamp.result ?? 0) + 1, 'stamp');
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onabort = () => reject(tx.error);
+      });
+      db.close();
+      new BroadcastChannel('azimuth.changes').postMessage(0);
+    },
+    { name: DATABASE, shelf, key, value },
+  );
 }
 
 /** Sets the pace of simulated operations from the Settings dialog (needs a member who may). */

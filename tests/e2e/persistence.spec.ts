@@ -1,5 +1,5 @@
 // The workspace survives reloads, and every tab sees the others' changes without reloading: in
-// browser mode through localStorage and its storage event, on a shared workspace through the
+// browser mode through IndexedDB and a BroadcastChannel, on a shared workspace through the
 // server's database and its event stream.
 import { expect, test } from './helpers';
 import {
@@ -8,7 +8,7 @@ import {
   instanceRow,
   memberButton,
   openInstances,
-  readStorage,
+  readRecords,
   selectInstance,
   setPace,
   switchMember,
@@ -97,12 +97,12 @@ test('a second tab sees an instance created in the first without reloading', asy
   await expect(instanceRow(second, name)).toHaveCount(0);
 
   await createInstance(page, name);
-  const before = store === 'browser' ? await readStorage(page) : null;
+  const before = store === 'browser' ? await readRecords(page) : null;
 
-  // The storage event brings the new instance into the other tab.
+  // The other tab's announcement brings the new instance into the other tab.
   await expect(instanceRow(second, name)).toBeVisible();
   await expectState(second, name, 'Running');
-  if (store === 'browser') expect(await readStorage(second)).toBe(before);
+  if (store === 'browser') expect(await readRecords(second)).toEqual(before);
 
   // And back: stopping it in the second tab shows in the first.
   await selectInstance(second, name);
