@@ -137,6 +137,26 @@ impl LocalStore {
         &self,
         f: impl FnOnce(&mut Tenant) -> Result<T, ArmError>,
     ) -> Result<(T, Tenant), ArmError> {
+        let mut f = Some(f);
+        let mut out = None;
+        let tenant = self
+            .change_with(&mut |t| {
+                let f = f
+                    .take()
+                    .ok_or_else(|| ArmError::new("Conflict", "run twice"))?;
+                out = Some(f(t)?);
+                Ok(())
+            })
+            .await?;
+        let out = out.ok_or_else(|| ArmError::new("StorageError", "the change did not run"))?;
+        Ok((out, tenant))
+    }
+
+    /// [`LocalStore::change`]'s work, compiled once rather than for every kind of change.
+    async fn change_with(
+        &self,
+        f: &mut dyn FnMut(&mut Tenant) -> Result<(), ArmError>,
+    ) -> Result<Tenant, ArmError> {
         let db = self.0.with_value(|s| s.db.clone());
         let tx = idb::transaction(&db, &shelves(), true).map_err(|e| storage_error(&e))?;
         let directory = idb::store(&tx, Shelf::Directory.name()).map_err(|e| storage_error(&e))?;
@@ -168,13 +188,10 @@ impl LocalStore {
             }
         };
         let mut after = before.clone();
-        let out = match f(&mut after) {
-            Ok(out) => out,
-            Err(e) => {
-                let _ = tx.abort();
-                return Err(e);
-            }
-        };
+        if let Err(e) = f(&mut after) {
+            let _ = tx.abort();
+            return Err(e);
+        }
         let base = (saved_stamp != 0.0).then_some(&before);
         let stamp = saved_stamp + 1.0;
         if let Err(e) = write(&tx, &writes(base, &after), stamp) {
@@ -195,7 +212,7 @@ impl LocalStore {
                 let _ = channel.post_message(&JsValue::from_f64(stamp));
             }
         });
-        Ok((out, after))
+        Ok(after)
     }
 
     /// Reads the installation again (after another tab's change), keeping it as this tab's.

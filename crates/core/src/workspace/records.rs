@@ -115,35 +115,40 @@ pub fn compute_changes<'a>(
     before: Option<&'a Workspace>,
     after: &'a Workspace,
 ) -> (Vec<&'a StoredCompute>, Vec<&'a StoredCompute>) {
-    let name = |c: &StoredCompute| c.resource.name.to_ascii_lowercase();
-    let previous: HashMap<String, &StoredCompute> = before
-        .iter()
-        .flat_map(|b| &b.computes)
-        .map(|c| (name(c), c))
-        .collect();
-    let mut current = HashMap::with_capacity(after.computes.len());
+    let old: &[StoredCompute] = before.map_or(&[], |b| &b.computes);
+    // One map type (name to position) for both sides and for `assemble`: each HashMap type
+    // is its own code in the wasm.
+    let previous = positions(old.iter().map(|c| &c.resource.name));
+    let current = positions(after.computes.iter().map(|c| &c.resource.name));
     let mut changed = Vec::new();
     let mut gone = Vec::new();
     for c in &after.computes {
-        let old = previous.get(&name(c)).copied();
-        if old != Some(c) {
+        let was = previous
+            .get(&c.resource.name.to_ascii_lowercase())
+            .map(|&i| &old[i]);
+        if was != Some(c) {
             changed.push(c);
             // A new compute under an old name (deleted, then created again) is another record.
-            if let Some(old) =
-                old.filter(|o| o.resource.properties.created_on != c.resource.properties.created_on)
+            if let Some(was) =
+                was.filter(|w| w.resource.properties.created_on != c.resource.properties.created_on)
             {
-                gone.push(old);
+                gone.push(was);
             }
         }
-        current.insert(name(c), ());
     }
     gone.extend(
-        previous
-            .iter()
-            .filter(|(n, _)| !current.contains_key(*n))
-            .map(|(_, c)| *c),
+        old.iter()
+            .filter(|c| !current.contains_key(&c.resource.name.to_ascii_lowercase())),
     );
     (changed, gone)
+}
+
+/// Each lowercase name's position.
+fn positions<'a>(names: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    names
+        .enumerate()
+        .map(|(i, n)| (n.to_ascii_lowercase(), i))
+        .collect()
 }
 
 /// The writes that take the records of `before` (none: nothing saved yet) to `after`.
@@ -239,12 +244,11 @@ impl Records {
         let directory: Directory =
             from_value(directory).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
         let mut workspaces = Vec::with_capacity(self.workspaces.len());
-        let mut index = HashMap::new();
         for (key, body) in &self.workspaces {
-            let ws = decode_workspace(body).map_err(|e| damaged("workspace", key, e))?;
-            index.insert(ws.id().to_ascii_lowercase(), workspaces.len());
-            workspaces.push(ws);
+            workspaces.push(decode_workspace(body).map_err(|e| damaged("workspace", key, e))?);
         }
+        let ids: Vec<String> = workspaces.iter().map(|w| w.id().to_owned()).collect();
+        let index = positions(ids.iter());
         for (key, body) in &self.computes {
             let owner = key.split('|').next().unwrap_or_default();
             let at = *index.get(owner).ok_or_else(|| {
