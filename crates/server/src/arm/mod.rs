@@ -136,9 +136,12 @@ fn dispatch(
         (Target::Subscription, Method::GET) => Ok(ok(state.read(groups::subscription))),
         (Target::ResourceGroups, Method::GET) => Ok(ok(state.read(|t| groups::list(t, &me)))),
         (Target::ResourceGroup(name), m) => groups::handle(state, &me, &name, &m, uri, body),
-        (Target::Workspaces(group), Method::GET) => Ok(ok(
-            state.read(|t| workspaces::list(t, &me, group.as_deref()))
-        )),
+        (Target::Workspaces(group), Method::GET) => {
+            let kinds = workspaces::kinds(uri.query().unwrap_or(""));
+            Ok(ok(state.read(|t| {
+                workspaces::list(t, &me, group.as_deref(), kinds.as_deref())
+            })))
+        }
         (Target::Workspace(group, name), m) => {
             let r = workspaces::Request {
                 member: &me,
@@ -185,9 +188,9 @@ fn dispatch(
             roles::handle(state, &me, &scope, &name, &m, body)
         }
         (Target::RoleDefinitions(_), Method::GET) => Ok(ok(state.read(roles::definitions))),
-        (Target::OperationStatus(id), Method::GET) => {
-            state.read(|t| operations::status(t, &me, &id)).map(ok)
-        }
+        (Target::OperationStatus(id), Method::GET) => state
+            .read(|t| operations::status(t, &me, &id))
+            .map(operations::status_response),
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
         (Target::Usages(location), Method::GET) => {
             Ok(ok(state.read(|t| crate::catalogue::usages(t, &location))))

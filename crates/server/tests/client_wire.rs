@@ -1,0 +1,69 @@
+//! What the real azure-ai-ml client (tests/clients/test_azure_ai_ml.py) showed the server
+//! answered unlike Azure: each deviation it found, pinned down over plain HTTP.
+
+mod common;
+
+use common::*;
+
+const SUB: &str = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10";
+
+/// An operation's status says `Retry-After: 1` while it is in progress: azure-core's poller
+/// otherwise waits 30 s between polls, so a 4-second stop took 30 s in azure-ai-ml.
+#[tokio::test]
+async fn an_operation_in_progress_says_when_to_poll_again() {
+    let db = temp_db("client-wire-retry");
+    let server = start_with(&db, |c| c.pace = Some(azimuth_core::Pace::Fast)).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let path = format!("{WS}/computes/ci-poll?api-version=2023-08-01-preview");
+    let (status, head, _) = call_with(
+        a,
+        "PUT",
+        &path,
+        Some(&ada),
+        "",
+        &instance("Standard_DS11_v2"),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let url = header(&head, "azure-asyncoperation").expect("a polling URL");
+    let poll = &url[url.find("/subscriptions/").expect("an ARM path")..];
+    let (status, head, body) = call_with(a, "GET", poll, Some(&ada), "", b"").await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("InProgress")));
+    assert_eq!(header(&head, "retry-after"), Some("1"), "{head}");
+}
+
+/// `GET .../workspaces?kind=...` lists only workspaces of those kinds, as Azure does
+/// (azure-ai-ml's `workspaces.list(filtered_kinds=...)`); every workspace here is `Default`.
+#[tokio::test]
+async fn workspace_lists_filter_by_kind() {
+    let server = start(&temp_db("client-wire-kind"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let lists = [
+        format!("{SUB}/providers/Microsoft.MachineLearningServices/workspaces"),
+        format!("{SUB}/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces"),
+    ];
+    for list in lists {
+        let names = |kind: &'static str| {
+            let path = format!("{list}?api-version=2024-10-01-preview{kind}");
+            let ada = ada.clone();
+            async move {
+                let (status, body) = call(a, "GET", &path, Some(&ada), b"").await;
+                assert_eq!(status, 200, "{body}");
+                body["value"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w["name"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let lab = vec!["mlw-azimuth-lab".to_owned()];
+        assert_eq!(names("").await, lab);
+        assert_eq!(names("&kind=default").await, lab);
+        assert_eq!(names("&kind=Hub%2CDefault").await, lab);
+        assert!(names("&kind=hub").await.is_empty());
+        assert!(names("&kind=project,hub").await.is_empty());
+    }
+}
