@@ -166,7 +166,7 @@ def check_workspace_delete(c):
 def check_compute_create(c):
     for ml, name in ((c.lab, "ci-lab-client"), (c.second, "ci-second")):
         ml.compute.begin_create_or_update(ComputeInstance(name=name, size="Standard_DS11_v2")).result()
-    cluster = AmlCompute(name="cpu-cluster", size="Standard_DS3_v2", min_instances=0,
+    cluster = AmlCompute(name="cpu-cluster", size="Standard_DS3_v2", min_instances=1,
                          max_instances=2, idle_time_before_scale_down=120)
     made = c.second.compute.begin_create_or_update(cluster).result()
     assert made.name == "cpu-cluster" and made.type == "amlcompute", made
@@ -178,6 +178,9 @@ def check_compute_get_list(c):
     assert ci.state == "Running", ci.state
     cluster = c.second.compute.get("cpu-cluster")
     assert cluster.max_instances == 2 and cluster.idle_time_before_scale_down == 120, cluster
+    # Like Usage below, azure-ai-ml 1.35's AmlComputeNodeInfo keeps the wire names.
+    nodes = [vars(n) for n in c.second.compute.list_nodes("cpu-cluster")]
+    assert [n["nodeState"] for n in nodes] == ["idle"], nodes
     second = sorted(x.name for x in c.second.compute.list())
     assert second == ["ci-second", "cpu-cluster"], second
     lab = {x.name for x in c.lab.compute.list()}
@@ -249,9 +252,10 @@ def check_sizes_and_usage(c):
     usage = list(c.second.compute.list_usage())
     assert usage and all(u.unit for u in usage), usage
     # azure-ai-ml 1.35's Usage keeps the wire names (`currentValue`, `name` as a dict): its
-    # `_from_rest_object` copies `as_dict()` of a model that answers wire names.
+    # `_from_rest_object` copies `as_dict()` of a model that answers wire names (the server's
+    # are Azure's: `currentValue`, `nodeState`).
     held = {u.name["value"]: vars(u)["currentValue"] for u in usage}
-    assert held["standardDSv2Family"] == 2, held
+    assert held["standardDSv2Family"] == 2 + 4, held  # the instance and the cluster's node
 
 
 def check_compute_delete(c):
