@@ -203,6 +203,9 @@ def check_compute_lifecycle(c):
     assert ops.get("ci-second").state == "Running"
     ops.begin_restart("ci-second").result()
     assert ops.get("ci-second").state == "Running"
+    assert ops.get("ci-second").enable_sso is True
+    ops.enable_sso(name="ci-second", enable_sso=False)
+    assert ops.get("ci-second").enable_sso is False
     assert c.lab.compute.get("ci-lab-client").state == "Running", "the lab's instance moved"
     try:
         c.lab.compute.begin_start("ci-second").result()

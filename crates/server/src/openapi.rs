@@ -88,6 +88,7 @@ pub const ROUTES: &[Route] = &[
     route("post", ws_path!("/computes/{computeName}/restart"), "Restart a running instance (202, long-running)", 202, true),
     route("post", ws_path!("/computes/{computeName}/listNodes"), "A cluster's nodes: id, private address, state", 200, true),
     route("post", ws_path!("/computes/{computeName}/updateIdleShutdownSetting"), "Set an instance's idleTimeBeforeShutdown (ISO 8601, 15 minutes to 3 days)", 200, true),
+    route("post", ws_path!("/computes/{computeName}/enableSso"), "Turn single sign-on of an instance's applications on or off: {\"enableSSO\": bool}", 200, true),
     route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/vmSizes", "VM sizes with prices", 200, true),
     route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/usages", "vCPU usage and limit per family", 200, true),
     route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/computeOperationsStatus/{operationId}", "A long-running operation's status", 200, true),

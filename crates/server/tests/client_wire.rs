@@ -67,3 +67,46 @@ async fn workspace_lists_filter_by_kind() {
         assert!(names("&kind=project,hub").await.is_empty());
     }
 }
+
+/// `POST .../computes/{name}/enableSso` (azure-ai-ml's `compute.enable_sso`) turns single
+/// sign-on off and on; `enableSSO` in a create body is kept, as Azure keeps it.
+#[tokio::test]
+async fn single_sign_on_is_kept_and_changed() {
+    let server = start(&temp_db("client-wire-sso"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let alan = sign_in(a, "Alan Turing").await;
+    let v = "api-version=2024-04-01-preview";
+    let ci = format!("{WS}/computes/ci-sso");
+    let body = br#"{"properties": {"computeType": "ComputeInstance", "properties": {"vmSize": "Standard_DS11_v2", "enableSSO": true}}}"#;
+    assert_eq!(
+        call(a, "PUT", &format!("{ci}?{v}"), Some(&ada), body)
+            .await
+            .0,
+        201
+    );
+    assert_eq!(sso(a, &format!("{ci}?{v}"), &ada).await, true);
+    let enable = format!("{ci}/enableSso?{v}");
+    let off = br#"{"enableSSO": false}"#;
+    let (status, refused) = call(a, "POST", &enable, Some(&alan), off).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("AuthorizationFailed"))
+    );
+    assert_eq!(call(a, "POST", &enable, Some(&ada), off).await.0, 200);
+    assert_eq!(sso(a, &format!("{ci}?{v}"), &ada).await, false);
+    assert_eq!(call(a, "GET", &enable, Some(&ada), b"").await.0, 405);
+    let (status, bad) = call(a, "POST", &enable, Some(&ada), br#"{"sso": 1}"#).await;
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("InvalidRequestContent"))
+    );
+    let missing = format!("{WS}/computes/ci-none/enableSso?{v}");
+    assert_eq!(call(a, "POST", &missing, Some(&ada), off).await.0, 404);
+}
+
+/// An instance's `enableSSO` as GET answers it.
+async fn sso(a: std::net::SocketAddr, path: &str, token: &str) -> serde_json::Value {
+    let (_, got) = call(a, "GET", path, Some(token), b"").await;
+    got["properties"]["properties"]["enableSSO"].clone()
+}

@@ -166,11 +166,13 @@ fn dispatch(
                 m => Err(method_not_allowed(&m, "GET, PUT, PATCH or DELETE")),
             }
         }
-        (Target::Action(..) | Target::ListNodes(..) | Target::UpdateIdleShutdown(..), m)
-            if m != Method::POST =>
-        {
-            Err(method_not_allowed(&m, "POST"))
-        }
+        (
+            Target::Action(..)
+            | Target::ListNodes(..)
+            | Target::UpdateIdleShutdown(..)
+            | Target::EnableSso(..),
+            m,
+        ) if m != Method::POST => Err(method_not_allowed(&m, "POST")),
         (Target::Action(ws, name, op), _) => {
             let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
             computes::action(state, &r, op)
@@ -181,6 +183,11 @@ fn dispatch(
         (Target::UpdateIdleShutdown(ws, name), _) => {
             let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
             computes::update_idle_shutdown(state, &r, body)?;
+            Ok(StatusCode::OK.into_response())
+        }
+        (Target::EnableSso(ws, name), _) => {
+            let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
+            computes::enable_sso(state, &r, body)?;
             Ok(StatusCode::OK.into_response())
         }
         (Target::RoleAssignments(scope), Method::GET) => roles::list(state, &me, &scope).map(ok),
