@@ -6,6 +6,7 @@ tests/clients/test_azure_ai_ml.py`. Each check is a function run in order; the f
 stops the run with its traceback and a non-zero exit.
 """
 
+import io
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
-from azure.ai.ml import MLClient
+from azure.ai.ml import MLClient, load_compute
 from azure.ai.ml.entities import AmlCompute, ComputeInstance, Workspace
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -163,6 +164,27 @@ def check_workspace_delete(c):
     c.put_workspace(PURGED)  # a purged workspace's name is free again
 
 
+CI_YAML = """\
+$schema: https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json
+name: ci-yaml
+type: computeinstance
+size: STANDARD_DS3_v2
+idle_time_before_shutdown_minutes: 60
+schedules:
+  compute_start_stop:
+    - action: stop
+      trigger: {type: cron, expression: 0 18 * * *, time_zone: UTC}
+    - action: start
+      state: enabled
+      trigger:
+        type: recurrence
+        frequency: week
+        interval: 1
+        schedule: {hours: [8], minutes: [0], week_days: [monday, friday]}
+        time_zone: UTC
+"""
+
+
 def check_compute_create(c):
     for ml, name in ((c.lab, "ci-lab-client"), (c.second, "ci-second")):
         ml.compute.begin_create_or_update(ComputeInstance(name=name, size="Standard_DS11_v2")).result()
@@ -170,6 +192,11 @@ def check_compute_create(c):
                          max_instances=2, idle_time_before_scale_down=120)
     made = c.second.compute.begin_create_or_update(cluster).result()
     assert made.name == "cpu-cluster" and made.type == "amlcompute", made
+    # `az ml compute create -f`: the SDK sends the YAML's enum values as written (`stop`).
+    from_yaml = load_compute(io.StringIO(CI_YAML))
+    made = c.second.compute.begin_create_or_update(from_yaml).result()
+    actions = [s.action for s in made.schedules.compute_start_stop]
+    assert actions == ["Stop", "Start"], actions
 
 
 def check_compute_get_list(c):
@@ -182,9 +209,9 @@ def check_compute_get_list(c):
     nodes = [vars(n) for n in c.second.compute.list_nodes("cpu-cluster")]
     assert [n["nodeState"] for n in nodes] == ["idle"], nodes
     second = sorted(x.name for x in c.second.compute.list())
-    assert second == ["ci-second", "cpu-cluster"], second
+    assert second == ["ci-second", "ci-yaml", "cpu-cluster"], second
     lab = {x.name for x in c.lab.compute.list()}
-    assert "ci-lab-client" in lab and not lab & {"ci-second", "cpu-cluster"}, lab
+    assert "ci-lab-client" in lab and not lab & {"ci-second", "ci-yaml", "cpu-cluster"}, lab
     only = [x.name for x in c.second.compute.list(compute_type="AmlCompute")]
     assert only == ["cpu-cluster"], only
     try:
@@ -258,11 +285,12 @@ def check_sizes_and_usage(c):
     # `_from_rest_object` copies `as_dict()` of a model that answers wire names (the server's
     # are Azure's: `currentValue`, `nodeState`).
     held = {u.name["value"]: vars(u)["currentValue"] for u in usage}
-    assert held["standardDSv2Family"] == 2 + 4, held  # the instance and the cluster's node
+    # The two instances (DS11_v2, DS3_v2) and the cluster's node (DS3_v2).
+    assert held["standardDSv2Family"] == 2 + 4 + 4, held
 
 
 def check_compute_delete(c):
-    for name in ("ci-second", "cpu-cluster"):
+    for name in ("ci-second", "ci-yaml", "cpu-cluster"):
         c.second.compute.begin_delete(name).result()
     assert [x.name for x in c.second.compute.list()] == []
     assert "ci-lab-client" in {x.name for x in c.lab.compute.list()}

@@ -110,3 +110,39 @@ async fn sso(a: std::net::SocketAddr, path: &str, token: &str) -> serde_json::Va
     let (_, got) = call(a, "GET", path, Some(token), b"").await;
     got["properties"]["properties"]["enableSSO"].clone()
 }
+
+/// A schedule's enum values in lower case, as azure-ai-ml sends them from CLI v2 YAML
+/// (`action: stop`, `frequency: week`, `week_days: [monday]`), are taken and answered in ARM's
+/// casing; Azimuth refused them with 400.
+#[tokio::test]
+async fn schedules_from_cli_yaml_are_taken_in_any_case() {
+    let server = start(&temp_db("client-wire-yaml"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let ci = format!("{WS}/computes/ci-yaml?api-version=2023-08-01-preview");
+    let body = serde_json::json!({"properties": {"computeType": "ComputeInstance", "properties": {
+    "vmSize": "STANDARD_DS3_v2",
+    "schedules": {"computeStartStop": [
+        {"action": "stop", "status": "Enabled", "triggerType": "Cron",
+         "cron": {"expression": "0 18 * * *", "startTime": "2026-11-29T18:00:00",
+                  "timeZone": "UTC", "triggerType": "Cron"}},
+        {"action": "start", "status": "enabled", "triggerType": "Recurrence",
+         "recurrence": {"frequency": "week", "interval": 1, "timeZone": "UTC",
+                        "triggerType": "Recurrence",
+                        "schedule": {"hours": [8], "minutes": [0], "weekDays": ["monday", "tuesday"]}}}
+    ]}}}});
+    let (status, made) = call(a, "PUT", &ci, Some(&ada), body.to_string().as_bytes()).await;
+    assert_eq!(status, 201, "{made}");
+    let (_, got) = call(a, "GET", &ci, Some(&ada), b"").await;
+    let s = &got["properties"]["properties"]["schedules"]["computeStartStop"];
+    assert_eq!(
+        (s[0]["action"].as_str(), s[1]["action"].as_str()),
+        (Some("Stop"), Some("Start"))
+    );
+    assert_eq!(s[1]["status"], "Enabled");
+    assert_eq!(s[1]["recurrence"]["frequency"], "Week");
+    assert_eq!(
+        s[1]["recurrence"]["schedule"]["weekDays"],
+        serde_json::json!(["Monday", "Tuesday"])
+    );
+}

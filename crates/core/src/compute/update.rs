@@ -20,6 +20,8 @@ impl Workspace {
         now: Millis,
     ) -> Result<(bool, ComputeResource), ArmError> {
         self.settle(now);
+        let mut body = body;
+        crate::compute::schedule::canonical_casing(&mut body.properties.properties);
         if self.compute(name).is_none() {
             let kind = &body.properties.compute_type;
             let created = if kind == crate::compute::cluster::AML_COMPUTE {
