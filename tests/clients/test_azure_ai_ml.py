@@ -10,6 +10,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 import urllib.error
@@ -60,27 +61,28 @@ class LoopbackHttp(SansIOHTTPPolicy):
             request.context.options["enforce_https"] = False
 
 
-def client(credential, sub, group, workspace=None):
-    """An MLClient on a custom cloud whose resource manager is the server."""
-    cloud = {
-        "azure_portal": URL,
-        "resource_manager": URL + "/",
-        "active_directory": URL,
-        "aml_resource_id": URL + "/",
-        "storage_endpoint": "core.windows.net",
-        "registry_discovery_endpoint": URL,
+def cloud():
+    """What every MLClient here is given: a custom cloud whose resource manager is the server
+    (a fresh policy list each time: azure-core adds to the list it is given)."""
+    return {
+        "cloud": "Azimuth",
+        "cloud_metadata": {
+            "azure_portal": URL,
+            "resource_manager": URL + "/",
+            "active_directory": URL,
+            "aml_resource_id": URL + "/",
+            "storage_endpoint": "core.windows.net",
+            "registry_discovery_endpoint": URL,
+        },
+        "per_call_policies": [LoopbackHttp()],
+        "enable_telemetry": False,
+        "show_progress": False,
     }
-    return MLClient(
-        credential,
-        sub,
-        group,
-        workspace,
-        cloud="Azimuth",
-        cloud_metadata=cloud,
-        per_call_policies=[LoopbackHttp()],
-        enable_telemetry=False,
-        show_progress=False,
-    )
+
+
+def client(credential, sub, group, workspace=None):
+    """An MLClient on the server's cloud."""
+    return MLClient(credential, sub, group, workspace, **cloud())
 
 
 class Context:
@@ -111,6 +113,17 @@ def check_workspace_get(c):
     assert ws.name == LAB and ws.location == "eastus", ws
     assert ws.resource_group == LAB_GROUP, ws.resource_group
     assert ws.id.endswith(f"/workspaces/{LAB}"), ws.id
+
+
+def check_from_config(c):
+    """`MLClient.from_config` with the config.json the studio's workspace panel downloads."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "config.json")
+        with open(path, "w") as f:
+            json.dump({"subscription_id": c.sub, "resource_group": LAB_GROUP,
+                       "workspace_name": LAB}, f)
+        ml = MLClient.from_config(c.credential, path=path, **cloud())
+    assert ml.workspaces.get().name == LAB
 
 
 def check_second_workspace(c):
@@ -298,6 +311,7 @@ def check_compute_delete(c):
 
 CHECKS = [
     check_workspace_get,
+    check_from_config,
     check_second_workspace,
     check_workspace_list,
     check_workspace_update,
