@@ -300,6 +300,9 @@ def check_sizes_and_usage(c):
     held = {u.name["value"]: vars(u)["currentValue"] for u in usage}
     # The two instances (DS11_v2, DS3_v2) and the cluster's node (DS3_v2).
     assert held["standardDSv2Family"] == 2 + 4 + 4, held
+    elsewhere = {u.name["value"]: vars(u)["currentValue"]
+                 for u in c.second.compute.list_usage(location="westus2")}
+    assert elsewhere.keys() == held.keys() and not any(elsewhere.values()), elsewhere
 
 
 def check_compute_delete(c):

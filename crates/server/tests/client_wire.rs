@@ -146,3 +146,50 @@ async fn schedules_from_cli_yaml_are_taken_in_any_case() {
         serde_json::json!(["Monday", "Tuesday"])
     );
 }
+
+/// `GET .../locations/{loc}/usages` (azure-ai-ml's `compute.list_usage(location=...)`) answers a
+/// region without workspaces too, its limits with nothing in use, as Azure's per-subscription
+/// usages do; Azimuth answered an empty list.
+#[tokio::test]
+async fn usages_answer_every_region() {
+    let db = temp_db("client-wire-usages");
+    let server = start_with(&db, |c| c.vcpu_quota = Some(40)).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let usages = |loc: &'static str| {
+        let ada = ada.clone();
+        async move {
+            let path = format!("{SUB}/providers/Microsoft.MachineLearningServices/locations/{loc}/usages?api-version=2023-08-01-preview");
+            let (status, body) = call(a, "GET", &path, Some(&ada), b"").await;
+            assert_eq!(status, 200, "{body}");
+            body["value"].as_array().unwrap().clone()
+        }
+    };
+    let west = usages("westus2").await;
+    let east = usages("eastus").await;
+    assert_eq!(west.len(), east.len(), "the same families in every region");
+    let ds = |rows: &[serde_json::Value]| {
+        rows.iter()
+            .find(|u| u["name"]["value"] == "standardDSv2Family")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            ds(&west)["currentValue"].as_u64(),
+            ds(&west)["limit"].as_u64()
+        ),
+        (Some(0), Some(40))
+    );
+    assert!(ds(&west)["id"]
+        .as_str()
+        .unwrap()
+        .contains("/locations/westus2/usages/"));
+    assert_eq!(ds(&east)["limit"].as_u64(), Some(40));
+    let pool = west.last().unwrap();
+    assert_eq!(
+        (pool["name"]["value"].as_str(), pool["limit"].as_u64()),
+        (Some("totalLowPriorityCores"), Some(100))
+    );
+    assert!(usages("atlantis").await.is_empty(), "no such region");
+}

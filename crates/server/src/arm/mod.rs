@@ -200,7 +200,10 @@ fn dispatch(
             .map(operations::status_response),
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
         (Target::Usages(location), Method::GET) => {
-            Ok(ok(state.read(|t| crate::catalogue::usages(t, &location))))
+            let quota = state.config.vcpu_quota;
+            Ok(ok(
+                state.read(|t| crate::catalogue::usages(t, &location, quota))
+            ))
         }
         (_, m) => Err(method_not_allowed(&m, "GET")),
     }
