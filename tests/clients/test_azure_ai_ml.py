@@ -153,6 +153,10 @@ def check_workspace_update(c):
     assert updated.description == "Changed by azure-ai-ml", updated.description
     assert updated.tags == {"team": "client-test"}, updated.tags
     assert c.lab.workspaces.get(LAB).tags == {}, "the lab changed too"
+    # begin_create of a workspace that exists: the SDK reads it, then updates it.
+    again = Workspace(name=SECOND, location="westeurope", description="Created again")
+    made = c.second.workspaces.begin_create(again).result()
+    assert made.description == "Created again" and made.tags["team"] == "client-test", made
 
 
 def check_workspace_delete(c):
