@@ -6,7 +6,9 @@ mod bench_sizes;
 mod bench_table;
 mod bench_workspaces;
 mod build;
+mod client_test;
 mod cmd;
+mod python;
 mod serve;
 mod setup;
 mod test;
@@ -21,15 +23,16 @@ usage: cargo xtask <command> [options]
 
 commands:
   setup [--dry-run]          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
-                             chromium + chromedriver, wrk, npm packages, the wasm-opt wrapper
+                             chromium + chromedriver, wrk, npm packages, the wasm-opt wrapper,
+                             azure-ai-ml (pinned, PyPI) in a virtual environment, target/python
   build                      setup, then the release build into dist/ (trunk for the page,
                              the wasm split into lazily loaded chunks)
   serve [--port N] [--no-build] [--dir DIR]
                              build, then serve dist/ on http://127.0.0.1:N (default 8080);
                              --no-build serves the dist/ there is, --dir another directory
-  test [--skip-e2e | --e2e-only] [-- <playwright args>]
-                             fmt, clippy (native + wasm32), unit tests, component tests,
-                             release build + Playwright end-to-end tests
+  test [--skip-e2e | --e2e-only | --client-only] [-- <playwright args>]
+                             fmt, clippy (native + wasm32), unit tests, the azure-ai-ml client
+                             test, component tests, release build + Playwright end-to-end tests
   bench [sizes] [load] [server] [--runs N] [--strict] [--no-build] [--dir DIR]
                              release build, then asset sizes (raw/gzip/brotli), cold-load
                              timings of /compute/instances and azimuth-server under wrk;

@@ -55,10 +55,13 @@ fn run_steps(dry_run: bool) -> Result {
     debian_packages(dry_run, &mut acted, Path::new(WRK).exists(), &["wrk"])?;
     npm_packages(dry_run, &mut acted)?;
     wasm_opt_wrapper(dry_run, &mut acted)?;
+    if crate::python::ensure(dry_run)? {
+        acted.push("the client tests' Python packages".into());
+    }
     if acted.is_empty() {
         println!(
             "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
-             wasm-split-cli, chromium, wrk, npm packages, wasm-opt)"
+             wasm-split-cli, chromium, wrk, npm packages, wasm-opt, azure-ai-ml in target/python)"
         );
     } else if dry_run {
         println!("setup: dry run, {} step(s) would run", acted.len());
@@ -141,7 +144,6 @@ fn wasm_bindgen(dry_run: bool, acted: &mut Vec<String>) -> Result {
 /// Debian's load generator, for the server bench.
 pub const WRK: &str = "/usr/bin/wrk";
 
-/// Installs Debian packages with apt-get unless `present`.
 /// `wasm-split-cli` into `target/tools` (it has no `--version`; cargo's install record says which).
 fn wasm_split(dry_run: bool, acted: &mut Vec<String>) -> Result {
     let tools = cmd::tools_bin()
@@ -169,6 +171,7 @@ fn wasm_split(dry_run: bool, acted: &mut Vec<String>) -> Result {
     act(dry_run, acted, what, &mut cmd::command("cargo", &args))
 }
 
+/// Installs Debian packages with apt-get unless `present`.
 fn debian_packages(
     dry_run: bool,
     acted: &mut Vec<String>,
@@ -178,10 +181,27 @@ fn debian_packages(
     if present {
         return Ok(());
     }
+    let what = format!("installing {} with apt-get", packages.join(" and "));
+    if dry_run {
+        let mut install = vec!["install", "-y"];
+        install.extend_from_slice(packages);
+        println!(
+            "setup: (dry run) {what}: {}",
+            cmd::display(&apt_get(&install))
+        );
+    } else {
+        println!("setup: {what}");
+        install_debian(packages)?;
+    }
+    acted.push(what);
+    Ok(())
+}
+
+/// Installs Debian packages with apt-get, updating the package lists first when that fails.
+pub fn install_debian(packages: &[&str]) -> Result {
     let mut install = vec!["install", "-y"];
     install.extend_from_slice(packages);
-    let what = format!("installing {} with apt-get", packages.join(" and "));
-    if act(dry_run, acted, what, &mut apt_get(&install)).is_ok() {
+    if cmd::run(&mut apt_get(&install)).is_ok() {
         return Ok(());
     }
     println!("setup: apt-get install failed; updating the package lists and trying again");

@@ -28,10 +28,12 @@ impl Step {
 struct Options {
     skip_e2e: bool,
     e2e_only: bool,
+    client_only: bool,
     playwright_args: Vec<String>,
 }
 
-const USAGE: &str = "usage: cargo xtask test [--skip-e2e | --e2e-only] [-- <playwright args>]";
+const USAGE: &str =
+    "usage: cargo xtask test [--skip-e2e | --e2e-only | --client-only] [-- <playwright args>]";
 
 fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
@@ -40,20 +42,29 @@ fn parse(args: &[String]) -> Result<Options> {
         match arg.as_str() {
             "--skip-e2e" => options.skip_e2e = true,
             "--e2e-only" => options.e2e_only = true,
+            "--client-only" => options.client_only = true,
             "--" => options.playwright_args = args.by_ref().cloned().collect(),
             other => return Err(format!("unknown option `{other}`\n{USAGE}").into()),
         }
     }
-    if options.skip_e2e && options.e2e_only {
-        return Err(format!("--skip-e2e and --e2e-only exclude each other\n{USAGE}").into());
+    let only = [options.skip_e2e, options.e2e_only, options.client_only];
+    if only.into_iter().filter(|&o| o).count() > 1 {
+        return Err(format!(
+            "--skip-e2e, --e2e-only and --client-only exclude each other\n{USAGE}"
+        )
+        .into());
     }
     Ok(options)
 }
 
-/// `cargo xtask test [--skip-e2e | --e2e-only] [-- <playwright args>]`.
+/// `cargo xtask test [--skip-e2e | --e2e-only | --client-only] [-- <playwright args>]`.
 pub fn main(args: &[String]) -> Result {
     let options = parse(args)?;
     let mut steps = vec![Step::new("setup", setup::ensure)];
+    if options.client_only {
+        steps.push(client_step());
+        return run_all(steps);
+    }
     if !options.e2e_only {
         steps.extend(checks());
     }
@@ -107,11 +118,20 @@ fn checks() -> Vec<Step> {
             "unit tests",
             &["test", "--workspace", "--exclude", "azimuth-studio"],
         ),
+        client_step(),
         Step::new(
             "component tests (wasm-bindgen-test in Chromium)",
             components,
         ),
     ]
+}
+
+/// The real azure-ai-ml client against azimuth-server (after the server's Rust tests).
+fn client_step() -> Step {
+    Step::new(
+        "client test (azure-ai-ml against azimuth-server)",
+        crate::client_test::run,
+    )
 }
 
 fn components() -> Result {
@@ -218,6 +238,8 @@ mod tests {
         );
         assert_eq!(parse(&[]).unwrap(), Options::default());
         assert!(parse(&args(&["--skip-e2e", "--e2e-only"])).is_err());
+        assert!(parse(&args(&["--client-only", "--e2e-only"])).is_err());
+        assert!(parse(&args(&["--client-only"])).unwrap().client_only);
         assert!(parse(&args(&["--bogus"])).is_err());
     }
 }

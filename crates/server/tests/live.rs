@@ -148,6 +148,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", format!("{WS}/computes/ci-doc/restart")),
         ("post", format!("{WS}/computes/ci-doc/listNodes")),
         ("post", format!("{WS}/computes/ci-doc/updateIdleShutdownSetting")),
+        ("post", format!("{WS}/computes/ci-doc/enableSso")),
         ("get", format!("{loc}/vmSizes")),
         ("get", format!("{loc}/usages")),
         ("get", format!("{loc}/computeOperationsStatus/rg-azimuth-lab~mlw-azimuth-lab~ci-doc~Create~1")),

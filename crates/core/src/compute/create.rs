@@ -224,6 +224,8 @@ impl Workspace {
     ) -> Result<&ComputeResource, ArmError> {
         self.settle(now);
         let member = self.authorize(actor, Action::WriteCompute)?.clone();
+        let mut body = body;
+        crate::compute::schedule::canonical_casing(&mut body.properties.properties);
         self.validate_instance_request(name, &body)?;
         self.serial += 1;
         let serial = self.serial;

@@ -124,6 +124,9 @@ pub struct ComputeProperties {
     /// Whether a stopped instance gives back its vCPU quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_quota_on_stop: Option<bool>,
+    /// Whether the instance's applications sign its user in by themselves (`enableSSO`).
+    #[serde(rename = "enableSSO", default, skip_serializing_if = "Option::is_none")]
+    pub enable_sso: Option<bool>,
     /// The user the instance is assigned to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_compute_instance_settings: Option<PersonalSettings>,

@@ -20,6 +20,8 @@ impl Workspace {
         now: Millis,
     ) -> Result<(bool, ComputeResource), ArmError> {
         self.settle(now);
+        let mut body = body;
+        crate::compute::schedule::canonical_casing(&mut body.properties.properties);
         if self.compute(name).is_none() {
             let kind = &body.properties.compute_type;
             let created = if kind == crate::compute::cluster::AML_COMPUTE {
@@ -144,5 +146,42 @@ impl Workspace {
             &canonical,
         );
         Ok((false, updated))
+    }
+
+    /// ARM's `enableSso` action: turns single sign-on of an instance's applications on or off
+    /// (an action, so whoever may start and stop it may).
+    pub fn set_sso(
+        &mut self,
+        actor: &str,
+        name: &str,
+        enabled: bool,
+        now: Millis,
+    ) -> Result<ComputeResource, ArmError> {
+        self.settle(now);
+        let member = self.authorize(actor, Action::OperateCompute)?.name.clone();
+        let canonical = self
+            .instance(name)
+            .ok_or_else(|| {
+                ArmError::new(
+                    "ResourceNotFound",
+                    format!("There is no compute instance '{name}' in this workspace."),
+                )
+            })?
+            .resource
+            .name
+            .clone();
+        let stored = self
+            .computes
+            .iter_mut()
+            .find(|c| c.resource.name == canonical)
+            .expect("found above");
+        let props = &mut stored.resource.properties;
+        props.properties.enable_sso = Some(enabled);
+        props.modified_on = Some(format_iso(now));
+        let updated = stored.resource.clone();
+        let state = if enabled { "on" } else { "off" };
+        let text = format!("turned single sign-on {state} for compute instance {canonical}");
+        self.record(now, &member, text, &canonical);
+        Ok(updated)
     }
 }

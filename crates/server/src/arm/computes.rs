@@ -258,3 +258,23 @@ pub fn update_idle_shutdown(state: &AppState, r: &Request, body: &Bytes) -> Resu
         w.put_compute(member, name, resource, now).map(drop)
     })
 }
+
+/// `POST .../computes/{name}/enableSso` with `{"enableSSO": false}` (what azure-ai-ml's
+/// `compute.enable_sso` sends): single sign-on of an instance's applications on or off.
+pub fn enable_sso(state: &AppState, r: &Request, body: &Bytes) -> Result<(), ArmError> {
+    #[derive(serde::Deserialize)]
+    struct EnableSso {
+        #[serde(rename = "enableSSO")]
+        enable_sso: bool,
+    }
+    let wanted: EnableSso = serde_json::from_slice(body).map_err(|e| {
+        ArmError::new(
+            "InvalidRequestContent",
+            format!("Send {{\"enableSSO\": true}} or false: {e}."),
+        )
+    })?;
+    state.change_workspace(r.workspace, |_, w, now| {
+        w.set_sso(r.member, r.name, wanted.enable_sso, now)
+            .map(drop)
+    })
+}

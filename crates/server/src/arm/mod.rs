@@ -136,9 +136,12 @@ fn dispatch(
         (Target::Subscription, Method::GET) => Ok(ok(state.read(groups::subscription))),
         (Target::ResourceGroups, Method::GET) => Ok(ok(state.read(|t| groups::list(t, &me)))),
         (Target::ResourceGroup(name), m) => groups::handle(state, &me, &name, &m, uri, body),
-        (Target::Workspaces(group), Method::GET) => Ok(ok(
-            state.read(|t| workspaces::list(t, &me, group.as_deref()))
-        )),
+        (Target::Workspaces(group), Method::GET) => {
+            let kinds = workspaces::kinds(uri.query().unwrap_or(""));
+            Ok(ok(state.read(|t| {
+                workspaces::list(t, &me, group.as_deref(), kinds.as_deref())
+            })))
+        }
         (Target::Workspace(group, name), m) => {
             let r = workspaces::Request {
                 member: &me,
@@ -163,11 +166,13 @@ fn dispatch(
                 m => Err(method_not_allowed(&m, "GET, PUT, PATCH or DELETE")),
             }
         }
-        (Target::Action(..) | Target::ListNodes(..) | Target::UpdateIdleShutdown(..), m)
-            if m != Method::POST =>
-        {
-            Err(method_not_allowed(&m, "POST"))
-        }
+        (
+            Target::Action(..)
+            | Target::ListNodes(..)
+            | Target::UpdateIdleShutdown(..)
+            | Target::EnableSso(..),
+            m,
+        ) if m != Method::POST => Err(method_not_allowed(&m, "POST")),
         (Target::Action(ws, name, op), _) => {
             let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
             computes::action(state, &r, op)
@@ -180,17 +185,25 @@ fn dispatch(
             computes::update_idle_shutdown(state, &r, body)?;
             Ok(StatusCode::OK.into_response())
         }
+        (Target::EnableSso(ws, name), _) => {
+            let r = compute_request(state, &me, &ws, &name, headers, &api_version)?;
+            computes::enable_sso(state, &r, body)?;
+            Ok(StatusCode::OK.into_response())
+        }
         (Target::RoleAssignments(scope), Method::GET) => roles::list(state, &me, &scope).map(ok),
         (Target::RoleAssignment(scope, name), m) => {
             roles::handle(state, &me, &scope, &name, &m, body)
         }
         (Target::RoleDefinitions(_), Method::GET) => Ok(ok(state.read(roles::definitions))),
-        (Target::OperationStatus(id), Method::GET) => {
-            state.read(|t| operations::status(t, &me, &id)).map(ok)
-        }
+        (Target::OperationStatus(id), Method::GET) => state
+            .read(|t| operations::status(t, &me, &id))
+            .map(operations::status_response),
         (Target::VmSizes, Method::GET) => Ok(ok(crate::catalogue::vm_sizes())),
         (Target::Usages(location), Method::GET) => {
-            Ok(ok(state.read(|t| crate::catalogue::usages(t, &location))))
+            let quota = state.config.vcpu_quota;
+            Ok(ok(
+                state.read(|t| crate::catalogue::usages(t, &location, quota))
+            ))
         }
         (_, m) => Err(method_not_allowed(&m, "GET")),
     }

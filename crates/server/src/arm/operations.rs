@@ -116,6 +116,18 @@ pub fn status(t: &Tenant, me: &str, id: &str) -> Result<Value, ArmError> {
     Ok(json!({"id": id, "name": id, "status": status, "startTime": since}))
 }
 
+/// The operation-status answer: while the operation is InProgress it carries `Retry-After: 1`,
+/// as ARM's do, so clients poll again in a second (azure-core waits 30 s without it).
+pub fn status_response(status: Value) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = axum::Json(status.clone());
+    if status["status"] == "InProgress" {
+        ([("retry-after", HeaderValue::from_static("1"))], body).into_response()
+    } else {
+        body.into_response()
+    }
+}
+
 /// The ETag of a resource's JSON (FNV-1a, quoted as HTTP wants).
 pub fn etag(json: &str) -> String {
     let hash = json.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {

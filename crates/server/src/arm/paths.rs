@@ -23,6 +23,8 @@ pub enum Target {
     Action(String, String, Operation),
     ListNodes(String, String),
     UpdateIdleShutdown(String, String),
+    /// `POST .../computes/{name}/enableSso`.
+    EnableSso(String, String),
     VmSizes,
     Usages(String),
     OperationStatus(String),
@@ -169,6 +171,9 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
         [c, compute, action] if eq(c, "computes") && eq(action, "updateIdleShutdownSetting") => {
             Ok(Target::UpdateIdleShutdown(ws, owned(compute)))
         }
+        [c, compute, action] if eq(c, "computes") && eq(action, "enableSso") => {
+            Ok(Target::EnableSso(ws, owned(compute)))
+        }
         [c, compute, action] if eq(c, "computes") => {
             let op = [Operation::Start, Operation::Stop, Operation::Restart]
                 .into_iter()
@@ -176,7 +181,7 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
                 .ok_or_else(|| {
                     ArmError::new(
                         "NotFound",
-                        format!("Computes have no '{action}' action; use start, stop, restart, listNodes or updateIdleShutdownSetting."),
+                        format!("Computes have no '{action}' action; use start, stop, restart, listNodes, updateIdleShutdownSetting or enableSso."),
                     )
                 })?;
             Ok(Target::Action(ws, owned(compute), op))

@@ -35,14 +35,34 @@ impl Request<'_> {
     }
 }
 
+/// The `kind` filter of a workspace list (`kind=default,hub`), if the query has one.
+pub fn kinds(query: &str) -> Option<Vec<String>> {
+    query.split('&').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        let v = v.replace("%2C", ",").replace("%2c", ",");
+        k.eq_ignore_ascii_case("kind").then(|| {
+            v.split(',')
+                .map(|s| s.trim().to_ascii_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+    })
+}
+
 /// `GET .../workspaces`: the workspaces `person` holds a role in, in a resource group or in the
-/// whole subscription.
-pub fn list(t: &Tenant, person: &str, group: Option<&str>) -> Value {
+/// whole subscription, of the `kinds` asked for (all when none; a workspace without a kind is
+/// `Default`).
+pub fn list(t: &Tenant, person: &str, group: Option<&str>, kinds: Option<&[String]>) -> Value {
+    let of_kind = |w: &WorkspaceResource| {
+        let kind = w.kind.as_deref().unwrap_or("Default").to_ascii_lowercase();
+        kinds.is_none_or(|ks| ks.is_empty() || ks.contains(&kind))
+    };
     let value: Vec<&WorkspaceResource> = t
         .visible_workspaces(person)
         .into_iter()
         .filter(|w| group.is_none_or(|g| w.resource_group.eq_ignore_ascii_case(g)))
         .map(|w| &w.resource)
+        .filter(|w| of_kind(w))
         .collect();
     json!({ "value": value })
 }

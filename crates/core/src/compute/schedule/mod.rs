@@ -112,6 +112,34 @@ fn plan(schedule: &StartStopSchedule) -> Result<LocalPlan, String> {
     }
 }
 
+/// Writes the enum values of a compute's schedules in ARM's casing (`stop` → `Stop`, `week` →
+/// `Week`, `monday` → `Monday`). Azure takes them in any case, and azure-ai-ml sends them as the
+/// CLI v2 YAML wrote them (`action: stop`).
+pub fn canonical_casing(props: &mut crate::compute::ComputeProperties) {
+    fn canon(value: &mut String, names: &[&str]) {
+        if let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case(value)) {
+            *value = (*name).to_owned();
+        }
+    }
+    let Some(schedules) = &mut props.schedules else {
+        return;
+    };
+    for s in &mut schedules.compute_start_stop {
+        canon(&mut s.action, &["Start", "Stop"]);
+        canon(&mut s.status, &["Enabled", "Disabled"]);
+        canon(&mut s.trigger_type, &["Recurrence", "Cron"]);
+        if let Some(rec) = &mut s.recurrence {
+            canon(
+                &mut rec.frequency,
+                &["Minute", "Hour", "Day", "Week", "Month"],
+            );
+            for day in &mut rec.schedule.week_days {
+                canon(day, &WEEK_DAYS);
+            }
+        }
+    }
+}
+
 /// Checks that a schedule is well formed; the error says what to fix.
 pub fn validate_schedule(schedule: &StartStopSchedule) -> Result<(), String> {
     if !matches!(schedule.action.as_str(), "Start" | "Stop") {
@@ -320,5 +348,39 @@ mod tests {
         let mut disabled = cron("0 9 * * *", "UTC");
         disabled.status = "Disabled".into();
         assert_eq!(next_fire(&disabled, 0), None);
+    }
+
+    #[test]
+    fn enum_values_in_any_case_are_written_as_arm_writes_them() {
+        let mut lower = weekly(&["monday", "FRIDAY"], 8, 0, "UTC");
+        lower.action = "start".into();
+        lower.status = "enabled".into();
+        lower.trigger_type = "recurrence".into();
+        if let Some(rec) = &mut lower.recurrence {
+            rec.frequency = "week".into();
+        }
+        let mut props = crate::compute::ComputeProperties {
+            schedules: Some(crate::compute::ComputeSchedules {
+                compute_start_stop: vec![lower],
+            }),
+            ..Default::default()
+        };
+        canonical_casing(&mut props);
+        let canonical = &props.schedules.unwrap().compute_start_stop[0];
+        assert_eq!(*canonical, weekly(&["Monday", "Friday"], 8, 0, "UTC"));
+        let mut odd = cron("0 9 * * *", "UTC");
+        odd.action = "Reboot".into();
+        let mut props = crate::compute::ComputeProperties {
+            schedules: Some(crate::compute::ComputeSchedules {
+                compute_start_stop: vec![odd.clone()],
+            }),
+            ..Default::default()
+        };
+        canonical_casing(&mut props);
+        assert_eq!(
+            props.schedules.unwrap().compute_start_stop[0],
+            odd,
+            "what is no enum value is left for validation to refuse"
+        );
     }
 }

@@ -1,0 +1,357 @@
+"""The real azure-ai-ml client, unchanged, against a running azimuth-server.
+
+Run by `cargo xtask test` (which starts the server with `--demo --pace instant` on a free
+loopback port); by hand: `AZIMUTH_URL=http://127.0.0.1:8080 target/python/bin/python
+tests/clients/test_azure_ai_ml.py`. Each check is a function run in order; the first failure
+stops the run with its traceback and a non-zero exit.
+"""
+
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+from urllib.parse import urlparse
+
+from azure.ai.ml import MLClient, load_compute
+from azure.ai.ml.entities import AmlCompute, ComputeInstance, Workspace
+from azure.core.credentials import AccessToken
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+URL = os.environ.get("AZIMUTH_URL", "http://127.0.0.1:8080").rstrip("/")
+ML = "Microsoft.MachineLearningServices"
+LAB_GROUP, LAB = "rg-azimuth-lab", "mlw-azimuth-lab"
+GROUP, SECOND = "rg-client-test", "mlw-client-second"
+DOOMED, PURGED = "mlw-client-doomed", "mlw-client-purged"
+
+
+def call(method, path, token=None, body=None):
+    """One plain HTTP request to the server; the JSON answer (or None)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(URL + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        text = answer.read()
+    return json.loads(text) if text else None
+
+
+class ServerToken:
+    """A TokenCredential whose tokens are azimuth-server sessions (Ada signs in by name)."""
+
+    def __init__(self, member):
+        self.token = call("POST", "/api/session", body={"member": member})["token"]
+
+    def get_token(self, *scopes, **kwargs):
+        return AccessToken(self.token, int(time.time()) + 3600)
+
+
+class LoopbackHttp(SansIOHTTPPolicy):
+    """azure-core's `enforce_https=False` for this loopback server only: its bearer-token policy
+    otherwise refuses to send a token over plain http."""
+
+    def on_request(self, request):
+        if urlparse(request.http_request.url).hostname in ("127.0.0.1", "localhost", "::1"):
+            request.context.options["enforce_https"] = False
+
+
+def cloud():
+    """What every MLClient here is given: a custom cloud whose resource manager is the server
+    (a fresh policy list each time: azure-core adds to the list it is given)."""
+    return {
+        "cloud": "Azimuth",
+        "cloud_metadata": {
+            "azure_portal": URL,
+            "resource_manager": URL + "/",
+            "active_directory": URL,
+            "aml_resource_id": URL + "/",
+            "storage_endpoint": "core.windows.net",
+            "registry_discovery_endpoint": URL,
+        },
+        "per_call_policies": [LoopbackHttp()],
+        "enable_telemetry": False,
+        "show_progress": False,
+    }
+
+
+def client(credential, sub, group, workspace=None):
+    """An MLClient on the server's cloud."""
+    return MLClient(credential, sub, group, workspace, **cloud())
+
+
+class Context:
+    """What the checks share."""
+
+    def __init__(self):
+        self.credential = ServerToken("Ada Lovelace")
+        subs = call("GET", "/subscriptions?api-version=2022-12-01", self.credential.token)
+        self.sub = subs["value"][0]["subscriptionId"]
+        self.lab = client(self.credential, self.sub, LAB_GROUP, LAB)
+        self.second = None
+
+    def arm(self, method, path, body=None):
+        return call(method, f"/subscriptions/{self.sub}{path}", self.credential.token, body)
+
+    def put_workspace(self, name):
+        path = f"/resourceGroups/{GROUP}/providers/{ML}/workspaces/{name}?api-version=2025-12-01"
+        self.arm("PUT", path, {"location": "westeurope", "properties": {"friendlyName": name}})
+
+    def pace(self, ml, pace):
+        """Sets a workspace's pace of simulated operations (an Owner's setting in the studio)."""
+        ws = ml.workspaces.get(ml.workspace_name)
+        call("PUT", f"/api/settings?wsid={ws.id}", self.credential.token, {"pace": pace})
+
+
+def check_workspace_get(c):
+    ws = c.lab.workspaces.get(LAB)
+    assert ws.name == LAB and ws.location == "eastus", ws
+    assert ws.resource_group == LAB_GROUP, ws.resource_group
+    assert ws.id.endswith(f"/workspaces/{LAB}"), ws.id
+
+
+def check_from_config(c):
+    """`MLClient.from_config` with the config.json the studio's workspace panel downloads."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "config.json")
+        with open(path, "w") as f:
+            json.dump({"subscription_id": c.sub, "resource_group": LAB_GROUP,
+                       "workspace_name": LAB}, f)
+        ml = MLClient.from_config(c.credential, path=path, **cloud())
+    assert ml.workspaces.get().name == LAB
+
+
+def check_second_workspace(c):
+    """A second workspace in a resource group of its own, made as the portal does (ARM PUT)."""
+    c.arm("PUT", f"/resourcegroups/{GROUP}?api-version=2022-12-01", {"location": "westeurope"})
+    for name in (SECOND, DOOMED, PURGED):
+        c.put_workspace(name)
+    c.second = client(c.credential, c.sub, GROUP, SECOND)
+    ws = c.second.workspaces.get(SECOND)
+    assert ws.name == SECOND and ws.location == "westeurope", ws
+    assert ws.display_name == SECOND, ws.display_name
+
+
+def check_workspace_list(c):
+    in_group = sorted(w.name for w in c.second.workspaces.list())
+    assert in_group == [DOOMED, PURGED, SECOND], in_group
+    everywhere = {w.name for w in c.lab.workspaces.list(scope="subscription")}
+    assert {LAB, SECOND, DOOMED, PURGED} <= everywhere, everywhere
+    assert len(list(c.second.workspaces.list(filtered_kinds="default"))) == 3
+    assert list(c.second.workspaces.list(filtered_kinds=["hub", "project"])) == []
+
+
+def check_workspace_update(c):
+    ws = c.second.workspaces.get(SECOND)
+    ws.description, ws.tags = "Changed by azure-ai-ml", {"team": "client-test"}
+    updated = c.second.workspaces.begin_update(ws).result()
+    assert updated.description == "Changed by azure-ai-ml", updated.description
+    assert updated.tags == {"team": "client-test"}, updated.tags
+    assert c.lab.workspaces.get(LAB).tags == {}, "the lab changed too"
+    # begin_create of a workspace that exists: the SDK reads it, then updates it.
+    again = Workspace(name=SECOND, location="westeurope", description="Created again")
+    made = c.second.workspaces.begin_create(again).result()
+    assert made.description == "Created again" and made.tags["team"] == "client-test", made
+
+
+def check_workspace_delete(c):
+    c.second.workspaces.begin_delete(DOOMED, delete_dependent_resources=False).result()
+    names = sorted(w.name for w in c.second.workspaces.list())
+    assert names == [PURGED, SECOND], names
+    try:
+        c.second.workspaces.get(DOOMED)
+    except ResourceNotFoundError:
+        pass
+    else:
+        raise AssertionError("a soft-deleted workspace is still answered")
+    try:
+        c.put_workspace(DOOMED)
+    except urllib.error.HTTPError as e:
+        assert e.code in (400, 409), e.code
+    else:
+        raise AssertionError("a soft-deleted workspace's name was taken again")
+    c.second.workspaces.begin_delete(PURGED, delete_dependent_resources=False,
+                                     permanently_delete=True).result()
+    assert [w.name for w in c.second.workspaces.list()] == [SECOND]
+    c.put_workspace(PURGED)  # a purged workspace's name is free again
+
+
+CI_YAML = """\
+$schema: https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json
+name: ci-yaml
+type: computeinstance
+size: STANDARD_DS3_v2
+idle_time_before_shutdown_minutes: 60
+schedules:
+  compute_start_stop:
+    - action: stop
+      trigger: {type: cron, expression: 0 18 * * *, time_zone: UTC}
+    - action: start
+      state: enabled
+      trigger:
+        type: recurrence
+        frequency: week
+        interval: 1
+        schedule: {hours: [8], minutes: [0], week_days: [monday, friday]}
+        time_zone: UTC
+"""
+
+
+def check_compute_create(c):
+    for ml, name in ((c.lab, "ci-lab-client"), (c.second, "ci-second")):
+        ml.compute.begin_create_or_update(ComputeInstance(name=name, size="Standard_DS11_v2")).result()
+    cluster = AmlCompute(name="cpu-cluster", size="Standard_DS3_v2", min_instances=1,
+                         max_instances=2, idle_time_before_scale_down=120)
+    made = c.second.compute.begin_create_or_update(cluster).result()
+    assert made.name == "cpu-cluster" and made.type == "amlcompute", made
+    # `az ml compute create -f`: the SDK sends the YAML's enum values as written (`stop`).
+    from_yaml = load_compute(io.StringIO(CI_YAML))
+    made = c.second.compute.begin_create_or_update(from_yaml).result()
+    actions = [s.action for s in made.schedules.compute_start_stop]
+    assert actions == ["Stop", "Start"], actions
+
+
+def check_compute_get_list(c):
+    ci = c.second.compute.get("ci-second")
+    assert ci.type == "computeinstance" and ci.size.lower() == "standard_ds11_v2", ci
+    assert ci.state == "Running", ci.state
+    cluster = c.second.compute.get("cpu-cluster")
+    assert cluster.max_instances == 2 and cluster.idle_time_before_scale_down == 120, cluster
+    # Like Usage below, azure-ai-ml 1.35's AmlComputeNodeInfo keeps the wire names.
+    nodes = [vars(n) for n in c.second.compute.list_nodes("cpu-cluster")]
+    assert [n["nodeState"] for n in nodes] == ["idle"], nodes
+    second = sorted(x.name for x in c.second.compute.list())
+    assert second == ["ci-second", "ci-yaml", "cpu-cluster"], second
+    lab = {x.name for x in c.lab.compute.list()}
+    assert "ci-lab-client" in lab and not lab & {"ci-second", "ci-yaml", "cpu-cluster"}, lab
+    only = [x.name for x in c.second.compute.list(compute_type="AmlCompute")]
+    assert only == ["cpu-cluster"], only
+    try:
+        c.lab.compute.get("ci-second")
+    except ResourceNotFoundError:
+        pass
+    else:
+        raise AssertionError("the lab workspace answers the second one's compute")
+
+
+def check_compute_lifecycle(c):
+    ops = c.second.compute
+    ops.begin_stop("ci-second").result()
+    assert ops.get("ci-second").state == "Stopped"
+    ops.begin_start("ci-second").result()
+    assert ops.get("ci-second").state == "Running"
+    ops.begin_restart("ci-second").result()
+    assert ops.get("ci-second").state == "Running"
+    assert ops.get("ci-second").enable_sso is True
+    ops.enable_sso(name="ci-second", enable_sso=False)
+    assert ops.get("ci-second").enable_sso is False
+    assert c.lab.compute.get("ci-lab-client").state == "Running", "the lab's instance moved"
+    try:
+        c.lab.compute.begin_start("ci-second").result()
+    except HttpResponseError as e:
+        assert e.status_code == 404, e
+    else:
+        raise AssertionError("the lab workspace started the second one's compute")
+
+
+def check_polling(c):
+    """One operation at the fast pace (a stop takes 4 s): the poller sees InProgress, then
+    Succeeded, polling every second as the server's Retry-After says."""
+    c.pace(c.second, "fast")
+    began = time.monotonic()
+    poller = c.second.compute.begin_stop("ci-second")
+    assert poller.status() == "InProgress", poller.status()
+    assert c.second.compute.get("ci-second").state == "Stopping"
+    poller.result()
+    took = time.monotonic() - began
+    assert c.second.compute.get("ci-second").state == "Stopped"
+    assert 3 < took < 8, f"the stop took {took:.1f} s"
+    c.pace(c.second, "instant")
+    c.second.compute.begin_start("ci-second").result()
+
+
+def check_roles(c):
+    grace = client(ServerToken("Grace Hopper"), c.sub, LAB_GROUP, LAB)
+    try:
+        grace.compute.begin_create_or_update(ComputeInstance(name="ci-grace", size="Standard_DS11_v2"))
+    except HttpResponseError as e:
+        assert e.status_code == 403 and e.error.code == "AuthorizationFailed", e
+    else:
+        raise AssertionError("a Data Scientist created a compute")
+    grace.compute.begin_stop("ci-lab-client").result()  # a Data Scientist may stop one
+    grace.compute.begin_start("ci-lab-client").result()
+    try:
+        client(ServerToken("Grace Hopper"), c.sub, GROUP, SECOND).compute.list().next()
+    except HttpResponseError as e:
+        assert e.status_code in (403, 404), e
+    else:
+        raise AssertionError("Grace sees a workspace she holds no role in")
+
+
+def check_sizes_and_usage(c):
+    sizes = {s.name.lower() for s in c.second.compute.list_sizes()}
+    assert "standard_ds11_v2" in sizes and "standard_ds3_v2" in sizes, sizes
+    usage = list(c.second.compute.list_usage())
+    assert usage and all(u.unit for u in usage), usage
+    # azure-ai-ml 1.35's Usage keeps the wire names (`currentValue`, `name` as a dict): its
+    # `_from_rest_object` copies `as_dict()` of a model that answers wire names (the server's
+    # are Azure's: `currentValue`, `nodeState`).
+    held = {u.name["value"]: vars(u)["currentValue"] for u in usage}
+    # The two instances (DS11_v2, DS3_v2) and the cluster's node (DS3_v2).
+    assert held["standardDSv2Family"] == 2 + 4 + 4, held
+    elsewhere = {u.name["value"]: vars(u)["currentValue"]
+                 for u in c.second.compute.list_usage(location="westus2")}
+    assert elsewhere.keys() == held.keys() and not any(elsewhere.values()), elsewhere
+
+
+def check_compute_delete(c):
+    for name in ("ci-second", "ci-yaml", "cpu-cluster"):
+        c.second.compute.begin_delete(name).result()
+    assert [x.name for x in c.second.compute.list()] == []
+    assert "ci-lab-client" in {x.name for x in c.lab.compute.list()}
+
+
+CHECKS = [
+    check_workspace_get,
+    check_from_config,
+    check_second_workspace,
+    check_workspace_list,
+    check_workspace_update,
+    check_workspace_delete,
+    check_compute_create,
+    check_compute_get_list,
+    check_compute_lifecycle,
+    check_polling,
+    check_roles,
+    check_sizes_and_usage,
+    check_compute_delete,
+]
+
+
+def main():
+    started = time.monotonic()
+    context = Context()
+    passed = 0
+    for check in CHECKS:
+        began = time.monotonic()
+        try:
+            check(context)
+        except Exception:  # noqa: BLE001 (a failure of any kind is reported and ends the run)
+            traceback.print_exc()
+            print(f"FAILED {check.__name__}")
+            print(f"{passed} passed, 1 failed")
+            return 1
+        passed += 1
+        print(f"ok {check.__name__} ({time.monotonic() - began:.2f} s)")
+    print(f"azure-ai-ml against {URL}: {time.monotonic() - started:.1f} s")
+    print(f"{passed} passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
