@@ -8,7 +8,7 @@ pub mod router;
 pub mod shell;
 pub mod store;
 
-use azimuth_core::workspace::overview::{id_from_wsid, wsid, Installation};
+use azimuth_core::workspace::overview::{wsid, Installation, Opening};
 use leptos::prelude::*;
 use pages::compute::{
     AttachedDetailsPage, AttachedPage, ClusterDetailsPage, ClustersPage, ImportPage,
@@ -76,40 +76,22 @@ pub fn App(
     }
 }
 
-/// Which workspace to open.
-enum Pick {
-    /// The list of workspaces.
-    List,
-    /// This workspace (its ARM id).
-    Open(String),
-    /// A workspace the person may not see (the `wsid` asked for).
-    Refused(String),
+/// Whether the address is the list of workspaces (or the people of the installation), which
+/// opens no workspace.
+fn is_list_address() -> bool {
+    let path = window().location().pathname().unwrap_or_default();
+    path == "/workspaces" || path.starts_with("/workspaces/") || path == "/people"
 }
 
-/// Picks what to open: the list at `/workspaces`; the workspace the address names (`?wsid=`);
-/// otherwise the one used last, or the first; the list when there is none.
-fn pick(installation: &Installation) -> Pick {
-    let path = window().location().pathname().unwrap_or_default();
-    if path == "/workspaces" || path.starts_with("/workspaces/") || path == "/people" {
-        return Pick::List;
+/// Picks what to open: the list at `/workspaces`; otherwise the rule of
+/// [`Installation::opening`] over the address's `?wsid=` and the workspace used last.
+fn pick(installation: &Installation) -> Opening {
+    if is_list_address() {
+        return Opening::List;
     }
-    let visible = |id: &str| {
-        installation
-            .workspaces
-            .iter()
-            .find(|w| w.id.eq_ignore_ascii_case(id))
-            .map(|w| w.id.clone())
-    };
-    if let Some(asked) = router::query_param("wsid") {
-        return match id_from_wsid(&asked).and_then(|id| visible(&id)) {
-            Some(id) => Pick::Open(id),
-            None => Pick::Refused(asked),
-        };
-    }
-    load_preference(Preference::Workspace)
-        .and_then(|id| visible(&id))
-        .or_else(|| installation.workspaces.first().map(|w| w.id.clone()))
-        .map_or(Pick::List, Pick::Open)
+    let asked = router::query_param("wsid");
+    let last = load_preference(Preference::Workspace);
+    installation.opening(asked.as_deref(), last.as_deref())
 }
 
 /// Remembers the workspace opened and puts it in the address.
@@ -137,9 +119,9 @@ async fn open_browser_store() -> Start {
         });
     let session = Session::browser(local, &tenant, member);
     match session.installation.with_untracked(pick) {
-        Pick::List => Start::Workspaces(session),
-        Pick::Refused(wsid) => Start::NoAccess(session, wsid),
-        Pick::Open(id) => match tenant.workspace(&id) {
+        Opening::List => Start::Workspaces(session),
+        Opening::Refused(wsid) => Start::NoAccess(session, wsid),
+        Opening::Open(id) => match tenant.workspace(&id) {
             Some(ws) => {
                 opened(&id);
                 let store = Store::open(session, ws.clone());
@@ -159,8 +141,17 @@ async fn open_server_store() -> Start {
     ) else {
         return Start::SignIn;
     };
-    let installation = match remote::installation(&token).await {
-        Ok(installation) => installation,
+    // One request: the installation and the workspace the studio will open.
+    let answer = match is_list_address() {
+        true => remote::installation(&token).await.map(|i| (i, None, None)),
+        false => {
+            let asked = router::query_param("wsid");
+            let last = load_preference(Preference::Workspace);
+            remote::open(&token, asked.as_deref(), last.as_deref()).await
+        }
+    };
+    let (installation, prefetched, server_time) = match answer {
+        Ok(opened) => opened,
         Err(e) => {
             if e.code() == remote::SESSION_ENDED {
                 save_preference(Preference::SignInNotice, store::SESSION_ENDED_NOTICE);
@@ -170,20 +161,25 @@ async fn open_server_store() -> Start {
     };
     let choice = pick(&installation);
     let session = Session::server(token.clone(), installation, member);
-    match choice {
-        Pick::List => Start::Workspaces(session),
-        Pick::Refused(wsid) => Start::NoAccess(session, wsid),
-        Pick::Open(id) => match remote::workspace(&token, &id).await {
-            Ok((workspace, server_time)) => {
-                opened(&id);
-                let store = Store::open(session, workspace);
-                store.set_server_time(server_time);
-                store::start_server_updates(store);
-                Start::Ready(store)
-            }
-            Err(e) if e.code() == remote::SESSION_ENDED => Start::SignIn,
-            Err(_) => Start::NoAccess(session, wsid(&id)),
-        },
+    let id = match choice {
+        Opening::List => return Start::Workspaces(session),
+        Opening::Refused(wsid) => return Start::NoAccess(session, wsid),
+        Opening::Open(id) => id,
+    };
+    let workspace = match prefetched.filter(|w| w.id().eq_ignore_ascii_case(&id)) {
+        Some(workspace) => Ok((workspace, server_time)),
+        None => remote::workspace(&token, &id).await,
+    };
+    match workspace {
+        Ok((workspace, server_time)) => {
+            opened(&id);
+            let store = Store::open(session, workspace);
+            store.set_server_time(server_time);
+            store::start_server_updates(store);
+            Start::Ready(store)
+        }
+        Err(e) if e.code() == remote::SESSION_ENDED => Start::SignIn,
+        Err(_) => Start::NoAccess(session, wsid(&id)),
     }
 }
 

@@ -14,6 +14,8 @@ pub fn RecoveryPage(
         LoadProblem::Unreadable { raw, .. } if !raw.is_empty() => Some(raw.clone()),
         _ => None,
     };
+    // Nothing is wrong with what is saved when a part of the studio did not download.
+    let offered = problem != LoadProblem::NotDownloaded;
     let error = RwSignal::new(None::<String>);
     let start_afresh = move |_| {
         leptos::task::spawn_local(async move {
@@ -47,7 +49,9 @@ pub fn RecoveryPage(
                                 </button>
                             }
                         })}
-                    <button type="button" class="button button--primary" on:click=start_afresh>"Start afresh"</button>
+                    {offered.then(|| view! {
+                        <button type="button" class="button button--primary" on:click=start_afresh>"Start afresh"</button>
+                    })}
                 </div>
                 <p class="field__error" role="status">{move || error.get().unwrap_or_default()}</p>
             </div>

@@ -8,7 +8,7 @@
 use super::browser::local_storage;
 use super::idb::{self, IdbError};
 use azimuth_core::workspace::records::{writes, RecordWrite, Records, Shelf, DIRECTORY_KEY};
-use azimuth_core::workspace::snapshot::{decode, SnapshotError};
+use azimuth_core::workspace::snapshot::SnapshotError;
 use azimuth_core::workspace::Tenant;
 use azimuth_core::ArmError;
 use leptos::prelude::*;
@@ -34,6 +34,8 @@ pub enum LoadProblem {
     NoStorage(String),
     /// The browser holds the installation in a layout a newer Azimuth wrote.
     NewerDatabase(u32),
+    /// A part of the studio a first start needs could not be downloaded.
+    NotDownloaded,
     /// The saved value is unusable; `raw` is kept so the person can download it.
     Unreadable {
         /// What is wrong.
@@ -47,6 +49,7 @@ impl std::fmt::Display for LoadProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NoStorage(why) => write!(f, "This browser does not let Azimuth keep data ({why}), so the workspace cannot be kept."),
+            Self::NotDownloaded => write!(f, "A part of the studio could not be downloaded. Check the connection, then reload the page."),
             Self::NewerDatabase(v) => write!(f, "The workspace in this browser was saved by a newer version of Azimuth (storage layout {v}; this studio reads layout {DATABASE_VERSION})."),
             Self::Unreadable { error, .. } => write!(f, "{error}"),
         }
@@ -104,7 +107,7 @@ impl LocalStore {
         let (records, stamp) = read_records(&tx).await.map_err(no_storage)?;
         let (tenant, stamp) = match records.assemble() {
             Ok(Some(tenant)) => (tenant, stamp),
-            Ok(None) => (first_installation(now)?, 0.0),
+            Ok(None) => (first_installation(now).await?, 0.0),
             Err(error) => {
                 return Err(LoadProblem::Unreadable {
                     error,
@@ -253,6 +256,16 @@ impl LocalStore {
 /// and tells other tabs.
 pub async fn start_afresh(now: i64) -> Result<(), ArmError> {
     let failed = |e: IdbError| storage_error(&e);
+    // Made before anything is deleted, so a failed download loses nothing.
+    let fresh = match first_start::installation(now, None, random_guid()).await {
+        Ok(Ok(tenant)) => tenant,
+        _ => {
+            return Err(ArmError::new(
+                "StorageError",
+                LoadProblem::NotDownloaded.to_string(),
+            ))
+        }
+    };
     idb::delete(DATABASE).await.map_err(failed)?;
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(LEGACY_KEY);
@@ -261,7 +274,6 @@ pub async fn start_afresh(now: i64) -> Result<(), ArmError> {
         .await
         .map_err(failed)?;
     let tx = idb::transaction(&db, &shelves(), true).map_err(failed)?;
-    let fresh = Tenant::seed(now, &random_guid(), None);
     write(&tx, &writes(None, &fresh), 1.0).map_err(failed)?;
     idb::committed(&tx).await.map_err(failed)?;
     db.close();
@@ -270,13 +282,58 @@ pub async fn start_afresh(now: i64) -> Result<(), ArmError> {
 
 /// The installation of a first start: the value an earlier build saved in localStorage (moved
 /// into IndexedDB by the first write), or a fresh one.
-fn first_installation(now: i64) -> Result<Tenant, LoadProblem> {
+async fn first_installation(now: i64) -> Result<Tenant, LoadProblem> {
     let legacy = local_storage().and_then(|s| s.get_item(LEGACY_KEY).ok().flatten());
-    match legacy {
-        Some(raw) => {
-            decode(&raw, &random_guid()).map_err(|error| LoadProblem::Unreadable { error, raw })
+    let raw = legacy.clone().unwrap_or_default();
+    match first_start::installation(now, legacy, random_guid()).await {
+        Ok(Ok(tenant)) => Ok(tenant),
+        Ok(Err(error)) => Err(LoadProblem::Unreadable { error, raw }),
+        Err(first_start::Missing) => Err(LoadProblem::NotDownloaded),
+    }
+}
+
+/// What only a first start needs (the seeded installation, reading an earlier build's value),
+/// kept out of the first load: in the release build a chunk of its own.
+mod first_start {
+    use azimuth_core::workspace::snapshot::SnapshotError;
+    use azimuth_core::workspace::Tenant;
+
+    /// The chunk could not be downloaded.
+    pub struct Missing;
+
+    #[cfg(feature = "split")]
+    impl From<wasm_split_helpers::SplitLoaderError> for Missing {
+        fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+            Missing
         }
-        None => Ok(Tenant::seed(now, &random_guid(), None)),
+    }
+
+    /// The earlier build's value read, or a fresh installation with tenant id `guid`.
+    #[cfg(feature = "split")]
+    #[wasm_split_helpers::wasm_split(first_start, fallible)]
+    pub fn installation(
+        now: i64,
+        legacy: Option<String>,
+        guid: String,
+    ) -> Result<Result<Tenant, SnapshotError>, Missing> {
+        Ok(build(now, legacy, &guid))
+    }
+
+    /// The earlier build's value read, or a fresh installation with tenant id `guid`.
+    #[cfg(not(feature = "split"))]
+    pub async fn installation(
+        now: i64,
+        legacy: Option<String>,
+        guid: String,
+    ) -> Result<Result<Tenant, SnapshotError>, Missing> {
+        Ok(build(now, legacy, &guid))
+    }
+
+    fn build(now: i64, legacy: Option<String>, guid: &str) -> Result<Tenant, SnapshotError> {
+        match legacy {
+            Some(raw) => azimuth_core::workspace::snapshot::decode(&raw, guid),
+            None => Ok(Tenant::seed(now, guid, None)),
+        }
     }
 }
 

@@ -420,3 +420,33 @@ fn people_are_managed_by_the_installations_owners() {
         "Ada held the lab only through the subscription"
     );
 }
+
+#[test]
+fn a_studio_opens_the_asked_workspace_else_the_last_else_the_first() {
+    use azimuth_core::workspace::overview::{wsid, Opening};
+    let (t, lab, second) = with_second("mlw-second", "eastus");
+    let ada = t.overview(ADA);
+    assert_eq!(ada.opening(None, None), Opening::Open(lab.clone()));
+    assert_eq!(
+        ada.opening(None, Some(&second.to_uppercase())),
+        Opening::Open(second.clone())
+    );
+    assert_eq!(
+        ada.opening(Some(&wsid(&second)), Some(&lab)),
+        Opening::Open(second.clone())
+    );
+    assert_eq!(ada.opening(None, Some("/gone")), Opening::Open(lab.clone()));
+    // Alan holds no role in the second workspace: asked for, it is refused; never the default.
+    let alan = t.overview(ALAN);
+    assert_eq!(
+        alan.opening(Some(&wsid(&second)), None),
+        Opening::Refused(wsid(&second))
+    );
+    assert_eq!(alan.opening(None, Some(&second)), Opening::Open(lab));
+    assert_eq!(
+        alan.opening(Some("not a wsid"), None),
+        Opening::Refused("not a wsid".into())
+    );
+    let nobody = Tenant::seed(T0, EXAMPLE_TENANT, None).overview("Nobody");
+    assert_eq!(nobody.opening(None, None), Opening::List);
+}

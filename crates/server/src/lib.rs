@@ -40,6 +40,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/events", get(events::events))
         .route("/api/workspace", get(workspace))
         .route("/api/installation", get(installation))
+        .route("/api/open", get(open))
         .route("/api/workspaces/recover", post(recover_workspace))
         .route("/api/settings", axum::routing::put(settings))
         .route(
@@ -184,6 +185,53 @@ async fn installation(State(state): State<Arc<AppState>>, headers: HeaderMap) ->
         Ok(body) => Json(body).into_response(),
         Err(e) => arm::error_response(&e),
     }
+}
+
+/// `GET /api/open?wsid=<asked>&last=<ARM id>`: what a studio starting up needs, in one answer:
+/// `{"installation": <as GET /api/installation>, "workspace": <the workspace it opens, as GET
+/// /api/workspace, or null>}`, the workspace chosen by the rule every studio uses
+/// (`Installation::opening`), with the server's time and the event stream's cookie.
+async fn open(State(state): State<Arc<AppState>>, query: QueryMap, headers: HeaderMap) -> Response {
+    let me = match auth::member_of(&state, &headers) {
+        Ok(me) => me,
+        Err(e) => return arm::error_response(&e),
+    };
+    let asked = query
+        .get("wsid")
+        .map(String::as_str)
+        .filter(|w| !w.is_empty());
+    let last = query.get("last").map(String::as_str);
+    let body = state.read(|t| {
+        let installation = t.overview(&me);
+        let workspace = match installation.opening(asked, last) {
+            azimuth_core::workspace::overview::Opening::Open(id) => t
+                .workspace_for(&me, &id)
+                .map(azimuth_core::workspace::snapshot::encode_workspace)
+                .ok(),
+            _ => None,
+        };
+        let installation = serde_json::to_string(&installation).unwrap_or_default();
+        format!(
+            r#"{{"installation":{installation},"workspace":{}}}"#,
+            workspace.as_deref().unwrap_or("null")
+        )
+    });
+    let cookie = auth::events_cookie(auth::bearer_token(&headers));
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json".to_owned(),
+            ),
+            (axum::http::header::SET_COOKIE, cookie),
+            (
+                axum::http::HeaderName::from_static(TIME_HEADER),
+                state.now().to_string(),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// `POST /api/workspaces/recover`'s body.

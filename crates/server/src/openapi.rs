@@ -53,6 +53,7 @@ pub const ROUTES: &[Route] = &[
     route("get", "/api/events", "Server-sent events: `changed` with {version, workspace} (the session cookie, or ?access_token=)", 200, false),
     route("get", "/api/installation", "The signed-in person, the resource groups and workspaces they see (with their roles) and the soft-deleted workspaces they may recover", 200, true),
     route("post", "/api/workspaces/recover", "Recover a soft-deleted workspace: {id}", 204, true),
+    route("get", "/api/open", "What a starting studio needs in one answer: the installation and the workspace it opens (?wsid=<asked>&last=<ARM id>)", 200, true),
     route("get", "/api/workspace", "One workspace (?wsid=<ARM id>), for the studio", 200, true),
     route("put", "/api/settings", "Set a workspace's {pace} (instant, fast or realistic) for everyone (?wsid=); Owners only", 204, true),
     route("post", "/api/computes/{computeName}/applications/{application}", "Open an instance's application (?wsid=; its assigned user, while it runs); counts as activity", 200, true),

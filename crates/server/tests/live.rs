@@ -112,6 +112,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("delete", "/api/session".into()),
         ("get", "/api/events".into()),
         ("get", "/api/installation".into()),
+        ("get", "/api/open?wsid=&last=".into()),
         ("post", "/api/workspaces/recover".into()),
         ("get", format!("/api/workspace?wsid={WS}")),
         ("put", format!("/api/settings?wsid={WS}")),

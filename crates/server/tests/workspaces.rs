@@ -164,6 +164,41 @@ async fn a_second_workspace_is_created_seen_by_its_people_and_never_mixes() {
     assert_eq!(status, 403);
     let (_, mine) = call(a, "GET", "/api/installation", Some(&ada), b"").await;
     assert_eq!(mine["workspaces"].as_array().unwrap().len(), 2, "{mine}");
+    // A starting studio gets the installation and the workspace it opens in one answer: the
+    // one the address asks for, else the one used last, else the first; none it may not see.
+    let short = format!("{SUB}/resourcegroups/rg-class/workspaces/mlw-second");
+    let (status, opened) = call(
+        a,
+        "GET",
+        &format!("/api/open?wsid={short}&last="),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(opened["installation"]["workspaces"], mine["workspaces"]);
+    assert_eq!(opened["workspace"]["resource"]["name"], "mlw-second");
+    let (_, opened) = call(
+        a,
+        "GET",
+        &format!("/api/open?wsid=&last={}", second()),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(opened["workspace"]["resource"]["name"], "mlw-second");
+    let (_, opened) = call(a, "GET", "/api/open?wsid=&last=", Some(&ada), b"").await;
+    assert_eq!(opened["workspace"]["resource"]["name"], "mlw-azimuth-lab");
+    let (_, opened) = call(
+        a,
+        "GET",
+        &format!("/api/open?wsid={short}&last="),
+        Some(&alan),
+        b"",
+    )
+    .await;
+    assert!(opened["workspace"].is_null(), "{opened}");
+    assert_eq!(call(a, "GET", "/api/open", None, b"").await.0, 401);
     assert_eq!(mine["workspaces"][1]["role"], "Owner");
     assert_eq!(mine["workspaces"][1]["name"], "mlw-second");
 

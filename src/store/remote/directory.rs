@@ -15,6 +15,31 @@ pub async fn installation(token: &str) -> Result<Installation, ArmError> {
     from_json(&text).map_err(|e| unexpected(&e))
 }
 
+/// What a starting studio opens, as `GET /api/open` answers it.
+#[derive(serde::Deserialize)]
+struct Opened {
+    installation: Installation,
+    workspace: Option<azimuth_core::Workspace>,
+}
+
+/// `GET /api/open`: the installation and, in the same answer, the workspace the studio opens
+/// (the one the address asks for, else the one used last, else the first), with the server's
+/// time.
+pub async fn open(
+    token: &str,
+    asked: Option<&str>,
+    last: Option<&str>,
+) -> Result<(Installation, Option<azimuth_core::Workspace>, Option<i64>), ArmError> {
+    let url = format!(
+        "/api/open?wsid={}&last={}",
+        encode(asked.unwrap_or_default()),
+        encode(last.unwrap_or_default())
+    );
+    let (text, server_time) = super::send_with("GET", &url, Some(token), None, None).await?;
+    let opened: Opened = from_json(&text).map_err(|e| unexpected(&e))?;
+    Ok((opened.installation, opened.workspace, server_time))
+}
+
 /// The api-version sent to Microsoft.Resources (resource groups), as Azure's clients send it.
 const RESOURCES_API_VERSION: &str = "2022-09-01";
 

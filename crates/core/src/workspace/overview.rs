@@ -155,6 +155,40 @@ impl Tenant {
     }
 }
 
+/// Which workspace a studio opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Opening {
+    /// The list of workspaces (there is none to open).
+    List,
+    /// This workspace (its ARM id, as saved).
+    Open(String),
+    /// The address names a workspace the person holds no role in (the `wsid` asked for).
+    Refused(String),
+}
+
+impl Installation {
+    /// What a studio opens: the workspace the address names (`asked`, a `wsid` or an ARM id;
+    /// refused when the person holds no role in it), otherwise the one used `last` in this
+    /// browser, or the first they see; the list when there is none.
+    pub fn opening(&self, asked: Option<&str>, last: Option<&str>) -> Opening {
+        let visible = |id: &str| {
+            self.workspaces
+                .iter()
+                .find(|w| w.id.eq_ignore_ascii_case(id))
+                .map(|w| w.id.clone())
+        };
+        if let Some(asked) = asked {
+            return match id_from_wsid(asked).and_then(|id| visible(&id)) {
+                Some(id) => Opening::Open(id),
+                None => Opening::Refused(asked.to_owned()),
+            };
+        }
+        last.and_then(visible)
+            .or_else(|| self.workspaces.first().map(|w| w.id.clone()))
+            .map_or(Opening::List, Opening::Open)
+    }
+}
+
 /// Azure studio's short form of a workspace's ARM id, as its URLs carry it (`?wsid=`):
 /// `/subscriptions/{sub}/resourcegroups/{rg}/workspaces/{name}`.
 pub fn wsid(id: &str) -> String {
