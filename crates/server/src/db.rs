@@ -10,6 +10,7 @@ use azimuth_core::workspace::{Directory, Tenant};
 use azimuth_core::{StoredCompute, Workspace};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
+use std::sync::Arc;
 
 /// An open database.
 pub struct Db {
@@ -17,8 +18,8 @@ pub struct Db {
 }
 
 /// What a change writes: the directory when it changed, the workspaces it touched (each with
-/// what it was before, so only the computes that changed are written), and the ids of those it
-/// removed.
+/// what it was before, its computes kept alive, so only the computes that changed are written),
+/// and the ids of those it removed.
 #[derive(Default)]
 pub struct Write<'a> {
     /// The directory, when it changed.
@@ -116,7 +117,7 @@ impl Db {
     }
 
     /// A workspace's computes, oldest first.
-    fn load_computes(&self, workspace: &str) -> Result<Vec<StoredCompute>, String> {
+    fn load_computes(&self, workspace: &str) -> Result<Vec<Arc<StoredCompute>>, String> {
         let mut statement = self
             .conn
             .prepare("SELECT name, body FROM computes WHERE workspace = ?1 ORDER BY seq")
@@ -310,18 +311,12 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             tx.execute("DELETE FROM computes WHERE workspace = ?1", params![id])
                 .map_err(sql)?;
         }
-        // By lowercase name: one pass over each side, not one search per compute.
-        let previous: std::collections::HashMap<String, &StoredCompute> = before
-            .iter()
-            .flat_map(|b| &b.computes)
-            .map(|c| (key(&c.resource.name), c))
-            .collect();
-        let current: std::collections::HashSet<String> =
-            ws.computes.iter().map(|c| key(&c.resource.name)).collect();
-        for c in &ws.computes {
-            if previous.get(&key(&c.resource.name)) == Some(&c) {
-                continue;
-            }
+        // A change copies only the computes it touches: those are the ones to write.
+        let (changed, deleted) = match before {
+            Some(before) => ws.changed_computes(before),
+            None => (ws.computes.clone(), Vec::new()),
+        };
+        for c in &changed {
             let body = serde_json::to_string(c).map_err(|e| e.to_string())?;
             bytes += body.len();
             tx.execute(
@@ -331,10 +326,10 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             )
             .map_err(sql)?;
         }
-        for gone in previous.keys().filter(|name| !current.contains(*name)) {
+        for gone in &deleted {
             tx.execute(
                 "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
-                params![id, gone],
+                params![id, key(gone)],
             )
             .map_err(sql)?;
         }
