@@ -174,7 +174,7 @@ async fn open_server_store() -> Start {
         Pick::List => Start::Workspaces(session),
         Pick::Refused(wsid) => Start::NoAccess(session, wsid),
         Pick::Open(id) => match remote::workspace(&token, &id).await {
-            Ok((workspace, server_time)) => {
+            Ok((workspace, server_time, _)) => {
                 opened(&id);
                 let store = Store::open(session, workspace);
                 store.set_server_time(server_time);
