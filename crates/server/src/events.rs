@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
 
 /// The most bytes of data an event carries; a change that needs more says only "read again".
 pub const MAX_EVENT: usize = 4_096;
@@ -43,6 +44,20 @@ pub fn detail(version: u64, workspace: &str, changes: &Changes) -> Option<Arc<st
     })
     .ok()?;
     (text.len() <= MAX_EVENT).then(|| text.into())
+}
+
+/// The next change, or one of version 0 and no workspace (read everything again) when this
+/// receiver fell behind and changes were missed; `None` once the server stops.
+async fn next_change(receiver: &mut Receiver<Change>) -> Option<Change> {
+    match receiver.recv().await {
+        Ok(change) => Some(change),
+        Err(RecvError::Lagged(_)) => Some(Change {
+            version: 0,
+            workspace: String::new(),
+            detail: None,
+        }),
+        Err(RecvError::Closed) => None,
+    }
 }
 
 /// The data `member` gets for a change: what it did when they may read the workspace, only
@@ -89,16 +104,7 @@ pub async fn events(
             let reconnect = first.is_some();
             let change = match first {
                 Some(c) => c,
-                None => match receiver.recv().await {
-                    Ok(v) => v,
-                    // Changes were missed: every studio reads everything again.
-                    Err(RecvError::Lagged(_)) => Change {
-                        version: 0,
-                        workspace: String::new(),
-                        detail: None,
-                    },
-                    Err(RecvError::Closed) => return None,
-                },
+                None => next_change(&mut receiver).await?,
             };
             let data = data_for(&state, &member, &change);
             let mut event = Event::default().event("changed").data(data);
@@ -137,5 +143,31 @@ mod tests {
         }
         assert!(sizes[0].is_some_and(|n| n <= MAX_EVENT), "{sizes:?}");
         assert_eq!(sizes[2], None, "three computes make more than 4 KB");
+    }
+
+    #[tokio::test]
+    async fn a_receiver_that_fell_behind_is_told_to_read_everything_again() {
+        let (sender, mut receiver) = tokio::sync::broadcast::channel(4);
+        let detail = Some(Arc::from(r#"{"version":1}"#));
+        for version in 1..=6 {
+            let workspace = "/subscriptions/s/workspaces/w".to_owned();
+            let detail = detail.clone();
+            sender
+                .send(Change {
+                    version,
+                    workspace,
+                    detail,
+                })
+                .unwrap();
+        }
+        let missed = next_change(&mut receiver).await.unwrap();
+        assert_eq!((missed.version, missed.workspace.as_str()), (0, ""));
+        assert_eq!(missed.detail, None);
+        assert_eq!(next_change(&mut receiver).await.unwrap().version, 3);
+        drop(sender);
+        for _ in 4..=6 {
+            next_change(&mut receiver).await.unwrap();
+        }
+        assert!(next_change(&mut receiver).await.is_none());
     }
 }
