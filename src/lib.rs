@@ -168,7 +168,9 @@ async fn open_server_store() -> Start {
     };
     let workspace = match prefetched.filter(|w| w.id().eq_ignore_ascii_case(&id)) {
         Some(workspace) => Ok((workspace, server_time)),
-        None => remote::workspace(&token, &id).await,
+        None => remote::workspace(&token, &id)
+            .await
+            .map(|(w, time, _)| (w, time)),
     };
     match workspace {
         Ok((workspace, server_time)) => {

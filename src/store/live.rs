@@ -30,19 +30,13 @@ pub fn start_live_updates(store: Store) {
     });
 }
 
-/// A `changed` event's data: which workspace changed (empty: the directory).
-#[derive(serde::Deserialize)]
-struct Changed {
-    #[serde(default)]
-    workspace: String,
-}
-
 /// How long to wait before opening the event stream again after the server closed it.
 const RECONNECT: Duration = Duration::from_secs(1);
 
 /// Listens to the server's event stream for the life of the page: a `changed` event of the open
-/// workspace reads it again; one of the directory (people, roles, workspaces) reads what the
-/// person sees and the workspace (their role may have changed). The session reaches the stream in the cookie signing in set, never in
+/// workspace applies the computes it carries (or reads the workspace again when it carries none,
+/// or one was missed: see `remote::events`); one of the directory (people, roles, workspaces)
+/// reads what the person sees and the workspace (their role may have changed). The session reaches the stream in the cookie signing in set, never in
 /// the URL. The browser reconnects by itself after a dropped connection; when the stream is
 /// closed for good (the server refused it while restarting, or the session ended) a new one is
 /// opened after a second, and a read first finds out whether the session still holds.
@@ -52,21 +46,11 @@ pub fn start_server_updates(store: Store) {
     let Ok(events) = web_sys::EventSource::new("/api/events") else {
         return;
     };
+    let mut last = 0;
     let on_changed =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             let data = ev.data().as_string().unwrap_or_default();
-            let changed = azimuth_core::arm::json_de::from_json::<Changed>(&data)
-                .map(|c| c.workspace)
-                .unwrap_or_default();
-            let mine = store.workspace_id();
-            if changed.is_empty() {
-                leptos::task::spawn_local(async move {
-                    store.session.refresh().await;
-                    store.pull().await;
-                });
-            } else if changed.eq_ignore_ascii_case(&mine) {
-                leptos::task::spawn_local(async move { store.pull().await });
-            }
+            super::remote::events::receive(store, &data, &mut last);
         });
     let _ = events.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
     let stream = events.clone();

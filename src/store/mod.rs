@@ -214,6 +214,9 @@ pub struct Store {
     /// Workspace reads from the server: (last sent, last shown), so a late answer never
     /// replaces a newer one.
     pulls: StoredValue<(u64, u64)>,
+    /// The server's version of the workspace shown (0 in browser mode): a read or an event of an
+    /// earlier version is already in it.
+    version: StoredValue<u64>,
     /// Whether the last read from the server failed (its notice is shown once).
     offline: StoredValue<bool>,
     /// How far the server's clock is ahead of this browser's, in milliseconds (0 in browser
@@ -237,6 +240,7 @@ impl Store {
             notices: session.notices,
             backend: session.backend,
             pulls: StoredValue::new((0, 0)),
+            version: StoredValue::new(0),
             offline: StoredValue::new(false),
             clock_skew: StoredValue::new(0),
         }
@@ -351,13 +355,15 @@ impl Store {
         let seq = self.pulls.with_value(|(sent, _)| sent + 1);
         self.pulls.update_value(|(sent, _)| *sent = seq);
         match remote::workspace(&token, &self.workspace_id()).await {
-            Ok((ws, server_time)) => {
+            Ok((ws, server_time, version)) => {
                 if self.offline.get_value() {
                     self.offline.set_value(false);
                     self.notify(false, "Connected again", "The workspace is up to date.");
                 }
-                if self.pulls.with_value(|(_, shown)| *shown < seq) {
+                let newer = version >= self.version.get_value();
+                if newer && self.pulls.with_value(|(_, shown)| *shown < seq) {
                     self.pulls.update_value(|(_, shown)| *shown = seq);
+                    self.version.set_value(version);
                     self.set_server_time(server_time);
                     self.workspace.set(ws);
                 }

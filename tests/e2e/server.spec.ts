@@ -124,11 +124,17 @@ test("two people see each other's changes without reloading", async ({ page, bro
   expect(Date.now() - seen, 'the change reached the other browser within a second').toBeLessThan(1_500);
   await expectState(grace, name, 'Running');
 
-  // And back: Grace (a Data Scientist) stops it; Ada sees it stop.
+  // And back: Grace (a Data Scientist) stops it; Ada sees it stop, from what the events
+  // carry, without reading the whole workspace again.
+  const reads: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/workspace?')) reads.push(r.url());
+  });
   await selectInstance(grace, name);
   await toolbarButton(grace, 'Stop').click();
   await expectState(page, name, /Stopping|Stopped/);
   await expectState(page, name, 'Stopped');
+  expect(reads, 'the events carried the change').toEqual([]);
   await grace.context().close();
 });
 

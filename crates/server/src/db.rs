@@ -5,12 +5,12 @@
 //! an earlier Azimuth (one `workspace` row) is migrated on open, in one transaction.
 
 use azimuth_core::arm::json_de::from_json;
-use azimuth_core::workspace::records::compute_changes;
 use azimuth_core::workspace::snapshot::{decode, decode_workspace, encode_workspace};
 use azimuth_core::workspace::{Directory, Tenant};
 use azimuth_core::{StoredCompute, Workspace};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
+use std::sync::Arc;
 
 /// An open database.
 pub struct Db {
@@ -18,8 +18,8 @@ pub struct Db {
 }
 
 /// What a change writes: the directory when it changed, the workspaces it touched (each with
-/// what it was before, so only the computes that changed are written), and the ids of those it
-/// removed.
+/// what it was before, its computes kept alive, so only the computes that changed are written),
+/// and the ids of those it removed.
 #[derive(Default)]
 pub struct Write<'a> {
     /// The directory, when it changed.
@@ -117,7 +117,7 @@ impl Db {
     }
 
     /// A workspace's computes, oldest first.
-    fn load_computes(&self, workspace: &str) -> Result<Vec<StoredCompute>, String> {
+    fn load_computes(&self, workspace: &str) -> Result<Vec<Arc<StoredCompute>>, String> {
         let mut statement = self
             .conn
             .prepare("SELECT name, body FROM computes WHERE workspace = ?1 ORDER BY seq")
@@ -311,21 +311,25 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             tx.execute("DELETE FROM computes WHERE workspace = ?1", params![id])
                 .map_err(sql)?;
         }
-        let (changed, gone) = compute_changes(*before, ws);
-        for c in gone {
-            tx.execute(
-                "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
-                params![id, key(&c.resource.name)],
-            )
-            .map_err(sql)?;
-        }
-        for c in changed {
+        // A change copies only the computes it touches: those are the ones to write.
+        let (changed, deleted) = match before {
+            Some(before) => ws.changed_computes(before),
+            None => (ws.computes.clone(), Vec::new()),
+        };
+        for c in &changed {
             let body = serde_json::to_string(c).map_err(|e| e.to_string())?;
             bytes += body.len();
             tx.execute(
                 "INSERT INTO computes (workspace, name, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT (workspace, name) DO UPDATE SET body = excluded.body",
                 params![id, key(&c.resource.name), body],
+            )
+            .map_err(sql)?;
+        }
+        for gone in &deleted {
+            tx.execute(
+                "DELETE FROM computes WHERE workspace = ?1 AND name = ?2",
+                params![id, key(gone)],
             )
             .map_err(sql)?;
         }

@@ -123,6 +123,10 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
 /// Owner moved) still warns of a shutdown at the right moment.
 pub const TIME_HEADER: &str = "x-azimuth-time";
 
+/// The header of `GET /api/workspace` with the installation's version of what it holds: a
+/// studio applies only the `changed` events of later versions.
+pub const VERSION_HEADER: &str = "x-azimuth-version";
+
 /// The workspace a studio call names with `?wsid=<ARM id>`.
 fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, ArmError> {
     query.get("wsid").cloned().filter(|w| !w.is_empty()).ok_or_else(|| {
@@ -147,14 +151,14 @@ async fn workspace(
 ) -> Response {
     let result = auth::member_of(&state, &headers).and_then(|me| {
         let id = wsid(&query)?;
-        state.read_workspace(
-            &me,
-            &id,
-            azimuth_core::workspace::snapshot::encode_workspace,
-        )
+        // Read under the same lock as the workspace, the version is the one of what it holds.
+        state.read_workspace(&me, &id, |w| {
+            let text = azimuth_core::workspace::snapshot::encode_workspace(w);
+            (text, state.version())
+        })
     });
     match result {
-        Ok(text) => {
+        Ok((text, version)) => {
             let cookie = auth::events_cookie(auth::bearer_token(&headers));
             (
                 [
@@ -166,6 +170,10 @@ async fn workspace(
                     (
                         axum::http::HeaderName::from_static(TIME_HEADER),
                         state.now().to_string(),
+                    ),
+                    (
+                        axum::http::HeaderName::from_static(VERSION_HEADER),
+                        version.to_string(),
                     ),
                 ],
                 text,

@@ -1,11 +1,14 @@
 //! What every request shares: the installation in memory, the database, the settings. A change
-//! runs the engine on a copy of what it touches (one workspace, or the directory), saves just
-//! that, and only then replaces it, so a failed save changes nothing.
+//! runs the engine on a copy of what it touches (one workspace, or the directory; a copy shares
+//! the computes until one changes), saves just that, and only then replaces it, so a failed save
+//! changes nothing.
+
+mod tick;
 
 use crate::config::Config;
 use crate::db::{Db, Write};
 use axum::body::Bytes;
-use azimuth_core::workspace::Tenant;
+use azimuth_core::workspace::{Changes, Tenant};
 use azimuth_core::{ArmError, Workspace};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -16,14 +19,17 @@ use tokio::sync::broadcast;
 /// How often the server settles the workspaces, so operations finish on time for every client.
 const TICK: Duration = Duration::from_millis(250);
 
-/// One change anyone can see: the new version, and the workspace it touched (empty when the
-/// directory changed: people, roles, workspaces created or deleted).
+/// One change anyone can see: the new version, the workspace it touched (empty when the
+/// directory changed: people, roles, workspaces created or deleted), and what it did there.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     /// The installation's version after the change.
     pub version: u64,
     /// The ARM id of the workspace that changed, or empty.
     pub workspace: String,
+    /// The `changed` event's data for those who may read the workspace, carrying the computes
+    /// the change touched; `None` when it is too big or more than computes changed.
+    pub detail: Option<Arc<str>>,
 }
 
 /// The shared state of the server.
@@ -45,6 +51,9 @@ pub struct AppState {
 struct Inner {
     tenant: Tenant,
     db: Db,
+    /// When something next happens by itself in each workspace (by lowercase id), so a tick
+    /// settles only the workspaces where something is due.
+    due: HashMap<String, Option<i64>>,
 }
 
 /// Milliseconds since the epoch from the system clock.
@@ -110,9 +119,10 @@ impl AppState {
                 }
             }
         }
+        let due = tick::due_times(&tenant);
         Ok(Arc::new(AppState {
             config,
-            inner: Mutex::new(Inner { tenant, db }),
+            inner: Mutex::new(Inner { tenant, db, due }),
             version: AtomicU64::new(1),
             changes: broadcast::channel(256).0,
             cache: Mutex::new((0, HashMap::new())),
@@ -189,18 +199,20 @@ impl AppState {
         let out = f(&inner.tenant, &mut next, now)?;
         // Whatever is due now (an instant-paced operation) is done before anyone reads.
         next.settle(now);
-        let Inner { tenant, db } = &mut *inner;
+        let Inner { tenant, db, due } = &mut *inner;
+        let before = &tenant.workspaces[index];
         let write = Write {
-            workspaces: vec![(&next, Some(&tenant.workspaces[index]))],
+            workspaces: vec![(&next, Some(before))],
             ..Write::default()
         };
         let written = db.save(&write).map_err(save_error)?;
         self.bytes_written
             .fetch_add(written as u64, Ordering::SeqCst);
+        let changes = next.changes_since(before);
         let id = next.id().to_owned();
-        inner.tenant.workspaces[index] = next;
-        drop(inner);
-        self.announce(id);
+        due.insert(id.to_ascii_lowercase(), next.next_event_at());
+        tenant.workspaces[index] = next;
+        self.announce(id, changes.as_ref());
         Ok(out)
     }
 
@@ -228,13 +240,13 @@ impl AppState {
                 }
             }
         }
-        let Inner { tenant, db } = &mut *inner;
+        let Inner { tenant, db, due } = &mut *inner;
         let before = &*tenant;
         let changed = next
             .workspaces
             .iter()
-            .filter(|w| !before.workspaces.iter().any(|b| b == *w))
             .map(|w| (w, before.workspaces.iter().find(|b| b.id() == w.id())))
+            .filter(|(w, b)| !b.is_some_and(|b| w.unchanged_since(b)))
             .collect();
         let removed: Vec<String> = before
             .workspaces
@@ -250,9 +262,9 @@ impl AppState {
         let written = db.save(&write).map_err(save_error)?;
         self.bytes_written
             .fetch_add(written as u64, Ordering::SeqCst);
-        inner.tenant = next;
-        drop(inner);
-        self.announce(String::new());
+        *due = tick::due_times(&next);
+        *tenant = next;
+        self.announce(String::new(), None);
         Ok(out)
     }
 
@@ -266,61 +278,22 @@ impl AppState {
         self.version.load(Ordering::SeqCst)
     }
 
-    /// Tells every listener that `workspace` (or, when empty, the directory) changed.
-    fn announce(&self, workspace: String) {
+    /// Tells every listener that `workspace` (or, when empty, the directory) changed, and what
+    /// changed there when known. Called with the installation locked, so versions go out in
+    /// order and a read under the lock sees the version of what it reads.
+    fn announce(&self, workspace: String, changes: Option<&Changes>) {
         let version = self.version.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.changes.send(Change { version, workspace });
+        let detail = changes.and_then(|c| crate::events::detail(version, &workspace, c));
+        let _ = self.changes.send(Change {
+            version,
+            workspace,
+            detail,
+        });
     }
 
     /// A stream of changes.
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
-    }
-
-    /// Settles the installation every [`TICK`] for the life of the server, announcing what
-    /// finished.
-    pub fn spawn_ticker(self: &Arc<Self>) {
-        let state = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(TICK);
-            loop {
-                interval.tick().await;
-                let now = state.now();
-                let changed = state.settle_and_keep_purges(now);
-                for id in changed {
-                    state.announce(id);
-                }
-            }
-        });
-    }
-
-    /// Settles the installation at `now`; workspaces whose retention ended are purged on disk
-    /// too, so they never come back. Answers the ids of the workspaces that changed.
-    fn settle_and_keep_purges(&self, now: i64) -> Vec<String> {
-        let mut inner = self.lock();
-        let before: Vec<String> = inner
-            .tenant
-            .workspaces
-            .iter()
-            .map(|w| w.id().to_owned())
-            .collect();
-        let changed = inner.tenant.settle(now);
-        let Inner { tenant, db } = &mut *inner;
-        let removed: Vec<String> = before
-            .into_iter()
-            .filter(|id| tenant.workspaces.iter().all(|w| w.id() != id))
-            .collect();
-        if !removed.is_empty() {
-            let write = Write {
-                directory: Some(&tenant.directory),
-                workspaces: Vec::new(),
-                removed,
-            };
-            if let Err(e) = db.save(&write) {
-                eprintln!("azimuth-server: purging expired workspaces on disk failed ({e}); tried again at the next tick");
-            }
-        }
-        changed
     }
 
     /// The server's time: the system clock, plus however far an Owner moved it forward.
@@ -351,11 +324,7 @@ impl AppState {
         self.clock_offset
             .fetch_add(i64::from(minutes) * 60_000, Ordering::SeqCst);
         let now = self.now();
-        let changed = self.settle_and_keep_purges(now);
-        for id in changed {
-            self.announce(id);
-        }
-        self.announce(String::new());
+        self.settle_all(now);
         Ok(now)
     }
 

@@ -65,6 +65,7 @@ fn quota_rows(w: &Workspace) -> Vec<FamilyRow> {
     let holding: Vec<(Option<&str>, &StoredCompute)> = w
         .computes
         .iter()
+        .map(std::sync::Arc::as_ref)
         .filter(|c| machines_held(c) > 0)
         .filter_map(|c| {
             let size = find_vm_size(&c.resource.properties.properties.vm_size)?;

@@ -35,9 +35,13 @@ pub async fn open(
         encode(asked.unwrap_or_default()),
         encode(last.unwrap_or_default())
     );
-    let (text, server_time) = super::send_with("GET", &url, Some(token), None, None).await?;
+    let (text, headers) = super::send_with("GET", &url, Some(token), None, None).await?;
     let opened: Opened = from_json(&text).map_err(|e| unexpected(&e))?;
-    Ok((opened.installation, opened.workspace, server_time))
+    Ok((
+        opened.installation,
+        opened.workspace,
+        super::server_time(&headers),
+    ))
 }
 
 /// The api-version sent to Microsoft.Resources (resource groups), as Azure's clients send it.

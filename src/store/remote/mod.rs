@@ -4,6 +4,7 @@
 //! `{"error": {"code", "message"}}` and is passed on as it is.
 
 mod directory;
+pub(super) mod events;
 mod people;
 
 pub use directory::*;
@@ -108,14 +109,14 @@ pub(super) async fn send(
         .map(|(text, _)| text)
 }
 
-/// [`send`] with one more header; also answers the server's time when the response gives it.
+/// [`send`] with one more header; also answers the response's headers.
 pub(super) async fn send_with(
     method: &str,
     url: &str,
     token: Option<&str>,
     body: Option<String>,
     header: Option<(&str, &str)>,
-) -> Result<(String, Option<i64>), ArmError> {
+) -> Result<(String, web_sys::Headers), ArmError> {
     let unreachable = |_| {
         ArmError::new(
             "ServerUnreachable",
@@ -149,13 +150,7 @@ pub(super) async fn send_with(
     }
     .unwrap_or_default();
     if response.ok() {
-        let server_time = response
-            .headers()
-            .get(TIME_HEADER)
-            .ok()
-            .flatten()
-            .and_then(|t| t.parse().ok());
-        return Ok((text, server_time));
+        return Ok((text, response.headers()));
     }
     Err(from_json::<ArmError>(&text).unwrap_or_else(|_| {
         ArmError::new(
@@ -219,12 +214,27 @@ pub async fn sign_out(token: &str) {
 /// The header with the server's time (azimuth-server's `TIME_HEADER`).
 const TIME_HEADER: &str = "x-azimuth-time";
 
-/// A workspace (by ARM id) as the server has it now, and the server's time when it answered.
-pub async fn workspace(token: &str, id: &str) -> Result<(Workspace, Option<i64>), ArmError> {
+/// The header with the installation's version of what a read holds (`VERSION_HEADER`).
+const VERSION_HEADER: &str = "x-azimuth-version";
+
+/// A number an answer's header carries.
+fn header_number(headers: &web_sys::Headers, name: &str) -> Option<i64> {
+    headers.get(name).ok().flatten()?.parse().ok()
+}
+
+/// The server's time when it answered, from its header.
+pub(super) fn server_time(headers: &web_sys::Headers) -> Option<i64> {
+    header_number(headers, TIME_HEADER)
+}
+
+/// A workspace (by ARM id) as the server has it now, the server's time when it answered and
+/// the installation's version of it.
+pub async fn workspace(token: &str, id: &str) -> Result<(Workspace, Option<i64>, u64), ArmError> {
     let url = format!("/api/workspace?wsid={}", encode(id));
-    let (text, server_time) = send_with("GET", &url, Some(token), None, None).await?;
+    let (text, headers) = send_with("GET", &url, Some(token), None, None).await?;
+    let version = header_number(&headers, VERSION_HEADER).map_or(0, |v| v as u64);
     decode_workspace(&text)
-        .map(|ws| (ws, server_time))
+        .map(|ws| (ws, server_time(&headers), version))
         .map_err(|e| ArmError::new("UnexpectedResponse", e.to_string()))
 }
 

@@ -548,6 +548,7 @@ impl Workspace {
     pub fn kubernetes_computes(&self) -> impl Iterator<Item = &crate::StoredCompute> {
         self.computes
             .iter()
+            .map(std::sync::Arc::as_ref)
             .filter(|c| attached_kind(&c.resource) == Some(AttachedKind::Kubernetes))
     }
 
@@ -556,6 +557,7 @@ impl Workspace {
     pub fn attached_computes(&self) -> impl Iterator<Item = &crate::StoredCompute> {
         self.computes
             .iter()
+            .map(std::sync::Arc::as_ref)
             .filter(|c| attached_kind(&c.resource).is_some_and(|k| k != AttachedKind::Kubernetes))
     }
 }

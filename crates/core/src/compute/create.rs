@@ -303,13 +303,13 @@ impl Workspace {
         now: Millis,
     ) -> Result<&ComputeResource, ArmError> {
         let kind = crate::compute::kind_label(&resource);
-        self.computes.push(StoredCompute {
+        self.computes.push(std::sync::Arc::new(StoredCompute {
             resource,
             transition: None,
             last_activity: now,
             nodes: Vec::new(),
             skipped_stop: None,
-        });
+        }));
         self.begin(name, Operation::Create, Trigger::User, now)?;
         let verb = if crate::compute::attach::attached_kind(
             &self.compute(name).expect("just added").resource,

@@ -29,6 +29,7 @@ use lifecycle::{Operation, Transition, Trigger};
 use names::{validate_compute_name, NameError};
 use quota::holds_quota;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A compute as stored: its ARM resource plus what the engine needs to move it along.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,6 +62,7 @@ impl Workspace {
     pub fn instances(&self) -> impl Iterator<Item = &StoredCompute> {
         self.computes
             .iter()
+            .map(Arc::as_ref)
             .filter(|c| c.resource.properties.compute_type == "ComputeInstance")
     }
 
@@ -68,6 +70,7 @@ impl Workspace {
     pub fn clusters(&self) -> impl Iterator<Item = &StoredCompute> {
         self.computes
             .iter()
+            .map(Arc::as_ref)
             .filter(|c| crate::compute::cluster::is_cluster(&c.resource))
     }
 
@@ -87,6 +90,7 @@ impl Workspace {
     pub fn compute(&self, name: &str) -> Option<&StoredCompute> {
         self.computes
             .iter()
+            .map(Arc::as_ref)
             .find(|c| c.resource.name.eq_ignore_ascii_case(name))
     }
 
@@ -94,6 +98,7 @@ impl Workspace {
         self.computes
             .iter_mut()
             .find(|c| c.resource.name.eq_ignore_ascii_case(name))
+            .map(Arc::make_mut)
             .ok_or_else(|| not_found(name))
     }
 

@@ -108,7 +108,7 @@ impl Workspace {
                 .computes
                 .iter()
                 .filter(|c| is_low_priority(&c.resource))
-                .map(vcpus_held)
+                .map(|c| vcpus_held(c))
                 .sum(),
             limit: self
                 .quota_limits

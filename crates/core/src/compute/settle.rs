@@ -174,7 +174,7 @@ impl Workspace {
     /// A scheduled start the quota does not allow: the instance stays stopped and says why.
     fn refuse_scheduled_start(&mut self, index: usize, at: Millis, reason: &str) {
         let name = self.computes[index].resource.name.clone();
-        self.computes[index]
+        std::sync::Arc::make_mut(&mut self.computes[index])
             .resource
             .properties
             .properties
@@ -193,7 +193,7 @@ impl Workspace {
     }
 
     fn complete(&mut self, index: usize, at: Millis) {
-        let compute = &mut self.computes[index];
+        let compute = std::sync::Arc::make_mut(&mut self.computes[index]);
         let Some(transition) = compute.transition.take() else {
             return;
         };

@@ -80,6 +80,7 @@ impl Workspace {
             .computes
             .iter_mut()
             .find(|c| c.resource.name == canonical)
+            .map(std::sync::Arc::make_mut)
             .expect("checked above");
         let resource = &mut stored.resource;
         resource.tags = body.tags;
@@ -133,7 +134,7 @@ impl Workspace {
         if let Some(scale) = body.properties.properties.scale_settings {
             self.rescale(index, scale, now)?;
         }
-        let resource = &mut self.computes[index].resource;
+        let resource = &mut std::sync::Arc::make_mut(&mut self.computes[index]).resource;
         resource.tags = body.tags;
         resource.properties.description = body.properties.description;
         resource.properties.modified_on = Some(format_iso(now));
@@ -175,6 +176,7 @@ impl Workspace {
             .iter_mut()
             .find(|c| c.resource.name == canonical)
             .expect("found above");
+        let stored = std::sync::Arc::make_mut(stored);
         let props = &mut stored.resource.properties;
         props.properties.enable_sso = Some(enabled);
         props.modified_on = Some(format_iso(now));

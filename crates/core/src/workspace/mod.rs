@@ -2,6 +2,7 @@
 //! Each asset folder (compute, and the assets to come) adds its own operations on [`Workspace`].
 
 pub mod access;
+pub mod changes;
 pub mod groups;
 pub mod lab;
 pub mod manage;
@@ -13,6 +14,7 @@ pub mod seed;
 pub mod snapshot;
 pub mod tenant;
 
+pub use changes::Changes;
 pub use resource::{WorkspaceProperties, WorkspaceResource};
 pub use tenant::{Directory, Person, ResourceGroup, RoleAssignment, Tenant};
 
@@ -24,6 +26,7 @@ use crate::time::Millis;
 use roles::{Action, Member};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Workspace-wide settings.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -50,7 +53,7 @@ pub struct Activity {
 }
 
 /// How many activity lines the workspace keeps.
-const ACTIVITY_KEPT: usize = 40;
+pub(crate) const ACTIVITY_KEPT: usize = 40;
 
 /// The whole workspace as the engine keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -66,8 +69,9 @@ pub struct Workspace {
     pub tenant_id: String,
     /// Members and their roles.
     pub members: Vec<Member>,
-    /// Computes, oldest first.
-    pub computes: Vec<StoredCompute>,
+    /// Computes, oldest first, each shared until it changes: a copy of the workspace costs a
+    /// pointer per compute, and a change copies only the computes it touches.
+    pub computes: Vec<Arc<StoredCompute>>,
     /// vCPU limits per family that differ from the defaults.
     #[serde(default)]
     pub quota_limits: BTreeMap<String, u32>,

@@ -15,6 +15,7 @@ use crate::compute::StoredCompute;
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Where a record is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,38 +109,32 @@ pub fn compute_key(ws: &Workspace, compute: &StoredCompute) -> String {
     )
 }
 
-/// The computes a change touched in one workspace: those new or different, and those that are
-/// gone or were replaced by a new compute of the same name (as they were before). Names compare
-/// in lowercase, one pass over each side.
-pub fn compute_changes<'a>(
-    before: Option<&'a Workspace>,
-    after: &'a Workspace,
-) -> (Vec<&'a StoredCompute>, Vec<&'a StoredCompute>) {
-    let old: &[StoredCompute] = before.map_or(&[], |b| &b.computes);
-    // One map type (name to position) for both sides and for `assemble`: each HashMap type
-    // is its own code in the wasm.
-    let previous = positions(old.iter().map(|c| &c.resource.name));
-    let current = positions(after.computes.iter().map(|c| &c.resource.name));
-    let mut changed = Vec::new();
-    let mut gone = Vec::new();
-    for c in &after.computes {
-        let was = previous
-            .get(&c.resource.name.to_ascii_lowercase())
-            .map(|&i| &old[i]);
-        if was != Some(c) {
-            changed.push(c);
-            // A new compute under an old name (deleted, then created again) is another record.
-            if let Some(was) =
-                was.filter(|w| w.resource.properties.created_on != c.resource.properties.created_on)
-            {
-                gone.push(was);
-            }
+/// The computes a change touched in one workspace (see [`Workspace::changed_computes`]): those
+/// new or different, and the records to remove: those deleted, and those replaced by a new
+/// compute of the same name (deleted, then created again: another record), as they were.
+fn compute_changes(
+    before: Option<&Workspace>,
+    after: &Workspace,
+) -> (Vec<Arc<StoredCompute>>, Vec<Arc<StoredCompute>>) {
+    let Some(before) = before else {
+        return (after.computes.clone(), Vec::new());
+    };
+    let (changed, deleted) = after.changed_computes(before);
+    let was = |name: &str| {
+        before
+            .computes
+            .iter()
+            .find(|c| c.resource.name.eq_ignore_ascii_case(name))
+    };
+    let mut gone: Vec<Arc<StoredCompute>> =
+        deleted.iter().filter_map(|n| was(n)).cloned().collect();
+    for c in &changed {
+        if let Some(old) = was(&c.resource.name)
+            .filter(|o| o.resource.properties.created_on != c.resource.properties.created_on)
+        {
+            gone.push(old.clone());
         }
     }
-    gone.extend(
-        old.iter()
-            .filter(|c| !current.contains_key(&c.resource.name.to_ascii_lowercase())),
-    );
     (changed, gone)
 }
 
@@ -163,7 +158,7 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
     }
     for ws in &after.workspaces {
         let old = before.and_then(|b| b.workspace(ws.id()));
-        if old == Some(ws) {
+        if old.is_some_and(|o| ws.unchanged_since(o)) {
             continue;
         }
         let key = workspace_key(ws);
@@ -175,10 +170,10 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
             out.push(put(Shelf::Workspaces, key, body));
         }
         let (changed, gone) = compute_changes(old, ws);
-        for c in gone {
+        for c in &gone {
             out.push(delete(Shelf::Computes, compute_key(ws, c)));
         }
-        for c in changed {
+        for c in &changed {
             let body = serde_json::to_string(c).expect("a compute always serializes");
             out.push(put(Shelf::Computes, compute_key(ws, c), body));
         }
@@ -256,7 +251,7 @@ impl Records {
             })?;
             let compute: StoredCompute = from_json(body)
                 .map_err(|e| damaged("compute", key, SnapshotError::Invalid(e.to_string())))?;
-            workspaces[at].computes.push(compute);
+            workspaces[at].computes.push(Arc::new(compute));
         }
         let mut tenant = Tenant {
             directory,

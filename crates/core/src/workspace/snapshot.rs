@@ -221,7 +221,7 @@ fn migrate_v1(mut ws: Workspace, new_tenant_id: &str) -> Tenant {
 fn replace_tenant(ws: &mut Workspace, tenant_id: &str) {
     ws.tenant_id = tenant_id.to_owned();
     ws.resource.properties.tenant_id = tenant_id.to_owned();
-    for c in &mut ws.computes {
+    for c in ws.computes.iter_mut().map(std::sync::Arc::make_mut) {
         let props = &mut c.resource.properties;
         if let Some(created_by) = &mut props.properties.created_by {
             created_by.user_org_id = tenant_id.to_owned();

@@ -186,7 +186,7 @@ impl Workspace {
         now: Millis,
     ) -> Result<(), ArmError> {
         self.check_rescale(&self.computes[index], &scale)?;
-        let c = &mut self.computes[index];
+        let c = std::sync::Arc::make_mut(&mut self.computes[index]);
         let settings = c
             .resource
             .properties
@@ -225,22 +225,24 @@ impl Workspace {
         for _ in 0..wanted {
             self.serial += 1;
             let serial = self.serial;
-            self.computes[index].nodes.push(Node {
-                id: format!("tvmps_{serial:016x}_{priority}"),
-                state: NodeState::Preparing,
-                since: at,
-                until: Some(at + preparing),
-                private_ip: format!("10.0.{}.{}", serial / 250 % 250, 4 + serial % 250),
-            });
+            std::sync::Arc::make_mut(&mut self.computes[index])
+                .nodes
+                .push(Node {
+                    id: format!("tvmps_{serial:016x}_{priority}"),
+                    state: NodeState::Preparing,
+                    since: at,
+                    until: Some(at + preparing),
+                    private_ip: format!("10.0.{}.{}", serial / 250 % 250, 4 + serial % 250),
+                });
         }
-        refresh_view(&mut self.computes[index], at);
+        refresh_view(std::sync::Arc::make_mut(&mut self.computes[index]), at);
     }
 
     /// Applies a node event of the cluster at `index`.
     pub(crate) fn apply_node_event(&mut self, index: usize, at: Millis, event: NodeEvent) {
         let pace = self.settings.pace;
         let (_, leaving, preempted) = node_durations(pace);
-        let c = &mut self.computes[index];
+        let c = std::sync::Arc::make_mut(&mut self.computes[index]);
         let low_priority = is_low_priority(&c.resource);
         let name = c.resource.name.clone();
         let mut healed = false;
@@ -285,7 +287,7 @@ impl Workspace {
         if healed {
             self.fill_to_target(index, at);
         } else {
-            refresh_view(&mut self.computes[index], at);
+            refresh_view(std::sync::Arc::make_mut(&mut self.computes[index]), at);
         }
     }
 }
