@@ -14,6 +14,7 @@ pub mod people_api;
 pub mod security;
 pub mod state;
 pub mod static_files;
+pub mod throttle;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -391,16 +392,19 @@ struct SignIn {
 
 async fn sign_in(
     State(state): State<Arc<AppState>>,
+    client: throttle::Client,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let request = json_body::<SignIn>(body, r#"{"member": "<name>", "accessKey": "<key>"}"#);
     let signed_in = request.and_then(|r| {
-        auth::sign_in(
-            &state,
-            &r.member,
-            r.access_key.as_deref(),
-            r.password.as_deref(),
-        )
+        state.attempt_from(&client, || {
+            auth::sign_in(
+                &state,
+                &r.member,
+                r.access_key.as_deref(),
+                r.password.as_deref(),
+            )
+        })
     });
     match signed_in {
         Ok((token, member)) => (

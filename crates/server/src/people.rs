@@ -117,7 +117,8 @@ fn wrong() -> ArmError {
 /// The hash checked against when there is no real one, so every answer costs the same time.
 const DUMMY_HASH: &str = "argon2id$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000";
 
-fn too_soon(until: i64, now: i64) -> ArmError {
+/// The refusal of an attempt that must wait until `until`.
+pub(crate) fn too_soon(until: i64, now: i64) -> ArmError {
     let seconds = ((until - now) / 1000).max(1);
     ArmError::new(
         "TooManyRequests",

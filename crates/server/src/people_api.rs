@@ -28,11 +28,14 @@ pub struct SetPassword {
 /// `POST /api/password`: a person sets their password with the one-time code an Owner gave them.
 pub async fn set_password(
     State(state): State<Arc<AppState>>,
+    client: crate::throttle::Client,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let shape = r#"{"member": "<name>", "code": "<one-time code>", "password": "<new password>"}"#;
     let result = json_body::<SetPassword>(body, shape).and_then(|r| {
-        tokio::task::block_in_place(|| state.set_password(&r.member, &r.code, &r.password))
+        state.attempt_from(&client, || {
+            tokio::task::block_in_place(|| state.set_password(&r.member, &r.code, &r.password))
+        })
     });
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

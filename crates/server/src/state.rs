@@ -46,6 +46,8 @@ pub struct AppState {
     bytes_written: AtomicU64,
     /// Sign-in attempts are counted one at a time (see `people.rs`).
     pub(crate) attempts: Mutex<()>,
+    /// Sign-in attempts per client address (see `throttle.rs`).
+    pub(crate) addresses: crate::throttle::AddressThrottle,
 }
 
 struct Inner {
@@ -129,6 +131,7 @@ impl AppState {
             clock_offset: AtomicI64::new(0),
             bytes_written: AtomicU64::new(0),
             attempts: Mutex::new(()),
+            addresses: Default::default(),
         }))
     }
 

@@ -690,3 +690,40 @@ fn each_compute_has_a_row_and_a_change_writes_only_what_it_touches() {
     });
     assert_eq!(stopped.as_deref(), Some("Stopped"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_trying_password_after_password_across_names_is_slowed_down() {
+    let server = start_with(&temp_db("spraying"), |c| c.demo = false).await;
+    let a = server.addr;
+    let attempt =
+        |n: u32| json!({"member": format!("Person {n}"), "password": "Spring2026!"}).to_string();
+    // Each name fails once, so no person's own count slows anything down; the address's does.
+    for n in 0..azimuth_server::throttle::FREE_FAILURES {
+        let (status, _) = call(a, "POST", "/api/session", None, attempt(n).as_bytes()).await;
+        assert_eq!(status, 401, "attempt {n}");
+    }
+    let (status, _) = call(a, "POST", "/api/session", None, attempt(100).as_bytes()).await;
+    assert_eq!(
+        status, 401,
+        "the attempt past the free ones is still checked"
+    );
+    let (status, slowed) = call(a, "POST", "/api/session", None, attempt(101).as_bytes()).await;
+    assert_eq!(
+        (status, slowed["error"]["code"].as_str()),
+        (429, Some("TooManyRequests")),
+        "{slowed}"
+    );
+    // The codes page counts too.
+    let code =
+        json!({"member": "Ada Lovelace", "code": "WRONG-CODE1", "password": "a long passphrase"});
+    let (status, _) = call(
+        a,
+        "POST",
+        "/api/password",
+        None,
+        code.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 429);
+    server.task.abort();
+}

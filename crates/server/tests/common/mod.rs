@@ -41,9 +41,13 @@ pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
-        axum::serve(listener, azimuth_server::app(state))
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            azimuth_server::app(state)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     Server { addr, task }
 }
