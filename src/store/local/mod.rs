@@ -5,15 +5,19 @@
 //! in on the first start with nothing lost; an unreadable value or record opens the recovery
 //! page, and nothing is written until the person chooses.
 
+mod first_start;
+mod shelves;
+
 use super::browser::local_storage;
 use super::idb::{self, IdbError};
-use azimuth_core::workspace::records::{writes, RecordWrite, Records, Shelf, DIRECTORY_KEY};
+use azimuth_core::workspace::records::{writes, Shelf};
 use azimuth_core::workspace::snapshot::SnapshotError;
 use azimuth_core::workspace::Tenant;
 use azimuth_core::ArmError;
 use leptos::prelude::*;
+use shelves::{read_records, storage_error, write, STAMP_KEY};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, IdbDatabase, IdbTransaction};
+use web_sys::{BroadcastChannel, IdbDatabase};
 
 /// The IndexedDB database of the installation.
 pub const DATABASE: &str = "azimuth";
@@ -21,9 +25,6 @@ pub const DATABASE: &str = "azimuth";
 const DATABASE_VERSION: u32 = 1;
 /// The localStorage key earlier builds kept the installation under.
 pub const LEGACY_KEY: &str = "azimuth.workspace";
-/// The record (on the directory shelf) counting the changes saved, so a tab knows whether
-/// another tab changed the installation since it last read it.
-const STAMP_KEY: &str = "stamp";
 /// The channel a tab announces its saved changes on.
 const CHANNEL: &str = "azimuth.changes";
 
@@ -122,10 +123,14 @@ impl LocalStore {
             channel: BroadcastChannel::new(CHANNEL).ok(),
         }));
         if stamp == 0.0 {
-            // Best effort: if this first write fails, the next change writes everything.
-            let _ = store.change(|_| Ok(())).await;
+            // Saved while the first page shows (best effort: if it fails, the next change
+            // writes everything; a change made meanwhile waits for it, as IndexedDB runs
+            // transactions over the same shelves one after another).
+            leptos::task::spawn_local(async move {
+                let _ = store.change(|_| Ok(())).await;
+            });
         }
-        Ok((store, store.tenant()))
+        Ok((store, tenant))
     }
 
     /// The installation as this tab last saved or read it.
@@ -292,51 +297,6 @@ async fn first_installation(now: i64) -> Result<Tenant, LoadProblem> {
     }
 }
 
-/// What only a first start needs (the seeded installation, reading an earlier build's value),
-/// kept out of the first load: in the release build a chunk of its own.
-mod first_start {
-    use azimuth_core::workspace::snapshot::SnapshotError;
-    use azimuth_core::workspace::Tenant;
-
-    /// The chunk could not be downloaded.
-    pub struct Missing;
-
-    #[cfg(feature = "split")]
-    impl From<wasm_split_helpers::SplitLoaderError> for Missing {
-        fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
-            Missing
-        }
-    }
-
-    /// The earlier build's value read, or a fresh installation with tenant id `guid`.
-    #[cfg(feature = "split")]
-    #[wasm_split_helpers::wasm_split(first_start, fallible)]
-    pub fn installation(
-        now: i64,
-        legacy: Option<String>,
-        guid: String,
-    ) -> Result<Result<Tenant, SnapshotError>, Missing> {
-        Ok(build(now, legacy, &guid))
-    }
-
-    /// The earlier build's value read, or a fresh installation with tenant id `guid`.
-    #[cfg(not(feature = "split"))]
-    pub async fn installation(
-        now: i64,
-        legacy: Option<String>,
-        guid: String,
-    ) -> Result<Result<Tenant, SnapshotError>, Missing> {
-        Ok(build(now, legacy, &guid))
-    }
-
-    fn build(now: i64, legacy: Option<String>, guid: &str) -> Result<Tenant, SnapshotError> {
-        match legacy {
-            Some(raw) => azimuth_core::workspace::snapshot::decode(&raw, guid),
-            None => Ok(Tenant::seed(now, guid, None)),
-        }
-    }
-}
-
 /// The version of the database as saved (to say which newer layout it is in).
 async fn saved_version() -> u32 {
     let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
@@ -355,79 +315,6 @@ async fn saved_version() -> u32 {
             version
         }
         _ => 0,
-    }
-}
-
-/// Every record and the stamp, read in `tx` (all requests sent at once).
-async fn read_records(tx: &IdbTransaction) -> Result<(Records, f64), IdbError> {
-    let directory = idb::store(tx, Shelf::Directory.name())?;
-    let record = idb::check(directory.get(&DIRECTORY_KEY.into()))?;
-    let stamp = idb::check(directory.get(&STAMP_KEY.into()))?;
-    let mut shelves = Vec::new();
-    for shelf in [Shelf::Workspaces, Shelf::Computes] {
-        let store = idb::store(tx, shelf.name())?;
-        shelves.push((
-            idb::check(store.get_all_keys())?,
-            idb::check(store.get_all())?,
-        ));
-    }
-    let text = |v: JsValue| v.as_string().unwrap_or_default();
-    let directory = idb::answer(&record).await?;
-    let stamp = idb::answer(&stamp).await?.as_f64().unwrap_or(0.0);
-    let mut lists = Vec::new();
-    for (keys, values) in shelves {
-        let keys: js_sys::Array = idb::answer(&keys).await?.unchecked_into();
-        let values: js_sys::Array = idb::answer(&values).await?.unchecked_into();
-        lists.push(
-            keys.iter()
-                .map(text)
-                .zip(values.iter().map(text))
-                .collect::<Vec<_>>(),
-        );
-    }
-    let computes = lists.pop().unwrap_or_default();
-    let workspaces = lists.pop().unwrap_or_default();
-    Ok((
-        Records {
-            directory: (!directory.is_undefined()).then(|| text(directory)),
-            workspaces,
-            computes,
-        },
-        stamp,
-    ))
-}
-
-/// Sends a change's writes and its new stamp in `tx`.
-fn write(tx: &IdbTransaction, writes: &[RecordWrite], stamp: f64) -> Result<(), IdbError> {
-    for w in writes {
-        match w {
-            RecordWrite::Put { shelf, key, body } => {
-                let store = idb::store(tx, shelf.name())?;
-                idb::check(store.put_with_key(&JsValue::from_str(body), &JsValue::from_str(key)))?;
-            }
-            RecordWrite::Delete { shelf, key } => {
-                let store = idb::store(tx, shelf.name())?;
-                idb::check(store.delete(&JsValue::from_str(key)))?;
-            }
-        }
-    }
-    let directory = idb::store(tx, Shelf::Directory.name())?;
-    idb::check(directory.put_with_key(&JsValue::from_f64(stamp), &STAMP_KEY.into()))?;
-    Ok(())
-}
-
-/// A refused write as an ARM-style error; the saved state is as it was.
-fn storage_error(e: &IdbError) -> ArmError {
-    if e.name == "QuotaExceededError" {
-        ArmError::new(
-            "StorageFull",
-            "This browser's storage for Azimuth is full, so the change was not saved and nothing was changed. Delete computes you no longer need or free space in the browser's site data, then try again.",
-        )
-    } else {
-        ArmError::new(
-            "StorageError",
-            format!("The browser refused to save the workspace ({}: {}). Nothing was changed; reload the page and try again.", e.name, e.message),
-        )
     }
 }
 
