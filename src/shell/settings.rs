@@ -1,4 +1,5 @@
-//! The settings panel: the pace of simulated operations and where the workspace is kept.
+//! The settings panel: the pace of simulated operations and where the workspace is kept. The
+//! panel is a chunk of its own, fetched when first opened (the gear stays in the first load).
 
 use crate::components::{Dialog, Icon, IconName};
 use crate::store::{download, use_store};
@@ -10,10 +11,8 @@ use leptos::prelude::*;
 /// The gear button and the panel it opens.
 #[component]
 pub fn SettingsButton() -> impl IntoView {
-    let store = use_store();
     let open = RwSignal::new(false);
-    let refusal = move || store.refusal(Action::WriteWorkspace);
-    let pace = move || store.workspace.with(|w| w.settings.pace);
+    provide_context(SettingsOpen(open));
     view! {
         <button
             type="button"
@@ -25,6 +24,28 @@ pub fn SettingsButton() -> impl IntoView {
             <Icon name=IconName::Settings />
         </button>
         <Show when=move || open.get()>
+            {crate::lazy::show(settings_panel(), String::new())}
+        </Show>
+    }
+}
+
+/// Whether the panel is open; the gear and the panel (a chunk of its own) share it.
+#[derive(Clone, Copy)]
+struct SettingsOpen(RwSignal<bool>);
+
+crate::lazy_page! {
+    /// The settings panel, fetched when first opened.
+    settings_panel in settings => |_| view! { <SettingsPanel /> }.into_any()
+}
+
+/// The settings panel.
+#[component]
+fn SettingsPanel() -> impl IntoView {
+    let store = use_store();
+    let open = expect_context::<SettingsOpen>().0;
+    let refusal = move || store.refusal(Action::WriteWorkspace);
+    let pace = move || store.workspace.with(|w| w.settings.pace);
+    view! {
             <Dialog title="Settings" class="dialog--panel" on_close=Callback::new(move |_| open.set(false))>
                 <fieldset class="radio-group" disabled=move || refusal().is_some()>
                     <legend>"Pace of simulated operations"</legend>
@@ -56,7 +77,7 @@ pub fn SettingsButton() -> impl IntoView {
                         {if store.is_shared() {
                             "On the Azimuth server this studio came from, shared by everyone signed in to it: a change shows in every browser within a second, and the pace is everyone's."
                         } else {
-                            "In this browser's local storage: it survives reloads and is shared by this browser's tabs, not with other people."
+                            "In this browser's storage (IndexedDB): it survives reloads and is shared by this browser's tabs, not with other people."
                         }}
                     </p>
                     <button
@@ -72,6 +93,5 @@ pub fn SettingsButton() -> impl IntoView {
                     <button type="button" class="button button--primary" on:click=move |_| open.set(false)>"Close"</button>
                 </div>
             </Dialog>
-        </Show>
     }
 }
