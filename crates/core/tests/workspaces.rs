@@ -450,3 +450,67 @@ fn a_studio_opens_the_asked_workspace_else_the_last_else_the_first() {
     let nobody = Tenant::seed(T0, EXAMPLE_TENANT, None).overview("Nobody");
     assert_eq!(nobody.opening(None, None), Opening::List);
 }
+
+#[test]
+fn quota_is_the_subscriptions_per_region_across_workspaces() {
+    let (mut t, lab, second) = with_second("mlw-second", "eastus");
+    let family = "standardDSv2Family";
+    for ws in &mut t.workspaces {
+        ws.quota_limits.insert(family.into(), 4);
+    }
+    // Two DS11_v2 instances (2 vCPUs each) in the lab use the region's 4 vCPUs.
+    t.create_compute(&lab, ADA, "ci-one", instance(), T0)
+        .unwrap();
+    t.create_compute(&lab, ADA, "ci-two", instance(), T0)
+        .unwrap();
+    t.settle(T0);
+    let used = |t: &Tenant, id: &str| {
+        t.workspace(id)
+            .unwrap()
+            .quota_usage()
+            .into_iter()
+            .find(|u| u.family == family)
+            .unwrap()
+            .used
+    };
+    assert_eq!(
+        used(&t, &second),
+        4,
+        "the second workspace sees the region's usage"
+    );
+    let e = t
+        .create_compute(&second, ADA, "ci-three", instance(), T0)
+        .unwrap_err();
+    assert_eq!(e.code(), "QuotaExceeded", "{e}");
+    assert!(e.message().contains("Current Usage: 4"), "{e}");
+    // Another region has its own quota.
+    t.put_workspace(
+        ADA,
+        LAB_GROUP,
+        "mlw-europe",
+        request("westeurope"),
+        None,
+        T0,
+    )
+    .unwrap();
+    let europe = t.workspaces[2].id().to_owned();
+    let body = serde_json::from_value(json!({"location": "westeurope", "properties": {"computeType": "ComputeInstance", "properties": {"vmSize": "Standard_DS11_v2"}}})).unwrap();
+    t.create_compute(&europe, ADA, "ci-europe", body, T0)
+        .unwrap();
+    // Deleting one in the lab frees quota for the second workspace.
+    t.settle(T0 + 600_000);
+    t.workspace_mut(&lab)
+        .unwrap()
+        .delete(ADA, "ci-two", T0 + 600_000)
+        .unwrap();
+    t.settle(T0 + 1_200_000);
+    t.create_compute(&second, ADA, "ci-three", instance(), T0 + 1_200_000)
+        .unwrap();
+    // Every store settles after a change, which counts again for each workspace.
+    t.settle(T0 + 1_200_000);
+    assert_eq!(
+        used(&t, &lab),
+        4,
+        "one in the lab, one in the second workspace"
+    );
+}

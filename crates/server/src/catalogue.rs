@@ -51,7 +51,7 @@ pub fn usages(t: &Tenant, location: &str, vcpu_quota: Option<u32>) -> Value {
     let sum = |family: &str| -> u32 {
         in_region
             .iter()
-            .flat_map(|w| w.quota_usage())
+            .flat_map(|w| w.own_usage())
             .filter(|u| u.family == family)
             .map(|u| u.used)
             .sum()
@@ -74,7 +74,7 @@ pub fn usages(t: &Tenant, location: &str, vcpu_quota: Option<u32>) -> Value {
     let pool_limit = in_region
         .first()
         .map_or(DEFAULT_LOW_PRIORITY_LIMIT, |w| w.low_priority_usage().limit);
-    let pool_used = in_region.iter().map(|w| w.low_priority_usage().used).sum();
+    let pool_used = in_region.iter().map(|w| w.own_low_priority()).sum();
     value.push(row(
         "totalLowPriorityCores",
         "Total Cluster LowPriority Regional vCPUs",

@@ -210,21 +210,22 @@ async fn open(State(state): State<Arc<AppState>>, query: QueryMap, headers: Head
         .map(String::as_str)
         .filter(|w| !w.is_empty());
     let last = query.get("last").map(String::as_str);
-    let body = state.read(|t| {
-        let installation = t.overview(&me);
-        let workspace = match installation.opening(asked, last) {
-            azimuth_core::workspace::overview::Opening::Open(id) => t
-                .workspace_for(&me, &id)
-                .map(azimuth_core::workspace::snapshot::encode_workspace)
-                .ok(),
-            _ => None,
-        };
-        let installation = serde_json::to_string(&installation).unwrap_or_default();
-        format!(
-            r#"{{"installation":{installation},"workspace":{}}}"#,
-            workspace.as_deref().unwrap_or("null")
-        )
-    });
+    let installation = state.read(|t| t.overview(&me));
+    let workspace = match installation.opening(asked, last) {
+        azimuth_core::workspace::overview::Opening::Open(id) => state
+            .read_workspace(
+                &me,
+                &id,
+                azimuth_core::workspace::snapshot::encode_workspace,
+            )
+            .ok(),
+        _ => None,
+    };
+    let body = format!(
+        r#"{{"installation":{},"workspace":{}}}"#,
+        serde_json::to_string(&installation).unwrap_or_default(),
+        workspace.as_deref().unwrap_or("null")
+    );
     let cookie = auth::events_cookie(auth::bearer_token(&headers));
     (
         [

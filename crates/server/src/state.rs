@@ -152,7 +152,18 @@ impl AppState {
         ws_id: &str,
         f: impl FnOnce(&Workspace) -> T,
     ) -> Result<T, ArmError> {
-        self.read(|t| t.workspace_for(actor, ws_id).map(f))
+        self.read(|t| {
+            t.workspace_for(actor, ws_id).map(|w| {
+                // What the region's other workspaces hold now, not at this one's last change.
+                let held = t.held_elsewhere(w.id());
+                if held == w.held_elsewhere {
+                    return f(w);
+                }
+                let mut fresh = w.clone();
+                fresh.held_elsewhere = held;
+                f(&fresh)
+            })
+        })
     }
 
     /// ARM's 404 or 403 unless `actor` may see the workspace.
@@ -199,6 +210,8 @@ impl AppState {
                 )
             })?;
         let mut next = inner.tenant.workspaces[index].clone();
+        // Quota is the subscription's per region: what the other workspaces there hold now.
+        next.held_elsewhere = inner.tenant.held_elsewhere(ws_id);
         let out = f(&inner.tenant, &mut next, now)?;
         // Whatever is due now (an instant-paced operation) is done before anyone reads.
         next.settle(now);

@@ -133,7 +133,7 @@ pub fn QuotaPage() -> impl IntoView {
         <section class="card" aria-labelledby="quota-title">
             <h2 id="quota-title">"vCPU quota by virtual machine family"</h2>
             <p class="muted">
-                {move || format!("The subscription's limits in {}. ", region())}
+                {move || format!("The subscription's limits in {}, and what all its workspaces there use. ", region())}
                 "A compute instance holds its vCPUs until it is deleted, or while stopped unless it releases them on stop; a compute cluster holds them for each node it has. Low-priority nodes draw from one regional pool instead of their family's quota. A create or resize that needs more than is left is refused with QuotaExceeded."
             </p>
             <label class="checkbox">

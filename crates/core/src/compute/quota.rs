@@ -1,12 +1,76 @@
 //! vCPU quota: how many vCPUs each VM family may use in the workspace's region, and what the
-//! computes use now. Low-priority cluster nodes draw from one regional pool of their own instead
-//! of their family's quota, as in Azure ("Low-priority cores per region").
+//! computes use now. Quota is the subscription's, per region, so what the subscription's other
+//! workspaces in the region hold counts too ([`HeldElsewhere`]). Low-priority cluster nodes draw
+//! from one regional pool of their own instead of their family's quota, as in Azure
+//! ("Low-priority cores per region").
 
 use crate::arm::ArmError;
 use crate::compute::catalogue::{default_quota, families, family_kind, find_vm_size, VmKind};
 use crate::compute::ComputeResource;
 use crate::compute::{unknown_size, StoredCompute};
-use crate::workspace::Workspace;
+use crate::workspace::{Tenant, Workspace};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// vCPUs the subscription's other workspaces in a region hold: per family, and of the
+/// low-priority pool.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldElsewhere {
+    /// vCPUs per family (only families with some).
+    #[serde(default)]
+    pub families: BTreeMap<String, u32>,
+    /// vCPUs of the low-priority pool.
+    #[serde(default)]
+    pub low_priority: u32,
+}
+
+impl HeldElsewhere {
+    /// Whether nothing is held elsewhere.
+    pub fn is_empty(&self) -> bool {
+        self.families.is_empty() && self.low_priority == 0
+    }
+}
+
+impl Tenant {
+    /// What the subscription's other live workspaces in the region of workspace `index` hold.
+    fn held_elsewhere_of(&self, index: usize) -> HeldElsewhere {
+        let location = &self.workspaces[index].resource.location;
+        let mut held = HeldElsewhere::default();
+        let others = self.workspaces.iter().enumerate().filter(|(i, w)| {
+            *i != index
+                && w.deleted_at.is_none()
+                && w.resource.location.eq_ignore_ascii_case(location)
+        });
+        for (_, w) in others {
+            for u in w.own_usage().into_iter().filter(|u| u.used > 0) {
+                *held.families.entry(u.family.to_owned()).or_default() += u.used;
+            }
+            held.low_priority += w.own_low_priority();
+        }
+        held
+    }
+
+    /// Counts again, for every workspace, what the others in its region hold (after a change,
+    /// and before one: the engine's quota checks read it).
+    pub fn count_held_elsewhere(&mut self) {
+        let held: Vec<HeldElsewhere> = (0..self.workspaces.len())
+            .map(|i| self.held_elsewhere_of(i))
+            .collect();
+        for (w, h) in self.workspaces.iter_mut().zip(held) {
+            w.held_elsewhere = h;
+        }
+    }
+
+    /// What the others in the region of workspace `id` hold now.
+    pub fn held_elsewhere(&self, id: &str) -> HeldElsewhere {
+        self.workspaces
+            .iter()
+            .position(|w| w.id().eq_ignore_ascii_case(id))
+            .map(|i| self.held_elsewhere_of(i))
+            .unwrap_or_default()
+    }
+}
 
 /// vCPU usage of one quota family.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,10 +138,25 @@ impl Workspace {
             .unwrap_or_else(|| default_quota(family_kind(family)))
     }
 
-    /// vCPU usage of every family's dedicated quota: an instance holds its quota unless it is
-    /// stopped with `releaseQuotaOnStop`; low-priority nodes are not counted here (see
+    /// vCPU usage of every family's dedicated quota in the region: this workspace's computes
+    /// (an instance holds its quota unless it is stopped with `releaseQuotaOnStop`) and what the
+    /// subscription's other workspaces there hold; low-priority nodes are not counted here (see
     /// [`Workspace::low_priority_usage`]).
     pub fn quota_usage(&self) -> Vec<QuotaUsage> {
+        let mut usage = self.own_usage();
+        for row in &mut usage {
+            row.used += self
+                .held_elsewhere
+                .families
+                .get(row.family)
+                .copied()
+                .unwrap_or(0);
+        }
+        usage
+    }
+
+    /// vCPU usage of every family by this workspace's own computes.
+    pub fn own_usage(&self) -> Vec<QuotaUsage> {
         let mut usage: Vec<QuotaUsage> = families()
             .into_iter()
             .map(|family| QuotaUsage {
@@ -101,15 +180,19 @@ impl Workspace {
         usage
     }
 
+    /// vCPUs of the low-priority pool this workspace's own clusters hold.
+    pub fn own_low_priority(&self) -> u32 {
+        self.computes
+            .iter()
+            .filter(|c| is_low_priority(&c.resource))
+            .map(|c| vcpus_held(c))
+            .sum()
+    }
+
     /// vCPU usage of the region's low-priority pool.
     pub fn low_priority_usage(&self) -> LowPriorityUsage {
         LowPriorityUsage {
-            used: self
-                .computes
-                .iter()
-                .filter(|c| is_low_priority(&c.resource))
-                .map(|c| vcpus_held(c))
-                .sum(),
+            used: self.own_low_priority() + self.held_elsewhere.low_priority,
             limit: self
                 .quota_limits
                 .get(LOW_PRIORITY_QUOTA)

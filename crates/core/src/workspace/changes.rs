@@ -5,6 +5,7 @@
 //! per compute, not a comparison of every compute.
 
 use super::{Activity, Workspace, ACTIVITY_KEPT};
+use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -28,6 +29,9 @@ pub struct Changes {
     pub settled_at: i64,
     /// The workspace's counter after the change.
     pub serial: u64,
+    /// What the region's other workspaces hold, when that changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_elsewhere: Option<HeldElsewhere>,
 }
 
 /// Everything of a workspace that [`Changes`] does not carry, for telling whether it changed.
@@ -36,6 +40,7 @@ fn rest(w: &Workspace) -> Workspace {
         activity: Vec::new(),
         settled_at: 0,
         serial: 0,
+        held_elsewhere: HeldElsewhere::default(),
         ..w.without_computes()
     }
 }
@@ -43,7 +48,10 @@ fn rest(w: &Workspace) -> Workspace {
 impl Changes {
     /// Whether nothing changed but the settled instant and the counter.
     pub fn is_empty(&self) -> bool {
-        self.computes.is_empty() && self.deleted.is_empty() && self.activity.is_empty()
+        self.computes.is_empty()
+            && self.deleted.is_empty()
+            && self.activity.is_empty()
+            && self.held_elsewhere.is_none()
     }
 }
 
@@ -69,6 +77,8 @@ impl Workspace {
             activity,
             settled_at: self.settled_at,
             serial: self.serial,
+            held_elsewhere: (self.held_elsewhere != before.held_elsewhere)
+                .then(|| self.held_elsewhere.clone()),
         })
     }
 
@@ -139,6 +149,9 @@ impl Workspace {
         self.activity = activity;
         self.settled_at = changes.settled_at;
         self.serial = changes.serial;
+        if let Some(held) = changes.held_elsewhere {
+            self.held_elsewhere = held;
+        }
     }
 }
 

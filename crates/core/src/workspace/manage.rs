@@ -251,6 +251,7 @@ impl Tenant {
             members: Vec::new(),
             computes: Vec::new(),
             quota_limits: BTreeMap::new(),
+            held_elsewhere: Default::default(),
             settings: Settings { pace },
             activity: Vec::new(),
             settled_at: now,

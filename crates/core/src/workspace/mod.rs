@@ -21,6 +21,7 @@ pub use tenant::{Directory, Person, ResourceGroup, RoleAssignment, Tenant};
 use crate::arm::ArmError;
 use crate::compute::catalogue::{find_region, Region, REGIONS};
 use crate::compute::lifecycle::Pace;
+use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::time::Millis;
 use roles::{Action, Member};
@@ -75,6 +76,10 @@ pub struct Workspace {
     /// vCPU limits per family that differ from the defaults.
     #[serde(default)]
     pub quota_limits: BTreeMap<String, u32>,
+    /// vCPUs the subscription's other workspaces in this region hold (quota is the
+    /// subscription's, per region), as the installation last counted them.
+    #[serde(default, skip_serializing_if = "HeldElsewhere::is_empty")]
+    pub held_elsewhere: HeldElsewhere,
     /// Settings.
     #[serde(default)]
     pub settings: Settings,
@@ -105,6 +110,7 @@ impl Workspace {
             members: self.members.clone(),
             computes: Vec::new(),
             quota_limits: self.quota_limits.clone(),
+            held_elsewhere: self.held_elsewhere.clone(),
             settings: self.settings.clone(),
             activity: self.activity.clone(),
             settled_at: self.settled_at,

@@ -326,7 +326,9 @@ impl Tenant {
         now: Millis,
     ) -> Result<(), ArmError> {
         self.check_compute_name_elsewhere(ws_id, name)?;
+        let held = self.held_elsewhere(ws_id);
         let ws = self.workspace_mut(ws_id)?;
+        ws.held_elsewhere = held;
         ws.check_ready()?;
         if crate::compute::cluster::is_cluster(&body) {
             ws.create_cluster(actor, name, body, now).map(drop)
@@ -352,6 +354,7 @@ impl Tenant {
         if self.workspaces.len() != before {
             changed.push(String::new());
         }
+        self.count_held_elsewhere();
         changed
     }
 
