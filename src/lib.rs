@@ -69,9 +69,12 @@ pub fn App(
         }
         Start::NoAccess(session, wsid) => {
             provide_context(session);
-            view! { <NoAccessPage wsid /> }.into_any()
+            lazy::show(no_access_page(), wsid)
         }
-        Start::Recovery(problem) => view! { <RecoveryPage problem /> }.into_any(),
+        Start::Recovery(problem) => {
+            provide_context(problem);
+            lazy::show(recovery_page(), String::new())
+        }
         Start::SignIn => lazy::show(sign_in_page(), String::new()),
     }
 }
@@ -242,11 +245,29 @@ fn Routes() -> impl IntoView {
         Page::Attached => lazy::show(attached_page(), String::new()),
         Page::AttachedDetails(name) => lazy::show(attached_details_page(), name),
         Page::Access => lazy::show(access_page(), String::new()),
-        Page::NotFound => view! { <NotFoundPage /> }.into_any(),
+        Page::NotFound => lazy::show(not_found_page(), String::new()),
     }
 }
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
+
+lazy_page! {
+    /// The page for a workspace one may not see (its argument: the `wsid` asked for).
+    no_access_page in no_access => |wsid| view! { <NoAccessPage wsid /> }.into_any()
+}
+
+lazy_page! {
+    /// The recovery page for an unreadable saved workspace (the problem is in the context).
+    recovery_page in recovery => |_| {
+        let problem = expect_context::<store::LoadProblem>();
+        view! { <RecoveryPage problem /> }.into_any()
+    }
+}
+
+lazy_page! {
+    /// The page for an address the studio does not have.
+    not_found_page in not_found => |_| view! { <NotFoundPage /> }.into_any()
+}
 
 lazy_page! {
     /// The workspace's Access control.
