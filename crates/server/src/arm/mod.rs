@@ -190,7 +190,10 @@ fn dispatch(
             computes::enable_sso(state, &r, body)?;
             Ok(StatusCode::OK.into_response())
         }
-        (Target::RoleAssignments(scope), Method::GET) => roles::list(state, &me, &scope).map(ok),
+        (Target::RoleAssignments(scope), Method::GET) => {
+            let filter = roles::assignment_filter(uri.query().unwrap_or(""))?;
+            roles::list(state, &me, &scope, &filter).map(ok)
+        }
         (Target::RoleAssignment(scope, name), m) => {
             roles::handle(state, &me, &scope, &name, &m, body)
         }

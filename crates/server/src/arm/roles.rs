@@ -86,9 +86,57 @@ fn role_of(definition: &str) -> Result<Role, ArmError> {
         })
 }
 
+/// What `$filter` asks of a role assignment list, as Azure's clients send it (`az role
+/// assignment list --assignee`, the portal): `atScope()` keeps the assignments at or above the
+/// scope, `principalId eq '{id}'` or `assignedTo('{id}')` those of one principal; `and` joins.
+#[derive(Debug, Default, PartialEq)]
+pub struct AssignmentFilter {
+    /// Only the assignments at or above the scope.
+    pub at_scope: bool,
+    /// Only this principal's.
+    pub principal: Option<String>,
+}
+
+/// Reads `$filter` from a query string; an expression Azure would not take is refused.
+pub fn assignment_filter(query: &str) -> Result<AssignmentFilter, ArmError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let mut filter = AssignmentFilter::default();
+    let Some((_, expression)) = pairs.iter().find(|(k, _)| k == "$filter") else {
+        return Ok(filter);
+    };
+    for term in expression.split(" and ").map(str::trim) {
+        let unquote = |v: &str| v.trim().trim_matches('\'').to_owned();
+        if term.eq_ignore_ascii_case("atScope()") {
+            filter.at_scope = true;
+        } else if let Some(id) = term
+            .strip_prefix("principalId eq ")
+            .or_else(|| term.strip_prefix("principalid eq "))
+        {
+            filter.principal = Some(unquote(id));
+        } else if let Some(id) = term
+            .strip_prefix("assignedTo(")
+            .and_then(|t| t.strip_suffix(')'))
+        {
+            filter.principal = Some(unquote(id));
+        } else {
+            return Err(ArmError::new(
+                "UnsupportedQuery",
+                format!("The filter '{term}' is not supported. Use atScope(), principalId eq '{{objectId}}' or assignedTo('{{objectId}}'), joined with 'and'."),
+            ));
+        }
+    }
+    Ok(filter)
+}
+
 /// `GET {scope}/providers/Microsoft.Authorization/roleAssignments`: the assignments at, above
-/// and below the scope, for anyone who holds a role around it.
-pub fn list(state: &AppState, me: &str, scope: &str) -> Result<Value, ArmError> {
+/// and below the scope (only at and above with `atScope()`, only one principal's with
+/// `principalId eq`), for anyone who holds a role around it.
+pub fn list(
+    state: &AppState,
+    me: &str,
+    scope: &str,
+    filter: &AssignmentFilter,
+) -> Result<Value, ArmError> {
     state.read(|t| {
         if !holds_role_at(t, me, scope) {
             return Err(refused(scope));
@@ -97,7 +145,13 @@ pub fn list(state: &AppState, me: &str, scope: &str) -> Result<Value, ArmError> 
             .directory
             .role_assignments
             .iter()
-            .filter(|a| covers(&a.scope, scope) || covers(scope, &a.scope))
+            .filter(|a| covers(&a.scope, scope) || (!filter.at_scope && covers(scope, &a.scope)))
+            .filter(|a| {
+                filter
+                    .principal
+                    .as_ref()
+                    .is_none_or(|p| a.principal_id.eq_ignore_ascii_case(p))
+            })
             .map(|a| assignment_json(t, a))
             .collect();
         Ok(json!({ "value": value }))
