@@ -34,19 +34,36 @@ impl HeldElsewhere {
 
 impl Tenant {
     /// What the subscription's other live workspaces in the region of workspace `index` hold.
+    /// Machines are tallied per VM size first, so the catalogue is searched once per size, not
+    /// once per compute (20,000 computes in a region: a fraction of a millisecond).
     fn held_elsewhere_of(&self, index: usize) -> HeldElsewhere {
         let location = &self.workspaces[index].resource.location;
-        let mut held = HeldElsewhere::default();
+        let mut tally: Vec<(&str, bool, u32)> = Vec::new();
         let others = self.workspaces.iter().enumerate().filter(|(i, w)| {
             *i != index
                 && w.deleted_at.is_none()
                 && w.resource.location.eq_ignore_ascii_case(location)
         });
-        for (_, w) in others {
-            for u in w.own_usage().into_iter().filter(|u| u.used > 0) {
-                *held.families.entry(u.family.to_owned()).or_default() += u.used;
+        for c in others.flat_map(|(_, w)| &w.computes) {
+            let size = c.resource.properties.properties.vm_size.as_str();
+            let low = is_low_priority(&c.resource);
+            let machines = machines_held(c);
+            match tally.iter_mut().find(|(s, l, _)| *s == size && *l == low) {
+                Some(row) => row.2 += machines,
+                None => tally.push((size, low, machines)),
             }
-            held.low_priority += w.own_low_priority();
+        }
+        let mut held = HeldElsewhere::default();
+        for (size, low, machines) in tally {
+            let Some(size) = find_vm_size(size).filter(|_| machines > 0) else {
+                continue;
+            };
+            let vcpus = size.vcpus * machines;
+            if low {
+                held.low_priority += vcpus;
+            } else {
+                *held.families.entry(size.family.to_owned()).or_default() += vcpus;
+            }
         }
         held
     }
