@@ -126,7 +126,8 @@ impl LocalStore {
             // Saved while the first page shows (best effort: if it fails, the next change
             // writes everything; a change made meanwhile waits for it, as IndexedDB runs
             // transactions over the same shelves one after another).
-            leptos::task::spawn_local(async move {
+            // (Not Leptos's spawner: the app is not mounted yet, so its executor is not set up.)
+            wasm_bindgen_futures::spawn_local(async move {
                 let _ = store.change(|_| Ok(())).await;
             });
         }

@@ -1,0 +1,11 @@
+import { chromium } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from './tests/chromium.mjs';
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const page = await browser.newPage();
+page.on('console', (m) => console.log('console:', m.type(), m.text().slice(0, 300)));
+page.on('pageerror', (e) => console.log('pageerror:', e.message, e.stack?.slice(0, 800)));
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:8091/compute/instances');
+await page.waitForTimeout(3000);
+await page.screenshot({ path: '/tmp/shot.png' });
+console.log('title', await page.title());
+await browser.close();
