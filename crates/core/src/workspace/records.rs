@@ -236,8 +236,9 @@ impl Records {
             .ok_or_else(|| {
                 SnapshotError::Invalid("the directory record has no directory".into())
             })?;
-        let directory: Directory =
-            from_value(directory).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
+        let directory: Directory = from_value(directory).map_err(|e| {
+            SnapshotError::Invalid(format!("the directory record is damaged ({e})"))
+        })?;
         let mut workspaces = Vec::with_capacity(self.workspaces.len());
         for (key, body) in &self.workspaces {
             workspaces.push(decode_workspace(body).map_err(|e| damaged("workspace", key, e))?);
