@@ -14,7 +14,11 @@ pub mod people_api;
 pub mod security;
 pub mod state;
 pub mod static_files;
+pub mod studio_api;
 pub mod throttle;
+
+use studio_api::{installation, open, recover_workspace, workspace};
+pub use studio_api::{TIME_HEADER, VERSION_HEADER};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -119,17 +123,8 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
-/// The header of `GET /api/workspace` with the server's time (milliseconds since the epoch):
-/// the studio measures time by it, so a browser whose clock is off (or a server whose clock an
-/// Owner moved) still warns of a shutdown at the right moment.
-pub const TIME_HEADER: &str = "x-azimuth-time";
-
-/// The header of `GET /api/workspace` with the installation's version of what it holds: a
-/// studio applies only the `changed` events of later versions.
-pub const VERSION_HEADER: &str = "x-azimuth-version";
-
 /// The workspace a studio call names with `?wsid=<ARM id>`.
-fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, ArmError> {
+pub(crate) fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, ArmError> {
     query.get("wsid").cloned().filter(|w| !w.is_empty()).ok_or_else(|| {
         ArmError::new(
             "BadRequest",
@@ -139,135 +134,7 @@ fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, Arm
 }
 
 /// The query string as a map.
-type QueryMap = axum::extract::Query<std::collections::HashMap<String, String>>;
-
-/// `GET /api/workspace?wsid=...`: one workspace, as the studio's server store reads it (signed
-/// in, and holding a role in it). It also (re)sets the event stream's session cookie, so a
-/// studio that resumes a session gets live updates without the token in a URL, and gives the
-/// server's time.
-async fn workspace(
-    State(state): State<Arc<AppState>>,
-    query: QueryMap,
-    headers: HeaderMap,
-) -> Response {
-    let result = auth::member_of(&state, &headers).and_then(|me| {
-        let id = wsid(&query)?;
-        // Read under the same lock as the workspace, the version is the one of what it holds.
-        state.read_workspace(&me, &id, |w| {
-            let text = azimuth_core::workspace::snapshot::encode_workspace(w);
-            (text, state.version())
-        })
-    });
-    match result {
-        Ok((text, version)) => {
-            let cookie = auth::events_cookie(auth::bearer_token(&headers));
-            (
-                [
-                    (
-                        axum::http::header::CONTENT_TYPE,
-                        "application/json".to_owned(),
-                    ),
-                    (axum::http::header::SET_COOKIE, cookie),
-                    (
-                        axum::http::HeaderName::from_static(TIME_HEADER),
-                        state.now().to_string(),
-                    ),
-                    (
-                        axum::http::HeaderName::from_static(VERSION_HEADER),
-                        version.to_string(),
-                    ),
-                ],
-                text,
-            )
-                .into_response()
-        }
-        Err(e) => arm::error_response(&e),
-    }
-}
-
-/// `GET /api/installation`: what the studio's start page shows the signed-in person: the
-/// directory's ids, who they are, the resource groups and workspaces they can see (with their
-/// roles), and the soft-deleted workspaces they may recover or purge.
-async fn installation(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let result = auth::member_of(&state, &headers).map(|me| state.read(|t| t.overview(&me)));
-    match result {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => arm::error_response(&e),
-    }
-}
-
-/// `GET /api/open?wsid=<asked>&last=<ARM id>`: what a studio starting up needs, in one answer:
-/// `{"installation": <as GET /api/installation>, "workspace": <the workspace it opens, as GET
-/// /api/workspace, or null>}`, the workspace chosen by the rule every studio uses
-/// (`Installation::opening`), with the server's time and the event stream's cookie.
-async fn open(State(state): State<Arc<AppState>>, query: QueryMap, headers: HeaderMap) -> Response {
-    let me = match auth::member_of(&state, &headers) {
-        Ok(me) => me,
-        Err(e) => return arm::error_response(&e),
-    };
-    let asked = query
-        .get("wsid")
-        .map(String::as_str)
-        .filter(|w| !w.is_empty());
-    let last = query.get("last").map(String::as_str);
-    let installation = state.read(|t| t.overview(&me));
-    let workspace = match installation.opening(asked, last) {
-        azimuth_core::workspace::overview::Opening::Open(id) => state
-            .read_workspace(
-                &me,
-                &id,
-                azimuth_core::workspace::snapshot::encode_workspace,
-            )
-            .ok(),
-        _ => None,
-    };
-    let body = format!(
-        r#"{{"installation":{},"workspace":{}}}"#,
-        serde_json::to_string(&installation).unwrap_or_default(),
-        workspace.as_deref().unwrap_or("null")
-    );
-    let cookie = auth::events_cookie(auth::bearer_token(&headers));
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/json".to_owned(),
-            ),
-            (axum::http::header::SET_COOKIE, cookie),
-            (
-                axum::http::HeaderName::from_static(TIME_HEADER),
-                state.now().to_string(),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// `POST /api/workspaces/recover`'s body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Recover {
-    id: String,
-}
-
-/// `POST /api/workspaces/recover` with `{"id": "<ARM id>"}`: recovers a soft-deleted workspace
-/// (the portal's "Recover"; ARM has no call for it).
-async fn recover_workspace(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let request = json_body::<Recover>(body, r#"{"id": "<the workspace's ARM id>"}"#);
-    let result = request.and_then(|r| {
-        let me = auth::member_of(&state, &headers)?;
-        state.change_tenant(|t, now| t.recover_workspace(&me, &r.id, now))
-    });
-    match result {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => arm::error_response(&e),
-    }
-}
+pub(crate) type QueryMap = axum::extract::Query<std::collections::HashMap<String, String>>;
 
 /// `POST /api/computes/{name}/applications/{app}`: the assigned user opens an application of a
 /// running instance (it counts as activity for idle shutdown); answers its address.
