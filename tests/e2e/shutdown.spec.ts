@@ -135,6 +135,19 @@ test("a save over somebody else's change to the schedules is refused, not lost",
   await dialogs[1].getByRole('textbox', { name: idleField }).fill('45');
   await dialogs[1].getByRole('button', { name: 'Save' }).click();
   await expect(dialogs[1].getByRole('alert').filter({ hasText: 'Somebody changed the schedules or idle shutdown' })).toBeVisible();
+  // Cancel asks before the edit is lost; Escape on the question keeps editing.
   await dialogs[1].getByRole('button', { name: 'Cancel' }).click();
+  const discard = other.getByRole('alertdialog', { name: 'Discard your changes?' });
+  await expect(discard).toBeVisible();
+  await other.keyboard.press('Escape');
+  await expect(discard).toBeHidden();
+  await expect(dialogs[1].getByRole('textbox', { name: idleField })).toHaveValue('45');
+  await dialogs[1].getByRole('button', { name: 'Cancel' }).click();
+  await discard.getByRole('button', { name: 'Discard' }).click();
+  await expect(dialogs[1]).toBeHidden();
   await expect(await property(other, 'Idle shutdown')).toHaveText('After 20 minutes of inactivity');
+  // Nothing edited: Cancel closes at once.
+  await other.getByRole('button', { name: 'Edit schedules' }).click();
+  await dialogs[1].getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialogs[1]).toBeHidden();
 });

@@ -5,7 +5,7 @@
 
 use super::form::{InstanceForm, ScheduleDraft, Step};
 use super::scheduling::SchedulingStep;
-use crate::components::{Appearance, Button, Dialog};
+use crate::components::{guard_close, Appearance, Button, Dialog, DiscardPrompt};
 use crate::store::use_store;
 use azimuth_core::compute::schedule::WEEK_DAYS;
 use azimuth_core::compute::{ComputeSchedules, StartStopSchedule};
@@ -68,6 +68,17 @@ pub fn EditSchedules(
     }
     form.schedules.set(drafts);
     let kept_count = kept.len();
+    // What the dialog opened with, to ask before an edit is discarded.
+    let edited = move || {
+        (
+            form.idle_enabled.get(),
+            form.idle_minutes.get(),
+            form.schedules.get(),
+        )
+    };
+    let initial = edited();
+    let unsaved = Signal::derive(move || edited() != initial);
+    let guard = guard_close(unsaved, close);
     let errors = Memo::new(move |_| {
         store
             .workspace
@@ -124,12 +135,12 @@ pub fn EditSchedules(
             let saved = store.update_compute(&body.name.clone(), body).await;
             saving.set(false);
             if saved.is_ok() {
-                close.run(());
+                guard.leave.run(());
             }
         });
     };
     view! {
-        <Dialog title="Schedules and idle shutdown" class="dialog--wizard dialog--form" on_close=close>
+        <Dialog title="Schedules and idle shutdown" class="dialog--wizard dialog--form" on_close=guard.request>
             <SchedulingStep form />
             {(kept_count > 0).then(|| view! {
                 <p class="muted">
@@ -144,8 +155,9 @@ pub fn EditSchedules(
             </Show>
             <div class="dialog__actions wizard__footer">
                 <Button appearance=Appearance::Primary disabled=saving on_click=save>"Save"</Button>
-                <Button on_click=move |_| close.run(())>"Cancel"</Button>
+                <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
             </div>
+            <DiscardPrompt guard title="Discard your changes?" />
         </Dialog>
     }
 }
