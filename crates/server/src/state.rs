@@ -333,7 +333,8 @@ impl AppState {
                 .authorize_at(
                     actor,
                     &scope,
-                    azimuth_core::workspace::roles::Action::WriteWorkspace,
+                    // The installation's Owners' (as managing people): the clock is everyone's.
+                    azimuth_core::workspace::roles::Action::WriteRoleAssignments,
                 )
                 .map(drop)
         })?;
