@@ -80,12 +80,7 @@ impl Store {
                 self.change(local, |w, me, now| {
                     let mut body = w
                         .compute(name)
-                        .ok_or_else(|| {
-                            ArmError::new(
-                                "ResourceNotFound",
-                                format!("The compute '{name}' was not found in this workspace."),
-                            )
-                        })?
+                        .ok_or_else(|| azimuth_core::compute::not_found(name))?
                         .resource
                         .clone();
                     body.properties.properties.scale_settings = Some(scale);

@@ -50,10 +50,19 @@ pub struct StoredCompute {
     pub skipped_stop: Option<Millis>,
 }
 
-pub(crate) fn not_found(name: &str) -> ArmError {
+/// ARM's 404 for a compute this workspace does not have.
+pub fn not_found(name: &str) -> ArmError {
     ArmError::new(
         "ResourceNotFound",
         format!("The compute '{name}' was not found in this workspace."),
+    )
+}
+
+/// ARM's 404 for an instance-only action on a name that is no compute instance here.
+pub fn instance_not_found(name: &str) -> ArmError {
+    ArmError::new(
+        "ResourceNotFound",
+        format!("There is no compute instance '{name}' in this workspace."),
     )
 }
 

@@ -162,12 +162,7 @@ impl Workspace {
         let member = self.authorize(actor, Action::OperateCompute)?.name.clone();
         let canonical = self
             .instance(name)
-            .ok_or_else(|| {
-                ArmError::new(
-                    "ResourceNotFound",
-                    format!("There is no compute instance '{name}' in this workspace."),
-                )
-            })?
+            .ok_or_else(|| crate::compute::instance_not_found(name))?
             .resource
             .name
             .clone();

@@ -6,14 +6,8 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use azimuth_core::compute::{instance_not_found, not_found};
 use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
-
-fn not_found(name: &str) -> ArmError {
-    ArmError::new(
-        "ResourceNotFound",
-        format!("The compute '{name}' was not found in this workspace."),
-    )
-}
 
 /// The current ETag of a compute, if it exists.
 fn current_etag(w: &Workspace, name: &str) -> Option<String> {
@@ -198,12 +192,7 @@ pub fn action(state: &AppState, r: &Request, op: Operation) -> Result<Response, 
 
 /// `POST .../computes/{name}/listNodes`: a cluster's nodes as ARM lists them (`AmlComputeNodesInformation`).
 pub fn list_nodes(w: &Workspace, name: &str) -> Result<serde_json::Value, ArmError> {
-    let compute = w.compute(name).ok_or_else(|| {
-        ArmError::new(
-            "ResourceNotFound",
-            format!("The compute '{name}' was not found in this workspace."),
-        )
-    })?;
+    let compute = w.compute(name).ok_or_else(|| not_found(name))?;
     if !azimuth_core::compute::cluster::is_cluster(&compute.resource) {
         return Err(ArmError::new(
             "BadRequest",
@@ -245,12 +234,7 @@ pub fn update_idle_shutdown(state: &AppState, r: &Request, body: &Bytes) -> Resu
     state.change_workspace(r.workspace, |_, w, now| {
         let mut resource = w
             .instance(name)
-            .ok_or_else(|| {
-                ArmError::new(
-                    "ResourceNotFound",
-                    format!("There is no compute instance '{name}' in this workspace."),
-                )
-            })?
+            .ok_or_else(|| instance_not_found(name))?
             .resource
             .clone();
         resource.properties.properties.idle_time_before_shutdown =
