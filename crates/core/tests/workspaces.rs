@@ -22,6 +22,14 @@ fn instance() -> ComputeResource {
     serde_json::from_value(json!({"properties": {"computeType": "ComputeInstance", "properties": {"vmSize": "Standard_DS11_v2"}}})).unwrap()
 }
 
+/// The same instance asked for in `location`.
+fn instance_in(location: &str) -> ComputeResource {
+    ComputeResource {
+        location: Some(location.into()),
+        ..instance()
+    }
+}
+
 /// The seed installation plus a workspace `name` in `location`, created by Ada.
 fn with_second(name: &str, location: &str) -> (Tenant, String, String) {
     let mut t = Tenant::seed(T0, EXAMPLE_TENANT, Some("http://127.0.0.1:8080"));
@@ -230,8 +238,7 @@ fn two_workspaces_never_mix_and_compute_names_are_unique_in_a_region() {
     )
     .unwrap();
     let europe = t.workspaces[2].id().to_owned();
-    let body = serde_json::from_value(json!({"location": "westeurope", "properties": {"computeType": "ComputeInstance", "properties": {"vmSize": "Standard_DS11_v2"}}})).unwrap();
-    t.create_compute(&europe, ADA, "ci-shared", body, T0)
+    t.create_compute(&europe, ADA, "ci-shared", instance_in("westeurope"), T0)
         .unwrap();
     assert_eq!(t.workspace(&lab).unwrap().computes.len(), 1);
     assert_eq!(t.workspace(&europe).unwrap().computes.len(), 1);
@@ -494,8 +501,7 @@ fn quota_is_the_subscriptions_per_region_across_workspaces() {
     )
     .unwrap();
     let europe = t.workspaces[2].id().to_owned();
-    let body = serde_json::from_value(json!({"location": "westeurope", "properties": {"computeType": "ComputeInstance", "properties": {"vmSize": "Standard_DS11_v2"}}})).unwrap();
-    t.create_compute(&europe, ADA, "ci-europe", body, T0)
+    t.create_compute(&europe, ADA, "ci-europe", instance_in("westeurope"), T0)
         .unwrap();
     // Deleting one in the lab frees quota for the second workspace.
     t.settle(T0 + 600_000);

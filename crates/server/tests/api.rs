@@ -688,15 +688,7 @@ async fn an_owner_moves_a_movable_clock_and_idle_shutdown_happens() {
     // Not even a Contributor of the whole subscription: the clock is the installation Owners'.
     let auth = "api-version=2022-04-01";
     let sub = WS.split("/resourceGroups").next().unwrap();
-    let roles = format!("{sub}/providers/Microsoft.Authorization/roleDefinitions?{auth}");
-    let (_, defs) = call(a, "GET", &roles, Some(&ada), b"").await;
-    let contributor = defs["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["properties"]["roleName"] == "Contributor")
-        .unwrap()["id"]
-        .clone();
+    let contributor = role_definition_id(a, &ada, "Contributor").await;
     let assignment = format!("{sub}/providers/Microsoft.Authorization/roleAssignments/3b2f1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d?{auth}");
     let grace_id = "8a2c4f6e-1b3d-4e5f-a7c9-2d4f6b8e0a13";
     let given = json!({"properties": {"roleDefinitionId": contributor, "principalId": grace_id}});

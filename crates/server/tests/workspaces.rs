@@ -323,24 +323,7 @@ async fn roles_are_given_and_taken_over_microsoft_authorization() {
     let ada = sign_in(a, "Ada Lovelace").await;
     let alan = sign_in(a, "Alan Turing").await;
     let auth = "api-version=2022-04-01";
-    let (_, defs) = call(
-        a,
-        "GET",
-        &format!("{SUB}/providers/Microsoft.Authorization/roleDefinitions?{auth}"),
-        Some(&alan),
-        b"",
-    )
-    .await;
-    assert!(defs["value"].is_array(), "{defs}");
-    let contributor = defs["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["properties"]["roleName"] == "Contributor")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let contributor = role_definition_id(a, &alan, "Contributor").await;
     let (_, people) = call(a, "GET", "/api/installation", Some(&alan), b"").await;
     let grace_id = people["people"]
         .as_array()

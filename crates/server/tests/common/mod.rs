@@ -118,6 +118,25 @@ pub async fn sign_in(addr: SocketAddr, member: &str) -> String {
     body["token"].as_str().unwrap().to_owned()
 }
 
+/// The ARM id of the built-in role `name` (e.g. `Contributor`), as Microsoft.Authorization
+/// lists the subscription's role definitions to the holder of `token`.
+pub async fn role_definition_id(addr: SocketAddr, token: &str, name: &str) -> String {
+    let sub = WS.split("/resourceGroups").next().unwrap();
+    let url =
+        format!("{sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01");
+    let (_, defs) = call(addr, "GET", &url, Some(token), b"").await;
+    assert!(defs["value"].is_array(), "{defs}");
+    defs["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["properties"]["roleName"] == name)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 pub fn instance(size: &str) -> Vec<u8> {
     json!({"properties": {"computeType": "ComputeInstance", "properties": {"vmSize": size}}})
         .to_string()
