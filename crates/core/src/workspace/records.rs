@@ -165,8 +165,9 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
         if let Some(old_key) = old.map(workspace_key).filter(|k| *k != key) {
             out.push(delete(Shelf::Workspaces, old_key));
         }
-        if old.is_none_or(|o| o.without_computes() != ws.without_computes()) {
-            let body = super::snapshot::encode_workspace(&ws.without_computes());
+        let rest = ws.without_computes();
+        if old.is_none_or(|o| o.without_computes() != rest) {
+            let body = super::snapshot::encode_workspace(&rest);
             out.push(put(Shelf::Workspaces, key, body));
         }
         let (changed, gone) = compute_changes(old, ws);
