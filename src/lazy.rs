@@ -1,9 +1,14 @@
 //! Pages the studio downloads when they are first shown: each is a split point, and the
 //! release build (`cargo xtask build`) cuts its code into a wasm chunk of its own, so a page
 //! nobody opens costs nothing at first load. Without the `split` feature (tests, `cargo
-//! check`), the same pages are plain functions in the one module.
+//! check`), the same pages are plain functions in the one module. [`lazy_route!`] makes such a
+//! page a leptos_router `LazyRoute` (written here rather than with `#[lazy_route]`, whose split
+//! points exist in every csr build and cannot fail gracefully).
 
 use leptos::prelude::*;
+use leptos::Params;
+use leptos_router::hooks::use_params;
+use leptos_router::params::{Params, ParamsError};
 
 /// Builds a lazily loaded page's view; its argument is the compute name in the path, or empty.
 pub type PageView = fn(String) -> AnyView;
@@ -39,8 +44,65 @@ macro_rules! lazy_page {
     };
 }
 
-/// Shows a lazily loaded page once its chunk is in (nothing before: chunks are small), or says
-/// that it could not be downloaded.
+/// The typed parameter of a page's path: the compute's name, when the path has one.
+#[derive(Params, Clone, Debug, PartialEq)]
+pub struct NameParam {
+    /// The name in the path (`/compute/instances/:name`).
+    pub name: Option<String>,
+}
+
+/// The name in the current route's path, as a signal (empty when it has none).
+pub type Name = Memo<Result<NameParam, ParamsError>>;
+
+/// The current route's name parameter.
+pub fn name_param() -> Name {
+    use_params::<NameParam>()
+}
+
+/// A loaded page's view over its path's name (which the view follows), or the message that its
+/// chunk could not be downloaded.
+pub fn shown(loaded: Result<PageView, LoadFailed>, name: Name) -> AnyView {
+    match loaded {
+        Ok(view) => (move || {
+            view(name.with(|n| {
+                n.as_ref()
+                    .ok()
+                    .and_then(|n| n.name.clone())
+                    .unwrap_or_default()
+            }))
+        })
+        .into_any(),
+        Err(LoadFailed) => view! {
+            <p class="page-load-error" role="alert">
+                "This page could not be downloaded. Check the connection, then reload the page."
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// Declares the route `$route` (a leptos_router `LazyRoute`) that shows the page `$load` (a
+/// [`lazy_page!`]) once its chunk is in.
+#[macro_export]
+macro_rules! lazy_route {
+    ($(#[$doc:meta])* $route:ident => $load:ident) => {
+        $(#[$doc])*
+        struct $route($crate::lazy::Name);
+
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                Self($crate::lazy::name_param())
+            }
+
+            async fn view(this: Self) -> leptos::prelude::AnyView {
+                $crate::lazy::shown($load().await, this.0)
+            }
+        }
+    };
+}
+
+/// Shows a lazily loaded page or panel outside the routes (the start page, signing in, a
+/// wizard) once its chunk is in, or says that it could not be downloaded.
 pub fn show(
     load: impl std::future::Future<Output = Result<PageView, LoadFailed>> + 'static,
     name: String,

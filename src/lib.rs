@@ -1,5 +1,5 @@
-//! Azimuth studio: the Leptos app. `App` provides the store and the router and holds the one
-//! route table.
+//! Azimuth studio: the Leptos app. `App` provides the store and leptos_router and holds the
+//! one route table.
 
 pub mod components;
 pub mod lazy;
@@ -10,6 +10,8 @@ pub mod store;
 
 use azimuth_core::workspace::overview::{wsid, Installation, Opening};
 use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, Lazy, NavigateOptions};
 use pages::compute::{
     AttachedDetailsPage, AttachedPage, ClusterDetailsPage, ClustersPage, ImportPage,
     InstanceDetailsPage, InstancesPage, QuotaPage,
@@ -60,8 +62,16 @@ pub fn App(
         Start::Ready(store) => {
             provide_context(store);
             provide_context(store.session);
-            router::provide_router();
-            view! { <Shell><Routes /></Shell> }.into_any()
+            router::guard_history();
+            view! {
+                <Router>
+                    <router::RouterHooks />
+                    <Shell>
+                        <StudioRoutes />
+                    </Shell>
+                </Router>
+            }
+            .into_any()
         }
         Start::Workspaces(session) => {
             provide_context(session);
@@ -188,66 +198,50 @@ async fn open_server_store() -> Start {
     }
 }
 
-/// The pages of the studio; paths that show the same page map to the same value, so moving
-/// between them (e.g. opening the "+ New" wizard over the list) keeps the page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Page {
-    Home,
-    Instances,
-    InstanceDetails(String),
-    Clusters,
-    ClusterDetails(String),
-    Quota,
-    Import,
-    Kubernetes,
-    KubernetesDetails(String),
-    Attached,
-    AttachedDetails(String),
-    Access,
-    NotFound,
-}
-
-/// The one route table.
-fn page_at(path: &str) -> Page {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    match segments.as_slice() {
-        [] => Page::Home,
-        ["compute", "instances"] | ["compute", "create", "instance"] => Page::Instances,
-        ["compute", "instances", name] => Page::InstanceDetails((*name).to_owned()),
-        ["compute", "clusters"] | ["compute", "create", "cluster"] => Page::Clusters,
-        ["compute", "clusters", name] => Page::ClusterDetails((*name).to_owned()),
-        ["compute", "quota"] => Page::Quota,
-        ["compute", "import"] => Page::Import,
-        ["compute", "kubernetes"] | ["compute", "attach", "kubernetes"] => Page::Kubernetes,
-        ["compute", "kubernetes", name] => Page::KubernetesDetails((*name).to_owned()),
-        ["compute", "attached"] | ["compute", "attach", "compute"] => Page::Attached,
-        ["compute", "attached", name] => Page::AttachedDetails((*name).to_owned()),
-        ["access"] => Page::Access,
-        _ => Page::NotFound,
-    }
-}
-
-/// Shows the page at the current path.
+/// The one route table. Paths that show the same page (the list and its "+ New" wizard) show
+/// the same component; old or short paths go to the page's address.
 #[component]
-fn Routes() -> impl IntoView {
-    let location = router::use_location();
-    let page = Memo::new(move |_| page_at(&location.path.get()));
-    move || match page.get() {
-        Page::Home => lazy::show(home_page(), String::new()),
-        Page::Instances => view! { <InstancesPage /> }.into_any(),
-        Page::InstanceDetails(name) => lazy::show(instance_details_page(), name),
-        Page::Clusters => lazy::show(clusters_page(), String::new()),
-        Page::ClusterDetails(name) => lazy::show(cluster_details_page(), name),
-        Page::Quota => lazy::show(quota_page(), String::new()),
-        Page::Import => lazy::show(import_page(), String::new()),
-        Page::Kubernetes => lazy::show(kubernetes_page(), String::new()),
-        Page::KubernetesDetails(name) => lazy::show(kubernetes_details_page(), name),
-        Page::Attached => lazy::show(attached_page(), String::new()),
-        Page::AttachedDetails(name) => lazy::show(attached_details_page(), name),
-        Page::Access => lazy::show(access_page(), String::new()),
-        Page::NotFound => lazy::show(not_found_page(), String::new()),
+fn StudioRoutes() -> impl IntoView {
+    use router::OneOf;
+    let to_instances = || {
+        let options = NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
+        view! { <Redirect path=router::href("/compute/instances") options /> }
+    };
+    view! {
+        <Routes fallback=|| lazy::show(not_found_page(), String::new())>
+            <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
+            <Route path=path!("/access") view={Lazy::<AccessRoute>::new()} />
+            <ParentRoute path=path!("/compute") view=Outlet>
+                <Route path=path!("") view=to_instances />
+                <Route path=(OneOf("/instances", "/create/instance"),) view=InstancesPage />
+                <Route path=path!("/instances/:name") view={Lazy::<InstanceDetailsRoute>::new()} />
+                <Route path=(OneOf("/clusters", "/create/cluster"),) view={Lazy::<ClustersRoute>::new()} />
+                <Route path=path!("/clusters/:name") view={Lazy::<ClusterDetailsRoute>::new()} />
+                <Route path=path!("/quota") view={Lazy::<QuotaRoute>::new()} />
+                <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
+                <Route path=(OneOf("/kubernetes", "/attach/kubernetes"),) view={Lazy::<KubernetesRoute>::new()} />
+                <Route path=path!("/kubernetes/:name") view={Lazy::<KubernetesDetailsRoute>::new()} />
+                <Route path=(OneOf("/attached", "/attach/compute"),) view={Lazy::<AttachedRoute>::new()} />
+                <Route path=path!("/attached/:name") view={Lazy::<AttachedDetailsRoute>::new()} />
+            </ParentRoute>
+        </Routes>
     }
 }
+
+lazy_route!(HomeRoute => home_page);
+lazy_route!(AccessRoute => access_page);
+lazy_route!(InstanceDetailsRoute => instance_details_page);
+lazy_route!(ClustersRoute => clusters_page);
+lazy_route!(ClusterDetailsRoute => cluster_details_page);
+lazy_route!(QuotaRoute => quota_page);
+lazy_route!(ImportRoute => import_page);
+lazy_route!(KubernetesRoute => kubernetes_page);
+lazy_route!(KubernetesDetailsRoute => kubernetes_details_page);
+lazy_route!(AttachedRoute => attached_page);
+lazy_route!(AttachedDetailsRoute => attached_details_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 

@@ -1,34 +1,35 @@
-//! Client-side routing: the current path as a signal, links that navigate without reloading,
-//! and the back and forward buttons. The open workspace is in every address as Azure's studio
-//! puts it (`?wsid=/subscriptions/{sub}/resourcegroups/{rg}/workspaces/{name}`): [`href`] adds
-//! it to a link, and every navigation keeps it.
-//!
-//! Written here rather than with leptos_router: the studio needs only flat paths with one
-//! parameter. Measured on 2026-11-29 (branch `router`, 0dd2e8a: leptos_router 0.8 with nested
-//! routes, `Outlet`, typed params, the query map and lazy routes over these split points, plus
-//! gloo-net for `fetch`, the server e2e suite green): every page's first load grew by 43 KB
-//! brotli, the Compute page's from 252,286 to 295,194 bytes against a 250,000-byte budget.
+//! The studio's addresses over leptos_router. The open workspace is in every address as Azure's
+//! studio puts it (`?wsid=/subscriptions/{sub}/resourcegroups/{rg}/workspaces/{name}`): [`href`]
+//! adds it to a link, and every navigation keeps it. A page holding input that leaving would
+//! lose (a filled-in wizard) keeps Back and Forward from leaving it ([`hold_page`]); such a page
+//! is left with [`leave_to`], so that Forward does not bring back an emptied copy of it.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The current location; set up by [`provide_router`].
+/// The current location, from leptos_router.
 #[derive(Clone, Copy)]
 pub struct Location {
     /// The path, e.g. `/compute/instances`.
-    pub path: RwSignal<String>,
+    pub path: Memo<String>,
 }
 
+type Navigate = Rc<dyn Fn(&str, NavigateOptions)>;
+
 thread_local! {
-    /// The page's one location. Kept here rather than in a Leptos context so that event
-    /// listeners, which run outside any reactive owner, can navigate too.
-    static LOCATION: std::cell::OnceCell<Location> = const { std::cell::OnceCell::new() };
-    /// The path the current history entry was pushed from, when the studio pushed it.
-    static PUSHED_FROM: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// The router's navigation, for event handlers that run outside any reactive owner.
+    static NAVIGATE: RefCell<Option<Navigate>> = const { RefCell::new(None) };
+    /// The path shown now, and the one the studio came to it from by going forward.
+    static HERE: RefCell<(String, Option<String>)> = const { RefCell::new((String::new(), None)) };
+    /// Whether the next change of path comes from Back or Forward, or replaces the entry.
+    static POPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The open workspace's `wsid`, which every address inside the studio carries.
-    static WSID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    static WSID: RefCell<Option<String>> = const { RefCell::new(None) };
     /// What the page holds that leaving would lose: asked before Back or Forward leaves it.
-    static HOLD: std::cell::RefCell<Option<std::rc::Rc<dyn Fn() -> bool>>> = const { std::cell::RefCell::new(None) };
+    static HOLD: RefCell<Option<Rc<dyn Fn() -> bool>>> = const { RefCell::new(None) };
 }
 
 /// Sets the workspace every address carries from now on, and puts it in the current address.
@@ -39,9 +40,13 @@ pub fn set_workspace(wsid: &str) {
     let search = location.search().unwrap_or_default();
     let wanted = href(&format!("{path}{search}"));
     if wanted != format!("{path}{search}") {
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&wanted));
-        }
+        replace_url(&wasm_bindgen::JsValue::NULL, &wanted);
+    }
+}
+
+fn replace_url(state: &wasm_bindgen::JsValue, url: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(state, "", Some(url));
     }
 }
 
@@ -54,32 +59,26 @@ pub fn href(path: &str) -> String {
     if query.split('&').any(|p| p.starts_with("wsid=")) {
         return path.to_owned();
     }
-    let params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
     let mut out = format!("{base}?wsid={wsid}");
-    for p in params {
+    for p in query.split('&').filter(|p| !p.is_empty()) {
         out.push('&');
         out.push_str(p);
     }
     out
 }
 
-/// A parameter of the current address's query, decoded.
+/// A parameter of the browser's address, decoded (read before the router starts).
 pub fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
-    search.trim_start_matches('?').split('&').find_map(|p| {
-        let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        (k == name).then(|| {
-            js_sys::decode_uri_component(&v.replace('+', " "))
-                .map(String::from)
-                .unwrap_or_else(|_| v.to_owned())
-        })
-    })
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// Keeps the page when the back or forward button is pressed while `hold` answers true (it
 /// then asks the person, who may leave with [`leave_to`]); until [`release_page`].
 pub fn hold_page(hold: impl Fn() -> bool + 'static) {
-    HOLD.with(|h| *h.borrow_mut() = Some(std::rc::Rc::new(hold)));
+    HOLD.with(|h| *h.borrow_mut() = Some(Rc::new(hold)));
 }
 
 /// Lets the back and forward buttons leave the page again.
@@ -87,61 +86,24 @@ pub fn release_page() {
     HOLD.with(|h| *h.borrow_mut() = None);
 }
 
-/// The location of the page (set up by [`provide_router`]).
+/// The location of the page (inside the `Router`).
 pub fn use_location() -> Location {
-    LOCATION.with(|l| *l.get().expect("provide_router runs before any page"))
-}
-
-/// Paths that are another page's old or short name.
-const REDIRECTS: [(&str, &str); 2] = [
-    ("/compute", "/compute/instances"),
-    ("/compute/", "/compute/instances"),
-];
-
-fn canonical(path: &str) -> &str {
-    REDIRECTS
-        .iter()
-        .find(|(from, _)| *from == path)
-        .map_or(path, |(_, to)| to)
-}
-
-/// The browser's path, after redirects (which replace the history entry): a path's old name, or
-/// an entry that was left for good (see [`leave_to`]), which goes where it was left for.
-fn current_path() -> String {
-    let path = window()
-        .location()
-        .pathname()
-        .unwrap_or_else(|_| "/".into());
-    let left_for = window()
-        .history()
-        .ok()
-        .and_then(|h| h.state().ok())
-        .and_then(|s| s.as_string());
-    let target = left_for.as_deref().unwrap_or_else(|| canonical(&path));
-    if target != path {
-        let search = window().location().search().unwrap_or_default();
-        if let Ok(history) = window().history() {
-            let url = format!("{target}{search}");
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
+    let location = leptos_router::hooks::use_location();
+    Location {
+        path: Memo::new(move |_| location.pathname.get()),
     }
-    target.to_owned()
 }
 
-/// Starts routing for the page's lifetime: tracks the path, follows same-origin links in place
-/// and answers the back and forward buttons.
-pub fn provide_router() -> Location {
-    let location = LOCATION.with(|l| {
-        *l.get_or_init(|| Location {
-            path: RwSignal::new(current_path()),
-        })
-    });
-    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+/// Answers Back and Forward before leptos_router does: a held page stays (its entry is put back
+/// on top), and an entry left for good (see [`leave_to`]) goes where it was left for. Call
+/// before the `Router` is built, so that this listener runs first.
+pub fn guard_history() {
+    let popstate = window_event_listener(leptos::ev::popstate, move |ev| {
         let hold = HOLD.with(|h| h.borrow().clone());
         if hold.is_some_and(|hold| hold()) {
-            // History has moved already: put the page's entry back on top of where it went.
-            let went_to = canonical(&window().location().pathname().unwrap_or_default()).to_owned();
-            let here = location.path.get_untracked();
+            ev.stop_immediate_propagation();
+            let here = HERE.with(|h| h.borrow().0.clone());
+            let went_to = window().location().pathname().unwrap_or_default();
             if let Ok(history) = window().history() {
                 let _ = history.push_state_with_url(
                     &wasm_bindgen::JsValue::NULL,
@@ -149,74 +111,58 @@ pub fn provide_router() -> Location {
                     Some(&href(&here)),
                 );
             }
-            PUSHED_FROM.with(|p| *p.borrow_mut() = Some(went_to));
+            HERE.with(|h| h.borrow_mut().1 = Some(went_to));
             return;
         }
-        PUSHED_FROM.with(|p| *p.borrow_mut() = None);
-        location.path.set(current_path())
-    });
-    let clicks = window_event_listener(leptos::ev::click, move |ev: web_sys::MouseEvent| {
-        if ev.default_prevented()
-            || ev.button() != 0
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.shift_key()
-            || ev.alt_key()
-        {
-            return;
-        }
-        let Some(anchor) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("a[href]").ok().flatten())
-        else {
-            return;
-        };
-        let href = anchor.get_attribute("href").unwrap_or_default();
-        if href.starts_with('/')
-            && !href.starts_with("//")
-            && !anchor.has_attribute("download")
-            && !anchor.has_attribute("data-full-load")
-            && anchor.get_attribute("target").is_none()
-        {
-            ev.prevent_default();
-            navigate(&href);
+        POPPED.with(|p| p.set(true));
+        let left_for = window()
+            .history()
+            .ok()
+            .and_then(|h| h.state().ok())
+            .and_then(|s| s.as_string());
+        if let Some(target) = left_for {
+            let search = window().location().search().unwrap_or_default();
+            replace_url(&wasm_bindgen::JsValue::NULL, &format!("{target}{search}"));
         }
     });
-    // Both listeners live as long as the page.
-    std::mem::forget((popstate, clicks));
-    location
+    std::mem::forget(popstate);
+}
+
+/// Keeps what [`navigate`] and [`leave_to`] need; placed inside the `Router`.
+#[component]
+pub fn RouterHooks() -> impl IntoView {
+    let navigate = use_navigate();
+    NAVIGATE.with(|n| *n.borrow_mut() = Some(Rc::new(move |to, options| navigate(to, options))));
+    let path = use_location().path;
+    Effect::new(move |_| {
+        let path = path.get();
+        let popped = POPPED.with(|p| p.replace(false));
+        HERE.with(|h| {
+            let mut h = h.borrow_mut();
+            let from = std::mem::replace(&mut h.0, path);
+            h.1 = (!popped && !from.is_empty()).then_some(from);
+        });
+        if let Some(main) = document().get_element_by_id("main") {
+            main.set_scroll_top(0);
+        }
+    });
 }
 
 /// Goes to a path inside the studio, adding a history entry.
 pub fn navigate(path: &str) {
-    change(path, false);
+    go(path, false);
 }
 
-fn change(path: &str, replace: bool) {
-    let url = href(path);
-    let path = canonical(path.split('?').next().unwrap_or(path));
-    let location = use_location();
-    let from = location.path.get_untracked();
-    if from == path {
-        return;
-    }
-    PUSHED_FROM.with(|p| *p.borrow_mut() = (!replace).then_some(from));
-    if let Ok(history) = window().history() {
-        let state = wasm_bindgen::JsValue::NULL;
-        let url = match url.split_once('?') {
-            Some((_, query)) => format!("{path}?{query}"),
-            None => path.to_owned(),
+fn go(path: &str, replace: bool) {
+    let navigate = NAVIGATE.with(|n| n.borrow().clone());
+    if let Some(navigate) = navigate {
+        POPPED.with(|p| p.set(replace));
+        let options = NavigateOptions {
+            replace,
+            scroll: false,
+            ..Default::default()
         };
-        let _ = if replace {
-            history.replace_state_with_url(&state, "", Some(&url))
-        } else {
-            history.push_state_with_url(&state, "", Some(&url))
-        };
-    }
-    location.path.set(path.to_owned());
-    if let Some(main) = document().get_element_by_id("main") {
-        main.set_scroll_top(0);
+        navigate(&href(path), options);
     }
 }
 
@@ -225,13 +171,36 @@ fn change(path: &str, replace: bool) {
 /// the entry left marked so that Forward goes to `path` too, not to an empty wizard; otherwise
 /// in place of the current entry.
 pub fn leave_to(path: &str) {
-    let came_from_there = PUSHED_FROM.with(|p| p.borrow().as_deref() == Some(canonical(path)));
+    let came_from_there = HERE.with(|h| h.borrow().1.as_deref() == Some(path));
     match window().history() {
         Ok(history) if came_from_there => {
-            PUSHED_FROM.with(|p| *p.borrow_mut() = None);
-            let _ = history.replace_state(&wasm_bindgen::JsValue::from_str(canonical(path)), "");
+            HERE.with(|h| h.borrow_mut().1 = None);
+            let _ = history.replace_state(&wasm_bindgen::JsValue::from_str(path), "");
             let _ = history.back();
         }
-        _ => change(path, true),
+        _ => go(path, true),
+    }
+}
+
+/// A route's path that is one of two paths (a list and its "+ New" wizard, e.g. `/instances`
+/// and `/create/instance`): both match one route, so moving between them keeps the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OneOf(pub &'static str, pub &'static str);
+
+impl leptos_router::PossibleRouteMatch for OneOf {
+    fn optional(&self) -> bool {
+        false
+    }
+
+    fn test<'a>(&self, path: &'a str) -> Option<leptos_router::PartialPathMatch<'a>> {
+        [self.0, self.1].into_iter().find_map(|p| {
+            let rest = path.strip_prefix(p)?;
+            (rest.is_empty() || rest.starts_with('/'))
+                .then(|| leptos_router::PartialPathMatch::new(rest, Vec::new(), &path[..p.len()]))
+        })
+    }
+
+    fn generate_path(&self, path: &mut Vec<leptos_router::PathSegment>) {
+        path.push(leptos_router::PathSegment::Static(self.0.into()));
     }
 }

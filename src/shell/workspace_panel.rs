@@ -118,8 +118,8 @@ fn WorkspacePanel() -> impl IntoView {
                     <Icon name=IconName::Download />
                     "Download config file"
                 </button>
-                <a class="button" href=properties data-full-load="">"View all properties"</a>
-                <a class="button" href="/workspaces" data-full-load="">"All workspaces"</a>
+                <a class="button" href=properties rel="external">"View all properties"</a>
+                <a class="button" href="/workspaces" rel="external">"All workspaces"</a>
             </div>
             <div class="dialog__actions">
                 <button type="button" class="button button--primary" on:click=move |_| on_close.run(())>"Close"</button>

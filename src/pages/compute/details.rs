@@ -243,7 +243,9 @@ pub fn InstanceDetailsPage(
     let name = Signal::stored(name);
     let compute = Memo::new(move |_| store.workspace.with(|w| w.instance(&name.get()).cloned()));
     // The view is in the address (?tab=json), so a reload or a shared link opens it again.
-    let wanted = crate::router::query_param("tab").unwrap_or_default();
+    let wanted = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("tab"))
+        .unwrap_or_default();
     let initial = VIEWS
         .iter()
         .map(|(v, _)| *v)

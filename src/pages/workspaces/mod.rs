@@ -128,14 +128,14 @@ fn StartHeader(
     let me = move || session.member_name.get();
     view! {
         <header class="top-bar" role="banner">
-            <a class="top-bar__product" href="/workspaces" data-full-load="">
+            <a class="top-bar__product" href="/workspaces" rel="external">
                 <span class="top-bar__logo" aria-hidden="true">"◭"</span>
                 "Azimuth"
                 <span class="top-bar__product-sub">"Machine Learning studio"</span>
             </a>
             <div class="top-bar__actions">
                 <Show when=move || session.installation.with(|i| i.may_manage_people)>
-                    <a class="button" href="/people" data-full-load="">"People"</a>
+                    <a class="button" href="/people" rel="external">"People"</a>
                 </Show>
                 <Show
                     when=move || session.is_shared()
@@ -207,10 +207,10 @@ fn WorkspaceTable(
                             <tr>
                                 <td>
                                     <Show when=move || ready fallback={let name = name.clone(); move || name.clone()}>
-                                        <a href=link.clone() data-full-load="">{name.clone()}</a>
+                                        <a href=link.clone() rel="external">{name.clone()}</a>
                                     </Show>
                                     <div class="muted">{w.friendly_name.clone()}</div>
-                                    <a class="start__overview" href=format!("/workspaces/{}/{}", w.resource_group, w.name) data-full-load="" aria-label=format!("Overview of {}", w.name)>"Overview"</a>
+                                    <a class="start__overview" href=format!("/workspaces/{}/{}", w.resource_group, w.name) rel="external" aria-label=format!("Overview of {}", w.name)>"Overview"</a>
                                 </td>
                                 <td><StateBadge state=w.provisioning_state.clone() /></td>
                                 <td>{w.resource_group.clone()}</td>

@@ -23,7 +23,7 @@ pub fn NoAccessPage(
                 </p>
                 <p>"Ask one of the workspace's Owners to add you in its Access control, then open the link again."</p>
                 <div class="recovery__actions">
-                    <a class="button button--primary" href="/workspaces" data-full-load="">"Go to your workspaces"</a>
+                    <a class="button button--primary" href="/workspaces" rel="external">"Go to your workspaces"</a>
                 </div>
             </div>
         </main>

@@ -42,7 +42,7 @@ pub fn WorkspaceOverview(
     let origin = window().location().origin().unwrap_or_default();
     view! {
         <main class="start" id="main">
-            <p><a href="/workspaces" data-full-load="">"All workspaces"</a></p>
+            <p><a href="/workspaces" rel="external">"All workspaces"</a></p>
             {move || match found.get() {
                 None => view! {
                     <h1>{name.clone()}</h1>
@@ -68,7 +68,7 @@ pub fn WorkspaceOverview(
                         <div class="start__head">
                             <h1>{w.name.clone()}</h1>
                             <StateBadge state=w.provisioning_state.clone() />
-                            <a class="button button--primary" href=link data-full-load="">"Launch studio"</a>
+                            <a class="button button--primary" href=link rel="external">"Launch studio"</a>
                         </div>
                         <h2>"Essentials"</h2>
                         <dl class="properties" aria-label="Essentials">

@@ -62,7 +62,7 @@ pub fn PeoplePage() -> impl IntoView {
     let may_manage = move || session.installation.with(|i| i.may_manage_people);
     view! {
         <main class="start" id="main">
-            <p><a href="/workspaces" data-full-load="">"All workspaces"</a></p>
+            <p><a href="/workspaces" rel="external">"All workspaces"</a></p>
             <div class="start__head">
                 <h1>"People"</h1>
                 <p class="muted">

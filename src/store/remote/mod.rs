@@ -14,10 +14,8 @@ use azimuth_core::arm::json_de::from_json;
 use azimuth_core::compute::ScaleSettings;
 use azimuth_core::workspace::snapshot::decode_workspace;
 use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
-use leptos::prelude::window;
+use gloo_net::http::{Headers, Method, RequestBuilder};
 use serde::Deserialize;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// The api-version the studio sends: the newest the server accepts.
 pub const API_VERSION: &str = "2025-12-01";
@@ -94,11 +92,6 @@ pub async fn store_kind() -> StoreKind {
 
 /// Sends a request (with the session's bearer token and a JSON body when given) and returns
 /// the body of a 2xx answer, or the ARM error of any other.
-///
-/// Written over the browser's `fetch` rather than with gloo-net: these lines cost the first
-/// load less than gloo-net's request builder, its error type and the extra JS imports, and the
-/// studio's first-load budget has no room to spare (with leptos_router, 43 KB brotli more on
-/// every page: see `router.rs`).
 pub(super) async fn send(
     method: &str,
     url: &str,
@@ -117,39 +110,30 @@ pub(super) async fn send_with(
     token: Option<&str>,
     body: Option<String>,
     header: Option<(&str, &str)>,
-) -> Result<(String, web_sys::Headers), ArmError> {
+) -> Result<(String, Headers), ArmError> {
     let unreachable = |_| {
         ArmError::new(
             "ServerUnreachable",
             "The Azimuth server did not answer. Check that it is running, then try again.",
         )
     };
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    let headers = web_sys::Headers::new().map_err(unreachable)?;
+    let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+    let mut request = RequestBuilder::new(url).method(method);
     if let Some(token) = token {
-        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+        request = request.header("Authorization", &format!("Bearer {token}"));
     }
     if let Some((name, value)) = header {
-        let _ = headers.set(name, value);
+        request = request.header(name, value);
     }
-    if let Some(body) = body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(&body));
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
     }
-    init.set_headers(&headers);
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(unreachable)?
-        .unchecked_into();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    }
-    .unwrap_or_default();
+    .map_err(unreachable)?;
+    let response = request.send().await.map_err(unreachable)?;
+    let text = response.text().await.unwrap_or_default();
     if response.ok() {
         return Ok((text, response.headers()));
     }
@@ -219,12 +203,12 @@ const TIME_HEADER: &str = "x-azimuth-time";
 const VERSION_HEADER: &str = "x-azimuth-version";
 
 /// A number an answer's header carries.
-fn header_number(headers: &web_sys::Headers, name: &str) -> Option<i64> {
-    headers.get(name).ok().flatten()?.parse().ok()
+fn header_number(headers: &Headers, name: &str) -> Option<i64> {
+    headers.get(name)?.parse().ok()
 }
 
 /// The server's time when it answered, from its header.
-pub(super) fn server_time(headers: &web_sys::Headers) -> Option<i64> {
+pub(super) fn server_time(headers: &Headers) -> Option<i64> {
     header_number(headers, TIME_HEADER)
 }
 
