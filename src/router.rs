@@ -75,6 +75,28 @@ pub fn query_param(name: &str) -> Option<String> {
         .get(name)
 }
 
+/// A page's state kept in the address's query as `?{name}=` (a search, a filter, a tab): read
+/// from the address when the page opens and written back in place as it changes (no new history
+/// entry), so a reload or a shared link shows the same. The default value leaves it out.
+pub fn query_state<T>(name: &'static str) -> RwSignal<T>
+where
+    T: std::str::FromStr + ToString + Default + PartialEq + Clone + Send + Sync + 'static,
+{
+    let options = NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..Default::default()
+    };
+    let (read, write) = leptos_router::hooks::query_signal_with_options::<T>(name, options);
+    let state = RwSignal::new(read.get_untracked().unwrap_or_default());
+    Effect::watch(
+        move || state.get(),
+        move |value, _, _| write.set((*value != T::default()).then(|| value.clone())),
+        false,
+    );
+    state
+}
+
 /// Keeps the page when the back or forward button is pressed while `hold` answers true (it
 /// then asks the person, who may leave with [`leave_to`]); until [`release_page`].
 pub fn hold_page(hold: impl Fn() -> bool + 'static) {

@@ -164,3 +164,27 @@ test('search and "Show only my compute" narrow the list', async ({ page }) => {
   await expect(instanceRow(page, theirs)).toBeVisible();
   await expect(instanceRow(page, mine)).toHaveCount(0);
 });
+
+test('the search and the filter are in the address: a reload or a shared link shows the same rows', async ({ page }) => {
+  const kept = uniqueName('kept');
+  const other = uniqueName('other');
+  await createInstance(page, kept);
+  await createInstance(page, other);
+  const steps = await page.evaluate(() => history.length);
+  await page.getByRole('searchbox', { name: 'Search compute instances' }).pressSequentially(kept);
+  await page.getByRole('checkbox', { name: 'Show only my compute' }).check();
+  await expect(page).toHaveURL(/[?&]search=kept/);
+  await expect(page).toHaveURL(/[?&]mine=true/);
+  // The workspace stays in the address beside them.
+  await expect(page).toHaveURL(/[?&]wsid=/);
+  await page.reload();
+  await expect(page.getByRole('searchbox', { name: 'Search compute instances' })).toHaveValue(kept);
+  await expect(page.getByRole('checkbox', { name: 'Show only my compute' })).toBeChecked();
+  await expect(instanceRow(page, kept)).toBeVisible();
+  await expect(instanceRow(page, other)).toHaveCount(0);
+  // Each key replaced the address in place: the history did not grow a step a key.
+  expect(await page.evaluate(() => history.length)).toBe(steps);
+  // Clearing the search takes it out of the address.
+  await page.getByRole('searchbox', { name: 'Search compute instances' }).fill('');
+  await expect(page).not.toHaveURL(/[?&]search=/);
+});

@@ -8,7 +8,7 @@ use crate::components::{
     format_iso_time, format_price, Appearance, Button, Icon, IconName, StateBadge,
 };
 use crate::lazy;
-use crate::router::{navigate, use_location};
+use crate::router::{navigate, query_state, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::catalogue::find_vm_size;
@@ -160,7 +160,7 @@ pub fn ClustersPage() -> impl IntoView {
     let store = use_store();
     let path = use_location().path;
     let selected = RwSignal::new(Vec::<String>::new());
-    let search = RwSignal::new(String::new());
+    let search = query_state::<String>("search");
     // Every cluster's row, rebuilt only when the workspace changes.
     let rows = Memo::new(move |_| {
         store.workspace.with(|w| {

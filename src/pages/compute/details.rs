@@ -5,7 +5,7 @@ use super::actions::LifecycleButtons;
 use super::instances::{member_label, ApplicationLinks};
 use super::new_instance::EditSchedules;
 use crate::components::{format_iso_time, format_price, Button, CodeView, StateBadge};
-use crate::router::leave_to;
+use crate::router::{leave_to, query_state};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::application_refusal;
@@ -243,30 +243,19 @@ pub fn InstanceDetailsPage(
     let name = Signal::stored(name);
     let compute = Memo::new(move |_| store.workspace.with(|w| w.instance(&name.get()).cloned()));
     // The view is in the address (?tab=json), so a reload or a shared link opens it again.
-    let wanted = leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("tab"))
-        .unwrap_or_default();
-    let initial = VIEWS
-        .iter()
-        .map(|(v, _)| *v)
-        .find(|v| *v == wanted)
-        .unwrap_or("details");
-    let tab = RwSignal::new(initial);
+    let asked = query_state::<String>("tab");
+    let tab = Memo::new(move |_| {
+        asked.with(|asked| {
+            VIEWS
+                .iter()
+                .map(|(v, _)| *v)
+                .find(|v| v == asked)
+                .unwrap_or("details")
+        })
+    });
     let editing = RwSignal::new(false);
     let show_tab = move |id: &'static str| {
-        tab.set(id);
-        let query = if id == "details" {
-            String::new()
-        } else {
-            format!("?tab={id}")
-        };
-        let url = crate::router::href(&format!(
-            "/compute/instances/{}{query}",
-            name.get_untracked()
-        ));
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
+        asked.set(if id == "details" { "" } else { id }.to_owned());
     };
     let on_deleted = Callback::new(move |_| leave_to("/compute/instances"));
     view! {

@@ -8,7 +8,7 @@ use crate::components::{
     format_iso_time, format_price, Appearance, Button, Icon, IconName, StateBadge,
 };
 use crate::lazy;
-use crate::router::{navigate, use_location};
+use crate::router::{navigate, query_state, use_location};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Store};
 use azimuth_core::compute::application_refusal;
@@ -134,8 +134,8 @@ pub fn ApplicationLinks(
 pub fn InstancesPage() -> impl IntoView {
     let store = use_store();
     let path = use_location().path;
-    let search = RwSignal::new(String::new());
-    let only_mine = RwSignal::new(false);
+    let search = query_state::<String>("search");
+    let only_mine = query_state::<bool>("mine");
     let selected = RwSignal::new(Vec::<String>::new());
     // Every instance's row, rebuilt only when the workspace or the signed-in member changes.
     let rows = Memo::new(move |_| {
