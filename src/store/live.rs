@@ -43,7 +43,13 @@ const RECONNECT: Duration = Duration::from_secs(1);
 pub fn start_server_updates(store: Store) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let Ok(events) = web_sys::EventSource::new("/api/events") else {
+    // Named, so the server sends what changed only for the workspace shown here.
+    let open = store.workspace.with_untracked(|w| w.id().to_owned());
+    let url = format!(
+        "/api/events?workspace={}",
+        js_sys::encode_uri_component(&open)
+    );
+    let Ok(events) = web_sys::EventSource::new(&url) else {
         return;
     };
     let mut last = 0;

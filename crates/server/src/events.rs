@@ -5,7 +5,9 @@
 //! {"computes", "deleted", "activity", "settledAt", "serial"}`: the computes made or changed
 //! (each `resource` as GET returns it), the names deleted and the new activity, to apply without
 //! reading the workspace again; a change too big for [`MAX_EVENT`] bytes comes without them.
-//! Someone without a role there gets only `{"version"}`. A version that jumps (or 0, when the
+//! Someone without a role there gets only `{"version"}`. A stream opened with `?workspace=<ARM
+//! id>` (the studio's, which shows one workspace) gets what changed only for that workspace and
+//! `{"version", "workspace"}` for the others. A version that jumps (or 0, when the
 //! stream fell behind) means changes were missed: read everything again. EventSource cannot send
 //! headers, so the session comes in the cookie signing in set (the studio's way) or as
 //! `?access_token=` (for other clients).
@@ -60,9 +62,10 @@ async fn next_change(receiver: &mut Receiver<Change>) -> Option<Change> {
     }
 }
 
-/// The data `member` gets for a change: what it did when they may read the workspace, only
-/// the version when they may not.
-fn data_for(state: &AppState, member: &str, change: &Change) -> String {
+/// The data `member` gets for a change: what it did when they may read the workspace (and it
+/// is the one `watched`, when the stream named one), only the version when they may not.
+fn data_for(state: &AppState, member: &str, watched: Option<&str>, change: &Change) -> String {
+    let elsewhere = watched.is_some_and(|w| !w.eq_ignore_ascii_case(&change.workspace));
     if change.workspace.is_empty() {
         return serde_json::json!({"version": change.version, "workspace": ""}).to_string();
     }
@@ -70,13 +73,13 @@ fn data_for(state: &AppState, member: &str, change: &Change) -> String {
         return serde_json::json!({"version": change.version}).to_string();
     }
     match &change.detail {
-        Some(detail) => detail.to_string(),
-        None => serde_json::json!({"version": change.version, "workspace": change.workspace})
+        Some(detail) if !elsewhere => detail.to_string(),
+        _ => serde_json::json!({"version": change.version, "workspace": change.workspace})
             .to_string(),
     }
 }
 
-/// `GET /api/events?access_token=...`.
+/// `GET /api/events?access_token=...&workspace=...`.
 pub async fn events(
     State(state): State<Arc<AppState>>,
     Query(query): Query<HashMap<String, String>>,
@@ -91,6 +94,7 @@ pub async fn events(
             "Live updates need a signed-in session: sign in (which sets the session cookie) or add ?access_token=<token>.",
         ));
     };
+    let watched = query.get("workspace").cloned();
     let receiver = state.subscribe();
     // The current version first, so a client that reconnects catches up at once.
     let first = Some(Change {
@@ -99,14 +103,14 @@ pub async fn events(
         detail: None,
     });
     let events = stream::unfold((receiver, first), move |(mut receiver, first)| {
-        let (state, member) = (Arc::clone(&state), member.clone());
+        let (state, member, watched) = (Arc::clone(&state), member.clone(), watched.clone());
         async move {
             let reconnect = first.is_some();
             let change = match first {
                 Some(c) => c,
                 None => next_change(&mut receiver).await?,
             };
-            let data = data_for(&state, &member, &change);
+            let data = data_for(&state, &member, watched.as_deref(), &change);
             let mut event = Event::default().event("changed").data(data);
             if reconnect {
                 // Browsers wait about 3 s before reconnecting unless told; after a server restart

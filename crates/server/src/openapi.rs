@@ -50,7 +50,7 @@ pub const ROUTES: &[Route] = &[
     route("get", "/api/members", "The installation's people, for signing in", 200, false),
     route("post", "/api/session", "Sign in: {member, accessKey} gives {token, member} and the event stream's session cookie", 200, false),
     route("delete", "/api/session", "Sign out", 204, false),
-    route("get", "/api/events", "Server-sent events: `changed` with {version, workspace} (the session cookie, or ?access_token=)", 200, false),
+    route("get", "/api/events", "Server-sent events: `changed` with {version, workspace} and, for the workspace named in ?workspace= (or every readable one), its changes (the session cookie, or ?access_token=)", 200, false),
     route("get", "/api/installation", "The signed-in person, the resource groups and workspaces they see (with their roles) and the soft-deleted workspaces they may recover", 200, true),
     route("post", "/api/workspaces/recover", "Recover a soft-deleted workspace: {id}", 204, true),
     route("get", "/api/open", "What a starting studio needs in one answer: the installation and the workspace it opens (?wsid=<asked>&last=<ARM id>)", 200, true),

@@ -193,3 +193,23 @@ async fn usages_answer_every_region() {
     );
     assert!(usages("atlantis").await.is_empty(), "no such region");
 }
+
+/// Behind a reverse proxy that ends TLS (`X-Forwarded-Proto: https`), the polling URLs a client
+/// is given are https, on the host it called; without the header they stay http.
+#[tokio::test]
+async fn polling_urls_keep_the_scheme_the_client_came_in_on() {
+    let server = start(&temp_db("client-wire-scheme"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    for (extra, scheme) in [("X-Forwarded-Proto: https\r\n", "https"), ("", "http")] {
+        let path = format!("{WS}/computes/ci-{scheme}?api-version=2023-08-01-preview");
+        let body = instance("Standard_DS11_v2");
+        let (status, head, _) = call_with(a, "PUT", &path, Some(&ada), extra, &body).await;
+        assert_eq!(status, 201);
+        let url = header(&head, "azure-asyncoperation").expect("a polling URL");
+        assert!(
+            url.starts_with(&format!("{scheme}://{a}/subscriptions/")),
+            "{url}"
+        );
+    }
+}

@@ -20,8 +20,12 @@ struct Stream {
 
 impl Stream {
     async fn open(a: std::net::SocketAddr, token: &str) -> Stream {
+        Stream::open_at(a, &format!("/api/events?access_token={token}")).await
+    }
+
+    async fn open_at(a: std::net::SocketAddr, path: &str) -> Stream {
         let mut tcp = TcpStream::connect(a).await.unwrap();
-        let request = format!("GET /api/events?access_token={token} HTTP/1.1\r\nHost: {a}\r\n\r\n");
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {a}\r\n\r\n");
         tcp.write_all(request.as_bytes()).await.unwrap();
         let mut stream = Stream {
             tcp,
@@ -158,4 +162,38 @@ async fn a_change_of_more_than_computes_says_read_again_and_versions_match_reads
     assert_eq!(directory["workspace"].as_str(), Some(""));
     assert!(directory.get("changes").is_none());
     server.task.abort();
+}
+
+/// A stream that names the workspace it shows (the studio's) gets what changed only there; a
+/// change of another workspace it may read says only which one changed.
+#[tokio::test]
+async fn a_stream_watching_one_workspace_gets_the_changes_of_that_one_only() {
+    let server = start(&temp_db("events-watched"), None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let second = format!("{SECOND}?{V}");
+    let body = br#"{"location": "eastus"}"#;
+    assert_eq!(call(a, "PUT", &second, Some(&ada), body).await.0, 201);
+    let watched = WS.replace('/', "%2F");
+    let path = format!("/api/events?access_token={ada}&workspace={watched}");
+    let mut events = Stream::open_at(a, &path).await;
+
+    let elsewhere = format!("{SECOND}/computes/ci-second?{V}");
+    let size = instance("Standard_DS11_v2");
+    assert_eq!(call(a, "PUT", &elsewhere, Some(&ada), &size).await.0, 201);
+    let seen = events.next().await;
+    assert_eq!(seen["workspace"].as_str(), Some(SECOND));
+    assert!(seen.get("changes").is_none(), "{seen}");
+
+    let here = format!("{WS}/computes/ci-watched?{V}");
+    assert_eq!(call(a, "PUT", &here, Some(&ada), &size).await.0, 201);
+    // The second workspace's instance may still be provisioning: its events come without
+    // changes until the watched workspace's arrives.
+    let mut seen = events.next().await;
+    while seen["workspace"].as_str() == Some(SECOND) {
+        assert!(seen.get("changes").is_none(), "{seen}");
+        seen = events.next().await;
+    }
+    assert_eq!(seen["workspace"].as_str(), Some(WS));
+    assert_eq!(names(&seen), ["ci-watched"]);
 }

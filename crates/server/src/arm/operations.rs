@@ -28,8 +28,18 @@ pub fn status_url(headers: &HeaderMap, w: &Workspace, id: &str, api_version: &st
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
+    // Behind a proxy that ends TLS, the client came in over https: poll the way it came.
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|p| p.to_str().ok())
+        .and_then(|p| p.split(',').next())
+        .map(str::trim)
+    {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
     format!(
-        "http://{host}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/computeOperationsStatus/{id}?api-version={api_version}",
+        "{scheme}://{host}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}/computeOperationsStatus/{id}?api-version={api_version}",
         w.subscription_id, w.resource.location
     )
 }
