@@ -1,12 +1,13 @@
 // Cold-load timing of the Compute instances page in headless Chromium.
 //
 //   node xtask/bench/load.mjs <base url> [--runs 10] [--path /compute/instances] [--out file.json]
-//                             [--session <token> --member <name>]
+//                             [--session <token> --member <name>] [--dialog <name>]
 //
 // `cargo xtask bench load` serves dist/ on a free port and runs this; `bench load-server` runs
 // it against azimuth-server with a signed-in session (--session), which the studio finds in
 // localStorage as it would after signing in. Each load gets a new browser context (empty cache). The time is the page's own clock: performance.now()
-// counts from navigation start, read once the instances table is visible and "+ New" is enabled.
+// counts from navigation start, read once the instances table is visible and "+ New" is enabled
+// (with --dialog, once the dialog of that name shows: a wizard opened by its own address).
 // One warm-up load is not counted. Exit status: 0 budget met, 3 budget missed, 1 error.
 import { chromium } from '@playwright/test';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     session: { type: 'string' },
     member: { type: 'string', default: 'Ada Lovelace' },
+    dialog: { type: 'string' },
   },
 });
 if (positionals.length !== 1) {
@@ -53,12 +55,13 @@ async function coldLoad(browser) {
   page.on('console', (msg) => msg.type() === 'error' && errors.push(`console: ${msg.text()}`));
   try {
     await page.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS });
-    const table = page.getByRole('table', { name: 'Compute instances' }).first();
-    const newButton = page.getByRole('button', { name: '+ New', disabled: false }).first();
-    await Promise.all([
-      table.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS }),
-      newButton.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS }),
-    ]);
+    const ready = values.dialog
+      ? [page.getByRole('dialog', { name: values.dialog }).first()]
+      : [
+          page.getByRole('table', { name: 'Compute instances' }).first(),
+          page.getByRole('button', { name: '+ New', disabled: false }).first(),
+        ];
+    await Promise.all(ready.map((l) => l.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS })));
     return await page.evaluate(() => performance.now());
   } catch (err) {
     throw new Error(`${url} did not become ready: ${err.message}\n${errors.join('\n')}`);

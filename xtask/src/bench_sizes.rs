@@ -1,11 +1,12 @@
 //! `cargo xtask bench sizes`: the bytes of every file of the build, and what each page of the
 //! studio downloads when it is the first one opened.
 //!
-//! The entry is `index.html` and everything outside the app folder (CSS, icon, `studio.json`),
-//! plus the app's two scripts and main module. The Compute page (`/compute/instances`) is in
-//! the main module, so its first load is the entry: that is what the budget holds. Every other
-//! page is a lazily loaded chunk; its first load (a link, a reload) is the entry plus the chunks
-//! its split point fetches (from the map `cargo xtask build` writes to `target/app-chunks.txt`).
+//! The entry is every file but the pages' own: `index.html`, everything outside the app folder
+//! (CSS, icon, `studio.json`), the app's scripts and main module. The Compute page
+//! (`/compute/instances`) is in the main module, so its first load is the entry: that is what
+//! the budget holds. Every other page is lazily loaded; its first load (a link, a reload) is the
+//! entry plus the file its split point fetches (from the map `cargo xtask build` writes to
+//! `target/app-chunks.txt`).
 
 use crate::bench::{files, Context, Sizes};
 use crate::{build, cmd, Result};
@@ -95,12 +96,15 @@ fn first_loads(
         .keys()
         .any(|name| name.starts_with(&prefix))
         .then_some(())?;
+    let lines: Vec<&str> = lines.collect();
+    let fetched_later: Vec<String> = lines
+        .iter()
+        .flat_map(|line| line.split_whitespace().skip(1))
+        .map(|file| format!("{prefix}{file}"))
+        .collect();
     let entry = measured
         .iter()
-        .filter(|(name, _)| match name.strip_prefix(&prefix) {
-            Some(file) => !file.ends_with(".wasm") || file == "azimuth-studio_bg.wasm",
-            None => true,
-        })
+        .filter(|(name, _)| !fetched_later.contains(name))
         .map(|(_, s)| s);
     let entry = sum(entry);
     let mut pages = Vec::new();

@@ -2,12 +2,13 @@
 //!
 //! Trunk builds the page (HTML, CSS, icon, `studio.json`: minified and hashed). The wasm is built
 //! here, because trunk 0.21 cannot split it: cargo with the `split` feature, `wasm-split-cli`
-//! (pages behind `#[lazy]` become chunks the studio fetches when it first shows them),
-//! wasm-bindgen's ES-module glue, wasm-opt on every module and terser on the JavaScript. The
+//! (pages behind `lazy_page!` become chunks), wasm-bindgen's ES-module glue, wasm-opt on every
+//! module, each page's chunks joined into the one file the studio fetches when it first shows
+//! the page (`bundles.rs`), and terser on the JavaScript. The
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{cmd, setup, Result};
+use crate::{bundles, cmd, setup, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -20,8 +21,8 @@ const SPLIT_LOADER: &str = "__wasm_split.js";
 /// The module that starts the studio: a file of its own, not an inline script, so a
 /// Content-Security-Policy of `script-src 'self'` lets it run.
 const STARTER: &str = "start.js";
-/// The app folder's name, then what the chunk loader fetches for each lazy function (one line
-/// each, see `chunk_map`); written to `target/` for the size bench.
+/// The app folder's name, then the file the chunk loader fetches for each lazy function (one
+/// line each, see `bundles`); written to `target/` for the size bench.
 pub const CHUNK_MAP: &str = "app-chunks.txt";
 
 /// `cargo xtask build`: setup, then a release build into `dist/`.
@@ -115,7 +116,7 @@ fn build_app(dist: &Path) -> Result<String> {
     for module in files_with_extension(&out, "wasm")? {
         optimize_wasm(&module)?;
     }
-    fs::write(out.join(SPLIT_LOADER), &loader)?;
+    let pages = bundles::bundle(&out, &loader, SPLIT_LOADER)?;
     fs::write(
         out.join(STARTER),
         format!(
@@ -142,7 +143,11 @@ fn build_app(dist: &Path) -> Result<String> {
         }
     }
     fs::rename(&out, dist.join(&name))?;
-    let map = format!("{name}\n{}", chunk_map(&loader));
+    let map: String = pages
+        .iter()
+        .map(|(f, file)| format!("{f} {file}\n"))
+        .collect();
+    let map = format!("{name}\n{map}");
     fs::write(target.join(CHUNK_MAP), map)?;
     Ok(name)
 }
@@ -216,58 +221,6 @@ fn link_app(index: &Path, app: &str) -> Result {
     Ok(())
 }
 
-/// One line per lazy function the loader exports: its name, then the files it fetches (its
-/// own chunk first, then the shared chunks it waits for). Read from the loader wasm-split-cli
-/// writes (`const __chunk_N = makeLoad(... "./chunk_N.wasm" ..., [deps])` and
-/// `export const __wasm_split_load_<name> = wrapAsyncCb(makeLoad(... "./<file>.wasm" ...,
-/// [deps]))`).
-fn chunk_map(loader: &str) -> String {
-    // Each loader begins on a line of its own; its text runs to the next one.
-    let starts: Vec<usize> = loader
-        .match_indices('\n')
-        .map(|(at, _)| at + 1)
-        .filter(|&at| {
-            let line = &loader[at..];
-            line.starts_with("const __chunk_") || line.starts_with("export const ")
-        })
-        .collect();
-    let mut shared: Vec<(&str, &str)> = Vec::new();
-    let mut out = String::new();
-    for (i, &start) in starts.iter().enumerate() {
-        let text = &loader[start..starts.get(i + 1).copied().unwrap_or(loader.len())];
-        let text = text.strip_prefix("export ").unwrap_or(text);
-        let Some((name, rest)) = text["const ".len()..].split_once(" = ") else {
-            continue;
-        };
-        let Some(file) = quoted_wasm(rest) else {
-            continue;
-        };
-        let deps = rest
-            .rsplit_once('[')
-            .and_then(|(_, list)| list.split_once(']'))
-            .map_or("", |(list, _)| list);
-        let dep_files = deps.split(',').filter_map(|dep| {
-            let dep = dep.trim();
-            shared.iter().find(|(n, _)| *n == dep).map(|(_, f)| *f)
-        });
-        match name.strip_prefix("__wasm_split_load_") {
-            Some(function) => {
-                let files: Vec<&str> = std::iter::once(file).chain(dep_files).collect();
-                out.push_str(&format!("{function} {}\n", files.join(" ")));
-            }
-            None => shared.push((name, file)),
-        }
-    }
-    out
-}
-
-/// The first `"./<file>.wasm"` in a text, without `./`.
-fn quoted_wasm(text: &str) -> Option<&str> {
-    let start = text.find("\"./")? + 3;
-    let end = start + text[start..].find(".wasm\"")? + 5;
-    Some(&text[start..end])
-}
-
 /// The files directly in `dir` whose name ends with `extension` (every file for "").
 fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -302,35 +255,6 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const LOADER: &str = r#"import { initSync } from "./azimuth-studio.js";
-/* a, b */
-const __chunk_3 = makeLoad(() => {
-    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
-}
-, []);
-const __chunk_4 = makeLoad(() => {
-    const src = fetch(new URL("./chunk_4.wasm", import.meta.url));
-}
-, []);
-export const __wasm_split_load_clusters_page_88 = wrapAsyncCb(makeLoad(() => {
-    const src = fetch(new URL("./split_clusters_page_88.wasm", import.meta.url));
-}
-, [__chunk_3, __chunk_4]));
-export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
-    const src = fetch(new URL("./split_home_page_19.wasm", import.meta.url));
-}
-, []));
-"#;
-
-    #[test]
-    fn maps_each_lazy_function_to_its_files() {
-        assert_eq!(
-            chunk_map(LOADER),
-            "clusters_page_88 split_clusters_page_88.wasm chunk_3.wasm chunk_4.wasm\n\
-             home_page_19 split_home_page_19.wasm\n"
-        );
-    }
 
     #[test]
     fn links_the_app_into_the_page() {

@@ -6,6 +6,7 @@ mod bench_sizes;
 mod bench_table;
 mod bench_workspaces;
 mod build;
+mod bundles;
 mod client_test;
 mod cmd;
 mod python;

@@ -1,0 +1,255 @@
+//! One file per lazily loaded page: the wasm chunks the page needs, joined into
+//! `split_<name>.bin`, and a loader that fetches that one file in place of wasm-split-cli's,
+//! which fetches every chunk on its own.
+//!
+//! wasm-split-cli gives each set of pages that share code a chunk of its own, so the instance
+//! wizard was 99 files: 99 requests (six at a time over HTTP/1.1), each compressed alone. Joined,
+//! a page is one request and its bytes compress together (the instance wizard's chunks: 167 KB
+//! gzip as 99 files, 133 KB as one). A chunk that another page's file already brought in is not
+//! instantiated again; its bytes come along in each page's file that needs it, the price of one
+//! request per page.
+
+use crate::Result;
+use std::fs;
+use std::path::Path;
+
+/// A lazily loaded function of the studio, as the loader of wasm-split-cli exports it.
+#[derive(Debug, PartialEq)]
+pub struct SplitPoint {
+    /// The function's name (`__wasm_split_load_<function>` in the loader).
+    pub function: String,
+    /// Its own chunk (`split_<name>.wasm`).
+    pub own: String,
+    /// The shared chunks it waits for (`chunk_<n>.wasm`), in the loader's order.
+    pub shared: Vec<String>,
+}
+
+/// The split points of wasm-split-cli's loader (`const __chunk_N = makeLoad(... "./chunk_N.wasm"
+/// ..., [])` for each shared chunk, then `export const __wasm_split_load_<name> =
+/// wrapAsyncCb(makeLoad(... "./<file>.wasm" ..., [deps]))` for each lazy function).
+pub fn split_points(loader: &str) -> Vec<SplitPoint> {
+    // Each loader begins on a line of its own; its text runs to the next one.
+    let starts: Vec<usize> = loader
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .filter(|&at| {
+            let line = &loader[at..];
+            line.starts_with("const __chunk_") || line.starts_with("export const ")
+        })
+        .collect();
+    let mut shared: Vec<(&str, &str)> = Vec::new();
+    let mut points = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let text = &loader[start..starts.get(i + 1).copied().unwrap_or(loader.len())];
+        let text = text.strip_prefix("export ").unwrap_or(text);
+        let Some((name, rest)) = text["const ".len()..].split_once(" = ") else {
+            continue;
+        };
+        let Some(file) = quoted_wasm(rest) else {
+            continue;
+        };
+        let deps = rest
+            .rsplit_once('[')
+            .and_then(|(_, list)| list.split_once(']'))
+            .map_or("", |(list, _)| list);
+        let dep_files = deps.split(',').filter_map(|dep| {
+            let dep = dep.trim();
+            shared
+                .iter()
+                .find(|(n, _)| *n == dep)
+                .map(|(_, f)| f.to_string())
+        });
+        match name.strip_prefix("__wasm_split_load_") {
+            Some(function) => points.push(SplitPoint {
+                function: function.to_owned(),
+                own: file.to_owned(),
+                shared: dep_files.collect(),
+            }),
+            None => shared.push((name, file)),
+        }
+    }
+    points
+}
+
+/// The first `"./<file>.wasm"` in a text, without `./`.
+fn quoted_wasm(text: &str) -> Option<&str> {
+    let start = text.find("\"./")? + 3;
+    let end = start + text[start..].find(".wasm\"")? + 5;
+    Some(&text[start..end])
+}
+
+/// Joins each split point's chunks (in `dir`, optimized) into its page file, removes the chunk
+/// files, and replaces wasm-split-cli's `loader` by one that fetches the page files. Returns
+/// each lazy function with the one file it fetches.
+pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String, String)>> {
+    // wasm-split-cli's own lines up to its chunk loaders: the import of the glue, the shared
+    // imports every chunk gets, and the callback into the studio when a load ends.
+    let prelude = loader
+        .find("function makeLoad(")
+        .map(|end| &loader[..end])
+        .ok_or(
+            "the chunk loader has no makeLoad: wasm-split-cli changed, see xtask/src/bundles.rs",
+        )?;
+    let mut script = format!("{prelude}{LOAD_BUNDLE}");
+    let mut files = Vec::new();
+    let points = split_points(loader);
+    for point in &points {
+        let file = format!("{}.bin", point.own.trim_end_matches(".wasm"));
+        let mut joined = Vec::new();
+        let mut parts = Vec::new();
+        for chunk in point.shared.iter().chain([&point.own]) {
+            let bytes = fs::read(dir.join(chunk))?;
+            parts.push(format!("[\"{chunk}\",{}]", bytes.len()));
+            joined.extend(bytes);
+        }
+        fs::write(dir.join(&file), joined)?;
+        script.push_str(&format!(
+            "export const __wasm_split_load_{} = wrapAsyncCb(loadBundle(\"./{file}\", [{}]));\n",
+            point.function,
+            parts.join(",")
+        ));
+        files.push((point.function.clone(), file));
+    }
+    for point in &points {
+        for chunk in point.shared.iter().chain([&point.own]) {
+            // Several split points name the same chunks: the first removal is the one that counts.
+            let _ = fs::remove_file(dir.join(chunk));
+        }
+    }
+    fs::write(dir.join(loader_name), script)?;
+    Ok(files)
+}
+
+/// The loader's part that fetches a page's file and instantiates the chunks in it, each once:
+/// the shared ones first, then the page's own (as wasm-split-cli's loader orders them). A load
+/// that fails (offline, a file that is not what the build wrote) may be tried again.
+const LOAD_BUNDLE: &str = r#"const instances = new Map();
+function instantiate(name, bytes) {
+    let instance = instances.get(name);
+    if (instance === undefined) {
+        instance = WebAssembly.instantiate(bytes, getSharedImports());
+        instance.catch(() => { if (instances.get(name) === instance) instances.delete(name); });
+        instances.set(name, instance);
+    }
+    return instance;
+}
+function loadBundle(file, chunks) {
+    const load = async () => {
+        const response = await fetch(new URL(file, import.meta.url));
+        if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+        const bytes = await response.arrayBuffer();
+        let at = 0;
+        const parts = chunks.map(([name, size]) => {
+            const part = new Uint8Array(bytes, at, Math.min(size, bytes.byteLength - at));
+            at += size;
+            return [name, part];
+        });
+        if (at !== bytes.byteLength) throw new Error(`${file}: ${bytes.byteLength} bytes, not ${at}`);
+        const own = parts.pop();
+        await Promise.all(parts.map(([name, part]) => instantiate(name, part)));
+        await instantiate(own[0], own[1]);
+    };
+    let loading = undefined;
+    return () => {
+        if (loading === undefined) {
+            const thisLoad = load();
+            thisLoad.catch(() => { if (loading === thisLoad) loading = undefined; });
+            loading = thisLoad;
+        }
+        return loading;
+    };
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOADER: &str = r#"import { initSync } from "./azimuth-studio.js";
+function getSharedImports() {}
+function wrapAsyncCb(callee) {}
+function makeLoad(fetcher, deps) {}
+/* a, b */
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
+}
+, []);
+const __chunk_4 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_4.wasm", import.meta.url));
+}
+, []);
+export const __wasm_split_load_clusters_page_88 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_clusters_page_88.wasm", import.meta.url));
+}
+, [__chunk_3, __chunk_4]));
+export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_home_page_19.wasm", import.meta.url));
+}
+, []));
+"#;
+
+    #[test]
+    fn finds_each_lazy_function_with_its_chunks() {
+        let points = split_points(LOADER);
+        assert_eq!(
+            points[0],
+            SplitPoint {
+                function: "clusters_page_88".into(),
+                own: "split_clusters_page_88.wasm".into(),
+                shared: vec!["chunk_3.wasm".into(), "chunk_4.wasm".into()],
+            }
+        );
+        assert_eq!(points[1].own, "split_home_page_19.wasm");
+        assert!(points[1].shared.is_empty());
+        assert_eq!(points.len(), 2);
+    }
+
+    #[test]
+    fn joins_each_page_into_one_file_and_loads_it_so() {
+        let dir = std::env::temp_dir().join(format!("azimuth-bundles-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for (file, bytes) in [
+            ("chunk_3.wasm", &b"333"[..]),
+            ("chunk_4.wasm", b"4444"),
+            ("split_clusters_page_88.wasm", b"cc"),
+            ("split_home_page_19.wasm", b"h"),
+        ] {
+            fs::write(dir.join(file), bytes).unwrap();
+        }
+        let files = bundle(&dir, LOADER, "loader.js").unwrap();
+        let read = |f: &str| fs::read(dir.join(f)).ok();
+        let joined = read("split_clusters_page_88.bin");
+        let alone = read("split_home_page_19.bin");
+        let left: Vec<_> = ["chunk_3.wasm", "split_home_page_19.wasm"].map(read).into();
+        let script = fs::read_to_string(dir.join("loader.js")).unwrap();
+        fs::remove_dir_all(&dir).ok();
+        assert_eq!(
+            files[0],
+            (
+                "clusters_page_88".into(),
+                "split_clusters_page_88.bin".into()
+            )
+        );
+        assert_eq!(
+            joined.as_deref(),
+            Some(&b"3334444cc"[..]),
+            "shared chunks first, then its own"
+        );
+        assert_eq!(alone.as_deref(), Some(&b"h"[..]));
+        assert_eq!(left, [None, None], "the chunk files are gone");
+        assert!(script.starts_with("import { initSync }"));
+        assert!(
+            !script.contains("makeLoad("),
+            "wasm-split-cli's loaders are gone"
+        );
+        assert!(script.contains(
+            r#"export const __wasm_split_load_clusters_page_88 = wrapAsyncCb(loadBundle("./split_clusters_page_88.bin", [["chunk_3.wasm",3],["chunk_4.wasm",4],["split_clusters_page_88.wasm",2]]));"#
+        ));
+    }
+
+    #[test]
+    fn a_loader_it_does_not_know_is_refused() {
+        let dir = std::env::temp_dir();
+        assert!(bundle(&dir, "export const x = 1;", "loader.js").is_err());
+    }
+}
