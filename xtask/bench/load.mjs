@@ -1,7 +1,7 @@
 // Cold-load timing of the Compute instances page in headless Chromium.
 //
 //   node xtask/bench/load.mjs <base url> [--runs 10] [--path /compute/instances] [--out file.json]
-//                             [--session <token> --member <name>] [--dialog <name>]
+//                             [--session <token> --member <name>] [--dialog <name>] [--budget ms]
 //
 // `cargo xtask bench load` serves dist/ on a free port and runs this; `bench load-server` runs
 // it against azimuth-server with a signed-in session (--session), which the studio finds in
@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/chromium.mjs';
 import { report } from './report.mjs';
 
-/** Median load time the studio must beat, in milliseconds. */
-const BUDGET_MS = 400;
+/** Median load time the page must beat by default, in milliseconds (issue 10: the Compute
+ *  page's cold load within 300 ms on this machine). */
+const BUDGET_MS = 300;
 /** How long one load may take before the bench gives up. */
 const LOAD_TIMEOUT_MS = 30_000;
 
@@ -28,6 +29,7 @@ const { values, positionals } = parseArgs({
     session: { type: 'string' },
     member: { type: 'string', default: 'Ada Lovelace' },
     dialog: { type: 'string' },
+    budget: { type: 'string', default: String(BUDGET_MS) },
   },
 });
 if (positionals.length !== 1) {
@@ -86,7 +88,7 @@ try {
     times.push(ms);
     console.log(`run ${String(run).padStart(2)}: ${ms.toFixed(1)} ms`);
   }
-  report(times, BUDGET_MS, { url, store: values.session ? 'server' : 'browser', runs }, values.out);
+  report(times, Number.parseInt(values.budget, 10), { url, store: values.session ? 'server' : 'browser', runs }, values.out);
 } catch (err) {
   console.error(err.message);
   process.exitCode = 1;

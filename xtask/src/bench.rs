@@ -39,7 +39,7 @@ pub const BENCHES: &[Bench] = &[
     },
     Bench {
         name: "load",
-        about: "cold loads of /compute/instances in headless Chromium (budget: median < 400 ms)",
+        about: "cold loads of /compute/instances in headless Chromium (budget: median < 300 ms)",
         run: load,
     },
     Bench {
@@ -49,7 +49,7 @@ pub const BENCHES: &[Bench] = &[
     },
     Bench {
         name: "load-server",
-        about: "the same cold loads from azimuth-server, signed in (budget: median < 400 ms)",
+        about: "the same cold loads from azimuth-server, signed in (budget: median < 300 ms)",
         run: load_server,
     },
     Bench {
