@@ -67,12 +67,14 @@ pub fn href(path: &str) -> String {
     out
 }
 
-/// A parameter of the browser's address, decoded (read before the router starts).
+/// A parameter of the browser's address, decoded (read before the router starts); an empty
+/// one (`?wsid=`) is no parameter.
 pub fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?
         .get(name)
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// A page's state kept in the address's query as `?{name}=` (a search, a filter, a tab): read
@@ -202,6 +204,14 @@ pub fn leave_to(path: &str) {
         }
         _ => go(path, true),
     }
+}
+
+/// Leaves a page that holds input: for where Back or Forward was taking it when it was held
+/// (see [`hold_page`]) or, by its Cancel, for the page it was opened from; for `otherwise`
+/// when it was opened by its address.
+pub fn leave_held(otherwise: &str) {
+    let went = HERE.with(|h| h.borrow().1.clone());
+    leave_to(went.as_deref().unwrap_or(otherwise));
 }
 
 /// A route's path that is one of two paths (a list and its "+ New" wizard, e.g. `/instances`

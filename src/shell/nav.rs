@@ -5,17 +5,24 @@ use crate::components::{Icon, IconName};
 use crate::router::use_location;
 use leptos::prelude::*;
 
-/// One link of the navigation.
+/// One link of the navigation: to the section's first page (`href`), current on every page of
+/// the section (the paths under `section`). It links to the page itself, never to the bare
+/// section, whose address redirects in place and would take the page left off the history.
 #[component]
-fn NavLink(href: &'static str, label: &'static str, icon: IconName) -> impl IntoView {
+fn NavLink(
+    href: &'static str,
+    section: &'static str,
+    label: &'static str,
+    icon: IconName,
+) -> impl IntoView {
     let nav = expect_context::<NavState>();
     let path = use_location().path;
     let current = move || {
         let p = path.get();
-        let active = if href == "/" {
+        let active = if section == "/" {
             p == "/"
         } else {
-            p == href || p.starts_with(&format!("{href}/"))
+            p == section || p.starts_with(&format!("{section}/"))
         };
         active.then_some("page")
     };
@@ -41,12 +48,12 @@ pub fn Navigation() -> impl IntoView {
     view! {
         <nav class="nav" id="app-navigation" aria-label="Studio">
             <ul class="nav__list">
-                <NavLink href="/" label="Home" icon=IconName::Home />
+                <NavLink href="/" section="/" label="Home" icon=IconName::Home />
             </ul>
             <h2 class="nav__section">"Manage"</h2>
             <ul class="nav__list">
-                <NavLink href="/compute" label="Compute" icon=IconName::Compute />
-                <NavLink href="/access" label="Access control" icon=IconName::Person />
+                <NavLink href="/compute/instances" section="/compute" label="Compute" icon=IconName::Compute />
+                <NavLink href="/access" section="/access" label="Access control" icon=IconName::Person />
             </ul>
         </nav>
     }

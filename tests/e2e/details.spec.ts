@@ -126,3 +126,24 @@ test('the other kinds of compute have their own tabs and addresses', async ({ pa
   await page.reload();
   await expect(page.getByRole('table', { name: 'Attached computes' })).toBeVisible();
 });
+
+test('the navigation and the breadcrumbs add a step to the history: Back returns to the page left', async ({ page }) => {
+  await openInstances(page);
+  const name = uniqueName('back');
+  await createInstance(page, name);
+  await page.getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Compute' }).click();
+  await expect(page.getByRole('table', { name: 'Compute instances' })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+
+  // From the clusters tab, the breadcrumb's "Compute" goes to the instances and Back returns.
+  await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Compute' }).click();
+  await page.getByRole('navigation', { name: 'Kinds of compute' }).getByRole('link', { name: 'Compute clusters' }).click();
+  await expect(page.getByRole('table', { name: 'Compute clusters' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Compute', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Compute instances' })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('table', { name: 'Compute clusters' })).toBeVisible();
+});

@@ -302,3 +302,25 @@ test("an Owner gives a role in Access control, and the person opens the workspac
   await page.getByRole('button', { name: 'Remove Grace Hopper (AzureML Data Scientist)' }).click();
   await expect(page.getByRole('table', { name: 'Role assignments' }).getByRole('row').filter({ hasText: 'Grace Hopper' })).toHaveCount(0);
 });
+
+test('a role and a person chosen in "Add role assignment" are not lost to Back or Escape without asking', async ({ page }) => {
+  await openInstances(page);
+  await page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Access control' }).click();
+  await page.getByRole('button', { name: '+ Add role assignment' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add role assignment' });
+  // Nothing chosen yet: Escape closes at once.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: '+ Add role assignment' }).click();
+  await dialog.getByLabel('Member').selectOption({ label: 'Grace Hopper (grace@contoso.com)' });
+  await page.goBack();
+  const ask = page.getByRole('alertdialog', { name: 'Discard the role assignment?' });
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(dialog.getByLabel('Member')).toHaveValue(/.+/);
+  await expect(page).toHaveURL(/\/access(\?|$)/);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await ask.getByRole('button', { name: 'Discard' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('table', { name: 'Role assignments' })).toBeVisible();
+});

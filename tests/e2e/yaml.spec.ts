@@ -100,3 +100,24 @@ test("a cluster's description and tags show on its page, with its location", asy
   // One wording for where a compute is, as on an instance's page and in the wizards.
   await expect(await property(page, 'Location')).toHaveText('East US');
 });
+
+test('pasted YAML is not lost to Back, and after Create, Back does not open the form again', async ({ page }) => {
+  await openInstances(page);
+  await page.getByRole('link', { name: 'Create from YAML' }).click();
+  const name = uniqueName('keep');
+  const file = page.getByLabel('Or paste it here');
+  await file.fill(LOW_PRIORITY.replace('low-pri-example', name));
+  await page.goBack();
+  const ask = page.getByRole('alertdialog', { name: 'Discard the YAML?' });
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(page).toHaveURL(/\/compute\/import(\?|$)/);
+  await expect(file).toHaveValue(new RegExp(`name: ${name}`));
+
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/compute\/clusters(\?|$)/);
+  await expect(page.getByRole('table', { name: 'Compute clusters' }).getByRole('row').filter({ hasText: name })).toBeVisible();
+  await page.goBack();
+  await expect(page).not.toHaveURL(/\/compute\/import/);
+  await expect(page.getByRole('table', { name: 'Compute instances' })).toBeVisible();
+});

@@ -5,8 +5,8 @@
 
 use super::clusters::tier;
 use super::details::{describe_idle_shutdown, describe_schedules, prop};
-use crate::components::{Appearance, Button};
-use crate::router::navigate;
+use crate::components::{guard_close, Appearance, Button, DiscardPrompt};
+use crate::router::{leave_held, leave_to, release_page};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::attach::attached_kind;
@@ -132,6 +132,12 @@ pub fn ImportPage() -> impl IntoView {
     let store = use_store();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
+    // Back, Forward and Cancel ask before pasted YAML is lost.
+    let unsaved = Signal::derive(move || !text.with(|t| t.trim().is_empty()));
+    let guard = guard_close(
+        unsaved,
+        Callback::new(move |_| leave_held("/compute/instances")),
+    );
     let result = Memo::new(move |_| {
         let text = text.get();
         (!text.trim().is_empty()).then(|| store.workspace.with(|w| check(&text, w)))
@@ -168,7 +174,9 @@ pub fn ImportPage() -> impl IntoView {
                 .await;
             sending.set(false);
             if sent.is_ok() {
-                navigate(list);
+                // The form's entry gives way to the list, so Back does not open it again empty.
+                release_page();
+                leave_to(list);
             }
         });
     };
@@ -225,7 +233,8 @@ pub fn ImportPage() -> impl IntoView {
         }}
         <div class="toolbar">
             <Button appearance=Appearance::Primary blocked disabled=sending on_click=create>"Create"</Button>
-            <Button on_click=move |_| navigate("/compute/instances")>"Cancel"</Button>
+            <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
         </div>
+        <DiscardPrompt guard title="Discard the YAML?" />
     }
 }

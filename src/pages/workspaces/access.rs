@@ -3,7 +3,7 @@
 //! and Remove, for the workspace's Owners. The engine and the server enforce it; the buttons
 //! only reflect it.
 
-use crate::components::{Appearance, Button, Dialog};
+use crate::components::{guard_close, Appearance, Button, Dialog, DiscardPrompt};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, AssignmentRow};
 use azimuth_core::workspace::roles::{Action, Role};
@@ -145,6 +145,10 @@ fn AddRoleDialog(
     let role = RwSignal::new(Role::Reader);
     let person = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    // Back, Forward, Escape and Cancel ask before a chosen role and person are lost.
+    let unsaved =
+        Signal::derive(move || role.get() != Role::Reader || !person.with(String::is_empty));
+    let guard = guard_close(unsaved, on_close);
     let people = move || store.session.installation.with(|i| i.people.clone());
     let assign = move |_| {
         let object_id = person.get_untracked();
@@ -159,12 +163,12 @@ fn AddRoleDialog(
             busy.set(false);
             if done.is_ok() {
                 on_added.run(());
-                on_close.run(());
+                guard.leave.run(());
             }
         });
     };
     view! {
-        <Dialog title="Add role assignment" on_close>
+        <Dialog title="Add role assignment" on_close=guard.request>
             <fieldset class="radio-group">
                 <legend>"Role"</legend>
                 {Role::ALL.into_iter().map(|r| view! {
@@ -195,8 +199,9 @@ fn AddRoleDialog(
                 >
                     "Review + assign"
                 </Button>
-                <Button on_click=move |_| on_close.run(())>"Cancel"</Button>
+                <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
             </div>
         </Dialog>
+        <DiscardPrompt guard title="Discard the role assignment?" />
     }
 }
