@@ -324,3 +324,14 @@ test('a role and a person chosen in "Add role assignment" are not lost to Back o
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('table', { name: 'Role assignments' })).toBeVisible();
 });
+
+test('an address under /workspaces that names no page says "Page not found"', async ({ page }) => {
+  await openWorkspaces(page);
+  for (const path of ['/workspaces/rg-azimuth-lab', '/workspaces/rg-azimuth-lab/mlw-azimuth-lab/extra']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await expect(page.locator('code').filter({ hasText: path })).toBeVisible();
+  }
+  await page.getByRole('link', { name: 'Go to the workspaces' }).click();
+  await expect(page.getByRole('heading', { name: 'Workspaces', exact: true })).toBeVisible();
+});

@@ -28,8 +28,8 @@ pub fn studio_link(id: &str) -> String {
     format!("/?wsid={}", wsid(id))
 }
 
-/// The pages outside a workspace: a workspace's overview at `/workspaces/{group}/{name}`, the
-/// list of workspaces otherwise.
+/// The pages outside a workspace: the list of workspaces at `/workspaces`, a workspace's
+/// overview at `/workspaces/{group}/{name}`, the people at `/people`, "Page not found" otherwise.
 #[component]
 pub fn WorkspacesPage() -> impl IntoView {
     let session = use_session();
@@ -41,11 +41,19 @@ pub fn WorkspacesPage() -> impl IntoView {
         .collect();
     let body = match segments.as_slice() {
         [p] if p == "people" => view! { <people::PeoplePage /> }.into_any(),
-        [_, group, name] => {
+        [p] if p == "workspaces" => view! { <WorkspaceList /> }.into_any(),
+        [p, group, name] if p == "workspaces" => {
             view! { <overview::WorkspaceOverview group=group.clone() name=name.clone() /> }
                 .into_any()
         }
-        _ => view! { <WorkspaceList /> }.into_any(),
+        _ => view! {
+            <section class="empty-state">
+                <h1>"Page not found"</h1>
+                <p>"There is no page at " <code>{path}</code> " in this studio."</p>
+                <p><a href="/workspaces">"Go to the workspaces"</a></p>
+            </section>
+        }
+        .into_any(),
     };
     view! {
         <StartHeader session />
