@@ -28,8 +28,9 @@ pub fn studio_link(id: &str) -> String {
     format!("/?wsid={}", wsid(id))
 }
 
-/// The pages outside a workspace: the list of workspaces at `/workspaces`, a workspace's
-/// overview at `/workspaces/{group}/{name}`, the people at `/people`, "Page not found" otherwise.
+/// The pages outside a workspace: a workspace's overview at `/workspaces/{group}/{name}`, the
+/// people at `/people`, "Page not found" for other addresses under `/workspaces/`, and the list
+/// of workspaces otherwise (also where there is no workspace to open).
 #[component]
 pub fn WorkspacesPage() -> impl IntoView {
     let session = use_session();
@@ -41,12 +42,13 @@ pub fn WorkspacesPage() -> impl IntoView {
         .collect();
     let body = match segments.as_slice() {
         [p] if p == "people" => view! { <people::PeoplePage /> }.into_any(),
-        [p] if p == "workspaces" => view! { <WorkspaceList /> }.into_any(),
         [p, group, name] if p == "workspaces" => {
             view! { <overview::WorkspaceOverview group=group.clone() name=name.clone() /> }
                 .into_any()
         }
-        _ => view! {
+        // Any other address, when there is no workspace to open, shows the list; an address
+        // under /workspaces that names no page says so.
+        [p, _, ..] if p == "workspaces" => view! {
             <section class="empty-state">
                 <h1>"Page not found"</h1>
                 <p>"There is no page at " <code>{path}</code> " in this studio."</p>
@@ -54,6 +56,7 @@ pub fn WorkspacesPage() -> impl IntoView {
             </section>
         }
         .into_any(),
+        _ => view! { <WorkspaceList /> }.into_any(),
     };
     view! {
         <StartHeader session />
