@@ -223,8 +223,9 @@ test('a workspace saved by an earlier Azimuth opens with everything in it', asyn
   await openInstances(page);
   await expect(instanceRow(page, computeName)).toHaveCount(1);
   await expect(page.getByRole('banner')).toContainText('mlw-azimuth-lab');
-  // The first start moved it into IndexedDB, with nothing lost and a tenant id of its own.
-  expect(await readStorage(page)).toBeNull();
+  // The first start moved it into IndexedDB, with nothing lost and a tenant id of its own. The
+  // old value goes once the database has committed, which may be after the list shows.
+  await expect.poll(() => readStorage(page)).toBeNull();
   await createInstance(page, uniqueName('ci'));
   const saved = await readSaved(page);
   expect(saved).toMatchObject({ format: 'azimuth-workspace', version: 2 });
@@ -257,7 +258,7 @@ test('an installation saved in the single-value form of version 2 moves into Ind
   );
   await page.reload();
   await expect(instanceRow(page, name)).toBeVisible();
-  expect(await readStorage(page)).toBeNull();
+  await expect.poll(() => readStorage(page)).toBeNull();
   expect(await readSaved(page)).toEqual(v2);
 });
 
