@@ -1,8 +1,10 @@
 //! The studio's addresses over leptos_router. The open workspace is in every address as Azure's
 //! studio puts it (`?wsid=/subscriptions/{sub}/resourcegroups/{rg}/workspaces/{name}`): [`href`]
 //! adds it to a link, and every navigation keeps it. A page holding input that leaving would
-//! lose (a filled-in wizard) keeps Back and Forward from leaving it ([`hold_page`]); such a page
-//! is left with [`leave_to`], so that Forward does not bring back an emptied copy of it.
+//! lose (a filled-in wizard) keeps Back and Forward from leaving it ([`hold_page`]), and has the
+//! browser ask before the studio itself is left (a reload, another address, Back out of a page
+//! opened directly); such a page is left with [`leave_to`], so that Forward does not bring back
+//! an emptied copy of it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -28,8 +30,23 @@ thread_local! {
     static POPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The open workspace's `wsid`, which every address inside the studio carries.
     static WSID: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// What the page holds that leaving would lose: asked before Back or Forward leaves it.
-    static HOLD: RefCell<Option<Rc<dyn Fn() -> bool>>> = const { RefCell::new(None) };
+    /// Whether the page holds what leaving would lose, and how it asks the person about it.
+    static HOLD: RefCell<Option<Hold>> = const { RefCell::new(None) };
+    /// Whether the browser's "Leave site?" question is wired to [`HOLD`].
+    static UNLOAD_GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A held page: whether it has input to lose now, and how it asks about it.
+#[derive(Clone)]
+struct Hold {
+    unsaved: Signal<bool>,
+    ask: Rc<dyn Fn()>,
+}
+
+impl Hold {
+    fn unsaved(&self) -> bool {
+        self.unsaved.try_get_untracked().unwrap_or(false)
+    }
 }
 
 /// Sets the workspace every address carries from now on, and puts it in the current address.
@@ -99,10 +116,24 @@ where
     state
 }
 
-/// Keeps the page when the back or forward button is pressed while `hold` answers true (it
-/// then asks the person, who may leave with [`leave_to`]); until [`release_page`].
-pub fn hold_page(hold: impl Fn() -> bool + 'static) {
-    HOLD.with(|h| *h.borrow_mut() = Some(Rc::new(hold)));
+/// Keeps the page when the back or forward button is pressed while `unsaved` is true, and calls
+/// `ask` (the person may then leave with [`leave_to`]); while it is true, leaving the studio
+/// altogether has the browser ask first. Until [`release_page`].
+pub fn hold_page(unsaved: Signal<bool>, ask: impl Fn() + 'static) {
+    HOLD.with(|h| {
+        *h.borrow_mut() = Some(Hold {
+            unsaved,
+            ask: Rc::new(ask),
+        })
+    });
+    if !UNLOAD_GUARDED.replace(true) {
+        let unload = window_event_listener(leptos::ev::beforeunload, |ev| {
+            if HOLD.with(|h| h.borrow().as_ref().is_some_and(Hold::unsaved)) {
+                ev.prevent_default();
+            }
+        });
+        std::mem::forget(unload);
+    }
 }
 
 /// Lets the back and forward buttons leave the page again.
@@ -123,8 +154,9 @@ pub fn use_location() -> Location {
 /// before the `Router` is built, so that this listener runs first.
 pub fn guard_history() {
     let popstate = window_event_listener(leptos::ev::popstate, move |ev| {
-        let hold = HOLD.with(|h| h.borrow().clone());
-        if hold.is_some_and(|hold| hold()) {
+        let held = HOLD.with(|h| h.borrow().clone()).filter(Hold::unsaved);
+        if let Some(held) = held {
+            (held.ask)();
             ev.stop_immediate_propagation();
             let here = HERE.with(|h| h.borrow().0.clone());
             let went_to = window().location().pathname().unwrap_or_default();

@@ -217,13 +217,7 @@ pub struct GuardedClose {
 /// Guards closing a form whose input `unsaved` says would be lost; `close` leaves it.
 pub fn guard_close(unsaved: Signal<bool>, close: Callback<()>) -> GuardedClose {
     let asking = RwSignal::new(false);
-    hold_page(move || {
-        let hold = unsaved.try_get_untracked().unwrap_or(false);
-        if hold {
-            asking.set(true);
-        }
-        hold
-    });
+    hold_page(unsaved, move || asking.set(true));
     on_cleanup(release_page);
     let leave = Callback::new(move |_| {
         release_page();

@@ -27,7 +27,12 @@ impl IdbError {
             },
             None => IdbError {
                 name: "Error".into(),
-                message: value.as_string().unwrap_or_else(|| format!("{value:?}")),
+                // Not `{value:?}`: the release build prints no `Debug`.
+                message: value.as_string().unwrap_or_else(|| {
+                    js_sys::JSON::stringify(value)
+                        .map(String::from)
+                        .unwrap_or_else(|_| "an error the browser did not describe".into())
+                }),
             },
         }
     }

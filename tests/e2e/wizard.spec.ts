@@ -9,6 +9,7 @@ import {
   createInstance,
   instanceRow,
   openInstances,
+  openStudio,
   openWizard,
   setPace,
   toolbarButton,
@@ -259,4 +260,32 @@ test('a filled-in wizard asks before Escape, Cancel or Back discard it, and Forw
   await expect(page).toHaveURL(/\/compute\/instances(\?|$)/);
   await expect(w).toBeHidden();
   await expect(instancesTable(page)).toBeVisible();
+});
+
+test('leaving the studio from a filled-in wizard opened by its address has the browser ask first', async ({ page }) => {
+  await openStudio(page, '/compute/create/instance');
+  const name = wizard(page).getByRole('textbox', { name: 'Compute name' });
+  await name.click();
+  await name.fill('my-notebook');
+  const asked: string[] = [];
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.type());
+    void dialog.accept();
+  });
+  // A reload would lose the name: the browser asks ("Leave site?"), and leaving empties it.
+  await page.reload();
+  await expect(wizard(page)).toBeVisible();
+  expect(asked).toEqual(['beforeunload']);
+  await expect(name).toHaveValue('');
+  // Nothing entered now: leaving asks nothing.
+  await name.click();
+  await page.reload();
+  await expect(wizard(page)).toBeVisible();
+  expect(asked).toEqual(['beforeunload']);
+  // After a discard, nothing holds the page either.
+  await name.fill('my-notebook');
+  await discardWizard(page);
+  await page.reload();
+  await expect(instancesTable(page)).toBeVisible();
+  expect(asked).toEqual(['beforeunload']);
 });

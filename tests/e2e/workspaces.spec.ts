@@ -160,6 +160,8 @@ test('a workspace is deleted, recovered, deleted again and purged', async ({ pag
   await dialog.getByLabel('Workspace name').fill('mlw-temp');
   await expect(dialog.getByText(/A deleted workspace named mlw-temp is in rg-temp/)).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('alertdialog', { name: 'Discard the new workspace?' }).getByRole('button', { name: 'Discard' }).click();
+  await expect(dialog).toBeHidden();
 
   await deleted.getByRole('button', { name: 'Recover mlw-temp' }).click();
   await expect(table.getByRole('link', { name: 'mlw-temp', exact: true })).toBeVisible();
@@ -335,4 +337,31 @@ test('an address under /workspaces that names no page says "Page not found"', as
   }
   await page.getByRole('link', { name: 'Go to the workspaces' }).click();
   await expect(page.getByRole('heading', { name: 'Workspaces', exact: true })).toBeVisible();
+});
+
+test('"Create workspace" asks before Escape or Cancel drops what was typed', async ({ page }) => {
+  await openWorkspaces(page);
+  const open = page.getByRole('button', { name: '+ Create workspace' });
+  const dialog = page.getByRole('dialog', { name: 'Create an Azure Machine Learning workspace' });
+  const ask = page.getByRole('alertdialog', { name: 'Discard the new workspace?' });
+  // Nothing typed yet: Escape closes at once.
+  await open.click();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await open.click();
+  await dialog.getByLabel('Workspace name').fill('mlw-typed');
+  await page.keyboard.press('Escape');
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(ask).toBeHidden();
+  await expect(dialog.getByLabel('Workspace name')).toHaveValue('mlw-typed');
+  // From the review too, and Discard closes it.
+  await dialog.getByRole('button', { name: 'Review + create' }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await ask.getByRole('button', { name: 'Discard' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('table', { name: 'Workspaces' }).getByRole('row').filter({ hasText: 'mlw-typed' })).toHaveCount(0);
+  // Opened again, it starts empty.
+  await open.click();
+  await expect(dialog.getByLabel('Workspace name')).toHaveValue('');
 });

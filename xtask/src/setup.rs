@@ -44,6 +44,7 @@ fn run_steps(dry_run: bool) -> Result {
     trunk(dry_run, &mut acted)?;
     wasm_bindgen(dry_run, &mut acted)?;
     wasm_split(dry_run, &mut acted)?;
+    nightly_std(dry_run, &mut acted);
     let browsers = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
     debian_packages(
         dry_run,
@@ -61,7 +62,7 @@ fn run_steps(dry_run: bool) -> Result {
     if acted.is_empty() {
         println!(
             "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
-             wasm-split-cli, chromium, wrk, npm packages, wasm-opt, azure-ai-ml in target/python)"
+             wasm-split-cli, nightly rust-src, chromium, wrk, npm packages, wasm-opt, azure-ai-ml in target/python)"
         );
     } else if dry_run {
         println!("setup: dry run, {} step(s) would run", acted.len());
@@ -139,6 +140,51 @@ fn wasm_bindgen(dry_run: bool, acted: &mut Vec<String>) -> Result {
     );
     let args = ["install", "wasm-bindgen-cli", "--version", wanted.as_str()];
     act(dry_run, acted, what, &mut cmd::command("cargo", &args))
+}
+
+/// The toolchain the release wasm is built with, standard library and all (see `build.rs`).
+pub const NIGHTLY: &str = "nightly";
+
+/// Whether the nightly toolchain and its standard library's source are installed.
+pub fn nightly_std_ready() -> bool {
+    cmd::output(
+        "rustup",
+        &["component", "list", "--toolchain", NIGHTLY, "--installed"],
+    )
+    .is_some_and(|installed| installed.lines().any(|line| line.trim() == "rust-src"))
+}
+
+/// The nightly toolchain's `rust-src`, for a release wasm built with its own standard library.
+/// Optional: where rustup cannot fetch it, the release build uses the stable toolchain's
+/// prebuilt standard library and says so (the studio is then about 7 % larger).
+fn nightly_std(dry_run: bool, acted: &mut Vec<String>) {
+    if nightly_std_ready() {
+        return;
+    }
+    let have_nightly = cmd::output("rustup", &["toolchain", "list"])
+        .is_some_and(|list| list.lines().any(|line| line.starts_with(NIGHTLY)));
+    let (what, args): (String, &[&str]) = if have_nightly {
+        (
+            "adding rust-src to the nightly toolchain (for the release wasm)".into(),
+            &["component", "add", "rust-src", "--toolchain", NIGHTLY],
+        )
+    } else {
+        (
+            "installing the nightly toolchain with rust-src (for the release wasm)".into(),
+            &[
+                "toolchain",
+                "install",
+                NIGHTLY,
+                "--profile",
+                "minimal",
+                "--component",
+                "rust-src",
+            ],
+        )
+    };
+    if let Err(e) = act(dry_run, acted, what, &mut cmd::command("rustup", args)) {
+        println!("setup: {e}; the release build will use the stable standard library");
+    }
 }
 
 /// Debian's load generator, for the server bench.

@@ -3,7 +3,7 @@
 //! names they will get (a new storage account, Key Vault and Application Insights; a container
 //! registry only when asked), then Review + create.
 
-use crate::components::{Appearance, Button, Dialog, TextField};
+use crate::components::{guard_close, Appearance, Button, Dialog, DiscardPrompt, TextField};
 use crate::store::{random_guid, use_session, NewWorkspace};
 use azimuth_core::compute::catalogue::{find_region, REGIONS};
 use azimuth_core::workspace::groups::resource_group_name_error;
@@ -88,13 +88,21 @@ pub fn CreateWorkspaceDialog(
             reviewing.set(true);
         }
     };
+    // Escape, Cancel and the close button ask before typed input is lost.
+    let unsaved = Signal::derive(move || {
+        [name, new_group, friendly, description]
+            .iter()
+            .any(|field| field.with(|v| !v.trim().is_empty()))
+            || registry.get()
+    });
+    let guard = guard_close(unsaved, on_close);
     let create = move |_| {
         busy.set(true);
         error.set(None);
         let f = form.get_untracked();
         leptos::task::spawn_local(async move {
             match session.create_workspace(&f).await {
-                Ok(_) => on_close.run(()),
+                Ok(_) => guard.leave.run(()),
                 Err(e) => {
                     error.set(Some(e.message().to_owned()));
                     busy.set(false);
@@ -106,7 +114,7 @@ pub fn CreateWorkspaceDialog(
         move || installation.with(|i| format!("{} ({})", i.subscription_name, i.subscription_id));
     let may_create_groups = move || installation.with(|i| i.may_create_groups);
     view! {
-        <Dialog title="Create an Azure Machine Learning workspace" class="dialog--wide" on_close>
+        <Dialog title="Create an Azure Machine Learning workspace" class="dialog--wide" on_close=guard.request>
             <Show when=move || !reviewing.get()>
                 <h3>"Basics"</h3>
                 <TextField label="Subscription" id="ws-subscription" value=RwSignal::new(subscription()) readonly=true />
@@ -161,7 +169,7 @@ pub fn CreateWorkspaceDialog(
                 </div>
                 <div class="dialog__actions">
                     <Button appearance=Appearance::Primary on_click=next>"Review + create"</Button>
-                    <Button on_click=move |_| on_close.run(())>"Cancel"</Button>
+                    <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
                 </div>
             </Show>
             <Show when=move || reviewing.get()>
@@ -172,9 +180,10 @@ pub fn CreateWorkspaceDialog(
                         {move || if busy.get() { "Creating…" } else { "Create" }}
                     </Button>
                     <Button on_click=move |_| reviewing.set(false)>"Back"</Button>
-                    <Button on_click=move |_| on_close.run(())>"Cancel"</Button>
+                    <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
                 </div>
             </Show>
+            <DiscardPrompt guard title="Discard the new workspace?" />
         </Dialog>
     }
 }

@@ -109,9 +109,10 @@ pub(crate) fn read_envelope(text: &str) -> Result<Value, SnapshotError> {
         Some(v) if v > u64::from(VERSION) => {
             Err(SnapshotError::Newer(u32::try_from(v).unwrap_or(u32::MAX)))
         }
-        other => Err(SnapshotError::Invalid(format!(
-            "unknown format version {other:?}"
+        Some(other) => Err(SnapshotError::Invalid(format!(
+            "unknown format version {other}"
         ))),
+        None => Err(SnapshotError::Invalid("no format version".into())),
     }
 }
 
