@@ -183,7 +183,6 @@ fn is_app_folder(path: &Path) -> bool {
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// `wasm-opt -Oz` in place, with the features Rust's wasm32 target emits.
 /// wasm-opt on every module, one at a time per core: it is most of the build's time (about 200
 /// modules before they are joined into pages).
 fn optimize_all(modules: &[PathBuf]) -> Result {
@@ -217,6 +216,7 @@ fn optimize_all(modules: &[PathBuf]) -> Result {
     }
 }
 
+/// `wasm-opt -Oz` in place, with the features Rust's wasm32 target emits.
 fn optimize_wasm(module: &Path) -> Result {
     let path = module.to_string_lossy();
     let wasm_opt = cmd::tools_bin().join("wasm-opt");

@@ -25,8 +25,9 @@ usage: cargo xtask <command> [options]
 commands:
   setup [--dry-run]          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
                              wasm-split-cli, the nightly toolchain's rust-src (optional: the
-                             release wasm's own standard library), chromium + chromedriver, wrk, npm packages, the wasm-opt wrapper,
-                             azure-ai-ml (pinned, PyPI) in a virtual environment, target/python
+                             release wasm's own standard library), chromium + chromedriver,
+                             wrk, npm packages, the wasm-opt wrapper, azure-ai-ml (pinned,
+                             PyPI) in a virtual environment, target/python
   build                      setup, then the release build into dist/ (trunk for the page,
                              the wasm split into lazily loaded chunks)
   serve [--port N] [--no-build] [--dir DIR]
