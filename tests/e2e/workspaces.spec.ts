@@ -365,3 +365,37 @@ test('"Create workspace" asks before Escape or Cancel drops what was typed', asy
   await open.click();
   await expect(dialog.getByLabel('Workspace name')).toHaveValue('');
 });
+
+test('People says why an Add is refused, and keeps the names typed', async ({ page }) => {
+  await openWorkspaces(page);
+  await page.goto('/people');
+  const roster = page.getByLabel('Names, one per line');
+  await roster.fill('Dorothy Vaughan\nGrace Hopper');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: "There is already a person named 'Grace Hopper'" })).toBeVisible();
+  await expect(roster).toHaveValue('Dorothy Vaughan\nGrace Hopper');
+  await expect(page.getByRole('table', { name: 'People' }).getByRole('row').filter({ hasText: 'Dorothy Vaughan' })).toHaveCount(0);
+  // A roster that can be added clears the message.
+  await roster.fill('Dorothy Vaughan');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'People' }).getByRole('row').filter({ hasText: 'Dorothy Vaughan' })).toHaveCount(1);
+  await expect(page.getByRole('alert').filter({ hasText: 'There is already a person' })).toHaveCount(0);
+});
+
+test('"Create new" resource group refuses the name of a group that exists, as you type', async ({ page }) => {
+  await openWorkspaces(page);
+  await page.getByRole('button', { name: '+ Create workspace' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an Azure Machine Learning workspace' });
+  await dialog.getByLabel('Resource group').selectOption({ label: 'Create new' });
+  await dialog.getByLabel('New resource group name').fill('RG-AZIMUTH-LAB');
+  await expect(dialog.getByText('A resource group named rg-azimuth-lab already exists')).toBeVisible();
+  await dialog.getByLabel('Workspace name').fill('mlw-elsewhere');
+  await dialog.getByRole('button', { name: 'Review + create' }).click();
+  await expect(dialog.getByRole('heading', { name: 'Review + create' })).toHaveCount(0);
+  await dialog.getByLabel('New resource group name').fill('rg-elsewhere');
+  await expect(dialog.getByText(/already exists/)).toHaveCount(0);
+  await dialog.getByLabel('Description').fill('For the second class');
+  await dialog.getByRole('button', { name: 'Review + create' }).click();
+  await expect(dialog.getByText('(new) rg-elsewhere')).toBeVisible();
+  await expect(dialog.getByText('For the second class')).toBeVisible();
+});

@@ -65,23 +65,34 @@ pub fn CreateWorkspaceDialog(
                     w.name.eq_ignore_ascii_case(&f.name)
                         && w.resource_group.eq_ignore_ascii_case(&f.group)
                 })
-                .map(|w| w.deleted_at.is_some())
+                .map(|w| (w.deleted_at.is_some(), w.name.clone()))
             });
-            taken.map(|deleted| if deleted {
-                format!("A deleted workspace named {} is in {}: recover or purge it under Recently deleted, or pick another name.", f.name, f.group)
+            // Named as it was created: names that differ only by case are the same to Azure.
+            taken.map(|(deleted, name)| if deleted {
+                format!("A deleted workspace named {name} is in {}: recover or purge it under Recently deleted, or pick another name.", f.group)
             } else {
-                format!("The resource group {} already has a workspace named {}.", f.group, f.name)
+                format!("The resource group {} already has a workspace named {name}.", f.group)
             })
         })
     });
     let group_error = Signal::derive(move || {
-        creating_group()
-            .then(|| resource_group_name_error(new_group.get().trim()))
-            .flatten()
+        if !creating_group() {
+            return None;
+        }
+        let wanted = new_group.get().trim().to_owned();
+        resource_group_name_error(&wanted).or_else(|| {
+            let existing = installation.with(|i| {
+                i.resource_groups
+                    .iter()
+                    .find(|g| g.name.eq_ignore_ascii_case(&wanted))
+                    .map(|g| g.name.clone())
+            })?;
+            Some(format!(
+                "A resource group named {existing} already exists: choose it under Resource group, or pick another name."
+            ))
+        })
     });
     let touched = RwSignal::new(false);
-    let shown =
-        move |e: Signal<Option<String>>| Signal::derive(move || e.get().filter(|_| touched.get()));
     let next = move |_| {
         touched.set(true);
         if name_error.get_untracked().is_none() && group_error.get_untracked().is_none() {
@@ -137,7 +148,7 @@ pub fn CreateWorkspaceDialog(
                     </select>
                 </div>
                 <Show when=creating_group>
-                    <TextField label="New resource group name" id="ws-new-group" value=new_group error=shown(group_error) required=true />
+                    <TextField label="New resource group name" id="ws-new-group" value=new_group error=Signal::derive(move || group_error.get().filter(|_| touched.get() || !new_group.get().is_empty())) required=true />
                 </Show>
                 <TextField
                     label="Workspace name"
@@ -241,6 +252,14 @@ fn Review(
                 f.name.clone()
             } else {
                 f.friendly_name.trim().to_owned()
+            },
+        ),
+        (
+            "Description",
+            if f.description.trim().is_empty() {
+                "None".into()
+            } else {
+                f.description.trim().to_owned()
             },
         ),
         ("Storage account", storage.unwrap_or_default()),

@@ -38,6 +38,8 @@ pub fn PeoplePage() -> impl IntoView {
     let roster = RwSignal::new(String::new());
     let codes = RwSignal::new(Vec::<PersonRow>::new());
     let busy = RwSignal::new(false);
+    // Why the last Add, Reset or Remove was refused, as the installation said it.
+    let error = RwSignal::new(None::<String>);
     document().set_title("People · Azimuth");
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -50,11 +52,15 @@ pub fn PeoplePage() -> impl IntoView {
     let add = move |_| {
         let names: Vec<String> = roster.get_untracked().lines().map(str::to_owned).collect();
         busy.set(true);
+        error.set(None);
         leptos::task::spawn_local(async move {
-            if let Ok(added) = session.add_people(&names).await {
-                roster.set(String::new());
-                codes.set(added);
-                load();
+            match session.add_people(&names).await {
+                Ok(added) => {
+                    roster.set(String::new());
+                    codes.set(added);
+                    load();
+                }
+                Err(e) => error.set(Some(e.message().to_owned())),
             }
             busy.set(false);
         });
@@ -83,6 +89,7 @@ pub fn PeoplePage() -> impl IntoView {
                         hint="A whole class roster at once: each name becomes a person with a sign-in name made from it (Grace Hopper: grace.hopper@azimuth.local). All are added, or none when a line is wrong." />
                     <Button appearance=Appearance::Primary disabled=Signal::derive(move || busy.get() || roster.with(|r| r.trim().is_empty())) on_click=add>"Add"</Button>
                 </section>
+                <p class="field__error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 <Show when=move || shared && !codes.with(Vec::is_empty)>
                     <section class="card" aria-labelledby="codes">
                         <h2 id="codes">"One-time codes to hand out"</h2>
@@ -101,7 +108,7 @@ pub fn PeoplePage() -> impl IntoView {
                 {move || match rows.get() {
                     None => view! { <p class="muted">"Loading people…"</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="field__error" role="alert">{e}</p> }.into_any(),
-                    Some(Ok(list)) => view! { <PeopleTable rows=list on_change=Callback::new(move |_| load()) codes /> }.into_any(),
+                    Some(Ok(list)) => view! { <PeopleTable rows=list on_change=Callback::new(move |_| load()) codes error /> }.into_any(),
                 }}
             </Show>
         </main>
@@ -117,6 +124,8 @@ fn PeopleTable(
     on_change: Callback<()>,
     /// Where a reset's new code goes.
     codes: RwSignal<Vec<PersonRow>>,
+    /// Where a refusal's message goes.
+    error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let session = use_session();
     let shared = session.is_shared();
@@ -143,18 +152,24 @@ fn PeopleTable(
                     let itself = r.name == me;
                     let reset = move |_| {
                         let (name, user) = (name.clone(), user.clone());
+                        error.set(None);
                         leptos::task::spawn_local(async move {
-                            if let Ok(code) = session.reset_person(&name).await {
-                                codes.set(vec![PersonRow { name, user_name: user, has_password: false, code_waiting: true, code: Some(code) }]);
-                                on_change.run(());
+                            match session.reset_person(&name).await {
+                                Ok(code) => {
+                                    codes.set(vec![PersonRow { name, user_name: user, has_password: false, code_waiting: true, code: Some(code) }]);
+                                    on_change.run(());
+                                }
+                                Err(e) => error.set(Some(e.message().to_owned())),
                             }
                         });
                     };
                     let remove = move |_| {
                         let name = name2.clone();
+                        error.set(None);
                         leptos::task::spawn_local(async move {
-                            if session.remove_person(&name).await.is_ok() {
-                                on_change.run(());
+                            match session.remove_person(&name).await {
+                                Ok(_) => on_change.run(()),
+                                Err(e) => error.set(Some(e.message().to_owned())),
                             }
                         });
                     };
