@@ -8,6 +8,6 @@ mod sign_in;
 pub mod workspaces;
 
 pub use home::HomePage;
-pub use not_found::NotFoundPage;
+pub use not_found::{NotFoundMessage, NotFoundPage};
 pub use recovery::RecoveryPage;
 pub use sign_in::SignInPage;

@@ -26,10 +26,6 @@ const STARTER: &str = "start.js";
 /// line each, see `bundles`); written to `target/` for the size bench.
 pub const CHUNK_MAP: &str = "app-chunks.txt";
 
-/// `cargo +nightly`, for the release wasm.
-static NIGHTLY_CARGO: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!("+{}", setup::NIGHTLY));
-
 /// The release wasm's standard library is built with the studio, so it is optimized for size
 /// with it, and a panic stops the page at once: no panic messages, locations or `Debug`
 /// output in the module (the studio prints none in release). Measured on the main module,
@@ -86,9 +82,9 @@ fn build_app(dist: &Path) -> Result<String> {
         "--features",
         "split",
     ];
-    let own_std = setup::nightly_std_ready();
-    if own_std {
-        args.splice(0..0, [NIGHTLY_CARGO.as_str()]);
+    let toolchain = format!("+{}", setup::NIGHTLY);
+    if setup::nightly_std_ready() {
+        args.splice(0..0, [toolchain.as_str()]);
         args.extend(OWN_STD_ARGS);
     } else {
         println!(

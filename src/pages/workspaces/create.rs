@@ -93,6 +93,14 @@ pub fn CreateWorkspaceDialog(
         })
     });
     let touched = RwSignal::new(false);
+    // A field's problem shows once something is typed in it, or after "Review + create".
+    let shown = move |error: Signal<Option<String>>, field: RwSignal<String>| {
+        Signal::derive(move || {
+            error
+                .get()
+                .filter(|_| touched.get() || !field.with(String::is_empty))
+        })
+    };
     let next = move |_| {
         touched.set(true);
         if name_error.get_untracked().is_none() && group_error.get_untracked().is_none() {
@@ -148,13 +156,13 @@ pub fn CreateWorkspaceDialog(
                     </select>
                 </div>
                 <Show when=creating_group>
-                    <TextField label="New resource group name" id="ws-new-group" value=new_group error=Signal::derive(move || group_error.get().filter(|_| touched.get() || !new_group.get().is_empty())) required=true />
+                    <TextField label="New resource group name" id="ws-new-group" value=new_group error=shown(group_error, new_group) required=true />
                 </Show>
                 <TextField
                     label="Workspace name"
                     id="ws-name"
                     value=name
-                    error=Signal::derive(move || name_error.get().filter(|_| touched.get() || !name.get().is_empty()))
+                    error=shown(name_error, name)
                     hint="3 to 33 letters, digits, '-' and '_', starting with a letter or a digit; unique in its resource group."
                     required=true
                 />

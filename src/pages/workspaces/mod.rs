@@ -49,11 +49,9 @@ pub fn WorkspacesPage() -> impl IntoView {
         // Any other address, when there is no workspace to open, shows the list; an address
         // under /workspaces that names no page says so.
         [p, _, ..] if p == "workspaces" => view! {
-            <section class="empty-state">
-                <h1>"Page not found"</h1>
-                <p>"There is no page at " <code>{path}</code> " in this studio."</p>
-                <p><a href="/workspaces">"Go to the workspaces"</a></p>
-            </section>
+            <crate::pages::NotFoundMessage path>
+                <a href="/workspaces">"Go to the workspaces"</a>
+            </crate::pages::NotFoundMessage>
         }
         .into_any(),
         _ => view! { <WorkspaceList /> }.into_any(),
