@@ -109,9 +109,18 @@ pub async fn open(name: &str, version: u32, stores: &[&str]) -> Result<IdbDataba
         }
     });
     request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let db = answer(&request).await?;
+    let db: IdbDatabase = answer(&request)
+        .await?
+        .dyn_into()
+        .map_err(|e| IdbError::from_js(&e))?;
     drop(upgrade);
-    db.dyn_into().map_err(|e| IdbError::from_js(&e))
+    // A newer studio opened in another tab needs a new layout: let it have the database (this
+    // tab's next save then asks for a reload instead of holding the other tab up).
+    let closing = db.clone();
+    let on_version_change = Closure::<dyn FnMut()>::new(move || closing.close());
+    db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+    on_version_change.forget();
+    Ok(db)
 }
 
 /// Deletes database `name` (the recovery page's fresh start over a foreign database).

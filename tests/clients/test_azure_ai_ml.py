@@ -18,7 +18,15 @@ import urllib.request
 from urllib.parse import urlparse
 
 from azure.ai.ml import MLClient, load_compute
-from azure.ai.ml.entities import AmlCompute, ComputeInstance, Workspace
+from azure.ai.ml.constants import AssetTypes
+from azure.ai.ml.entities import (
+    AccountKeyConfiguration,
+    AmlCompute,
+    AzureBlobDatastore,
+    ComputeInstance,
+    Data,
+    Workspace,
+)
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.core.pipeline.policies import SansIOHTTPPolicy
@@ -316,6 +324,62 @@ def check_compute_delete(c):
     assert "ci-lab-client" in {x.name for x in c.lab.compute.list()}
 
 
+def check_datastores(c):
+    names = [d.name for d in c.lab.datastores.list()]
+    assert names == ["workspaceartifactstore", "workspaceblobstore", "workspacefilestore",
+                     "workspaceworkingdirectory"], names
+    default = c.lab.datastores.get_default()
+    assert default.name == "workspaceblobstore" and default.container_name.startswith("azureml-blobstore-"), default
+    key = "c2VjcmV0LWZyb20tdGhlLWNsaWVudA=="
+    store = AzureBlobDatastore(name="class_data", account_name="classdata", container_name="raw",
+                               description="Raw files", credentials=AccountKeyConfiguration(account_key=key))
+    made = c.lab.datastores.create_or_update(store)
+    assert made.name == "class_data" and made.container_name == "raw", made
+    assert key not in json.dumps(made._to_dict()), "a create answered the secret"
+    plain = c.lab.datastores.get("class_data")
+    assert getattr(plain.credentials, "account_key", None) is None, plain.credentials
+    shown = c.lab.datastores.get("class_data", include_secrets=True)
+    assert shown.credentials.account_key == key, shown.credentials
+    reader = client(ServerToken("Alan Turing"), c.sub, LAB_GROUP, LAB)
+    try:
+        reader.datastores.get("class_data", include_secrets=True)
+    except HttpResponseError as e:
+        assert e.status_code == 403, e
+    else:
+        raise AssertionError("a Reader read a datastore's secret")
+    c.lab.datastores.delete("class_data")
+    assert "class_data" not in {d.name for d in c.lab.datastores.list()}
+
+
+def check_data_assets(c):
+    path = "azureml://datastores/workspaceblobstore/paths/data/titanic.csv"
+    one = c.lab.data.create_or_update(Data(name="titanic", version="1", type=AssetTypes.URI_FILE,
+                                           path=path, description="Passengers"))
+    assert (one.version, one.path, one.type) == ("1", path, "uri_file"), one
+    # Without a version: the next one, as Azure numbers it.
+    two = c.lab.data.create_or_update(Data(name="titanic", type=AssetTypes.URI_FILE,
+                                           path=path.replace("titanic.csv", "titanic-2.csv")))
+    assert two.version == "2", two.version
+    assert c.lab.data.get("titanic", label="latest").version == "2"
+    assert c.lab.data.get("titanic", version="1").description == "Passengers"
+    folder = c.lab.data.create_or_update(Data(name="images", version="1", type=AssetTypes.URI_FOLDER,
+                                              path="azureml://datastores/workspaceblobstore/paths/images/"))
+    assert folder.type == "uri_folder", folder
+    assert {d.name for d in c.lab.data.list()} >= {"titanic", "images"}
+    assert [d.version for d in c.lab.data.list(name="titanic")] == ["1", "2"]
+    c.lab.data.archive("titanic", version="2")
+    assert [d.version for d in c.lab.data.list(name="titanic")] == ["1"]
+    assert c.lab.data.get("titanic", label="latest").version == "2", "latest is the container's"
+    c.lab.data.restore("titanic", version="2")
+    try:
+        c.lab.data.create_or_update(Data(name="titanic", version="1", type=AssetTypes.URI_FILE,
+                                         path=path.replace("titanic.csv", "other.csv")))
+    except HttpResponseError as e:
+        assert "cannot change" in str(e), e
+    else:
+        raise AssertionError("a data version changed")
+
+
 CHECKS = [
     check_workspace_get,
     check_from_config,
@@ -330,6 +394,8 @@ CHECKS = [
     check_roles,
     check_sizes_and_usage,
     check_compute_delete,
+    check_datastores,
+    check_data_assets,
 ]
 
 

@@ -9,6 +9,7 @@
 
 pub mod arm;
 pub mod compute;
+pub mod data;
 pub mod time;
 pub mod workspace;
 

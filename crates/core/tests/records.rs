@@ -46,6 +46,7 @@ impl Shelves {
             directory: shelf(Shelf::Directory).pop().map(|(_, v)| v),
             workspaces: shelf(Shelf::Workspaces),
             computes: shelf(Shelf::Computes),
+            assets: shelf(Shelf::Assets),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The SQLite store: the installation's directory in one row, each workspace (without its
-//! computes) in a row of its own and each compute in a row of its own, so a change writes only
-//! what it touches (in one transaction; WAL mode, fully synchronous, so an acknowledged change
+//! assets) in a row of its own, each compute in a row of its own and each other asset
+//! (datastores, data assets and their versions) in a row of `assets` by kind, so a change writes
+//! only what it touches (in one transaction; WAL mode, fully synchronous, so an acknowledged change
 //! survives a crash); the sign-in sessions and people's credentials. A database written by
 //! an earlier Azimuth (one `workspace` row) is migrated on open, in one transaction.
 
@@ -72,6 +73,7 @@ impl Db {
              CREATE TABLE IF NOT EXISTS directory (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS workspaces (id TEXT PRIMARY KEY, body TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS computes (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, name));
+             CREATE TABLE IF NOT EXISTS assets (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, kind, name));
              CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
         )
@@ -106,6 +108,7 @@ impl Db {
             let mut ws = decode_workspace(&body)
                 .map_err(|e| format!("the saved workspace {id} is damaged: {e}"))?;
             ws.computes = self.load_computes(&id)?;
+            self.load_assets(&id, &mut ws)?;
             workspaces.push(ws);
         }
         let mut tenant = Tenant {
@@ -137,6 +140,40 @@ impl Db {
             );
         }
         Ok(computes)
+    }
+
+    /// A workspace's other assets, each list oldest first.
+    fn load_assets(&self, workspace: &str, ws: &mut Workspace) -> Result<(), String> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT kind, name, body FROM assets WHERE workspace = ?1 ORDER BY seq")
+            .map_err(sql)?;
+        let rows = statement
+            .query_map(params![workspace], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(sql)?;
+        for row in rows {
+            let (kind, name, body) = row.map_err(sql)?;
+            let broken = |e: serde_json::Error| {
+                format!("the saved {kind} {name} of {workspace} is damaged: {e}")
+            };
+            match kind.as_str() {
+                DATASTORE => ws.datastores.push(Arc::new(from_json(&body).map_err(broken)?)),
+                DATA => ws.data.push(Arc::new(from_json(&body).map_err(broken)?)),
+                DATA_VERSION => ws.data_versions.push(Arc::new(from_json(&body).map_err(broken)?)),
+                other => {
+                    return Err(format!(
+                        "the saved asset {name} of {workspace} is of a kind this version of Azimuth does not know ({other}); a newer Azimuth may have written it"
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Moves the one `workspace` row of an earlier Azimuth into the directory and workspace
@@ -298,7 +335,7 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
     }
     for (ws, before) in &write.workspaces {
         let id = key(ws.id());
-        let body = encode_workspace(&ws.without_computes());
+        let body = encode_workspace(&ws.without_assets());
         bytes += body.len();
         tx.execute(
             "INSERT INTO workspaces (id, body) VALUES (?1, ?2)
@@ -334,12 +371,65 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
             .map_err(sql)?;
         }
     }
+    for (ws, before) in &write.workspaces {
+        bytes += write_assets(tx, ws, *before)?;
+    }
     for id in &write.removed {
         tx.execute("DELETE FROM workspaces WHERE id = ?1", params![key(id)])
             .map_err(sql)?;
         tx.execute(
             "DELETE FROM computes WHERE workspace = ?1",
             params![key(id)],
+        )
+        .map_err(sql)?;
+        tx.execute("DELETE FROM assets WHERE workspace = ?1", params![key(id)])
+            .map_err(sql)?;
+    }
+    Ok(bytes)
+}
+
+/// The kinds of the `assets` table's rows.
+const DATASTORE: &str = "datastore";
+const DATA: &str = "data";
+const DATA_VERSION: &str = "dataversion";
+
+/// Writes the asset rows a change touched in one workspace (all of them for a new one).
+fn write_assets(
+    tx: &rusqlite::Transaction,
+    ws: &Workspace,
+    before: Option<&Workspace>,
+) -> Result<usize, String> {
+    let id = key(ws.id());
+    if before.is_none() {
+        tx.execute("DELETE FROM assets WHERE workspace = ?1", params![id])
+            .map_err(sql)?;
+    }
+    let mut bytes = 0;
+    let mut save = |kind: &str, name: &str, body: Result<String, serde_json::Error>| {
+        let body = body.map_err(|e| e.to_string())?;
+        bytes += body.len();
+        tx.execute(
+            "INSERT INTO assets (workspace, kind, name, body) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (workspace, kind, name) DO UPDATE SET body = excluded.body",
+            params![id, kind, key(name), body],
+        )
+        .map(drop)
+        .map_err(sql)
+    };
+    let changes = ws.asset_changes(before);
+    for d in &changes.datastores {
+        save(DATASTORE, &d.resource.name, serde_json::to_string(&**d))?;
+    }
+    for d in &changes.data {
+        save(DATA, &d.name, serde_json::to_string(&**d))?;
+    }
+    for v in &changes.data_versions {
+        save(DATA_VERSION, &v.id, serde_json::to_string(&**v))?;
+    }
+    for name in &changes.deleted_datastores {
+        tx.execute(
+            "DELETE FROM assets WHERE workspace = ?1 AND kind = ?2 AND name = ?3",
+            params![id, DATASTORE, key(name)],
         )
         .map_err(sql)?;
     }

@@ -31,8 +31,18 @@ use tokio::sync::broadcast::Receiver;
 pub const MAX_EVENT: usize = 4_096;
 
 /// The data of a workspace's `changed` event with what the change did, for those who may read
-/// it; `None` when it would pass [`MAX_EVENT`].
+/// it (datastores without their secrets); `None` when it would pass [`MAX_EVENT`].
 pub fn detail(version: u64, workspace: &str, changes: &Changes) -> Option<Arc<str>> {
+    let redacted;
+    let changes = if changes.datastores.iter().any(|d| d.secrets.is_some()) {
+        redacted = Changes {
+            datastores: azimuth_core::data::datastore::without_secrets(&changes.datastores),
+            ..changes.clone()
+        };
+        &redacted
+    } else {
+        changes
+    };
     #[derive(serde::Serialize)]
     struct Detail<'a> {
         version: u64,

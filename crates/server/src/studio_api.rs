@@ -43,7 +43,7 @@ pub(crate) async fn workspace(
 /// version is the one of what it holds).
 fn versioned(state: &AppState, w: &azimuth_core::Workspace) -> (String, u64) {
     (
-        azimuth_core::workspace::snapshot::encode_workspace(w),
+        azimuth_core::workspace::snapshot::encode_workspace(&w.without_secrets()),
         state.version(),
     )
 }

@@ -21,8 +21,8 @@ use web_sys::{BroadcastChannel, IdbDatabase};
 
 /// The IndexedDB database of the installation.
 pub const DATABASE: &str = "azimuth";
-/// Its layout's version.
-const DATABASE_VERSION: u32 = 1;
+/// Its layout's version (2 added the `assets` shelf: datastores and data assets).
+const DATABASE_VERSION: u32 = 2;
 /// The localStorage key earlier builds kept the installation under.
 pub const LEGACY_KEY: &str = "azimuth.workspace";
 /// The channel a tab announces its saved changes on.
@@ -70,7 +70,7 @@ struct Saved {
 #[derive(Clone, Copy)]
 pub struct LocalStore(StoredValue<Saved, LocalStorage>);
 
-fn shelves() -> [&'static str; 3] {
+fn shelves() -> [&'static str; 4] {
     Shelf::ALL.map(Shelf::name)
 }
 

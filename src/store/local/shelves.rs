@@ -17,7 +17,7 @@ pub(super) async fn read_records(tx: &IdbTransaction) -> Result<(Records, f64), 
     let record = idb::check(directory.get(&DIRECTORY_KEY.into()))?;
     let stamp = idb::check(directory.get(&STAMP_KEY.into()))?;
     let mut shelves = Vec::new();
-    for shelf in [Shelf::Workspaces, Shelf::Computes] {
+    for shelf in [Shelf::Workspaces, Shelf::Computes, Shelf::Assets] {
         let store = idb::store(tx, shelf.name())?;
         shelves.push((
             idb::check(store.get_all_keys())?,
@@ -38,6 +38,7 @@ pub(super) async fn read_records(tx: &IdbTransaction) -> Result<(Records, f64), 
                 .collect::<Vec<_>>(),
         );
     }
+    let assets = lists.pop().unwrap_or_default();
     let computes = lists.pop().unwrap_or_default();
     let workspaces = lists.pop().unwrap_or_default();
     Ok((
@@ -45,6 +46,7 @@ pub(super) async fn read_records(tx: &IdbTransaction) -> Result<(Records, f64), 
             directory: (!directory.is_undefined()).then(|| text(directory)),
             workspaces,
             computes,
+            assets,
         },
         stamp,
     ))
@@ -79,6 +81,11 @@ pub(super) fn storage_error(e: &IdbError) -> ArmError {
         ArmError::new(
             "StorageFull",
             "This browser's storage for Azimuth is full, so the change was not saved and nothing was changed. Delete computes you no longer need or free space in the browser's site data, then try again.",
+        )
+    } else if e.name == "InvalidStateError" {
+        ArmError::new(
+            "StorageError",
+            "A newer Azimuth was opened in another tab and took over this browser's storage. Nothing was changed; reload this page to go on.",
         )
     } else {
         ArmError::new(

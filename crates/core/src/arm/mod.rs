@@ -5,11 +5,18 @@
 pub mod ids;
 pub mod json;
 pub mod json_de;
+pub mod tags;
 
 use serde::{Deserialize, Serialize};
 
 /// The ARM resource type of a compute.
 pub const COMPUTE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/computes";
+/// The ARM resource type of a datastore.
+pub const DATASTORE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/datastores";
+/// The ARM resource type of a data asset (its container).
+pub const DATA_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/data";
+/// The ARM resource type of a data asset's version.
+pub const DATA_VERSION_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/data/versions";
 /// The ARM resource type of a workspace.
 pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
 

@@ -1,7 +1,7 @@
 //! Checks on what a person asks for: SSH public keys, tags, subnets, idle shutdown times. Each
 //! error is a sentence that says what to fix.
 
-use std::collections::BTreeMap;
+pub use crate::arm::tags::{tag_errors, validate_tag, validate_tags, TagPart};
 
 /// The SSH key types Azure accepts for compute instances.
 pub const SSH_KEY_TYPES: [&str; 5] = [
@@ -68,68 +68,6 @@ pub fn validate_ssh_public_key(key: &str) -> Result<(), String> {
         return Err("RSA keys must be at least 2048 bits.".into());
     }
     Ok(())
-}
-
-/// Characters Azure does not allow in tag names.
-const TAG_KEY_FORBIDDEN: [char; 7] = ['<', '>', '%', '&', '\\', '?', '/'];
-
-/// Checks tags against Azure's limits: at most 50, names 1-512 characters without `<>%&\?/`,
-/// values up to 256 characters.
-pub fn validate_tags(tags: &BTreeMap<String, String>) -> Result<(), String> {
-    if tags.len() > 50 {
-        return Err(format!(
-            "A resource can have at most 50 tags; this one has {}.",
-            tags.len()
-        ));
-    }
-    for (key, value) in tags {
-        validate_tag(key, value)?;
-    }
-    Ok(())
-}
-
-/// Checks one tag name and value: its first problem (see [`tag_errors`] for all of them).
-pub fn validate_tag(key: &str, value: &str) -> Result<(), String> {
-    tag_errors(key, value)
-        .into_iter()
-        .next()
-        .map_or(Ok(()), |(_, e)| Err(e))
-}
-
-/// The part of a tag a problem is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TagPart {
-    /// The tag's name.
-    Name,
-    /// The tag's value.
-    Value,
-}
-
-/// Every problem of one tag, each with the part it is in: its name's, then its value's.
-pub fn tag_errors(key: &str, value: &str) -> Vec<(TagPart, String)> {
-    let mut errors = Vec::new();
-    if key.trim().is_empty() {
-        errors.push((TagPart::Name, "Tag name is required.".into()));
-    }
-    if key.chars().count() > 512 {
-        errors.push((
-            TagPart::Name,
-            "Tag names can be at most 512 characters.".into(),
-        ));
-    }
-    if let Some(c) = key.chars().find(|c| TAG_KEY_FORBIDDEN.contains(c)) {
-        errors.push((
-            TagPart::Name,
-            format!("Tag names cannot contain '{c}' (nor any of < > % & \\ ? /)."),
-        ));
-    }
-    if value.chars().count() > 256 {
-        errors.push((
-            TagPart::Value,
-            format!("The value of tag '{key}' is longer than 256 characters."),
-        ));
-    }
-    errors
 }
 
 /// Idle shutdown bounds in minutes: 15 minutes to 3 days.
@@ -246,6 +184,7 @@ pub fn validate_network_name(what: &str, name: &str) -> Result<(), String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     /// A real ed25519 public key line (test data only).
     pub const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKz1yQ0n0pTq5a3Rr2m8mQ0V0xq6J0pZ0m3f8xXr5r2T ada@laptop";

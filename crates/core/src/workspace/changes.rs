@@ -7,6 +7,7 @@
 use super::{Activity, Workspace, ACTIVITY_KEPT};
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
+use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -25,6 +26,18 @@ pub struct Changes {
     /// New lines of recent activity, newest first.
     #[serde(default)]
     pub activity: Vec<Activity>,
+    /// Datastores registered or changed, as stored (a server leaves their secrets out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datastores: Vec<Arc<StoredDatastore>>,
+    /// Names of the datastores unregistered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_datastores: Vec<String>,
+    /// Data assets (containers) created or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<Arc<DataContainerResource>>,
+    /// Data asset versions created or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_versions: Vec<Arc<DataVersionResource>>,
     /// The workspace's settled instant after the change.
     pub settled_at: i64,
     /// The workspace's counter after the change.
@@ -34,6 +47,20 @@ pub struct Changes {
     pub held_elsewhere: Option<HeldElsewhere>,
 }
 
+/// What a change did to a workspace's assets other than computes (see
+/// [`Workspace::asset_changes`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssetChanges {
+    /// Datastores registered or changed.
+    pub datastores: Vec<Arc<StoredDatastore>>,
+    /// Names of the datastores unregistered.
+    pub deleted_datastores: Vec<String>,
+    /// Data assets (containers) created or changed.
+    pub data: Vec<Arc<DataContainerResource>>,
+    /// Data asset versions created or changed.
+    pub data_versions: Vec<Arc<DataVersionResource>>,
+}
+
 /// Everything of a workspace that [`Changes`] does not carry, for telling whether it changed.
 fn rest(w: &Workspace) -> Workspace {
     Workspace {
@@ -41,7 +68,7 @@ fn rest(w: &Workspace) -> Workspace {
         settled_at: 0,
         serial: 0,
         held_elsewhere: HeldElsewhere::default(),
-        ..w.without_computes()
+        ..w.without_assets()
     }
 }
 
@@ -50,6 +77,10 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.computes.is_empty()
             && self.deleted.is_empty()
+            && self.datastores.is_empty()
+            && self.deleted_datastores.is_empty()
+            && self.data.is_empty()
+            && self.data_versions.is_empty()
             && self.activity.is_empty()
             && self.held_elsewhere.is_none()
     }
@@ -64,6 +95,12 @@ impl Workspace {
             return None;
         }
         let (computes, deleted) = self.changed_computes(before);
+        let AssetChanges {
+            datastores,
+            deleted_datastores,
+            data,
+            data_versions,
+        } = self.asset_changes(Some(before));
         let old_first = before.activity.first();
         let activity = self
             .activity
@@ -74,6 +111,10 @@ impl Workspace {
         Some(Changes {
             computes,
             deleted,
+            datastores,
+            deleted_datastores,
+            data,
+            data_versions,
             activity,
             settled_at: self.settled_at,
             serial: self.serial,
@@ -85,63 +126,58 @@ impl Workspace {
     /// The computes made or changed since `before` (an earlier state of this workspace whose
     /// computes were kept alive while this one changed), and the names of those deleted.
     pub fn changed_computes(&self, before: &Workspace) -> (Vec<Arc<StoredCompute>>, Vec<String>) {
-        let now: HashSet<*const StoredCompute> = self.computes.iter().map(Arc::as_ptr).collect();
-        let then: HashSet<*const StoredCompute> = before.computes.iter().map(Arc::as_ptr).collect();
-        // Computes that left or were replaced, by name; a replaced one may have ended up equal.
-        let gone: HashMap<&str, &Arc<StoredCompute>> = before
-            .computes
-            .iter()
-            .filter(|c| !now.contains(&Arc::as_ptr(c)))
-            .map(|c| (c.resource.name.as_str(), c))
-            .collect();
-        let fresh: Vec<&Arc<StoredCompute>> = self
-            .computes
-            .iter()
-            .filter(|c| !then.contains(&Arc::as_ptr(c)))
-            .collect();
-        let names: HashSet<&str> = fresh.iter().map(|c| c.resource.name.as_str()).collect();
-        let mut deleted: Vec<String> = gone
-            .keys()
-            .filter(|name| !names.contains(*name))
-            .map(|name| (*name).to_owned())
-            .collect();
-        deleted.sort();
-        let computes = fresh
-            .into_iter()
-            .filter(|c| gone.get(c.resource.name.as_str()) != Some(c))
-            .cloned()
-            .collect();
-        (computes, deleted)
+        touched(&self.computes, &before.computes, |c| &c.resource.name)
+    }
+
+    /// The datastores, data assets and versions made or changed since `before` (an earlier
+    /// state whose assets were kept alive; all of them when there is none), and the names of
+    /// the datastores unregistered.
+    pub fn asset_changes(&self, before: Option<&Workspace>) -> AssetChanges {
+        let (datastores, deleted_datastores) = touched(
+            &self.datastores,
+            before.map_or(&[], |b| &b.datastores[..]),
+            |d| &d.resource.name,
+        );
+        let (data, _) = touched(&self.data, before.map_or(&[], |b| &b.data[..]), |d| &d.name);
+        let (data_versions, _) = touched(
+            &self.data_versions,
+            before.map_or(&[], |b| &b.data_versions[..]),
+            |v| &v.id,
+        );
+        AssetChanges {
+            datastores,
+            deleted_datastores,
+            data,
+            data_versions,
+        }
     }
 
     /// Whether nothing changed since `before` (an earlier state whose computes were kept alive).
     pub fn unchanged_since(&self, before: &Workspace) -> bool {
-        self.computes.len() == before.computes.len()
-            && self
-                .computes
-                .iter()
-                .zip(&before.computes)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
-            && self.without_computes() == before.without_computes()
+        same(&self.computes, &before.computes)
+            && same(&self.datastores, &before.datastores)
+            && same(&self.data, &before.data)
+            && same(&self.data_versions, &before.data_versions)
+            && self.without_assets() == before.without_assets()
     }
 
     /// Applies what a change did (see [`Workspace::changes_since`]).
     pub fn apply_changes(&mut self, changes: Changes) {
-        for c in changes.computes {
-            match self
-                .computes
-                .iter_mut()
-                .find(|old| old.resource.name.eq_ignore_ascii_case(&c.resource.name))
-            {
-                Some(old) => *old = c,
-                None => self.computes.push(c),
-            }
-        }
-        self.computes.retain(|c| {
-            !changes
-                .deleted
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(&c.resource.name))
+        put_back(
+            &mut self.computes,
+            changes.computes,
+            &changes.deleted,
+            |c| &c.resource.name,
+        );
+        put_back(
+            &mut self.datastores,
+            changes.datastores,
+            &changes.deleted_datastores,
+            |d| &d.resource.name,
+        );
+        put_back(&mut self.data, changes.data, &[], |d| &d.name);
+        put_back(&mut self.data_versions, changes.data_versions, &[], |v| {
+            &v.id
         });
         let mut activity = changes.activity;
         activity.append(&mut self.activity);
@@ -153,6 +189,66 @@ impl Workspace {
             self.held_elsewhere = held;
         }
     }
+}
+
+/// Whether two lists hold the very same items (by address), in the same order.
+fn same<T>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
+}
+
+/// The items of `now` made or changed since `then` (an earlier state of the list whose items
+/// were kept alive while this one changed), and the keys (`key`: a name, or an id) of those
+/// gone. An item copied on change has a new address, so finding them costs a pointer each.
+pub(crate) fn touched<T: PartialEq>(
+    now: &[Arc<T>],
+    then: &[Arc<T>],
+    key: fn(&T) -> &String,
+) -> (Vec<Arc<T>>, Vec<String>) {
+    let now_at: HashSet<*const T> = now.iter().map(Arc::as_ptr).collect();
+    let then_at: HashSet<*const T> = then.iter().map(Arc::as_ptr).collect();
+    // Items that left or were replaced, by key; a replaced one may have ended up equal.
+    let gone: HashMap<&str, &Arc<T>> = then
+        .iter()
+        .filter(|c| !now_at.contains(&Arc::as_ptr(c)))
+        .map(|c| (key(c).as_str(), c))
+        .collect();
+    let fresh: Vec<&Arc<T>> = now
+        .iter()
+        .filter(|c| !then_at.contains(&Arc::as_ptr(c)))
+        .collect();
+    let keys: HashSet<&str> = fresh.iter().map(|c| key(c).as_str()).collect();
+    let mut deleted: Vec<String> = gone
+        .keys()
+        .filter(|k| !keys.contains(*k))
+        .map(|k| (*k).to_owned())
+        .collect();
+    deleted.sort();
+    let changed = fresh
+        .into_iter()
+        .filter(|c| gone.get(key(c).as_str()) != Some(c))
+        .cloned()
+        .collect();
+    (changed, deleted)
+}
+
+/// Puts changed items in place of theirs (by key, without regard to case) or at the end, and
+/// takes out those whose keys are in `deleted`.
+fn put_back<T>(
+    list: &mut Vec<Arc<T>>,
+    changed: Vec<Arc<T>>,
+    deleted: &[String],
+    key: fn(&T) -> &String,
+) {
+    for item in changed {
+        match list
+            .iter_mut()
+            .find(|old| key(old).eq_ignore_ascii_case(key(&item)))
+        {
+            Some(old) => *old = item,
+            None => list.push(item),
+        }
+    }
+    list.retain(|item| !deleted.iter().any(|d| d.eq_ignore_ascii_case(key(item))));
 }
 
 #[cfg(test)]

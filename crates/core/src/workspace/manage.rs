@@ -243,13 +243,16 @@ impl Tenant {
                 hbi_workspace: Some(props.hbi_workspace.unwrap_or(false)),
             },
         };
-        Ok(Workspace {
+        let mut ws = Workspace {
             resource,
             subscription_id: self.directory.subscription_id.clone(),
             resource_group: group_id.rsplit('/').next().unwrap_or_default().to_owned(),
             tenant_id: self.directory.tenant_id.clone(),
             members: Vec::new(),
             computes: Vec::new(),
+            datastores: Vec::new(),
+            data: Vec::new(),
+            data_versions: Vec::new(),
             quota_limits: BTreeMap::new(),
             held_elsewhere: Default::default(),
             settings: Settings { pace },
@@ -258,7 +261,9 @@ impl Tenant {
             serial: 0,
             deleted_at: None,
             ready_at: now + provisioning_ms(pace),
-        })
+        };
+        ws.ensure_default_datastores();
+        Ok(ws)
     }
 
     /// PUT or PATCH on an existing workspace: tags, friendly name and description may change.

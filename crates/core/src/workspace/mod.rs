@@ -23,6 +23,7 @@ use crate::compute::catalogue::{find_region, Region, REGIONS};
 use crate::compute::lifecycle::Pace;
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
+use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
 use crate::time::Millis;
 use roles::{Action, Member};
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,15 @@ pub struct Workspace {
     /// Computes, oldest first, each shared until it changes: a copy of the workspace costs a
     /// pointer per compute, and a change copies only the computes it touches.
     pub computes: Vec<Arc<StoredCompute>>,
+    /// Datastores, oldest first, each shared until it changes (as computes are).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datastores: Vec<Arc<StoredDatastore>>,
+    /// Data assets (their containers), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<Arc<DataContainerResource>>,
+    /// Every data asset's versions, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_versions: Vec<Arc<DataVersionResource>>,
     /// vCPU limits per family that differ from the defaults.
     #[serde(default)]
     pub quota_limits: BTreeMap<String, u32>,
@@ -100,8 +110,9 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Everything of the workspace but its computes (which a store may keep one by one).
-    pub fn without_computes(&self) -> Workspace {
+    /// Everything of the workspace but its assets (computes, datastores, data), which a store
+    /// keeps one by one.
+    pub fn without_assets(&self) -> Workspace {
         Workspace {
             resource: self.resource.clone(),
             subscription_id: self.subscription_id.clone(),
@@ -109,6 +120,9 @@ impl Workspace {
             tenant_id: self.tenant_id.clone(),
             members: self.members.clone(),
             computes: Vec::new(),
+            datastores: Vec::new(),
+            data: Vec::new(),
+            data_versions: Vec::new(),
             quota_limits: self.quota_limits.clone(),
             held_elsewhere: self.held_elsewhere.clone(),
             settings: self.settings.clone(),

@@ -2,16 +2,19 @@
 //! own (the browser's IndexedDB; the server's tables have their own keys): the writes a change
 //! makes (only what it touched), and the installation read back from its records.
 //!
-//! Three shelves: `directory` (one record: people, resource groups, role assignments, in the
+//! Four shelves: `directory` (one record: people, resource groups, role assignments, in the
 //! saved format's envelope, so a newer or foreign value is recognised), `workspaces` (each
-//! workspace without its computes) and `computes` (each compute). A record's key starts with
-//! when its resource was created, so reading a shelf in key order gives the resources oldest
-//! first, as the studio lists them.
+//! workspace without its assets), `computes` (each compute) and `assets` (each resource of every
+//! other kind: datastores, data assets and their versions, and the kinds to come, its kind in its
+//! key). Within a workspace and kind, a key goes on with when its resource was created, so
+//! reading a shelf in key order gives the resources oldest first, as the studio lists them.
 
+use super::changes::touched;
 use super::snapshot::{decode_workspace, read_envelope, SnapshotError, FORMAT, VERSION};
 use super::tenant::{Directory, Tenant};
 use crate::arm::json_de::{from_json, from_value};
 use crate::compute::StoredCompute;
+use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -26,11 +29,18 @@ pub enum Shelf {
     Workspaces,
     /// One record per compute.
     Computes,
+    /// One record per resource of the other asset kinds.
+    Assets,
 }
 
 impl Shelf {
     /// Every shelf.
-    pub const ALL: [Shelf; 3] = [Shelf::Directory, Shelf::Workspaces, Shelf::Computes];
+    pub const ALL: [Shelf; 4] = [
+        Shelf::Directory,
+        Shelf::Workspaces,
+        Shelf::Computes,
+        Shelf::Assets,
+    ];
 
     /// The shelf's name (an IndexedDB object store's).
     pub fn name(self) -> &'static str {
@@ -38,6 +48,7 @@ impl Shelf {
             Self::Directory => "directory",
             Self::Workspaces => "workspaces",
             Self::Computes => "computes",
+            Self::Assets => "assets",
         }
     }
 }
@@ -98,6 +109,69 @@ pub fn workspace_key(ws: &Workspace) -> String {
     )
 }
 
+/// The kinds of resource on the assets shelf, as their keys name them.
+const DATASTORE: &str = "datastore";
+const DATA: &str = "data";
+const DATA_VERSION: &str = "dataversion";
+
+/// An asset's record key: its workspace's, its kind, when it was created and its lowercase name.
+fn asset_key(ws: &Workspace, kind: &str, created: &str, name: &str) -> String {
+    format!(
+        "{}|{kind}|{created}|{}",
+        ws.id().to_ascii_lowercase(),
+        name.to_ascii_lowercase()
+    )
+}
+
+fn created_at(system_data: Option<&crate::arm::SystemData>) -> &str {
+    system_data.map_or("", |s| s.created_at.as_str())
+}
+
+fn datastore_created(d: &StoredDatastore) -> &str {
+    created_at(d.resource.system_data.as_ref())
+}
+
+fn container_created(d: &DataContainerResource) -> &str {
+    created_at(d.system_data.as_ref())
+}
+
+fn version_created(v: &DataVersionResource) -> &str {
+    created_at(v.system_data.as_ref())
+}
+
+/// The writes of every asset list of a workspace but its computes.
+fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Workspace) {
+    list_writes(
+        out,
+        (
+            Shelf::Assets,
+            old.map(|o| &o.datastores[..]),
+            &ws.datastores,
+        ),
+        |d| &d.resource.name,
+        datastore_created,
+        |d| asset_key(ws, DATASTORE, datastore_created(d), &d.resource.name),
+    );
+    list_writes(
+        out,
+        (Shelf::Assets, old.map(|o| &o.data[..]), &ws.data),
+        |d| &d.name,
+        container_created,
+        |d| asset_key(ws, DATA, container_created(d), &d.name),
+    );
+    list_writes(
+        out,
+        (
+            Shelf::Assets,
+            old.map(|o| &o.data_versions[..]),
+            &ws.data_versions,
+        ),
+        |v| &v.id,
+        version_created,
+        |v| asset_key(ws, DATA_VERSION, version_created(v), &v.id),
+    );
+}
+
 /// A compute's record key: its workspace's, then when it was created and its lowercase name.
 pub fn compute_key(ws: &Workspace, compute: &StoredCompute) -> String {
     let created = compute.resource.properties.created_on.as_deref();
@@ -109,33 +183,48 @@ pub fn compute_key(ws: &Workspace, compute: &StoredCompute) -> String {
     )
 }
 
-/// The computes a change touched in one workspace (see [`Workspace::changed_computes`]): those
-/// new or different, and the records to remove: those deleted, and those replaced by a new
-/// compute of the same name (deleted, then created again: another record), as they were.
-fn compute_changes(
-    before: Option<&Workspace>,
-    after: &Workspace,
-) -> (Vec<Arc<StoredCompute>>, Vec<Arc<StoredCompute>>) {
+/// The items of one list a change touched (see [`touched`]): those new or different, and the
+/// records to remove: those deleted, and those replaced by a new item of the same name
+/// (deleted, then created again: another record, as its key holds when it was created).
+fn changed_items<T: PartialEq>(
+    before: Option<&[Arc<T>]>,
+    after: &[Arc<T>],
+    name: fn(&T) -> &String,
+    created: fn(&T) -> &str,
+) -> (Vec<Arc<T>>, Vec<Arc<T>>) {
     let Some(before) = before else {
-        return (after.computes.clone(), Vec::new());
+        return (after.to_vec(), Vec::new());
     };
-    let (changed, deleted) = after.changed_computes(before);
-    let was = |name: &str| {
-        before
-            .computes
-            .iter()
-            .find(|c| c.resource.name.eq_ignore_ascii_case(name))
-    };
-    let mut gone: Vec<Arc<StoredCompute>> =
-        deleted.iter().filter_map(|n| was(n)).cloned().collect();
+    let (changed, deleted) = touched(after, before, name);
+    let was = |n: &str| before.iter().find(|c| name(c).eq_ignore_ascii_case(n));
+    let mut gone: Vec<Arc<T>> = deleted.iter().filter_map(|n| was(n)).cloned().collect();
     for c in &changed {
-        if let Some(old) = was(&c.resource.name)
-            .filter(|o| o.resource.properties.created_on != c.resource.properties.created_on)
-        {
+        if let Some(old) = was(name(c)).filter(|o| created(o) != created(c)) {
             gone.push(old.clone());
         }
     }
     (changed, gone)
+}
+
+/// A list's shelf, the list as it was (none for a new workspace) and as it is.
+type ListChange<'a, T> = (Shelf, Option<&'a [Arc<T>]>, &'a [Arc<T>]);
+
+/// The writes for one list of a workspace: `key` makes each item's record key.
+fn list_writes<T: PartialEq + Serialize>(
+    out: &mut Vec<RecordWrite>,
+    (shelf, before, after): ListChange<'_, T>,
+    name: fn(&T) -> &String,
+    created: fn(&T) -> &str,
+    key: impl Fn(&T) -> String,
+) {
+    let (changed, gone) = changed_items(before, after, name, created);
+    for c in &gone {
+        out.push(delete(shelf, key(c)));
+    }
+    for c in &changed {
+        let body = serde_json::to_string(&**c).expect("a resource always serializes");
+        out.push(put(shelf, key(c), body));
+    }
 }
 
 /// Each lowercase name's position.
@@ -165,19 +254,25 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
         if let Some(old_key) = old.map(workspace_key).filter(|k| *k != key) {
             out.push(delete(Shelf::Workspaces, old_key));
         }
-        let rest = ws.without_computes();
-        if old.is_none_or(|o| o.without_computes() != rest) {
+        let rest = ws.without_assets();
+        if old.is_none_or(|o| o.without_assets() != rest) {
             let body = super::snapshot::encode_workspace(&rest);
             out.push(put(Shelf::Workspaces, key, body));
         }
-        let (changed, gone) = compute_changes(old, ws);
-        for c in &gone {
-            out.push(delete(Shelf::Computes, compute_key(ws, c)));
-        }
-        for c in &changed {
-            let body = serde_json::to_string(c).expect("a compute always serializes");
-            out.push(put(Shelf::Computes, compute_key(ws, c), body));
-        }
+        list_writes(
+            &mut out,
+            (Shelf::Computes, old.map(|o| &o.computes[..]), &ws.computes),
+            |c| &c.resource.name,
+            |c| {
+                c.resource
+                    .properties
+                    .created_on
+                    .as_deref()
+                    .unwrap_or_default()
+            },
+            |c| compute_key(ws, c),
+        );
+        asset_writes(&mut out, old, ws);
     }
     for old in before.iter().flat_map(|b| &b.workspaces) {
         if after.workspace(old.id()).is_none() {
@@ -185,6 +280,12 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
             for c in &old.computes {
                 out.push(delete(Shelf::Computes, compute_key(old, c)));
             }
+            let mut gone = Vec::new();
+            asset_writes(&mut gone, None, old);
+            out.extend(gone.into_iter().filter_map(|w| match w {
+                RecordWrite::Put { shelf, key, .. } => Some(delete(shelf, key)),
+                RecordWrite::Delete { .. } => None,
+            }));
         }
     }
     out
@@ -207,12 +308,18 @@ pub struct Records {
     pub workspaces: Vec<(String, String)>,
     /// The computes' records.
     pub computes: Vec<(String, String)>,
+    /// The other assets' records.
+    #[serde(default)]
+    pub assets: Vec<(String, String)>,
 }
 
 impl Records {
     /// Whether nothing is saved.
     pub fn is_empty(&self) -> bool {
-        self.directory.is_none() && self.workspaces.is_empty() && self.computes.is_empty()
+        self.directory.is_none()
+            && self.workspaces.is_empty()
+            && self.computes.is_empty()
+            && self.assets.is_empty()
     }
 
     /// The records as one JSON text, exactly as read (for downloading an unreadable store).
@@ -254,6 +361,28 @@ impl Records {
             let compute: StoredCompute = from_json(body)
                 .map_err(|e| damaged("compute", key, SnapshotError::Invalid(e.to_string())))?;
             workspaces[at].computes.push(Arc::new(compute));
+        }
+        for (key, body) in &self.assets {
+            let mut parts = key.split('|');
+            let (owner, kind) = (parts.next().unwrap_or_default(), parts.next());
+            let at = *index.get(owner).ok_or_else(|| {
+                SnapshotError::Invalid(format!("the asset record {key} belongs to no workspace"))
+            })?;
+            let broken =
+                |e: serde_json::Error| damaged("asset", key, SnapshotError::Invalid(e.to_string()));
+            let ws = &mut workspaces[at];
+            match kind {
+                Some(DATASTORE) => ws.datastores.push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(DATA) => ws.data.push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(DATA_VERSION) => ws
+                    .data_versions
+                    .push(Arc::new(from_json(body).map_err(broken)?)),
+                _ => {
+                    return Err(SnapshotError::Invalid(format!(
+                        "the asset record {key} is of a kind this version of Azimuth does not know (a newer Azimuth may have written it)"
+                    )))
+                }
+            }
         }
         let mut tenant = Tenant {
             directory,

@@ -36,6 +36,14 @@ pub enum Action {
     DeleteWorkspace,
     /// Give or take away roles, and manage the installation's people.
     WriteRoleAssignments,
+    /// Register or change a datastore.
+    WriteDatastore,
+    /// Unregister a datastore.
+    DeleteDatastore,
+    /// Read a datastore's secrets (`listSecrets`).
+    ListDatastoreSecrets,
+    /// Create a data asset or a version of one, change, archive or restore it.
+    WriteData,
 }
 
 impl Action {
@@ -52,6 +60,14 @@ impl Action {
             }
             Self::DeleteWorkspace => "Microsoft.MachineLearningServices/workspaces/delete",
             Self::WriteRoleAssignments => "Microsoft.Authorization/roleAssignments/write",
+            Self::WriteDatastore => "Microsoft.MachineLearningServices/workspaces/datastores/write",
+            Self::DeleteDatastore => {
+                "Microsoft.MachineLearningServices/workspaces/datastores/delete"
+            }
+            Self::ListDatastoreSecrets => {
+                "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action"
+            }
+            Self::WriteData => "Microsoft.MachineLearningServices/workspaces/data/versions/write",
         }
     }
 
@@ -65,6 +81,10 @@ impl Action {
             Self::CreateWorkspace => "create workspaces here",
             Self::DeleteWorkspace => "delete, recover or purge the workspace",
             Self::WriteRoleAssignments => "give or take away roles",
+            Self::WriteDatastore => "register or change datastores",
+            Self::DeleteDatastore => "unregister datastores",
+            Self::ListDatastoreSecrets => "see datastore secrets",
+            Self::WriteData => "create, archive or restore data assets",
         }
     }
 }
@@ -119,7 +139,14 @@ impl Role {
             Self::Owner => true,
             Self::Contributor => action != WriteRoleAssignments,
             Self::Reader => false,
-            Self::DataScientist => matches!(action, OperateCompute),
+            Self::DataScientist => matches!(
+                action,
+                OperateCompute
+                    | WriteDatastore
+                    | DeleteDatastore
+                    | ListDatastoreSecrets
+                    | WriteData
+            ),
             Self::ComputeOperator => {
                 matches!(action, WriteCompute | DeleteCompute | OperateCompute)
             }

@@ -255,10 +255,12 @@ impl Tenant {
     }
 
     /// Makes every workspace's members what the role assignments say, and its tenant the
-    /// directory's; called after any change to people or roles, and after loading.
+    /// directory's (and gives a workspace saved before datastores existed its default ones);
+    /// called after any change to people or roles, and after loading.
     pub fn sync_members(&mut self) {
         let directory = &self.directory;
         for ws in &mut self.workspaces {
+            ws.ensure_default_datastores();
             ws.tenant_id.clone_from(&directory.tenant_id);
             ws.resource
                 .properties

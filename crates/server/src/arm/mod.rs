@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 mod computes;
+pub mod data;
 mod groups;
 mod operations;
 mod paths;
@@ -20,8 +21,9 @@ mod workspaces;
 
 use paths::{target, Target};
 
-/// The api-versions accepted: those Azure ML clients send today.
-const API_VERSIONS: (&str, &str) = ("2023-08-01", "2025-12-01");
+/// The api-versions accepted: those Azure ML clients send today (azure-ai-ml 1.35 sends
+/// 2023-04-01-preview for data assets and 2024-10-01-preview for datastores).
+const API_VERSIONS: (&str, &str) = ("2023-04-01", "2025-12-01");
 /// Computes per page of a list; the rest follow `nextLink`.
 pub const PAGE_SIZE: usize = 50;
 
@@ -198,6 +200,18 @@ fn dispatch(
             roles::handle(state, &me, &scope, &name, &m, body)
         }
         (Target::RoleDefinitions(_), Method::GET) => Ok(ok(state.read(roles::definitions))),
+        (Target::Data(ws, target), m) => {
+            state.check_access(&me, &ws)?;
+            let r = data::Request {
+                member: &me,
+                workspace: &ws,
+                method: &m,
+                uri,
+                headers,
+                body,
+            };
+            data::handle(state, &r, target)
+        }
         (Target::OperationStatus(id), Method::GET) => state
             .read(|t| operations::status(t, &me, &id))
             .map(operations::status_response),
@@ -243,34 +257,13 @@ struct Page<'a> {
 /// version).
 fn list_page(state: &AppState, ws: &str, uri: &Uri, headers: &HeaderMap) -> Response {
     let query = uri.query().unwrap_or("");
-    let skip: usize = query
-        .split('&')
-        .find_map(|p| {
-            p.strip_prefix("$skip=")
-                .or_else(|| p.strip_prefix("%24skip="))
-        })
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
+    let skip = skip_of(query);
+    let host = host_of(headers);
     let body = state.cached(&format!("{host}{}?{query}", uri.path()), |t| {
         let Some(w) = t.workspace(ws) else {
             return String::new();
         };
-        let next_link = (skip + PAGE_SIZE < w.computes.len()).then(|| {
-            let rest: Vec<&str> = query
-                .split('&')
-                .filter(|p| !p.contains("skip=") && !p.is_empty())
-                .collect();
-            format!(
-                "http://{host}{}?{}&$skip={}",
-                uri.path(),
-                rest.join("&"),
-                skip + PAGE_SIZE
-            )
-        });
+        let next_link = next_link(w.computes.len(), skip, uri, headers);
         let value = w
             .computes
             .iter()
@@ -285,6 +278,65 @@ fn list_page(state: &AppState, ws: &str, uri: &Uri, headers: &HeaderMap) -> Resp
         body,
     )
         .into_response()
+}
+
+/// A list's `$skip` (how many items earlier pages held).
+pub(super) fn skip_of(query: &str) -> usize {
+    query
+        .split('&')
+        .find_map(|p| {
+            p.strip_prefix("$skip=")
+                .or_else(|| p.strip_prefix("%24skip="))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The host a request was sent to, for the links in an answer.
+fn host_of(headers: &HeaderMap) -> &str {
+    headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+}
+
+/// The `nextLink` of a page of [`PAGE_SIZE`] items starting at `skip` in a list of `total`,
+/// when more follow: the same request with the next `$skip`.
+pub(super) fn next_link(
+    total: usize,
+    skip: usize,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Option<String> {
+    (skip + PAGE_SIZE < total).then(|| {
+        let query = uri.query().unwrap_or("");
+        let rest: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.contains("skip=") && !p.is_empty())
+            .collect();
+        format!(
+            "http://{}{}?{}&$skip={}",
+            host_of(headers),
+            uri.path(),
+            rest.join("&"),
+            skip + PAGE_SIZE
+        )
+    })
+}
+
+/// One page of `items` as ARM writes a list: `{"value": [...], "nextLink"}`.
+pub(super) fn page_of<T: serde::Serialize>(
+    items: &[T],
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
+    let skip = skip_of(uri.query().unwrap_or(""));
+    let value: Vec<&T> = items.iter().skip(skip).take(PAGE_SIZE).collect();
+    let mut body = json!({ "value": value });
+    if let Some(link) = next_link(items.len(), skip, uri, headers) {
+        body["nextLink"] = Value::String(link);
+    }
+    (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 #[cfg(test)]

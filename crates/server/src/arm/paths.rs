@@ -34,6 +34,8 @@ pub enum Target {
     RoleAssignment(String, String),
     /// The built-in role definitions, at a scope.
     RoleDefinitions(String),
+    /// A workspace's datastores or data assets.
+    Data(String, super::data::DataTarget),
 }
 
 impl Target {
@@ -174,6 +176,11 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
         [c, compute, action] if eq(c, "computes") && eq(action, "enableSso") => {
             Ok(Target::EnableSso(ws, owned(compute)))
         }
+        [..] if eq(rest[0], "datastores") || eq(rest[0], "data") => data_target(rest)
+            .map(|d| Target::Data(ws, d))
+            .ok_or_else(|| {
+                ArmError::new("NotFound", "This path names no datastore or data asset.")
+            }),
         [c, compute, action] if eq(c, "computes") => {
             let op = [Operation::Start, Operation::Stop, Operation::Restart]
                 .into_iter()
@@ -191,6 +198,24 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
             "This path names no workspace resource.",
         )),
     }
+}
+
+/// What a path under a workspace's `datastores` or `data` names.
+fn data_target(rest: &[&str]) -> Option<super::data::DataTarget> {
+    use super::data::DataTarget as D;
+    let owned = |s: &str| s.to_owned();
+    Some(match rest {
+        [c] if eq(c, "datastores") => D::Datastores,
+        [c, n] if eq(c, "datastores") => D::Datastore(owned(n)),
+        [c, n, a] if eq(c, "datastores") && eq(a, "listSecrets") => D::Secrets(owned(n)),
+        [c] if eq(c, "data") => D::Containers,
+        [c, n] if eq(c, "data") => D::Container(owned(n)),
+        [c, n, v] if eq(c, "data") && eq(v, "versions") => D::Versions(owned(n)),
+        [c, n, v, version] if eq(c, "data") && eq(v, "versions") => {
+            D::Version(owned(n), owned(version))
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

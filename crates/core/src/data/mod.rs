@@ -1,0 +1,74 @@
+//! Data: the workspace's datastores (where files live, and how to reach them) and its data
+//! assets (named, versioned references to files, folders and tables), with their ARM wire types,
+//! rules and `azureml://` URIs.
+
+pub mod asset;
+pub mod datastore;
+pub mod uri;
+
+pub use asset::{DataContainerResource, DataVersionResource};
+pub use datastore::{DatastoreResource, StoredDatastore};
+
+/// Why a datastore name is refused, or `None`: letters, digits and underscores, 1 to 255
+/// characters (names compare without regard to case).
+pub fn datastore_name_error(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("Enter a datastore name.".into());
+    }
+    if name.len() > 255 {
+        return Some("A datastore name can be at most 255 characters.".into());
+    }
+    name.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map(|c| {
+            format!(
+                "A datastore name can contain only letters, digits and underscores; '{}' is not allowed.",
+                c.escape_debug()
+            )
+        })
+}
+
+/// Why a data asset's name or version is refused, or `None`: Azure's rule for asset names
+/// (`^(?![-_.])[a-zA-Z0-9-_.]{1,255}(?<!\.)$`). `what` is `name` or `version`.
+pub fn asset_name_error(name: &str, what: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some(format!("Enter a {what}."));
+    }
+    if name.len() > 255 {
+        return Some(format!("A {what} can be at most 255 characters."));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(format!(
+            "A {what} can contain only letters, digits, '-', '_' and '.'; '{}' is not allowed.",
+            c.escape_debug()
+        ));
+    }
+    if name.starts_with(['-', '_', '.']) {
+        return Some(format!("A {what} must start with a letter or a digit."));
+    }
+    name.ends_with('.')
+        .then(|| format!("A {what} cannot end with '.'."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(datastore_name_error("workspaceblobstore"), None);
+        assert_eq!(datastore_name_error("My_Store_2"), None);
+        assert!(datastore_name_error("my-store").unwrap().contains("'-'"));
+        assert!(datastore_name_error("a b").unwrap().contains("' '"));
+        assert!(datastore_name_error("").is_some());
+        assert_eq!(asset_name_error("titanic-v2.csv_x", "name"), None);
+        assert!(asset_name_error(".hidden", "name").is_some());
+        assert!(asset_name_error("x.", "name").is_some());
+        assert!(asset_name_error("a/b", "name").unwrap().contains("'/'"));
+        assert!(asset_name_error("../x", "version").is_some());
+        assert!(asset_name_error(&"a".repeat(256), "name").is_some());
+    }
+}
