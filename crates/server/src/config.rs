@@ -11,6 +11,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The SQLite database (`--db`, `AZIMUTH_DB`; default ./data/azimuth.db).
     pub db: PathBuf,
+    /// Where the workspaces' files are kept (`--files`, `AZIMUTH_FILES`; default a folder beside
+    /// the database: ./data/azimuth-files).
+    pub files: PathBuf,
     /// The built studio to serve (`--dist`, `AZIMUTH_DIST`; default ./dist).
     pub dist: PathBuf,
     /// When set, signing in needs it (`--access-key`, `AZIMUTH_ACCESS_KEY`).
@@ -31,10 +34,11 @@ pub struct Config {
 
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--movable-clock] [--demo]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--movable-clock] [--demo]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
+  --files       AZIMUTH_FILES       the workspaces' files (default: beside the database, ./data/azimuth-files)
   --dist        AZIMUTH_DIST        the built studio to serve (default ./dist)
   --access-key  AZIMUTH_ACCESS_KEY  when set, signing in needs this key
   --pace        AZIMUTH_PACE        instant, fast or realistic, set at start (a new workspace: fast)
@@ -75,6 +79,7 @@ impl Config {
             if ![
                 "--addr",
                 "--db",
+                "--files",
                 "--dist",
                 "--access-key",
                 "--pace",
@@ -113,13 +118,17 @@ impl Config {
                     .map_err(|_| format!("--vcpu-quota must be a whole number, not {n}"))?,
             ),
         };
+        let db: PathBuf = get("--db", "AZIMUTH_DB")
+            .unwrap_or_else(|| "data/azimuth.db".into())
+            .into();
+        let files =
+            get("--files", "AZIMUTH_FILES").map_or_else(|| files_beside(&db), PathBuf::from);
         Ok(Config {
             addr: addr
                 .parse()
                 .map_err(|_| format!("--addr {addr} is not HOST:PORT"))?,
-            db: get("--db", "AZIMUTH_DB")
-                .unwrap_or_else(|| "data/azimuth.db".into())
-                .into(),
+            db,
+            files,
             dist: get("--dist", "AZIMUTH_DIST")
                 .unwrap_or_else(|| "dist".into())
                 .into(),
@@ -130,6 +139,14 @@ impl Config {
             demo,
         })
     }
+}
+
+/// The default folder of the files: `{database name}-files` beside the database.
+fn files_beside(db: &std::path::Path) -> PathBuf {
+    let stem = db
+        .file_stem()
+        .map_or("azimuth".into(), |s| s.to_string_lossy());
+    db.with_file_name(format!("{stem}-files"))
 }
 
 impl Config {
@@ -163,6 +180,9 @@ mod tests {
         let c = parse(&[], &[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(c.db, PathBuf::from("data/azimuth.db"));
+        assert_eq!(c.files, PathBuf::from("data/azimuth-files"));
+        let beside = parse(&["--db", "/tmp/x/class.db"], &[]).unwrap();
+        assert_eq!(beside.files, PathBuf::from("/tmp/x/class-files"));
         assert_eq!(c.pace, None);
         assert_eq!(c.access_key, None);
         let c = parse(

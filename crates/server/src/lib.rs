@@ -8,12 +8,14 @@ pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod events;
+pub mod files_api;
 pub mod openapi;
 pub mod people;
 pub mod people_api;
 pub mod security;
 pub mod state;
 pub mod static_files;
+pub mod storage;
 pub mod studio_api;
 pub mod throttle;
 
@@ -54,6 +56,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/api/computes/{name}/skipShutdown", post(skip_shutdown))
         .route("/api/clock", post(move_clock))
+        .route(
+            "/api/files",
+            get(files_api::list)
+                .put(files_api::upload)
+                .delete(files_api::delete)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/files/content", get(files_api::content))
         .route("/api/password", post(people_api::set_password))
         .route("/api/people", get(people_api::list).post(people_api::add))
         .route("/api/people/reset", post(people_api::reset))

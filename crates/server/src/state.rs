@@ -36,6 +36,8 @@ pub struct Change {
 pub struct AppState {
     /// Settings.
     pub config: Config,
+    /// The workspaces' files.
+    pub storage: crate::storage::Storage,
     inner: Mutex<Inner>,
     version: AtomicU64,
     changes: broadcast::Sender<Change>,
@@ -122,7 +124,9 @@ impl AppState {
             }
         }
         let due = tick::due_times(&tenant);
+        let storage = crate::storage::Storage::local(&config.files)?;
         Ok(Arc::new(AppState {
+            storage,
             config,
             inner: Mutex::new(Inner { tenant, db, due }),
             version: AtomicU64::new(1),

@@ -150,6 +150,21 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", format!("{WS}/computes/ci-doc/listNodes")),
         ("post", format!("{WS}/computes/ci-doc/updateIdleShutdownSetting")),
         ("post", format!("{WS}/computes/ci-doc/enableSso")),
+        ("get", format!("{WS}/datastores")),
+        ("get", format!("{WS}/datastores/workspaceblobstore")),
+        ("put", format!("{WS}/datastores/doc_store")),
+        ("delete", format!("{WS}/datastores/doc_store")),
+        ("post", format!("{WS}/datastores/workspaceblobstore/listSecrets")),
+        ("get", format!("{WS}/data")),
+        ("get", format!("{WS}/data/doc-data")),
+        ("put", format!("{WS}/data/doc-data")),
+        ("get", format!("{WS}/data/doc-data/versions")),
+        ("get", format!("{WS}/data/doc-data/versions/1")),
+        ("put", format!("{WS}/data/doc-data/versions/1")),
+        ("get", format!("/api/files?wsid={WS}&path=")),
+        ("put", format!("/api/files?wsid={WS}&path=doc.json")),
+        ("delete", format!("/api/files?wsid={WS}&path=doc.json")),
+        ("get", format!("/api/files/content?wsid={WS}&path=doc.json")),
         ("get", format!("{loc}/vmSizes")),
         ("get", format!("{loc}/usages")),
         ("get", format!("{loc}/computeOperationsStatus/rg-azimuth-lab~mlw-azimuth-lab~ci-doc~Create~1")),
@@ -197,6 +212,7 @@ async fn a_long_list_is_paged_with_next_link() {
     let mut config =
         Config::from_args(["--vcpu-quota".to_owned(), "1000".to_owned()], |_| None).unwrap();
     config.db = temp_db("paging");
+    config.files = config.db.with_file_name("files");
     config.pace = Some(azimuth_core::Pace::Instant);
     config.demo = true;
     let state = AppState::open(config).unwrap();

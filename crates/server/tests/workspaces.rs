@@ -473,13 +473,7 @@ async fn people_sign_in_with_passwords_they_set_from_one_time_codes() {
     let a = server.addr;
     let state_code = {
         // The first Owner's code, as the server prints it at start.
-        let config = {
-            let mut c =
-                azimuth_server::config::Config::from_args(Vec::<String>::new(), |_| None).unwrap();
-            c.db = db.clone();
-            c
-        };
-        let state = azimuth_server::state::AppState::open(config).unwrap();
+        let state = azimuth_server::state::AppState::open(config_for(&db)).unwrap();
         state.first_owner_code().unwrap().unwrap()
     };
     assert_eq!(state_code.0, "Ada Lovelace");
@@ -659,9 +653,7 @@ async fn people_sign_in_with_passwords_they_set_from_one_time_codes() {
 fn each_compute_has_a_row_and_a_change_writes_only_what_it_touches() {
     let db = temp_db("rows");
     let open = || {
-        let mut c =
-            azimuth_server::config::Config::from_args(Vec::<String>::new(), |_| None).unwrap();
-        c.db = db.clone();
+        let mut c = config_for(&db);
         c.pace = Some(azimuth_core::Pace::Instant);
         c.vcpu_quota = Some(1_000);
         azimuth_server::state::AppState::open(c).unwrap()

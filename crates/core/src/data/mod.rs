@@ -4,6 +4,7 @@
 
 pub mod asset;
 pub mod datastore;
+pub mod files;
 pub mod uri;
 
 pub use asset::{DataContainerResource, DataVersionResource};

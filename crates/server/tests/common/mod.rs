@@ -28,10 +28,17 @@ pub async fn start(db: &std::path::Path, access_key: Option<&str>) -> Server {
     start_with(db, |c| c.access_key = access_key.map(str::to_owned)).await
 }
 
-/// Starts a server on `db` at instant pace, with `tweak` applied to its settings.
-pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -> Server {
+/// The default settings with the database `db` and the files beside it.
+pub fn config_for(db: &std::path::Path) -> Config {
     let mut config = Config::from_args(Vec::<String>::new(), |_| None).unwrap();
     config.db = db.to_path_buf();
+    config.files = db.with_file_name("files");
+    config
+}
+
+/// Starts a server on `db` at instant pace, with `tweak` applied to its settings.
+pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -> Server {
+    let mut config = config_for(db);
     config.pace = Some(azimuth_core::Pace::Instant);
     // People sign in by picking their name unless a test asks for passwords.
     config.demo = true;

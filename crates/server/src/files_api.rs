@@ -1,0 +1,209 @@
+//! A datastore's files, for the studio and for curl: `?wsid=<workspace>&datastore=<name>&path=<path>`
+//! on `/api/files` lists a folder (GET), uploads a file as its body streams in (PUT; `&overwrite=true`
+//! to replace one) or deletes a file or, with a path ending in `/`, a folder (DELETE);
+//! `/api/files/content` downloads a file (GET, with `Range: bytes=a-b` for a part of it).
+//! Anyone who may read the workspace reads its files; writing needs a role that may write data.
+
+use crate::state::AppState;
+use crate::{arm, auth, wsid, QueryMap};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use azimuth_core::data::files::check_file_path;
+use azimuth_core::workspace::roles::Action;
+use azimuth_core::ArmError;
+use futures_util::StreamExt;
+use object_store::GetRange;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Who asks, and where in which datastore: the storage root and the checked path.
+struct Place {
+    root: String,
+    path: String,
+}
+
+/// Finds the datastore's files for `me`, who may read the workspace (and, with `write`, may
+/// write data in it).
+fn place(
+    state: &AppState,
+    query: &QueryMap,
+    headers: &HeaderMap,
+    write: bool,
+) -> Result<Place, ArmError> {
+    let me = auth::member_of(state, headers)?;
+    let id = wsid(query)?;
+    let datastore = query
+        .get("datastore")
+        .map_or("workspaceblobstore", String::as_str);
+    let path = check_file_path(query.get("path").map_or("", String::as_str))?;
+    let root = state.read_workspace(&me, &id, |w| {
+        if write {
+            w.authorize(&me, Action::WriteData)?;
+        }
+        w.datastore_root(datastore)
+    })??;
+    Ok(Place { root, path })
+}
+
+fn answer(result: Result<Response, ArmError>) -> Response {
+    result.unwrap_or_else(|e| arm::error_response(&e))
+}
+
+/// `GET /api/files`: the folders and files in a folder.
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let at = place(&state, &query, &headers, false)?;
+        let listing = state.storage.list(&at.root, &at.path).await?;
+        Ok(axum::Json(listing).into_response())
+    };
+    answer(result.await)
+}
+
+/// `PUT /api/files`: the body becomes the file at `path`, written as it arrives.
+pub(crate) async fn upload(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = async {
+        let at = place(&state, &query, &headers, true)?;
+        let (folder, name) = match at.path.rsplit_once('/') {
+            Some((folder, name)) => (format!("{folder}/"), name),
+            None => (String::new(), at.path.as_str()),
+        };
+        if name.is_empty() {
+            return Err(ArmError::new(
+                "InvalidPath",
+                "Name the file to upload: path=<folder>/<name>.",
+            ));
+        }
+        let here = state.storage.list(&at.root, &folder).await?;
+        let overwrite = query.get("overwrite").is_some_and(|v| v == "true");
+        if here.folders.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+            return Err(ArmError::new(
+                "Conflict",
+                format!("'{folder}{name}' is a folder; a file cannot take its name."),
+            ));
+        }
+        if let Some(other) = here
+            .files
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+        {
+            if other.name != name {
+                return Err(ArmError::new("Conflict", format!("'{folder}{}' is already here, and names that differ only in case would be one file in Azure Files and on Windows; rename '{name}' or replace '{}'.", other.name, other.name)));
+            }
+            if !overwrite {
+                return Err(ArmError::new("Conflict", format!("'{folder}{name}' already exists. Upload with overwrite=true to replace it.")));
+            }
+        }
+        let size = state
+            .storage
+            .upload(&at.root, &at.path, body.into_data_stream())
+            .await?;
+        let entry = json!({"name": name, "path": at.path, "size": size});
+        Ok((StatusCode::CREATED, axum::Json(entry)).into_response())
+    };
+    answer(result.await)
+}
+
+/// `DELETE /api/files`: a file, or a folder (a path ending in `/`) with all in it.
+pub(crate) async fn delete(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let at = place(&state, &query, &headers, true)?;
+        if at.path.is_empty() {
+            return Err(ArmError::new(
+                "InvalidPath",
+                "Name the file or folder to delete; a datastore's top cannot be deleted.",
+            ));
+        }
+        if !at.path.ends_with('/') && state.storage.size(&at.root, &at.path).await?.is_none() {
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        let count = state.storage.delete(&at.root, &at.path).await?;
+        Ok(axum::Json(json!({"deleted": count})).into_response())
+    };
+    answer(result.await)
+}
+
+/// Reads `Range: bytes=a-b` (or `a-`, or `-n`) for a part of a file.
+fn range(headers: &HeaderMap) -> Result<Option<GetRange>, ArmError> {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    let bad = || {
+        ArmError::new(
+            "InvalidRange",
+            format!("The range '{value}' is not bytes=<first>-<last>."),
+        )
+    };
+    let spec = value.strip_prefix("bytes=").ok_or_else(bad)?;
+    let (a, b) = spec.split_once('-').ok_or_else(bad)?;
+    let number = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
+    Ok(Some(match (a.trim().is_empty(), b.trim().is_empty()) {
+        (false, false) => GetRange::Bounded(number(a)?..number(b)? + 1),
+        (false, true) => GetRange::Offset(number(a)?),
+        (true, false) => GetRange::Suffix(number(b)?),
+        (true, true) => return Err(bad()),
+    }))
+}
+
+/// `GET /api/files/content`: the file, streamed (206 with `Content-Range` for a range).
+pub(crate) async fn content(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let at = place(&state, &query, &headers, false)?;
+        let asked = range(&headers)?;
+        let partial = asked.is_some();
+        let file = state.storage.read(&at.root, &at.path, asked).await?;
+        let (span, total) = (file.range.clone(), file.meta.size);
+        let name = at
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace('"', "");
+        let stream = file.into_stream().map(|c| c.map_err(std::io::Error::other));
+        let mut response = Body::from_stream(stream).into_response();
+        let h = response.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+        h.insert(
+            header::CONTENT_LENGTH,
+            HeaderValue::from(span.end - span.start),
+        );
+        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        if partial {
+            let r = format!(
+                "bytes {}-{}/{total}",
+                span.start,
+                span.end.saturating_sub(1)
+            );
+            if let Ok(v) = HeaderValue::from_str(&r) {
+                h.insert(header::CONTENT_RANGE, v);
+            }
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        }
+        Ok(response)
+    };
+    answer(result.await)
+}

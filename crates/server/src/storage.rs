@@ -1,0 +1,209 @@
+//! The workspaces' files, behind one storage interface: `object_store`, which puts local files,
+//! S3 and Azure Blob behind the same calls, so an installation that outgrows one disk changes
+//! where its files go, not this code. The embedded default is the local file system under the
+//! server's files folder (`--files`), fsynced, one folder per storage account and container.
+//!
+//! Chosen over writing files by hand because its local store already streams an upload into a
+//! staging file that is renamed into place only when complete and removed when the upload is
+//! dropped: an interrupted or cancelled upload leaves no half file.
+
+use axum::body::Bytes;
+use azimuth_core::ArmError;
+use futures_util::{Stream, StreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{GetOptions, GetRange, GetResult, ObjectStore, ObjectStoreExt, WriteMultipart};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Bytes an upload writes at a time; at most [`IN_FLIGHT`] such parts are held in memory.
+const PART: usize = 8 << 20;
+/// Parts of one upload written at once.
+const IN_FLIGHT: usize = 2;
+
+/// The installation's file storage.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+}
+
+/// A file as a listing shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileEntry {
+    /// Its name (without its folder).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it was last written (ISO 8601).
+    pub last_modified: String,
+}
+
+/// One folder's content.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing {
+    /// The folders in it, by name.
+    pub folders: Vec<String>,
+    /// The files in it, by name.
+    pub files: Vec<FileEntry>,
+}
+
+/// A storage failure as the API answers it: a full disk, a missing file, or another fault.
+fn storage_error(e: object_store::Error, what: &str) -> ArmError {
+    match e {
+        object_store::Error::NotFound { .. } => {
+            ArmError::new("ResourceNotFound", format!("{what} was not found."))
+        }
+        other => {
+            let text = other.to_string();
+            if text.contains("No space left") || text.contains("os error 28") {
+                ArmError::new("InsufficientStorage", format!("The server's disk is full, so {what} was not saved. Nothing already stored was lost; free some space (or delete files you no longer need) and try again."))
+            } else {
+                ArmError::new(
+                    "StorageError",
+                    format!("The file storage failed on {what} ({text}); nothing was changed."),
+                )
+            }
+        }
+    }
+}
+
+fn location(root: &str, path: &str) -> Result<Path, ArmError> {
+    let joined = format!("{root}/{}", path.trim_end_matches('/'));
+    Path::parse(joined.trim_end_matches('/'))
+        .map_err(|e| ArmError::new("InvalidPath", format!("'{path}' cannot be stored: {e}")))
+}
+
+impl Storage {
+    /// Files in folder `root` of the local file system, created when missing.
+    pub fn local(root: &std::path::Path) -> Result<Storage, String> {
+        std::fs::create_dir_all(root)
+            .map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+        let store = LocalFileSystem::new_with_prefix(root)
+            .map_err(|e| format!("cannot use {} for files: {e}", root.display()))?
+            .with_fsync(true)
+            .with_automatic_cleanup(true);
+        Ok(Storage {
+            store: Arc::new(store),
+        })
+    }
+
+    /// The folders and files directly in `folder` (`""` for the top) of `root`.
+    pub async fn list(&self, root: &str, folder: &str) -> Result<Listing, ArmError> {
+        let prefix = location(root, folder)?;
+        let found = self
+            .store
+            .list_with_delimiter(Some(&prefix))
+            .await
+            .map_err(|e| storage_error(e, &format!("the folder '{folder}'")))?;
+        let name = |p: &Path| p.filename().unwrap_or_default().to_owned();
+        let mut listing = Listing {
+            folders: found.common_prefixes.iter().map(name).collect(),
+            files: found
+                .objects
+                .iter()
+                .map(|o| FileEntry {
+                    name: name(&o.location),
+                    size: o.size,
+                    last_modified: azimuth_core::time::format_iso(
+                        o.last_modified.timestamp_millis(),
+                    ),
+                })
+                .collect(),
+        };
+        listing.folders.sort();
+        listing.files.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(listing)
+    }
+
+    /// Whether a file is at `path` of `root`, and its size.
+    pub async fn size(&self, root: &str, path: &str) -> Result<Option<u64>, ArmError> {
+        match self.store.head(&location(root, path)?).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(storage_error(e, &format!("'{path}'"))),
+        }
+    }
+
+    /// Writes `body` to `path` of `root` as it arrives, holding at most a few parts in memory;
+    /// the file appears only once all of it is written (answers its size). If the body stops
+    /// short (the client went away, or cancelled) nothing is left behind.
+    pub async fn upload<E: std::fmt::Display>(
+        &self,
+        root: &str,
+        path: &str,
+        mut body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+    ) -> Result<u64, ArmError> {
+        let at = location(root, path)?;
+        let what = format!("the upload of '{path}'");
+        let upload = self
+            .store
+            .put_multipart(&at)
+            .await
+            .map_err(|e| storage_error(e, &what))?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+        let mut size = 0u64;
+        while let Some(chunk) = body.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(ArmError::new(
+                        "UploadInterrupted",
+                        format!("{what} stopped after {size} bytes ({e}); nothing was kept. Upload the file again."),
+                    ));
+                }
+            };
+            size += chunk.len() as u64;
+            if let Err(e) = writer.wait_for_capacity(IN_FLIGHT).await {
+                let _ = writer.abort().await;
+                return Err(storage_error(e, &what));
+            }
+            writer.put(chunk);
+        }
+        writer.finish().await.map_err(|e| storage_error(e, &what))?;
+        Ok(size)
+    }
+
+    /// Reads `path` of `root`, the bytes `range` asks for (all when none).
+    pub async fn read(
+        &self,
+        root: &str,
+        path: &str,
+        range: Option<GetRange>,
+    ) -> Result<GetResult, ArmError> {
+        let options = GetOptions {
+            range,
+            ..GetOptions::default()
+        };
+        self.store
+            .get_opts(&location(root, path)?, options)
+            .await
+            .map_err(|e| storage_error(e, &format!("'{path}'")))
+    }
+
+    /// Deletes the file at `path` of `root`, or (a path ending in `/`) the folder and all in
+    /// it; answers how many files went.
+    pub async fn delete(&self, root: &str, path: &str) -> Result<usize, ArmError> {
+        let at = location(root, path)?;
+        if !path.ends_with('/') {
+            self.store
+                .delete(&at)
+                .await
+                .map_err(|e| storage_error(e, &format!("'{path}'")))?;
+            return Ok(1);
+        }
+        let all: Vec<_> = self.store.list(Some(&at)).collect().await;
+        let mut count = 0;
+        for meta in all {
+            let meta = meta.map_err(|e| storage_error(e, &format!("the folder '{path}'")))?;
+            self.store
+                .delete(&meta.location)
+                .await
+                .map_err(|e| storage_error(e, &format!("'{}'", meta.location)))?;
+            count += 1;
+        }
+        Ok(count)
+    }
+}

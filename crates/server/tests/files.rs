@@ -1,0 +1,223 @@
+//! A datastore's files: uploaded as they stream in, listed, downloaded whole or in part,
+//! deleted; an interrupted upload leaves nothing; path tricks, clashing names, a Reader's
+//! upload and an external datastore are refused with the reason.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn files(path: &str) -> String {
+    format!("/api/files?wsid={WS}&datastore=workspaceblobstore&path={path}")
+}
+
+fn names(listing: &Value, kind: &str) -> Vec<String> {
+    listing[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f.as_str()
+                .map_or_else(|| f["name"].as_str().unwrap().to_owned(), str::to_owned)
+        })
+        .collect()
+}
+
+/// Every file under `dir`, recursively (to see that nothing half-written is left).
+fn on_disk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(on_disk(&path));
+        } else {
+            out.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+const CSV: &[u8] = b"name,age\n\"Braund, Mr. Owen\",22\nCumings,38\n";
+
+#[tokio::test]
+async fn files_are_uploaded_listed_read_in_part_and_deleted() {
+    let db = temp_db("files");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let alan = sign_in(a, "Alan Turing").await;
+
+    let (status, made) = call(a, "PUT", &files("data/titanic.csv"), Some(&grace), CSV).await;
+    assert_eq!(
+        (status, made["size"].as_u64()),
+        (201, Some(CSV.len() as u64)),
+        "{made}"
+    );
+    let (status, top) = call(a, "GET", &files(""), Some(&alan), b"").await;
+    assert_eq!(
+        (status, names(&top, "folders")),
+        (200, vec!["data".to_owned()]),
+        "{top}"
+    );
+    let (_, data) = call(a, "GET", &files("data/"), Some(&alan), b"").await;
+    assert_eq!(names(&data, "files"), ["titanic.csv"]);
+    assert_eq!(data["files"][0]["size"], CSV.len());
+    assert!(data["files"][0]["lastModified"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+
+    let content = format!("/api/files/content?wsid={WS}&path=data/titanic.csv");
+    let (status, head, _) =
+        call_with(a, "GET", &content, Some(&alan), "Range: bytes=0-7\r\n", b"").await;
+    assert_eq!(status, 206, "{head}");
+    assert_eq!(
+        header(&head, "content-range"),
+        Some(format!("bytes 0-7/{}", CSV.len()).as_str())
+    );
+    assert_eq!(header(&head, "content-length"), Some("8"));
+
+    // Refusals, each with its reason.
+    let cases: [(&str, &str, &[u8], u16, &str); 5] = [
+        (
+            "data/titanic.csv",
+            "Grace Hopper",
+            CSV,
+            409,
+            "already exists",
+        ),
+        (
+            "data/TITANIC.csv",
+            "Grace Hopper",
+            CSV,
+            409,
+            "differ only in case",
+        ),
+        ("data/../../etc/passwd", "Grace Hopper", CSV, 400, "'..'"),
+        ("data", "Grace Hopper", CSV, 409, "is a folder"),
+        (
+            "data/new.csv",
+            "Alan Turing",
+            CSV,
+            403,
+            "AuthorizationFailed",
+        ),
+    ];
+    for (path, who, body, status, expected) in cases {
+        let token = sign_in(a, who).await;
+        let (got, e) = call(a, "PUT", &files(path), Some(&token), body).await;
+        assert_eq!(got, status, "{path}: {e}");
+        assert!(e.to_string().contains(expected), "{path}: {e}");
+    }
+    let overwrite = format!("{}&overwrite=true", files("data/titanic.csv"));
+    assert_eq!(
+        call(a, "PUT", &overwrite, Some(&grace), b"a,b\n1,2\n")
+            .await
+            .0,
+        201
+    );
+
+    // A datastore on an account outside Azimuth is registered but cannot be reached from here.
+    let external = format!("{WS}/datastores/outside?{V}");
+    let body = br#"{"properties": {"datastoreType": "AzureBlob", "accountName": "elsewhere", "containerName": "raw"}}"#;
+    assert_eq!(call(a, "PUT", &external, Some(&grace), body).await.0, 201);
+    let (status, e) = call(
+        a,
+        "GET",
+        &format!("/api/files?wsid={WS}&datastore=outside"),
+        Some(&grace),
+        b"",
+    )
+    .await;
+    assert!(
+        status == 400
+            && e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot reach"),
+        "{e}"
+    );
+
+    // Deleting: a file, then a folder with all in it; the top cannot go.
+    assert_eq!(
+        call(a, "PUT", &files("data/more/b.csv"), Some(&grace), CSV)
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        call(a, "DELETE", &files("data/titanic.csv"), Some(&alan), b"")
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        call(a, "DELETE", &files("data/titanic.csv"), Some(&grace), b"")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(a, "DELETE", &files("data/titanic.csv"), Some(&grace), b"")
+            .await
+            .0,
+        204
+    );
+    let (status, gone) = call(a, "DELETE", &files("data/"), Some(&grace), b"").await;
+    assert_eq!((status, gone["deleted"].as_u64()), (200, Some(1)), "{gone}");
+    assert_eq!(
+        call(a, "DELETE", &files(""), Some(&grace), b"").await.0,
+        400
+    );
+    let (_, top) = call(a, "GET", &files(""), Some(&alan), b"").await;
+    assert!(names(&top, "folders").is_empty(), "{top}");
+}
+
+#[tokio::test]
+async fn an_upload_cut_short_leaves_no_file_behind() {
+    let db = temp_db("files-cut");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let mut tcp = tokio::net::TcpStream::connect(a).await.unwrap();
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {grace}\r\nContent-Length: 10000000\r\n\r\n",
+        files("big/half.bin")
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&vec![7u8; 3_000_000]).await.unwrap();
+    tcp.flush().await.unwrap();
+    drop(tcp);
+    // The server notices, drops the upload and its staging file.
+    let root = db.with_file_name("files");
+    let mut left = on_disk(&root);
+    for _ in 0..50 {
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        left = on_disk(&root);
+    }
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let (_, top) = call(a, "GET", &files(""), Some(&grace), b"").await;
+    assert!(names(&top, "folders").is_empty(), "{top}");
+    // A whole one goes through, and reads back byte for byte.
+    let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    assert_eq!(
+        call(a, "PUT", &files("big/whole.bin"), Some(&grace), &body)
+            .await
+            .0,
+        201
+    );
+    let mut tcp = tokio::net::TcpStream::connect(a).await.unwrap();
+    let get = format!(
+        "GET /api/files/content?wsid={WS}&path=big/whole.bin HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {grace}\r\nConnection: close\r\n\r\n"
+    );
+    tcp.write_all(get.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tcp.read_to_end(&mut raw).await.unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(String::from_utf8_lossy(&raw[..at]).contains("200 OK"));
+    assert_eq!(&raw[at..], &body[..]);
+}
