@@ -227,6 +227,12 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=(OneOf("/attached", "/attach/compute"),) view={Lazy::<AttachedRoute>::new()} />
                 <Route path=path!("/attached/:name") view={Lazy::<AttachedDetailsRoute>::new()} />
             </ParentRoute>
+            <ParentRoute path=path!("/data") view=Outlet>
+                <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
+                <Route path=(OneOf("/datastores", "/create/datastore"),) view={Lazy::<DatastoresRoute>::new()} />
+                <Route path=path!("/datastores/:name") view={Lazy::<DatastoreRoute>::new()} />
+                <Route path=path!("/assets/:name") view={Lazy::<DataAssetRoute>::new()} />
+            </ParentRoute>
         </Routes>
     }
 }
@@ -242,6 +248,10 @@ lazy_route!(KubernetesRoute => kubernetes_page);
 lazy_route!(KubernetesDetailsRoute => kubernetes_details_page);
 lazy_route!(AttachedRoute => attached_page);
 lazy_route!(AttachedDetailsRoute => attached_details_page);
+lazy_route!(DataAssetsRoute => data_assets_page);
+lazy_route!(DatastoresRoute => datastores_page);
+lazy_route!(DatastoreRoute => datastore_page);
+lazy_route!(DataAssetRoute => data_asset_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -326,4 +336,24 @@ lazy_page! {
 lazy_page! {
     /// Another attached compute's page.
     attached_details_page in attached_details => |name| view! { <AttachedDetailsPage name kubernetes=false /> }.into_any()
+}
+
+lazy_page! {
+    /// The Data assets tab (and its Create wizard).
+    data_assets_page in data => |_| view! { <pages::data::DataAssetsPage /> }.into_any()
+}
+
+lazy_page! {
+    /// The Datastores tab (and its Create dialog).
+    datastores_page in data => |_| view! { <pages::data::DatastoresPage /> }.into_any()
+}
+
+lazy_page! {
+    /// A datastore's page and its files.
+    datastore_page in datastore => |name| view! { <pages::data::DatastorePage name /> }.into_any()
+}
+
+lazy_page! {
+    /// A data asset's page.
+    data_asset_page in data_asset => |name| view! { <pages::data::DataAssetPage name /> }.into_any()
 }

@@ -257,11 +257,18 @@ impl leptos_router::PossibleRouteMatch for OneOf {
     }
 
     fn test<'a>(&self, path: &'a str) -> Option<leptos_router::PartialPathMatch<'a>> {
-        [self.0, self.1].into_iter().find_map(|p| {
+        let matches = |p: &str| {
             let rest = path.strip_prefix(p)?;
-            (rest.is_empty() || rest.starts_with('/'))
-                .then(|| leptos_router::PartialPathMatch::new(rest, Vec::new(), &path[..p.len()]))
-        })
+            (rest.is_empty() || rest.starts_with('/')).then_some((p.len(), rest))
+        };
+        // The path that is all of it first: `""` and `/create` both start `/create`.
+        let found = [self.0, self.1].into_iter().filter_map(matches);
+        let (len, rest) = found.min_by_key(|(_, rest)| !rest.is_empty())?;
+        Some(leptos_router::PartialPathMatch::new(
+            rest,
+            Vec::new(),
+            &path[..len],
+        ))
     }
 
     fn generate_path(&self, path: &mut Vec<leptos_router::PathSegment>) {

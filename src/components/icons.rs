@@ -48,6 +48,12 @@ pub enum IconName {
     Info,
     /// A chevron pointing right.
     ChevronRight,
+    /// An arrow out of a tray.
+    Upload,
+    /// A folder.
+    Folder,
+    /// A cylinder (data).
+    Data,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -74,6 +80,9 @@ fn path(name: IconName) -> &'static str {
         Clock => "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16zM10 5.5V10l3 2",
         Info => "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16zM10 9v5M10 6v.5",
         ChevronRight => "M8 5l5 5-5 5",
+        Upload => "M10 13V4M6 7.5l4-4 4 4M4 16.5h12",
+        Folder => "M2.5 5.5v10h15v-8h-7l-2-2z",
+        Data => "M4 4.5c0-1.4 12-1.4 12 0v11c0 1.4-12 1.4-12 0zM4 4.5c0 1.4 12 1.4 12 0M4 10c0 1.4 12 1.4 12 0",
     }
 }
 

@@ -1,6 +1,7 @@
 //! The studio's pages, one file per URL, grouped by area.
 
 pub mod compute;
+pub mod data;
 mod home;
 mod not_found;
 mod recovery;

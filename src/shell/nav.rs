@@ -50,6 +50,10 @@ pub fn Navigation() -> impl IntoView {
             <ul class="nav__list">
                 <NavLink href="/" section="/" label="Home" icon=IconName::Home />
             </ul>
+            <h2 class="nav__section">"Assets"</h2>
+            <ul class="nav__list">
+                <NavLink href="/data" section="/data" label="Data" icon=IconName::Data />
+            </ul>
             <h2 class="nav__section">"Manage"</h2>
             <ul class="nav__list">
                 <NavLink href="/compute/instances" section="/compute" label="Compute" icon=IconName::Compute />

@@ -19,7 +19,7 @@ pub struct IdbError {
 }
 
 impl IdbError {
-    fn from_js(value: &JsValue) -> IdbError {
+    pub(super) fn from_js(value: &JsValue) -> IdbError {
         match value.dyn_ref::<web_sys::DomException>() {
             Some(e) => IdbError {
                 name: e.name(),
@@ -37,7 +37,7 @@ impl IdbError {
         }
     }
 
-    fn unavailable() -> IdbError {
+    pub(super) fn unavailable() -> IdbError {
         IdbError {
             name: "NotSupported".into(),
             message: "this browser gives no IndexedDB".into(),

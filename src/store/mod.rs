@@ -4,14 +4,16 @@
 //! keeps it in the browser's IndexedDB and runs the engine in the page; `remote` sends each
 //! change to azimuth-server, whose engine decides it, and takes the result back from there.
 //! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
-//! the one workspace the studio has open. One file per asset: `compute`, `workspaces`.
+//! the one workspace the studio has open. One file per asset: `compute`, `data`, `workspaces`.
 
 mod access;
 mod browser;
 mod compute;
+mod data;
 mod idb;
 mod live;
 mod local;
+mod opfs;
 mod people;
 pub mod remote;
 mod session;
@@ -19,9 +21,10 @@ mod workspaces;
 
 pub use access::AssignmentRow;
 pub use browser::{
-    copy_to_clipboard, download, forget_preference, load_preference, now_ms, save_preference,
-    Preference,
+    copy_to_clipboard, download, download_blob, forget_preference, load_preference, now_ms,
+    save_preference, Preference,
 };
+pub use data::Upload;
 pub use live::{start_live_updates, start_server_updates};
 pub use local::{random_guid, start_afresh, LoadProblem, LocalStore};
 pub use session::{use_session, Notice, Session, SESSION_ENDED_NOTICE};

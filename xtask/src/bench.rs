@@ -63,6 +63,11 @@ pub const BENCHES: &[Bench] = &[
         run: crate::bench_server::server,
     },
     Bench {
+        name: "data",
+        about: "azimuth-server's files: a 200 MB upload streamed, and Explore of a 1 GB CSV (budget: server memory <= 100 MB during the upload, first rows <= 300 ms)",
+        run: crate::bench_data::data,
+    },
+    Bench {
         name: "workspaces",
         about: "azimuth-server with 20 workspaces of 1,000 computes: start or stop one (budget: p99 <= 10 ms, <= 16 KB written and an event <= 4 KB per change, <= 100 MB resident)",
         run: crate::bench_workspaces::workspaces,

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's tooling (setup, build, serve, test, bench), std-only Rust.
 
 mod bench;
+mod bench_data;
 mod bench_server;
 mod bench_sizes;
 mod bench_table;

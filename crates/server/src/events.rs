@@ -1,10 +1,12 @@
 //! Live updates: `GET /api/events` streams server-sent events, one `changed` event whenever
 //! anything changes. Its data is `{"version", "workspace"}` (the ARM id of the workspace that
 //! changed, or empty when the directory did: read again what you show). When the change touched
-//! only a workspace's computes, someone who may read that workspace also gets `"changes":
-//! {"computes", "deleted", "activity", "settledAt", "serial"}`: the computes made or changed
-//! (each `resource` as GET returns it), the names deleted and the new activity, to apply without
-//! reading the workspace again; a change too big for [`MAX_EVENT`] bytes comes without them.
+//! only a workspace's assets, someone who may read that workspace also gets `"changes":
+//! {"computes", "deleted", "datastores", "deletedDatastores", "data", "dataVersions",
+//! "activity", "settledAt", "serial"}`: the resources made or changed (each as GET returns it;
+//! datastores never with their secrets), the names deleted and the new activity, to apply
+//! without reading the workspace again; a change too big for [`MAX_EVENT`] bytes comes without
+//! them.
 //! Someone without a role there gets only `{"version"}`. A stream opened with `?workspace=<ARM
 //! id>` (the studio's, which shows one workspace) gets what changed only for that workspace and
 //! `{"version", "workspace"}` for the others. A version that jumps (or 0, when the

@@ -8,12 +8,12 @@
 //! dropped: an interrupted or cancelled upload leaves no half file.
 
 use axum::body::Bytes;
+use azimuth_core::data::files::{FileEntry, Listing};
 use azimuth_core::ArmError;
 use futures_util::{Stream, StreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, GetResult, ObjectStore, ObjectStoreExt, WriteMultipart};
-use serde::Serialize;
 use std::sync::Arc;
 
 /// Bytes an upload writes at a time; at most [`IN_FLIGHT`] such parts are held in memory.
@@ -25,28 +25,6 @@ const IN_FLIGHT: usize = 2;
 #[derive(Clone, Debug)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
-}
-
-/// A file as a listing shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileEntry {
-    /// Its name (without its folder).
-    pub name: String,
-    /// Its size in bytes.
-    pub size: u64,
-    /// When it was last written (ISO 8601).
-    pub last_modified: String,
-}
-
-/// One folder's content.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Listing {
-    /// The folders in it, by name.
-    pub folders: Vec<String>,
-    /// The files in it, by name.
-    pub files: Vec<FileEntry>,
 }
 
 /// A storage failure as the API answers it: a full disk, a missing file, or another fault.

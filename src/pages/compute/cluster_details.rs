@@ -3,7 +3,8 @@
 
 use super::actions::LifecycleButtons;
 use super::clusters::{cluster_state, node_states, read_scale, tier};
-use super::details::{describe_tags, prop};
+use super::details::describe_tags;
+use crate::components::prop;
 use crate::components::{
     format_iso_time, format_price, format_time, Appearance, Button, CodeView, StateBadge, TextField,
 };

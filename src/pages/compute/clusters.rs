@@ -1,12 +1,13 @@
 //! The Compute clusters tab: every cluster with its allocation state, node counts and tier; "+ New"
 //! opens the cluster wizard at its own URL.
 
-use super::actions::{search_box, select_cell, LifecycleButtons};
+use super::actions::LifecycleButtons;
 use super::new_cluster::new_cluster_wizard;
 use super::tabs::ComputeTabs;
 use crate::components::{
     format_iso_time, format_price, Appearance, Button, Icon, IconName, StateBadge,
 };
+use crate::components::{search_box, select_cell};
 use crate::lazy;
 use crate::router::{navigate, query_state, use_location};
 use crate::shell::Breadcrumbs;

@@ -4,7 +4,7 @@
 use super::actions::LifecycleButtons;
 use super::instances::{member_label, ApplicationLinks};
 use super::new_instance::EditSchedules;
-use crate::components::{format_iso_time, format_price, Button, CodeView, StateBadge};
+use crate::components::{format_iso_time, format_price, prop, Button, CodeView, StateBadge};
 use crate::router::{leave_to, query_state};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
@@ -20,16 +20,6 @@ use wasm_bindgen::JsCast;
 
 /// The views of an instance: (id in the address, tab label).
 const VIEWS: [(&str, &str); 3] = [("details", "Details"), ("json", "JSON"), ("yaml", "YAML")];
-
-/// One property line.
-pub(super) fn prop(label: &'static str, value: String) -> impl IntoView {
-    view! {
-        <div class="props__row">
-            <dt>{label}</dt>
-            <dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd>
-        </div>
-    }
-}
 
 /// A compute's tags in words: `team: lab, course: dp-100`.
 pub(super) fn describe_tags(c: &StoredCompute) -> String {

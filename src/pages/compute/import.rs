@@ -4,7 +4,8 @@
 //! file are accepted and never shown.
 
 use super::clusters::tier;
-use super::details::{describe_idle_shutdown, describe_schedules, prop};
+use super::details::{describe_idle_shutdown, describe_schedules};
+use crate::components::prop;
 use crate::components::{guard_close, Appearance, Button, DiscardPrompt};
 use crate::router::{leave_held, leave_to, release_page};
 use crate::shell::Breadcrumbs;

@@ -1,9 +1,10 @@
 //! /compute/instances: the compute instances table with its toolbar, search and filter; at
 //! /compute/create/instance the "+ New" wizard opens over it.
 
-use super::actions::{search_box, LifecycleButtons};
+use super::actions::LifecycleButtons;
 use super::new_instance::new_instance_wizard;
 use super::tabs::ComputeTabs;
+use crate::components::search_box;
 use crate::components::{
     format_iso_time, format_price, Appearance, Button, Icon, IconName, StateBadge,
 };

@@ -13,7 +13,6 @@ mod new_instance;
 mod quota;
 pub(crate) mod size_picker;
 mod tabs;
-mod wizard_steps;
 
 pub use attached::{AttachedDetailsPage, AttachedPage};
 pub use cluster_details::ClusterDetailsPage;

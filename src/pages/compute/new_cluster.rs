@@ -5,10 +5,9 @@
 use super::clusters::{read_scale, tier};
 use super::network::{IdentityChoice, IdentityFields, NetworkChoice, NetworkFields};
 use super::size_picker::{SizePicker, VmChoice, VmKindPicker};
-use super::wizard_steps::WizardSteps;
 use crate::components::{
-    format_price, guard_close, Appearance, Button, ComputeNameField, Dialog, DiscardPrompt,
-    TextField,
+    format_price, guard_close, radio_card, Appearance, Button, ComputeNameField, Dialog,
+    DiscardPrompt, TextField, WizardSteps,
 };
 use crate::router::leave_to;
 use crate::store::use_store;
@@ -176,25 +175,6 @@ fn vm_priority(low_priority: bool) -> &'static str {
 
 /// The wizard's two steps, as the studio names them.
 const STEPS: [&str; 2] = ["Virtual machine", "Advanced settings"];
-
-/// A radio card (also the attach forms' kind choice).
-pub(super) fn radio_card(
-    group: &'static str,
-    checked: impl Fn() -> bool + Send + Sync + 'static,
-    pick: impl Fn() + 'static,
-    label: &'static str,
-    note: &'static str,
-) -> impl IntoView {
-    view! {
-        <label class="radio-card">
-            <input type="radio" name=group prop:checked=checked on:change=move |_| pick() />
-            <span>
-                <strong>{label}</strong>
-                <span class="muted">{note}</span>
-            </span>
-        </label>
-    }
-}
 
 crate::lazy_page! {
     /// The wizard, in a chunk of its own: downloaded when "+ New" is first selected.

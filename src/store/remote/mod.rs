@@ -3,10 +3,12 @@
 //! Every request carries the session's bearer token; every refusal comes back as ARM's
 //! `{"error": {"code", "message"}}` and is passed on as it is.
 
+mod data;
 mod directory;
 pub(super) mod events;
 mod people;
 
+pub use data::*;
 pub use directory::*;
 pub use people::*;
 

@@ -8,6 +8,29 @@ use super::datastore::datastore_not_found;
 use super::uri::check_path;
 use crate::arm::ArmError;
 use crate::workspace::Workspace;
+use serde::{Deserialize, Serialize};
+
+/// A file as a folder's listing shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileEntry {
+    /// Its name (without its folder).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it was last written (ISO 8601).
+    pub last_modified: String,
+}
+
+/// One folder's content, each list by name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing {
+    /// The folders in it.
+    pub folders: Vec<String>,
+    /// The files in it.
+    pub files: Vec<FileEntry>,
+}
 
 /// The longest file or folder name, in bytes (what file systems allow).
 pub const MAX_NAME_BYTES: usize = 255;

@@ -5,6 +5,7 @@
 pub mod asset;
 pub mod datastore;
 pub mod files;
+pub mod preview;
 pub mod uri;
 
 pub use asset::{DataContainerResource, DataVersionResource};

@@ -3,8 +3,8 @@
 //! Secrets were never kept, so none can show.
 
 use super::super::actions::LifecycleButtons;
-use super::super::details::prop;
 use super::{attached_cells, kubernetes_cells};
+use crate::components::prop;
 use crate::components::{format_iso_time, CodeView, StateBadge};
 use crate::router::leave_to;
 use crate::shell::Breadcrumbs;

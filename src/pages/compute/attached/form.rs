@@ -3,9 +3,8 @@
 //! each with its own fields. The engine checks the request as Azure would before it is sent;
 //! secrets are typed out of sight and never shown back.
 
-use super::super::new_cluster::radio_card;
 use crate::components::{
-    guard_close, Appearance, Button, ComputeNameField, Dialog, DiscardPrompt, TextField,
+    guard_close, radio_card, Appearance, Button, ComputeNameField, Dialog, DiscardPrompt, TextField,
 };
 use crate::router::leave_to;
 use crate::store::use_store;

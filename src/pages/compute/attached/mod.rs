@@ -4,8 +4,9 @@
 mod details;
 mod form;
 
-use super::actions::{select_cell, LifecycleButtons};
+use super::actions::LifecycleButtons;
 use super::tabs::ComputeTabs;
+use crate::components::select_cell;
 use crate::components::{format_iso_time, Appearance, Button, StateBadge};
 use crate::router::{navigate, use_location};
 use crate::shell::Breadcrumbs;

@@ -11,7 +11,7 @@ mod tags;
 
 pub use edit_schedules::EditSchedules;
 
-use super::wizard_steps::WizardSteps;
+use crate::components::WizardSteps;
 use crate::components::{guard_close, Appearance, Button, Dialog, DiscardPrompt};
 use crate::router::leave_to;
 use crate::store::use_store;

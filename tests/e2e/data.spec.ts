@@ -1,0 +1,148 @@
+// The Data page on both stores: files uploaded into a datastore, data assets made from them
+// (from a datastore path, and from local files through the wizard's upload), explored, consumed,
+// archived; a datastore registered with a secret that is never shown back; a Reader who can look
+// but not write.
+import { test, expect, openStudio, switchMember } from './helpers';
+import type { Page } from '@playwright/test';
+
+/** A CSV with what trips up readers: a BOM, quotes, a comma and a new line inside fields, UTF-8. */
+const CSV = '\ufeffname,age,note\n"Braund, Mr. Owen",22,"said ""hi""\nthen left"\nZoë Cumings,38,plain\n';
+
+function csvFile(name = 'titanic.csv') {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') };
+}
+
+function toolbar(page: Page, name: string) {
+  return page.getByRole('toolbar', { name });
+}
+
+async function uploadInto(page: Page, folder: string) {
+  await openStudio(page, '/data/datastores');
+  await page.getByRole('table', { name: 'Datastores' }).getByRole('link', { name: 'workspaceblobstore' }).click();
+  await expect(page.getByRole('heading', { name: 'workspaceblobstore', level: 1 })).toBeVisible();
+  await expect(page.getByText('This folder is empty.')).toBeVisible();
+  await toolbar(page, 'File actions').getByRole('button', { name: 'New folder' }).click();
+  await page.getByRole('dialog', { name: 'New folder' }).getByLabel('Folder name').fill(folder);
+  await page.getByRole('dialog', { name: 'New folder' }).getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(new RegExp(`path=${folder}%2F|path=${folder}/`));
+  await page.getByLabel('Upload files').setInputFiles(csvFile());
+  const files = page.getByRole('table', { name: 'Files' });
+  await expect(files.getByRole('row').filter({ hasText: 'titanic.csv' })).toContainText(`${Buffer.byteLength(CSV)} B`);
+}
+
+test('a CSV uploaded to a datastore becomes a data asset whose rows can be explored, then archived', async ({ page }) => {
+  await openStudio(page, '/data');
+  const nav = page.getByRole('navigation', { name: 'Studio' });
+  await expect(nav.getByRole('link', { name: 'Data', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByText('No data assets yet.')).toBeVisible();
+  await page.getByRole('link', { name: 'Datastores' }).click();
+  const stores = page.getByRole('table', { name: 'Datastores' });
+  for (const name of ['workspaceartifactstore', 'workspaceblobstore', 'workspacefilestore', 'workspaceworkingdirectory']) {
+    await expect(stores.getByRole('link', { name })).toBeVisible();
+  }
+  await expect(stores.getByRole('row').filter({ hasText: 'workspaceblobstore' })).toContainText('Default');
+  await uploadInto(page, 'data');
+
+  // A data asset from that path, through the wizard's steps.
+  await page.goto(page.url().replace(/\/data\/datastores\/.*$/, '/data'));
+  await toolbar(page, 'Data asset actions').getByRole('button', { name: '+ Create' }).click();
+  const wizard = page.getByRole('dialog', { name: 'Create data asset' });
+  await wizard.getByLabel('Name').fill('titanic');
+  await wizard.getByLabel('Description').fill('Passengers');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('From a datastore path').click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('Path').fill('data/');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  // A file asset cannot point at a folder: the engine says so, and nothing is created.
+  await expect(wizard.getByRole('alert')).toContainText('is a folder');
+  await wizard.getByRole('tab', { name: /Location/ }).click();
+  await wizard.getByLabel('Path').fill('data/titanic.csv');
+  await wizard.getByRole('tab', { name: /Review/ }).click();
+  await expect(wizard).toContainText('azureml://datastores/workspaceblobstore/paths/data/titanic.csv');
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+  const row = page.getByRole('table', { name: 'Data assets' }).getByRole('row').filter({ hasText: 'titanic' });
+  await expect(row).toContainText('File (uri_file)');
+  await expect(row).toContainText('Passengers');
+
+  // Explore reads the start of the file: quotes, commas and new lines inside fields, the BOM.
+  await row.getByRole('link', { name: 'titanic' }).click();
+  await expect(page.getByRole('heading', { name: 'titanic', level: 1 })).toBeVisible();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  const preview = page.getByRole('table', { name: 'Preview' });
+  await expect(preview.getByRole('columnheader')).toHaveText(['name', 'age', 'note']);
+  await expect(preview.getByRole('row').nth(1)).toContainText('Braund, Mr. Owen');
+  await expect(preview.getByRole('row').nth(1)).toContainText('said "hi"');
+  await expect(preview.getByRole('row').nth(2)).toContainText('Zoë Cumings');
+  await expect(page.getByText('All 2 rows.')).toBeVisible();
+  await page.getByRole('tab', { name: 'Consume' }).click();
+  await expect(page.getByText('azureml:titanic:1', { exact: true })).toBeVisible();
+  await expect(page).toHaveURL(/tab=consume/);
+
+  // Archived, it leaves the list until "Include archived"; restored, it is back.
+  await page.getByRole('link', { name: 'Data assets' }).first().click();
+  await row.getByRole('checkbox', { name: 'Select titanic' }).check();
+  await toolbar(page, 'Data asset actions').getByRole('button', { name: 'Archive' }).click();
+  await expect(row).toBeHidden();
+  await page.getByLabel('Include archived').check();
+  await expect(row).toContainText('Archived');
+});
+
+test('the wizard uploads a local file and creates the asset only once it is stored', async ({ page }) => {
+  await openStudio(page, '/data/create');
+  const wizard = page.getByRole('dialog', { name: 'Create data asset' });
+  await wizard.getByLabel('Name').fill('passengers');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await expect(wizard.getByLabel('From local files')).toBeChecked();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('File to upload').setInputFiles(csvFile('passengers.csv'));
+  await expect(wizard).toContainText('1 file chosen');
+  const folder = await wizard.getByLabel('Folder in the datastore').inputValue();
+  expect(folder).toMatch(/^UI\/\d{4}-\d{2}-\d{2}_\d{6}_UTC\/$/);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+  const row = page.getByRole('table', { name: 'Data assets' }).getByRole('row').filter({ hasText: 'passengers' });
+  await row.getByRole('link', { name: 'passengers' }).click();
+  await expect(page.getByText(`azureml://datastores/workspaceblobstore/paths/${folder}passengers.csv`).first()).toBeVisible();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  await expect(page.getByRole('table', { name: 'Preview' })).toContainText('Zoë Cumings');
+  // The same name again is its next version, of the same type.
+  await openStudio(page, '/data/create');
+  await wizard.getByLabel('Name').fill('passengers');
+  await expect(wizard).toContainText('passengers exists: this creates its version 2.');
+  await wizard.getByText('Folder (uri_folder)').click();
+  await expect(wizard.getByText(/passengers is a File \(uri_file\); its versions keep that type/)).toBeVisible();
+});
+
+test('a registered datastore never shows its key, and a Reader may look but not write', async ({ page }) => {
+  const key = 'c2VjcmV0LWtleS1uZXZlci1zaG93bg==';
+  await openStudio(page, '/data/create/datastore');
+  const dialog = page.getByRole('dialog', { name: 'Create datastore' });
+  await dialog.getByLabel('Datastore name').fill('class-data');
+  await dialog.getByLabel('Storage account name').fill('classdata');
+  await dialog.getByLabel('Blob container name').fill('raw');
+  await dialog.getByLabel('Account key').fill(key);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog.getByLabel('Datastore name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog).toContainText("'-' is not allowed");
+  await dialog.getByLabel('Datastore name').fill('class_data');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('table', { name: 'Datastores' }).getByRole('row').filter({ hasText: 'class_data' });
+  await expect(row).toContainText('container raw of account classdata');
+  await expect(row).toContainText('Account key');
+  await row.getByRole('link', { name: 'class_data' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'cannot reach Azure storage from here' })).toBeVisible();
+  expect(await page.content()).not.toContain(key);
+
+  // Alan is a Reader: he browses, but uploading and creating are not his to do.
+  await switchMember(page, 'alan');
+  await page.goto(page.url().replace(/\/data\/datastores\/.*$/, '/data/datastores/workspaceblobstore'));
+  await expect(page.getByRole('table', { name: 'Files' })).toBeVisible();
+  await expect(page.getByLabel('Upload files')).toBeDisabled();
+  await page.goto(page.url().replace(/\/data\/datastores\/.*$/, '/data'));
+  await expect(toolbar(page, 'Data asset actions').getByRole('button', { name: '+ Create' })).toHaveAttribute('aria-disabled', 'true');
+});
