@@ -99,7 +99,11 @@ pub fn data(context: &Context) -> Result<bool> {
                 row % 500,
                 row % 100,
                 row % 3 + 1,
-                if row % 2 == 0 { "male" } else { "female" },
+                if row.is_multiple_of(2) {
+                    "male"
+                } else {
+                    "female"
+                },
                 row * 7,
                 row % 97,
                 row % 2
