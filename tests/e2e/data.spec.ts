@@ -146,3 +146,44 @@ test('a registered datastore never shows its key, and a Reader may look but not 
   await page.goto(page.url().replace(/\/data\/datastores\/.*$/, '/data'));
   await expect(toolbar(page, 'Data asset actions').getByRole('button', { name: '+ Create' })).toHaveAttribute('aria-disabled', 'true');
 });
+
+test('a cancelled upload keeps nothing, and a full browser storage says so', async ({ page, store }) => {
+  await openStudio(page, '/data/datastores/workspaceblobstore');
+  await expect(page.getByText('This folder is empty.')).toBeVisible();
+  // Slow the upload down so there is time to cancel it: the server's answer waits, and the
+  // browser's file system writes each slice late.
+  await page.route('**/api/files?**', async (route) => {
+    if (route.request().method() === 'PUT') await new Promise((r) => setTimeout(r, 5_000));
+    await route.continue().catch(() => {});
+  });
+  await page.evaluate(() => {
+    const write = FileSystemWritableFileStream.prototype.write;
+    FileSystemWritableFileStream.prototype.write = async function (data: FileSystemWriteChunkType) {
+      await new Promise((r) => setTimeout(r, 400));
+      return write.call(this, data);
+    };
+  });
+  const big = { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(24 * 1024 * 1024, 7) };
+  await page.getByLabel('Upload files').setInputFiles(big);
+  const uploads = page.getByRole('list', { name: 'Uploads' });
+  await expect(uploads.getByRole('progressbar', { name: 'Uploading big.bin' })).toBeVisible();
+  await uploads.getByRole('button', { name: 'Cancel' }).click();
+  await expect(uploads.getByRole('alert')).toContainText(/cancelled|stopped before it was finished/);
+  await toolbar(page, 'File actions').getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText('This folder is empty.')).toBeVisible();
+  await page.unroute('**/api/files?**');
+
+  if (store === 'browser') {
+    // The browser's storage is full: the upload is refused in words, and nothing is left.
+    await page.evaluate(() => {
+      FileSystemWritableFileStream.prototype.write = async function () {
+        throw new DOMException('full', 'QuotaExceededError');
+      };
+    });
+    await uploads.getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByLabel('Upload files').setInputFiles(csvFile());
+    await expect(uploads.getByRole('alert')).toContainText("storage for Azimuth is full");
+    await toolbar(page, 'File actions').getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByText('This folder is empty.')).toBeVisible();
+  }
+});
