@@ -79,6 +79,10 @@ test('a CSV uploaded to a datastore becomes a data asset whose rows can be explo
   await expect(page.getByText('All 2 rows.')).toBeVisible();
   await page.getByRole('tab', { name: 'Consume' }).click();
   await expect(page.getByText('azureml:titanic:1', { exact: true })).toBeVisible();
+  const yaml = page.getByRole('region', { name: 'CLI v2 YAML' });
+  await expect(yaml).toContainText('version: "1"');
+  await expect(yaml).toContainText('type: uri_file');
+  await expect(yaml).toContainText('path: azureml://datastores/workspaceblobstore/paths/data/titanic.csv');
   await expect(page).toHaveURL(/tab=consume/);
 
   // Archived, it leaves the list until "Include archived"; restored, it is back.
@@ -136,6 +140,7 @@ test('a registered datastore never shows its key, and a Reader may look but not 
   await expect(row).toContainText('Account key');
   await row.getByRole('link', { name: 'class_data' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'cannot reach Azure storage from here' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'CLI v2 YAML' })).toContainText('account_name: classdata');
   expect(await page.content()).not.toContain(key);
 
   // Alan is a Reader: he browses, but uploading and creating are not his to do.
@@ -186,4 +191,39 @@ test('a cancelled upload keeps nothing, and a full browser storage says so', asy
     await toolbar(page, 'File actions').getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByText('This folder is empty.')).toBeVisible();
   }
+});
+
+test('sample data becomes a table for automated ML and a file whose rows can be explored', async ({ page }) => {
+  await openStudio(page, '/data/create');
+  const wizard = page.getByRole('dialog', { name: 'Create data asset' });
+  await wizard.getByText('Table (mltable)').click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Sample data', { exact: true }).click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Diabetes screening: 1,000 patients').click();
+  await expect(wizard).toContainText('Diabetic is the column to predict');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await expect(wizard).toContainText('azureml://datastores/workspaceblobstore/paths/samples/diabetes/');
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+  const row = page.getByRole('table', { name: 'Data assets' }).getByRole('row').filter({ hasText: 'diabetes' });
+  await expect(row).toContainText('Table (mltable)');
+  await row.getByRole('link', { name: 'diabetes' }).click();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  const files = page.getByRole('table', { name: 'Files in the folder' });
+  await expect(files).toContainText('diabetes.csv');
+  await expect(files).toContainText('MLTable');
+
+  // The same sample as a file: its first 100 rows of 1,000.
+  await openStudio(page, '/data/create');
+  await wizard.getByLabel('Name').fill('diabetes-file');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Sample data', { exact: true }).click();
+  await wizard.getByRole('tab', { name: /Review/ }).click();
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+  await page.getByRole('table', { name: 'Data assets' }).getByRole('link', { name: 'diabetes-file' }).click();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  await expect(page.getByText('The first 100 rows.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Preview' }).getByRole('columnheader', { name: 'PlasmaGlucose' })).toBeVisible();
 });

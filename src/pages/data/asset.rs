@@ -266,6 +266,7 @@ fn consume(name: &str, version: &DataVersionResource) -> impl IntoView {
                 {prop_view("Data", view! { <code>{version.properties.data_uri.clone()}</code> })}
             </dl>
         </section>
+        <CodeView title="CLI v2 YAML" code=Signal::stored(azimuth_core::data::yaml::data_yaml(name, version)) file_name=Signal::stored(format!("{name}-{}.yml", version.name)) />
         {if shared {
             view! {
                 <CodeView title="azure-ai-ml" code=Signal::stored(sdk) file_name=Signal::stored("read_data.py".to_owned()) />

@@ -12,6 +12,7 @@ use crate::components::{
 use crate::router::leave_to;
 use crate::store::{use_store, Upload};
 use azimuth_core::data::asset::DataVersionProperties;
+use azimuth_core::data::samples::{mltable_for_csv, sample_csv, SAMPLES};
 use azimuth_core::data::uri::datastore_uri;
 use azimuth_core::data::{asset_name_error, DataVersionResource};
 use azimuth_core::workspace::roles::Action;
@@ -25,6 +26,7 @@ enum Source {
     Local,
     Datastore,
     Uri,
+    Sample,
 }
 
 crate::lazy_page! {
@@ -69,6 +71,68 @@ fn upload_folder(now: i64) -> String {
     format!("UI/{stamp}_UTC/")
 }
 
+/// The datastore sample data goes to.
+const SAMPLE_STORE: &str = "workspaceblobstore";
+
+/// Where a sample goes: `samples/<name>.csv` for a file, `samples/<name>/` (its CSV and, for a
+/// table, its `MLTable`) otherwise.
+fn sample_path(name: &str, file: bool) -> String {
+    if file {
+        format!("samples/{name}.csv")
+    } else {
+        format!("samples/{name}/")
+    }
+}
+
+/// Writes a sample's CSV (and, for a Table, its `MLTable`) to `workspaceblobstore`; the same
+/// bytes every time, so writing it again changes nothing.
+async fn upload_sample(
+    store: crate::store::Store,
+    name: &'static str,
+    kind: &str,
+) -> Result<(), azimuth_core::ArmError> {
+    let csv = sample_csv(name).unwrap_or_default();
+    let as_file = |text: &str, file_name: &str| {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        web_sys::File::new_with_str_sequence(&parts, file_name).map_err(|_| {
+            azimuth_core::ArmError::new(
+                "UploadFailed",
+                "The browser could not make the sample's file.",
+            )
+        })
+    };
+    let file_name = format!("{name}.csv");
+    let (csv_at, folder) = match kind {
+        "uri_file" => (sample_path(name, true), None),
+        _ => (
+            format!("{}{file_name}", sample_path(name, false)),
+            Some(sample_path(name, false)),
+        ),
+    };
+    store
+        .upload_file(
+            SAMPLE_STORE,
+            &csv_at,
+            &as_file(&csv, &file_name)?,
+            true,
+            Upload::new(),
+        )
+        .await?;
+    if let (Some(folder), "mltable") = (folder, kind) {
+        let table = mltable_for_csv(&file_name);
+        store
+            .upload_file(
+                SAMPLE_STORE,
+                &format!("{folder}MLTable"),
+                &as_file(&table, "MLTable")?,
+                true,
+                Upload::new(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// The wizard dialog, at `/data/create`.
 #[component]
 pub fn CreateDataWizard() -> impl IntoView {
@@ -83,6 +147,7 @@ pub fn CreateDataWizard() -> impl IntoView {
     let path = RwSignal::new(String::new());
     let uri = RwSignal::new(String::new());
     let files = RwSignal::new_local(Vec::<Picked>::new());
+    let sample = RwSignal::new(SAMPLES[0].name);
     let uploads = RwSignal::new(Vec::<(String, Upload)>::new());
     let creating = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
@@ -174,6 +239,10 @@ pub fn CreateDataWizard() -> impl IntoView {
                 "" => Err("Enter the URI of the data.".into()),
                 u => Ok(u.to_owned()),
             },
+            Source::Sample => Ok(datastore_uri(
+                SAMPLE_STORE,
+                &sample_path(sample.get(), kind.get() == "uri_file"),
+            )),
         }
     });
     // The engine's verdict on where the version points, before anything is sent.
@@ -221,6 +290,15 @@ pub fn CreateDataWizard() -> impl IntoView {
             ..DataVersionResource::default()
         };
         leptos::task::spawn_local(async move {
+            if source.get_untracked() == Source::Sample {
+                if let Err(e) =
+                    upload_sample(store, sample.get_untracked(), kind.get_untracked()).await
+                {
+                    failure.set(Some(format!("{} No data asset was created.", e.message())));
+                    creating.set(false);
+                    return;
+                }
+            }
             if source.get_untracked() == Source::Local {
                 let base = folder.get_untracked().trim().trim_matches('/').to_owned();
                 let to_send = files.get_untracked();
@@ -294,9 +372,15 @@ pub fn CreateDataWizard() -> impl IntoView {
                 </Show>
                 {radio_card("data-source", move || source.get() == Source::Datastore, move || source.set(Source::Datastore), "From a datastore path", "Data already in one of the workspace's datastores")}
                 {radio_card("data-source", move || source.get() == Source::Uri, move || source.set(Source::Uri), "From a URI", "An https:// address, or an azureml:// path")}
+            {radio_card("data-source", move || source.get() == Source::Sample, move || {
+                    source.set(Source::Sample);
+                    if name.get_untracked().trim().is_empty() {
+                        name.set(sample.get_untracked().to_owned());
+                    }
+                }, "Sample data", "A small table made for labs, put in workspaceblobstore")}
             </fieldset>
             <Show when=move || kind.get() == "mltable">
-                <p class="muted">"A table is a folder holding an MLTable file (paths and how to read them). Upload the folder to a datastore first, then point at it here."</p>
+                <p class="muted">"A table is a folder holding an MLTable file (paths and how to read them): choose Sample data, or upload the folder to a datastore first and point at it here."</p>
             </Show>
         }
     };
@@ -323,6 +407,13 @@ pub fn CreateDataWizard() -> impl IntoView {
         }.into_any(),
         Source::Uri => view! {
             <TextField label="URI" id="data-uri" value=uri placeholder="https://azuremlexamples.blob.core.windows.net/datasets/iris.csv" hint="Azimuth keeps the address; it cannot read web data from here." />
+        }.into_any(),
+        Source::Sample => view! {
+            <fieldset class="radio-group">
+                <legend>"Sample data set"</legend>
+                {SAMPLES.map(|s| radio_card("data-sample", move || sample.get() == s.name, move || { sample.set(s.name); if name.get_untracked().trim().is_empty() { name.set(s.name.to_owned()); } }, s.title, s.task))}
+            </fieldset>
+            <p class="muted">{move || format!("Made by Azimuth from a fixed seed (the same rows everywhere); {} is the column to predict. A Table also gets its MLTable file.", SAMPLES.iter().find(|s| s.name == sample.get()).map_or("", |s| s.label))}</p>
         }.into_any(),
     }
     };

@@ -3,7 +3,7 @@
 
 use super::datastores::{credentials_label, kind_label};
 use super::files::FileBrowser;
-use crate::components::{format_iso_time, prop_view, Appearance, Button, Dialog};
+use crate::components::{format_iso_time, prop_view, Appearance, Button, CodeView, Dialog};
 use crate::router::navigate;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
@@ -87,6 +87,7 @@ pub fn DatastorePage(
                                 {prop_view("URI", view! { <code>{format!("azureml://datastores/{}/paths/", d.resource.name)}</code> })}
                             </dl>
                         </section>
+                        <CodeView title="CLI v2 YAML" code=Signal::stored(azimuth_core::data::yaml::datastore_yaml(&d.resource)) file_name=Signal::stored(format!("{}.yml", d.resource.name)) />
                         {match reachable.get() {
                             Ok(()) => view! { <FileBrowser datastore=name.clone() /> }.into_any(),
                             Err(why) => view! { <div class="message-bar message-bar--warning" role="status">{why}</div> }.into_any(),

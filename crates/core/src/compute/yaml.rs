@@ -1,13 +1,10 @@
 //! Azure ML CLI v2 YAML (`az ml compute create -f`) for a compute instance and a compute cluster.
-//!
-//! Emitted by hand from a small ordered tree rather than with a YAML crate: output only needs
-//! block maps, lists and safely quoted scalars, and a YAML library would add tens of kilobytes
-//! to the studio's wasm for no gain here.
 
 use crate::compute::request::parse_subnet_id;
 use crate::compute::{ComputeResource, StartStopSchedule};
 use crate::time::parse_duration_seconds;
 use crate::workspace::Workspace;
+use crate::yaml_out::{raw, text, write, Node};
 
 /// The CLI v2 schema of a compute instance file.
 pub const INSTANCE_SCHEMA: &str =
@@ -23,75 +20,6 @@ const KUBERNETES_SCHEMA: &str =
 const VM_SCHEMA: &str = "https://azuremlschemas.azureedge.net/latest/vmCompute.schema.json";
 const SYNAPSE_SCHEMA: &str =
     "https://azuremlschemas.azureedge.net/latest/synapseSparkCompute.schema.json";
-
-/// A YAML value: a scalar already rendered, a map in order, or a list.
-enum Node {
-    Scalar(String),
-    Map(Vec<(String, Node)>),
-    List(Vec<Node>),
-}
-
-fn text(s: &str) -> Node {
-    Node::Scalar(quote(s))
-}
-
-fn raw(s: impl ToString) -> Node {
-    Node::Scalar(s.to_string())
-}
-
-/// Quotes a string when plain YAML would read it as something else.
-fn quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./@:+ $".contains(c))
-        // YAML 1.1 readers (PyYAML, which the Azure ML CLI uses) take 18:00, 2026-01-01,
-        // 0x1F, 1_000 or .inf for numbers or dates: anything starting like a number is quoted
-        // (which is every number YAML knows, so no float parser is needed here).
-        && !s.starts_with(|c: char| c.is_ascii_digit() || "-+. :@".contains(c))
-        && !s.ends_with([' ', ':'])
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~"
-        );
-    if plain {
-        s.to_owned()
-    } else {
-        serde_json::to_string(s).expect("strings serialize")
-    }
-}
-
-fn emit(node: &Node, indent: usize, out: &mut String) {
-    let pad = " ".repeat(indent);
-    match node {
-        Node::Scalar(s) => {
-            out.push(' ');
-            out.push_str(s);
-            out.push('\n');
-        }
-        Node::Map(entries) => {
-            out.push('\n');
-            for (k, v) in entries {
-                out.push_str(&format!("{pad}{}:", quote(k)));
-                emit(v, indent + 2, out);
-            }
-        }
-        Node::List(items) => {
-            out.push('\n');
-            for item in items {
-                let mut nested = String::new();
-                emit(item, indent + 2, &mut nested);
-                // The first line of the item goes after "- ".
-                let body = nested.trim_start_matches('\n');
-                let body = body
-                    .strip_prefix(&" ".repeat(indent + 2))
-                    .unwrap_or(body.trim_start());
-                out.push_str(&format!("{pad}- {body}"));
-            }
-        }
-    }
-}
 
 fn schedule_node(s: &StartStopSchedule) -> Node {
     let mut entries = vec![
@@ -205,9 +133,7 @@ fn finish(mut doc: Vec<(String, Node)>, resource: &ComputeResource) -> String {
         let tags = resource.tags.iter().map(|(k, v)| (k.clone(), text(v)));
         doc.push(("tags".into(), Node::Map(tags.collect())));
     }
-    let mut out = String::new();
-    emit(&Node::Map(doc), 0, &mut out);
-    out.trim_start_matches('\n').to_owned()
+    write(doc)
 }
 
 /// The CLI v2 YAML of a compute instance (a create request or an existing resource).
@@ -370,42 +296,4 @@ pub fn cluster_yaml(name: &str, resource: &ComputeResource, workspace: &Workspac
         doc.push(("enable_node_public_ip".into(), raw(public_ip)));
     }
     finish(doc, resource)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_keeps_yaml_unambiguous() {
-        assert_eq!(quote("Standard_DS11_v2"), "Standard_DS11_v2");
-        assert_eq!(quote("true"), "\"true\"");
-        assert_eq!(quote("123"), "\"123\"");
-        assert_eq!(quote(""), "\"\"");
-        assert_eq!(
-            quote("<img src=x onerror=alert(1)>"),
-            "\"<img src=x onerror=alert(1)>\""
-        );
-        assert_eq!(quote("a: b"), "\"a: b\"");
-        // YAML floats need the leading dot: "inf" and "nan" are plain strings to YAML readers.
-        assert_eq!(quote("inf"), "inf");
-        assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
-        for looks_like_a_number_or_date in [
-            "18:00",
-            "2026-01-01",
-            "2021-03-10T21:21:07",
-            "0x1F",
-            "1_000",
-            ".inf",
-            "-.5",
-            "1e5",
-            ".NaN",
-            "+1",
-        ] {
-            assert!(
-                quote(looks_like_a_number_or_date).starts_with('"'),
-                "{looks_like_a_number_or_date}"
-            );
-        }
-    }
 }

@@ -6,7 +6,9 @@ pub mod asset;
 pub mod datastore;
 pub mod files;
 pub mod preview;
+pub mod samples;
 pub mod uri;
+pub mod yaml;
 
 pub use asset::{DataContainerResource, DataVersionResource};
 pub use datastore::{DatastoreResource, StoredDatastore};
