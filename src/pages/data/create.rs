@@ -4,6 +4,9 @@
 //! each with its progress and Cancel; the version is created only once all of them are stored,
 //! so a failed or cancelled upload leaves no asset pointing at a half folder.
 
+use super::sources::{
+    picked_files, sample_path, upload_folder, upload_sample, Picked, SAMPLE_STORE,
+};
 use super::{format_bytes, type_label};
 use crate::components::{
     guard_close, prop_view, radio_card, Appearance, Button, Dialog, DiscardPrompt, TextField,
@@ -12,7 +15,7 @@ use crate::components::{
 use crate::router::leave_to;
 use crate::store::{use_store, Upload};
 use azimuth_core::data::asset::DataVersionProperties;
-use azimuth_core::data::samples::{mltable_for_csv, sample_csv, SAMPLES};
+use azimuth_core::data::samples::SAMPLES;
 use azimuth_core::data::uri::datastore_uri;
 use azimuth_core::data::{asset_name_error, DataVersionResource};
 use azimuth_core::workspace::roles::Action;
@@ -32,105 +35,6 @@ enum Source {
 crate::lazy_page! {
     /// The wizard, in a chunk of its own.
     pub(crate) create_data_wizard in create_data => |_| view! { <CreateDataWizard /> }.into_any()
-}
-
-/// A file picked for upload, with its path under the destination folder.
-#[derive(Clone)]
-struct Picked {
-    file: web_sys::File,
-    relative: String,
-}
-
-/// The files of a file input, each with its path (a folder's keep their sub-folders).
-fn picked_files(input: &web_sys::HtmlInputElement) -> Vec<Picked> {
-    let Some(list) = input.files() else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|file| {
-            let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| file.name());
-            Picked { file, relative }
-        })
-        .collect()
-}
-
-/// The folder an upload from the studio goes to, as Azure's studio names it: `UI/<time>_UTC/`.
-fn upload_folder(now: i64) -> String {
-    let iso = azimuth_core::time::format_iso(now);
-    let stamp: String = iso
-        .chars()
-        .take(19)
-        .filter(|c| *c != ':')
-        .map(|c| if c == 'T' { '_' } else { c })
-        .collect();
-    format!("UI/{stamp}_UTC/")
-}
-
-/// The datastore sample data goes to.
-const SAMPLE_STORE: &str = "workspaceblobstore";
-
-/// Where a sample goes: `samples/<name>.csv` for a file, `samples/<name>/` (its CSV and, for a
-/// table, its `MLTable`) otherwise.
-fn sample_path(name: &str, file: bool) -> String {
-    if file {
-        format!("samples/{name}.csv")
-    } else {
-        format!("samples/{name}/")
-    }
-}
-
-/// Writes a sample's CSV (and, for a Table, its `MLTable`) to `workspaceblobstore`; the same
-/// bytes every time, so writing it again changes nothing.
-async fn upload_sample(
-    store: crate::store::Store,
-    name: &'static str,
-    kind: &str,
-) -> Result<(), azimuth_core::ArmError> {
-    let csv = sample_csv(name).unwrap_or_default();
-    let as_file = |text: &str, file_name: &str| {
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-        web_sys::File::new_with_str_sequence(&parts, file_name).map_err(|_| {
-            azimuth_core::ArmError::new(
-                "UploadFailed",
-                "The browser could not make the sample's file.",
-            )
-        })
-    };
-    let file_name = format!("{name}.csv");
-    let (csv_at, folder) = match kind {
-        "uri_file" => (sample_path(name, true), None),
-        _ => (
-            format!("{}{file_name}", sample_path(name, false)),
-            Some(sample_path(name, false)),
-        ),
-    };
-    store
-        .upload_file(
-            SAMPLE_STORE,
-            &csv_at,
-            &as_file(&csv, &file_name)?,
-            true,
-            Upload::new(),
-        )
-        .await?;
-    if let (Some(folder), "mltable") = (folder, kind) {
-        let table = mltable_for_csv(&file_name);
-        store
-            .upload_file(
-                SAMPLE_STORE,
-                &format!("{folder}MLTable"),
-                &as_file(&table, "MLTable")?,
-                true,
-                Upload::new(),
-            )
-            .await?;
-    }
-    Ok(())
 }
 
 /// The wizard dialog, at `/data/create`.

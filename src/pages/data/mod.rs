@@ -8,6 +8,7 @@ mod datastore;
 mod datastores;
 mod files;
 mod new_datastore;
+mod sources;
 
 pub use asset::DataAssetPage;
 pub use assets::DataAssetsPage;

@@ -107,6 +107,33 @@ pub async fn delete_file(
     .map(drop)
 }
 
+/// `GET /api/files/content` (with `Range` when given): the response, or the server's error.
+async fn file_response(
+    token: &str,
+    ws: &str,
+    datastore: &str,
+    path: &str,
+    range: Option<String>,
+) -> Result<gloo_net::http::Response, ArmError> {
+    let url = files_url("files/content", ws, datastore, path);
+    let mut request = gloo_net::http::RequestBuilder::new(&url)
+        .header("Authorization", &format!("Bearer {token}"));
+    if let Some(range) = range {
+        request = request.header("Range", &range);
+    }
+    let response = request
+        .build()
+        .map_err(|_| unreachable())?
+        .send()
+        .await
+        .map_err(|_| unreachable())?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let text = response.text().await.unwrap_or_default();
+    Err(from_json::<ArmError>(&text).unwrap_or_else(|_| unreachable()))
+}
+
 /// The first `bytes` of a file (`Range`), and whether that is all of it.
 pub async fn read_start(
     token: &str,
@@ -115,17 +142,8 @@ pub async fn read_start(
     path: &str,
     bytes: u64,
 ) -> Result<(Vec<u8>, bool), ArmError> {
-    let url = files_url("files/content", ws, datastore, path);
-    let request = gloo_net::http::RequestBuilder::new(&url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Range", &format!("bytes=0-{}", bytes.saturating_sub(1)))
-        .build()
-        .map_err(|_| unreachable())?;
-    let response = request.send().await.map_err(|_| unreachable())?;
-    if !response.ok() {
-        let text = response.text().await.unwrap_or_default();
-        return Err(from_json::<ArmError>(&text).unwrap_or_else(|_| unreachable()));
-    }
+    let range = format!("bytes=0-{}", bytes.saturating_sub(1));
+    let response = file_response(token, ws, datastore, path, Some(range)).await?;
     let total = response
         .headers()
         .get("content-range")
@@ -142,17 +160,9 @@ pub async fn file_blob(
     datastore: &str,
     path: &str,
 ) -> Result<web_sys::Blob, ArmError> {
-    let url = files_url("files/content", ws, datastore, path);
-    let request = gloo_net::http::RequestBuilder::new(&url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .build()
-        .map_err(|_| unreachable())?;
-    let response = request.send().await.map_err(|_| unreachable())?;
-    if !response.ok() {
-        let text = response.text().await.unwrap_or_default();
-        return Err(from_json::<ArmError>(&text).unwrap_or_else(|_| unreachable()));
-    }
-    let raw: web_sys::Response = response.into();
+    let raw: web_sys::Response = file_response(token, ws, datastore, path, None)
+        .await?
+        .into();
     let blob = raw.blob().map_err(|_| unreachable())?;
     wasm_bindgen_futures::JsFuture::from(blob)
         .await

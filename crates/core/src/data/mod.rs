@@ -3,6 +3,7 @@
 //! rules and `azureml://` URIs.
 
 pub mod asset;
+pub mod credentials;
 pub mod datastore;
 pub mod files;
 pub mod preview;

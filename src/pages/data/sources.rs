@@ -1,0 +1,104 @@
+//! Where the Create data asset wizard's data comes from: files picked on this computer (a
+//! folder's keep their sub-folders), the folder an upload goes to, and the sample data sets.
+
+use crate::store::Upload;
+use azimuth_core::data::samples::{mltable_for_csv, sample_csv};
+
+/// A file picked for upload, with its path under the destination folder.
+#[derive(Clone)]
+pub(super) struct Picked {
+    pub file: web_sys::File,
+    pub relative: String,
+}
+
+/// The files of a file input, each with its path (a folder's keep their sub-folders).
+pub(super) fn picked_files(input: &web_sys::HtmlInputElement) -> Vec<Picked> {
+    let Some(list) = input.files() else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|file| {
+            let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| file.name());
+            Picked { file, relative }
+        })
+        .collect()
+}
+
+/// The folder an upload from the studio goes to, as Azure's studio names it: `UI/<time>_UTC/`.
+pub(super) fn upload_folder(now: i64) -> String {
+    let iso = azimuth_core::time::format_iso(now);
+    let stamp: String = iso
+        .chars()
+        .take(19)
+        .filter(|c| *c != ':')
+        .map(|c| if c == 'T' { '_' } else { c })
+        .collect();
+    format!("UI/{stamp}_UTC/")
+}
+
+/// The datastore sample data goes to.
+pub(super) const SAMPLE_STORE: &str = "workspaceblobstore";
+
+/// Where a sample goes: `samples/<name>.csv` for a file, `samples/<name>/` (its CSV and, for a
+/// table, its `MLTable`) otherwise.
+pub(super) fn sample_path(name: &str, file: bool) -> String {
+    if file {
+        format!("samples/{name}.csv")
+    } else {
+        format!("samples/{name}/")
+    }
+}
+
+/// Writes a sample's CSV (and, for a Table, its `MLTable`) to `workspaceblobstore`; the same
+/// bytes every time, so writing it again changes nothing.
+pub(super) async fn upload_sample(
+    store: crate::store::Store,
+    name: &'static str,
+    kind: &str,
+) -> Result<(), azimuth_core::ArmError> {
+    let csv = sample_csv(name).unwrap_or_default();
+    let as_file = |text: &str, file_name: &str| {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        web_sys::File::new_with_str_sequence(&parts, file_name).map_err(|_| {
+            azimuth_core::ArmError::new(
+                "UploadFailed",
+                "The browser could not make the sample's file.",
+            )
+        })
+    };
+    let file_name = format!("{name}.csv");
+    let (csv_at, folder) = match kind {
+        "uri_file" => (sample_path(name, true), None),
+        _ => (
+            format!("{}{file_name}", sample_path(name, false)),
+            Some(sample_path(name, false)),
+        ),
+    };
+    store
+        .upload_file(
+            SAMPLE_STORE,
+            &csv_at,
+            &as_file(&csv, &file_name)?,
+            true,
+            Upload::new(),
+        )
+        .await?;
+    if let (Some(folder), "mltable") = (folder, kind) {
+        let table = mltable_for_csv(&file_name);
+        store
+            .upload_file(
+                SAMPLE_STORE,
+                &format!("{folder}MLTable"),
+                &as_file(&table, "MLTable")?,
+                true,
+                Upload::new(),
+            )
+            .await?;
+    }
+    Ok(())
+}
