@@ -139,6 +139,18 @@ fn version_created(v: &DataVersionResource) -> &str {
     created_at(v.system_data.as_ref())
 }
 
+fn datastore_key(ws: &Workspace, d: &StoredDatastore) -> String {
+    asset_key(ws, DATASTORE, datastore_created(d), &d.resource.name)
+}
+
+fn data_key(ws: &Workspace, d: &DataContainerResource) -> String {
+    asset_key(ws, DATA, container_created(d), &d.name)
+}
+
+fn version_key(ws: &Workspace, v: &DataVersionResource) -> String {
+    asset_key(ws, DATA_VERSION, version_created(v), &v.id)
+}
+
 /// The writes of every asset list of a workspace but its computes.
 fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Workspace) {
     list_writes(
@@ -150,14 +162,14 @@ fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Worksp
         ),
         |d| &d.resource.name,
         datastore_created,
-        |d| asset_key(ws, DATASTORE, datastore_created(d), &d.resource.name),
+        |d| datastore_key(ws, d),
     );
     list_writes(
         out,
         (Shelf::Assets, old.map(|o| &o.data[..]), &ws.data),
         |d| &d.name,
         container_created,
-        |d| asset_key(ws, DATA, container_created(d), &d.name),
+        |d| data_key(ws, d),
     );
     list_writes(
         out,
@@ -168,7 +180,7 @@ fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Worksp
         ),
         |v| &v.id,
         version_created,
-        |v| asset_key(ws, DATA_VERSION, version_created(v), &v.id),
+        |v| version_key(ws, v),
     );
 }
 
@@ -280,12 +292,12 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
             for c in &old.computes {
                 out.push(delete(Shelf::Computes, compute_key(old, c)));
             }
-            let mut gone = Vec::new();
-            asset_writes(&mut gone, None, old);
-            out.extend(gone.into_iter().filter_map(|w| match w {
-                RecordWrite::Put { shelf, key, .. } => Some(delete(shelf, key)),
-                RecordWrite::Delete { .. } => None,
-            }));
+            let stores = old.datastores.iter().map(|d| datastore_key(old, d));
+            let data = old.data.iter().map(|d| data_key(old, d));
+            let versions = old.data_versions.iter().map(|v| version_key(old, v));
+            for key in stores.chain(data).chain(versions) {
+                out.push(delete(Shelf::Assets, key));
+            }
         }
     }
     out
