@@ -15,6 +15,7 @@ pub use assets::DataAssetsPage;
 pub use datastore::DatastorePage;
 pub use datastores::DatastoresPage;
 
+use crate::components::tab_link;
 use crate::router::use_location;
 use leptos::prelude::*;
 
@@ -22,18 +23,10 @@ use leptos::prelude::*;
 #[component]
 fn DataTabs() -> impl IntoView {
     let path = use_location().path;
-    let tab = move |href: &'static str, also: &'static str, label: &'static str| {
-        let current = move || (path.get() == href || path.get() == also).then_some("page");
-        view! {
-            <a class="tabs__tab" href=crate::router::href(href) aria-current=current>
-                {label}
-            </a>
-        }
-    };
     view! {
         <nav class="tabs" aria-label="Data">
-            {tab("/data", "/data/create", "Data assets")}
-            {tab("/data/datastores", "/data/create/datastore", "Datastores")}
+            {tab_link(path, "/data", "/data/create", "Data assets")}
+            {tab_link(path, "/data/datastores", "/data/create/datastore", "Datastores")}
         </nav>
     }
 }
