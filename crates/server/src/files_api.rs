@@ -1,7 +1,9 @@
 //! A datastore's files, for the studio and for curl: `?wsid=<workspace>&datastore=<name>&path=<path>`
 //! on `/api/files` lists a folder (GET), uploads a file as its body streams in (PUT; `&overwrite=true`
 //! to replace one) or deletes a file or, with a path ending in `/`, a folder (DELETE);
-//! `/api/files/content` downloads a file (GET, with `Range: bytes=a-b` for a part of it).
+//! `/api/files/content` downloads a file (GET, with `Range: bytes=a-b` for a part of it);
+//! `/api/files/profile` profiles a CSV, TSV or JSON lines file (GET, `&delimiter=`, `&header=`,
+//! `&format=jsonl` to say how to read it).
 //! Anyone who may read the workspace reads its files; writing needs a role that may write data.
 
 use crate::state::AppState;
@@ -11,12 +13,15 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::data::files::check_file_path;
+use azimuth_core::data::preview::Format;
+use azimuth_core::data::profile;
 use azimuth_core::workspace::roles::Action;
 use azimuth_core::ArmError;
 use futures_util::StreamExt;
 use object_store::GetRange;
 use serde_json::json;
 use std::sync::Arc;
+use tokio_util::io::{StreamReader, SyncIoBridge};
 
 /// Who asks, and where in which datastore: the storage root and the checked path.
 struct Place {
@@ -204,6 +209,35 @@ pub(crate) async fn content(
             *response.status_mut() = StatusCode::PARTIAL_CONTENT;
         }
         Ok(response)
+    };
+    answer(result.await)
+}
+
+/// `GET /api/files/profile`: the profile of a tabular file, read once as it streams from
+/// storage (on a blocking thread: the parse is CPU work).
+pub(crate) async fn profile(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let at = place(&state, &query, &headers, false)?;
+        let param = |name: &str| query.get(name).map(String::as_str);
+        let format = Format::from_params(
+            &at.path,
+            param("format"),
+            param("delimiter"),
+            param("header"),
+        )
+        .map_err(|e| ArmError::new("InvalidFormat", e))?;
+        let file = state.storage.read(&at.root, &at.path, None).await?;
+        let stream = file.into_stream().map(|c| c.map_err(std::io::Error::other));
+        let reader = SyncIoBridge::new(StreamReader::new(stream));
+        let profiled = tokio::task::spawn_blocking(move || profile::profile(reader, format))
+            .await
+            .map_err(|e| ArmError::new("InternalError", format!("The profile failed: {e}.")))?;
+        let profile = profiled.map_err(|e| ArmError::new("InvalidFormat", e))?;
+        Ok(axum::Json(profile).into_response())
     };
     answer(result.await)
 }

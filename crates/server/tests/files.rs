@@ -221,3 +221,52 @@ async fn an_upload_cut_short_leaves_no_file_behind() {
     assert!(String::from_utf8_lossy(&raw[..at]).contains("200 OK"));
     assert_eq!(&raw[at..], &body[..]);
 }
+
+#[tokio::test]
+async fn a_tabular_file_is_profiled_as_it_streams() {
+    let db = temp_db("profile");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let alan = sign_in(a, "Alan Turing").await;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let mut csv = String::from("\u{feff}id;city;score\n");
+    for i in 0..5000 {
+        csv.push_str(&format!(
+            "{i};\"{}\";{}\n",
+            ["Oslo", "Bergen; NO"][i % 2],
+            i % 10
+        ));
+    }
+    let (status, _) = call(a, "PUT", &files("p/rows.txt"), Some(&grace), csv.as_bytes()).await;
+    assert_eq!(status, 201);
+    let profile = |query: &str| format!("/api/files/profile?wsid={WS}&path=p/rows.txt{query}");
+    let (status, p) = call(a, "GET", &profile("&delimiter=%3B"), Some(&alan), b"").await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["rows"], 5000);
+    assert_eq!(p["columns"][0]["name"], "id");
+    assert_eq!(p["columns"][0]["columnType"], "integer");
+    assert_eq!(p["columns"][1]["top"][0]["value"], "Bergen; NO", "ties: by value");
+    assert_eq!(p["columns"][2]["mean"], 4.5);
+    let bins = p["columns"][2]["histogram"].as_array().unwrap();
+    assert_eq!(
+        bins.iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum::<u64>(),
+        5000
+    );
+
+    // A ".txt" is read as CSV unless told otherwise; JSON lines that are not are refused.
+    let (status, p) = call(a, "GET", &profile("&format=jsonl"), Some(&alan), b"").await;
+    assert_eq!(status, 400, "{p}");
+    assert!(
+        p["error"]["message"].as_str().unwrap().contains("Line 1"),
+        "{p}"
+    );
+    let (status, p) = call(a, "GET", &profile("&delimiter=ab"), Some(&alan), b"").await;
+    assert_eq!(status, 400, "{p}");
+    let missing = format!("/api/files/profile?wsid={WS}&path=p/none.csv");
+    let (status, _) = call(a, "GET", &missing, Some(&alan), b"").await;
+    assert_eq!(status, 404);
+    let (status, _) = call(a, "GET", &profile(""), None, b"").await;
+    assert_eq!(status, 401);
+}

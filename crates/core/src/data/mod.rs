@@ -3,10 +3,12 @@
 //! rules and `azureml://` URIs.
 
 pub mod asset;
+mod columns;
 pub mod credentials;
 pub mod datastore;
 pub mod files;
 pub mod preview;
+pub mod profile;
 pub mod samples;
 pub mod uri;
 pub mod yaml;

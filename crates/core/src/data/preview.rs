@@ -40,6 +40,38 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The layout a request names: `format=jsonl`, or `delimiter=<one character>` with
+    /// `header=false` when the first row is data; without either, the one `path`'s name
+    /// suggests.
+    pub fn from_params(
+        path: &str,
+        format: Option<&str>,
+        delimiter: Option<&str>,
+        header: Option<&str>,
+    ) -> Result<Format, String> {
+        if format.is_some_and(|f| f == "jsonl") {
+            return Ok(Format::JsonLines);
+        }
+        match delimiter {
+            Some(d) if d.len() == 1 => Ok(Format::Delimited {
+                delimiter: d.as_bytes()[0],
+                header: header != Some("false"),
+            }),
+            Some(d) => Err(format!("The delimiter must be one character, not '{d}'.")),
+            None => Format::guess(path).ok_or_else(|| format!("'{path}' is not a CSV, TSV or JSON lines file; name its delimiter (delimiter=,) or format=jsonl.")),
+        }
+    }
+
+    /// The request parameters that name this layout (see [`Format::from_params`]).
+    pub fn params(self) -> String {
+        match self {
+            Format::JsonLines => "format=jsonl".into(),
+            Format::Delimited { delimiter, header } => {
+                format!("delimiter=%{delimiter:02X}&header={header}")
+            }
+        }
+    }
 }
 
 /// The first rows of a file.
@@ -244,6 +276,41 @@ mod tests {
             })
         );
         assert_eq!(Format::guess("x.parquet"), None);
+        for f in [
+            CSV,
+            Format::JsonLines,
+            Format::Delimited {
+                delimiter: b'\t',
+                header: false,
+            },
+        ] {
+            let params: std::collections::HashMap<String, String> =
+                serde_urlencoded_pairs(&f.params());
+            let got = Format::from_params(
+                "x.bin",
+                params.get("format").map(String::as_str),
+                params.get("delimiter").map(String::as_str),
+                params.get("header").map(String::as_str),
+            );
+            assert_eq!(got, Ok(f));
+        }
+        assert!(Format::from_params("x.bin", None, None, None).is_err());
+        assert!(Format::from_params("x.csv", None, Some(";;"), None).is_err());
+    }
+
+    /// `a=b&c=%09` as pairs, percent escapes decoded (enough for the parameters above).
+    fn serde_urlencoded_pairs(query: &str) -> std::collections::HashMap<String, String> {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| {
+                let value = match v.strip_prefix('%') {
+                    Some(hex) => char::from(u8::from_str_radix(hex, 16).unwrap()).to_string(),
+                    None => v.to_owned(),
+                };
+                (k.to_owned(), value)
+            })
+            .collect()
     }
 
     #[test]
