@@ -6,6 +6,8 @@
 use super::opfs::{self, files_error};
 use super::{remote, Backend, Store};
 use azimuth_core::data::files::{check_file_path, Listing};
+use azimuth_core::data::preview::Format;
+use azimuth_core::data::profile::Profile;
 use azimuth_core::data::{DataVersionResource, DatastoreResource};
 use azimuth_core::workspace::roles::Action;
 use azimuth_core::ArmError;
@@ -333,6 +335,38 @@ impl Store {
                     datastore,
                     &path,
                     bytes,
+                )
+                .await
+            }
+        }
+    }
+
+    /// The profile of a tabular file read as `format`: computed by the server where the file
+    /// is, or in this browser's worker (the page stays responsive while it reads).
+    pub async fn profile_file(
+        &self,
+        datastore: &str,
+        path: &str,
+        format: Format,
+    ) -> Result<Profile, ArmError> {
+        let path = check_file_path(path)?;
+        match self.backend {
+            Backend::Browser(_) => {
+                let root = self.files_root(datastore, false)?;
+                let file = opfs::file(&root, &path)
+                    .await
+                    .map_err(|e| files_error(&e, &format!("Reading {path}")))?;
+                super::worker::profile(&file, format)
+                    .await
+                    .map_err(|e| ArmError::new("InvalidFormat", e))
+            }
+            Backend::Server(token) => {
+                remote::profile(
+                    &token.get_value(),
+                    &self.workspace_id(),
+                    datastore,
+                    &path,
+                    format,
                 )
                 .await
             }

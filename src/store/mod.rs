@@ -17,6 +17,7 @@ mod opfs;
 mod people;
 pub mod remote;
 mod session;
+mod worker;
 mod workspaces;
 
 pub use access::AssignmentRow;

@@ -77,6 +77,18 @@ test('a CSV uploaded to a datastore becomes a data asset whose rows can be explo
   await expect(preview.getByRole('row').nth(1)).toContainText('said "hi"');
   await expect(preview.getByRole('row').nth(2)).toContainText('Zoë Cumings');
   await expect(page.getByText('All 2 rows.')).toBeVisible();
+
+  // Profile reads every row (the server, or this browser's worker): types, counts, statistics.
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  const profile = page.getByRole('table', { name: 'Profile' });
+  await expect(page.getByText('2 rows, 3 columns.')).toBeVisible();
+  const age = profile.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'age' }) });
+  const stats = ['Integer', '2', '0', '2', '22', '38', '30', '11.314'];
+  for (const [i, stat] of stats.entries()) await expect(age.getByRole('cell').nth(i)).toHaveText(stat);
+  await expect(age.getByRole('img', { name: 'Histogram of age: 22 to 39' })).toBeVisible();
+  const name = profile.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'name' }) });
+  await expect(name).toContainText('String');
+  await expect(name.getByRole('listitem').first()).toContainText('Braund, Mr. Owen');
   await page.getByRole('tab', { name: 'Consume' }).click();
   await expect(page.getByText('azureml:titanic:1', { exact: true })).toBeVisible();
   const yaml = page.getByRole('region', { name: 'CLI v2 YAML' });

@@ -22,6 +22,9 @@ const SPLIT_LOADER: &str = "__wasm_split.js";
 /// The module that starts the studio: a file of its own, not an inline script, so a
 /// Content-Security-Policy of `script-src 'self'` lets it run.
 const STARTER: &str = "start.js";
+/// The Web Worker's script, and the glue of its module.
+const WORKER: &str = "worker.js";
+const WORKER_GLUE: &str = "azimuth-worker.js";
 /// The app folder's name, then the file the chunk loader fetches for each lazy function (one
 /// line each, see `bundles`); written to `target/` for the size bench.
 pub const CHUNK_MAP: &str = "app-chunks.txt";
@@ -137,6 +140,7 @@ fn build_app(dist: &Path) -> Result<String> {
     }
     optimize_all(&files_with_extension(&out, "wasm")?)?;
     let pages = bundles::bundle(&out, &loader, SPLIT_LOADER)?;
+    build_worker(&work, &out)?;
     fs::write(
         out.join(STARTER),
         format!(
@@ -144,7 +148,7 @@ fn build_app(dist: &Path) -> Result<String> {
              start({{module_or_path:new URL(\"{MAIN_WASM}\",import.meta.url)}});\n"
         ),
     )?;
-    for script in [GLUE, SPLIT_LOADER] {
+    for script in [GLUE, SPLIT_LOADER, WORKER_GLUE, WORKER] {
         minify_js(&out.join(script))?;
     }
 
@@ -172,6 +176,45 @@ fn build_app(dist: &Path) -> Result<String> {
     Ok(name)
 }
 
+/// Builds the Web Worker (`crates/worker`, the `worker` profile: optimized for speed) into
+/// `out`: its module, its wasm-bindgen glue and `worker.js`, which starts it.
+fn build_worker(work: &Path, out: &Path) -> Result {
+    cmd::run(&mut cmd::command(
+        "cargo",
+        &[
+            "build",
+            "--profile",
+            "worker",
+            "--quiet",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "azimuth-worker",
+        ],
+    ))?;
+    let root = cmd::root();
+    let linked = root.join("target/wasm32-unknown-unknown/worker/azimuth_worker.wasm");
+    let bound = work.join("worker");
+    cmd::run(&mut cmd::command(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "azimuth-worker",
+            "--out-dir",
+            &bound.to_string_lossy(),
+            &linked.to_string_lossy(),
+        ],
+    ))?;
+    let module = out.join("azimuth-worker_bg.wasm");
+    fs::copy(bound.join("azimuth-worker_bg.wasm"), &module)?;
+    fs::copy(bound.join(WORKER_GLUE), out.join(WORKER_GLUE))?;
+    fs::copy(root.join("crates/worker").join(WORKER), out.join(WORKER))?;
+    optimize_wasm(&module, "-O3")
+}
+
 /// Whether a folder under `dist/` is an app folder of some build.
 fn is_app_folder(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -190,7 +233,7 @@ fn optimize_all(modules: &[PathBuf]) -> Result {
                 s.spawn(|| {
                     let mut failed = Vec::new();
                     while let Some(module) = modules.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        if let Err(e) = optimize_wasm(module) {
+                        if let Err(e) = optimize_wasm(module, "-Oz") {
                             failed.push(e.to_string());
                         }
                     }
@@ -212,14 +255,14 @@ fn optimize_all(modules: &[PathBuf]) -> Result {
     }
 }
 
-/// `wasm-opt -Oz` in place, with the features Rust's wasm32 target emits.
-fn optimize_wasm(module: &Path) -> Result {
+/// `wasm-opt <level>` in place, with the features Rust's wasm32 target emits.
+fn optimize_wasm(module: &Path, level: &str) -> Result {
     let path = module.to_string_lossy();
     let wasm_opt = cmd::tools_bin().join("wasm-opt");
     cmd::run(&mut cmd::command(
         &wasm_opt.to_string_lossy(),
         &[
-            "-Oz",
+            level,
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",
@@ -250,7 +293,8 @@ fn minify_js(script: &Path) -> Result {
     ))
 }
 
-/// Adds the app to the page trunk built: preloads in `<head>` (the glue, the chunk loader it
+/// Adds the app to the page trunk built: where its Web Worker is (a `<meta>` the studio reads),
+/// preloads in `<head>` (the glue, the chunk loader it
 /// imports, the main module) and the module script that starts it (`STARTER`) at the end of
 /// `<body>`.
 fn link_app(index: &Path, app: &str) -> Result {
@@ -259,7 +303,8 @@ fn link_app(index: &Path, app: &str) -> Result {
         return Err(format!("{} has no </head> or </body>", index.display()).into());
     };
     let preloads = format!(
-        "<link rel=modulepreload href=/{app}/{GLUE}>\
+        "<meta name=azimuth-worker content=/{app}/{WORKER}>\
+         <link rel=modulepreload href=/{app}/{GLUE}>\
          <link rel=modulepreload href=/{app}/{SPLIT_LOADER}>\
          <link rel=preload href=/{app}/{MAIN_WASM} as=fetch type=application/wasm crossorigin>"
     );
@@ -323,7 +368,8 @@ mod tests {
         let html = fs::read_to_string(&index).unwrap();
         fs::remove_dir_all(&dir).unwrap();
         assert!(html.contains(
-            "<title>A</title><link rel=modulepreload href=/app-0123456789abcdef/azimuth-studio.js>"
+            "<title>A</title><meta name=azimuth-worker content=/app-0123456789abcdef/worker.js>\
+             <link rel=modulepreload href=/app-0123456789abcdef/azimuth-studio.js>"
         ));
         assert!(html.ends_with(
             "<p>x<script type=module src=/app-0123456789abcdef/start.js></script></body></html>"

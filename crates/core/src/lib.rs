@@ -12,6 +12,7 @@ pub mod compute;
 pub mod data;
 pub mod time;
 pub mod workspace;
+pub(crate) mod yaml_in;
 pub(crate) mod yaml_out;
 
 pub use arm::ArmError;

@@ -245,7 +245,10 @@ async fn a_tabular_file_is_profiled_as_it_streams() {
     assert_eq!(p["rows"], 5000);
     assert_eq!(p["columns"][0]["name"], "id");
     assert_eq!(p["columns"][0]["columnType"], "integer");
-    assert_eq!(p["columns"][1]["top"][0]["value"], "Bergen; NO", "ties: by value");
+    assert_eq!(
+        p["columns"][1]["top"][0]["value"], "Bergen; NO",
+        "ties: by value"
+    );
     assert_eq!(p["columns"][2]["mean"], 4.5);
     let bins = p["columns"][2]["histogram"].as_array().unwrap();
     assert_eq!(

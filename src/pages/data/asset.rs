@@ -1,7 +1,7 @@
 //! A data asset's page: a version picker and the studio's tabs: Overview (what the version is
 //! and where it points, every version with Archive and Restore), Explore (the first rows of a
-//! CSV, TSV or JSON lines file, or a folder's files: only the start of a file is read) and
-//! Consume (its URIs, and azure-ai-ml and pandas code that reads it from this server).
+//! CSV, TSV or JSON lines file, or a folder's files: only the start of a file is read), Profile
+//! (`profile.rs`) and Consume (its URIs, and azure-ai-ml and pandas code that reads it from this server).
 
 use super::{format_bytes, type_label};
 use crate::components::{format_iso_time, prop_view, Appearance, Button, CodeView};
@@ -83,17 +83,50 @@ pub fn DataAssetPage(
             <div class="tabs" role="tablist" aria-label="Data asset">
                 {tab_link("overview", "Overview")}
                 {tab_link("explore", "Explore")}
+                {tab_link("profile", "Profile")}
                 {tab_link("consume", "Consume")}
             </div>
             {move || {
                 let version = current.get().expect("shown only with a version");
                 match tab.get().as_str() {
                     "explore" => view! { <Explore version /> }.into_any(),
+                    "profile" => view! { <super::profile::ProfileTab version /> }.into_any(),
                     "consume" => consume(&name.get_value(), &version).into_any(),
                     _ => overview(store, &name.get_value(), &version, versions.get()).into_any(),
                 }
             }}
         </Show>
+    }
+}
+
+/// The tabular file a version is, or why it is not one the studio reads.
+pub enum Tabular {
+    /// A CSV, TSV or JSON lines file in one of the workspace's datastores.
+    File {
+        /// The datastore.
+        datastore: String,
+        /// The file's path in it.
+        path: String,
+        /// How to read it.
+        format: Format,
+    },
+    /// Why it cannot be read as a table.
+    Not(String),
+}
+
+const OUTSIDE: &str = "This data is outside the workspace's datastores (a web address or a job's output); Azimuth keeps its URI but cannot read it from here.";
+
+/// The tabular file of a File version (Explore and Profile read it).
+pub fn tabular_file(version: &DataVersionResource) -> Tabular {
+    let Some((datastore, path)) = in_datastore(version) else {
+        return Tabular::Not(OUTSIDE.into());
+    };
+    if version.properties.data_type != "uri_file" {
+        return Tabular::Not("A profile describes a table; this version is a folder. Make a File or Table data asset of one of its files to profile it.".into());
+    }
+    match Format::guess(&path) {
+        None => Tabular::Not(format!("Explore and Profile read CSV, TSV and JSON lines files; {path} is none of them. Download it from the datastore to look at it.")),
+        Some(format) => Tabular::File { datastore, path, format },
     }
 }
 
@@ -189,12 +222,20 @@ fn Explore(version: DataVersionResource) -> impl IntoView {
     let shown = RwSignal::new(None::<Shown>);
     let kind = version.properties.data_type.clone();
     let place = in_datastore(&version);
+    let file = tabular_file(&version);
     leptos::task::spawn_local(async move {
         let answer = match place {
-            None => Shown::Message("This data is outside the workspace's datastores (a web address or a job's output); Azimuth keeps its URI but cannot read it from here.".into()),
-            Some((ds, path)) if kind == "uri_file" => match Format::guess(&path) {
-                None => Shown::Message(format!("Explore shows CSV, TSV and JSON lines files; {path} is none of them. Download it from the datastore to look at it.")),
-                Some(format) => match store.read_file_start(&ds, &path, PREVIEW_BYTES).await {
+            None => Shown::Message(OUTSIDE.into()),
+            Some(_) if kind == "uri_file" => match file {
+                Tabular::Not(why) => Shown::Message(why),
+                Tabular::File {
+                    datastore,
+                    path,
+                    format,
+                } => match store
+                    .read_file_start(&datastore, &path, PREVIEW_BYTES)
+                    .await
+                {
                     Err(e) => Shown::Message(e.message().to_owned()),
                     Ok((bytes, whole)) => match preview(&bytes, whole, format, PREVIEW_ROWS) {
                         Ok(table) => Shown::Rows(table),
@@ -205,7 +246,12 @@ fn Explore(version: DataVersionResource) -> impl IntoView {
             Some((ds, path)) => match store.list_files(&ds, &path).await {
                 Err(e) => Shown::Message(e.message().to_owned()),
                 Ok(listing) => Shown::Files(
-                    listing.folders.into_iter().map(|f| (format!("{f}/"), 0)).chain(listing.files.into_iter().map(|f| (f.name, f.size))).collect(),
+                    listing
+                        .folders
+                        .into_iter()
+                        .map(|f| (format!("{f}/"), 0))
+                        .chain(listing.files.into_iter().map(|f| (f.name, f.size)))
+                        .collect(),
                 ),
             },
         };

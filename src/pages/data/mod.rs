@@ -8,6 +8,7 @@ mod datastore;
 mod datastores;
 mod files;
 mod new_datastore;
+mod profile;
 mod sources;
 
 pub use asset::DataAssetPage;

@@ -4,6 +4,8 @@
 use super::{encode, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::data::files::Listing;
+use azimuth_core::data::preview::Format;
+use azimuth_core::data::profile::Profile;
 use azimuth_core::data::{DataContainerResource, DataVersionResource, DatastoreResource};
 use azimuth_core::ArmError;
 use wasm_bindgen::closure::Closure;
@@ -87,6 +89,23 @@ pub async fn list_files(
         None,
     )
     .await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// `GET /api/files/profile`: the server's profile of a tabular file read as `format`.
+pub async fn profile(
+    token: &str,
+    ws: &str,
+    datastore: &str,
+    path: &str,
+    format: Format,
+) -> Result<Profile, ArmError> {
+    let url = format!(
+        "{}&{}",
+        files_url("files/profile", ws, datastore, path),
+        format.params()
+    );
+    let text = send("GET", &url, Some(token), None).await?;
     from_json(&text).map_err(|e| unexpected(&e))
 }
 

@@ -7,6 +7,7 @@ mod columns;
 pub mod credentials;
 pub mod datastore;
 pub mod files;
+pub mod mltable;
 pub mod preview;
 pub mod profile;
 pub mod samples;

@@ -303,6 +303,53 @@ fn json_lines(reader: impl Read) -> Result<Profile, String> {
     Ok(columns.finish())
 }
 
+/// A whole number with thousands separators: `1,000,000`.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// A statistic as people read it: at most three decimals (`4.5`, `0.667`), thousands
+/// separators for large values, and a power of ten for tiny ones (`1.23e-5`). Integer
+/// arithmetic only: the studio's wasm carries no float formatter.
+pub fn format_statistic(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    if a != 0.0 && a < 0.001 {
+        let mut exponent = 0;
+        let mut m = a;
+        while m < 1.0 {
+            m *= 10.0;
+            exponent += 1;
+        }
+        let hundredths = (m * 100.0).round() as u64;
+        let (whole, fraction) = (hundredths / 100, hundredths % 100);
+        let fraction = format!("{fraction:02}");
+        let fraction = fraction.trim_end_matches('0');
+        let dot = if fraction.is_empty() { "" } else { "." };
+        return format!("{sign}{whole}{dot}{fraction}e-{exponent}");
+    }
+    if a >= 1e15 {
+        return format!("{sign}{}", format_count(a.round() as u64));
+    }
+    let thousandths = (a * 1000.0).round() as u64;
+    let (whole, fraction) = (thousandths / 1000, thousandths % 1000);
+    let fraction = format!("{fraction:03}");
+    let fraction = fraction.trim_end_matches('0');
+    let dot = if fraction.is_empty() { "" } else { "." };
+    format!("{sign}{}{dot}{fraction}", format_count(whole))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +434,20 @@ mod tests {
         assert!(group.distinct_exact);
         assert_eq!(group.distinct, 7);
         assert_eq!(group.top.len(), 7);
+    }
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(1_000), "1,000");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_statistic(4.5), "4.5");
+        assert_eq!(format_statistic(2.0 / 3.0), "0.667");
+        assert_eq!(format_statistic(-1234.5678), "-1,234.568");
+        assert_eq!(format_statistic(0.0), "0");
+        assert_eq!(format_statistic(0.000_012_3), "1.23e-5");
+        assert_eq!(format_statistic(2e15), "2,000,000,000,000,000");
+        assert_eq!(format_statistic(f64::NAN), "–");
     }
 
     #[test]

@@ -1,0 +1,476 @@
+//! The `MLTable` file of a Table (`mltable`) data asset: where its rows are (`paths`) and how to
+//! read them (`transformations`), as Azure ML's `mltable` package reads it. Explore and Profile
+//! apply it: the delimiter, the header, the encoding, the columns kept or dropped, rows skipped
+//! and taken. It is also written here, from the Create wizard's Settings and Schema steps.
+
+use super::files::Listing;
+use super::preview::{Format, Table};
+use super::profile::Profile;
+use crate::yaml_in::{parse, Field, YamlError};
+
+/// The name the file must have, in the asset's folder.
+pub const MLTABLE_FILE: &str = "MLTable";
+
+/// One entry of `paths`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TablePath {
+    /// `file: ./data.csv`.
+    File(String),
+    /// `folder: ./data` (every file in it).
+    Folder(String),
+    /// `pattern: ./data/*.csv`.
+    Pattern(String),
+}
+
+/// How the rows are stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// Delimited text or JSON lines, which the studio reads.
+    Text(Format),
+    /// Parquet.
+    Parquet,
+}
+
+/// An `MLTable` file, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MlTable {
+    /// Where the rows are, relative to the file's folder (or full URIs).
+    pub paths: Vec<TablePath>,
+    /// How they are stored.
+    pub storage: Storage,
+    /// `read_delimited`'s or `read_json_lines`' encoding (`utf8` unless told).
+    pub encoding: String,
+    /// `keep_columns`: only these, in this order.
+    pub keep_columns: Option<Vec<String>>,
+    /// `drop_columns`.
+    pub drop_columns: Vec<String>,
+    /// `skip`: rows left out at the start.
+    pub skip: usize,
+    /// `take`: rows kept after that.
+    pub take: Option<usize>,
+    /// Transformations read but not applied by the studio (named in what it shows).
+    pub not_applied: Vec<String>,
+}
+
+/// Encodings `read_delimited` accepts; the studio reads the UTF-8 family and Latin-1.
+const ENCODINGS: &str = "utf8 iso88591 latin1 ascii utf16 utf32 utf8bom windows1252";
+
+/// Reads an `MLTable` file, or says which line is wrong.
+pub fn read_mltable(text: &str) -> Result<MlTable, YamlError> {
+    let root = parse(text)?;
+    let doc = Field::root(&root).map()?;
+    doc.only(
+        "$schema type paths transformations traits metadata",
+        "an MLTable file",
+    )?;
+    let paths = doc
+        .required("paths")?
+        .items(false)?
+        .into_iter()
+        .map(|item| {
+            let item = item.map()?;
+            item.only("file folder pattern", "a path")?;
+            let read = |key: &str| item.opt(key, |f| f.string());
+            match (read("file")?, read("folder")?, read("pattern")?) {
+                (Some(f), None, None) => Ok(TablePath::File(f)),
+                (None, Some(f), None) => Ok(TablePath::Folder(f)),
+                (None, None, Some(p)) => Ok(TablePath::Pattern(p)),
+                _ => Err(item.fail("a path is one of file, folder or pattern")),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut table = MlTable {
+        paths,
+        storage: Storage::Text(Format::Delimited {
+            delimiter: b',',
+            header: true,
+        }),
+        encoding: "utf8".into(),
+        keep_columns: None,
+        drop_columns: Vec::new(),
+        skip: 0,
+        take: None,
+        not_applied: Vec::new(),
+    };
+    let steps = match doc.get("transformations") {
+        Some(list) => list.items(false)?,
+        None => Vec::new(),
+    };
+    for step in steps {
+        let (name, value) = match step.scalar() {
+            Some((name, _)) => (name.to_owned(), None),
+            None => {
+                let step = step.clone().map()?;
+                let mut entries = step.entries();
+                let Some((name, value)) = entries.next() else {
+                    return Err(step.fail("a transformation names what it does"));
+                };
+                (name.to_owned(), Some(value))
+            }
+        };
+        apply(&mut table, &name, value.as_ref(), &step)?;
+    }
+    Ok(table)
+}
+
+/// Reads one transformation into `table`.
+fn apply(
+    table: &mut MlTable,
+    name: &str,
+    value: Option<&Field>,
+    step: &Field,
+) -> Result<(), YamlError> {
+    let columns = |f: &Field| -> Result<Vec<String>, YamlError> {
+        f.items(true)?.iter().map(Field::string).collect()
+    };
+    match (name, value) {
+        ("read_delimited", settings) => {
+            let (mut delimiter, mut header) = (b',', true);
+            if let Some(s) = settings.filter(|s| s.scalar().is_none()) {
+                let s = s.clone().map()?;
+                if let Some(d) = s.opt("delimiter", Field::string)? {
+                    let [byte] = d.as_bytes() else {
+                        return Err(s.fail("the delimiter is one character"));
+                    };
+                    delimiter = *byte;
+                }
+                if let Some(h) = s.opt("header", |f| {
+                    f.choice(&[
+                        ("all_files_same_headers", "same"),
+                        ("from_first_file", "first"),
+                        ("all_files_different_headers", "each"),
+                        ("no_header", "none"),
+                    ])
+                })? {
+                    header = h != "none";
+                }
+                read_encoding(table, &s)?;
+            }
+            table.storage = Storage::Text(Format::Delimited { delimiter, header });
+        }
+        ("read_json_lines", settings) => {
+            if let Some(s) = settings.filter(|s| s.scalar().is_none()) {
+                read_encoding(table, &s.clone().map()?)?;
+            }
+            table.storage = Storage::Text(Format::JsonLines);
+        }
+        ("read_parquet", _) => table.storage = Storage::Parquet,
+        ("keep_columns", Some(v)) => table.keep_columns = Some(columns(v)?),
+        ("drop_columns", Some(v)) => table.drop_columns = columns(v)?,
+        ("skip", Some(v)) => table.skip = v.whole(0..=u64::MAX)? as usize,
+        ("take", Some(v)) => table.take = Some(v.whole(0..=u64::MAX)? as usize),
+        (
+            "take_random_sample"
+            | "filter"
+            | "convert_column_types"
+            | "extract_columns_from_partition_format",
+            _,
+        ) => table.not_applied.push(name.to_owned()),
+        (other, _) => {
+            return Err(step.fail(format!("unknown transformation \"{other}\"; MLTable knows read_delimited, read_json_lines, read_parquet, keep_columns, drop_columns, skip, take, filter, convert_column_types, take_random_sample")));
+        }
+    }
+    Ok(())
+}
+
+fn read_encoding(table: &mut MlTable, settings: &Field) -> Result<(), YamlError> {
+    if let Some(encoding) = settings.opt("encoding", Field::string)? {
+        if !ENCODINGS.split(' ').any(|e| e == encoding) {
+            return Err(settings.fail(format!(
+                "unknown encoding \"{encoding}\"; one of {}",
+                ENCODINGS.replace(' ', ", ")
+            )));
+        }
+        table.encoding = encoding;
+    }
+    Ok(())
+}
+
+impl MlTable {
+    /// The first file holding the table's rows, as a path beside the MLTable file in `folder`
+    /// (a datastore path ending in `/`); `listing` is that folder's content, needed for a
+    /// `folder` or `pattern` path.
+    pub fn first_file(&self, folder: &str, listing: Option<&Listing>) -> Result<String, String> {
+        let Some(first) = self.paths.first() else {
+            return Err("The MLTable file lists no paths.".into());
+        };
+        let relative = |p: &str| -> Result<String, String> {
+            let p = p.strip_prefix("./").unwrap_or(p);
+            if p.contains("://") || p.starts_with('/') {
+                return Err(format!("This table reads {p}, outside its folder; Explore and Profile read files beside the MLTable file."));
+            }
+            Ok(p.to_owned())
+        };
+        let in_listing = |sub: &str, matches: &dyn Fn(&str) -> bool| -> Result<String, String> {
+            let files = listing.map(|l| l.files.as_slice()).unwrap_or_default();
+            let mut names: Vec<&str> = files
+                .iter()
+                .map(|f| f.name.as_str())
+                .filter(|n| *n != MLTABLE_FILE && matches(n))
+                .collect();
+            names.sort_unstable();
+            names
+                .first()
+                .map(|n| format!("{folder}{sub}{n}"))
+                .ok_or_else(|| format!("No file in {folder}{sub} matches the table's paths."))
+        };
+        match first {
+            TablePath::File(f) => Ok(format!("{folder}{}", relative(f)?)),
+            TablePath::Folder(_) => in_listing("", &|_| true),
+            TablePath::Pattern(p) => {
+                let p = relative(p)?;
+                let name = p.rsplit('/').next().unwrap_or_default().to_owned();
+                in_listing("", &move |n| glob(name.as_bytes(), n.as_bytes()))
+            }
+        }
+    }
+
+    /// The folder (relative to the MLTable file's) whose files a `folder` or `pattern` path
+    /// reads, when the first path is one.
+    pub fn listed_folder(&self) -> Option<String> {
+        let folder = |p: &str| {
+            let p = p.strip_prefix("./").unwrap_or(p).trim_end_matches('/');
+            match p {
+                "" | "." => String::new(),
+                p => format!("{p}/"),
+            }
+        };
+        match self.paths.first()? {
+            TablePath::File(_) => None,
+            TablePath::Folder(f) => Some(folder(f)),
+            TablePath::Pattern(p) => {
+                let p = p.strip_prefix("./").unwrap_or(p);
+                Some(
+                    p.rsplit_once('/')
+                        .map(|(f, _)| folder(f))
+                        .unwrap_or_default(),
+                )
+            }
+        }
+    }
+
+    /// Whether column `name` is kept.
+    fn keeps(&self, name: &str) -> bool {
+        self.keep_columns
+            .as_ref()
+            .is_none_or(|keep| keep.iter().any(|k| k == name))
+            && !self.drop_columns.iter().any(|d| d == name)
+    }
+
+    /// What the studio could not apply, for a note.
+    fn unapplied_note(&self) -> Option<String> {
+        (!self.not_applied.is_empty()).then(|| {
+            format!(
+                "Shown without the table's {} step{}.",
+                self.not_applied.join(", "),
+                if self.not_applied.len() == 1 { "" } else { "s" }
+            )
+        })
+    }
+
+    /// `table`, the first rows of the file, as the MLTable shapes them: rows skipped and
+    /// taken, columns kept and dropped.
+    pub fn shape_rows(&self, mut table: Table) -> Table {
+        let kept: Vec<usize> = (0..table.columns.len())
+            .filter(|&i| self.keeps(&table.columns[i]))
+            .collect();
+        let skip = self.skip.min(table.rows.len());
+        table.rows.drain(..skip);
+        if let Some(take) = self.take {
+            if table.rows.len() > take {
+                table.rows.truncate(take);
+                table.more = false;
+            }
+        }
+        table.columns = kept.iter().map(|&i| table.columns[i].clone()).collect();
+        for row in &mut table.rows {
+            *row = kept.iter().map(|&i| row[i].clone()).collect();
+        }
+        table.note = join_notes(table.note, self.unapplied_note());
+        table
+    }
+
+    /// `profile` of the file, with the columns the MLTable keeps (rows skipped or taken are
+    /// still counted, and the note says so).
+    pub fn shape_profile(&self, mut profile: Profile) -> Profile {
+        profile.columns.retain(|c| self.keeps(&c.name));
+        let mut unapplied = self.not_applied.clone();
+        if self.skip > 0 {
+            unapplied.push("skip".into());
+        }
+        if self.take.is_some() {
+            unapplied.push("take".into());
+        }
+        let note = (!unapplied.is_empty()).then(|| {
+            format!(
+                "The profile covers every row of the file, without the table's {} step{}.",
+                unapplied.join(", "),
+                if unapplied.len() == 1 { "" } else { "s" }
+            )
+        });
+        profile.note = join_notes(profile.note, note);
+        profile
+    }
+}
+
+fn join_notes(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` is any run of characters and `?` one.
+fn glob(pattern: &[u8], name: &[u8]) -> bool {
+    match (pattern.first(), name.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            glob(&pattern[1..], name) || (!name.is_empty() && glob(pattern, &name[1..]))
+        }
+        (Some(b'?'), Some(_)) => glob(&pattern[1..], &name[1..]),
+        (Some(p), Some(n)) if p == n => glob(&pattern[1..], &name[1..]),
+        _ => false,
+    }
+}
+
+/// The MLTable file of a table read from `file` (beside it) with the wizard's settings:
+/// `format`, `encoding`, and the columns left out.
+pub fn write_mltable(file: &str, format: Format, encoding: &str, dropped: &[String]) -> String {
+    let mut text = String::from("$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\ntype: mltable\npaths:\n");
+    let path = crate::yaml_out::quote(&format!("./{file}"));
+    text.push_str(&format!("  - file: {path}\ntransformations:\n"));
+    match format {
+        Format::Delimited { delimiter, header } => {
+            let delimiter = match delimiter {
+                b'\t' => "\"\\t\"".to_owned(),
+                d => format!("'{}'", char::from(d)),
+            };
+            let header = if header {
+                "all_files_same_headers"
+            } else {
+                "no_header"
+            };
+            text.push_str(&format!("  - read_delimited:\n      delimiter: {delimiter}\n      encoding: {encoding}\n      header: {header}\n"));
+        }
+        Format::JsonLines => {
+            text.push_str(&format!(
+                "  - read_json_lines:\n      encoding: {encoding}\n"
+            ));
+        }
+    }
+    if !dropped.is_empty() {
+        text.push_str("  - drop_columns:\n");
+        for column in dropped {
+            text.push_str(&format!("      - {}\n", crate::yaml_out::quote(column)));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::files::FileEntry;
+    use crate::data::preview::preview;
+    use crate::data::samples::mltable_for_csv;
+
+    #[test]
+    fn the_samples_table_reads_its_csv_beside_it() {
+        let t = read_mltable(&mltable_for_csv("diabetes.csv")).unwrap();
+        assert_eq!(t.paths, [TablePath::File("./diabetes.csv".into())]);
+        assert_eq!(
+            t.storage,
+            Storage::Text(Format::Delimited {
+                delimiter: b',',
+                header: true
+            })
+        );
+        assert_eq!(
+            t.first_file("samples/diabetes/", None).unwrap(),
+            "samples/diabetes/diabetes.csv"
+        );
+    }
+
+    #[test]
+    fn settings_and_columns_shape_what_is_shown() {
+        let text = "type: mltable\npaths:\n  - pattern: ./parts/*.tsv\ntransformations:\n  - read_delimited:\n      delimiter: \"\\t\"\n      header: no_header\n      encoding: latin1\n  - drop_columns: Column2\n  - skip: 1\n  - take: 1\n  - filter: col('Column1') > 0\n";
+        let t = read_mltable(text).unwrap();
+        let Storage::Text(format) = t.storage else {
+            panic!()
+        };
+        assert_eq!(
+            format,
+            Format::Delimited {
+                delimiter: b'\t',
+                header: false
+            }
+        );
+        assert_eq!(
+            (t.skip, t.take, t.encoding.as_str()),
+            (1, Some(1), "latin1")
+        );
+        assert_eq!(t.listed_folder().as_deref(), Some("parts/"));
+        let listing = Listing {
+            folders: vec![],
+            files: ["b.tsv", "a.csv", "a.tsv", "MLTable"]
+                .iter()
+                .map(|n| FileEntry {
+                    name: (*n).into(),
+                    size: 1,
+                    last_modified: String::new(),
+                })
+                .collect(),
+        };
+        assert_eq!(
+            t.first_file("d/parts/", Some(&listing)).unwrap(),
+            "d/parts/a.tsv"
+        );
+        let rows = preview(b"1\tx\ta\n2\ty\tb\n3\tz\tc\n", true, format, 100).unwrap();
+        let shaped = t.shape_rows(rows);
+        assert_eq!(shaped.columns, ["Column1", "Column3"]);
+        assert_eq!(shaped.rows, [vec!["2", "b"]]);
+        assert!(shaped.note.unwrap().contains("filter"));
+    }
+
+    #[test]
+    fn mistakes_name_their_line() {
+        let e = read_mltable("paths:\n  - file: a.csv\ntransformations:\n  - read_csv: {}\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("unknown transformation"), "{e}");
+        let e = read_mltable("paths:\n  - file: a.csv\n    folder: b\n").unwrap_err();
+        assert!(e.message.contains("one of file, folder or pattern"), "{e}");
+        let e = read_mltable("type: mltable\n").unwrap_err();
+        assert!(e.message.contains("paths is required"), "{e}");
+        let e = read_mltable(
+            "paths: [{file: a.csv}]\ntransformations:\n  - read_delimited: {delimiter: ';;'}\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("one character"), "{e}");
+    }
+
+    #[test]
+    fn what_the_wizard_writes_reads_back() {
+        let dropped = vec!["Patient ID".to_owned()];
+        let format = Format::Delimited {
+            delimiter: b';',
+            header: true,
+        };
+        let text = write_mltable("my data.csv", format, "utf8", &dropped);
+        let t = read_mltable(&text).unwrap();
+        assert_eq!(t.paths, [TablePath::File("./my data.csv".into())]);
+        assert_eq!(t.storage, Storage::Text(format));
+        assert_eq!(t.drop_columns, dropped);
+        let tab = Format::Delimited {
+            delimiter: b'\t',
+            header: false,
+        };
+        let t = read_mltable(&write_mltable("x.tsv", tab, "latin1", &[])).unwrap();
+        assert_eq!(
+            (t.storage, t.encoding.as_str()),
+            (Storage::Text(tab), "latin1")
+        );
+        let t = read_mltable(&write_mltable("x.jsonl", Format::JsonLines, "utf8", &[])).unwrap();
+        assert_eq!(t.storage, Storage::Text(Format::JsonLines));
+    }
+}

@@ -1,0 +1,169 @@
+//! A data asset's Profile tab: per column its type, how many values are present, missing and
+//! distinct, the numbers' min / max / mean / standard deviation with a small histogram, or the
+//! most frequent values. The server profiles its own files; the browser store profiles in a
+//! Web Worker, so the page stays responsive however long the file.
+
+use super::asset::{tabular_file, Tabular};
+use crate::store::use_store;
+use azimuth_core::data::profile::{
+    format_count, format_statistic, Bin, ColumnProfile, Profile, TopValue,
+};
+use azimuth_core::data::DataVersionResource;
+use leptos::prelude::*;
+
+/// The Profile tab of one version.
+#[component]
+pub fn ProfileTab(version: DataVersionResource) -> impl IntoView {
+    let store = use_store();
+    let shown = RwSignal::new(None::<Result<Profile, String>>);
+    let source = tabular_file(&version);
+    leptos::task::spawn_local(async move {
+        let answer = match source {
+            Tabular::File {
+                datastore,
+                path,
+                format,
+            } => store
+                .profile_file(&datastore, &path, format)
+                .await
+                .map_err(|e| e.message().to_owned()),
+            Tabular::Not(why) => Err(why),
+        };
+        shown.set(Some(answer));
+    });
+    move || match shown.get() {
+        None => view! { <p class="muted" role="status">"Profiling every row…"</p> }.into_any(),
+        Some(Err(why)) => {
+            view! { <div class="message-bar message-bar--warning" role="status">{why}</div> }
+                .into_any()
+        }
+        Some(Ok(profile)) => profile_view(profile).into_any(),
+    }
+}
+
+fn profile_view(profile: Profile) -> impl IntoView {
+    let rows = profile.rows;
+    let summary = format!(
+        "{} rows, {} columns.",
+        format_count(rows),
+        format_count(profile.columns.len() as u64)
+    );
+    view! {
+        <p class="muted">{summary}</p>
+        {profile.note.map(|n| view! { <div class="message-bar message-bar--warning" role="status">{n}</div> })}
+        <div class="table-wrap">
+            <table class="data-table profile-table" aria-label="Profile">
+                <thead>
+                    <tr>
+                        <th scope="col">"Column"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col" class="data-table__number">"Count"</th>
+                        <th scope="col" class="data-table__number">"Missing"</th>
+                        <th scope="col" class="data-table__number">"Distinct"</th>
+                        <th scope="col" class="data-table__number">"Min"</th>
+                        <th scope="col" class="data-table__number">"Max"</th>
+                        <th scope="col" class="data-table__number">"Mean"</th>
+                        <th scope="col" class="data-table__number"><abbr title="Standard deviation">"Std. dev."</abbr></th>
+                        <th scope="col">"Distribution"</th>
+                    </tr>
+                </thead>
+                <tbody>{profile.columns.into_iter().map(column_row).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn column_row(c: ColumnProfile) -> impl IntoView {
+    let missing = match (c.missing, c.count + c.missing) {
+        (0, _) => "0".to_owned(),
+        (m, total) => format!("{} ({}%)", format_count(m), m * 100 / total.max(1)),
+    };
+    let distinct = match c.distinct_exact {
+        true => format_count(c.distinct),
+        false => format!("≈ {}", format_count(c.distinct)),
+    };
+    let statistic = |x: Option<f64>| x.map(format_statistic).unwrap_or_default();
+    // Numbers read alike in every column (`1,000,005`); dates as written.
+    let bound = |text: Option<String>| match c.column_type.is_numeric() {
+        true => statistic(text.and_then(|t| t.parse().ok())),
+        false => text.unwrap_or_default(),
+    };
+    let (min, max) = (bound(c.min.clone()), bound(c.max.clone()));
+    let distribution = if !c.histogram.is_empty() {
+        histogram(&c.name, &c.histogram).into_any()
+    } else if !c.top.is_empty() {
+        top_values(&c.top, c.count).into_any()
+    } else if c.count > 0 {
+        view! { <span class="muted">"Mostly distinct values"</span> }.into_any()
+    } else {
+        ().into_any()
+    };
+    view! {
+        <tr>
+            <th scope="row">{c.name.clone()}</th>
+            <td>{c.column_type.label()}</td>
+            <td class="data-table__number">{format_count(c.count)}</td>
+            <td class="data-table__number">{missing}</td>
+            <td class="data-table__number">{distinct}</td>
+            <td class="data-table__number">{min}</td>
+            <td class="data-table__number">{max}</td>
+            <td class="data-table__number">{statistic(c.mean)}</td>
+            <td class="data-table__number">{statistic(c.std_dev)}</td>
+            <td>{distribution}</td>
+        </tr>
+    }
+}
+
+/// Bars of a histogram, as SVG; each bar's range and count in its tooltip.
+fn histogram(column: &str, bins: &[Bin]) -> impl IntoView {
+    const WIDTH: usize = 160;
+    const HEIGHT: u64 = 36;
+    let most = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+    let step = WIDTH / bins.len().max(1);
+    let bars = bins
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let height = (b.count * HEIGHT).div_ceil(most);
+            let tip = format!(
+                "{} to {}: {}",
+                format_statistic(b.low),
+                format_statistic(b.high),
+                format_count(b.count)
+            );
+            view! {
+                <rect x=(i * step).to_string() y=(HEIGHT - height).to_string() width=step.saturating_sub(1).max(1).to_string() height=height.to_string()>
+                    <title>{tip}</title>
+                </rect>
+            }
+        })
+        .collect_view();
+    let label = format!(
+        "Histogram of {column}: {} to {}",
+        format_statistic(bins[0].low),
+        format_statistic(bins[bins.len() - 1].high)
+    );
+    view! {
+        <svg class="profile-histogram" role="img" aria-label=label viewBox=format!("0 0 {WIDTH} {HEIGHT}") width=WIDTH.to_string() height=HEIGHT.to_string()>
+            {bars}
+        </svg>
+    }
+}
+
+/// The most frequent values, each with a bar as long as its share of the rows.
+fn top_values(top: &[TopValue], count: u64) -> impl IntoView {
+    view! {
+        <ul class="profile-top">
+            {top.iter().take(3).map(|t| {
+                let share = t.count * 100 / count.max(1);
+                view! {
+                    <li>
+                        <span class="profile-top__bar" style:width=format!("{share}%")></span>
+                        <span class="profile-top__value">{t.value.clone()}</span>
+                        <span class="profile-top__count">{format_count(t.count)}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
