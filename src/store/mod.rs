@@ -26,6 +26,13 @@ pub use browser::{
     save_preference, Preference,
 };
 pub use data::Upload;
+
+/// The first `bytes` of a file picked on this computer, and whether that is all of it.
+pub async fn read_local_start(file: &web_sys::File, bytes: u64) -> Result<(Vec<u8>, bool), String> {
+    opfs::blob_start(file, bytes as f64)
+        .await
+        .map_err(|e| format!("The browser could not read {}: {}.", file.name(), e.message))
+}
 pub use live::{start_live_updates, start_server_updates};
 pub use local::{random_guid, start_afresh, LoadProblem, LocalStore};
 pub use session::{use_session, Notice, Session, SESSION_ENDED_NOTICE};

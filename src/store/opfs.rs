@@ -224,10 +224,15 @@ pub async fn delete(root: &str, path: &str) -> Result<(), IdbError> {
 
 /// The first `bytes` of a file, and whether that is all of it.
 pub async fn read_start(root: &str, path: &str, bytes: f64) -> Result<(Vec<u8>, bool), IdbError> {
-    let file = file(root, path).await?;
-    let whole = file.size() <= bytes;
-    let part = file
-        .slice_with_f64_and_f64(0.0, bytes.min(file.size()))
+    blob_start(&file(root, path).await?.into(), bytes).await
+}
+
+/// The first `bytes` of a blob (a file in this store, or one picked on this computer), and
+/// whether that is all of it.
+pub async fn blob_start(blob: &web_sys::Blob, bytes: f64) -> Result<(Vec<u8>, bool), IdbError> {
+    let whole = blob.size() <= bytes;
+    let part = blob
+        .slice_with_f64_and_f64(0.0, bytes.min(blob.size()))
         .map_err(|e| IdbError::from_js(&e))?;
     let buffer = wait(part.array_buffer()).await?;
     Ok((js_sys::Uint8Array::new(&buffer).to_vec(), whole))

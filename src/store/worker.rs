@@ -73,5 +73,6 @@ pub async fn profile(blob: &Blob, format: Format) -> Result<Profile, String> {
     set("delimiter", &delimiter.into());
     set("header", &header.into());
     let text = run(&message).await?;
-    serde_json::from_str(&text).map_err(|e| format!("The worker's profile could not be read: {e}."))
+    azimuth_core::arm::json_de::from_json(&text)
+        .map_err(|e| format!("The worker's profile could not be read: {e}."))
 }

@@ -4,6 +4,9 @@
 // but not write.
 import { test, expect, openStudio, switchMember } from './helpers';
 import type { Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A CSV with what trips up readers: a BOM, quotes, a comma and a new line inside fields, UTF-8. */
 const CSV = '\ufeffname,age,note\n"Braund, Mr. Owen",22,"said ""hi""\nthen left"\nZoë Cumings,38,plain\n';
@@ -221,10 +224,15 @@ test('sample data becomes a table for automated ML and a file whose rows can be 
   const row = page.getByRole('table', { name: 'Data assets' }).getByRole('row').filter({ hasText: 'diabetes' });
   await expect(row).toContainText('Table (mltable)');
   await row.getByRole('link', { name: 'diabetes' }).click();
+  // Explore and Profile read the table as its MLTable file says (the CSV beside it).
   await page.getByRole('tab', { name: 'Explore' }).click();
-  const files = page.getByRole('table', { name: 'Files in the folder' });
-  await expect(files).toContainText('diabetes.csv');
-  await expect(files).toContainText('MLTable');
+  await expect(page.getByText("The first 100 rows of samples/diabetes/diabetes.csv, read as the table's MLTable file says.")).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Preview' }).getByRole('columnheader', { name: 'Diabetic' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  await expect(page.getByText('1,000 rows, 10 columns.')).toBeVisible();
+  const diabetic = page.getByRole('table', { name: 'Profile' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Diabetic' }) });
+  await expect(diabetic.getByRole('cell').nth(0)).toHaveText('Integer');
+  await expect(diabetic.getByRole('cell').nth(3)).toHaveText('2');
 
   // The same sample as a file: its first 100 rows of 1,000.
   await openStudio(page, '/data/create');
@@ -238,4 +246,54 @@ test('sample data becomes a table for automated ML and a file whose rows can be 
   await page.getByRole('tab', { name: 'Explore' }).click();
   await expect(page.getByText('The first 100 rows.')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Preview' }).getByRole('columnheader', { name: 'PlasmaGlucose' })).toBeVisible();
+});
+
+test('a folder of local files becomes a table whose settings and schema make its MLTable file', async ({ page }) => {
+  // A semicolon-separated CSV in Latin-1 (é is one byte, 0xE9), and a file that is not data.
+  const dir = mkdtempSync(join(tmpdir(), 'azimuth-table-'));
+  const folder = join(dir, 'patients');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'patients.csv'), Buffer.from('id;name;age\n1;Zo\xe9;31\n2;Ren\xe9;44\n3;Ada;28\n', 'latin1'));
+  writeFileSync(join(folder, 'readme.md'), '# Patients\n');
+  await openStudio(page, '/data/create');
+  const wizard = page.getByRole('dialog', { name: 'Create data asset' });
+  await wizard.getByLabel('Name').fill('patients');
+  await wizard.getByText('Table (mltable)').click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('From local files').click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('Folder to upload').setInputFiles(folder);
+  await expect(wizard).toContainText('2 files chosen');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+
+  // Settings: read as a comma-separated file, it is one column; set as it is written, three.
+  await expect(wizard.getByRole('tabpanel', { name: 'Settings' })).toContainText('Reading patients.csv');
+  const shown = wizard.getByRole('table', { name: 'Table preview' });
+  await expect(shown.getByRole('columnheader')).toHaveText(['id;name;age']);
+  await wizard.getByLabel('Delimiter').selectOption({ label: 'Semicolon' });
+  await wizard.getByLabel('Encoding').selectOption({ label: 'Latin-1 (ISO 8859-1)' });
+  await expect(shown.getByRole('columnheader')).toHaveText(['id', 'name', 'age']);
+  await expect(shown).toContainText('Zoé');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+
+  // Schema: the id is left out.
+  const schema = wizard.getByRole('table', { name: 'Schema' });
+  await expect(schema.getByRole('row').filter({ hasText: 'age' })).toContainText('Integer');
+  await schema.getByRole('checkbox', { name: 'Include id' }).uncheck();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+
+  // Explore and Profile read the table as its MLTable file says.
+  await page.getByRole('table', { name: 'Data assets' }).getByRole('link', { name: 'patients' }).click();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  const preview = page.getByRole('table', { name: 'Preview' });
+  await expect(preview.getByRole('columnheader')).toHaveText(['name', 'age']);
+  await expect(preview).toContainText('René');
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  await expect(page.getByText('3 rows, 2 columns.')).toBeVisible();
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.getByRole('link', { name: /workspaceblobstore/ }).click();
+  await expect(page.getByRole('table', { name: 'Files' })).toContainText('MLTable');
+  rmSync(dir, { recursive: true, force: true });
 });

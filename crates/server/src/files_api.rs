@@ -89,6 +89,7 @@ pub(crate) async fn upload(
                 "Name the file to upload: path=<folder>/<name>.",
             ));
         }
+        let _claim = state.storage.claim(&at.root, &at.path)?;
         let here = state.storage.list(&at.root, &folder).await?;
         let overwrite = query.get("overwrite").is_some_and(|v| v == "true");
         if here.folders.iter().any(|f| f.eq_ignore_ascii_case(name)) {

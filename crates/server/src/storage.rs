@@ -14,7 +14,8 @@ use futures_util::{Stream, StreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, GetResult, ObjectStore, ObjectStoreExt, WriteMultipart};
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 /// Bytes an upload writes at a time; at most [`IN_FLIGHT`] such parts are held in memory.
 const PART: usize = 8 << 20;
@@ -25,6 +26,23 @@ const IN_FLIGHT: usize = 2;
 #[derive(Clone, Debug)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// Files being uploaded (`root/path`, lower case), so two uploads to one name do not race.
+    uploading: Arc<Mutex<HashSet<String>>>,
+}
+
+/// A file's name held for one upload; let go when dropped (the upload ended, however it ended).
+#[derive(Debug)]
+pub struct Claim {
+    key: String,
+    uploading: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.uploading.lock() {
+            set.remove(&self.key);
+        }
+    }
 }
 
 /// A storage failure as the API answers it: a full disk, a missing file, or another fault.
@@ -64,6 +82,22 @@ impl Storage {
             .with_automatic_cleanup(true);
         Ok(Storage {
             store: Arc::new(store),
+            uploading: Arc::default(),
+        })
+    }
+
+    /// Holds `path` of `root` for one upload, or refuses when another upload to that name (in
+    /// any case) is under way: the second of two people racing for a name is told, not
+    /// silently overwritten.
+    pub fn claim(&self, root: &str, path: &str) -> Result<Claim, ArmError> {
+        let key = format!("{root}/{path}").to_lowercase();
+        let mut set = self.uploading.lock().unwrap_or_else(|e| e.into_inner());
+        if !set.insert(key.clone()) {
+            return Err(ArmError::new("Conflict", format!("'{path}' is being uploaded by someone else right now; wait for that upload to end, then try again.")));
+        }
+        Ok(Claim {
+            key,
+            uploading: Arc::clone(&self.uploading),
         })
     }
 

@@ -273,3 +273,40 @@ async fn a_tabular_file_is_profiled_as_it_streams() {
     let (status, _) = call(a, "GET", &profile(""), None, b"").await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn two_uploads_racing_for_one_name_the_second_is_told() {
+    let db = temp_db("files-race");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    // Grace's first upload is under way (half its body sent) ...
+    let mut first = tokio::net::TcpStream::connect(a).await.unwrap();
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {grace}\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n",
+        files("race/data.csv")
+    );
+    first.write_all(head.as_bytes()).await.unwrap();
+    first.write_all(&vec![b'x'; 1_000_000]).await.unwrap();
+    first.flush().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // ... when a second one to the same name (in another case) arrives: refused, in words.
+    let (status, refused) = call(a, "PUT", &files("race/DATA.csv"), Some(&grace), b"a,b\n").await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("being uploaded"));
+    first.write_all(&vec![b'x'; 1_000_000]).await.unwrap();
+    let mut answer = Vec::new();
+    first.read_to_end(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 201"));
+    // The first one whole; the name is free again (an overwrite goes through).
+    let (_, listing) = call(a, "GET", &files("race/"), Some(&grace), b"").await;
+    assert_eq!(listing["files"][0]["size"], 2_000_000);
+    let overwrite = format!("{}&overwrite=true", files("race/data.csv"));
+    assert_eq!(
+        call(a, "PUT", &overwrite, Some(&grace), b"a\n").await.0,
+        201
+    );
+}

@@ -1,14 +1,13 @@
 //! A data asset's page: a version picker and the studio's tabs: Overview (what the version is
-//! and where it points, every version with Archive and Restore), Explore (the first rows of a
-//! CSV, TSV or JSON lines file, or a folder's files: only the start of a file is read), Profile
-//! (`profile.rs`) and Consume (its URIs, and azure-ai-ml and pandas code that reads it from this server).
+//! and where it points, every version with Archive and Restore), Explore (`explore.rs`),
+//! Profile (`profile.rs`) and Consume (its URIs, and azure-ai-ml and pandas code that reads it
+//! from this server).
 
-use super::{format_bytes, type_label};
+use super::type_label;
 use crate::components::{format_iso_time, prop_view, Appearance, Button, CodeView};
 use crate::router::query_state;
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
-use azimuth_core::data::preview::{preview, Format, Table, PREVIEW_BYTES, PREVIEW_ROWS};
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
 use azimuth_core::data::DataVersionResource;
 use azimuth_core::workspace::roles::Action;
@@ -89,7 +88,7 @@ pub fn DataAssetPage(
             {move || {
                 let version = current.get().expect("shown only with a version");
                 match tab.get().as_str() {
-                    "explore" => view! { <Explore version /> }.into_any(),
+                    "explore" => view! { <super::explore::Explore version /> }.into_any(),
                     "profile" => view! { <super::profile::ProfileTab version /> }.into_any(),
                     "consume" => consume(&name.get_value(), &version).into_any(),
                     _ => overview(store, &name.get_value(), &version, versions.get()).into_any(),
@@ -99,39 +98,8 @@ pub fn DataAssetPage(
     }
 }
 
-/// The tabular file a version is, or why it is not one the studio reads.
-pub enum Tabular {
-    /// A CSV, TSV or JSON lines file in one of the workspace's datastores.
-    File {
-        /// The datastore.
-        datastore: String,
-        /// The file's path in it.
-        path: String,
-        /// How to read it.
-        format: Format,
-    },
-    /// Why it cannot be read as a table.
-    Not(String),
-}
-
-const OUTSIDE: &str = "This data is outside the workspace's datastores (a web address or a job's output); Azimuth keeps its URI but cannot read it from here.";
-
-/// The tabular file of a File version (Explore and Profile read it).
-pub fn tabular_file(version: &DataVersionResource) -> Tabular {
-    let Some((datastore, path)) = in_datastore(version) else {
-        return Tabular::Not(OUTSIDE.into());
-    };
-    if version.properties.data_type != "uri_file" {
-        return Tabular::Not("A profile describes a table; this version is a folder. Make a File or Table data asset of one of its files to profile it.".into());
-    }
-    match Format::guess(&path) {
-        None => Tabular::Not(format!("Explore and Profile read CSV, TSV and JSON lines files; {path} is none of them. Download it from the datastore to look at it.")),
-        Some(format) => Tabular::File { datastore, path, format },
-    }
-}
-
 /// Where a version's data is in one of this installation's datastores: (datastore, path).
-fn in_datastore(version: &DataVersionResource) -> Option<(String, String)> {
+pub fn in_datastore(version: &DataVersionResource) -> Option<(String, String)> {
     match parse_data_uri(&version.properties.data_uri).ok()? {
         DataUri::Datastore {
             datastore, path, ..
@@ -204,82 +172,6 @@ fn overview(
                 </table>
             </div>
         </section>
-    }
-}
-
-/// What Explore shows.
-#[derive(Clone)]
-enum Shown {
-    Rows(Table),
-    Files(Vec<(String, u64)>),
-    Message(String),
-}
-
-/// The Explore tab: the first rows of a file, or a folder's files.
-#[component]
-fn Explore(version: DataVersionResource) -> impl IntoView {
-    let store = use_store();
-    let shown = RwSignal::new(None::<Shown>);
-    let kind = version.properties.data_type.clone();
-    let place = in_datastore(&version);
-    let file = tabular_file(&version);
-    leptos::task::spawn_local(async move {
-        let answer = match place {
-            None => Shown::Message(OUTSIDE.into()),
-            Some(_) if kind == "uri_file" => match file {
-                Tabular::Not(why) => Shown::Message(why),
-                Tabular::File {
-                    datastore,
-                    path,
-                    format,
-                } => match store
-                    .read_file_start(&datastore, &path, PREVIEW_BYTES)
-                    .await
-                {
-                    Err(e) => Shown::Message(e.message().to_owned()),
-                    Ok((bytes, whole)) => match preview(&bytes, whole, format, PREVIEW_ROWS) {
-                        Ok(table) => Shown::Rows(table),
-                        Err(e) => Shown::Message(e),
-                    },
-                },
-            },
-            Some((ds, path)) => match store.list_files(&ds, &path).await {
-                Err(e) => Shown::Message(e.message().to_owned()),
-                Ok(listing) => Shown::Files(
-                    listing
-                        .folders
-                        .into_iter()
-                        .map(|f| (format!("{f}/"), 0))
-                        .chain(listing.files.into_iter().map(|f| (f.name, f.size)))
-                        .collect(),
-                ),
-            },
-        };
-        shown.set(Some(answer));
-    });
-    move || {
-        match shown.get() {
-        None => view! { <p class="muted">"Reading…"</p> }.into_any(),
-        Some(Shown::Message(m)) => view! { <div class="message-bar message-bar--warning" role="status">{m}</div> }.into_any(),
-        Some(Shown::Files(files)) => view! {
-            <div class="table-wrap">
-                <table class="data-table" aria-label="Files in the folder">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Size"</th></tr></thead>
-                    <tbody>{files.into_iter().map(|(n, size)| view! { <tr><td>{n.clone()}</td><td class="data-table__number">{(!n.ends_with('/')).then(|| format_bytes(size))}</td></tr> }).collect_view()}</tbody>
-                </table>
-            </div>
-        }.into_any(),
-        Some(Shown::Rows(t)) => view! {
-            <p class="muted">{if t.more { format!("The first {} rows.", t.rows.len()) } else { format!("All {} rows.", t.rows.len()) }}</p>
-            {t.note.clone().map(|n| view! { <div class="message-bar message-bar--warning" role="status">{n}</div> })}
-            <div class="table-wrap">
-                <table class="data-table data-table--preview" aria-label="Preview">
-                    <thead><tr>{t.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
-                    <tbody>{t.rows.iter().map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> }).collect_view()}</tbody>
-                </table>
-            </div>
-        }.into_any(),
-    }
     }
 }
 

@@ -1,12 +1,14 @@
 //! The "Create data asset" wizard, in the studio's steps: Data type (name, description, File /
 //! Folder / Table), Data source (local files, a datastore path, or a URI), where the data is
-//! (the upload's destination and files, or the path or URI), then Review. Files go up first,
+//! (the upload's destination and files, or the path or URI), for a Table from local files its
+//! Settings and Schema (`table_steps.rs`), then Review. Files go up first,
 //! each with its progress and Cancel; the version is created only once all of them are stored,
 //! so a failed or cancelled upload leaves no asset pointing at a half folder.
 
 use super::sources::{
-    picked_files, sample_path, upload_folder, upload_sample, Picked, SAMPLE_STORE,
+    picked_files, sample_path, upload_folder, upload_sample, upload_text, Picked, SAMPLE_STORE,
 };
+use super::table_steps::{schema_step, settings_step, TableForm};
 use super::{format_bytes, type_label};
 use crate::components::{
     guard_close, prop_view, radio_card, Appearance, Button, Dialog, DiscardPrompt, TextField,
@@ -15,6 +17,8 @@ use crate::components::{
 use crate::router::leave_to;
 use crate::store::{use_store, Upload};
 use azimuth_core::data::asset::DataVersionProperties;
+use azimuth_core::data::mltable::{write_mltable, MLTABLE_FILE};
+use azimuth_core::data::preview::Format;
 use azimuth_core::data::samples::SAMPLES;
 use azimuth_core::data::uri::datastore_uri;
 use azimuth_core::data::{asset_name_error, DataVersionResource};
@@ -22,6 +26,15 @@ use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 
 const STEPS: [&str; 4] = ["Data type", "Data source", "Location", "Review"];
+/// A Table from local files also says how its text is read and which columns it has.
+const TABLE_STEPS: [&str; 6] = [
+    "Data type",
+    "Data source",
+    "Location",
+    "Settings",
+    "Schema",
+    "Review",
+];
 
 /// Where the data comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +69,45 @@ pub fn CreateDataWizard() -> impl IntoView {
     let creating = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let tried = RwSignal::new(false);
+    let table = TableForm::new();
+    let table_local = Memo::new(move |_| kind.get() == "mltable" && source.get() == Source::Local);
+    let steps = move || -> &'static [&'static str] {
+        if table_local.get() {
+            &TABLE_STEPS
+        } else {
+            &STEPS
+        }
+    };
+    // The picked folder's top folder (`name/`), whether it brings its own MLTable file, and its
+    // data files (directly in it) that a made MLTable file reads.
+    let top_folder = move || {
+        files.with(|f| {
+            f.first()
+                .and_then(|p| p.relative.split_once('/'))
+                .map(|(t, _)| format!("{t}/"))
+                .unwrap_or_default()
+        })
+    };
+    let own_mltable = Memo::new(move |_| {
+        let top = top_folder();
+        files.with(|f| {
+            f.iter()
+                .any(|p| p.relative == format!("{top}{MLTABLE_FILE}"))
+        })
+    });
+    let data_files = move || {
+        let top = top_folder();
+        files.with(|f| {
+            f.iter()
+                .filter_map(|p| {
+                    p.relative
+                        .strip_prefix(&top)
+                        .map(|n| (n.to_owned(), p.file.clone()))
+                })
+                .filter(|(n, _)| !n.contains('/') && Format::guess(n).is_some())
+                .collect::<Vec<_>>()
+        })
+    };
     let unsaved = Signal::derive(move || {
         !name.get().is_empty()
             || !files.with(Vec::is_empty)
@@ -123,6 +175,13 @@ pub fn CreateDataWizard() -> impl IntoView {
                         &datastore.get(),
                         &format!("{dest}{}", files.with(|f| f[0].relative.clone())),
                     )),
+                    "mltable" if !own_mltable.get() => {
+                        if let Some(e) = table.error() {
+                            return Err(e);
+                        }
+                        let top = top_folder();
+                        Ok(datastore_uri(&datastore.get(), &format!("{dest}{top}")))
+                    }
                     _ => {
                         // A folder's files keep their folder: the asset is that folder.
                         let top = files.with(|f| {
@@ -169,6 +228,10 @@ pub fn CreateDataWizard() -> impl IntoView {
         if let Some(el) = input.get() {
             let picked = picked_files(&el);
             files.set(picked);
+            match data_files().into_iter().next() {
+                Some((_, file)) if !own_mltable.get_untracked() => table.load(file),
+                _ => table.clear(),
+            }
         }
     };
     let create = move |_| {
@@ -233,6 +296,23 @@ pub fn CreateDataWizard() -> impl IntoView {
                         return;
                     }
                 }
+                if table_local.get_untracked() && !own_mltable.get_untracked() {
+                    let names = data_files().into_iter().map(|(n, _)| n).collect();
+                    let text = write_mltable(&table.spec(names));
+                    let top = top_folder();
+                    let at = [base.as_str(), &top, MLTABLE_FILE]
+                        .iter()
+                        .filter(|p| !p.is_empty())
+                        .map(|p| p.trim_end_matches('/'))
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    if let Err(e) = upload_text(store, &datastore.get_untracked(), &at, &text).await
+                    {
+                        failure.set(Some(format!("{} No data asset was created.", e.message())));
+                        creating.set(false);
+                        return;
+                    }
+                }
             }
             let created = store.create_data_version(&asset, &ver, body).await;
             creating.set(false);
@@ -263,7 +343,7 @@ pub fn CreateDataWizard() -> impl IntoView {
                 <legend>"Type"</legend>
                 {radio_card("data-type", move || kind.get() == "uri_file", move || kind.set("uri_file"), "File (uri_file)", "One file, such as a CSV")}
                 {radio_card("data-type", move || kind.get() == "uri_folder", move || kind.set("uri_folder"), "Folder (uri_folder)", "A folder of files, such as images")}
-                {radio_card("data-type", move || kind.get() == "mltable", move || { kind.set("mltable"); if source.get_untracked() == Source::Local { source.set(Source::Datastore); } }, "Table (mltable)", "A folder with an MLTable file that says how to read its rows; automated ML reads tables")}
+                {radio_card("data-type", move || kind.get() == "mltable", move || kind.set("mltable"), "Table (mltable)", "A folder with an MLTable file that says how to read its rows; automated ML reads tables")}
             </fieldset>
         }
     };
@@ -271,9 +351,7 @@ pub fn CreateDataWizard() -> impl IntoView {
         view! {
             <fieldset class="radio-group">
                 <legend>"Data source"</legend>
-                <Show when=move || kind.get() != "mltable">
-                    {radio_card("data-source", move || source.get() == Source::Local, move || source.set(Source::Local), "From local files", "Upload a file or a folder from this computer")}
-                </Show>
+                {radio_card("data-source", move || source.get() == Source::Local, move || source.set(Source::Local), "From local files", "Upload a file or a folder from this computer")}
                 {radio_card("data-source", move || source.get() == Source::Datastore, move || source.set(Source::Datastore), "From a datastore path", "Data already in one of the workspace's datastores")}
                 {radio_card("data-source", move || source.get() == Source::Uri, move || source.set(Source::Uri), "From a URI", "An https:// address, or an azureml:// path")}
             {radio_card("data-source", move || source.get() == Source::Sample, move || {
@@ -284,7 +362,7 @@ pub fn CreateDataWizard() -> impl IntoView {
                 }, "Sample data", "A small table made for labs, put in workspaceblobstore")}
             </fieldset>
             <Show when=move || kind.get() == "mltable">
-                <p class="muted">"A table is a folder holding an MLTable file (paths and how to read them): choose Sample data, or upload the folder to a datastore first and point at it here."</p>
+                <p class="muted">"A table is a folder holding an MLTable file (paths and how to read them). Upload a folder of CSV, TSV or JSON lines files and the next steps write that file; a folder that has one keeps its own."</p>
             </Show>
         }
     };
@@ -340,26 +418,30 @@ pub fn CreateDataWizard() -> impl IntoView {
             </ul>
         }
     };
-    let panel = move || match step.get() {
-        0 => type_step().into_any(),
-        1 => source_step().into_any(),
-        2 => location_step().into_any(),
+    let title = move || steps()[step.get().min(steps().len() - 1)];
+    let panel = move || match title() {
+        "Data type" => type_step().into_any(),
+        "Data source" => source_step().into_any(),
+        "Location" => location_step().into_any(),
+        "Settings" => settings_step(table, own_mltable.get()).into_any(),
+        "Schema" => schema_step(table, own_mltable.get()).into_any(),
         _ => review_step().into_any(),
     };
     let step_errors = move |i: usize| {
         tried.get()
-            && match i {
-                0 => name_error.with(Option::is_some),
-                2 => target_error.with(Option::is_some),
+            && match steps().get(i).copied() {
+                Some("Data type") => name_error.with(Option::is_some),
+                Some("Location") => target_error.with(Option::is_some) && !table_local.get(),
+                Some("Settings") => target_error.with(Option::is_some),
                 _ => false,
             }
     };
     view! {
         <Dialog title="Create data asset" class="dialog--wizard" on_close=guard.request keep_on_outside_click=true>
             <div class="wizard">
-                <WizardSteps titles=&STEPS current=step select=Callback::new(move |i| step.set(i)) has_errors=Callback::new(step_errors) />
-                <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=move || STEPS[step.get()]>
-                    <h3 class="wizard__panel-title">{move || STEPS[step.get()]}</h3>
+                {move || view! { <WizardSteps titles=steps() current=step select=Callback::new(move |i| step.set(i)) has_errors=Callback::new(step_errors) /> }}
+                <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=title>
+                    <h3 class="wizard__panel-title">{title}</h3>
                     {panel}
                 </div>
             </div>
@@ -367,7 +449,7 @@ pub fn CreateDataWizard() -> impl IntoView {
                 <div class="message-bar message-bar--error" role="alert">{move || failure.get().unwrap_or_default()}</div>
             </Show>
             <div class="dialog__actions wizard__footer">
-                <Show when=move || step.get() == STEPS.len() - 1 fallback=move || view! { <Button appearance=Appearance::Primary on_click=move |_| step.update(|s| *s += 1)>"Next"</Button> }>
+                <Show when=move || { step.get() + 1 >= steps().len() } fallback=move || view! { <Button appearance=Appearance::Primary on_click=move |_| step.update(|s| *s += 1)>"Next"</Button> }>
                     <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(Action::WriteData)) disabled=creating on_click=create>"Create"</Button>
                 </Show>
                 <Show when=move || { step.get() > 0 }>

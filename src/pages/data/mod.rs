@@ -6,10 +6,12 @@ mod assets;
 mod create;
 mod datastore;
 mod datastores;
+mod explore;
 mod files;
 mod new_datastore;
 mod profile;
 mod sources;
+mod table_steps;
 
 pub use asset::DataAssetPage;
 pub use assets::DataAssetsPage;

@@ -3,10 +3,10 @@
 //! most frequent values. The server profiles its own files; the browser store profiles in a
 //! Web Worker, so the page stays responsive however long the file.
 
-use super::asset::{tabular_file, Tabular};
+use super::explore::table_source;
 use crate::store::use_store;
 use azimuth_core::data::profile::{
-    format_count, format_statistic, Bin, ColumnProfile, Profile, TopValue,
+    format_count, format_statistic, Bin, Bound, ColumnProfile, Profile, TopValue,
 };
 use azimuth_core::data::DataVersionResource;
 use leptos::prelude::*;
@@ -16,20 +16,19 @@ use leptos::prelude::*;
 pub fn ProfileTab(version: DataVersionResource) -> impl IntoView {
     let store = use_store();
     let shown = RwSignal::new(None::<Result<Profile, String>>);
-    let source = tabular_file(&version);
     leptos::task::spawn_local(async move {
-        let answer = match source {
-            Tabular::File {
-                datastore,
-                path,
-                format,
-            } => store
-                .profile_file(&datastore, &path, format)
+        let answer = async {
+            let source = table_source(store, &version).await?;
+            let profile = store
+                .profile_file(&source.datastore, &source.path, source.format)
                 .await
-                .map_err(|e| e.message().to_owned()),
-            Tabular::Not(why) => Err(why),
+                .map_err(|e| e.message().to_owned())?;
+            Ok(match source.mltable {
+                Some(mltable) => mltable.shape_profile(profile),
+                None => profile,
+            })
         };
-        shown.set(Some(answer));
+        shown.set(Some(answer.await));
     });
     move || match shown.get() {
         None => view! { <p class="muted" role="status">"Profiling every row…"</p> }.into_any(),
@@ -84,9 +83,10 @@ fn column_row(c: ColumnProfile) -> impl IntoView {
     };
     let statistic = |x: Option<f64>| x.map(format_statistic).unwrap_or_default();
     // Numbers read alike in every column (`1,000,005`); dates as written.
-    let bound = |text: Option<String>| match c.column_type.is_numeric() {
-        true => statistic(text.and_then(|t| t.parse().ok())),
-        false => text.unwrap_or_default(),
+    let bound = |b: Option<Bound>| match b {
+        Some(Bound::Number(n)) => format_statistic(n),
+        Some(Bound::Text(t)) => t,
+        None => String::new(),
     };
     let (min, max) = (bound(c.min.clone()), bound(c.max.clone()));
     let distribution = if !c.histogram.is_empty() {

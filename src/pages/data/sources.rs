@@ -54,6 +54,26 @@ pub(super) fn sample_path(name: &str, file: bool) -> String {
     }
 }
 
+/// Writes `text` as the file at `path` of `datastore` (replacing one there).
+pub(super) async fn upload_text(
+    store: crate::store::Store,
+    datastore: &str,
+    path: &str,
+    text: &str,
+) -> Result<(), azimuth_core::ArmError> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let file = web_sys::File::new_with_str_sequence(&parts, name).map_err(|_| {
+        azimuth_core::ArmError::new(
+            "UploadFailed",
+            format!("The browser could not make {name}."),
+        )
+    })?;
+    store
+        .upload_file(datastore, path, &file, true, Upload::new())
+        .await
+}
+
 /// Writes a sample's CSV (and, for a Table, its `MLTable`) to `workspaceblobstore`; the same
 /// bytes every time, so writing it again changes nothing.
 pub(super) async fn upload_sample(
@@ -62,15 +82,6 @@ pub(super) async fn upload_sample(
     kind: &str,
 ) -> Result<(), azimuth_core::ArmError> {
     let csv = sample_csv(name).unwrap_or_default();
-    let as_file = |text: &str, file_name: &str| {
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-        web_sys::File::new_with_str_sequence(&parts, file_name).map_err(|_| {
-            azimuth_core::ArmError::new(
-                "UploadFailed",
-                "The browser could not make the sample's file.",
-            )
-        })
-    };
     let file_name = format!("{name}.csv");
     let (csv_at, folder) = match kind {
         "uri_file" => (sample_path(name, true), None),
@@ -79,26 +90,10 @@ pub(super) async fn upload_sample(
             Some(sample_path(name, false)),
         ),
     };
-    store
-        .upload_file(
-            SAMPLE_STORE,
-            &csv_at,
-            &as_file(&csv, &file_name)?,
-            true,
-            Upload::new(),
-        )
-        .await?;
+    upload_text(store, SAMPLE_STORE, &csv_at, &csv).await?;
     if let (Some(folder), "mltable") = (folder, kind) {
         let table = mltable_for_csv(&file_name);
-        store
-            .upload_file(
-                SAMPLE_STORE,
-                &format!("{folder}MLTable"),
-                &as_file(&table, "MLTable")?,
-                true,
-                Upload::new(),
-            )
-            .await?;
+        upload_text(store, SAMPLE_STORE, &format!("{folder}MLTable"), &table).await?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! exactly, then estimated), all in memory that does not grow with the file.
 
 use super::profile::{
-    Bin, ColumnProfile, ColumnType, TopValue, EXACT_DISTINCT, HISTOGRAM_BINS, TOP_VALUES,
+    Bin, Bound, ColumnProfile, ColumnType, TopValue, EXACT_DISTINCT, HISTOGRAM_BINS, TOP_VALUES,
 };
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
@@ -132,14 +132,15 @@ impl ColumnStats {
         };
         if column_type.is_numeric() {
             let n = &mut self.numbers;
-            profile.min = Some(format_number(n.min));
-            profile.max = Some(format_number(n.max));
+            profile.min = Some(Bound::Number(n.min));
+            profile.max = Some(Bound::Number(n.max));
             profile.mean = Some(n.sum / n.n as f64);
             profile.std_dev = (n.n > 1).then(|| (n.m2 / (n.n - 1) as f64).sqrt());
             profile.histogram = n.histogram.finish();
         } else {
             if let Some((low, high)) = &self.dates {
-                (profile.min, profile.max) = (Some(text(low)), Some(text(high)));
+                (profile.min, profile.max) =
+                    (Some(Bound::Text(text(low))), Some(Bound::Text(text(high))));
             }
             if let Some(counts) = self.counts {
                 let mut top: Vec<_> = counts.into_iter().collect();
@@ -168,15 +169,6 @@ fn parse_number(value: &[u8]) -> Option<(f64, bool)> {
         .ok()
         .filter(|n| n.is_finite())
         .map(|n| (n, false))
-}
-
-/// A number as the studio shows it: whole numbers without a fraction.
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }
 
 /// `YYYY-MM-DD`, then nothing or a time after `T` or a space.
@@ -401,8 +393,6 @@ mod tests {
         assert_eq!(round_width(0.37), 0.5);
         assert_eq!(round_width(12.0), 20.0);
         assert_eq!(round_width(1.0), 1.0);
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(2.5), "2.5");
     }
 
     #[test]

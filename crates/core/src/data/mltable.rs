@@ -187,9 +187,9 @@ fn read_encoding(table: &mut MlTable, settings: &Field) -> Result<(), YamlError>
 }
 
 impl MlTable {
-    /// The first file holding the table's rows, as a path beside the MLTable file in `folder`
-    /// (a datastore path ending in `/`); `listing` is that folder's content, needed for a
-    /// `folder` or `pattern` path.
+    /// The first file holding the table's rows (by name), as a datastore path, for an MLTable
+    /// file in `folder` (ending in `/`); `listing` is the content of the folder a `folder` or
+    /// `pattern` path reads (`folder` + [`MlTable::listed_folder`]).
     pub fn first_file(&self, folder: &str, listing: Option<&Listing>) -> Result<String, String> {
         let Some(first) = self.paths.first() else {
             return Err("The MLTable file lists no paths.".into());
@@ -214,13 +214,17 @@ impl MlTable {
                 .map(|n| format!("{folder}{sub}{n}"))
                 .ok_or_else(|| format!("No file in {folder}{sub} matches the table's paths."))
         };
+        let sub = self.listed_folder().unwrap_or_default();
         match first {
             TablePath::File(f) => Ok(format!("{folder}{}", relative(f)?)),
-            TablePath::Folder(_) => in_listing("", &|_| true),
+            TablePath::Folder(f) => {
+                relative(f)?;
+                in_listing(&sub, &|_| true)
+            }
             TablePath::Pattern(p) => {
                 let p = relative(p)?;
                 let name = p.rsplit('/').next().unwrap_or_default().to_owned();
-                in_listing("", &move |n| glob(name.as_bytes(), n.as_bytes()))
+                in_listing(&sub, &move |n| glob(name.as_bytes(), n.as_bytes()))
             }
         }
     }
@@ -247,6 +251,11 @@ impl MlTable {
                 )
             }
         }
+    }
+
+    /// The start of a file as UTF-8, decoded from the table's encoding, or why it cannot be.
+    pub fn decode<'b>(&self, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, [u8]>, String> {
+        decode(&self.encoding, bytes)
     }
 
     /// Whether column `name` is kept.
@@ -313,6 +322,19 @@ impl MlTable {
     }
 }
 
+/// Text in `encoding` (a `read_delimited` encoding) as UTF-8, or why the studio cannot read it.
+pub fn decode<'b>(encoding: &str, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, [u8]>, String> {
+    match encoding {
+        "utf8" | "utf8bom" | "ascii" => Ok(bytes.into()),
+        // Windows-1252 differs from Latin-1 only in 0x80..0x9F, which hold punctuation.
+        "iso88591" | "latin1" | "windows1252" => {
+            let text: String = bytes.iter().map(|b| char::from(*b)).collect();
+            Ok(text.into_bytes().into())
+        }
+        other => Err(format!("This table's text is {other}; the studio reads UTF-8 and Latin-1 files. Save it as UTF-8 to explore it here.")),
+    }
+}
+
 fn join_notes(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
         (Some(a), Some(b)) => Some(format!("{a} {b}")),
@@ -333,13 +355,41 @@ fn glob(pattern: &[u8], name: &[u8]) -> bool {
     }
 }
 
-/// The MLTable file of a table read from `file` (beside it) with the wizard's settings:
-/// `format`, `encoding`, and the columns left out.
-pub fn write_mltable(file: &str, format: Format, encoding: &str, dropped: &[String]) -> String {
+/// What the Create wizard's Settings and Schema steps decided about a table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableSpec {
+    /// Its files, beside the MLTable file.
+    pub files: Vec<String>,
+    /// How they are read.
+    pub format: Option<Format>,
+    /// Their encoding (`utf8`, `latin1`, ...).
+    pub encoding: String,
+    /// Rows left out at the start.
+    pub skip: usize,
+    /// Columns left out.
+    pub dropped: Vec<String>,
+    /// Columns read as another type than the one found: (column, `int` | `float` |
+    /// `boolean` | `datetime` | `string`).
+    pub types: Vec<(String, String)>,
+}
+
+/// The MLTable file of `spec`.
+pub fn write_mltable(spec: &TableSpec) -> String {
+    use crate::yaml_out::quote;
     let mut text = String::from("$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\ntype: mltable\npaths:\n");
-    let path = crate::yaml_out::quote(&format!("./{file}"));
-    text.push_str(&format!("  - file: {path}\ntransformations:\n"));
-    match format {
+    for file in &spec.files {
+        text.push_str(&format!("  - file: {}\n", quote(&format!("./{file}"))));
+    }
+    text.push_str("transformations:\n");
+    let encoding = if spec.encoding.is_empty() {
+        "utf8"
+    } else {
+        &spec.encoding
+    };
+    match spec.format.unwrap_or(Format::Delimited {
+        delimiter: b',',
+        header: true,
+    }) {
         Format::Delimited { delimiter, header } => {
             let delimiter = match delimiter {
                 b'\t' => "\"\\t\"".to_owned(),
@@ -358,10 +408,22 @@ pub fn write_mltable(file: &str, format: Format, encoding: &str, dropped: &[Stri
             ));
         }
     }
-    if !dropped.is_empty() {
+    if spec.skip > 0 {
+        text.push_str(&format!("  - skip: {}\n", spec.skip));
+    }
+    if !spec.dropped.is_empty() {
         text.push_str("  - drop_columns:\n");
-        for column in dropped {
-            text.push_str(&format!("      - {}\n", crate::yaml_out::quote(column)));
+        for column in &spec.dropped {
+            text.push_str(&format!("      - {}\n", quote(column)));
+        }
+    }
+    if !spec.types.is_empty() {
+        text.push_str("  - convert_column_types:\n");
+        for (column, to) in &spec.types {
+            text.push_str(&format!(
+                "      - columns: {}\n        column_type: {to}\n",
+                quote(column)
+            ));
         }
     }
     text
@@ -421,14 +483,12 @@ mod tests {
                 })
                 .collect(),
         };
-        assert_eq!(
-            t.first_file("d/parts/", Some(&listing)).unwrap(),
-            "d/parts/a.tsv"
-        );
-        let rows = preview(b"1\tx\ta\n2\ty\tb\n3\tz\tc\n", true, format, 100).unwrap();
+        assert_eq!(t.first_file("d/", Some(&listing)).unwrap(), "d/parts/a.tsv");
+        let latin = t.decode(b"1\tx\ta\n2\ty\t\xe9\n3\tz\tc\n").unwrap();
+        let rows = preview(&latin, true, format, 100).unwrap();
         let shaped = t.shape_rows(rows);
         assert_eq!(shaped.columns, ["Column1", "Column3"]);
-        assert_eq!(shaped.rows, [vec!["2", "b"]]);
+        assert_eq!(shaped.rows, [vec!["2", "é"]]);
         assert!(shaped.note.unwrap().contains("filter"));
     }
 
@@ -451,26 +511,50 @@ mod tests {
 
     #[test]
     fn what_the_wizard_writes_reads_back() {
-        let dropped = vec!["Patient ID".to_owned()];
         let format = Format::Delimited {
             delimiter: b';',
             header: true,
         };
-        let text = write_mltable("my data.csv", format, "utf8", &dropped);
-        let t = read_mltable(&text).unwrap();
-        assert_eq!(t.paths, [TablePath::File("./my data.csv".into())]);
-        assert_eq!(t.storage, Storage::Text(format));
-        assert_eq!(t.drop_columns, dropped);
+        let spec = TableSpec {
+            files: vec!["my data.csv".into(), "2024.csv".into()],
+            format: Some(format),
+            encoding: "utf8".into(),
+            skip: 2,
+            dropped: vec!["Patient ID".into()],
+            types: vec![("Age".into(), "float".into())],
+        };
+        let t = read_mltable(&write_mltable(&spec)).unwrap();
+        assert_eq!(
+            t.paths,
+            [
+                TablePath::File("./my data.csv".into()),
+                TablePath::File("./2024.csv".into())
+            ]
+        );
+        assert_eq!((t.storage, t.skip), (Storage::Text(format), 2));
+        assert_eq!(t.drop_columns, spec.dropped);
+        assert_eq!(t.not_applied, ["convert_column_types"]);
         let tab = Format::Delimited {
             delimiter: b'\t',
             header: false,
         };
-        let t = read_mltable(&write_mltable("x.tsv", tab, "latin1", &[])).unwrap();
+        let spec = TableSpec {
+            files: vec!["x.tsv".into()],
+            format: Some(tab),
+            encoding: "latin1".into(),
+            ..TableSpec::default()
+        };
+        let t = read_mltable(&write_mltable(&spec)).unwrap();
         assert_eq!(
             (t.storage, t.encoding.as_str()),
             (Storage::Text(tab), "latin1")
         );
-        let t = read_mltable(&write_mltable("x.jsonl", Format::JsonLines, "utf8", &[])).unwrap();
+        let spec = TableSpec {
+            files: vec!["x.jsonl".into()],
+            format: Some(Format::JsonLines),
+            ..TableSpec::default()
+        };
+        let t = read_mltable(&write_mltable(&spec)).unwrap();
         assert_eq!(t.storage, Storage::Text(Format::JsonLines));
     }
 }

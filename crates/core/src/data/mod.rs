@@ -13,6 +13,7 @@ pub mod profile;
 pub mod samples;
 pub mod uri;
 pub mod yaml;
+pub mod yaml_in;
 
 pub use asset::{DataContainerResource, DataVersionResource};
 pub use datastore::{DatastoreResource, StoredDatastore};

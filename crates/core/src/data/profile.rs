@@ -69,6 +69,16 @@ pub struct Bin {
     pub count: u64,
 }
 
+/// A column's smallest or largest value: a number for numbers, text for dates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Bound {
+    /// A number.
+    Number(f64),
+    /// A date, as written.
+    Text(String),
+}
+
 /// A value and how many rows hold it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TopValue {
@@ -95,9 +105,9 @@ pub struct ColumnProfile {
     /// Whether `distinct` is exact (otherwise a HyperLogLog estimate, within about 1 %).
     pub distinct_exact: bool,
     /// The smallest value (numbers and dates).
-    pub min: Option<String>,
+    pub min: Option<Bound>,
     /// The largest value (numbers and dates).
-    pub max: Option<String>,
+    pub max: Option<Bound>,
     /// The mean (numbers).
     pub mean: Option<f64>,
     /// The sample standard deviation (numbers, two values or more).
@@ -372,8 +382,8 @@ mod tests {
         assert_eq!(id.column_type, ColumnType::Integer);
         assert_eq!((id.count, id.missing, id.distinct), (3, 0, 3));
         assert_eq!(
-            (id.min.as_deref(), id.max.as_deref()),
-            (Some("1"), Some("3"))
+            (&id.min, &id.max),
+            (&Some(Bound::Number(1.0)), &Some(Bound::Number(3.0)))
         );
         assert_eq!(id.mean, Some(2.0));
         assert_eq!(id.std_dev, Some(1.0));
@@ -385,8 +395,8 @@ mod tests {
         assert_eq!(column(&p, "passed").column_type, ColumnType::Boolean);
         let day = column(&p, "day");
         assert_eq!(day.column_type, ColumnType::Date);
-        assert_eq!(day.min.as_deref(), Some("2023-12-31"));
-        assert_eq!(day.max.as_deref(), Some("2024-03-01T10:00:00Z"));
+        assert_eq!(day.min, Some(Bound::Text("2023-12-31".into())));
+        assert_eq!(day.max, Some(Bound::Text("2024-03-01T10:00:00Z".into())));
         let city = column(&p, "city");
         assert_eq!(city.column_type, ColumnType::Text);
         assert_eq!(
@@ -416,7 +426,7 @@ mod tests {
         assert!(x.histogram.len() <= HISTOGRAM_BINS);
         assert!(x.histogram[0].low <= -5000.0);
         assert!(x.histogram.last().unwrap().high >= 90000.0);
-        assert_eq!(x.min.as_deref(), Some("-5000"));
+        assert_eq!(x.min, Some(Bound::Number(-5000.0)));
     }
 
     #[test]
