@@ -232,6 +232,7 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=(OneOf("/datastores", "/create/datastore"),) view={Lazy::<DatastoresRoute>::new()} />
                 <Route path=path!("/datastores/:name") view={Lazy::<DatastoreRoute>::new()} />
                 <Route path=path!("/assets/:name") view={Lazy::<DataAssetRoute>::new()} />
+                <Route path=path!("/import") view={Lazy::<DataImportRoute>::new()} />
             </ParentRoute>
         </Routes>
     }
@@ -252,6 +253,7 @@ lazy_route!(DataAssetsRoute => data_assets_page);
 lazy_route!(DatastoresRoute => datastores_page);
 lazy_route!(DatastoreRoute => datastore_page);
 lazy_route!(DataAssetRoute => data_asset_page);
+lazy_route!(DataImportRoute => data_import_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -351,6 +353,11 @@ lazy_page! {
 lazy_page! {
     /// A datastore's page and its files.
     datastore_page in datastore => |name| view! { <pages::data::DatastorePage name /> }.into_any()
+}
+
+lazy_page! {
+    /// Create from YAML, for data assets and datastores.
+    data_import_page in data_import => |_| view! { <pages::data::DataImportPage /> }.into_any()
 }
 
 lazy_page! {

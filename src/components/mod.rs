@@ -13,6 +13,7 @@ mod tab_link;
 mod table;
 mod text_field;
 mod wizard_steps;
+mod yaml_file;
 
 pub use button::{Appearance, Button};
 pub use code_view::CodeView;
@@ -27,3 +28,4 @@ pub use tab_link::tab_link;
 pub use table::{search_box, select_cell};
 pub use text_field::TextField;
 pub use wizard_steps::WizardSteps;
+pub use yaml_file::YamlFile;

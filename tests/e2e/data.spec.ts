@@ -297,3 +297,34 @@ test('a folder of local files becomes a table whose settings and schema make its
   await expect(page.getByRole('table', { name: 'Files' })).toContainText('MLTable');
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('CLI YAML of a data asset and of a datastore creates them; a local path or a taken version is explained', async ({ page }) => {
+  await openStudio(page, '/data');
+  await toolbar(page, 'Data asset actions').getByRole('button', { name: 'Create from YAML' }).click();
+  await expect(page).toHaveURL(/\/data\/import/);
+  const file = page.getByLabel('Or paste it here');
+  const data = 'name: passengers\ntype: uri_file\npath: ./data/titanic.csv\n';
+  await file.fill(data);
+  await expect(page.getByRole('alert')).toContainText('line 3, field path');
+  await expect(page.getByRole('alert')).toContainText('path on your computer');
+  await file.fill(data.replace('./data/titanic.csv', 'azureml://datastores/workspaceblobstore/paths/data/titanic.csv'));
+  const preview = page.getByRole('region', { name: 'What it will create' });
+  await expect(preview).toContainText('passengers');
+  await expect(preview).toContainText('File (uri_file)');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name: 'passengers', level: 1 })).toBeVisible();
+  // The Consume tab's YAML, pasted back, names the version that already exists.
+  await page.getByRole('tab', { name: 'Consume' }).click();
+  const written = await page.getByRole('region', { name: 'CLI v2 YAML' }).locator('pre').innerText();
+  await openStudio(page, '/data/import');
+  await page.getByLabel('Or paste it here').fill(written);
+  await expect(page.getByRole('alert')).toContainText('Version 1 of passengers exists');
+
+  // A datastore with a key: registered, and the key is never shown.
+  const key = 'eWFtbC1rZXktbmV2ZXItc2hvd24=';
+  await page.getByLabel('Or paste it here').fill(`$schema: https://azuremlschemas.azureedge.net/latest/azureBlob.schema.json\nname: lab_raw\ntype: azure_blob\naccount_name: labdata\ncontainer_name: raw\ncredentials:\n  account_key: ${key}\n`);
+  await expect(preview).toContainText('Account key (kept by the workspace, never shown again)');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name: 'lab_raw', level: 1 })).toBeVisible();
+  expect(await page.content()).not.toContain(key);
+});

@@ -6,7 +6,7 @@
 use super::clusters::tier;
 use super::details::{describe_idle_shutdown, describe_schedules};
 use crate::components::prop;
-use crate::components::{guard_close, Appearance, Button, DiscardPrompt};
+use crate::components::{guard_close, Appearance, Button, DiscardPrompt, YamlFile};
 use crate::router::{leave_held, leave_to, release_page};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
@@ -143,26 +143,6 @@ pub fn ImportPage() -> impl IntoView {
         let text = text.get();
         (!text.trim().is_empty()).then(|| store.workspace.with(|w| check(&text, w)))
     });
-    let upload = move |ev: leptos::ev::Event| {
-        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let content = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let content = content.ok().and_then(|c| c.as_string()).unwrap_or_default();
-            // A picture or another binary file is not pasted in as text.
-            if content.contains('\0') || content.contains('\u{fffd}') {
-                store.notify(
-                    true,
-                    "Not a YAML file",
-                    format!("{} is not a text file.", file.name()),
-                );
-            } else {
-                text.set(content);
-            }
-        });
-    };
     let create = move |_| {
         let Some(Ok(imported)) = result.get_untracked() else {
             return;
@@ -199,25 +179,7 @@ pub fn ImportPage() -> impl IntoView {
             "An Azure ML CLI v2 compute file, as " <code>"az ml compute create -f"</code>
             " takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster, virtual machine or Synapse Spark pool to attach. Secrets in the file (passwords, keys) are used once and never shown."
         </p>
-        <section class="card" aria-labelledby="import-file">
-            <h2 id="import-file">"File"</h2>
-            <div class="field">
-                <label class="field__label" for="import-upload">"Upload a .yml file"</label>
-                <input id="import-upload" type="file" accept=".yml,.yaml,text/yaml,application/yaml" on:change=upload />
-            </div>
-            <div class="field">
-                <label class="field__label" for="import-text">"Or paste it here"</label>
-                <textarea
-                    id="import-text"
-                    class="field__input field__input--multiline field__input--code"
-                    rows="14"
-                    spellcheck="false"
-                    placeholder="$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\nname: cpu-cluster\ntype: amlcompute\nsize: STANDARD_DS3_v2\nmin_instances: 0\nmax_instances: 2"
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
-            </div>
-        </section>
+        <YamlFile text placeholder="$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\nname: cpu-cluster\ntype: amlcompute\nsize: STANDARD_DS3_v2\nmin_instances: 0\nmax_instances: 2" />
         {move || match result.get() {
             None => ().into_any(),
             Some(Err(why)) => view! {

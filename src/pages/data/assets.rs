@@ -115,6 +115,9 @@ pub fn DataAssetsPage() -> impl IntoView {
             <Button appearance=Appearance::Primary blocked=write_refusal on_click=move |_| navigate("/data/create")>
                 "+ Create"
             </Button>
+            <Button appearance=Appearance::Subtle blocked=write_refusal on_click=move |_| navigate("/data/import")>
+                "Create from YAML"
+            </Button>
             <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
                 <Icon name=IconName::Refresh />
                 "Refresh"

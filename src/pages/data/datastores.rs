@@ -92,6 +92,9 @@ pub fn DatastoresPage() -> impl IntoView {
             <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(Action::WriteDatastore)) on_click=move |_| navigate("/data/create/datastore")>
                 "+ Create"
             </Button>
+            <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteDatastore)) on_click=move |_| navigate("/data/import")>
+                "Create from YAML"
+            </Button>
             <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
                 <Icon name=IconName::Refresh />
                 "Refresh"

@@ -8,6 +8,7 @@ mod datastore;
 mod datastores;
 mod explore;
 mod files;
+mod import;
 mod new_datastore;
 mod profile;
 mod sources;
@@ -17,6 +18,7 @@ pub use asset::DataAssetPage;
 pub use assets::DataAssetsPage;
 pub use datastore::DatastorePage;
 pub use datastores::DatastoresPage;
+pub use import::DataImportPage;
 
 use crate::components::tab_link;
 use crate::router::use_location;

@@ -29,6 +29,29 @@ pub struct ImportedDatastore {
     pub resource: DatastoreResource,
 }
 
+/// A data asset or a datastore, read from a YAML file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportedAsset {
+    /// A data asset version (`data.schema.json`).
+    Data(ImportedData),
+    /// A datastore (`azureBlob`, `azureDataLakeGen2`, `azureFile`).
+    Datastore(ImportedDatastore),
+}
+
+/// Reads a data asset file or a datastore file, told apart by their `type`.
+pub fn asset_from_yaml(text: &str) -> Result<ImportedAsset, YamlError> {
+    let root = parse(text)?;
+    let doc = Field::root(&root).map()?;
+    let datastore = doc
+        .get("type")
+        .and_then(|t| t.scalar().map(|(t, _)| t.starts_with("azure_")))
+        .unwrap_or(false);
+    match datastore {
+        true => datastore_from_yaml(text).map(ImportedAsset::Datastore),
+        false => data_from_yaml(text).map(ImportedAsset::Data),
+    }
+}
+
 fn tags(doc: &Field) -> Result<BTreeMap<String, String>, YamlError> {
     let mut tags = BTreeMap::new();
     if let Some(map) = doc.get("tags") {
@@ -228,6 +251,17 @@ mod tests {
         );
         let e = data_from_yaml("name: t t\npath: azureml:x:1\n").unwrap_err();
         assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn either_kind_of_file_is_told_apart_by_its_type() {
+        let data =
+            asset_from_yaml("name: t\ntype: mltable\npath: azureml://datastores/d/paths/t/\n");
+        assert!(matches!(data, Ok(ImportedAsset::Data(_))));
+        let store =
+            asset_from_yaml("name: s\ntype: azure_file\naccount_name: a\nfile_share_name: f\n");
+        assert!(matches!(store, Ok(ImportedAsset::Datastore(_))));
+        assert!(asset_from_yaml("- a list\n").is_err());
     }
 
     #[test]
