@@ -33,9 +33,9 @@ pub struct ImportedDatastore {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportedAsset {
     /// A data asset version (`data.schema.json`).
-    Data(ImportedData),
+    Data(Box<ImportedData>),
     /// A datastore (`azureBlob`, `azureDataLakeGen2`, `azureFile`).
-    Datastore(ImportedDatastore),
+    Datastore(Box<ImportedDatastore>),
 }
 
 /// Reads a data asset file or a datastore file, told apart by their `type`.
@@ -47,8 +47,8 @@ pub fn asset_from_yaml(text: &str) -> Result<ImportedAsset, YamlError> {
         .and_then(|t| t.scalar().map(|(t, _)| t.starts_with("azure_")))
         .unwrap_or(false);
     match datastore {
-        true => datastore_from_yaml(text).map(ImportedAsset::Datastore),
-        false => data_from_yaml(text).map(ImportedAsset::Data),
+        true => datastore_from_yaml(text).map(|d| ImportedAsset::Datastore(Box::new(d))),
+        false => data_from_yaml(text).map(|d| ImportedAsset::Data(Box::new(d))),
     }
 }
 
