@@ -341,13 +341,14 @@ impl Store {
         }
     }
 
-    /// The profile of a tabular file read as `format`: computed by the server where the file
-    /// is, or in this browser's worker (the page stays responsive while it reads).
+    /// The profile of a tabular file read as `format` from text in `encoding`: computed by the
+    /// server where the file is, or in this browser's worker (the page stays responsive).
     pub async fn profile_file(
         &self,
         datastore: &str,
         path: &str,
         format: Format,
+        encoding: &str,
     ) -> Result<Profile, ArmError> {
         let path = check_file_path(path)?;
         match self.backend {
@@ -356,7 +357,7 @@ impl Store {
                 let file = opfs::file(&root, &path)
                     .await
                     .map_err(|e| files_error(&e, &format!("Reading {path}")))?;
-                super::worker::profile(&file, format)
+                super::worker::profile(&file, format, encoding)
                     .await
                     .map_err(|e| ArmError::new("InvalidFormat", e))
             }
@@ -367,6 +368,7 @@ impl Store {
                     datastore,
                     &path,
                     format,
+                    encoding,
                 )
                 .await
             }

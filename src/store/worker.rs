@@ -57,8 +57,9 @@ async fn run(message: &js_sys::Object) -> Result<String, String> {
     }
 }
 
-/// The profile of the tabular file in `blob`, read as `format`, computed in the worker.
-pub async fn profile(blob: &Blob, format: Format) -> Result<Profile, String> {
+/// The profile of the tabular file in `blob`, read as `format` from text in `encoding`,
+/// computed in the worker.
+pub async fn profile(blob: &Blob, format: Format, encoding: &str) -> Result<Profile, String> {
     let message = js_sys::Object::new();
     let set = |key: &str, value: &JsValue| {
         let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), value);
@@ -72,6 +73,7 @@ pub async fn profile(blob: &Blob, format: Format) -> Result<Profile, String> {
     set("jsonLines", &json_lines.into());
     set("delimiter", &delimiter.into());
     set("header", &header.into());
+    set("encoding", &encoding.into());
     let text = run(&message).await?;
     azimuth_core::arm::json_de::from_json(&text)
         .map_err(|e| format!("The worker's profile could not be read: {e}."))

@@ -229,7 +229,7 @@ test('sample data becomes a table for automated ML and a file whose rows can be 
   await expect(page.getByText("The first 100 rows of samples/diabetes/diabetes.csv, read as the table's MLTable file says.")).toBeVisible();
   await expect(page.getByRole('table', { name: 'Preview' }).getByRole('columnheader', { name: 'Diabetic' })).toBeVisible();
   await page.getByRole('tab', { name: 'Profile' }).click();
-  await expect(page.getByText('1,000 rows, 10 columns.')).toBeVisible();
+  await expect(page.getByText('1,000 rows, 10 columns of samples/diabetes/diabetes.csv.')).toBeVisible();
   const diabetic = page.getByRole('table', { name: 'Profile' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Diabetic' }) });
   await expect(diabetic.getByRole('cell').nth(0)).toHaveText('Integer');
   await expect(diabetic.getByRole('cell').nth(3)).toHaveText('2');
@@ -254,7 +254,7 @@ test('a folder of local files becomes a table whose settings and schema make its
   const folder = join(dir, 'patients');
   mkdirSync(folder);
   writeFileSync(join(folder, 'patients.csv'), Buffer.from('id;name;age\n1;Zo\xe9;31\n2;Ren\xe9;44\n3;Ada;28\n', 'latin1'));
-  writeFileSync(join(folder, 'readme.md'), '# Patients\n');
+  writeFileSync(join(folder, 'notes.txt'), 'Collected in 2024.\n');
   await openStudio(page, '/data/create');
   const wizard = page.getByRole('dialog', { name: 'Create data asset' });
   await wizard.getByLabel('Name').fill('patients');
@@ -264,6 +264,7 @@ test('a folder of local files becomes a table whose settings and schema make its
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByLabel('Folder to upload').setInputFiles(folder);
   await expect(wizard).toContainText('2 files chosen');
+  // notes.txt could be text of any kind: the table reads patients.csv (and files like it) only.
   await wizard.getByRole('button', { name: 'Next' }).click();
 
   // Settings: read as a comma-separated file, it is one column; set as it is written, three.
@@ -291,7 +292,7 @@ test('a folder of local files becomes a table whose settings and schema make its
   await expect(preview.getByRole('columnheader')).toHaveText(['name', 'age']);
   await expect(preview).toContainText('René');
   await page.getByRole('tab', { name: 'Profile' }).click();
-  await expect(page.getByText('3 rows, 2 columns.')).toBeVisible();
+  await expect(page.getByText(/^3 rows, 2 columns of UI\/.*\/patients\/patients\.csv\.$/)).toBeVisible();
   await page.getByRole('tab', { name: 'Overview' }).click();
   await page.getByRole('link', { name: /workspaceblobstore/ }).click();
   await expect(page.getByRole('table', { name: 'Files' })).toContainText('MLTable');

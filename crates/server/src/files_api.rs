@@ -3,7 +3,7 @@
 //! to replace one) or deletes a file or, with a path ending in `/`, a folder (DELETE);
 //! `/api/files/content` downloads a file (GET, with `Range: bytes=a-b` for a part of it);
 //! `/api/files/profile` profiles a CSV, TSV or JSON lines file (GET, `&delimiter=`, `&header=`,
-//! `&format=jsonl` to say how to read it).
+//! `&format=jsonl` to say how to read it, `&encoding=latin1` or `windows1252` for such text).
 //! Anyone who may read the workspace reads its files; writing needs a role that may write data.
 
 use crate::state::AppState;
@@ -12,6 +12,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use azimuth_core::data::encoding::decoding_reader;
 use azimuth_core::data::files::check_file_path;
 use azimuth_core::data::preview::Format;
 use azimuth_core::data::profile;
@@ -233,7 +234,9 @@ pub(crate) async fn profile(
         .map_err(|e| ArmError::new("InvalidFormat", e))?;
         let file = state.storage.read(&at.root, &at.path, None).await?;
         let stream = file.into_stream().map(|c| c.map_err(std::io::Error::other));
-        let reader = SyncIoBridge::new(StreamReader::new(stream));
+        let encoding = param("encoding").unwrap_or("utf8");
+        let reader = decoding_reader(encoding, SyncIoBridge::new(StreamReader::new(stream)))
+            .map_err(|e| ArmError::new("InvalidFormat", e))?;
         let profiled = tokio::task::spawn_blocking(move || profile::profile(reader, format))
             .await
             .map_err(|e| ArmError::new("InternalError", format!("The profile failed: {e}.")))?;

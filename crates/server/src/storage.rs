@@ -28,17 +28,30 @@ pub struct Storage {
     store: Arc<dyn ObjectStore>,
     /// Files being uploaded (`root/path`, lower case), so two uploads to one name do not race.
     uploading: Arc<Mutex<HashSet<String>>>,
+    /// The folder on disk, for the local store.
+    local: Option<std::path::PathBuf>,
 }
 
 /// A file's name held for one upload; let go when dropped (the upload ended, however it ended).
+/// On the local store it then removes the folders an upload that did not finish left empty
+/// (folders exist only through their files, as in Blob storage).
 #[derive(Debug)]
 pub struct Claim {
     key: String,
     uploading: Arc<Mutex<HashSet<String>>>,
+    /// The file's folder on disk, and the store's top folder (where the clean-up stops).
+    folders: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
+        if let Some((mut folder, top)) = self.folders.take() {
+            // `remove_dir` removes only an empty folder: a finished upload's stays.
+            while folder.starts_with(&top) && folder != top && std::fs::remove_dir(&folder).is_ok()
+            {
+                folder.pop();
+            }
+        }
         if let Ok(mut set) = self.uploading.lock() {
             set.remove(&self.key);
         }
@@ -83,6 +96,7 @@ impl Storage {
         Ok(Storage {
             store: Arc::new(store),
             uploading: Arc::default(),
+            local: Some(root.to_path_buf()),
         })
     }
 
@@ -95,9 +109,15 @@ impl Storage {
         if !set.insert(key.clone()) {
             return Err(ArmError::new("Conflict", format!("'{path}' is being uploaded by someone else right now; wait for that upload to end, then try again.")));
         }
+        let folders = self.local.as_ref().map(|top| {
+            let folder = format!("{root}/{path}");
+            let folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
+            (top.join(folder), top.clone())
+        });
         Ok(Claim {
             key,
             uploading: Arc::clone(&self.uploading),
+            folders,
         })
     }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn files(path: &str) -> String {
@@ -189,19 +189,19 @@ async fn an_upload_cut_short_leaves_no_file_behind() {
     tcp.write_all(&vec![7u8; 3_000_000]).await.unwrap();
     tcp.flush().await.unwrap();
     drop(tcp);
-    // The server notices, drops the upload and its staging file.
+    // The server notices, drops the upload, its staging file and the folder it made for it.
     let root = db.with_file_name("files");
-    let mut left = on_disk(&root);
+    let mut left = (on_disk(&root), Value::Null);
     for _ in 0..50 {
-        if left.is_empty() {
+        let (_, top) = call(a, "GET", &files(""), Some(&grace), b"").await;
+        left = (on_disk(&root), top);
+        if left.0.is_empty() && names(&left.1, "folders").is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        left = on_disk(&root);
     }
-    assert!(left.is_empty(), "left behind: {left:?}");
-    let (_, top) = call(a, "GET", &files(""), Some(&grace), b"").await;
-    assert!(names(&top, "folders").is_empty(), "{top}");
+    assert!(left.0.is_empty(), "left behind: {:?}", left.0);
+    assert!(names(&left.1, "folders").is_empty(), "{}", left.1);
     // A whole one goes through, and reads back byte for byte.
     let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
     assert_eq!(
@@ -266,6 +266,24 @@ async fn a_tabular_file_is_profiled_as_it_streams() {
         "{p}"
     );
     let (status, p) = call(a, "GET", &profile("&delimiter=ab"), Some(&alan), b"").await;
+    assert_eq!(status, 400, "{p}");
+    // Latin-1 text, read as Latin-1: é is one byte in the file, and é in the profile.
+    let latin = b"name\nZo\xe9\nZo\xe9\n";
+    assert_eq!(
+        call(a, "PUT", &files("p/latin.csv"), Some(&grace), latin)
+            .await
+            .0,
+        201
+    );
+    let latin_profile = format!("/api/files/profile?wsid={WS}&path=p/latin.csv&encoding=latin1");
+    let (status, p) = call(a, "GET", &latin_profile, Some(&alan), b"").await;
+    assert_eq!(
+        (status, &p["columns"][0]["top"][0]["value"]),
+        (200, &json!("Zoé")),
+        "{p}"
+    );
+    let utf16 = format!("/api/files/profile?wsid={WS}&path=p/latin.csv&encoding=utf16");
+    let (status, p) = call(a, "GET", &utf16, Some(&alan), b"").await;
     assert_eq!(status, 400, "{p}");
     let missing = format!("/api/files/profile?wsid={WS}&path=p/none.csv");
     let (status, _) = call(a, "GET", &missing, Some(&alan), b"").await;

@@ -5,6 +5,7 @@
 //! Today it profiles a tabular file the page hands it as a `Blob` (an OPFS file: posting it
 //! copies no bytes), reading it a slice at a time so a 1 GB file needs no 1 GB of memory.
 
+use azimuth_core::data::encoding::decoding_reader;
 use azimuth_core::data::preview::Format;
 use azimuth_core::data::profile;
 use std::io::{self, Read};
@@ -68,13 +69,15 @@ impl Read for BlobReader {
 }
 
 /// The profile of the tabular file in `blob`, as JSON: JSON lines when `json_lines`, otherwise
-/// text delimited by `delimiter` whose first row names the columns when `header`.
+/// text delimited by `delimiter` whose first row names the columns when `header`; its text in
+/// `encoding` (`utf8`, `latin1`, `windows1252`, ...).
 #[wasm_bindgen]
 pub fn profile(
     blob: Blob,
     json_lines: bool,
     delimiter: u8,
     header: bool,
+    encoding: &str,
 ) -> Result<String, JsError> {
     let format = match json_lines {
         true => Format::JsonLines,
@@ -82,6 +85,7 @@ pub fn profile(
     };
     let reader = BlobReader::new(blob)
         .map_err(|_| JsError::new("This browser cannot read files in a worker."))?;
+    let reader = decoding_reader(encoding, reader).map_err(|e| JsError::new(&e))?;
     let profile = profile::profile(reader, format).map_err(|e| JsError::new(&e))?;
     serde_json::to_string(&profile).map_err(|e| JsError::new(&e.to_string()))
 }

@@ -108,6 +108,23 @@ pub fn CreateDataWizard() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // The files the table reads: those directly in the folder with the extension of the first
+    // (.csv, .tsv and .jsonl before the vaguer .txt and .json, then by name), so a notes.txt or
+    // a meta.json beside data.csv is not read as rows.
+    let table_files = move || {
+        let extension = |n: &str| {
+            n.rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        let vague = |n: &str| matches!(extension(n).as_str(), "txt" | "json");
+        let mut found = data_files();
+        found.sort_by(|a, b| (vague(&a.0), &a.0).cmp(&(vague(&b.0), &b.0)));
+        let first = found.first().map(|(n, _)| extension(n)).unwrap_or_default();
+        found.retain(|(n, _)| extension(n) == first);
+        found
+    };
     let unsaved = Signal::derive(move || {
         !name.get().is_empty()
             || !files.with(Vec::is_empty)
@@ -228,7 +245,7 @@ pub fn CreateDataWizard() -> impl IntoView {
         if let Some(el) = input.get() {
             let picked = picked_files(&el);
             files.set(picked);
-            match data_files().into_iter().next() {
+            match table_files().into_iter().next() {
                 Some((_, file)) if !own_mltable.get_untracked() => table.load(file),
                 _ => table.clear(),
             }
@@ -297,7 +314,7 @@ pub fn CreateDataWizard() -> impl IntoView {
                     }
                 }
                 if table_local.get_untracked() && !own_mltable.get_untracked() {
-                    let names = data_files().into_iter().map(|(n, _)| n).collect();
+                    let names = table_files().into_iter().map(|(n, _)| n).collect();
                     let text = write_mltable(&table.spec(names));
                     let top = top_folder();
                     let at = [base.as_str(), &top, MLTABLE_FILE]

@@ -96,7 +96,7 @@ async fn first_rows(store: Store, version: &DataVersionResource) -> Result<Shown
         ));
     };
     let text = mltable.decode(&bytes)?;
-    let rows = PREVIEW_ROWS + mltable.skip.min(PREVIEW_ROWS * 10);
+    let rows = PREVIEW_ROWS + mltable.rows_skipped().min(PREVIEW_ROWS * 10);
     let table = preview(&text, whole, source.format, rows)?;
     Ok(Shown::Rows(mltable.shape_rows(table), Some(source.path)))
 }

@@ -15,17 +15,22 @@ use leptos::prelude::*;
 #[component]
 pub fn ProfileTab(version: DataVersionResource) -> impl IntoView {
     let store = use_store();
-    let shown = RwSignal::new(None::<Result<Profile, String>>);
+    // The profile, and the file it describes when a Table's MLTable chose it.
+    let shown = RwSignal::new(None::<Result<(Profile, Option<String>), String>>);
     leptos::task::spawn_local(async move {
         let answer = async {
             let source = table_source(store, &version).await?;
+            let encoding = source
+                .mltable
+                .as_ref()
+                .map_or("utf8", |m| m.encoding.as_str());
             let profile = store
-                .profile_file(&source.datastore, &source.path, source.format)
+                .profile_file(&source.datastore, &source.path, source.format, encoding)
                 .await
                 .map_err(|e| e.message().to_owned())?;
             Ok(match source.mltable {
-                Some(mltable) => mltable.shape_profile(profile),
-                None => profile,
+                Some(mltable) => (mltable.shape_profile(profile), Some(source.path)),
+                None => (profile, None),
             })
         };
         shown.set(Some(answer.await));
@@ -36,14 +41,15 @@ pub fn ProfileTab(version: DataVersionResource) -> impl IntoView {
             view! { <div class="message-bar message-bar--warning" role="status">{why}</div> }
                 .into_any()
         }
-        Some(Ok(profile)) => profile_view(profile).into_any(),
+        Some(Ok((profile, from))) => profile_view(profile, from).into_any(),
     }
 }
 
-fn profile_view(profile: Profile) -> impl IntoView {
+fn profile_view(profile: Profile, from: Option<String>) -> impl IntoView {
     let rows = profile.rows;
+    let of = from.map(|f| format!(" of {f}")).unwrap_or_default();
     let summary = format!(
-        "{} rows, {} columns.",
+        "{} rows, {} columns{of}.",
         format_count(rows),
         format_count(profile.columns.len() as u64)
     );

@@ -3,13 +3,16 @@
 //! first rows as set, and per column whether it is kept and as which type. They become the
 //! table's `MLTable` file. A folder that brings its own `MLTable` file is used as written.
 
-use azimuth_core::data::mltable::{decode, TableSpec};
+use azimuth_core::data::encoding::decode;
+use azimuth_core::data::mltable::TableSpec;
 use azimuth_core::data::preview::{preview, Format, Table, PREVIEW_BYTES};
-use azimuth_core::data::profile::{profile, ColumnType, Profile};
+use azimuth_core::data::profile::{profile_table, ColumnType, Profile};
 use leptos::prelude::*;
 
 /// Rows the Settings step shows.
 const SHOWN_ROWS: usize = 10;
+/// Rows the Schema step finds the columns' types from, at most (those in the first 256 KB).
+const TYPED_ROWS: usize = 10_000;
 
 /// The types a column can be read as: label, and MLTable's `column_type`.
 const TYPES: [(ColumnType, &str, &str); 5] = [
@@ -125,14 +128,12 @@ impl TableForm {
             let result = (|| {
                 let skip = skip?;
                 let text = decode(&encoding, bytes)?;
-                // Only whole lines are profiled: the last one read may be cut.
-                let complete = match whole {
-                    true => &text[..],
-                    false => &text[..text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)],
-                };
-                let mut table = preview(&text, *whole, format, SHOWN_ROWS + skip)?;
+                // The types are found from the rows the table keeps, as many as were read
+                // (a cut row at the end is never among them).
+                let mut table = preview(&text, *whole, format, TYPED_ROWS + skip)?;
                 table.rows.drain(..skip.min(table.rows.len()));
-                let profile = profile(complete, format)?;
+                let profile = profile_table(&table);
+                table.rows.truncate(SHOWN_ROWS);
                 Ok((table, profile))
             })();
             Some(result)
@@ -269,7 +270,7 @@ pub(super) fn settings_step(form: TableForm, own_mltable: bool) -> impl IntoView
                 <div class="table-wrap">
                     <table class="data-table data-table--preview" aria-label="Table preview">
                         <thead><tr>{t.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
-                        <tbody>{t.rows.iter().take(SHOWN_ROWS).map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> }).collect_view()}</tbody>
+                        <tbody>{t.rows.iter().map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> }).collect_view()}</tbody>
                     </table>
                 </div>
             }.into_any(),

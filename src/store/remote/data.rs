@@ -92,18 +92,21 @@ pub async fn list_files(
     from_json(&text).map_err(|e| unexpected(&e))
 }
 
-/// `GET /api/files/profile`: the server's profile of a tabular file read as `format`.
+/// `GET /api/files/profile`: the server's profile of a tabular file read as `format` from text
+/// in `encoding`.
 pub async fn profile(
     token: &str,
     ws: &str,
     datastore: &str,
     path: &str,
     format: Format,
+    encoding: &str,
 ) -> Result<Profile, ArmError> {
     let url = format!(
-        "{}&{}",
+        "{}&{}&encoding={}",
         files_url("files/profile", ws, datastore, path),
-        format.params()
+        format.params(),
+        encode(encoding)
     );
     let text = send("GET", &url, Some(token), None).await?;
     from_json(&text).map_err(|e| unexpected(&e))

@@ -3,6 +3,7 @@
 //! apply it: the delimiter, the header, the encoding, the columns kept or dropped, rows skipped
 //! and taken. It is also written here, from the Create wizard's Settings and Schema steps.
 
+use super::encoding::{decode, ENCODINGS};
 use super::files::Listing;
 use super::preview::{Format, Table};
 use super::profile::Profile;
@@ -31,6 +32,15 @@ pub enum Storage {
     Parquet,
 }
 
+/// A step that keeps some of the rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowStep {
+    /// `skip: n`: the first n rows left out.
+    Skip(usize),
+    /// `take: n`: only the first n rows kept.
+    Take(usize),
+}
+
 /// An `MLTable` file, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MlTable {
@@ -44,16 +54,11 @@ pub struct MlTable {
     pub keep_columns: Option<Vec<String>>,
     /// `drop_columns`.
     pub drop_columns: Vec<String>,
-    /// `skip`: rows left out at the start.
-    pub skip: usize,
-    /// `take`: rows kept after that.
-    pub take: Option<usize>,
+    /// `skip` and `take` steps, in the file's order.
+    pub rows: Vec<RowStep>,
     /// Transformations read but not applied by the studio (named in what it shows).
     pub not_applied: Vec<String>,
 }
-
-/// Encodings `read_delimited` accepts; the studio reads the UTF-8 family and Latin-1.
-const ENCODINGS: &str = "utf8 iso88591 latin1 ascii utf16 utf32 utf8bom windows1252";
 
 /// Reads an `MLTable` file, or says which line is wrong.
 pub fn read_mltable(text: &str) -> Result<MlTable, YamlError> {
@@ -88,8 +93,7 @@ pub fn read_mltable(text: &str) -> Result<MlTable, YamlError> {
         encoding: "utf8".into(),
         keep_columns: None,
         drop_columns: Vec::new(),
-        skip: 0,
-        take: None,
+        rows: Vec::new(),
         not_applied: Vec::new(),
     };
     let steps = match doc.get("transformations") {
@@ -157,8 +161,15 @@ fn apply(
         ("read_parquet", _) => table.storage = Storage::Parquet,
         ("keep_columns", Some(v)) => table.keep_columns = Some(columns(v)?),
         ("drop_columns", Some(v)) => table.drop_columns = columns(v)?,
-        ("skip", Some(v)) => table.skip = v.whole(0..=u64::MAX)? as usize,
-        ("take", Some(v)) => table.take = Some(v.whole(0..=u64::MAX)? as usize),
+        ("skip", Some(v)) => table
+            .rows
+            .push(RowStep::Skip(v.whole(0..=u64::MAX)? as usize)),
+        ("take", Some(v)) => table
+            .rows
+            .push(RowStep::Take(v.whole(0..=u64::MAX)? as usize)),
+        ("skip" | "take" | "keep_columns" | "drop_columns", None) => {
+            return Err(step.fail(format!("{name} needs a value, e.g. \"- {name}: ...\"")));
+        }
         (
             "take_random_sample"
             | "filter"
@@ -223,7 +234,11 @@ impl MlTable {
             }
             TablePath::Pattern(p) => {
                 let p = relative(p)?;
-                let name = p.rsplit('/').next().unwrap_or_default().to_owned();
+                let (folder_part, name) = p.rsplit_once('/').unwrap_or(("", &p));
+                if folder_part.contains(['*', '?']) {
+                    return Err(format!("This table's pattern {p} matches folders too; Explore and Profile read a pattern within one folder, such as ./data/*.csv."));
+                }
+                let name = name.to_owned();
                 in_listing(&sub, &move |n| glob(name.as_bytes(), n.as_bytes()))
             }
         }
@@ -258,14 +273,6 @@ impl MlTable {
         decode(&self.encoding, bytes)
     }
 
-    /// Whether column `name` is kept.
-    fn keeps(&self, name: &str) -> bool {
-        self.keep_columns
-            .as_ref()
-            .is_none_or(|keep| keep.iter().any(|k| k == name))
-            && !self.drop_columns.iter().any(|d| d == name)
-    }
-
     /// What the studio could not apply, for a note.
     fn unapplied_note(&self) -> Option<String> {
         (!self.not_applied.is_empty()).then(|| {
@@ -277,38 +284,76 @@ impl MlTable {
         })
     }
 
+    /// Rows the `skip` steps leave out at most (Explore reads that many more).
+    pub fn rows_skipped(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|s| match s {
+                RowStep::Skip(n) => *n,
+                RowStep::Take(_) => 0,
+            })
+            .fold(0, usize::saturating_add)
+    }
+
+    /// The columns kept, as indexes into `names`: `keep_columns` in its order, without the
+    /// dropped ones.
+    fn kept(&self, names: &[String]) -> Vec<usize> {
+        let dropped = |n: &String| self.drop_columns.contains(n);
+        match &self.keep_columns {
+            Some(keep) => keep
+                .iter()
+                .filter_map(|k| names.iter().position(|n| n == k))
+                .filter(|&i| !dropped(&names[i]))
+                .collect(),
+            None => (0..names.len()).filter(|&i| !dropped(&names[i])).collect(),
+        }
+    }
+
     /// `table`, the first rows of the file, as the MLTable shapes them: rows skipped and
-    /// taken, columns kept and dropped.
+    /// taken in the file's order, columns kept and dropped.
     pub fn shape_rows(&self, mut table: Table) -> Table {
-        let kept: Vec<usize> = (0..table.columns.len())
-            .filter(|&i| self.keeps(&table.columns[i]))
-            .collect();
-        let skip = self.skip.min(table.rows.len());
-        table.rows.drain(..skip);
-        if let Some(take) = self.take {
-            if table.rows.len() > take {
-                table.rows.truncate(take);
-                table.more = false;
+        let kept = self.kept(&table.columns);
+        let mut past_what_was_read = false;
+        for step in &self.rows {
+            match *step {
+                RowStep::Skip(n) => {
+                    past_what_was_read |= table.more && n >= table.rows.len();
+                    table.rows.drain(..n.min(table.rows.len()));
+                }
+                RowStep::Take(n) if table.rows.len() >= n => {
+                    table.rows.truncate(n);
+                    table.more = false;
+                }
+                RowStep::Take(_) => {}
             }
         }
         table.columns = kept.iter().map(|&i| table.columns[i].clone()).collect();
         for row in &mut table.rows {
             *row = kept.iter().map(|&i| row[i].clone()).collect();
         }
-        table.note = join_notes(table.note, self.unapplied_note());
+        let skipped = past_what_was_read.then(|| {
+            "The table skips more rows than the start of the file Explore reads holds, so none are shown here; the rows after them are there when a job reads the table.".to_owned()
+        });
+        table.note = join_notes(join_notes(table.note, skipped), self.unapplied_note());
         table
     }
 
     /// `profile` of the file, with the columns the MLTable keeps (rows skipped or taken are
     /// still counted, and the note says so).
     pub fn shape_profile(&self, mut profile: Profile) -> Profile {
-        profile.columns.retain(|c| self.keeps(&c.name));
+        let names: Vec<String> = profile.columns.iter().map(|c| c.name.clone()).collect();
+        let kept = self.kept(&names);
+        let mut columns: Vec<_> = profile.columns.into_iter().map(Some).collect();
+        profile.columns = kept.iter().filter_map(|&i| columns[i].take()).collect();
         let mut unapplied = self.not_applied.clone();
-        if self.skip > 0 {
-            unapplied.push("skip".into());
-        }
-        if self.take.is_some() {
-            unapplied.push("take".into());
+        for step in &self.rows {
+            let name = match step {
+                RowStep::Skip(_) => "skip",
+                RowStep::Take(_) => "take",
+            };
+            if !unapplied.iter().any(|u| u == name) {
+                unapplied.push(name.into());
+            }
         }
         let note = (!unapplied.is_empty()).then(|| {
             format!(
@@ -322,19 +367,6 @@ impl MlTable {
     }
 }
 
-/// Text in `encoding` (a `read_delimited` encoding) as UTF-8, or why the studio cannot read it.
-pub fn decode<'b>(encoding: &str, bytes: &'b [u8]) -> Result<std::borrow::Cow<'b, [u8]>, String> {
-    match encoding {
-        "utf8" | "utf8bom" | "ascii" => Ok(bytes.into()),
-        // Windows-1252 differs from Latin-1 only in 0x80..0x9F, which hold punctuation.
-        "iso88591" | "latin1" | "windows1252" => {
-            let text: String = bytes.iter().map(|b| char::from(*b)).collect();
-            Ok(text.into_bytes().into())
-        }
-        other => Err(format!("This table's text is {other}; the studio reads UTF-8 and Latin-1 files. Save it as UTF-8 to explore it here.")),
-    }
-}
-
 fn join_notes(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
         (Some(a), Some(b)) => Some(format!("{a} {b}")),
@@ -342,17 +374,32 @@ fn join_notes(a: Option<String>, b: Option<String>) -> Option<String> {
     }
 }
 
-/// Whether `name` matches `pattern`, where `*` is any run of characters and `?` one.
+/// Whether `name` matches `pattern`, where `*` is any run of characters and `?` one; linear
+/// in both, whatever the pattern (the last `*` is backtracked to, never more).
 fn glob(pattern: &[u8], name: &[u8]) -> bool {
-    match (pattern.first(), name.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => {
-            glob(&pattern[1..], name) || (!name.is_empty() && glob(pattern, &name[1..]))
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+            }
+            Some(c) if *c == b'?' || *c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    p = sp + 1;
+                    n = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
         }
-        (Some(b'?'), Some(_)) => glob(&pattern[1..], &name[1..]),
-        (Some(p), Some(n)) if p == n => glob(&pattern[1..], &name[1..]),
-        _ => false,
     }
+    pattern[p.min(pattern.len())..].iter().all(|c| *c == b'*')
 }
 
 /// What the Create wizard's Settings and Schema steps decided about a table.
@@ -468,8 +515,8 @@ mod tests {
             }
         );
         assert_eq!(
-            (t.skip, t.take, t.encoding.as_str()),
-            (1, Some(1), "latin1")
+            (t.rows.as_slice(), t.encoding.as_str()),
+            ([RowStep::Skip(1), RowStep::Take(1)].as_slice(), "latin1")
         );
         assert_eq!(t.listed_folder().as_deref(), Some("parts/"));
         let listing = Listing {
@@ -491,6 +538,40 @@ mod tests {
         assert_eq!(shaped.rows, [vec!["2", "é"]]);
         assert!(shaped.note.unwrap().contains("filter"));
     }
+
+    #[test]
+    fn steps_apply_in_order_and_patterns_match_in_linear_time() {
+        let t = read_mltable("paths: [{file: a.csv}]\ntransformations:\n  - take: 3\n  - skip: 1\n  - keep_columns: [c, a]\n").unwrap();
+        let rows = preview(b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n10,11,12\n", true, CSV, 100).unwrap();
+        let shaped = t.shape_rows(rows);
+        assert_eq!(shaped.columns, ["c", "a"]);
+        assert_eq!(shaped.rows, [vec!["6", "4"], vec!["9", "7"]]);
+        // A skip past the rows read says so instead of showing an empty table as the table.
+        let t = read_mltable("paths: [{file: a.csv}]\ntransformations: [{skip: 500}]\n").unwrap();
+        let cut = preview(b"a\n1\n2\n3\n", false, CSV, 100).unwrap();
+        assert!(t.shape_rows(cut).note.unwrap().contains("skips more rows"));
+        assert!(glob(b"*.csv", b"data.csv") && !glob(b"*.csv", b"data.csv.bak"));
+        assert!(glob(b"d?ta*", b"data2024.csv") && glob(b"**", b""));
+        let long_name = vec![b'a'; 200];
+        let stars: Vec<u8> = std::iter::repeat_n(*b"*a", 50_000)
+            .flatten()
+            .chain(*b"b")
+            .collect();
+        assert!(
+            !glob(&stars, &long_name),
+            "no match, and no stack or time blow-up"
+        );
+        let t = read_mltable("paths: [{pattern: ./data/**/*.csv}]\n").unwrap();
+        let e = t.first_file("d/", None).unwrap_err();
+        assert!(e.contains("within one folder"), "{e}");
+        let e = read_mltable("paths: [{file: a.csv}]\ntransformations: [skip]\n").unwrap_err();
+        assert!(e.message.contains("skip needs a value"), "{e}");
+    }
+
+    const CSV: Format = Format::Delimited {
+        delimiter: b',',
+        header: true,
+    };
 
     #[test]
     fn mistakes_name_their_line() {
@@ -531,7 +612,10 @@ mod tests {
                 TablePath::File("./2024.csv".into())
             ]
         );
-        assert_eq!((t.storage, t.skip), (Storage::Text(format), 2));
+        assert_eq!(
+            (t.storage, t.rows.as_slice()),
+            (Storage::Text(format), [RowStep::Skip(2)].as_slice())
+        );
         assert_eq!(t.drop_columns, spec.dropped);
         assert_eq!(t.not_applied, ["convert_column_types"]);
         let tab = Format::Delimited {

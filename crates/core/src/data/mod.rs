@@ -6,6 +6,7 @@ pub mod asset;
 mod columns;
 pub mod credentials;
 pub mod datastore;
+pub mod encoding;
 pub mod files;
 pub mod mltable;
 pub mod preview;

@@ -59,7 +59,14 @@ impl Format {
                 header: header != Some("false"),
             }),
             Some(d) => Err(format!("The delimiter must be one character, not '{d}'.")),
-            None => Format::guess(path).ok_or_else(|| format!("'{path}' is not a CSV, TSV or JSON lines file; name its delimiter (delimiter=,) or format=jsonl.")),
+            None => match Format::guess(path) {
+                Some(Format::Delimited { delimiter, .. }) => Ok(Format::Delimited {
+                    delimiter,
+                    header: header != Some("false"),
+                }),
+                Some(json_lines) => Ok(json_lines),
+                None => Err(format!("'{path}' is not a CSV, TSV or JSON lines file; name its delimiter (delimiter=,) or format=jsonl.")),
+            },
         }
     }
 
@@ -295,6 +302,13 @@ mod tests {
             assert_eq!(got, Ok(f));
         }
         assert!(Format::from_params("x.bin", None, None, None).is_err());
+        assert_eq!(
+            Format::from_params("x.tsv", None, None, Some("false")),
+            Ok(Format::Delimited {
+                delimiter: b'\t',
+                header: false
+            })
+        );
         assert!(Format::from_params("x.csv", None, Some(";;"), None).is_err());
     }
 

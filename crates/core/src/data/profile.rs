@@ -8,7 +8,7 @@
 //! Both stores run it: the server on its files, the browser in a Web Worker.
 
 use super::columns::ColumnStats;
-use super::preview::Format;
+use super::preview::{Format, Table};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read};
 
@@ -58,7 +58,7 @@ impl ColumnType {
     }
 }
 
-/// One bar of a histogram: values in `[low, high)` (the last bar includes `high`).
+/// One bar of a histogram: values in `[low, high)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bin {
     /// The bar's lower edge.
@@ -215,6 +215,20 @@ pub fn profile(reader: impl Read, format: Format) -> Result<Profile, String> {
     }
 }
 
+/// The profile of rows already read, such as the first rows of a file (the Create wizard's
+/// Schema step finds the columns' types from them).
+pub fn profile_table(table: &Table) -> Profile {
+    let mut columns = Columns::named(table.columns.iter().cloned());
+    let width = columns.stats.len();
+    for row in &table.rows {
+        columns.rows += 1;
+        for (i, value) in row.iter().take(width).enumerate() {
+            columns.value(i, value.as_bytes());
+        }
+    }
+    columns.finish()
+}
+
 fn delimited(reader: impl Read, delimiter: u8, header: bool) -> Result<Profile, String> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -280,6 +294,9 @@ fn json_lines(reader: impl Read) -> Result<Profile, String> {
             break;
         }
         number += 1;
+        if number == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+            line.drain(..3);
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -327,7 +344,7 @@ pub fn format_count(n: u64) -> String {
 }
 
 /// A statistic as people read it: at most three decimals (`4.5`, `0.667`), thousands
-/// separators for large values, and a power of ten for tiny ones (`1.23e-5`). Integer
+/// separators, and a power of ten below 0.001 and from 10^15 (`1.23e-5`, `2e15`). Integer
 /// arithmetic only: the studio's wasm carries no float formatter.
 pub fn format_statistic(x: f64) -> String {
     if !x.is_finite() {
@@ -335,22 +352,26 @@ pub fn format_statistic(x: f64) -> String {
     }
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
-    if a != 0.0 && a < 0.001 {
-        let mut exponent = 0;
-        let mut m = a;
-        while m < 1.0 {
-            m *= 10.0;
+    if a != 0.0 && !(0.001..1e15).contains(&a) {
+        // Three significant digits and a power of ten: 1.23e-5, 4.5e20.
+        let (mut mantissa, mut exponent) = (a, 0i32);
+        while mantissa >= 10.0 {
+            mantissa /= 10.0;
             exponent += 1;
         }
-        let hundredths = (m * 100.0).round() as u64;
-        let (whole, fraction) = (hundredths / 100, hundredths % 100);
-        let fraction = format!("{fraction:02}");
+        while mantissa < 1.0 {
+            mantissa *= 10.0;
+            exponent -= 1;
+        }
+        let mut hundredths = (mantissa * 100.0).round() as u64;
+        if hundredths >= 1000 {
+            hundredths /= 10;
+            exponent += 1;
+        }
+        let fraction = format!("{:02}", hundredths % 100);
         let fraction = fraction.trim_end_matches('0');
         let dot = if fraction.is_empty() { "" } else { "." };
-        return format!("{sign}{whole}{dot}{fraction}e-{exponent}");
-    }
-    if a >= 1e15 {
-        return format!("{sign}{}", format_count(a.round() as u64));
+        return format!("{sign}{}{dot}{fraction}e{exponent}", hundredths / 100);
     }
     let thousandths = (a * 1000.0).round() as u64;
     let (whole, fraction) = (thousandths / 1000, thousandths % 1000);
@@ -447,6 +468,15 @@ mod tests {
     }
 
     #[test]
+    fn rows_already_read_are_profiled_alike() {
+        let table = crate::data::preview::preview(b"n,s\n1,a\n2,\n", true, CSV, 10).unwrap();
+        let p = profile_table(&table);
+        assert_eq!(p.rows, 2);
+        assert_eq!(p.columns[0].column_type, ColumnType::Integer);
+        assert_eq!((p.columns[1].count, p.columns[1].missing), (1, 1));
+    }
+
+    #[test]
     fn numbers_read_as_people_write_them() {
         assert_eq!(format_count(0), "0");
         assert_eq!(format_count(1_000), "1,000");
@@ -456,7 +486,10 @@ mod tests {
         assert_eq!(format_statistic(-1234.5678), "-1,234.568");
         assert_eq!(format_statistic(0.0), "0");
         assert_eq!(format_statistic(0.000_012_3), "1.23e-5");
-        assert_eq!(format_statistic(2e15), "2,000,000,000,000,000");
+        assert_eq!(format_statistic(2e15), "2e15");
+        assert_eq!(format_statistic(-4.5e20), "-4.5e20");
+        assert_eq!(format_statistic(0.000_999_9), "1e-3");
+        assert_eq!(format_statistic(999_999_999_999.5), "999,999,999,999.5");
         assert_eq!(format_statistic(f64::NAN), "–");
     }
 
@@ -473,7 +506,8 @@ mod tests {
         assert_eq!(p.rows, 2);
         assert_eq!(p.columns[1].name, "Column2");
         let p = profile(
-            &b"{\"a\": 1, \"b\": \"x\"}\n\n{\"a\": 2.5, \"c\": null}\n{\"c\": true}\n"[..],
+            &b"\xEF\xBB\xBF{\"a\": 1, \"b\": \"x\"}\n\n{\"a\": 2.5, \"c\": null}\n{\"c\": true}\n"
+                [..],
             Format::JsonLines,
         )
         .unwrap();

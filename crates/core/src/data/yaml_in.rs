@@ -174,6 +174,11 @@ fn credentials(field: Option<Field>) -> Result<Credentials, YamlError> {
     let Some(field) = field else {
         return Ok(none);
     };
+    // Not `map()`: its error quotes the value, and a key pasted straight after `credentials:`
+    // must never be shown.
+    if field.scalar().is_some() {
+        return Err(field.fail("credentials is a map, e.g. credentials: {account_key: ...}; the value here is not shown"));
+    }
     let c = field.map()?;
     c.only(
         "account_key sas_token tenant_id client_id client_secret certificate thumbprint authority_url resource_url",
@@ -288,6 +293,13 @@ mod tests {
             e.message.contains("unknown field \"container_name\""),
             "{e}"
         );
+        let e = datastore_from_yaml("name: x\ntype: azure_blob\naccount_name: a\ncontainer_name: c\ncredentials: c2VjcmV0LWtleQ==\n").unwrap_err();
+        assert!(
+            e.message.contains("credentials is a map") && !e.to_string().contains("c2VjcmV0"),
+            "{e}"
+        );
+        let e = datastore_from_yaml("name: x\ntype: azure_blob\naccount_name: a\ncontainer_name: c\ncredentials:\n  account_key: [c2VjcmV0LWtleQ==]\n").unwrap_err();
+        assert!(!e.to_string().contains("c2VjcmV0"), "{e}");
         let e = datastore_from_yaml("name: x\ntype: azure_blob\naccount_name: a\ncontainer_name: c\ncredentials:\n  client_id: c\n").unwrap_err();
         assert!(
             e.message.contains("client_secret") && !e.message.contains("s3cret"),
