@@ -329,3 +329,39 @@ test('CLI YAML of a data asset and of a datastore creates them; a local path or 
   await expect(page.getByRole('heading', { name: 'lab_raw', level: 1 })).toBeVisible();
   expect(await page.content()).not.toContain(key);
 });
+
+test('a folder of images sorted by class becomes a Folder asset, explored and profiled by folder and type', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'azimuth-images-'));
+  const pets = join(dir, 'pets');
+  for (const [folder, files] of [['cats', ['a.jpg', 'b.jpg']], ['dogs', ['c.png']]] as const) {
+    mkdirSync(join(pets, folder), { recursive: true });
+    for (const f of files) writeFileSync(join(pets, folder, f), Buffer.alloc(1500, 1));
+  }
+  writeFileSync(join(pets, 'labels.csv'), 'file,label\ncats/a.jpg,cat\n');
+  await openStudio(page, '/data/create');
+  const wizard = page.getByRole('dialog', { name: 'Create data asset' });
+  await wizard.getByLabel('Name').fill('pets');
+  await wizard.getByText('Folder (uri_folder)').click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('Folder to upload').setInputFiles(pets);
+  await expect(wizard).toContainText('4 files chosen');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+  await page.getByRole('table', { name: 'Data assets' }).getByRole('link', { name: 'pets' }).click();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  const files = page.getByRole('table', { name: 'Files in the folder' });
+  await expect(files).toContainText('cats/');
+  await expect(files).toContainText('labels.csv');
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  await expect(page.getByText('4 files, 4.4 KB in all.')).toBeVisible();
+  const byFolder = page.getByRole('table', { name: 'Files by folder' });
+  await expect(byFolder.getByRole('row').filter({ hasText: 'cats/' })).toContainText('2');
+  const byType = page.getByRole('table', { name: 'Files by type' });
+  await expect(byType.getByRole('row').nth(1)).toContainText('.jpg');
+  // Its URI, for jobs.
+  await page.getByRole('tab', { name: 'Consume' }).click();
+  await expect(page.getByText('azureml:pets:1', { exact: true })).toBeVisible();
+  rmSync(dir, { recursive: true, force: true });
+});

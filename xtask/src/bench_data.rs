@@ -4,7 +4,8 @@
 //! the parse of its first 100 rows (time to first rows: it reads only what is shown). Last, a
 //! CSV of 1 M rows x 10 columns is profiled by the server (`GET /api/files/profile`) and by the
 //! studio's Web Worker in headless Chromium (`profile.mjs`, which also watches that the page
-//! keeps drawing frames meanwhile).
+//! keeps drawing frames meanwhile). A 200 MB file is also uploaded from the studio's page into
+//! each store (`upload.mjs`: the page's renderer memory meanwhile).
 
 use crate::bench::Context;
 use crate::bench_server::{launch_with, memory_mb};
@@ -237,7 +238,34 @@ pub fn data(context: &Context) -> Result<bool> {
     }
     let json = format!("{{\"upload_mb_s\":{rate:.1},\"upload_peak_rss_mb\":{peak:.1},\"idle_rss_mb\":{idle:.1},\"csv_upload_s\":{csv_seconds:.2},\"explore_ms\":{explore:.2},\"server_profile_s\":{server_profile:.2}}}");
     std::fs::write(context.out_dir.join("data.json"), json)?;
+
+    // The same 200 MB from the studio's page, into each store: the page's memory meanwhile.
+    let upload_file = context.out_dir.join("upload-200mb.bin");
+    std::fs::write(&upload_file, vec![0x5a; UPLOAD_BYTES])?;
+    let page_upload = |url: &str, store: &str, sign_in: bool| -> Result<bool> {
+        let out = context.out_dir.join(format!("upload-page-{store}.json"));
+        let file = upload_file.to_string_lossy();
+        let out = out.to_string_lossy();
+        let mut args = vec![
+            "xtask/bench/upload.mjs",
+            url,
+            "--file",
+            &file,
+            "--out",
+            &out,
+        ];
+        if sign_in {
+            args.push("--sign-in");
+        }
+        crate::bench::run_node_bench(&args)
+    };
+    println!("the studio's page uploading 200 MB (headless Chromium):");
+    page_upload(&format!("http://127.0.0.1:{port}"), "server", true)?;
     drop(server);
+    let site = serve::serve_dir(&context.dist, "127.0.0.1:0")?;
+    page_upload(&site.url(), "browser", false)?;
+    drop(site);
+    let _ = std::fs::remove_file(&upload_file);
 
     println!("the studio's Web Worker, the same CSV (headless Chromium):");
     let site = serve::serve_dir(&context.dist, "127.0.0.1:0")?;

@@ -1,10 +1,14 @@
 //! A data asset's Profile tab: per column its type, how many values are present, missing and
 //! distinct, the numbers' min / max / mean / standard deviation with a small histogram, or the
-//! most frequent values. The server profiles its own files; the browser store profiles in a
-//! Web Worker, so the page stays responsive however long the file.
+//! most frequent values; for a Folder, its files by sub-folder and by type. The server
+//! profiles its own files; the browser store profiles in a Web Worker, so the page stays
+//! responsive however long the file.
 
+use super::asset::in_datastore;
 use super::explore::table_source;
-use crate::store::use_store;
+use super::format_bytes;
+use crate::store::{use_store, Store};
+use azimuth_core::data::folder::{folder_profile, FolderProfile, Tally};
 use azimuth_core::data::profile::{
     format_count, format_statistic, Bin, Bound, ColumnProfile, Profile, TopValue,
 };
@@ -15,33 +19,125 @@ use leptos::prelude::*;
 #[component]
 pub fn ProfileTab(version: DataVersionResource) -> impl IntoView {
     let store = use_store();
-    // The profile, and the file it describes when a Table's MLTable chose it.
-    let shown = RwSignal::new(None::<Result<(Profile, Option<String>), String>>);
+    let shown = RwSignal::new(None::<Result<Shown, String>>);
     leptos::task::spawn_local(async move {
-        let answer = async {
-            let source = table_source(store, &version).await?;
-            let encoding = source
-                .mltable
-                .as_ref()
-                .map_or("utf8", |m| m.encoding.as_str());
-            let profile = store
-                .profile_file(&source.datastore, &source.path, source.format, encoding)
-                .await
-                .map_err(|e| e.message().to_owned())?;
-            Ok(match source.mltable {
-                Some(mltable) => (mltable.shape_profile(profile), Some(source.path)),
-                None => (profile, None),
-            })
+        let answer = match (
+            in_datastore(&version),
+            version.properties.data_type.as_str(),
+        ) {
+            (Some((datastore, path)), "uri_folder") => folder(store, &datastore, &path).await,
+            _ => table(store, &version).await,
         };
-        shown.set(Some(answer.await));
+        shown.set(Some(answer));
     });
     move || match shown.get() {
-        None => view! { <p class="muted" role="status">"Profiling every row…"</p> }.into_any(),
+        None => view! { <p class="muted" role="status">"Profiling…"</p> }.into_any(),
         Some(Err(why)) => {
             view! { <div class="message-bar message-bar--warning" role="status">{why}</div> }
                 .into_any()
         }
-        Some(Ok((profile, from))) => profile_view(profile, from).into_any(),
+        Some(Ok(Shown::Table(profile, from))) => profile_view(profile, from).into_any(),
+        Some(Ok(Shown::Folder(profile))) => folder_view(profile).into_any(),
+    }
+}
+
+/// What the tab shows.
+#[derive(Clone)]
+enum Shown {
+    /// A table's profile, and the file it describes when a Table's MLTable chose it.
+    Table(Profile, Option<String>),
+    /// A folder's files, by sub-folder and type.
+    Folder(FolderProfile),
+}
+
+/// Sub-folders of a Folder asset listed for its profile, at most.
+const MAX_SUBFOLDERS: usize = 200;
+
+async fn table(store: Store, version: &DataVersionResource) -> Result<Shown, String> {
+    let source = table_source(store, version).await?;
+    let encoding = source
+        .mltable
+        .as_ref()
+        .map_or("utf8", |m| m.encoding.as_str());
+    let profile = store
+        .profile_file(&source.datastore, &source.path, source.format, encoding)
+        .await
+        .map_err(|e| e.message().to_owned())?;
+    Ok(match source.mltable {
+        Some(mltable) => Shown::Table(mltable.shape_profile(profile), Some(source.path)),
+        None => Shown::Table(profile, None),
+    })
+}
+
+async fn folder(store: Store, datastore: &str, path: &str) -> Result<Shown, String> {
+    let path = match path {
+        "" => String::new(),
+        p if p.ends_with('/') => p.to_owned(),
+        p => format!("{p}/"),
+    };
+    let message = |e: azimuth_core::ArmError| e.message().to_owned();
+    let top = store.list_files(datastore, &path).await.map_err(message)?;
+    let mut below = Vec::new();
+    for sub in top.folders.iter().take(MAX_SUBFOLDERS) {
+        let listing = store
+            .list_files(datastore, &format!("{path}{sub}/"))
+            .await
+            .map_err(message)?;
+        below.push((format!("{sub}/"), listing));
+    }
+    Ok(Shown::Folder(folder_profile(&top, &below)))
+}
+
+fn tally_table(
+    label: &'static str,
+    first: &'static str,
+    rows: Vec<(String, Tally)>,
+    blank: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table" aria-label=label>
+                <thead><tr><th scope="col">{first}</th><th scope="col" class="data-table__number">"Files"</th><th scope="col" class="data-table__number">"Size"</th></tr></thead>
+                <tbody>{rows.into_iter().map(|(name, t)| view! {
+                    <tr>
+                        <th scope="row">{if name.is_empty() { blank.to_owned() } else { name }}</th>
+                        <td class="data-table__number">{format_count(t.files)}</td>
+                        <td class="data-table__number">{format_bytes(t.bytes)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn folder_view(p: FolderProfile) -> impl IntoView {
+    let summary = format!(
+        "{} files, {} in all.",
+        format_count(p.total.files),
+        format_bytes(p.total.bytes)
+    );
+    let deeper = (!p.deeper.is_empty()).then(|| {
+        format!(
+            "Files in folders inside {} are not counted here; Explore a Folder asset made of one of them to see those.",
+            p.deeper.join(", ")
+        )
+    });
+    let types = p
+        .by_type
+        .into_iter()
+        .map(|(t, tally)| (if t.is_empty() { t } else { format!(".{t}") }, tally))
+        .collect();
+    view! {
+        <p class="muted">{summary}</p>
+        {deeper.map(|n| view! { <div class="message-bar message-bar--warning" role="status">{n}</div> })}
+        <section class="card" aria-labelledby="by-folder-title">
+            <h2 id="by-folder-title">"By folder"</h2>
+            {tally_table("Files by folder", "Folder", p.by_folder, "(this folder)")}
+        </section>
+        <section class="card" aria-labelledby="by-type-title">
+            <h2 id="by-type-title">"By type"</h2>
+            {tally_table("Files by type", "Type", types, "(no extension)")}
+        </section>
     }
 }
 

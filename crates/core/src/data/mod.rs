@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod datastore;
 pub mod encoding;
 pub mod files;
+pub mod folder;
 pub mod mltable;
 pub mod preview;
 pub mod profile;
