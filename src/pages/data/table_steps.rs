@@ -260,7 +260,7 @@ pub(super) fn settings_step(form: TableForm, own_mltable: bool) -> impl IntoView
             {select("table-encoding", "Encoding", form.encoding, vec![("utf8".to_owned(), "UTF-8"), ("latin1".to_owned(), "Latin-1 (ISO 8859-1)"), ("windows1252".to_owned(), "Windows-1252"), ("ascii".to_owned(), "ASCII")])}
             <div class="field">
                 <label class="field__label" for="table-skip">"Data rows to skip"</label>
-                <input id="table-skip" type="number" min="0" inputmode="numeric" prop:value=move || form.skip.get() on:input=move |ev| form.skip.set(event_target_value(&ev)) />
+                <input id="table-skip" class="field__input" type="number" min="0" inputmode="numeric" prop:value=move || form.skip.get() on:input=move |ev| form.skip.set(event_target_value(&ev)) />
             </div>
         </div>
         {move || match form.read() {
