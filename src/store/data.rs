@@ -6,7 +6,7 @@
 use super::opfs::{self, files_error};
 use super::{remote, Backend, Store};
 use azimuth_core::data::files::{check_file_path, Listing};
-use azimuth_core::data::preview::Format;
+use azimuth_core::data::preview::{Format, Table};
 use azimuth_core::data::profile::Profile;
 use azimuth_core::data::{DataVersionResource, DatastoreResource};
 use azimuth_core::workspace::roles::Action;
@@ -373,6 +373,30 @@ impl Store {
                 .await
             }
         }
+    }
+
+    /// Where a Parquet file is read: the server, which has the whole file (Parquet's schema
+    /// is in a footer at its end): its session and the workspace; the browser store says where
+    /// to read it instead.
+    fn parquet_reader(&self) -> Result<(String, String), ArmError> {
+        match self.backend {
+            Backend::Browser(_) => Err(ArmError::new("ParquetNeedsServer", "Parquet files are read by azimuth-server: on a shared workspace, Explore and Profile show them. In this browser they read CSV, TSV and JSON lines files.")),
+            Backend::Server(token) => Ok((token.get_value(), self.workspace_id())),
+        }
+    }
+
+    /// The first rows of a Parquet file.
+    pub async fn parquet_preview(&self, datastore: &str, path: &str) -> Result<Table, ArmError> {
+        let path = check_file_path(path)?;
+        let (token, ws) = self.parquet_reader()?;
+        remote::parquet_preview(&token, &ws, datastore, &path).await
+    }
+
+    /// The profile of a Parquet file.
+    pub async fn parquet_profile(&self, datastore: &str, path: &str) -> Result<Profile, ArmError> {
+        let path = check_file_path(path)?;
+        let (token, ws) = self.parquet_reader()?;
+        remote::parquet_profile(&token, &ws, datastore, &path).await
     }
 
     /// A file's content, to download.

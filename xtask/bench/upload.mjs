@@ -39,8 +39,12 @@ try {
   if (values['sign-in']) {
     const person = page.getByRole('combobox', { name: 'Person' });
     await person.waitFor();
-    await person.selectOption({ index: 0 });
+    await person.locator('option').nth(1).waitFor({ state: 'attached' });
+    const values = await person.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    await person.selectOption(values[0]);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Toggle navigation' }).waitFor();
+    await page.goto(`${base}/data/datastores/workspaceblobstore`);
   }
   await page.getByRole('table', { name: 'Files' }).or(page.getByText('This folder is empty.')).first().waitFor();
   const cdp = await browser.newBrowserCDPSession();

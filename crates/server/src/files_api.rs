@@ -2,8 +2,9 @@
 //! on `/api/files` lists a folder (GET), uploads a file as its body streams in (PUT; `&overwrite=true`
 //! to replace one) or deletes a file or, with a path ending in `/`, a folder (DELETE);
 //! `/api/files/content` downloads a file (GET, with `Range: bytes=a-b` for a part of it);
-//! `/api/files/profile` profiles a CSV, TSV or JSON lines file (GET, `&delimiter=`, `&header=`,
-//! `&format=jsonl` to say how to read it, `&encoding=latin1` or `windows1252` for such text).
+//! `/api/files/profile` profiles a CSV, TSV, JSON lines or Parquet file (GET, `&delimiter=`,
+//! `&header=`, `&format=jsonl|parquet` to say how to read it, `&encoding=latin1` or
+//! `windows1252` for such text); `/api/files/preview` answers its first 100 rows as a table.
 //! Anyone who may read the workspace reads its files; writing needs a role that may write data.
 
 use crate::state::AppState;
@@ -12,10 +13,10 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use azimuth_core::data::encoding::decoding_reader;
+use azimuth_core::data::encoding::{decode, decoding_reader};
 use azimuth_core::data::files::check_file_path;
-use azimuth_core::data::preview::Format;
-use azimuth_core::data::profile;
+use azimuth_core::data::preview::{self, Format, PREVIEW_BYTES, PREVIEW_ROWS};
+use azimuth_core::data::{parquet, profile};
 use azimuth_core::workspace::roles::Action;
 use azimuth_core::ArmError;
 use futures_util::StreamExt;
@@ -225,6 +226,14 @@ pub(crate) async fn profile(
     let result = async {
         let at = place(&state, &query, &headers, false)?;
         let param = |name: &str| query.get(name).map(String::as_str);
+        if is_parquet(&at.path, param("format")) {
+            let bytes = parquet_bytes(&state, &at).await?;
+            let profiled = tokio::task::spawn_blocking(move || parquet::parquet_profile(bytes))
+                .await
+                .map_err(|e| ArmError::new("InternalError", format!("The profile failed: {e}.")))?;
+            let profile = profiled.map_err(|e| ArmError::new("InvalidFormat", e))?;
+            return Ok(axum::Json(profile).into_response());
+        }
         let format = Format::from_params(
             &at.path,
             param("format"),
@@ -242,6 +251,74 @@ pub(crate) async fn profile(
             .map_err(|e| ArmError::new("InternalError", format!("The profile failed: {e}.")))?;
         let profile = profiled.map_err(|e| ArmError::new("InvalidFormat", e))?;
         Ok(axum::Json(profile).into_response())
+    };
+    answer(result.await)
+}
+
+/// Parquet files read for Explore and Profile, at most: they are read whole.
+const MAX_PARQUET_BYTES: u64 = 512 << 20;
+
+/// Whether a request reads a Parquet file: `format=parquet`, or a name ending in `.parquet`.
+fn is_parquet(path: &str, format: Option<&str>) -> bool {
+    format == Some("parquet") || path.to_ascii_lowercase().ends_with(".parquet")
+}
+
+/// A Parquet file's bytes (its schema is in a footer at its end, so it is read whole).
+async fn parquet_bytes(state: &AppState, at: &Place) -> Result<bytes::Bytes, ArmError> {
+    let size = state.storage.size(&at.root, &at.path).await?;
+    let size = size.ok_or_else(|| {
+        ArmError::new("ResourceNotFound", format!("'{}' was not found.", at.path))
+    })?;
+    if size > MAX_PARQUET_BYTES {
+        return Err(ArmError::new("InvalidFormat", format!("'{}' is {} MB; Explore and Profile read Parquet files of up to {} MB whole. Split it into parts (a Table reads every part), or profile it where it is used.", at.path, size >> 20, MAX_PARQUET_BYTES >> 20)));
+    }
+    let file = state.storage.read(&at.root, &at.path, None).await?;
+    file.bytes().await.map_err(|e| {
+        ArmError::new(
+            "StorageError",
+            format!("'{}' could not be read ({e}).", at.path),
+        )
+    })
+}
+
+/// `GET /api/files/preview`: the first rows of a tabular file as a table (a Parquet file read
+/// whole; a text file from its first 256 KB, as the studio reads it itself).
+pub(crate) async fn preview(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let at = place(&state, &query, &headers, false)?;
+        let param = |name: &str| query.get(name).map(String::as_str);
+        let table = if is_parquet(&at.path, param("format")) {
+            let bytes = parquet_bytes(&state, &at).await?;
+            tokio::task::spawn_blocking(move || parquet::parquet_preview(bytes, PREVIEW_ROWS))
+                .await
+                .map_err(|e| ArmError::new("InternalError", format!("The preview failed: {e}.")))?
+        } else {
+            let format = Format::from_params(
+                &at.path,
+                param("format"),
+                param("delimiter"),
+                param("header"),
+            )
+            .map_err(|e| ArmError::new("InvalidFormat", e))?;
+            let start = GetRange::Bounded(0..PREVIEW_BYTES);
+            let file = state.storage.read(&at.root, &at.path, Some(start)).await?;
+            let whole = file.meta.size <= PREVIEW_BYTES;
+            let bytes = file.bytes().await.map_err(|e| {
+                ArmError::new(
+                    "StorageError",
+                    format!("'{}' could not be read ({e}).", at.path),
+                )
+            })?;
+            let encoding = param("encoding").unwrap_or("utf8");
+            let text = decode(encoding, &bytes).map_err(|e| ArmError::new("InvalidFormat", e))?;
+            preview::preview(&text, whole, format, PREVIEW_ROWS)
+        };
+        let table = table.map_err(|e| ArmError::new("InvalidFormat", e))?;
+        Ok(axum::Json(table).into_response())
     };
     answer(result.await)
 }

@@ -65,6 +65,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/api/files/content", get(files_api::content))
         .route("/api/files/profile", get(files_api::profile))
+        .route("/api/files/preview", get(files_api::preview))
         .route("/api/password", post(people_api::set_password))
         .route("/api/people", get(people_api::list).post(people_api::add))
         .route("/api/people/reset", post(people_api::reset))

@@ -328,3 +328,109 @@ async fn two_uploads_racing_for_one_name_the_second_is_told() {
         201
     );
 }
+
+/// A small Parquet file as pandas writes one (Snappy): 3 patients, one score missing.
+fn patients_parquet() -> Vec<u8> {
+    use parquet::basic::Compression;
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+    let schema = "message patients { REQUIRED INT64 id; REQUIRED BYTE_ARRAY name (UTF8); OPTIONAL DOUBLE score; }";
+    let schema = Arc::new(parse_message_type(schema).unwrap());
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut out = Vec::new();
+    let mut writer = SerializedFileWriter::new(&mut out, schema, Arc::new(props)).unwrap();
+    let mut group = writer.next_row_group().unwrap();
+    let mut column = group.next_column().unwrap().unwrap();
+    column
+        .typed::<Int64Type>()
+        .write_batch(&[1, 2, 3], None, None)
+        .unwrap();
+    column.close().unwrap();
+    let mut column = group.next_column().unwrap().unwrap();
+    let names = ["Zoé", "René", "Ada"].map(ByteArray::from);
+    column
+        .typed::<ByteArrayType>()
+        .write_batch(&names, None, None)
+        .unwrap();
+    column.close().unwrap();
+    let mut column = group.next_column().unwrap().unwrap();
+    // Definition levels: 1 present, 0 missing.
+    column
+        .typed::<DoubleType>()
+        .write_batch(&[2.5, 4.5], Some(&[1, 0, 1]), None)
+        .unwrap();
+    column.close().unwrap();
+    group.close().unwrap();
+    writer.close().unwrap();
+    out
+}
+
+#[tokio::test]
+async fn a_parquet_file_is_explored_and_profiled_by_the_server() {
+    let db = temp_db("parquet");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let file = patients_parquet();
+    if let Ok(dir) = std::env::var("AZIMUTH_WRITE_PARQUET") {
+        std::fs::write(format!("{dir}/patients.parquet"), &file).unwrap();
+    }
+    assert_eq!(
+        call(a, "PUT", &files("t/patients.parquet"), Some(&grace), &file)
+            .await
+            .0,
+        201
+    );
+    let preview = format!("/api/files/preview?wsid={WS}&path=t/patients.parquet");
+    let (status, table) = call(a, "GET", &preview, Some(&grace), b"").await;
+    assert_eq!(status, 200, "{table}");
+    assert_eq!(table["columns"], json!(["id", "name", "score"]));
+    assert_eq!(table["rows"][1], json!(["2", "René", ""]));
+    assert_eq!(table["more"], false);
+    let profile = format!("/api/files/profile?wsid={WS}&path=t/patients.parquet");
+    let (status, p) = call(a, "GET", &profile, Some(&grace), b"").await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["rows"], 3);
+    assert_eq!(p["columns"][0]["columnType"], "integer");
+    assert_eq!(p["columns"][2]["columnType"], "decimal");
+    assert_eq!(
+        (&p["columns"][2]["missing"], &p["columns"][2]["mean"]),
+        (&json!(1), &json!(3.5))
+    );
+    // Not Parquet: said so, not a crash; a CSV previews from its start.
+    let csv = b"a,b\n1,2\n";
+    assert_eq!(
+        call(a, "PUT", &files("t/fake.parquet"), Some(&grace), csv)
+            .await
+            .0,
+        201
+    );
+    let fake = format!("/api/files/profile?wsid={WS}&path=t/fake.parquet");
+    let (status, e) = call(a, "GET", &fake, Some(&grace), b"").await;
+    assert_eq!(status, 400, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be read as Parquet"),
+        "{e}"
+    );
+    assert_eq!(
+        call(a, "PUT", &files("t/small.csv"), Some(&grace), csv)
+            .await
+            .0,
+        201
+    );
+    let text = format!("/api/files/preview?wsid={WS}&path=t/small.csv");
+    let (status, table) = call(a, "GET", &text, Some(&grace), b"").await;
+    assert_eq!(
+        (status, &table["rows"][0]),
+        (200, &json!(["1", "2"])),
+        "{table}"
+    );
+}

@@ -1,4 +1,5 @@
-//! A data asset's Explore tab: the first rows of a CSV, TSV or JSON lines file, or of a Table
+//! A data asset's Explore tab: the first rows of a CSV, TSV, JSON lines or Parquet file (Parquet
+//! read by the server), or of a Table
 //! read as its `MLTable` file says (delimiter, header, encoding, columns kept or dropped, rows
 //! skipped and taken), or a folder's files. Only the start of a file is read. Also where the
 //! Profile tab learns which file to read and how.
@@ -19,8 +20,8 @@ pub struct TableSource {
     pub datastore: String,
     /// The file's path in it.
     pub path: String,
-    /// How its text is laid out.
-    pub format: Format,
+    /// How its rows are stored: text laid out as a [`Format`], or Parquet.
+    pub storage: Storage,
     /// The Table's `MLTable` file, which shapes what is shown.
     pub mltable: Option<MlTable>,
 }
@@ -33,12 +34,16 @@ pub async fn table_source(
 ) -> Result<TableSource, String> {
     let (datastore, path) = in_datastore(version).ok_or_else(|| OUTSIDE.to_owned())?;
     let not_tabular = |path: &str| {
-        format!("Explore and Profile read CSV, TSV and JSON lines files; {path} is none of them. Download it from the datastore to look at it.")
+        format!("Explore and Profile read CSV, TSV, JSON lines and Parquet files; {path} is none of them. Download it from the datastore to look at it.")
     };
     match version.properties.data_type.as_str() {
         "uri_file" => {
-            let format = Format::guess(&path).ok_or_else(|| not_tabular(&path))?;
-            Ok(TableSource { datastore, path, format, mltable: None })
+            let storage = match Format::guess(&path) {
+                Some(format) => Storage::Text(format),
+                None if path.to_ascii_lowercase().ends_with(".parquet") => Storage::Parquet,
+                None => return Err(not_tabular(&path)),
+            };
+            Ok(TableSource { datastore, path, storage, mltable: None })
         }
         "mltable" => {
             let folder = match path.as_str() {
@@ -54,9 +59,6 @@ pub async fn table_source(
             let text = String::from_utf8_lossy(&bytes);
             let mltable = read_mltable(&text)
                 .map_err(|e| format!("This table's {MLTABLE_FILE} file is not valid: {e}."))?;
-            let Storage::Text(format) = mltable.storage else {
-                return Err("This table is stored as Parquet; Explore and Profile read CSV, TSV and JSON lines tables.".into());
-            };
             let listing = match mltable.listed_folder() {
                 None => None,
                 Some(sub) => Some(
@@ -67,7 +69,7 @@ pub async fn table_source(
                 ),
             };
             let path = mltable.first_file(&folder, listing.as_ref())?;
-            Ok(TableSource { datastore, path, format, mltable: Some(mltable) })
+            Ok(TableSource { datastore, path, storage: mltable.storage, mltable: Some(mltable) })
         }
         _ => Err("A profile describes a table; this version is a folder. Make a File or Table data asset of one of its files to profile it.".into()),
     }
@@ -85,20 +87,32 @@ enum Shown {
 /// The first rows of a table.
 async fn first_rows(store: Store, version: &DataVersionResource) -> Result<Shown, String> {
     let source = table_source(store, version).await?;
-    let (bytes, whole) = store
-        .read_file_start(&source.datastore, &source.path, PREVIEW_BYTES)
-        .await
-        .map_err(|e| e.message().to_owned())?;
-    let Some(mltable) = source.mltable else {
-        return Ok(Shown::Rows(
-            preview(&bytes, whole, source.format, PREVIEW_ROWS)?,
-            None,
-        ));
+    let message = |e: azimuth_core::ArmError| e.message().to_owned();
+    let table = match source.storage {
+        Storage::Parquet => store
+            .parquet_preview(&source.datastore, &source.path)
+            .await
+            .map_err(message)?,
+        Storage::Text(format) => {
+            let (bytes, whole) = store
+                .read_file_start(&source.datastore, &source.path, PREVIEW_BYTES)
+                .await
+                .map_err(message)?;
+            let Some(mltable) = &source.mltable else {
+                return Ok(Shown::Rows(
+                    preview(&bytes, whole, format, PREVIEW_ROWS)?,
+                    None,
+                ));
+            };
+            let text = mltable.decode(&bytes)?;
+            let rows = PREVIEW_ROWS + mltable.rows_skipped().min(PREVIEW_ROWS * 10);
+            preview(&text, whole, format, rows)?
+        }
     };
-    let text = mltable.decode(&bytes)?;
-    let rows = PREVIEW_ROWS + mltable.rows_skipped().min(PREVIEW_ROWS * 10);
-    let table = preview(&text, whole, source.format, rows)?;
-    Ok(Shown::Rows(mltable.shape_rows(table), Some(source.path)))
+    Ok(match source.mltable {
+        Some(mltable) => Shown::Rows(mltable.shape_rows(table), Some(source.path)),
+        None => Shown::Rows(table, None),
+    })
 }
 
 /// The Explore tab: the first rows of a table, or a folder's files.

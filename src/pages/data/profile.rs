@@ -9,6 +9,7 @@ use super::explore::table_source;
 use super::format_bytes;
 use crate::store::{use_store, Store};
 use azimuth_core::data::folder::{folder_profile, FolderProfile, Tally};
+use azimuth_core::data::mltable::Storage;
 use azimuth_core::data::profile::{
     format_count, format_statistic, Bin, Bound, ColumnProfile, Profile, TopValue,
 };
@@ -59,10 +60,15 @@ async fn table(store: Store, version: &DataVersionResource) -> Result<Shown, Str
         .mltable
         .as_ref()
         .map_or("utf8", |m| m.encoding.as_str());
-    let profile = store
-        .profile_file(&source.datastore, &source.path, source.format, encoding)
-        .await
-        .map_err(|e| e.message().to_owned())?;
+    let profile = match source.storage {
+        Storage::Text(format) => {
+            store
+                .profile_file(&source.datastore, &source.path, format, encoding)
+                .await
+        }
+        Storage::Parquet => store.parquet_profile(&source.datastore, &source.path).await,
+    }
+    .map_err(|e| e.message().to_owned())?;
     Ok(match source.mltable {
         Some(mltable) => Shown::Table(mltable.shape_profile(profile), Some(source.path)),
         None => Shown::Table(profile, None),

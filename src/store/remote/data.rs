@@ -4,7 +4,7 @@
 use super::{encode, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::data::files::Listing;
-use azimuth_core::data::preview::Format;
+use azimuth_core::data::preview::{Format, Table};
 use azimuth_core::data::profile::Profile;
 use azimuth_core::data::{DataContainerResource, DataVersionResource, DatastoreResource};
 use azimuth_core::ArmError;
@@ -107,6 +107,36 @@ pub async fn profile(
         files_url("files/profile", ws, datastore, path),
         format.params(),
         encode(encoding)
+    );
+    let text = send("GET", &url, Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// `GET /api/files/preview` of a Parquet file: its first rows, read by the server.
+pub async fn parquet_preview(
+    token: &str,
+    ws: &str,
+    datastore: &str,
+    path: &str,
+) -> Result<Table, ArmError> {
+    let url = format!(
+        "{}&format=parquet",
+        files_url("files/preview", ws, datastore, path)
+    );
+    let text = send("GET", &url, Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// `GET /api/files/profile` of a Parquet file.
+pub async fn parquet_profile(
+    token: &str,
+    ws: &str,
+    datastore: &str,
+    path: &str,
+) -> Result<Profile, ArmError> {
+    let url = format!(
+        "{}&format=parquet",
+        files_url("files/profile", ws, datastore, path)
     );
     let text = send("GET", &url, Some(token), None).await?;
     from_json(&text).map_err(|e| unexpected(&e))

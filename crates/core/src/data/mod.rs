@@ -10,6 +10,8 @@ pub mod encoding;
 pub mod files;
 pub mod folder;
 pub mod mltable;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod preview;
 pub mod profile;
 pub mod samples;

@@ -2,7 +2,7 @@
 //! and new lines inside fields, a UTF-8 byte order mark) and JSON lines. It reads only the
 //! start of a file a store hands it, so a large file costs no more than a small one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How many bytes of a file the studio reads to show its first rows.
 pub const PREVIEW_BYTES: u64 = 256 * 1024;
@@ -82,7 +82,7 @@ impl Format {
 }
 
 /// The first rows of a file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// Column names (`Column1`, ... when the file has no header).
     pub columns: Vec<String>,

@@ -150,9 +150,9 @@ fn is_missing(value: &[u8]) -> bool {
     )
 }
 
-/// The columns of a file being read.
+/// The columns of a file being read (Parquet's reader feeds them too).
 #[derive(Default)]
-struct Columns {
+pub(crate) struct Columns {
     stats: Vec<ColumnStats>,
     rows: u64,
     /// Rows with more or fewer fields than the header has columns.
@@ -162,7 +162,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn named(names: impl IntoIterator<Item = String>) -> Columns {
+    pub(crate) fn named(names: impl IntoIterator<Item = String>) -> Columns {
         let mut columns = Columns::default();
         for name in names {
             columns.add_column(name);
@@ -180,14 +180,24 @@ impl Columns {
         Some(self.stats.len() - 1)
     }
 
-    fn value(&mut self, column: usize, raw: &[u8]) {
+    /// Columns profiled.
+    pub(crate) fn width(&self) -> usize {
+        self.stats.len()
+    }
+
+    /// Counts one more row (its values follow).
+    pub(crate) fn start_row(&mut self) {
+        self.rows += 1;
+    }
+
+    pub(crate) fn value(&mut self, column: usize, raw: &[u8]) {
         let value = raw.trim_ascii();
         if !is_missing(value) {
             self.stats[column].add(value);
         }
     }
 
-    fn finish(self) -> Profile {
+    pub(crate) fn finish(self) -> Profile {
         let rows = self.rows;
         let mut notes = Vec::new();
         if self.uneven > 0 {
@@ -219,9 +229,9 @@ pub fn profile(reader: impl Read, format: Format) -> Result<Profile, String> {
 /// Schema step finds the columns' types from them).
 pub fn profile_table(table: &Table) -> Profile {
     let mut columns = Columns::named(table.columns.iter().cloned());
-    let width = columns.stats.len();
+    let width = columns.width();
     for row in &table.rows {
-        columns.rows += 1;
+        columns.start_row();
         for (i, value) in row.iter().take(width).enumerate() {
             columns.value(i, value.as_bytes());
         }
@@ -266,12 +276,12 @@ fn delimited(reader: impl Read, delimiter: u8, header: bool) -> Result<Profile, 
             record.iter().skip(1).for_each(|f| fixed.push_field(f));
             record = fixed;
         }
-        columns.rows += 1;
-        let width = columns.stats.len() + columns.left_out;
+        columns.start_row();
+        let width = columns.width() + columns.left_out;
         if record.len() != width {
             columns.uneven += 1;
         }
-        for (i, field) in record.iter().take(columns.stats.len()).enumerate() {
+        for (i, field) in record.iter().take(columns.width()).enumerate() {
             columns.value(i, field);
         }
     }
@@ -307,7 +317,7 @@ fn json_lines(reader: impl Read) -> Result<Profile, String> {
                 "Line {number} is not a JSON object ({{\"column\": value, ...}})."
             ));
         };
-        columns.rows += 1;
+        columns.start_row();
         for (key, value) in map {
             let column = match index.get(&key) {
                 Some(c) => *c,
