@@ -4,7 +4,7 @@
 // but not write.
 import { test, expect, openStudio, switchMember } from './helpers';
 import type { Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -364,4 +364,29 @@ test('a folder of images sorted by class becomes a Folder asset, explored and pr
   await page.getByRole('tab', { name: 'Consume' }).click();
   await expect(page.getByText('azureml:pets:1', { exact: true })).toBeVisible();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a Parquet file is explored and profiled by the server; the browser store says where it is read', async ({ page, store }) => {
+  // Written by crates/server/tests/files.rs (patients_parquet): 3 rows, Snappy, one score missing.
+  const parquet = readFileSync(join(__dirname, 'fixtures', 'patients.parquet'));
+  await openStudio(page, '/data/datastores/workspaceblobstore');
+  await page.getByLabel('Upload files').setInputFiles({ name: 'patients.parquet', mimeType: 'application/octet-stream', buffer: parquet });
+  await expect(page.getByRole('table', { name: 'Files' })).toContainText('patients.parquet');
+  await page.goto(page.url().replace(/\/data\/datastores\/.*$/, '/data/import'));
+  await page.getByLabel('Or paste it here').fill('name: patients\ntype: uri_file\npath: azureml://datastores/workspaceblobstore/paths/patients.parquet\n');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name: 'patients', level: 1 })).toBeVisible();
+  await page.getByRole('tab', { name: 'Explore' }).click();
+  if (store === 'browser') {
+    await expect(page.getByText(/^Parquet files are read by azimuth-server/)).toBeVisible();
+    return;
+  }
+  const preview = page.getByRole('table', { name: 'Preview' });
+  await expect(preview.getByRole('columnheader')).toHaveText(['id', 'name', 'score']);
+  await expect(preview.getByRole('row').nth(2)).toContainText('René');
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  await expect(page.getByText('3 rows, 3 columns.')).toBeVisible();
+  const score = page.getByRole('table', { name: 'Profile' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'score' }) });
+  await expect(score.getByRole('cell').nth(0)).toHaveText('Decimal');
+  await expect(score.getByRole('cell').nth(2)).toHaveText('1 (33%)');
 });
