@@ -1,8 +1,7 @@
 //! A data asset's Explore tab: the first rows of a CSV, TSV, JSON lines or Parquet file (Parquet
-//! read by the server), or of a Table
-//! read as its `MLTable` file says (delimiter, header, encoding, columns kept or dropped, rows
-//! skipped and taken), or a folder's files. Only the start of a file is read. Also where the
-//! Profile tab learns which file to read and how.
+//! read by the server), or of a Table read as its `MLTable` file says (delimiter, header,
+//! encoding, columns kept or dropped, rows skipped and taken), or a folder's files. Only the
+//! start of a text file is read. Also where the Profile tab learns which file to read and how.
 
 use super::asset::in_datastore;
 use super::format_bytes;
@@ -71,7 +70,7 @@ pub async fn table_source(
             let path = mltable.first_file(&folder, listing.as_ref())?;
             Ok(TableSource { datastore, path, storage: mltable.storage, mltable: Some(mltable) })
         }
-        _ => Err("A profile describes a table; this version is a folder. Make a File or Table data asset of one of its files to profile it.".into()),
+        other => Err(format!("Explore and Profile read the rows of File and Table assets; this version is a {other}.")),
     }
 }
 

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 
 /// Rows the Settings step shows.
 const SHOWN_ROWS: usize = 10;
-/// Rows the Schema step finds the columns' types from, at most (those in the first 256 KB).
-const TYPED_ROWS: usize = 10_000;
+/// Rows the Schema step finds the columns' types from, at most (of those in the first 256 KB;
+/// the steps read them again on each change of a setting, so they are kept few).
+const TYPED_ROWS: usize = 2_000;
 
 /// The types a column can be read as: label, and MLTable's `column_type`.
 const TYPES: [(ColumnType, &str, &str); 5] = [
