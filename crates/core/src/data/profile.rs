@@ -162,6 +162,7 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
+    /// Columns with these names, no row read yet.
     pub(crate) fn named(names: impl IntoIterator<Item = String>) -> Columns {
         let mut columns = Columns::default();
         for name in names {
@@ -190,6 +191,7 @@ impl Columns {
         self.rows += 1;
     }
 
+    /// Reads one value of the current row (spaces around it trimmed; missing tokens skipped).
     pub(crate) fn value(&mut self, column: usize, raw: &[u8]) {
         let value = raw.trim_ascii();
         if !is_missing(value) {
@@ -197,6 +199,7 @@ impl Columns {
         }
     }
 
+    /// The profile of everything read.
     pub(crate) fn finish(self) -> Profile {
         let rows = self.rows;
         let mut notes = Vec::new();
