@@ -226,33 +226,50 @@ pub(crate) async fn profile(
     let result = async {
         let at = place(&state, &query, &headers, false)?;
         let param = |name: &str| query.get(name).map(String::as_str);
-        if is_parquet(&at.path, param("format")) {
+        let profile = if is_parquet(&at.path, param("format")) {
             let bytes = parquet_bytes(&state, &at).await?;
-            let profiled = tokio::task::spawn_blocking(move || parquet::parquet_profile(bytes))
-                .await
-                .map_err(|e| ArmError::new("InternalError", format!("The profile failed: {e}.")))?;
-            let profile = profiled.map_err(|e| ArmError::new("InvalidFormat", e))?;
-            return Ok(axum::Json(profile).into_response());
-        }
-        let format = Format::from_params(
-            &at.path,
-            param("format"),
-            param("delimiter"),
-            param("header"),
-        )
-        .map_err(|e| ArmError::new("InvalidFormat", e))?;
-        let file = state.storage.read(&at.root, &at.path, None).await?;
-        let stream = file.into_stream().map(|c| c.map_err(std::io::Error::other));
-        let encoding = param("encoding").unwrap_or("utf8");
-        let reader = decoding_reader(encoding, SyncIoBridge::new(StreamReader::new(stream)))
-            .map_err(|e| ArmError::new("InvalidFormat", e))?;
-        let profiled = tokio::task::spawn_blocking(move || profile::profile(reader, format))
-            .await
-            .map_err(|e| ArmError::new("InternalError", format!("The profile failed: {e}.")))?;
-        let profile = profiled.map_err(|e| ArmError::new("InvalidFormat", e))?;
+            off_thread("profile", move || parquet::parquet_profile(bytes)).await?
+        } else {
+            let format = text_format(&at, &query)?;
+            let file = state.storage.read(&at.root, &at.path, None).await?;
+            let stream = file.into_stream().map(|c| c.map_err(std::io::Error::other));
+            let encoding = param("encoding").unwrap_or("utf8");
+            let reader = decoding_reader(encoding, SyncIoBridge::new(StreamReader::new(stream)))
+                .map_err(|e| ArmError::new("InvalidFormat", e))?;
+            off_thread("profile", move || profile::profile(reader, format)).await?
+        };
         Ok(axum::Json(profile).into_response())
     };
     answer(result.await)
+}
+
+/// How a text file is read: the request's `format`, `delimiter` and `header`, or its name.
+fn text_format(at: &Place, query: &QueryMap) -> Result<Format, ArmError> {
+    let param = |name: &str| query.get(name).map(String::as_str);
+    Format::from_params(
+        &at.path,
+        param("format"),
+        param("delimiter"),
+        param("header"),
+    )
+    .map_err(|e| ArmError::new("InvalidFormat", e))
+}
+
+/// Runs the parse `work` on a blocking thread (it is CPU work); a file it cannot read is
+/// `InvalidFormat`.
+async fn off_thread<T: Send + 'static>(
+    what: &str,
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, ArmError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ArmError::new("InternalError", format!("The {what} failed: {e}.")))?
+        .map_err(|e| ArmError::new("InvalidFormat", e))
+}
+
+/// A file that storage could not hand over whole.
+fn unreadable(path: &str, e: object_store::Error) -> ArmError {
+    ArmError::new("StorageError", format!("'{path}' could not be read ({e})."))
 }
 
 /// Parquet files read for Explore and Profile, at most: they are read whole.
@@ -273,12 +290,7 @@ async fn parquet_bytes(state: &AppState, at: &Place) -> Result<bytes::Bytes, Arm
         return Err(ArmError::new("InvalidFormat", format!("'{}' is {} MB; Explore and Profile read Parquet files of up to {} MB whole. Split it into parts (a Table reads every part), or profile it where it is used.", at.path, size >> 20, MAX_PARQUET_BYTES >> 20)));
     }
     let file = state.storage.read(&at.root, &at.path, None).await?;
-    file.bytes().await.map_err(|e| {
-        ArmError::new(
-            "StorageError",
-            format!("'{}' could not be read ({e}).", at.path),
-        )
-    })
+    file.bytes().await.map_err(|e| unreadable(&at.path, e))
 }
 
 /// `GET /api/files/preview`: the first rows of a tabular file as a table (a Parquet file read
@@ -293,31 +305,21 @@ pub(crate) async fn preview(
         let param = |name: &str| query.get(name).map(String::as_str);
         let table = if is_parquet(&at.path, param("format")) {
             let bytes = parquet_bytes(&state, &at).await?;
-            tokio::task::spawn_blocking(move || parquet::parquet_preview(bytes, PREVIEW_ROWS))
-                .await
-                .map_err(|e| ArmError::new("InternalError", format!("The preview failed: {e}.")))?
+            off_thread("preview", move || {
+                parquet::parquet_preview(bytes, PREVIEW_ROWS)
+            })
+            .await?
         } else {
-            let format = Format::from_params(
-                &at.path,
-                param("format"),
-                param("delimiter"),
-                param("header"),
-            )
-            .map_err(|e| ArmError::new("InvalidFormat", e))?;
+            let format = text_format(&at, &query)?;
             let start = GetRange::Bounded(0..PREVIEW_BYTES);
             let file = state.storage.read(&at.root, &at.path, Some(start)).await?;
             let whole = file.meta.size <= PREVIEW_BYTES;
-            let bytes = file.bytes().await.map_err(|e| {
-                ArmError::new(
-                    "StorageError",
-                    format!("'{}' could not be read ({e}).", at.path),
-                )
-            })?;
+            let bytes = file.bytes().await.map_err(|e| unreadable(&at.path, e))?;
             let encoding = param("encoding").unwrap_or("utf8");
             let text = decode(encoding, &bytes).map_err(|e| ArmError::new("InvalidFormat", e))?;
             preview::preview(&text, whole, format, PREVIEW_ROWS)
+                .map_err(|e| ArmError::new("InvalidFormat", e))?
         };
-        let table = table.map_err(|e| ArmError::new("InvalidFormat", e))?;
         Ok(axum::Json(table).into_response())
     };
     answer(result.await)
