@@ -1,7 +1,7 @@
-//! `cargo xtask test`'s client step: the real azure-ai-ml client (tests/clients/, on the Python
-//! of `target/python`) against an azimuth-server of its own: the debug build, a free loopback
-//! port, a fresh database in a temporary folder, `--demo` (the test signs in by name) and
-//! `--pace instant`; the server is stopped and the folder removed afterwards.
+//! `cargo xtask test`'s client step: the real azure-ai-ml and mlflow clients (tests/clients/, on
+//! the Python of `target/python`) against an azimuth-server of its own: the debug build, a free
+//! loopback port, a fresh database in a temporary folder, `--demo` (the tests sign in by name)
+//! and `--pace instant`; the server is stopped and the folder removed afterwards.
 
 use crate::bench_server::request;
 use crate::{cmd, python, Result};
@@ -9,8 +9,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The test script.
-const SCRIPT: &str = "tests/clients/test_azure_ai_ml.py";
+/// The test scripts: azure-ai-ml, then mlflow, each against the same server.
+const SCRIPTS: [&str; 2] = [
+    "tests/clients/test_azure_ai_ml.py",
+    "tests/clients/test_mlflow.py",
+];
 
 /// A server process and its folder, stopped and removed when dropped.
 struct Server {
@@ -66,10 +69,12 @@ pub fn run() -> Result {
     ))?;
     let (server, port) = start()?;
     let interpreter = python::python().to_string_lossy().into_owned();
-    let mut test = cmd::command(&interpreter, &[SCRIPT]);
-    test.env("AZIMUTH_URL", format!("http://127.0.0.1:{port}"))
-        .env("PYTHONDONTWRITEBYTECODE", "1");
-    let result = cmd::run(&mut test);
+    let result = SCRIPTS.iter().try_for_each(|script| {
+        let mut test = cmd::command(&interpreter, &[script]);
+        test.env("AZIMUTH_URL", format!("http://127.0.0.1:{port}"))
+            .env("PYTHONDONTWRITEBYTECODE", "1");
+        cmd::run(&mut test)
+    });
     drop(server);
     result
 }

@@ -27,16 +27,16 @@ commands:
   setup [--dry-run]          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
                              wasm-split-cli, the nightly toolchain's rust-src (optional: the
                              release wasm's own standard library), chromium + chromedriver,
-                             wrk, npm packages, the wasm-opt wrapper, azure-ai-ml (pinned,
-                             PyPI) in a virtual environment, target/python
+                             wrk, npm packages, the wasm-opt wrapper, azure-ai-ml and mlflow
+                             (pinned, PyPI) in a virtual environment, target/python
   build                      setup, then the release build into dist/ (trunk for the page,
                              the wasm split into lazily loaded chunks)
   serve [--port N] [--no-build] [--dir DIR]
                              build, then serve dist/ on http://127.0.0.1:N (default 8080);
                              --no-build serves the dist/ there is, --dir another directory
   test [--skip-e2e | --e2e-only | --client-only] [-- <playwright args>]
-                             fmt, clippy (native + wasm32), unit tests, the azure-ai-ml client
-                             test, component tests, release build + Playwright end-to-end tests
+                             fmt, clippy (native + wasm32), unit tests, the azure-ai-ml and
+                             mlflow client tests, component tests, release build + Playwright end-to-end tests
   bench [sizes] [load] [server] [--runs N] [--strict] [--no-build] [--dir DIR]
                              release build, then asset sizes (raw/gzip/brotli), cold-load
                              timings of /compute/instances and azimuth-server under wrk;

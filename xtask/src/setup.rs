@@ -62,7 +62,7 @@ fn run_steps(dry_run: bool) -> Result {
     if acted.is_empty() {
         println!(
             "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
-             wasm-split-cli, nightly rust-src, chromium, wrk, npm packages, wasm-opt, azure-ai-ml in target/python)"
+             wasm-split-cli, nightly rust-src, chromium, wrk, npm packages, wasm-opt, azure-ai-ml and mlflow in target/python)"
         );
     } else if dry_run {
         println!("setup: dry run, {} step(s) would run", acted.len());

@@ -128,10 +128,10 @@ fn checks() -> Vec<Step> {
     ]
 }
 
-/// The real azure-ai-ml client against azimuth-server (after the server's Rust tests).
+/// The real azure-ai-ml and mlflow clients against azimuth-server (after the server's Rust tests).
 fn client_step() -> Step {
     Step::new(
-        "client test (azure-ai-ml against azimuth-server)",
+        "client tests (azure-ai-ml and mlflow against azimuth-server)",
         crate::client_test::run,
     )
 }

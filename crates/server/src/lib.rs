@@ -18,6 +18,7 @@ pub mod static_files;
 pub mod storage;
 pub mod studio_api;
 pub mod throttle;
+pub mod tracking;
 
 use studio_api::{installation, open, recover_workspace, workspace};
 pub use studio_api::{TIME_HEADER, VERSION_HEADER};
@@ -75,6 +76,11 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(|| async { Json(json!({"store": "server"})) }),
         )
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
+        // MLflow's tracking API at each workspace's mlFlowTrackingUri; artifact uploads stream.
+        .route(
+            "/mlflow/{*rest}",
+            any(tracking::handle).layer(DefaultBodyLimit::disable()),
+        )
         .route("/subscriptions", any(arm_request))
         .route("/subscriptions/{*rest}", any(arm_request))
         .fallback(fallback)

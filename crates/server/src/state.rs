@@ -38,6 +38,8 @@ pub struct AppState {
     pub config: Config,
     /// The workspaces' files.
     pub storage: crate::storage::Storage,
+    /// Experiments, runs and metric histories.
+    pub tracking: crate::tracking::store::Tracking,
     inner: Mutex<Inner>,
     version: AtomicU64,
     changes: broadcast::Sender<Change>,
@@ -125,8 +127,10 @@ impl AppState {
         }
         let due = tick::due_times(&tenant);
         let storage = crate::storage::Storage::local(&config.files)?;
+        let tracking = crate::tracking::store::Tracking::open(&config.db)?;
         Ok(Arc::new(AppState {
             storage,
+            tracking,
             config,
             inner: Mutex::new(Inner { tenant, db, due }),
             version: AtomicU64::new(1),
@@ -282,6 +286,22 @@ impl AppState {
         let written = db.save(&write).map_err(save_error)?;
         self.bytes_written
             .fetch_add(written as u64, Ordering::SeqCst);
+        // Runs are kept by `workspaceId`, which no other workspace ever has: what a failed
+        // clean-up leaves behind takes room but is never seen, so it is logged, not answered.
+        for gone in before
+            .workspaces
+            .iter()
+            .filter(|w| write.removed.iter().any(|id| id == w.id()))
+        {
+            let key = &gone.resource.properties.workspace_id;
+            if let Err(e) = self.tracking.purge(key) {
+                eprintln!(
+                    "azimuth-server: the runs of purged workspace {} were not deleted: {}",
+                    gone.id(),
+                    e.message
+                );
+            }
+        }
         *due = tick::due_times(&next);
         *tenant = next;
         self.announce(String::new(), None);

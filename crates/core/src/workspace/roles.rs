@@ -44,6 +44,8 @@ pub enum Action {
     ListDatastoreSecrets,
     /// Create a data asset or a version of one, change, archive or restore it.
     WriteData,
+    /// Create experiments and runs, log params, metrics, tags and artifacts, cancel or delete jobs.
+    WriteJobs,
 }
 
 impl Action {
@@ -68,6 +70,9 @@ impl Action {
                 "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action"
             }
             Self::WriteData => "Microsoft.MachineLearningServices/workspaces/data/versions/write",
+            Self::WriteJobs => {
+                "Microsoft.MachineLearningServices/workspaces/experiments/runs/write"
+            }
         }
     }
 
@@ -85,6 +90,7 @@ impl Action {
             Self::DeleteDatastore => "unregister datastores",
             Self::ListDatastoreSecrets => "see datastore secrets",
             Self::WriteData => "create, archive or restore data assets",
+            Self::WriteJobs => "submit jobs and log runs",
         }
     }
 }
@@ -146,6 +152,7 @@ impl Role {
                     | DeleteDatastore
                     | ListDatastoreSecrets
                     | WriteData
+                    | WriteJobs
             ),
             Self::ComputeOperator => {
                 matches!(action, WriteCompute | DeleteCompute | OperateCompute)

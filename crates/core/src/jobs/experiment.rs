@@ -1,0 +1,243 @@
+//! A workspace's experiments: names unique among live and deleted ones, the `Default`
+//! experiment every workspace has (MLflow's experiment `0`), deleting and restoring.
+
+use super::filter::{Attribute, FieldValue, Fields};
+use super::limits::{check_name, check_tag};
+use super::tracking::{Experiment, LifecycleStage, Tag, TrackingError};
+
+/// The experiment runs go to when none is named (Azure's `Default`).
+pub const DEFAULT_EXPERIMENT: &str = "Default";
+/// The id MLflow clients send for the default experiment.
+pub const DEFAULT_EXPERIMENT_ID: &str = "0";
+
+/// What a new experiment starts with.
+pub struct NewExperiment<'a> {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: &'a str,
+    /// Where its runs' artifacts go.
+    pub artifact_location: String,
+    /// When (ms).
+    pub now: i64,
+    /// Its first tags.
+    pub tags: &'a [Tag],
+}
+
+/// A new experiment, once its name is free among `existing` (live or deleted).
+pub fn create(
+    existing: &[Experiment],
+    new: NewExperiment<'_>,
+) -> Result<Experiment, TrackingError> {
+    check_name("experiment", new.name)?;
+    new.tags.iter().try_for_each(check_tag)?;
+    if let Some(taken) = existing.iter().find(|e| e.name == new.name) {
+        return Err(TrackingError::new(
+            "RESOURCE_ALREADY_EXISTS",
+            if taken.lifecycle_stage == LifecycleStage::Deleted {
+                format!("Experiment '{}' already exists in deleted state. Restore it, or choose another name.", new.name)
+            } else {
+                format!("Experiment '{}' already exists.", new.name)
+            },
+        ));
+    }
+    Ok(Experiment {
+        experiment_id: new.id,
+        name: new.name.to_owned(),
+        artifact_location: new.artifact_location,
+        lifecycle_stage: LifecycleStage::Active,
+        last_update_time: new.now,
+        creation_time: new.now,
+        tags: new.tags.to_vec(),
+    })
+}
+
+/// The experiment `id` names: its own id, or `0` for the default experiment.
+pub fn find<'a>(experiments: &'a [Experiment], id: &str) -> Result<&'a Experiment, TrackingError> {
+    experiments
+        .iter()
+        .find(|e| {
+            e.experiment_id == id || (id == DEFAULT_EXPERIMENT_ID && e.name == DEFAULT_EXPERIMENT)
+        })
+        .ok_or_else(|| not_found(id))
+}
+
+/// MLflow's 404 for an experiment id.
+pub fn not_found(id: &str) -> TrackingError {
+    TrackingError::not_found(format!("No Experiment with id={id} exists"))
+}
+
+/// Renames an experiment, once the new name is free.
+pub fn rename(
+    experiments: &mut [Experiment],
+    id: &str,
+    new_name: &str,
+    now: i64,
+) -> Result<(), TrackingError> {
+    check_name("experiment", new_name)?;
+    if experiments
+        .iter()
+        .any(|e| e.name == new_name && e.experiment_id != id)
+    {
+        return Err(TrackingError::new(
+            "RESOURCE_ALREADY_EXISTS",
+            format!("Experiment '{new_name}' already exists."),
+        ));
+    }
+    let found = find_mut(experiments, id)?;
+    if found.name == DEFAULT_EXPERIMENT {
+        return Err(TrackingError::invalid(
+            "The Default experiment cannot be renamed.",
+        ));
+    }
+    found.name = new_name.to_owned();
+    found.last_update_time = now;
+    Ok(())
+}
+
+/// Deletes or restores an experiment (the Default one is never deleted).
+pub fn set_stage(
+    experiments: &mut [Experiment],
+    id: &str,
+    stage: LifecycleStage,
+    now: i64,
+) -> Result<(), TrackingError> {
+    let found = find_mut(experiments, id)?;
+    if found.name == DEFAULT_EXPERIMENT && stage == LifecycleStage::Deleted {
+        return Err(TrackingError::invalid(
+            "The Default experiment cannot be deleted.",
+        ));
+    }
+    found.lifecycle_stage = stage;
+    found.last_update_time = now;
+    Ok(())
+}
+
+/// Sets one of an experiment's tags.
+pub fn set_tag(
+    experiments: &mut [Experiment],
+    id: &str,
+    tag: Tag,
+    now: i64,
+) -> Result<(), TrackingError> {
+    check_tag(&tag)?;
+    let found = find_mut(experiments, id)?;
+    found.tags.retain(|t| t.key != tag.key);
+    found.tags.push(tag);
+    found.last_update_time = now;
+    Ok(())
+}
+
+/// Removes one of an experiment's tags, or says it has none by that key.
+pub fn delete_tag(
+    experiments: &mut [Experiment],
+    id: &str,
+    key: &str,
+    now: i64,
+) -> Result<(), TrackingError> {
+    let found = find_mut(experiments, id)?;
+    let before = found.tags.len();
+    found.tags.retain(|t| t.key != key);
+    if found.tags.len() == before {
+        return Err(TrackingError::not_found(format!(
+            "No tag with name: {key} in experiment with id {id}"
+        )));
+    }
+    found.last_update_time = now;
+    Ok(())
+}
+
+fn find_mut<'a>(
+    experiments: &'a mut [Experiment],
+    id: &str,
+) -> Result<&'a mut Experiment, TrackingError> {
+    let index = experiments
+        .iter()
+        .position(|e| {
+            e.experiment_id == id || (id == DEFAULT_EXPERIMENT_ID && e.name == DEFAULT_EXPERIMENT)
+        })
+        .ok_or_else(|| not_found(id))?;
+    Ok(&mut experiments[index])
+}
+
+/// What `experiments/search` filters and orders by: `name`, `creation_time`,
+/// `last_update_time`, `experiment_id` and tags.
+impl Fields for Experiment {
+    fn attribute(&self, attribute: Attribute) -> Option<FieldValue<'_>> {
+        Some(match attribute {
+            Attribute::RunName => FieldValue::Text(&self.name),
+            Attribute::StartTime => FieldValue::Number(self.creation_time as f64),
+            Attribute::EndTime => FieldValue::Number(self.last_update_time as f64),
+            Attribute::RunId | Attribute::ExperimentId => FieldValue::Text(&self.experiment_id),
+            Attribute::ArtifactUri => FieldValue::Text(&self.artifact_location),
+            Attribute::Status | Attribute::UserId => return None,
+        })
+    }
+
+    fn metric(&self, _: &str) -> Option<f64> {
+        None
+    }
+
+    fn param(&self, _: &str) -> Option<&str> {
+        None
+    }
+
+    fn tag(&self, key: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.value.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new<'a>(id: &str, name: &'a str) -> NewExperiment<'a> {
+        NewExperiment {
+            id: id.into(),
+            name,
+            artifact_location: String::new(),
+            now: 1,
+            tags: &[],
+        }
+    }
+
+    #[test]
+    fn names_are_unique_even_when_deleted() {
+        let mut all = vec![create(&[], new("d", DEFAULT_EXPERIMENT)).unwrap()];
+        all.push(create(&all, new("a", "iris")).unwrap());
+        let again = create(&all, new("b", "iris")).unwrap_err();
+        assert_eq!(again.error_code, "RESOURCE_ALREADY_EXISTS");
+        set_stage(&mut all, "a", LifecycleStage::Deleted, 2).unwrap();
+        assert!(create(&all, new("b", "iris"))
+            .unwrap_err()
+            .message
+            .contains("deleted state"));
+        assert!(create(&all, new("b", " ")).is_err());
+        assert_eq!(find(&all, "0").unwrap().experiment_id, "d");
+        assert!(set_stage(&mut all, "0", LifecycleStage::Deleted, 3).is_err());
+        assert_eq!(find(&all, "zz").unwrap_err().http_status(), 404);
+    }
+
+    #[test]
+    fn renames_and_tags() {
+        let mut all = vec![
+            create(&[], new("a", "one")).unwrap(),
+            create(&[], new("b", "two")).unwrap(),
+        ];
+        assert!(rename(&mut all, "a", "two", 2).is_err());
+        rename(&mut all, "a", "uno", 2).unwrap();
+        assert_eq!(all[0].name, "uno");
+        let t = |v: &str| Tag {
+            key: "k".into(),
+            value: v.into(),
+        };
+        set_tag(&mut all, "b", t("1"), 3).unwrap();
+        set_tag(&mut all, "b", t("2"), 4).unwrap();
+        assert_eq!(all[1].tags, [t("2")]);
+        delete_tag(&mut all, "b", "k", 5).unwrap();
+        assert!(delete_tag(&mut all, "b", "k", 6).is_err());
+    }
+}

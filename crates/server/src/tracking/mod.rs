@@ -1,0 +1,182 @@
+//! MLflow's tracking API at each workspace's `mlFlowTrackingUri`
+//! (`/mlflow/v1.0/subscriptions/…/workspaces/{ws}`, `v2.0` too, as Azure ML answers both): the
+//! REST API 2.0 under `/api/2.0/mlflow/` and the artifacts proxy under
+//! `/api/2.0/mlflow-artifacts/artifacts`, so the unchanged `mlflow` client logs into the
+//! workspace with `MLFLOW_TRACKING_TOKEN` set to a session's token. Anyone who may read the
+//! workspace reads its runs; logging needs a role that may write jobs (not a Reader).
+
+mod artifacts;
+mod experiments;
+mod request;
+mod runs;
+pub mod store;
+
+use crate::state::AppState;
+use crate::{auth, MAX_BODY};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use azimuth_core::jobs::TrackingError;
+use azimuth_core::workspace::roles::Action;
+use azimuth_core::ArmError;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Who calls, in which workspace, and what they may do there.
+pub(crate) struct Caller {
+    /// The workspace's `workspaceId`: its runs are kept under it, so a workspace purged and
+    /// created again under its name starts with none.
+    pub ws: String,
+    /// The person's sign-in name (a run's `user_id`).
+    pub user_name: String,
+    /// Whether their role lets them log (create, change or delete runs and experiments).
+    pub may_write: bool,
+    /// The workspace's artifact store, in file storage.
+    pub artifact_root: String,
+}
+
+impl Caller {
+    /// Refuses a Reader (or a Compute Operator) anything that writes.
+    pub fn check_write(&self) -> Result<(), TrackingError> {
+        if self.may_write {
+            return Ok(());
+        }
+        Err(TrackingError::new(
+            "PERMISSION_DENIED",
+            format!(
+                "'{}' does not have authorization to perform action '{}' in this workspace: a Reader may read runs but not log them. Ask one of the workspace's Owners for the AzureML Data Scientist or Contributor role.",
+                self.user_name,
+                Action::WriteJobs.arm_operation()
+            ),
+        ))
+    }
+}
+
+/// MLflow's error body with its HTTP status.
+pub(crate) fn error_response(e: &TrackingError) -> Response {
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, axum::Json(e)).into_response()
+}
+
+/// An ARM error (signing in, the workspace) in MLflow's shape.
+pub(crate) fn from_arm(e: ArmError) -> TrackingError {
+    let code = match e.code() {
+        "AuthenticationFailed" | "InvalidAuthenticationToken" => "UNAUTHENTICATED",
+        "AuthorizationFailed" => "PERMISSION_DENIED",
+        "ResourceNotFound" | "WorkspaceNotFound" | "NotFound" => "RESOURCE_DOES_NOT_EXIST",
+        "InsufficientStorage" | "StorageError" | "ServiceUnavailable" => "TEMPORARILY_UNAVAILABLE",
+        _ => "INVALID_PARAMETER_VALUE",
+    };
+    TrackingError::new(code, e.message())
+}
+
+/// A JSON answer.
+pub(crate) fn ok(value: Value) -> Response {
+    axum::Json(value).into_response()
+}
+
+/// The workspace id and the API path of `/mlflow/{v1.0|v2.0}/subscriptions/…/workspaces/{ws}/api/2.0/{call}`.
+fn split(path: &str) -> Option<(String, &str)> {
+    let rest = path.strip_prefix("/mlflow/")?;
+    let (version, rest) = rest.split_once('/')?;
+    if version != "v1.0" && version != "v2.0" {
+        return None;
+    }
+    let (workspace, call) = rest.split_once("/api/2.0/")?;
+    let parts: Vec<&str> = workspace.split('/').collect();
+    let shaped = parts.len() == 8
+        && parts[0] == "subscriptions"
+        && parts[2].eq_ignore_ascii_case("resourceGroups")
+        && parts[4] == "providers"
+        && parts[5].eq_ignore_ascii_case("Microsoft.MachineLearningServices")
+        && parts[6] == "workspaces";
+    shaped.then(|| (format!("/{workspace}"), call))
+}
+
+fn caller(state: &AppState, headers: &HeaderMap, ws: &str) -> Result<Caller, TrackingError> {
+    let me = auth::member_of(state, headers).map_err(from_arm)?;
+    let (key, user_name, may_write, artifact_root) = state
+        .read_workspace(&me, ws, |w| {
+            let member = w.member(&me).map(|m| m.user_name.clone());
+            (
+                w.resource.properties.workspace_id.clone(),
+                member.unwrap_or_else(|| me.clone()),
+                w.authorize(&me, Action::WriteJobs).is_ok(),
+                w.datastore_root("workspaceartifactstore"),
+            )
+        })
+        .map_err(from_arm)?;
+    Ok(Caller {
+        ws: key,
+        user_name,
+        may_write,
+        artifact_root: artifact_root.map_err(from_arm)?,
+    })
+}
+
+/// `/mlflow/…`: every tracking call.
+pub(crate) async fn handle(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some((ws, call)) = split(uri.path()) else {
+        return error_response(&TrackingError::new(
+            "ENDPOINT_NOT_FOUND",
+            format!("There is no tracking API at {}: use a workspace's mlFlowTrackingUri (…/mlflow/v1.0/subscriptions/{{sub}}/resourceGroups/{{rg}}/providers/Microsoft.MachineLearningServices/workspaces/{{ws}}) as the tracking URI.", uri.path()),
+        ));
+    };
+    let call = call.to_owned();
+    let who = match caller(&state, &headers, &ws) {
+        Ok(who) => who,
+        Err(e) => return error_response(&e),
+    };
+    if let Some(path) = call.strip_prefix("mlflow-artifacts/artifacts") {
+        let path = path.trim_start_matches('/').to_owned();
+        return artifacts::proxy(&state, &who, method, &path, uri.query(), body).await;
+    }
+    let Some(name) = call.strip_prefix("mlflow/") else {
+        return not_found(&method, &call);
+    };
+    let args = match request::args(&method, uri.query(), body, MAX_BODY).await {
+        Ok(args) => args,
+        Err(e) => return error_response(&e),
+    };
+    let result = if let Some(op) = name.strip_prefix("experiments/") {
+        experiments::call(&state, &who, &method, op, args)
+    } else if name == "artifacts/list" {
+        artifacts::list_run(&state, &who, args).await
+    } else {
+        runs::call(&state, &who, &method, name, args)
+    };
+    match result {
+        Some(Ok(response)) => response,
+        Some(Err(e)) => error_response(&e),
+        None => not_found(&method, &call),
+    }
+}
+
+fn not_found(method: &Method, call: &str) -> Response {
+    error_response(&TrackingError::new(
+        "ENDPOINT_NOT_FOUND",
+        format!("This tracking server does not answer {method} /api/2.0/{call}."),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_uris_name_their_workspace() {
+        let (ws, call) = split("/mlflow/v1.0/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/api/2.0/mlflow/runs/create").unwrap();
+        assert_eq!(ws, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws");
+        assert_eq!(call, "mlflow/runs/create");
+        assert!(split("/mlflow/v2.0/subscriptions/s/resourcegroups/rg/providers/microsoft.machinelearningservices/workspaces/ws/api/2.0/mlflow-artifacts/artifacts/a").is_some());
+        assert!(split("/mlflow/v3.0/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/api/2.0/mlflow/runs/get").is_none());
+        assert!(split("/mlflow/v1.0/subscriptions/s/api/2.0/mlflow/runs/get").is_none());
+    }
+}
