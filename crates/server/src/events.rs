@@ -13,6 +13,10 @@
 //! stream fell behind) means changes were missed: read everything again. EventSource cannot send
 //! headers, so the session comes in the cookie signing in set (the studio's way) or as
 //! `?access_token=` (for other clients).
+//!
+//! A `runs` event (`{"workspace"}`) says that runs of a workspace the person may read (the
+//! watched one, when the stream names one) were created, logged to or changed: read again the
+//! runs shown. Changes within a quarter of a second come as one event.
 
 use crate::auth::{cookie_token, hash_token};
 use crate::state::{now_ms, AppState, Change};
@@ -91,6 +95,73 @@ fn data_for(state: &AppState, member: &str, watched: Option<&str>, change: &Chan
     }
 }
 
+/// How long a stream gathers `runs` changes into one event: a script logging a metric a
+/// millisecond does not send the studio a thousand events a second.
+const RUNS_GATHER: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// One client's event stream: installation changes, runs changes, and what is due to be sent.
+struct Streams {
+    changes: Receiver<Change>,
+    runs: Receiver<Arc<str>>,
+    first: Option<Change>,
+    /// Workspaces whose `runs` event is due.
+    pending: Vec<Arc<str>>,
+}
+
+impl Streams {
+    /// The next event for `member`: a `changed` event, or a `runs` event (`{"workspace"}`) for
+    /// a workspace they may read whose runs changed; `None` once the server stops.
+    async fn next(
+        &mut self,
+        state: &AppState,
+        member: &str,
+        watched: Option<&str>,
+    ) -> Option<Event> {
+        if let Some(first) = self.first.take() {
+            let data = data_for(state, member, watched, &first);
+            // Browsers wait about 3 s before reconnecting unless told; after a server restart
+            // the studio should be live again within a second.
+            return Some(
+                Event::default()
+                    .event("changed")
+                    .data(data)
+                    .retry(std::time::Duration::from_secs(1)),
+            );
+        }
+        loop {
+            if let Some(workspace) = self.pending.pop() {
+                let data = serde_json::json!({ "workspace": &*workspace }).to_string();
+                return Some(Event::default().event("runs").data(data));
+            }
+            tokio::select! {
+                change = next_change(&mut self.changes) => {
+                    let data = data_for(state, member, watched, &change?);
+                    return Some(Event::default().event("changed").data(data));
+                }
+                first = self.runs.recv() => {
+                    let mut changed = match first {
+                        Ok(ws) => vec![ws],
+                        // Changes were missed: the watched workspace's runs may be among them.
+                        Err(RecvError::Lagged(_)) => watched.map(Arc::from).into_iter().collect(),
+                        Err(RecvError::Closed) => return None,
+                    };
+                    tokio::time::sleep(RUNS_GATHER).await;
+                    while let Ok(ws) = self.runs.try_recv() {
+                        changed.push(ws);
+                    }
+                    changed.sort();
+                    changed.dedup();
+                    changed.retain(|ws| {
+                        watched.is_none_or(|w| w.eq_ignore_ascii_case(ws))
+                            && state.check_access(member, ws).is_ok()
+                    });
+                    self.pending = changed;
+                }
+            }
+        }
+    }
+}
+
 /// `GET /api/events?access_token=...&workspace=...`.
 pub async fn events(
     State(state): State<Arc<AppState>>,
@@ -107,29 +178,22 @@ pub async fn events(
         ));
     };
     let watched = query.get("workspace").cloned();
-    let receiver = state.subscribe();
-    // The current version first, so a client that reconnects catches up at once.
-    let first = Some(Change {
-        version: state.version(),
-        workspace: String::new(),
-        detail: None,
-    });
-    let events = stream::unfold((receiver, first), move |(mut receiver, first)| {
+    let streams = Streams {
+        changes: state.subscribe(),
+        runs: state.tracking.subscribe(),
+        // The current version first, so a client that reconnects catches up at once.
+        first: Some(Change {
+            version: state.version(),
+            workspace: String::new(),
+            detail: None,
+        }),
+        pending: Vec::new(),
+    };
+    let events = stream::unfold(streams, move |mut streams| {
         let (state, member, watched) = (Arc::clone(&state), member.clone(), watched.clone());
         async move {
-            let reconnect = first.is_some();
-            let change = match first {
-                Some(c) => c,
-                None => next_change(&mut receiver).await?,
-            };
-            let data = data_for(&state, &member, watched.as_deref(), &change);
-            let mut event = Event::default().event("changed").data(data);
-            if reconnect {
-                // Browsers wait about 3 s before reconnecting unless told; after a server restart
-                // the studio should be live again within a second.
-                event = event.retry(std::time::Duration::from_secs(1));
-            }
-            Some((Ok::<_, Infallible>(event), (receiver, None)))
+            let event = streams.next(&state, &member, watched.as_deref()).await?;
+            Some((Ok::<_, Infallible>(event), streams))
         }
     });
     Sse::new(events)

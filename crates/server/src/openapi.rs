@@ -28,6 +28,15 @@ macro_rules! ws_path {
     };
 }
 
+macro_rules! mlflow_path {
+    ($suffix:literal) => {
+        concat!(
+            "/mlflow/{apiVersion}/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/api/2.0/",
+            $suffix
+        )
+    };
+}
+
 const fn route(
     method: &'static str,
     path: &'static str,
@@ -50,7 +59,7 @@ pub const ROUTES: &[Route] = &[
     route("get", "/api/members", "The installation's people, for signing in", 200, false),
     route("post", "/api/session", "Sign in: {member, accessKey} gives {token, member} and the event stream's session cookie", 200, false),
     route("delete", "/api/session", "Sign out", 204, false),
-    route("get", "/api/events", "Server-sent events: `changed` with {version, workspace} and, for the workspace named in ?workspace= (or every readable one), its changes (the session cookie, or ?access_token=)", 200, false),
+    route("get", "/api/events", "Server-sent events: `changed` with {version, workspace} and, for the workspace named in ?workspace= (or every readable one), its changes, and `runs` with {workspace} when runs there changed (the session cookie, or ?access_token=)", 200, false),
     route("get", "/api/installation", "The signed-in person, the resource groups and workspaces they see (with their roles) and the soft-deleted workspaces they may recover", 200, true),
     route("post", "/api/workspaces/recover", "Recover a soft-deleted workspace: {id}", 204, true),
     route("get", "/api/open", "What a starting studio needs in one answer: the installation and the workspace it opens (?wsid=<asked>&last=<ARM id>)", 200, true),
@@ -63,6 +72,38 @@ pub const ROUTES: &[Route] = &[
     route("put", "/api/files", "Upload the body as a file (?wsid=&datastore=&path=<folder>/<name>, &overwrite=true to replace), streamed; a cut-short upload leaves nothing", 201, true),
     route("delete", "/api/files", "Delete a file, or a folder (a path ending in /) with all in it", 200, true),
     route("get", "/api/files/content", "Download a file (?wsid=&datastore=&path=), or part of it with Range: bytes=a-b (206)", 200, true),
+    route("get", "/api/jobs/experiments", "The Jobs page's experiments (?wsid=): {experiments: [{id, name, created, runs, latestRun}]}", 200, true),
+    route("get", "/api/jobs/table", "One page of the runs table (?wsid=&experiment=&filter=<MLflow filter>&sort=<column>&desc=true&columns=name,param:lr,metric:loss,metric.min:loss,...&offset=&limit=&view=active|deleted|all): {total, rows, keys}", 200, true),
+    route("get", "/api/jobs/metric", "A metric's history for a chart (?wsid=&run=&key=&x=step|time&from=&to=&buckets=): its values, or each bucket's [first x, last x, least, greatest]", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/create"), "MLflow: create an experiment {name, tags} (apiVersion v1.0 or v2.0; the workspace's mlFlowTrackingUri)", 200, true),
+    route("get", mlflow_path!("mlflow/experiments/get"), "MLflow: an experiment (?experiment_id=; 0 is Default)", 200, true),
+    route("get", mlflow_path!("mlflow/experiments/get-by-name"), "MLflow: an experiment by name (?experiment_name=)", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/search"), "MLflow: search experiments {filter, order_by, max_results, page_token, view_type}", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/update"), "MLflow: rename an experiment {experiment_id, new_name}", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/delete"), "MLflow: delete an experiment {experiment_id}", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/restore"), "MLflow: restore an experiment {experiment_id}", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/set-experiment-tag"), "MLflow: set an experiment's tag {experiment_id, key, value}", 200, true),
+    route("post", mlflow_path!("mlflow/experiments/delete-experiment-tag"), "MLflow: delete an experiment's tag {experiment_id, key}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/create"), "MLflow: create a run {experiment_id, run_name, start_time, tags}; its user is the person signed in", 200, true),
+    route("get", mlflow_path!("mlflow/runs/get"), "MLflow: a run with its latest metrics, params, tags and inputs (?run_id=)", 200, true),
+    route("post", mlflow_path!("mlflow/runs/update"), "MLflow: a run's status, end time or name {run_id, status, end_time, run_name}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/delete"), "MLflow: delete a run {run_id}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/restore"), "MLflow: restore a run {run_id}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/search"), "MLflow: search runs {experiment_ids, filter (MLflow's grammar with OR, NOT, parentheses), order_by, run_view_type, max_results, page_token}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/log-metric"), "MLflow: log a metric {run_id, key, value, timestamp, step}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/log-parameter"), "MLflow: log a param {run_id, key, value}; a param keeps its first value", 200, true),
+    route("post", mlflow_path!("mlflow/runs/set-tag"), "MLflow: set a run's tag {run_id, key, value}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/delete-tag"), "MLflow: delete a run's tag {run_id, key}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/log-batch"), "MLflow: log at most 1000 metrics, 100 params and 100 tags {run_id, metrics, params, tags}", 200, true),
+    route("post", mlflow_path!("mlflow/runs/log-inputs"), "MLflow: log a run's input datasets {run_id, datasets}", 200, true),
+    route("get", mlflow_path!("mlflow/metrics/get-history"), "MLflow: a metric's history, paged (?run_id=&metric_key=&max_results=&page_token=)", 200, true),
+    route("get", mlflow_path!("mlflow/metrics/get-history-bulk-interval"), "MLflow: one metric of several runs, sampled (?run_ids=&metric_key=&start_step=&end_step=&max_results=)", 200, true),
+    route("get", mlflow_path!("mlflow/artifacts/list"), "MLflow: a folder of a run's artifacts (?run_id=&path=)", 200, true),
+    route("post", mlflow_path!("mlflow/logged-models/search"), "MLflow 3: logged models (none are kept yet)", 200, true),
+    route("get", mlflow_path!("mlflow-artifacts/artifacts"), "MLflow artifacts proxy: list a folder (?path=ExperimentRun/dcid.<run id>/...)", 200, true),
+    route("get", mlflow_path!("mlflow-artifacts/artifacts/{artifactPath}"), "MLflow artifacts proxy: download a run's file", 200, true),
+    route("put", mlflow_path!("mlflow-artifacts/artifacts/{artifactPath}"), "MLflow artifacts proxy: upload a run's file, streamed (ExperimentRun/dcid.<run id>/...)", 200, true),
+    route("delete", mlflow_path!("mlflow-artifacts/artifacts/{artifactPath}"), "MLflow artifacts proxy: delete a run's file", 200, true),
     route("get", "/studio.json", "Tells the studio to use this server", 200, false),
     route("get", "/openapi.json", "This document", 200, false),
     route("get", "/subscriptions", "The subscriptions the member sees", 200, true),
@@ -141,7 +182,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "Azimuth server", "version": env!("CARGO_PKG_VERSION"),
-            "description": format!("Azure Machine Learning's ARM REST API for workspaces, their computes, datastores and data assets (and the files of their datastores), and Microsoft.Resources for resource groups ({WS})")},
+            "description": format!("Azure Machine Learning's ARM REST API for workspaces, their computes, datastores and data assets (and the files of their datastores), Microsoft.Resources for resource groups ({WS}), and MLflow's tracking API at each workspace's mlFlowTrackingUri")},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

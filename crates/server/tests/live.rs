@@ -103,6 +103,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         })
         .collect();
     let sub = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10";
+    let mlflow = |call: &str| format!("/mlflow/v1.0{WS}/api/2.0/{call}");
     let loc = format!("{sub}/providers/Microsoft.MachineLearningServices/locations/eastus");
     // Every path the server answers, one sample of each.
     let served: Vec<(&str, String)> = vec![
@@ -119,6 +120,38 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", "/api/computes/ci-doc/applications/Jupyter".into()),
         ("post", "/api/computes/ci-doc/skipShutdown".into()),
         ("post", "/api/clock".into()),
+        ("get", format!("/api/jobs/experiments?wsid={WS}")),
+        ("get", format!("/api/jobs/table?wsid={WS}")),
+        ("get", format!("/api/jobs/metric?wsid={WS}&run=none&key=loss")),
+        ("post", mlflow("mlflow/experiments/create")),
+        ("get", mlflow("mlflow/experiments/get")),
+        ("get", mlflow("mlflow/experiments/get-by-name")),
+        ("post", mlflow("mlflow/experiments/search")),
+        ("post", mlflow("mlflow/experiments/update")),
+        ("post", mlflow("mlflow/experiments/delete")),
+        ("post", mlflow("mlflow/experiments/restore")),
+        ("post", mlflow("mlflow/experiments/set-experiment-tag")),
+        ("post", mlflow("mlflow/experiments/delete-experiment-tag")),
+        ("post", mlflow("mlflow/runs/create")),
+        ("get", mlflow("mlflow/runs/get")),
+        ("post", mlflow("mlflow/runs/update")),
+        ("post", mlflow("mlflow/runs/delete")),
+        ("post", mlflow("mlflow/runs/restore")),
+        ("post", mlflow("mlflow/runs/search")),
+        ("post", mlflow("mlflow/runs/log-metric")),
+        ("post", mlflow("mlflow/runs/log-parameter")),
+        ("post", mlflow("mlflow/runs/set-tag")),
+        ("post", mlflow("mlflow/runs/delete-tag")),
+        ("post", mlflow("mlflow/runs/log-batch")),
+        ("post", mlflow("mlflow/runs/log-inputs")),
+        ("get", mlflow("mlflow/metrics/get-history")),
+        ("get", mlflow("mlflow/metrics/get-history-bulk-interval")),
+        ("get", mlflow("mlflow/artifacts/list")),
+        ("post", mlflow("mlflow/logged-models/search")),
+        ("get", mlflow("mlflow-artifacts/artifacts")),
+        ("get", mlflow("mlflow-artifacts/artifacts/ExperimentRun")),
+        ("put", mlflow("mlflow-artifacts/artifacts/ExperimentRun")),
+        ("delete", mlflow("mlflow-artifacts/artifacts/ExperimentRun")),
         ("get", "/studio.json".into()),
         ("get", "/openapi.json".into()),
         ("get", "/subscriptions".into()),

@@ -396,3 +396,151 @@ async fn a_workspace_purged_and_made_again_has_no_runs() {
         "{found}"
     );
 }
+
+#[tokio::test]
+async fn the_jobs_page_reads_a_table_page_and_a_chart_that_keeps_spikes() {
+    let db = temp_db("tracking-studio");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let mut ids = Vec::new();
+    for (i, lr) in ["0.1", "0.01", "1"].iter().enumerate() {
+        let run = new_run(a, &grace, "0", &format!("run-{i}")).await;
+        let metrics: Vec<Value> = (0..4000)
+            .map(|s| {
+                // One spike at step 2500 of the second run.
+                let value = if i == 1 && s == 2500 {
+                    50.0
+                } else {
+                    f64::from(s % 7)
+                };
+                json!({"key": "loss", "value": value, "timestamp": s, "step": s})
+            })
+            .collect();
+        // 999 metrics and a param: a batch holds at most 1000 things.
+        for chunk in metrics.chunks(999) {
+            let batch =
+                json!({"run_id": run, "metrics": chunk, "params": [{"key": "lr", "value": lr}]});
+            let (status, body) = post(a, &grace, "runs/log-batch", batch).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        ids.push(run);
+    }
+    let table = format!("/api/jobs/table?wsid={WS}&columns=param:lr,metric.max:loss&sort=param:lr&desc=true&limit=2");
+    let (status, page) = call(a, "GET", &table, Some(&grace), b"").await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 3);
+    let names: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["run-2", "run-0"],
+        "lr sorted as numbers, largest first, two rows"
+    );
+    assert_eq!(page["rows"][0]["values"], json!(["1", 6.0]));
+    assert_eq!(page["rows"][0]["status"], "Running");
+    assert_eq!(page["keys"]["metrics"], json!(["loss"]));
+    let filtered = format!("/api/jobs/table?wsid={WS}&filter=metrics.loss%20%3E%20100");
+    let (_, none) = call(a, "GET", &filtered, Some(&grace), b"").await;
+    assert_eq!(none["total"], 0, "{none}");
+    let (status, bad) = call(
+        a,
+        "GET",
+        &format!("/api/jobs/table?wsid={WS}&columns=nonsense"),
+        Some(&grace),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 400, "{bad}");
+
+    let chart = format!(
+        "/api/jobs/metric?wsid={WS}&run={}&key=loss&buckets=100",
+        ids[1]
+    );
+    let (status, sampled) = call(a, "GET", &chart, Some(&grace), b"").await;
+    assert_eq!(status, 200, "{sampled}");
+    assert_eq!(
+        (
+            sampled["first"].as_i64(),
+            sampled["last"].as_i64(),
+            sampled["total"].as_i64()
+        ),
+        (Some(0), Some(3999), Some(4000))
+    );
+    let buckets = sampled["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 100);
+    let highest = buckets
+        .iter()
+        .map(|b| b[3].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert_eq!(highest, 50.0, "the spike survives downsampling");
+    let zoomed = format!("{chart}&from=2490&to=2510");
+    let (_, close) = call(a, "GET", &zoomed, Some(&grace), b"").await;
+    assert_eq!(
+        close["points"].as_array().unwrap().len(),
+        21,
+        "zoomed in, every value: {close}"
+    );
+    assert_eq!(close["points"][10], json!([2500, 50.0]));
+
+    let (_, experiments) = call(
+        a,
+        "GET",
+        &format!("/api/jobs/experiments?wsid={WS}"),
+        Some(&grace),
+        b"",
+    )
+    .await;
+    assert_eq!(experiments["experiments"][0]["name"], "Default");
+    assert_eq!(experiments["experiments"][0]["runs"], 3);
+}
+
+#[tokio::test]
+async fn a_studio_hears_when_runs_change() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = temp_db("tracking-events");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let mut events = tokio::net::TcpStream::connect(a).await.unwrap();
+    let open =
+        format!("GET /api/events?access_token={ada}&workspace={WS} HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    events.write_all(open.as_bytes()).await.unwrap();
+    let run = new_run(a, &ada, "0", "heard").await;
+    for step in 0..20 {
+        post(
+            a,
+            &ada,
+            "runs/log-metric",
+            json!({"run_id": run, "key": "loss", "value": step, "timestamp": 0, "step": step}),
+        )
+        .await;
+    }
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while !seen.contains("event: runs") {
+            let n = events.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the stream ended");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await
+    .expect("a runs event within 5 s");
+    assert!(
+        seen.contains(&format!("data: {{\"workspace\":\"{WS}\"}}")),
+        "{seen}"
+    );
+    // Twenty-one changes in a quarter of a second come as one or two events, not twenty-one.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    if let Ok(Ok(n)) =
+        tokio::time::timeout(std::time::Duration::from_millis(100), events.read(&mut buf)).await
+    {
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(seen.matches("event: runs").count() <= 3, "{seen}");
+}

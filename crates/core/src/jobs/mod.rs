@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod names;
 pub mod order;
 pub mod run;
+pub mod table;
 pub mod tracking;
 
 pub use tracking::{

@@ -10,6 +10,7 @@ mod experiments;
 mod request;
 mod runs;
 pub mod store;
+pub(crate) mod studio;
 
 use crate::state::AppState;
 use crate::{auth, MAX_BODY};
@@ -28,6 +29,8 @@ pub(crate) struct Caller {
     /// The workspace's `workspaceId`: its runs are kept under it, so a workspace purged and
     /// created again under its name starts with none.
     pub ws: String,
+    /// The workspace's ARM id, as the request named it.
+    pub arm_id: String,
     /// The person's sign-in name (a run's `user_id`).
     pub user_name: String,
     /// Whether their role lets them log (create, change or delete runs and experiments).
@@ -94,7 +97,11 @@ fn split(path: &str) -> Option<(String, &str)> {
     shaped.then(|| (format!("/{workspace}"), call))
 }
 
-fn caller(state: &AppState, headers: &HeaderMap, ws: &str) -> Result<Caller, TrackingError> {
+pub(crate) fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    ws: &str,
+) -> Result<Caller, TrackingError> {
     let me = auth::member_of(state, headers).map_err(from_arm)?;
     let (key, user_name, may_write, artifact_root) = state
         .read_workspace(&me, ws, |w| {
@@ -109,6 +116,7 @@ fn caller(state: &AppState, headers: &HeaderMap, ws: &str) -> Result<Caller, Tra
         .map_err(from_arm)?;
     Ok(Caller {
         ws: key,
+        arm_id: ws.to_owned(),
         user_name,
         may_write,
         artifact_root: artifact_root.map_err(from_arm)?,
@@ -134,28 +142,44 @@ pub(crate) async fn handle(
         Ok(who) => who,
         Err(e) => return error_response(&e),
     };
+    let writes = method != Method::GET && method != Method::HEAD;
+    let response = answer_call(&state, &who, method, &call, uri.query(), body).await;
+    if writes && response.status().is_success() {
+        state.tracking.announce(&who.arm_id);
+    }
+    response
+}
+
+async fn answer_call(
+    state: &AppState,
+    who: &Caller,
+    method: Method,
+    call: &str,
+    query: Option<&str>,
+    body: Body,
+) -> Response {
     if let Some(path) = call.strip_prefix("mlflow-artifacts/artifacts") {
         let path = path.trim_start_matches('/').to_owned();
-        return artifacts::proxy(&state, &who, method, &path, uri.query(), body).await;
+        return artifacts::proxy(state, who, method, &path, query, body).await;
     }
     let Some(name) = call.strip_prefix("mlflow/") else {
-        return not_found(&method, &call);
+        return not_found(&method, call);
     };
-    let args = match request::args(&method, uri.query(), body, MAX_BODY).await {
+    let args = match request::args(&method, query, body, MAX_BODY).await {
         Ok(args) => args,
         Err(e) => return error_response(&e),
     };
     let result = if let Some(op) = name.strip_prefix("experiments/") {
-        experiments::call(&state, &who, &method, op, args)
+        experiments::call(state, who, &method, op, args)
     } else if name == "artifacts/list" {
-        artifacts::list_run(&state, &who, args).await
+        artifacts::list_run(state, who, args).await
     } else {
-        runs::call(&state, &who, &method, name, args)
+        runs::call(state, who, &method, name, args)
     };
     match result {
         Some(Ok(response)) => response,
         Some(Err(e)) => error_response(&e),
-        None => not_found(&method, &call),
+        None => not_found(&method, call),
     }
 }
 

@@ -11,7 +11,7 @@ use azimuth_core::jobs::{Experiment, Metric, TrackingError};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A workspace's experiments and runs, in memory.
 #[derive(Default)]
@@ -25,6 +25,8 @@ pub struct Runs {
 /// The tracking store.
 pub struct Tracking {
     inner: Mutex<Inner>,
+    /// The ARM ids of workspaces whose runs changed, for live updates.
+    changes: tokio::sync::broadcast::Sender<Arc<str>>,
 }
 
 struct Inner {
@@ -87,7 +89,18 @@ impl Tracking {
                 conn,
                 workspaces: HashMap::new(),
             }),
+            changes: tokio::sync::broadcast::channel(1024).0,
         })
+    }
+
+    /// Tells the event streams that runs of the workspace `arm_id` changed.
+    pub fn announce(&self, arm_id: &str) {
+        let _ = self.changes.send(Arc::from(arm_id));
+    }
+
+    /// The ARM ids of workspaces whose runs change, as they change.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<str>> {
+        self.changes.subscribe()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -200,6 +213,68 @@ impl Tracking {
         Ok(out)
     }
 
+    /// A metric's history for a chart, x being the step or (`by_time`) the time, within
+    /// `range` (all when open), in at most `buckets` buckets of least and greatest values.
+    pub fn sampled(
+        &self,
+        run_seq: i64,
+        metric: u32,
+        by_time: bool,
+        range: (Option<i64>, Option<i64>),
+        buckets: i64,
+    ) -> Result<Sampled, TrackingError> {
+        let inner = self.lock();
+        let x = if by_time { "timestamp" } else { "step" };
+        let (first, last): (Option<i64>, Option<i64>) = inner
+            .conn
+            .prepare_cached(&format!(
+                "SELECT MIN({x}), MAX({x}) FROM metric_points WHERE run = ?1 AND metric = ?2"
+            ))
+            .and_then(|mut s| s.query_row(params![run_seq, metric], |r| Ok((r.get(0)?, r.get(1)?))))
+            .map_err(sql)?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Sampled::default());
+        };
+        let low = range.0.unwrap_or(first).max(first);
+        let high = range.1.unwrap_or(last).min(last);
+        let total: i64 = inner
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4"))
+            .and_then(|mut s| s.query_row(params![run_seq, metric, low, high], |r| r.get(0)))
+            .map_err(sql)?;
+        let mut shaped = Sampled {
+            first: Some(first),
+            last: Some(last),
+            total,
+            ..Sampled::default()
+        };
+        if total <= 2 * buckets {
+            let mut s = inner
+                .conn
+                .prepare_cached(&format!("SELECT {x}, value FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4 ORDER BY {x}, rowid"))
+                .map_err(sql)?;
+            let rows = s
+                .query_map(params![run_seq, metric, low, high], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(sql)?;
+            shaped.points = rows.collect::<Result<_, _>>().map_err(sql)?;
+        } else {
+            let span = (high - low).max(0) + 1;
+            let mut s = inner
+                .conn
+                .prepare_cached(&format!("SELECT ({x} - ?3) * ?5 / ?6 AS b, MIN({x}), MAX({x}), MIN(value), MAX(value) FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4 GROUP BY b ORDER BY b"))
+                .map_err(sql)?;
+            let rows = s
+                .query_map(params![run_seq, metric, low, high, buckets, span], |r| {
+                    Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .map_err(sql)?;
+            shaped.buckets = rows.collect::<Result<_, _>>().map_err(sql)?;
+        }
+        Ok(shaped)
+    }
+
     /// Deletes a purged workspace's experiments, runs and histories, so a workspace created
     /// later under its name starts with none.
     pub fn purge(&self, ws: &str) -> Result<(), TrackingError> {
@@ -251,6 +326,23 @@ impl Tracking {
             .map_err(sql)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(sql)
     }
+}
+
+/// A metric's history shaped for a chart: the whole series' first and last x, how many values
+/// lie in the range asked for, and either those values (`[x, y]`) or, when there are more than
+/// twice the buckets, each bucket's `[first x, last x, least, greatest]`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Sampled {
+    /// The series' first x (step or time).
+    pub first: Option<i64>,
+    /// Its last x.
+    pub last: Option<i64>,
+    /// Values in the range.
+    pub total: i64,
+    /// The values, when few.
+    pub points: Vec<(i64, Option<f64>)>,
+    /// The buckets, when many.
+    pub buckets: Vec<(i64, i64, Option<f64>, Option<f64>)>,
 }
 
 /// MLflow's 404 for a run id.

@@ -1,0 +1,350 @@
+//! The Jobs page's table, decided where the runs are: which runs (an experiment or all, a
+//! filter), in which order (any column, metrics by their last, least or greatest value, kept
+//! at write time), which page of rows, with the total and every param, metric and tag key the
+//! runs have (for the column picker). Only the page's rows and the chosen columns travel.
+
+use super::filter::{FieldValue, Fields, Filter};
+use super::run::StoredRun;
+use super::tracking::{Experiment, RunStatus, ViewType};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+/// Which value of a metric a column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stat {
+    /// The latest value.
+    Last,
+    /// The least value.
+    Min,
+    /// The greatest value.
+    Max,
+}
+
+/// A column of the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// The display name.
+    Name,
+    /// The status.
+    Status,
+    /// The experiment's name.
+    Experiment,
+    /// When it was created (started).
+    Created,
+    /// How long it ran (or has been running).
+    Duration,
+    /// Who created it.
+    CreatedBy,
+    /// A param.
+    Param(String),
+    /// A tag.
+    Tag(String),
+    /// A metric's last, least or greatest value.
+    Metric(String, Stat),
+}
+
+impl Column {
+    /// Reads a column as the URL writes it: `name`, `status`, `experiment`, `created`,
+    /// `duration`, `user`, `param:<key>`, `tag:<key>`, `metric:<key>` (its last value),
+    /// `metric.min:<key>`, `metric.max:<key>`.
+    pub fn parse(spec: &str) -> Option<Column> {
+        Some(match spec {
+            "name" => Column::Name,
+            "status" => Column::Status,
+            "experiment" => Column::Experiment,
+            "created" => Column::Created,
+            "duration" => Column::Duration,
+            "user" => Column::CreatedBy,
+            _ => {
+                let (kind, key) = spec.split_once(':')?;
+                if key.is_empty() {
+                    return None;
+                }
+                let key = key.to_owned();
+                match kind {
+                    "param" => Column::Param(key),
+                    "tag" => Column::Tag(key),
+                    "metric" => Column::Metric(key, Stat::Last),
+                    "metric.min" => Column::Metric(key, Stat::Min),
+                    "metric.max" => Column::Metric(key, Stat::Max),
+                    _ => return None,
+                }
+            }
+        })
+    }
+
+    /// The column as the URL writes it.
+    pub fn spec(&self) -> String {
+        match self {
+            Column::Name => "name".into(),
+            Column::Status => "status".into(),
+            Column::Experiment => "experiment".into(),
+            Column::Created => "created".into(),
+            Column::Duration => "duration".into(),
+            Column::CreatedBy => "user".into(),
+            Column::Param(k) => format!("param:{k}"),
+            Column::Tag(k) => format!("tag:{k}"),
+            Column::Metric(k, Stat::Last) => format!("metric:{k}"),
+            Column::Metric(k, Stat::Min) => format!("metric.min:{k}"),
+            Column::Metric(k, Stat::Max) => format!("metric.max:{k}"),
+        }
+    }
+
+    /// The column's header.
+    pub fn label(&self) -> String {
+        match self {
+            Column::Name => "Display name".into(),
+            Column::Status => "Status".into(),
+            Column::Experiment => "Experiment".into(),
+            Column::Created => "Created on".into(),
+            Column::Duration => "Duration".into(),
+            Column::CreatedBy => "Created by".into(),
+            Column::Param(k) => k.clone(),
+            Column::Tag(k) => format!("{k} (tag)"),
+            Column::Metric(k, Stat::Last) => k.clone(),
+            Column::Metric(k, Stat::Min) => format!("{k} (min)"),
+            Column::Metric(k, Stat::Max) => format!("{k} (max)"),
+        }
+    }
+}
+
+/// The status as the studio shows a job's (Azure's words).
+pub fn status_label(status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Running => "Running",
+        RunStatus::Scheduled => "Queued",
+        RunStatus::Finished => "Completed",
+        RunStatus::Failed => "Failed",
+        RunStatus::Killed => "Canceled",
+    }
+}
+
+/// What the table asks for.
+#[derive(Clone, Debug, Default)]
+pub struct TableQuery {
+    /// One experiment's runs (by id), or all.
+    pub experiment: Option<String>,
+    /// Live, deleted or both.
+    pub view: ViewType,
+    /// Which runs.
+    pub filter: Option<Filter>,
+    /// The column to sort by, and whether largest first (default: newest first).
+    pub sort: Option<(Column, bool)>,
+    /// The chosen columns, whose values each row carries.
+    pub columns: Vec<Column>,
+    /// The first row of the page.
+    pub offset: usize,
+    /// How many rows.
+    pub limit: usize,
+    /// The time durations of running jobs are measured to (ms).
+    pub now: i64,
+}
+
+/// One row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableRow {
+    /// The run id (the job's name).
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its experiment's name.
+    pub experiment: String,
+    /// Azure's word for its status.
+    pub status: String,
+    /// When it started (ms).
+    pub start_time: i64,
+    /// When it ended (ms), once it has.
+    pub end_time: Option<i64>,
+    /// Who created it.
+    pub user: String,
+    /// The chosen columns' values (null where the run has none).
+    pub values: Vec<Value>,
+}
+
+/// The keys the runs have, for the column picker.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Keys {
+    /// Param keys.
+    pub params: Vec<String>,
+    /// Metric keys.
+    pub metrics: Vec<String>,
+    /// Tag keys (MLflow's own `mlflow.` tags left out).
+    pub tags: Vec<String>,
+}
+
+/// One page of the table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TablePage {
+    /// How many runs pass the filter.
+    pub total: usize,
+    /// The page's rows.
+    pub rows: Vec<TableRow>,
+    /// Every key of the experiment's (or workspace's) runs.
+    pub keys: Keys,
+}
+
+fn experiment_name<'a>(experiments: &'a [Experiment], id: &str) -> &'a str {
+    experiments
+        .iter()
+        .find(|e| e.experiment_id == id)
+        .map_or("", |e| e.name.as_str())
+}
+
+fn duration(run: &StoredRun, now: i64) -> i64 {
+    run.info
+        .end_time
+        .unwrap_or(now)
+        .saturating_sub(run.info.start_time)
+}
+
+/// A run's value in a column, for sorting and for the row.
+fn cell<'a>(
+    run: &'a StoredRun,
+    column: &Column,
+    experiments: &'a [Experiment],
+    now: i64,
+) -> Option<FieldValue<'a>> {
+    Some(match column {
+        Column::Name => FieldValue::Text(&run.info.run_name),
+        Column::Status => FieldValue::Text(status_label(run.info.status)),
+        Column::Experiment => {
+            FieldValue::Text(experiment_name(experiments, &run.info.experiment_id))
+        }
+        Column::Created => FieldValue::Number(run.info.start_time as f64),
+        Column::Duration => FieldValue::Number(duration(run, now) as f64),
+        Column::CreatedBy => FieldValue::Text(&run.info.user_id),
+        Column::Param(k) => FieldValue::Text(run.param(k)?),
+        Column::Tag(k) => FieldValue::Text(run.tag(k)?),
+        Column::Metric(k, stat) => {
+            let m = &run.metrics.get(k)?.summary;
+            FieldValue::Number(match stat {
+                Stat::Last => m.last.value,
+                Stat::Min => m.min,
+                Stat::Max => m.max,
+            })
+        }
+    })
+}
+
+fn compare_cells(
+    a: Option<FieldValue<'_>>,
+    b: Option<FieldValue<'_>>,
+    descending: bool,
+) -> Ordering {
+    let ordering = match (a, b) {
+        (Some(FieldValue::Number(x)), Some(FieldValue::Number(y))) => x.total_cmp(&y),
+        (Some(FieldValue::Text(x)), Some(FieldValue::Text(y))) => {
+            match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
+                (Ok(p), Ok(q)) => p.total_cmp(&q),
+                _ => x.to_lowercase().cmp(&y.to_lowercase()),
+            }
+        }
+        (Some(FieldValue::Number(_)), Some(FieldValue::Text(_))) => Ordering::Less,
+        (Some(FieldValue::Text(_)), Some(FieldValue::Number(_))) => Ordering::Greater,
+        // Runs without the value come last, whichever the direction.
+        (Some(_), None) => return Ordering::Less,
+        (None, Some(_)) => return Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    if descending {
+        ordering.reverse()
+    } else {
+        ordering
+    }
+}
+
+fn json_value(value: Option<FieldValue<'_>>) -> Value {
+    match value {
+        None => Value::Null,
+        Some(FieldValue::Text(t)) => Value::String(t.to_owned()),
+        Some(FieldValue::Number(n)) if n.is_finite() => serde_json::json!(n),
+        Some(FieldValue::Number(n)) => Value::String(if n.is_nan() {
+            "NaN".into()
+        } else if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }),
+    }
+}
+
+/// Builds one page of the table from a workspace's runs.
+pub fn table<'a>(
+    runs: impl Iterator<Item = &'a StoredRun>,
+    experiments: &[Experiment],
+    query: &TableQuery,
+) -> TablePage {
+    let mut keys = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut found: Vec<&StoredRun> = Vec::new();
+    for run in runs {
+        let in_experiment = query
+            .experiment
+            .as_ref()
+            .is_none_or(|e| *e == run.info.experiment_id);
+        if !in_experiment || !query.view.shows(run.info.lifecycle_stage) {
+            continue;
+        }
+        keys.0.extend(run.params.keys().cloned());
+        keys.1.extend(run.metrics.keys().cloned());
+        keys.2.extend(
+            run.tags
+                .keys()
+                .filter(|k| !k.starts_with("mlflow."))
+                .cloned(),
+        );
+        if query.filter.as_ref().is_none_or(|f| f.matches(run)) {
+            found.push(run);
+        }
+    }
+    let now = query.now;
+    found.sort_by(|a, b| {
+        let chosen = query
+            .sort
+            .as_ref()
+            .map_or(Ordering::Equal, |(column, descending)| {
+                compare_cells(
+                    cell(a, column, experiments, now),
+                    cell(b, column, experiments, now),
+                    *descending,
+                )
+            });
+        chosen
+            .then_with(|| b.info.start_time.cmp(&a.info.start_time))
+            .then_with(|| a.info.run_id.cmp(&b.info.run_id))
+    });
+    let rows = found
+        .iter()
+        .skip(query.offset)
+        .take(query.limit)
+        .map(|run| TableRow {
+            id: run.info.run_id.clone(),
+            name: run.info.run_name.clone(),
+            experiment: experiment_name(experiments, &run.info.experiment_id).to_owned(),
+            status: status_label(run.info.status).to_owned(),
+            start_time: run.info.start_time,
+            end_time: run.info.end_time,
+            user: run.info.user_id.clone(),
+            values: query
+                .columns
+                .iter()
+                .map(|c| json_value(cell(run, c, experiments, now)))
+                .collect(),
+        })
+        .collect();
+    TablePage {
+        total: found.len(),
+        rows,
+        keys: Keys {
+            params: keys.0.into_iter().collect(),
+            metrics: keys.1.into_iter().collect(),
+            tags: keys.2.into_iter().collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! What the studio's Jobs pages read, shaped for them so only what is shown travels:
+//! `GET /api/jobs/experiments?wsid=` (experiments with their run counts),
+//! `GET /api/jobs/table?wsid=&experiment=&filter=&sort=&desc=&columns=&offset=&limit=&view=`
+//! (one page of the runs table, decided by the engine's table rule) and
+//! `GET /api/jobs/metric?wsid=&run=&key=&x=step|time&from=&to=&buckets=` (a metric's history,
+//! whole when it is short, otherwise each bucket's first and last x and least and greatest
+//! value, so no spike is averaged away; SQLite does the bucketing).
+
+use super::{caller, error_response, ok};
+use crate::state::AppState;
+use crate::{wsid, QueryMap};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use azimuth_core::jobs::filter::parse as parse_filter;
+use azimuth_core::jobs::table::{table, Column, TableQuery};
+use azimuth_core::jobs::{LifecycleStage, TrackingError, ViewType};
+use serde_json::json;
+use std::sync::Arc;
+
+fn answer(result: Result<serde_json::Value, TrackingError>) -> Response {
+    result.map_or_else(|e| error_response(&e), ok)
+}
+
+fn number(query: &QueryMap, key: &str) -> Result<Option<i64>, TrackingError> {
+    query
+        .get(key)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse().map_err(|_| {
+                TrackingError::invalid(format!("'{key}' must be a whole number, not '{v}'."))
+            })
+        })
+        .transpose()
+}
+
+/// `GET /api/jobs/experiments`: each experiment with how many live runs it holds and when
+/// the newest started.
+pub(crate) async fn experiments(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    answer((|| {
+        let who = caller(&state, &headers, &wsid(&query).map_err(super::from_arm)?)?;
+        state.tracking.read(&who.ws, state.now(), |runs| {
+            let list: Vec<_> = runs
+                .experiments
+                .iter()
+                .filter(|e| e.lifecycle_stage == LifecycleStage::Active)
+                .map(|e| {
+                    let mine = runs.runs.values().map(|(_, r)| r).filter(|r| {
+                        r.info.experiment_id == e.experiment_id
+                            && r.info.lifecycle_stage == LifecycleStage::Active
+                    });
+                    let (count, latest) =
+                        mine.fold((0, None), |(n, latest): (usize, Option<i64>), r| {
+                            (n + 1, latest.max(Some(r.info.start_time)))
+                        });
+                    json!({
+                        "id": e.experiment_id,
+                        "name": e.name,
+                        "created": e.creation_time,
+                        "runs": count,
+                        "latestRun": latest,
+                    })
+                })
+                .collect();
+            json!({ "experiments": list })
+        })
+    })())
+}
+
+/// `GET /api/jobs/table`.
+pub(crate) async fn runs_table(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    answer((|| {
+        let who = caller(&state, &headers, &wsid(&query).map_err(super::from_arm)?)?;
+        let text = |k: &str| query.get(k).map(String::as_str).unwrap_or_default();
+        let column = |spec: &str| {
+            Column::parse(spec)
+                .ok_or_else(|| TrackingError::invalid(format!("'{spec}' is not a column.")))
+        };
+        let columns = text("columns")
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(column)
+            .collect::<Result<Vec<_>, _>>()?;
+        let sort = match text("sort") {
+            "" => None,
+            spec => Some((column(spec)?, text("desc") == "true")),
+        };
+        let view = match text("view") {
+            "deleted" => ViewType::DeletedOnly,
+            "all" => ViewType::All,
+            _ => ViewType::ActiveOnly,
+        };
+        let limit = number(&query, "limit")?.unwrap_or(100).clamp(1, 1000) as usize;
+        let table_query = TableQuery {
+            experiment: Some(text("experiment").to_owned()).filter(|e| !e.is_empty()),
+            view,
+            filter: parse_filter(text("filter"))?,
+            sort,
+            columns,
+            offset: number(&query, "offset")?.unwrap_or(0).max(0) as usize,
+            limit,
+            now: state.now(),
+        };
+        state.tracking.read(&who.ws, state.now(), |runs| {
+            let page = table(
+                runs.runs.values().map(|(_, r)| r),
+                &runs.experiments,
+                &table_query,
+            );
+            serde_json::to_value(page).unwrap_or_default()
+        })
+    })())
+}
+
+/// Most buckets a chart asks for.
+const MAX_BUCKETS: i64 = 4000;
+
+/// `GET /api/jobs/metric`.
+pub(crate) async fn metric(
+    State(state): State<Arc<AppState>>,
+    query: QueryMap,
+    headers: HeaderMap,
+) -> Response {
+    answer((|| {
+        let who = caller(&state, &headers, &wsid(&query).map_err(super::from_arm)?)?;
+        let run = query.get("run").cloned().unwrap_or_default();
+        let key = query.get("key").cloned().unwrap_or_default();
+        let by_time = query.get("x").is_some_and(|x| x == "time");
+        let buckets = number(&query, "buckets")?
+            .unwrap_or(1000)
+            .clamp(1, MAX_BUCKETS);
+        let series = state.tracking.read(&who.ws, state.now(), |runs| {
+            runs.runs
+                .get(&run)
+                .map(|(seq, r)| (*seq, r.metrics.get(&key).map(|m| m.number)))
+        })?;
+        let Some((seq, number_in_run)) = series else {
+            return Err(super::store::run_not_found(&run));
+        };
+        let Some(metric) = number_in_run else {
+            return Ok(json!({ "key": key, "total": 0, "points": [] }));
+        };
+        let range = (number(&query, "from")?, number(&query, "to")?);
+        let shape = state
+            .tracking
+            .sampled(seq, metric, by_time, range, buckets)?;
+        Ok(json!({
+            "key": key,
+            "first": shape.first,
+            "last": shape.last,
+            "total": shape.total,
+            "points": shape.points,
+            "buckets": shape.buckets,
+        }))
+    })())
+}
