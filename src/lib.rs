@@ -42,6 +42,7 @@ pub enum Start {
 /// studio on the page: the one saved in this browser (or the recovery page when it cannot be
 /// read), or the server's (after signing in).
 pub fn start() {
+    router::follow_mlflow_link();
     wasm_bindgen_futures::spawn_local(async {
         let start = match remote::store_kind().await {
             StoreKind::Browser => open_browser_store().await,
@@ -227,6 +228,12 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=(OneOf("/attached", "/attach/compute"),) view={Lazy::<AttachedRoute>::new()} />
                 <Route path=path!("/attached/:name") view={Lazy::<AttachedDetailsRoute>::new()} />
             </ParentRoute>
+            <ParentRoute path=path!("/jobs") view=Outlet>
+                <Route path=path!("") view={Lazy::<ExperimentsRoute>::new()} />
+                <Route path=path!("/all") view={Lazy::<AllJobsRoute>::new()} />
+                <Route path=path!("/experiments/:name") view={Lazy::<ExperimentJobsRoute>::new()} />
+                <Route path=path!("/runs/:name") view={Lazy::<JobRoute>::new()} />
+            </ParentRoute>
             <ParentRoute path=path!("/data") view=Outlet>
                 <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
                 <Route path=(OneOf("/datastores", "/create/datastore"),) view={Lazy::<DatastoresRoute>::new()} />
@@ -254,6 +261,10 @@ lazy_route!(DatastoresRoute => datastores_page);
 lazy_route!(DatastoreRoute => datastore_page);
 lazy_route!(DataAssetRoute => data_asset_page);
 lazy_route!(DataImportRoute => data_import_page);
+lazy_route!(ExperimentsRoute => experiments_page);
+lazy_route!(AllJobsRoute => all_jobs_page);
+lazy_route!(ExperimentJobsRoute => experiment_jobs_page);
+lazy_route!(JobRoute => job_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -268,6 +279,26 @@ lazy_page! {
         let problem = expect_context::<store::LoadProblem>();
         view! { <RecoveryPage problem /> }.into_any()
     }
+}
+
+lazy_page! {
+    /// The Jobs page's All experiments tab.
+    experiments_page in jobs => |_| view! { <pages::jobs::ExperimentsPage /> }.into_any()
+}
+
+lazy_page! {
+    /// The Jobs page's All jobs tab.
+    all_jobs_page in jobs => |_| view! { <pages::jobs::RunsPage experiment=String::new() /> }.into_any()
+}
+
+lazy_page! {
+    /// One experiment's jobs (its argument: the experiment's id).
+    experiment_jobs_page in jobs => |experiment| view! { <pages::jobs::RunsPage experiment /> }.into_any()
+}
+
+lazy_page! {
+    /// A job's page (its argument: the job's name, its run id).
+    job_page in jobs => |name| view! { <pages::jobs::JobPage name /> }.into_any()
 }
 
 lazy_page! {

@@ -67,6 +67,18 @@ fn replace_url(state: &wasm_bindgen::JsValue, url: &str) {
     }
 }
 
+/// Turns an MLflow UI link the mlflow client printed (`<tracking URI>/#/experiments/<id>/runs/
+/// <run id>`, which the server answers with the studio) into the studio address of that job or
+/// experiment, in place, before the studio reads its address.
+pub fn follow_mlflow_link() {
+    let location = window().location();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    if let Some(to) = azimuth_core::jobs::links::studio_address(&path, &hash) {
+        replace_url(&wasm_bindgen::JsValue::NULL, &to);
+    }
+}
+
 /// A path inside the studio with the open workspace's `wsid` added (when it has none).
 pub fn href(path: &str) -> String {
     let Some(wsid) = WSID.with(|w| w.borrow().clone()) else {

@@ -54,6 +54,8 @@ pub enum IconName {
     Folder,
     /// A cylinder (data).
     Data,
+    /// A flask (jobs and experiments).
+    Jobs,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -83,6 +85,7 @@ fn path(name: IconName) -> &'static str {
         Upload => "M10 13V4M6 7.5l4-4 4 4M4 16.5h12",
         Folder => "M2.5 5.5v10h15v-8h-7l-2-2z",
         Data => "M4 4.5c0-1.4 12-1.4 12 0v11c0 1.4-12 1.4-12 0zM4 4.5c0 1.4 12 1.4 12 0M4 10c0 1.4 12 1.4 12 0",
+        Jobs => "M7.5 2.5h5M8.5 2.5v5L3.5 16.5h13l-5-9v-5M6 12h8",
     }
 }
 

@@ -67,7 +67,7 @@ pub fn HomePage() -> impl IntoView {
     };
     let can_create = move || store.refusal(Action::WriteCompute).is_none();
     view! {
-        <Breadcrumbs items=vec![("Home".into(), "/")] />
+        <Breadcrumbs items=vec![("Home".into(), "/".into())] />
         <header class="page-header">
             <h1>{move || store.workspace.with(|w| w.resource.properties.friendly_name.clone())}</h1>
             <p class="muted">{move || store.workspace.with(|w| w.resource.properties.description.clone())}</p>

@@ -3,6 +3,7 @@
 pub mod compute;
 pub mod data;
 mod home;
+pub mod jobs;
 mod not_found;
 mod recovery;
 mod sign_in;

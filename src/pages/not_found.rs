@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub fn NotFoundPage() -> impl IntoView {
     let path = use_location().path;
     view! {
-        <Breadcrumbs items=vec![("Page not found".into(), "")] />
+        <Breadcrumbs items=vec![("Page not found".into(), "".into())] />
         <NotFoundMessage path>
             <a href=crate::router::href("/")>"Go to Home"</a>
             " or "

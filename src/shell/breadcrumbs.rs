@@ -3,12 +3,13 @@
 
 use crate::store::use_store;
 use leptos::prelude::*;
+use std::borrow::Cow;
 
 /// The trail from the workspace to the current page; the last item is the page itself.
 #[component]
 pub fn Breadcrumbs(
     /// (label, link) pairs after the workspace; the last one's link is ignored.
-    items: Vec<(String, &'static str)>,
+    items: Vec<(String, Cow<'static, str>)>,
 ) -> impl IntoView {
     let store = use_store();
     let last = items.len().saturating_sub(1);
@@ -33,7 +34,7 @@ pub fn Breadcrumbs(
                         if i == last {
                             view! { <li><span aria-current="page">{label}</span></li> }.into_any()
                         } else {
-                            view! { <li><a href=crate::router::href(href)>{label}</a></li> }.into_any()
+                            view! { <li><a href=crate::router::href(&href)>{label}</a></li> }.into_any()
                         }
                     })
                     .collect_view()}

@@ -59,6 +59,13 @@ pub fn start_server_updates(store: Store) {
             super::remote::events::receive(store, &data, &mut last);
         });
     let _ = events.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
+    // Runs of a workspace changed (the stream names only the open one): pages showing runs
+    // read them again.
+    let on_runs =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            store.runs_changed.update(|n| *n += 1);
+        });
+    let _ = events.add_event_listener_with_callback("runs", on_runs.as_ref().unchecked_ref());
     let stream = events.clone();
     let on_error = Closure::<dyn FnMut()>::new(move || {
         if stream.ready_state() == web_sys::EventSource::CLOSED {
@@ -74,5 +81,6 @@ pub fn start_server_updates(store: Store) {
     events.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     // Both handlers live as long as the stream, which lives as long as the page.
     on_changed.forget();
+    on_runs.forget();
     on_error.forget();
 }

@@ -4,13 +4,15 @@
 //! keeps it in the browser's IndexedDB and runs the engine in the page; `remote` sends each
 //! change to azimuth-server, whose engine decides it, and takes the result back from there.
 //! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
-//! the one workspace the studio has open. One file per asset: `compute`, `data`, `workspaces`.
+//! the one workspace the studio has open. One file per asset: `compute`, `data`, `jobs`,
+//! `workspaces`.
 
 mod access;
 mod browser;
 mod compute;
 mod data;
 mod idb;
+mod jobs;
 mod live;
 mod local;
 mod opfs;
@@ -26,6 +28,8 @@ pub use browser::{
     save_preference, Preference,
 };
 pub use data::Upload;
+pub use jobs::{run_folder, ARTIFACT_STORE};
+pub use remote::{ExperimentSummary, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.
 pub async fn read_local_start(file: &web_sys::File, bytes: u64) -> Result<(Vec<u8>, bool), String> {
@@ -72,6 +76,8 @@ pub struct Store {
     version: StoredValue<u64>,
     /// Whether the last read from the server failed (its notice is shown once).
     offline: StoredValue<bool>,
+    /// Bumped when the server says runs of this workspace changed.
+    runs_changed: RwSignal<u64>,
     /// How far the server's clock is ahead of this browser's, in milliseconds (0 in browser
     /// mode): a browser whose clock is off, or a server whose clock an Owner moved, still settles
     /// and warns at the workspace's own time.
@@ -96,6 +102,7 @@ impl Store {
             version: StoredValue::new(0),
             offline: StoredValue::new(false),
             clock_skew: StoredValue::new(0),
+            runs_changed: RwSignal::new(0),
         }
     }
 

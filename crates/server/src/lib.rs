@@ -337,9 +337,10 @@ async fn fallback(
             format!("{method} is not supported at {}.", uri.path()),
         ));
     }
-    let accepts_brotli = headers
-        .get(axum::http::header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
-    static_files::serve(&state.config.dist, &uri, accepts_brotli).await
+    static_files::serve(
+        &state.config.dist,
+        &uri,
+        static_files::accepts_brotli(&headers),
+    )
+    .await
 }

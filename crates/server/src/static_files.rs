@@ -49,6 +49,14 @@ fn is_hashed(path: &Path) -> bool {
 
 /// A file of the studio, or its `index.html`; the build's brotli copy (`<file>.br`, which
 /// `cargo xtask build` writes) when the browser accepts brotli, a third of the bytes.
+/// Whether the request accepts brotli-compressed answers.
+pub fn accepts_brotli(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")))
+}
+
 pub async fn serve(dist: &Path, uri: &Uri, accepts_brotli: bool) -> Response {
     let (path, cache) = match resolve(dist, uri) {
         Some(p) if is_hashed(&p) => (p, "public, max-age=31536000, immutable"),

@@ -191,9 +191,9 @@ pub fn ClusterDetailsPage(
     });
     view! {
         <Breadcrumbs items=vec![
-            ("Compute".into(), "/compute/instances"),
-            ("Compute clusters".into(), "/compute/clusters"),
-            (name.get_untracked(), ""),
+            ("Compute".into(), "/compute/instances".into()),
+            ("Compute clusters".into(), "/compute/clusters".into()),
+            (name.get_untracked(), "".into()),
         ] />
         <Show
             when=move || compute.with(Option::is_some)

@@ -200,7 +200,7 @@ pub fn ClustersPage() -> impl IntoView {
     });
     let create_refusal = move || store.refusal(Action::WriteCompute);
     view! {
-        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Compute clusters".into(), "")] />
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances".into()), ("Compute clusters".into(), "".into())] />
         <header class="page-header">
             <h1>"Compute"</h1>
         </header>

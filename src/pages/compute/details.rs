@@ -250,9 +250,9 @@ pub fn InstanceDetailsPage(
     let on_deleted = Callback::new(move |_| leave_to("/compute/instances"));
     view! {
         <Breadcrumbs items=vec![
-            ("Compute".into(), "/compute/instances"),
-            ("Compute instances".into(), "/compute/instances"),
-            (name.get_untracked(), ""),
+            ("Compute".into(), "/compute/instances".into()),
+            ("Compute instances".into(), "/compute/instances".into()),
+            (name.get_untracked(), "".into()),
         ] />
         <Show
             when=move || compute.with(Option::is_some)

@@ -171,7 +171,7 @@ pub fn ImportPage() -> impl IntoView {
             })
     });
     view! {
-        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Create from YAML".into(), "")] />
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances".into()), ("Create from YAML".into(), "".into())] />
         <header class="page-header">
             <h1>"Create from YAML"</h1>
         </header>

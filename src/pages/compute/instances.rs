@@ -204,7 +204,7 @@ pub fn InstancesPage() -> impl IntoView {
     let wizard_open = move || path.get() == "/compute/create/instance";
     let open_wizard = move |_| navigate("/compute/create/instance");
     view! {
-        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Compute instances".into(), "")] />
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances".into()), ("Compute instances".into(), "".into())] />
         <header class="page-header">
             <h1>"Compute"</h1>
         </header>

@@ -122,7 +122,7 @@ pub fn QuotaPage() -> impl IntoView {
     let rows = Memo::new(move |_| store.workspace.with(quota_rows));
     let region = move || store.workspace.with(|w| w.region().display_name.to_owned());
     view! {
-        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), ("Quota and costs".into(), "")] />
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances".into()), ("Quota and costs".into(), "".into())] />
         <header class="page-header">
             <h1>"Quota and costs"</h1>
         </header>

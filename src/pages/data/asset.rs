@@ -56,7 +56,7 @@ pub fn DataAssetPage(
         }
     };
     view! {
-        <Breadcrumbs items=vec![("Data".into(), "/data"), ("Data assets".into(), "/data"), (name.get_value(), "")] />
+        <Breadcrumbs items=vec![("Data".into(), "/data".into()), ("Data assets".into(), "/data".into()), (name.get_value(), "".into())] />
         <Show
             when=move || container.with(Option::is_some) && current.with(Option::is_some)
             fallback=move || view! {

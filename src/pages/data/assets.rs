@@ -103,7 +103,7 @@ pub fn DataAssetsPage() -> impl IntoView {
     });
     let none_chosen = Signal::derive(move || chosen.with(Vec::is_empty));
     view! {
-        <Breadcrumbs items=vec![("Data".into(), "/data"), ("Data assets".into(), "")] />
+        <Breadcrumbs items=vec![("Data".into(), "/data".into()), ("Data assets".into(), "".into())] />
         <header class="page-header">
             <h1>"Data"</h1>
         </header>

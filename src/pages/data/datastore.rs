@@ -38,7 +38,7 @@ pub fn DatastorePage(
     let crumb = name.clone();
     let unregistering = name.clone();
     view! {
-        <Breadcrumbs items=vec![("Data".into(), "/data"), ("Datastores".into(), "/data/datastores"), (crumb, "")] />
+        <Breadcrumbs items=vec![("Data".into(), "/data".into()), ("Datastores".into(), "/data/datastores".into()), (crumb, "".into())] />
         <Show
             when=move || found.with(Option::is_some)
             fallback=move || view! {

@@ -80,7 +80,7 @@ pub fn DatastoresPage() -> impl IntoView {
                 .any(|f| f.to_ascii_lowercase().contains(&query))
     };
     view! {
-        <Breadcrumbs items=vec![("Data".into(), "/data"), ("Datastores".into(), "")] />
+        <Breadcrumbs items=vec![("Data".into(), "/data".into()), ("Datastores".into(), "".into())] />
         <header class="page-header">
             <h1>"Data"</h1>
         </header>

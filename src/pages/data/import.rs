@@ -133,7 +133,7 @@ pub fn DataImportPage() -> impl IntoView {
         })
     });
     view! {
-        <Breadcrumbs items=vec![("Data".into(), "/data"), ("Create from YAML".into(), "")] />
+        <Breadcrumbs items=vec![("Data".into(), "/data".into()), ("Create from YAML".into(), "".into())] />
         <header class="page-header">
             <h1>"Create from YAML"</h1>
         </header>

@@ -52,7 +52,7 @@ pub fn AccessPage() -> impl IntoView {
     });
     let refusal = move || store.refusal(Action::WriteRoleAssignments);
     view! {
-        <Breadcrumbs items=vec![("Access control".into(), "")] />
+        <Breadcrumbs items=vec![("Access control".into(), "".into())] />
         <header class="page-header">
             <h1>"Access control (IAM)"</h1>
             <p class="muted">

@@ -6,10 +6,12 @@
 mod data;
 mod directory;
 pub(super) mod events;
+mod jobs;
 mod people;
 
 pub use data::*;
 pub use directory::*;
+pub use jobs::*;
 pub use people::*;
 
 use azimuth_core::arm::json_de::from_json;
@@ -139,16 +141,23 @@ pub(super) async fn send_with(
     if response.ok() {
         return Ok((text, response.headers()));
     }
-    Err(from_json::<ArmError>(&text).unwrap_or_else(|_| {
-        ArmError::new(
-            "UnexpectedResponse",
-            format!(
-                "The server answered {} {}.",
-                response.status(),
-                response.status_text()
-            ),
-        )
-    }))
+    // ARM's error, or (from the tracking API) MLflow's.
+    let mlflow = || {
+        from_json::<azimuth_core::jobs::TrackingError>(&text)
+            .map(|e| ArmError::new(&e.error_code, e.message))
+    };
+    Err(from_json::<ArmError>(&text)
+        .or_else(|_| mlflow())
+        .unwrap_or_else(|_| {
+            ArmError::new(
+                "UnexpectedResponse",
+                format!(
+                    "The server answered {} {}.",
+                    response.status(),
+                    response.status_text()
+                ),
+            )
+        }))
 }
 
 fn compute_url(workspace_id: &str, name: &str, action: &str) -> String {

@@ -7,6 +7,7 @@
 pub mod experiment;
 pub mod filter;
 pub mod limits;
+pub mod links;
 pub mod metrics;
 pub mod names;
 pub mod order;

@@ -132,6 +132,16 @@ pub(crate) async fn handle(
     body: Body,
 ) -> Response {
     let Some((ws, call)) = split(uri.path()) else {
+        // The links the mlflow client prints (`<tracking URI>/#/experiments/...`) open in a
+        // browser: the studio answers them, and opens the job they name.
+        if method == Method::GET && wants_html(&headers) {
+            return crate::static_files::serve(
+                &state.config.dist,
+                &Uri::from_static("/"),
+                crate::static_files::accepts_brotli(&headers),
+            )
+            .await;
+        }
         return error_response(&TrackingError::new(
             "ENDPOINT_NOT_FOUND",
             format!("There is no tracking API at {}: use a workspace's mlFlowTrackingUri (…/mlflow/v1.0/subscriptions/{{sub}}/resourceGroups/{{rg}}/providers/Microsoft.MachineLearningServices/workspaces/{{ws}}) as the tracking URI.", uri.path()),
@@ -181,6 +191,13 @@ async fn answer_call(
         Some(Err(e)) => error_response(&e),
         None => not_found(&method, call),
     }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 fn not_found(method: &Method, call: &str) -> Response {

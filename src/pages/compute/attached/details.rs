@@ -76,9 +76,9 @@ pub fn AttachedDetailsPage(
     let on_deleted = Callback::new(move |_| leave_to(list));
     view! {
         <Breadcrumbs items=vec![
-            ("Compute".into(), "/compute/instances"),
-            (title.into(), list),
-            (name.get_untracked(), ""),
+            ("Compute".into(), "/compute/instances".into()),
+            (title.into(), list.into()),
+            (name.get_untracked(), "".into()),
         ] />
         <Show
             when=move || compute.with(Option::is_some)

@@ -165,7 +165,7 @@ pub fn AttachedPage(
     };
     let refusal = move || store.refusal(Action::WriteCompute);
     view! {
-        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances"), (title.into(), "")] />
+        <Breadcrumbs items=vec![("Compute".into(), "/compute/instances".into()), (title.into(), "".into())] />
         <header class="page-header">
             <h1>"Compute"</h1>
         </header>

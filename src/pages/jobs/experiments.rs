@@ -1,0 +1,112 @@
+//! The All experiments tab: each experiment with how many jobs it holds and when the newest
+//! started; an experiment opens its jobs. Kept current as runs are logged.
+
+use super::JobsTabs;
+use crate::components::{format_time, search_box, Appearance, Button, Icon, IconName};
+use crate::router::query_state;
+use crate::shell::Breadcrumbs;
+use crate::store::{copy_to_clipboard, use_store, ExperimentSummary};
+use leptos::prelude::*;
+
+/// "Log from a script": what a script sets so that its `mlflow` calls land in this workspace.
+fn script_card() -> impl IntoView {
+    let store = use_store();
+    let (uri, token) = store.script_settings()?;
+    let snippet = format!(
+        "export MLFLOW_TRACKING_URI={uri}\nexport MLFLOW_TRACKING_TOKEN=<your token>\npython train.py   # mlflow.set_experiment(\"my-experiment\"); mlflow.log_metric(\"loss\", 0.5)"
+    );
+    Some(view! {
+        <section class="card script-card" aria-labelledby="script-card-title">
+            <h2 id="script-card-title">"Log from a script"</h2>
+            <p class="muted">"The unchanged mlflow client logs here: set these two variables, then run the script. The token is this session's: it stops working when you sign out, or after 12 hours."</p>
+            <pre class="outputs-tab__text">{snippet}</pre>
+            <div class="toolbar">
+                <Button on_click=move |_| copy_to_clipboard(&uri)>
+                    <Icon name=IconName::Copy />
+                    "Copy tracking URI"
+                </Button>
+                <Button on_click=move |_| copy_to_clipboard(&token)>
+                    <Icon name=IconName::Copy />
+                    "Copy token"
+                </Button>
+            </div>
+        </section>
+    })
+}
+
+/// The All experiments tab.
+#[component]
+pub fn ExperimentsPage() -> impl IntoView {
+    let store = use_store();
+    let search = query_state::<String>("search");
+    let listed = RwSignal::new(None::<Result<Vec<ExperimentSummary>, String>>);
+    let read = move || {
+        leptos::task::spawn_local(async move {
+            let read = store.job_experiments().await;
+            listed.set(Some(read.map_err(|e| e.message().to_owned())));
+        });
+    };
+    Effect::new(move |_| {
+        store.runs_changed().track();
+        read();
+    });
+    let shown = move || {
+        let query = search.get().to_lowercase();
+        listed.get().map(|r| {
+            r.map(|all| {
+                all.into_iter()
+                    .filter(|e| query.is_empty() || e.name.to_lowercase().contains(&query))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <Breadcrumbs items=vec![("Jobs".into(), "".into())] />
+        <header class="page-header">
+            <h1>"Jobs"</h1>
+        </header>
+        <JobsTabs />
+        <p class="muted tab-intro">
+            "An experiment groups the jobs of one piece of work; each run a script logs with MLflow is a job."
+        </p>
+        {script_card()}
+        <div class="toolbar" role="toolbar" aria-label="Experiment actions">
+            <Button appearance=Appearance::Subtle on_click=move |_| read()>
+                <Icon name=IconName::Refresh />
+                "Refresh"
+            </Button>
+        </div>
+        <div class="filters">{search_box("Search experiments", search)}</div>
+        {move || match shown() {
+            None => view! { <p class="muted" role="status">"Loading experiments…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <div class="table-wrap">
+                    <table class="data-table" aria-label="Experiments">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Experiment"</th>
+                                <th scope="col">"Jobs"</th>
+                                <th scope="col">"Latest job"</th>
+                                <th scope="col">"Created on"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|e| {
+                                let link = crate::router::href(&format!("/jobs/experiments/{}", e.id));
+                                view! {
+                                    <tr>
+                                        <td class="data-table__name"><a href=link>{e.name}</a></td>
+                                        <td class="data-table__number">{e.runs}</td>
+                                        <td>{e.latest_run.map(format_time).unwrap_or_else(|| "—".into())}</td>
+                                        <td>{format_time(e.created)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+    }
+}

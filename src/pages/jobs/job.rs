@@ -1,0 +1,247 @@
+//! A job's page, with the studio's tabs: Overview (status, properties, params, tags, the
+//! metrics' last values, inputs), Metrics (a chart per metric), Outputs + logs (its files) and
+//! Child jobs (runs whose `mlflow.parentRunId` is this one). Read again while the job runs.
+
+use super::metrics::MetricsTab;
+use super::outputs::OutputsTab;
+use super::{format_duration, format_number, status_badge};
+use crate::components::{format_time, prop, prop_view, Appearance, Button, Icon, IconName};
+use crate::router::query_state;
+use crate::shell::Breadcrumbs;
+use crate::store::{use_store, TableRequest};
+use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
+use azimuth_core::jobs::table::{status_label, TableRow};
+use azimuth_core::jobs::{Run, RunStatus};
+use leptos::prelude::*;
+use std::borrow::Cow;
+
+/// The page of job (run) `name`.
+#[component]
+pub fn JobPage(
+    /// The job's name: its run id.
+    name: String,
+) -> impl IntoView {
+    let store = use_store();
+    let id = StoredValue::new(name);
+    let tab = query_state::<String>("tab");
+    let run = RwSignal::new(None::<Result<Run, String>>);
+    let experiment = RwSignal::new(None::<(String, String)>);
+    let read = move || {
+        leptos::task::spawn_local(async move {
+            let answer = store.run(&id.get_value()).await;
+            if let Ok(r) = &answer {
+                if experiment.with_untracked(Option::is_none) {
+                    let wanted = r.info.experiment_id.clone();
+                    if let Ok(all) = store.job_experiments().await {
+                        experiment.set(
+                            all.into_iter()
+                                .find(|e| e.id == wanted)
+                                .map(|e| (e.id, e.name)),
+                        );
+                    }
+                }
+            }
+            run.set(Some(answer.map_err(|e| e.message().to_owned())));
+        });
+    };
+    let live = Signal::derive(move || {
+        run.with(|r| matches!(r, Some(Ok(r)) if !r.info.status.is_terminal()))
+    });
+    Effect::new(move |seen: Option<()>| {
+        store.runs_changed().track();
+        // The first read, then again whenever runs change while this one is under way.
+        if seen.is_none() || live.get_untracked() {
+            read();
+        }
+    });
+    let tab_button = move |key: &'static str, label: &'static str| {
+        let selected =
+            move || (tab.get() == key || (key == "overview" && tab.get().is_empty())).to_string();
+        view! {
+            <button type="button" role="tab" class="tabs__tab" aria-selected=selected on:click=move |_| tab.set(if key == "overview" { String::new() } else { key.to_owned() })>
+                {label}
+            </button>
+        }
+    };
+    let crumbs = move || {
+        let mut items: Vec<(String, Cow<'static, str>)> = vec![("Jobs".to_owned(), "/jobs".into())];
+        if let Some((eid, ename)) = experiment.get() {
+            items.push((ename, format!("/jobs/experiments/{eid}").into()));
+        }
+        let name = run.with(|r| match r {
+            Some(Ok(r)) => r.info.run_name.clone(),
+            _ => id.get_value(),
+        });
+        items.push((name, "".into()));
+        items
+    };
+    view! {
+        {move || view! { <Breadcrumbs items=crumbs() /> }}
+        {move || match run.get() {
+            None => view! { <p class="muted" role="status">"Loading the job…"</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <section class="empty-state">
+                    <h1>"Job not found"</h1>
+                    <p>{e}</p>
+                    <a href=crate::router::href("/jobs/all")>"All jobs"</a>
+                </section>
+            }.into_any(),
+            Some(Ok(r)) => {
+                let status = status_label(r.info.status).to_owned();
+                view! {
+                    <header class="page-header page-header--with-badge">
+                        <h1>{r.info.run_name.clone()}</h1>
+                        {status_badge(status)}
+                    </header>
+                    <div class="toolbar" role="toolbar" aria-label="Job actions">
+                        <Button appearance=Appearance::Subtle on_click=move |_| read()>
+                            <Icon name=IconName::Refresh />
+                            "Refresh"
+                        </Button>
+                    </div>
+                    <div class="tabs" role="tablist" aria-label="Job">
+                        {tab_button("overview", "Overview")}
+                        {tab_button("metrics", "Metrics")}
+                        {tab_button("outputs", "Outputs + logs")}
+                        {tab_button("children", "Child jobs")}
+                    </div>
+                }.into_any()
+            }
+        }}
+        {move || {
+            let Some(Ok(r)) = run.get() else { return ().into_any() };
+            let run_id = r.info.run_id.clone();
+            match tab.get().as_str() {
+                "metrics" => {
+                    let keys = r.data.metrics.iter().map(|m| m.key.clone()).collect();
+                    view! { <div role="tabpanel"><MetricsTab run_id keys start_time=r.info.start_time live /></div> }.into_any()
+                }
+                "outputs" => view! { <div role="tabpanel"><OutputsTab run_id live /></div> }.into_any(),
+                "children" => view! { <div role="tabpanel"><ChildJobs run_id /></div> }.into_any(),
+                _ => view! { <div role="tabpanel">{overview(&r, experiment.get(), store.now())}</div> }.into_any(),
+            }
+        }}
+    }
+}
+
+fn overview(r: &Run, experiment: Option<(String, String)>, now: i64) -> impl IntoView {
+    let info = &r.info;
+    let ended = info.end_time.unwrap_or(now);
+    let tag = |key: &str| {
+        r.data
+            .tags
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.value.clone())
+    };
+    let parent = tag(PARENT_TAG);
+    let user_tags: Vec<_> = r
+        .data
+        .tags
+        .iter()
+        .filter(|t| !t.key.starts_with("mlflow."))
+        .cloned()
+        .collect();
+    let running = matches!(info.status, RunStatus::Running | RunStatus::Scheduled);
+    let experiment_view = match experiment {
+        Some((id, name)) => {
+            view! { <a href=crate::router::href(&format!("/jobs/experiments/{id}"))>{name}</a> }
+                .into_any()
+        }
+        None => view! { <span>{info.experiment_id.clone()}</span> }.into_any(),
+    };
+    view! {
+        <div class="details">
+            <section class="card">
+                <h2>"Properties"</h2>
+                <dl class="props">
+                    {prop("Name", info.run_id.clone())}
+                    {prop("Display name", tag(RUN_NAME_TAG).unwrap_or_else(|| info.run_name.clone()))}
+                    {prop_view("Experiment", experiment_view)}
+                    {prop("Created by", tag(USER_TAG).unwrap_or_else(|| info.user_id.clone()))}
+                    {prop("Created on", format_time(info.start_time))}
+                    {prop("End time", info.end_time.map(format_time).unwrap_or_default())}
+                    {prop("Duration", format!("{}{}", format_duration(ended - info.start_time), if running { " so far" } else { "" }))}
+                    {prop("Source", tag("mlflow.source.name").unwrap_or_default())}
+                    {parent.map(|p| prop_view("Parent job", view! { <a href=crate::router::href(&format!("/jobs/runs/{p}"))>{p.clone()}</a> }))}
+                    {prop("Artifact location", info.artifact_uri.clone())}
+                </dl>
+            </section>
+            <section class="card">
+                <h2>"Params"</h2>
+                {key_values(r.data.params.iter().map(|p| (p.key.clone(), p.value.clone())).collect(), "Params", "No params logged.")}
+            </section>
+            <section class="card">
+                <h2>"Metrics"</h2>
+                {key_values(r.data.metrics.iter().map(|m| (m.key.clone(), format_number(m.value))).collect(), "Metrics", "No metrics logged.")}
+            </section>
+            <section class="card">
+                <h2>"Tags"</h2>
+                {key_values(user_tags.into_iter().map(|t| (t.key, t.value)).collect(), "Tags", "No tags.")}
+            </section>
+        </div>
+    }
+}
+
+/// A two-column table of names and values, or a line saying there are none.
+fn key_values(
+    rows: Vec<(String, String)>,
+    label: &'static str,
+    none: &'static str,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">{none}</p> }.into_any();
+    }
+    view! {
+        <table class="data-table" aria-label=label>
+            <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td class="cell-wrap">{v}</td></tr> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The runs whose parent is this one.
+#[component]
+fn ChildJobs(run_id: String) -> impl IntoView {
+    let store = use_store();
+    let children = RwSignal::new(None::<Result<Vec<TableRow>, String>>);
+    let filter = format!("tags.\"{PARENT_TAG}\" = '{run_id}'");
+    Effect::new(move |_| {
+        store.runs_changed().track();
+        let request = TableRequest {
+            filter: filter.clone(),
+            limit: 1000,
+            ..TableRequest::default()
+        };
+        leptos::task::spawn_local(async move {
+            let answer = store.runs_table(&request).await;
+            children.set(Some(
+                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
+            ));
+        });
+    });
+    move || {
+        match children.get() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(rows)) if rows.is_empty() => view! { <p class="table-empty">"This job has no child jobs. Runs started with mlflow.start_run(nested=True) inside it appear here."</p> }.into_any(),
+        Some(Ok(rows)) => view! {
+            <table class="data-table" aria-label="Child jobs">
+                <thead><tr><th scope="col">"Display name"</th><th scope="col">"Status"</th><th scope="col">"Created on"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr>
+                            <th scope="row"><a href=crate::router::href(&format!("/jobs/runs/{}", r.id))>{r.name}</a></th>
+                            <td>{status_badge(r.status)}</td>
+                            <td>{format_time(r.start_time)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    }
+    }
+}

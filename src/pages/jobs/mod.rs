@@ -1,0 +1,96 @@
+//! The Jobs page (Assets ▸ Jobs): its "All experiments" and "All jobs" tabs, an experiment's
+//! jobs, and a job's page (Overview, Metrics, Outputs + logs, Child jobs). Runs logged through
+//! MLflow's tracking API are the workspace's jobs; new ones and status changes appear as the
+//! server announces them.
+
+mod chart;
+mod experiments;
+mod job;
+mod metrics;
+mod outputs;
+mod runs;
+
+pub use experiments::ExperimentsPage;
+pub use job::JobPage;
+pub use runs::RunsPage;
+
+use crate::components::{tab_link, Icon, IconName};
+use crate::router::use_location;
+use leptos::prelude::*;
+
+/// The Jobs page's tabs, each at its own address.
+#[component]
+fn JobsTabs() -> impl IntoView {
+    let path = use_location().path;
+    view! {
+        <nav class="tabs" aria-label="Jobs">
+            {tab_link(path, "/jobs", "/jobs", "All experiments")}
+            {tab_link(path, "/jobs/all", "/jobs/all", "All jobs")}
+        </nav>
+    }
+}
+
+/// A job's status with its icon: a spinner while it is under way.
+pub fn status_badge(status: String) -> impl IntoView {
+    let (tone, icon) = match status.as_str() {
+        "Completed" => ("success", Some(IconName::Success)),
+        "Failed" => ("danger", Some(IconName::Error)),
+        "Canceled" => ("neutral", Some(IconName::Stopped)),
+        _ => ("busy", None),
+    };
+    let state = status.clone();
+    view! {
+        <span class=format!("state-badge state-badge--{tone}") data-state=state>
+            {match icon {
+                Some(name) => view! { <Icon name /> }.into_any(),
+                None => view! { <span class="spinner" aria-hidden="true"></span> }.into_any(),
+            }}
+            <span class="state-badge__text">{status}</span>
+        </span>
+    }
+}
+
+/// A duration as people read it: `45s`, `3m 12s`, `2h 5m`, `3d 4h`.
+pub fn format_duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {}s", s / 60, s % 60),
+        3600..86_400 => format!("{}h {}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// A metric value with up to six significant digits, as JavaScript writes it (float printing
+/// stays out of the wasm).
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return if value.is_nan() {
+            "NaN".into()
+        } else if value > 0.0 {
+            "∞".into()
+        } else {
+            "-∞".into()
+        };
+    }
+    let short = js_sys::Number::from(value)
+        .to_precision(6)
+        .map(|s| js_sys::Number::parse_float(&String::from(s)))
+        .unwrap_or(value);
+    String::from(
+        js_sys::Number::from(short)
+            .to_string_with_radix(10)
+            .unwrap_or_default(),
+    )
+}
+
+/// A cell of the runs table or a metrics summary: a number formatted, text as it is, a dash
+/// for nothing.
+pub fn format_cell(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::Number(n) => n.as_f64().map(format_number).unwrap_or_default(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

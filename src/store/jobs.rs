@@ -1,0 +1,83 @@
+//! The Store's jobs: experiments, pages of the runs table, a run, and a metric's history for a
+//! chart. Runs live where they are logged: on azimuth-server, which answers MLflow's tracking
+//! API. A workspace kept in this browser has no tracking server, so it has no jobs yet (the
+//! studio does not link the Jobs pages there).
+
+use super::remote::{self, ExperimentSummary, Series, TableRequest};
+use super::{Backend, Store};
+use azimuth_core::jobs::table::TablePage;
+use azimuth_core::jobs::Run;
+use azimuth_core::ArmError;
+use leptos::prelude::*;
+
+/// The datastore a run's files are kept in, as on Azure.
+pub const ARTIFACT_STORE: &str = "workspaceartifactstore";
+
+/// A run's folder in [`ARTIFACT_STORE`].
+pub fn run_folder(run_id: &str) -> String {
+    format!("ExperimentRun/dcid.{run_id}")
+}
+
+fn no_tracking() -> ArmError {
+    ArmError::new(
+        "NotSupported",
+        "Jobs are kept by azimuth-server, which answers MLflow's tracking API; this workspace is kept in your browser.",
+    )
+}
+
+impl Store {
+    /// Whether this workspace has jobs to show (it is on a server).
+    pub fn keeps_jobs(&self) -> bool {
+        matches!(self.backend, Backend::Server(_))
+    }
+
+    fn tracking_token(&self) -> Result<String, ArmError> {
+        match self.backend {
+            Backend::Server(token) => Ok(token.get_value()),
+            Backend::Browser(_) => Err(no_tracking()),
+        }
+    }
+
+    /// A signal that changes whenever runs of this workspace change on the server (a run
+    /// created, logged to, ended), for pages that show runs to read them again.
+    pub fn runs_changed(&self) -> ReadSignal<u64> {
+        self.runs_changed.read_only()
+    }
+
+    /// What a script sets to log into this workspace with MLflow: the tracking URI and this
+    /// session's token (which ends when the person signs out, or after 12 hours).
+    pub fn script_settings(&self) -> Option<(String, String)> {
+        let uri = self
+            .workspace
+            .with_untracked(|w| w.resource.properties.ml_flow_tracking_uri.clone());
+        Some((uri, self.token()?))
+    }
+
+    /// The workspace's experiments with their run counts.
+    pub async fn job_experiments(&self) -> Result<Vec<ExperimentSummary>, ArmError> {
+        remote::job_experiments(&self.tracking_token()?, &self.workspace_id()).await
+    }
+
+    /// One page of the runs table.
+    pub async fn runs_table(&self, request: &TableRequest) -> Result<TablePage, ArmError> {
+        remote::runs_table(&self.tracking_token()?, &self.workspace_id(), request).await
+    }
+
+    /// A run, with its latest metrics, params and tags.
+    pub async fn run(&self, run_id: &str) -> Result<Run, ArmError> {
+        remote::run(&self.tracking_token()?, &self.workspace_id(), run_id).await
+    }
+
+    /// A metric's history for a chart: `x` is `step` or `time`, `range` the x range shown.
+    pub async fn metric_series(
+        &self,
+        run_id: &str,
+        key: &str,
+        x: &str,
+        range: (Option<i64>, Option<i64>),
+        buckets: u32,
+    ) -> Result<Series, ArmError> {
+        let token = self.tracking_token()?;
+        remote::metric_series(&token, &self.workspace_id(), run_id, key, x, range, buckets).await
+    }
+}

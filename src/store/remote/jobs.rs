@@ -1,0 +1,133 @@
+//! Jobs on the server: the Jobs page's own reads (`/api/jobs/...`: experiments, a page of the
+//! runs table, a metric shaped for a chart) and a run as MLflow's tracking API answers it.
+
+use super::{encode, send, unexpected};
+use azimuth_core::arm::json_de::from_json;
+use azimuth_core::jobs::table::TablePage;
+use azimuth_core::jobs::Run;
+use azimuth_core::ArmError;
+use serde::Deserialize;
+
+/// An experiment as the All experiments tab lists it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExperimentSummary {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was created (ms).
+    pub created: i64,
+    /// How many live runs it holds.
+    pub runs: u64,
+    /// When its newest run started (ms).
+    pub latest_run: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Experiments {
+    experiments: Vec<ExperimentSummary>,
+}
+
+/// A metric's history shaped for a chart (see `GET /api/jobs/metric`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Series {
+    /// The series' first x.
+    pub first: Option<i64>,
+    /// Its last x.
+    pub last: Option<i64>,
+    /// Values in the range asked for.
+    #[serde(default)]
+    pub total: i64,
+    /// `[x, y]`, when few (y null for NaN).
+    #[serde(default)]
+    pub points: Vec<(i64, Option<f64>)>,
+    /// `[first x, last x, least, greatest]`, when many.
+    #[serde(default)]
+    pub buckets: Vec<(i64, i64, Option<f64>, Option<f64>)>,
+}
+
+#[derive(Deserialize)]
+struct RunBody {
+    run: Run,
+}
+
+/// What a page of the runs table asks for, as `GET /api/jobs/table` takes it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableRequest {
+    /// One experiment's id, or empty for all.
+    pub experiment: String,
+    /// An MLflow filter.
+    pub filter: String,
+    /// The column sorted by (its URL form), or empty.
+    pub sort: String,
+    /// Largest first.
+    pub desc: bool,
+    /// The chosen columns' URL forms.
+    pub columns: Vec<String>,
+    /// The first row.
+    pub offset: usize,
+    /// How many rows.
+    pub limit: usize,
+}
+
+/// `GET /api/jobs/experiments`.
+pub async fn job_experiments(token: &str, ws: &str) -> Result<Vec<ExperimentSummary>, ArmError> {
+    let url = format!("/api/jobs/experiments?wsid={}", encode(ws));
+    let text = send("GET", &url, Some(token), None).await?;
+    from_json::<Experiments>(&text)
+        .map(|e| e.experiments)
+        .map_err(|e| unexpected(&e))
+}
+
+/// `GET /api/jobs/table`.
+pub async fn runs_table(token: &str, ws: &str, r: &TableRequest) -> Result<TablePage, ArmError> {
+    let url = format!(
+        "/api/jobs/table?wsid={}&experiment={}&filter={}&sort={}&desc={}&columns={}&offset={}&limit={}",
+        encode(ws),
+        encode(&r.experiment),
+        encode(&r.filter),
+        encode(&r.sort),
+        r.desc,
+        encode(&r.columns.join(",")),
+        r.offset,
+        r.limit
+    );
+    let text = send("GET", &url, Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// `GET /api/jobs/metric`: `x` is `step` or `time`; `range` the x range shown (all when open).
+pub async fn metric_series(
+    token: &str,
+    ws: &str,
+    run: &str,
+    key: &str,
+    x: &str,
+    range: (Option<i64>, Option<i64>),
+    buckets: u32,
+) -> Result<Series, ArmError> {
+    let bound = |b: Option<i64>| b.map(|v| v.to_string()).unwrap_or_default();
+    let url = format!(
+        "/api/jobs/metric?wsid={}&run={}&key={}&x={x}&from={}&to={}&buckets={buckets}",
+        encode(ws),
+        encode(run),
+        encode(key),
+        bound(range.0),
+        bound(range.1)
+    );
+    let text = send("GET", &url, Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// MLflow's `runs/get` at the workspace's tracking address.
+pub async fn run(token: &str, ws: &str, run_id: &str) -> Result<Run, ArmError> {
+    let url = format!(
+        "/mlflow/v1.0{ws}/api/2.0/mlflow/runs/get?run_id={}",
+        encode(run_id)
+    );
+    let text = send("GET", &url, Some(token), None).await?;
+    from_json::<RunBody>(&text)
+        .map(|b| b.run)
+        .map_err(|e| unexpected(&e))
+}
