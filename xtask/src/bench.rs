@@ -68,6 +68,11 @@ pub const BENCHES: &[Bench] = &[
         run: crate::bench_data::data,
     },
     Bench {
+        name: "jobs",
+        about: "the MLflow tracking API and the Jobs pages beside MLflow 3.17.2's own server: ingestion of 2,000 runs, a runs page of 2,000 cold, a 1 M-value chart, memory with 10 M points (budget: >= 10x MLflow's ingestion and page, chart <= 300 ms, <= 300 MB)",
+        run: crate::bench_jobs::jobs,
+    },
+    Bench {
         name: "workspaces",
         about: "azimuth-server with 20 workspaces of 1,000 computes: start or stop one (budget: p99 <= 10 ms, <= 16 KB written and an event <= 4 KB per change, <= 100 MB resident)",
         run: crate::bench_workspaces::workspaces,

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_data;
+mod bench_jobs;
 mod bench_server;
 mod bench_sizes;
 mod bench_table;
