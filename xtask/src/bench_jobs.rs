@@ -245,7 +245,7 @@ pub fn jobs(context: &Context) -> Result<bool> {
         ],
         &context.out_dir.join("jobs-page-azimuth.json"),
     )?;
-    let their_page = format!("{mlflow_uri}/#/experiments/{}", theirs_page.experiment);
+    let their_page = format!("{mlflow_uri}/#/experiments/{}/runs", theirs_page.experiment);
     let (their_ms, _) = node_median(
         &[
             "xtask/bench/jobs.mjs",

@@ -286,26 +286,32 @@ impl AppState {
         let written = db.save(&write).map_err(save_error)?;
         self.bytes_written
             .fetch_add(written as u64, Ordering::SeqCst);
-        // Runs are kept by `workspaceId`, which no other workspace ever has: what a failed
-        // clean-up leaves behind takes room but is never seen, so it is logged, not answered.
-        for gone in before
+        let purged: Vec<String> = before
             .workspaces
             .iter()
             .filter(|w| write.removed.iter().any(|id| id == w.id()))
-        {
-            let key = &gone.resource.properties.workspace_id;
+            .map(|w| w.resource.properties.workspace_id.clone())
+            .collect();
+        *due = tick::due_times(&next);
+        *tenant = next;
+        self.announce(String::new(), None);
+        drop(inner);
+        self.purge_runs(&purged);
+        Ok(out)
+    }
+
+    /// Deletes the runs of purged workspaces (by `workspaceId`), outside the installation's
+    /// lock. A `workspaceId` is never given again, so what a failed clean-up leaves behind
+    /// takes room but is never seen: it is logged, not answered.
+    fn purge_runs(&self, workspace_ids: &[String]) {
+        for key in workspace_ids {
             if let Err(e) = self.tracking.purge(key) {
                 eprintln!(
-                    "azimuth-server: the runs of purged workspace {} were not deleted: {}",
-                    gone.id(),
+                    "azimuth-server: the runs of purged workspace {key} were not deleted: {}",
                     e.message
                 );
             }
         }
-        *due = tick::due_times(&next);
-        *tenant = next;
-        self.announce(String::new(), None);
-        Ok(out)
     }
 
     /// Bytes of JSON written to the database since the server started.

@@ -42,17 +42,32 @@ pub fn parse_orders(clauses: &[String]) -> Result<Vec<OrderBy>, TrackingError> {
     clauses.iter().map(|c| parse_order(c)).collect()
 }
 
-fn compare_values(a: &FieldValue<'_>, b: &FieldValue<'_>) -> Ordering {
-    match (a, b) {
-        (FieldValue::Number(x), FieldValue::Number(y)) => x.total_cmp(y),
-        (FieldValue::Text(x), FieldValue::Text(y)) => {
-            match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
-                (Ok(p), Ok(q)) => p.total_cmp(&q),
-                _ => x.cmp(y),
-            }
+/// Orders two values the one way every list sorts: numbers (and text that reads as a number)
+/// before other text; numbers by value, text ignoring case and then exactly. A total order, so
+/// no mix of values makes a sort inconsistent.
+pub fn compare_values(a: &FieldValue<'_>, b: &FieldValue<'_>) -> Ordering {
+    fn number(v: &FieldValue<'_>) -> Option<f64> {
+        match v {
+            FieldValue::Number(n) => Some(*n),
+            FieldValue::Text(t) => t.trim().parse().ok(),
         }
-        (FieldValue::Number(_), FieldValue::Text(_)) => Ordering::Less,
-        (FieldValue::Text(_), FieldValue::Number(_)) => Ordering::Greater,
+    }
+    fn text<'a>(v: &'a FieldValue<'a>) -> &'a str {
+        match v {
+            FieldValue::Text(t) => t,
+            FieldValue::Number(_) => "",
+        }
+    }
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => {
+            let (x, y) = (text(a), text(b));
+            x.to_lowercase()
+                .cmp(&y.to_lowercase())
+                .then_with(|| x.cmp(y))
+        }
     }
 }
 
@@ -136,6 +151,21 @@ mod tests {
             sorted(&["attributes.start_time asc"], runs()),
             ["a", "b", "c"]
         );
+    }
+
+    #[test]
+    fn mixed_values_sort_in_one_consistent_order() {
+        let values = ["2", "1e1", "1f", "B", "a", "-1"];
+        let mut sorted: Vec<FieldValue<'_>> = values.iter().map(|v| FieldValue::Text(v)).collect();
+        sorted.sort_by(compare_values);
+        let shown: Vec<&str> = sorted
+            .iter()
+            .map(|v| match v {
+                FieldValue::Text(t) => *t,
+                FieldValue::Number(_) => "",
+            })
+            .collect();
+        assert_eq!(shown, ["-1", "2", "1e1", "1f", "a", "B"]);
     }
 
     #[test]

@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 pub const RUN_NAME_TAG: &str = "mlflow.runName";
 /// The tag MLflow keeps the person who ran it in.
 pub const USER_TAG: &str = "mlflow.user";
+/// The most input datasets a run logs.
+pub const MAX_DATASETS: usize = 100;
 /// The tag that names a child run's parent.
 pub const PARENT_TAG: &str = "mlflow.parentRunId";
 
@@ -209,13 +211,16 @@ impl StoredRun {
         Ok(())
     }
 
-    /// `runs/update`: a new status (an ended run gets its end time), end time or name.
+    /// `runs/update` of an active run: a new status (an ended run gets its end time, `now`
+    /// when none is given), end time or name.
     pub fn update(
         &mut self,
         status: Option<RunStatus>,
         end_time: Option<i64>,
         run_name: Option<&str>,
+        now: i64,
     ) -> Result<(), TrackingError> {
+        self.check_active()?;
         if let Some(name) = run_name.filter(|n| !n.is_empty()) {
             check_name("run", name)?;
             self.set_tag(&Tag {
@@ -228,6 +233,34 @@ impl StoredRun {
         }
         if end_time.is_some() {
             self.info.end_time = end_time;
+        } else if self.info.status.is_terminal() && self.info.end_time.is_none() {
+            self.info.end_time = Some(now);
+        }
+        Ok(())
+    }
+
+    /// `runs/log-inputs`: datasets the run used, each kept once (by name and digest), at most
+    /// [`MAX_DATASETS`] in all.
+    pub fn log_inputs(&mut self, datasets: Vec<serde_json::Value>) -> Result<(), TrackingError> {
+        self.check_active()?;
+        let identity = |d: &serde_json::Value| {
+            let d = &d["dataset"];
+            (d["name"].to_string(), d["digest"].to_string())
+        };
+        for dataset in datasets {
+            if self
+                .datasets
+                .iter()
+                .any(|d| identity(d) == identity(&dataset))
+            {
+                continue;
+            }
+            if self.datasets.len() >= MAX_DATASETS {
+                return Err(TrackingError::invalid(format!(
+                    "A run can log at most {MAX_DATASETS} input datasets."
+                )));
+            }
+            self.datasets.push(dataset);
         }
         Ok(())
     }
@@ -312,7 +345,7 @@ mod tests {
         assert!(error
             .message
             .contains("Changing param values is not allowed"));
-        r.update(Some(RunStatus::Finished), Some(9), Some("final"))
+        r.update(Some(RunStatus::Finished), Some(9), Some("final"), 10)
             .unwrap();
         assert_eq!(r.tags[RUN_NAME_TAG], "final");
         assert_eq!(
@@ -320,6 +353,22 @@ mod tests {
             (RunStatus::Finished, Some(9))
         );
         assert!(r.delete_tag("nothing").is_err());
+        let mut ended = run(&[]);
+        ended
+            .update(Some(RunStatus::Killed), None, None, 77)
+            .unwrap();
+        assert_eq!(
+            ended.info.end_time,
+            Some(77),
+            "an ended run gets its end time"
+        );
+        let dataset = serde_json::json!({"dataset": {"name": "iris", "digest": "abc"}});
+        ended.log_inputs(vec![dataset.clone(), dataset]).unwrap();
+        assert_eq!(
+            ended.datasets.len(),
+            1,
+            "one dataset logged twice is kept once"
+        );
         r.set_stage(LifecycleStage::Deleted);
         assert!(r
             .check_active()

@@ -4,6 +4,7 @@
 //! runs have (for the column picker). Only the page's rows and the chosen columns travel.
 
 use super::filter::{FieldValue, Fields, Filter};
+use super::order::compare_values;
 use super::run::StoredRun;
 use super::tracking::{Experiment, RunStatus, ViewType};
 use serde::{Deserialize, Serialize};
@@ -235,25 +236,19 @@ fn compare_cells(
     b: Option<FieldValue<'_>>,
     descending: bool,
 ) -> Ordering {
-    let ordering = match (a, b) {
-        (Some(FieldValue::Number(x)), Some(FieldValue::Number(y))) => x.total_cmp(&y),
-        (Some(FieldValue::Text(x)), Some(FieldValue::Text(y))) => {
-            match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
-                (Ok(p), Ok(q)) => p.total_cmp(&q),
-                _ => x.to_lowercase().cmp(&y.to_lowercase()),
+    match (a, b) {
+        (Some(x), Some(y)) => {
+            let ordering = compare_values(&x, &y);
+            if descending {
+                ordering.reverse()
+            } else {
+                ordering
             }
         }
-        (Some(FieldValue::Number(_)), Some(FieldValue::Text(_))) => Ordering::Less,
-        (Some(FieldValue::Text(_)), Some(FieldValue::Number(_))) => Ordering::Greater,
         // Runs without the value come last, whichever the direction.
-        (Some(_), None) => return Ordering::Less,
-        (None, Some(_)) => return Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
-    };
-    if descending {
-        ordering.reverse()
-    } else {
-        ordering
     }
 }
 

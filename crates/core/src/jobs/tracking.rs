@@ -40,7 +40,8 @@ impl TrackingError {
             "UNAUTHENTICATED" => 401,
             "ALREADY_EXISTS" | "RESOURCE_CONFLICT" | "ABORTED" => 409,
             "REQUEST_LIMIT_EXCEEDED" => 429,
-            "INTERNAL_ERROR" | "TEMPORARILY_UNAVAILABLE" => 500,
+            "INTERNAL_ERROR" => 500,
+            "TEMPORARILY_UNAVAILABLE" => 503,
             "NOT_IMPLEMENTED" => 501,
             _ => 400,
         }

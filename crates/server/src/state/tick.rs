@@ -67,32 +67,41 @@ impl AppState {
     /// come back; studios read again what changed.
     pub(super) fn settle_all(&self, now: i64) {
         let mut inner = self.lock();
-        let before: Vec<String> = inner
+        let before: Vec<(String, String)> = inner
             .tenant
             .workspaces
             .iter()
-            .map(|w| w.id().to_owned())
+            .map(|w| {
+                (
+                    w.id().to_owned(),
+                    w.resource.properties.workspace_id.clone(),
+                )
+            })
             .collect();
         let changed = inner.tenant.settle(now);
         let Inner { tenant, db, due } = &mut *inner;
         *due = due_times(tenant);
-        let removed: Vec<String> = before
+        let (removed, keys): (Vec<String>, Vec<String>) = before
             .into_iter()
-            .filter(|id| tenant.workspaces.iter().all(|w| w.id() != id))
-            .collect();
+            .filter(|(id, _)| tenant.workspaces.iter().all(|w| w.id() != id))
+            .unzip();
+        let mut purged = Vec::new();
         if !removed.is_empty() {
             let write = Write {
                 directory: Some(&tenant.directory),
                 workspaces: Vec::new(),
                 removed,
             };
-            if let Err(e) = db.save(&write) {
-                eprintln!("azimuth-server: purging expired workspaces on disk failed ({e}); tried again at the next tick");
+            match db.save(&write) {
+                Ok(_) => purged = keys,
+                Err(e) => eprintln!("azimuth-server: purging expired workspaces on disk failed ({e}); tried again at the next tick"),
             }
         }
         for id in changed {
             self.announce(id, None);
         }
         self.announce(String::new(), None);
+        drop(inner);
+        self.purge_runs(&purged);
     }
 }

@@ -1,7 +1,7 @@
 //! `/api/2.0/mlflow/experiments/…`: create, get, get-by-name, search, update, delete, restore,
 //! set-experiment-tag and delete-experiment-tag.
 
-use super::request::{page_size, page_start, parse};
+use super::request::{one_or_many, page_size, page_start, parse};
 use super::store::ARTIFACT_ROOT;
 use super::{ok, Caller};
 use crate::state::AppState;
@@ -58,7 +58,7 @@ struct Search {
     max_results: Option<i64>,
     page_token: Option<String>,
     filter: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     order_by: Vec<String>,
     #[serde(default)]
     view_type: ViewType,
@@ -187,7 +187,7 @@ fn search(
             .collect();
         found.sort_by(|a, b| compare_runs(*a, *b, &orders));
         let page: Vec<_> = found.iter().skip(start).take(size).collect();
-        let next = (start + size < found.len()).then(|| (start + size).to_string());
+        let next = (start.saturating_add(size) < found.len()).then(|| (start + size).to_string());
         json!({ "experiments": page, "next_page_token": next })
     })
 }

@@ -7,6 +7,8 @@
 
 mod artifacts;
 mod experiments;
+mod histories;
+pub mod points;
 mod request;
 mod runs;
 pub mod store;
@@ -25,6 +27,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 /// Who calls, in which workspace, and what they may do there.
+#[derive(Clone)]
 pub(crate) struct Caller {
     /// The workspace's `workspaceId`: its runs are kept under it, so a workspace purged and
     /// created again under its name starts with none.
@@ -67,6 +70,7 @@ pub(crate) fn from_arm(e: ArmError) -> TrackingError {
     let code = match e.code() {
         "AuthenticationFailed" | "InvalidAuthenticationToken" => "UNAUTHENTICATED",
         "AuthorizationFailed" => "PERMISSION_DENIED",
+        "Conflict" => "RESOURCE_CONFLICT",
         "ResourceNotFound" | "WorkspaceNotFound" | "NotFound" => "RESOURCE_DOES_NOT_EXIST",
         "InsufficientStorage" | "StorageError" | "ServiceUnavailable" => "TEMPORARILY_UNAVAILABLE",
         _ => "INVALID_PARAMETER_VALUE",
@@ -152,7 +156,8 @@ pub(crate) async fn handle(
         Ok(who) => who,
         Err(e) => return error_response(&e),
     };
-    let writes = method != Method::GET && method != Method::HEAD;
+    // Searches are POSTs that change nothing: only what writes is announced.
+    let writes = method != Method::GET && method != Method::HEAD && !call.ends_with("/search");
     let response = answer_call(&state, &who, method, &call, uri.query(), body).await;
     if writes && response.status().is_success() {
         state.tracking.announce(&who.arm_id);
@@ -161,7 +166,7 @@ pub(crate) async fn handle(
 }
 
 async fn answer_call(
-    state: &AppState,
+    state: &Arc<AppState>,
     who: &Caller,
     method: Method,
     call: &str,
@@ -179,18 +184,35 @@ async fn answer_call(
         Ok(args) => args,
         Err(e) => return error_response(&e),
     };
-    let result = if let Some(op) = name.strip_prefix("experiments/") {
-        experiments::call(state, who, &method, op, args)
-    } else if name == "artifacts/list" {
+    let result = if name == "artifacts/list" {
         artifacts::list_run(state, who, args).await
     } else {
-        runs::call(state, who, &method, name, args)
+        // SQLite and its fsyncs, off the threads that answer other requests.
+        let (state, who, name) = (Arc::clone(state), who.clone(), name.to_owned());
+        let method = method.clone();
+        blocking(move || match name.strip_prefix("experiments/") {
+            Some(op) => experiments::call(&state, &who, &method, op, args),
+            None => runs::call(&state, &who, &method, &name, args),
+        })
+        .await
     };
     match result {
         Some(Ok(response)) => response,
         Some(Err(e)) => error_response(&e),
         None => not_found(&method, call),
     }
+}
+
+/// Runs `f` on the threads meant for blocking work.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Option<Result<T, TrackingError>> + Send + 'static,
+) -> Option<Result<T, TrackingError>> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Some(Err(TrackingError::new(
+            "INTERNAL_ERROR",
+            format!("The request failed inside the server ({e}); nothing was changed."),
+        )))
+    })
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {

@@ -100,29 +100,6 @@ struct Search {
     page_token: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct History {
-    run_id: Option<String>,
-    run_uuid: Option<String>,
-    metric_key: String,
-    #[serde(default, with = "int64_opt")]
-    max_results: Option<i64>,
-    page_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct BulkInterval {
-    #[serde(default, deserialize_with = "one_or_many")]
-    run_ids: Vec<String>,
-    metric_key: String,
-    #[serde(default, with = "int64_opt")]
-    start_step: Option<i64>,
-    #[serde(default, with = "int64_opt")]
-    end_step: Option<i64>,
-    #[serde(default, with = "int64_opt")]
-    max_results: Option<i64>,
-}
-
 /// Answers `runs/{op}` and `metrics/{op}`, or `None` when there is no such call.
 pub(super) fn call(
     state: &AppState,
@@ -143,7 +120,7 @@ pub(super) fn call(
             who.check_write()?;
             let id = run_id(r.run_id, r.run_uuid)?;
             store.change_run(&who.ws, now, &id, |run| {
-                run.update(r.status, r.end_time, r.run_name.as_deref())?;
+                run.update(r.status, r.end_time, r.run_name.as_deref(), now)?;
                 Ok((json!({ "run_info": run.info }), Vec::new()))
             })
         }),
@@ -206,14 +183,15 @@ pub(super) fn call(
         ("POST", "runs/log-inputs") => parse::<Inputs>(args).and_then(|r| {
             who.check_write()?;
             store.change_run(&who.ws, now, &r.run_id, |run| {
-                run.check_active()?;
-                run.datasets.extend(r.datasets);
+                run.log_inputs(r.datasets)?;
                 Ok((json!({}), Vec::new()))
             })
         }),
-        ("GET", "metrics/get-history") => parse(args).and_then(|r| history(store, who, now, r)),
+        ("GET", "metrics/get-history") => {
+            parse(args).and_then(|r| super::histories::history(store, who, now, r))
+        }
         ("GET", "metrics/get-history-bulk-interval") => {
-            parse(args).and_then(|r| bulk_interval(store, who, now, r))
+            parse(args).and_then(|r| super::histories::bulk_interval(store, who, now, r))
         }
         // MLflow 3 looks for a logged model before it reads `runs:/<id>/<path>`; this server
         // keeps none yet (models come with the models issue), so the search finds none.
@@ -320,115 +298,7 @@ fn search(store: &Tracking, who: &Caller, now: i64, r: Search) -> Result<Value, 
             .take(size)
             .map(|run| run.to_run())
             .collect();
-        let next = (start + size < found.len()).then(|| (start + size).to_string());
+        let next = (start.saturating_add(size) < found.len()).then(|| (start + size).to_string());
         json!({ "runs": page, "next_page_token": next })
     })
-}
-
-/// The run's row number and the metric's number in it, when the run logged that metric.
-fn series(
-    store: &Tracking,
-    who: &Caller,
-    now: i64,
-    id: &str,
-    key: &str,
-) -> Result<Option<(i64, u32)>, TrackingError> {
-    store.read(&who.ws, now, |runs| {
-        let (seq, run) = runs.runs.get(id).ok_or_else(|| run_not_found(id))?;
-        Ok(run.metrics.get(key).map(|m| (*seq, m.number)))
-    })?
-}
-
-fn points_json(key: &str, points: &[super::store::Point], run_id: Option<&str>) -> Vec<Value> {
-    points
-        .iter()
-        .map(|p| {
-            let metric = Metric {
-                key: key.to_owned(),
-                value: p.value,
-                timestamp: p.timestamp,
-                step: p.step,
-            };
-            let mut value = serde_json::to_value(metric).unwrap_or_default();
-            if let (Some(id), Some(object)) = (run_id, value.as_object_mut()) {
-                object.insert("run_id".into(), json!(id));
-            }
-            value
-        })
-        .collect()
-}
-
-/// Most values of a history in one page.
-const HISTORY_PAGE: usize = 25_000;
-
-fn history(store: &Tracking, who: &Caller, now: i64, r: History) -> Result<Value, TrackingError> {
-    let id = run_id(r.run_id, r.run_uuid)?;
-    let size = page_size(r.max_results, HISTORY_PAGE, HISTORY_PAGE)?;
-    let start = page_start(r.page_token.as_deref())?;
-    let Some((seq, number)) = series(store, who, now, &id, &r.metric_key)? else {
-        return Ok(json!({ "metrics": [] }));
-    };
-    // One more than a page tells whether another page follows.
-    let mut points = store.history(seq, number, None, start, size + 1)?;
-    let next = (points.len() > size).then(|| (start + size).to_string());
-    points.truncate(size);
-    Ok(json!({ "metrics": points_json(&r.metric_key, &points, None), "next_page_token": next }))
-}
-
-/// MLflow's sampled histories of one metric across runs: at most `max_results` steps in the
-/// interval, spread evenly and always the first and the last, with every run's value there.
-fn bulk_interval(
-    store: &Tracking,
-    who: &Caller,
-    now: i64,
-    r: BulkInterval,
-) -> Result<Value, TrackingError> {
-    if r.run_ids.is_empty() || r.run_ids.len() > 100 {
-        return Err(TrackingError::invalid(format!(
-            "Give between 1 and 100 run_ids; {} were given.",
-            r.run_ids.len()
-        )));
-    }
-    let size = page_size(r.max_results, 320, 2500)?;
-    let steps = (
-        r.start_step.unwrap_or(i64::MIN),
-        r.end_step.unwrap_or(i64::MAX),
-    );
-    let mut all = Vec::new();
-    for id in &r.run_ids {
-        if let Some((seq, number)) = series(store, who, now, id, &r.metric_key)? {
-            all.push((
-                id,
-                store.history(seq, number, Some(steps), 0, usize::MAX >> 1)?,
-            ));
-        }
-    }
-    let mut distinct: Vec<i64> = all
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|p| p.step))
-        .collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let chosen: Vec<i64> = if distinct.len() <= size {
-        distinct
-    } else {
-        let last = distinct.len() - 1;
-        let mut picked: Vec<i64> = (0..size)
-            .map(|i| distinct[i * last / (size - 1).max(1)])
-            .collect();
-        picked.dedup();
-        picked
-    };
-    let metrics: Vec<Value> = all
-        .iter()
-        .flat_map(|(id, points)| {
-            let kept: Vec<_> = points
-                .iter()
-                .filter(|p| chosen.binary_search(&p.step).is_ok())
-                .cloned()
-                .collect();
-            points_json(&r.metric_key, &kept, Some(id))
-        })
-        .collect();
-    Ok(json!({ "metrics": metrics }))
 }

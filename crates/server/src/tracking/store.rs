@@ -29,24 +29,14 @@ pub struct Tracking {
     changes: tokio::sync::broadcast::Sender<Arc<str>>,
 }
 
-struct Inner {
-    conn: Connection,
+pub(super) struct Inner {
+    /// The tracking tables' connection.
+    pub(super) conn: Connection,
     /// By `workspaceId`, lower case.
     workspaces: HashMap<String, Runs>,
 }
 
-/// A value of a metric's history.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Point {
-    /// The step.
-    pub step: i64,
-    /// When (ms).
-    pub timestamp: i64,
-    /// The value.
-    pub value: f64,
-}
-
-fn sql(e: rusqlite::Error) -> TrackingError {
+pub(super) fn sql(e: rusqlite::Error) -> TrackingError {
     TrackingError::new(
         "TEMPORARILY_UNAVAILABLE",
         format!("The tracking store could not be written or read ({e}); nothing was changed. Try again."),
@@ -103,7 +93,7 @@ impl Tracking {
         self.changes.subscribe()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -213,68 +203,6 @@ impl Tracking {
         Ok(out)
     }
 
-    /// A metric's history for a chart, x being the step or (`by_time`) the time, within
-    /// `range` (all when open), in at most `buckets` buckets of least and greatest values.
-    pub fn sampled(
-        &self,
-        run_seq: i64,
-        metric: u32,
-        by_time: bool,
-        range: (Option<i64>, Option<i64>),
-        buckets: i64,
-    ) -> Result<Sampled, TrackingError> {
-        let inner = self.lock();
-        let x = if by_time { "timestamp" } else { "step" };
-        let (first, last): (Option<i64>, Option<i64>) = inner
-            .conn
-            .prepare_cached(&format!(
-                "SELECT MIN({x}), MAX({x}) FROM metric_points WHERE run = ?1 AND metric = ?2"
-            ))
-            .and_then(|mut s| s.query_row(params![run_seq, metric], |r| Ok((r.get(0)?, r.get(1)?))))
-            .map_err(sql)?;
-        let (Some(first), Some(last)) = (first, last) else {
-            return Ok(Sampled::default());
-        };
-        let low = range.0.unwrap_or(first).max(first);
-        let high = range.1.unwrap_or(last).min(last);
-        let total: i64 = inner
-            .conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4"))
-            .and_then(|mut s| s.query_row(params![run_seq, metric, low, high], |r| r.get(0)))
-            .map_err(sql)?;
-        let mut shaped = Sampled {
-            first: Some(first),
-            last: Some(last),
-            total,
-            ..Sampled::default()
-        };
-        if total <= 2 * buckets {
-            let mut s = inner
-                .conn
-                .prepare_cached(&format!("SELECT {x}, value FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4 ORDER BY {x}, rowid"))
-                .map_err(sql)?;
-            let rows = s
-                .query_map(params![run_seq, metric, low, high], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .map_err(sql)?;
-            shaped.points = rows.collect::<Result<_, _>>().map_err(sql)?;
-        } else {
-            let span = (high - low).max(0) + 1;
-            let mut s = inner
-                .conn
-                .prepare_cached(&format!("SELECT ({x} - ?3) * ?5 / ?6 AS b, MIN({x}), MAX({x}), MIN(value), MAX(value) FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4 GROUP BY b ORDER BY b"))
-                .map_err(sql)?;
-            let rows = s
-                .query_map(params![run_seq, metric, low, high, buckets, span], |r| {
-                    Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })
-                .map_err(sql)?;
-            shaped.buckets = rows.collect::<Result<_, _>>().map_err(sql)?;
-        }
-        Ok(shaped)
-    }
-
     /// Deletes a purged workspace's experiments, runs and histories, so a workspace created
     /// later under its name starts with none.
     pub fn purge(&self, ws: &str) -> Result<(), TrackingError> {
@@ -294,55 +222,6 @@ impl Tracking {
         inner.workspaces.remove(&key);
         Ok(())
     }
-
-    /// A metric's values in one run, in step order (then time), from `offset`, at most `limit`.
-    pub fn history(
-        &self,
-        run_seq: i64,
-        metric: u32,
-        steps: Option<(i64, i64)>,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<Point>, TrackingError> {
-        let inner = self.lock();
-        let (low, high) = steps.unwrap_or((i64::MIN, i64::MAX));
-        let mut statement = inner
-            .conn
-            .prepare_cached(
-                "SELECT step, timestamp, value FROM metric_points WHERE run = ?1 AND metric = ?2 AND step BETWEEN ?3 AND ?4 ORDER BY step, timestamp, rowid LIMIT ?5 OFFSET ?6",
-            )
-            .map_err(sql)?;
-        let rows = statement
-            .query_map(
-                params![run_seq, metric, low, high, limit as i64, offset as i64],
-                |r| {
-                    Ok(Point {
-                        step: r.get(0)?,
-                        timestamp: r.get(1)?,
-                        value: r.get::<_, Option<f64>>(2)?.unwrap_or(f64::NAN),
-                    })
-                },
-            )
-            .map_err(sql)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(sql)
-    }
-}
-
-/// A metric's history shaped for a chart: the whole series' first and last x, how many values
-/// lie in the range asked for, and either those values (`[x, y]`) or, when there are more than
-/// twice the buckets, each bucket's `[first x, last x, least, greatest]`.
-#[derive(Debug, Default, PartialEq)]
-pub struct Sampled {
-    /// The series' first x (step or time).
-    pub first: Option<i64>,
-    /// Its last x.
-    pub last: Option<i64>,
-    /// Values in the range.
-    pub total: i64,
-    /// The values, when few.
-    pub points: Vec<(i64, Option<f64>)>,
-    /// The buckets, when many.
-    pub buckets: Vec<(i64, i64, Option<f64>, Option<f64>)>,
 }
 
 /// MLflow's 404 for a run id.

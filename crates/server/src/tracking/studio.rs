@@ -16,10 +16,22 @@ use azimuth_core::jobs::filter::parse as parse_filter;
 use azimuth_core::jobs::table::{table, Column, TableQuery};
 use azimuth_core::jobs::{LifecycleStage, TrackingError, ViewType};
 use serde_json::json;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-fn answer(result: Result<serde_json::Value, TrackingError>) -> Response {
-    result.map_or_else(|e| error_response(&e), ok)
+/// Answers with `read` run on the threads meant for blocking work (it reads SQLite).
+async fn answer(
+    state: Arc<AppState>,
+    query: QueryMap,
+    headers: HeaderMap,
+    read: fn(&AppState, &QueryMap, &HeaderMap) -> Result<serde_json::Value, TrackingError>,
+) -> Response {
+    let result = super::blocking(move || Some(read(&state, &query, &headers))).await;
+    match result {
+        Some(Ok(value)) => ok(value),
+        Some(Err(e)) => error_response(&e),
+        None => error_response(&TrackingError::new("INTERNAL_ERROR", "No answer was made.")),
+    }
 }
 
 fn number(query: &QueryMap, key: &str) -> Result<Option<i64>, TrackingError> {
@@ -41,34 +53,47 @@ pub(crate) async fn experiments(
     query: QueryMap,
     headers: HeaderMap,
 ) -> Response {
-    answer((|| {
-        let who = caller(&state, &headers, &wsid(&query).map_err(super::from_arm)?)?;
-        state.tracking.read(&who.ws, state.now(), |runs| {
-            let list: Vec<_> = runs
-                .experiments
-                .iter()
-                .filter(|e| e.lifecycle_stage == LifecycleStage::Active)
-                .map(|e| {
-                    let mine = runs.runs.values().map(|(_, r)| r).filter(|r| {
-                        r.info.experiment_id == e.experiment_id
-                            && r.info.lifecycle_stage == LifecycleStage::Active
-                    });
-                    let (count, latest) =
-                        mine.fold((0, None), |(n, latest): (usize, Option<i64>), r| {
-                            (n + 1, latest.max(Some(r.info.start_time)))
-                        });
-                    json!({
-                        "id": e.experiment_id,
-                        "name": e.name,
-                        "created": e.creation_time,
-                        "runs": count,
-                        "latestRun": latest,
-                    })
+    answer(state, query, headers, read_experiments).await
+}
+
+fn read_experiments(
+    state: &AppState,
+    query: &QueryMap,
+    headers: &HeaderMap,
+) -> Result<serde_json::Value, TrackingError> {
+    let who = caller(state, headers, &wsid(query).map_err(super::from_arm)?)?;
+    state.tracking.read(&who.ws, state.now(), |runs| {
+        // One pass over the runs: (count, newest start) by experiment.
+        let mut counts: HashMap<&str, (usize, i64)> = HashMap::new();
+        for (_, r) in runs.runs.values() {
+            if r.info.lifecycle_stage == LifecycleStage::Active {
+                let entry = counts
+                    .entry(r.info.experiment_id.as_str())
+                    .or_insert((0, i64::MIN));
+                entry.0 += 1;
+                entry.1 = entry.1.max(r.info.start_time);
+            }
+        }
+        let list: Vec<_> = runs
+            .experiments
+            .iter()
+            .filter(|e| e.lifecycle_stage == LifecycleStage::Active)
+            .map(|e| {
+                let (count, latest) = counts
+                    .get(e.experiment_id.as_str())
+                    .copied()
+                    .unwrap_or((0, i64::MIN));
+                json!({
+                    "id": e.experiment_id,
+                    "name": e.name,
+                    "created": e.creation_time,
+                    "runs": count,
+                    "latestRun": (count > 0).then_some(latest),
                 })
-                .collect();
-            json!({ "experiments": list })
-        })
-    })())
+            })
+            .collect();
+        json!({ "experiments": list })
+    })
 }
 
 /// `GET /api/jobs/table`.
@@ -77,8 +102,16 @@ pub(crate) async fn runs_table(
     query: QueryMap,
     headers: HeaderMap,
 ) -> Response {
-    answer((|| {
-        let who = caller(&state, &headers, &wsid(&query).map_err(super::from_arm)?)?;
+    answer(state, query, headers, read_table).await
+}
+
+fn read_table(
+    state: &AppState,
+    query: &QueryMap,
+    headers: &HeaderMap,
+) -> Result<serde_json::Value, TrackingError> {
+    {
+        let who = caller(state, headers, &wsid(query).map_err(super::from_arm)?)?;
         let text = |k: &str| query.get(k).map(String::as_str).unwrap_or_default();
         let column = |spec: &str| {
             Column::parse(spec)
@@ -98,14 +131,14 @@ pub(crate) async fn runs_table(
             "all" => ViewType::All,
             _ => ViewType::ActiveOnly,
         };
-        let limit = number(&query, "limit")?.unwrap_or(100).clamp(1, 1000) as usize;
+        let limit = number(query, "limit")?.unwrap_or(100).clamp(1, 1000) as usize;
         let table_query = TableQuery {
             experiment: Some(text("experiment").to_owned()).filter(|e| !e.is_empty()),
             view,
             filter: parse_filter(text("filter"))?,
             sort,
             columns,
-            offset: number(&query, "offset")?.unwrap_or(0).max(0) as usize,
+            offset: number(query, "offset")?.unwrap_or(0).max(0) as usize,
             limit,
             now: state.now(),
         };
@@ -117,7 +150,7 @@ pub(crate) async fn runs_table(
             );
             serde_json::to_value(page).unwrap_or_default()
         })
-    })())
+    }
 }
 
 /// Most buckets a chart asks for.
@@ -129,12 +162,20 @@ pub(crate) async fn metric(
     query: QueryMap,
     headers: HeaderMap,
 ) -> Response {
-    answer((|| {
-        let who = caller(&state, &headers, &wsid(&query).map_err(super::from_arm)?)?;
+    answer(state, query, headers, read_metric).await
+}
+
+fn read_metric(
+    state: &AppState,
+    query: &QueryMap,
+    headers: &HeaderMap,
+) -> Result<serde_json::Value, TrackingError> {
+    {
+        let who = caller(state, headers, &wsid(query).map_err(super::from_arm)?)?;
         let run = query.get("run").cloned().unwrap_or_default();
         let key = query.get("key").cloned().unwrap_or_default();
         let by_time = query.get("x").is_some_and(|x| x == "time");
-        let buckets = number(&query, "buckets")?
+        let buckets = number(query, "buckets")?
             .unwrap_or(1000)
             .clamp(1, MAX_BUCKETS);
         let series = state.tracking.read(&who.ws, state.now(), |runs| {
@@ -148,7 +189,7 @@ pub(crate) async fn metric(
         let Some(metric) = number_in_run else {
             return Ok(json!({ "key": key, "total": 0, "points": [] }));
         };
-        let range = (number(&query, "from")?, number(&query, "to")?);
+        let range = (number(query, "from")?, number(query, "to")?);
         let shape = state
             .tracking
             .sampled(seq, metric, by_time, range, buckets)?;
@@ -160,5 +201,5 @@ pub(crate) async fn metric(
             "points": shape.points,
             "buckets": shape.buckets,
         }))
-    })())
+    }
 }

@@ -133,3 +133,20 @@ fn subjects_are_read_alone() {
     );
     assert!(parse_subject("metrics.a metrics.b").is_err());
 }
+
+#[test]
+fn deep_nesting_and_long_filters_are_refused_not_overflowed() {
+    let deep = format!(
+        "{}metrics.a < 1{}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    assert!(parse(&deep).unwrap_err().message.contains("at most"));
+    let nots = format!("{}metrics.a < 1", "NOT ".repeat(1_000));
+    assert!(parse(&nots)
+        .unwrap_err()
+        .message
+        .contains("nest at most 64"));
+    let ok = format!("{}metrics.a < 1{}", "(".repeat(60), ")".repeat(60));
+    assert!(parse(&ok).is_ok());
+}
