@@ -298,7 +298,7 @@ lazy_page! {
 
 lazy_page! {
     /// A job's page (its argument: the job's name, its run id).
-    job_page in jobs => |name| view! { <pages::jobs::JobPage name /> }.into_any()
+    job_page in job => |name| view! { <pages::jobs::JobPage name /> }.into_any()
 }
 
 lazy_page! {

@@ -4,7 +4,8 @@
 //! unchanged) for both:
 //!
 //! 1. ingestion of 2,000 runs of 10 params and 5 metrics x 100 steps (points per second; MLflow
-//!    is stopped after [`MLFLOW_SECONDS`], its rate taken over what it did);
+//!    is stopped after [`MLFLOW_SECONDS`], its rate taken over what it did), then the same
+//!    requests sent without the Python client (which takes most of the time with a fast server);
 //! 2. the cold load of a runs page of 2,000 runs to the first row, in headless Chromium, median
 //!    of 5 (`bench/jobs.mjs`): azimuth-server's /jobs page and MLflow's UI;
 //! 3. a metric of 1,000,000 values: the Metrics tab's click to the chart drawn;
@@ -131,8 +132,18 @@ fn ingest(python: &Path, uri: &str, token: Option<&str>, args: &[&str]) -> Resul
     if let Some(token) = token {
         run.env("MLFLOW_TRACKING_TOKEN", token);
     }
-    let output = run.stderr(Stdio::inherit()).output()?;
+    // The client prints a "View run" line per run on stderr: shown only when it fails.
+    let output = run.stderr(Stdio::piped()).output()?;
     let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = said.lines().rev().take(20).collect();
+        return Err(format!(
+            "ingest.py failed: {}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        )
+        .into());
+    }
     let line = text.lines().last().unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(line)
         .map_err(|e| format!("ingest.py printed no result ({e}): {text}"))?;
@@ -144,6 +155,74 @@ fn ingest(python: &Path, uri: &str, token: Option<&str>, args: &[&str]) -> Resul
         experiment: v["experiment_id"].as_str().unwrap_or_default().to_owned(),
         last_run: v["last_run_id"].as_str().unwrap_or_default().to_owned(),
     })
+}
+
+/// The requests the client sends for `runs` runs (create, a batch of 10 params, a batch of
+/// 500 metric values, end), sent without it, one connection each, for at most `seconds`:
+/// what the server itself takes. Answers (runs, points, seconds).
+fn raw_ingest(
+    port: u16,
+    base: &str,
+    token: &str,
+    experiment: &str,
+    runs: u32,
+    seconds: f64,
+) -> Result<(u32, u64, f64)> {
+    let call = |name: &str, body: String| -> Result<String> {
+        let (status, answer) = request(
+            port,
+            "POST",
+            &format!("{base}/api/2.0/mlflow/{name}"),
+            token,
+            &body,
+        )?;
+        if status != 200 {
+            return Err(format!("{name} answered {status}: {answer}").into());
+        }
+        Ok(answer)
+    };
+    let started = Instant::now();
+    let mut done = 0;
+    while done < runs && started.elapsed().as_secs_f64() < seconds {
+        let made = call(
+            "runs/create",
+            format!(
+                r#"{{"experiment_id":"{experiment}","run_name":"raw-{done}","start_time":1700000000000}}"#
+            ),
+        )?;
+        let made: serde_json::Value = serde_json::from_str(&made)?;
+        let id = made["run"]["info"]["run_id"]
+            .as_str()
+            .ok_or("no run id")?
+            .to_owned();
+        let params: Vec<String> = (0..10)
+            .map(|i| format!(r#"{{"key":"param_{i}","value":"{}"}}"#, i * 7 % 13))
+            .collect();
+        call(
+            "runs/log-batch",
+            format!(r#"{{"run_id":"{id}","params":[{}]}}"#, params.join(",")),
+        )?;
+        let metrics: Vec<String> = (0..500)
+            .map(|i| {
+                format!(
+                    r#"{{"key":"metric_{}","value":{}.5,"timestamp":1700000000000,"step":{}}}"#,
+                    i / 100,
+                    i % 7,
+                    i % 100
+                )
+            })
+            .collect();
+        call(
+            "runs/log-batch",
+            format!(r#"{{"run_id":"{id}","metrics":[{}]}}"#, metrics.join(",")),
+        )?;
+        call(
+            "runs/update",
+            format!(r#"{{"run_id":"{id}","status":"FINISHED","end_time":1700000001000}}"#),
+        )?;
+        done += 1;
+    }
+    Ok((done, u64::from(done) * 500, started.elapsed().as_secs_f64()))
 }
 
 /// The median of a `jobs.mjs` measurement, from the JSON it wrote.
@@ -212,6 +291,22 @@ pub fn jobs(context: &Context) -> Result<bool> {
         );
     }
     println!("   ratio: {ingest_ratio:.1}x (budget >= {MIN_INGEST_RATIO}x)");
+    println!("   the same requests without the Python client (what the servers themselves take):");
+    let base = format!("/mlflow/v1.0{WS}");
+    let ours_raw = raw_ingest(port, &base, &token, &ours.experiment, 1000, 60.0)?;
+    let theirs_raw = raw_ingest(mlflow.1, "", "", &theirs.experiment, 1000, 60.0)?;
+    let rate = |r: (u32, u64, f64)| r.1 as f64 / r.2;
+    let raw_ratio = rate(ours_raw) / rate(theirs_raw).max(f64::MIN_POSITIVE);
+    for (who, r) in [("azimuth-server", ours_raw), ("MLflow 3.17.2 ", theirs_raw)] {
+        println!(
+            "   {who}: {} runs, {} points in {:.1} s: {:.0} points/s",
+            r.0,
+            r.1,
+            r.2,
+            rate(r)
+        );
+    }
+    println!("   ratio: {raw_ratio:.1}x");
 
     println!("\n2. a runs page of 2,000 runs (10 params, 5 metrics each), cold, to the first row");
     let small = [
@@ -332,6 +427,7 @@ pub fn jobs(context: &Context) -> Result<bool> {
     ];
     let result = serde_json::json!({
         "ingest": {"azimuth_points_per_s": ours.rate, "mlflow_points_per_s": theirs.rate, "mlflow_runs": theirs.runs, "ratio": ingest_ratio},
+        "ingest_raw": {"azimuth_points_per_s": rate(ours_raw), "mlflow_points_per_s": rate(theirs_raw), "ratio": raw_ratio},
         "runs_page_ms": {"azimuth": our_ms, "mlflow": their_ms, "ratio": page_ratio},
         "chart_1m_ms": chart_ms,
         "memory_mb": {"points": stored, "resident": rss, "peak": peak, "database": db_mb},

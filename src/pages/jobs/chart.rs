@@ -201,17 +201,23 @@ pub fn MetricChart(
     let drag = RwSignal::new(None::<(f64, f64)>);
     let hover = RwSignal::new(None::<f64>);
     let by_time = move || x_mode.get() != "step";
+    let sent = StoredValue::new(0u64);
     Effect::new(move |_| {
         let axis = if by_time() { "time" } else { "step" };
         let range = zoom.get().map_or((None, None), |(a, b)| (Some(a), Some(b)));
         if live.get() {
             store.runs_changed().track();
         }
+        let mine = sent.get_value() + 1;
+        sent.set_value(mine);
         leptos::task::spawn_local(async move {
             let read = store
                 .metric_series(&run.get_value(), &key.get_value(), axis, range, BUCKETS)
                 .await;
-            series.set(Some(read.map_err(|e| e.message().to_owned())));
+            // An answer for an older zoom or axis is dropped.
+            if sent.get_value() == mine {
+                series.set(Some(read.map_err(|e| e.message().to_owned())));
+            }
         });
     });
     // When the axis changes, a zoom in the other unit means nothing.

@@ -26,9 +26,16 @@ pub fn JobPage(
     let tab = query_state::<String>("tab");
     let run = RwSignal::new(None::<Result<Run, String>>);
     let experiment = RwSignal::new(None::<(String, String)>);
+    // Answers can come back out of order: only the newest request's is shown.
+    let sent = StoredValue::new(0u64);
     let read = move || {
+        let mine = sent.get_value() + 1;
+        sent.set_value(mine);
         leptos::task::spawn_local(async move {
             let answer = store.run(&id.get_value()).await;
+            if sent.get_value() != mine {
+                return;
+            }
             if let Ok(r) = &answer {
                 if experiment.with_untracked(Option::is_none) {
                     let wanted = r.info.experiment_id.clone();
@@ -53,6 +60,24 @@ pub fn JobPage(
         if seen.is_none() || live.get_untracked() {
             read();
         }
+    });
+    let metric_keys = Memo::new(move |_| {
+        run.with(|r| match r {
+            Some(Ok(r)) => r
+                .data
+                .metrics
+                .iter()
+                .map(|m| m.key.clone())
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    });
+    let start_time = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map_or(0, |r| r.info.start_time)
+        })
     });
     let tab_button = move |key: &'static str, label: &'static str| {
         let selected =
@@ -109,16 +134,25 @@ pub fn JobPage(
             }
         }}
         {move || {
-            let Some(Ok(r)) = run.get() else { return ().into_any() };
-            let run_id = r.info.run_id.clone();
+            // Only what a tab is built from rebuilds it: a live read of the run that changes
+            // nothing of it keeps the charts' zoom and the open folders.
+            let loaded = run.with(|r| matches!(r, Some(Ok(_))));
+            if !loaded {
+                return ().into_any();
+            }
+            let run_id = id.get_value();
             match tab.get().as_str() {
                 "metrics" => {
-                    let keys = r.data.metrics.iter().map(|m| m.key.clone()).collect();
-                    view! { <div role="tabpanel"><MetricsTab run_id keys start_time=r.info.start_time live /></div> }.into_any()
+                    let keys = metric_keys.get();
+                    view! { <div role="tabpanel"><MetricsTab run_id keys start_time=start_time.get() live /></div> }.into_any()
                 }
                 "outputs" => view! { <div role="tabpanel"><OutputsTab run_id live /></div> }.into_any(),
                 "children" => view! { <div role="tabpanel"><ChildJobs run_id /></div> }.into_any(),
-                _ => view! { <div role="tabpanel">{overview(&r, experiment.get(), store.now())}</div> }.into_any(),
+                _ => (move || {
+                    let Some(Ok(r)) = run.get() else { return ().into_any() };
+                    view! { <div role="tabpanel">{overview(&r, experiment.get(), store.now())}</div> }.into_any()
+                })
+                .into_any(),
             }
         }}
     }

@@ -16,6 +16,7 @@ pub use runs::RunsPage;
 
 use crate::components::{tab_link, Icon, IconName};
 use crate::router::use_location;
+use azimuth_core::jobs::table::Cell;
 use leptos::prelude::*;
 
 /// The Jobs page's tabs, each at its own address.
@@ -84,13 +85,11 @@ pub fn format_number(value: f64) -> String {
     )
 }
 
-/// A cell of the runs table or a metrics summary: a number formatted, text as it is, a dash
-/// for nothing.
-pub fn format_cell(value: &serde_json::Value) -> String {
+/// A cell of the runs table: a number formatted, text as it is, a dash for nothing.
+pub fn format_cell(value: &Cell) -> String {
     match value {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::Number(n) => n.as_f64().map(format_number).unwrap_or_default(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Cell::Empty => "—".into(),
+        Cell::Number(n) => format_number(*n),
+        Cell::Text(s) => s.clone(),
     }
 }

@@ -119,7 +119,10 @@ pub fn RunsPage(
                 Ok(table) => {
                     error.set(None);
                     total.set(Some(table.total));
-                    keys.set(table.keys);
+                    // Set only when they change: an open Columns dialog keeps its focus.
+                    if keys.with_untracked(|k| *k != table.keys) {
+                        keys.set(table.keys);
+                    }
                     fetched.update(|f| {
                         if g > f.generation {
                             *f = Fetched {
@@ -268,6 +271,12 @@ pub fn RunsPage(
 fn FilterBox(filter: RwSignal<String>) -> impl IntoView {
     let draft = RwSignal::new(filter.get_untracked());
     let problem = RwSignal::new(None::<String>);
+    // Back and Forward change the address's filter: the box follows.
+    Effect::watch(
+        move || filter.get(),
+        move |f, _, _| draft.set(f.clone()),
+        false,
+    );
     let apply = move || {
         let text = draft.get_untracked();
         match azimuth_core::jobs::filter::parse(&text) {

@@ -8,7 +8,6 @@ use super::order::compare_values;
 use super::run::StoredRun;
 use super::tracking::{Experiment, RunStatus, ViewType};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
@@ -161,8 +160,8 @@ pub struct TableRow {
     pub end_time: Option<i64>,
     /// Who created it.
     pub user: String,
-    /// The chosen columns' values (null where the run has none).
-    pub values: Vec<Value>,
+    /// The chosen columns' values.
+    pub values: Vec<Cell>,
 }
 
 /// The keys the runs have, for the column picker.
@@ -252,18 +251,65 @@ fn compare_cells(
     }
 }
 
-fn json_value(value: Option<FieldValue<'_>>) -> Value {
+/// A cell of a row: a number, text, or nothing (the run has no such value). In JSON a
+/// number, a string (NaN and the infinities as protobuf writes them) or null; read without
+/// `serde_json::Value`, which the studio's page would otherwise carry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// No value.
+    Empty,
+    /// A number.
+    Number(f64),
+    /// Text.
+    Text(String),
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Empty => s.serialize_none(),
+            Cell::Number(n) => super::tracking::double::serialize(n, s),
+            Cell::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Cell;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, a string or null")
+            }
+            fn visit_unit<E>(self) -> Result<Cell, E> {
+                Ok(Cell::Empty)
+            }
+            fn visit_none<E>(self) -> Result<Cell, E> {
+                Ok(Cell::Empty)
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Cell, E> {
+                Ok(Cell::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Cell, E> {
+                Ok(Cell::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Cell, E> {
+                Ok(Cell::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Cell, E> {
+                Ok(Cell::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+fn cell_of(value: Option<FieldValue<'_>>) -> Cell {
     match value {
-        None => Value::Null,
-        Some(FieldValue::Text(t)) => Value::String(t.to_owned()),
-        Some(FieldValue::Number(n)) if n.is_finite() => serde_json::json!(n),
-        Some(FieldValue::Number(n)) => Value::String(if n.is_nan() {
-            "NaN".into()
-        } else if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }),
+        None => Cell::Empty,
+        Some(FieldValue::Text(t)) => Cell::Text(t.to_owned()),
+        Some(FieldValue::Number(n)) => Cell::Number(n),
     }
 }
 
@@ -326,7 +372,7 @@ pub fn table<'a>(
             values: query
                 .columns
                 .iter()
-                .map(|c| json_value(cell(run, c, experiments, now)))
+                .map(|c| cell_of(cell(run, c, experiments, now)))
                 .collect(),
         })
         .collect();

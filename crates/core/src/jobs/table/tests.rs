@@ -87,12 +87,24 @@ fn newest_first_with_the_chosen_columns_and_every_key() {
     assert_eq!(
         page.rows[3].values,
         vec![
-            serde_json::json!("0.1"),
-            serde_json::json!(0.2),
-            serde_json::json!(90.0)
+            Cell::Text("0.1".into()),
+            Cell::Number(0.2),
+            Cell::Number(90.0)
         ]
     );
-    assert_eq!(page.rows[0].values[1], Value::Null, "d logged no loss");
+    assert_eq!(page.rows[0].values[1], Cell::Empty, "d logged no loss");
+    let text = serde_json::to_string(&page.rows[3].values).unwrap();
+    assert_eq!(text, r#"["0.1",0.2,90.0]"#);
+    let back: Vec<Cell> = serde_json::from_str(r#"["a",1,2.5,null]"#).unwrap();
+    assert_eq!(
+        back,
+        [
+            Cell::Text("a".into()),
+            Cell::Number(1.0),
+            Cell::Number(2.5),
+            Cell::Empty
+        ]
+    );
     assert_eq!(page.rows[1].experiment, "wine");
     assert_eq!(page.keys.params, ["lr"]);
     assert_eq!(page.keys.tags, ["team"], "mlflow.* tags are left out");
