@@ -3,7 +3,7 @@
 //! API. A workspace kept in this browser has no tracking server, so it has no jobs yet (the
 //! studio does not link the Jobs pages there).
 
-use super::remote::{self, ExperimentSummary, Series, TableRequest};
+use super::remote::{self, ExperimentSummary, ScriptToken, Series, TableRequest};
 use super::{Backend, Store};
 use azimuth_core::jobs::table::TablePage;
 use azimuth_core::jobs::Run;
@@ -44,13 +44,16 @@ impl Store {
         self.runs_changed.read_only()
     }
 
-    /// What a script sets to log into this workspace with MLflow: the tracking URI and this
-    /// session's token (which ends when the person signs out, or after 12 hours).
-    pub fn script_settings(&self) -> Option<(String, String)> {
-        let uri = self
-            .workspace
-            .with_untracked(|w| w.resource.properties.ml_flow_tracking_uri.clone());
-        Some((uri, self.token()?))
+    /// The workspace's MLflow tracking URI, which a script sets as `MLFLOW_TRACKING_URI`.
+    pub fn tracking_uri(&self) -> String {
+        self.workspace
+            .with_untracked(|w| w.resource.properties.ml_flow_tracking_uri.clone())
+    }
+
+    /// Makes a token for scripts (`MLFLOW_TRACKING_TOKEN`): it logs runs with the person's
+    /// role for 90 days and can do nothing else, unlike the session's own token.
+    pub async fn script_token(&self) -> Result<ScriptToken, ArmError> {
+        remote::script_token(&self.tracking_token()?).await
     }
 
     /// The workspace's experiments with their run counts.

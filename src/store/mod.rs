@@ -29,7 +29,7 @@ pub use browser::{
 };
 pub use data::Upload;
 pub use jobs::{run_folder, ARTIFACT_STORE};
-pub use remote::{ExperimentSummary, Series, TableRequest};
+pub use remote::{ExperimentSummary, ScriptToken, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.
 pub async fn read_local_start(file: &web_sys::File, bytes: u64) -> Result<(Vec<u8>, bool), String> {

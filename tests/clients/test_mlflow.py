@@ -3,8 +3,9 @@
 Run by `cargo xtask test` after the azure-ai-ml checks (the server is started with `--demo
 --pace instant` on a free loopback port); by hand: `AZIMUTH_URL=http://127.0.0.1:8080
 target/python/bin/python tests/clients/test_mlflow.py`. The tracking URI is the workspace's
-`mlFlowTrackingUri` as ARM answers it, the token a session's (MLFLOW_TRACKING_TOKEN), exactly
-as a person's script would be set up. Each check runs in order; the first failure stops the run.
+`mlFlowTrackingUri` as ARM answers it, the token one made for scripts (MLFLOW_TRACKING_TOKEN),
+exactly as a person's script would be set up. Each check runs in order; the first failure stops
+the run.
 """
 
 import json
@@ -55,6 +56,11 @@ class Context:
         ws = call("GET", path, self.token)[1]
         self.tracking_uri = ws["properties"]["mlFlowTrackingUri"]
         assert self.tracking_uri.startswith(URL + "/mlflow/v1.0/subscriptions/"), self.tracking_uri
+        # A token for scripts, as the studio's "Log from a script" makes one: it logs runs and
+        # does nothing else.
+        status, made = call("POST", "/api/tokens", self.token)
+        assert status == 200, (status, made)
+        self.token = made["token"]
         os.environ["MLFLOW_TRACKING_URI"] = self.tracking_uri
         os.environ["MLFLOW_TRACKING_TOKEN"] = self.token
         os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"

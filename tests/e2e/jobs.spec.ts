@@ -120,8 +120,16 @@ test.describe('on a server', () => {
   });
 
   test('a run appears, logs and ends while its pages are open', async ({ page, server }) => {
-    const token = await tokenOf(server!);
-    await openStudio(page, '/jobs/all');
+    // The token a script uses, made on the All experiments tab: it logs, and does nothing else.
+    await openStudio(page, '/jobs');
+    const card = page.getByRole('region', { name: 'Log from a script' });
+    await expect(card).toContainText(`/mlflow/v1.0${WS}`);
+    await card.getByRole('button', { name: 'Create a token for scripts' }).click();
+    const token = await card.getByLabel(/Token for scripts/).inputValue();
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    const arm = await fetch(`${server!.url}${WS}?api-version=2025-12-01`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(arm.status).toBe(401);
+    await page.getByRole('tab', { name: 'All jobs' }).or(page.getByRole('link', { name: 'All jobs' })).first().click();
     await expect(page.getByText('No jobs yet.')).toBeVisible();
     const made = await mlflow(server!, token, 'mlflow/runs/create', { experiment_id: '0', run_name: 'live-run' });
     const id = made.run.info.run_id;

@@ -143,3 +143,34 @@ pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmErr
             )
         })
 }
+
+/// How long a token for scripts lasts: 90 days, a course or a project.
+pub const SCRIPT_TOKEN_MS: i64 = 90 * 24 * 3_600_000;
+
+/// Makes `member` a token for scripts (`MLFLOW_TRACKING_TOKEN`): it logs runs through the
+/// tracking API with their role and does nothing else (no ARM, no studio). Answers the token
+/// (shown once; only its hash is kept) and when it expires.
+pub fn new_script_token(state: &AppState, member: &str) -> Result<(String, i64), ArmError> {
+    let token = new_token()?;
+    let expires = now_ms() + SCRIPT_TOKEN_MS;
+    state
+        .with_db(|db| db.insert_script_token(&hash_token(&token), member, expires))
+        .map_err(|e| {
+            ArmError::new(
+                "ServiceUnavailable",
+                format!("The token could not be saved ({e})."),
+            )
+        })?;
+    Ok((token, expires))
+}
+
+/// The member a tracking call comes from: a session's token, or a token for scripts.
+pub fn tracking_member(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
+    if let Some(token) = bearer_token(headers) {
+        let hash = hash_token(token);
+        if let Some(member) = state.with_db(|db| db.script_token_member(&hash, now_ms())) {
+            return Ok(member);
+        }
+    }
+    member_of(state, headers)
+}

@@ -75,6 +75,7 @@ impl Db {
              CREATE TABLE IF NOT EXISTS computes (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, name));
              CREATE TABLE IF NOT EXISTS assets (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, kind, name));
              CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS script_tokens (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
         )
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
@@ -253,6 +254,35 @@ impl Db {
             .flatten()
     }
 
+    /// Keeps a token for scripts (its hash), which only the tracking API takes.
+    pub fn insert_script_token(
+        &self,
+        token_hash: &str,
+        member: &str,
+        expires_at: i64,
+    ) -> Result<(), String> {
+        self.conn
+            .execute(
+                "INSERT INTO script_tokens (token_hash, member, expires_at) VALUES (?1, ?2, ?3)",
+                params![token_hash, member, expires_at],
+            )
+            .map(|_| ())
+            .map_err(sql)
+    }
+
+    /// The member of an unexpired token for scripts.
+    pub fn script_token_member(&self, token_hash: &str, now: i64) -> Option<String> {
+        self.conn
+            .query_row(
+                "SELECT member FROM script_tokens WHERE token_hash = ?1 AND expires_at > ?2",
+                params![token_hash, now],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
     /// Forgets a session (signing out).
     pub fn delete_session(&self, token_hash: &str) {
         let _ = self.conn.execute(
@@ -310,6 +340,10 @@ impl Db {
         let _ = self
             .conn
             .execute("DELETE FROM sessions WHERE member = ?1", params![member]);
+        let _ = self.conn.execute(
+            "DELETE FROM script_tokens WHERE member = ?1",
+            params![member],
+        );
     }
 
     /// Whether the database answers.

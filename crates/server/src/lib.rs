@@ -70,6 +70,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/jobs/experiments", get(tracking::studio::experiments))
         .route("/api/jobs/table", get(tracking::studio::runs_table))
         .route("/api/jobs/metric", get(tracking::studio::metric))
+        .route("/api/tokens", post(script_token))
         .route("/api/password", post(people_api::set_password))
         .route("/api/people", get(people_api::list).post(people_api::add))
         .route("/api/people/reset", post(people_api::reset))
@@ -266,6 +267,20 @@ async fn settings(
     });
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => arm::error_response(&e),
+    }
+}
+
+/// `POST /api/tokens`: the signed-in person makes a token for scripts, which logs runs
+/// through the tracking API (with their role, for 90 days) and can do nothing else.
+async fn script_token(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let made = auth::member_of(&state, &headers).and_then(|me| auth::new_script_token(&state, &me));
+    match made {
+        Ok((token, expires)) => Json(json!({
+            "token": token,
+            "expiresOn": azimuth_core::time::format_iso(expires),
+        }))
+        .into_response(),
         Err(e) => arm::error_response(&e),
     }
 }

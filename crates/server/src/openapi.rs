@@ -72,6 +72,7 @@ pub const ROUTES: &[Route] = &[
     route("put", "/api/files", "Upload the body as a file (?wsid=&datastore=&path=<folder>/<name>, &overwrite=true to replace), streamed; a cut-short upload leaves nothing", 201, true),
     route("delete", "/api/files", "Delete a file, or a folder (a path ending in /) with all in it", 200, true),
     route("get", "/api/files/content", "Download a file (?wsid=&datastore=&path=), or part of it with Range: bytes=a-b (206)", 200, true),
+    route("post", "/api/tokens", "Make a token for scripts: {token, expiresOn}; MLFLOW_TRACKING_TOKEN=<token> logs runs through the tracking API with the person's role for 90 days, and the token does nothing else", 200, true),
     route("get", "/api/jobs/experiments", "The Jobs page's experiments (?wsid=): {experiments: [{id, name, created, runs, latestRun}]}", 200, true),
     route("get", "/api/jobs/table", "One page of the runs table (?wsid=&experiment=&filter=<MLflow filter>&sort=<column>&desc=true&columns=name,param:lr,metric:loss,metric.min:loss,...&offset=&limit=&view=active|deleted|all): {total, rows, keys}", 200, true),
     route("get", "/api/jobs/metric", "A metric's history for a chart (?wsid=&run=&key=&x=step|time&from=&to=&buckets=): its values, or each bucket's [first x, last x, least, greatest]", 200, true),

@@ -120,6 +120,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("post", "/api/computes/ci-doc/applications/Jupyter".into()),
         ("post", "/api/computes/ci-doc/skipShutdown".into()),
         ("post", "/api/clock".into()),
+        ("post", "/api/tokens".into()),
         ("get", format!("/api/jobs/experiments?wsid={WS}")),
         ("get", format!("/api/jobs/table?wsid={WS}")),
         ("get", format!("/api/jobs/metric?wsid={WS}&run=none&key=loss")),

@@ -544,3 +544,39 @@ async fn a_studio_hears_when_runs_change() {
     }
     assert!(seen.matches("event: runs").count() <= 3, "{seen}");
 }
+
+#[tokio::test]
+async fn a_token_for_scripts_logs_runs_and_does_nothing_else() {
+    let db = temp_db("tracking-script-token");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let (status, made) = call(a, "POST", "/api/tokens", Some(&grace), b"").await;
+    assert_eq!(status, 200, "{made}");
+    let script = made["token"].as_str().unwrap().to_owned();
+    assert!(made["expiresOn"].as_str().unwrap().ends_with('Z'));
+    let run = new_run(a, &script, "0", "from-a-script").await;
+    let (_, got) = get(a, &script, &format!("runs/get?run_id={run}")).await;
+    assert_eq!(got["run"]["info"]["user_id"], "grace@contoso.com");
+    // Not a session: no ARM, no studio.
+    let sub = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10?api-version=2022-12-01";
+    assert_eq!(call(a, "GET", sub, Some(&script), b"").await.0, 401);
+    assert_eq!(
+        call(
+            a,
+            "GET",
+            &format!("/api/workspace?wsid={WS}"),
+            Some(&script),
+            b""
+        )
+        .await
+        .0,
+        401
+    );
+    assert_eq!(
+        call(a, "POST", "/api/tokens", Some(&script), b"").await.0,
+        401,
+        "a script token makes no tokens"
+    );
+    assert_eq!(call(a, "POST", "/api/tokens", None, b"").await.0, 401);
+}

@@ -5,33 +5,55 @@ use super::JobsTabs;
 use crate::components::{format_time, search_box, Appearance, Button, Icon, IconName};
 use crate::router::query_state;
 use crate::shell::Breadcrumbs;
-use crate::store::{copy_to_clipboard, use_store, ExperimentSummary};
+use crate::store::{copy_to_clipboard, use_store, ExperimentSummary, ScriptToken};
 use leptos::prelude::*;
 
-/// "Log from a script": what a script sets so that its `mlflow` calls land in this workspace.
+/// "Log from a script": what a script sets so that its `mlflow` calls land in this workspace,
+/// with a token made for it (shown once) that logs runs and can do nothing else.
 fn script_card() -> impl IntoView {
     let store = use_store();
-    let (uri, token) = store.script_settings()?;
+    let uri = store.tracking_uri();
+    let made = RwSignal::new(None::<Result<ScriptToken, String>>);
     let snippet = format!(
-        "export MLFLOW_TRACKING_URI={uri}\nexport MLFLOW_TRACKING_TOKEN=<your token>\npython train.py   # mlflow.set_experiment(\"my-experiment\"); mlflow.log_metric(\"loss\", 0.5)"
+        "export MLFLOW_TRACKING_URI={uri}\nexport MLFLOW_TRACKING_TOKEN=<a token for scripts>\npython train.py   # mlflow.set_experiment(\"my-experiment\"); mlflow.log_metric(\"loss\", 0.5)"
     );
-    Some(view! {
+    let create = move |_| {
+        leptos::task::spawn_local(async move {
+            let answer = store.script_token().await;
+            made.set(Some(answer.map_err(|e| e.message().to_owned())));
+        });
+    };
+    view! {
         <section class="card script-card" aria-labelledby="script-card-title">
             <h2 id="script-card-title">"Log from a script"</h2>
-            <p class="muted">"The unchanged mlflow client logs here: set these two variables, then run the script. The token is this session's: it stops working when you sign out, or after 12 hours."</p>
+            <p class="muted">"The unchanged mlflow client logs here: set these two variables, then run the script. A token for scripts logs runs with your role and can do nothing else; it lasts 90 days."</p>
             <pre class="outputs-tab__text">{snippet}</pre>
             <div class="toolbar">
                 <Button on_click=move |_| copy_to_clipboard(&uri)>
                     <Icon name=IconName::Copy />
                     "Copy tracking URI"
                 </Button>
-                <Button on_click=move |_| copy_to_clipboard(&token)>
-                    <Icon name=IconName::Copy />
-                    "Copy token"
-                </Button>
+                <Button on_click=create>"Create a token for scripts"</Button>
             </div>
+            {move || made.get().map(|answer| match answer {
+                Ok(t) => {
+                    let token = t.token.clone();
+                    view! {
+                        <div class="field">
+                            <label class="field__label" for="script-token">"Token for scripts (shown once: copy it now)"</label>
+                            <input id="script-token" class="field__input" readonly prop:value=t.token.clone() />
+                            <p class="muted field__help">{format!("Works until {}.", crate::components::format_iso_time(&t.expires_on))}</p>
+                            <Button on_click=move |_| copy_to_clipboard(&token)>
+                                <Icon name=IconName::Copy />
+                                "Copy token"
+                            </Button>
+                        </div>
+                    }.into_any()
+                }
+                Err(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+            })}
         </section>
-    })
+    }
 }
 
 /// The All experiments tab.

@@ -4,11 +4,14 @@
 //! server announces them.
 
 mod chart;
+mod columns;
 mod experiments;
+mod filter_box;
 mod job;
 mod metrics;
 mod outputs;
 mod runs;
+mod table;
 
 pub use experiments::ExperimentsPage;
 pub use job::JobPage;

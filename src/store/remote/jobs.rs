@@ -47,6 +47,16 @@ pub struct Series {
     pub buckets: Vec<(i64, i64, Option<f64>, Option<f64>)>,
 }
 
+/// A token for scripts, as `POST /api/tokens` answers it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScriptToken {
+    /// The token (shown once).
+    pub token: String,
+    /// When it stops working (ISO 8601).
+    pub expires_on: String,
+}
+
 #[derive(Deserialize)]
 struct RunBody {
     run: Run,
@@ -130,4 +140,10 @@ pub async fn run(token: &str, ws: &str, run_id: &str) -> Result<Run, ArmError> {
     from_json::<RunBody>(&text)
         .map(|b| b.run)
         .map_err(|e| unexpected(&e))
+}
+
+/// `POST /api/tokens`: a token for scripts, which logs runs and does nothing else.
+pub async fn script_token(token: &str) -> Result<ScriptToken, ArmError> {
+    let text = send("POST", "/api/tokens", Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
 }

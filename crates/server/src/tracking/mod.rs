@@ -2,7 +2,8 @@
 //! (`/mlflow/v1.0/subscriptions/…/workspaces/{ws}`, `v2.0` too, as Azure ML answers both): the
 //! REST API 2.0 under `/api/2.0/mlflow/` and the artifacts proxy under
 //! `/api/2.0/mlflow-artifacts/artifacts`, so the unchanged `mlflow` client logs into the
-//! workspace with `MLFLOW_TRACKING_TOKEN` set to a session's token. Anyone who may read the
+//! workspace with `MLFLOW_TRACKING_TOKEN` set to a token for scripts (`POST /api/tokens`) or a
+//! session's. Anyone who may read the
 //! workspace reads its runs; logging needs a role that may write jobs (not a Reader).
 
 mod artifacts;
@@ -106,7 +107,7 @@ pub(crate) fn caller(
     headers: &HeaderMap,
     ws: &str,
 ) -> Result<Caller, TrackingError> {
-    let me = auth::member_of(state, headers).map_err(from_arm)?;
+    let me = auth::tracking_member(state, headers).map_err(from_arm)?;
     let (key, user_name, may_write, artifact_root) = state
         .read_workspace(&me, ws, |w| {
             let member = w.member(&me).map(|m| m.user_name.clone());
