@@ -4,22 +4,41 @@
 
 use crate::workspace::overview::wsid;
 
-/// The studio address for an MLflow UI link: the path (`/mlflow/v1.0/subscriptions/…/
-/// workspaces/<ws>/`) and the fragment (`#/experiments/<id>[/runs/<run id>]`); `None` when the
-/// path is not a workspace's tracking URI.
-pub fn studio_address(path: &str, fragment: &str) -> Option<String> {
+/// A path under a workspace's tracking URI (`/mlflow/{v1.0|v2.0}/subscriptions/{sub}/
+/// resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}<rest>`): the
+/// workspace's ARM id and the rest (from its `/`); `None` for any other path.
+pub fn split_tracking_path(path: &str) -> Option<(String, &str)> {
     let rest = path.strip_prefix("/mlflow/")?;
-    let (_version, workspace) = rest.split_once('/')?;
-    let workspace = workspace.trim_end_matches('/');
+    let (version, rest) = rest.split_once('/')?;
+    if version != "v1.0" && version != "v2.0" {
+        return None;
+    }
+    // The workspace is the first eight segments.
+    let end = rest
+        .match_indices('/')
+        .nth(7)
+        .map_or(rest.len(), |(at, _)| at);
+    let (workspace, tail) = rest.split_at(end);
     let parts: Vec<&str> = workspace.split('/').collect();
     let shaped = parts.len() == 8
         && parts[0] == "subscriptions"
         && parts[2].eq_ignore_ascii_case("resourceGroups")
-        && parts[6] == "workspaces";
-    if !shaped {
+        && parts[4] == "providers"
+        && parts[5].eq_ignore_ascii_case("Microsoft.MachineLearningServices")
+        && parts[6] == "workspaces"
+        && !parts[7].is_empty();
+    shaped.then(|| (format!("/{workspace}"), tail))
+}
+
+/// The studio address for an MLflow UI link: the path (`/mlflow/v1.0/subscriptions/…/
+/// workspaces/<ws>/`) and the fragment (`#/experiments/<id>[/runs/<run id>]`); `None` when the
+/// path is not a workspace's tracking URI.
+pub fn studio_address(path: &str, fragment: &str) -> Option<String> {
+    let (workspace, rest) = split_tracking_path(path)?;
+    if !rest.trim_matches('/').is_empty() {
         return None;
     }
-    let ws = wsid(&format!("/{workspace}"));
+    let ws = wsid(&workspace);
     let names: Vec<&str> = fragment
         .trim_start_matches('#')
         .split('/')

@@ -3,8 +3,8 @@
 //! REST API 2.0 under `/api/2.0/mlflow/` and the artifacts proxy under
 //! `/api/2.0/mlflow-artifacts/artifacts`, so the unchanged `mlflow` client logs into the
 //! workspace with `MLFLOW_TRACKING_TOKEN` set to a token for scripts (`POST /api/tokens`) or a
-//! session's. Anyone who may read the
-//! workspace reads its runs; logging needs a role that may write jobs (not a Reader).
+//! session's. Anyone who may read the workspace reads its runs; logging needs a role that may
+//! write jobs (not a Reader).
 
 mod artifacts;
 mod experiments;
@@ -84,24 +84,14 @@ pub(crate) fn ok(value: Value) -> Response {
     axum::Json(value).into_response()
 }
 
-/// The workspace id and the API path of `/mlflow/{v1.0|v2.0}/subscriptions/…/workspaces/{ws}/api/2.0/{call}`.
+/// The workspace id and the API call of a tracking path (`…/workspaces/{ws}/api/2.0/{call}`).
 fn split(path: &str) -> Option<(String, &str)> {
-    let rest = path.strip_prefix("/mlflow/")?;
-    let (version, rest) = rest.split_once('/')?;
-    if version != "v1.0" && version != "v2.0" {
-        return None;
-    }
-    let (workspace, call) = rest.split_once("/api/2.0/")?;
-    let parts: Vec<&str> = workspace.split('/').collect();
-    let shaped = parts.len() == 8
-        && parts[0] == "subscriptions"
-        && parts[2].eq_ignore_ascii_case("resourceGroups")
-        && parts[4] == "providers"
-        && parts[5].eq_ignore_ascii_case("Microsoft.MachineLearningServices")
-        && parts[6] == "workspaces";
-    shaped.then(|| (format!("/{workspace}"), call))
+    let (workspace, rest) = azimuth_core::jobs::links::split_tracking_path(path)?;
+    Some((workspace, rest.strip_prefix("/api/2.0/")?))
 }
 
+/// Who calls: the signed-in person (a session's token or a token for scripts), their role in
+/// the workspace `ws` names, and its artifact store; MLflow's 401, 403 or 404 otherwise.
 pub(crate) fn caller(
     state: &AppState,
     headers: &HeaderMap,
