@@ -68,6 +68,42 @@ impl MetricSummary {
     }
 }
 
+/// The sizes (in steps) of the blocks a history is also summarised in as it is written: each
+/// block keeps its first and last step, least and greatest value and count, so a chart of a
+/// long history reads a block per few thousand values instead of every value.
+pub const BLOCK_STEPS: [i64; 2] = [64, 4096];
+
+/// The block of `size` steps that `step` falls in (counting from step 0, downwards too).
+pub fn block_of(step: i64, size: i64) -> i64 {
+    step.div_euclid(size)
+}
+
+/// The block size a chart of `buckets` buckets over steps `low..=high` reads: the coarsest that
+/// still gives at least half as many blocks as buckets, or none (read the values themselves).
+pub fn block_size_for(low: i64, high: i64, buckets: i64) -> Option<i64> {
+    let span = high.saturating_sub(low).saturating_add(1);
+    BLOCK_STEPS
+        .iter()
+        .rev()
+        .copied()
+        .find(|size| span / size >= (buckets / 2).max(1))
+}
+
+/// One block's summary: (first step, last step, least, greatest, count); least and greatest
+/// are `None` while the block holds only NaN.
+pub type Block = (i64, i64, Option<f64>, Option<f64>, u64);
+
+/// Adds a value to a block's summary.
+pub fn add_to_block(block: &mut Block, step: i64, value: f64) {
+    block.0 = block.0.min(step);
+    block.1 = block.1.max(step);
+    if !value.is_nan() {
+        block.2 = Some(block.2.map_or(value, |m| m.min(value)));
+        block.3 = Some(block.3.map_or(value, |m| m.max(value)));
+    }
+    block.4 += 1;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +130,24 @@ mod tests {
         s.add(&m(5, 200, 0.45));
         assert_eq!(s.last.value, 0.45, "same step and time: the larger value");
         assert_eq!((s.min, s.max, s.count), (0.1, 0.5, 4));
+    }
+
+    #[test]
+    fn blocks_are_chosen_by_the_range_shown() {
+        assert_eq!(block_size_for(0, 999_999, 450), Some(4096));
+        assert_eq!(block_size_for(0, 99_999, 450), Some(64));
+        assert_eq!(
+            block_size_for(0, 9_999, 450),
+            None,
+            "few enough values to read"
+        );
+        assert_eq!(block_of(-1, 64), -1);
+        assert_eq!(block_of(127, 64), 1);
+        let mut b: Block = (i64::MAX, i64::MIN, None, None, 0);
+        add_to_block(&mut b, 5, f64::NAN);
+        add_to_block(&mut b, 3, 2.0);
+        add_to_block(&mut b, 9, -1.0);
+        assert_eq!(b, (3, 9, Some(-1.0), Some(2.0), 3));
     }
 
     #[test]

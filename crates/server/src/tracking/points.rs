@@ -1,10 +1,14 @@
 //! Metric histories as they are read back: page by page (MLflow's `get-history`), sampled
 //! across runs (`get-history-bulk-interval`), or shaped for a chart (buckets of least and
 //! greatest values); SQLite does the choosing, so a history of millions is never read whole.
+//! As values are written, blocks of 64 and 4,096 steps keep their least and greatest values
+//! (`metric_blocks`), so a chart of a long history by step reads blocks, not values.
 
 use super::store::{sql, Tracking};
-use azimuth_core::jobs::TrackingError;
-use rusqlite::params;
+use azimuth_core::jobs::metrics::{add_to_block, block_of, block_size_for, Block, BLOCK_STEPS};
+use azimuth_core::jobs::{Metric, TrackingError};
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
 
 /// A value of a metric's history.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +48,76 @@ pub struct Sampled {
     pub points: Vec<(i64, Option<f64>)>,
     /// The buckets, when many.
     pub buckets: Vec<(i64, i64, Option<f64>, Option<f64>)>,
+}
+
+/// Adds values just written (each with its metric's number in run `run`) to their blocks'
+/// summaries, in the same transaction.
+pub(super) fn add_to_blocks(
+    conn: &Connection,
+    run: i64,
+    points: &[(u32, Metric)],
+) -> Result<(), TrackingError> {
+    let mut blocks: HashMap<(u32, i64, i64), Block> = HashMap::new();
+    for (number, m) in points {
+        for size in BLOCK_STEPS {
+            let block = blocks
+                .entry((*number, size, block_of(m.step, size)))
+                .or_insert((i64::MAX, i64::MIN, None, None, 0));
+            add_to_block(block, m.step, m.value);
+        }
+    }
+    let mut upsert = conn
+        .prepare_cached(
+            "INSERT INTO metric_blocks (run, metric, size, block, first_step, last_step, least, greatest, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (run, metric, size, block) DO UPDATE SET
+               first_step = min(first_step, excluded.first_step), last_step = max(last_step, excluded.last_step),
+               least = coalesce(min(least, excluded.least), least, excluded.least),
+               greatest = coalesce(max(greatest, excluded.greatest), greatest, excluded.greatest),
+               count = count + excluded.count",
+        )
+        .map_err(sql)?;
+    for ((number, size, block), (first, last, least, greatest, count)) in blocks {
+        upsert
+            .execute(params![
+                run,
+                number,
+                size,
+                block,
+                first,
+                last,
+                least,
+                greatest,
+                count as i64
+            ])
+            .map_err(sql)?;
+    }
+    Ok(())
+}
+
+/// Summarises into blocks the histories of a database written before blocks were kept (once:
+/// when there are values and no blocks).
+pub(super) fn summarise_blocks_once(conn: &Connection) -> Result<(), TrackingError> {
+    let has = |table: &str| -> Result<bool, TrackingError> {
+        conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| {
+            r.get(0)
+        })
+        .map_err(sql)
+    };
+    if has("metric_blocks")? || !has("metric_points")? {
+        return Ok(());
+    }
+    for size in BLOCK_STEPS {
+        // Floor division, as `block_of` does for steps below zero.
+        conn.execute(
+            "INSERT INTO metric_blocks (run, metric, size, block, first_step, last_step, least, greatest, count)
+             SELECT run, metric, ?1, CASE WHEN step >= 0 THEN step / ?1 ELSE (step - ?1 + 1) / ?1 END AS b,
+                    MIN(step), MAX(step), MIN(value), MAX(value), COUNT(*)
+             FROM metric_points GROUP BY run, metric, b",
+            params![size],
+        )
+        .map_err(sql)?;
+    }
+    Ok(())
 }
 
 impl Tracking {
@@ -120,23 +194,46 @@ impl Tracking {
     ) -> Result<Sampled, TrackingError> {
         let inner = self.lock();
         let x = if by_time { "timestamp" } else { "step" };
-        let (first, last): (Option<i64>, Option<i64>) = inner
-            .conn
-            .prepare_cached(&format!(
-                "SELECT MIN({x}), MAX({x}) FROM metric_points WHERE run = ?1 AND metric = ?2"
-            ))
-            .and_then(|mut s| s.query_row(params![run_seq, metric], |r| Ok((r.get(0)?, r.get(1)?))))
-            .map_err(sql)?;
+        // Two queries: SQLite answers a lone MIN or MAX from the index's end, but reads the
+        // whole series for both at once.
+        let end = |aggregate: &str| -> Result<Option<i64>, TrackingError> {
+            inner
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {aggregate}({x}) FROM metric_points WHERE run = ?1 AND metric = ?2"
+                ))
+                .and_then(|mut s| s.query_row(params![run_seq, metric], |r| r.get(0)))
+                .map_err(sql)
+        };
+        let (first, last) = (end("MIN")?, end("MAX")?);
         let (Some(first), Some(last)) = (first, last) else {
             return Ok(Sampled::default());
         };
         let low = range.0.unwrap_or(first).max(first);
         let high = range.1.unwrap_or(last).min(last);
-        let total: i64 = inner
-            .conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4"))
-            .and_then(|mut s| s.query_row(params![run_seq, metric, low, high], |r| r.get(0)))
-            .map_err(sql)?;
+        let count = || -> Result<i64, TrackingError> {
+            inner
+                .conn
+                .prepare_cached(&format!("SELECT COUNT(*) FROM metric_points WHERE run = ?1 AND metric = ?2 AND {x} BETWEEN ?3 AND ?4"))
+                .and_then(|mut s| s.query_row(params![run_seq, metric, low, high], |r| r.get(0)))
+                .map_err(sql)
+        };
+        // By step, the finest blocks say about how many values the range holds without reading
+        // them (exactly, but for the blocks at its edges); a small range is counted exactly.
+        let total = if by_time {
+            count()?
+        } else {
+            let estimate: i64 = inner
+                .conn
+                .prepare_cached("SELECT COALESCE(SUM(count), 0) FROM metric_blocks WHERE run = ?1 AND metric = ?2 AND size = ?3 AND last_step >= ?4 AND first_step <= ?5")
+                .and_then(|mut s| s.query_row(params![run_seq, metric, BLOCK_STEPS[0], low, high], |r| r.get(0)))
+                .map_err(sql)?;
+            if estimate <= 4 * buckets {
+                count()?
+            } else {
+                estimate
+            }
+        };
         let mut shaped = Sampled {
             first: Some(first),
             last: Some(last),
@@ -154,6 +251,20 @@ impl Tracking {
                 })
                 .map_err(sql)?;
             shaped.points = rows.collect::<Result<_, _>>().map_err(sql)?;
+        } else if let Some(size) = block_size_for(low, high, buckets).filter(|_| !by_time) {
+            // Blocks overlapping the range, gathered into buckets.
+            let span = (high - low).max(0) + 1;
+            let mut s = inner
+                .conn
+                .prepare_cached("SELECT (max(first_step, ?3) - ?3) * ?5 / ?6 AS b, MIN(first_step), MAX(last_step), MIN(least), MAX(greatest) FROM metric_blocks WHERE run = ?1 AND metric = ?2 AND size = ?7 AND last_step >= ?3 AND first_step <= ?4 GROUP BY b ORDER BY b")
+                .map_err(sql)?;
+            let rows = s
+                .query_map(
+                    params![run_seq, metric, low, high, buckets, span, size],
+                    |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .map_err(sql)?;
+            shaped.buckets = rows.collect::<Result<_, _>>().map_err(sql)?;
         } else {
             let span = (high - low).max(0) + 1;
             let mut s = inner

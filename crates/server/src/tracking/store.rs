@@ -4,8 +4,9 @@
 //! experiments and runs are read into memory the first time it is asked for, and each change
 //! is written (one transaction, fully synchronous) before memory sees it, so a failed write
 //! changes nothing. One index holds every column a history read needs (run, metric, step,
-//! time, value): paging, sampling or bucketing a history never visits the table itself
-//! (bucketing a million values: 0.55 to 0.66 s, against 0.69 to 0.88 s through the table).
+//! time, value), so paging or sampling a history never visits the table itself; blocks of
+//! steps keep their least and greatest values as values are written (`points.rs`), so a chart
+//! of a million values reads a few hundred rows (3 to 5 ms, from 0.7 s).
 
 use azimuth_core::jobs::experiment::{self, NewExperiment, DEFAULT_EXPERIMENT};
 use azimuth_core::jobs::run::StoredRun;
@@ -74,9 +75,17 @@ impl Tracking {
              CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, id));
              CREATE TABLE IF NOT EXISTS metric_points (run INTEGER NOT NULL, metric INTEGER NOT NULL, step INTEGER NOT NULL, timestamp INTEGER NOT NULL, value REAL);
              DROP INDEX IF EXISTS metric_points_by_step;
-             CREATE INDEX IF NOT EXISTS metric_points_covering ON metric_points (run, metric, step, timestamp, value);",
+             CREATE INDEX IF NOT EXISTS metric_points_covering ON metric_points (run, metric, step, timestamp, value);
+             CREATE TABLE IF NOT EXISTS metric_blocks (run INTEGER NOT NULL, metric INTEGER NOT NULL, size INTEGER NOT NULL, block INTEGER NOT NULL, first_step INTEGER NOT NULL, last_step INTEGER NOT NULL, least REAL, greatest REAL, count INTEGER NOT NULL, PRIMARY KEY (run, metric, size, block)) WITHOUT ROWID;",
         )
         .map_err(|e| format!("cannot prepare the tracking tables in {}: {e}", path.display()))?;
+        super::points::summarise_blocks_once(&conn).map_err(|e| {
+            format!(
+                "cannot summarise the metric histories in {}: {}",
+                path.display(),
+                e.message
+            )
+        })?;
         Ok(Tracking {
             inner: Mutex::new(Inner {
                 conn,
@@ -199,6 +208,7 @@ impl Tracking {
                     .map_err(sql)?;
             }
         }
+        super::points::add_to_blocks(&tx, seq, &points)?;
         tx.commit().map_err(sql)?;
         if let Some(runs) = inner.workspaces.get_mut(&key) {
             runs.runs.insert(run_id.to_owned(), (seq, next));
