@@ -2,6 +2,7 @@
 //! their name; the access key first when the server has one) and get a random bearer token,
 //! stored only as its SHA-256 hash, that expires.
 
+use crate::db::TokenKind;
 use crate::state::{now_ms, AppState};
 use axum::http::HeaderMap;
 use azimuth_core::workspace::Person;
@@ -76,16 +77,38 @@ pub fn sign_in(
         // Argon2 takes tens of milliseconds: off the threads that answer other requests.
         tokio::task::block_in_place(|| state.check_password(member, password.unwrap_or_default()))?
     };
+    let token = issue(
+        state,
+        TokenKind::Session,
+        &found.name,
+        now_ms() + SESSION_MS,
+    )?;
+    Ok((token, found))
+}
+
+/// A new random token of `kind` for `member`, kept (as its hash) until `expires_at`.
+fn issue(
+    state: &AppState,
+    kind: TokenKind,
+    member: &str,
+    expires_at: i64,
+) -> Result<String, ArmError> {
     let token = new_token()?;
     state
-        .with_db(|db| db.insert_session(&hash_token(&token), &found.name, now_ms() + SESSION_MS))
+        .with_db(|db| db.insert_token(kind, &hash_token(&token), member, expires_at))
         .map_err(|e| {
             ArmError::new(
                 "ServiceUnavailable",
-                format!("The session could not be saved ({e})."),
+                format!(
+                    "The {} could not be saved ({e}).",
+                    match kind {
+                        TokenKind::Session => "session",
+                        TokenKind::Script => "token",
+                    }
+                ),
             )
         })?;
-    Ok((token, found))
+    Ok(token)
 }
 
 /// The token of `Authorization: Bearer <token>`, if the request carries one.
@@ -135,7 +158,7 @@ pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmErr
     let token = bearer_token(headers)
         .ok_or_else(|| ArmError::new("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing: sign in and send 'Authorization: Bearer <token>'."))?;
     state
-        .with_db(|db| db.session_member(&hash_token(token), now_ms()))
+        .with_db(|db| db.token_member(TokenKind::Session, &hash_token(token), now_ms()))
         .ok_or_else(|| {
             ArmError::new(
                 "InvalidAuthenticationToken",
@@ -151,24 +174,16 @@ pub const SCRIPT_TOKEN_MS: i64 = 90 * 24 * 3_600_000;
 /// tracking API with their role and does nothing else (no ARM, no studio). Answers the token
 /// (shown once; only its hash is kept) and when it expires.
 pub fn new_script_token(state: &AppState, member: &str) -> Result<(String, i64), ArmError> {
-    let token = new_token()?;
     let expires = now_ms() + SCRIPT_TOKEN_MS;
-    state
-        .with_db(|db| db.insert_script_token(&hash_token(&token), member, expires))
-        .map_err(|e| {
-            ArmError::new(
-                "ServiceUnavailable",
-                format!("The token could not be saved ({e})."),
-            )
-        })?;
-    Ok((token, expires))
+    Ok((issue(state, TokenKind::Script, member, expires)?, expires))
 }
 
 /// The member a tracking call comes from: a session's token, or a token for scripts.
 pub fn tracking_member(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
     if let Some(token) = bearer_token(headers) {
         let hash = hash_token(token);
-        if let Some(member) = state.with_db(|db| db.script_token_member(&hash, now_ms())) {
+        let member = state.with_db(|db| db.token_member(TokenKind::Script, &hash, now_ms()));
+        if let Some(member) = member {
             return Ok(member);
         }
     }

@@ -31,6 +31,25 @@ pub struct Write<'a> {
     pub removed: Vec<String>,
 }
 
+/// What a bearer token is: a signed-in session (the studio, ARM, the tracking API), or a token
+/// for scripts (the tracking API only); each kind in a table of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A session, from signing in.
+    Session,
+    /// A token for scripts.
+    Script,
+}
+
+impl TokenKind {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Session => "sessions",
+            Self::Script => "script_tokens",
+        }
+    }
+}
+
 /// A person's sign-in secrets, as stored (hashes only).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credential {
@@ -225,56 +244,32 @@ impl Db {
         Ok(bytes)
     }
 
-    /// Remembers a session by the hash of its token.
-    pub fn insert_session(
+    /// Keeps a bearer token (its hash) of `kind` for `member` until `expires_at`.
+    pub fn insert_token(
         &self,
+        kind: TokenKind,
         token_hash: &str,
         member: &str,
         expires_at: i64,
     ) -> Result<(), String> {
+        let table = kind.table();
         self.conn
             .execute(
-                "INSERT INTO sessions (token_hash, member, expires_at) VALUES (?1, ?2, ?3)",
+                &format!(
+                    "INSERT INTO {table} (token_hash, member, expires_at) VALUES (?1, ?2, ?3)"
+                ),
                 params![token_hash, member, expires_at],
             )
             .map(|_| ())
             .map_err(sql)
     }
 
-    /// The member of an unexpired session.
-    pub fn session_member(&self, token_hash: &str, now: i64) -> Option<String> {
+    /// The member of an unexpired token of `kind`.
+    pub fn token_member(&self, kind: TokenKind, token_hash: &str, now: i64) -> Option<String> {
+        let table = kind.table();
         self.conn
             .query_row(
-                "SELECT member FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                params![token_hash, now],
-                |r| r.get(0),
-            )
-            .optional()
-            .ok()
-            .flatten()
-    }
-
-    /// Keeps a token for scripts (its hash), which only the tracking API takes.
-    pub fn insert_script_token(
-        &self,
-        token_hash: &str,
-        member: &str,
-        expires_at: i64,
-    ) -> Result<(), String> {
-        self.conn
-            .execute(
-                "INSERT INTO script_tokens (token_hash, member, expires_at) VALUES (?1, ?2, ?3)",
-                params![token_hash, member, expires_at],
-            )
-            .map(|_| ())
-            .map_err(sql)
-    }
-
-    /// The member of an unexpired token for scripts.
-    pub fn script_token_member(&self, token_hash: &str, now: i64) -> Option<String> {
-        self.conn
-            .query_row(
-                "SELECT member FROM script_tokens WHERE token_hash = ?1 AND expires_at > ?2",
+                &format!("SELECT member FROM {table} WHERE token_hash = ?1 AND expires_at > ?2"),
                 params![token_hash, now],
                 |r| r.get(0),
             )

@@ -19,6 +19,7 @@
 //! runs shown. Changes within a quarter of a second come as one event.
 
 use crate::auth::{cookie_token, hash_token};
+use crate::db::TokenKind;
 use crate::state::{now_ms, AppState, Change};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -170,7 +171,9 @@ pub async fn events(
 ) -> Response {
     let signed_in = cookie_token(&headers)
         .or(query.get("access_token").map(String::as_str))
-        .and_then(|t| state.with_db(|db| db.session_member(&hash_token(t), now_ms())));
+        .and_then(|t| {
+            state.with_db(|db| db.token_member(TokenKind::Session, &hash_token(t), now_ms()))
+        });
     let Some(member) = signed_in else {
         return crate::arm::error_response(&ArmError::new(
             "InvalidAuthenticationToken",
