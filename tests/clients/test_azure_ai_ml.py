@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 import urllib.error
 import urllib.request
 from urllib.parse import urlparse
@@ -30,6 +29,8 @@ from azure.ai.ml.entities import (
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+from checks import run
 
 URL = os.environ.get("AZIMUTH_URL", "http://127.0.0.1:8080").rstrip("/")
 ML = "Microsoft.MachineLearningServices"
@@ -399,25 +400,5 @@ CHECKS = [
 ]
 
 
-def main():
-    started = time.monotonic()
-    context = Context()
-    passed = 0
-    for check in CHECKS:
-        began = time.monotonic()
-        try:
-            check(context)
-        except Exception:  # noqa: BLE001 (a failure of any kind is reported and ends the run)
-            traceback.print_exc()
-            print(f"FAILED {check.__name__}")
-            print(f"{passed} passed, 1 failed")
-            return 1
-        passed += 1
-        print(f"ok {check.__name__} ({time.monotonic() - began:.2f} s)")
-    print(f"azure-ai-ml against {URL}: {time.monotonic() - started:.1f} s")
-    print(f"{passed} passed, 0 failed")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("azure-ai-ml", URL, Context, CHECKS))
