@@ -10,14 +10,6 @@ use azimuth_core::jobs::Run;
 use azimuth_core::ArmError;
 use leptos::prelude::*;
 
-/// The datastore a run's files are kept in, as on Azure.
-pub const ARTIFACT_STORE: &str = "workspaceartifactstore";
-
-/// A run's folder in [`ARTIFACT_STORE`].
-pub fn run_folder(run_id: &str) -> String {
-    format!("ExperimentRun/dcid.{run_id}")
-}
-
 fn no_tracking() -> ArmError {
     ArmError::new(
         "NotSupported",

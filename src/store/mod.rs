@@ -28,7 +28,6 @@ pub use browser::{
     save_preference, Preference,
 };
 pub use data::Upload;
-pub use jobs::{run_folder, ARTIFACT_STORE};
 pub use remote::{ExperimentSummary, ScriptToken, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.

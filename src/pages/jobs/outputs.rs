@@ -4,9 +4,10 @@
 //! table, images as images; any file downloads.
 
 use crate::pages::data::format_bytes;
-use crate::store::{download_blob, run_folder, use_store, ARTIFACT_STORE};
+use crate::store::{download_blob, use_store};
 use azimuth_core::data::files::Listing;
 use azimuth_core::data::preview::{preview, Format};
+use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE};
 use leptos::prelude::*;
 
 /// The most bytes of a file previewed.

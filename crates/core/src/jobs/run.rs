@@ -15,6 +15,25 @@ use std::collections::BTreeMap;
 pub const RUN_NAME_TAG: &str = "mlflow.runName";
 /// The tag MLflow keeps the person who ran it in.
 pub const USER_TAG: &str = "mlflow.user";
+/// The datastore runs keep their files in, as on Azure.
+pub const ARTIFACT_STORE: &str = "workspaceartifactstore";
+/// The folder of [`ARTIFACT_STORE`] that holds runs' files.
+pub const RUNS_FOLDER: &str = "ExperimentRun";
+
+/// A run's folder in [`ARTIFACT_STORE`], where Azure ML keeps it: `ExperimentRun/dcid.<run id>`.
+pub fn run_folder(run_id: &str) -> String {
+    format!("{RUNS_FOLDER}/dcid.{run_id}")
+}
+
+/// The run a path of [`ARTIFACT_STORE`] lies in, if it lies in one.
+pub fn run_of_path(path: &str) -> Option<&str> {
+    path.strip_prefix(RUNS_FOLDER)?
+        .strip_prefix("/dcid.")?
+        .split('/')
+        .next()
+        .filter(|id| !id.is_empty())
+}
+
 /// The most input datasets a run logs.
 pub const MAX_DATASETS: usize = 100;
 /// The tag that names a child run's parent.
@@ -322,6 +341,17 @@ mod tests {
             tags,
         })
         .unwrap()
+    }
+
+    #[test]
+    fn runs_keep_their_files_where_azure_does() {
+        assert_eq!(run_folder("abc"), "ExperimentRun/dcid.abc");
+        assert_eq!(
+            run_of_path("ExperimentRun/dcid.abc/outputs/x.txt"),
+            Some("abc")
+        );
+        assert_eq!(run_of_path("ExperimentRun/dcid."), None);
+        assert_eq!(run_of_path("LocalUpload/x"), None);
     }
 
     #[test]

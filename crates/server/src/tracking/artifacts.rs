@@ -13,18 +13,11 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::data::files::check_file_path;
+use azimuth_core::jobs::run::{run_folder, run_of_path, RUNS_FOLDER};
 use azimuth_core::jobs::{LifecycleStage, TrackingError};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-/// The folder of the artifact store that holds runs' files.
-const RUNS_FOLDER: &str = "ExperimentRun";
-
-/// A run's folder in the artifact store.
-fn run_folder(run_id: &str) -> String {
-    format!("{RUNS_FOLDER}/dcid.{run_id}")
-}
 
 /// Checks `path` (relative to the artifact store) and finds the run it lies in; answers the
 /// checked path. Writing needs the run active and the caller's role.
@@ -35,16 +28,11 @@ fn check_path(
     write: bool,
 ) -> Result<String, TrackingError> {
     let path = check_file_path(path).map_err(from_arm)?;
-    let run_id = path
-        .strip_prefix(RUNS_FOLDER)
-        .and_then(|p| p.strip_prefix("/dcid."))
-        .map(|p| p.split('/').next().unwrap_or_default())
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| {
-            TrackingError::invalid(format!(
-                "'{path}' is not in a run's artifacts: paths start with {RUNS_FOLDER}/dcid.<run id>/."
-            ))
-        })?;
+    let run_id = run_of_path(&path).ok_or_else(|| {
+        TrackingError::invalid(format!(
+            "'{path}' is not in a run's artifacts: paths start with {RUNS_FOLDER}/dcid.<run id>/."
+        ))
+    })?;
     let stage = state
         .tracking
         .read(&who.ws, state.now(), |runs| {

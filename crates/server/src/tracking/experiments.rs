@@ -2,7 +2,7 @@
 //! set-experiment-tag and delete-experiment-tag.
 
 use super::request::{one_or_many, page_size, page_start, parse};
-use super::store::ARTIFACT_ROOT;
+use super::store::artifact_root;
 use super::{ok, Caller};
 use crate::state::AppState;
 use axum::http::Method;
@@ -143,7 +143,7 @@ fn create(state: &AppState, who: &Caller, now: i64, r: Create) -> Result<Value, 
             NewExperiment {
                 id,
                 name: &r.name,
-                artifact_location: ARTIFACT_ROOT.to_owned(),
+                artifact_location: artifact_root(),
                 now,
                 tags: &r.tags,
             },

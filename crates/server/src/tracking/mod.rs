@@ -105,7 +105,7 @@ pub(crate) fn caller(
                 w.resource.properties.workspace_id.clone(),
                 member.unwrap_or_else(|| me.clone()),
                 w.authorize(&me, Action::WriteJobs).is_ok(),
-                w.datastore_root("workspaceartifactstore"),
+                w.datastore_root(azimuth_core::jobs::run::ARTIFACT_STORE),
             )
         })
         .map_err(from_arm)?;

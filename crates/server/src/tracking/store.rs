@@ -9,7 +9,7 @@
 //! of a million values reads a few hundred rows (3 to 5 ms, from 0.7 s).
 
 use azimuth_core::jobs::experiment::{self, NewExperiment, DEFAULT_EXPERIMENT};
-use azimuth_core::jobs::run::StoredRun;
+use azimuth_core::jobs::run::{run_folder, StoredRun, RUNS_FOLDER};
 use azimuth_core::jobs::{Experiment, Metric, TrackingError};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
@@ -55,11 +55,13 @@ fn damaged(what: &str, e: serde_json::Error) -> TrackingError {
 
 /// The artifact location of a workspace's experiments: runs keep their files where Azure ML
 /// keeps them, `ExperimentRun/dcid.<run id>/` in the artifact store.
-pub const ARTIFACT_ROOT: &str = "mlflow-artifacts:/ExperimentRun";
+pub fn artifact_root() -> String {
+    format!("mlflow-artifacts:/{RUNS_FOLDER}")
+}
 
 /// A run's artifact URI.
 pub fn run_artifact_uri(run_id: &str) -> String {
-    format!("{ARTIFACT_ROOT}/dcid.{run_id}")
+    format!("mlflow-artifacts:/{}", run_folder(run_id))
 }
 
 impl Tracking {
@@ -290,7 +292,7 @@ impl Inner {
                 NewExperiment {
                     id,
                     name: DEFAULT_EXPERIMENT,
-                    artifact_location: ARTIFACT_ROOT.to_owned(),
+                    artifact_location: artifact_root(),
                     now,
                     tags: &[],
                 },
