@@ -178,6 +178,17 @@ pub fn new_script_token(state: &AppState, member: &str) -> Result<(String, i64),
     Ok((issue(state, TokenKind::Script, member, expires)?, expires))
 }
 
+/// Makes a job's token: a token for scripts of the member who submitted it, until `expires`;
+/// the runner takes it back when the job ends ([`revoke_script_token`]).
+pub fn new_job_token(state: &AppState, member: &str, expires: i64) -> Result<String, ArmError> {
+    issue(state, TokenKind::Script, member, expires)
+}
+
+/// Takes back a token for scripts.
+pub fn revoke_script_token(state: &AppState, token: &str) {
+    state.with_db(|db| db.delete_token(TokenKind::Script, &hash_token(token)));
+}
+
 /// The member a tracking call comes from: a session's token, or a token for scripts.
 pub fn tracking_member(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
     if let Some(token) = bearer_token(headers) {

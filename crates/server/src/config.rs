@@ -27,14 +27,30 @@ pub struct Config {
     /// Lets an Owner move the server's clock forward with `POST /api/clock` (`--movable-clock`,
     /// `AZIMUTH_MOVABLE_CLOCK=1`): a demo of idle shutdown, or a test, need not wait for it.
     pub movable_clock: bool,
+    /// How command jobs run (`--job-runner`, `AZIMUTH_JOB_RUNNER`): `local` runs them on this
+    /// machine, sandboxed; `None` (the default, `none`) leaves them Queued, saying why.
+    pub job_runner: Option<JobRunner>,
     /// Demo mode (`--demo`, `AZIMUTH_DEMO=1`): anyone signs in as anyone by picking a name,
     /// without a password. Without it each person signs in with a password of their own.
     pub demo: bool,
 }
 
+/// The local job runner's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobRunner {
+    /// The Python jobs run with (`--job-python`, `AZIMUTH_JOB_PYTHON`; default python3).
+    pub python: String,
+    /// Memory per job in MB (`--job-memory`, `AZIMUTH_JOB_MEMORY`; default 4096).
+    pub memory_mb: u64,
+    /// Jobs run at once (`--job-slots`, `AZIMUTH_JOB_SLOTS`; default: the machine's cores).
+    pub slots: usize,
+    /// Where jobs' working folders are (beside the database, `{name}-jobs`).
+    pub folder: PathBuf,
+}
+
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--movable-clock] [--demo]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--job-runner none|local] [--job-python PATH] [--job-memory MB] [--job-slots N] [--movable-clock] [--demo]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
@@ -43,6 +59,11 @@ usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] 
   --access-key  AZIMUTH_ACCESS_KEY  when set, signing in needs this key
   --pace        AZIMUTH_PACE        instant, fast or realistic, set at start (a new workspace: fast)
   --vcpu-quota  AZIMUTH_VCPU_QUOTA  vCPU limit of every VM family (default 24 CPU, 6 GPU)
+  --job-runner  AZIMUTH_JOB_RUNNER  none (default: command jobs stay Queued) or local (they run
+                                    here, each in a sandbox: its own folder, memory and CPU limits)
+  --job-python  AZIMUTH_JOB_PYTHON  the Python jobs run with (default python3)
+  --job-memory  AZIMUTH_JOB_MEMORY  memory per job in MB (default 4096)
+  --job-slots   AZIMUTH_JOB_SLOTS   jobs run at once (default: the machine's cores)
   --movable-clock  AZIMUTH_MOVABLE_CLOCK=1  an Owner may move the clock forward (POST /api/clock),
                 to show idle shutdown or a schedule without waiting for it
   --demo        AZIMUTH_DEMO=1      anyone signs in as anyone by picking a name, without a password
@@ -84,6 +105,10 @@ impl Config {
                 "--access-key",
                 "--pace",
                 "--vcpu-quota",
+                "--job-runner",
+                "--job-python",
+                "--job-memory",
+                "--job-slots",
             ]
             .contains(&name.as_str())
             {
@@ -122,8 +147,30 @@ impl Config {
             .unwrap_or_else(|| "data/azimuth.db".into())
             .into();
         let files =
-            get("--files", "AZIMUTH_FILES").map_or_else(|| files_beside(&db), PathBuf::from);
+            get("--files", "AZIMUTH_FILES").map_or_else(|| beside(&db, "files"), PathBuf::from);
+        let job_runner = match get("--job-runner", "AZIMUTH_JOB_RUNNER").as_deref() {
+            None | Some("none") => None,
+            Some("local") => {
+                let number =
+                    |flag: &str, var: &str, default: u64| match get(flag, var) {
+                        None => Ok(default),
+                        Some(n) => n.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                            format!("{flag} must be a whole number above 0, not {n}")
+                        }),
+                    };
+                let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u64);
+                Some(JobRunner {
+                    python: get("--job-python", "AZIMUTH_JOB_PYTHON")
+                        .unwrap_or_else(|| "python3".into()),
+                    memory_mb: number("--job-memory", "AZIMUTH_JOB_MEMORY", 4096)?,
+                    slots: number("--job-slots", "AZIMUTH_JOB_SLOTS", cores)? as usize,
+                    folder: beside(&db, "jobs"),
+                })
+            }
+            Some(other) => return Err(format!("--job-runner must be none or local, not {other}")),
+        };
         Ok(Config {
+            job_runner,
             addr: addr
                 .parse()
                 .map_err(|_| format!("--addr {addr} is not HOST:PORT"))?,
@@ -141,12 +188,12 @@ impl Config {
     }
 }
 
-/// The default folder of the files: `{database name}-files` beside the database.
-fn files_beside(db: &std::path::Path) -> PathBuf {
+/// A folder beside the database: `{database name}-{what}`.
+fn beside(db: &std::path::Path, what: &str) -> PathBuf {
     let stem = db
         .file_stem()
         .map_or("azimuth".into(), |s| s.to_string_lossy());
-    db.with_file_name(format!("{stem}-files"))
+    db.with_file_name(format!("{stem}-{what}"))
 }
 
 impl Config {

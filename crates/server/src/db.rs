@@ -278,10 +278,11 @@ impl Db {
             .flatten()
     }
 
-    /// Forgets a session (signing out).
-    pub fn delete_session(&self, token_hash: &str) {
+    /// Forgets a token of `kind`.
+    pub fn delete_token(&self, kind: TokenKind, token_hash: &str) {
+        let table = kind.table();
         let _ = self.conn.execute(
-            "DELETE FROM sessions WHERE token_hash = ?1",
+            &format!("DELETE FROM {table} WHERE token_hash = ?1"),
             params![token_hash],
         );
     }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod files_api;
+pub mod jobs;
 pub mod openapi;
 pub mod people;
 pub mod people_api;
@@ -325,7 +326,8 @@ async fn sign_in(
 
 async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if let Some(token) = auth::bearer_token(&headers) {
-        state.with_db(|db| db.delete_session(&auth::hash_token(token)));
+        state
+            .with_db(|db| db.delete_token(crate::db::TokenKind::Session, &auth::hash_token(token)));
     }
     (
         StatusCode::NO_CONTENT,

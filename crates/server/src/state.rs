@@ -40,6 +40,8 @@ pub struct AppState {
     pub storage: crate::storage::Storage,
     /// Experiments, runs and metric histories.
     pub tracking: crate::tracking::store::Tracking,
+    /// The local job runner, with `--job-runner local`.
+    pub runner: Option<Arc<crate::jobs::runner::Runner>>,
     inner: Mutex<Inner>,
     version: AtomicU64,
     changes: broadcast::Sender<Change>,
@@ -128,7 +130,15 @@ impl AppState {
         let due = tick::due_times(&tenant);
         let storage = crate::storage::Storage::local(&config.files)?;
         let tracking = crate::tracking::store::Tracking::open(&config.db)?;
+        let runner = match &config.job_runner {
+            Some(settings) => Some(Arc::new(crate::jobs::runner::Runner::new(
+                settings,
+                config.addr.port(),
+            )?)),
+            None => None,
+        };
         Ok(Arc::new(AppState {
+            runner,
             storage,
             tracking,
             config,

@@ -121,6 +121,20 @@ impl Storage {
         })
     }
 
+    /// Where `path` of `root` is on disk, for the local store (jobs read their inputs and
+    /// write their logs there); `None` for a store that is not on this machine's disk.
+    pub fn local_path(&self, root: &str, path: &str) -> Option<std::path::PathBuf> {
+        let top = self.local.as_ref()?;
+        let mut at = top.join(root);
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            if part == "." || part == ".." {
+                return None;
+            }
+            at.push(part);
+        }
+        Some(at)
+    }
+
     /// The folders and files directly in `folder` (`""` for the top) of `root`.
     pub async fn list(&self, root: &str, folder: &str) -> Result<Listing, ArmError> {
         let prefix = location(root, folder)?;

@@ -104,7 +104,7 @@ async fn a_second_workspace_is_created_seen_by_its_people_and_never_mixes() {
         .contains("/Microsoft.KeyVault/vaults/"));
     assert_eq!(
         p["mlFlowTrackingUri"],
-        format!("http://127.0.0.1:8080/mlflow/v1.0{}", second())
+        format!("http://{a}/mlflow/v1.0{}", second())
     );
     assert_eq!(ws["systemData"]["createdBy"], "ada@contoso.com");
 

@@ -52,6 +52,27 @@ pub fn create(
     })
 }
 
+/// The id of the live experiment named `name`, made (with `new`'s id) when there is none, as
+/// a job submitted to a new experiment makes it; a deleted one of that name is refused.
+pub fn find_or_create(
+    experiments: &mut Vec<Experiment>,
+    new: NewExperiment<'_>,
+) -> Result<String, TrackingError> {
+    if let Some(found) = experiments.iter().find(|e| e.name == new.name) {
+        if found.lifecycle_stage == LifecycleStage::Deleted {
+            return Err(TrackingError::invalid(format!(
+                "The experiment '{}' is deleted. Restore it, or choose another experiment name.",
+                new.name
+            )));
+        }
+        return Ok(found.experiment_id.clone());
+    }
+    let created = create(experiments, new)?;
+    let id = created.experiment_id.clone();
+    experiments.push(created);
+    Ok(id)
+}
+
 /// The experiment `id` names: its own id, or `0` for the default experiment.
 pub fn find<'a>(experiments: &'a [Experiment], id: &str) -> Result<&'a Experiment, TrackingError> {
     experiments

@@ -4,14 +4,17 @@
 //! runs table shows without reading histories. Pure: the server keeps them in SQLite, and the
 //! browser store will keep them in IndexedDB, both through these types and rules.
 
+pub mod command;
 pub mod experiment;
 pub mod filter;
+pub mod job;
 pub mod limits;
 pub mod links;
 pub mod metrics;
 pub mod names;
 pub mod order;
 pub mod run;
+pub mod status;
 pub mod table;
 pub mod tracking;
 

@@ -69,6 +69,9 @@ pub struct StoredRun {
     /// Datasets logged as inputs (`log-inputs`), as MLflow sent them.
     #[serde(default)]
     pub datasets: Vec<serde_json::Value>,
+    /// What a command job keeps beside its run (none for a run an `mlflow` client made).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<super::job::StoredJob>,
 }
 
 /// What a new run starts with.
@@ -133,6 +136,7 @@ impl StoredRun {
             tags,
             metrics: BTreeMap::new(),
             datasets: Vec::new(),
+            job: None,
         })
     }
 
@@ -212,7 +216,8 @@ impl StoredRun {
             .collect()
     }
 
-    fn set_tag(&mut self, tag: &Tag) {
+    /// Sets a tag (the name tag renames the run).
+    pub fn set_tag(&mut self, tag: &Tag) {
         if tag.key == RUN_NAME_TAG {
             self.info.run_name = tag.value.clone();
         }
@@ -246,6 +251,10 @@ impl StoredRun {
                 key: RUN_NAME_TAG.to_owned(),
                 value: name.to_owned(),
             });
+        }
+        if self.job.is_some() {
+            // A command job's process decides its status, whatever its script tells MLflow.
+            return Ok(());
         }
         if let Some(status) = status {
             self.info.status = status;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 mod computes;
 pub mod data;
 mod groups;
+pub mod jobs;
 mod operations;
 mod paths;
 mod roles;
@@ -211,6 +212,16 @@ fn dispatch(
                 body,
             };
             data::handle(state, &r, target)
+        }
+        (Target::Jobs(ws, target), m) => {
+            let r = jobs::Request {
+                member: &me,
+                workspace: &ws,
+                uri,
+                headers,
+                body,
+            };
+            jobs::handle(state, &r, &m, target)
         }
         (Target::OperationStatus(id), Method::GET) => state
             .read(|t| operations::status(t, &me, &id))

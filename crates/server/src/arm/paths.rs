@@ -2,6 +2,7 @@
 //! subscription, its resource groups, workspaces (per group or per subscription), and each
 //! workspace's computes, with the subscription-level lists and operation statuses.
 
+use super::jobs::JobTarget;
 use azimuth_core::workspace::Tenant;
 use azimuth_core::{ArmError, Operation};
 
@@ -36,6 +37,8 @@ pub enum Target {
     RoleDefinitions(String),
     /// A workspace's datastores or data assets.
     Data(String, super::data::DataTarget),
+    /// A workspace's jobs.
+    Jobs(String, super::jobs::JobTarget),
 }
 
 impl Target {
@@ -175,6 +178,11 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
         }
         [c, compute, action] if eq(c, "computes") && eq(action, "enableSso") => {
             Ok(Target::EnableSso(ws, owned(compute)))
+        }
+        [j] if eq(j, "jobs") => Ok(Target::Jobs(ws, JobTarget::List)),
+        [j, name] if eq(j, "jobs") => Ok(Target::Jobs(ws, JobTarget::One(owned(name)))),
+        [j, name, c] if eq(j, "jobs") && eq(c, "cancel") => {
+            Ok(Target::Jobs(ws, JobTarget::Cancel(owned(name))))
         }
         [..] if eq(rest[0], "datastores") || eq(rest[0], "data") => data_target(rest)
             .map(|d| Target::Data(ws, d))

@@ -21,8 +21,10 @@ pub(super) fn due_times(tenant: &Tenant) -> HashMap<String, Option<i64>> {
 
 impl AppState {
     /// Settles the installation every [`TICK`] for the life of the server, announcing what
-    /// finished.
+    /// finished; first looks after the jobs the last server left (see [`crate::jobs::recover`])
+    /// and starts the job runner.
     pub fn spawn_ticker(self: &Arc<Self>) {
+        crate::jobs::recover(self);
         let state = Arc::clone(self);
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(TICK);

@@ -35,6 +35,8 @@ pub(crate) struct Caller {
     pub ws: String,
     /// The workspace's ARM id, as the request named it.
     pub arm_id: String,
+    /// The signed-in member (who tokens are issued to).
+    pub member: String,
     /// The person's sign-in name (a run's `user_id`).
     pub user_name: String,
     /// Whether their role lets them log (create, change or delete runs and experiments).
@@ -98,23 +100,27 @@ pub(crate) fn caller(
     ws: &str,
 ) -> Result<Caller, TrackingError> {
     let me = auth::tracking_member(state, headers).map_err(from_arm)?;
-    let (key, user_name, may_write, artifact_root) = state
-        .read_workspace(&me, ws, |w| {
-            let member = w.member(&me).map(|m| m.user_name.clone());
-            (
-                w.resource.properties.workspace_id.clone(),
-                member.unwrap_or_else(|| me.clone()),
-                w.authorize(&me, Action::WriteJobs).is_ok(),
-                w.datastore_root(azimuth_core::jobs::run::ARTIFACT_STORE),
-            )
-        })
-        .map_err(from_arm)?;
+    caller_of(state, &me, ws).map_err(from_arm)
+}
+
+/// What the member `me` may do in the workspace `ws` names, and where its runs live.
+pub(crate) fn caller_of(state: &AppState, me: &str, ws: &str) -> Result<Caller, ArmError> {
+    let (key, user_name, may_write, artifact_root) = state.read_workspace(me, ws, |w| {
+        let member = w.member(me).map(|m| m.user_name.clone());
+        (
+            w.resource.properties.workspace_id.clone(),
+            member.unwrap_or_else(|| me.to_owned()),
+            w.authorize(me, Action::WriteJobs).is_ok(),
+            w.datastore_root(azimuth_core::jobs::run::ARTIFACT_STORE),
+        )
+    })?;
     Ok(Caller {
         ws: key,
         arm_id: ws.to_owned(),
+        member: me.to_owned(),
         user_name,
         may_write,
-        artifact_root: artifact_root.map_err(from_arm)?,
+        artifact_root: artifact_root?,
     })
 }
 

@@ -10,6 +10,7 @@
 
 use azimuth_core::jobs::experiment::{self, NewExperiment, DEFAULT_EXPERIMENT};
 use azimuth_core::jobs::run::{run_folder, StoredRun, RUNS_FOLDER};
+use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::jobs::{Experiment, Metric, TrackingError};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
@@ -95,6 +96,38 @@ impl Tracking {
             }),
             changes: tokio::sync::broadcast::channel(1024).0,
         })
+    }
+
+    /// Every command job that has not ended, in any workspace: (`workspaceId`, name, status).
+    /// Read from the table (one pass, at start), not from memory, which holds only the
+    /// workspaces asked for so far.
+    pub fn unfinished_jobs(&self) -> Result<Vec<(String, String, JobStatus)>, TrackingError> {
+        let inner = self.lock();
+        let mut statement = inner
+            .conn
+            .prepare("SELECT workspace, id, body FROM runs WHERE body LIKE '%\"job\":{%'")
+            .map_err(sql)?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(sql)?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (ws, id, body) = row.map_err(sql)?;
+            let Ok(run) = serde_json::from_str::<StoredRun>(&body) else {
+                continue;
+            };
+            let status = run.job_status();
+            if run.job.is_some() && !status.is_terminal() {
+                found.push((ws, id, status));
+            }
+        }
+        Ok(found)
     }
 
     /// Tells the event streams that runs of the workspace `arm_id` changed.

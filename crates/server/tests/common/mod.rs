@@ -42,11 +42,13 @@ pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -
     config.pace = Some(azimuth_core::Pace::Instant);
     // People sign in by picking their name unless a test asks for passwords.
     config.demo = true;
+    // The server knows where it listens (its tracking URI, the port its jobs may reach).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    config.addr = addr;
     tweak(&mut config);
     let state = AppState::open(config).unwrap();
     state.spawn_ticker();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
@@ -104,6 +106,39 @@ pub async fn call_with(
         head.to_ascii_lowercase(),
         serde_json::from_str(body).unwrap_or(Value::Null),
     )
+}
+
+/// A request whose answer is read as bytes; HTTP/1.0, so a streamed body comes unchunked.
+pub async fn call_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\n{auth}Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head, raw[end..].to_vec())
 }
 
 /// A response header's value.

@@ -1,0 +1,446 @@
+//! Jobs over ARM: `.../jobs` (paged; by `listViewType`, `jobType`, `tag`, and Azimuth's
+//! `experimentName` and `status`), `.../jobs/{name}` (PUT submits a command job, GET, DELETE
+//! archives) and `POST .../jobs/{name}/cancel`. A job is a run of the tracking store: an MLflow
+//! run is a job named by its run id, and a submitted job is a run the `mlflow` client sees.
+
+use super::{method_not_allowed, next_link, skip_of, PAGE_SIZE};
+use crate::state::AppState;
+use crate::tracking::store::run_artifact_uri;
+use crate::tracking::{caller_of, Caller};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use azimuth_core::jobs::experiment::{self, NewExperiment};
+use azimuth_core::jobs::job::{check_job_name, job_resource, JobPlace, StoredJob, Submission};
+use azimuth_core::jobs::run::{NewRun, StoredRun};
+use azimuth_core::jobs::status::JobStatus;
+use azimuth_core::jobs::{LifecycleStage, TrackingError};
+use azimuth_core::workspace::overview::wsid;
+use azimuth_core::ArmError;
+use serde_json::{json, Value};
+
+/// What a jobs path names inside a workspace.
+#[derive(Debug, PartialEq)]
+pub enum JobTarget {
+    /// `.../jobs`.
+    List,
+    /// `.../jobs/{name}`.
+    One(String),
+    /// `.../jobs/{name}/cancel`.
+    Cancel(String),
+}
+
+/// Who asks about which workspace, and the request.
+pub struct Request<'a> {
+    /// The signed-in member.
+    pub member: &'a str,
+    /// The workspace's ARM id.
+    pub workspace: &'a str,
+    /// The request's address.
+    pub uri: &'a Uri,
+    /// Its headers.
+    pub headers: &'a HeaderMap,
+    /// Its body.
+    pub body: &'a Bytes,
+}
+
+/// A tracking failure in ARM's shape.
+fn arm(e: TrackingError) -> ArmError {
+    let code = match e.error_code.as_str() {
+        "RESOURCE_DOES_NOT_EXIST" => "ResourceNotFound",
+        "PERMISSION_DENIED" => "AuthorizationFailed",
+        "TEMPORARILY_UNAVAILABLE" | "INTERNAL_ERROR" => "ServiceUnavailable",
+        _ => "UserError",
+    };
+    ArmError::new(code, e.message)
+}
+
+fn job_not_found(name: &str) -> ArmError {
+    ArmError::new(
+        "ResourceNotFound",
+        format!("The job '{name}' could not be found in this workspace."),
+    )
+}
+
+/// Answers a jobs request.
+pub fn handle(
+    state: &AppState,
+    r: &Request<'_>,
+    method: &Method,
+    target: JobTarget,
+) -> Result<Response, ArmError> {
+    let who = caller_of(state, r.member, r.workspace)?;
+    match (target, method.clone()) {
+        (JobTarget::List, Method::GET) => list(state, &who, r),
+        (JobTarget::One(name), Method::GET) => {
+            let job = read_job(state, &who, &name)?;
+            Ok((StatusCode::OK, axum::Json(job)).into_response())
+        }
+        (JobTarget::One(name), Method::PUT) => put(state, &who, &name, r.body),
+        (JobTarget::One(name), Method::DELETE) => archive(state, &who, &name),
+        (JobTarget::Cancel(name), Method::POST) => cancel(state, &who, &name),
+        (JobTarget::List, m) => Err(method_not_allowed(&m, "GET")),
+        (JobTarget::One(_), m) => Err(method_not_allowed(&m, "GET, PUT or DELETE")),
+        (JobTarget::Cancel(_), m) => Err(method_not_allowed(&m, "POST")),
+    }
+}
+
+/// Where the studio shows job `name` of the workspace `ws`.
+pub fn studio_url(state: &AppState, ws: &str, name: &str) -> String {
+    format!(
+        "{}/jobs/runs/{name}?wsid={}",
+        state.config.public_base(),
+        wsid(ws)
+    )
+}
+
+/// The workspace's tracking URI.
+fn tracking_uri(state: &AppState, who: &Caller) -> String {
+    state
+        .read(|t| {
+            t.workspace(&who.arm_id)
+                .map(|w| w.resource.properties.ml_flow_tracking_uri.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// A run as ARM's job, with its experiment's name.
+fn resource(state: &AppState, who: &Caller, run: &StoredRun, experiment: &str) -> Value {
+    let tracking = tracking_uri(state, who);
+    job_resource(
+        run,
+        &JobPlace {
+            workspace: &who.arm_id,
+            experiment_name: experiment,
+            tracking_uri: &tracking,
+            studio_url: studio_url(state, &who.arm_id, &run.info.run_id),
+        },
+    )
+}
+
+fn experiment_name(runs: &crate::tracking::store::Runs, id: &str) -> String {
+    runs.experiments
+        .iter()
+        .find(|e| e.experiment_id == id)
+        .map_or_else(|| id.to_owned(), |e| e.name.clone())
+}
+
+fn read_job(state: &AppState, who: &Caller, name: &str) -> Result<Value, ArmError> {
+    let (run, experiment) = state
+        .tracking
+        .read(&who.ws, state.now(), |runs| {
+            runs.runs
+                .get(name)
+                .map(|(_, run)| (run.clone(), experiment_name(runs, &run.info.experiment_id)))
+        })
+        .map_err(arm)?
+        .ok_or_else(|| job_not_found(name))?;
+    Ok(resource(state, who, &run, &experiment))
+}
+
+/// A query parameter by name (any case).
+fn param(query: &[(String, String)], name: &str) -> Option<String> {
+    query
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+fn list(state: &AppState, who: &Caller, r: &Request<'_>) -> Result<Response, ArmError> {
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(r.uri.query().unwrap_or("")).unwrap_or_default();
+    let view = param(&query, "listViewType").unwrap_or_else(|| "ActiveOnly".into());
+    let wanted_stage = match view.to_ascii_lowercase().as_str() {
+        "activeonly" => Some(LifecycleStage::Active),
+        "archivedonly" => Some(LifecycleStage::Deleted),
+        "all" => None,
+        _ => {
+            return Err(ArmError::new(
+                "UserError",
+                format!("listViewType must be ActiveOnly, ArchivedOnly or All, not '{view}'."),
+            ))
+        }
+    };
+    let job_type = param(&query, "jobType");
+    let tag = param(&query, "tag");
+    let experiment = param(&query, "experimentName");
+    let status = match param(&query, "status") {
+        Some(s) => Some(
+            JobStatus::parse(&s)
+                .ok_or_else(|| ArmError::new("UserError", format!("'{s}' is not a job status.")))?,
+        ),
+        None => None,
+    };
+    let skip = skip_of(r.uri.query().unwrap_or(""));
+    let (page, total) = state
+        .tracking
+        .read(&who.ws, state.now(), |runs| {
+            let mut found: Vec<(&StoredRun, String)> = runs
+                .runs
+                .values()
+                .map(|(_, run)| (run, experiment_name(runs, &run.info.experiment_id)))
+                .filter(|(run, exp)| {
+                    wanted_stage.is_none_or(|s| run.info.lifecycle_stage == s)
+                        && job_type
+                            .as_deref()
+                            .is_none_or(|t| t.eq_ignore_ascii_case("Command"))
+                        && tag.as_deref().is_none_or(|t| run.tags.contains_key(t))
+                        && experiment.as_deref().is_none_or(|e| e == exp)
+                        && status.is_none_or(|s| run.job_status() == s)
+                })
+                .collect();
+            found.sort_by(|a, b| {
+                (b.0.info.start_time, &b.0.info.run_id)
+                    .cmp(&(a.0.info.start_time, &a.0.info.run_id))
+            });
+            let total = found.len();
+            let page: Vec<(StoredRun, String)> = found
+                .into_iter()
+                .skip(skip)
+                .take(PAGE_SIZE)
+                .map(|(run, exp)| (run.clone(), exp))
+                .collect();
+            (page, total)
+        })
+        .map_err(arm)?;
+    let value: Vec<Value> = page
+        .iter()
+        .map(|(run, exp)| resource(state, who, run, exp))
+        .collect();
+    let mut body = json!({ "value": value });
+    if let Some(link) = next_link(total, skip, r.uri, r.headers) {
+        body["nextLink"] = Value::String(link);
+    }
+    Ok((StatusCode::OK, axum::Json(body)).into_response())
+}
+
+fn check_write(who: &Caller) -> Result<(), ArmError> {
+    who.check_write().map_err(arm)
+}
+
+/// `computeId` as the workspace's ARM id of one of its computes (`azureml:name` and a bare name
+/// are accepted too), or why not.
+fn compute_id(state: &AppState, who: &Caller, asked: &str) -> Result<String, ArmError> {
+    let name = asked
+        .rsplit_once("/computes/")
+        .map_or(asked.strip_prefix("azureml:").unwrap_or(asked), |(_, n)| n);
+    state.read(|t| {
+        let ws = t.workspace(&who.arm_id);
+        ws.and_then(|w| {
+            w.computes
+                .iter()
+                .find(|c| c.resource.name.eq_ignore_ascii_case(name))
+        })
+        .map(|c| c.resource.id.clone())
+        .ok_or_else(|| {
+            ArmError::new(
+                "UserError",
+                format!("The compute '{name}' does not exist in this workspace. Create it on the Compute page, or leave computeId out to run serverless."),
+            )
+        })
+    })
+}
+
+fn put(state: &AppState, who: &Caller, name: &str, body: &Bytes) -> Result<Response, ArmError> {
+    check_job_name(name)?;
+    let body: Value = serde_json::from_slice(body).map_err(|e| {
+        ArmError::new(
+            "InvalidRequestContent",
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
+    let mut submission = Submission::from_body(&body)?;
+    check_write(who)?;
+    for (output, spec) in &mut submission.spec.outputs {
+        spec.uri
+            .get_or_insert_with(|| crate::jobs::workdir::output_uri(name, output));
+    }
+    if let Some(asked) = submission.spec.compute_id.clone() {
+        submission.spec.compute_id = Some(compute_id(state, who, &asked)?);
+    }
+    let now = state.now();
+    let existing = state
+        .tracking
+        .read(&who.ws, now, |runs| {
+            runs.runs.get(name).map(|(_, r)| r.clone())
+        })
+        .map_err(arm)?;
+    let created = existing.is_none();
+    if let Some(run) = existing {
+        change(state, who, &run, submission, now)?;
+    } else {
+        submit(state, who, name, submission, now)?;
+    }
+    state.tracking.announce(&who.arm_id);
+    let job = read_job(state, who, name)?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(job)).into_response())
+}
+
+fn submit(
+    state: &AppState,
+    who: &Caller,
+    name: &str,
+    s: Submission,
+    now: i64,
+) -> Result<(), ArmError> {
+    let id = crate::state::random_guid().map_err(|e| ArmError::new("ServiceUnavailable", e))?;
+    let experiment_id = state
+        .tracking
+        .change_experiments(&who.ws, now, |all| {
+            experiment::find_or_create(
+                all,
+                NewExperiment {
+                    id,
+                    name: &s.experiment_name,
+                    artifact_location: crate::tracking::store::artifact_root(),
+                    now,
+                    tags: &[],
+                },
+            )
+        })
+        .map_err(arm)?;
+    let mut run = StoredRun::new(NewRun {
+        run_id: name,
+        experiment_id: &experiment_id,
+        user: &who.user_name,
+        run_name: s.display_name.as_deref(),
+        generated_name: name.to_owned(),
+        start_time: now,
+        artifact_uri: run_artifact_uri(name),
+        tags: &s.tags,
+    })
+    .map_err(arm)?;
+    let waiting = match &state.runner {
+        Some(_) => crate::jobs::runner::WAITING,
+        None => crate::jobs::runner::NO_RUNNER,
+    };
+    run.job = Some(StoredJob {
+        spec: s.spec,
+        status: JobStatus::NotStarted,
+        reason: None,
+        started: None,
+        submitted_by: who.member.clone(),
+    });
+    run.set_job_status(JobStatus::Queued, Some(waiting.to_owned()), now);
+    if s.archived == Some(true) {
+        run.set_stage(LifecycleStage::Deleted);
+    }
+    state.tracking.insert_run(&who.ws, now, run).map_err(arm)?;
+    if let Some(runner) = &state.runner {
+        runner.enqueue(&who.ws, &who.arm_id, name);
+    }
+    Ok(())
+}
+
+/// A PUT of a job that exists: its display name, description, tags and archived state change;
+/// what it runs does not.
+fn change(
+    state: &AppState,
+    who: &Caller,
+    run: &StoredRun,
+    s: Submission,
+    now: i64,
+) -> Result<(), ArmError> {
+    let Some(job) = &run.job else {
+        return Err(ArmError::new("UserError", format!("The job '{}' was logged by an MLflow client and has no command; change its name and tags through MLflow (runs/update, runs/set-tag) or the studio.", run.info.run_id)));
+    };
+    job.spec.check_change(&s.spec)?;
+    state
+        .tracking
+        .change_run(&who.ws, now, &run.info.run_id, |run| {
+            if let Some(job) = run.job.as_mut() {
+                job.spec.description = s.spec.description.clone();
+            }
+            if let Some(name) = &s.display_name {
+                run.update(None, None, Some(name), now)?;
+            }
+            for tag in &s.tags {
+                run.set_tag(tag);
+            }
+            if let Some(archived) = s.archived {
+                run.set_stage(if archived {
+                    LifecycleStage::Deleted
+                } else {
+                    LifecycleStage::Active
+                });
+            }
+            Ok(((), Vec::new()))
+        })
+        .map_err(arm)
+}
+
+/// DELETE: an ended job is archived (MLflow sees a deleted run, which `runs/restore` and
+/// `isArchived: false` bring back); a job that has not ended must be canceled first.
+fn archive(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmError> {
+    check_write(who)?;
+    let now = state.now();
+    let found = state
+        .tracking
+        .read(&who.ws, now, |runs| {
+            runs.runs.get(name).map(|(_, r)| r.job_status())
+        })
+        .map_err(arm)?;
+    let Some(status) = found else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    if !status.is_terminal() {
+        return Err(ArmError::new(
+            "Conflict",
+            format!(
+                "The job '{name}' is {}; cancel it first, then delete it.",
+                status.as_str()
+            ),
+        ));
+    }
+    state
+        .tracking
+        .change_run(&who.ws, now, name, |run| {
+            run.set_stage(LifecycleStage::Deleted);
+            Ok(((), Vec::new()))
+        })
+        .map_err(arm)?;
+    state.tracking.announce(&who.arm_id);
+    Ok(StatusCode::OK.into_response())
+}
+
+/// Cancel: a job that has not started is Canceled at once; one whose command runs is
+/// CancelRequested until the runner has ended its process.
+fn cancel(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmError> {
+    check_write(who)?;
+    let now = state.now();
+    let by = format!("Canceled by {}.", who.user_name);
+    let status = state
+        .tracking
+        .change_run(&who.ws, now, name, |run| {
+            let status = run.job_status();
+            if run.job.is_none() {
+                if !status.is_terminal() {
+                    run.update(Some(azimuth_core::jobs::RunStatus::Killed), None, None, now)?;
+                }
+            } else if status.has_process() {
+                run.set_job_status(JobStatus::CancelRequested, Some(by.clone()), now);
+            } else {
+                run.set_job_status(JobStatus::Canceled, Some(by.clone()), now);
+            }
+            Ok((run.job_status(), Vec::new()))
+        })
+        .map_err(|e| {
+            if e.error_code == "RESOURCE_DOES_NOT_EXIST" {
+                job_not_found(name)
+            } else {
+                arm(e)
+            }
+        })?;
+    if status == JobStatus::CancelRequested {
+        if let Some(runner) = &state.runner {
+            runner.cancel(&who.ws, name);
+        }
+    }
+    state.tracking.announce(&who.arm_id);
+    Ok((StatusCode::OK, axum::Json(json!({}))).into_response())
+}
