@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
-from azure.ai.ml import MLClient, load_compute
+from azure.ai.ml import MLClient, command, load_compute
 from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import (
     AccountKeyConfiguration,
@@ -381,6 +381,44 @@ def check_data_assets(c):
         raise AssertionError("a data version changed")
 
 
+def wait_job(ml, name, statuses, seconds=60):
+    """The job once its status is one of `statuses`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        job = ml.jobs.get(name)
+        if job.status in statuses:
+            return job
+        assert time.monotonic() < deadline, f"{name} is still {job.status}"
+        time.sleep(0.2)
+
+
+def check_command_jobs(c):
+    """Command jobs submitted with azure-ai-ml run on the server (its runner is on in this
+    test): one completes, and the `mlflow` calls of its script land in its run; another is
+    canceled while it runs."""
+    ws = c.lab.workspaces.get(LAB)
+    env = ws.id + "/environments/sklearn/versions/1"
+    script = "import mlflow; mlflow.log_metric('acc', 0.9); print('C is ${{inputs.C}}')"
+    job = command(command=f'python -c "{script}"', inputs={"C": 0.5}, environment=env,
+                  experiment_name="client-jobs", display_name="hello")
+    made = c.lab.jobs.create_or_update(job)
+    assert made.status in ("Queued", "Preparing", "Running", "Completed"), made.status
+    assert made.studio_url.startswith(URL + "/jobs/runs/" + made.name), made.studio_url
+    done = wait_job(c.lab, made.name, ("Completed", "Failed"))
+    assert done.status == "Completed", done.status
+    assert done.experiment_name == "client-jobs" and done.display_name == "hello", done
+    assert made.name in [j.name for j in c.lab.jobs.list()]
+    run = call("GET", urlparse(ws.mlflow_tracking_uri).path
+               + f"/api/2.0/mlflow/runs/get?run_id={made.name}", c.credential.token)
+    assert run["run"]["data"]["metrics"][0] == {"key": "acc", "value": 0.9, "step": 0,
+                                               "timestamp": run["run"]["data"]["metrics"][0]["timestamp"]}, run
+    slow = c.lab.jobs.create_or_update(command(command="sleep 60", environment=env,
+                                               experiment_name="client-jobs"))
+    wait_job(c.lab, slow.name, ("Running",))
+    c.lab.jobs.begin_cancel(slow.name).result()
+    assert wait_job(c.lab, slow.name, ("Canceled",), 15).status == "Canceled"
+
+
 CHECKS = [
     check_workspace_get,
     check_from_config,
@@ -397,6 +435,7 @@ CHECKS = [
     check_compute_delete,
     check_datastores,
     check_data_assets,
+    check_command_jobs,
 ]
 
 

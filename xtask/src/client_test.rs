@@ -1,7 +1,8 @@
 //! `cargo xtask test`'s client step: the real azure-ai-ml and mlflow clients (tests/clients/, on
 //! the Python of `target/python`) against an azimuth-server of its own: the debug build, a free
-//! loopback port, a fresh database in a temporary folder, `--demo` (the tests sign in by name)
-//! and `--pace instant`; the server is stopped and the folder removed afterwards.
+//! loopback port, a fresh database in a temporary folder, `--demo` (the tests sign in by name),
+//! `--pace instant` and the local job runner; the server is stopped and the folder removed
+//! afterwards.
 
 use crate::bench_server::request;
 use crate::{cmd, python, Result};
@@ -39,7 +40,18 @@ fn start() -> Result<(Server, u16)> {
     std::fs::create_dir_all(&dir)?;
     let addr = format!("127.0.0.1:{port}");
     let child = Command::new(cmd::root().join("target/debug/azimuth-server"))
-        .args(["--addr", &addr, "--demo", "--pace", "instant"])
+        .args([
+            "--addr",
+            &addr,
+            "--demo",
+            "--pace",
+            "instant",
+            "--job-runner",
+            "local",
+        ])
+        // Jobs run with the tests' Python, which has mlflow.
+        .arg("--job-python")
+        .arg(python::python())
         .arg("--db")
         .arg(dir.join("azimuth.db"))
         // It serves no studio here: the folder stands in for dist/.

@@ -229,7 +229,13 @@ async fn people_and_errors_get_arm_answers_never_a_5xx() {
             405,
             "MethodNotAllowed",
         ),
-        ("GET", format!("{WS}/schedules?{V}"), vec![], 404, "NotFound"),
+        (
+            "GET",
+            format!("{WS}/schedules?{V}"),
+            vec![],
+            404,
+            "NotFound",
+        ),
         ("GET", "/api/nothing".into(), vec![], 404, "NotFound"),
         (
             "DELETE",

@@ -348,21 +348,10 @@ fn without_optional(command: &str) -> String {
     text
 }
 
-/// Quotes `text` for a POSIX shell, so an input's value is one word whatever it holds.
-pub fn shell_quote(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=+@%,".contains(&b))
-    {
-        return text.to_owned();
-    }
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
 /// The command as it runs: each `${{inputs.x}}` and `${{outputs.y}}` replaced by its value or
-/// path (shell-quoted), and each optional part `$[[ ... ]]` kept only when every input it uses
-/// was given.
+/// path as written, as Azure ML does (so commands written for Azure run unchanged: a value is
+/// the submitter's own text, run by their own command), and each optional part `$[[ ... ]]`
+/// kept only when every input it uses was given.
 pub fn resolve_command(
     command: &str,
     inputs: &BTreeMap<String, String>,
@@ -407,7 +396,7 @@ pub fn resolve_command(
                     .and_then(|n| outputs.get(n.trim()))
             });
         match value {
-            Some(v) => out.push_str(&shell_quote(v)),
+            Some(v) => out.push_str(v),
             None => out.push_str(&rest[start..start + 3 + end + 2]),
         }
         rest = &after[end + 2..];

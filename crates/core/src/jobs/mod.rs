@@ -17,6 +17,7 @@ pub mod run;
 pub mod status;
 pub mod table;
 pub mod tracking;
+pub mod yaml;
 
 pub use tracking::{
     Experiment, LifecycleStage, Metric, Run, RunData, RunInfo, RunStatus, Tag, TrackingError,

@@ -81,8 +81,9 @@ impl Sandbox {
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let mut lines = text.lines().map(PathBuf::from);
+        // Kept as Python names itself (a virtual environment's `bin/python` is a link to the
+        // interpreter it was made from, and only through the link are its packages found).
         let executable = lines.next().ok_or("Python did not name itself")?;
-        let executable = std::fs::canonicalize(&executable).unwrap_or(executable);
         let mut python_folders: Vec<PathBuf> = lines.collect();
         if let Some(dir) = executable.parent() {
             python_folders.push(dir.to_path_buf());
