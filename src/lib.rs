@@ -233,6 +233,7 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=path!("/all") view={Lazy::<AllJobsRoute>::new()} />
                 <Route path=path!("/experiments/:name") view={Lazy::<ExperimentJobsRoute>::new()} />
                 <Route path=path!("/runs/:name") view={Lazy::<JobRoute>::new()} />
+                <Route path=path!("/create") view={Lazy::<CreateJobRoute>::new()} />
             </ParentRoute>
             <ParentRoute path=path!("/data") view=Outlet>
                 <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
@@ -265,6 +266,7 @@ lazy_route!(ExperimentsRoute => experiments_page);
 lazy_route!(AllJobsRoute => all_jobs_page);
 lazy_route!(ExperimentJobsRoute => experiment_jobs_page);
 lazy_route!(JobRoute => job_page);
+lazy_route!(CreateJobRoute => create_job_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -299,6 +301,11 @@ lazy_page! {
 lazy_page! {
     /// A job's page (its argument: the job's name, its run id).
     job_page in job => |name| view! { <pages::jobs::JobPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// Submitting a command job from its CLI v2 YAML.
+    create_job_page in job_create => |_| view! { <pages::jobs::CreateJobPage /> }.into_any()
 }
 
 lazy_page! {

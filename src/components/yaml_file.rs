@@ -50,3 +50,48 @@ pub fn YamlFile(text: RwSignal<String>, placeholder: &'static str) -> impl IntoV
         </section>
     }
 }
+
+/// What a file will create, as (label, value) lines, or why it cannot be used.
+pub type FileSummary = Result<Vec<(&'static str, String)>, String>;
+
+/// What a Create from YAML page shows under its file: why the file cannot be used, or what it
+/// will create; then Create and Cancel, and the question before discarding the file.
+#[component]
+pub fn ImportSummary(
+    /// What the file creates (label, value), or why it cannot; `None` before there is a file.
+    summary: Signal<Option<FileSummary>>,
+    /// Why Create cannot be used now, if it cannot.
+    blocked: Signal<Option<String>>,
+    /// Whether the request is under way.
+    sending: RwSignal<bool>,
+    /// Sends the file's request.
+    on_create: Callback<()>,
+    /// The page's guarded close.
+    guard: super::GuardedClose,
+    /// The Create button's label.
+    #[prop(default = "Create")]
+    create_label: &'static str,
+) -> impl IntoView {
+    use super::{prop, Appearance, Button, DiscardPrompt};
+    view! {
+        {move || match summary.get() {
+            None => ().into_any(),
+            Some(Err(why)) => view! {
+                <div class="message-bar message-bar--error" role="alert">{why}</div>
+            }.into_any(),
+            Some(Ok(lines)) => view! {
+                <section class="card" aria-labelledby="import-preview">
+                    <h2 id="import-preview">"What it will create"</h2>
+                    <dl class="props">
+                        {lines.into_iter().map(|(label, value)| prop(label, value)).collect_view()}
+                    </dl>
+                </section>
+            }.into_any(),
+        }}
+        <div class="toolbar">
+            <Button appearance=Appearance::Primary blocked disabled=sending on_click=move |_| on_create.run(())>{create_label}</Button>
+            <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
+        </div>
+        <DiscardPrompt guard title="Discard the YAML?" />
+    }
+}

@@ -1,5 +1,5 @@
-//! The Store's jobs: experiments, pages of the runs table, a run, and a metric's history for a
-//! chart. Runs live where they are logged: on azimuth-server, which answers MLflow's tracking
+//! The Store's jobs: experiments, pages of the runs table, a run, a metric's history for a
+//! chart, and jobs over ARM (read, submitted, canceled). Runs live where they are logged: on azimuth-server, which answers MLflow's tracking
 //! API. A workspace kept in this browser has no tracking server, so it has no jobs yet (the
 //! studio does not link the Jobs pages there).
 
@@ -61,6 +61,25 @@ impl Store {
     /// A run, with its latest metrics, params and tags.
     pub async fn run(&self, run_id: &str) -> Result<Run, ArmError> {
         remote::run(&self.tracking_token()?, &self.workspace_id(), run_id).await
+    }
+
+    /// A job as ARM answers it (its status, why, and what it runs).
+    pub async fn job(&self, name: &str) -> Result<serde_json::Value, ArmError> {
+        remote::job(&self.tracking_token()?, &self.workspace_id(), name).await
+    }
+
+    /// Submits a command job (the body ARM's PUT takes); answers it as ARM does.
+    pub async fn submit_job(
+        &self,
+        name: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, ArmError> {
+        remote::put_job(&self.tracking_token()?, &self.workspace_id(), name, body).await
+    }
+
+    /// Cancels a job: one that waits ends at once, one that runs once its process has ended.
+    pub async fn cancel_job(&self, name: &str) -> Result<(), ArmError> {
+        remote::cancel_job(&self.tracking_token()?, &self.workspace_id(), name).await
     }
 
     /// A metric's history for a chart: `x` is `step` or `time`, `range` the x range shown.

@@ -5,8 +5,7 @@
 
 use super::clusters::tier;
 use super::details::{describe_idle_shutdown, describe_schedules};
-use crate::components::prop;
-use crate::components::{guard_close, Appearance, Button, DiscardPrompt, YamlFile};
+use crate::components::{guard_close, ImportSummary, YamlFile};
 use crate::router::{leave_held, leave_to, release_page};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
@@ -143,7 +142,9 @@ pub fn ImportPage() -> impl IntoView {
         let text = text.get();
         (!text.trim().is_empty()).then(|| store.workspace.with(|w| check(&text, w)))
     });
-    let create = move |_| {
+    let summary =
+        Signal::derive(move || result.get().map(|r| r.map(|imported| summary(&imported))));
+    let on_create = Callback::new(move |_| {
         let Some(Ok(imported)) = result.get_untracked() else {
             return;
         };
@@ -160,7 +161,7 @@ pub fn ImportPage() -> impl IntoView {
                 leave_to(list);
             }
         });
-    };
+    });
     let blocked = Signal::derive(move || {
         store
             .refusal(Action::WriteCompute)
@@ -180,24 +181,6 @@ pub fn ImportPage() -> impl IntoView {
             " takes it: a compute instance, a compute cluster (amlcompute), or a Kubernetes cluster, virtual machine or Synapse Spark pool to attach. Secrets in the file (passwords, keys) are used once and never shown."
         </p>
         <YamlFile text placeholder="$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\nname: cpu-cluster\ntype: amlcompute\nsize: STANDARD_DS3_v2\nmin_instances: 0\nmax_instances: 2" />
-        {move || match result.get() {
-            None => ().into_any(),
-            Some(Err(why)) => view! {
-                <div class="message-bar message-bar--error" role="alert">{why}</div>
-            }.into_any(),
-            Some(Ok(imported)) => view! {
-                <section class="card" aria-labelledby="import-preview">
-                    <h2 id="import-preview">"What it will create"</h2>
-                    <dl class="props">
-                        {summary(&imported).into_iter().map(|(label, value)| prop(label, value)).collect_view()}
-                    </dl>
-                </section>
-            }.into_any(),
-        }}
-        <div class="toolbar">
-            <Button appearance=Appearance::Primary blocked disabled=sending on_click=create>"Create"</Button>
-            <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
-        </div>
-        <DiscardPrompt guard title="Discard the YAML?" />
+        <ImportSummary summary blocked sending on_create guard />
     }
 }

@@ -5,14 +5,12 @@
 //! each with its progress and Cancel; the version is created only once all of them are stored,
 //! so a failed or cancelled upload leaves no asset pointing at a half folder.
 
-use super::sources::{
-    picked_files, sample_path, upload_folder, upload_sample, upload_text, Picked, SAMPLE_STORE,
-};
+use super::sources::{sample_path, upload_folder, upload_sample, upload_text, SAMPLE_STORE};
 use super::table_steps::{schema_step, settings_step, TableForm};
 use super::{format_bytes, type_label};
 use crate::components::{
-    guard_close, prop_view, radio_card, Appearance, Button, Dialog, DiscardPrompt, TextField,
-    WizardSteps,
+    guard_close, picked_files, prop_view, radio_card, Appearance, Button, Dialog, DiscardPrompt,
+    Picked, TextField, WizardSteps,
 };
 use crate::router::leave_to;
 use crate::store::{use_store, Upload};

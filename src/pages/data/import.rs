@@ -5,7 +5,7 @@
 
 use super::datastores::{credentials_label, kind_label};
 use super::type_label;
-use crate::components::{guard_close, prop, Appearance, Button, DiscardPrompt, YamlFile};
+use crate::components::{guard_close, ImportSummary, YamlFile};
 use crate::router::{leave_held, leave_to, release_page};
 use crate::shell::Breadcrumbs;
 use crate::store::use_store;
@@ -93,7 +93,12 @@ pub fn DataImportPage() -> impl IntoView {
             Ok::<_, String>((asset, version))
         })
     });
-    let create = move |_| {
+    let summary = Signal::derive(move || {
+        result
+            .get()
+            .map(|r| r.map(|(asset, version)| summary(&asset, &version)))
+    });
+    let on_create = Callback::new(move |_| {
         let Some(Ok((asset, version))) = result.get_untracked() else {
             return;
         };
@@ -120,7 +125,7 @@ pub fn DataImportPage() -> impl IntoView {
                 leave_to(&page);
             }
         });
-    };
+    });
     let blocked = Signal::derive(move || {
         let action = match result.get() {
             Some(Ok((ImportedAsset::Datastore(_), _))) => Action::WriteDatastore,
@@ -143,24 +148,6 @@ pub fn DataImportPage() -> impl IntoView {
             " takes it: a data asset (uri_file, uri_folder or mltable, at an azureml:// or https:// path), or an Azure Blob, Data Lake Gen2 or File share datastore. A key, SAS token or client secret in the file is used once and never shown."
         </p>
         <YamlFile text placeholder="$schema: https://azuremlschemas.azureedge.net/latest/data.schema.json\nname: titanic\ntype: uri_file\npath: azureml://datastores/workspaceblobstore/paths/data/titanic.csv" />
-        {move || match result.get() {
-            None => ().into_any(),
-            Some(Err(why)) => view! {
-                <div class="message-bar message-bar--error" role="alert">{why}</div>
-            }.into_any(),
-            Some(Ok((asset, version))) => view! {
-                <section class="card" aria-labelledby="import-preview">
-                    <h2 id="import-preview">"What it will create"</h2>
-                    <dl class="props">
-                        {summary(&asset, &version).into_iter().map(|(label, value)| prop(label, value)).collect_view()}
-                    </dl>
-                </section>
-            }.into_any(),
-        }}
-        <div class="toolbar">
-            <Button appearance=Appearance::Primary blocked disabled=sending on_click=create>"Create"</Button>
-            <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
-        </div>
-        <DiscardPrompt guard title="Discard the YAML?" />
+        <ImportSummary summary blocked sending on_create guard />
     }
 }

@@ -1,33 +1,8 @@
-//! Where the Create data asset wizard's data comes from: files picked on this computer (a
-//! folder's keep their sub-folders), the folder an upload goes to, and the sample data sets.
+//! Where the Create data asset wizard's data comes from: the folder an upload from this
+//! computer goes to, and the sample data sets (files picked are `components::picked_files`).
 
 use crate::store::Upload;
 use azimuth_core::data::samples::{mltable_for_csv, sample_csv};
-
-/// A file picked for upload, with its path under the destination folder.
-#[derive(Clone)]
-pub(super) struct Picked {
-    pub file: web_sys::File,
-    pub relative: String,
-}
-
-/// The files of a file input, each with its path (a folder's keep their sub-folders).
-pub(super) fn picked_files(input: &web_sys::HtmlInputElement) -> Vec<Picked> {
-    let Some(list) = input.files() else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|file| {
-            let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| file.name());
-            Picked { file, relative }
-        })
-        .collect()
-}
 
 /// The folder an upload from the studio goes to, as Azure's studio names it: `UI/<time>_UTC/`.
 pub(super) fn upload_folder(now: i64) -> String {

@@ -93,6 +93,9 @@ pub fn ExperimentsPage() -> impl IntoView {
         </p>
         {script_card()}
         <div class="toolbar" role="toolbar" aria-label="Experiment actions">
+            <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(azimuth_core::workspace::roles::Action::WriteJobs)) on_click=move |_| crate::router::navigate("/jobs/create")>
+                "Submit from YAML"
+            </Button>
             <Button appearance=Appearance::Subtle on_click=move |_| read()>
                 <Icon name=IconName::Refresh />
                 "Refresh"

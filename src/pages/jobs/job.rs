@@ -1,7 +1,9 @@
-//! A job's page, with the studio's tabs: Overview (status, properties, params, tags, the
-//! metrics' last values, inputs), Metrics (a chart per metric), Outputs + logs (its files) and
-//! Child jobs (runs whose `mlflow.parentRunId` is this one). Read again while the job runs.
+//! A job's page, with the studio's tabs: Overview (status and why, properties, a command job's
+//! command, environment, inputs, outputs and YAML, params, tags, the metrics' last values),
+//! Metrics (a chart per metric), Outputs + logs (its files) and Child jobs (runs whose
+//! `mlflow.parentRunId` is this one). Read again while the job runs; Cancel ends it.
 
+use super::command::{arm_status, command_card, is_terminal, status_reason};
 use super::metrics::MetricsTab;
 use super::outputs::OutputsTab;
 use super::{format_duration, format_number, status_badge};
@@ -25,6 +27,9 @@ pub fn JobPage(
     let id = StoredValue::new(name);
     let tab = query_state::<String>("tab");
     let run = RwSignal::new(None::<Result<Run, String>>);
+    // The job as ARM answers it: Azure's status, why, and what a command job runs.
+    let job = RwSignal::new(None::<serde_json::Value>);
+    let action_error = RwSignal::new(None::<String>);
     let experiment = RwSignal::new(None::<(String, String)>);
     // Answers can come back out of order: only the newest request's is shown.
     let sent = StoredValue::new(0u64);
@@ -33,9 +38,11 @@ pub fn JobPage(
         sent.set_value(mine);
         leptos::task::spawn_local(async move {
             let answer = store.run(&id.get_value()).await;
+            let arm = store.job(&id.get_value()).await.ok();
             if sent.get_value() != mine {
                 return;
             }
+            job.set(arm);
             if let Ok(r) = &answer {
                 if experiment.with_untracked(Option::is_none) {
                     let wanted = r.info.experiment_id.clone();
@@ -51,9 +58,24 @@ pub fn JobPage(
             run.set(Some(answer.map_err(|e| e.message().to_owned())));
         });
     };
-    let live = Signal::derive(move || {
-        run.with(|r| matches!(r, Some(Ok(r)) if !r.info.status.is_terminal()))
+    let status = Signal::derive(move || {
+        job.with(|j| j.as_ref().and_then(arm_status)).or_else(|| {
+            run.with(|r| match r {
+                Some(Ok(r)) => Some(status_label(r.info.status).to_owned()),
+                _ => None,
+            })
+        })
     });
+    let live = Signal::derive(move || status.get().is_some_and(|s| !is_terminal(&s)));
+    let cancel = move || {
+        action_error.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = store.cancel_job(&id.get_value()).await {
+                action_error.set(Some(e.message().to_owned()));
+            }
+            read();
+        });
+    };
     Effect::new(move |seen: Option<()>| {
         store.runs_changed().track();
         // The first read, then again whenever runs change while this one is under way.
@@ -112,18 +134,27 @@ pub fn JobPage(
                 </section>
             }.into_any(),
             Some(Ok(r)) => {
-                let status = status_label(r.info.status).to_owned();
+                let shown = status.get().unwrap_or_default();
+                let cancelable = !is_terminal(&shown) && shown != "CancelRequested";
                 view! {
                     <header class="page-header page-header--with-badge">
                         <h1>{r.info.run_name.clone()}</h1>
-                        {status_badge(status)}
+                        {status_badge(shown)}
                     </header>
                     <div class="toolbar" role="toolbar" aria-label="Job actions">
                         <Button appearance=Appearance::Subtle on_click=move |_| read()>
                             <Icon name=IconName::Refresh />
                             "Refresh"
                         </Button>
+                        {cancelable.then(|| view! {
+                            <Button appearance=Appearance::Subtle on_click=move |_| cancel()>
+                                <Icon name=IconName::Stop />
+                                "Cancel"
+                            </Button>
+                        })}
                     </div>
+                    {move || action_error.get().map(|e| view! { <div class="message-bar message-bar--error" role="alert">{e}</div> })}
+                    {job.with(|j| j.as_ref().map(status_reason))}
                     <div class="tabs" role="tablist" aria-label="Job">
                         {tab_button("overview", "Overview")}
                         {tab_button("metrics", "Metrics")}
@@ -150,7 +181,8 @@ pub fn JobPage(
                 "children" => view! { <div role="tabpanel"><ChildJobs run_id /></div> }.into_any(),
                 _ => (move || {
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
-                    view! { <div role="tabpanel">{overview(&r, experiment.get(), store.now())}</div> }.into_any()
+                    let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j)));
+                    view! { <div role="tabpanel">{command}{overview(&r, experiment.get(), store.now())}</div> }.into_any()
                 })
                 .into_any(),
             }
@@ -218,7 +250,7 @@ fn overview(r: &Run, experiment: Option<(String, String)>, now: i64) -> impl Int
 }
 
 /// A two-column table of names and values, or a line saying there are none.
-fn key_values(
+pub(super) fn key_values(
     rows: Vec<(String, String)>,
     label: &'static str,
     none: &'static str,

@@ -5,6 +5,8 @@
 
 mod chart;
 mod columns;
+mod command;
+mod create;
 mod experiments;
 mod filter_box;
 mod job;
@@ -13,6 +15,7 @@ mod outputs;
 mod runs;
 mod table;
 
+pub use create::CreateJobPage;
 pub use experiments::ExperimentsPage;
 pub use job::JobPage;
 pub use runs::RunsPage;

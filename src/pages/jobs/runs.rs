@@ -213,6 +213,9 @@ pub fn RunsPage(
             <JobsTabs />
         </Show>
         <div class="toolbar" role="toolbar" aria-label="Job actions">
+            <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(azimuth_core::workspace::roles::Action::WriteJobs)) on_click=move |_| crate::router::navigate("/jobs/create")>
+                "Submit from YAML"
+            </Button>
             <Button appearance=Appearance::Subtle on_click=move |_| generation.update(|g| *g += 1)>
                 <Icon name=IconName::Refresh />
                 "Refresh"

@@ -1,7 +1,7 @@
 //! Jobs on the server: the Jobs page's own reads (`/api/jobs/...`: experiments, a page of the
 //! runs table, a metric shaped for a chart) and a run as MLflow's tracking API answers it.
 
-use super::{encode, send, unexpected};
+use super::{encode, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::jobs::table::TablePage;
 use azimuth_core::jobs::Run;
@@ -146,4 +146,36 @@ pub async fn run(token: &str, ws: &str, run_id: &str) -> Result<Run, ArmError> {
 pub async fn script_token(token: &str) -> Result<ScriptToken, ArmError> {
     let text = send("POST", "/api/tokens", Some(token), None).await?;
     from_json(&text).map_err(|e| unexpected(&e))
+}
+
+fn job_url(ws: &str, name: &str, action: &str) -> String {
+    format!(
+        "{ws}/jobs/{}{action}?api-version={API_VERSION}",
+        encode(name)
+    )
+}
+
+/// ARM's job (`GET .../jobs/{name}`), as ARM answers it.
+pub async fn job(token: &str, ws: &str, name: &str) -> Result<serde_json::Value, ArmError> {
+    let text = send("GET", &job_url(ws, name, ""), Some(token), None).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// Submits a job (`PUT .../jobs/{name}`); answers it as ARM does.
+pub async fn put_job(
+    token: &str,
+    ws: &str,
+    name: &str,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value, ArmError> {
+    let url = job_url(ws, name, "");
+    let text = send("PUT", &url, Some(token), Some(body.to_string())).await?;
+    from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// Cancels a job (`POST .../jobs/{name}/cancel`).
+pub async fn cancel_job(token: &str, ws: &str, name: &str) -> Result<(), ArmError> {
+    send("POST", &job_url(ws, name, "/cancel"), Some(token), None)
+        .await
+        .map(|_| ())
 }

@@ -112,13 +112,7 @@ impl Column {
 
 /// The status as the studio shows a job's (Azure's words).
 pub fn status_label(status: RunStatus) -> &'static str {
-    match status {
-        RunStatus::Running => "Running",
-        RunStatus::Scheduled => "Queued",
-        RunStatus::Finished => "Completed",
-        RunStatus::Failed => "Failed",
-        RunStatus::Killed => "Canceled",
-    }
+    super::status::JobStatus::of_run(status).as_str()
 }
 
 /// What the table asks for.
@@ -210,7 +204,7 @@ fn cell<'a>(
 ) -> Option<FieldValue<'a>> {
     Some(match column {
         Column::Name => FieldValue::Text(&run.info.run_name),
-        Column::Status => FieldValue::Text(status_label(run.info.status)),
+        Column::Status => FieldValue::Text(run.job_status().as_str()),
         Column::Experiment => {
             FieldValue::Text(experiment_name(experiments, &run.info.experiment_id))
         }
@@ -365,7 +359,7 @@ pub fn table<'a>(
             id: run.info.run_id.clone(),
             name: run.info.run_name.clone(),
             experiment: experiment_name(experiments, &run.info.experiment_id).to_owned(),
-            status: status_label(run.info.status).to_owned(),
+            status: run.job_status().as_str().to_owned(),
             start_time: run.info.start_time,
             end_time: run.info.end_time,
             user: run.info.user_id.clone(),
