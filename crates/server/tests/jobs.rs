@@ -482,3 +482,108 @@ async fn a_server_killed_during_a_run_leaves_nothing_running_and_fails_the_job()
         .contains("The server stopped while this job ran"));
     assert_eq!(marked_processes(&jobs), 0);
 }
+
+#[tokio::test]
+async fn jobs_take_their_clusters_nodes_queue_for_them_and_end_with_their_compute() {
+    let (_db, server) = runner_server("jobs-compute").await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let cluster = json!({"properties": {"computeType": "AmlCompute", "properties": {
+        "vmSize": "STANDARD_DS3_V2", "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 1, "nodeIdleTimeBeforeScaleDown": "PT120S"}}}});
+    let (status, made) = call(
+        a,
+        "PUT",
+        &format!("{WS}/computes/cpu-cluster?{V}"),
+        Some(&ada),
+        cluster.to_string().as_bytes(),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{made}");
+    let on_cluster =
+        |command: &str| command_job(command, json!({"computeId": "azureml:cpu-cluster"}));
+    submit(a, &ada, "first", on_cluster("sleep 2")).await;
+    wait_for(a, &ada, "first", &["Running"]).await;
+    submit(a, &ada, "second", on_cluster("echo second")).await;
+    // One node, and it is the first job's: the second waits, saying so.
+    let start = Instant::now();
+    let waiting = loop {
+        let (_, job) = call(a, "GET", &job_path("second"), Some(&ada), b"").await;
+        let reason = job["properties"]["statusReason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if reason.contains("busy") {
+            break job;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{job}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(waiting["properties"]["status"], "Queued");
+    let (_, compute) = call(
+        a,
+        "GET",
+        &format!("{WS}/computes/cpu-cluster?{V}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(
+        compute["properties"]["properties"]["nodeStateCounts"]["runningNodeCount"], 1,
+        "{compute}"
+    );
+    let done = wait_for(a, &ada, "second", &["Completed", "Failed"]).await;
+    assert_eq!(done["properties"]["status"], "Completed", "{done}");
+    assert_eq!(
+        wait_for(a, &ada, "first", &["Completed", "Failed"]).await["properties"]["status"],
+        "Completed"
+    );
+    let (_, compute) = call(
+        a,
+        "GET",
+        &format!("{WS}/computes/cpu-cluster?{V}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(
+        compute["properties"]["properties"]["nodeStateCounts"]["idleNodeCount"], 1,
+        "{compute}"
+    );
+
+    // An instance that is stopped while its job runs ends the job, saying why.
+    let (status, made) = call(
+        a,
+        "PUT",
+        &format!("{WS}/computes/ci-jobs?{V}"),
+        Some(&ada),
+        &instance("Standard_DS3_v2"),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{made}");
+    submit(
+        a,
+        &ada,
+        "on_instance",
+        command_job("sleep 60", json!({"computeId": "azureml:ci-jobs"})),
+    )
+    .await;
+    wait_for(a, &ada, "on_instance", &["Running"]).await;
+    let (status, _) = call(
+        a,
+        "POST",
+        &format!("{WS}/computes/ci-jobs/stop?{V}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 202);
+    let ended = wait_for(a, &ada, "on_instance", &["Failed", "Completed", "Canceled"]).await;
+    assert_eq!(ended["properties"]["status"], "Failed");
+    assert!(
+        ended["properties"]["statusReason"]
+            .as_str()
+            .unwrap()
+            .contains("stopped"),
+        "{ended}"
+    );
+}

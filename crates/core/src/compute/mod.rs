@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod cluster;
 pub mod cost;
 mod create;
+pub mod jobs;
 pub mod lifecycle;
 pub mod names;
 pub mod quota;

@@ -4,41 +4,39 @@
 //! timeout), keeps what it wrote and says how it ended. Its log goes straight from the command
 //! to `user_logs/std_log.txt` in the run's folder, where the studio reads it as it grows.
 
-use super::sandbox::{end_leftovers, signal_group, Launch, Sandbox};
-use super::workdir::{collect, prepare, Prepared};
+use super::placement;
+use super::process::{execute, failure, Ending};
+use super::sandbox::{end_leftovers, Sandbox};
+use super::workdir::{collect, prepare};
 use crate::config::JobRunner;
 use crate::state::AppState;
-use azimuth_core::jobs::command::resolve_command;
-use azimuth_core::jobs::run::{run_folder, StoredRun, ARTIFACT_STORE};
+use azimuth_core::compute::jobs::Placement;
+use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::workspace::Workspace;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Lines of the log a failed job's reason quotes.
-const TAIL_LINES: usize = 20;
-/// How long a command has to end after SIGTERM before SIGKILL.
-const GRACE: Duration = Duration::from_secs(5);
 /// How long a job's token lasts when the job has no timeout.
 const TOKEN_MS: i64 = 7 * 24 * 3_600_000;
 
 /// A job in the runner's hands.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct JobKey {
+pub(super) struct JobKey {
     /// The workspace's `workspaceId` (where its runs are kept).
-    ws: String,
+    pub ws: String,
     /// The workspace's ARM id.
-    arm_id: String,
+    pub arm_id: String,
     /// The job's name.
-    name: String,
+    pub name: String,
 }
 
 /// The runner.
 pub struct Runner {
-    sandbox: Sandbox,
+    pub(super) sandbox: Sandbox,
     folder: PathBuf,
     slots: usize,
     queue: Mutex<VecDeque<JobKey>>,
@@ -100,33 +98,48 @@ impl Runner {
         });
     }
 
+    /// Starts the queued jobs that have a free slot and a place on their compute; the others
+    /// stay queued, in order, each saying what it waits for.
     fn start_waiting(self: &Arc<Self>, state: &Arc<AppState>) {
-        loop {
-            let mut running = lock(&self.running);
-            if running.len() >= self.slots {
-                return;
-            }
-            let Some(key) = lock(&self.queue).pop_front() else {
-                return;
-            };
+        let queued: Vec<JobKey> = lock(&self.queue).drain(..).collect();
+        let mut waiting = Vec::new();
+        for key in queued {
             let id = (key.ws.clone(), key.name.clone());
-            if running.contains_key(&id) {
+            let busy = {
+                let running = lock(&self.running);
+                running.len() >= self.slots || running.contains_key(&id)
+            };
+            if busy {
+                waiting.push(key);
                 continue;
             }
-            let flag = Arc::new(AtomicBool::new(false));
-            running.insert(id.clone(), Arc::clone(&flag));
-            drop(running);
-            let (runner, state) = (Arc::clone(self), Arc::clone(state));
-            let started = std::thread::Builder::new()
-                .name(format!("job {}", key.name))
-                .spawn(move || {
-                    run(&state, &runner, &key, &flag);
-                    lock(&runner.running).remove(&id);
-                    runner.wake.notify_one();
-                });
-            if let Err(e) = started {
-                eprintln!("azimuth-server: cannot start a job's thread: {e}");
+            match admit(state, &key) {
+                Admission::Start => self.start_job(state, key),
+                Admission::Wait => waiting.push(key),
+                Admission::Drop => {}
             }
+        }
+        // Jobs submitted meanwhile come after those that waited longer.
+        let mut queue = lock(&self.queue);
+        for key in waiting.into_iter().rev() {
+            queue.push_front(key);
+        }
+    }
+
+    fn start_job(self: &Arc<Self>, state: &Arc<AppState>, key: JobKey) {
+        let id = (key.ws.clone(), key.name.clone());
+        let flag = Arc::new(AtomicBool::new(false));
+        lock(&self.running).insert(id.clone(), Arc::clone(&flag));
+        let (runner, state) = (Arc::clone(self), Arc::clone(state));
+        let started = std::thread::Builder::new()
+            .name(format!("job {}", key.name))
+            .spawn(move || {
+                run(&state, &runner, &key, &flag);
+                lock(&runner.running).remove(&id);
+                runner.wake.notify_one();
+            });
+        if let Err(e) = started {
+            eprintln!("azimuth-server: cannot start a job's thread: {e}");
         }
     }
 
@@ -196,7 +209,7 @@ fn jobs_in_flight(state: &AppState) -> Vec<(String, String, String, JobStatus)> 
         .collect()
 }
 
-/// Marks a job whose process a stopped server took with it as Failed.
+/// Marks a job whose process a stopped server took with it as Failed, and gives back its node.
 pub fn fail_after_restart(state: &AppState, ws: &str, arm_id: &str, name: &str) {
     set(
         state,
@@ -206,10 +219,87 @@ pub fn fail_after_restart(state: &AppState, ws: &str, arm_id: &str, name: &str) 
         JobStatus::Failed,
         Some("The server stopped while this job ran, and its process was ended with it. Submit the job again.".into()),
     );
+    let compute = state
+        .tracking
+        .read(ws, state.now(), |runs| {
+            runs.runs
+                .get(name)
+                .and_then(|(_, r)| r.job.as_ref()?.spec.compute_id.clone())
+        })
+        .ok()
+        .flatten();
+    if let Some(compute) = compute {
+        placement::release(state, arm_id, &compute, name);
+    }
+}
+
+/// What the queue does with a job.
+enum Admission {
+    /// Start it: its compute has a place for it.
+    Start,
+    /// Keep it queued.
+    Wait,
+    /// Forget it: it ended (canceled, or refused by its compute).
+    Drop,
+}
+
+/// Whether a queued job may start: it is still Queued and its compute (if it names one) has a
+/// place for it; a job that waits says why, once.
+fn admit(state: &AppState, key: &JobKey) -> Admission {
+    let found = state
+        .tracking
+        .read(&key.ws, state.now(), |runs| {
+            runs.runs.get(&key.name).and_then(|(_, r)| {
+                let job = r.job.as_ref()?;
+                Some((job.status, job.reason.clone(), job.spec.compute_id.clone()))
+            })
+        })
+        .ok()
+        .flatten();
+    let Some((status, reason, compute)) = found else {
+        return Admission::Drop;
+    };
+    if status != JobStatus::Queued {
+        // Canceled while it waited: whatever its compute prepared for it is given back.
+        if let Some(compute) = &compute {
+            placement::release(state, &key.arm_id, compute, &key.name);
+        }
+        return Admission::Drop;
+    }
+    let Some(compute) = compute else {
+        return Admission::Start;
+    };
+    match placement::place(state, &key.arm_id, &compute, &key.name) {
+        Placement::Ready => Admission::Start,
+        Placement::Waiting(why) => {
+            if reason.as_deref() != Some(why.as_str()) {
+                set(
+                    state,
+                    &key.ws,
+                    &key.arm_id,
+                    &key.name,
+                    JobStatus::Queued,
+                    Some(why),
+                );
+            }
+            Admission::Wait
+        }
+        Placement::Refused(why) => {
+            set(
+                state,
+                &key.ws,
+                &key.arm_id,
+                &key.name,
+                JobStatus::Failed,
+                Some(why),
+            );
+            Admission::Drop
+        }
+    }
 }
 
 /// Moves a job to `status`; answers the status it has afterwards.
-fn set(
+pub(super) fn set(
     state: &AppState,
     ws: &str,
     arm_id: &str,
@@ -227,13 +317,6 @@ fn set(
         .ok();
     state.tracking.announce(arm_id);
     after
-}
-
-/// How a command ended.
-enum Ending {
-    Exited(std::process::ExitStatus),
-    Canceled,
-    TimedOut(String),
 }
 
 /// Runs one job from Queued to its end.
@@ -270,6 +353,9 @@ fn run(state: &AppState, runner: &Runner, key: &JobKey, cancel: &AtomicBool) {
     let folder = runner.folder.join(&key.ws).join(&key.name);
     let _ = std::fs::remove_dir_all(folder);
     set(state, &key.ws, &key.arm_id, &key.name, status, reason);
+    if let Some(compute) = run.job.as_ref().and_then(|j| j.spec.compute_id.as_deref()) {
+        placement::release(state, &key.arm_id, compute, &key.name);
+    }
 }
 
 fn run_in_folder(
@@ -301,7 +387,16 @@ fn run_in_folder(
     let expires = state.now() + timeout.map_or(TOKEN_MS, |s| s as i64 * 1000 + 3_600_000);
     let token = crate::auth::new_job_token(state, &job.submitted_by, expires)
         .map_err(|e| e.message().to_owned())?;
-    let ending = execute(state, runner, key, ws, run, &prepared, &token, cancel);
+    let ending = execute(
+        state,
+        &runner.sandbox,
+        key,
+        ws,
+        run,
+        &prepared,
+        &token,
+        cancel,
+    );
     crate::auth::revoke_script_token(state, &token);
     let ending = ending?;
     set(
@@ -315,6 +410,7 @@ fn run_in_folder(
     let kept = collect(state, ws, &prepared, &key.name, spec);
     Ok(match ending {
         Ending::Canceled => (JobStatus::Canceled, reason_now(state, key)),
+        Ending::ComputeLost(why) => (JobStatus::Failed, Some(why)),
         Ending::TimedOut(limit) => (
             JobStatus::Failed,
             Some(format!(
@@ -326,7 +422,7 @@ fn run_in_folder(
             (Some(0), Err(problem)) => (JobStatus::Failed, Some(problem)),
             _ => (
                 JobStatus::Failed,
-                Some(failure(state, ws, key, status, runner)),
+                Some(failure(state, ws, key, status, &runner.sandbox)),
             ),
         },
     })
@@ -343,186 +439,4 @@ fn reason_now(state: &AppState, key: &JobKey) -> Option<String> {
         })
         .ok()
         .flatten()
-}
-
-/// Starts the command and waits for it to end.
-#[allow(clippy::too_many_arguments)]
-fn execute(
-    state: &AppState,
-    runner: &Runner,
-    key: &JobKey,
-    ws: &Workspace,
-    run: &StoredRun,
-    prepared: &Prepared,
-    token: &str,
-    cancel: &AtomicBool,
-) -> Result<Ending, String> {
-    let spec = &run.job.as_ref().ok_or("It has no command.")?.spec;
-    let command = resolve_command(&spec.command, &prepared.inputs, &prepared.outputs);
-    let log = log_file(state, ws, &key.name)?;
-    let timeout = spec.timeout_seconds().ok().flatten();
-    let child = runner
-        .sandbox
-        .spawn(Launch {
-            command: &command,
-            folder: &prepared.folder,
-            cwd: &prepared.cwd,
-            env: environment(runner, ws, run, prepared, token),
-            reads: prepared.reads.clone(),
-            cpu_seconds: timeout,
-            log,
-        })
-        .map_err(|e| format!("Its command could not be started ({e})."));
-    let mut child = child?;
-    let group = child.id();
-    if set(
-        state,
-        &key.ws,
-        &key.arm_id,
-        &key.name,
-        JobStatus::Running,
-        None,
-    ) == Some(JobStatus::CancelRequested)
-    {
-        cancel.store(true, Ordering::SeqCst);
-    }
-    let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
-    let mut asked_to_end: Option<(Instant, Ending)> = None;
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            // Whatever of it is still running (children it left) ends with it.
-            signal_group(group, libc::SIGKILL);
-            return Ok(asked_to_end.map_or(Ending::Exited(status), |(_, why)| why));
-        }
-        match &asked_to_end {
-            None => {
-                let why = if cancel.load(Ordering::SeqCst) {
-                    Some(Ending::Canceled)
-                } else if deadline.is_some_and(|d| Instant::now() >= d) {
-                    let limit = spec.limits.as_ref().and_then(|l| l.timeout.clone());
-                    Some(Ending::TimedOut(limit.unwrap_or_default()))
-                } else {
-                    None
-                };
-                if let Some(why) = why {
-                    signal_group(group, libc::SIGTERM);
-                    asked_to_end = Some((Instant::now(), why));
-                }
-            }
-            Some((since, _)) if since.elapsed() > GRACE => signal_group(group, libc::SIGKILL),
-            Some(_) => {}
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The command's environment: nothing of the server's, and what a job on Azure ML finds.
-fn environment(
-    runner: &Runner,
-    ws: &Workspace,
-    run: &StoredRun,
-    prepared: &Prepared,
-    token: &str,
-) -> Vec<(String, String)> {
-    let spec = run.job.as_ref().map(|j| &j.spec);
-    let python_bin = runner
-        .sandbox
-        .python
-        .parent()
-        .map(|p| p.display().to_string());
-    let path = [
-        python_bin.as_deref().unwrap_or("/usr/bin"),
-        "/usr/local/bin",
-        "/usr/bin",
-        "/bin",
-    ]
-    .join(":");
-    let folder = &prepared.folder;
-    let mut env: Vec<(String, String)> = spec
-        .map(|s| s.environment_variables.clone().into_iter().collect())
-        .unwrap_or_default();
-    let ours = [
-        ("PATH", path),
-        ("HOME", folder.join("home").display().to_string()),
-        ("TMPDIR", folder.join("tmp").display().to_string()),
-        ("LANG", "C.UTF-8".into()),
-        ("PYTHONUNBUFFERED", "1".into()),
-        (
-            "MLFLOW_TRACKING_URI",
-            ws.resource.properties.ml_flow_tracking_uri.clone(),
-        ),
-        ("MLFLOW_TRACKING_TOKEN", token.to_owned()),
-        ("MLFLOW_RUN_ID", run.info.run_id.clone()),
-        ("MLFLOW_EXPERIMENT_ID", run.info.experiment_id.clone()),
-        ("AZUREML_RUN_ID", run.info.run_id.clone()),
-        (
-            "AZUREML_CR_OUTPUTS",
-            prepared.cwd.join("outputs").display().to_string(),
-        ),
-    ];
-    env.retain(|(k, _)| !ours.iter().any(|(o, _)| o == k));
-    env.extend(ours.into_iter().map(|(k, v)| (k.to_owned(), v)));
-    env
-}
-
-/// The job's log file, `user_logs/std_log.txt` in its run's folder, made empty.
-fn log_file(state: &AppState, ws: &Workspace, name: &str) -> Result<std::fs::File, String> {
-    let root = ws
-        .datastore_root(ARTIFACT_STORE)
-        .map_err(|e| e.message().to_owned())?;
-    let path = state
-        .storage
-        .local_path(
-            &root,
-            &format!("{}/user_logs/std_log.txt", run_folder(name)),
-        )
-        .ok_or("this server keeps files where a job's log cannot be written as it runs")?;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("Its log could not be made ({e})."))?;
-    }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("Its log could not be made ({e})."))
-}
-
-/// Why a command that ended badly failed, with the end of its log.
-fn failure(
-    state: &AppState,
-    ws: &Workspace,
-    key: &JobKey,
-    status: std::process::ExitStatus,
-    runner: &Runner,
-) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    let what = match (status.code(), status.signal()) {
-        (Some(code), _) => format!("Its command exited with code {code}."),
-        (None, Some(libc::SIGXCPU)) => "Its command used all the CPU time its timeout allows and was ended.".into(),
-        (None, Some(libc::SIGKILL)) => format!("Its command was killed (signal 9); a job that needs more than its {} MB of memory ends this way.", runner.sandbox.memory_bytes >> 20),
-        (None, Some(signal)) => format!("Its command was ended by signal {signal}."),
-        _ => "Its command ended without an exit code.".into(),
-    };
-    let tail = ws
-        .datastore_root(ARTIFACT_STORE)
-        .ok()
-        .and_then(|root| {
-            state.storage.local_path(
-                &root,
-                &format!("{}/user_logs/std_log.txt", run_folder(&key.name)),
-            )
-        })
-        .and_then(|p| std::fs::read(p).ok())
-        .map(|bytes| {
-            let text =
-                String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(16_384)..]).into_owned();
-            let lines: Vec<&str> = text.lines().collect();
-            lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
-        })
-        .unwrap_or_default();
-    if tail.trim().is_empty() {
-        format!("{what} It wrote nothing to user_logs/std_log.txt.")
-    } else {
-        format!("{what} The last lines of user_logs/std_log.txt:\n{tail}")
-    }
 }

@@ -77,6 +77,9 @@ pub struct Node {
     pub until: Option<Millis>,
     /// The node's private address.
     pub private_ip: String,
+    /// The job it runs, or is being prepared for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
 }
 
 /// Something that happens to a cluster's node by itself.
@@ -206,7 +209,6 @@ impl Workspace {
 
     /// Adds preparing nodes until the cluster has its target (once it exists).
     pub(crate) fn fill_to_target(&mut self, index: usize, at: Millis) {
-        let (preparing, _, _) = node_durations(self.settings.pace);
         let c = &self.computes[index];
         if c.transition.is_some() {
             return;
@@ -217,25 +219,35 @@ impl Workspace {
             .filter(|n| n.state != NodeState::Leaving && n.state != NodeState::Preempted)
             .count();
         let wanted = target(&c.resource.properties.properties).saturating_sub(staying);
-        let priority = if is_low_priority(&c.resource) {
+        for _ in 0..wanted {
+            self.add_node(index, at, None);
+        }
+        refresh_view(std::sync::Arc::make_mut(&mut self.computes[index]), at);
+    }
+
+    /// Adds a preparing node to the cluster at `index` (for `job`, when one waits for it);
+    /// answers its id.
+    pub(crate) fn add_node(&mut self, index: usize, at: Millis, job: Option<&str>) -> String {
+        let (preparing, _, _) = node_durations(self.settings.pace);
+        let priority = if is_low_priority(&self.computes[index].resource) {
             'p'
         } else {
             'd'
         };
-        for _ in 0..wanted {
-            self.serial += 1;
-            let serial = self.serial;
-            std::sync::Arc::make_mut(&mut self.computes[index])
-                .nodes
-                .push(Node {
-                    id: format!("tvmps_{serial:016x}_{priority}"),
-                    state: NodeState::Preparing,
-                    since: at,
-                    until: Some(at + preparing),
-                    private_ip: format!("10.0.{}.{}", serial / 250 % 250, 4 + serial % 250),
-                });
-        }
-        refresh_view(std::sync::Arc::make_mut(&mut self.computes[index]), at);
+        self.serial += 1;
+        let serial = self.serial;
+        let id = format!("tvmps_{serial:016x}_{priority}");
+        let c = std::sync::Arc::make_mut(&mut self.computes[index]);
+        c.nodes.push(Node {
+            id: id.clone(),
+            state: NodeState::Preparing,
+            since: at,
+            until: Some(at + preparing),
+            private_ip: format!("10.0.{}.{}", serial / 250 % 250, 4 + serial % 250),
+            job: job.map(str::to_owned),
+        });
+        refresh_view(c, at);
+        id
     }
 
     /// Applies a node event of the cluster at `index`.
@@ -250,6 +262,12 @@ impl Workspace {
             NodeEvent::StateEnds(i) => {
                 let node = &mut c.nodes[i];
                 match node.state {
+                    // A node made for a job starts running it once it is ready.
+                    NodeState::Preparing if node.job.is_some() => {
+                        node.state = NodeState::Running;
+                        node.since = at;
+                        node.until = None;
+                    }
                     NodeState::Preparing => {
                         node.state = NodeState::Idle;
                         node.since = at;
