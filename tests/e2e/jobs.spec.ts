@@ -154,6 +154,33 @@ test.describe('on a server', () => {
     await expect(page).toHaveURL(new RegExp(`/jobs/runs/${id}\\?wsid=`));
   });
 
+  test('jobs picked in the table are compared: params side by side, metrics overlaid, parallel coordinates', async ({ page, server }) => {
+    const token = await tokenOf(server!);
+    await logRun(server!, token, 'forest-deep', { model: 'forest', depth: '12', seed: '1' }, 0.87);
+    await logRun(server!, token, 'forest-shallow', { model: 'forest', depth: '4', seed: '1' }, 0.91);
+    await logRun(server!, token, 'logistic', { model: 'logistic', seed: '1' }, 0.93);
+    await openStudio(page, '/jobs/all');
+    const compare = page.getByRole('button', { name: /^Compare/ });
+    await expect(compare).toHaveAttribute('aria-disabled', 'true');
+    await jobsTable(page).getByRole('checkbox', { name: 'Select forest-deep' }).check();
+    await jobsTable(page).getByRole('checkbox', { name: 'Select logistic' }).check();
+    await expect(compare).toHaveText('Compare (2)');
+    await compare.click();
+    await expect(page).toHaveURL(/\/jobs\/compare\?runs=[0-9a-f]+,[0-9a-f]+/);
+    await expect(page.getByRole('heading', { name: 'Compare 2 jobs' })).toBeVisible();
+    const params = page.getByRole('table', { name: 'Params compared' });
+    await expect(params.getByRole('row', { name: /model forest logistic/ })).toBeVisible();
+    await expect(params.getByRole('row', { name: /^seed/ })).toBeVisible();
+    await page.getByRole('checkbox', { name: 'Hide identical params' }).check();
+    await expect(page).toHaveURL(/hideSame=true/);
+    await expect(params.getByRole('row', { name: /^seed/ })).toBeHidden();
+    await expect(params.getByRole('row', { name: /depth 12 —/ })).toBeVisible();
+    await expect(page.getByRole('img', { name: 'loss of 2 jobs, by step' })).toBeVisible();
+    await expect(page.getByRole('img', { name: /^Parallel coordinates: 3 axes, 2 jobs$/ })).toBeVisible();
+    await page.getByLabel('Metric').selectOption('loss');
+    await expect(page).toHaveURL(/metric=loss/);
+  });
+
   test('a table of 1,200 runs draws only the rows in view and scrolls to the last', async ({ page, server }) => {
     const token = await tokenOf(server!);
     const names = Array.from({ length: 1200 }, (_, i) => `run-${String(i).padStart(4, '0')}`);

@@ -103,7 +103,7 @@ fn issue(
                     "The {} could not be saved ({e}).",
                     match kind {
                         TokenKind::Session => "session",
-                        TokenKind::Script => "token",
+                        TokenKind::Script | TokenKind::Job => "token",
                     }
                 ),
             )
@@ -178,22 +178,26 @@ pub fn new_script_token(state: &AppState, member: &str) -> Result<(String, i64),
     Ok((issue(state, TokenKind::Script, member, expires)?, expires))
 }
 
-/// Makes a job's token: a token for scripts of the member who submitted it, until `expires`;
-/// the runner takes it back when the job ends ([`revoke_script_token`]).
+/// Makes a job's token: it logs through the tracking API as the member who submitted the job,
+/// until `expires`; the runner takes it back when the job ends ([`revoke_job_token`]), and
+/// every one is forgotten when the server starts.
 pub fn new_job_token(state: &AppState, member: &str, expires: i64) -> Result<String, ArmError> {
-    issue(state, TokenKind::Script, member, expires)
+    issue(state, TokenKind::Job, member, expires)
 }
 
-/// Takes back a token for scripts.
-pub fn revoke_script_token(state: &AppState, token: &str) {
-    state.with_db(|db| db.delete_token(TokenKind::Script, &hash_token(token)));
+/// Takes back a job's token.
+pub fn revoke_job_token(state: &AppState, token: &str) {
+    state.with_db(|db| db.delete_token(TokenKind::Job, &hash_token(token)));
 }
 
 /// The member a tracking call comes from: a session's token, or a token for scripts.
 pub fn tracking_member(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
     if let Some(token) = bearer_token(headers) {
         let hash = hash_token(token);
-        let member = state.with_db(|db| db.token_member(TokenKind::Script, &hash, now_ms()));
+        let member = state.with_db(|db| {
+            db.token_member(TokenKind::Script, &hash, now_ms())
+                .or_else(|| db.token_member(TokenKind::Job, &hash, now_ms()))
+        });
         if let Some(member) = member {
             return Ok(member);
         }

@@ -39,6 +39,8 @@ pub enum TokenKind {
     Session,
     /// A token for scripts.
     Script,
+    /// A running job's token (its script's `MLFLOW_TRACKING_TOKEN`), taken back when it ends.
+    Job,
 }
 
 impl TokenKind {
@@ -46,6 +48,7 @@ impl TokenKind {
         match self {
             Self::Session => "sessions",
             Self::Script => "script_tokens",
+            Self::Job => "job_tokens",
         }
     }
 }
@@ -95,6 +98,7 @@ impl Db {
              CREATE TABLE IF NOT EXISTS assets (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, kind, name));
              CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS script_tokens (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS job_tokens (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
         )
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
@@ -278,6 +282,13 @@ impl Db {
             .flatten()
     }
 
+    /// Forgets every token of `kind` (the jobs' at start: no job runs yet).
+    pub fn delete_tokens(&self, kind: TokenKind) {
+        let _ = self
+            .conn
+            .execute(&format!("DELETE FROM {}", kind.table()), []);
+    }
+
     /// Forgets a token of `kind`.
     pub fn delete_token(&self, kind: TokenKind, token_hash: &str) {
         let table = kind.table();
@@ -336,10 +347,12 @@ impl Db {
         let _ = self
             .conn
             .execute("DELETE FROM sessions WHERE member = ?1", params![member]);
-        let _ = self.conn.execute(
-            "DELETE FROM script_tokens WHERE member = ?1",
-            params![member],
-        );
+        for table in ["script_tokens", "job_tokens"] {
+            let _ = self.conn.execute(
+                &format!("DELETE FROM {table} WHERE member = ?1"),
+                params![member],
+            );
+        }
     }
 
     /// Whether the database answers.

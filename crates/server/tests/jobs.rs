@@ -283,9 +283,10 @@ async fn the_sandbox_keeps_a_job_to_its_folder_and_this_server() {
     let command = format!(
         "cat {db} > /dev/null && echo READ_DB; ls {files} && echo LISTED_FILES; echo x > /tmp/azimuth-escape && echo WROTE_TMP; \
          python3 -c \"import socket; socket.create_connection(('127.0.0.1', {port}))\" && echo CONNECTED; \
-         echo x > mine.txt && echo WROTE_OWN; python3 -c \"import urllib.request, os; urllib.request.urlopen(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/experiments/search?max_results=1')\" 2>&1 | grep -q 401 && echo REACHED_SERVER; true",
+         echo x > mine.txt && echo WROTE_OWN; rm -rf outputs && ln -s {data} outputs && echo LINKED_OUTPUTS; python3 -c \"import urllib.request, os; urllib.request.urlopen(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/experiments/search?max_results=1')\" 2>&1 | grep -q 401 && echo REACHED_SERVER; true",
         db = db.display(),
         files = db.with_file_name("files").display(),
+        data = db.parent().unwrap().display(),
     );
     submit(a, &ada, "escape", command_job(&command, json!({}))).await;
     wait_for(a, &ada, "escape", &["Completed", "Failed"]).await;
@@ -298,6 +299,16 @@ async fn the_sandbox_keeps_a_job_to_its_folder_and_this_server() {
         "{log}"
     );
     assert!(!std::path::Path::new("/tmp/azimuth-escape").exists());
+    // Its outputs folder became a link to the server's data folder: the server keeps none of it.
+    assert!(log.contains("LINKED_OUTPUTS"), "{log}");
+    let listed =
+        format!("/mlflow/v1.0{WS}/api/2.0/mlflow/artifacts/list?run_id=escape&path=outputs");
+    let (_, listed) = call(a, "GET", &listed, Some(&ada), b"").await;
+    assert_eq!(
+        listed["files"].as_array().map_or(0, Vec::len),
+        0,
+        "{listed}"
+    );
 }
 
 #[tokio::test]

@@ -236,6 +236,9 @@ impl CommandSpec {
             }
         }
         self.timeout_seconds()?;
+        if let Some(code) = &self.code_id {
+            check_code(code)?;
+        }
         Ok(())
     }
 
@@ -259,6 +262,16 @@ impl CommandSpec {
             return Err(ArmError::new("UserError", "A submitted job's command, code, environment, inputs, outputs, compute and limits cannot change; submit a new job (the studio's 'Edit and submit' does that)."));
         }
         Ok(())
+    }
+}
+
+/// Where a job's code may be: a folder (or file) of a datastore. Code assets
+/// (`.../codes/{name}/versions/{version}`) are not kept here yet, so they are refused now, not
+/// when the job would start.
+fn check_code(code: &str) -> Result<(), ArmError> {
+    match crate::data::uri::parse_data_uri(code) {
+        Ok(crate::data::uri::DataUri::Datastore { .. }) => Ok(()),
+        _ => Err(bad(format!("codeId '{code}' is not a datastore path. Code assets are not kept here yet: upload the code folder to a datastore and give azureml://datastores/workspaceblobstore/paths/<folder>/, or submit from the studio's 'Submit from YAML', which uploads it."))),
     }
 }
 
@@ -339,7 +352,9 @@ fn without_optional(command: &str) -> String {
         text.push_str(&rest[..start]);
         match rest[start..].find("]]") {
             Some(end) => rest = &rest[start + end + 2..],
+            // Unclosed: not an optional part, kept as text (as `resolve_command` keeps it).
             None => {
+                text.push_str(&rest[start..]);
                 rest = "";
             }
         }

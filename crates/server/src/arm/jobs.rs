@@ -414,7 +414,7 @@ fn cancel(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmErr
     check_write(who)?;
     let now = state.now();
     let by = format!("Canceled by {}.", who.user_name);
-    let status = state
+    let (status, compute) = state
         .tracking
         .change_run(&who.ws, now, name, |run| {
             let status = run.job_status();
@@ -427,7 +427,8 @@ fn cancel(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmErr
             } else {
                 run.set_job_status(JobStatus::Canceled, Some(by.clone()), now);
             }
-            Ok((run.job_status(), Vec::new()))
+            let compute = run.job.as_ref().and_then(|j| j.spec.compute_id.clone());
+            Ok(((run.job_status(), compute), Vec::new()))
         })
         .map_err(|e| {
             if e.error_code == "RESOURCE_DOES_NOT_EXIST" {
@@ -440,6 +441,9 @@ fn cancel(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmErr
         if let Some(runner) = &state.runner {
             runner.cancel(&who.ws, name);
         }
+    } else if let Some(compute) = compute {
+        // A job canceled while it waited gives back the node its cluster was preparing for it.
+        crate::jobs::placement::release(state, &who.arm_id, &compute, name);
     }
     state.tracking.announce(&who.arm_id);
     Ok((StatusCode::OK, axum::Json(json!({}))).into_response())

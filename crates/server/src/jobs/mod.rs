@@ -15,6 +15,8 @@ use std::sync::Arc;
 /// runner, what it left running is ended and the jobs still waiting are queued again; without
 /// one, waiting jobs say that no runner will take them.
 pub fn recover(state: &Arc<AppState>) {
+    // No job runs yet: the tokens of those the last server ran are of no use to anyone.
+    state.with_db(|db| db.delete_tokens(crate::db::TokenKind::Job));
     match &state.runner {
         Some(runner) => {
             runner.recover(state);

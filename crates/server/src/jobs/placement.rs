@@ -51,10 +51,16 @@ pub fn release(state: &AppState, arm_id: &str, compute_id: &str, job: &str) {
     }
 }
 
-/// Why a running job cannot go on on its compute, if it cannot.
-pub fn refusal(state: &AppState, arm_id: &str, compute_id: &str, job: &str) -> Option<String> {
+/// Why a running job cannot go on (its workspace deleted; its compute, if it names one,
+/// deleted or stopped), if it cannot.
+pub fn refusal(
+    state: &AppState,
+    arm_id: &str,
+    compute_id: Option<&str>,
+    job: &str,
+) -> Option<String> {
     state.read(|t| match t.workspace(arm_id) {
-        Some(w) => w.job_refusal(compute_name(compute_id), job),
+        Some(w) => compute_id.and_then(|c| w.job_refusal(compute_name(c), job)),
         None => Some("Its workspace was deleted.".into()),
     })
 }

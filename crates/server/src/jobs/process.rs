@@ -4,7 +4,7 @@
 
 use super::placement;
 use super::runner::{set, JobKey};
-use super::sandbox::{signal_group, Launch, Sandbox};
+use super::sandbox::{end_job, signal_group, Launch, Sandbox};
 use super::workdir::Prepared;
 use crate::state::AppState;
 use azimuth_core::jobs::command::resolve_command;
@@ -14,8 +14,9 @@ use azimuth_core::workspace::Workspace;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Lines of the log a failed job's reason quotes.
+/// Lines of the log a failed job's reason quotes, from at most this many of its last bytes.
 const TAIL_LINES: usize = 20;
+const TAIL_BYTES: u64 = 16_384;
 /// How long a command has to end after SIGTERM before SIGKILL.
 const GRACE: Duration = Duration::from_secs(5);
 /// How often a running job's compute is looked at.
@@ -56,7 +57,8 @@ pub(super) fn execute(
             cwd: &prepared.cwd,
             env: environment(sandbox, ws, run, prepared, token),
             reads: prepared.reads.clone(),
-            cpu_seconds: timeout,
+            // CPU time counts every thread: a timeout's worth on each core.
+            cpu_seconds: timeout.map(|s| s.saturating_mul(cores())),
             log,
         })
         .map_err(|e| format!("Its command could not be started ({e})."));
@@ -79,8 +81,10 @@ pub(super) fn execute(
     let mut asked_to_end: Option<(Instant, Ending)> = None;
     loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            // Whatever of it is still running (children it left) ends with it.
+            // Whatever of it is still running (children it left, in its group or not) ends
+            // with it, before anything it wrote is read.
             signal_group(group, libc::SIGKILL);
+            end_job(&prepared.folder);
             return Ok(asked_to_end.map_or(Ending::Exited(status), |(_, why)| why));
         }
         match &asked_to_end {
@@ -92,9 +96,7 @@ pub(super) fn execute(
                     Some(Ending::TimedOut(limit.unwrap_or_default()))
                 } else if checked.elapsed() >= COMPUTE_CHECK {
                     checked = Instant::now();
-                    compute
-                        .as_deref()
-                        .and_then(|c| placement::refusal(state, &key.arm_id, c, &key.name))
+                    placement::refusal(state, &key.arm_id, compute.as_deref(), &key.name)
                         .map(Ending::ComputeLost)
                 } else {
                     None
@@ -156,18 +158,30 @@ fn environment(
     env
 }
 
-/// The job's log file, `user_logs/std_log.txt` in its run's folder, made empty.
-fn log_file(state: &AppState, ws: &Workspace, name: &str) -> Result<std::fs::File, String> {
+/// The machine's cores.
+fn cores() -> u64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u64)
+}
+
+/// Where the job's log is on disk: `user_logs/std_log.txt` in its run's folder.
+fn log_path(state: &AppState, ws: &Workspace, name: &str) -> Result<std::path::PathBuf, String> {
     let root = ws
         .datastore_root(ARTIFACT_STORE)
         .map_err(|e| e.message().to_owned())?;
-    let path = state
+    state
         .storage
         .local_path(
             &root,
             &format!("{}/user_logs/std_log.txt", run_folder(name)),
         )
-        .ok_or("this server keeps files where a job's log cannot be written as it runs")?;
+        .ok_or_else(|| {
+            "this server keeps files where a job's log cannot be written as it runs".into()
+        })
+}
+
+/// The job's log file, opened to append to (its output and errors go there as written).
+fn log_file(state: &AppState, ws: &Workspace, name: &str) -> Result<std::fs::File, String> {
+    let path = log_path(state, ws, name)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("Its log could not be made ({e})."))?;
     }
@@ -178,35 +192,37 @@ fn log_file(state: &AppState, ws: &Workspace, name: &str) -> Result<std::fs::Fil
         .map_err(|e| format!("Its log could not be made ({e})."))
 }
 
+/// The last `bytes` of a file, read from its end (a log may be gigabytes long).
+fn read_end(path: &std::path::Path, bytes: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    file.seek(SeekFrom::Start(size.saturating_sub(bytes)))?;
+    let mut out = Vec::new();
+    file.take(bytes).read_to_end(&mut out)?;
+    Ok(out)
+}
+
 /// Why a command that ended badly failed, with the end of its log.
 pub(super) fn failure(
     state: &AppState,
     ws: &Workspace,
     key: &JobKey,
     status: std::process::ExitStatus,
-    sandbox: &Sandbox,
 ) -> String {
     use std::os::unix::process::ExitStatusExt;
     let what = match (status.code(), status.signal()) {
         (Some(code), _) => format!("Its command exited with code {code}."),
         (None, Some(libc::SIGXCPU)) => "Its command used all the CPU time its timeout allows and was ended.".into(),
-        (None, Some(libc::SIGKILL)) => format!("Its command was killed (signal 9); a job that needs more than its {} MB of memory ends this way.", sandbox.memory_bytes >> 20),
+        (None, Some(libc::SIGKILL)) => "Its command was killed (signal 9), by the system (out of memory) or after it did not end when asked to.".into(),
         (None, Some(signal)) => format!("Its command was ended by signal {signal}."),
         _ => "Its command ended without an exit code.".into(),
     };
-    let tail = ws
-        .datastore_root(ARTIFACT_STORE)
+    let tail = log_path(state, ws, &key.name)
         .ok()
-        .and_then(|root| {
-            state.storage.local_path(
-                &root,
-                &format!("{}/user_logs/std_log.txt", run_folder(&key.name)),
-            )
-        })
-        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|p| read_end(&p, TAIL_BYTES).ok())
         .map(|bytes| {
-            let text =
-                String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(16_384)..]).into_owned();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             let lines: Vec<&str> = text.lines().collect();
             lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
         })

@@ -55,8 +55,10 @@ impl Runner {
         std::fs::create_dir_all(&settings.folder)
             .map_err(|e| format!("cannot create {}: {e}", settings.folder.display()))?;
         let folder = std::fs::canonicalize(&settings.folder).unwrap_or(settings.folder.clone());
+        let sandbox = Sandbox::new(&settings.python, port, settings.memory_mb)?;
+        sandbox.check(&folder)?;
         Ok(Self {
-            sandbox: Sandbox::new(&settings.python, port, settings.memory_mb)?,
+            sandbox,
             folder,
             slots: settings.slots.max(1),
             queue: Mutex::default(),
@@ -92,7 +94,9 @@ impl Runner {
         let (runner, state) = (Arc::clone(self), Arc::clone(state));
         tokio::spawn(async move {
             loop {
-                runner.start_waiting(&state);
+                // SQLite and the workspace's writes, off the threads that answer requests.
+                let (r, s) = (Arc::clone(&runner), Arc::clone(&state));
+                let _ = tokio::task::spawn_blocking(move || r.start_waiting(&s)).await;
                 let _ = tokio::time::timeout(Duration::from_secs(1), runner.wake.notified()).await;
             }
         });
@@ -130,70 +134,78 @@ impl Runner {
         let id = (key.ws.clone(), key.name.clone());
         let flag = Arc::new(AtomicBool::new(false));
         lock(&self.running).insert(id.clone(), Arc::clone(&flag));
-        let (runner, state) = (Arc::clone(self), Arc::clone(state));
+        let (runner, state2) = (Arc::clone(self), Arc::clone(state));
+        let failed_key = key.clone();
         let started = std::thread::Builder::new()
             .name(format!("job {}", key.name))
             .spawn(move || {
-                run(&state, &runner, &key, &flag);
-                lock(&runner.running).remove(&id);
-                runner.wake.notify_one();
+                // The slot is given back however the thread ends, a panic included.
+                let _slot = Slot {
+                    runner: &runner,
+                    id,
+                };
+                run(&state2, &runner, &key, &flag);
             });
         if let Err(e) = started {
-            eprintln!("azimuth-server: cannot start a job's thread: {e}");
+            lock(&self.running).remove(&(failed_key.ws.clone(), failed_key.name.clone()));
+            let why = format!("The server could not start a thread for it ({e}); submit it again.");
+            set(
+                state,
+                &failed_key.ws,
+                &failed_key.arm_id,
+                &failed_key.name,
+                JobStatus::Failed,
+                Some(why),
+            );
         }
     }
 
-    /// At start: ends what a killed server left running, fails the jobs that were running
+    /// At start: ends what a killed server left running, ends the jobs that were running
     /// (their process is gone) and queues those that were waiting.
     pub fn recover(&self, state: &AppState) {
         let ended = end_leftovers(&self.folder);
         if ended > 0 {
             eprintln!("azimuth-server: ended {ended} process(es) of jobs from before the restart");
         }
-        for (ws, arm_id, name, status) in jobs_in_flight(state) {
-            if status.has_process() {
-                fail_after_restart(state, &ws, &arm_id, &name);
-            } else {
-                set(
-                    state,
-                    &ws,
-                    &arm_id,
-                    &name,
-                    JobStatus::Queued,
-                    Some(WAITING.into()),
-                );
-                self.enqueue(&ws, &arm_id, &name);
-            }
+        for key in settle_in_flight(state, WAITING) {
+            self.enqueue(&key.ws, &key.arm_id, &key.name);
         }
     }
 }
-
 /// Why a queued job waits when a runner will take it.
 pub const WAITING: &str = "Waiting for a free slot of the server's job runner.";
 /// Why a queued job waits on a server without a runner.
 pub const NO_RUNNER: &str = "This server runs no jobs: it was started without '--job-runner local', so the job waits here. Whoever runs the server can restart it with '--job-runner local' (command jobs then run on the server's machine, in a sandbox).";
 
-/// Without a runner: jobs that were running when the server stopped are Failed, and waiting
-/// ones say that no runner will take them.
+/// Without a runner: jobs that were running when the server stopped end, and waiting ones
+/// say that no runner will take them.
 pub fn fail_abandoned(state: &AppState) {
-    for (ws, arm_id, name, status) in jobs_in_flight(state) {
+    settle_in_flight(state, NO_RUNNER);
+}
+
+/// Ends the jobs whose process the last server took with it, gives the waiting ones `waiting`
+/// as their reason, and answers those.
+fn settle_in_flight(state: &AppState, waiting: &str) -> Vec<JobKey> {
+    let mut queued = Vec::new();
+    for (key, status) in jobs_in_flight(state) {
         if status.has_process() {
-            fail_after_restart(state, &ws, &arm_id, &name);
+            fail_after_restart(state, &key, status);
         } else {
             set(
                 state,
-                &ws,
-                &arm_id,
-                &name,
+                &key.ws,
+                &key.arm_id,
+                &key.name,
                 JobStatus::Queued,
-                Some(NO_RUNNER.into()),
+                Some(waiting.into()),
             );
+            queued.push(key);
         }
     }
+    queued
 }
-
 /// The jobs that have not ended, in every workspace that still exists.
-fn jobs_in_flight(state: &AppState) -> Vec<(String, String, String, JobStatus)> {
+fn jobs_in_flight(state: &AppState) -> Vec<(JobKey, JobStatus)> {
     let found = state.tracking.unfinished_jobs().unwrap_or_default();
     found
         .into_iter()
@@ -204,32 +216,43 @@ fn jobs_in_flight(state: &AppState) -> Vec<(String, String, String, JobStatus)> 
                     .find(|w| w.resource.properties.workspace_id.eq_ignore_ascii_case(&ws))
                     .map(|w| w.id().to_owned())
             })?;
-            Some((ws, arm_id, name, status))
+            Some((JobKey { ws, arm_id, name }, status))
         })
         .collect()
 }
-
-/// Marks a job whose process a stopped server took with it as Failed, and gives back its node.
-pub fn fail_after_restart(state: &AppState, ws: &str, arm_id: &str, name: &str) {
+/// Ends a job whose process a stopped server took with it: Failed, saying so (Canceled when
+/// someone had asked to cancel it), and its node given back.
+fn fail_after_restart(state: &AppState, key: &JobKey, status: JobStatus) {
+    let (ended, reason) = if status == JobStatus::CancelRequested {
+        (
+            JobStatus::Canceled,
+            "Canceled; the server stopped while the job's process was being ended.",
+        )
+    } else {
+        (JobStatus::Failed, "The server stopped while this job ran, and its process was ended with it. Submit the job again.")
+    };
     set(
         state,
-        ws,
-        arm_id,
-        name,
-        JobStatus::Failed,
-        Some("The server stopped while this job ran, and its process was ended with it. Submit the job again.".into()),
+        &key.ws,
+        &key.arm_id,
+        &key.name,
+        ended,
+        Some(reason.into()),
     );
-    let compute = state
-        .tracking
-        .read(ws, state.now(), |runs| {
-            runs.runs
-                .get(name)
-                .and_then(|(_, r)| r.job.as_ref()?.spec.compute_id.clone())
-        })
-        .ok()
-        .flatten();
-    if let Some(compute) = compute {
-        placement::release(state, arm_id, &compute, name);
+    if let Some(compute) = compute_of(state, key) {
+        placement::release(state, &key.arm_id, &compute, &key.name);
+    }
+}
+/// A running job's slot, given back (and the queue woken) when dropped.
+struct Slot<'a> {
+    runner: &'a Runner,
+    id: (String, String),
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        lock(&self.runner.running).remove(&self.id);
+        self.runner.wake.notify_one();
     }
 }
 
@@ -321,6 +344,27 @@ pub(super) fn set(
 
 /// Runs one job from Queued to its end.
 fn run(state: &AppState, runner: &Runner, key: &JobKey, cancel: &AtomicBool) {
+    run_to_end(state, runner, key, cancel);
+    // Whatever way it ended (canceled before it started, too), its node is given back.
+    if let Some(compute) = compute_of(state, key) {
+        placement::release(state, &key.arm_id, &compute, &key.name);
+    }
+}
+
+/// The compute a job names, if any.
+fn compute_of(state: &AppState, key: &JobKey) -> Option<String> {
+    state
+        .tracking
+        .read(&key.ws, state.now(), |runs| {
+            runs.runs
+                .get(&key.name)
+                .and_then(|(_, r)| r.job.as_ref()?.spec.compute_id.clone())
+        })
+        .ok()
+        .flatten()
+}
+
+fn run_to_end(state: &AppState, runner: &Runner, key: &JobKey, cancel: &AtomicBool) {
     let Some(run) = state
         .tracking
         .read(&key.ws, state.now(), |runs| {
@@ -353,9 +397,6 @@ fn run(state: &AppState, runner: &Runner, key: &JobKey, cancel: &AtomicBool) {
     let folder = runner.folder.join(&key.ws).join(&key.name);
     let _ = std::fs::remove_dir_all(folder);
     set(state, &key.ws, &key.arm_id, &key.name, status, reason);
-    if let Some(compute) = run.job.as_ref().and_then(|j| j.spec.compute_id.as_deref()) {
-        placement::release(state, &key.arm_id, compute, &key.name);
-    }
 }
 
 fn run_in_folder(
@@ -397,7 +438,7 @@ fn run_in_folder(
         &token,
         cancel,
     );
-    crate::auth::revoke_script_token(state, &token);
+    crate::auth::revoke_job_token(state, &token);
     let ending = ending?;
     set(
         state,
@@ -420,10 +461,7 @@ fn run_in_folder(
         Ending::Exited(status) => match (status.code(), kept) {
             (Some(0), Ok(())) => (JobStatus::Completed, None),
             (Some(0), Err(problem)) => (JobStatus::Failed, Some(problem)),
-            _ => (
-                JobStatus::Failed,
-                Some(failure(state, ws, key, status, &runner.sandbox)),
-            ),
+            _ => (JobStatus::Failed, Some(failure(state, ws, key, status))),
         },
     })
 }

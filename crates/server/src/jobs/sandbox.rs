@@ -5,13 +5,17 @@
 //!   own job folder, connect by TCP only to this server's port, and signal nothing outside it:
 //!   the server's database, files and other jobs' folders are out of its reach;
 //! - resource limits bound its memory (address space), CPU time and core files;
-//! - it dies with the thread that started it (`PR_SET_PDEATHSIG`), so a server that is killed
-//!   takes its jobs with it, and the rest of its group is ended at the next start
-//!   ([`end_leftovers`], by the marker each job's environment carries).
+//! - its shell dies with the thread that started it (`PR_SET_PDEATHSIG`); what it started is
+//!   ended when it exits ([`end_job`]) or, after a server was killed, at the next start
+//!   ([`end_leftovers`]), found by the marker each job's environment carries.
+//!
+//! A kernel that cannot enforce all of this is refused at start ([`Sandbox::check`]). Not yet
+//! bounded: the number of processes (root is exempt from `RLIMIT_NPROC`) and memory summed over
+//! a job's processes; cgroups would do both.
 
 use landlock::{
-    path_beneath_rules, Access, AccessFs, AccessNet, NetPort, Ruleset, RulesetAttr, RulesetCreated,
-    RulesetCreatedAttr, Scope, ABI,
+    path_beneath_rules, Access, AccessFs, AccessNet, CompatLevel, Compatible, NetPort, Ruleset,
+    RulesetAttr, RulesetCreated, RulesetCreatedAttr, Scope, ABI,
 };
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -96,6 +100,23 @@ impl Sandbox {
         })
     }
 
+    /// Checks that this kernel enforces the whole box (Landlock ABI 6: Linux 6.12 or later),
+    /// so `--job-runner local` refuses to start rather than run jobs unboxed.
+    pub fn check(&self, folder: &Path) -> Result<(), String> {
+        let probe = Launch {
+            command: "",
+            folder,
+            cwd: folder,
+            env: Vec::new(),
+            reads: Vec::new(),
+            cpu_seconds: None,
+            log: std::fs::File::open("/dev/null").map_err(|e| e.to_string())?,
+        };
+        self.ruleset(&probe).map(|_| ()).map_err(|e| {
+            format!("--job-runner local needs the kernel's Landlock sandbox with its network and signal rules (ABI 6, Linux 6.12 or later) to keep jobs away from the server's files; this kernel does not give it ({e})")
+        })
+    }
+
     /// The rules of one command's box, made before it forks.
     fn ruleset(&self, launch: &Launch<'_>) -> Result<RulesetCreated, landlock::RulesetError> {
         let abi = ABI_WANTED;
@@ -106,6 +127,9 @@ impl Sandbox {
             .chain(self.python_folders.iter().cloned())
             .chain(launch.reads.iter().cloned());
         Ruleset::default()
+            // Every protection asked for is enforced, or the job does not start: never a job
+            // that runs unboxed on a kernel without them.
+            .set_compatibility(CompatLevel::HardRequirement)
             .handle_access(AccessFs::from_all(abi))?
             .handle_access(AccessNet::from_all(abi))?
             .scope(Scope::from_all(abi))?
@@ -187,13 +211,25 @@ pub fn signal_group(group: u32, signal: libc::c_int) {
     }
 }
 
-/// Ends every process whose environment marks it as a job's from `jobs_folder` (one a killed
-/// server left behind, or one that left its group): answers how many were ended.
+/// Ends every process whose environment marks it as a job's from `jobs_folder` (what a killed
+/// server left behind): answers how many were ended.
 pub fn end_leftovers(jobs_folder: &Path) -> usize {
+    // The folder and a `/`: a sibling folder whose name starts the same is not this one.
+    end_marked(&format!("{MARKER}={}/", jobs_folder.display()), false)
+}
+
+/// Ends every process of the job whose folder is `folder`, those that left its process group
+/// included.
+pub fn end_job(folder: &Path) -> usize {
+    end_marked(&format!("{MARKER}={}", folder.display()), true)
+}
+
+/// Ends the processes with an environment variable that starts with `wanted` (or, `exact`,
+/// is `wanted`).
+fn end_marked(wanted: &str, exact: bool) -> usize {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
     };
-    let wanted = format!("{MARKER}={}", jobs_folder.display());
     let mut ended = 0;
     for entry in entries.flatten() {
         let Some(pid) = entry
@@ -206,9 +242,13 @@ pub fn end_leftovers(jobs_folder: &Path) -> usize {
         let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
             continue;
         };
-        let marked = environ
-            .split(|b| *b == 0)
-            .any(|var| var.starts_with(wanted.as_bytes()));
+        let marked = environ.split(|b| *b == 0).any(|var| {
+            if exact {
+                var == wanted.as_bytes()
+            } else {
+                var.starts_with(wanted.as_bytes())
+            }
+        });
         if marked && pid as u32 != std::process::id() {
             // SAFETY: kill has no memory effects.
             unsafe {

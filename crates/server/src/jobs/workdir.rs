@@ -1,8 +1,9 @@
 //! A job's working folder: made fresh for each run (`code/`, a snapshot of its code, where the
 //! command starts; `code/outputs/`, kept as the run's artifacts; `named_outputs/{name}/` for its declared outputs;
 //! `home/` and `tmp/`), its inputs resolved to the files they name (read in place, read-only),
-//! and what it wrote kept once its command has ended. Copies never follow a link the job made,
-//! so a job cannot have the server copy out a file it could not read itself.
+//! and what it wrote kept once its command has ended: first moved out of the job's reach, then
+//! copied without following any link the job made, so a job cannot have the server copy out a
+//! file it could not read itself.
 
 use crate::state::AppState;
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
@@ -116,14 +117,17 @@ fn local_path(state: &AppState, ws: &Workspace, uri: &str, hops: usize) -> Resul
     }
 }
 
-/// Copies the files and folders of `from` into `to` (a file into `to/<its name>`), skipping
-/// links; answers how many files were copied.
+/// Copies the files and folders of `from` into `to` (a file into `to/<its name>`); links are
+/// skipped, never followed, and files are opened without following one, so a job cannot have
+/// the server copy out what it could not read itself. Answers how many files were copied.
 pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<usize> {
     let meta = std::fs::symlink_metadata(from)?;
+    if meta.file_type().is_symlink() {
+        return Ok(0);
+    }
     if meta.is_file() {
         std::fs::create_dir_all(to)?;
-        let name = from.file_name().unwrap_or_default();
-        std::fs::copy(from, to.join(name))?;
+        copy_file(from, &to.join(from.file_name().unwrap_or_default()))?;
         return Ok(1);
     }
     let mut copied = 0;
@@ -132,17 +136,52 @@ pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<usize> {
         std::fs::create_dir_all(&dst)?;
         for entry in std::fs::read_dir(&src)? {
             let entry = entry?;
+            // The entry's own type: a link is a link, whatever it points at.
             let kind = entry.file_type()?;
             let target = dst.join(entry.file_name());
             if kind.is_dir() {
                 stack.push((entry.path(), target));
             } else if kind.is_file() {
-                std::fs::copy(entry.path(), &target)?;
+                copy_file(&entry.path(), &target)?;
                 copied += 1;
             }
         }
     }
     Ok(copied)
+}
+
+/// Copies one file, refusing to open it through a link.
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<u64> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut source = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(from)?;
+    let mut target = std::fs::File::create(to)?;
+    std::io::copy(&mut source, &mut target)
+}
+
+/// Takes what the job wrote out of its reach before it is read: each of `parts` (relative to
+/// the job's folder, every step a real folder, not a link) is moved to a folder beside the
+/// job's that its sandbox never allowed. Answers that folder.
+fn take_out(folder: &Path, parts: &[&str]) -> Result<std::path::PathBuf, String> {
+    let name = folder.file_name().unwrap_or_default().to_string_lossy();
+    let kept = folder.with_file_name(format!(".{name}.kept"));
+    let _ = std::fs::remove_dir_all(&kept);
+    std::fs::create_dir_all(&kept).map_err(|e| format!("Its outputs could not be kept ({e})."))?;
+    for part in parts {
+        let mut at = folder.to_path_buf();
+        let mut real = true;
+        for step in part.split('/') {
+            at.push(step);
+            real &= std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir());
+        }
+        if real {
+            std::fs::rename(&at, kept.join(part.replace('/', "_")))
+                .map_err(|e| format!("Its outputs could not be kept ({e})."))?;
+        }
+    }
+    Ok(kept)
 }
 
 /// Keeps what the job wrote: `outputs/` in its run's folder of the artifact store, and each
@@ -158,6 +197,21 @@ pub fn collect(
         .datastore_root(azimuth_core::jobs::run::ARTIFACT_STORE)
         .map_err(|e| e.message().to_owned())?;
     let run_folder = azimuth_core::jobs::run::run_folder(job);
+    let kept = take_out(&prepared.folder, &["code/outputs", "named_outputs"])?;
+    let result = keep_all(state, ws, &kept, &artifacts, &run_folder, job, spec);
+    let _ = std::fs::remove_dir_all(&kept);
+    result
+}
+
+fn keep_all(
+    state: &AppState,
+    ws: &Workspace,
+    kept: &Path,
+    artifacts: &str,
+    run_folder: &str,
+    job: &str,
+    spec: &CommandSpec,
+) -> Result<(), String> {
     let keep = |from: &Path, root: &str, path: &str| -> Result<(), String> {
         let has_files = std::fs::read_dir(from).is_ok_and(|mut d| d.next().is_some());
         if !has_files {
@@ -175,8 +229,8 @@ pub fn collect(
         })
     };
     keep(
-        &prepared.cwd.join("outputs"),
-        &artifacts,
+        &kept.join("code_outputs"),
+        artifacts,
         &format!("{run_folder}/outputs"),
     )?;
     for (name, output) in &spec.outputs {
@@ -193,7 +247,7 @@ pub fn collect(
             .datastore_root(&datastore)
             .map_err(|e| e.message().to_owned())?;
         keep(
-            &prepared.folder.join("named_outputs").join(name),
+            &kept.join("named_outputs").join(name),
             &root,
             path.trim_end_matches('/'),
         )?;

@@ -74,6 +74,14 @@ fn bad_submissions_say_what_is_wrong() {
         .message()
         .contains("cannot name an input"));
     assert!(spec(json!([])).is_err());
+    assert!(with("codeId", json!("/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/codes/src/versions/1")).contains("Code assets are not kept here yet"));
+    // An unclosed optional part is text, checked like the rest.
+    let mut body = iris();
+    body["command"] = json!("python x.py $[[--lr ${{inputs.lr}}");
+    assert!(spec(body)
+        .unwrap_err()
+        .message()
+        .contains("no input named 'lr'"));
     // An optional part may use an input the job does not have.
     let mut body = iris();
     body["command"] = json!("python x.py $[[--lr ${{inputs.lr}}]]");
