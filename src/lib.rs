@@ -234,6 +234,7 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=path!("/experiments/:name") view={Lazy::<ExperimentJobsRoute>::new()} />
                 <Route path=path!("/runs/:name") view={Lazy::<JobRoute>::new()} />
                 <Route path=path!("/create") view={Lazy::<CreateJobRoute>::new()} />
+                <Route path=path!("/compare") view={Lazy::<CompareJobsRoute>::new()} />
             </ParentRoute>
             <ParentRoute path=path!("/data") view=Outlet>
                 <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
@@ -267,6 +268,7 @@ lazy_route!(AllJobsRoute => all_jobs_page);
 lazy_route!(ExperimentJobsRoute => experiment_jobs_page);
 lazy_route!(JobRoute => job_page);
 lazy_route!(CreateJobRoute => create_job_page);
+lazy_route!(CompareJobsRoute => compare_jobs_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -301,6 +303,11 @@ lazy_page! {
 lazy_page! {
     /// A job's page (its argument: the job's name, its run id).
     job_page in job => |name| view! { <pages::jobs::JobPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// Jobs side by side: params, metrics overlaid, parallel coordinates.
+    compare_jobs_page in job => |_| view! { <pages::jobs::ComparePage /> }.into_any()
 }
 
 lazy_page! {

@@ -205,13 +205,19 @@ pub fn RouterHooks() -> impl IntoView {
     Effect::new(move |_| {
         let path = path.get();
         let popped = POPPED.with(|p| p.replace(false));
-        HERE.with(|h| {
+        let first = HERE.with(|h| {
             let mut h = h.borrow_mut();
             let from = std::mem::replace(&mut h.0, path);
-            h.1 = (!popped && !from.is_empty()).then_some(from);
+            let first = from.is_empty();
+            h.1 = (!popped && !first).then_some(from);
+            first
         });
-        if let Some(main) = document().get_element_by_id("main") {
-            main.set_scroll_top(0);
+        // The first page starts at the top anyway; setting it would force a layout (18 ms of
+        // a runs page's first load).
+        if !first {
+            if let Some(main) = document().get_element_by_id("main") {
+                main.set_scroll_top(0);
+            }
         }
     });
 }

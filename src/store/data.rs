@@ -341,6 +341,30 @@ impl Store {
         }
     }
 
+    /// The last `bytes` of a file on the server (a log as it grows), and whether that is all
+    /// of it; a file kept in this browser is read from its start.
+    pub async fn read_file_end(
+        &self,
+        datastore: &str,
+        path: &str,
+        bytes: u64,
+    ) -> Result<(Vec<u8>, bool), ArmError> {
+        match self.backend {
+            Backend::Server(token) => {
+                let path = check_file_path(path)?;
+                remote::read_end(
+                    &token.get_value(),
+                    &self.workspace_id(),
+                    datastore,
+                    &path,
+                    bytes,
+                )
+                .await
+            }
+            Backend::Browser(_) => self.read_file_start(datastore, path, bytes).await,
+        }
+    }
+
     /// The profile of a tabular file read as `format` from text in `encoding`: computed by the
     /// server where the file is, or in this browser's worker (the page stays responsive).
     pub async fn profile_file(

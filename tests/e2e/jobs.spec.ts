@@ -166,7 +166,7 @@ test.describe('on a server', () => {
     await jobsTable(page).getByRole('checkbox', { name: 'Select logistic' }).check();
     await expect(compare).toHaveText('Compare (2)');
     await compare.click();
-    await expect(page).toHaveURL(/\/jobs\/compare\?runs=[0-9a-f]+,[0-9a-f]+/);
+    await expect(page).toHaveURL(/\/jobs\/compare\?.*runs=[0-9a-f]+,[0-9a-f]+/);
     await expect(page.getByRole('heading', { name: 'Compare 2 jobs' })).toBeVisible();
     const params = page.getByRole('table', { name: 'Params compared' });
     await expect(params.getByRole('row', { name: /model forest logistic/ })).toBeVisible();
@@ -177,7 +177,7 @@ test.describe('on a server', () => {
     await expect(params.getByRole('row', { name: /depth 12 —/ })).toBeVisible();
     await expect(page.getByRole('img', { name: 'loss of 2 jobs, by step' })).toBeVisible();
     await expect(page.getByRole('img', { name: /^Parallel coordinates: 3 axes, 2 jobs$/ })).toBeVisible();
-    await page.getByLabel('Metric').selectOption('loss');
+    await page.getByRole('combobox', { name: 'Metric', exact: true }).selectOption('loss');
     await expect(page).toHaveURL(/metric=loss/);
   });
 

@@ -26,7 +26,7 @@ const STARTER: &str = "start.js";
 /// fetched beside the entry's wasm (it is cached for good, so the loader finds it there when
 /// the route asks) rather than once the studio has started and routed: 30 to 40 ms sooner on
 /// a cold load of the Jobs pages. Only a hint: a prefix named wrongly costs one fetch.
-const EARLY_CHUNKS: &str = "for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs\",\"jobs\"]])if(location.pathname.startsWith(p)){fetch(new URL(`split_${c}.bin`,import.meta.url));break}";
+const EARLY_CHUNKS: &str = "for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs/compare\",\"job\"],[\"/jobs\",\"jobs\"]])if(location.pathname.startsWith(p)){fetch(new URL(`split_${c}.bin`,import.meta.url));break}";
 /// The Web Worker's script, and the glue of its module.
 const WORKER: &str = "worker.js";
 const WORKER_GLUE: &str = "azimuth-worker.js";

@@ -9,8 +9,8 @@ use crate::store::{use_store, Series};
 use leptos::prelude::*;
 
 /// The drawing's size (it scales to its container) and its margins.
-const WIDTH: f64 = 520.0;
-const HEIGHT: f64 = 230.0;
+pub(super) const WIDTH: f64 = 520.0;
+pub(super) const HEIGHT: f64 = 230.0;
 const LEFT: f64 = 60.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
@@ -22,15 +22,15 @@ const DOTS: usize = 60;
 
 /// One sample to draw: x, least, greatest, and the value the line goes through.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Sample {
-    x: f64,
-    low: f64,
-    high: f64,
-    mid: f64,
+pub(super) struct Sample {
+    pub x: f64,
+    pub low: f64,
+    pub high: f64,
+    pub mid: f64,
 }
 
 /// The samples of a series on the chosen y scale (values a log scale cannot show left out).
-fn samples(series: &Series, log: bool, shift: i64) -> Vec<Sample> {
+pub(super) fn samples(series: &Series, log: bool, shift: i64) -> Vec<Sample> {
     let y = |v: f64| {
         if log {
             (v > 0.0).then(|| v.log10())
@@ -85,15 +85,15 @@ fn smooth(samples: &mut [Sample], weight: f64) {
 
 /// What the axes span.
 #[derive(Clone, Copy, PartialEq)]
-struct Frame {
-    x0: f64,
-    x1: f64,
-    y0: f64,
-    y1: f64,
+pub(super) struct Frame {
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
 }
 
 impl Frame {
-    fn of(samples: &[Sample]) -> Option<Frame> {
+    pub(super) fn of(samples: &[Sample]) -> Option<Frame> {
         let first = samples.first()?;
         let mut f = Frame {
             x0: first.x,
@@ -117,11 +117,11 @@ impl Frame {
         Some(f)
     }
 
-    fn px(&self, x: f64) -> f64 {
+    pub(super) fn px(&self, x: f64) -> f64 {
         LEFT + (x - self.x0) / (self.x1 - self.x0) * (WIDTH - LEFT - RIGHT)
     }
 
-    fn py(&self, y: f64) -> f64 {
+    pub(super) fn py(&self, y: f64) -> f64 {
         HEIGHT - BOTTOM - (y - self.y0) / (self.y1 - self.y0) * (HEIGHT - TOP - BOTTOM)
     }
 
@@ -132,7 +132,7 @@ impl Frame {
 
 /// Round values between `low` and `high` to label an axis with: about `wanted` of them, 1, 2,
 /// 2.5 or 5 times a power of ten apart.
-fn nice_ticks(low: f64, high: f64, wanted: f64) -> Vec<f64> {
+pub(super) fn nice_ticks(low: f64, high: f64, wanted: f64) -> Vec<f64> {
     let span = high - low;
     if span <= 0.0 || !span.is_finite() {
         return vec![low];
@@ -151,7 +151,7 @@ fn nice_ticks(low: f64, high: f64, wanted: f64) -> Vec<f64> {
         .collect()
 }
 
-fn path(points: impl Iterator<Item = (f64, f64)>) -> String {
+pub(super) fn path(points: impl Iterator<Item = (f64, f64)>) -> String {
     let mut d = String::new();
     for (i, (x, y)) in points.enumerate() {
         d.push(if i == 0 { 'M' } else { 'L' });
@@ -210,12 +210,14 @@ pub fn MetricChart(
         }
         let mine = sent.get_value() + 1;
         sent.set_value(mine);
+        let (run_id, metric) = (run.get_value(), key.get_value());
         leptos::task::spawn_local(async move {
             let read = store
-                .metric_series(&run.get_value(), &key.get_value(), axis, range, BUCKETS)
+                .metric_series(&run_id, &metric, axis, range, BUCKETS)
                 .await;
-            // An answer for an older zoom or axis is dropped.
-            if sent.get_value() == mine {
+            // An answer for an older zoom or axis is dropped, and one for a chart no longer
+            // shown (its values are gone).
+            if sent.try_get_value() == Some(mine) {
                 series.set(Some(read.map_err(|e| e.message().to_owned())));
             }
         });

@@ -36,15 +36,17 @@ pub fn JobPage(
     let read = move || {
         let mine = sent.get_value() + 1;
         sent.set_value(mine);
+        let name = id.get_value();
         leptos::task::spawn_local(async move {
-            let answer = store.run(&id.get_value()).await;
-            let arm = store.job(&id.get_value()).await.ok();
-            if sent.get_value() != mine {
+            let answer = store.run(&name).await;
+            let arm = store.job(&name).await.ok();
+            // The page may have closed meanwhile (its values are gone), or a newer read sent.
+            if sent.try_get_value() != Some(mine) {
                 return;
             }
             job.set(arm);
             if let Ok(r) = &answer {
-                if experiment.with_untracked(Option::is_none) {
+                if experiment.try_with_untracked(Option::is_none) == Some(true) {
                     let wanted = r.info.experiment_id.clone();
                     if let Ok(all) = store.job_experiments().await {
                         experiment.set(
@@ -83,6 +85,7 @@ pub fn JobPage(
             read();
         }
     });
+    let loaded = Memo::new(move |_| run.with(|r| matches!(r, Some(Ok(_)))));
     let metric_keys = Memo::new(move |_| {
         run.with(|r| match r {
             Some(Ok(r)) => r
@@ -167,8 +170,7 @@ pub fn JobPage(
         {move || {
             // Only what a tab is built from rebuilds it: a live read of the run that changes
             // nothing of it keeps the charts' zoom and the open folders.
-            let loaded = run.with(|r| matches!(r, Some(Ok(_))));
-            if !loaded {
+            if !loaded.get() {
                 return ().into_any();
             }
             let run_id = id.get_value();

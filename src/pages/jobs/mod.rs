@@ -6,6 +6,7 @@
 mod chart;
 mod columns;
 mod command;
+mod compare;
 mod create;
 mod experiments;
 mod filter_box;
@@ -15,6 +16,7 @@ mod outputs;
 mod runs;
 mod table;
 
+pub use compare::ComparePage;
 pub use create::CreateJobPage;
 pub use experiments::ExperimentsPage;
 pub use job::JobPage;

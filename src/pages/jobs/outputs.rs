@@ -59,10 +59,9 @@ fn FolderNode(path: String, depth: usize, chosen: Chosen, live: Signal<bool>) ->
         if live.get() {
             store.runs_changed().track();
         }
+        let at = format!("{}/", folder.get_value());
         leptos::task::spawn_local(async move {
-            let read = store
-                .list_files(ARTIFACT_STORE, &format!("{}/", folder.get_value()))
-                .await;
+            let read = store.list_files(ARTIFACT_STORE, &at).await;
             listing.set(Some(read.map_err(|e| e.message().to_owned())));
         });
     });
@@ -124,6 +123,14 @@ enum Shown {
     Rows(azimuth_core::data::preview::Table),
     Image(String),
     Message(String),
+    /// A log's end, and whether it is all of it.
+    Log(String, bool),
+}
+
+/// Whether a file is a log, followed from its end: what a job writes to `user_logs/`, and
+/// `.log` files.
+fn is_log(path: &str) -> bool {
+    path.contains("user_logs/") || path.to_ascii_lowercase().ends_with(".log")
 }
 
 /// The chosen file, previewed, with its Download button.
@@ -135,30 +142,54 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
     let shown = RwSignal::new(None::<Shown>);
     let image_url = StoredValue::new(None::<String>);
     let forget_image = move || {
-        if let Some(url) = image_url.get_value() {
+        if let Some(url) = image_url.try_get_value().flatten() {
             let _ = web_sys::Url::revoke_object_url(&url);
         }
     };
     on_cleanup(forget_image);
     let file_name = name.clone();
+    // A log is shown from its end, and followed every two seconds while the job runs (its
+    // process writes it without telling anyone).
+    let is_log = is_log(&path.get_value());
+    let beat = RwSignal::new(0u32);
+    if is_log {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if live.get_untracked() {
+                    beat.update(|b| *b += 1);
+                }
+            },
+            std::time::Duration::from_secs(2),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
     Effect::new(move |_| {
         if live.get() {
             store.runs_changed().track();
+            beat.track();
         }
         let name = file_name.clone();
+        let p = path.get_value();
         leptos::task::spawn_local(async move {
-            let p = path.get_value();
             let answer = if is_image(&name) {
                 match store.file_blob(ARTIFACT_STORE, &p).await {
                     Ok(blob) => match web_sys::Url::create_object_url_with_blob(&blob) {
                         Ok(url) => {
                             forget_image();
-                            image_url.set_value(Some(url.clone()));
+                            image_url.try_set_value(Some(url.clone()));
                             Shown::Image(url)
                         }
                         Err(_) => Shown::Message("The browser could not show this image.".into()),
                     },
                     Err(e) => Shown::Message(e.message().to_owned()),
+                }
+            } else if is_log {
+                match store.read_file_end(ARTIFACT_STORE, &p, PREVIEW_BYTES).await {
+                    Err(e) => Shown::Message(e.message().to_owned()),
+                    Ok((bytes, whole)) => {
+                        Shown::Log(String::from_utf8_lossy(&bytes).into_owned(), whole)
+                    }
                 }
             } else {
                 match store
@@ -171,6 +202,14 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
             };
             shown.set(Some(answer));
         });
+    });
+    // The log's box shows its newest lines.
+    let log_end = NodeRef::<leptos::html::Pre>::new();
+    Effect::new(move |_| {
+        shown.track();
+        if let Some(pre) = log_end.get() {
+            pre.set_scroll_top(pre.scroll_height());
+        }
     });
     let download = move |_| {
         leptos::task::spawn_local(async move {
@@ -190,6 +229,10 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
             None => view! { <p class="muted">"Reading…"</p> }.into_any(),
             Some(Shown::Message(m)) => view! { <div class="message-bar message-bar--warning" role="status">{m}</div> }.into_any(),
             Some(Shown::Image(url)) => view! { <img class="outputs-tab__image" src=url alt=name.clone() /> }.into_any(),
+            Some(Shown::Log(text, whole)) => view! {
+                <p class="muted">{if whole { "The job's log; it follows the job while it runs." } else { "The last 256 KB of the job's log; it follows the job while it runs." }}</p>
+                <pre class="outputs-tab__text" aria-label="Log" node_ref=log_end>{text}</pre>
+            }.into_any(),
             Some(Shown::Text(text, whole)) => view! {
                 {(!whole).then(|| view! { <p class="muted">"The first 256 KB; download the file for all of it."</p> })}
                 <pre class="outputs-tab__text">{text}</pre>

@@ -36,6 +36,8 @@ pub fn RunsTable(
     viewport: RwSignal<(f64, f64)>,
     sort: RwSignal<String>,
     desc: RwSignal<bool>,
+    /// The jobs selected to compare: (id, name), in the order they were chosen.
+    selected: RwSignal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let store = use_store();
     // The chosen columns in view: (first, last) by index.
@@ -102,7 +104,7 @@ pub fn RunsTable(
                     let Some(r) = row else {
                         return view! {
                             <tr class="runs-table__loading" aria-rowindex=i + 2>
-                                <td colspan="8">"Loading…"</td>
+                                <td colspan="9">"Loading…"</td>
                             </tr>
                         }
                         .into_any();
@@ -119,8 +121,23 @@ pub fn RunsTable(
                             })
                             .collect_view()
                     });
+                    let (id, name) = (r.id.clone(), r.name.clone());
+                    let checked = {
+                        let id = id.clone();
+                        move || selected.with(|s| s.iter().any(|(i, _)| *i == id))
+                    };
+                    let toggle = move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        selected.update(|s| {
+                            s.retain(|(i, _)| *i != id);
+                            if on {
+                                s.push((id.clone(), name.clone()));
+                            }
+                        });
+                    };
                     view! {
                         <tr aria-rowindex=i + 2 class=if stale { "row--muted" } else { "" }>
+                            <td class="runs-table__select"><input type="checkbox" aria-label=format!("Select {}", r.name) prop:checked=checked on:change=toggle /></td>
                             <th scope="row" class="data-table__name"><a href=link>{r.name.clone()}</a></th>
                             <td>{status_badge(r.status.clone())}</td>
                             <td>{r.experiment.clone()}</td>
@@ -152,6 +169,7 @@ pub fn RunsTable(
         >
             <thead>
                 <tr aria-rowindex="1">
+                    <th scope="col" class="runs-table__select"><span class="visually-hidden">"Select"</span></th>
                     {FIXED_COLUMNS
                         .iter()
                         .map(|(c, label)| header(c.clone(), (*label).to_owned(), "runs-table__fixed"))

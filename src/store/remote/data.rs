@@ -194,7 +194,34 @@ pub async fn read_start(
     path: &str,
     bytes: u64,
 ) -> Result<(Vec<u8>, bool), ArmError> {
-    let range = format!("bytes=0-{}", bytes.saturating_sub(1));
+    read_part(
+        token,
+        ws,
+        datastore,
+        path,
+        format!("bytes=0-{}", bytes.saturating_sub(1)),
+    )
+    .await
+}
+
+/// The last `bytes` of a file, and whether that is all of it (a log's tail).
+pub async fn read_end(
+    token: &str,
+    ws: &str,
+    datastore: &str,
+    path: &str,
+    bytes: u64,
+) -> Result<(Vec<u8>, bool), ArmError> {
+    read_part(token, ws, datastore, path, format!("bytes=-{bytes}")).await
+}
+
+async fn read_part(
+    token: &str,
+    ws: &str,
+    datastore: &str,
+    path: &str,
+    range: String,
+) -> Result<(Vec<u8>, bool), ArmError> {
     let response = file_response(token, ws, datastore, path, Some(range)).await?;
     let total = response
         .headers()
