@@ -4,6 +4,7 @@
 
 pub mod placement;
 pub mod process;
+pub mod recovery;
 pub mod runner;
 pub mod sandbox;
 pub mod workdir;
@@ -22,6 +23,6 @@ pub fn recover(state: &Arc<AppState>) {
             runner.recover(state);
             runner.start(state);
         }
-        None => runner::fail_abandoned(state),
+        None => recovery::fail_abandoned(state),
     }
 }
