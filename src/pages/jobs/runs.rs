@@ -17,7 +17,7 @@ use azimuth_core::jobs::table::{Column, Keys, TableRow};
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
-/// A row's height in pixels (the CSS's `.runs-table td` makes it so).
+/// A row's height in pixels (the CSS's `.runs-table td`), until a drawn one is measured.
 pub(super) const ROW: f64 = 37.0;
 /// A chosen column's width in pixels.
 pub(super) const COLUMN: f64 = 150.0;
@@ -58,6 +58,7 @@ pub fn RunsPage(
     });
     let fetched = RwSignal::new(Fetched::default());
     let selected = RwSignal::new(Vec::<(String, String)>::new());
+    let row = RwSignal::new(ROW);
     let compare_refusal = Signal::derive(move || match selected.with(Vec::len) {
         0 | 1 => Some("Select two or more jobs to compare.".to_owned()),
         n if n > super::compare::MAX_COMPARED => Some(format!(
@@ -152,7 +153,7 @@ pub fn RunsPage(
     // the page has rendered (17 ms sooner on a cold load).
     fetch(0, generation.get_untracked());
     // The rows in view (and a few around them).
-    let in_view = Memo::new(move |_| rows_in_view(scroll.get().0, viewport.get().0));
+    let in_view = Memo::new(move |_| rows_in_view(scroll.get().0, viewport.get().0, row.get()));
     Effect::new(move |_| {
         let g = generation.get();
         let (first, last) = in_view.get();
@@ -273,7 +274,7 @@ pub fn RunsPage(
                 scroll.set((el.scroll_top() as f64, el.scroll_left() as f64));
             }
         >
-            <RunsTable chosen fetched generation total scroll viewport sort desc selected />
+            <RunsTable chosen fetched generation total scroll viewport sort desc selected row />
         </div>
         <Show when=move || total.get() == Some(0) && filter.with(String::is_empty)>
             <p class="table-empty">

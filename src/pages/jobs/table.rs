@@ -1,7 +1,7 @@
 //! The runs table itself: the header (each column sorts), and only the rows and chosen columns
 //! in view, between spacers that stand for the rest.
 
-use super::runs::{Fetched, COLUMN, FIXED, OVERSCAN, PAGE, ROW};
+use super::runs::{Fetched, COLUMN, FIXED, OVERSCAN, PAGE};
 use super::{format_cell, format_duration, status_badge};
 use crate::components::format_time;
 use crate::store::use_store;
@@ -18,11 +18,12 @@ const FIXED_COLUMNS: [(Column, &str); 6] = [
     (Column::CreatedBy, "Created by"),
 ];
 
-/// The rows drawn for a viewport scrolled to `top` and `height` tall: (first, past the last),
-/// with [`OVERSCAN`] more on each side.
-pub fn rows_in_view(top: f64, height: f64) -> (usize, usize) {
-    let first = ((top / ROW) as usize).saturating_sub(OVERSCAN);
-    (first, first + (height / ROW).ceil() as usize + 2 * OVERSCAN)
+/// The rows drawn for a viewport scrolled to `top` and `height` tall, rows being `row` pixels
+/// high: (first, past the last), with [`OVERSCAN`] more on each side.
+pub fn rows_in_view(top: f64, height: f64, row: f64) -> (usize, usize) {
+    let row = row.max(1.0);
+    let first = ((top / row) as usize).saturating_sub(OVERSCAN);
+    (first, first + (height / row).ceil() as usize + 2 * OVERSCAN)
 }
 
 /// The table itself: the header, and the rows in view between two spacers.
@@ -38,8 +39,24 @@ pub fn RunsTable(
     desc: RwSignal<bool>,
     /// The jobs selected to compare: (id, name), in the order they were chosen.
     selected: RwSignal<Vec<(String, String)>>,
+    /// A row's height as drawn (measured: fonts and zoom change it), which the spacers and the
+    /// rows in view are counted in.
+    row: RwSignal<f64>,
 ) -> impl IntoView {
     let store = use_store();
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    // Once rows are drawn, their real height replaces the assumed one (a pixel off per row is
+    // twenty-five rows off at the end of 1,200).
+    Effect::new(move |_| {
+        fetched.track();
+        let Some(tbody) = body.get() else { return };
+        if let Ok(Some(first)) = tbody.query_selector("tr[aria-rowindex]") {
+            let height = first.get_bounding_client_rect().height();
+            if height > 0.0 && (height - row.get_untracked()).abs() > 0.01 {
+                row.set(height);
+            }
+        }
+    });
     // The chosen columns in view: (first, last) by index.
     let columns_in_view = Memo::new(move |_| {
         let (_, left) = scroll.get();
@@ -91,7 +108,7 @@ pub fn RunsTable(
     };
     let rows = move || {
         let g = generation.get();
-        let (first, last) = rows_in_view(scroll.get().0, viewport.get().0);
+        let (first, last) = rows_in_view(scroll.get().0, viewport.get().0, row.get());
         let last = total.get().map_or(first, |t| last.min(t));
         let (cfirst, clast) = columns_in_view.get();
         let (left, right) = spacers();
@@ -154,11 +171,14 @@ pub fn RunsTable(
                 .collect_view()
         })
     };
-    let top_space = move || rows_in_view(scroll.get().0, viewport.get().0).0 as f64 * ROW;
+    let top_space =
+        move || rows_in_view(scroll.get().0, viewport.get().0, row.get()).0 as f64 * row.get();
     let bottom_space = move || {
         let t = total.get().unwrap_or(0);
-        let last = rows_in_view(scroll.get().0, viewport.get().0).1.min(t);
-        t.saturating_sub(last) as f64 * ROW
+        let last = rows_in_view(scroll.get().0, viewport.get().0, row.get())
+            .1
+            .min(t);
+        t.saturating_sub(last) as f64 * row.get()
     };
     view! {
         <table
@@ -187,7 +207,7 @@ pub fn RunsTable(
                     <th class="runs-table__spacer" aria-hidden="true" style:width=move || format!("{}px", spacers().1)></th>
                 </tr>
             </thead>
-            <tbody>
+            <tbody node_ref=body>
                 <tr class="runs-table__space" aria-hidden="true" style:height=move || format!("{}px", top_space())></tr>
                 {rows}
                 <tr class="runs-table__space" aria-hidden="true" style:height=move || format!("{}px", bottom_space())></tr>
