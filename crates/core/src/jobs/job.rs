@@ -18,6 +18,8 @@ pub const JOB_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/jobs";
 pub const DEFAULT_EXPERIMENT_NAME: &str = "Default";
 /// The longest display name or description.
 pub const MAX_TEXT: usize = 5_000;
+/// Where a command job's output and errors go, in its run's artifacts (as in Azure ML).
+pub const JOB_LOG: &str = "user_logs/std_log.txt";
 
 /// What a command job keeps beside its run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -3,11 +3,12 @@
 //! Cancel, at its timeout, or when its compute goes away), and why it failed.
 
 use super::placement;
-use super::runner::{set, JobKey};
+use super::runner::JobKey;
 use super::sandbox::{end_job, signal_group, Launch, Sandbox};
 use super::workdir::Prepared;
 use crate::state::AppState;
 use azimuth_core::jobs::command::resolve_command;
+use azimuth_core::jobs::job::JOB_LOG;
 use azimuth_core::jobs::run::{run_folder, StoredRun, ARTIFACT_STORE};
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::workspace::Workspace;
@@ -64,15 +65,7 @@ pub(super) fn execute(
         .map_err(|e| format!("Its command could not be started ({e})."));
     let mut child = child?;
     let group = child.id();
-    if set(
-        state,
-        &key.ws,
-        &key.arm_id,
-        &key.name,
-        JobStatus::Running,
-        None,
-    ) == Some(JobStatus::CancelRequested)
-    {
+    if key.set(state, JobStatus::Running, None) == Some(JobStatus::CancelRequested) {
         cancel.store(true, Ordering::SeqCst);
     }
     let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
@@ -163,17 +156,14 @@ fn cores() -> u64 {
     std::thread::available_parallelism().map_or(1, |n| n.get() as u64)
 }
 
-/// Where the job's log is on disk: `user_logs/std_log.txt` in its run's folder.
+/// Where the job's log ([`JOB_LOG`]) is on disk, in its run's folder.
 fn log_path(state: &AppState, ws: &Workspace, name: &str) -> Result<std::path::PathBuf, String> {
     let root = ws
         .datastore_root(ARTIFACT_STORE)
         .map_err(|e| e.message().to_owned())?;
     state
         .storage
-        .local_path(
-            &root,
-            &format!("{}/user_logs/std_log.txt", run_folder(name)),
-        )
+        .local_path(&root, &format!("{}/{JOB_LOG}", run_folder(name)))
         .ok_or_else(|| {
             "this server keeps files where a job's log cannot be written as it runs".into()
         })
@@ -228,8 +218,8 @@ pub(super) fn failure(
         })
         .unwrap_or_default();
     if tail.trim().is_empty() {
-        format!("{what} It wrote nothing to user_logs/std_log.txt.")
+        format!("{what} It wrote nothing to {JOB_LOG}.")
     } else {
-        format!("{what} The last lines of user_logs/std_log.txt:\n{tail}")
+        format!("{what} The last lines of {JOB_LOG}:\n{tail}")
     }
 }

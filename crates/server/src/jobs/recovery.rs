@@ -3,7 +3,7 @@
 //! waiting wait again, saying for what (a runner's free slot, or a runner at all).
 
 use super::placement;
-use super::runner::{compute_of, set, JobKey};
+use super::runner::{compute_of, JobKey};
 use crate::state::AppState;
 use azimuth_core::jobs::status::JobStatus;
 
@@ -26,14 +26,7 @@ pub(super) fn settle_in_flight(state: &AppState, waiting: &str) -> Vec<JobKey> {
         if status.has_process() {
             fail_after_restart(state, &key, status);
         } else {
-            set(
-                state,
-                &key.ws,
-                &key.arm_id,
-                &key.name,
-                JobStatus::Queued,
-                Some(waiting.into()),
-            );
+            key.set(state, JobStatus::Queued, Some(waiting.into()));
             queued.push(key);
         }
     }
@@ -66,14 +59,7 @@ fn fail_after_restart(state: &AppState, key: &JobKey, status: JobStatus) {
     } else {
         (JobStatus::Failed, "The server stopped while this job ran, and its process was ended with it. Submit the job again.")
     };
-    set(
-        state,
-        &key.ws,
-        &key.arm_id,
-        &key.name,
-        ended,
-        Some(reason.into()),
-    );
+    key.set(state, ended, Some(reason.into()));
     if let Some(compute) = compute_of(state, key) {
         placement::release(state, &key.arm_id, &compute, &key.name);
     }

@@ -35,6 +35,27 @@ pub(super) struct JobKey {
     pub name: String,
 }
 
+impl JobKey {
+    /// Moves the job to `status`; answers the status it has afterwards.
+    pub(super) fn set(
+        &self,
+        state: &AppState,
+        status: JobStatus,
+        reason: Option<String>,
+    ) -> Option<JobStatus> {
+        let now = state.now();
+        let after = state
+            .tracking
+            .change_run(&self.ws, now, &self.name, |run| {
+                run.set_job_status(status, reason, now);
+                Ok((run.job_status(), Vec::new()))
+            })
+            .ok();
+        state.tracking.announce(&self.arm_id);
+        after
+    }
+}
+
 /// The runner.
 pub struct Runner {
     pub(super) sandbox: Sandbox,
@@ -150,14 +171,7 @@ impl Runner {
         if let Err(e) = started {
             lock(&self.running).remove(&(failed_key.ws.clone(), failed_key.name.clone()));
             let why = format!("The server could not start a thread for it ({e}); submit it again.");
-            set(
-                state,
-                &failed_key.ws,
-                &failed_key.arm_id,
-                &failed_key.name,
-                JobStatus::Failed,
-                Some(why),
-            );
+            failed_key.set(state, JobStatus::Failed, Some(why));
         }
     }
 
@@ -226,50 +240,15 @@ fn admit(state: &AppState, key: &JobKey) -> Admission {
         Placement::Ready => Admission::Start,
         Placement::Waiting(why) => {
             if reason.as_deref() != Some(why.as_str()) {
-                set(
-                    state,
-                    &key.ws,
-                    &key.arm_id,
-                    &key.name,
-                    JobStatus::Queued,
-                    Some(why),
-                );
+                key.set(state, JobStatus::Queued, Some(why));
             }
             Admission::Wait
         }
         Placement::Refused(why) => {
-            set(
-                state,
-                &key.ws,
-                &key.arm_id,
-                &key.name,
-                JobStatus::Failed,
-                Some(why),
-            );
+            key.set(state, JobStatus::Failed, Some(why));
             Admission::Drop
         }
     }
-}
-
-/// Moves a job to `status`; answers the status it has afterwards.
-pub(super) fn set(
-    state: &AppState,
-    ws: &str,
-    arm_id: &str,
-    name: &str,
-    status: JobStatus,
-    reason: Option<String>,
-) -> Option<JobStatus> {
-    let now = state.now();
-    let after = state
-        .tracking
-        .change_run(ws, now, name, |run| {
-            run.set_job_status(status, reason, now);
-            Ok((run.job_status(), Vec::new()))
-        })
-        .ok();
-    state.tracking.announce(arm_id);
-    after
 }
 
 /// Runs one job from Queued to its end.
@@ -310,11 +289,8 @@ fn run_to_end(state: &AppState, runner: &Runner, key: &JobKey, cancel: &AtomicBo
     }
     let ws = state.read(|t| t.workspace(&key.arm_id).cloned());
     let Some(ws) = ws else {
-        set(
+        key.set(
             state,
-            &key.ws,
-            &key.arm_id,
-            &key.name,
             JobStatus::Failed,
             Some("Its workspace was deleted.".into()),
         );
@@ -326,7 +302,7 @@ fn run_to_end(state: &AppState, runner: &Runner, key: &JobKey, cancel: &AtomicBo
     };
     let folder = runner.folder.join(&key.ws).join(&key.name);
     let _ = std::fs::remove_dir_all(folder);
-    set(state, &key.ws, &key.arm_id, &key.name, status, reason);
+    key.set(state, status, reason);
 }
 
 fn run_in_folder(
@@ -341,11 +317,8 @@ fn run_in_folder(
         return Err("It has no command.".into());
     };
     let spec = &job.spec;
-    if set(
+    if key.set(
         state,
-        &key.ws,
-        &key.arm_id,
-        &key.name,
         JobStatus::Preparing,
         Some("Putting its code and inputs in place.".into()),
     ) != Some(JobStatus::Preparing)
@@ -370,11 +343,8 @@ fn run_in_folder(
     );
     crate::auth::revoke_job_token(state, &token);
     let ending = ending?;
-    set(
+    key.set(
         state,
-        &key.ws,
-        &key.arm_id,
-        &key.name,
         JobStatus::Finalizing,
         Some("Keeping its outputs.".into()),
     );
