@@ -5,6 +5,7 @@
 
 use super::opfs::{self, files_error};
 use super::{remote, Backend, Store};
+
 use azimuth_core::data::files::{check_file_path, Listing};
 use azimuth_core::data::preview::{Format, Table};
 use azimuth_core::data::profile::Profile;
@@ -13,6 +14,15 @@ use azimuth_core::workspace::roles::Action;
 use azimuth_core::ArmError;
 use leptos::prelude::*;
 use web_sys::File;
+
+/// Which part of a file to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// From its first byte.
+    Start,
+    /// Up to its last byte (a log's tail).
+    End,
+}
 
 /// An upload's progress, and its Cancel; cheap to copy into closures.
 #[derive(Clone, Copy)]
@@ -313,55 +323,27 @@ impl Store {
         self.report(&format!("Could not delete {path}"), result)
     }
 
-    /// The first `bytes` of a file, and whether that is all of it.
-    pub async fn read_file_start(
+    /// `bytes` of a file from its start or its end (a log as it grows), and whether that is
+    /// all of it.
+    pub async fn read_file(
         &self,
         datastore: &str,
         path: &str,
         bytes: u64,
+        part: Part,
     ) -> Result<(Vec<u8>, bool), ArmError> {
         let path = check_file_path(path)?;
         match self.backend {
             Backend::Browser(_) => {
                 let root = self.files_root(datastore, false)?;
-                opfs::read_start(&root, &path, bytes as f64)
+                opfs::read_part(&root, &path, bytes as f64, part)
                     .await
                     .map_err(|e| files_error(&e, &format!("Reading {path}")))
             }
             Backend::Server(token) => {
-                remote::read_start(
-                    &token.get_value(),
-                    &self.workspace_id(),
-                    datastore,
-                    &path,
-                    bytes,
-                )
-                .await
+                let (token, ws) = (token.get_value(), self.workspace_id());
+                remote::read_part(&token, &ws, datastore, &path, bytes, part).await
             }
-        }
-    }
-
-    /// The last `bytes` of a file on the server (a log as it grows), and whether that is all
-    /// of it; a file kept in this browser is read from its start.
-    pub async fn read_file_end(
-        &self,
-        datastore: &str,
-        path: &str,
-        bytes: u64,
-    ) -> Result<(Vec<u8>, bool), ArmError> {
-        match self.backend {
-            Backend::Server(token) => {
-                let path = check_file_path(path)?;
-                remote::read_end(
-                    &token.get_value(),
-                    &self.workspace_id(),
-                    datastore,
-                    &path,
-                    bytes,
-                )
-                .await
-            }
-            Backend::Browser(_) => self.read_file_start(datastore, path, bytes).await,
         }
     }
 

@@ -27,12 +27,12 @@ pub use browser::{
     copy_to_clipboard, download, download_blob, forget_preference, load_preference, now_ms,
     save_preference, Preference,
 };
-pub use data::Upload;
+pub use data::{Part, Upload};
 pub use remote::{ExperimentSummary, ScriptToken, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.
 pub async fn read_local_start(file: &web_sys::File, bytes: u64) -> Result<(Vec<u8>, bool), String> {
-    opfs::blob_start(file, bytes as f64)
+    opfs::blob_part(file, bytes as f64, Part::Start)
         .await
         .map_err(|e| format!("The browser could not read {}: {}.", file.name(), e.message))
 }

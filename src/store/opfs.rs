@@ -4,6 +4,7 @@
 //! closed, so a cancelled or failed upload leaves the file as it was (and a new one not at all).
 
 use super::idb::IdbError;
+use super::Part;
 use azimuth_core::data::files::{FileEntry, Listing};
 use azimuth_core::ArmError;
 use js_sys::{Promise, Reflect};
@@ -223,16 +224,30 @@ pub async fn delete(root: &str, path: &str) -> Result<(), IdbError> {
 }
 
 /// The first `bytes` of a file, and whether that is all of it.
-pub async fn read_start(root: &str, path: &str, bytes: f64) -> Result<(Vec<u8>, bool), IdbError> {
-    blob_start(&file(root, path).await?.into(), bytes).await
+pub async fn read_part(
+    root: &str,
+    path: &str,
+    bytes: f64,
+    part: Part,
+) -> Result<(Vec<u8>, bool), IdbError> {
+    blob_part(&file(root, path).await?.into(), bytes, part).await
 }
 
-/// The first `bytes` of a blob (a file in this store, or one picked on this computer), and
-/// whether that is all of it.
-pub async fn blob_start(blob: &web_sys::Blob, bytes: f64) -> Result<(Vec<u8>, bool), IdbError> {
-    let whole = blob.size() <= bytes;
+/// `bytes` of a blob (a file in this store, or one picked on this computer) from its start or
+/// its end, and whether that is all of it.
+pub async fn blob_part(
+    blob: &web_sys::Blob,
+    bytes: f64,
+    part: Part,
+) -> Result<(Vec<u8>, bool), IdbError> {
+    let size = blob.size();
+    let whole = size <= bytes;
+    let (from, to) = match part {
+        Part::Start => (0.0, bytes.min(size)),
+        Part::End => ((size - bytes).max(0.0), size),
+    };
     let part = blob
-        .slice_with_f64_and_f64(0.0, bytes.min(blob.size()))
+        .slice_with_f64_and_f64(from, to)
         .map_err(|e| IdbError::from_js(&e))?;
     let buffer = wait(part.array_buffer()).await?;
     Ok((js_sys::Uint8Array::new(&buffer).to_vec(), whole))

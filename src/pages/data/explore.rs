@@ -5,7 +5,7 @@
 
 use super::asset::in_datastore;
 use super::format_bytes;
-use crate::store::{use_store, Store};
+use crate::store::{use_store, Part, Store};
 use azimuth_core::data::mltable::{read_mltable, MlTable, Storage, MLTABLE_FILE};
 use azimuth_core::data::preview::{preview, Format, Table, PREVIEW_BYTES, PREVIEW_ROWS};
 use azimuth_core::data::DataVersionResource;
@@ -52,7 +52,7 @@ pub async fn table_source(
             };
             let file = format!("{folder}{MLTABLE_FILE}");
             let (bytes, _) = store
-                .read_file_start(&datastore, &file, PREVIEW_BYTES)
+                .read_file(&datastore, &file, PREVIEW_BYTES, Part::Start)
                 .await
                 .map_err(|e| format!("This table's {MLTABLE_FILE} file could not be read: {}", e.message()))?;
             let text = String::from_utf8_lossy(&bytes);
@@ -94,7 +94,7 @@ async fn first_rows(store: Store, version: &DataVersionResource) -> Result<Shown
             .map_err(message)?,
         Storage::Text(format) => {
             let (bytes, whole) = store
-                .read_file_start(&source.datastore, &source.path, PREVIEW_BYTES)
+                .read_file(&source.datastore, &source.path, PREVIEW_BYTES, Part::Start)
                 .await
                 .map_err(message)?;
             let Some(mltable) = &source.mltable else {

@@ -2,6 +2,7 @@
 //! goes through XMLHttpRequest, the one browser request that reports how much it has sent.
 
 use super::{encode, send, unexpected, API_VERSION};
+use crate::store::Part;
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::data::files::Listing;
 use azimuth_core::data::preview::{Format, Table};
@@ -186,42 +187,19 @@ async fn file_response(
     Err(from_json::<ArmError>(&text).unwrap_or_else(|_| unreachable()))
 }
 
-/// The first `bytes` of a file (`Range`), and whether that is all of it.
-pub async fn read_start(
+/// `bytes` of a file from its start or its end (`Range`), and whether that is all of it.
+pub async fn read_part(
     token: &str,
     ws: &str,
     datastore: &str,
     path: &str,
     bytes: u64,
+    part: Part,
 ) -> Result<(Vec<u8>, bool), ArmError> {
-    read_part(
-        token,
-        ws,
-        datastore,
-        path,
-        format!("bytes=0-{}", bytes.saturating_sub(1)),
-    )
-    .await
-}
-
-/// The last `bytes` of a file, and whether that is all of it (a log's tail).
-pub async fn read_end(
-    token: &str,
-    ws: &str,
-    datastore: &str,
-    path: &str,
-    bytes: u64,
-) -> Result<(Vec<u8>, bool), ArmError> {
-    read_part(token, ws, datastore, path, format!("bytes=-{bytes}")).await
-}
-
-async fn read_part(
-    token: &str,
-    ws: &str,
-    datastore: &str,
-    path: &str,
-    range: String,
-) -> Result<(Vec<u8>, bool), ArmError> {
+    let range = match part {
+        Part::Start => format!("bytes=0-{}", bytes.saturating_sub(1)),
+        Part::End => format!("bytes=-{bytes}"),
+    };
     let response = file_response(token, ws, datastore, path, Some(range)).await?;
     let total = response
         .headers()
