@@ -66,11 +66,20 @@ test.describe('command jobs on a server with a job runner', () => {
     await expect(page.getByRole('region', { name: 'Preview' })).toContainText('trained with C = 0.8');
     await tree.getByRole('button', { name: /^outputs/ }).click();
     await expect(tree.getByRole('button', { name: /model\.txt/ })).toBeVisible();
+    // The Code tab: the folder the command ran from, its files previewed.
+    await page.getByRole('tab', { name: 'Code' }).click();
+    await expect(page.getByText('The folder the job\'s command ran from: LocalUpload/iris_first/src/ in workspaceblobstore.')).toBeVisible();
+    const code = page.getByRole('navigation', { name: 'Code of the job' });
+    await code.getByRole('button', { name: /train\.py/ }).click();
+    await expect(page.getByRole('region', { name: 'Preview' })).toContainText('print("trained with C =", sys.argv[1])');
   });
 
   test('a failed job says why, and a long one is canceled from its page', async ({ page }) => {
     await submit(page, `command: 'echo preparing; echo "ValueError: C must be positive" >&2; exit 2'\nenvironment: azureml:sklearn:1`, 'fails');
     await page.getByRole('button', { name: 'Submit' }).click();
+    // A job without code has no Code tab.
+    await expect(page.getByRole('tab', { name: 'Outputs + logs' })).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Code' })).toHaveCount(0);
     await expect(page.getByRole('alert')).toContainText('Its command exited with code 2.', { timeout: 30_000 });
     await expect(page.getByRole('alert')).toContainText('ValueError: C must be positive');
     await submit(page, 'command: sleep 120\nenvironment: azureml:sklearn:1', 'long');

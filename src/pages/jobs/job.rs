@@ -1,16 +1,18 @@
 //! A job's page, with the studio's tabs: Overview (status and why, properties, a command job's
 //! command, environment, inputs, outputs and YAML, params, tags, the metrics' last values),
-//! Metrics (a chart per metric), Outputs + logs (its files) and Child jobs (runs whose
-//! `mlflow.parentRunId` is this one). Read again while the job runs; Cancel ends it.
+//! Metrics (a chart per metric), Outputs + logs (its files), Child jobs (runs whose
+//! `mlflow.parentRunId` is this one) and a command job's Code (the folder it ran from). Read
+//! again while the job runs; Cancel ends it.
 
 use super::command::{arm_status, command_card, is_terminal, status_reason};
 use super::metrics::MetricsTab;
-use super::outputs::OutputsTab;
+use super::outputs::{CodeTab, OutputsTab};
 use super::{format_duration, format_number, status_badge};
 use crate::components::{format_time, prop, prop_view, Appearance, Button, Icon, IconName};
 use crate::router::query_state;
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, TableRequest};
+use azimuth_core::data::uri::{parse_data_uri, DataUri};
 use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
 use azimuth_core::jobs::table::{status_label, TableRow};
 use azimuth_core::jobs::{Run, RunStatus};
@@ -97,6 +99,8 @@ pub fn JobPage(
             _ => Vec::new(),
         })
     });
+    // A command job's code folder (datastore, path), for its Code tab.
+    let code = Memo::new(move |_| job.with(|j| j.as_ref().and_then(code_folder)));
     let start_time = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
@@ -163,6 +167,7 @@ pub fn JobPage(
                         {tab_button("metrics", "Metrics")}
                         {tab_button("outputs", "Outputs + logs")}
                         {tab_button("children", "Child jobs")}
+                        {move || code.with(Option::is_some).then(|| tab_button("code", "Code"))}
                     </div>
                 }.into_any()
             }
@@ -181,6 +186,10 @@ pub fn JobPage(
                 }
                 "outputs" => view! { <div role="tabpanel"><OutputsTab run_id live /></div> }.into_any(),
                 "children" => view! { <div role="tabpanel"><ChildJobs run_id /></div> }.into_any(),
+                "code" => match code.get() {
+                    Some((datastore, root)) => view! { <div role="tabpanel"><CodeTab datastore root /></div> }.into_any(),
+                    None => view! { <div role="tabpanel"><p class="muted">"This job has no code folder: its command runs on its own."</p></div> }.into_any(),
+                },
                 _ => (move || {
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
                     let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j)));
@@ -189,6 +198,17 @@ pub fn JobPage(
                 .into_any(),
             }
         }}
+    }
+}
+
+/// Where a command job's code is, from its `codeId`: a folder of a datastore of this workspace.
+fn code_folder(job: &serde_json::Value) -> Option<(String, String)> {
+    let code = job["properties"]["codeId"].as_str()?;
+    match parse_data_uri(code).ok()? {
+        DataUri::Datastore {
+            datastore, path, ..
+        } => Some((datastore, path)),
+        _ => None,
     }
 }
 

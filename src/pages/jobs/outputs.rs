@@ -1,10 +1,11 @@
-//! A job's Outputs + logs tab: the files it logged (the artifact store's
-//! `ExperimentRun/dcid.<run id>/`, where Azure ML keeps them) as a tree of folders, and the file
-//! chosen previewed: text and logs (read again while the job runs), JSON laid out, CSV as a
-//! table, images as images; any file downloads.
+//! A job's Outputs + logs tab (the files it logged, in the artifact store's
+//! `ExperimentRun/dcid.<run id>/`, where Azure ML keeps them) and its Code tab (the folder its
+//! command ran from): a tree of folders, and the file chosen previewed: text and logs (read
+//! again while the job runs), JSON laid out, CSV as a table, images as images; any file
+//! downloads.
 
 use crate::pages::data::format_bytes;
-use crate::store::{download_blob, use_store};
+use crate::store::{download_blob, use_store, Part};
 use azimuth_core::data::files::Listing;
 use azimuth_core::data::preview::{preview, Format};
 use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE};
@@ -13,8 +14,18 @@ use leptos::prelude::*;
 /// The most bytes of a file previewed.
 const PREVIEW_BYTES: u64 = 256 * 1024;
 
-/// The chosen file: its path in the artifact store and its size.
+/// The chosen file: its path in the datastore and its size.
 type Chosen = RwSignal<Option<(String, u64)>>;
+
+/// The datastore a tab's files are in, and what its tree says when it is empty.
+#[derive(Clone)]
+struct Source {
+    datastore: String,
+    empty: &'static str,
+}
+
+/// A tab's files: the datastore they are in, kept for the tree and the preview.
+type Files = StoredValue<Source>;
 
 fn is_image(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -32,17 +43,53 @@ pub fn OutputsTab(
     #[prop(into)]
     live: Signal<bool>,
 ) -> impl IntoView {
-    let chosen: Chosen = RwSignal::new(None);
     let root = run_folder(&run_id);
+    let source = Source {
+        datastore: ARTIFACT_STORE.into(),
+        empty: "This job has no files yet. mlflow.log_artifact and a command job's outputs/ and logs land here.",
+    };
+    view! { <FilesTab source root live label="Files of the job" /> }
+}
+
+/// The Code tab of a command job whose code is the folder `root` of `datastore`.
+#[component]
+pub fn CodeTab(
+    /// The datastore (workspaceblobstore, for code the studio or the CLI uploaded).
+    datastore: String,
+    /// The folder in it.
+    root: String,
+) -> impl IntoView {
+    let root = root.trim_end_matches('/').to_owned();
+    let said = format!("The folder the job's command ran from: {root}/ in {datastore}.");
+    let source = Source {
+        datastore,
+        empty: "The job's code folder is empty, or no longer there.",
+    };
+    view! {
+        <p class="muted">{said}</p>
+        <FilesTab source root live=Signal::stored(false) label="Code of the job" />
+    }
+}
+
+/// A tree of the files under `root` in the source's datastore, and the one chosen previewed.
+#[component]
+fn FilesTab(
+    source: Source,
+    root: String,
+    live: Signal<bool>,
+    label: &'static str,
+) -> impl IntoView {
+    let chosen: Chosen = RwSignal::new(None);
+    let source: Files = StoredValue::new(source);
     view! {
         <div class="outputs-tab">
-            <nav class="outputs-tab__tree" aria-label="Files of the job">
-                <FolderNode path=root depth=0 chosen live />
+            <nav class="outputs-tab__tree" aria-label=label>
+                <FolderNode source path=root depth=0 chosen live />
             </nav>
             <section class="outputs-tab__preview" aria-label="Preview">
                 {move || match chosen.get() {
                     None => view! { <p class="muted">"Choose a file to see it here."</p> }.into_any(),
-                    Some((path, size)) => view! { <FilePreview path size live /> }.into_any(),
+                    Some((path, size)) => view! { <FilePreview source path size live /> }.into_any(),
                 }}
             </section>
         </div>
@@ -51,7 +98,13 @@ pub fn OutputsTab(
 
 /// A folder's folders and files, its subfolders opened on request.
 #[component]
-fn FolderNode(path: String, depth: usize, chosen: Chosen, live: Signal<bool>) -> impl IntoView {
+fn FolderNode(
+    source: Files,
+    path: String,
+    depth: usize,
+    chosen: Chosen,
+    live: Signal<bool>,
+) -> impl IntoView {
     let store = use_store();
     let listing = RwSignal::new(None::<Result<Listing, String>>);
     let folder = StoredValue::new(path);
@@ -61,7 +114,7 @@ fn FolderNode(path: String, depth: usize, chosen: Chosen, live: Signal<bool>) ->
         }
         let at = format!("{}/", folder.get_value());
         leptos::task::spawn_local(async move {
-            let read = store.list_files(ARTIFACT_STORE, &at).await;
+            let read = store.list_files(&source.get_value().datastore, &at).await;
             listing.set(Some(read.map_err(|e| e.message().to_owned())));
         });
     });
@@ -70,7 +123,7 @@ fn FolderNode(path: String, depth: usize, chosen: Chosen, live: Signal<bool>) ->
         None => view! { <p class="muted">"Reading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
         Some(Ok(l)) if depth == 0 && l.folders.is_empty() && l.files.is_empty() => view! {
-            <p class="muted">"This job has no files yet. mlflow.log_artifact and a command job's outputs/ and logs land here."</p>
+            <p class="muted">{source.get_value().empty}</p>
         }
         .into_any(),
         Some(Ok(l)) => view! {
@@ -87,7 +140,7 @@ fn FolderNode(path: String, depth: usize, chosen: Chosen, live: Signal<bool>) ->
                             <Show when=move || open.get()>
                                 {
                                     let inner = inner.clone();
-                                    move || view! { <FolderNode path=inner.clone() depth=depth + 1 chosen live /> }.into_any()
+                                    move || view! { <FolderNode source path=inner.clone() depth=depth + 1 chosen live /> }.into_any()
                                 }
                             </Show>
                         </li>
@@ -135,8 +188,9 @@ fn is_log(path: &str) -> bool {
 
 /// The chosen file, previewed, with its Download button.
 #[component]
-fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
+fn FilePreview(source: Files, path: String, size: u64, live: Signal<bool>) -> impl IntoView {
     let store = use_store();
+    let datastore = StoredValue::new(source.get_value().datastore);
     let path = StoredValue::new(path);
     let name = path.with_value(|p| p.rsplit('/').next().unwrap_or_default().to_owned());
     let shown = RwSignal::new(None::<Shown>);
@@ -173,7 +227,7 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
         let p = path.get_value();
         leptos::task::spawn_local(async move {
             let answer = if is_image(&name) {
-                match store.file_blob(ARTIFACT_STORE, &p).await {
+                match store.file_blob(&datastore.get_value(), &p).await {
                     Ok(blob) => match web_sys::Url::create_object_url_with_blob(&blob) {
                         Ok(url) => {
                             forget_image();
@@ -185,7 +239,10 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
                     Err(e) => Shown::Message(e.message().to_owned()),
                 }
             } else if is_log {
-                match store.read_file_end(ARTIFACT_STORE, &p, PREVIEW_BYTES).await {
+                match store
+                    .read_file(&datastore.get_value(), &p, PREVIEW_BYTES, Part::End)
+                    .await
+                {
                     Err(e) => Shown::Message(e.message().to_owned()),
                     Ok((bytes, whole)) => {
                         Shown::Log(String::from_utf8_lossy(&bytes).into_owned(), whole)
@@ -193,7 +250,7 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
                 }
             } else {
                 match store
-                    .read_file_start(ARTIFACT_STORE, &p, PREVIEW_BYTES)
+                    .read_file(&datastore.get_value(), &p, PREVIEW_BYTES, Part::Start)
                     .await
                 {
                     Err(e) => Shown::Message(e.message().to_owned()),
@@ -214,7 +271,7 @@ fn FilePreview(path: String, size: u64, live: Signal<bool>) -> impl IntoView {
     let download = move |_| {
         leptos::task::spawn_local(async move {
             let p = path.get_value();
-            if let Ok(blob) = store.file_blob(ARTIFACT_STORE, &p).await {
+            if let Ok(blob) = store.file_blob(&datastore.get_value(), &p).await {
                 download_blob(p.rsplit('/').next().unwrap_or("file"), &blob);
             }
         });
