@@ -160,6 +160,12 @@ async fn open_server_store() -> Start {
         true => remote::installation(&token).await.map(|i| (i, None, None)),
         false => {
             let asked = router::query_param("wsid");
+            let path = window().location().pathname().unwrap_or_default();
+            // A runs page's first rows are asked for beside the workspace (both need only
+            // the address), not once the page's chunk has started.
+            if let (Some(ws), Some(first)) = (&asked, pages::jobs::runs_page_request(&path)) {
+                remote::send_early_table(&token, ws, first);
+            }
             let last = load_preference(Preference::Workspace);
             remote::open(&token, asked.as_deref(), last.as_deref()).await
         }

@@ -23,9 +23,30 @@ pub use job::JobPage;
 pub use runs::RunsPage;
 
 use crate::components::{tab_link, Icon, IconName};
-use crate::router::use_location;
+use crate::router::{query_param, use_location};
+use crate::store::TableRequest;
 use azimuth_core::jobs::table::Cell;
 use leptos::prelude::*;
+
+/// The first rows a runs page at `path` (All jobs, or an experiment's) asks for with the
+/// address's query, for the studio to ask for them as it starts; `None` for other pages.
+pub fn runs_page_request(path: &str) -> Option<TableRequest> {
+    let experiment = match path.trim_end_matches('/') {
+        "/jobs/all" => String::new(),
+        other => {
+            let id = other.strip_prefix("/jobs/experiments/")?;
+            js_sys::decode_uri_component(id).ok()?.as_string()?
+        }
+    };
+    let query = |name| query_param(name).unwrap_or_default();
+    Some(TableRequest::first_page(
+        experiment,
+        query("filter"),
+        query("sort"),
+        query("desc") == "true",
+        &query("columns"),
+    ))
+}
 
 /// The Jobs page's tabs, each at its own address.
 #[component]

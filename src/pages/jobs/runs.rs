@@ -24,7 +24,7 @@ pub(super) const COLUMN: f64 = 150.0;
 /// The fixed columns' width in pixels (name, status, experiment, created, duration, user).
 pub(super) const FIXED: f64 = 40.0 + 220.0 + 130.0 + 150.0 + 180.0 + 100.0 + 170.0;
 /// Rows fetched at a time.
-pub(super) const PAGE: usize = 100;
+pub(super) const PAGE: usize = TableRequest::PAGE;
 /// Rows drawn beyond the viewport on each side.
 pub(super) const OVERSCAN: usize = 8;
 
@@ -107,13 +107,14 @@ pub fn RunsPage(
             f.insert((g, page));
         });
         let request = TableRequest {
-            experiment: experiment.get_value(),
-            filter: filter.get_untracked(),
-            sort: sort.get_untracked(),
-            desc: desc.get_untracked(),
-            columns: chosen.get_untracked().iter().map(Column::spec).collect(),
             offset: page * PAGE,
-            limit: PAGE,
+            ..TableRequest::first_page(
+                experiment.get_value(),
+                filter.get_untracked(),
+                sort.get_untracked(),
+                desc.get_untracked(),
+                &columns.get_untracked(),
+            )
         };
         leptos::task::spawn_local(async move {
             let answer = store.runs_table(&request).await;
