@@ -5,6 +5,7 @@
 
 use super::remote::{self, ExperimentSummary, ScriptToken, Series, TableRequest};
 use super::{Backend, Store};
+use azimuth_core::jobs::code::CodeVersionResource;
 use azimuth_core::jobs::table::TablePage;
 use azimuth_core::jobs::Run;
 use azimuth_core::ArmError;
@@ -42,10 +43,20 @@ impl Store {
             .with_untracked(|w| w.resource.properties.ml_flow_tracking_uri.clone())
     }
 
-    /// Makes a token for scripts (`MLFLOW_TRACKING_TOKEN`): it logs runs with the person's
-    /// role for 90 days and can do nothing else, unlike the session's own token.
-    pub async fn script_token(&self) -> Result<ScriptToken, ArmError> {
-        remote::script_token(&self.tracking_token()?).await
+    /// Makes a token for scripts (`MLFLOW_TRACKING_TOKEN`) named `name`: it logs runs with
+    /// the person's role for 90 days and can do nothing else, unlike the session's own token.
+    pub async fn script_token(&self, name: &str) -> Result<ScriptToken, ArmError> {
+        remote::script_token(&self.tracking_token()?, name).await
+    }
+
+    /// The person's tokens for scripts that still work, newest first (never the tokens).
+    pub async fn script_tokens(&self) -> Result<Vec<ScriptToken>, ArmError> {
+        remote::script_tokens(&self.tracking_token()?).await
+    }
+
+    /// Takes back a token for scripts: it stops working at once.
+    pub async fn revoke_script_token(&self, id: &str) -> Result<(), ArmError> {
+        remote::revoke_script_token(&self.tracking_token()?, id).await
     }
 
     /// The workspace's experiments with their run counts.
@@ -75,6 +86,11 @@ impl Store {
         body: &serde_json::Value,
     ) -> Result<serde_json::Value, ArmError> {
         remote::put_job(&self.tracking_token()?, &self.workspace_id(), name, body).await
+    }
+
+    /// A code version by its ARM id (a command job's `codeId`).
+    pub async fn code_version(&self, id: &str) -> Result<CodeVersionResource, ArmError> {
+        remote::code_version(&self.tracking_token()?, id).await
     }
 
     /// Cancels a job: one that waits ends at once, one that runs once its process has ended.

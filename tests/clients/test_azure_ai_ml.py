@@ -419,6 +419,45 @@ def check_command_jobs(c):
     assert wait_job(c.lab, slow.name, ("Canceled",), 15).status == "Canceled"
 
 
+def check_code_uploads(c):
+    """command(code="./src") as the Microsoft Learn labs write it: azure-ai-ml asks where to
+    upload (startPendingUpload), uploads the folder with azure-storage-blob to the signed
+    address it was given, makes a code version, and the job runs from that folder; the same
+    folder again reuses the version; the signature works for its upload only."""
+    ws = c.lab.workspaces.get(LAB)
+    env = ws.id + "/environments/sklearn/versions/1"
+    src = os.path.join(tempfile.mkdtemp(), "src")
+    os.makedirs(os.path.join(src, "utils"))
+    with open(os.path.join(src, "train.py"), "w") as f:
+        f.write("import mlflow\nfrom utils.rows import ROWS\nmlflow.log_metric('rows', ROWS)\nprint('trained on', ROWS, 'rows')\n")
+    with open(os.path.join(src, "utils", "rows.py"), "w") as f:
+        f.write("ROWS = 150\n")
+    job = command(code=src, command="python train.py", environment=env,
+                  experiment_name="client-code", display_name="from ./src")
+    made = c.lab.jobs.create_or_update(job)
+    assert "/codes/" in made.code and "/versions/" in made.code, made.code
+    done = wait_job(c.lab, made.name, ("Completed", "Failed"))
+    assert done.status == "Completed", (done.status, done.status_reason if hasattr(done, "status_reason") else "")
+    run = call("GET", urlparse(ws.mlflow_tracking_uri).path
+               + f"/api/2.0/mlflow/runs/get?run_id={made.name}", c.credential.token)
+    assert [(m["key"], m["value"]) for m in run["run"]["data"]["metrics"]] == [("rows", 150.0)], run
+    version = call("GET", made.code.removeprefix("azureml:") + "?api-version=2024-10-01", c.credential.token)
+    assert version["properties"]["codeUri"].endswith("/src"), version
+    again = c.lab.jobs.create_or_update(command(code=src, command="python train.py", environment=env,
+                                                experiment_name="client-code"))
+    assert again.code == made.code, (again.code, made.code)
+    # The upload's address, signed otherwise, takes nothing.
+    blob = version["properties"]["codeUri"] + "/evil.py?sig=" + "0" * 64
+    request = urllib.request.Request(blob, data=b"x", method="PUT", headers={"x-ms-blob-type": "BlockBlob"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as e:
+        assert e.code == 403, e.code
+    else:
+        raise AssertionError("an unsigned upload was taken")
+    wait_job(c.lab, again.name, ("Completed", "Failed"))
+
+
 CHECKS = [
     check_workspace_get,
     check_from_config,
@@ -436,6 +475,7 @@ CHECKS = [
     check_datastores,
     check_data_assets,
     check_command_jobs,
+    check_code_uploads,
 ]
 
 

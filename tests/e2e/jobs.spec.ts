@@ -124,9 +124,13 @@ test.describe('on a server', () => {
     await openStudio(page, '/jobs');
     const card = page.getByRole('region', { name: 'Log from a script' });
     await expect(card).toContainText(`/mlflow/v1.0${WS}`);
+    await card.getByLabel('Token name').fill('laptop');
     await card.getByRole('button', { name: 'Create a token for scripts' }).click();
-    const token = await card.getByLabel(/Token for scripts/).inputValue();
+    const token = await card.getByLabel('laptop (shown once: copy it now)').inputValue();
     expect(token).toMatch(/^[0-9a-f]{64}$/);
+    const tokens = card.getByRole('table', { name: 'Your tokens for scripts' });
+    await expect(tokens.getByRole('row', { name: /laptop/ })).toBeVisible();
+    await expect(tokens).not.toContainText(token);
     const arm = await fetch(`${server!.url}${WS}?api-version=2025-12-01`, { headers: { Authorization: `Bearer ${token}` } });
     expect(arm.status).toBe(401);
     await page.getByRole('tab', { name: 'All jobs' }).or(page.getByRole('link', { name: 'All jobs' })).first().click();
@@ -152,6 +156,12 @@ test.describe('on a server', () => {
     await page.goto(`${server!.url}/mlflow/v1.0${WS}/#/experiments/${experiment}/runs/${id}`);
     await expect(page.getByRole('heading', { name: 'live-run', level: 1 })).toBeVisible();
     await expect(page).toHaveURL(new RegExp(`/jobs/runs/${id}\\?wsid=`));
+
+    // Taken back on the same card, the token stops working at once.
+    await openStudio(page, '/jobs');
+    await page.getByRole('button', { name: 'Revoke laptop' }).click();
+    await expect(page.getByText('You have no tokens for scripts.')).toBeVisible();
+    await expect(mlflow(server!, token, 'mlflow/runs/get?run_id=' + id)).rejects.toThrow(/401/);
   });
 
   test('jobs picked in the table are compared: params side by side, metrics overlaid, parallel coordinates', async ({ page, server }) => {

@@ -2,7 +2,7 @@
 //! their name; the access key first when the server has one) and get a random bearer token,
 //! stored only as its SHA-256 hash, that expires.
 
-use crate::db::TokenKind;
+use crate::db::{ScriptTokenRow, TokenKind, TOKEN_ID_LEN};
 use crate::state::{now_ms, AppState};
 use axum::http::HeaderMap;
 use azimuth_core::workspace::Person;
@@ -35,7 +35,7 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// A new random token (256 bits, hex).
-fn new_token() -> Result<String, ArmError> {
+pub(crate) fn new_token() -> Result<String, ArmError> {
     Ok(hex(&random_bytes::<32>()?))
 }
 
@@ -170,12 +170,87 @@ pub fn member_of(state: &AppState, headers: &HeaderMap) -> Result<String, ArmErr
 /// How long a token for scripts lasts: 90 days, a course or a project.
 pub const SCRIPT_TOKEN_MS: i64 = 90 * 24 * 3_600_000;
 
-/// Makes `member` a token for scripts (`MLFLOW_TRACKING_TOKEN`): it logs runs through the
-/// tracking API with their role and does nothing else (no ARM, no studio). Answers the token
-/// (shown once; only its hash is kept) and when it expires.
-pub fn new_script_token(state: &AppState, member: &str) -> Result<(String, i64), ArmError> {
-    let expires = now_ms() + SCRIPT_TOKEN_MS;
-    Ok((issue(state, TokenKind::Script, member, expires)?, expires))
+/// The longest name of a token for scripts.
+pub const MAX_TOKEN_NAME: usize = 100;
+
+/// A new token for scripts: the token (shown once; only its hash is kept) and how it is listed.
+pub struct NewScriptToken {
+    /// The token.
+    pub token: String,
+    /// How its owner sees it listed.
+    pub row: ScriptTokenRow,
+}
+
+/// Makes `member` a token for scripts (`MLFLOW_TRACKING_TOKEN`) named `name`: it logs runs
+/// through the tracking API with their role and does nothing else (no ARM, no studio).
+pub fn new_script_token(
+    state: &AppState,
+    member: &str,
+    name: &str,
+) -> Result<NewScriptToken, ArmError> {
+    let name = name.trim();
+    if name.chars().count() > MAX_TOKEN_NAME {
+        return Err(ArmError::new(
+            "InvalidRequestContent",
+            format!("A token's name is at most {MAX_TOKEN_NAME} characters."),
+        ));
+    }
+    let name = if name.is_empty() {
+        "Token for scripts"
+    } else {
+        name
+    };
+    let token = new_token()?;
+    let hash = hash_token(&token);
+    let now = now_ms();
+    let expires_at = now + SCRIPT_TOKEN_MS;
+    state
+        .with_db(|db| db.insert_script_token(&hash, member, name, now, expires_at))
+        .map_err(|e| {
+            ArmError::new(
+                "ServiceUnavailable",
+                format!("The token could not be saved ({e})."),
+            )
+        })?;
+    let row = ScriptTokenRow {
+        id: hash[..TOKEN_ID_LEN].to_owned(),
+        name: name.to_owned(),
+        created_at: now,
+        expires_at,
+    };
+    Ok(NewScriptToken { token, row })
+}
+
+/// `member`'s tokens for scripts that still work, newest first.
+pub fn script_tokens(state: &AppState, member: &str) -> Result<Vec<ScriptTokenRow>, ArmError> {
+    state
+        .with_db(|db| db.script_tokens(member, now_ms()))
+        .map_err(|e| {
+            ArmError::new(
+                "ServiceUnavailable",
+                format!("The tokens could not be read ({e})."),
+            )
+        })
+}
+
+/// Takes back `member`'s token for scripts `id`: it stops working at once.
+pub fn revoke_script_token(state: &AppState, member: &str, id: &str) -> Result<(), ArmError> {
+    let gone = state
+        .with_db(|db| db.delete_script_token(member, id))
+        .map_err(|e| {
+            ArmError::new(
+                "ServiceUnavailable",
+                format!("The token could not be taken back ({e})."),
+            )
+        })?;
+    if gone {
+        Ok(())
+    } else {
+        Err(ArmError::new(
+            "NotFound",
+            format!("You have no token for scripts '{id}' (it may have been taken back already, or have expired)."),
+        ))
+    }
 }
 
 /// Makes a job's token: it logs through the tracking API as the member who submitted the job,

@@ -4,6 +4,7 @@
 
 pub mod arm;
 pub mod auth;
+pub mod blob_api;
 pub mod catalogue;
 pub mod config;
 pub mod db;
@@ -19,6 +20,7 @@ pub mod static_files;
 pub mod storage;
 pub mod studio_api;
 pub mod throttle;
+pub mod tokens_api;
 pub mod tracking;
 
 use studio_api::{installation, open, recover_workspace, workspace};
@@ -29,7 +31,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
 use azimuth_core::ArmError;
 use serde::Deserialize;
@@ -71,7 +73,15 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/jobs/experiments", get(tracking::studio::experiments))
         .route("/api/jobs/table", get(tracking::studio::runs_table))
         .route("/api/jobs/metric", get(tracking::studio::metric))
-        .route("/api/tokens", post(script_token))
+        .route(
+            "/api/tokens",
+            get(tokens_api::list).post(tokens_api::create),
+        )
+        .route("/api/tokens/{id}", delete(tokens_api::revoke))
+        .route(
+            "/blob/{account}/{upload}/{*path}",
+            any(blob_api::blob).layer(DefaultBodyLimit::disable()),
+        )
         .route("/api/password", post(people_api::set_password))
         .route("/api/people", get(people_api::list).post(people_api::add))
         .route("/api/people/reset", post(people_api::reset))
@@ -268,20 +278,6 @@ async fn settings(
     });
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => arm::error_response(&e),
-    }
-}
-
-/// `POST /api/tokens`: the signed-in person makes a token for scripts, which logs runs
-/// through the tracking API (with their role, for 90 days) and can do nothing else.
-async fn script_token(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let made = auth::member_of(&state, &headers).and_then(|me| auth::new_script_token(&state, &me));
-    match made {
-        Ok((token, expires)) => Json(json!({
-            "token": token,
-            "expiresOn": azimuth_core::time::format_iso(expires),
-        }))
-        .into_response(),
         Err(e) => arm::error_response(&e),
     }
 }

@@ -580,3 +580,82 @@ async fn a_token_for_scripts_logs_runs_and_does_nothing_else() {
     );
     assert_eq!(call(a, "POST", "/api/tokens", None, b"").await.0, 401);
 }
+
+#[tokio::test]
+async fn a_person_lists_their_tokens_for_scripts_and_takes_one_back() {
+    let db = temp_db("tracking-token-list");
+    let server = start(&db, None).await;
+    let a = server.addr;
+    let grace = sign_in(a, "Grace Hopper").await;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let (status, laptop) = call(
+        a,
+        "POST",
+        "/api/tokens",
+        Some(&grace),
+        br#"{"name": " laptop "}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{laptop}");
+    assert_eq!(laptop["name"], "laptop");
+    let (_, cluster) = call(a, "POST", "/api/tokens", Some(&grace), b"").await;
+    assert_eq!(
+        cluster["name"], "Token for scripts",
+        "a token without a name gets one"
+    );
+    let long = format!(r#"{{"name": "{}"}}"#, "x".repeat(101));
+    assert_eq!(
+        call(a, "POST", "/api/tokens", Some(&grace), long.as_bytes())
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        call(a, "POST", "/api/tokens", Some(&grace), b"{nope")
+            .await
+            .0,
+        400
+    );
+    // Listed newest first, never with the token itself; each person sees only their own.
+    let (status, listed) = call(a, "GET", "/api/tokens", Some(&grace), b"").await;
+    assert_eq!(status, 200, "{listed}");
+    let rows = listed["value"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{listed}");
+    assert_eq!(rows[0]["id"], cluster["id"]);
+    assert_eq!(rows[1]["name"], "laptop");
+    assert!(rows[1]["createdOn"].as_str().unwrap().ends_with('Z'));
+    let text = listed.to_string();
+    for made in [&laptop, &cluster] {
+        assert!(
+            !text.contains(made["token"].as_str().unwrap()),
+            "a token is shown once"
+        );
+    }
+    let (_, theirs) = call(a, "GET", "/api/tokens", Some(&ada), b"").await;
+    assert_eq!(theirs["value"].as_array().unwrap().len(), 0);
+    // Someone else cannot take it back; its owner can, and it stops working at once.
+    let id = laptop["id"].as_str().unwrap();
+    let path = format!("/api/tokens/{id}");
+    assert_eq!(call(a, "DELETE", &path, Some(&ada), b"").await.0, 404);
+    let token = laptop["token"].as_str().unwrap().to_owned();
+    let run = new_run(a, &token, "0", "before").await;
+    assert!(!run.is_empty());
+    assert_eq!(
+        call(a, "DELETE", &path, Some(&token), b"").await.0,
+        401,
+        "a script token takes nothing back"
+    );
+    assert_eq!(call(a, "DELETE", &path, Some(&grace), b"").await.0, 204);
+    assert_eq!(call(a, "DELETE", &path, Some(&grace), b"").await.0, 404);
+    assert_eq!(
+        call(a, "DELETE", "/api/tokens/zz", Some(&grace), b"")
+            .await
+            .0,
+        404
+    );
+    let (status, _) = get(a, &token, &format!("runs/get?run_id={run}")).await;
+    assert_eq!(status, 401, "a token taken back logs nothing");
+    let (_, left) = call(a, "GET", "/api/tokens", Some(&grace), b"").await;
+    assert_eq!(left["value"].as_array().unwrap().len(), 1);
+    assert_eq!(call(a, "GET", "/api/tokens", None, b"").await.0, 401);
+}

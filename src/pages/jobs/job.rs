@@ -13,6 +13,7 @@ use crate::router::query_state;
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, TableRequest};
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
+use azimuth_core::jobs::code::code_asset_of;
 use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
 use azimuth_core::jobs::table::{status_label, TableRow};
 use azimuth_core::jobs::{Run, RunStatus};
@@ -100,7 +101,22 @@ pub fn JobPage(
         })
     });
     // A command job's code folder (datastore, path), for its Code tab.
-    let code = Memo::new(move |_| job.with(|j| j.as_ref().and_then(code_folder)));
+    let code = RwSignal::new(None::<(String, String)>);
+    Effect::new(move |seen: Option<Option<String>>| {
+        let code_id = job.with(|j| {
+            j.as_ref()
+                .and_then(|j| j["properties"]["codeId"].as_str().map(str::to_owned))
+        });
+        if seen.as_ref() != Some(&code_id) {
+            if let Some(id) = code_id.clone() {
+                leptos::task::spawn_local(async move {
+                    let found = code_folder(store, &id).await;
+                    code.try_set(found);
+                });
+            }
+        }
+        code_id
+    });
     let start_time = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
@@ -201,15 +217,19 @@ pub fn JobPage(
     }
 }
 
-/// Where a command job's code is, from its `codeId`: a folder of a datastore of this workspace.
-fn code_folder(job: &serde_json::Value) -> Option<(String, String)> {
-    let code = job["properties"]["codeId"].as_str()?;
-    match parse_data_uri(code).ok()? {
-        DataUri::Datastore {
-            datastore, path, ..
-        } => Some((datastore, path)),
-        _ => None,
+/// Where a command job's code is, from its `codeId`: a folder of a datastore of this
+/// workspace, named by the `codeId` or by the code version it names.
+async fn code_folder(store: crate::store::Store, code_id: &str) -> Option<(String, String)> {
+    if code_asset_of(code_id).is_none() {
+        return match parse_data_uri(code_id).ok()? {
+            DataUri::Datastore {
+                datastore, path, ..
+            } => Some((datastore, path)),
+            _ => None,
+        };
     }
+    let version = store.code_version(code_id).await.ok()?;
+    azimuth_core::jobs::code::code_folder(version.properties.code_uri.as_deref()?)
 }
 
 fn overview(r: &Run, experiment: Option<(String, String)>, now: i64) -> impl IntoView {

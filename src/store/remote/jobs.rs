@@ -3,6 +3,7 @@
 
 use super::{encode, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::jobs::code::CodeVersionResource;
 use azimuth_core::jobs::table::{Column, TablePage};
 use azimuth_core::jobs::Run;
 use azimuth_core::ArmError;
@@ -51,14 +52,27 @@ pub struct Series {
     pub buckets: Vec<(i64, i64, Option<f64>, Option<f64>)>,
 }
 
-/// A token for scripts, as `POST /api/tokens` answers it.
+/// A token for scripts, as `/api/tokens` lists it (and, once, as it was made, with the token).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScriptToken {
-    /// The token (shown once).
-    pub token: String,
+    /// The token: only in the answer that made it (it is shown once).
+    #[serde(default)]
+    pub token: Option<String>,
+    /// What names it in the list (a part of its hash).
+    pub id: String,
+    /// What its owner called it.
+    pub name: String,
+    /// When it was made (ISO 8601), if known.
+    #[serde(default)]
+    pub created_on: Option<String>,
     /// When it stops working (ISO 8601).
     pub expires_on: String,
+}
+
+#[derive(Deserialize)]
+struct ScriptTokens {
+    value: Vec<ScriptToken>,
 }
 
 #[derive(Deserialize)]
@@ -214,10 +228,25 @@ pub async fn run(token: &str, ws: &str, run_id: &str) -> Result<Run, ArmError> {
         .map_err(|e| unexpected(&e))
 }
 
-/// `POST /api/tokens`: a token for scripts, which logs runs and does nothing else.
-pub async fn script_token(token: &str) -> Result<ScriptToken, ArmError> {
-    let text = send("POST", "/api/tokens", Some(token), None).await?;
+/// `POST /api/tokens`: a token for scripts named `name`, which logs runs and does nothing else.
+pub async fn script_token(token: &str, name: &str) -> Result<ScriptToken, ArmError> {
+    let body = format!(r#"{{"name":{}}}"#, super::json_string(name));
+    let text = send("POST", "/api/tokens", Some(token), Some(body)).await?;
     from_json(&text).map_err(|e| unexpected(&e))
+}
+
+/// `GET /api/tokens`: the person's tokens for scripts that still work, newest first.
+pub async fn script_tokens(token: &str) -> Result<Vec<ScriptToken>, ArmError> {
+    let text = send("GET", "/api/tokens", Some(token), None).await?;
+    from_json::<ScriptTokens>(&text)
+        .map(|t| t.value)
+        .map_err(|e| unexpected(&e))
+}
+
+/// `DELETE /api/tokens/{id}`: takes back one of the person's tokens for scripts.
+pub async fn revoke_script_token(token: &str, id: &str) -> Result<(), ArmError> {
+    let url = format!("/api/tokens/{}", encode(id));
+    send("DELETE", &url, Some(token), None).await.map(drop)
 }
 
 fn job_url(ws: &str, name: &str, action: &str) -> String {
@@ -225,6 +254,19 @@ fn job_url(ws: &str, name: &str, action: &str) -> String {
         "{ws}/jobs/{}{action}?api-version={API_VERSION}",
         encode(name)
     )
+}
+
+/// A code version (`GET .../codes/{name}/versions/{version}`) by its ARM id.
+pub async fn code_version(token: &str, id: &str) -> Result<CodeVersionResource, ArmError> {
+    let id = id.strip_prefix("azureml:").unwrap_or(id);
+    let text = send(
+        "GET",
+        &format!("{id}?api-version={API_VERSION}"),
+        Some(token),
+        None,
+    )
+    .await?;
+    from_json(&text).map_err(|e| unexpected(&e))
 }
 
 /// ARM's job (`GET .../jobs/{name}`), as ARM answers it.

@@ -150,7 +150,7 @@ const READ_ONLY: [&str; 4] = ["status", "services", "parameters", "jobType"];
 /// The properties kept on the run rather than in [`CommandSpec`].
 pub const ON_THE_RUN: [&str; 4] = ["displayName", "experimentName", "tags", "isArchived"];
 
-fn bad(message: impl Into<String>) -> ArmError {
+pub(crate) fn bad(message: impl Into<String>) -> ArmError {
     ArmError::new("UserError", message)
 }
 
@@ -269,9 +269,12 @@ impl CommandSpec {
 /// (`.../codes/{name}/versions/{version}`) are not kept here yet, so they are refused now, not
 /// when the job would start.
 fn check_code(code: &str) -> Result<(), ArmError> {
+    if super::code::code_asset_of(code).is_some() {
+        return Ok(());
+    }
     match crate::data::uri::parse_data_uri(code) {
         Ok(crate::data::uri::DataUri::Datastore { .. }) => Ok(()),
-        _ => Err(bad(format!("codeId '{code}' is not a datastore path. Code assets are not kept here yet: upload the code folder to a datastore and give azureml://datastores/workspaceblobstore/paths/<folder>/, or submit from the studio's 'Submit from YAML', which uploads it."))),
+        _ => Err(bad(format!("codeId '{code}' names neither a code asset version (.../codes/<name>/versions/<version>) nor a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/)."))),
     }
 }
 

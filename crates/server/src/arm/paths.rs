@@ -184,6 +184,22 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
         [j, name, c] if eq(j, "jobs") && eq(c, "cancel") => {
             Ok(Target::Jobs(ws, JobTarget::Cancel(owned(name))))
         }
+        [c, name] if eq(c, "codes") => Ok(Target::Jobs(ws, JobTarget::Code(owned(name)))),
+        [c, name, v] if eq(c, "codes") && eq(v, "versions") => {
+            Ok(Target::Jobs(ws, JobTarget::CodeVersions(owned(name))))
+        }
+        [c, name, v, version] if eq(c, "codes") && eq(v, "versions") => Ok(Target::Jobs(
+            ws,
+            JobTarget::CodeVersion(owned(name), owned(version)),
+        )),
+        [c, name, v, version, a]
+            if eq(c, "codes") && eq(v, "versions") && eq(a, "startPendingUpload") =>
+        {
+            Ok(Target::Jobs(
+                ws,
+                JobTarget::PendingUpload(owned(name), owned(version)),
+            ))
+        }
         [..] if eq(rest[0], "datastores") || eq(rest[0], "data") => data_target(rest)
             .map(|d| Target::Data(ws, d))
             .ok_or_else(|| {

@@ -45,7 +45,10 @@ pub fn prepare(
             .map_err(|e| format!("The job's folder could not be made ({e})."))?;
     }
     if let Some(code) = &spec.code_id {
-        let from = local_path(state, ws, code, 0).map_err(|e| format!("Its code: {e}"))?;
+        let ws_id = &ws.resource.properties.workspace_id;
+        let code = crate::arm::jobs::codes::code_location(state, ws_id, code)
+            .map_err(|e| format!("Its code: {}", e.message()))?;
+        let from = local_path(state, ws, &code, 0).map_err(|e| format!("Its code: {e}"))?;
         copy_tree(&from, &cwd).map_err(|e| format!("Its code could not be copied ({e})."))?;
     }
     // As on Azure, `./outputs` of where the command starts is kept as the run's artifacts.

@@ -74,7 +74,8 @@ fn bad_submissions_say_what_is_wrong() {
         .message()
         .contains("cannot name an input"));
     assert!(spec(json!([])).is_err());
-    assert!(with("codeId", json!("/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/codes/src/versions/1")).contains("Code assets are not kept here yet"));
+    assert!(with("codeId", json!("https://example.com/src.zip"))
+        .contains("names neither a code asset version"));
     // An unclosed optional part is text, checked like the rest.
     let mut body = iris();
     body["command"] = json!("python x.py $[[--lr ${{inputs.lr}}");

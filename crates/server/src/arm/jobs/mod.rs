@@ -3,6 +3,7 @@
 //! archives) and `POST .../jobs/{name}/cancel`. A job is a run of the tracking store: an MLflow
 //! run is a job named by its run id, and a submitted job is a run the `mlflow` client sees.
 
+pub(crate) mod codes;
 mod submit;
 
 use super::{method_not_allowed, next_link, skip_of, PAGE_SIZE};
@@ -28,6 +29,14 @@ pub enum JobTarget {
     One(String),
     /// `.../jobs/{name}/cancel`.
     Cancel(String),
+    /// `.../codes/{name}`.
+    Code(String),
+    /// `.../codes/{name}/versions`.
+    CodeVersions(String),
+    /// `.../codes/{name}/versions/{version}`.
+    CodeVersion(String, String),
+    /// `.../codes/{name}/versions/{version}/startPendingUpload`.
+    PendingUpload(String, String),
 }
 
 /// Who asks about which workspace, and the request.
@@ -79,6 +88,28 @@ pub fn handle(
         (JobTarget::One(name), Method::PUT) => submit::put(state, &who, &name, r.body),
         (JobTarget::One(name), Method::DELETE) => archive(state, &who, &name),
         (JobTarget::Cancel(name), Method::POST) => cancel(state, &who, &name),
+        (JobTarget::Code(name), Method::GET) => codes::get_container(state, &who, &name),
+        (JobTarget::CodeVersions(name), Method::GET) => {
+            let query: Vec<(String, String)> =
+                serde_urlencoded::from_str(r.uri.query().unwrap_or("")).unwrap_or_default();
+            let hash = query
+                .iter()
+                .find(|(k, _)| k == "hash")
+                .map(|(_, v)| v.as_str());
+            codes::list_versions(state, &who, &name, hash)
+        }
+        (JobTarget::CodeVersion(name, v), Method::GET) => {
+            codes::get_version(state, &who, &name, &v)
+        }
+        (JobTarget::CodeVersion(name, v), Method::PUT) => {
+            codes::put_version(state, &who, &name, &v, r.body)
+        }
+        (JobTarget::PendingUpload(name, v), Method::POST) => {
+            codes::start_pending_upload(state, &who, &name, &v)
+        }
+        (JobTarget::Code(_) | JobTarget::CodeVersions(_), m) => Err(method_not_allowed(&m, "GET")),
+        (JobTarget::CodeVersion(..), m) => Err(method_not_allowed(&m, "GET or PUT")),
+        (JobTarget::PendingUpload(..), m) => Err(method_not_allowed(&m, "POST")),
         (JobTarget::List, m) => Err(method_not_allowed(&m, "GET")),
         (JobTarget::One(_), m) => Err(method_not_allowed(&m, "GET, PUT or DELETE")),
         (JobTarget::Cancel(_), m) => Err(method_not_allowed(&m, "POST")),
