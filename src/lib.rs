@@ -8,7 +8,7 @@ pub mod router;
 pub mod shell;
 pub mod store;
 
-use azimuth_core::workspace::overview::{wsid, Installation, Opening};
+use azimuth_core::workspace::overview::{id_from_wsid, wsid, Installation, Opening};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, Lazy, NavigateOptions};
@@ -157,20 +157,23 @@ async fn open_server_store() -> Start {
     };
     // One request: the installation and the workspace the studio will open.
     let answer = match is_list_address() {
-        true => remote::installation(&token).await.map(|i| (i, None, None)),
+        true => remote::installation(&token)
+            .await
+            .map(|i| (i, None, None, 0)),
         false => {
             let asked = router::query_param("wsid");
             let path = window().location().pathname().unwrap_or_default();
             // A runs page's first rows are asked for beside the workspace (both need only
             // the address), not once the page's chunk has started.
-            if let (Some(ws), Some(first)) = (&asked, pages::jobs::runs_page_request(&path)) {
-                remote::send_early_table(&token, ws, first);
+            let ws = asked.as_deref().and_then(id_from_wsid);
+            if let (Some(ws), Some(first)) = (ws, pages::jobs::runs_page_request(&path)) {
+                remote::send_early_table(&token, &ws, first);
             }
             let last = load_preference(Preference::Workspace);
             remote::open(&token, asked.as_deref(), last.as_deref()).await
         }
     };
-    let (installation, prefetched, server_time) = match answer {
+    let (installation, prefetched, server_time, version) = match answer {
         Ok(opened) => opened,
         Err(e) => {
             if e.code() == remote::SESSION_ENDED {
@@ -187,16 +190,15 @@ async fn open_server_store() -> Start {
         Opening::Open(id) => id,
     };
     let workspace = match prefetched.filter(|w| w.id().eq_ignore_ascii_case(&id)) {
-        Some(workspace) => Ok((workspace, server_time)),
-        None => remote::workspace(&token, &id)
-            .await
-            .map(|(w, time, _)| (w, time)),
+        Some(workspace) => Ok((workspace, server_time, version)),
+        None => remote::workspace(&token, &id).await,
     };
     match workspace {
-        Ok((workspace, server_time)) => {
+        Ok((workspace, server_time, version)) => {
             opened(&id);
             let store = Store::open(session, workspace);
             store.set_server_time(server_time);
+            store.set_version(version);
             store::start_server_updates(store);
             Start::Ready(store)
         }

@@ -110,6 +110,12 @@ impl Store {
         now_ms() + self.clock_skew.get_value()
     }
 
+    /// The installation's version the workspace shown was read at (its event stream's first
+    /// event then needs no read when it says nothing newer).
+    pub fn set_version(&self, version: u64) {
+        self.version.set_value(version);
+    }
+
     /// Takes the server's time from its last answer, if it gave it.
     pub fn set_server_time(&self, server_time: Option<i64>) {
         if let Some(t) = server_time {

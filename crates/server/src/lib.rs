@@ -156,9 +156,13 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
-/// The workspace a studio call names with `?wsid=<ARM id>`.
+/// The workspace a studio call names with `?wsid=` (its ARM id, or the studio's short form),
+/// as its ARM id.
 pub(crate) fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, ArmError> {
-    query.get("wsid").cloned().filter(|w| !w.is_empty()).ok_or_else(|| {
+    let asked = query.get("wsid").filter(|w| !w.is_empty());
+    // The studio's addresses name it short (`/subscriptions/{sub}/resourcegroups/{rg}/
+    // workspaces/{name}`): both forms name the same workspace.
+    asked.map(|w| azimuth_core::workspace::overview::id_from_wsid(w).unwrap_or_else(|| w.clone())).ok_or_else(|| {
         ArmError::new(
             "BadRequest",
             "Name the workspace with ?wsid=/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name}.",

@@ -444,6 +444,17 @@ async fn the_jobs_page_reads_a_table_page_and_a_chart_that_keeps_spikes() {
     assert_eq!(page["rows"][0]["values"], json!(["1", 6.0]));
     assert_eq!(page["rows"][0]["status"], "Running");
     assert_eq!(page["keys"]["metrics"], json!(["loss"]));
+    // The studio's short form of the workspace names it too (its addresses carry that form).
+    let short = "/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourcegroups/rg-azimuth-lab/workspaces/mlw-azimuth-lab";
+    let (status, same) = call(
+        a,
+        "GET",
+        &format!("/api/jobs/table?wsid={short}"),
+        Some(&grace),
+        b"",
+    )
+    .await;
+    assert_eq!((status, &same["total"]), (200, &json!(3)), "{same}");
     let filtered = format!("/api/jobs/table?wsid={WS}&filter=metrics.loss%20%3E%20100");
     let (_, none) = call(a, "GET", &filtered, Some(&grace), b"").await;
     assert_eq!(none["total"], 0, "{none}");
@@ -658,4 +669,42 @@ async fn a_person_lists_their_tokens_for_scripts_and_takes_one_back() {
     let (_, left) = call(a, "GET", "/api/tokens", Some(&grace), b"").await;
     assert_eq!(left["value"].as_array().unwrap().len(), 1);
     assert_eq!(call(a, "GET", "/api/tokens", None, b"").await.0, 401);
+}
+
+#[test]
+fn tokens_made_before_names_were_kept_are_listed_and_revoked() {
+    use azimuth_server::db::Db;
+    let path = temp_db("tracking-old-tokens");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    {
+        // The table as earlier servers made it: no name, no creation time.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE script_tokens (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             INSERT INTO script_tokens VALUES ('abcdef0123456789abcdef', 'Grace Hopper', 9999999999999);",
+        )
+        .unwrap();
+    }
+    let db = Db::open(&path).unwrap();
+    let listed = db.script_tokens("Grace Hopper", 0).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].id.as_str(),
+            listed[0].name.as_str(),
+            listed[0].created_at
+        ),
+        ("abcdef012345", "", 0)
+    );
+    db.insert_script_token("ff00", "Grace Hopper", "laptop", 5, 10)
+        .unwrap();
+    assert!(db
+        .delete_script_token("Grace Hopper", "abcdef012345")
+        .unwrap());
+    assert!(!db
+        .delete_script_token("Grace Hopper", "abcdef012345")
+        .unwrap());
+    drop(db);
+    // Opening it again changes nothing more.
+    assert!(Db::open(&path).is_ok());
 }

@@ -157,7 +157,8 @@ pub fn ExperimentsPage() -> impl IntoView {
         <p class="muted tab-intro">
             "An experiment groups the jobs of one piece of work; each run a script logs with MLflow is a job."
         </p>
-        {script_card()}
+        // A workspace kept in this browser has no tracking server for scripts to log to.
+        {store.keeps_jobs().then(script_card)}
         <div class="toolbar" role="toolbar" aria-label="Experiment actions">
             <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(azimuth_core::workspace::roles::Action::WriteJobs)) on_click=move |_| crate::router::navigate("/jobs/create")>
                 "Submit from YAML"

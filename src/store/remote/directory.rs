@@ -17,30 +17,41 @@ pub async fn installation(token: &str) -> Result<Installation, ArmError> {
 
 /// What a starting studio opens, as `GET /api/open` answers it.
 #[derive(serde::Deserialize)]
-struct Opened {
+struct OpenAnswer {
     installation: Installation,
     workspace: Option<azimuth_core::Workspace>,
 }
 
+/// What `GET /api/open` answers: the installation, the workspace the studio opens (if it
+/// may), the server's time and the installation's version both were read at.
+pub type Opened = (
+    Installation,
+    Option<azimuth_core::Workspace>,
+    Option<i64>,
+    u64,
+);
+
 /// `GET /api/open`: the installation and, in the same answer, the workspace the studio opens
 /// (the one the address asks for, else the one used last, else the first), with the server's
-/// time.
+/// time and the version they were read at.
 pub async fn open(
     token: &str,
     asked: Option<&str>,
     last: Option<&str>,
-) -> Result<(Installation, Option<azimuth_core::Workspace>, Option<i64>), ArmError> {
+) -> Result<Opened, ArmError> {
     let url = format!(
         "/api/open?wsid={}&last={}",
         encode(asked.unwrap_or_default()),
         encode(last.unwrap_or_default())
     );
     let (text, headers) = super::send_with("GET", &url, Some(token), None, None).await?;
-    let opened: Opened = from_json(&text).map_err(|e| unexpected(&e))?;
+    let opened: OpenAnswer = from_json(&text).map_err(|e| unexpected(&e))?;
+    let version = super::header_number(&headers, super::VERSION_HEADER).map_or(0, |v| v as u64);
     Ok((
         opened.installation,
         opened.workspace,
         super::server_time(&headers),
+        version,
     ))
 }
 

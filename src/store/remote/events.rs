@@ -27,6 +27,17 @@ pub fn receive(store: Store, data: &str, last: &mut u64) {
         return read_again(store, true);
     };
     let version = changed.version;
+    // A stream's first event says where the installation is: when that is the version the
+    // studio last read (as it started, say), there is nothing to read again. (An older one is
+    // a server that started again, read below.)
+    if *last == 0
+        && version != 0
+        && version == store.version.get_value()
+        && changed.changes.is_none()
+    {
+        *last = version;
+        return;
+    }
     let missed = version == 0 || (*last != 0 && version > *last + 1);
     *last = version;
     if version != 0 && version < store.version.get_value() {

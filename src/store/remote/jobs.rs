@@ -6,6 +6,7 @@ use azimuth_core::arm::json_de::from_json;
 use azimuth_core::jobs::code::CodeVersionResource;
 use azimuth_core::jobs::table::{Column, TablePage};
 use azimuth_core::jobs::Run;
+use azimuth_core::workspace::overview::wsid;
 use azimuth_core::ArmError;
 use js_sys::Promise;
 use serde::Deserialize;
@@ -178,7 +179,7 @@ fn table_url(ws: &str, r: &TableRequest) -> String {
 pub async fn runs_table(token: &str, ws: &str, r: &TableRequest) -> Result<TablePage, ArmError> {
     let early = EARLY_TABLE
         .with(|e| e.borrow_mut().take())
-        .filter(|(w, asked, _)| w.eq_ignore_ascii_case(ws) && asked == r);
+        .filter(|(w, asked, _)| wsid(w).eq_ignore_ascii_case(&wsid(ws)) && asked == r);
     let answered = match early {
         Some((_, _, answer)) => JsFuture::from(answer)
             .await

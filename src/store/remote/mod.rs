@@ -211,10 +211,10 @@ pub async fn sign_out(token: &str) {
 const TIME_HEADER: &str = "x-azimuth-time";
 
 /// The header with the installation's version of what a read holds (`VERSION_HEADER`).
-const VERSION_HEADER: &str = "x-azimuth-version";
+pub(super) const VERSION_HEADER: &str = "x-azimuth-version";
 
 /// A number an answer's header carries.
-fn header_number(headers: &Headers, name: &str) -> Option<i64> {
+pub(super) fn header_number(headers: &Headers, name: &str) -> Option<i64> {
     headers.get(name)?.parse().ok()
 }
 
