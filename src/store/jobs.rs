@@ -88,9 +88,14 @@ impl Store {
         remote::put_job(&self.tracking_token()?, &self.workspace_id(), name, body).await
     }
 
-    /// A code version by its ARM id (a command job's `codeId`).
-    pub async fn code_version(&self, id: &str) -> Result<CodeVersionResource, ArmError> {
-        remote::code_version(&self.tracking_token()?, id).await
+    /// A code version of this workspace (what a command job's `codeId` may name).
+    pub async fn code_version(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<CodeVersionResource, ArmError> {
+        let token = self.tracking_token()?;
+        remote::code_version(&token, &self.workspace_id(), name, version).await
     }
 
     /// Cancels a job: one that waits ends at once, one that runs once its process has ended.

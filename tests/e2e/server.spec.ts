@@ -171,10 +171,20 @@ test("a Reader who forces an action gets the server's refusal", async ({ page, s
   await createThroughApi(server!.url, name);
   // The studio is told that Alan is an Owner, so it enables every button; the server still
   // knows he is a Reader.
+  const asOwner = (workspace: { members: { name: string; role: string }[] }) => {
+    for (const m of workspace.members) if (m.name === 'Alan Turing') m.role = 'Owner';
+  };
+  // The studio reads the workspace as it starts (/api/open) and again later (/api/workspace).
+  await page.route('**/api/open?*', async (route) => {
+    const response = await route.fetch();
+    const opened = await response.json();
+    if (opened.workspace) asOwner(opened.workspace);
+    await route.fulfill({ response, json: opened });
+  });
   await page.route('**/api/workspace?*', async (route) => {
     const response = await route.fetch();
     const snapshot = await response.json();
-    for (const m of snapshot.members) if (m.name === 'Alan Turing') m.role = 'Owner';
+    asOwner(snapshot);
     await route.fulfill({ response, json: snapshot });
   });
   await openStudio(page, '/compute/instances', 'alan');

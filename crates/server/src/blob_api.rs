@@ -99,11 +99,7 @@ pub async fn blob(
     match (method, comp) {
         (Method::PUT, "") => put_blob(&state, &root, &path, &headers, body).await,
         (Method::PUT, "metadata") => StatusCode::OK.into_response(),
-        (Method::PUT, "block" | "blocklist") => blob_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestBodyTooLarge",
-            "Files over 64 MiB cannot be uploaded as code here; keep data out of the code folder (a data asset or a datastore path is its place).",
-        ),
+        (Method::PUT, "block" | "blocklist") => too_large(),
         (Method::HEAD, "") => blob_properties(&state, &root, &path).await,
         (Method::GET, "") => get_blob(&state, &root, &path).await,
         (m, _) => blob_error(
@@ -112,6 +108,18 @@ pub async fn blob(
             &format!("{m} {comp} is not answered here: this endpoint takes code uploads only."),
         ),
     }
+}
+
+/// The largest file a code upload takes (azure-storage-blob's single Put Blob; larger files
+/// come in blocks, which are refused with the reason).
+const MAX_BLOB: u64 = 64 * 1024 * 1024;
+
+fn too_large() -> Response {
+    blob_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "RequestBodyTooLarge",
+        "Files over 64 MiB cannot be uploaded as code here; keep data out of the code folder (a data asset or a datastore path is its place).",
+    )
 }
 
 async fn put_blob(
@@ -129,15 +137,28 @@ async fn put_blob(
             "Only block blobs are uploaded here.",
         );
     }
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BLOB) {
+        return too_large();
+    }
     let _claim = match state.storage.claim(root, path) {
         Ok(c) => c,
         Err(e) => return from_arm(&e),
     };
-    match state
-        .storage
-        .upload(root, path, body.into_data_stream())
-        .await
-    {
+    // A body sent without its length is counted as it comes, and stopped past the limit.
+    use futures_util::StreamExt;
+    let mut seen = 0u64;
+    let counted = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk?;
+        seen += chunk.len() as u64;
+        if seen > MAX_BLOB {
+            return Err(axum::Error::new("the file is over 64 MiB"));
+        }
+        Ok(chunk)
+    });
+    match state.storage.upload(root, path, counted).await {
         Ok(_) => {
             let mut response = StatusCode::CREATED.into_response();
             let h = response.headers_mut();

@@ -159,15 +159,15 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
 /// The workspace a studio call names with `?wsid=` (its ARM id, or the studio's short form),
 /// as its ARM id.
 pub(crate) fn wsid(query: &std::collections::HashMap<String, String>) -> Result<String, ArmError> {
-    let asked = query.get("wsid").filter(|w| !w.is_empty());
-    // The studio's addresses name it short (`/subscriptions/{sub}/resourcegroups/{rg}/
-    // workspaces/{name}`): both forms name the same workspace.
-    asked.map(|w| azimuth_core::workspace::overview::id_from_wsid(w).unwrap_or_else(|| w.clone())).ok_or_else(|| {
+    use azimuth_core::workspace::overview::id_from_wsid;
+    let asked = query.get("wsid").filter(|w| !w.is_empty()).ok_or_else(|| {
         ArmError::new(
             "BadRequest",
-            "Name the workspace with ?wsid=/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name}.",
+            "Name the workspace with ?wsid=/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name} (or the studio's short form, /subscriptions/{sub}/resourcegroups/{rg}/workspaces/{name}).",
         )
-    })
+    })?;
+    // The studio's addresses name it short: both forms name the same workspace.
+    Ok(id_from_wsid(asked).unwrap_or_else(|| asked.clone()))
 }
 
 /// The query string as a map.

@@ -108,6 +108,11 @@ async fn a_folder_is_uploaded_to_its_signed_address_and_becomes_a_code_version()
     .await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["properties"]["provisioningState"], "Succeeded");
+    // The version took the upload: its folder takes no more files.
+    let late = call_with(a, "PUT", &put("src/late.py"), None, block, b"x")
+        .await
+        .0;
+    assert_eq!(late, 403, "a closed upload takes nothing");
     let (status, again) = call(
         a,
         "PUT",
@@ -183,6 +188,25 @@ async fn a_folder_is_uploaded_to_its_signed_address_and_becomes_a_code_version()
     .await;
     assert_eq!(status, 404, "{refused}");
 
+    // Somebody else's upload is not theirs to make a version of.
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let other_blob = other["blobReferenceForConsumption"]["blobUri"]
+        .as_str()
+        .unwrap();
+    let theirs = format!("{WS}/codes/adas-code/versions/1?{V}");
+    let (status, refused) = call(
+        a,
+        "PUT",
+        &theirs,
+        Some(&ada),
+        body(&format!("{other_blob}/src")).as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not yours"));
     // A Reader makes no code.
     let alan = sign_in(a, "Alan Turing").await;
     assert_eq!(start_upload(a, &alan, "readers-code").await.0, 403);

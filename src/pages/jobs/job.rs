@@ -12,8 +12,7 @@ use crate::components::{format_time, prop, prop_view, Appearance, Button, Icon, 
 use crate::router::query_state;
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, TableRequest};
-use azimuth_core::data::uri::{parse_data_uri, DataUri};
-use azimuth_core::jobs::code::code_asset_of;
+use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
 use azimuth_core::jobs::table::{status_label, TableRow};
 use azimuth_core::jobs::{Run, RunStatus};
@@ -217,19 +216,16 @@ pub fn JobPage(
     }
 }
 
-/// Where a command job's code is, from its `codeId`: a folder of a datastore of this
-/// workspace, named by the `codeId` or by the code version it names.
+/// Where a command job's code is, from its `codeId`: the folder it names, or the folder of the
+/// code version it names.
 async fn code_folder(store: crate::store::Store, code_id: &str) -> Option<(String, String)> {
-    if code_asset_of(code_id).is_none() {
-        return match parse_data_uri(code_id).ok()? {
-            DataUri::Datastore {
-                datastore, path, ..
-            } => Some((datastore, path)),
-            _ => None,
-        };
+    match code_ref(code_id)? {
+        CodeRef::Folder(datastore, path) => Some((datastore, path)),
+        CodeRef::Version { name, version, .. } => {
+            let version = store.code_version(name, version).await.ok()?;
+            azimuth_core::jobs::code::code_folder(version.properties.code_uri.as_deref()?)
+        }
     }
-    let version = store.code_version(code_id).await.ok()?;
-    azimuth_core::jobs::code::code_folder(version.properties.code_uri.as_deref()?)
 }
 
 fn overview(r: &Run, experiment: Option<(String, String)>, now: i64) -> impl IntoView {

@@ -28,6 +28,9 @@ use crate::store::TableRequest;
 use azimuth_core::jobs::table::Cell;
 use leptos::prelude::*;
 
+/// The address's query keys of a runs page's state (its filter, sort, order and columns).
+const QUERY_KEYS: (&str, &str, &str, &str) = ("filter", "sort", "desc", "columns");
+
 /// The first rows a runs page at `path` (All jobs, or an experiment's) asks for with the
 /// address's query, for the studio to ask for them as it starts; `None` for other pages.
 pub fn runs_page_request(path: &str) -> Option<TableRequest> {
@@ -41,10 +44,10 @@ pub fn runs_page_request(path: &str) -> Option<TableRequest> {
     let query = |name| query_param(name).unwrap_or_default();
     Some(TableRequest::first_page(
         experiment,
-        query("filter"),
-        query("sort"),
-        query("desc") == "true",
-        &query("columns"),
+        query(QUERY_KEYS.0),
+        query(QUERY_KEYS.1),
+        query(QUERY_KEYS.2).parse().unwrap_or_default(),
+        &query(QUERY_KEYS.3),
     ))
 }
 

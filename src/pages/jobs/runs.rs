@@ -45,10 +45,11 @@ pub fn RunsPage(
 ) -> impl IntoView {
     let store = use_store();
     let experiment = StoredValue::new(experiment);
-    let filter = query_state::<String>("filter");
-    let sort = query_state::<String>("sort");
-    let desc = query_state::<bool>("desc");
-    let columns = query_state::<String>("columns");
+    let (filter, sort, desc, columns) = super::QUERY_KEYS;
+    let filter = query_state::<String>(filter);
+    let sort = query_state::<String>(sort);
+    let desc = query_state::<bool>(desc);
+    let columns = query_state::<String>(columns);
     let chosen = Memo::new(move |_| {
         columns.with(|c| {
             c.split(',')

@@ -139,25 +139,46 @@ impl TableRequest {
     }
 }
 
+/// How long an early answer may stand for the page's own request: the start of a page, not a
+/// later visit (runs change meanwhile).
+const EARLY_MS: f64 = 5_000.0;
+
+/// The runs table's first page, asked for while the studio starts on a runs page.
+struct EarlyTable {
+    /// The workspace it was asked for.
+    ws: String,
+    /// What was asked.
+    request: TableRequest,
+    /// When it was sent (ms, this page's clock).
+    sent: f64,
+    /// Its answer to come: the page's text, or `null` when it failed.
+    answer: Promise,
+}
+
 thread_local! {
-    /// The runs table's first page, asked for while the studio starts on a runs page (beside
-    /// `/api/open`, rather than once the page's chunk has started): the workspace, the request
-    /// and its answer to come. The page's own first request takes it when it is the same.
-    static EARLY_TABLE: RefCell<Option<(String, TableRequest, Promise)>> = const { RefCell::new(None) };
+    /// The runs table's first page, asked for beside `/api/open` rather than once the page's
+    /// chunk has started; the page's own first request takes it when it is the same.
+    static EARLY_TABLE: RefCell<Option<EarlyTable>> = const { RefCell::new(None) };
 }
 
 /// Sends the request of a runs page's first rows now, as the studio starts; the page takes
 /// its answer (see [`runs_table`]). Only a hint: a page that asks otherwise sends its own.
-pub fn send_early_table(token: &str, ws: &str, r: TableRequest) {
-    let url = table_url(ws, &r);
+pub fn send_early_table(token: &str, ws: &str, request: TableRequest) {
+    let url = table_url(ws, &request);
     let token = token.to_owned();
+    // A failure answers `null` (the page then asks itself): never an unhandled rejection.
     let answer = wasm_bindgen_futures::future_to_promise(async move {
-        match send("GET", &url, Some(&token), None).await {
-            Ok(text) => Ok(JsValue::from(text)),
-            Err(_) => Err(JsValue::NULL),
-        }
+        Ok(send("GET", &url, Some(&token), None)
+            .await
+            .map_or(JsValue::NULL, JsValue::from))
     });
-    EARLY_TABLE.with(|e| *e.borrow_mut() = Some((ws.to_owned(), r, answer)));
+    let early = EarlyTable {
+        ws: ws.to_owned(),
+        request,
+        sent: js_sys::Date::now(),
+        answer,
+    };
+    EARLY_TABLE.with(|e| *e.borrow_mut() = Some(early));
 }
 
 fn table_url(ws: &str, r: &TableRequest) -> String {
@@ -177,11 +198,13 @@ fn table_url(ws: &str, r: &TableRequest) -> String {
 /// `GET /api/jobs/table`; the studio's first request answered by the one sent as it started,
 /// when that was the same.
 pub async fn runs_table(token: &str, ws: &str, r: &TableRequest) -> Result<TablePage, ArmError> {
-    let early = EARLY_TABLE
-        .with(|e| e.borrow_mut().take())
-        .filter(|(w, asked, _)| wsid(w).eq_ignore_ascii_case(&wsid(ws)) && asked == r);
+    let early = EARLY_TABLE.with(|e| e.borrow_mut().take()).filter(|e| {
+        wsid(&e.ws).eq_ignore_ascii_case(&wsid(ws))
+            && e.request == *r
+            && js_sys::Date::now() - e.sent < EARLY_MS
+    });
     let answered = match early {
-        Some((_, _, answer)) => JsFuture::from(answer)
+        Some(e) => JsFuture::from(e.answer)
             .await
             .ok()
             .and_then(|t| t.as_string()),
@@ -257,16 +280,19 @@ fn job_url(ws: &str, name: &str, action: &str) -> String {
     )
 }
 
-/// A code version (`GET .../codes/{name}/versions/{version}`) by its ARM id.
-pub async fn code_version(token: &str, id: &str) -> Result<CodeVersionResource, ArmError> {
-    let id = id.strip_prefix("azureml:").unwrap_or(id);
-    let text = send(
-        "GET",
-        &format!("{id}?api-version={API_VERSION}"),
-        Some(token),
-        None,
-    )
-    .await?;
+/// A code version of workspace `ws` (`GET .../codes/{name}/versions/{version}`).
+pub async fn code_version(
+    token: &str,
+    ws: &str,
+    name: &str,
+    version: &str,
+) -> Result<CodeVersionResource, ArmError> {
+    let url = format!(
+        "{ws}/codes/{}/versions/{}?api-version={API_VERSION}",
+        encode(name),
+        encode(version)
+    );
+    let text = send("GET", &url, Some(token), None).await?;
     from_json(&text).map_err(|e| unexpected(&e))
 }
 

@@ -80,15 +80,14 @@ pub fn code_folder(code_uri: &str) -> Option<(String, String)> {
     {
         return Some((datastore, path));
     }
-    let after = &code_uri[code_uri.find(BLOB_PATH)? + BLOB_PATH.len()..];
-    let after = after.split(['?', '#']).next().unwrap_or_default();
-    let mut parts = after.splitn(3, '/');
-    let (_account, upload) = (parts.next()?, parts.next()?);
-    if !is_upload_id(upload) {
-        return None;
-    }
-    let rest = parts.next().unwrap_or_default().trim_matches('/');
-    if rest.split('/').any(|p| p == ".." || p == ".") {
+    let upload = upload_in(code_uri)?;
+    let after = &code_uri[code_uri.find(upload)? + upload.len()..];
+    let rest = after
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_matches('/');
+    if crate::data::files::check_file_path(rest).is_err() {
         return None;
     }
     let path = if rest.is_empty() {
@@ -104,19 +103,66 @@ pub fn is_upload_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// The name and version of a code version's ARM id (`.../codes/{name}/versions/{version}`,
-/// with or without `azureml:`), if `id` is one.
-pub fn code_asset_of(id: &str) -> Option<(&str, &str)> {
-    let id = id.strip_prefix("azureml:").unwrap_or(id);
+/// What a job's `codeId` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeRef<'a> {
+    /// A code version: its ARM id (`.../codes/{name}/versions/{version}`) or
+    /// `azureml:{name}:{version}` (which names no workspace: the job's own).
+    Version {
+        /// The workspace's ARM id the id starts with, if it names one.
+        workspace: Option<&'a str>,
+        /// The code asset's name.
+        name: &'a str,
+        /// Its version.
+        version: &'a str,
+    },
+    /// A folder of a datastore: (datastore, path).
+    Folder(String, String),
+}
+
+/// What `code_id` names, if it names code at all.
+pub fn code_ref(code_id: &str) -> Option<CodeRef<'_>> {
+    let id = code_id.strip_prefix("azureml:").unwrap_or(code_id);
+    if !id.contains('/') {
+        let (name, version) = id.split_once(':')?;
+        let named = !name.is_empty() && !version.is_empty();
+        return named.then_some(CodeRef::Version {
+            workspace: None,
+            name,
+            version,
+        });
+    }
     let parts: Vec<&str> = id.trim_end_matches('/').rsplitn(5, '/').collect();
-    match parts[..] {
-        [version, v, name, c, _]
-            if c.eq_ignore_ascii_case("codes") && v.eq_ignore_ascii_case("versions") =>
-        {
-            Some((name, version))
+    if let [version, v, name, c, workspace] = parts[..] {
+        if c.eq_ignore_ascii_case("codes") && v.eq_ignore_ascii_case("versions") {
+            return Some(CodeRef::Version {
+                workspace: Some(workspace),
+                name,
+                version,
+            });
         }
+    }
+    match parse_data_uri(code_id).ok()? {
+        DataUri::Datastore {
+            datastore, path, ..
+        } => Some(CodeRef::Folder(datastore, path)),
         _ => None,
     }
+}
+
+/// The name and version of the code version `id` names, if it names one.
+pub fn code_asset_of(id: &str) -> Option<(&str, &str)> {
+    match code_ref(id)? {
+        CodeRef::Version { name, version, .. } => Some((name, version)),
+        CodeRef::Folder(..) => None,
+    }
+}
+
+/// The upload a code address (`<server>/blob/<account>/<upload>/...`) was made by, if any.
+pub fn upload_in(code_uri: &str) -> Option<&str> {
+    let after = &code_uri[code_uri.find(BLOB_PATH)? + BLOB_PATH.len()..];
+    let upload = after.split(['/', '?', '#']).nth(1)?;
+    is_upload_id(upload).then_some(upload)
 }
 
 /// Checks a new code version's properties: its code must be somewhere a job here can read.
@@ -197,6 +243,21 @@ mod tests {
             None
         );
         assert_eq!(code_asset_of("/data/x/versions/1"), None);
+        assert_eq!(
+            code_asset_of("azureml:train-code:3"),
+            Some(("train-code", "3"))
+        );
+        assert_eq!(
+            code_ref("azureml://datastores/workspaceblobstore/paths/src/"),
+            Some(CodeRef::Folder("workspaceblobstore".into(), "src/".into()))
+        );
+        assert_eq!(code_ref("https://example.com/x.zip"), None);
+        let CodeRef::Version { workspace, .. } = code_ref(id).unwrap() else {
+            panic!("a version")
+        };
+        assert!(workspace.unwrap().ends_with("/workspaces/ws"));
+        let upload = format!("http://h/blob/acct/{UPLOAD}/src?sig=1");
+        assert_eq!(upload_in(&upload), Some(UPLOAD));
     }
 
     #[test]

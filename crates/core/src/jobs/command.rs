@@ -265,16 +265,12 @@ impl CommandSpec {
     }
 }
 
-/// Where a job's code may be: a folder (or file) of a datastore. Code assets
-/// (`.../codes/{name}/versions/{version}`) are not kept here yet, so they are refused now, not
-/// when the job would start.
+/// Where a job's code may be: a code version, or a folder of a datastore (whether it exists
+/// is for the server to say, which keeps them).
 fn check_code(code: &str) -> Result<(), ArmError> {
-    if super::code::code_asset_of(code).is_some() {
-        return Ok(());
-    }
-    match crate::data::uri::parse_data_uri(code) {
-        Ok(crate::data::uri::DataUri::Datastore { .. }) => Ok(()),
-        _ => Err(bad(format!("codeId '{code}' names neither a code asset version (.../codes/<name>/versions/<version>) nor a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/)."))),
+    match super::code::code_ref(code) {
+        Some(_) => Ok(()),
+        None => Err(bad(format!("codeId '{code}' names neither a code asset version (.../codes/<name>/versions/<version>, or azureml:<name>:<version>) nor a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/)."))),
     }
 }
 

@@ -45,8 +45,8 @@ pub fn prepare(
             .map_err(|e| format!("The job's folder could not be made ({e})."))?;
     }
     if let Some(code) = &spec.code_id {
-        let ws_id = &ws.resource.properties.workspace_id;
-        let code = crate::arm::jobs::codes::code_location(state, ws_id, code)
+        let at = (ws.resource.properties.workspace_id.as_str(), ws.id());
+        let code = crate::arm::jobs::codes::code_location(state, at, code)
             .map_err(|e| format!("Its code: {}", e.message()))?;
         let from = local_path(state, ws, &code, 0).map_err(|e| format!("Its code: {e}"))?;
         copy_tree(&from, &cwd).map_err(|e| format!("Its code could not be copied ({e})."))?;

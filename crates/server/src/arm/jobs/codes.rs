@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use azimuth_core::arm::SystemData;
 use azimuth_core::jobs::code::{
-    check_code_version, code_asset_of, code_folder, pending_upload, CodeVersionResource, BLOB_PATH,
-    CODE_VERSION_TYPE,
+    check_code_version, code_folder, code_ref, pending_upload, upload_in, CodeRef,
+    CodeVersionResource, BLOB_PATH, CODE_VERSION_TYPE,
 };
 use azimuth_core::time::format_iso;
 use azimuth_core::ArmError;
@@ -66,10 +66,30 @@ pub(crate) fn find(
 }
 
 /// Where a job's `codeId` has its files, as `azureml://datastores/<ds>/paths/<folder>/`: a code
-/// version's folder, or the `codeId` itself when it names a folder already.
-pub(crate) fn code_location(state: &AppState, ws: &str, code_id: &str) -> Result<String, ArmError> {
-    let Some((name, version)) = code_asset_of(code_id) else {
-        return Ok(code_id.to_owned());
+/// version's folder (of workspace `ws`, whose ARM id is `arm_id`), or the folder it names.
+pub(crate) fn code_location(
+    state: &AppState,
+    (ws, arm_id): (&str, &str),
+    code_id: &str,
+) -> Result<String, ArmError> {
+    let (name, version) = match code_ref(code_id) {
+        Some(CodeRef::Version {
+            workspace,
+            name,
+            version,
+        }) => {
+            if workspace.is_some_and(|w| {
+                !w.trim_start_matches('/')
+                    .eq_ignore_ascii_case(arm_id.trim_start_matches('/'))
+            }) {
+                return Err(ArmError::new("UserError", format!("codeId '{code_id}' names a code asset of another workspace; a job runs code of its own workspace.")));
+            }
+            (name, version)
+        }
+        Some(CodeRef::Folder(datastore, path)) => {
+            return Ok(format!("azureml://datastores/{datastore}/paths/{path}"))
+        }
+        None => return Ok(code_id.to_owned()),
     };
     let found = find(state, ws, name, version)?.ok_or_else(|| not_found(name, Some(version)))?;
     let uri = found.properties.code_uri.as_deref().unwrap_or_default();
@@ -91,9 +111,10 @@ pub(super) fn get_version(
     Ok(axum::Json(found).into_response())
 }
 
-/// `GET .../codes/{name}/versions`: oldest first; `hash=` answers the versions of any code
-/// asset of the workspace holding a folder with that content hash (azure-ai-ml asks, under a
-/// new random name, before uploading a folder again, and reuses the one found).
+/// `GET .../codes/{name}/versions`: oldest first. `hash=` answers the caller's own versions,
+/// of any code asset of the workspace, holding a folder with that content hash (azure-ai-ml
+/// asks, under a new random name, before uploading a folder again, and reuses the one found;
+/// the hash is what the client says, so a version someone else made is never offered).
 pub(super) fn list_versions(
     state: &AppState,
     who: &Caller,
@@ -108,11 +129,9 @@ pub(super) fn list_versions(
         .filter_map(|b| serde_json::from_str::<CodeVersionResource>(b).ok())
         .filter(|v| {
             hash.is_none_or(|h| {
-                v.properties
-                    .properties
-                    .get("hash_sha256")
-                    .and_then(|s| s.as_str())
-                    == Some(h)
+                let made_by = v.system_data.as_ref().map(|d| d.created_by.as_str());
+                let held = v.properties.properties.get("hash_sha256");
+                made_by == Some(who.user_name.as_str()) && held.and_then(|s| s.as_str()) == Some(h)
             })
         })
         .collect();
@@ -135,9 +154,18 @@ pub(super) fn get_container(
         "name": name,
         "type": "Microsoft.MachineLearningServices/workspaces/codes",
         "systemData": latest.system_data,
-        "properties": {"latestVersion": latest.name, "nextVersion": (all.len() + 1).to_string(), "isArchived": false},
+        "properties": {"latestVersion": latest.name, "nextVersion": next_version(&all), "isArchived": false},
     }))
     .into_response())
+}
+
+/// One past the highest numbered version ("1" when none is a number).
+fn next_version(bodies: &[String]) -> String {
+    let numbers = bodies.iter().filter_map(|b| {
+        let v: CodeVersionResource = serde_json::from_str(b).ok()?;
+        v.name.parse::<u64>().ok()
+    });
+    (numbers.max().unwrap_or(0) + 1).to_string()
 }
 
 /// `PUT .../codes/{name}/versions/{version}`: makes the version (201); the same version again
@@ -159,13 +187,26 @@ pub(super) fn put_version(
         )
     })?;
     check_code_version(&asked.properties)?;
+    let mut properties = asked.properties;
+    // An upload's address is kept without its signature.
+    let uri = properties.code_uri.take().unwrap_or_default();
+    let uri = uri.split(['?', '#']).next().unwrap_or_default().to_owned();
+    properties.code_uri = Some(uri.clone());
     if let Some(old) = find(state, &who.ws, name, version)? {
-        if old.properties.code_uri != asked.properties.code_uri {
+        if old.properties.code_uri != properties.code_uri {
             return Err(ArmError::new("UserError", format!("Version {version} of the code asset '{name}' already exists and versions cannot change; create a new version for other code.")));
         }
         return Ok((StatusCode::OK, axum::Json(old)).into_response());
     }
-    let mut properties = asked.properties;
+    // The folder of an upload is its maker's, in this workspace, until a version takes it;
+    // from then on nobody writes there (the version never changes).
+    let upload = upload_in(&uri).map(str::to_owned);
+    if let Some(id) = &upload {
+        let grant = state.with_db(|db| db.code_upload(id, state.now()));
+        if grant.is_none_or(|g| g.ws != who.ws || g.member != who.member) {
+            return Err(ArmError::new("UserError", "properties.codeUri names an upload that is not yours in this workspace, or that is closed: ask for one with startPendingUpload and upload the code there.").at("properties.codeUri"));
+        }
+    }
     properties.provisioning_state = Some("Succeeded".into());
     properties.is_archived = false;
     let made = CodeVersionResource {
@@ -185,6 +226,11 @@ pub(super) fn put_version(
     if !created {
         // Someone made it a moment ago: theirs stands.
         return get_version(state, who, name, version);
+    }
+    if let Some(id) = &upload {
+        state
+            .with_db(|db| db.close_code_upload(id))
+            .map_err(store_error)?;
     }
     Ok((StatusCode::CREATED, axum::Json(made)).into_response())
 }

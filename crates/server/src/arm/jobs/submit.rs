@@ -61,7 +61,7 @@ pub(super) fn put(
             .get_or_insert_with(|| crate::jobs::workdir::output_uri(name, output));
     }
     if let Some(code) = &submission.spec.code_id {
-        super::codes::code_location(state, &who.ws, code)?;
+        super::codes::code_location(state, (&who.ws, &who.arm_id), code)?;
     }
     if let Some(asked) = submission.spec.compute_id.clone() {
         submission.spec.compute_id = Some(compute_id(state, who, &asked)?);

@@ -10,8 +10,14 @@ use azimuth_core::workspace::snapshot::{decode, decode_workspace, encode_workspa
 use azimuth_core::workspace::{Directory, Tenant};
 use azimuth_core::{StoredCompute, Workspace};
 use rusqlite::{params, Connection, OptionalExtension};
+
+mod codes;
+mod tokens;
+
+pub use codes::CodeUpload;
 use std::path::Path;
 use std::sync::Arc;
+pub use tokens::{ScriptTokenRow, TOKEN_ID_LEN};
 
 /// An open database.
 pub struct Db {
@@ -29,57 +35,6 @@ pub struct Write<'a> {
     pub workspaces: Vec<(&'a Workspace, Option<&'a Workspace>)>,
     /// Ids of workspaces purged.
     pub removed: Vec<String>,
-}
-
-/// How many hex digits of a token's hash name it in lists (48 bits: never the same twice for
-/// one person's tokens, and of no use to guess the token, whose hash it is a part of).
-pub const TOKEN_ID_LEN: usize = 12;
-
-/// A token for scripts as its owner sees it listed (never the token itself).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScriptTokenRow {
-    /// The first [`TOKEN_ID_LEN`] hex digits of its hash.
-    pub id: String,
-    /// What its owner called it.
-    pub name: String,
-    /// When it was made (ms; 0 for tokens made before names were kept).
-    pub created_at: i64,
-    /// When it stops working (ms).
-    pub expires_at: i64,
-}
-
-/// An upload of code azure-ai-ml asked for (`startPendingUpload`): it may write files under
-/// `LocalUpload/<id>/` of its workspace's `workspaceblobstore` until it expires.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CodeUpload {
-    /// 32 hex digits; also its folder's name.
-    pub id: String,
-    /// The workspace's `workspaceId`.
-    pub ws: String,
-    /// The workspace's ARM id.
-    pub arm_id: String,
-    /// Who asked for it.
-    pub member: String,
-    /// The hash of its signature (the `sig` of its address).
-    pub secret_hash: String,
-    /// When it stops working (ms).
-    pub expires_at: i64,
-}
-
-/// Gives `script_tokens` of a database made before tokens had names its `name` and
-/// `created_at` columns.
-fn add_token_names(conn: &Connection) -> rusqlite::Result<()> {
-    let mut columns = conn.prepare("SELECT name FROM pragma_table_info('script_tokens')")?;
-    let names = columns
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    if !names.iter().any(|n| n == "name") {
-        conn.execute_batch(
-            "ALTER TABLE script_tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
-             ALTER TABLE script_tokens ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;",
-        )?;
-    }
-    Ok(())
 }
 
 /// What a bearer token is: a signed-in session (the studio, ARM, the tracking API), or a token
@@ -126,7 +81,7 @@ fn key(id: &str) -> String {
     id.to_ascii_lowercase()
 }
 
-fn sql(e: rusqlite::Error) -> String {
+pub(super) fn sql(e: rusqlite::Error) -> String {
     e.to_string()
 }
 
@@ -155,7 +110,8 @@ impl Db {
              CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
         )
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
-        add_token_names(&conn).map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
+        tokens::add_token_names(&conn)
+            .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
         Ok(Db { conn })
     }
 
@@ -320,143 +276,6 @@ impl Db {
             )
             .map(|_| ())
             .map_err(sql)
-    }
-
-    /// Keeps a token for scripts (its hash) of `member`, named `name`, made at `now`.
-    pub fn insert_script_token(
-        &self,
-        token_hash: &str,
-        member: &str,
-        name: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), String> {
-        self.conn
-            .execute(
-                "INSERT INTO script_tokens (token_hash, member, expires_at, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![token_hash, member, expires_at, name, now],
-            )
-            .map(|_| ())
-            .map_err(sql)
-    }
-
-    /// The unexpired tokens for scripts of `member`, newest first.
-    pub fn script_tokens(&self, member: &str, now: i64) -> Result<Vec<ScriptTokenRow>, String> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT substr(token_hash, 1, ?3), name, created_at, expires_at FROM script_tokens
-                 WHERE member = ?1 AND expires_at > ?2 ORDER BY created_at DESC, rowid DESC",
-            )
-            .map_err(sql)?;
-        let rows = statement
-            .query_map(params![member, now, TOKEN_ID_LEN], |r| {
-                Ok(ScriptTokenRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    created_at: r.get(2)?,
-                    expires_at: r.get(3)?,
-                })
-            })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
-    }
-
-    /// Forgets `member`'s token for scripts whose id is `id`; answers whether there was one.
-    pub fn delete_script_token(&self, member: &str, id: &str) -> Result<bool, String> {
-        if id.len() != TOKEN_ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(false);
-        }
-        self.conn
-            .execute(
-                "DELETE FROM script_tokens WHERE member = ?1 AND substr(token_hash, 1, ?3) = ?2",
-                params![member, id, TOKEN_ID_LEN],
-            )
-            .map(|n| n > 0)
-            .map_err(sql)
-    }
-
-    /// Keeps code version `version` of `name` in workspace `ws` (its `workspaceId`) unless it
-    /// is there already; answers whether it was made.
-    pub fn insert_code_version(
-        &self,
-        ws: &str,
-        name: &str,
-        version: &str,
-        body: &str,
-    ) -> Result<bool, String> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO code_versions (workspace, name, version, body) VALUES (?1, ?2, ?3, ?4)",
-                params![ws, name, version, body],
-            )
-            .map(|n| n > 0)
-            .map_err(sql)
-    }
-
-    /// The versions of code asset `name` (of every code asset: `None`) in workspace `ws`, in
-    /// the order they were made.
-    pub fn code_versions(&self, ws: &str, name: Option<&str>) -> Result<Vec<String>, String> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT body FROM code_versions WHERE workspace = ?1 AND (?2 IS NULL OR name = ?2) ORDER BY rowid",
-            )
-            .map_err(sql)?;
-        let rows = statement
-            .query_map(params![ws, name], |r| r.get(0))
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
-    }
-
-    /// One code version of workspace `ws`.
-    pub fn code_version(
-        &self,
-        ws: &str,
-        name: &str,
-        version: &str,
-    ) -> Result<Option<String>, String> {
-        self.conn
-            .query_row(
-                "SELECT body FROM code_versions WHERE workspace = ?1 AND name = ?2 AND version = ?3",
-                params![ws, name, version],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)
-    }
-
-    /// Keeps an upload of code that `member` may make into workspace `ws` until `expires_at`.
-    pub fn insert_code_upload(&self, upload: &CodeUpload) -> Result<(), String> {
-        self.conn
-            .execute(
-                "INSERT INTO code_uploads (id, workspace, arm_id, member, secret_hash, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![upload.id, upload.ws, upload.arm_id, upload.member, upload.secret_hash, upload.expires_at],
-            )
-            .map(|_| ())
-            .map_err(sql)
-    }
-
-    /// An upload of code that has not expired.
-    pub fn code_upload(&self, id: &str, now: i64) -> Option<CodeUpload> {
-        self.conn
-            .query_row(
-                "SELECT id, workspace, arm_id, member, secret_hash, expires_at FROM code_uploads WHERE id = ?1 AND expires_at > ?2",
-                params![id, now],
-                |r| {
-                    Ok(CodeUpload {
-                        id: r.get(0)?,
-                        ws: r.get(1)?,
-                        arm_id: r.get(2)?,
-                        member: r.get(3)?,
-                        secret_hash: r.get(4)?,
-                        expires_at: r.get(5)?,
-                    })
-                },
-            )
-            .optional()
-            .ok()
-            .flatten()
     }
 
     /// The member of an unexpired token of `kind`.
