@@ -45,9 +45,6 @@ fn NavLink(
 /// The navigation; only pages that work are listed.
 #[component]
 pub fn Navigation() -> impl IntoView {
-    // Jobs are runs logged to azimuth-server's tracking API: a workspace kept in the browser
-    // has none yet, so the page is not linked there.
-    let jobs = use_context::<crate::store::Store>().is_some_and(|s| s.keeps_jobs());
     view! {
         <nav class="nav" id="app-navigation" aria-label="Studio">
             <ul class="nav__list">
@@ -56,7 +53,7 @@ pub fn Navigation() -> impl IntoView {
             <h2 class="nav__section">"Assets"</h2>
             <ul class="nav__list">
                 <NavLink href="/data" section="/data" label="Data" icon=IconName::Data />
-                {jobs.then(|| view! { <NavLink href="/jobs/all" section="/jobs" label="Jobs" icon=IconName::Jobs /> })}
+                <NavLink href="/jobs/all" section="/jobs" label="Jobs" icon=IconName::Jobs />
             </ul>
             <h2 class="nav__section">"Manage"</h2>
             <ul class="nav__list">

@@ -1,34 +1,38 @@
 //! The Store's jobs: experiments, pages of the runs table, a run, a metric's history for a
-//! chart, and jobs over ARM (read, submitted, canceled). Runs live where they are logged: on azimuth-server, which answers MLflow's tracking
-//! API. A workspace kept in this browser has no tracking server, so it has no jobs yet (the
-//! studio does not link the Jobs pages there).
+//! chart, and jobs over ARM (read, submitted, canceled). Runs live where they are logged: on
+//! azimuth-server, which answers MLflow's tracking API, or, for a workspace kept in this
+//! browser, in its IndexedDB (`local::jobs`), where command jobs wait since nothing runs them.
 
-use super::remote::{self, ExperimentSummary, ScriptToken, Series, TableRequest};
+use super::local::jobs as local_jobs;
+use super::remote::{self, ScriptToken, Series, TableRequest};
 use super::{Backend, Store};
 use azimuth_core::jobs::code::CodeVersionResource;
+use azimuth_core::jobs::experiment::ExperimentSummary;
 use azimuth_core::jobs::table::TablePage;
 use azimuth_core::jobs::Run;
 use azimuth_core::ArmError;
 use leptos::prelude::*;
 
-fn no_tracking() -> ArmError {
+/// What a workspace kept in the browser cannot do, and where it can be done.
+fn server_only(what: &str) -> ArmError {
     ArmError::new(
         "NotSupported",
-        "Jobs are kept by azimuth-server, which answers MLflow's tracking API; this workspace is kept in your browser.",
+        format!("{what} are kept by azimuth-server, which answers MLflow's tracking API; this workspace is kept in your browser."),
     )
 }
 
 impl Store {
-    /// Whether this workspace has jobs to show (it is on a server).
-    pub fn keeps_jobs(&self) -> bool {
-        matches!(self.backend, Backend::Server(_))
+    /// The session's token on the server, or `None` for a workspace kept in this browser.
+    fn server_token(&self) -> Option<String> {
+        match self.backend {
+            Backend::Server(token) => Some(token.get_value()),
+            Backend::Browser(_) => None,
+        }
     }
 
     fn tracking_token(&self) -> Result<String, ArmError> {
-        match self.backend {
-            Backend::Server(token) => Ok(token.get_value()),
-            Backend::Browser(_) => Err(no_tracking()),
-        }
+        self.server_token()
+            .ok_or_else(|| server_only("Tokens for scripts"))
     }
 
     /// A signal that changes whenever runs of this workspace change on the server (a run
@@ -61,22 +65,37 @@ impl Store {
 
     /// The workspace's experiments with their run counts.
     pub async fn job_experiments(&self) -> Result<Vec<ExperimentSummary>, ArmError> {
-        remote::job_experiments(&self.tracking_token()?, &self.workspace_id()).await
+        match self.server_token() {
+            Some(token) => remote::job_experiments(&token, &self.workspace_id()).await,
+            None => local_jobs::experiments(&self.workspace.get_untracked()).await,
+        }
     }
 
     /// One page of the runs table.
     pub async fn runs_table(&self, request: &TableRequest) -> Result<TablePage, ArmError> {
-        remote::runs_table(&self.tracking_token()?, &self.workspace_id(), request).await
+        match self.server_token() {
+            Some(token) => remote::runs_table(&token, &self.workspace_id(), request).await,
+            None => {
+                let ws = self.workspace.get_untracked();
+                local_jobs::runs_table(&ws, request, self.now()).await
+            }
+        }
     }
 
     /// A run, with its latest metrics, params and tags.
     pub async fn run(&self, run_id: &str) -> Result<Run, ArmError> {
-        remote::run(&self.tracking_token()?, &self.workspace_id(), run_id).await
+        match self.server_token() {
+            Some(token) => remote::run(&token, &self.workspace_id(), run_id).await,
+            None => local_jobs::run(&self.workspace.get_untracked(), run_id).await,
+        }
     }
 
     /// A job as ARM answers it (its status, why, and what it runs).
     pub async fn job(&self, name: &str) -> Result<serde_json::Value, ArmError> {
-        remote::job(&self.tracking_token()?, &self.workspace_id(), name).await
+        match self.server_token() {
+            Some(token) => remote::job(&token, &self.workspace_id(), name).await,
+            None => local_jobs::job(&self.workspace.get_untracked(), name).await,
+        }
     }
 
     /// Submits a command job (the body ARM's PUT takes); answers it as ARM does.
@@ -85,7 +104,18 @@ impl Store {
         name: &str,
         body: &serde_json::Value,
     ) -> Result<serde_json::Value, ArmError> {
-        remote::put_job(&self.tracking_token()?, &self.workspace_id(), name, body).await
+        match self.server_token() {
+            Some(token) => remote::put_job(&token, &self.workspace_id(), name, body).await,
+            None => {
+                let (ws, me) = (
+                    self.workspace.get_untracked(),
+                    self.member_name.get_untracked(),
+                );
+                let job = local_jobs::submit(&ws, &me, name, body, self.now()).await?;
+                self.runs_changed.update(|n| *n += 1);
+                Ok(job)
+            }
+        }
     }
 
     /// A code version of this workspace (what a command job's `codeId` may name).
@@ -94,13 +124,26 @@ impl Store {
         name: &str,
         version: &str,
     ) -> Result<CodeVersionResource, ArmError> {
-        let token = self.tracking_token()?;
+        let token = self
+            .server_token()
+            .ok_or_else(|| server_only("Code versions"))?;
         remote::code_version(&token, &self.workspace_id(), name, version).await
     }
 
     /// Cancels a job: one that waits ends at once, one that runs once its process has ended.
     pub async fn cancel_job(&self, name: &str) -> Result<(), ArmError> {
-        remote::cancel_job(&self.tracking_token()?, &self.workspace_id(), name).await
+        match self.server_token() {
+            Some(token) => remote::cancel_job(&token, &self.workspace_id(), name).await,
+            None => {
+                let (ws, me) = (
+                    self.workspace.get_untracked(),
+                    self.member_name.get_untracked(),
+                );
+                local_jobs::cancel(&ws, &me, name, self.now()).await?;
+                self.runs_changed.update(|n| *n += 1);
+                Ok(())
+            }
+        }
     }
 
     /// A metric's history for a chart: `x` is `step` or `time`, `range` the x range shown.
@@ -112,7 +155,10 @@ impl Store {
         range: (Option<i64>, Option<i64>),
         buckets: u32,
     ) -> Result<Series, ArmError> {
-        let token = self.tracking_token()?;
+        // A workspace kept in this browser logs no metric values yet (its jobs wait).
+        let token = self
+            .server_token()
+            .ok_or_else(|| server_only("Metric histories"))?;
         remote::metric_series(&token, &self.workspace_id(), run_id, key, x, range, buckets).await
     }
 }

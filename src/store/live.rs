@@ -1,5 +1,6 @@
 //! Keeping the page current: a clock that settles the workspace while something is due, and
-//! what another tab saved (announced on a BroadcastChannel) or the server changed.
+//! what another tab saved (the workspace or its runs, announced on BroadcastChannels) or the
+//! server changed.
 
 use super::{Backend, Store};
 use leptos::prelude::*;
@@ -14,6 +15,14 @@ pub fn start_live_updates(store: Store) {
     let Backend::Browser(local) = store.backend else {
         return;
     };
+    super::local::runs::on_other_tab_change(move |ws| {
+        let open = store
+            .workspace
+            .with_untracked(|w| w.resource.properties.workspace_id == ws);
+        if open {
+            store.runs_changed.update(|n| *n += 1);
+        }
+    });
     local.on_other_tab_change(move || {
         leptos::task::spawn_local(async move {
             match local.reload().await {

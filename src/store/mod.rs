@@ -23,12 +23,13 @@ mod worker;
 mod workspaces;
 
 pub use access::AssignmentRow;
+pub use azimuth_core::jobs::experiment::ExperimentSummary;
 pub use browser::{
     copy_to_clipboard, download, download_blob, forget_preference, load_preference, now_ms,
     save_preference, Preference,
 };
 pub use data::{Part, Upload};
-pub use remote::{ExperimentSummary, ScriptToken, Series, TableRequest};
+pub use remote::{ScriptToken, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.
 pub async fn read_local_start(file: &web_sys::File, bytes: u64) -> Result<(Vec<u8>, bool), String> {

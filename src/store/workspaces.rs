@@ -137,10 +137,21 @@ impl Session {
         purge: bool,
     ) -> Result<(), ArmError> {
         let result = match self.backend {
-            Backend::Browser(local) => self
-                .change_tenant(local, |t, me, now| t.delete_workspace(me, id, purge, now))
-                .await
-                .map(drop),
+            Backend::Browser(local) => {
+                let guid = local
+                    .tenant()
+                    .workspace(id)
+                    .map(|w| w.resource.properties.workspace_id.clone());
+                let deleted = self
+                    .change_tenant(local, |t, me, now| t.delete_workspace(me, id, purge, now))
+                    .await
+                    .map(drop);
+                if let (Ok(()), true, Some(guid)) = (&deleted, purge, guid) {
+                    // Its runs are keyed by its GUID, so none would show again; this frees the space.
+                    let _ = super::local::runs::purge(&guid).await;
+                }
+                deleted
+            }
             Backend::Server(token) => {
                 let deleted = remote::delete_workspace(&token.get_value(), id, purge).await;
                 self.refresh().await;

@@ -68,7 +68,7 @@ test.describe('command jobs on a server with a job runner', () => {
     await expect(tree.getByRole('button', { name: /model\.txt/ })).toBeVisible();
     // The Code tab: the folder the command ran from, its files previewed.
     await page.getByRole('tab', { name: 'Code' }).click();
-    await expect(page.getByText('The folder the job\'s command ran from: LocalUpload/iris_first/src/ in workspaceblobstore.')).toBeVisible();
+    await expect(page.getByText('The folder the job\'s command runs from: LocalUpload/iris_first/src/ in workspaceblobstore.')).toBeVisible();
     const code = page.getByRole('navigation', { name: 'Code of the job' });
     await code.getByRole('button', { name: /train\.py/ }).click();
     await expect(page.getByRole('region', { name: 'Preview' })).toContainText('print("trained with C =", sys.argv[1])');

@@ -213,12 +213,3 @@ test.describe('on a server', () => {
     expect(await table.getByRole('rowheader').count()).toBeLessThan(80);
   });
 });
-
-test('a workspace kept in the browser does not link Jobs, and says where jobs are kept', async ({ page, store }) => {
-  test.skip(store === 'server', 'the browser store has no tracking server');
-  await openStudio(page, '/');
-  await expect(page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Data', exact: true })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Studio' }).getByRole('link', { name: 'Jobs' })).toHaveCount(0);
-  await openStudio(page, '/jobs');
-  await expect(page.getByRole('alert')).toContainText('Jobs are kept by azimuth-server');
-});

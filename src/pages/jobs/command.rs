@@ -41,8 +41,9 @@ pub fn status_reason(job: &Value) -> impl IntoView {
     })
 }
 
-/// The command job's card: what it runs, where and with what, and its YAML.
-pub fn command_card(name: &str, job: &Value) -> impl IntoView {
+/// The command job's card: what it runs, where and with what, and its YAML; `on_server` when
+/// a server runs it (a browser runs no command).
+pub fn command_card(name: &str, job: &Value, on_server: bool) -> impl IntoView {
     let p = &job["properties"];
     let command = p["command"].as_str().unwrap_or_default();
     if command.is_empty() {
@@ -80,7 +81,11 @@ pub fn command_card(name: &str, job: &Value) -> impl IntoView {
             <dl class="props">
                 {prop_view("Environment", view! {
                     <span>{text("environmentId")}</span>
-                    <span class="field__hint props__note">"No image is pulled here: the command runs with the server's Python, in a sandbox on the server's machine."</span>
+                    <span class="field__hint props__note">{if on_server {
+                        "No image is pulled here: the command runs with the server's Python, in a sandbox on the server's machine."
+                    } else {
+                        "No image is pulled here: a workspace kept in your browser runs no command; on azimuth-server it runs with the server's Python."
+                    }}</span>
                 })}
                 {prop("Compute", compute)}
                 {prop("Timeout", p["limits"]["timeout"].as_str().unwrap_or_default().to_owned())}

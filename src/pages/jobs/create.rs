@@ -178,7 +178,11 @@ pub fn CreateJobPage() -> impl IntoView {
         </header>
         <p class="muted tab-intro">
             "An Azure ML CLI v2 command job file, as " <code>"az ml job create -f"</code>
-            " takes it. Its command runs on this server in a sandbox, with the server's Python (no image is pulled); what it logs with mlflow lands in the job."
+            {if store.is_shared() {
+                " takes it. Its command runs on this server in a sandbox, with the server's Python (no image is pulled); what it logs with mlflow lands in the job."
+            } else {
+                " takes it. This workspace is kept in your browser, which runs no commands: the job is kept, with its code, and waits as Queued. On azimuth-server started with --job-runner local it runs."
+            }}
         </p>
         <YamlFile text placeholder="$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\ncode: src\ncommand: python train.py --C ${{inputs.C}}\ninputs:\n  C: 0.8\nenvironment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest\nexperiment_name: my-experiment" />
         <TextField label="Job name" id="job-name" value=name placeholder=suggested.get_value() hint="Letters, digits, '-' and '_'. Leave it empty to use the file's name, or the one shown." />

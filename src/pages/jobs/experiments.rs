@@ -158,7 +158,7 @@ pub fn ExperimentsPage() -> impl IntoView {
             "An experiment groups the jobs of one piece of work; each run a script logs with MLflow is a job."
         </p>
         // A workspace kept in this browser has no tracking server for scripts to log to.
-        {store.keeps_jobs().then(script_card)}
+        {store.is_shared().then(script_card)}
         <div class="toolbar" role="toolbar" aria-label="Experiment actions">
             <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(azimuth_core::workspace::roles::Action::WriteJobs)) on_click=move |_| crate::router::navigate("/jobs/create")>
                 "Submit from YAML"

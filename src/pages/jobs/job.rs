@@ -207,7 +207,7 @@ pub fn JobPage(
                 },
                 _ => (move || {
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
-                    let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j)));
+                    let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j, store.is_shared())));
                     view! { <div role="tabpanel">{command}{overview(&r, experiment.get(), store.now())}</div> }.into_any()
                 })
                 .into_any(),

@@ -60,7 +60,7 @@ pub fn CodeTab(
     root: String,
 ) -> impl IntoView {
     let root = root.trim_end_matches('/').to_owned();
-    let said = format!("The folder the job's command ran from: {root}/ in {datastore}.");
+    let said = format!("The folder the job's command runs from: {root}/ in {datastore}.");
     let source = Source {
         datastore,
         empty: "The job's code folder is empty, or no longer there.",

@@ -6,6 +6,8 @@
 //! page, and nothing is written until the person chooses.
 
 mod first_start;
+pub mod jobs;
+pub mod runs;
 mod shelves;
 
 use super::browser::local_storage;
@@ -273,6 +275,7 @@ pub async fn start_afresh(now: i64) -> Result<(), ArmError> {
         }
     };
     idb::delete(DATABASE).await.map_err(failed)?;
+    idb::delete(runs::RUNS_DATABASE).await.map_err(failed)?;
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(LEGACY_KEY);
     }

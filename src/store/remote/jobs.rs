@@ -4,6 +4,7 @@
 use super::{encode, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::jobs::code::CodeVersionResource;
+use azimuth_core::jobs::experiment::ExperimentSummary;
 use azimuth_core::jobs::table::{Column, TablePage};
 use azimuth_core::jobs::Run;
 use azimuth_core::workspace::overview::wsid;
@@ -13,22 +14,6 @@ use serde::Deserialize;
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-
-/// An experiment as the All experiments tab lists it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExperimentSummary {
-    /// Its id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// When it was created (ms).
-    pub created: i64,
-    /// How many live runs it holds.
-    pub runs: u64,
-    /// When its newest run started (ms).
-    pub latest_run: Option<i64>,
-}
 
 #[derive(Deserialize)]
 struct Experiments {

@@ -3,7 +3,10 @@
 
 use super::filter::{Attribute, FieldValue, Fields};
 use super::limits::{check_name, check_tag};
+use super::run::StoredRun;
 use super::tracking::{Experiment, LifecycleStage, Tag, TrackingError};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The experiment runs go to when none is named (Azure's `Default`).
 pub const DEFAULT_EXPERIMENT: &str = "Default";
@@ -179,6 +182,55 @@ fn find_mut<'a>(
         })
         .ok_or_else(|| not_found(id))?;
     Ok(&mut experiments[index])
+}
+
+/// An experiment as the All experiments tab lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExperimentSummary {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was created (ms).
+    pub created: i64,
+    /// How many live runs it holds.
+    pub runs: u64,
+    /// When its newest run started (ms).
+    pub latest_run: Option<i64>,
+}
+
+/// The live experiments with how many live runs each holds and when the newest started, in
+/// one pass over `runs`.
+pub fn summaries<'a>(
+    experiments: &[Experiment],
+    runs: impl Iterator<Item = &'a StoredRun>,
+) -> Vec<ExperimentSummary> {
+    let mut counts: HashMap<&str, (u64, i64)> = HashMap::new();
+    for r in runs.filter(|r| r.info.lifecycle_stage == LifecycleStage::Active) {
+        let entry = counts
+            .entry(r.info.experiment_id.as_str())
+            .or_insert((0, i64::MIN));
+        entry.0 += 1;
+        entry.1 = entry.1.max(r.info.start_time);
+    }
+    experiments
+        .iter()
+        .filter(|e| e.lifecycle_stage == LifecycleStage::Active)
+        .map(|e| {
+            let (runs, latest) = counts
+                .get(e.experiment_id.as_str())
+                .copied()
+                .unwrap_or((0, i64::MIN));
+            ExperimentSummary {
+                id: e.experiment_id.clone(),
+                name: e.name.clone(),
+                created: e.creation_time,
+                runs,
+                latest_run: (runs > 0).then_some(latest),
+            }
+        })
+        .collect()
 }
 
 /// What `experiments/search` filters and orders by: `name`, `creation_time`,

@@ -2,7 +2,7 @@
 //! named by its run id), params, tags and metrics, with MLflow's rules and limits, its search
 //! grammar (widened with OR, NOT and parentheses) and the metric summaries (last, min, max) a
 //! runs table shows without reading histories. Pure: the server keeps them in SQLite, and the
-//! browser store will keep them in IndexedDB, both through these types and rules.
+//! browser store keeps them in IndexedDB, both through these types and rules.
 
 pub mod code;
 pub mod command;
@@ -16,6 +16,7 @@ pub mod names;
 pub mod order;
 pub mod run;
 pub mod status;
+pub mod submit;
 pub mod table;
 pub mod tracking;
 pub mod yaml;

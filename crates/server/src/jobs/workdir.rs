@@ -12,8 +12,7 @@ use azimuth_core::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The datastore named outputs are kept in, under `azureml/{job}/{output}/` as on Azure.
-pub const OUTPUTS_STORE: &str = "workspaceblobstore";
+use azimuth_core::jobs::submit::output_uri;
 /// How deep an asset may point at another asset before it is refused.
 const MAX_HOPS: usize = 4;
 
@@ -256,10 +255,4 @@ fn keep_all(
         )?;
     }
     Ok(())
-}
-
-/// Where a declared output is kept when the job does not say: `azureml/{job}/{output}/` of
-/// the blob store, as on Azure.
-pub fn output_uri(job: &str, output: &str) -> String {
-    format!("azureml://datastores/{OUTPUTS_STORE}/paths/azureml/{job}/{output}/")
 }

@@ -2,7 +2,6 @@
 //! set-experiment-tag and delete-experiment-tag.
 
 use super::request::{one_or_many, page_size, page_start, parse};
-use super::store::artifact_root;
 use super::{ok, Caller};
 use crate::state::AppState;
 use axum::http::Method;
@@ -10,6 +9,7 @@ use axum::response::Response;
 use azimuth_core::jobs::experiment::{self, NewExperiment};
 use azimuth_core::jobs::filter::parse as parse_filter;
 use azimuth_core::jobs::order::{compare_runs, parse_orders};
+use azimuth_core::jobs::submit::artifact_root;
 use azimuth_core::jobs::tracking::int64_opt;
 use azimuth_core::jobs::{LifecycleStage, Tag, TrackingError, ViewType};
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 //! read whole (paged) or sampled across runs.
 
 use super::request::{one_or_many, page_size, page_start, parse, run_id};
-use super::store::{run_artifact_uri, run_not_found, Tracking};
+use super::store::{run_not_found, Tracking};
 use super::{ok, Caller};
 use crate::auth::{hex, random_bytes};
 use crate::state::AppState;
@@ -15,6 +15,7 @@ use azimuth_core::jobs::limits::{check_batch, check_metric, check_param, check_t
 use azimuth_core::jobs::names::job_name;
 use azimuth_core::jobs::order::{compare_runs, parse_orders};
 use azimuth_core::jobs::run::{NewRun, StoredRun};
+use azimuth_core::jobs::submit::run_artifact_uri;
 use azimuth_core::jobs::tracking::{double, int64, int64_opt};
 use azimuth_core::jobs::{LifecycleStage, Metric, RunStatus, Tag, TrackingError, ViewType};
 use serde::Deserialize;

@@ -9,8 +9,9 @@
 //! of a million values reads a few hundred rows (3 to 5 ms, from 0.7 s).
 
 use azimuth_core::jobs::experiment::{self, NewExperiment, DEFAULT_EXPERIMENT};
-use azimuth_core::jobs::run::{run_folder, StoredRun, RUNS_FOLDER};
+use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::status::JobStatus;
+use azimuth_core::jobs::submit::artifact_root;
 use azimuth_core::jobs::{Experiment, Metric, TrackingError};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
@@ -52,17 +53,6 @@ fn damaged(what: &str, e: serde_json::Error) -> TrackingError {
         "INTERNAL_ERROR",
         format!("The saved {what} is damaged: {e}"),
     )
-}
-
-/// The artifact location of a workspace's experiments: runs keep their files where Azure ML
-/// keeps them, `ExperimentRun/dcid.<run id>/` in the artifact store.
-pub fn artifact_root() -> String {
-    format!("mlflow-artifacts:/{RUNS_FOLDER}")
-}
-
-/// A run's artifact URI.
-pub fn run_artifact_uri(run_id: &str) -> String {
-    format!("mlflow-artifacts:/{}", run_folder(run_id))
 }
 
 impl Tracking {

@@ -12,11 +12,11 @@ use crate::{wsid, QueryMap};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use azimuth_core::jobs::experiment;
 use azimuth_core::jobs::filter::parse as parse_filter;
 use azimuth_core::jobs::table::{table, Column, TableQuery};
-use azimuth_core::jobs::{LifecycleStage, TrackingError, ViewType};
+use azimuth_core::jobs::{TrackingError, ViewType};
 use serde_json::json;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Answers with `read` run on the threads meant for blocking work (it reads SQLite).
@@ -63,35 +63,7 @@ fn read_experiments(
 ) -> Result<serde_json::Value, TrackingError> {
     let who = caller(state, headers, &wsid(query).map_err(super::from_arm)?)?;
     state.tracking.read(&who.ws, state.now(), |runs| {
-        // One pass over the runs: (count, newest start) by experiment.
-        let mut counts: HashMap<&str, (usize, i64)> = HashMap::new();
-        for (_, r) in runs.runs.values() {
-            if r.info.lifecycle_stage == LifecycleStage::Active {
-                let entry = counts
-                    .entry(r.info.experiment_id.as_str())
-                    .or_insert((0, i64::MIN));
-                entry.0 += 1;
-                entry.1 = entry.1.max(r.info.start_time);
-            }
-        }
-        let list: Vec<_> = runs
-            .experiments
-            .iter()
-            .filter(|e| e.lifecycle_stage == LifecycleStage::Active)
-            .map(|e| {
-                let (count, latest) = counts
-                    .get(e.experiment_id.as_str())
-                    .copied()
-                    .unwrap_or((0, i64::MIN));
-                json!({
-                    "id": e.experiment_id,
-                    "name": e.name,
-                    "created": e.creation_time,
-                    "runs": count,
-                    "latestRun": (count > 0).then_some(latest),
-                })
-            })
-            .collect();
+        let list = experiment::summaries(&runs.experiments, runs.runs.values().map(|(_, r)| r));
         json!({ "experiments": list })
     })
 }

@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use azimuth_core::jobs::job::{job_resource, JobPlace};
 use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::status::JobStatus;
-use azimuth_core::jobs::{LifecycleStage, TrackingError};
+use azimuth_core::jobs::submit::job_not_found;
+use azimuth_core::jobs::LifecycleStage;
 use azimuth_core::workspace::overview::wsid;
 use azimuth_core::ArmError;
 use serde_json::{json, Value};
@@ -54,23 +55,6 @@ pub struct Request<'a> {
 }
 
 /// A tracking failure in ARM's shape.
-pub(super) fn arm(e: TrackingError) -> ArmError {
-    let code = match e.error_code.as_str() {
-        "RESOURCE_DOES_NOT_EXIST" => "ResourceNotFound",
-        "PERMISSION_DENIED" => "AuthorizationFailed",
-        "TEMPORARILY_UNAVAILABLE" | "INTERNAL_ERROR" => "ServiceUnavailable",
-        _ => "UserError",
-    };
-    ArmError::new(code, e.message)
-}
-
-fn job_not_found(name: &str) -> ArmError {
-    ArmError::new(
-        "ResourceNotFound",
-        format!("The job '{name}' could not be found in this workspace."),
-    )
-}
-
 /// Answers a jobs request.
 pub fn handle(
     state: &AppState,
@@ -165,7 +149,7 @@ pub(super) fn read_job(state: &AppState, who: &Caller, name: &str) -> Result<Val
                 .get(name)
                 .map(|(_, run)| (run.clone(), experiment_name(runs, &run.info.experiment_id)))
         })
-        .map_err(arm)?
+        .map_err(ArmError::from)?
         .ok_or_else(|| job_not_found(name))?;
     Ok(resource(state, who, &run, &experiment))
 }
@@ -234,7 +218,7 @@ fn list(state: &AppState, who: &Caller, r: &Request<'_>) -> Result<Response, Arm
                 .collect();
             (page, total)
         })
-        .map_err(arm)?;
+        .map_err(ArmError::from)?;
     let value: Vec<Value> = page
         .iter()
         .map(|(run, exp)| resource(state, who, run, exp))
@@ -248,7 +232,7 @@ fn list(state: &AppState, who: &Caller, r: &Request<'_>) -> Result<Response, Arm
 
 /// Refuses a caller whose role may not write jobs.
 pub(super) fn check_write(who: &Caller) -> Result<(), ArmError> {
-    who.check_write().map_err(arm)
+    who.check_write().map_err(ArmError::from)
 }
 
 /// DELETE: an ended job is archived (MLflow sees a deleted run, which `runs/restore` and
@@ -261,7 +245,7 @@ fn archive(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmEr
         .read(&who.ws, now, |runs| {
             runs.runs.get(name).map(|(_, r)| r.job_status())
         })
-        .map_err(arm)?;
+        .map_err(ArmError::from)?;
     let Some(status) = found else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -280,7 +264,7 @@ fn archive(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmEr
             run.set_stage(LifecycleStage::Deleted);
             Ok(((), Vec::new()))
         })
-        .map_err(arm)?;
+        .map_err(ArmError::from)?;
     state.tracking.announce(&who.arm_id);
     Ok(StatusCode::OK.into_response())
 }
@@ -290,28 +274,18 @@ fn archive(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmEr
 fn cancel(state: &AppState, who: &Caller, name: &str) -> Result<Response, ArmError> {
     check_write(who)?;
     let now = state.now();
-    let by = format!("Canceled by {}.", who.user_name);
     let (status, compute) = state
         .tracking
         .change_run(&who.ws, now, name, |run| {
-            let status = run.job_status();
-            if run.job.is_none() {
-                if !status.is_terminal() {
-                    run.update(Some(azimuth_core::jobs::RunStatus::Killed), None, None, now)?;
-                }
-            } else if status.has_process() {
-                run.set_job_status(JobStatus::CancelRequested, Some(by.clone()), now);
-            } else {
-                run.set_job_status(JobStatus::Canceled, Some(by.clone()), now);
-            }
+            let status = run.cancel(&who.user_name, now)?;
             let compute = run.job.as_ref().and_then(|j| j.spec.compute_id.clone());
-            Ok(((run.job_status(), compute), Vec::new()))
+            Ok(((status, compute), Vec::new()))
         })
         .map_err(|e| {
             if e.error_code == "RESOURCE_DOES_NOT_EXIST" {
                 job_not_found(name)
             } else {
-                arm(e)
+                ArmError::from(e)
             }
         })?;
     if status == JobStatus::CancelRequested {

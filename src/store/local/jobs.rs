@@ -1,0 +1,146 @@
+//! The jobs of a workspace kept in this browser, answered as azimuth-server answers them and by
+//! the same engine rules (`azimuth_core::jobs`): experiments with their run counts, pages of
+//! the runs table, a run, a job as ARM's resource; a command job submitted here is kept Queued
+//! and says why (a browser runs no process), and Cancel ends it. Roles apply as on a server.
+
+use super::runs::{self, Runs};
+use crate::store::TableRequest;
+use azimuth_core::jobs::code::{code_ref, CodeRef};
+use azimuth_core::jobs::experiment::{self, ExperimentSummary, NewExperiment};
+use azimuth_core::jobs::filter::parse as parse_filter;
+use azimuth_core::jobs::job::{check_job_name, job_resource, JobPlace, Submission};
+use azimuth_core::jobs::submit::{
+    artifact_root, complete, job_not_found, queued_run, Submitter, BROWSER_WAITS,
+};
+use azimuth_core::jobs::table::{table, Column, TablePage, TableQuery};
+use azimuth_core::jobs::{Run, ViewType};
+use azimuth_core::workspace::overview::wsid;
+use azimuth_core::workspace::roles::Action;
+use azimuth_core::workspace::Workspace;
+use azimuth_core::ArmError;
+use serde_json::Value;
+
+/// The key of a workspace's runs: its GUID (`workspaceId`).
+fn key(ws: &Workspace) -> &str {
+    &ws.resource.properties.workspace_id
+}
+
+/// The experiments with their run counts.
+pub async fn experiments(ws: &Workspace) -> Result<Vec<ExperimentSummary>, ArmError> {
+    let held = runs::read(key(ws)).await?;
+    Ok(experiment::summaries(&held.experiments, held.runs.values()))
+}
+
+/// One page of the runs table.
+pub async fn runs_table(ws: &Workspace, r: &TableRequest, now: i64) -> Result<TablePage, ArmError> {
+    let column = |spec: &String| {
+        Column::parse(spec)
+            .ok_or_else(|| ArmError::new("UserError", format!("'{spec}' is not a column.")))
+    };
+    let query = TableQuery {
+        experiment: Some(r.experiment.clone()).filter(|e| !e.is_empty()),
+        view: ViewType::ActiveOnly,
+        filter: parse_filter(&r.filter)?,
+        sort: match r.sort.as_str() {
+            "" => None,
+            _ => Some((column(&r.sort)?, r.desc)),
+        },
+        columns: r.columns.iter().map(column).collect::<Result<_, _>>()?,
+        offset: r.offset,
+        limit: r.limit.clamp(1, 1000),
+        now,
+    };
+    let held = runs::read(key(ws)).await?;
+    Ok(table(held.runs.values(), &held.experiments, &query))
+}
+
+/// A run, as MLflow's `runs/get` answers it.
+pub async fn run(ws: &Workspace, run_id: &str) -> Result<Run, ArmError> {
+    let held = runs::read(key(ws)).await?;
+    held.runs
+        .get(run_id)
+        .map(|r| r.to_run())
+        .ok_or_else(|| job_not_found(run_id))
+}
+
+/// Job `name` as ARM answers it.
+pub async fn job(ws: &Workspace, name: &str) -> Result<Value, ArmError> {
+    let held = runs::read(key(ws)).await?;
+    resource(ws, &held, name)
+}
+
+fn resource(ws: &Workspace, held: &Runs, name: &str) -> Result<Value, ArmError> {
+    let run = held.runs.get(name).ok_or_else(|| job_not_found(name))?;
+    let experiment = held
+        .experiments
+        .iter()
+        .find(|e| e.experiment_id == run.info.experiment_id)
+        .map_or(run.info.experiment_id.as_str(), |e| e.name.as_str());
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    Ok(job_resource(
+        run,
+        &JobPlace {
+            workspace: ws.id(),
+            experiment_name: experiment,
+            tracking_uri: &ws.resource.properties.ml_flow_tracking_uri,
+            studio_url: format!("{origin}/jobs/runs/{name}?wsid={}", wsid(ws.id())),
+        },
+    ))
+}
+
+/// Submits job `name` (ARM's PUT body) as `me`: a new command job is kept Queued, saying that
+/// this browser runs no commands; a PUT of one that exists changes what may change.
+pub async fn submit(
+    ws: &Workspace,
+    me: &str,
+    name: &str,
+    body: &Value,
+    now: i64,
+) -> Result<Value, ArmError> {
+    check_job_name(name)?;
+    let mut submission = Submission::from_body(body)?;
+    let member = ws.authorize(me, Action::WriteJobs)?.clone();
+    if let Some(CodeRef::Version { .. }) = submission.spec.code_id.as_deref().and_then(code_ref) {
+        return Err(ArmError::new("UserError", "Code versions are kept by azimuth-server; a workspace kept in your browser takes a job's code as a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/), as Submit from YAML uploads it."));
+    }
+    complete(ws, name, &mut submission)?;
+    let experiment_id = super::random_guid();
+    let by = Submitter {
+        user: &member.user_name,
+        member: &member.name,
+        now,
+    };
+    runs::change(key(ws), move |held| {
+        if let Some(run) = held.runs.get_mut(name) {
+            return run.change_job(&submission, now).map_err(ArmError::from);
+        }
+        let experiment_id = experiment::find_or_create(
+            &mut held.experiments,
+            NewExperiment {
+                id: experiment_id,
+                name: &submission.experiment_name,
+                artifact_location: artifact_root(),
+                now,
+                tags: &[],
+            },
+        )?;
+        let run = queued_run(name, &experiment_id, submission, &by, BROWSER_WAITS)?;
+        held.runs.insert(name.to_owned(), run);
+        Ok(())
+    })
+    .await?;
+    job(ws, name).await
+}
+
+/// Cancels job `name` as `me`.
+pub async fn cancel(ws: &Workspace, me: &str, name: &str, now: i64) -> Result<(), ArmError> {
+    let member = ws.authorize(me, Action::WriteJobs)?.clone();
+    runs::change(key(ws), |held| {
+        let run = held.runs.get_mut(name).ok_or_else(|| job_not_found(name))?;
+        run.cancel(&member.user_name, now)?;
+        Ok(())
+    })
+    .await
+}
