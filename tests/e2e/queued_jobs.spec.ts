@@ -79,3 +79,47 @@ test('a command job nothing runs waits as Queued, says why, is listed, kept and 
   await expect(submit).toHaveAttribute('aria-disabled', 'true');
   await expect(submit).toHaveAttribute('title', /Reader/);
 });
+
+test('a damaged run record in the browser is reported, and nothing is written over it', async ({ page, store }) => {
+  test.skip(store === 'server', 'the browser store keeps runs in IndexedDB');
+  await openStudio(page, '/jobs');
+  await expect(page.getByRole('table', { name: 'Experiments' })).toContainText('Default');
+  // A run record another program (or a broken disk) left unreadable.
+  const key = await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const r = indexedDB.open('azimuth-runs');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const tx = db.transaction(['experiments', 'runs'], 'readwrite');
+    const keys: IDBValidKey[] = await new Promise((ok) => {
+      const r = tx.objectStore('experiments').getAllKeys();
+      r.onsuccess = () => ok(r.result);
+    });
+    const ws = String(keys[0]).split('/')[0];
+    tx.objectStore('runs').put('{"info": not json', `${ws}/broken`);
+    await new Promise((ok) => { tx.oncomplete = ok; });
+    db.close();
+    return `${ws}/broken`;
+  });
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText('A saved run of this workspace in this browser cannot be read');
+  // Submitting reads the records again and refuses: the damaged one stays as it was.
+  await page.goto('/jobs/create');
+  await page.getByLabel('Or paste it here').fill('command: echo hi\nenvironment: azureml:sklearn:1');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByRole('alert')).toContainText('cannot be read');
+  const kept = await page.evaluate(async (k) => {
+    const db: IDBDatabase = await new Promise((ok) => {
+      const r = indexedDB.open('azimuth-runs');
+      r.onsuccess = () => ok(r.result);
+    });
+    const value = await new Promise((ok) => {
+      const r = db.transaction('runs').objectStore('runs').get(k);
+      r.onsuccess = () => ok(r.result);
+    });
+    db.close();
+    return value;
+  }, key);
+  expect(kept).toBe('{"info": not json');
+});

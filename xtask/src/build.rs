@@ -101,7 +101,7 @@ fn build_app(dist: &Path) -> Result<String> {
         );
     }
     cmd::run(&mut cmd::command("cargo", &args))?;
-    let linked = target.join("wasm32-unknown-unknown/release/azimuth-studio.wasm");
+    let linked = cmd::cargo_target().join("wasm32-unknown-unknown/release/azimuth-studio.wasm");
     let work = target.join("app");
     let _ = fs::remove_dir_all(&work);
     let split = work.join("split");
@@ -198,7 +198,7 @@ fn build_worker(work: &Path, out: &Path) -> Result {
         ],
     ))?;
     let root = cmd::root();
-    let linked = root.join("target/wasm32-unknown-unknown/worker/azimuth_worker.wasm");
+    let linked = cmd::cargo_target().join("wasm32-unknown-unknown/worker/azimuth_worker.wasm");
     let bound = work.join("worker");
     cmd::run(&mut cmd::command(
         "wasm-bindgen",

@@ -13,6 +13,12 @@ pub fn root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (the test run builds the
+/// release studio in a directory of its own, beside the checks), else `target/`.
+pub fn cargo_target() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
 /// The directory holding the tools xtask writes itself (the `wasm-opt` wrapper).
 pub fn tools_bin() -> PathBuf {
     root().join("target").join("tools").join("bin")

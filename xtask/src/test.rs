@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
 use crate::{cmd, serve, setup, Result};
+use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
 /// One named check.
@@ -65,17 +66,104 @@ pub fn main(args: &[String]) -> Result {
         steps.push(client_step());
         return run_all(steps);
     }
-    if !options.e2e_only {
+    let playwright_args = options.playwright_args;
+    if options.e2e_only {
+        steps.push(Step::new("release build", crate::build::release));
+    } else if !options.skip_e2e {
+        // Started once setup is done, beside the checks: much of it runs on one core (the
+        // studio's link-time optimization, wasm-split), which the checks leave idle.
+        let background = std::rc::Rc::new(std::cell::RefCell::new(None::<Background>));
+        let started = background.clone();
+        steps.push(Step::new(
+            "release build (started in the background)",
+            move || {
+                *started.borrow_mut() = Some(Background::start()?);
+                Ok(())
+            },
+        ));
+        steps.extend(checks());
+        steps.push(Step::new(
+            "release build (finished)",
+            move || match background.borrow_mut().take() {
+                Some(build) => build.finish(),
+                None => Err("the release build was not started".into()),
+            },
+        ));
+    } else {
         steps.extend(checks());
     }
     if !options.skip_e2e {
-        let playwright_args = options.playwright_args;
-        steps.push(Step::new("release build", crate::build::release));
         steps.push(Step::new("end-to-end tests (Playwright)", move || {
             e2e(&playwright_args)
         }));
     }
     run_all(steps)
+}
+
+/// `cargo xtask build` as a child process, in a cargo target directory of its own (cargo
+/// locks a target directory while it builds, so the checks would otherwise wait for it), its
+/// output kept in `target/release-build.log` and shown if it fails. Dropped unfinished (a
+/// check failed), it is stopped.
+struct Background {
+    child: std::process::Child,
+    log: std::path::PathBuf,
+    since: std::time::Instant,
+}
+
+impl Background {
+    fn start() -> Result<Background> {
+        let log = cmd::root().join("target/release-build.log");
+        let file = std::fs::File::create(&log)?;
+        let child = std::process::Command::new(std::env::current_exe()?)
+            .arg("build")
+            .current_dir(cmd::root())
+            .env("CARGO_TARGET_DIR", cmd::root().join("target/release-build"))
+            .stdin(std::process::Stdio::null())
+            // A group of its own, so stopping it stops cargo and wasm-opt under it too.
+            .process_group(0)
+            .stdout(file.try_clone()?)
+            .stderr(file)
+            .spawn()?;
+        println!(
+            "building the release studio meanwhile; its output goes to {}",
+            log.display()
+        );
+        Ok(Background {
+            child,
+            log,
+            since: std::time::Instant::now(),
+        })
+    }
+
+    fn finish(mut self) -> Result {
+        let status = self.child.wait()?;
+        println!(
+            "the release build took {} in all (beside the checks)",
+            cmd::human(self.since.elapsed())
+        );
+        if status.success() {
+            return Ok(());
+        }
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        println!("the end of {}:", self.log.display());
+        for line in &lines[lines.len().saturating_sub(60)..] {
+            println!("{line}");
+        }
+        Err(format!("the release build failed ({status})").into())
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let group = format!("-{}", self.child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", "--", &group])
+                .status();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 /// fmt, clippy on both targets, unit tests and component tests.

@@ -53,12 +53,10 @@ thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
 }
 
-fn unreadable(what: &str, key: &str, e: serde_json::Error) -> ArmError {
+fn unreadable(what: &str, e: serde_json::Error) -> ArmError {
     ArmError::new(
         "StorageUnreadable",
-        format!(
-            "The saved {what} '{key}' of this workspace cannot be read ({e}); nothing was changed."
-        ),
+        format!("A saved {what} of this workspace in this browser cannot be read ({e}), so its jobs cannot be shown or changed; nothing was changed. The browser's site data for Azimuth holds it (IndexedDB database '{RUNS_DATABASE}')."),
     )
 }
 
@@ -101,13 +99,12 @@ async fn read_in(tx: &IdbTransaction, ws: &str) -> Result<Runs, ArmError> {
     }
     let mut runs = Runs::default();
     for text in &lists[0] {
-        let e: Experiment =
-            serde_json::from_str(text).map_err(|e| unreadable("experiment", ws, e))?;
+        let e: Experiment = serde_json::from_str(text).map_err(|e| unreadable("experiment", e))?;
         runs.experiments.push(e);
     }
     runs.experiments.sort_by_key(|e| e.creation_time);
     for text in &lists[1] {
-        let r: StoredRun = serde_json::from_str(text).map_err(|e| unreadable("run", ws, e))?;
+        let r: StoredRun = serde_json::from_str(text).map_err(|e| unreadable("run", e))?;
         runs.runs.insert(r.info.run_id.clone(), r);
     }
     Ok(runs)
@@ -125,7 +122,10 @@ pub async fn read(ws: &str) -> Result<Rc<Runs>, ArmError> {
     if !has_default(&runs) {
         // Its first read: saved with its Default experiment, as a server gives it one.
         change(ws, |_| Ok(())).await?;
-        return Ok(HELD.with_borrow(|h| h.read.clone()).map(|(_, r)| r).unwrap_or_default());
+        return Ok(HELD
+            .with_borrow(|h| h.read.clone())
+            .map(|(_, r)| r)
+            .unwrap_or_default());
     }
     let runs = Rc::new(runs);
     HELD.with_borrow_mut(|h| h.read = Some((ws.to_owned(), runs.clone())));
@@ -133,7 +133,9 @@ pub async fn read(ws: &str) -> Result<Rc<Runs>, ArmError> {
 }
 
 fn has_default(runs: &Runs) -> bool {
-    runs.experiments.iter().any(|e| e.name == DEFAULT_EXPERIMENT)
+    runs.experiments
+        .iter()
+        .any(|e| e.name == DEFAULT_EXPERIMENT)
 }
 
 /// Gives the workspace its Default experiment when it has none.
