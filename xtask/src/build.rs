@@ -11,7 +11,6 @@
 use crate::{bundles, cmd, setup, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The wasm-bindgen glue's file name; `__wasm_split.js` imports it by this name.
 const GLUE: &str = "azimuth-studio.js";
@@ -23,10 +22,13 @@ const SPLIT_LOADER: &str = "__wasm_split.js";
 /// Content-Security-Policy of `script-src 'self'` lets it run.
 const STARTER: &str = "start.js";
 /// The start of `start.js`: for an address whose page is a chunk of its own, that chunk is
-/// fetched beside the entry's wasm (it is cached for good, so the loader finds it there when
-/// the route asks) rather than once the studio has started and routed: 30 to 40 ms sooner on
-/// a cold load of the Jobs pages. Only a hint: a prefix named wrongly costs one fetch.
-const EARLY_CHUNKS: &str = "for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs/compare\",\"job\"],[\"/jobs\",\"jobs\"]])if(location.pathname.startsWith(p)){fetch(new URL(`split_${c}.bin`,import.meta.url));break}";
+/// fetched and compiled beside the entry's wasm (the loader's `__wasm_split_prefetch`), rather
+/// than once the studio has started and routed: 30 to 40 ms sooner on a cold load of the Jobs
+/// pages for the fetch alone. Only a hint: a prefix named wrongly costs one fetch. The time
+/// formatter the pages use (`components/format.rs`) is made once here too, while the entry's
+/// wasm downloads: the first one a page makes loads the locale's data (15 ms in a runs page's
+/// profile).
+const EARLY_CHUNKS: &str = "import{__wasm_split_prefetch as f}from\"./__wasm_split.js\";for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs/compare\",\"job\"],[\"/jobs\",\"jobs\"]])if(location.pathname.startsWith(p)){f(`split_${c}.bin`);new Intl.DateTimeFormat(\"en-US\",{dateStyle:\"medium\",timeStyle:\"short\"}).format(0);break}";
 /// The Web Worker's script, and the glue of its module.
 const WORKER: &str = "worker.js";
 const WORKER_GLUE: &str = "azimuth-worker.js";
@@ -227,30 +229,46 @@ fn is_app_folder(path: &Path) -> bool {
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// wasm-opt on every module, one at a time per core: it is most of the build's time (about 200
-/// modules before they are joined into pages).
+/// wasm-opt -Oz on every module (about 450 before they are joined into pages): one node
+/// process per core, each loading binaryen once and optimizing its share
+/// (`xtask/wasm_opt.mjs`). Run as one `wasm-opt` per module, binaryen's start-up alone took
+/// most of the build (1.3 s for a module of 1 KB; about 7 of the build's 14 minutes).
 fn optimize_all(modules: &[PathBuf]) -> Result {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = AtomicUsize::new(0);
+    // The largest first, each to the share with the fewest bytes so far.
+    let mut sized: Vec<(u64, &PathBuf)> = modules
+        .iter()
+        .map(|m| (fs::metadata(m).map_or(0, |d| d.len()), m))
+        .collect();
+    sized.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut shares: Vec<(u64, Vec<String>)> = vec![(0, Vec::new()); workers];
+    for (size, module) in sized {
+        if let Some(share) = shares.iter_mut().min_by_key(|s| s.0) {
+            share.0 += size;
+            share.1.push(module.to_string_lossy().into_owned());
+        }
+    }
+    let script = cmd::root().join("xtask/wasm_opt.mjs");
+    let script = script.to_string_lossy();
     let failures: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut failed = Vec::new();
-                    while let Some(module) = modules.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        if let Err(e) = optimize_wasm(module, "-Oz") {
-                            failed.push(e.to_string());
-                        }
-                    }
-                    failed
+        let handles: Vec<_> = shares
+            .iter()
+            .filter(|(_, files)| !files.is_empty())
+            .map(|(_, files)| {
+                let script = &script;
+                s.spawn(move || {
+                    let mut args = vec![script.as_ref()];
+                    args.extend(files.iter().map(String::as_str));
+                    cmd::run(&mut cmd::command("node", &args)).map_err(|e| e.to_string())
                 })
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec!["wasm-opt's worker panicked".into()])
+            .filter_map(|h| match h.join() {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e),
+                Err(_) => Some("wasm-opt's worker panicked".into()),
             })
             .collect()
     });

@@ -120,21 +120,28 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
     Ok(files)
 }
 
-/// The loader's part that fetches a page's file and instantiates the chunks in it, each once:
-/// the shared ones first, then the page's own (as wasm-split-cli's loader orders them). A load
-/// that fails (offline, a file that is not what the build wrote) may be tried again.
-const LOAD_BUNDLE: &str = r#"const instances = new Map();
-function instantiate(name, bytes) {
-    let instance = instances.get(name);
-    if (instance === undefined) {
-        instance = WebAssembly.instantiate(bytes, getSharedImports());
-        instance.catch(() => { if (instances.get(name) === instance) instances.delete(name); });
-        instances.set(name, instance);
-    }
-    return instance;
+/// The loader's part that fetches a page's file, compiles the chunks in it and instantiates
+/// each once: the shared ones first, then the page's own (as wasm-split-cli's loader orders
+/// them). `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is
+/// routed to (`start.js` calls it for the address being opened), so the page's first load
+/// only instantiates. A load that fails (offline, a file that is not what the build wrote) may
+/// be tried again.
+const LOAD_BUNDLE: &str = r#"const chunksOf = new Map();
+const fetched = new Map();
+const modules = new Map();
+const instances = new Map();
+function forget(map, key, value) {
+    value.catch(() => { if (map.get(key) === value) map.delete(key); });
+    map.set(key, value);
+    return value;
 }
-function loadBundle(file, chunks) {
-    const load = async () => {
+function compile(name, bytes) {
+    return modules.get(name) ?? forget(modules, name, WebAssembly.compile(bytes));
+}
+function fetchBundle(file) {
+    const chunks = chunksOf.get(file);
+    if (chunks === undefined) return Promise.reject(new Error(`${file}: not a page of this build`));
+    return fetched.get(file) ?? forget(fetched, file, (async () => {
         const response = await fetch(new URL(file, import.meta.url));
         if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
         const bytes = await response.arrayBuffer();
@@ -142,11 +149,25 @@ function loadBundle(file, chunks) {
         const parts = chunks.map(([name, size]) => {
             const part = new Uint8Array(bytes, at, Math.min(size, bytes.byteLength - at));
             at += size;
-            return [name, part];
+            return [name, compile(name, part)];
         });
         if (at !== bytes.byteLength) throw new Error(`${file}: ${bytes.byteLength} bytes, not ${at}`);
-        const own = parts.pop();
-        await Promise.all(parts.map(([name, part]) => instantiate(name, part)));
+        return parts;
+    })());
+}
+export function __wasm_split_prefetch(file) {
+    fetchBundle(file).catch(() => {});
+}
+function instantiate(name, module) {
+    return instances.get(name) ?? forget(instances, name,
+        module.then((m) => WebAssembly.instantiate(m, getSharedImports())));
+}
+function loadBundle(file, chunks) {
+    chunksOf.set(file, chunks);
+    const load = async () => {
+        const parts = await fetchBundle(file);
+        const own = parts[parts.length - 1];
+        await Promise.all(parts.slice(0, -1).map(([name, module]) => instantiate(name, module)));
         await instantiate(own[0], own[1]);
     };
     let loading = undefined;

@@ -17,8 +17,10 @@ use azimuth_core::jobs::table::{Column, Keys, TableRow};
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
-/// A row's height in pixels (the CSS's `.runs-table td`), until a drawn one is measured.
-pub(super) const ROW: f64 = 37.0;
+/// A row's height in pixels (the CSS's `.runs-table td`), until a drawn one is measured. The
+/// CSS gives cells room for a status badge or a checkbox (37.8 px drawn), so the measured
+/// height is this one and the first rows are not drawn twice.
+pub(super) const ROW: f64 = 38.0;
 /// A chosen column's width in pixels.
 pub(super) const COLUMN: f64 = 150.0;
 /// The fixed columns' width in pixels (name, status, experiment, created, duration, user).

@@ -1,0 +1,29 @@
+// wasm-opt -Oz on many modules in one process: binaryen's own JavaScript API (the npm
+// package `cargo xtask setup` installs), loaded once, rather than its `bin/wasm-opt` started
+// once per module, which spends about 1.2 s of each run loading binaryen into node (a split
+// studio has some 450 modules). The same passes and features as
+// `wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+// --enable-reference-types --enable-multivalue --enable-mutable-globals`, with the binary
+// written from optimized Stack IR as the command line writes it: the output was byte for byte
+// the same on the studio's modules (checked when this was written, binaryen 132).
+//
+//     node xtask/wasm_opt.mjs <module.wasm>...   (each optimized in place)
+import { readFileSync, writeFileSync } from 'node:fs';
+import binaryen from 'binaryen';
+
+const F = binaryen.Features;
+const features = F.BulkMemory | F.BulkMemoryOpt | F.NontrappingFPToInt | F.SignExt
+  | F.ReferenceTypes | F.CallIndirectOverlong | F.Multivalue | F.MutableGlobals;
+binaryen.setOptimizeLevel(2);
+binaryen.setShrinkLevel(2);
+binaryen.setDebugInfo(false);
+// As the command line does when it optimizes: the binary is written from optimized Stack IR.
+binaryen.setGenerateStackIR(true);
+binaryen.setOptimizeStackIR(true);
+for (const file of process.argv.slice(2)) {
+  const module = binaryen.readBinary(readFileSync(file), features);
+  if (!module.validate()) throw new Error(`${file}: not a valid module`);
+  module.optimize();
+  writeFileSync(file, module.emitBinary());
+  module.dispose();
+}
