@@ -35,8 +35,9 @@ impl Store {
             .ok_or_else(|| server_only("Tokens for scripts"))
     }
 
-    /// A signal that changes whenever runs of this workspace change on the server (a run
-    /// created, logged to, ended), for pages that show runs to read them again.
+    /// A signal that changes whenever runs of this workspace change (a run created, logged
+    /// to, ended: on the server, or in this browser by this tab or another), for pages that
+    /// show runs to read them again.
     pub fn runs_changed(&self) -> ReadSignal<u64> {
         self.runs_changed.read_only()
     }

@@ -186,23 +186,25 @@ pub fn RunsPage(
         });
     }
     // The region grows with its rows up to the window's height less the page above it (the
-    // CSS's max-height): rows are counted for that height, whatever is loaded yet.
-    let measure = move || {
-        if let Some(el) = node.get_untracked() {
-            let window_height = window()
-                .inner_height()
-                .ok()
-                .and_then(|h| h.as_f64())
-                .unwrap_or(900.0);
-            viewport.set(((window_height - 340.0).max(300.0), el.client_width() as f64));
-        }
+    // CSS's max-height): rows are counted for that height, whatever is loaded yet. Its width
+    // is first taken as the window's (a few columns more drawn at most): reading the region's
+    // own width as the page mounts forced the page's first layout before its rows were in
+    // (78 ms of a cold load's profile), then a second one with them.
+    let window_size = || {
+        let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+        (
+            size(window().inner_height()).unwrap_or(900.0),
+            size(window().inner_width()).unwrap_or(1400.0),
+        )
     };
-    Effect::new(move |_| {
-        if node.get().is_some() {
-            measure();
+    let (height, width) = window_size();
+    viewport.set(((height - 340.0).max(300.0), width));
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(el) = node.get_untracked() {
+            let (height, _) = window_size();
+            viewport.set(((height - 340.0).max(300.0), el.client_width() as f64));
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
     let heading = move || {
