@@ -6,6 +6,8 @@ use super::{Backend, Store};
 use leptos::prelude::*;
 use std::time::Duration;
 
+/// When a browser start sweeps away the runs of purged workspaces.
+const SWEEP_AFTER: Duration = Duration::from_secs(10);
 /// How often the clock looks for finished operations, idle shutdowns and schedules.
 const TICK: Duration = Duration::from_millis(500);
 
@@ -15,6 +17,22 @@ pub fn start_live_updates(store: Store) {
     let Backend::Browser(local) = store.backend else {
         return;
     };
+    // Runs of workspaces purged since (by the 14 days' expiry, or a purge whose sweep failed).
+    let kept: Vec<String> = local
+        .tenant()
+        .workspaces
+        .iter()
+        .map(|w| w.resource.properties.workspace_id.clone())
+        .collect();
+    // Later, not while the first page loads.
+    set_timeout(
+        move || {
+            leptos::task::spawn_local(async move {
+                let _ = super::local::runs::sweep(&kept).await;
+            })
+        },
+        SWEEP_AFTER,
+    );
     super::local::runs::on_other_tab_change(move |ws| {
         let open = store
             .workspace

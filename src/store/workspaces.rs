@@ -138,16 +138,22 @@ impl Session {
     ) -> Result<(), ArmError> {
         let result = match self.backend {
             Backend::Browser(local) => {
-                let guid = local
-                    .tenant()
-                    .workspace(id)
-                    .map(|w| w.resource.properties.workspace_id.clone());
+                // Soft-deleted ones included: a purge from "Recently deleted" is of one.
+                let tenant = local.tenant();
+                let guid = tenant.index_of(id).map(|i| {
+                    tenant.workspaces[i]
+                        .resource
+                        .properties
+                        .workspace_id
+                        .clone()
+                });
                 let deleted = self
                     .change_tenant(local, |t, me, now| t.delete_workspace(me, id, purge, now))
                     .await
                     .map(drop);
                 if let (Ok(()), true, Some(guid)) = (&deleted, purge, guid) {
-                    // Its runs are keyed by its GUID, so none would show again; this frees the space.
+                    // Its runs are keyed by its GUID, so none would show again; this frees the
+                    // space (what a failure leaves, the next start sweeps).
                     let _ = super::local::runs::purge(&guid).await;
                 }
                 deleted

@@ -55,7 +55,29 @@ pub fn main(args: &[String]) -> Result {
         return Err("usage: cargo xtask build".into());
     }
     setup::ensure()?;
+    if std::env::var_os(STOP_WITH_PARENT).is_some() {
+        stop_with_parent();
+    }
     release()
+}
+
+/// Set by `cargo xtask test` for the build it starts in the background.
+pub const STOP_WITH_PARENT: &str = "XTASK_STOP_WITH_PARENT";
+
+/// Ends this build (its process group: cargo, rustc, node) once the process that started it
+/// is gone, however it went (a Ctrl-C reaches only the test run's own group).
+fn stop_with_parent() {
+    let parent = std::os::unix::process::parent_id();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if std::os::unix::process::parent_id() != parent {
+            let group = format!("-{}", std::process::id());
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", "--", &group])
+                .status();
+            std::process::exit(1);
+        }
+    });
 }
 
 /// The release build into `dist/`, then a brotli copy of every file for servers that send

@@ -152,6 +152,8 @@ function fetchBundle(file) {
             return [name, compile(name, part)];
         });
         if (at !== bytes.byteLength) throw new Error(`${file}: ${bytes.byteLength} bytes, not ${at}`);
+        // A module that did not compile fails this fetch too, so a later load starts afresh.
+        await Promise.all(parts.map(([, module]) => module));
         return parts;
     })());
 }

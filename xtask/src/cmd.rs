@@ -16,7 +16,8 @@ pub fn root() -> PathBuf {
 /// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (the test run builds the
 /// release studio in a directory of its own, beside the checks), else `target/`.
 pub fn cargo_target() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+    // Relative, it is from the root, where xtask runs cargo.
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |d| root().join(d))
 }
 
 /// The directory holding the tools xtask writes itself (the `wasm-opt` wrapper).

@@ -118,6 +118,7 @@ impl Background {
             .arg("build")
             .current_dir(cmd::root())
             .env("CARGO_TARGET_DIR", cmd::root().join("target/release-build"))
+            .env(crate::build::STOP_WITH_PARENT, "1")
             .stdin(std::process::Stdio::null())
             // A group of its own, so stopping it stops cargo and wasm-opt under it too.
             .process_group(0)

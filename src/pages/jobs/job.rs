@@ -16,6 +16,7 @@ use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
 use azimuth_core::jobs::table::{status_label, TableRow};
 use azimuth_core::jobs::{Run, RunStatus};
+use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 use std::borrow::Cow;
 
@@ -169,7 +170,7 @@ pub fn JobPage(
                             "Refresh"
                         </Button>
                         {cancelable.then(|| view! {
-                            <Button appearance=Appearance::Subtle on_click=move |_| cancel()>
+                            <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteJobs)) on_click=move |_| cancel()>
                                 <Icon name=IconName::Stop />
                                 "Cancel"
                             </Button>

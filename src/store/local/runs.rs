@@ -71,6 +71,23 @@ async fn database() -> Result<IdbDatabase, ArmError> {
     Ok(db)
 }
 
+/// A transaction over both stores. A connection another tab closed (its "Start afresh"
+/// deleted the database) is opened again once, forgetting what was read through it.
+async fn begin(write: bool) -> Result<IdbTransaction, ArmError> {
+    let db = database().await?;
+    match idb::transaction(&db, &STORES, write) {
+        Err(e) if e.name == "InvalidStateError" => {
+            HELD.with_borrow_mut(|h| {
+                h.db = None;
+                h.read = None;
+            });
+            let db = database().await?;
+            idb::transaction(&db, &STORES, write).map_err(|e| storage_error(&e))
+        }
+        tx => tx.map_err(|e| storage_error(&e)),
+    }
+}
+
 /// The keys of workspace `ws`'s records: `<ws>/` up to the last key that starts so.
 fn of_workspace(ws: &str) -> Result<IdbKeyRange, IdbError> {
     let lower = JsValue::from_str(&format!("{ws}/"));
@@ -116,8 +133,7 @@ pub async fn read(ws: &str) -> Result<Rc<Runs>, ArmError> {
     if let Some((_, runs)) = held.filter(|(at, _)| at == ws) {
         return Ok(runs);
     }
-    let db = database().await?;
-    let tx = idb::transaction(&db, &STORES, false).map_err(|e| storage_error(&e))?;
+    let tx = begin(false).await?;
     let runs = read_in(&tx, ws).await?;
     if !has_default(&runs) {
         // Its first read: saved with its Default experiment, as a server gives it one.
@@ -164,8 +180,7 @@ pub async fn change<T>(
     f: impl FnOnce(&mut Runs) -> Result<T, ArmError>,
 ) -> Result<T, ArmError> {
     let failed = |e: IdbError| storage_error(&e);
-    let db = database().await?;
-    let tx = idb::transaction(&db, &STORES, true).map_err(failed)?;
+    let tx = begin(true).await?;
     let before = read_in(&tx, ws).await?;
     let mut after = before.clone();
     let out = match add_default(&mut after).and_then(|()| f(&mut after)) {
@@ -259,17 +274,46 @@ pub fn on_other_tab_change(f: impl Fn(&str) + 'static) {
 
 /// Deletes workspace `ws`'s experiments and runs (a purged workspace).
 pub async fn purge(ws: &str) -> Result<(), ArmError> {
+    forget(&[ws.to_owned()]).await
+}
+
+/// Deletes the experiments and runs of every workspace not in `kept` (their GUIDs): those of
+/// workspaces purged since, whoever purged them.
+pub async fn sweep(kept: &[String]) -> Result<(), ArmError> {
     let failed = |e: IdbError| storage_error(&e);
-    let db = database().await?;
-    let tx = idb::transaction(&db, &STORES, true).map_err(failed)?;
-    let range = of_workspace(ws).map_err(failed)?;
-    for name in STORES {
-        let store = idb::store(&tx, name).map_err(failed)?;
-        idb::check(store.delete(&range)).map_err(failed)?;
+    let tx = begin(false).await?;
+    let store = idb::store(&tx, EXPERIMENTS).map_err(failed)?;
+    let keys = idb::check(store.get_all_keys()).map_err(failed)?;
+    let keys: js_sys::Array = idb::answer(&keys).await.map_err(failed)?.unchecked_into();
+    let mut gone: Vec<String> = keys
+        .iter()
+        .filter_map(|k| k.as_string())
+        .filter_map(|k| k.split_once('/').map(|(ws, _)| ws.to_owned()))
+        .filter(|ws| !kept.contains(ws))
+        .collect();
+    gone.dedup();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    forget(&gone).await
+}
+
+async fn forget(workspaces: &[String]) -> Result<(), ArmError> {
+    let failed = |e: IdbError| storage_error(&e);
+    let tx = begin(true).await?;
+    for ws in workspaces {
+        let range = of_workspace(ws).map_err(failed)?;
+        for name in STORES {
+            let store = idb::store(&tx, name).map_err(failed)?;
+            idb::check(store.delete(&range)).map_err(failed)?;
+        }
     }
     idb::committed(&tx).await.map_err(failed)?;
     HELD.with_borrow_mut(|h| {
-        if h.read.as_ref().is_some_and(|(at, _)| at == ws) {
+        if h.read
+            .as_ref()
+            .is_some_and(|(at, _)| workspaces.contains(at))
+        {
             h.read = None;
         }
     });
