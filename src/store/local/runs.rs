@@ -119,7 +119,9 @@ async fn read_in(tx: &IdbTransaction, ws: &str) -> Result<Runs, ArmError> {
         let e: Experiment = serde_json::from_str(text).map_err(|e| unreadable("experiment", e))?;
         runs.experiments.push(e);
     }
-    runs.experiments.sort_by_key(|e| e.creation_time);
+    // Oldest first, Default first of all (as a server lists them).
+    runs.experiments
+        .sort_by_key(|e| (e.name != DEFAULT_EXPERIMENT, e.creation_time));
     for text in &lists[1] {
         let r: StoredRun = serde_json::from_str(text).map_err(|e| unreadable("run", e))?;
         runs.runs.insert(r.info.run_id.clone(), r);
