@@ -17,17 +17,18 @@ pub fn start_live_updates(store: Store) {
     let Backend::Browser(local) = store.backend else {
         return;
     };
-    // Runs of workspaces purged since (by the 14 days' expiry, or a purge whose sweep failed).
-    let kept: Vec<String> = local
-        .tenant()
-        .workspaces
-        .iter()
-        .map(|w| w.resource.properties.workspace_id.clone())
-        .collect();
-    // Later, not while the first page loads.
+    // Runs of workspaces purged since (by the 14 days' expiry, or a purge whose sweep failed),
+    // later, not while the first page loads; the workspaces kept are this tab's then (other
+    // tabs' changes reach it as they are saved), so one made meanwhile keeps its runs.
     set_timeout(
         move || {
             leptos::task::spawn_local(async move {
+                let kept: Vec<String> = local
+                    .tenant()
+                    .workspaces
+                    .iter()
+                    .map(|w| w.resource.properties.workspace_id.clone())
+                    .collect();
                 let _ = super::local::runs::sweep(&kept).await;
             })
         },
