@@ -123,3 +123,38 @@ test('a damaged run record in the browser is reported, and nothing is written ov
   }, key);
   expect(kept).toBe('{"info": not json');
 });
+
+test('purging a workspace kept in the browser deletes its jobs too', async ({ page, store }) => {
+  test.skip(store === 'server', 'the browser store keeps runs in IndexedDB');
+  await openStudio(page, '/jobs/create');
+  await page.getByLabel('Or paste it here').fill('command: echo hi\nenvironment: azureml:sklearn:1');
+  await page.getByLabel('Job name').fill('kept_until_purged');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page).toHaveURL(/\/jobs\/runs\/kept_until_purged/);
+  const records = () => page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((ok) => {
+      const r = indexedDB.open('azimuth-runs');
+      r.onsuccess = () => ok(r.result);
+    });
+    const count = (name: string) => new Promise<number>((ok) => {
+      const r = db.transaction(name).objectStore(name).count();
+      r.onsuccess = () => ok(r.result);
+    });
+    const counts = [await count('experiments'), await count('runs')];
+    db.close();
+    return counts;
+  });
+  expect(await records()).toEqual([1, 1]);
+
+  await page.goto('/workspaces');
+  await page.getByRole('button', { name: 'Delete mlw-azimuth-lab' }).click();
+  await page.getByRole('alertdialog', { name: 'Delete mlw-azimuth-lab?' }).getByRole('button', { name: 'Delete' }).click();
+  const deleted = page.getByRole('table', { name: 'Recently deleted workspaces' });
+  // Deleted but recoverable: its jobs are kept.
+  await expect(deleted).toContainText('mlw-azimuth-lab');
+  expect(await records()).toEqual([1, 1]);
+  await deleted.getByRole('button', { name: 'Purge mlw-azimuth-lab' }).click();
+  await page.getByRole('alertdialog', { name: 'Purge mlw-azimuth-lab?' }).getByRole('button', { name: 'Purge' }).click();
+  await expect(deleted).toHaveCount(0);
+  await expect.poll(records).toEqual([0, 0]);
+});
