@@ -277,6 +277,42 @@ mod tests {
         }
     }
 
+    fn run_in(experiment: &str, id: &str, start: i64) -> StoredRun {
+        StoredRun::new(crate::jobs::run::NewRun {
+            run_id: id,
+            experiment_id: experiment,
+            user: "ada@contoso.com",
+            run_name: None,
+            generated_name: id.into(),
+            start_time: start,
+            artifact_uri: String::new(),
+            tags: &[],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn summaries_count_live_runs_and_the_newest_start_of_live_experiments() {
+        let mut all = vec![
+            create(&[], new("a", "one")).unwrap(),
+            create(&[], new("b", "two")).unwrap(),
+            create(&[], new("c", "gone")).unwrap(),
+        ];
+        set_stage(&mut all, "c", LifecycleStage::Deleted, 2).unwrap();
+        let mut deleted = run_in("a", "r3", 900);
+        deleted.set_stage(LifecycleStage::Deleted);
+        let runs = [
+            run_in("a", "r1", 10),
+            run_in("a", "r2", 30),
+            deleted,
+            run_in("c", "r4", 5),
+        ];
+        let listed = summaries(&all, runs.iter());
+        assert_eq!(listed.len(), 2, "a deleted experiment is not listed");
+        assert_eq!((listed[0].runs, listed[0].latest_run), (2, Some(30)));
+        assert_eq!((listed[1].runs, listed[1].latest_run), (0, None));
+    }
+
     #[test]
     fn names_are_unique_even_when_deleted() {
         let mut all = vec![create(&[], new("d", DEFAULT_EXPERIMENT)).unwrap()];
