@@ -12,7 +12,7 @@ use azimuth_core::jobs::job::{check_job_name, job_resource, JobPlace, Submission
 use azimuth_core::jobs::submit::{
     artifact_root, complete, job_not_found, queued_run, Submitter, BROWSER_WAITS,
 };
-use azimuth_core::jobs::table::{table, Column, TablePage, TableQuery};
+use azimuth_core::jobs::table::{page_size, table, Column, TablePage, TableQuery};
 use azimuth_core::jobs::{Run, ViewType};
 use azimuth_core::workspace::overview::wsid;
 use azimuth_core::workspace::roles::Action;
@@ -33,21 +33,21 @@ pub async fn experiments(ws: &Workspace) -> Result<Vec<ExperimentSummary>, ArmEr
 
 /// One page of the runs table.
 pub async fn runs_table(ws: &Workspace, r: &TableRequest, now: i64) -> Result<TablePage, ArmError> {
-    let column = |spec: &String| {
-        Column::parse(spec)
-            .ok_or_else(|| ArmError::new("UserError", format!("'{spec}' is not a column.")))
-    };
     let query = TableQuery {
         experiment: Some(r.experiment.clone()).filter(|e| !e.is_empty()),
         view: ViewType::ActiveOnly,
         filter: parse_filter(&r.filter)?,
         sort: match r.sort.as_str() {
             "" => None,
-            _ => Some((column(&r.sort)?, r.desc)),
+            spec => Some((Column::parse_asked(spec)?, r.desc)),
         },
-        columns: r.columns.iter().map(column).collect::<Result<_, _>>()?,
+        columns: r
+            .columns
+            .iter()
+            .map(|c| Column::parse_asked(c))
+            .collect::<Result<_, _>>()?,
         offset: r.offset,
-        limit: r.limit.clamp(1, 1000),
+        limit: page_size(r.limit),
         now,
     };
     let held = runs::read(key(ws)).await?;

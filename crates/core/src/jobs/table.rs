@@ -6,7 +6,7 @@
 use super::filter::{FieldValue, Fields, Filter};
 use super::order::compare_values;
 use super::run::StoredRun;
-use super::tracking::{Experiment, RunStatus, ViewType};
+use super::tracking::{Experiment, RunStatus, TrackingError, ViewType};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -45,7 +45,21 @@ pub enum Column {
     Metric(String, Stat),
 }
 
+/// The most rows a page of the table holds.
+pub const MAX_PAGE: usize = 1000;
+
+/// The rows a page asked for `asked` holds: at least one, at most [`MAX_PAGE`].
+pub fn page_size(asked: usize) -> usize {
+    asked.clamp(1, MAX_PAGE)
+}
+
 impl Column {
+    /// [`Column::parse`], or the error a request naming no column gets.
+    pub fn parse_asked(spec: &str) -> Result<Column, TrackingError> {
+        Column::parse(spec)
+            .ok_or_else(|| TrackingError::invalid(format!("'{spec}' is not a column.")))
+    }
+
     /// Reads a column as the URL writes it: `name`, `status`, `experiment`, `created`,
     /// `duration`, `user`, `param:<key>`, `tag:<key>`, `metric:<key>` (its last value),
     /// `metric.min:<key>`, `metric.max:<key>`.

@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use azimuth_core::jobs::experiment;
 use azimuth_core::jobs::filter::parse as parse_filter;
-use azimuth_core::jobs::table::{table, Column, TableQuery};
+use azimuth_core::jobs::table::{page_size, table, Column, TableQuery};
 use azimuth_core::jobs::{TrackingError, ViewType};
 use serde_json::json;
 use std::sync::Arc;
@@ -85,25 +85,21 @@ fn read_table(
     {
         let who = caller(state, headers, &wsid(query).map_err(super::from_arm)?)?;
         let text = |k: &str| query.get(k).map(String::as_str).unwrap_or_default();
-        let column = |spec: &str| {
-            Column::parse(spec)
-                .ok_or_else(|| TrackingError::invalid(format!("'{spec}' is not a column.")))
-        };
         let columns = text("columns")
             .split(',')
             .filter(|c| !c.is_empty())
-            .map(column)
+            .map(Column::parse_asked)
             .collect::<Result<Vec<_>, _>>()?;
         let sort = match text("sort") {
             "" => None,
-            spec => Some((column(spec)?, text("desc") == "true")),
+            spec => Some((Column::parse_asked(spec)?, text("desc") == "true")),
         };
         let view = match text("view") {
             "deleted" => ViewType::DeletedOnly,
             "all" => ViewType::All,
             _ => ViewType::ActiveOnly,
         };
-        let limit = number(query, "limit")?.unwrap_or(100).clamp(1, 1000) as usize;
+        let limit = page_size(number(query, "limit")?.unwrap_or(100).max(0) as usize);
         let table_query = TableQuery {
             experiment: Some(text("experiment").to_owned()).filter(|e| !e.is_empty()),
             view,
