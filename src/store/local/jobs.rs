@@ -9,12 +9,12 @@ use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::experiment::{self, ExperimentSummary, NewExperiment};
 use azimuth_core::jobs::filter::parse as parse_filter;
 use azimuth_core::jobs::job::{check_job_name, job_resource, JobPlace, Submission};
+use azimuth_core::jobs::links::job_page;
 use azimuth_core::jobs::submit::{
     artifact_root, complete, job_not_found, queued_run, Submitter, BROWSER_WAITS,
 };
 use azimuth_core::jobs::table::{page_size, table, Column, TablePage, TableQuery};
 use azimuth_core::jobs::{Run, ViewType};
-use azimuth_core::workspace::overview::wsid;
 use azimuth_core::workspace::roles::Action;
 use azimuth_core::workspace::Workspace;
 use azimuth_core::ArmError;
@@ -71,11 +71,7 @@ pub async fn job(ws: &Workspace, name: &str) -> Result<Value, ArmError> {
 
 fn resource(ws: &Workspace, held: &Runs, name: &str) -> Result<Value, ArmError> {
     let run = held.runs.get(name).ok_or_else(|| job_not_found(name))?;
-    let experiment = held
-        .experiments
-        .iter()
-        .find(|e| e.experiment_id == run.info.experiment_id)
-        .map_or(run.info.experiment_id.as_str(), |e| e.name.as_str());
+    let experiment = experiment::name_of(&held.experiments, &run.info.experiment_id);
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
@@ -85,7 +81,7 @@ fn resource(ws: &Workspace, held: &Runs, name: &str) -> Result<Value, ArmError> 
             workspace: ws.id(),
             experiment_name: experiment,
             tracking_uri: &ws.resource.properties.ml_flow_tracking_uri,
-            studio_url: format!("{origin}/jobs/runs/{name}?wsid={}", wsid(ws.id())),
+            studio_url: format!("{origin}{}", job_page(ws.id(), name)),
         },
     ))
 }

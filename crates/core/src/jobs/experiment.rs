@@ -184,6 +184,14 @@ fn find_mut<'a>(
     Ok(&mut experiments[index])
 }
 
+/// The name of experiment `id` among `experiments`, or the id when it is not there.
+pub fn name_of<'a>(experiments: &'a [Experiment], id: &'a str) -> &'a str {
+    experiments
+        .iter()
+        .find(|e| e.experiment_id == id)
+        .map_or(id, |e| e.name.as_str())
+}
+
 /// An experiment as the All experiments tab lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

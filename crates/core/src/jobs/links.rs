@@ -30,6 +30,12 @@ pub fn split_tracking_path(path: &str) -> Option<(String, &str)> {
     shaped.then(|| (format!("/{workspace}"), tail))
 }
 
+/// The studio's page of job `run_id` of the workspace whose ARM id is `workspace` (a path, for
+/// a server's or this page's origin to go before).
+pub fn job_page(workspace: &str, run_id: &str) -> String {
+    format!("/jobs/runs/{run_id}?wsid={}", wsid(workspace))
+}
+
 /// The studio address for an MLflow UI link: the path (`/mlflow/v1.0/subscriptions/…/
 /// workspaces/<ws>/`) and the fragment (`#/experiments/<id>[/runs/<run id>]`); `None` when the
 /// path is not a workspace's tracking URI.

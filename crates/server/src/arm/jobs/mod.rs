@@ -12,12 +12,13 @@ use crate::tracking::{caller_of, Caller};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use azimuth_core::jobs::experiment::name_of;
 use azimuth_core::jobs::job::{job_resource, JobPlace};
+use azimuth_core::jobs::links::job_page;
 use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::jobs::submit::job_not_found;
 use azimuth_core::jobs::LifecycleStage;
-use azimuth_core::workspace::overview::wsid;
 use azimuth_core::ArmError;
 use serde_json::{json, Value};
 
@@ -102,11 +103,7 @@ pub fn handle(
 
 /// Where the studio shows job `name` of the workspace `ws`.
 pub fn studio_url(state: &AppState, ws: &str, name: &str) -> String {
-    format!(
-        "{}/jobs/runs/{name}?wsid={}",
-        state.config.public_base(),
-        wsid(ws)
-    )
+    format!("{}{}", state.config.public_base(), job_page(ws, name))
 }
 
 /// The workspace's tracking URI.
@@ -134,10 +131,7 @@ fn resource(state: &AppState, who: &Caller, run: &StoredRun, experiment: &str) -
 }
 
 fn experiment_name(runs: &crate::tracking::store::Runs, id: &str) -> String {
-    runs.experiments
-        .iter()
-        .find(|e| e.experiment_id == id)
-        .map_or_else(|| id.to_owned(), |e| e.name.clone())
+    name_of(&runs.experiments, id).to_owned()
 }
 
 /// The job `name` as ARM answers it.
