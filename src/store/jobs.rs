@@ -42,6 +42,11 @@ impl Store {
         self.runs_changed.read_only()
     }
 
+    /// Tells the pages showing runs that they changed (see [`Store::runs_changed`]).
+    pub(super) fn note_runs_changed(&self) {
+        self.runs_changed.update(|n| *n += 1);
+    }
+
     /// The workspace's MLflow tracking URI, which a script sets as `MLFLOW_TRACKING_URI`.
     pub fn tracking_uri(&self) -> String {
         self.workspace
@@ -113,7 +118,7 @@ impl Store {
                     self.member_name.get_untracked(),
                 );
                 let job = local_jobs::submit(&ws, &me, name, body, self.now()).await?;
-                self.runs_changed.update(|n| *n += 1);
+                self.note_runs_changed();
                 Ok(job)
             }
         }
@@ -141,7 +146,7 @@ impl Store {
                     self.member_name.get_untracked(),
                 );
                 local_jobs::cancel(&ws, &me, name, self.now()).await?;
-                self.runs_changed.update(|n| *n += 1);
+                self.note_runs_changed();
                 Ok(())
             }
         }

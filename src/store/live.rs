@@ -39,7 +39,7 @@ pub fn start_live_updates(store: Store) {
             .workspace
             .with_untracked(|w| w.resource.properties.workspace_id == ws);
         if open {
-            store.runs_changed.update(|n| *n += 1);
+            store.note_runs_changed();
         }
     });
     local.on_other_tab_change(move || {
@@ -91,7 +91,7 @@ pub fn start_server_updates(store: Store) {
     // read them again.
     let on_runs =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
-            store.runs_changed.update(|n| *n += 1);
+            store.note_runs_changed();
         });
     let _ = events.add_event_listener_with_callback("runs", on_runs.as_ref().unchecked_ref());
     let stream = events.clone();
