@@ -6,12 +6,12 @@
 use super::runs::{self, Runs};
 use crate::store::TableRequest;
 use azimuth_core::jobs::code::{code_ref, CodeRef};
-use azimuth_core::jobs::experiment::{self, ExperimentSummary, NewExperiment};
+use azimuth_core::jobs::experiment::{self, ExperimentSummary};
 use azimuth_core::jobs::filter::parse as parse_filter;
 use azimuth_core::jobs::job::{check_job_name, job_resource, JobPlace, Submission};
 use azimuth_core::jobs::links::job_page;
 use azimuth_core::jobs::submit::{
-    artifact_root, complete, job_not_found, queued_run, Submitter, BROWSER_WAITS,
+    complete, job_experiment, job_not_found, queued_run, Submitter, BROWSER_WAITS,
 };
 use azimuth_core::jobs::table::{page_size, table, Column, TablePage, TableQuery};
 use azimuth_core::jobs::{Run, ViewType};
@@ -112,15 +112,11 @@ pub async fn submit(
         if let Some(run) = held.runs.get_mut(name) {
             return run.change_job(&submission, now).map_err(ArmError::from);
         }
-        let experiment_id = experiment::find_or_create(
+        let experiment_id = job_experiment(
             &mut held.experiments,
-            NewExperiment {
-                id: experiment_id,
-                name: &submission.experiment_name,
-                artifact_location: artifact_root(),
-                now,
-                tags: &[],
-            },
+            &submission.experiment_name,
+            experiment_id,
+            now,
         )?;
         let run = queued_run(name, &experiment_id, submission, &by, BROWSER_WAITS)?;
         held.runs.insert(name.to_owned(), run);

@@ -9,9 +9,8 @@
 
 use super::super::idb::{self, IdbError};
 use super::shelves::storage_error;
-use azimuth_core::jobs::experiment::{self, NewExperiment, DEFAULT_EXPERIMENT};
+use azimuth_core::jobs::experiment::{self, DEFAULT_EXPERIMENT};
 use azimuth_core::jobs::run::StoredRun;
-use azimuth_core::jobs::submit::artifact_root;
 use azimuth_core::jobs::Experiment;
 use azimuth_core::ArmError;
 use std::cell::RefCell;
@@ -137,7 +136,7 @@ pub async fn read(ws: &str) -> Result<Rc<Runs>, ArmError> {
     }
     let tx = begin(false).await?;
     let runs = read_in(&tx, ws).await?;
-    if !has_default(&runs) {
+    if !experiment::has_default(&runs.experiments) {
         // Its first read: saved with its Default experiment, as a server gives it one.
         change(ws, |_| Ok(())).await?;
         return Ok(HELD
@@ -150,27 +149,13 @@ pub async fn read(ws: &str) -> Result<Rc<Runs>, ArmError> {
     Ok(runs)
 }
 
-fn has_default(runs: &Runs) -> bool {
-    runs.experiments
-        .iter()
-        .any(|e| e.name == DEFAULT_EXPERIMENT)
-}
-
 /// Gives the workspace its Default experiment when it has none.
 fn add_default(runs: &mut Runs) -> Result<(), ArmError> {
-    if has_default(runs) {
+    if experiment::has_default(&runs.experiments) {
         return Ok(());
     }
-    let default = experiment::create(
-        &runs.experiments,
-        NewExperiment {
-            id: super::random_guid(),
-            name: DEFAULT_EXPERIMENT,
-            artifact_location: artifact_root(),
-            now: js_sys::Date::now() as i64,
-            tags: &[],
-        },
-    )?;
+    let now = js_sys::Date::now() as i64;
+    let default = experiment::default_experiment(&runs.experiments, super::random_guid(), now)?;
     runs.experiments.insert(0, default);
     Ok(())
 }

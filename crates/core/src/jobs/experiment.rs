@@ -184,6 +184,30 @@ fn find_mut<'a>(
     Ok(&mut experiments[index])
 }
 
+/// Whether a workspace's experiments hold its Default one.
+pub fn has_default(experiments: &[Experiment]) -> bool {
+    experiments.iter().any(|e| e.name == DEFAULT_EXPERIMENT)
+}
+
+/// The Default experiment (id `id`) a workspace without one is given when it is first read,
+/// as Azure ML's workspaces have one.
+pub fn default_experiment(
+    existing: &[Experiment],
+    id: String,
+    now: i64,
+) -> Result<Experiment, TrackingError> {
+    create(
+        existing,
+        NewExperiment {
+            id,
+            name: DEFAULT_EXPERIMENT,
+            artifact_location: super::submit::artifact_root(),
+            now,
+            tags: &[],
+        },
+    )
+}
+
 /// The name of experiment `id` among `experiments`, or the id when it is not there.
 pub fn name_of<'a>(experiments: &'a [Experiment], id: &'a str) -> &'a str {
     experiments

@@ -3,10 +3,11 @@
 //! that exists changes only what may change, Cancel ends a waiting job at once and asks a
 //! running one's process to stop.
 
+use super::experiment::{self, NewExperiment};
 use super::job::{StoredJob, Submission};
 use super::run::{run_folder, NewRun, StoredRun, RUNS_FOLDER};
 use super::status::JobStatus;
-use super::tracking::{LifecycleStage, RunStatus, TrackingError};
+use super::tracking::{Experiment, LifecycleStage, RunStatus, TrackingError};
 use crate::arm::ArmError;
 use crate::workspace::Workspace;
 
@@ -79,6 +80,26 @@ pub fn complete(ws: &Workspace, name: &str, s: &mut Submission) -> Result<(), Ar
         })?;
     s.spec.compute_id = Some(found.resource.id.clone());
     Ok(())
+}
+
+/// The id of the experiment a job submitted to experiment `name` joins: the live one of that
+/// name, or a new one with id `id` (a deleted one of that name is refused).
+pub fn job_experiment(
+    experiments: &mut Vec<Experiment>,
+    name: &str,
+    id: String,
+    now: i64,
+) -> Result<String, TrackingError> {
+    experiment::find_or_create(
+        experiments,
+        NewExperiment {
+            id,
+            name,
+            artifact_location: artifact_root(),
+            now,
+            tags: &[],
+        },
+    )
 }
 
 /// Who submits a job and when.

@@ -8,10 +8,9 @@
 //! steps keep their least and greatest values as values are written (`points.rs`), so a chart
 //! of a million values reads a few hundred rows (3 to 5 ms, from 0.7 s).
 
-use azimuth_core::jobs::experiment::{self, NewExperiment, DEFAULT_EXPERIMENT};
+use azimuth_core::jobs::experiment;
 use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::status::JobStatus;
-use azimuth_core::jobs::submit::artifact_root;
 use azimuth_core::jobs::{Experiment, Metric, TrackingError};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
@@ -303,23 +302,10 @@ impl Inner {
                 runs.runs.insert(run.info.run_id.clone(), (seq, run));
             }
         }
-        if !runs
-            .experiments
-            .iter()
-            .any(|e| e.name == DEFAULT_EXPERIMENT)
-        {
+        if !experiment::has_default(&runs.experiments) {
             let id = crate::state::random_guid()
                 .map_err(|e| TrackingError::new("TEMPORARILY_UNAVAILABLE", e))?;
-            let default = experiment::create(
-                &runs.experiments,
-                NewExperiment {
-                    id,
-                    name: DEFAULT_EXPERIMENT,
-                    artifact_location: artifact_root(),
-                    now,
-                    tags: &[],
-                },
-            )?;
+            let default = experiment::default_experiment(&runs.experiments, id, now)?;
             self.save_experiments(key, &[&default])?;
             runs.experiments.insert(0, default);
         }

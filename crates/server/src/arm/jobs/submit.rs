@@ -8,10 +8,9 @@ use crate::tracking::Caller;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use azimuth_core::jobs::experiment::{self, NewExperiment};
 use azimuth_core::jobs::job::{check_job_name, Submission};
 use azimuth_core::jobs::run::StoredRun;
-use azimuth_core::jobs::submit::{artifact_root, complete, queued_run, Submitter};
+use azimuth_core::jobs::submit::{complete, job_experiment, queued_run, Submitter};
 use azimuth_core::ArmError;
 use serde_json::Value;
 
@@ -75,16 +74,7 @@ fn submit(
     let experiment_id = state
         .tracking
         .change_experiments(&who.ws, now, |all| {
-            experiment::find_or_create(
-                all,
-                NewExperiment {
-                    id,
-                    name: &s.experiment_name,
-                    artifact_location: artifact_root(),
-                    now,
-                    tags: &[],
-                },
-            )
+            job_experiment(all, &s.experiment_name, id, now)
         })
         .map_err(ArmError::from)?;
     let waiting = match &state.runner {
