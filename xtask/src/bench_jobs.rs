@@ -66,9 +66,7 @@ struct MlflowServer(Child, u16);
 impl Drop for MlflowServer {
     fn drop(&mut self) {
         // Its workers are its process group's.
-        let _ = Command::new("kill")
-            .args(["--", &format!("-{}", self.0.id())])
-            .status();
+        cmd::stop_group(self.0.id());
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

@@ -71,10 +71,7 @@ fn stop_with_parent() {
     std::thread::spawn(move || loop {
         std::thread::sleep(std::time::Duration::from_secs(1));
         if std::os::unix::process::parent_id() != parent {
-            let group = format!("-{}", std::process::id());
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", "--", &group])
-                .status();
+            cmd::stop_group(std::process::id());
             std::process::exit(1);
         }
     });

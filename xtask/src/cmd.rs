@@ -20,6 +20,13 @@ pub fn cargo_target() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |d| root().join(d))
 }
 
+/// Sends SIGTERM to the process group led by `leader` (a child started with
+/// `process_group(0)`, and everything it started).
+pub fn stop_group(leader: u32) {
+    let group = format!("-{leader}");
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+}
+
 /// The directory holding the tools xtask writes itself (the `wasm-opt` wrapper).
 pub fn tools_bin() -> PathBuf {
     root().join("target").join("tools").join("bin")

@@ -158,10 +158,7 @@ impl Background {
 impl Drop for Background {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
-            let group = format!("-{}", self.child.id());
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", "--", &group])
-                .status();
+            cmd::stop_group(self.child.id());
             let _ = self.child.wait();
         }
     }
