@@ -254,10 +254,24 @@ pub fn revoke_script_token(state: &AppState, member: &str, id: &str) -> Result<(
 }
 
 /// Makes a job's token: it logs through the tracking API as the member who submitted the job,
-/// until `expires`; the runner takes it back when the job ends ([`revoke_job_token`]), and
-/// every one is forgotten when the server starts.
-pub fn new_job_token(state: &AppState, member: &str, expires: i64) -> Result<String, ArmError> {
-    issue(state, TokenKind::Job, member, expires)
+/// in the job's workspace (`workspace_id`) only, until `expires`; the runner takes it back when
+/// the job ends ([`revoke_job_token`]), and every one is forgotten when the server starts.
+pub fn new_job_token(
+    state: &AppState,
+    member: &str,
+    workspace_id: &str,
+    expires: i64,
+) -> Result<String, ArmError> {
+    let token = new_token()?;
+    state
+        .with_db(|db| db.insert_job_grant(&hash_token(&token), member, workspace_id, expires))
+        .map_err(|e| {
+            ArmError::new(
+                "ServiceUnavailable",
+                format!("The job's token could not be saved ({e})."),
+            )
+        })?;
+    Ok(token)
 }
 
 /// Takes back a job's token.
@@ -265,17 +279,40 @@ pub fn revoke_job_token(state: &AppState, token: &str) {
     state.with_db(|db| db.delete_token(TokenKind::Job, &hash_token(token)));
 }
 
-/// The member a tracking call comes from: a session's token, or a token for scripts.
-pub fn tracking_member(state: &AppState, headers: &HeaderMap) -> Result<String, ArmError> {
+/// Who a tracking call comes from.
+pub struct TrackingMember {
+    /// The member.
+    pub member: String,
+    /// The one workspace (its `workspaceId`) a job's token is good in; `None` for a session's
+    /// token or a token for scripts.
+    pub only_in: Option<String>,
+}
+
+/// The member a tracking call comes from: a session's token, a token for scripts, or a job's.
+pub fn tracking_member(state: &AppState, headers: &HeaderMap) -> Result<TrackingMember, ArmError> {
     if let Some(token) = bearer_token(headers) {
         let hash = hash_token(token);
-        let member = state.with_db(|db| {
-            db.token_member(TokenKind::Script, &hash, now_ms())
-                .or_else(|| db.token_member(TokenKind::Job, &hash, now_ms()))
+        let now = now_ms();
+        let found = state.with_db(|db| {
+            db.token_member(TokenKind::Script, &hash, now)
+                .map(|member| TrackingMember {
+                    member,
+                    only_in: None,
+                })
+                .or_else(|| {
+                    db.job_grant(&hash, now)
+                        .map(|(member, workspace)| TrackingMember {
+                            member,
+                            only_in: Some(workspace),
+                        })
+                })
         });
-        if let Some(member) = member {
-            return Ok(member);
+        if let Some(found) = found {
+            return Ok(found);
         }
     }
-    member_of(state, headers)
+    Ok(TrackingMember {
+        member: member_of(state, headers)?,
+        only_in: None,
+    })
 }

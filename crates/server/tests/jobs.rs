@@ -280,25 +280,76 @@ async fn the_sandbox_keeps_a_job_to_its_folder_and_this_server() {
     let ada = sign_in(a, "Ada Lovelace").await;
     let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = other.local_addr().unwrap().port();
+    // Another job of the same person, waiting: its environment carries its own job token.
+    let sleeper = "echo \"TOKEN=$MLFLOW_TRACKING_TOKEN.\"; sleep 30";
+    submit(a, &ada, "sleeper", command_job(sleeper, json!({}))).await;
+    wait_for(a, &ada, "sleeper", &["Running"]).await;
+    let token = loop {
+        let log = log_of(a, &ada, "sleeper").await;
+        if let Some(token) = log.split("TOKEN=").nth(1).and_then(|t| t.split('.').next()) {
+            break token.to_owned();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // A job's token logs to its own workspace only, though its person may use another.
+    let second = WS.replace("mlw-azimuth-lab", "mlw-second");
+    let body = json!({"location": "eastus"}).to_string();
+    let made = call(
+        a,
+        "PUT",
+        &format!("{second}?{V}"),
+        Some(&ada),
+        body.as_bytes(),
+    )
+    .await;
+    assert!(made.0 == 200 || made.0 == 201, "{made:?}");
+    let search =
+        |ws: &str| format!("/mlflow/v1.0{ws}/api/2.0/mlflow/experiments/search?max_results=1");
+    assert_eq!(
+        call(a, "GET", &search(&second), Some(&ada), b"").await.0,
+        200
+    );
+    let refused = call(a, "GET", &search(&second), Some(&token), b"").await;
+    assert_eq!(
+        (refused.0, refused.1["error_code"].as_str()),
+        (403, Some("PERMISSION_DENIED")),
+        "{refused:?}"
+    );
+    assert_eq!(call(a, "GET", &search(WS), Some(&token), b"").await.0, 200);
     let command = format!(
-        "cat {db} > /dev/null && echo READ_DB; ls {files} && echo LISTED_FILES; echo x > /tmp/azimuth-escape && echo WROTE_TMP; \
+        "grep -qa PATH= /proc/{server}/environ && echo READ_SERVER_ENV; grep -qa AZIMUTH_JOB_FOLDER /proc/$$/environ && echo READ_OWN_ENV; \
+         for p in /proc/[0-9]*; do grep -qa 'AZIMUTH_JOB_FOLDER=.*sleeper' $p/environ 2>/dev/null && echo READ_OTHER_JOB_ENV; done; \
+         cat {db} > /dev/null && echo READ_DB; ls {files} && echo LISTED_FILES; echo x > /tmp/azimuth-escape && echo WROTE_TMP; \
          python3 -c \"import socket; socket.create_connection(('127.0.0.1', {port}))\" && echo CONNECTED; \
          echo x > mine.txt && echo WROTE_OWN; rm -rf outputs && ln -s {data} outputs && echo LINKED_OUTPUTS; python3 -c \"import urllib.request, os; urllib.request.urlopen(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/experiments/search?max_results=1')\" 2>&1 | grep -q 401 && echo REACHED_SERVER; true",
         db = db.display(),
         files = db.with_file_name("files").display(),
         data = db.parent().unwrap().display(),
+        server = std::process::id(),
     );
     submit(a, &ada, "escape", command_job(&command, json!({}))).await;
     wait_for(a, &ada, "escape", &["Completed", "Failed"]).await;
     let log = log_of(a, &ada, "escape").await;
-    for refused in ["READ_DB", "LISTED_FILES", "WROTE_TMP", "CONNECTED"] {
+    for refused in [
+        "READ_SERVER_ENV",
+        "READ_OTHER_JOB_ENV",
+        "READ_DB",
+        "LISTED_FILES",
+        "WROTE_TMP",
+        "CONNECTED",
+    ] {
         assert!(!log.contains(refused), "{refused}:\n{log}");
     }
     assert!(
-        log.contains("WROTE_OWN") && log.contains("REACHED_SERVER"),
+        log.contains("WROTE_OWN") && log.contains("REACHED_SERVER") && log.contains("READ_OWN_ENV"),
         "{log}"
     );
     assert!(!std::path::Path::new("/tmp/azimuth-escape").exists());
+    let cancel = format!("{WS}/jobs/sleeper/cancel?{V}");
+    assert_eq!(call(a, "POST", &cancel, Some(&ada), b"").await.0, 200);
+    wait_for(a, &ada, "sleeper", &["Canceled"]).await;
+    // Taken back when its job ends.
+    assert_eq!(call(a, "GET", &search(WS), Some(&token), b"").await.0, 401);
     // Its outputs folder became a link to the server's data folder: the server keeps none of it.
     assert!(log.contains("LINKED_OUTPUTS"), "{log}");
     let listed =

@@ -45,7 +45,8 @@ pub enum TokenKind {
     Session,
     /// A token for scripts.
     Script,
-    /// A running job's token (its script's `MLFLOW_TRACKING_TOKEN`), taken back when it ends.
+    /// A running job's token (its script's `MLFLOW_TRACKING_TOKEN`), good in its workspace
+    /// only, taken back when it ends.
     Job,
 }
 
@@ -54,7 +55,7 @@ impl TokenKind {
         match self {
             Self::Session => "sessions",
             Self::Script => "script_tokens",
-            Self::Job => "job_tokens",
+            Self::Job => "job_grants",
         }
     }
 }
@@ -104,7 +105,8 @@ impl Db {
              CREATE TABLE IF NOT EXISTS assets (seq INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (workspace, kind, name));
              CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS script_tokens (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL, name TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL DEFAULT 0);
-             CREATE TABLE IF NOT EXISTS job_tokens (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             DROP TABLE IF EXISTS job_tokens;
+             CREATE TABLE IF NOT EXISTS job_grants (token_hash TEXT PRIMARY KEY, member TEXT NOT NULL, workspace TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS code_versions (workspace TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (workspace, name, version));
              CREATE TABLE IF NOT EXISTS code_uploads (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, arm_id TEXT NOT NULL, member TEXT NOT NULL, secret_hash TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS credentials (object_id TEXT PRIMARY KEY, password_hash TEXT, code_hash TEXT, code_expires_at INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, blocked_until INTEGER NOT NULL DEFAULT 0);",
@@ -292,6 +294,36 @@ impl Db {
             .flatten()
     }
 
+    /// Keeps a job's token (its hash): `member`'s, in the workspace `workspace_id` only.
+    pub fn insert_job_grant(
+        &self,
+        token_hash: &str,
+        member: &str,
+        workspace_id: &str,
+        expires_at: i64,
+    ) -> Result<(), String> {
+        self.conn
+            .execute(
+                "INSERT INTO job_grants (token_hash, member, workspace, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, member, workspace_id, expires_at],
+            )
+            .map(|_| ())
+            .map_err(sql)
+    }
+
+    /// The member and the workspace of an unexpired job's token.
+    pub fn job_grant(&self, token_hash: &str, now: i64) -> Option<(String, String)> {
+        self.conn
+            .query_row(
+                "SELECT member, workspace FROM job_grants WHERE token_hash = ?1 AND expires_at > ?2",
+                params![token_hash, now],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
     /// Forgets every token of `kind` (the jobs' at start: no job runs yet).
     pub fn delete_tokens(&self, kind: TokenKind) {
         let _ = self
@@ -357,7 +389,7 @@ impl Db {
         let _ = self
             .conn
             .execute("DELETE FROM sessions WHERE member = ?1", params![member]);
-        for table in ["script_tokens", "job_tokens"] {
+        for table in ["script_tokens", "job_grants"] {
             let _ = self.conn.execute(
                 &format!("DELETE FROM {table} WHERE member = ?1"),
                 params![member],

@@ -329,7 +329,7 @@ fn run_in_folder(
     let prepared = prepare(state, ws, &folder, spec)?;
     let timeout = spec.timeout_seconds().ok().flatten();
     let expires = state.now() + timeout.map_or(TOKEN_MS, |s| s as i64 * 1000 + 3_600_000);
-    let token = crate::auth::new_job_token(state, &job.submitted_by, expires)
+    let token = crate::auth::new_job_token(state, &job.submitted_by, &key.ws, expires)
         .map_err(|e| e.message().to_owned())?;
     let ending = execute(
         state,

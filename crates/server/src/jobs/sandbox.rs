@@ -4,6 +4,7 @@
 //!   it read the system's folders and the configured Python, read its inputs, write only its
 //!   own job folder, connect by TCP only to this server's port, and signal nothing outside it:
 //!   the server's database, files and other jobs' folders are out of its reach;
+//! - it holds no capabilities, even when the server runs as root ([`drop_capabilities`]);
 //! - resource limits bound its memory (address space), CPU time and core files;
 //! - its shell dies with the thread that started it (`PR_SET_PDEATHSIG`); what it started is
 //!   ended when it exits ([`end_job`]) or, after a server was killed, at the next start
@@ -161,7 +162,8 @@ impl Sandbox {
             .stdout(launch.log.try_clone()?)
             .stderr(launch.log);
         // SAFETY: between fork and exec only async-signal-safe calls are made (setsid, prctl,
-        // getppid, setrlimit, and Landlock's own system calls on a ruleset built before fork).
+        // getppid, setrlimit, capset, and Landlock's own system calls on a ruleset built before
+        // fork).
         unsafe {
             command.pre_exec(move || {
                 if libc::setsid() < 0 {
@@ -184,11 +186,74 @@ impl Sandbox {
                         .restrict_self()
                         .map_err(|_| std::io::Error::from_raw_os_error(libc::EPERM))?;
                 }
-                Ok(())
+                drop_capabilities()
             });
         }
         command.spawn()
     }
+}
+
+/// Takes every capability from the command and what it runs, for good: a server run as root
+/// would otherwise hand its jobs `CAP_SYS_PTRACE` (reading the server's and other jobs'
+/// environments, their tokens in them, past Landlock), raw sockets and the rest. Called
+/// between fork and exec: only `prctl` and `capset`. Written with libc rather than the `caps`
+/// crate, whose calls allocate (not safe after fork).
+fn drop_capabilities() -> std::io::Result<()> {
+    // Root stays without capabilities across exec, and cannot take them back (each bit locked).
+    // These need CAP_SETPCAP: a server that is not root has none to keep, and is refused
+    // quietly (it gives its jobs no capabilities to begin with).
+    let bits = libc::SECBIT_NOROOT
+        | libc::SECBIT_NOROOT_LOCKED
+        | libc::SECBIT_NO_SETUID_FIXUP
+        | libc::SECBIT_NO_SETUID_FIXUP_LOCKED
+        | libc::SECBIT_KEEP_CAPS_LOCKED
+        | libc::SECBIT_NO_CAP_AMBIENT_RAISE
+        | libc::SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+    // SAFETY: prctl and capset read only the plain values and the structs given to them.
+    unsafe {
+        libc::prctl(libc::PR_SET_SECUREBITS, bits as libc::c_ulong);
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong,
+            0,
+            0,
+            0,
+        );
+        // The bounding set, up to the kernel's last capability (it answers EINVAL past it).
+        for cap in 0..64 {
+            if libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong) != 0
+                && *libc::__errno_location() == libc::EINVAL
+            {
+                break;
+            }
+        }
+        // Version 3 of the capability structs: two words of each set, all zero.
+        let header = CapHeader {
+            version: 0x2008_0522,
+            pid: 0,
+        };
+        let data = [CapData::default(); 2];
+        if libc::syscall(libc::SYS_capset, &header, data.as_ptr()) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// `struct __user_cap_header_struct`.
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: libc::c_int,
+}
+
+/// `struct __user_cap_data_struct`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
 }
 
 fn limit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Result<()> {

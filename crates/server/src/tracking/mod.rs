@@ -92,15 +92,23 @@ fn split(path: &str) -> Option<(String, &str)> {
     Some((workspace, rest.strip_prefix("/api/2.0/")?))
 }
 
-/// Who calls: the signed-in person (a session's token or a token for scripts), their role in
-/// the workspace `ws` names, and its artifact store; MLflow's 401, 403 or 404 otherwise.
+/// Who calls: the signed-in person (a session's token, a token for scripts, or a job's token in
+/// its own workspace), their role in the workspace `ws` names, and its artifact store;
+/// MLflow's 401, 403 or 404 otherwise.
 pub(crate) fn caller(
     state: &AppState,
     headers: &HeaderMap,
     ws: &str,
 ) -> Result<Caller, TrackingError> {
     let me = auth::tracking_member(state, headers).map_err(from_arm)?;
-    caller_of(state, &me, ws).map_err(from_arm)
+    let caller = caller_of(state, &me.member, ws).map_err(from_arm)?;
+    match me.only_in {
+        Some(workspace) if workspace != caller.ws => Err(TrackingError::new(
+            "PERMISSION_DENIED",
+            "A job's token logs only to its own workspace.",
+        )),
+        _ => Ok(caller),
+    }
 }
 
 /// What the member `me` may do in the workspace `ws` names, and where its runs live.
