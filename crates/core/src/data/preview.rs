@@ -137,7 +137,7 @@ fn delimited(
     let mut record = csv::ByteRecord::new();
     // One row more than shown tells whether more follow; the last one read from a cut file may
     // itself be cut, so it is never shown.
-    let wanted = max_rows + usize::from(header) + 1;
+    let wanted = max_rows.saturating_add(usize::from(header) + 1);
     while records.len() < wanted {
         match reader.read_byte_record(&mut record) {
             Ok(true) => records.push(record.iter().map(text).collect::<Vec<_>>()),

@@ -1,0 +1,673 @@
+//! An AutoML classification sweep, one trial at a time so its caller (the browser's worker or
+//! the server's thread) can log each as a child run, honour timeouts and stop on Cancel:
+//! - [`Sweep::new`] splits off the target, plans the validation folds, fits each fold's
+//!   featurizer on that fold's training rows only, and reports the data guardrails;
+//! - [`Sweep::next_trial`] names the next trial: first each allowed algorithm's defaults, then draws
+//!   from the search spaces of the algorithms doing best so far; `None` once the sweep is done
+//!   (trials used up, the exit score reached, or no gain in [`PATIENCE`] trials with early
+//!   termination on);
+//! - [`Sweep::run`] trains and scores a trial on every fold (metrics averaged over folds, as
+//!   Azure reports them);
+//! - [`Sweep::ensemble`] adds the VotingEnsemble: trials picked greedily, with repeats, by how
+//!   much they raise the primary metric of the averaged out-of-fold probabilities (Caruana's
+//!   ensemble selection, as AutoML's);
+//! - [`Sweep::final_model`] retrains a trial (or an ensemble's members) on every row.
+
+use crate::featurize::{self, Featurizer, Frame, Guardrail, GuardrailState, Target};
+use crate::metrics::{self, Scores};
+use crate::models::{Algorithm, Model, Params, TrainingSet};
+use crate::random::Rng;
+use crate::validate::{self, Validation};
+use crate::{Features, Probabilities};
+use serde::{Deserialize, Serialize};
+
+/// Trials without a better primary metric after which early termination stops a sweep.
+pub const PATIENCE: usize = 10;
+/// Trials an ensemble chooses from: the best ones.
+const ENSEMBLE_CANDIDATES: usize = 10;
+/// Picks an ensemble makes, at most.
+const ENSEMBLE_PICKS: usize = 15;
+
+/// The metric a sweep ranks trials by (Azure's `ClassificationPrimaryMetrics`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrimaryMetric {
+    /// AUC, weighted by class support.
+    #[default]
+    AUCWeighted,
+    /// Accuracy.
+    Accuracy,
+    /// Macro recall, 0 for chance.
+    NormMacroRecall,
+    /// Average precision, weighted.
+    AveragePrecisionScoreWeighted,
+    /// Precision, weighted.
+    PrecisionScoreWeighted,
+}
+
+impl PrimaryMetric {
+    /// Every primary metric.
+    pub const ALL: [PrimaryMetric; 5] = [
+        PrimaryMetric::AUCWeighted,
+        PrimaryMetric::Accuracy,
+        PrimaryMetric::NormMacroRecall,
+        PrimaryMetric::AveragePrecisionScoreWeighted,
+        PrimaryMetric::PrecisionScoreWeighted,
+    ];
+
+    /// The name of the metric it is, as runs log it (`AUC_weighted`).
+    pub fn metric(self) -> &'static str {
+        match self {
+            PrimaryMetric::AUCWeighted => "AUC_weighted",
+            PrimaryMetric::Accuracy => "accuracy",
+            PrimaryMetric::NormMacroRecall => "norm_macro_recall",
+            PrimaryMetric::AveragePrecisionScoreWeighted => "average_precision_score_weighted",
+            PrimaryMetric::PrecisionScoreWeighted => "precision_score_weighted",
+        }
+    }
+
+    /// The metric an ARM name (`AUCWeighted`) or a CLI one (`auc_weighted`) gives.
+    pub fn parse(name: &str) -> Option<PrimaryMetric> {
+        let plain = |s: &str| s.replace('_', "").to_ascii_lowercase();
+        PrimaryMetric::ALL
+            .into_iter()
+            .find(|m| plain(&format!("{m:?}")) == plain(name) || plain(m.metric()) == plain(name))
+    }
+}
+
+/// What a sweep is asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The column to predict.
+    pub target: String,
+    /// The positive class (two classes): AUC_binary's and the curves' first class.
+    pub positive_label: Option<String>,
+    /// The metric trials are ranked by.
+    pub primary_metric: PrimaryMetric,
+    /// The algorithms allowed (empty: all).
+    pub allowed: Vec<Algorithm>,
+    /// The algorithms blocked.
+    pub blocked: Vec<Algorithm>,
+    /// Trials, at most (the ensemble not counted).
+    pub max_trials: usize,
+    /// Stop once a trial's primary metric reaches this.
+    pub exit_score: Option<f64>,
+    /// Stop after [`PATIENCE`] trials without a better one.
+    pub early_termination: bool,
+    /// How trials are validated.
+    pub validation: Validation,
+    /// How columns become features.
+    pub featurization: featurize::Settings,
+    /// Whether a VotingEnsemble ends the sweep.
+    pub vote_ensemble: bool,
+    /// The seed of every draw.
+    pub seed: u64,
+}
+
+impl Settings {
+    /// A sweep predicting `target` with Azure's defaults and `max_trials` trials.
+    pub fn new(target: &str, max_trials: usize) -> Settings {
+        Settings {
+            target: target.to_owned(),
+            positive_label: None,
+            primary_metric: PrimaryMetric::default(),
+            allowed: Vec::new(),
+            blocked: Vec::new(),
+            max_trials,
+            exit_score: None,
+            early_termination: true,
+            validation: Validation::Auto,
+            featurization: featurize::Settings::default(),
+            vote_ensemble: true,
+            seed: 42,
+        }
+    }
+}
+
+/// A scored trial: one of the leaderboard's rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trial {
+    /// Its number, from 0 (the ensemble's is after the last trial's).
+    pub iteration: usize,
+    /// The algorithm's name ("VotingEnsemble" for the ensemble).
+    pub algorithm: String,
+    /// Its hyperparameters (`None` for the ensemble).
+    pub params: Option<Params>,
+    /// The ensemble's members (trial iterations) and their weights.
+    pub members: Vec<(usize, f64)>,
+    /// Every metric under Azure's names, averaged over the folds.
+    pub metrics: Vec<(&'static str, f64)>,
+    /// The primary metric.
+    pub primary: f64,
+    /// Each fold's probabilities for its validation rows.
+    pub fold_probabilities: Vec<Probabilities>,
+}
+
+impl Trial {
+    /// A metric by its name.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        self.metrics
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// A fold made ready: its featurizer and its rows as features.
+struct PreparedFold {
+    train: TrainingSet,
+    valid_x: Features,
+    valid_y: Vec<usize>,
+}
+
+/// A sweep in progress.
+pub struct Sweep {
+    frame: Frame,
+    target: Target,
+    positive: usize,
+    settings: Settings,
+    algorithms: Vec<Algorithm>,
+    folds: Vec<PreparedFold>,
+    guardrails: Vec<Guardrail>,
+    featurization: Vec<featurize::ColumnPlan>,
+    trials: Vec<Trial>,
+    draws: Rng,
+}
+
+impl Sweep {
+    /// Prepares a sweep of `frame` (every column, the target's included), or says why it
+    /// cannot run.
+    pub fn new(frame: Frame, settings: Settings) -> Result<Sweep, String> {
+        let algorithms: Vec<Algorithm> = Algorithm::ALL
+            .into_iter()
+            .filter(|a| settings.allowed.is_empty() || settings.allowed.contains(a))
+            .filter(|a| !settings.blocked.contains(a))
+            .collect();
+        if algorithms.is_empty() {
+            return Err("No algorithm is left to try: the allowed ones are all blocked. Allow at least one.".into());
+        }
+        if settings.max_trials == 0 {
+            return Err("Max trials must be at least 1.".into());
+        }
+        let (frame, target, positive) =
+            featurize::split_target(frame, &settings.target, settings.positive_label.as_deref())?;
+        let classes = target.classes.len();
+        let plan = validate::plan(&target.labels, classes, &settings.validation, settings.seed)?;
+        let mut folds = Vec::with_capacity(plan.folds.len());
+        for fold in &plan.folds {
+            let featurizer = Featurizer::fit(&frame, &fold.train, &settings.featurization)?;
+            let labels =
+                |rows: &[usize]| rows.iter().map(|i| target.labels[*i]).collect::<Vec<_>>();
+            folds.push(PreparedFold {
+                train: TrainingSet::new(
+                    featurizer.transform(&frame, &fold.train),
+                    labels(&fold.train),
+                    classes,
+                ),
+                valid_x: featurizer.transform(&frame, &fold.valid),
+                valid_y: labels(&fold.valid),
+            });
+        }
+        if folds.iter().any(|f| f.train.x.cols == 0) {
+            return Err("No column is left to learn from once identifiers, constant and empty columns are dropped: add columns that describe the rows.".into());
+        }
+        let all: Vec<usize> = (0..frame.rows()).collect();
+        let whole = Featurizer::fit(&frame, &all, &settings.featurization)?;
+        let mut guardrails = featurize::guardrails(&whole, &frame, &all, &target);
+        guardrails.push(Guardrail {
+            name: "Validation split handling".into(),
+            state: GuardrailState::Done,
+            description: plan.description.clone(),
+            details: Vec::new(),
+        });
+        Ok(Sweep {
+            featurization: whole.report(),
+            draws: Rng::new(settings.seed),
+            frame,
+            target,
+            positive,
+            settings,
+            algorithms,
+            folds,
+            guardrails,
+            trials: Vec::new(),
+        })
+    }
+
+    /// The data guardrails.
+    pub fn guardrails(&self) -> &[Guardrail] {
+        &self.guardrails
+    }
+
+    /// How each column became features (on every row).
+    pub fn featurization(&self) -> &[featurize::ColumnPlan] {
+        &self.featurization
+    }
+
+    /// The target: its classes and rows.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The trials run so far, in order.
+    pub fn trials(&self) -> &[Trial] {
+        &self.trials
+    }
+
+    /// The next trial's hyperparameters, or `None` when the sweep is done.
+    pub fn next_trial(&mut self) -> Option<Params> {
+        let done = self.trials.iter().filter(|t| t.params.is_some()).count();
+        if done >= self.settings.max_trials || self.reached_exit_score() || self.out_of_patience() {
+            return None;
+        }
+        if let Some(algorithm) = self.algorithms.get(done) {
+            return Some(Params::default_for(*algorithm));
+        }
+        // The algorithms by their best trial; a draw favours the leaders.
+        let mut ranked: Vec<(Algorithm, f64)> = self
+            .algorithms
+            .iter()
+            .map(|a| {
+                let best = self
+                    .trials
+                    .iter()
+                    .filter(|t| t.params.as_ref().is_some_and(|p| p.algorithm() == *a))
+                    .map(|t| self.rank(t.primary))
+                    .fold(f64::NEG_INFINITY, f64::max);
+                (*a, best)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let leaders = ranked.len().min(3);
+        let pick = if self.draws.unit() < 0.8 {
+            self.draws.below(leaders)
+        } else {
+            self.draws.below(ranked.len())
+        };
+        Some(Params::sample(ranked[pick].0, &mut self.draws))
+    }
+
+    /// A primary metric's value as "greater is better".
+    fn rank(&self, value: f64) -> f64 {
+        if value.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            value
+        }
+    }
+
+    fn reached_exit_score(&self) -> bool {
+        self.settings
+            .exit_score
+            .is_some_and(|exit| self.trials.iter().any(|t| t.primary >= exit))
+    }
+
+    fn out_of_patience(&self) -> bool {
+        if !self.settings.early_termination || self.trials.len() <= self.algorithms.len() + PATIENCE
+        {
+            return false;
+        }
+        let best_at = self
+            .trials
+            .iter()
+            .enumerate()
+            .max_by(|a, b| {
+                self.rank(a.1.primary)
+                    .total_cmp(&self.rank(b.1.primary))
+                    .then(b.0.cmp(&a.0))
+            })
+            .map_or(0, |(i, _)| i);
+        self.trials.len() - 1 - best_at >= PATIENCE
+    }
+
+    /// Trains and scores a trial of `params` on every fold, and keeps it.
+    pub fn run(&mut self, params: Params) -> &Trial {
+        let iteration = self.trials.len();
+        let mut rng = Rng::new(self.settings.seed.wrapping_add(iteration as u64 + 1));
+        let fold_probabilities: Vec<Probabilities> = self
+            .folds
+            .iter()
+            .map(|fold| {
+                let model = params.fit(&fold.train, &mut rng.fork());
+                model.predict_proba(&fold.valid_x)
+            })
+            .collect();
+        let trial = self.scored(
+            iteration,
+            params.algorithm().name().to_owned(),
+            Some(params),
+            Vec::new(),
+            fold_probabilities,
+        );
+        self.trials.push(trial);
+        &self.trials[iteration]
+    }
+
+    /// A trial with its metrics averaged over the folds.
+    fn scored(
+        &self,
+        iteration: usize,
+        algorithm: String,
+        params: Option<Params>,
+        members: Vec<(usize, f64)>,
+        fold_probabilities: Vec<Probabilities>,
+    ) -> Trial {
+        let scores: Vec<Scores> = self
+            .folds
+            .iter()
+            .zip(&fold_probabilities)
+            .map(|(fold, p)| metrics::score(&fold.valid_y, p, self.positive))
+            .collect();
+        let named: Vec<Vec<(&'static str, f64)>> = scores.iter().map(Scores::named).collect();
+        let mut metrics = named[0].clone();
+        for (k, (_, value)) in metrics.iter_mut().enumerate() {
+            *value = named.iter().map(|n| n[k].1).sum::<f64>() / named.len() as f64;
+        }
+        let primary = metrics
+            .iter()
+            .find(|(n, _)| *n == self.settings.primary_metric.metric())
+            .map_or(f64::NAN, |(_, v)| *v);
+        Trial {
+            iteration,
+            algorithm,
+            params,
+            members,
+            metrics,
+            primary,
+            fold_probabilities,
+        }
+    }
+
+    /// Adds the VotingEnsemble of the best trials, if it is asked for and there are two
+    /// trials or more.
+    pub fn ensemble(&mut self) -> Option<&Trial> {
+        if !self.settings.vote_ensemble || self.trials.len() < 2 {
+            return None;
+        }
+        let mut candidates: Vec<usize> = (0..self.trials.len()).collect();
+        candidates.sort_by(|a, b| {
+            self.rank(self.trials[*b].primary)
+                .total_cmp(&self.rank(self.trials[*a].primary))
+                .then(a.cmp(b))
+        });
+        candidates.truncate(ENSEMBLE_CANDIDATES);
+        let mut picks: Vec<usize> = Vec::new();
+        let mut best = f64::NEG_INFINITY;
+        for _ in 0..ENSEMBLE_PICKS {
+            let mut round: Option<(f64, usize)> = None;
+            for &c in &candidates {
+                let mut trying = picks.clone();
+                trying.push(c);
+                let value = self.rank(self.pooled_primary(&weights(&trying)));
+                if round.is_none_or(|(v, _)| value > v) {
+                    round = Some((value, c));
+                }
+            }
+            match round {
+                Some((value, c)) if value > best || picks.is_empty() => {
+                    best = value;
+                    picks.push(c);
+                }
+                _ => break,
+            }
+        }
+        let members = weights(&picks);
+        let fold_probabilities = (0..self.folds.len())
+            .map(|f| self.blend(&members, |t| &self.trials[t].fold_probabilities[f]))
+            .collect();
+        let iteration = self.trials.len();
+        let trial = self.scored(
+            iteration,
+            "VotingEnsemble".into(),
+            None,
+            members,
+            fold_probabilities,
+        );
+        self.trials.push(trial);
+        self.trials.last()
+    }
+
+    /// The primary metric of `members`' blended probabilities over every fold's rows together.
+    fn pooled_primary(&self, members: &[(usize, f64)]) -> f64 {
+        let mut truth = Vec::new();
+        let mut pooled = Probabilities {
+            classes: self.target.classes.len(),
+            values: Vec::new(),
+        };
+        for (f, fold) in self.folds.iter().enumerate() {
+            truth.extend_from_slice(&fold.valid_y);
+            let blended = self.blend(members, |t| &self.trials[t].fold_probabilities[f]);
+            pooled.values.extend(blended.values);
+        }
+        metrics::score(&truth, &pooled, self.positive)
+            .get(self.settings.primary_metric.metric())
+            .unwrap_or(f64::NAN)
+    }
+
+    /// The weighted mean of members' probabilities.
+    fn blend<'a>(
+        &'a self,
+        members: &[(usize, f64)],
+        of: impl Fn(usize) -> &'a Probabilities,
+    ) -> Probabilities {
+        let first = of(members[0].0);
+        let mut values = vec![0.0; first.values.len()];
+        for (t, w) in members {
+            for (v, p) in values.iter_mut().zip(&of(*t).values) {
+                *v += w * p;
+            }
+        }
+        Probabilities {
+            classes: first.classes,
+            values,
+        }
+    }
+
+    /// The leaderboard: trials best first (ties: the earlier first).
+    pub fn leaderboard(&self) -> Vec<&Trial> {
+        let mut board: Vec<&Trial> = self.trials.iter().collect();
+        board.sort_by(|a, b| {
+            self.rank(b.primary)
+                .total_cmp(&self.rank(a.primary))
+                .then(a.iteration.cmp(&b.iteration))
+        });
+        board
+    }
+
+    /// The best trial.
+    pub fn best(&self) -> Option<&Trial> {
+        self.leaderboard().first().copied()
+    }
+
+    /// `trial` trained again on every row: the model a job leaves.
+    pub fn final_model(&self, trial: &Trial) -> Result<TrainedModel, String> {
+        let all: Vec<usize> = (0..self.frame.rows()).collect();
+        let featurizer = Featurizer::fit(&self.frame, &all, &self.settings.featurization)?;
+        let data = TrainingSet::new(
+            featurizer.transform(&self.frame, &all),
+            self.target.labels.clone(),
+            self.target.classes.len(),
+        );
+        let members: Vec<(f64, Model)> = if trial.members.is_empty() {
+            vec![(1.0, self.refit(trial, &data)?)]
+        } else {
+            trial
+                .members
+                .iter()
+                .map(|(t, w)| Ok((*w, self.refit(&self.trials[*t], &data)?)))
+                .collect::<Result<_, String>>()?
+        };
+        Ok(TrainedModel {
+            algorithm: trial.algorithm.clone(),
+            target: self.target.name.clone(),
+            classes: self.target.classes.clone(),
+            featurizer,
+            members,
+        })
+    }
+
+    fn refit(&self, trial: &Trial, data: &TrainingSet) -> Result<Model, String> {
+        let params = trial
+            .params
+            .as_ref()
+            .ok_or("An ensemble cannot be a member of another.")?;
+        let mut rng = Rng::new(self.settings.seed.wrapping_add(trial.iteration as u64 + 1));
+        Ok(params.fit(data, &mut rng.fork()))
+    }
+}
+
+/// Each distinct pick and its share of the picks.
+fn weights(picks: &[usize]) -> Vec<(usize, f64)> {
+    let mut counts: Vec<(usize, f64)> = Vec::new();
+    for p in picks {
+        match counts.iter_mut().find(|(t, _)| t == p) {
+            Some((_, n)) => *n += 1.0,
+            None => counts.push((*p, 1.0)),
+        }
+    }
+    let total = picks.len() as f64;
+    counts.iter_mut().for_each(|(_, n)| *n /= total);
+    counts
+}
+
+/// A model trained on every row, with the featurizer that makes its features: what scores new
+/// rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    /// The algorithm's name.
+    pub algorithm: String,
+    /// The column it predicts.
+    pub target: String,
+    /// The classes, in the order of its probabilities.
+    pub classes: Vec<String>,
+    /// How a row's columns become its features.
+    pub featurizer: Featurizer,
+    /// Its models and their weights (one, weight 1, unless it is an ensemble).
+    pub members: Vec<(f64, Model)>,
+}
+
+impl TrainedModel {
+    /// Each row of `frame`'s class probabilities.
+    pub fn predict_proba(&self, frame: &Frame) -> Probabilities {
+        let rows: Vec<usize> = (0..frame.rows()).collect();
+        let x = self.featurizer.transform(frame, &rows);
+        let mut values = vec![0.0; x.rows * self.classes.len()];
+        for (w, model) in &self.members {
+            for (v, p) in values.iter_mut().zip(model.predict_proba(&x).values) {
+                *v += w * p;
+            }
+        }
+        Probabilities {
+            classes: self.classes.len(),
+            values,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azimuth_core::data::preview::{preview, Format};
+
+    fn diabetes() -> Frame {
+        let text =
+            azimuth_core::data::samples::sample_csv("diabetes").expect("the diabetes sample");
+        let format = Format::Delimited {
+            delimiter: b',',
+            header: true,
+        };
+        let table = preview(text.as_bytes(), true, format, usize::MAX).unwrap();
+        Frame::from_text(table.columns, table.rows)
+    }
+
+    #[test]
+    fn a_sweep_of_the_diabetes_sample_ranks_real_trials_and_leaves_a_model() {
+        let mut settings = Settings::new("Diabetic", 10);
+        settings.validation = Validation::KFold { folds: 3 };
+        let mut sweep = Sweep::new(diabetes(), settings.clone()).unwrap();
+        let rails: Vec<&str> = sweep.guardrails().iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(
+            rails,
+            [
+                "Class balancing detection",
+                "Missing feature values imputation",
+                "High cardinality feature detection",
+                "Validation split handling"
+            ]
+        );
+        let mut algorithms = Vec::new();
+        while let Some(params) = sweep.next_trial() {
+            algorithms.push(sweep.run(params).algorithm.clone());
+        }
+        assert_eq!(algorithms.len(), 10);
+        assert_eq!(&algorithms[..8], Algorithm::ALL.map(|a| a.name()));
+        let ensemble = sweep.ensemble().unwrap().clone();
+        assert_eq!(ensemble.algorithm, "VotingEnsemble");
+        assert!((ensemble.members.iter().map(|m| m.1).sum::<f64>() - 1.0).abs() < 1e-12);
+        let board = sweep.leaderboard();
+        assert!(board.windows(2).all(|w| w[0].primary >= w[1].primary));
+        let best = board[0].clone();
+        assert!(best.primary > 0.85, "{}: {}", best.algorithm, best.primary);
+        assert_eq!(best.metric("AUC_weighted"), Some(best.primary));
+        let model = sweep.final_model(&best).unwrap();
+        let p = model.predict_proba(&sweep.frame);
+        let right = p
+            .predicted()
+            .iter()
+            .zip(&sweep.target.labels)
+            .filter(|(a, b)| a == b)
+            .count();
+        assert!(right as f64 / p.rows() as f64 > 0.8);
+
+        // The same seed gives the same leaderboard.
+        let mut again = Sweep::new(diabetes(), settings).unwrap();
+        while let Some(params) = again.next_trial() {
+            again.run(params);
+        }
+        again.ensemble();
+        let primaries = |s: &Sweep| {
+            s.trials()
+                .iter()
+                .map(|t| (t.algorithm.clone(), t.primary))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(primaries(&sweep), primaries(&again));
+    }
+
+    #[test]
+    fn limits_and_bad_settings_are_honoured_or_refused() {
+        let mut settings = Settings::new("Diabetic", 5);
+        settings.allowed = vec![Algorithm::LogisticRegression, Algorithm::DecisionTree];
+        settings.blocked = vec![Algorithm::DecisionTree];
+        settings.exit_score = Some(0.5);
+        let mut sweep = Sweep::new(diabetes(), settings.clone()).unwrap();
+        let params = sweep.next_trial().unwrap();
+        assert_eq!(params.algorithm(), Algorithm::LogisticRegression);
+        sweep.run(params);
+        assert!(sweep.next_trial().is_none(), "the exit score was reached");
+        assert!(sweep.ensemble().is_none(), "one trial makes no ensemble");
+        settings.blocked = vec![Algorithm::LogisticRegression, Algorithm::DecisionTree];
+        assert!(Sweep::new(diabetes(), settings.clone())
+            .err()
+            .unwrap()
+            .contains("Allow at least one"));
+        settings.blocked.clear();
+        settings.target = "Nope".into();
+        assert!(Sweep::new(diabetes(), settings)
+            .err()
+            .unwrap()
+            .contains("'Nope'"));
+        assert_eq!(
+            PrimaryMetric::parse("auc_weighted"),
+            Some(PrimaryMetric::AUCWeighted)
+        );
+        assert_eq!(
+            PrimaryMetric::parse("NormMacroRecall"),
+            Some(PrimaryMetric::NormMacroRecall)
+        );
+        assert_eq!(
+            PrimaryMetric::parse("average_precision_score_weighted"),
+            Some(PrimaryMetric::AveragePrecisionScoreWeighted)
+        );
+        assert_eq!(PrimaryMetric::parse("log_loss"), None);
+    }
+}
