@@ -278,9 +278,10 @@ pub struct Settings {
     pub blocked: Vec<String>,
 }
 
-/// How one column becomes features, learned by [`Featurizer::fit`].
+/// How one column becomes features, learned by [`Featurizer::fit`] (externally tagged: model
+/// files are postcard, which reads no internally tagged enums).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase")]
 enum Plan {
     Dropped {
         reason: String,

@@ -428,19 +428,36 @@ impl Sweep {
 
     /// The primary metric of `members`' blended probabilities over every fold's rows together.
     fn pooled_primary(&self, members: &[(usize, f64)]) -> f64 {
-        let mut truth = Vec::new();
+        let blended = |f: usize| self.blend(members, |t| &self.trials[t].fold_probabilities[f]);
+        let pooled = self.pool((0..self.folds.len()).map(blended));
+        metrics::score(&self.validation_labels(), &pooled, self.positive)
+            .get(self.settings.primary_metric.metric())
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Every fold's validation rows' classes, a fold after another.
+    pub fn validation_labels(&self) -> Vec<usize> {
+        self.folds
+            .iter()
+            .flat_map(|f| f.valid_y.iter().copied())
+            .collect()
+    }
+
+    /// A trial's probabilities for every fold's validation rows, in the order of
+    /// [`Sweep::validation_labels`].
+    pub fn pooled(&self, trial: &Trial) -> Probabilities {
+        self.pool(trial.fold_probabilities.iter().cloned())
+    }
+
+    fn pool(&self, folds: impl Iterator<Item = Probabilities>) -> Probabilities {
         let mut pooled = Probabilities {
             classes: self.target.classes.len(),
             values: Vec::new(),
         };
-        for (f, fold) in self.folds.iter().enumerate() {
-            truth.extend_from_slice(&fold.valid_y);
-            let blended = self.blend(members, |t| &self.trials[t].fold_probabilities[f]);
-            pooled.values.extend(blended.values);
+        for p in folds {
+            pooled.values.extend(p.values);
         }
-        metrics::score(&truth, &pooled, self.positive)
-            .get(self.settings.primary_metric.metric())
-            .unwrap_or(f64::NAN)
+        pooled
     }
 
     /// The weighted mean of members' probabilities.
@@ -545,7 +562,26 @@ pub struct TrainedModel {
     pub members: Vec<(f64, Model)>,
 }
 
+/// What a model file starts with: the format and its version, so a file of another kind or an
+/// older layout is refused rather than misread.
+const MODEL_MAGIC: &[u8] = b"azimuth-model/1\n";
+
 impl TrainedModel {
+    /// The model as a file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = MODEL_MAGIC.to_vec();
+        bytes.extend(postcard::to_allocvec(self).unwrap_or_default());
+        bytes
+    }
+
+    /// A model read back from [`TrainedModel::to_bytes`], or why it cannot be.
+    pub fn from_bytes(bytes: &[u8]) -> Result<TrainedModel, String> {
+        let body = bytes
+            .strip_prefix(MODEL_MAGIC)
+            .ok_or("This is not an Azimuth model file (or one of an older layout).")?;
+        postcard::from_bytes(body).map_err(|e| format!("The model file is damaged ({e})."))
+    }
+
     /// Each row of `frame`'s class probabilities.
     pub fn predict_proba(&self, frame: &Frame) -> Probabilities {
         let rows: Vec<usize> = (0..frame.rows()).collect();
@@ -610,6 +646,12 @@ mod tests {
         assert_eq!(best.metric("AUC_weighted"), Some(best.primary));
         let model = sweep.final_model(&best).unwrap();
         let p = model.predict_proba(&sweep.frame);
+        let reread = TrainedModel::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!(reread.predict_proba(&sweep.frame), p);
+        assert!(TrainedModel::from_bytes(b"PK\x03\x04").is_err());
+        assert!(TrainedModel::from_bytes(&model.to_bytes()[..40])
+            .unwrap_err()
+            .contains("damaged"));
         let right = p
             .predicted()
             .iter()

@@ -7,7 +7,7 @@ use crate::components::{guard_close, picked_files, ImportSummary, Picked, TextFi
 use crate::router::{leave_held, leave_to, release_page};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Upload};
-use azimuth_core::jobs::command::CommandSpec;
+use azimuth_core::jobs::command::JobSpec;
 use azimuth_core::jobs::job::check_job_name;
 use azimuth_core::jobs::names::job_name;
 use azimuth_core::jobs::yaml::{job_from_yaml, ImportedJob};
@@ -85,7 +85,7 @@ pub fn CreateJobPage() -> impl IntoView {
         let text = text.get();
         (!text.trim().is_empty()).then(|| {
             let job = job_from_yaml(&text).map_err(|e| e.to_string())?;
-            CommandSpec::from_properties(&job.body["properties"])
+            JobSpec::from_properties(&job.body["properties"])
                 .map_err(|e| e.message().to_owned())?;
             Ok::<_, String>(job)
         })

@@ -1,6 +1,7 @@
-//! A command job as ARM describes it (`jobType: Command`): its command with `${{inputs.x}}`
-//! and `${{outputs.y}}` in it, code, environment, variables, inputs, outputs and limits, and
-//! the rules a submission must meet before it is accepted. What a job shares with its MLflow
+//! A job as ARM describes it: a command job (`jobType: Command`: its command with
+//! `${{inputs.x}}` and `${{outputs.y}}` in it, code, environment, variables, inputs, outputs
+//! and limits) or an AutoML job (`jobType: AutoML`: its `taskDetails`, see [`super::automl`]),
+//! and the rules a submission must meet before it is accepted. What a job shares with its MLflow
 //! run (display name, experiment, tags, status) is kept on the run, once.
 
 use crate::arm::ArmError;
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// The job types Azure ML has; only command jobs run here yet.
+/// The job types Azure ML has; command and AutoML jobs run here.
 pub const JOB_TYPES: [&str; 5] = ["Command", "Sweep", "Pipeline", "AutoML", "Spark"];
 /// Input types (`jobInputType`).
 pub const INPUT_TYPES: [&str; 7] = [
@@ -102,13 +103,16 @@ fn command_limits_type() -> String {
     "Command".into()
 }
 
-/// What a person asks of a command job: the ARM properties other than those kept on the run.
+/// What a person asks of a job: the ARM properties other than those kept on the run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CommandSpec {
-    /// Always `Command`.
+pub struct JobSpec {
+    /// `Command` or `AutoML`.
     #[serde(default)]
     pub job_type: String,
+    /// An AutoML job's task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<super::automl::AutoMLTask>,
     /// What it is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -118,8 +122,8 @@ pub struct CommandSpec {
     /// The compute's ARM id (absent: serverless).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
-    /// The shell command.
-    #[serde(default)]
+    /// The shell command (a command job's).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub command: String,
     /// The code's ARM id (a code asset's version) or datastore URI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +151,7 @@ pub struct CommandSpec {
 
 /// The properties ARM computes; a request's are ignored.
 const READ_ONLY: [&str; 4] = ["status", "services", "parameters", "jobType"];
-/// The properties kept on the run rather than in [`CommandSpec`].
+/// The properties kept on the run rather than in [`JobSpec`].
 pub const ON_THE_RUN: [&str; 4] = ["displayName", "experimentName", "tags", "isArchived"];
 
 pub(crate) fn bad(message: impl Into<String>) -> ArmError {
@@ -165,19 +169,23 @@ pub fn is_identifier(name: &str) -> bool {
         && name.len() <= 255
 }
 
-impl CommandSpec {
-    /// The spec a request's `properties` describe, checked. The job type is checked first: only
-    /// command jobs run here.
+impl JobSpec {
+    /// The spec a request's `properties` describe, checked. The job type is checked first:
+    /// command and AutoML jobs run here.
     pub fn from_properties(properties: &Value) -> Result<Self, ArmError> {
         let Some(object) = properties.as_object() else {
             return Err(bad("The request must have 'properties', an object."));
         };
         let job_type = object.get("jobType").and_then(Value::as_str).unwrap_or("");
-        if !job_type.eq_ignore_ascii_case("Command") {
+        let job_type = if job_type.eq_ignore_ascii_case("Command") {
+            "Command"
+        } else if job_type.eq_ignore_ascii_case("AutoML") {
+            "AutoML"
+        } else {
             let known = JOB_TYPES.iter().any(|t| t.eq_ignore_ascii_case(job_type));
             return Err(bad(if known {
                 format!(
-                    "This server runs command jobs; a {job_type} job cannot be submitted here yet."
+                    "This server runs command and AutoML jobs; a {job_type} job cannot be submitted here yet."
                 )
             } else {
                 format!(
@@ -185,20 +193,49 @@ impl CommandSpec {
                     JOB_TYPES.join(", ")
                 )
             }));
-        }
+        };
         let mut object = object.clone();
         for key in READ_ONLY.iter().chain(ON_THE_RUN.iter()) {
             object.remove(*key);
         }
-        let mut spec: CommandSpec = crate::arm::json_de::from_value(Value::Object(object))
+        let mut spec: JobSpec = crate::arm::json_de::from_value(Value::Object(object))
             .map_err(|e| bad(format!("The job's properties are not valid: {e}.")))?;
-        spec.job_type = "Command".into();
+        spec.job_type = job_type.into();
         spec.check()?;
         Ok(spec)
     }
 
-    /// Checks the command, its references, inputs, outputs, variables and limits.
+    /// Whether it is an AutoML job.
+    pub fn is_automl(&self) -> bool {
+        self.job_type == "AutoML"
+    }
+
+    /// Checks an AutoML job: its task, and outputs of its own (`best_model`).
+    fn check_automl(&self) -> Result<(), ArmError> {
+        let Some(task) = &self.task_details else {
+            return Err(bad("An AutoML job needs its task (properties.taskDetails): the task type, the training data and the target column."));
+        };
+        task.check()?;
+        if !self.command.trim().is_empty() {
+            return Err(bad(
+                "An AutoML job has no command; submit a command job to run one.",
+            ));
+        }
+        for (name, output) in &self.outputs {
+            check_output(name, output)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the command, its references, inputs, outputs, variables and limits (or an AutoML
+    /// job's task).
     pub fn check(&self) -> Result<(), ArmError> {
+        if self.is_automl() {
+            return self.check_automl();
+        }
+        if self.task_details.is_some() {
+            return Err(bad("Only an AutoML job has taskDetails."));
+        }
         if self.command.trim().is_empty() {
             return Err(bad(
                 "A command job needs a command, e.g. 'python train.py'.",
@@ -255,7 +292,7 @@ impl CommandSpec {
 
     /// What may change once a job is submitted: its description (its display name, tags and
     /// whether it is archived are the run's). Anything else is refused.
-    pub fn check_change(&self, next: &CommandSpec) -> Result<(), ArmError> {
+    pub fn check_change(&self, next: &JobSpec) -> Result<(), ArmError> {
         let mut same = next.clone();
         same.description.clone_from(&self.description);
         if same != *self {

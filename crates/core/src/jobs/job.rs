@@ -1,8 +1,8 @@
 //! A job over ARM: every MLflow run is a job named by its run id, and a command job is a run
-//! that also keeps what was asked of it ([`CommandSpec`]) and Azure's status. The job's display
+//! that also keeps what was asked of it ([`JobSpec`]) and Azure's status. The job's display
 //! name, experiment and tags are the run's, kept once. ARM's resource is built here.
 
-use super::command::CommandSpec;
+use super::command::JobSpec;
 use super::limits::check_name;
 use super::run::{run_folder, StoredRun, ARTIFACT_STORE};
 use super::status::JobStatus;
@@ -26,7 +26,7 @@ pub const JOB_LOG: &str = "user_logs/std_log.txt";
 #[serde(rename_all = "camelCase")]
 pub struct StoredJob {
     /// What was asked of it.
-    pub spec: CommandSpec,
+    pub spec: JobSpec,
     /// Azure's status.
     pub status: JobStatus,
     /// Why it waits, or why it ended as it did, for people.
@@ -43,7 +43,7 @@ pub struct StoredJob {
 /// What a job submission (`PUT .../jobs/{name}`) asks, taken apart.
 pub struct Submission {
     /// The command job.
-    pub spec: CommandSpec,
+    pub spec: JobSpec,
     /// Its display name, if given.
     pub display_name: Option<String>,
     /// Its experiment's name ([`DEFAULT_EXPERIMENT_NAME`] when none is given).
@@ -78,7 +78,7 @@ impl Submission {
         let properties = body
             .get("properties")
             .ok_or_else(|| bad("The request must have 'properties'."))?;
-        let spec = CommandSpec::from_properties(properties)?;
+        let spec = JobSpec::from_properties(properties)?;
         let text = |key: &str| -> Result<Option<String>, ArmError> {
             match properties.get(key) {
                 None | Some(Value::Null) => Ok(None),

@@ -4,6 +4,7 @@
 //! runs table shows without reading histories. Pure: the server keeps them in SQLite, and the
 //! browser store keeps them in IndexedDB, both through these types and rules.
 
+pub mod automl;
 pub mod code;
 pub mod command;
 pub mod experiment;

@@ -55,10 +55,20 @@ pub fn output_uri(job: &str, output: &str) -> String {
     format!("azureml://datastores/{OUTPUTS_STORE}/paths/azureml/{job}/{output}/")
 }
 
-/// Fills in what Azure fills in for job `name` of workspace `ws`: each declared output's
-/// place, and `computeId` as the ARM id of one of its computes (given as that, as
-/// `azureml:<name>` or as a bare name), or says that compute does not exist.
+/// Fills in what Azure fills in for job `name` of workspace `ws`: an AutoML job's `best_model`
+/// output, each declared output's place, and `computeId` as the ARM id of one of its computes
+/// (given as that, as `azureml:<name>` or as a bare name), or says that compute does not exist.
 pub fn complete(ws: &Workspace, name: &str, s: &mut Submission) -> Result<(), ArmError> {
+    if s.spec.is_automl() {
+        // An AutoML job always leaves its best model, as on Azure.
+        s.spec
+            .outputs
+            .entry(super::automl::BEST_MODEL.to_owned())
+            .or_insert_with(|| super::command::JobOutput {
+                job_output_type: "mlflow_model".into(),
+                ..Default::default()
+            });
+    }
     for (output, spec) in &mut s.spec.outputs {
         spec.uri.get_or_insert_with(|| output_uri(name, output));
     }

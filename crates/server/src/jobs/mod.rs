@@ -2,6 +2,7 @@
 //! command runs in, and the job's working folder. Jobs over ARM are `arm/jobs.rs`; a job's
 //! rules (its spec, statuses, what may change) are the engine's (`azimuth_core::jobs`).
 
+pub mod automl;
 pub mod placement;
 pub mod process;
 pub mod recovery;

@@ -170,7 +170,11 @@ fn log_path(state: &AppState, ws: &Workspace, name: &str) -> Result<std::path::P
 }
 
 /// The job's log file, opened to append to (its output and errors go there as written).
-fn log_file(state: &AppState, ws: &Workspace, name: &str) -> Result<std::fs::File, String> {
+pub(super) fn log_file(
+    state: &AppState,
+    ws: &Workspace,
+    name: &str,
+) -> Result<std::fs::File, String> {
     let path = log_path(state, ws, name)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("Its log could not be made ({e})."))?;

@@ -316,6 +316,9 @@ fn run_in_folder(
     let Some(job) = &run.job else {
         return Err("It has no command.".into());
     };
+    if job.spec.is_automl() {
+        return super::automl::run(state, key, ws, run, cancel);
+    }
     let spec = &job.spec;
     if key.set(
         state,

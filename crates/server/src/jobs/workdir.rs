@@ -7,7 +7,7 @@
 
 use crate::state::AppState;
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
-use azimuth_core::jobs::command::CommandSpec;
+use azimuth_core::jobs::command::JobSpec;
 use azimuth_core::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ pub fn prepare(
     state: &AppState,
     ws: &Workspace,
     folder: &Path,
-    spec: &CommandSpec,
+    spec: &JobSpec,
 ) -> Result<Prepared, String> {
     let _ = std::fs::remove_dir_all(folder);
     let cwd = folder.join("code");
@@ -84,7 +84,12 @@ pub fn prepare(
 
 /// The file or folder on this machine a data URI names (a datastore path, a data asset, or a
 /// code asset's datastore path), or why it cannot be reached.
-fn local_path(state: &AppState, ws: &Workspace, uri: &str, hops: usize) -> Result<PathBuf, String> {
+pub(super) fn local_path(
+    state: &AppState,
+    ws: &Workspace,
+    uri: &str,
+    hops: usize,
+) -> Result<PathBuf, String> {
     if hops > MAX_HOPS {
         return Err(format!(
             "'{uri}' names assets that name assets {MAX_HOPS} times over."
@@ -193,7 +198,7 @@ pub fn collect(
     ws: &Workspace,
     prepared: &Prepared,
     job: &str,
-    spec: &CommandSpec,
+    spec: &JobSpec,
 ) -> Result<(), String> {
     let artifacts = ws
         .datastore_root(azimuth_core::jobs::run::ARTIFACT_STORE)
@@ -212,7 +217,7 @@ fn keep_all(
     artifacts: &str,
     run_folder: &str,
     job: &str,
-    spec: &CommandSpec,
+    spec: &JobSpec,
 ) -> Result<(), String> {
     let keep = |from: &Path, root: &str, path: &str| -> Result<(), String> {
         let has_files = std::fs::read_dir(from).is_ok_and(|mut d| d.next().is_some());

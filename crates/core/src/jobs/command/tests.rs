@@ -1,8 +1,8 @@
 use super::*;
 use serde_json::json;
 
-fn spec(properties: Value) -> Result<CommandSpec, ArmError> {
-    CommandSpec::from_properties(&properties)
+fn spec(properties: Value) -> Result<JobSpec, ArmError> {
+    JobSpec::from_properties(&properties)
 }
 
 fn iris() -> Value {
@@ -54,7 +54,8 @@ fn bad_submissions_say_what_is_wrong() {
         at[parts[parts.len() - 1]] = value;
         spec(body).unwrap_err().message().to_owned()
     };
-    assert!(with("jobType", json!("Sweep")).contains("command jobs"));
+    assert!(with("jobType", json!("Sweep")).contains("command and AutoML jobs"));
+    assert!(with("jobType", json!("AutoML")).contains("taskDetails"));
     assert!(with("jobType", json!("Batch")).contains("must be one of"));
     assert!(with("command", json!("  ")).contains("needs a command"));
     assert!(with("environmentId", Value::Null).contains("environment"));

@@ -1,5 +1,5 @@
 use super::*;
-use crate::jobs::command::CommandSpec;
+use crate::jobs::command::JobSpec;
 
 const LAB: &str = r#"
 $schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json
@@ -46,7 +46,7 @@ fn a_lab_file_becomes_an_arm_body_the_engine_accepts() {
     assert_eq!(p["limits"]["timeout"], "PT1800S");
     assert_eq!(p["computeId"], "azureml:cpu-cluster");
     assert_eq!(p["resources"]["instanceCount"], 1);
-    let spec = CommandSpec::from_properties(p).unwrap();
+    let spec = JobSpec::from_properties(p).unwrap();
     assert_eq!(spec.timeout_seconds().unwrap(), Some(1800));
     // Written out and read back, it is the same job.
     let written = job_yaml("iris_1", p);

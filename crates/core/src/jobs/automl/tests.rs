@@ -1,0 +1,112 @@
+use super::*;
+use serde_json::json;
+
+fn azure_example() -> Value {
+    json!({"taskType": "Classification", "primaryMetric": "AUCWeighted", "targetColumnName": "y", "logVerbosity": "Info",
+        "trainingData": {"jobInputType": "mltable", "uri": "azureml:bank-train:1"},
+        "nCrossValidations": {"mode": "Custom", "value": 5}, "positiveLabel": "yes",
+        "limitSettings": {"maxTrials": 40, "maxConcurrentTrials": 4, "maxCoresPerTrial": -1, "timeout": "PT3H", "trialTimeout": "PT20M", "enableEarlyTermination": true, "exitScore": 0.92},
+        "featurizationSettings": {"mode": "Custom", "blockedTransformers": ["WordEmbedding"], "columnNameAndTypes": {"age": "Numeric"},
+            "transformerParams": {"imputer": [{"fields": ["job"], "parameters": {"strategy": "most_frequent"}}]}, "enableDnnFeaturization": false},
+        "trainingSettings": {"allowedTrainingAlgorithms": ["LightGBM", "LogisticRegression"], "blockedTrainingAlgorithms": [],
+            "enableVoteEnsemble": true, "enableStackEnsemble": true}})
+}
+
+#[test]
+fn azures_own_example_is_read_into_the_engines_settings_and_kept_as_sent() {
+    let task = AutoMLTask::from_value(&azure_example()).unwrap();
+    let settings = task.sweep_settings(7).unwrap();
+    assert_eq!(settings.target, "y");
+    assert_eq!(settings.positive_label.as_deref(), Some("yes"));
+    assert_eq!(settings.primary_metric, PrimaryMetric::AUCWeighted);
+    assert_eq!(settings.allowed, vec![Algorithm::LogisticRegression]);
+    assert_eq!(settings.max_trials, 40);
+    assert_eq!(settings.exit_score, Some(0.92));
+    assert_eq!(settings.validation, Validation::KFold { folds: 5 });
+    assert_eq!(settings.featurization.mode, Mode::Custom);
+    assert_eq!(settings.featurization.column_types["age"], Kind::Numeric);
+    assert_eq!(settings.featurization.imputers["job"], Impute::MostFrequent);
+    assert_eq!(settings.seed, 7);
+    assert_eq!(task.timeouts(), (Some(3 * 3600), Some(20 * 60)));
+    assert_eq!(task.max_concurrent_trials(), 4);
+    let notes = task.notes().join(" ");
+    assert!(
+        notes.contains("LightGBM") && notes.contains("StackEnsemble"),
+        "{notes}"
+    );
+    // What the engine does not read is answered as sent.
+    let back = serde_json::to_value(&task).unwrap();
+    assert_eq!(back["logVerbosity"], "Info");
+    assert_eq!(back["limitSettings"]["maxCoresPerTrial"], -1);
+    assert_eq!(
+        back["featurizationSettings"]["enableDnnFeaturization"],
+        false
+    );
+    assert_eq!(back, azure_example());
+}
+
+#[test]
+fn defaults_are_azures() {
+    let task = AutoMLTask::from_value(
+        &json!({"taskType": "classification", "targetColumnName": "Diabetic",
+        "trainingData": {"jobInputType": "mltable", "uri": "azureml:diabetes:1"}}),
+    )
+    .unwrap();
+    let settings = task.sweep_settings(1).unwrap();
+    assert_eq!(settings.primary_metric, PrimaryMetric::AUCWeighted);
+    assert_eq!(settings.validation, Validation::Auto);
+    assert_eq!(settings.max_trials, 1000);
+    assert!(settings.early_termination && settings.vote_ensemble);
+    assert!(settings.allowed.is_empty() && settings.blocked.is_empty());
+    assert_eq!(task.max_concurrent_trials(), 1);
+    assert!(task.notes().is_empty());
+}
+
+#[test]
+fn what_cannot_be_trained_is_refused_with_its_reason() {
+    let refused = |change: Value| {
+        let mut body = azure_example();
+        for (k, v) in change.as_object().unwrap() {
+            if v.is_null() {
+                body.as_object_mut().unwrap().remove(k);
+            } else {
+                body[k] = v.clone();
+            }
+        }
+        AutoMLTask::from_value(&body)
+            .unwrap_err()
+            .message()
+            .to_owned()
+    };
+    assert!(refused(json!({"taskType": "Regression"})).contains("classification models"));
+    assert!(refused(json!({"taskType": "Clustering"})).contains("must be one of"));
+    assert!(refused(json!({"targetColumnName": " "})).contains("target column"));
+    assert!(refused(json!({"primaryMetric": "LogLoss"})).contains("primaryMetric"));
+    assert!(
+        refused(json!({"trainingData": {"jobInputType": "uri_file", "uri": "x.csv"}}))
+            .contains("mltable")
+    );
+    assert!(refused(json!({"trainingData": {"jobInputType": "mltable"}})).contains("uri"));
+    assert!(
+        refused(json!({"nCrossValidations": {"mode": "Custom", "value": 1}})).contains("2 to 50")
+    );
+    assert!(refused(json!({"validationDataSize": 0.2})).contains("not both"));
+    assert!(refused(json!({"testDataSize": 1.5})).contains("between 0 and 1"));
+    assert!(refused(json!({"limitSettings": {"maxTrials": 0}})).contains("maxTrials"));
+    assert!(refused(json!({"limitSettings": {"timeout": "3 hours"}})).contains("ISO 8601"));
+    assert!(
+        refused(json!({"trainingSettings": {"allowedTrainingAlgorithms": ["LightGBM"]}}))
+            .contains("None of the allowed")
+    );
+    assert!(
+        refused(json!({"trainingSettings": {"allowedTrainingAlgorithms": ["Prophet"]}}))
+            .contains("'Prophet'")
+    );
+    assert!(refused(json!({"trainingSettings": {"allowedTrainingAlgorithms": ["KNN"], "blockedTrainingAlgorithms": ["knn"]}})).contains("blocked"));
+    assert!(refused(json!({"featurizationSettings": {"mode": "Fancy"}}))
+        .contains("Auto, Custom or Off"));
+    assert!(
+        refused(json!({"featurizationSettings": {"columnNameAndTypes": {"note": "Text"}}}))
+            .contains("'note'")
+    );
+}

@@ -1,0 +1,337 @@
+//! AutoML jobs on a server with a runner: a classification sweep of the diabetes sample, its
+//! trials kept as child runs with their metrics and charts, the sweep's progress on the job's
+//! run, and its best model as the job's `best_model` output; a target that cannot be
+//! classified fails the job saying why; Cancel stops a sweep.
+
+mod common;
+use common::*;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const TABLE: &str = "azureml://datastores/workspaceblobstore/paths/diabetes/";
+
+async fn runner_server(name: &str) -> Server {
+    let db = temp_db(name);
+    start_with(&db, |c| {
+        let mut runner = azimuth_server::config::Config::from_args(
+            ["--job-runner", "local"].map(String::from),
+            |_| None,
+        )
+        .unwrap()
+        .job_runner
+        .unwrap();
+        runner.folder = db.with_file_name("jobs");
+        c.job_runner = Some(runner);
+    })
+    .await
+}
+
+/// Uploads the diabetes sample as an MLTable folder.
+async fn upload_table(a: SocketAddr, token: &str) {
+    let upload = |path: &str| {
+        format!("/api/files?wsid={WS}&datastore=workspaceblobstore&path=diabetes/{path}")
+    };
+    let csv = azimuth_core::data::samples::sample_csv("diabetes").unwrap();
+    let mltable = "paths:\n  - file: ./diabetes.csv\ntransformations:\n  - read_delimited:\n      delimiter: ','\n      header: all_files_same_headers\n";
+    assert_eq!(
+        call(
+            a,
+            "PUT",
+            &upload("diabetes.csv"),
+            Some(token),
+            csv.as_bytes()
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        call(
+            a,
+            "PUT",
+            &upload("MLTable"),
+            Some(token),
+            mltable.as_bytes()
+        )
+        .await
+        .0,
+        201
+    );
+}
+
+fn automl_job(target: &str, limits: Value) -> Value {
+    json!({"properties": {"jobType": "AutoML", "experimentName": "automl-tests",
+        "taskDetails": {"taskType": "Classification", "targetColumnName": target, "primaryMetric": "AUCWeighted",
+            "trainingData": {"jobInputType": "mltable", "uri": TABLE},
+            "nCrossValidations": {"mode": "Custom", "value": 3},
+            "limitSettings": limits}}})
+}
+
+async fn submit(a: SocketAddr, token: &str, name: &str, body: Value) -> Value {
+    let (status, job) = call(
+        a,
+        "PUT",
+        &format!("{WS}/jobs/{name}?{V}"),
+        Some(token),
+        body.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 201, "{job}");
+    job
+}
+
+async fn wait_for(a: SocketAddr, token: &str, name: &str, statuses: &[&str]) -> Value {
+    let until = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (_, job) = call(a, "GET", &format!("{WS}/jobs/{name}?{V}"), Some(token), b"").await;
+        let status = job["properties"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if statuses.contains(&status.as_str()) {
+            return job;
+        }
+        assert!(Instant::now() < until, "{name} is still {status}: {job}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn mlflow(call: &str) -> String {
+    format!("/mlflow/v1.0{WS}/api/2.0/mlflow/{call}")
+}
+
+#[tokio::test]
+async fn an_automl_job_trains_real_trials_keeps_them_as_child_runs_and_leaves_its_best_model() {
+    let server = runner_server("automl-run").await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    upload_table(a, &ada).await;
+    let made = submit(
+        a,
+        &ada,
+        "automl_diabetes",
+        automl_job(
+            "Diabetic",
+            json!({"maxTrials": 9, "enableEarlyTermination": false}),
+        ),
+    )
+    .await;
+    assert_eq!(made["properties"]["jobType"], "AutoML");
+    assert_eq!(
+        made["properties"]["outputs"]["best_model"]["jobOutputType"], "mlflow_model",
+        "{made}"
+    );
+    let done = wait_for(a, &ada, "automl_diabetes", &["Completed", "Failed"]).await;
+    assert_eq!(done["properties"]["status"], "Completed", "{done}");
+
+    // Nine trials and the ensemble, each a finished child run with Azure's metrics.
+    let search = json!({"experiment_ids": [made["properties"]["experimentId"].as_str().unwrap_or("")],
+        "filter": "tags.mlflow.parentRunId = 'automl_diabetes'", "max_results": 100});
+    let (_, experiment) = call(
+        a,
+        "GET",
+        &mlflow("experiments/get-by-name?experiment_name=automl-tests"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    let mut search = search;
+    search["experiment_ids"] = json!([experiment["experiment"]["experiment_id"]]);
+    let (status, children) = call(
+        a,
+        "POST",
+        &mlflow("runs/search"),
+        Some(&ada),
+        search.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200, "{children}");
+    let runs = children["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 10, "{children}");
+    let metric = |run: &Value, key: &str| {
+        run["data"]["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"] == key)
+            .and_then(|m| m["value"].as_f64())
+    };
+    for run in runs {
+        assert_eq!(run["info"]["status"], "FINISHED");
+        let auc = metric(run, "AUC_weighted").unwrap();
+        assert!(auc > 0.6 && auc <= 1.0, "{run}");
+        for name in [
+            "accuracy",
+            "log_loss",
+            "f1_score_weighted",
+            "matthews_correlation",
+            "norm_macro_recall",
+        ] {
+            assert!(metric(run, name).is_some(), "{name}: {run}");
+        }
+    }
+    let algorithms: Vec<&str> = runs
+        .iter()
+        .filter_map(|r| {
+            r["data"]["params"]
+                .as_array()?
+                .iter()
+                .find(|p| p["key"] == "algorithm")?["value"]
+                .as_str()
+        })
+        .collect();
+    for name in [
+        "LogisticRegression",
+        "GradientBoosting",
+        "RandomForest",
+        "KNN",
+        "VotingEnsemble",
+    ] {
+        assert!(algorithms.contains(&name), "{algorithms:?}");
+    }
+
+    // The job's run charts the best so far, trial by trial; its best child holds the model.
+    let (_, history) = call(
+        a,
+        "GET",
+        &mlflow("metrics/get-history?run_id=automl_diabetes&metric_key=AUC_weighted"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    let points: Vec<f64> = history["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(points.len(), 9, "{history}");
+    assert!(points.windows(2).all(|w| w[0] <= w[1]), "{points:?}");
+    let (_, parent) = call(
+        a,
+        "GET",
+        &mlflow("runs/get?run_id=automl_diabetes"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    let tags = parent["run"]["data"]["tags"].as_array().unwrap();
+    let best = tags
+        .iter()
+        .find(|t| t["key"] == "automl_best_child_run_id")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let best_auc = runs
+        .iter()
+        .filter_map(|r| metric(r, "AUC_weighted"))
+        .fold(0.0, f64::max);
+    let best_run = runs
+        .iter()
+        .find(|r| r["info"]["run_id"] == best.as_str())
+        .unwrap();
+    assert_eq!(metric(best_run, "AUC_weighted"), Some(best_auc));
+    assert!(best_auc > 0.8, "{best_auc}");
+    let (_, listed) = call(
+        a,
+        "GET",
+        &mlflow(&format!("artifacts/list?run_id={best}&path=outputs/model")),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    let files: Vec<&str> = listed["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        ["outputs/model/MLmodel", "outputs/model/model.azimuth"],
+        "{listed}"
+    );
+    let (_, charts) = call(
+        a,
+        "GET",
+        &mlflow(&format!("artifacts/list?run_id={best}&path=automl")),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert!(charts.to_string().contains("charts.json"), "{charts}");
+    let output = format!("/api/files/content?wsid={WS}&datastore=workspaceblobstore&path=azureml/automl_diabetes/best_model/MLmodel");
+    let (status, _, mlmodel) = call_raw(a, "GET", &output, Some(&ada), b"").await;
+    assert_eq!(status, 200);
+    let mlmodel = String::from_utf8_lossy(&mlmodel);
+    assert!(
+        mlmodel.contains("model_file: model.azimuth")
+            && mlmodel.contains(&format!("run_id: {best}")),
+        "{mlmodel}"
+    );
+}
+
+#[tokio::test]
+async fn a_target_that_cannot_be_classified_fails_the_job_and_cancel_stops_a_sweep() {
+    let server = runner_server("automl-refused").await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    upload_table(a, &ada).await;
+    submit(
+        a,
+        &ada,
+        "by_id",
+        automl_job("PatientID", json!({"maxTrials": 2})),
+    )
+    .await;
+    let failed = wait_for(a, &ada, "by_id", &["Completed", "Failed"]).await;
+    let reason = failed["properties"]["statusReason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(failed["properties"]["status"], "Failed", "{failed}");
+    assert!(
+        reason.contains("'PatientID'") && reason.contains("too many classes"),
+        "{reason}"
+    );
+    submit(
+        a,
+        &ada,
+        "missing",
+        automl_job("Outcome", json!({"maxTrials": 2})),
+    )
+    .await;
+    let failed = wait_for(a, &ada, "missing", &["Completed", "Failed"]).await;
+    assert!(
+        failed["properties"]["statusReason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("'Outcome'"),
+        "{failed}"
+    );
+
+    submit(
+        a,
+        &ada,
+        "long_sweep",
+        automl_job(
+            "Diabetic",
+            json!({"maxTrials": 1000, "enableEarlyTermination": false}),
+        ),
+    )
+    .await;
+    wait_for(a, &ada, "long_sweep", &["Running"]).await;
+    let (status, _) = call(
+        a,
+        "POST",
+        &format!("{WS}/jobs/long_sweep/cancel?{V}"),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let canceled = wait_for(a, &ada, "long_sweep", &["Canceled", "Completed", "Failed"]).await;
+    assert_eq!(canceled["properties"]["status"], "Canceled", "{canceled}");
+}
