@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
-from azure.ai.ml import MLClient, command, load_compute
+from azure.ai.ml import Input, MLClient, automl, command, load_compute
 from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import (
     AccountKeyConfiguration,
@@ -39,9 +39,9 @@ GROUP, SECOND = "rg-client-test", "mlw-client-second"
 DOOMED, PURGED = "mlw-client-doomed", "mlw-client-purged"
 
 
-def call(method, path, token=None, body=None):
-    """One plain HTTP request to the server; the JSON answer (or None)."""
-    data = json.dumps(body).encode() if body is not None else None
+def call(method, path, token=None, body=None, raw=None):
+    """One plain HTTP request to the server (a JSON body, or `raw` bytes); the JSON answer (or None)."""
+    data = json.dumps(body).encode() if body is not None else raw
     request = urllib.request.Request(URL + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")
     if token:
@@ -458,6 +458,62 @@ def check_code_uploads(c):
     wait_job(c.lab, again.name, ("Completed", "Failed"))
 
 
+def check_automl_jobs(c):
+    """automl.classification as the Microsoft Learn lab writes it, on an MLTable data asset
+    (a table made here: two numbers, a category, a class that follows them with noise): the
+    server trains real trials, the job completes, and its children are MLflow runs with
+    Azure's metrics."""
+    ws = c.lab.workspaces.get(LAB)
+    token = c.credential.token
+    folder = "/api/files?wsid=" + ws.id + "&datastore=workspaceblobstore&path=automl-diabetes/"
+    lines, seed = ["Glucose,BMI,Smoker,Diabetic"], 7
+    for _ in range(400):
+        values = []
+        for _ in range(3):
+            seed = (seed * 1103515245 + 12345) % 2**31
+            values.append(seed / 2**31)
+        glucose, bmi = 70 + 120 * values[0], 18 + 25 * values[1]
+        smoker = "yes" if values[2] < 0.3 else "no"
+        diabetic = int(glucose / 190 + bmi / 43 + 0.3 * (smoker == "yes") + 0.4 * values[2] > 1.2)
+        lines.append(f"{glucose:.1f},{bmi:.1f},{smoker},{diabetic}")
+    rows = ("\n".join(lines) + "\n").encode()
+    call("PUT", folder + "diabetes.csv", token, raw=rows)
+    mltable = b"paths:\n  - file: ./diabetes.csv\ntransformations:\n  - read_delimited:\n      delimiter: ','\n"
+    call("PUT", folder + "MLTable", token, raw=mltable)
+    # Made over ARM: azure-ai-ml's MLTable data create first fetches a schema from the internet,
+    # which this machine cannot reach (80 s of retries).
+    call("PUT", ws.id + "/data/diabetes-training/versions/1?api-version=2024-10-01", token, {
+        "properties": {"dataType": "mltable",
+                       "dataUri": "azureml://datastores/workspaceblobstore/paths/automl-diabetes/"}})
+    job = automl.classification(
+        experiment_name="client-automl",
+        training_data=Input(type=AssetTypes.MLTABLE, path="azureml:diabetes-training:1"),
+        target_column_name="Diabetic",
+        primary_metric="AUC_weighted",
+        n_cross_validations=3,
+        enable_model_explainability=False,
+    )
+    job.set_limits(max_trials=4, timeout_minutes=10, enable_early_termination=False)
+    job.set_training(blocked_training_algorithms=["KNN"])
+    made = c.lab.jobs.create_or_update(job)
+    assert made.type == "automl", made.type
+    done = wait_job(c.lab, made.name, ("Completed", "Failed"), 120)
+    rest = call("GET", made.id + "?api-version=2024-10-01", token)
+    assert done.status == "Completed", rest
+    assert "AUC_WEIGHTED" in str(done.primary_metric).upper() and done.target_column_name == "Diabetic", done
+    path = urlparse(ws.mlflow_tracking_uri).path
+    experiment = call("GET", path + "/api/2.0/mlflow/experiments/get-by-name?experiment_name=client-automl", token)
+    found = call("POST", path + "/api/2.0/mlflow/runs/search", token, {
+        "experiment_ids": [experiment["experiment"]["experiment_id"]],
+        "filter": f"tags.mlflow.parentRunId = '{made.name}'"})
+    algorithms = sorted(p["value"] for r in found["runs"] for p in r["data"]["params"] if p["key"] == "algorithm")
+    assert algorithms == ["ExtremeRandomTrees", "GradientBoosting", "LogisticRegression", "RandomForest",
+                          "VotingEnsemble"], algorithms
+    for r in found["runs"]:
+        auc = [m["value"] for m in r["data"]["metrics"] if m["key"] == "AUC_weighted"]
+        assert auc and 0.7 < auc[0] <= 1.0, r
+
+
 CHECKS = [
     check_workspace_get,
     check_from_config,
@@ -476,6 +532,7 @@ CHECKS = [
     check_data_assets,
     check_command_jobs,
     check_code_uploads,
+    check_automl_jobs,
 ]
 
 

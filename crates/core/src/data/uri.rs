@@ -83,6 +83,13 @@ pub fn parse_data_uri(text: &str) -> Result<DataUri, String> {
     if let Some(rest) = text.strip_prefix("azureml://") {
         return parse_azureml(text, rest);
     }
+    // What azure-ai-ml sends once it has resolved `azureml:<name>:<version>`: the version's ARM id.
+    if let Some(rest) = text
+        .strip_prefix('/')
+        .filter(|r| r.starts_with("subscriptions/"))
+    {
+        return parse_arm_id(text, rest);
+    }
     if let Some(rest) = text.strip_prefix("azureml:") {
         let rest = rest.trim_start_matches('/');
         if rest.starts_with("subscriptions/") {
@@ -274,6 +281,14 @@ mod tests {
                 name: "t".into(),
                 pick: Pick::Version("3".into())
             })
+        );
+        assert_eq!(
+            parse_data_uri("/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/data/t/versions/3"),
+            Ok(DataUri::Asset {
+                name: "t".into(),
+                pick: Pick::Version("3".into())
+            }),
+            "as azure-ai-ml sends an input it resolved"
         );
         assert_eq!(
             parse_data_uri("azureml://jobs/job_1/outputs/model/paths/x.pkl"),
