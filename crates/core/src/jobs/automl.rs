@@ -484,5 +484,7 @@ impl AutoMLTask {
     }
 }
 
+pub mod yaml;
+
 #[cfg(test)]
 mod tests;

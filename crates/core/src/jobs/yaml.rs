@@ -1,4 +1,5 @@
-//! Azure ML CLI v2 YAML of a command job (`az ml job create -f`, `commandJob.schema.json`):
+//! Azure ML CLI v2 YAML of a command job (`az ml job create -f`, `commandJob.schema.json`; an
+//! AutoML job's is in [`super::automl::yaml`]):
 //! read into the ARM body a PUT of `.../jobs/{name}` takes, and written from a job as ARM
 //! answers it. Every error names its line and field.
 
@@ -70,12 +71,18 @@ fn string_map(field: Option<Field<'_>>) -> Result<Map<String, Value>, YamlError>
 pub fn job_from_yaml(text: &str) -> Result<ImportedJob, YamlError> {
     let root = parse(text)?;
     let doc = Field::root(&root).map()?;
+    if doc
+        .opt("type", |f| f.string())?
+        .is_some_and(|t| t.eq_ignore_ascii_case("automl"))
+    {
+        return super::automl::yaml::automl_from_yaml(doc);
+    }
     doc.only("$schema type name display_name experiment_name description tags properties code command environment environment_variables compute resources distribution limits identity queue_settings inputs outputs services", "a command job file")?;
     if let Some(kind) = doc.get("type") {
         let kind_text = kind.string()?;
         if !kind_text.eq_ignore_ascii_case("command") {
             return Err(kind.fail(format!(
-                "this page submits command jobs; a {kind_text} job cannot be submitted here yet"
+                "this page submits command and AutoML jobs; a {kind_text} job cannot be submitted here yet"
             )));
         }
     }
@@ -273,8 +280,11 @@ fn yaml_mode(arm: &str) -> &str {
         .map_or(arm, |(y, _)| y)
 }
 
-/// The CLI v2 YAML of a command job, from the job as ARM answers it (`properties`).
+/// The CLI v2 YAML of a job, from the job as ARM answers it (`properties`).
 pub fn job_yaml(name: &str, properties: &Value) -> String {
+    if properties["jobType"] == "AutoML" {
+        return super::automl::yaml::automl_yaml(name, properties);
+    }
     let s = |key: &str| properties[key].as_str().filter(|v| !v.is_empty());
     let mut doc = vec![
         ("$schema".into(), raw(COMMAND_SCHEMA)),

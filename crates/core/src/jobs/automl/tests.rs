@@ -110,3 +110,89 @@ fn what_cannot_be_trained_is_refused_with_its_reason() {
             .contains("'note'")
     );
 }
+
+const CLI_YAML: &str = r#"$schema: https://azuremlschemas.azureedge.net/latest/autoMLJob.schema.json
+type: automl
+experiment_name: mslearn-diabetes-automl
+display_name: Diabetes classification
+compute: azureml:aml-cluster
+task: classification
+primary_metric: auc_weighted
+target_column_name: Diabetic
+positive_label: "1"
+training_data:
+  type: mltable
+  path: azureml:diabetes-training:1
+n_cross_validations: 5
+limits:
+  timeout_minutes: 60
+  trial_timeout_minutes: 20
+  max_trials: 5
+  max_concurrent_trials: 4
+  enable_early_termination: true
+  exit_score: 0.95
+featurization:
+  mode: custom
+  blocked_transformers: [WordEmbedding]
+  column_name_and_types:
+    Age: Numeric
+  transformer_params:
+    imputer:
+      - fields: [BMI]
+        parameters:
+          strategy: median
+training:
+  allowed_training_algorithms: [logistic_regression, light_gbm, random_forest]
+  enable_stack_ensemble: false
+tags:
+  course: dp-100
+"#;
+
+#[test]
+fn cli_yaml_reads_into_the_arm_body_and_is_written_back_the_same() {
+    use crate::jobs::yaml::{job_from_yaml, job_yaml};
+    let imported = job_from_yaml(CLI_YAML).unwrap();
+    let p = &imported.body["properties"];
+    assert_eq!(p["jobType"], "AutoML");
+    assert_eq!(p["experimentName"], "mslearn-diabetes-automl");
+    assert_eq!(p["computeId"], "azureml:aml-cluster");
+    let t = &p["taskDetails"];
+    assert_eq!(t["primaryMetric"], "AUCWeighted");
+    assert_eq!(t["trainingData"], json!({"jobInputType": "mltable", "uri": "azureml:diabetes-training:1"}));
+    assert_eq!(t["nCrossValidations"], json!({"mode": "Custom", "value": 5}));
+    assert_eq!(t["limitSettings"]["timeout"], "PT60M");
+    assert_eq!(t["limitSettings"]["exitScore"], 0.95);
+    assert_eq!(
+        t["trainingSettings"]["allowedTrainingAlgorithms"],
+        json!(["LogisticRegression", "LightGBM", "RandomForest"])
+    );
+    assert_eq!(t["featurizationSettings"]["transformerParams"]["imputer"][0]["parameters"]["strategy"], "median");
+    // As a submission: checked, and answered by ARM as the spec keeps it.
+    let spec = crate::jobs::command::JobSpec::from_properties(p).unwrap();
+    let mut answered = serde_json::to_value(&spec).unwrap();
+    for key in ["displayName", "experimentName", "tags"] {
+        answered[key] = p[key].clone();
+    }
+    let written = job_yaml("diabetes_automl", &answered);
+    assert!(written.contains("type: automl") && written.contains("primary_metric: auc_weighted"), "{written}");
+    assert!(written.contains("- light_gbm"), "{written}");
+    let again = job_from_yaml(&written).unwrap();
+    assert_eq!(again.name.as_deref(), Some("diabetes_automl"));
+    assert_eq!(again.body["properties"]["taskDetails"], *t, "{written}");
+    assert_eq!(again.body["properties"]["experimentName"], p["experimentName"]);
+}
+
+#[test]
+fn a_bad_automl_file_says_which_line_and_field() {
+    use crate::jobs::yaml::job_from_yaml;
+    let err = |yaml: &str| job_from_yaml(yaml).unwrap_err().to_string();
+    let base = "type: automl\ntask: classification\ntarget_column_name: y\ntraining_data:\n  path: azureml:t:1\n";
+    assert!(job_from_yaml(base).is_ok());
+    assert!(err("type: automl\ntask: regression\n").contains("regression"));
+    assert!(err(&format!("{base}primary_metric: loss\n")).contains("primary_metric"));
+    assert!(err(&format!("{base}n_cross_validations: 1\n")).contains("n_cross_validations"));
+    assert!(err(&format!("{base}limits:\n  max_trials: lots\n")).contains("limits.max_trials"));
+    assert!(err(&format!("{base}training:\n  allowed_training_algorithms: [prophet]\n")).contains("allowed_training_algorithms"));
+    assert!(err(&format!("{base}colour: blue\n")).contains("colour"));
+    assert!(err("type: automl\ntask: classification\ntraining_data:\n  path: azureml:t:1\n").contains("target_column_name"));
+}
