@@ -73,6 +73,11 @@ pub const BENCHES: &[Bench] = &[
         run: crate::bench_jobs::jobs,
     },
     Bench {
+        name: "automl",
+        about: "the training engine beside scikit-learn on a 10,000 x 20 table and the diabetes sample, 3-fold CV (budget: <= 15 s on the server, best AUC_weighted no more than 0.02 under scikit-learn's)",
+        run: crate::bench_automl::automl,
+    },
+    Bench {
         name: "workspaces",
         about: "azimuth-server with 20 workspaces of 1,000 computes: start or stop one (budget: p99 <= 10 ms, <= 16 KB written and an event <= 4 KB per change, <= 100 MB resident)",
         run: crate::bench_workspaces::workspaces,

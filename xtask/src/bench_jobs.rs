@@ -30,7 +30,7 @@ const MAX_CHART_MS: u32 = 300;
 const MAX_RSS_MB: f64 = 300.0;
 
 /// The bench's own Python with MLflow's server, made when missing.
-fn bench_python() -> Result<PathBuf> {
+pub(crate) fn bench_python() -> Result<PathBuf> {
     let venv = cmd::root().join("target/bench-python");
     let python = venv.join("bin/python");
     let ready = python.exists()

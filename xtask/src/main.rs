@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's tooling (setup, build, serve, test, bench), std-only Rust.
 
 mod bench;
+mod bench_automl;
 mod bench_data;
 mod bench_jobs;
 mod bench_server;

@@ -377,8 +377,8 @@ impl Sweep {
         }
     }
 
-    /// Adds the VotingEnsemble of the best trials, if it is asked for and there are two
-    /// trials or more.
+    /// Adds the VotingEnsemble of the best trials, if it is asked for and the selection picks
+    /// two trials or more (one alone is no ensemble: the leaderboard keeps that trial).
     pub fn ensemble(&mut self) -> Option<&Trial> {
         if !self.settings.vote_ensemble || self.trials.len() < 2 {
             return None;
@@ -411,6 +411,10 @@ impl Sweep {
             }
         }
         let members = weights(&picks);
+        if members.len() < 2 {
+            // One trial alone is that trial: no ensemble to add.
+            return None;
+        }
         let fold_probabilities = (0..self.folds.len())
             .map(|f| self.blend(&members, |t| &self.trials[t].fold_probabilities[f]))
             .collect();
@@ -636,9 +640,8 @@ mod tests {
         }
         assert_eq!(algorithms.len(), 10);
         assert_eq!(&algorithms[..8], Algorithm::ALL.map(|a| a.name()));
-        let ensemble = sweep.ensemble().unwrap().clone();
-        assert_eq!(ensemble.algorithm, "VotingEnsemble");
-        assert!((ensemble.members.iter().map(|m| m.1).sum::<f64>() - 1.0).abs() < 1e-12);
+        // Here the linear models lead and no blend beats the best of them: no ensemble.
+        assert!(sweep.ensemble().is_none());
         let board = sweep.leaderboard();
         assert!(board.windows(2).all(|w| w[0].primary >= w[1].primary));
         let best = board[0].clone();
@@ -673,6 +676,34 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(primaries(&sweep), primaries(&again));
+    }
+
+    #[test]
+    fn a_blend_of_different_models_that_scores_better_is_the_voting_ensemble() {
+        let mut settings = Settings::new("Diabetic", 3);
+        settings.allowed = vec![
+            Algorithm::KNN,
+            Algorithm::BernoulliNaiveBayes,
+            Algorithm::DecisionTree,
+        ];
+        settings.validation = Validation::KFold { folds: 3 };
+        let mut sweep = Sweep::new(diabetes(), settings).unwrap();
+        while let Some(params) = sweep.next_trial() {
+            sweep.run(params);
+        }
+        let best_single = sweep.best().unwrap().primary;
+        let ensemble = sweep.ensemble().unwrap().clone();
+        assert_eq!(ensemble.algorithm, "VotingEnsemble");
+        assert!(ensemble.members.len() >= 2, "{:?}", ensemble.members);
+        assert!((ensemble.members.iter().map(|m| m.1).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(
+            ensemble.primary > best_single,
+            "{} <= {best_single}",
+            ensemble.primary
+        );
+        assert_eq!(sweep.best().unwrap().algorithm, "VotingEnsemble");
+        let model = sweep.final_model(&ensemble).unwrap();
+        assert_eq!(model.members.len(), ensemble.members.len());
     }
 
     #[test]

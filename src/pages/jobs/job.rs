@@ -4,6 +4,9 @@
 //! `mlflow.parentRunId` is this one) and a command job's Code (the folder it ran from). Read
 //! again while the job runs; Cancel ends it.
 
+use super::automl::{
+    automl_card, best_child, is_automl, leaderboard_metric, GuardrailsTab, ModelsTab,
+};
 use super::command::{arm_status, command_card, is_terminal, status_reason};
 use super::metrics::MetricsTab;
 use super::outputs::{CodeTab, OutputsTab};
@@ -117,6 +120,7 @@ pub fn JobPage(
         }
         code_id
     });
+    let automl = Memo::new(move |_| job.with(|j| j.as_ref().is_some_and(is_automl)));
     let start_time = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
@@ -180,9 +184,11 @@ pub fn JobPage(
                     {job.with(|j| j.as_ref().map(status_reason))}
                     <div class="tabs" role="tablist" aria-label="Job">
                         {tab_button("overview", "Overview")}
+                        {move || automl.get().then(|| tab_button("guardrails", "Data guardrails"))}
+                        {move || automl.get().then(|| tab_button("models", "Models + child jobs"))}
                         {tab_button("metrics", "Metrics")}
                         {tab_button("outputs", "Outputs + logs")}
-                        {tab_button("children", "Child jobs")}
+                        {move || (!automl.get()).then(|| tab_button("children", "Child jobs"))}
                         {move || code.with(Option::is_some).then(|| tab_button("code", "Code"))}
                     </div>
                 }.into_any()
@@ -202,6 +208,12 @@ pub fn JobPage(
                 }
                 "outputs" => view! { <div role="tabpanel"><OutputsTab run_id live /></div> }.into_any(),
                 "children" => view! { <div role="tabpanel"><ChildJobs run_id /></div> }.into_any(),
+                "guardrails" => view! { <div role="tabpanel"><GuardrailsTab run_id live /></div> }.into_any(),
+                "models" => {
+                    let (metric, metric_label) = job.with_untracked(|j| j.as_ref().map(leaderboard_metric)).unwrap_or_default();
+                    let best = job.with(|j| j.as_ref().and_then(best_child)).map(|(id, _)| id);
+                    view! { <div role="tabpanel"><ModelsTab run_id metric metric_label best /></div> }.into_any()
+                }
                 "code" => match code.get() {
                     Some((datastore, root)) => view! { <div role="tabpanel"><CodeTab datastore root /></div> }.into_any(),
                     None => view! { <div role="tabpanel"><p class="muted">"This job has no code folder: its command runs on its own."</p></div> }.into_any(),
@@ -209,7 +221,8 @@ pub fn JobPage(
                 _ => (move || {
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
                     let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j, store.is_shared())));
-                    view! { <div role="tabpanel">{command}{overview(&r, experiment.get(), store.now())}</div> }.into_any()
+                    let task = job.with(|j| j.as_ref().and_then(|j| automl_card(&r.info.run_id, j)));
+                    view! { <div role="tabpanel">{command}{task}{overview(&r, experiment.get(), store.now())}</div> }.into_any()
                 })
                 .into_any(),
             }

@@ -3,6 +3,7 @@
 //! MLflow's tracking API are the workspace's jobs; new ones and status changes appear as the
 //! server announces them.
 
+mod automl;
 mod chart;
 mod columns;
 mod command;

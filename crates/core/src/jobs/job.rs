@@ -4,7 +4,7 @@
 
 use super::command::JobSpec;
 use super::limits::check_name;
-use super::run::{run_folder, StoredRun, ARTIFACT_STORE};
+use super::run::{run_folder, StoredRun, ARTIFACT_STORE, PROPERTY_TAG_PREFIX};
 use super::status::JobStatus;
 use super::tracking::{LifecycleStage, Tag};
 use crate::arm::{ArmError, SystemData};
@@ -191,7 +191,7 @@ pub fn job_resource(run: &StoredRun, place: &JobPlace<'_>) -> Value {
     let tags: Map<String, Value> = run
         .tags
         .iter()
-        .filter(|(k, _)| !k.starts_with("mlflow."))
+        .filter(|(k, _)| !k.starts_with("mlflow.") && !k.starts_with(PROPERTY_TAG_PREFIX))
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
     let mut properties = match &run.job {
@@ -199,6 +199,22 @@ pub fn job_resource(run: &StoredRun, place: &JobPlace<'_>) -> Value {
         // A run an `mlflow` client made: a job with no command of its own.
         None => json!({ "jobType": "Command", "command": "" }),
     };
+    // What a job's run set on itself as Azure's properties (an AutoML job's best child, say).
+    let azure: Vec<(&String, &String)> = run
+        .tags
+        .iter()
+        .filter(|(k, _)| k.starts_with(PROPERTY_TAG_PREFIX))
+        .collect();
+    if !azure.is_empty() {
+        if let Some(map) = properties.as_object_mut() {
+            let own = map.entry("properties").or_insert_with(|| json!({}));
+            if let Some(own) = own.as_object_mut() {
+                for (k, v) in azure {
+                    own.insert(k.clone(), Value::String(v.clone()));
+                }
+            }
+        }
+    }
     let status = run.job_status();
     let fields = [
         ("displayName", Value::String(info.run_name.clone())),

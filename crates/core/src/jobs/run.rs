@@ -38,6 +38,10 @@ pub fn run_of_path(path: &str) -> Option<&str> {
 pub const MAX_DATASETS: usize = 100;
 /// The tag that names a child run's parent.
 pub const PARENT_TAG: &str = "mlflow.parentRunId";
+/// The tag of a run an AutoML job made (`automl`), as Azure's run property.
+pub const RUN_SOURCE_TAG: &str = "azureml.runsource";
+/// Tags Azure keeps as a job's properties rather than its tags (`azureml.` ones).
+pub const PROPERTY_TAG_PREFIX: &str = "azureml.";
 
 /// A metric's summary and its number within the run (the order it was first logged in), which
 /// names its history in the store.

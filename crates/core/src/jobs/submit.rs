@@ -5,9 +5,9 @@
 
 use super::experiment::{self, NewExperiment};
 use super::job::{StoredJob, Submission};
-use super::run::{run_folder, NewRun, StoredRun, RUNS_FOLDER};
+use super::run::{run_folder, NewRun, StoredRun, RUNS_FOLDER, RUN_SOURCE_TAG};
 use super::status::JobStatus;
-use super::tracking::{Experiment, LifecycleStage, RunStatus, TrackingError};
+use super::tracking::{Experiment, LifecycleStage, RunStatus, Tag, TrackingError};
 use crate::arm::ArmError;
 use crate::workspace::Workspace;
 
@@ -131,6 +131,14 @@ pub fn queued_run(
     by: &Submitter<'_>,
     waiting: &str,
 ) -> Result<StoredRun, ArmError> {
+    let mut tags = s.tags.clone();
+    if s.spec.is_automl() {
+        // What the Automated ML page lists (Azure's run property of the same name).
+        tags.push(Tag {
+            key: RUN_SOURCE_TAG.to_owned(),
+            value: "automl".to_owned(),
+        });
+    }
     let mut run = StoredRun::new(NewRun {
         run_id: name,
         experiment_id,
@@ -139,7 +147,7 @@ pub fn queued_run(
         generated_name: name.to_owned(),
         start_time: by.now,
         artifact_uri: run_artifact_uri(name),
-        tags: &s.tags,
+        tags: &tags,
     })?;
     run.job = Some(StoredJob {
         spec: s.spec,

@@ -133,6 +133,10 @@ pub(super) fn run(
             ensemble.members.iter().map(|m| m.0).collect::<Vec<_>>(),
             ensemble.primary
         ));
+    } else if sweep.trials().len() > 1 {
+        log.line(
+            "No VotingEnsemble: no blend of the best trials scored better than the best alone.",
+        );
     }
     let winner = sweep.best().cloned().ok_or("No trial ran.")?;
     let model = sweep.final_model(&winner)?;
@@ -153,11 +157,11 @@ pub(super) fn run(
         .tracking
         .change_run(&key.ws, now, &key.name, |run| {
             run.set_tag(&Tag {
-                key: "automl_best_child_run_id".into(),
+                key: "azureml.automl_best_child_run_id".into(),
                 value: child.clone(),
             });
             run.set_tag(&Tag {
-                key: "run_algorithm".into(),
+                key: "azureml.run_algorithm".into(),
                 value: winner.algorithm.clone(),
             });
             Ok(((), Vec::new()))
@@ -202,7 +206,7 @@ fn keep_trial(
             value: key.name.clone(),
         },
         Tag {
-            key: "run_algorithm".into(),
+            key: "azureml.run_algorithm".into(),
             value: trial.algorithm.clone(),
         },
     ];
@@ -248,18 +252,18 @@ fn keep_trial(
     Ok(())
 }
 
-/// A trial's hyperparameters as params (`algorithm` first), an ensemble's members and weights.
+/// A trial's hyperparameters as params: `algorithm` first, each of its own, an ensemble's
+/// members (trial:weight), and all of them in one `hyperparameters` line (the leaderboard's
+/// column).
 fn hyperparameters(trial: &Trial) -> Vec<Tag> {
-    let mut params = vec![Tag {
-        key: "algorithm".into(),
-        value: trial.algorithm.clone(),
-    }];
+    let tag = |key: &str, value: String| Tag {
+        key: key.to_owned(),
+        value,
+    };
+    let mut own = Vec::new();
     if let Some(Value::Object(fields)) = trial.params.as_ref().map(|p| json!(p)) {
         for (k, v) in fields.iter().filter(|(k, _)| *k != "algorithm") {
-            params.push(Tag {
-                key: k.clone(),
-                value: v.to_string(),
-            });
+            own.push(tag(k, v.to_string()));
         }
     }
     if !trial.members.is_empty() {
@@ -268,11 +272,15 @@ fn hyperparameters(trial: &Trial) -> Vec<Tag> {
             .iter()
             .map(|(t, w)| format!("{t}:{w:.3}"))
             .collect();
-        params.push(Tag {
-            key: "ensemble_members".into(),
-            value: members.join(","),
-        });
+        own.push(tag("ensemble_members", members.join(",")));
     }
+    let line: Vec<String> = own
+        .iter()
+        .map(|t| format!("{}={}", t.key, t.value))
+        .collect();
+    let mut params = vec![tag("algorithm", trial.algorithm.clone())];
+    params.extend(own);
+    params.push(tag("hyperparameters", line.join(", ")));
     params
 }
 

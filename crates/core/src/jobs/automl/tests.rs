@@ -158,15 +158,24 @@ fn cli_yaml_reads_into_the_arm_body_and_is_written_back_the_same() {
     assert_eq!(p["computeId"], "azureml:aml-cluster");
     let t = &p["taskDetails"];
     assert_eq!(t["primaryMetric"], "AUCWeighted");
-    assert_eq!(t["trainingData"], json!({"jobInputType": "mltable", "uri": "azureml:diabetes-training:1"}));
-    assert_eq!(t["nCrossValidations"], json!({"mode": "Custom", "value": 5}));
+    assert_eq!(
+        t["trainingData"],
+        json!({"jobInputType": "mltable", "uri": "azureml:diabetes-training:1"})
+    );
+    assert_eq!(
+        t["nCrossValidations"],
+        json!({"mode": "Custom", "value": 5})
+    );
     assert_eq!(t["limitSettings"]["timeout"], "PT60M");
     assert_eq!(t["limitSettings"]["exitScore"], 0.95);
     assert_eq!(
         t["trainingSettings"]["allowedTrainingAlgorithms"],
         json!(["LogisticRegression", "LightGBM", "RandomForest"])
     );
-    assert_eq!(t["featurizationSettings"]["transformerParams"]["imputer"][0]["parameters"]["strategy"], "median");
+    assert_eq!(
+        t["featurizationSettings"]["transformerParams"]["imputer"][0]["parameters"]["strategy"],
+        "median"
+    );
     // As a submission: checked, and answered by ARM as the spec keeps it.
     let spec = crate::jobs::command::JobSpec::from_properties(p).unwrap();
     let mut answered = serde_json::to_value(&spec).unwrap();
@@ -174,12 +183,18 @@ fn cli_yaml_reads_into_the_arm_body_and_is_written_back_the_same() {
         answered[key] = p[key].clone();
     }
     let written = job_yaml("diabetes_automl", &answered);
-    assert!(written.contains("type: automl") && written.contains("primary_metric: auc_weighted"), "{written}");
+    assert!(
+        written.contains("type: automl") && written.contains("primary_metric: auc_weighted"),
+        "{written}"
+    );
     assert!(written.contains("- light_gbm"), "{written}");
     let again = job_from_yaml(&written).unwrap();
     assert_eq!(again.name.as_deref(), Some("diabetes_automl"));
     assert_eq!(again.body["properties"]["taskDetails"], *t, "{written}");
-    assert_eq!(again.body["properties"]["experimentName"], p["experimentName"]);
+    assert_eq!(
+        again.body["properties"]["experimentName"],
+        p["experimentName"]
+    );
 }
 
 #[test]
@@ -192,7 +207,13 @@ fn a_bad_automl_file_says_which_line_and_field() {
     assert!(err(&format!("{base}primary_metric: loss\n")).contains("primary_metric"));
     assert!(err(&format!("{base}n_cross_validations: 1\n")).contains("n_cross_validations"));
     assert!(err(&format!("{base}limits:\n  max_trials: lots\n")).contains("limits.max_trials"));
-    assert!(err(&format!("{base}training:\n  allowed_training_algorithms: [prophet]\n")).contains("allowed_training_algorithms"));
+    assert!(err(&format!(
+        "{base}training:\n  allowed_training_algorithms: [prophet]\n"
+    ))
+    .contains("allowed_training_algorithms"));
     assert!(err(&format!("{base}colour: blue\n")).contains("colour"));
-    assert!(err("type: automl\ntask: classification\ntraining_data:\n  path: azureml:t:1\n").contains("target_column_name"));
+    assert!(
+        err("type: automl\ntask: classification\ntraining_data:\n  path: azureml:t:1\n")
+            .contains("target_column_name")
+    );
 }

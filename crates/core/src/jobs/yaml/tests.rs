@@ -59,7 +59,7 @@ fn a_lab_file_becomes_an_arm_body_the_engine_accepts() {
 #[test]
 fn bad_files_say_where_and_what() {
     let err = |text: &str| job_from_yaml(text).unwrap_err().to_string();
-    assert!(err("type: sweep\ncommand: x\nenvironment: e").contains("command jobs"));
+    assert!(err("type: sweep\ncommand: x\nenvironment: e").contains("command and AutoML jobs"));
     assert!(err("environment: e").contains("command is required"));
     assert!(err("command: x\nenvironment:\n  image: python:3.11").contains("register it"));
     assert!(

@@ -1,0 +1,279 @@
+//! An AutoML job's parts of its page: the task card on Overview (what it trains on, how it
+//! validates, its limits, its best model), "Data guardrails" (read from the job's
+//! `automl/guardrails.json`), and "Models + child jobs": the leaderboard of its trials, best
+//! first, each a child job with its metrics.
+
+use super::job::key_values;
+use super::{format_duration, format_number, status_badge};
+use crate::components::{format_time, prop, prop_view};
+use crate::store::{use_store, Part, TableRequest};
+use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE, PARENT_TAG};
+use azimuth_core::jobs::table::{Cell, TableRow};
+use azimuth_core::jobs::yaml::job_yaml;
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// The most bytes of the guardrails file read.
+const GUARDRAILS_BYTES: u64 = 1 << 20;
+
+/// Whether a job (as ARM answers it) is an AutoML job.
+pub fn is_automl(job: &Value) -> bool {
+    job["properties"]["jobType"] == "AutoML"
+}
+
+/// The primary metric's ARM name and the name its runs log it under, with its label.
+fn primary_metric(job: &Value) -> (&'static str, &'static str) {
+    match job["properties"]["taskDetails"]["primaryMetric"]
+        .as_str()
+        .unwrap_or("AUCWeighted")
+    {
+        "Accuracy" => ("accuracy", "Accuracy"),
+        "NormMacroRecall" => ("norm_macro_recall", "Norm macro recall"),
+        "AveragePrecisionScoreWeighted" => (
+            "average_precision_score_weighted",
+            "Average precision score weighted",
+        ),
+        "PrecisionScoreWeighted" => ("precision_score_weighted", "Precision score weighted"),
+        _ => ("AUC_weighted", "AUC weighted"),
+    }
+}
+
+/// The job's best trial (its child run's id) and that trial's algorithm, once it has one.
+pub fn best_child(job: &Value) -> Option<(String, String)> {
+    let p = &job["properties"]["properties"];
+    let id = p["azureml.automl_best_child_run_id"].as_str()?;
+    let algorithm = p["azureml.run_algorithm"].as_str().unwrap_or_default();
+    Some((id.to_owned(), algorithm.to_owned()))
+}
+
+/// The metric the leaderboard ranks by, as runs log it, and its label.
+pub fn leaderboard_metric(job: &Value) -> (String, String) {
+    let (metric, label) = primary_metric(job);
+    (metric.to_owned(), label.to_owned())
+}
+
+/// The AutoML job's card: its task, data, validation and limits, and its YAML.
+pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
+    if !is_automl(job) {
+        return None;
+    }
+    let p = &job["properties"];
+    let t = &p["taskDetails"];
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let l = &t["limitSettings"];
+    let validation = if let Some(uri) = t["validationData"]["uri"].as_str() {
+        format!("User validation data: {uri}")
+    } else if let Some(share) = t["validationDataSize"].as_f64() {
+        format!(
+            "Train-validation split: {}% held out",
+            format_number(share * 100.0)
+        )
+    } else {
+        match t["nCrossValidations"]["value"].as_u64() {
+            Some(k) => format!("k-fold cross-validation: {k} folds"),
+            None => "Auto (cross-validation under 20,000 rows, a 10% holdout above)".into(),
+        }
+    };
+    let limits: Vec<(String, String)> = [
+        ("Max trials", &l["maxTrials"]),
+        ("Max concurrent trials", &l["maxConcurrentTrials"]),
+        ("Experiment timeout", &l["timeout"]),
+        ("Iteration timeout", &l["trialTimeout"]),
+        ("Metric score threshold", &l["exitScore"]),
+        ("Enable early termination", &l["enableEarlyTermination"]),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_null())
+    .map(|(k, v)| {
+        (
+            k.to_owned(),
+            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+        )
+    })
+    .collect();
+    let algorithms = |key: &str| {
+        let names: Vec<String> = t["trainingSettings"][key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(s)
+            .collect();
+        names.join(", ")
+    };
+    let yaml = job_yaml(name, p);
+    Some(view! {
+        <section class="card card--wide">
+            <h2>"Automated ML"</h2>
+            <dl class="props">
+                {prop("Task type", s(&t["taskType"]))}
+                {prop("Target column", s(&t["targetColumnName"]))}
+                {prop("Primary metric", primary_metric(job).1.to_owned())}
+                {prop("Training data", s(&t["trainingData"]["uri"]))}
+                {prop("Validation", validation)}
+                {prop("Positive class label", s(&t["positiveLabel"]))}
+                {prop("Allowed models", algorithms("allowedTrainingAlgorithms"))}
+                {prop("Blocked models", algorithms("blockedTrainingAlgorithms"))}
+                {prop_view("Best model", match best_child(job) {
+                    Some((id, algorithm)) => view! { <a href=crate::router::href(&format!("/jobs/runs/{id}"))>{format!("{algorithm} ({id})")}</a> }.into_any(),
+                    None => view! { <span>"—"</span> }.into_any(),
+                })}
+                {prop_view("Compute", view! {
+                    <span>{p["computeId"].as_str().map_or("Serverless".to_owned(), |id| id.rsplit('/').next().unwrap_or(id).to_owned())}</span>
+                    <span class="field__hint props__note">"Trials train for real, on the server's own threads (or in your browser for a workspace kept there); no VM is started."</span>
+                })}
+            </dl>
+            <h3>"Limits"</h3>
+            {key_values(limits, "Limits", "Azure's defaults: up to 1,000 trials, stopping early when they stop improving.")}
+            <details class="disclosure">
+                <summary>"CLI v2 YAML (az ml job create -f)"</summary>
+                <pre class="code-block"><code>{yaml}</code></pre>
+            </details>
+        </section>
+    })
+}
+
+/// "Data guardrails": what the job found in its data and did about it.
+#[component]
+pub fn GuardrailsTab(run_id: String, live: Signal<bool>) -> impl IntoView {
+    let store = use_store();
+    let rails = RwSignal::new(None::<Result<Vec<Value>, String>>);
+    let path = format!("{}/automl/guardrails.json", run_folder(&run_id));
+    Effect::new(move |_| {
+        store.runs_changed().track();
+        let path = path.clone();
+        leptos::task::spawn_local(async move {
+            let read = store
+                .read_file(ARTIFACT_STORE, &path, GUARDRAILS_BYTES, Part::Start)
+                .await;
+            let shown = match read {
+                Ok((bytes, _)) => serde_json::from_slice::<Vec<Value>>(&bytes)
+                    .map_err(|e| format!("The job's guardrails file is damaged ({e}).")),
+                Err(_) if live.get_untracked() => {
+                    Err("The guardrails appear once the job has read its data.".into())
+                }
+                Err(e) => Err(format!(
+                    "This job has no guardrails: it ended before it read its data ({}).",
+                    e.message()
+                )),
+            };
+            rails.try_set(Some(shown));
+        });
+    });
+    move || {
+        match rails.get() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="muted">{e}</p> }.into_any(),
+        Some(Ok(rails)) => view! {
+            <table class="data-table" aria-label="Data guardrails">
+                <thead><tr><th scope="col">"Type"</th><th scope="col">"Status"</th><th scope="col">"Description"</th></tr></thead>
+                <tbody>
+                    {rails.into_iter().map(|g| {
+                        let state = g["state"].as_str().unwrap_or_default();
+                        let (label, tone) = match state {
+                            "alerted" => ("Alerted", "danger"),
+                            "done" => ("Done", "busy"),
+                            _ => ("Passed", "success"),
+                        };
+                        let details: Vec<String> = g["details"].as_array().into_iter().flatten().filter_map(|d| d.as_str().map(str::to_owned)).collect();
+                        view! {
+                            <tr>
+                                <th scope="row">{g["name"].as_str().unwrap_or_default().to_owned()}</th>
+                                <td><span class=format!("state-badge state-badge--{tone}") data-state=label><span class="state-badge__text">{label}</span></span></td>
+                                <td class="cell-wrap">
+                                    {g["description"].as_str().unwrap_or_default().to_owned()}
+                                    {(!details.is_empty()).then(|| view! { <ul class="guardrail-details">{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul> })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    }
+    }
+}
+
+/// "Models + child jobs": the job's trials best first by its primary metric.
+#[component]
+pub fn ModelsTab(
+    run_id: String,
+    metric: String,
+    metric_label: String,
+    /// The best trial's run id, once the job has chosen it.
+    best: Option<String>,
+) -> impl IntoView {
+    let store = use_store();
+    let rows = RwSignal::new(None::<Result<Vec<TableRow>, String>>);
+    let lower_is_better = metric == "log_loss";
+    let filter = format!("tags.\"{PARENT_TAG}\" = '{run_id}'");
+    let sort = format!("metric:{metric}");
+    Effect::new(move |_| {
+        store.runs_changed().track();
+        let request = TableRequest {
+            filter: filter.clone(),
+            sort: sort.clone(),
+            desc: !lower_is_better,
+            columns: vec![
+                "param:algorithm".into(),
+                sort.clone(),
+                "param:hyperparameters".into(),
+            ],
+            limit: 1000,
+            ..TableRequest::default()
+        };
+        leptos::task::spawn_local(async move {
+            let answer = store.runs_table(&request).await;
+            rows.try_set(Some(
+                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
+            ));
+        });
+    });
+    let now = store.now();
+    move || {
+        match rows.get() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(rows)) if rows.is_empty() => view! { <p class="table-empty">"No trial has finished yet; each appears here as it ends, best first."</p> }.into_any(),
+        Some(Ok(rows)) => view! {
+            <table class="data-table" aria-label="Models">
+                <thead><tr>
+                    <th scope="col">"Algorithm name"</th>
+                    <th scope="col">{metric_label.clone()}</th>
+                    <th scope="col">"Sampling"</th>
+                    <th scope="col">"Created on"</th>
+                    <th scope="col">"Duration"</th>
+                    <th scope="col">"Hyperparameters"</th>
+                    <th scope="col">"Status"</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let text = |c: Option<&Cell>| match c {
+                            Some(Cell::Text(t)) => t.clone(),
+                            Some(Cell::Number(n)) => format_number(*n),
+                            _ => String::new(),
+                        };
+                        let algorithm = text(r.values.first());
+                        let score = text(r.values.get(1));
+                        let hyper = text(r.values.get(2));
+                        let duration = r.end_time.unwrap_or(now) - r.start_time;
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=crate::router::href(&format!("/jobs/runs/{}", r.id))>{algorithm}</a>
+                                    {(best.as_deref() == Some(r.id.as_str())).then(|| view! { <span class="tag">"Best model"</span> })}
+                                </th>
+                                <td class="data-table__number">{score}</td>
+                                <td>"100.00 %"</td>
+                                <td>{format_time(r.start_time)}</td>
+                                <td>{format_duration(duration)}</td>
+                                <td class="cell-wrap">{hyper}</td>
+                                <td>{status_badge(r.status)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    }
+    }
+}
