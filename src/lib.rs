@@ -244,6 +244,10 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=path!("/create") view={Lazy::<CreateJobRoute>::new()} />
                 <Route path=path!("/compare") view={Lazy::<CompareJobsRoute>::new()} />
             </ParentRoute>
+            <ParentRoute path=path!("/automl") view=Outlet>
+                <Route path=path!("") view={Lazy::<AutomlRoute>::new()} />
+                <Route path=path!("/create") view={Lazy::<NewAutomlRoute>::new()} />
+            </ParentRoute>
             <ParentRoute path=path!("/data") view=Outlet>
                 <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
                 <Route path=(OneOf("/datastores", "/create/datastore"),) view={Lazy::<DatastoresRoute>::new()} />
@@ -277,6 +281,8 @@ lazy_route!(ExperimentJobsRoute => experiment_jobs_page);
 lazy_route!(JobRoute => job_page);
 lazy_route!(CreateJobRoute => create_job_page);
 lazy_route!(CompareJobsRoute => compare_jobs_page);
+lazy_route!(AutomlRoute => automl_page);
+lazy_route!(NewAutomlRoute => new_automl_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -321,6 +327,16 @@ lazy_page! {
 lazy_page! {
     /// Submitting a command job from its CLI v2 YAML.
     create_job_page in job_create => |_| view! { <pages::jobs::CreateJobPage /> }.into_any()
+}
+
+lazy_page! {
+    /// Automated ML: the AutoML jobs.
+    automl_page in automl => |_| view! { <pages::automl::AutomlPage /> }.into_any()
+}
+
+lazy_page! {
+    /// "Submit an Automated ML job", the wizard.
+    new_automl_page in automl_create => |_| view! { <pages::automl::NewAutomlJobPage /> }.into_any()
 }
 
 lazy_page! {

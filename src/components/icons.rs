@@ -56,6 +56,8 @@ pub enum IconName {
     Data,
     /// A flask (jobs and experiments).
     Jobs,
+    /// Automated ML: a spark over a bar chart.
+    Automl,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -86,6 +88,7 @@ fn path(name: IconName) -> &'static str {
         Folder => "M2.5 5.5v10h15v-8h-7l-2-2z",
         Data => "M4 4.5c0-1.4 12-1.4 12 0v11c0 1.4-12 1.4-12 0zM4 4.5c0 1.4 12 1.4 12 0M4 10c0 1.4 12 1.4 12 0",
         Jobs => "M7.5 2.5h5M8.5 2.5v5L3.5 16.5h13l-5-9v-5M6 12h8",
+        Automl => "M3 17h14M5 17v-5M9 17V9M13 17v-7M14.5 2.5l.8 1.7 1.7.8-1.7.8-.8 1.7-.8-1.7-1.7-.8 1.7-.8z",
     }
 }
 

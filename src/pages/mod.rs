@@ -1,5 +1,6 @@
 //! The studio's pages, one file per URL, grouped by area.
 
+pub mod automl;
 pub mod compute;
 pub mod data;
 mod home;

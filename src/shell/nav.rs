@@ -3,6 +3,7 @@
 use super::NavState;
 use crate::components::{Icon, IconName};
 use crate::router::use_location;
+use crate::store::use_store;
 use leptos::prelude::*;
 
 /// One link of the navigation: to the section's first page (`href`), current on every page of
@@ -50,6 +51,12 @@ pub fn Navigation() -> impl IntoView {
             <ul class="nav__list">
                 <NavLink href="/" section="/" label="Home" icon=IconName::Home />
             </ul>
+            <Show when=move || use_store().is_shared()>
+                <h2 class="nav__section">"Authoring"</h2>
+                <ul class="nav__list">
+                    <NavLink href="/automl" section="/automl" label="Automated ML" icon=IconName::Automl />
+                </ul>
+            </Show>
             <h2 class="nav__section">"Assets"</h2>
             <ul class="nav__list">
                 <NavLink href="/data" section="/data" label="Data" icon=IconName::Data />

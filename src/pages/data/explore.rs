@@ -83,6 +83,15 @@ enum Shown {
     Message(String),
 }
 
+/// The first rows of a File or Table asset's version, shaped as its MLTable says (the
+/// AutoML wizard reads its columns from them).
+pub async fn first_table(store: Store, version: &DataVersionResource) -> Result<Table, String> {
+    match first_rows(store, version).await? {
+        Shown::Rows(table, _) => Ok(table),
+        Shown::Files(_) | Shown::Message(_) => Err("This data asset is not a table.".into()),
+    }
+}
+
 /// The first rows of a table.
 async fn first_rows(store: Store, version: &DataVersionResource) -> Result<Shown, String> {
     let source = table_source(store, version).await?;

@@ -18,6 +18,7 @@ pub use asset::DataAssetPage;
 pub use assets::DataAssetsPage;
 pub use datastore::DatastorePage;
 pub use datastores::DatastoresPage;
+pub use explore::first_table;
 pub use import::DataImportPage;
 
 use crate::components::tab_link;

@@ -132,28 +132,38 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
     })
 }
 
+/// A JSON file of a run's artifacts (`path` inside its folder), read whole.
+async fn read_run_json(
+    store: crate::store::Store,
+    run_id: &str,
+    path: &str,
+) -> Result<Value, String> {
+    let path = format!("{}/{path}", run_folder(run_id));
+    let (bytes, _) = store
+        .read_file(ARTIFACT_STORE, &path, GUARDRAILS_BYTES, Part::Start)
+        .await
+        .map_err(|e| e.message().to_owned())?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{path} is damaged ({e})."))
+}
+
 /// "Data guardrails": what the job found in its data and did about it.
 #[component]
 pub fn GuardrailsTab(run_id: String, live: Signal<bool>) -> impl IntoView {
     let store = use_store();
     let rails = RwSignal::new(None::<Result<Vec<Value>, String>>);
-    let path = format!("{}/automl/guardrails.json", run_folder(&run_id));
+    let run_id = StoredValue::new(run_id);
     Effect::new(move |_| {
         store.runs_changed().track();
-        let path = path.clone();
         leptos::task::spawn_local(async move {
-            let read = store
-                .read_file(ARTIFACT_STORE, &path, GUARDRAILS_BYTES, Part::Start)
-                .await;
+            let read = read_run_json(store, &run_id.get_value(), "automl/guardrails.json").await;
             let shown = match read {
-                Ok((bytes, _)) => serde_json::from_slice::<Vec<Value>>(&bytes)
-                    .map_err(|e| format!("The job's guardrails file is damaged ({e}).")),
+                Ok(Value::Array(rails)) => Ok(rails),
+                Ok(_) => Err("The job's guardrails file is damaged.".into()),
                 Err(_) if live.get_untracked() => {
                     Err("The guardrails appear once the job has read its data.".into())
                 }
                 Err(e) => Err(format!(
-                    "This job has no guardrails: it ended before it read its data ({}).",
-                    e.message()
+                    "This job has no guardrails: it ended before it read its data ({e})."
                 )),
             };
             rails.try_set(Some(shown));
@@ -274,6 +284,133 @@ pub fn ModelsTab(
                 </tbody>
             </table>
         }.into_any(),
+    }
+    }
+}
+
+/// The side of a curve chart, in its own units.
+const CURVE_SIZE: f64 = 240.0;
+/// Colors of the classes' curves.
+const CURVE_COLORS: [&str; 6] = [
+    "#0f6cbd", "#c50f1f", "#107c10", "#8764b8", "#ca5010", "#038387",
+];
+
+/// A curve chart: each class's curve (x and y from 0 to 1), and the diagonal for ROC.
+fn curve_chart(
+    title: &'static str,
+    x_label: &'static str,
+    y_label: &'static str,
+    curves: &[Value],
+    diagonal: bool,
+) -> impl IntoView {
+    let point = |x: f64, y: f64| {
+        format!(
+            "{:.1},{:.1}",
+            30.0 + x * CURVE_SIZE,
+            10.0 + (1.0 - y) * CURVE_SIZE
+        )
+    };
+    let lines: Vec<(String, String, &str)> = curves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let xs = c["curve"]["x"].as_array().cloned().unwrap_or_default();
+            let ys = c["curve"]["y"].as_array().cloned().unwrap_or_default();
+            let points: Vec<String> = xs
+                .iter()
+                .zip(&ys)
+                .filter_map(|(x, y)| Some(point(x.as_f64()?, y.as_f64()?)))
+                .collect();
+            let class = c["class"].as_str().unwrap_or_default().to_owned();
+            (
+                class,
+                points.join(" "),
+                CURVE_COLORS[i % CURVE_COLORS.len()],
+            )
+        })
+        .collect();
+    let view_box = format!("0 0 {} {}", CURVE_SIZE + 40.0, CURVE_SIZE + 40.0);
+    let middle = 10.0 + CURVE_SIZE / 2.0;
+    view! {
+        <figure class="curve-chart">
+            <figcaption>{title}</figcaption>
+            <svg viewBox=view_box role="img" aria-label=format!("{title}: {y_label} against {x_label}")>
+                <rect x="30" y="10" width=CURVE_SIZE height=CURVE_SIZE class="curve-chart__frame" />
+                {diagonal.then(|| view! { <line x1="30" y1=10.0 + CURVE_SIZE x2=30.0 + CURVE_SIZE y2="10" class="curve-chart__diagonal" /> })}
+                {lines.iter().map(|(_, points, color)| view! { <polyline points=points.clone() fill="none" stroke=*color stroke-width="2" /> }).collect_view()}
+                <text x=30.0 + CURVE_SIZE / 2.0 y=CURVE_SIZE + 34.0 class="curve-chart__label" text-anchor="middle">{x_label}</text>
+                <text x="10" y=middle class="curve-chart__label" text-anchor="middle" transform=format!("rotate(-90 10 {middle})")>{y_label}</text>
+            </svg>
+            <ul class="curve-chart__legend">
+                {lines.into_iter().map(|(class, _, color)| view! { <li><span class="curve-chart__swatch" style=format!("background:{color}")></span>{class}</li> }).collect_view()}
+            </ul>
+        </figure>
+    }
+}
+
+/// An AutoML trial's charts: its confusion matrix and its ROC and precision-recall curves per
+/// class, over its validation rows.
+#[component]
+pub fn TrialCharts(run_id: String) -> impl IntoView {
+    let store = use_store();
+    let charts = RwSignal::new(None::<Result<Value, String>>);
+    leptos::task::spawn_local(async move {
+        let read = read_run_json(store, &run_id, "automl/charts.json").await;
+        charts.try_set(Some(read));
+    });
+    move || {
+        match charts.get() {
+        None => ().into_any(),
+        Some(Err(e)) => view! {
+            <section class="card card--wide"><h2>"Charts"</h2><p class="muted">{format!("This trial's charts could not be read: {e}")}</p></section>
+        }
+        .into_any(),
+        Some(Ok(c)) => {
+            let classes: Vec<String> = c["classes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let matrix: Vec<Vec<u64>> = c["confusion_matrix"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|row| row.as_array().into_iter().flatten().filter_map(Value::as_u64).collect())
+                .collect();
+            let roc = c["roc"].as_array().cloned().unwrap_or_default();
+            let pr = c["precision_recall"].as_array().cloned().unwrap_or_default();
+            view! {
+                <section class="card card--wide">
+                    <h2>"Charts"</h2>
+                    <p class="muted">"Over every validation row of the trial's folds."</p>
+                    <h3>"Confusion matrix"</h3>
+                    <table class="data-table confusion-matrix" aria-label="Confusion matrix">
+                        <thead><tr><th scope="col">"True class \u{2193} / predicted \u{2192}"</th>{classes.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {matrix.iter().enumerate().map(|(i, row)| {
+                                let total = row.iter().sum::<u64>().max(1) as f64;
+                                view! {
+                                    <tr>
+                                        <th scope="row">{classes.get(i).cloned().unwrap_or_default()}</th>
+                                        {row.iter().enumerate().map(|(j, n)| {
+                                            let tone = if i == j { "16,124,16" } else { "197,15,31" };
+                                            let style = format!("background: rgba({tone},{:.2})", *n as f64 / total * 0.45);
+                                            view! { <td class="data-table__number" style=style>{n.to_string()}</td> }
+                                        }).collect_view()}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <div class="curve-charts">
+                        {curve_chart("ROC", "False positive rate", "True positive rate", &roc, true)}
+                        {curve_chart("Precision-recall", "Recall", "Precision", &pr, false)}
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
     }
     }
 }

@@ -5,7 +5,7 @@
 //! again while the job runs; Cancel ends it.
 
 use super::automl::{
-    automl_card, best_child, is_automl, leaderboard_metric, GuardrailsTab, ModelsTab,
+    automl_card, best_child, is_automl, leaderboard_metric, GuardrailsTab, ModelsTab, TrialCharts,
 };
 use super::command::{arm_status, command_card, is_terminal, status_reason};
 use super::metrics::MetricsTab;
@@ -222,7 +222,8 @@ pub fn JobPage(
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
                     let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j, store.is_shared())));
                     let task = job.with(|j| j.as_ref().and_then(|j| automl_card(&r.info.run_id, j)));
-                    view! { <div role="tabpanel">{command}{task}{overview(&r, experiment.get(), store.now())}</div> }.into_any()
+                    let trial = r.data.tags.iter().any(|t| t.key == "azureml.run_algorithm" && r.data.tags.iter().any(|p| p.key == PARENT_TAG)).then(|| view! { <TrialCharts run_id=r.info.run_id.clone() /> });
+                    view! { <div role="tabpanel">{command}{task}{overview(&r, experiment.get(), store.now())}{trial}</div> }.into_any()
                 })
                 .into_any(),
             }

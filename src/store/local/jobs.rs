@@ -101,6 +101,9 @@ pub async fn submit(
     if let Some(CodeRef::Version { .. }) = submission.spec.code_id.as_deref().and_then(code_ref) {
         return Err(ArmError::new("UserError", "Code versions are kept by azimuth-server; a workspace kept in your browser takes a job's code as a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/), as Submit from YAML uploads it."));
     }
+    if submission.spec.is_automl() {
+        return Err(ArmError::new("UserError", "A workspace kept in your browser does not train AutoML models yet: nothing would run this job. On azimuth-server started with --job-runner local, the server trains it."));
+    }
     complete(ws, name, &mut submission)?;
     let experiment_id = super::random_guid();
     let by = Submitter {

@@ -1,0 +1,430 @@
+//! `/automl/create`: "Submit an Automated ML job", the studio's steps: Training method, Basic
+//! settings, Task type & data (a Table data asset), Task settings (target column, primary
+//! metric, positive class, models, featurization, limits, validation), Compute, Review. The
+//! form's body is checked by the engine as the server checks it; Submit opens the job's page.
+
+use super::form::{AutomlForm, ComputeType, ValidationType, ALGORITHMS, METRICS};
+use crate::components::{
+    guard_close, radio_card, Appearance, Button, DiscardPrompt, TextField, WizardSteps,
+};
+use crate::pages::data::first_table;
+use crate::router::{leave_held, leave_to, release_page};
+use crate::shell::Breadcrumbs;
+use crate::store::use_store;
+use azimuth_core::compute::{attach::attached_kind, cluster::is_cluster};
+use azimuth_core::jobs::names::job_name;
+use azimuth_core::workspace::roles::Action;
+use leptos::prelude::*;
+
+const STEPS: &[&str] = &[
+    "Training method",
+    "Basic settings",
+    "Task type & data",
+    "Task settings",
+    "Compute",
+    "Review",
+];
+
+fn random_name() -> String {
+    let mut bytes = [0u8; 12];
+    for b in &mut bytes {
+        *b = (js_sys::Math::random() * 256.0) as u8;
+    }
+    job_name(bytes)
+}
+
+/// A labelled checkbox bound to `value`.
+fn checkbox(label: &'static str, value: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="checkbox">
+            <input type="checkbox" prop:checked=move || value.get() on:change=move |ev| value.set(event_target_checked(&ev)) />
+            {label}
+        </label>
+    }
+}
+
+/// A checkbox per algorithm, adding to or removing from `list`.
+fn algorithm_boxes(legend: &'static str, list: RwSignal<Vec<String>>) -> impl IntoView {
+    view! {
+        <fieldset class="checkbox-grid">
+            <legend>{legend}</legend>
+            {ALGORITHMS.iter().map(|name| {
+                let name = *name;
+                view! {
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=move || list.with(|l| l.iter().any(|n| n == name)) on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            list.update(|l| {
+                                l.retain(|n| n != name);
+                                if on {
+                                    l.push(name.to_owned());
+                                }
+                            });
+                        } />
+                        {name}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A select of `options` (value, label) bound to `value`.
+fn select(
+    label: &'static str,
+    id: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field" for=id>
+            <span class="field__label">{label}</span>
+            <select id=id class="field__input" on:change=move |ev| value.set(event_target_value(&ev))>
+                {options.into_iter().map(|(v, l)| {
+                    let selected = { let v = v.clone(); move || value.get() == v };
+                    view! { <option value=v selected=selected>{l}</option> }
+                }).collect_view()}
+            </select>
+            <span class="field__hint">{hint}</span>
+        </label>
+    }
+}
+
+/// The "Submit an Automated ML job" page.
+#[component]
+pub fn NewAutomlJobPage() -> impl IntoView {
+    let store = use_store();
+    let form = AutomlForm::new(random_name());
+    let step = RwSignal::new(0usize);
+    let tried = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let touched = Signal::derive(move || {
+        form.data.with(Option::is_some) || !form.experiment.with(String::is_empty)
+    });
+    let guard = guard_close(touched, Callback::new(move |_| leave_held("/automl")));
+    // The experiments there are, for the Basic settings' list.
+    let experiments = RwSignal::new(Vec::<String>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(all) = store.job_experiments().await {
+            experiments.try_set(all.into_iter().map(|e| e.name).collect());
+        }
+    });
+    // The chosen table's first rows: its columns and the target's values.
+    let columns = RwSignal::new(None::<Result<(Vec<String>, Vec<Vec<String>>), String>>);
+    Effect::new(move |_| {
+        let Some((name, version)) = form.data.get() else {
+            return;
+        };
+        columns.set(None);
+        let found = store
+            .workspace
+            .with_untracked(|w| w.data_version(&name, &version).cloned());
+        leptos::task::spawn_local(async move {
+            let read = match found {
+                Some(v) => first_table(store, &v).await.map(|t| (t.columns, t.rows)),
+                None => Err(format!("The data asset {name}:{version} no longer exists.")),
+            };
+            columns.try_set(Some(read));
+        });
+    });
+    let target_values = Memo::new(move |_| {
+        let target = form.target.get();
+        columns.with(|c| match c {
+            Some(Ok((names, rows))) => {
+                let at = names.iter().position(|n| *n == target);
+                let mut values: Vec<String> = at.map_or(Vec::new(), |j| {
+                    rows.iter()
+                        .filter_map(|r| r.get(j).cloned())
+                        .filter(|v| !v.trim().is_empty())
+                        .collect()
+                });
+                values.sort();
+                values.dedup();
+                values
+            }
+            _ => Vec::new(),
+        })
+    });
+    let step_error = move |i: usize| match i {
+        1 => form.basics_error(),
+        2 => form.data_error(),
+        3 => form.settings_error(),
+        4 => form.compute_error(),
+        _ => None,
+    };
+    let compute_id = move |name: &str| {
+        store.workspace.with_untracked(|w| {
+            w.computes
+                .iter()
+                .find(|c| c.resource.name == name)
+                .map(|c| c.resource.id.clone())
+        })
+    };
+    let submit = move |_| {
+        tried.set(true);
+        if let Some(bad) = (1..5).find(|i| step_error(*i).is_some()) {
+            step.set(bad);
+            return;
+        }
+        let body = match form.body(compute_id) {
+            Ok(body) => body,
+            Err(e) => {
+                failure.set(Some(e));
+                return;
+            }
+        };
+        let name = form.name.get_untracked().trim().to_owned();
+        sending.set(true);
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            let sent = store.submit_job(&name, &body).await;
+            sending.set(false);
+            match sent {
+                Ok(_) => {
+                    release_page();
+                    leave_to(&format!("/jobs/runs/{name}"));
+                }
+                Err(e) => failure.set(Some(e.message().to_owned())),
+            }
+        });
+    };
+
+    let method_step = move || {
+        view! {
+            <fieldset class="radio-group">
+                <legend>"Select the training method"</legend>
+                {radio_card("automl-method", || true, || (), "Train automatically", "AutoML featurizes the data, trains classifiers with sampled hyperparameters, validates each honestly and ranks them.")}
+            </fieldset>
+        }
+    };
+    let basics_step = move || {
+        let listed = "automl-experiments";
+        view! {
+            <TextField label="Job name" id="automl-name" value=form.name required=true hint="Letters, digits, '-' and '_'." />
+            <label class="field" for="automl-experiment">
+                <span class="field__label">"Experiment name"</span>
+                <input id="automl-experiment" class="field__input" list=listed prop:value=move || form.experiment.get() on:input=move |ev| form.experiment.set(event_target_value(&ev)) placeholder="An existing experiment, or a new name" />
+                <datalist id=listed>{move || experiments.get().into_iter().map(|e| view! { <option value=e></option> }).collect_view()}</datalist>
+                <span class="field__hint">"Choose an existing experiment or type a new name."</span>
+            </label>
+            <TextField label="Description" id="automl-description" value=form.description multiline=true />
+            <TextField label="Tags" id="automl-tags" value=form.tags multiline=true placeholder="course=dp-100" hint="key=value, one per line." />
+        }
+    };
+    let data_step = move || {
+        let tables = store.workspace.with(|w| {
+            w.data
+                .iter()
+                .filter(|c| !c.properties.is_archived)
+                .filter_map(|c| {
+                    let latest = c.properties.latest_version.clone()?;
+                    let v = w.data_version(&c.name, &latest)?;
+                    Some((
+                        c.name.clone(),
+                        latest,
+                        v.properties.data_type.clone(),
+                        v.properties.description.clone().unwrap_or_default(),
+                    ))
+                })
+                .collect::<Vec<_>>()
+        });
+        let usable: Vec<_> = tables.into_iter().filter(|t| t.2 == "mltable").collect();
+        view! {
+            <label class="field" for="automl-task">
+                <span class="field__label">"Select task type"</span>
+                <select id="automl-task" class="field__input">
+                    <option value="Classification" selected=true>"Classification"</option>
+                </select>
+                <span class="field__hint">"Regression, forecasting, vision and NLP tasks are not trained here."</span>
+            </label>
+            <h4>"Select data"</h4>
+            <p class="muted">"A Table (mltable) data asset: the column to predict and the columns to learn from. "<a href=crate::router::href("/data/create")>"Create"</a>" one from a CSV on the Data page."</p>
+            {if usable.is_empty() {
+                view! { <p class="table-empty">"This workspace has no Table data asset yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table" aria-label="Data assets">
+                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Version"</th><th scope="col">"Description"</th></tr></thead>
+                        <tbody>
+                            {usable.into_iter().map(|(name, version, _, description)| {
+                                let pick = (name.clone(), version.clone());
+                                let picked = pick.clone();
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <label class="radio-inline">
+                                                <input type="radio" name="automl-data" prop:checked=move || form.data.get().as_ref() == Some(&picked) on:change=move |_| {
+                                                    form.data.set(Some(pick.clone()));
+                                                    form.target.set(String::new());
+                                                    form.positive.set(String::new());
+                                                } />
+                                                {name}
+                                            </label>
+                                        </th>
+                                        <td>{version}</td>
+                                        <td class="cell-wrap">{description}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        }
+    };
+    let settings_step = move || {
+        let column_options = move || match columns.get() {
+            Some(Ok((names, _))) => names
+                .into_iter()
+                .map(|n| (n.clone(), n))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        view! {
+            {move || match columns.get() {
+                None if form.data.with(Option::is_some) => view! { <p class="muted">"Reading the table's columns…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+                _ => ().into_any(),
+            }}
+            {move || {
+                let mut options = vec![(String::new(), "Choose the column to predict".to_owned())];
+                options.extend(column_options());
+                select("Target column", "automl-target", form.target, options, "The column whose class each row is.")
+            }}
+            {select("Primary metric", "automl-metric", form.metric, METRICS.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect(), "What the trials are ranked by.")}
+            {move || {
+                let mut options = vec![(String::new(), "(the last class)".to_owned())];
+                options.extend(target_values.get().into_iter().map(|v| (v.clone(), v)));
+                select("Positive class label", "automl-positive", form.positive, options, "For two classes: the class AUC_binary and the curves are about.")
+            }}
+            {checkbox("Use all supported models", form.all_models)}
+            <Show when=move || !form.all_models.get()>{algorithm_boxes("Allowed models", form.allowed)}</Show>
+            {algorithm_boxes("Blocked models", form.blocked)}
+            {checkbox("Enable featurization", form.featurization)}
+            <p class="muted">"Missing values imputed, categories one-hot or hashed, numbers scaled, identifier columns dropped; off, every column must already be a number."</p>
+            <h4>"Limits"</h4>
+            <TextField label="Max trials" id="automl-trials" value=form.max_trials hint="1 to 1,000." />
+            <TextField label="Max concurrent trials" id="automl-concurrent" value=form.concurrent />
+            <TextField label="Metric score threshold" id="automl-exit" value=form.exit_score hint="Optional: stop once a trial reaches it (0 to 1)." />
+            <TextField label="Experiment timeout (minutes)" id="automl-timeout" value=form.timeout />
+            <TextField label="Iteration timeout (minutes)" id="automl-trial-timeout" value=form.trial_timeout hint="Optional." />
+            {checkbox("Enable early termination", form.early)}
+            <h4>"Validate and test"</h4>
+            <fieldset class="radio-group">
+                <legend>"Validation type"</legend>
+                {radio_card("automl-validation", move || form.validation.get() == ValidationType::Auto, move || form.validation.set(ValidationType::Auto), "Auto", "Cross-validation under 20,000 rows (10 folds under 1,000), a 10% holdout above.")}
+                {radio_card("automl-validation", move || form.validation.get() == ValidationType::Split, move || form.validation.set(ValidationType::Split), "Train-validation split", "A share of the rows held out.")}
+                {radio_card("automl-validation", move || form.validation.get() == ValidationType::KFold, move || form.validation.set(ValidationType::KFold), "k-fold cross-validation", "Every row validated once.")}
+            </fieldset>
+            <Show when=move || form.validation.get() == ValidationType::Split>
+                <TextField label="Percentage validation of data" id="automl-split" value=form.split />
+            </Show>
+            <Show when=move || form.validation.get() == ValidationType::KFold>
+                <TextField label="Number of cross validations" id="automl-folds" value=form.folds />
+            </Show>
+        }
+    };
+    let compute_step = move || {
+        let kind = form.compute_type.get();
+        let names = store.workspace.with(|w| {
+            w.computes
+                .iter()
+                .filter(|c| match kind {
+                    ComputeType::Cluster => is_cluster(&c.resource),
+                    ComputeType::Instance => {
+                        !is_cluster(&c.resource) && attached_kind(&c.resource).is_none()
+                    }
+                    ComputeType::Serverless => false,
+                })
+                .map(|c| (c.resource.name.clone(), c.resource.name.clone()))
+                .collect::<Vec<_>>()
+        });
+        view! {
+            <fieldset class="radio-group">
+                <legend>"Select compute type"</legend>
+                {radio_card("automl-compute-type", move || form.compute_type.get() == ComputeType::Serverless, move || form.compute_type.set(ComputeType::Serverless), "Serverless", "No compute to manage.")}
+                {radio_card("automl-compute-type", move || form.compute_type.get() == ComputeType::Cluster, move || { form.compute_type.set(ComputeType::Cluster); form.compute.set(String::new()); }, "Compute cluster", "A node is scaled up for the job and held while it trains.")}
+                {radio_card("automl-compute-type", move || form.compute_type.get() == ComputeType::Instance, move || { form.compute_type.set(ComputeType::Instance); form.compute.set(String::new()); }, "Compute instance", "A running instance of yours.")}
+            </fieldset>
+            {(kind != ComputeType::Serverless).then(|| {
+                let mut options = vec![(String::new(), "Choose a compute".to_owned())];
+                options.extend(names);
+                select("Select compute", "automl-compute", form.compute, options, "Trials train on the server's threads; the compute is held for the job as Azure holds it.")
+            })}
+        }
+    };
+    let review_step = move || {
+        let data = form
+            .data
+            .get()
+            .map_or_else(String::new, |(n, v)| format!("{n}:{v}"));
+        let lines = vec![
+            ("Job name", form.name.get()),
+            ("Experiment", form.experiment.get()),
+            ("Task type", "Classification".to_owned()),
+            ("Training data", data),
+            ("Target column", form.target.get()),
+            (
+                "Primary metric",
+                METRICS
+                    .iter()
+                    .find(|(v, _)| *v == form.metric.get())
+                    .map_or(String::new(), |(_, l)| (*l).to_owned()),
+            ),
+            ("Max trials", form.max_trials.get()),
+            (
+                "Compute",
+                if form.compute_type.get() == ComputeType::Serverless {
+                    "Serverless".to_owned()
+                } else {
+                    form.compute.get()
+                },
+            ),
+        ];
+        view! {
+            <dl class="props">
+                {lines.into_iter().map(|(k, v)| crate::components::prop(k, v)).collect_view()}
+            </dl>
+            {(!store.is_shared()).then(|| view! {
+                <div class="message-bar message-bar--warning" role="status">"This workspace is kept in your browser, which does not train AutoML models yet: the job would be refused. On azimuth-server started with --job-runner local, the server trains it."</div>
+            })}
+        }
+    };
+    let panel = move || match step.get() {
+        0 => method_step().into_any(),
+        1 => basics_step().into_any(),
+        2 => data_step().into_any(),
+        3 => settings_step().into_any(),
+        4 => compute_step().into_any(),
+        _ => review_step().into_any(),
+    };
+    view! {
+        <Breadcrumbs items=vec![("Automated ML".into(), "/automl".into()), ("New Automated ML job".into(), "".into())] />
+        <header class="page-header"><h1>"Submit an Automated ML job"</h1></header>
+        <div class="wizard wizard--page">
+            <WizardSteps titles=STEPS current=step select=Callback::new(move |i| step.set(i)) has_errors=Callback::new(move |i| tried.get() && step_error(i).is_some()) />
+            <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=move || STEPS[step.get()]>
+                <h3 class="wizard__panel-title">{move || STEPS[step.get()]}</h3>
+                {panel}
+                {move || (tried.get()).then(|| step_error(step.get())).flatten().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            </div>
+        </div>
+        <Show when=move || failure.with(Option::is_some)>
+            <div class="message-bar message-bar--error" role="alert">{move || failure.get().unwrap_or_default()}</div>
+        </Show>
+        <div class="wizard__footer page-actions">
+            <Show when=move || { step.get() > 0 }>
+                <Button on_click=move |_| step.update(|s| *s -= 1)>"Back"</Button>
+            </Show>
+            <Show when=move || { step.get() + 1 < STEPS.len() } fallback=move || view! {
+                <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(Action::WriteJobs)) disabled=sending on_click=submit>"Submit training job"</Button>
+            }>
+                <Button appearance=Appearance::Primary on_click=move |_| step.update(|s| *s += 1)>"Next"</Button>
+            </Show>
+            <Button on_click=move |_| guard.request.run(())>"Cancel"</Button>
+        </div>
+        <DiscardPrompt guard title="Discard the new Automated ML job?" />
+    }
+}

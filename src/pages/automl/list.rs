@@ -1,0 +1,85 @@
+//! `/automl`: Automated ML, the workspace's AutoML jobs (newest first, live) and "+ New
+//! Automated ML job".
+
+use crate::components::{format_time, Appearance, Button, Icon, IconName};
+use crate::pages::jobs::{format_duration, status_badge};
+use crate::router::href;
+use crate::store::{use_store, TableRequest};
+use azimuth_core::jobs::run::RUN_SOURCE_TAG;
+use azimuth_core::jobs::table::{Cell, TableRow};
+use azimuth_core::workspace::roles::Action;
+use leptos::prelude::*;
+
+/// The Automated ML page.
+#[component]
+pub fn AutomlPage() -> impl IntoView {
+    let store = use_store();
+    let rows = RwSignal::new(None::<Result<Vec<TableRow>, String>>);
+    Effect::new(move |_| {
+        store.runs_changed().track();
+        let request = TableRequest {
+            filter: format!("tags.\"{RUN_SOURCE_TAG}\" = 'automl'"),
+            sort: "created".into(),
+            desc: true,
+            columns: vec!["experiment".into(), "tag:azureml.run_algorithm".into()],
+            limit: 1000,
+            ..TableRequest::default()
+        };
+        leptos::task::spawn_local(async move {
+            let answer = store.runs_table(&request).await;
+            rows.try_set(Some(
+                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
+            ));
+        });
+    });
+    let now = store.now();
+    view! {
+        <header class="page-header"><h1>"Automated ML"</h1></header>
+        <p class="muted tab-intro">{if store.is_shared() {
+            "Pick a Table data asset and the column to predict: the server trains real classifiers on it, validates each honestly, ranks them and keeps the best as the job's model."
+        } else {
+            "This workspace is kept in your browser, which does not train AutoML models yet. On azimuth-server started with --job-runner local, the server trains them."
+        }}</p>
+        <div class="toolbar" role="toolbar" aria-label="Automated ML actions">
+            <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(Action::WriteJobs).or_else(|| (!store.is_shared()).then(|| "A workspace kept in your browser does not train AutoML models yet.".to_owned()))) on_click=move |_| crate::router::leave_to("/automl/create")>
+                <Icon name=IconName::Add />
+                "New Automated ML job"
+            </Button>
+        </div>
+        {move || match rows.get() {
+            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(rows)) if rows.is_empty() => view! { <p class="table-empty">"No Automated ML job yet."</p> }.into_any(),
+            Some(Ok(rows)) => view! {
+                <table class="data-table" aria-label="Automated ML jobs">
+                    <thead><tr>
+                        <th scope="col">"Display name"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Experiment"</th>
+                        <th scope="col">"Best model"</th>
+                        <th scope="col">"Created on"</th>
+                        <th scope="col">"Duration"</th>
+                        <th scope="col">"Created by"</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| {
+                            let text = |c: Option<&Cell>| match c { Some(Cell::Text(t)) => t.clone(), _ => String::new() };
+                            let duration = r.end_time.unwrap_or(now) - r.start_time;
+                            view! {
+                                <tr>
+                                    <th scope="row"><a href=href(&format!("/jobs/runs/{}", r.id))>{r.name}</a></th>
+                                    <td>{status_badge(r.status)}</td>
+                                    <td>{text(r.values.first())}</td>
+                                    <td>{text(r.values.get(1))}</td>
+                                    <td>{format_time(r.start_time)}</td>
+                                    <td>{format_duration(duration)}</td>
+                                    <td>{r.user}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+    }
+}

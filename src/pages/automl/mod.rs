@@ -1,0 +1,9 @@
+//! Automated ML (Authoring): the AutoML jobs of the workspace, and "Submit an Automated ML job",
+//! the studio's wizard, which submits the ARM body Azure takes (`jobType: AutoML`).
+
+mod create;
+mod form;
+mod list;
+
+pub use create::NewAutomlJobPage;
+pub use list::AutomlPage;
