@@ -17,6 +17,8 @@ pub(crate) mod yaml_in;
 pub(crate) mod yaml_out;
 
 pub use arm::ArmError;
+/// The training engine, whose names (algorithms, primary metrics) AutoML jobs use.
+pub use azimuth_ml as ml;
 pub use compute::lifecycle::{Operation, Pace, Trigger};
 pub use compute::quota::QuotaUsage;
 pub use compute::settle::{idle_shutdown_ms, next_shutdown};

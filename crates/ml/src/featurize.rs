@@ -135,6 +135,8 @@ pub struct Target {
     pub labels: Vec<usize>,
     /// The rows dropped because their target was missing.
     pub dropped_rows: usize,
+    /// Each kept row's index in the frame it was split from.
+    pub kept: Vec<usize>,
 }
 
 /// Splits the target column off `frame`, dropping the rows without a target; returns the
@@ -175,6 +177,7 @@ pub fn split_target(
         classes,
         labels,
         dropped_rows,
+        kept,
     };
     Ok((frame, target, positive))
 }
@@ -403,7 +406,10 @@ fn plan_numeric(column: &Column, rows: &[usize], explicit: bool, impute: Impute)
         .map(|&i| column.number(i).unwrap_or(fill))
         .collect();
     let center = mean(&imputed);
-    let squares: Vec<f64> = imputed.iter().map(|v| (v - center).powi(2)).collect();
+    let squares: Vec<f64> = imputed
+        .iter()
+        .map(|v| (v - center) * (v - center))
+        .collect();
     let deviation = mean(&squares).sqrt();
     let scale = if deviation > 0.0 { deviation } else { 1.0 };
     let (impute, scaler) = (Some((impute, fill)), Some((center, scale)));

@@ -1,9 +1,11 @@
-//! Azimuth's training engine, one crate for the browser's worker and the server: a table's
+//! Azimuth's training engine, built for the server and for wasm (the browser's worker is to
+//! train with it too): a table's
 //! columns made into features as Azure's AutoML does ([`featurize`]), classifiers trained with
 //! seeded hyperparameters ([`models`]), validation splits ([`validate`]), and every metric
 //! computed here over predicted probabilities ([`metrics`]), so the figures do not depend on
-//! how a model was trained. Pure Rust: no IO, no clock, no threads; the same input and seed give
-//! the same numbers natively and in wasm.
+//! how a model was trained. Pure Rust: no IO, no clock, no threads; every draw comes from one
+//! seeded generator and every `exp` and `ln` from `libm`, so the same input and seed give the
+//! same numbers on any platform, wasm included.
 
 pub mod featurize;
 pub mod metrics;

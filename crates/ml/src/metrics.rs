@@ -172,7 +172,7 @@ pub fn score(truth: &[usize], proba: &Probabilities, positive: usize) -> Scores 
         average_precision_score_macro: ap_macro,
         average_precision_score_micro: ap_micro,
         average_precision_score_weighted: ap_weighted,
-        balanced_accuracy: recall_macro,
+        balanced_accuracy: counts.balanced_accuracy(),
         f1_score_macro: f1_macro,
         f1_score_micro: accuracy,
         f1_score_weighted: f1_weighted,
@@ -415,6 +415,16 @@ impl Counts {
         ]
     }
 
+    /// scikit-learn's `balanced_accuracy_score`: the mean recall over the classes that have
+    /// true rows (a class only predicted does not count, unlike macro recall).
+    fn balanced_accuracy(&self) -> f64 {
+        let recalls: Vec<f64> = (0..self.hits.len())
+            .filter(|c| self.support[*c] > 0.0)
+            .map(|c| self.recall(c))
+            .collect();
+        recalls.iter().sum::<f64>() / recalls.len() as f64
+    }
+
     fn accuracy(&self) -> f64 {
         self.hits.iter().sum::<f64>() / self.support.iter().sum::<f64>()
     }
@@ -432,7 +442,7 @@ impl Counts {
 }
 
 /// The mean of -ln p over rows, p the true class's probability once the row is rescaled to sum
-/// to 1 (0 if its sum is not positive), clamped to [1e-15, 1 - 1e-15].
+/// to 1 (0 if its sum is not positive), clamped to [ε, 1 - ε] with ε the machine epsilon of f64 (scikit-learn 1.5 and later).
 fn log_loss(truth: &[usize], proba: &Probabilities) -> f64 {
     let total: f64 = truth
         .iter()
@@ -445,7 +455,7 @@ fn log_loss(truth: &[usize], proba: &Probabilities) -> f64 {
             } else {
                 0.0
             };
-            -p.clamp(1e-15, 1.0 - 1e-15).ln()
+            -libm::log(p.clamp(f64::EPSILON, 1.0 - f64::EPSILON))
         })
         .sum();
     total / truth.len() as f64
@@ -671,9 +681,9 @@ mod tests {
         // 0.4243218919376292; the row [2, 2] is rescaled to [0.5, 0.5].
         let p = proba(&[&[0.8, 0.2], &[0.3, 0.7], &[2.0, 2.0]]);
         close(log_loss(&[0, 1, 1], &p), 0.4243218919376292);
-        // A zero probability is clamped to 1e-15.
+        // A zero probability is clamped to the machine epsilon.
         let certain = proba(&[&[1.0, 0.0]]);
-        close(log_loss(&[1], &certain), -(1e-15f64).ln());
+        close(log_loss(&[1], &certain), -f64::EPSILON.ln());
     }
 
     #[test]

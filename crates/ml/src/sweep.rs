@@ -1,5 +1,5 @@
-//! An AutoML classification sweep, one trial at a time so its caller (the browser's worker or
-//! the server's thread) can log each as a child run, honour timeouts and stop on Cancel:
+//! An AutoML classification sweep, one trial at a time so its caller (the server's runner
+//! thread) can log each as a child run, honour timeouts and stop on Cancel:
 //! - [`Sweep::new`] splits off the target, plans the validation folds, fits each fold's
 //!   featurizer on that fold's training rows only, and reports the data guardrails;
 //! - [`Sweep::next_trial`] names the next trial: first each allowed algorithm's defaults, then draws
@@ -21,8 +21,13 @@ use crate::validate::{self, Validation};
 use crate::{Features, Probabilities};
 use serde::{Deserialize, Serialize};
 
+/// Why a table cannot be trained on when featurization leaves no column.
+const NO_COLUMNS: &str = "No column is left to learn from once identifiers, constant and empty columns are dropped: add columns that describe the rows.";
 /// Trials without a better primary metric after which early termination stops a sweep.
 pub const PATIENCE: usize = 10;
+/// Rows above which KNN is not tried (it compares every validation row with every training
+/// row: quadratic time).
+pub const KNN_MAX_ROWS: usize = 20_000;
 /// Trials an ensemble chooses from: the best ones.
 const ENSEMBLE_CANDIDATES: usize = 10;
 /// Picks an ensemble makes, at most.
@@ -65,12 +70,34 @@ impl PrimaryMetric {
         }
     }
 
+    /// Its ARM name (`AUCWeighted`).
+    pub fn arm_name(self) -> &'static str {
+        match self {
+            PrimaryMetric::AUCWeighted => "AUCWeighted",
+            PrimaryMetric::Accuracy => "Accuracy",
+            PrimaryMetric::NormMacroRecall => "NormMacroRecall",
+            PrimaryMetric::AveragePrecisionScoreWeighted => "AveragePrecisionScoreWeighted",
+            PrimaryMetric::PrecisionScoreWeighted => "PrecisionScoreWeighted",
+        }
+    }
+
+    /// The studio's label (`AUC weighted`).
+    pub fn label(self) -> &'static str {
+        match self {
+            PrimaryMetric::AUCWeighted => "AUC weighted",
+            PrimaryMetric::Accuracy => "Accuracy",
+            PrimaryMetric::NormMacroRecall => "Norm macro recall",
+            PrimaryMetric::AveragePrecisionScoreWeighted => "Average precision score weighted",
+            PrimaryMetric::PrecisionScoreWeighted => "Precision score weighted",
+        }
+    }
+
     /// The metric an ARM name (`AUCWeighted`) or a CLI one (`auc_weighted`) gives.
     pub fn parse(name: &str) -> Option<PrimaryMetric> {
         let plain = |s: &str| s.replace('_', "").to_ascii_lowercase();
         PrimaryMetric::ALL
             .into_iter()
-            .find(|m| plain(&format!("{m:?}")) == plain(name) || plain(m.metric()) == plain(name))
+            .find(|m| plain(m.arm_name()) == plain(name) || plain(m.metric()) == plain(name))
     }
 }
 
@@ -152,7 +179,7 @@ impl Trial {
     }
 }
 
-/// A fold made ready: its featurizer and its rows as features.
+/// A fold made ready: its rows as features (made by a featurizer fit on its training rows).
 struct PreparedFold {
     train: TrainingSet,
     valid_x: Features,
@@ -188,10 +215,27 @@ impl Sweep {
         if settings.max_trials == 0 {
             return Err("Max trials must be at least 1.".into());
         }
+        let mut algorithms = algorithms;
+        if frame.rows() > KNN_MAX_ROWS {
+            algorithms.retain(|a| *a != Algorithm::KNN);
+            if algorithms.is_empty() {
+                return Err(format!("KNN compares every row with every other: it is not tried on more than {KNN_MAX_ROWS} rows. Allow another algorithm."));
+            }
+        }
         let (frame, target, positive) =
             featurize::split_target(frame, &settings.target, settings.positive_label.as_deref())?;
         let classes = target.classes.len();
-        let plan = validate::plan(&target.labels, classes, &settings.validation, settings.seed)?;
+        // The user's validation rows start after the training rows that were kept: a row
+        // dropped for its missing target moves no validation row into training.
+        let validation = match settings.validation {
+            Validation::User {
+                first_validation_row,
+            } => Validation::User {
+                first_validation_row: target.kept.partition_point(|&i| i < first_validation_row),
+            },
+            ref asked => asked.clone(),
+        };
+        let plan = validate::plan(&target.labels, classes, &validation, settings.seed)?;
         let mut folds = Vec::with_capacity(plan.folds.len());
         for fold in &plan.folds {
             let featurizer = Featurizer::fit(&frame, &fold.train, &settings.featurization)?;
@@ -208,7 +252,7 @@ impl Sweep {
             });
         }
         if folds.iter().any(|f| f.train.x.cols == 0) {
-            return Err("No column is left to learn from once identifiers, constant and empty columns are dropped: add columns that describe the rows.".into());
+            return Err(NO_COLUMNS.into());
         }
         let all: Vec<usize> = (0..frame.rows()).collect();
         let whole = Featurizer::fit(&frame, &all, &settings.featurization)?;
@@ -360,7 +404,18 @@ impl Sweep {
         let named: Vec<Vec<(&'static str, f64)>> = scores.iter().map(Scores::named).collect();
         let mut metrics = named[0].clone();
         for (k, (_, value)) in metrics.iter_mut().enumerate() {
-            *value = named.iter().map(|n| n[k].1).sum::<f64>() / named.len() as f64;
+            // A fold where a metric is undefined (a class with no row in it) is left out of
+            // that metric's mean rather than making it undefined for the whole trial.
+            let defined: Vec<f64> = named
+                .iter()
+                .map(|n| n[k].1)
+                .filter(|v| !v.is_nan())
+                .collect();
+            *value = if defined.is_empty() {
+                f64::NAN
+            } else {
+                defined.iter().sum::<f64>() / defined.len() as f64
+            };
         }
         let primary = metrics
             .iter()
@@ -503,6 +558,9 @@ impl Sweep {
     pub fn final_model(&self, trial: &Trial) -> Result<TrainedModel, String> {
         let all: Vec<usize> = (0..self.frame.rows()).collect();
         let featurizer = Featurizer::fit(&self.frame, &all, &self.settings.featurization)?;
+        if featurizer.feature_names().is_empty() {
+            return Err(NO_COLUMNS.into());
+        }
         let data = TrainingSet::new(
             featurizer.transform(&self.frame, &all),
             self.target.labels.clone(),
@@ -704,6 +762,30 @@ mod tests {
         assert_eq!(sweep.best().unwrap().algorithm, "VotingEnsemble");
         let model = sweep.final_model(&ensemble).unwrap();
         assert_eq!(model.members.len(), ensemble.members.len());
+    }
+
+    #[test]
+    fn user_validation_rows_stay_validation_rows_when_training_rows_are_dropped() {
+        // 40 training rows (two without a class, dropped), then 20 validation rows.
+        let rows: Vec<Vec<String>> = (0..60)
+            .map(|i| {
+                let class = if i == 3 || i == 7 {
+                    String::new()
+                } else {
+                    (i % 2).to_string()
+                };
+                vec![format!("{}", i % 2 * 10 + i % 7), class]
+            })
+            .collect();
+        let frame = Frame::from_text(vec!["x".into(), "y".into()], rows);
+        let mut settings = Settings::new("y", 1);
+        settings.validation = Validation::User {
+            first_validation_row: 40,
+        };
+        let sweep = Sweep::new(frame, settings).unwrap();
+        assert_eq!(sweep.folds.len(), 1);
+        assert_eq!(sweep.folds[0].valid_y.len(), 20);
+        assert_eq!(sweep.folds[0].train.labels.len(), 38);
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub fn plan(
     let mut rng = Rng::new(seed ^ 0x5EED_F01D);
     match *validation {
         Validation::Auto if rows > HOLDOUT_ABOVE => Ok(Plan {
-            folds: vec![holdout(labels, classes, AUTO_HOLDOUT, &mut rng)],
+            folds: vec![holdout(labels, classes, AUTO_HOLDOUT, &mut rng)?],
             description: format!(
                 "The data has {rows} rows, more than {HOLDOUT_ABOVE}: 10% of them were held out for validation."
             ),
@@ -83,7 +83,7 @@ pub fn plan(
                 return Err(format!("The validation data size must be between 0 and 1, not {share}."));
             }
             Ok(Plan {
-                folds: vec![holdout(labels, classes, share, &mut rng)],
+                folds: vec![holdout(labels, classes, share, &mut rng)?],
                 description: format!(
                     "{}% of the rows were held out for validation, as the job asks.",
                     (share * 100.0).round()
@@ -127,7 +127,7 @@ fn by_class(labels: &[usize], classes: usize, rng: &mut Rng) -> Vec<Vec<usize>> 
 }
 
 /// Holds out `share` of each class's rows.
-fn holdout(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Fold {
+fn holdout(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Result<Fold, String> {
     let mut fold = Fold {
         train: Vec::new(),
         valid: Vec::new(),
@@ -139,7 +139,19 @@ fn holdout(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Fold 
     }
     fold.train.sort_unstable();
     fold.valid.sort_unstable();
-    fold
+    if fold.train.is_empty() || fold.valid.is_empty() {
+        return Err(format!(
+            "Holding out {}% of {} rows leaves no rows to {}: choose another validation size.",
+            (share * 100.0).round(),
+            labels.len(),
+            if fold.valid.is_empty() {
+                "validate on"
+            } else {
+                "train on"
+            }
+        ));
+    }
+    Ok(fold)
 }
 
 /// `k` folds, each class's rows dealt to them in turn.
@@ -226,6 +238,8 @@ mod tests {
         assert!(plan(&labels, 2, &Validation::Split { share: 1.5 }, 3)
             .unwrap_err()
             .contains("between 0 and 1"));
+        let tiny = plan(&labels, 2, &Validation::Split { share: 0.001 }, 3);
+        assert!(tiny.unwrap_err().contains("no rows to validate on"));
         assert_eq!(
             plan(&labels, 2, &Validation::KFold { folds: 5 }, 3),
             plan(&labels, 2, &Validation::KFold { folds: 5 }, 3)

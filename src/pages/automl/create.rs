@@ -3,7 +3,7 @@
 //! metric, positive class, models, featurization, limits, validation), Compute, Review. The
 //! form's body is checked by the engine as the server checks it; Submit opens the job's page.
 
-use super::form::{AutomlForm, ComputeType, ValidationType, ALGORITHMS, METRICS};
+use super::form::{AutomlForm, ComputeType, ValidationType};
 use crate::components::{
     guard_close, radio_card, Appearance, Button, DiscardPrompt, TextField, WizardSteps,
 };
@@ -13,6 +13,8 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::{attach::attached_kind, cluster::is_cluster};
 use azimuth_core::jobs::names::job_name;
+use azimuth_core::ml::models::Algorithm;
+use azimuth_core::ml::sweep::PrimaryMetric;
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 
@@ -48,8 +50,8 @@ fn algorithm_boxes(legend: &'static str, list: RwSignal<Vec<String>>) -> impl In
     view! {
         <fieldset class="checkbox-grid">
             <legend>{legend}</legend>
-            {ALGORITHMS.iter().map(|name| {
-                let name = *name;
+            {Algorithm::ALL.iter().map(|algorithm| {
+                let name = algorithm.name();
                 view! {
                     <label class="checkbox">
                         <input type="checkbox" prop:checked=move || list.with(|l| l.iter().any(|n| n == name)) on:change=move |ev| {
@@ -293,7 +295,7 @@ pub fn NewAutomlJobPage() -> impl IntoView {
                 options.extend(column_options());
                 select("Target column", "automl-target", form.target, options, "The column whose class each row is.")
             }}
-            {select("Primary metric", "automl-metric", form.metric, METRICS.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect(), "What the trials are ranked by.")}
+            {select("Primary metric", "automl-metric", form.metric, PrimaryMetric::ALL.iter().map(|m| (m.arm_name().to_owned(), m.label().to_owned())).collect(), "What the trials are ranked by.")}
             {move || {
                 let mut options = vec![(String::new(), "(the last class)".to_owned())];
                 options.extend(target_values.get().into_iter().map(|v| (v.clone(), v)));
@@ -368,10 +370,8 @@ pub fn NewAutomlJobPage() -> impl IntoView {
             ("Target column", form.target.get()),
             (
                 "Primary metric",
-                METRICS
-                    .iter()
-                    .find(|(v, _)| *v == form.metric.get())
-                    .map_or(String::new(), |(_, l)| (*l).to_owned()),
+                PrimaryMetric::parse(&form.metric.get())
+                    .map_or(String::new(), |m| m.label().to_owned()),
             ),
             ("Max trials", form.max_trials.get()),
             (

@@ -5,29 +5,6 @@ use azimuth_core::jobs::job::check_job_name;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 
-/// The algorithms the engine trains, as Azure names them.
-pub const ALGORITHMS: [&str; 8] = [
-    "LogisticRegression",
-    "GradientBoosting",
-    "RandomForest",
-    "ExtremeRandomTrees",
-    "DecisionTree",
-    "LinearSVM",
-    "KNN",
-    "BernoulliNaiveBayes",
-];
-/// The primary metrics: ARM's name and the studio's label.
-pub const METRICS: [(&str, &str); 5] = [
-    ("AUCWeighted", "AUC weighted"),
-    ("Accuracy", "Accuracy"),
-    ("NormMacroRecall", "Norm macro recall"),
-    (
-        "AveragePrecisionScoreWeighted",
-        "Average precision score weighted",
-    ),
-    ("PrecisionScoreWeighted", "Precision score weighted"),
-];
-
 /// How trials are validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValidationType {

@@ -10,32 +10,24 @@ use crate::store::{use_store, Part, TableRequest};
 use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE, PARENT_TAG};
 use azimuth_core::jobs::table::{Cell, TableRow};
 use azimuth_core::jobs::yaml::job_yaml;
+use azimuth_core::ml::sweep::PrimaryMetric;
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// The most bytes of the guardrails file read.
-const GUARDRAILS_BYTES: u64 = 1 << 20;
+/// The most bytes of a job's JSON file read (a trial's charts of 100 classes are about 3 MB).
+const JSON_FILE_BYTES: u64 = 16 << 20;
 
 /// Whether a job (as ARM answers it) is an AutoML job.
 pub fn is_automl(job: &Value) -> bool {
     job["properties"]["jobType"] == "AutoML"
 }
 
-/// The primary metric's ARM name and the name its runs log it under, with its label.
-fn primary_metric(job: &Value) -> (&'static str, &'static str) {
-    match job["properties"]["taskDetails"]["primaryMetric"]
+/// The job's primary metric (AUC weighted when it names none).
+fn primary_metric(job: &Value) -> PrimaryMetric {
+    job["properties"]["taskDetails"]["primaryMetric"]
         .as_str()
-        .unwrap_or("AUCWeighted")
-    {
-        "Accuracy" => ("accuracy", "Accuracy"),
-        "NormMacroRecall" => ("norm_macro_recall", "Norm macro recall"),
-        "AveragePrecisionScoreWeighted" => (
-            "average_precision_score_weighted",
-            "Average precision score weighted",
-        ),
-        "PrecisionScoreWeighted" => ("precision_score_weighted", "Precision score weighted"),
-        _ => ("AUC_weighted", "AUC weighted"),
-    }
+        .and_then(PrimaryMetric::parse)
+        .unwrap_or_default()
 }
 
 /// The job's best trial (its child run's id) and that trial's algorithm, once it has one.
@@ -48,8 +40,8 @@ pub fn best_child(job: &Value) -> Option<(String, String)> {
 
 /// The metric the leaderboard ranks by, as runs log it, and its label.
 pub fn leaderboard_metric(job: &Value) -> (String, String) {
-    let (metric, label) = primary_metric(job);
-    (metric.to_owned(), label.to_owned())
+    let metric = primary_metric(job);
+    (metric.metric().to_owned(), metric.label().to_owned())
 }
 
 /// The AutoML job's card: its task, data, validation and limits, and its YAML.
@@ -107,7 +99,7 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
             <dl class="props">
                 {prop("Task type", s(&t["taskType"]))}
                 {prop("Target column", s(&t["targetColumnName"]))}
-                {prop("Primary metric", primary_metric(job).1.to_owned())}
+                {prop("Primary metric", primary_metric(job).label().to_owned())}
                 {prop("Training data", s(&t["trainingData"]["uri"]))}
                 {prop("Validation", validation)}
                 {prop("Positive class label", s(&t["positiveLabel"]))}
@@ -119,7 +111,7 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
                 })}
                 {prop_view("Compute", view! {
                     <span>{p["computeId"].as_str().map_or("Serverless".to_owned(), |id| id.rsplit('/').next().unwrap_or(id).to_owned())}</span>
-                    <span class="field__hint props__note">"Trials train for real, on the server's own threads (or in your browser for a workspace kept there); no VM is started."</span>
+                    <span class="field__hint props__note">"Trials train for real, one after another on a thread of the server; no VM is started."</span>
                 })}
             </dl>
             <h3>"Limits"</h3>
@@ -139,10 +131,16 @@ async fn read_run_json(
     path: &str,
 ) -> Result<Value, String> {
     let path = format!("{}/{path}", run_folder(run_id));
-    let (bytes, _) = store
-        .read_file(ARTIFACT_STORE, &path, GUARDRAILS_BYTES, Part::Start)
+    let (bytes, whole) = store
+        .read_file(ARTIFACT_STORE, &path, JSON_FILE_BYTES, Part::Start)
         .await
         .map_err(|e| e.message().to_owned())?;
+    if !whole {
+        return Err(format!(
+            "{path} is larger than {} MB.",
+            JSON_FILE_BYTES >> 20
+        ));
+    }
     serde_json::from_slice(&bytes).map_err(|e| format!("{path} is damaged ({e})."))
 }
 
@@ -228,7 +226,7 @@ pub fn ModelsTab(
                 sort.clone(),
                 "param:hyperparameters".into(),
             ],
-            limit: 1000,
+            limit: azimuth_core::jobs::table::MAX_PAGE,
             ..TableRequest::default()
         };
         leptos::task::spawn_local(async move {

@@ -197,6 +197,12 @@ fn read_encoding(table: &mut MlTable, settings: &Field) -> Result<(), YamlError>
     Ok(())
 }
 
+/// Whether a relative path has a `..` part (or a Windows separator): it could leave the
+/// table's folder.
+fn escapes(path: &str) -> bool {
+    path.contains('\\') || path.split('/').any(|part| part == "..")
+}
+
 impl MlTable {
     /// The first file holding the table's rows (by name), as a datastore path, for an MLTable
     /// file in `folder` (ending in `/`); `listing` is the content of the folder a `folder` or
@@ -207,7 +213,7 @@ impl MlTable {
         };
         let relative = |p: &str| -> Result<String, String> {
             let p = p.strip_prefix("./").unwrap_or(p);
-            if p.contains("://") || p.starts_with('/') {
+            if p.contains("://") || p.starts_with('/') || escapes(p) {
                 return Err(format!("This table reads {p}, outside its folder; Explore and Profile read files beside the MLTable file."));
             }
             Ok(p.to_owned())
@@ -245,7 +251,7 @@ impl MlTable {
     }
 
     /// The folder (relative to the MLTable file's) whose files a `folder` or `pattern` path
-    /// reads, when the first path is one.
+    /// reads, when the first path is one (`None` too when it would leave the table's folder).
     pub fn listed_folder(&self) -> Option<String> {
         let folder = |p: &str| {
             let p = p.strip_prefix("./").unwrap_or(p).trim_end_matches('/');
@@ -254,7 +260,7 @@ impl MlTable {
                 p => format!("{p}/"),
             }
         };
-        match self.paths.first()? {
+        let found = match self.paths.first()? {
             TablePath::File(_) => None,
             TablePath::Folder(f) => Some(folder(f)),
             TablePath::Pattern(p) => {
@@ -265,7 +271,8 @@ impl MlTable {
                         .unwrap_or_default(),
                 )
             }
-        }
+        };
+        found.filter(|f| !f.starts_with('/') && !escapes(f))
     }
 
     /// The start of a file as UTF-8, decoded from the table's encoding, or why it cannot be.
@@ -564,6 +571,26 @@ mod tests {
         let t = read_mltable("paths: [{pattern: ./data/**/*.csv}]\n").unwrap();
         let e = t.first_file("d/", None).unwrap_err();
         assert!(e.contains("within one folder"), "{e}");
+        // Nothing outside the table's folder is read, however the path is written.
+        for escape in [
+            "file: ../../secret.csv",
+            "file: ./data/../../x.csv",
+            "folder: ../up",
+            "pattern: ../*.csv",
+            "file: a\\..\\b.csv",
+        ] {
+            let t = read_mltable(&format!("paths: [{{{escape}}}]\n")).unwrap();
+            assert!(
+                t.first_file("d/", Some(&Listing::default())).is_err(),
+                "{escape}"
+            );
+        }
+        assert_eq!(
+            read_mltable("paths: [{folder: ../up}]\n")
+                .unwrap()
+                .listed_folder(),
+            None
+        );
         let e = read_mltable("paths: [{file: a.csv}]\ntransformations: [skip]\n").unwrap_err();
         assert!(e.message.contains("skip needs a value"), "{e}");
     }

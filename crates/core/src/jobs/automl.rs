@@ -2,8 +2,9 @@
 //! a tabular data asset, with Azure's primary metrics, validation, limits, featurization and
 //! training settings; checked when submitted, and read into the training engine's sweep
 //! settings ([`AutoMLTask::sweep_settings`]). What Azure has and this engine does not (other
-//! task types, stack ensembles, LightGBM) is refused or named in [`AutoMLTask::notes`], never
-//! silently dropped.
+//! task types, weight and CV split columns, stack ensembles, LightGBM, concurrent trials,
+//! iteration timeouts, test data) is refused or named in [`AutoMLTask::notes`], which the job's
+//! log shows.
 
 use super::command::{bad, JobInput};
 use crate::arm::ArmError;
@@ -189,9 +190,16 @@ pub struct AutoMLTask {
 impl AutoMLTask {
     /// Reads and checks `taskDetails`.
     pub fn from_value(value: &Value) -> Result<AutoMLTask, ArmError> {
-        let task: AutoMLTask = crate::arm::json_de::from_value(value.clone())
+        let mut task: AutoMLTask = crate::arm::json_de::from_value(value.clone())
             .map_err(|e| bad(format!("properties.taskDetails is not valid: {e}.")))?;
         task.check()?;
+        // Kept as ARM names it, however it was sent (`auc_weighted` is `AUCWeighted`).
+        task.primary_metric = task
+            .primary_metric
+            .as_deref()
+            .and_then(PrimaryMetric::parse)
+            .map(|m| m.arm_name().to_owned());
+        task.task_type = "Classification".into();
         Ok(task)
     }
 
@@ -214,15 +222,17 @@ impl AutoMLTask {
         if self.target_column_name.trim().is_empty() {
             return Err(bad("An AutoML job needs its target column (taskDetails.targetColumnName): the column to predict."));
         }
+        for key in ["weightColumnName", "cvSplitColumnNames"] {
+            if self.rest.get(key).is_some_and(|v| !v.is_null()) {
+                return Err(bad(format!("taskDetails.{key} is not supported here yet: its column would be trained on as a feature. Leave it out (drop the column from the table if it should not be learned from).")));
+            }
+        }
         self.check_data("trainingData", Some(&self.training_data))?;
         self.check_data("validationData", self.validation_data.as_ref())?;
         self.check_data("testData", self.test_data.as_ref())?;
         if let Some(metric) = &self.primary_metric {
             if PrimaryMetric::parse(metric).is_none() {
-                let names: Vec<String> = PrimaryMetric::ALL
-                    .iter()
-                    .map(|m| format!("{m:?}"))
-                    .collect();
+                let names: Vec<&str> = PrimaryMetric::ALL.iter().map(|m| m.arm_name()).collect();
                 return Err(bad(format!(
                     "taskDetails.primaryMetric must be one of {}, not '{metric}'.",
                     names.join(", ")
@@ -475,9 +485,25 @@ impl AutoMLTask {
             notes.push("A StackEnsemble is not trained here; the VotingEnsemble is.".into());
         }
         if self.test_data.is_some() || self.test_data_size.is_some() {
+            notes.push("Test data is not used here yet: the test rows are neither held out nor scored (a test size leaves every row in training).".into());
+        }
+        let limits = self.limits();
+        if limits.max_concurrent_trials.is_some_and(|n| n > 1) {
             notes.push(
-                "Test data is kept with the job, but the best model is not scored on it yet."
+                "Trials run one after another here: maxConcurrentTrials is kept but not used."
                     .into(),
+            );
+        }
+        if limits.trial_timeout.is_some() {
+            notes.push("The iteration timeout is kept but not enforced: a trial runs to its end (the experiment timeout is checked before each trial).".into());
+        }
+        if limits
+            .rest
+            .get("maxCoresPerTrial")
+            .is_some_and(|v| v.as_i64() != Some(-1))
+        {
+            notes.push(
+                "maxCoresPerTrial is kept but not used: a trial trains on one thread.".into(),
             );
         }
         notes

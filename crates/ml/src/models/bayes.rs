@@ -37,12 +37,15 @@ impl BernoulliNb {
         for c in 0..classes {
             for j in 0..x.cols {
                 let p = (present[c * x.cols + j] + alpha) / (counts[c] + 2.0 * alpha);
-                log_present[c * x.cols + j] = p.ln();
-                log_absent[c * x.cols + j] = (1.0 - p).ln();
+                log_present[c * x.cols + j] = libm::log(p);
+                log_absent[c * x.cols + j] = libm::log(1.0 - p);
             }
         }
         BernoulliNb {
-            log_prior: counts.iter().map(|c| (c / n).max(1e-300).ln()).collect(),
+            log_prior: counts
+                .iter()
+                .map(|c| libm::log((c / n).max(1e-300)))
+                .collect(),
             log_present,
             log_absent,
             classes,

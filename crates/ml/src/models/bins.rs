@@ -51,8 +51,12 @@ impl Binned {
     }
 }
 
-/// The bin of `value` among `edges`.
+/// The bin of `value` among `edges`; NaN is the last bin, where a tree sends it too (NaN
+/// compares false, so `x <= threshold` goes right).
 fn bin_of(edges: &[f64], value: f64) -> usize {
+    if value.is_nan() {
+        return edges.len();
+    }
     edges.partition_point(|e| *e < value)
 }
 

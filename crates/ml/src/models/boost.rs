@@ -61,7 +61,7 @@ impl Boosted {
         for &y in labels {
             counts[y] += 1.0;
         }
-        let prior = |c: usize| (counts[c].max(0.5) / n as f64).ln();
+        let prior = |c: usize| libm::log(counts[c].max(0.5) / n as f64);
         let base: Vec<f64> = if k == 1 {
             vec![prior(1) - prior(0)]
         } else {

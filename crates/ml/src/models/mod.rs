@@ -199,8 +199,8 @@ impl Params {
     /// A draw from the algorithm's search space.
     pub fn sample(algorithm: Algorithm, rng: &mut Rng) -> Params {
         let log_uniform = |rng: &mut Rng, low: f64, high: f64| {
-            let (a, b) = (low.ln(), high.ln());
-            round3((a + rng.unit() * (b - a)).exp())
+            let (a, b) = (libm::log(low), libm::log(high));
+            round3(libm::exp(a + rng.unit() * (b - a)))
         };
         fn pick<T: Copy>(rng: &mut Rng, from: &[T]) -> T {
             from[rng.below(from.len())]
@@ -384,7 +384,10 @@ fn round3(v: f64) -> f64 {
     if v == 0.0 {
         return 0.0;
     }
-    let scale = 10f64.powi(2 - v.abs().log10().floor() as i32);
+    let scale = libm::pow(
+        10.0,
+        f64::from(2 - libm::floor(libm::log10(v.abs())) as i32),
+    );
     (v * scale).round() / scale
 }
 
@@ -447,7 +450,7 @@ impl Model {
 
 /// 1 / (1 + e^-x).
 pub(crate) fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + libm::exp(-x))
 }
 
 /// Replaces `scores` by their softmax (stable for large values).
@@ -455,7 +458,7 @@ pub(crate) fn softmax(scores: &mut [f64]) {
     let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for s in scores.iter_mut() {
-        *s = (*s - top).exp();
+        *s = libm::exp(*s - top);
         sum += *s;
     }
     for s in scores.iter_mut() {

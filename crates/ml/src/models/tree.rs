@@ -191,6 +191,9 @@ impl<O: Objective> Grower<'_, O> {
     /// The best split of the features tried, if one gains anything.
     fn best_split(&mut self, rows: &[u32], total: &[f64]) -> Option<Best> {
         let features = self.order.len();
+        if features == 0 {
+            return None;
+        }
         let tried = self.growth.features_per_split.clamp(1, features);
         if tried < features {
             // The first `tried` of a partial shuffle.

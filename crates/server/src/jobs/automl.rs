@@ -35,6 +35,8 @@ use std::time::Instant;
 const SEED: u64 = 42;
 /// Points kept of each curve an artifact holds.
 const CURVE_POINTS: usize = 200;
+/// The largest table file an AutoML job trains on.
+const MAX_TABLE_BYTES: u64 = 200 << 20;
 /// The model file in a model folder.
 pub const MODEL_FILE: &str = "model.azimuth";
 
@@ -200,6 +202,13 @@ fn keep_trial(
 ) -> Result<(), String> {
     let id = child_id(&key.name, trial.iteration);
     let now = state.now();
+    let taken = state
+        .tracking
+        .read(&key.ws, now, |runs| runs.runs.contains_key(&id))
+        .map_err(|e| e.message)?;
+    if taken {
+        return Err(format!("A run named {id} already exists in this workspace, and AutoML names its trials <job>_<trial>: submit the job under another name."));
+    }
     let tags = [
         Tag {
             key: PARENT_TAG.into(),
@@ -420,11 +429,15 @@ fn write_json(
 }
 
 fn write_file(at: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = at
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let failed =
+        |e: std::io::Error| format!("Its file {name} could not be written ({}).", e.kind());
     if let Some(parent) = at.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("{} could not be made ({e}).", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(failed)?;
     }
-    std::fs::write(at, bytes).map_err(|e| format!("{} could not be written ({e}).", at.display()))
+    std::fs::write(at, bytes).map_err(failed)
 }
 
 /// The job's rows: its training data, then its validation data if it has some (answered
@@ -465,9 +478,7 @@ fn read_table(state: &AppState, ws: &Workspace, input: &JobInput) -> Result<Tabl
             .unwrap_or_default();
         let format = Format::guess(name)
             .ok_or_else(|| format!("'{name}' is not a CSV, TSV or JSON lines file."))?;
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("'{uri}' could not be read ({e})."))?;
-        return preview(&bytes, true, format, usize::MAX);
+        return preview(&read_capped(&path, uri)?, true, format, usize::MAX);
     }
     let text = std::fs::read_to_string(path.join(MLTABLE_FILE)).map_err(|_| {
         format!("'{uri}' is a folder without an MLTable file; make it an MLTable data asset.")
@@ -480,15 +491,51 @@ fn read_table(state: &AppState, ws: &Workspace, input: &JobInput) -> Result<Tabl
     };
     let listing = match table.paths.first() {
         Some(TablePath::File(_)) | None => None,
-        Some(_) => Some(listing(
-            &path.join(table.listed_folder().unwrap_or_default()),
-        )),
+        Some(_) => Some(listing(&within(
+            &path,
+            &table
+                .listed_folder()
+                .ok_or("its MLTable file reads outside its folder.")?,
+        )?)),
     };
     let file = table.first_file("", listing.as_ref())?;
-    let bytes =
-        std::fs::read(path.join(&file)).map_err(|e| format!("{file} could not be read ({e})."))?;
+    let bytes = read_capped(&within(&path, &file)?, &file)?;
     let bytes = table.decode(&bytes)?;
     Ok(table.shape_rows(preview(&bytes, true, format, usize::MAX)?))
+}
+
+/// `relative` inside `folder`, or an error when it would leave it (a `..` part, or a link the
+/// folder's owner made pointing out of it).
+fn within(folder: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
+    let outside = || format!("'{relative}' is outside the table's folder.");
+    let joined = folder.join(relative);
+    if relative.split(['/', '\\']).any(|p| p == "..") || Path::new(relative).is_absolute() {
+        return Err(outside());
+    }
+    let (Ok(top), Ok(real)) = (folder.canonicalize(), joined.canonicalize()) else {
+        return Ok(joined);
+    };
+    if real.starts_with(&top) {
+        Ok(real)
+    } else {
+        Err(outside())
+    }
+}
+
+/// A data file's bytes, refused past [`MAX_TABLE_BYTES`]: training runs in the server's own
+/// process, so its memory is the server's.
+fn read_capped(path: &Path, shown: &str) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|_| format!("'{shown}' could not be read: it does not exist."))?
+        .len();
+    if size > MAX_TABLE_BYTES {
+        return Err(format!(
+            "'{shown}' is {} MB; AutoML here trains on tables of at most {} MB. Sample it down (an MLTable's take step, or a smaller file).",
+            size >> 20,
+            MAX_TABLE_BYTES >> 20
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("'{shown}' could not be read ({}).", e.kind()))
 }
 
 /// A folder's files, as a listing.

@@ -60,6 +60,17 @@ fn defaults_are_azures() {
     assert!(settings.allowed.is_empty() && settings.blocked.is_empty());
     assert_eq!(task.max_concurrent_trials(), 1);
     assert!(task.notes().is_empty());
+    // A metric sent in the CLI's spelling is kept as ARM names it.
+    let snake = AutoMLTask::from_value(&json!({"taskType": "classification", "targetColumnName": "y", "primaryMetric": "accuracy",
+        "trainingData": {"jobInputType": "mltable", "uri": "azureml:t:1"}, "limitSettings": {"maxConcurrentTrials": 4, "trialTimeout": "PT5M"}}))
+    .unwrap();
+    assert_eq!(snake.primary_metric.as_deref(), Some("Accuracy"));
+    assert_eq!(snake.task_type, "Classification");
+    let notes = snake.notes().join(" ");
+    assert!(
+        notes.contains("maxConcurrentTrials") && notes.contains("iteration timeout"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -109,6 +120,7 @@ fn what_cannot_be_trained_is_refused_with_its_reason() {
         refused(json!({"featurizationSettings": {"columnNameAndTypes": {"note": "Text"}}}))
             .contains("'note'")
     );
+    assert!(refused(json!({"weightColumnName": "w"})).contains("weightColumnName"));
 }
 
 const CLI_YAML: &str = r#"$schema: https://azuremlschemas.azureedge.net/latest/autoMLJob.schema.json

@@ -11,30 +11,18 @@ use serde_json::{json, Map, Value};
 /// The CLI v2 schema of an AutoML job file.
 pub const AUTOML_SCHEMA: &str = "https://azuremlschemas.azureedge.net/latest/autoMLJob.schema.json";
 
-/// Azure's classification algorithms (`ClassificationModels`).
-const ALGORITHMS: [&str; 13] = [
-    "LogisticRegression",
-    "SGD",
-    "MultinomialNaiveBayes",
-    "BernoulliNaiveBayes",
-    "SVM",
-    "LinearSVM",
-    "KNN",
-    "DecisionTree",
-    "RandomForest",
-    "ExtremeRandomTrees",
-    "LightGBM",
-    "GradientBoosting",
-    "XGBoostClassifier",
-];
+/// Azure's classification algorithms (`ClassificationModels`): those trained here and the rest.
+fn algorithms() -> Vec<&'static str> {
+    let trained = azimuth_ml::models::Algorithm::ALL.map(|a| a.name());
+    trained.into_iter().chain(super::NOT_TRAINED).collect()
+}
+
 /// The primary metrics: ARM's names.
-const METRICS: [&str; 5] = [
-    "AUCWeighted",
-    "Accuracy",
-    "NormMacroRecall",
-    "AveragePrecisionScoreWeighted",
-    "PrecisionScoreWeighted",
-];
+fn metrics() -> Vec<&'static str> {
+    azimuth_ml::sweep::PrimaryMetric::ALL
+        .map(|m| m.arm_name())
+        .to_vec()
+}
 
 /// `AUC_weighted`, `auc_weighted` and `AUCWeighted` all read the same.
 fn plain(s: &str) -> String {
@@ -102,7 +90,7 @@ pub(crate) fn automl_from_yaml(doc: Field<'_>) -> Result<ImportedJob, YamlError>
         }
     }
     if let Some(m) = doc.get("primary_metric") {
-        t.insert("primaryMetric".into(), json!(named(&m, &METRICS)?));
+        t.insert("primaryMetric".into(), json!(named(&m, &metrics())?));
     }
     for (yaml, arm) in [
         ("positive_label", "positiveLabel"),
@@ -264,7 +252,7 @@ fn training_from(field: Field<'_>) -> Result<Value, YamlError> {
             let names: Result<Vec<Value>, YamlError> = list
                 .items(true)?
                 .iter()
-                .map(|f| named(f, &ALGORITHMS).map(|n| json!(n)))
+                .map(|f| named(f, &algorithms()).map(|n| json!(n)))
                 .collect();
             out.insert(arm.into(), Value::Array(names?));
         }
