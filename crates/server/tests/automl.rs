@@ -316,6 +316,26 @@ async fn a_target_that_cannot_be_classified_fails_the_job_and_cancel_stops_a_swe
         "{failed}"
     );
 
+    // A table whose MLTable reads outside its folder is refused, and nothing is read.
+    let escape = format!("/api/files?wsid={WS}&datastore=workspaceblobstore&path=escape/MLTable");
+    let mltable = "paths:\n  - file: ../../../azimuth.db\ntransformations:\n  - read_delimited:\n      delimiter: ','\n";
+    assert_eq!(
+        call(a, "PUT", &escape, Some(&ada), mltable.as_bytes())
+            .await
+            .0,
+        201
+    );
+    let mut body = automl_job("Diabetic", json!({"maxTrials": 2}));
+    body["properties"]["taskDetails"]["trainingData"]["uri"] =
+        json!("azureml://datastores/workspaceblobstore/paths/escape/");
+    submit(a, &ada, "escaping", body).await;
+    let failed = wait_for(a, &ada, "escaping", &["Completed", "Failed"]).await;
+    let reason = failed["properties"]["statusReason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(reason.contains("outside its folder"), "{reason}");
+
     submit(
         a,
         &ada,
