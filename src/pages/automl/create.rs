@@ -308,10 +308,10 @@ pub fn NewAutomlJobPage() -> impl IntoView {
             <p class="muted">"Missing values imputed, categories one-hot or hashed, numbers scaled, identifier columns dropped; off, every column must already be a number."</p>
             <h4>"Limits"</h4>
             <TextField label="Max trials" id="automl-trials" value=form.max_trials hint="1 to 1,000." />
-            <TextField label="Max concurrent trials" id="automl-concurrent" value=form.concurrent />
+            <TextField label="Max concurrent trials" id="automl-concurrent" value=form.concurrent hint="Kept with the job; trials here run one after another." />
             <TextField label="Metric score threshold" id="automl-exit" value=form.exit_score hint="Optional: stop once a trial reaches it (0 to 1)." />
             <TextField label="Experiment timeout (minutes)" id="automl-timeout" value=form.timeout />
-            <TextField label="Iteration timeout (minutes)" id="automl-trial-timeout" value=form.trial_timeout hint="Optional." />
+            <TextField label="Iteration timeout (minutes)" id="automl-trial-timeout" value=form.trial_timeout hint="Optional; kept with the job but not enforced here: a trial runs to its end." />
             {checkbox("Enable early termination", form.early)}
             <h4>"Validate and test"</h4>
             <fieldset class="radio-group">
