@@ -8,23 +8,20 @@
 //! trained again on every row, is the `best_model` output and the best child's `outputs/model`:
 //! an MLflow model folder (`MLmodel`, the model file) as Azure leaves it.
 
+mod data;
+
 use super::runner::JobKey;
-use super::workdir::local_path;
 use crate::state::AppState;
-use azimuth_core::data::files::{FileEntry, Listing};
-use azimuth_core::data::mltable::{read_mltable, Storage, TablePath, MLTABLE_FILE};
-use azimuth_core::data::preview::{preview, Format, Table};
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
-use azimuth_core::jobs::automl::{AutoMLTask, BEST_MODEL};
-use azimuth_core::jobs::command::JobInput;
+use azimuth_core::jobs::automl::BEST_MODEL;
 use azimuth_core::jobs::run::{run_folder, NewRun, StoredRun, ARTIFACT_STORE, PARENT_TAG};
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::jobs::submit::{output_uri, run_artifact_uri};
 use azimuth_core::jobs::{Metric, RunStatus, Tag};
 use azimuth_core::workspace::Workspace;
-use azimuth_ml::featurize::Frame;
 use azimuth_ml::metrics::{self, Curve};
 use azimuth_ml::sweep::{Sweep, TrainedModel, Trial};
+use data::read_data;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
@@ -35,8 +32,6 @@ use std::time::Instant;
 const SEED: u64 = 42;
 /// Points kept of each curve an artifact holds.
 const CURVE_POINTS: usize = 200;
-/// The largest table file an AutoML job trains on.
-const MAX_TABLE_BYTES: u64 = 200 << 20;
 /// The model file in a model folder.
 pub const MODEL_FILE: &str = "model.azimuth";
 
@@ -438,125 +433,6 @@ fn write_file(at: &Path, bytes: &[u8]) -> Result<(), String> {
         std::fs::create_dir_all(parent).map_err(failed)?;
     }
     std::fs::write(at, bytes).map_err(failed)
-}
-
-/// The job's rows: its training data, then its validation data if it has some (answered
-/// with the first validation row).
-fn read_data(
-    state: &AppState,
-    ws: &Workspace,
-    task: &AutoMLTask,
-) -> Result<(Frame, Option<usize>), String> {
-    let train = read_table(state, ws, &task.training_data)
-        .map_err(|e| format!("Its training data: {e}"))?;
-    let Some(valid) = &task.validation_data else {
-        return Ok((Frame::from_text(train.columns, train.rows), None));
-    };
-    let valid = read_table(state, ws, valid).map_err(|e| format!("Its validation data: {e}"))?;
-    if valid.columns != train.columns {
-        return Err(format!(
-            "Its validation data has the columns {}, not the training data's {}.",
-            valid.columns.join(", "),
-            train.columns.join(", ")
-        ));
-    }
-    let first = train.rows.len();
-    let mut rows = train.rows;
-    rows.extend(valid.rows);
-    Ok((Frame::from_text(train.columns, rows), Some(first)))
-}
-
-/// Every row of the table an input names: an MLTable folder (its first file) or a delimited
-/// or JSON lines file.
-fn read_table(state: &AppState, ws: &Workspace, input: &JobInput) -> Result<Table, String> {
-    let uri = input.uri.as_deref().unwrap_or_default();
-    let path = local_path(state, ws, uri, 0)?;
-    if !path.is_dir() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let format = Format::guess(name)
-            .ok_or_else(|| format!("'{name}' is not a CSV, TSV or JSON lines file."))?;
-        return preview(&read_capped(&path, uri)?, true, format, usize::MAX);
-    }
-    let text = std::fs::read_to_string(path.join(MLTABLE_FILE)).map_err(|_| {
-        format!("'{uri}' is a folder without an MLTable file; make it an MLTable data asset.")
-    })?;
-    let table = read_mltable(&text).map_err(|e| format!("its MLTable file: {e}"))?;
-    let Storage::Text(format) = table.storage else {
-        return Err(
-            "Parquet tables are not trained on here yet; use a delimited (CSV) table.".into(),
-        );
-    };
-    let listing = match table.paths.first() {
-        Some(TablePath::File(_)) | None => None,
-        Some(_) => Some(listing(&within(
-            &path,
-            &table
-                .listed_folder()
-                .ok_or("its MLTable file reads outside its folder.")?,
-        )?)),
-    };
-    let file = table.first_file("", listing.as_ref())?;
-    let bytes = read_capped(&within(&path, &file)?, &file)?;
-    let bytes = table.decode(&bytes)?;
-    Ok(table.shape_rows(preview(&bytes, true, format, usize::MAX)?))
-}
-
-/// `relative` inside `folder`, or an error when it would leave it (a `..` part, or a link the
-/// folder's owner made pointing out of it).
-fn within(folder: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
-    let outside = || format!("'{relative}' is outside the table's folder.");
-    let joined = folder.join(relative);
-    if relative.split(['/', '\\']).any(|p| p == "..") || Path::new(relative).is_absolute() {
-        return Err(outside());
-    }
-    let (Ok(top), Ok(real)) = (folder.canonicalize(), joined.canonicalize()) else {
-        return Ok(joined);
-    };
-    if real.starts_with(&top) {
-        Ok(real)
-    } else {
-        Err(outside())
-    }
-}
-
-/// A data file's bytes, refused past [`MAX_TABLE_BYTES`]: training runs in the server's own
-/// process, so its memory is the server's.
-fn read_capped(path: &Path, shown: &str) -> Result<Vec<u8>, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|_| format!("'{shown}' could not be read: it does not exist."))?
-        .len();
-    if size > MAX_TABLE_BYTES {
-        return Err(format!(
-            "'{shown}' is {} MB; AutoML here trains on tables of at most {} MB. Sample it down (an MLTable's take step, or a smaller file).",
-            size >> 20,
-            MAX_TABLE_BYTES >> 20
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("'{shown}' could not be read ({}).", e.kind()))
-}
-
-/// A folder's files, as a listing.
-fn listing(folder: &Path) -> Listing {
-    let mut files: Vec<FileEntry> = std::fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .map(|name| FileEntry {
-            name,
-            size: 0,
-            last_modified: String::new(),
-        })
-        .collect();
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Listing {
-        folders: Vec::new(),
-        files,
-    }
 }
 
 /// The job's log, written a line at a time (the studio tails it live).
