@@ -402,3 +402,43 @@ async fn a_voting_ensemble_that_scores_best_is_the_best_model() {
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&mlmodel).contains("algorithm: VotingEnsemble"));
 }
+
+#[tokio::test]
+async fn an_automl_job_holds_its_cluster_node_and_fails_when_the_cluster_is_deleted() {
+    let server = runner_server("automl-compute").await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    upload_table(a, &ada).await;
+    let cluster = json!({"properties": {"computeType": "AmlCompute", "properties": {
+        "vmSize": "STANDARD_DS3_V2", "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 1, "nodeIdleTimeBeforeScaleDown": "PT120S"}}}});
+    let compute = format!("{WS}/computes/cpu-cluster?{V}");
+    let (status, made) = call(
+        a,
+        "PUT",
+        &compute,
+        Some(&ada),
+        cluster.to_string().as_bytes(),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{made}");
+    let mut body = automl_job(
+        "Diabetic",
+        json!({"maxTrials": 1000, "enableEarlyTermination": false}),
+    );
+    body["properties"]["computeId"] = json!("azureml:cpu-cluster");
+    submit(a, &ada, "on_cluster", body).await;
+    wait_for(a, &ada, "on_cluster", &["Running"]).await;
+    let (_, held) = call(a, "GET", &compute, Some(&ada), b"").await;
+    assert_eq!(
+        held["properties"]["properties"]["nodeStateCounts"]["runningNodeCount"], 1,
+        "{held}"
+    );
+    let (status, _) = call(a, "DELETE", &compute, Some(&ada), b"").await;
+    assert!(status == 200 || status == 202 || status == 204, "{status}");
+    let ended = wait_for(a, &ada, "on_cluster", &["Failed", "Completed", "Canceled"]).await;
+    assert_eq!(ended["properties"]["status"], "Failed", "{ended}");
+    let reason = ended["properties"]["statusReason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("cpu-cluster"), "{reason}");
+}

@@ -336,6 +336,9 @@ fn curve_chart(
                 <rect x="30" y="10" width=CURVE_SIZE height=CURVE_SIZE class="curve-chart__frame" />
                 {diagonal.then(|| view! { <line x1="30" y1=10.0 + CURVE_SIZE x2=30.0 + CURVE_SIZE y2="10" class="curve-chart__diagonal" /> })}
                 {lines.iter().map(|(_, points, color)| view! { <polyline points=points.clone() fill="none" stroke=*color stroke-width="2" /> }).collect_view()}
+                <text x="30" y=CURVE_SIZE + 22.0 class="curve-chart__label" text-anchor="middle">"0"</text>
+                <text x=30.0 + CURVE_SIZE y=CURVE_SIZE + 22.0 class="curve-chart__label" text-anchor="middle">"1"</text>
+                <text x="24" y="14" class="curve-chart__label" text-anchor="end">"1"</text>
                 <text x=30.0 + CURVE_SIZE / 2.0 y=CURVE_SIZE + 34.0 class="curve-chart__label" text-anchor="middle">{x_label}</text>
                 <text x="10" y=middle class="curve-chart__label" text-anchor="middle" transform=format!("rotate(-90 10 {middle})")>{y_label}</text>
             </svg>

@@ -95,9 +95,17 @@ pub(super) fn run(
         .unwrap_or_else(|| "AUCWeighted".into());
     let mut best = f64::NEG_INFINITY;
     let mut stopped: Option<String> = None;
+    let compute = super::runner::compute_of(state, key);
     while let Some(params) = sweep.next_trial() {
         if cancel.load(Ordering::SeqCst) {
             return Ok((JobStatus::Canceled, None));
+        }
+        // Its compute deleted or stopped (or its workspace deleted) ends it, as a command job.
+        if let Some(why) =
+            super::placement::refusal(state, &key.arm_id, compute.as_deref(), &key.name)
+        {
+            log.line(&why);
+            return Ok((JobStatus::Failed, Some(why)));
         }
         if timeout.is_some_and(|t| started.elapsed().as_secs() >= t) {
             stopped = Some("its experiment timeout".into());
