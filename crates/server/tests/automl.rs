@@ -7,25 +7,9 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TABLE: &str = "azureml://datastores/workspaceblobstore/paths/diabetes/";
-
-async fn runner_server(name: &str) -> Server {
-    let db = temp_db(name);
-    start_with(&db, |c| {
-        let mut runner = azimuth_server::config::Config::from_args(
-            ["--job-runner", "local"].map(String::from),
-            |_| None,
-        )
-        .unwrap()
-        .job_runner
-        .unwrap();
-        runner.folder = db.with_file_name("jobs");
-        c.job_runner = Some(runner);
-    })
-    .await
-}
 
 /// Uploads the diabetes sample as an MLTable folder.
 async fn upload_table(a: SocketAddr, token: &str) {
@@ -68,33 +52,9 @@ fn automl_job(target: &str, limits: Value) -> Value {
             "limitSettings": limits}}})
 }
 
-async fn submit(a: SocketAddr, token: &str, name: &str, body: Value) -> Value {
-    let (status, job) = call(
-        a,
-        "PUT",
-        &format!("{WS}/jobs/{name}?{V}"),
-        Some(token),
-        body.to_string().as_bytes(),
-    )
-    .await;
-    assert_eq!(status, 201, "{job}");
-    job
-}
-
+/// Waits for the job to reach one of `statuses` (two minutes at most); answers it.
 async fn wait_for(a: SocketAddr, token: &str, name: &str, statuses: &[&str]) -> Value {
-    let until = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (_, job) = call(a, "GET", &format!("{WS}/jobs/{name}?{V}"), Some(token), b"").await;
-        let status = job["properties"]["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if statuses.contains(&status.as_str()) {
-            return job;
-        }
-        assert!(Instant::now() < until, "{name} is still {status}: {job}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_within(a, token, name, statuses, Duration::from_secs(120)).await
 }
 
 fn mlflow(call: &str) -> String {
@@ -103,7 +63,7 @@ fn mlflow(call: &str) -> String {
 
 #[tokio::test]
 async fn an_automl_job_trains_real_trials_keeps_them_as_child_runs_and_leaves_its_best_model() {
-    let server = runner_server("automl-run").await;
+    let (_db, server) = runner_server("automl-run", &[]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     upload_table(a, &ada).await;
@@ -279,7 +239,7 @@ async fn an_automl_job_trains_real_trials_keeps_them_as_child_runs_and_leaves_it
 
 #[tokio::test]
 async fn a_target_that_cannot_be_classified_fails_the_job_and_cancel_stops_a_sweep() {
-    let server = runner_server("automl-refused").await;
+    let (_db, server) = runner_server("automl-refused", &[]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     upload_table(a, &ada).await;
@@ -362,7 +322,7 @@ async fn a_target_that_cannot_be_classified_fails_the_job_and_cancel_stops_a_swe
 
 #[tokio::test]
 async fn a_voting_ensemble_that_scores_best_is_the_best_model() {
-    let server = runner_server("automl-ensemble").await;
+    let (_db, server) = runner_server("automl-ensemble", &[]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     upload_table(a, &ada).await;
@@ -405,7 +365,7 @@ async fn a_voting_ensemble_that_scores_best_is_the_best_model() {
 
 #[tokio::test]
 async fn an_automl_job_holds_its_cluster_node_and_fails_when_the_cluster_is_deleted() {
-    let server = runner_server("automl-compute").await;
+    let (_db, server) = runner_server("automl-compute", &[]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     upload_table(a, &ada).await;

@@ -11,10 +11,6 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-fn job_path(name: &str) -> String {
-    format!("{WS}/jobs/{name}?{V}")
-}
-
 fn command_job(command: &str, extra: Value) -> Value {
     let mut body = json!({"properties": {
         "jobType": "Command",
@@ -31,35 +27,9 @@ fn command_job(command: &str, extra: Value) -> Value {
     body
 }
 
-async fn submit(a: SocketAddr, token: &str, name: &str, body: Value) -> Value {
-    let (status, job) = call(
-        a,
-        "PUT",
-        &job_path(name),
-        Some(token),
-        body.to_string().as_bytes(),
-    )
-    .await;
-    assert_eq!(status, 201, "{job}");
-    job
-}
-
-/// Waits for the job to reach one of `statuses`; answers it.
+/// Waits for the job to reach one of `statuses` (a minute at most); answers it.
 async fn wait_for(a: SocketAddr, token: &str, name: &str, statuses: &[&str]) -> Value {
-    let start = Instant::now();
-    loop {
-        let (status, job) = call(a, "GET", &job_path(name), Some(token), b"").await;
-        assert_eq!(status, 200, "{job}");
-        let now = job["properties"]["status"].as_str().unwrap_or_default();
-        if statuses.contains(&now) {
-            return job;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "still {now}: {job}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_within(a, token, name, statuses, Duration::from_secs(60)).await
 }
 
 async fn log_of(a: SocketAddr, token: &str, name: &str) -> String {
@@ -69,23 +39,6 @@ async fn log_of(a: SocketAddr, token: &str, name: &str) -> String {
     let (status, _, body) = call_raw(a, "GET", &path, Some(token), b"").await;
     assert_eq!(status, 200);
     String::from_utf8_lossy(&body).into_owned()
-}
-
-async fn runner_server(name: &str) -> (std::path::PathBuf, Server) {
-    let db = temp_db(name);
-    let server = start_with(&db, |c| {
-        let mut runner = azimuth_server::config::Config::from_args(
-            ["--job-runner", "local", "--job-slots", "2"].map(String::from),
-            |_| None,
-        )
-        .unwrap()
-        .job_runner
-        .unwrap();
-        runner.folder = db.with_file_name("jobs");
-        c.job_runner = Some(runner);
-    })
-    .await;
-    (db, server)
 }
 
 const SCRIPT: &str = r#"
@@ -104,7 +57,7 @@ open(os.path.join(sys.argv[3], "model.txt"), "w").write("a model\n")
 
 #[tokio::test]
 async fn a_job_runs_logs_reads_its_input_and_keeps_its_outputs() {
-    let (_db, server) = runner_server("jobs-run").await;
+    let (_db, server) = runner_server("jobs-run", &["--job-slots", "2"]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     let upload =
@@ -193,7 +146,7 @@ async fn a_job_runs_logs_reads_its_input_and_keeps_its_outputs() {
 
 #[tokio::test]
 async fn failures_timeouts_and_cancels_end_as_they_should() {
-    let (_db, server) = runner_server("jobs-end").await;
+    let (_db, server) = runner_server("jobs-end", &["--job-slots", "2"]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     submit(
@@ -275,7 +228,7 @@ async fn failures_timeouts_and_cancels_end_as_they_should() {
 
 #[tokio::test]
 async fn the_sandbox_keeps_a_job_to_its_folder_and_this_server() {
-    let (db, server) = runner_server("jobs-sandbox").await;
+    let (db, server) = runner_server("jobs-sandbox", &["--job-slots", "2"]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -547,7 +500,7 @@ async fn a_server_killed_during_a_run_leaves_nothing_running_and_fails_the_job()
 
 #[tokio::test]
 async fn jobs_take_their_clusters_nodes_queue_for_them_and_end_with_their_compute() {
-    let (_db, server) = runner_server("jobs-compute").await;
+    let (_db, server) = runner_server("jobs-compute", &["--job-slots", "2"]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     let cluster = json!({"properties": {"computeType": "AmlCompute", "properties": {

@@ -212,3 +212,63 @@ pub fn fits(template: &str, path: &str) -> bool {
             .zip(&p)
             .all(|(t, p)| t.starts_with('{') || t.eq_ignore_ascii_case(p))
 }
+
+/// A job's ARM path.
+pub fn job_path(name: &str) -> String {
+    format!("{WS}/jobs/{name}?{V}")
+}
+
+/// A server at instant pace running jobs (`--job-runner local`, plus `args`), its jobs'
+/// folder beside its database; answers the database's path too.
+pub async fn runner_server(name: &str, args: &[&str]) -> (PathBuf, Server) {
+    let db = temp_db(name);
+    let server = start_with(&db, |c| {
+        let all = ["--job-runner", "local"]
+            .iter()
+            .chain(args)
+            .map(|a| a.to_string());
+        let mut runner = Config::from_args(all, |_| None)
+            .unwrap()
+            .job_runner
+            .unwrap();
+        runner.folder = db.with_file_name("jobs");
+        c.job_runner = Some(runner);
+    })
+    .await;
+    (db, server)
+}
+
+/// Submits job `name` (a PUT that must create it); answers it as ARM does.
+pub async fn submit(a: SocketAddr, token: &str, name: &str, body: Value) -> Value {
+    let (status, job) = call(
+        a,
+        "PUT",
+        &job_path(name),
+        Some(token),
+        body.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 201, "{job}");
+    job
+}
+
+/// Waits up to `limit` for job `name` to reach one of `statuses`; answers it.
+pub async fn wait_within(
+    a: SocketAddr,
+    token: &str,
+    name: &str,
+    statuses: &[&str],
+    limit: std::time::Duration,
+) -> Value {
+    let start = std::time::Instant::now();
+    loop {
+        let (status, job) = call(a, "GET", &job_path(name), Some(token), b"").await;
+        assert_eq!(status, 200, "{job}");
+        let now = job["properties"]["status"].as_str().unwrap_or_default();
+        if statuses.contains(&now) {
+            return job;
+        }
+        assert!(start.elapsed() < limit, "{name} is still {now}: {job}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
