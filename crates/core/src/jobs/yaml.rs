@@ -67,6 +67,71 @@ fn string_map(field: Option<Field<'_>>) -> Result<Map<String, Value>, YamlError>
     Ok(out)
 }
 
+/// Reads what every job file may say into ARM's properties `p`: its display name, experiment,
+/// description and compute, its tags and properties.
+pub(crate) fn read_common(doc: &Field<'_>, p: &mut Map<String, Value>) -> Result<(), YamlError> {
+    for (yaml, arm) in [
+        ("display_name", "displayName"),
+        ("experiment_name", "experimentName"),
+        ("description", "description"),
+        ("compute", "computeId"),
+    ] {
+        if let Some(v) = doc.opt(yaml, |f| f.string())? {
+            p.insert(arm.into(), json!(v));
+        }
+    }
+    p.insert("tags".into(), Value::Object(string_map(doc.get("tags"))?));
+    p.insert(
+        "properties".into(),
+        Value::Object(string_map(doc.get("properties"))?),
+    );
+    Ok(())
+}
+
+/// The start of every job's YAML: its schema, type and name, then its display name,
+/// experiment and description (from ARM's `properties`).
+pub(crate) fn write_header(
+    schema: &str,
+    kind: &str,
+    name: &str,
+    properties: &Value,
+) -> Vec<(String, Node)> {
+    let mut doc = vec![
+        ("$schema".into(), raw(schema)),
+        ("type".into(), raw(kind)),
+        ("name".into(), text(name)),
+    ];
+    for (arm, yaml) in [
+        ("displayName", "display_name"),
+        ("experimentName", "experiment_name"),
+        ("description", "description"),
+    ] {
+        if let Some(v) = properties[arm].as_str().filter(|v| !v.is_empty()) {
+            doc.push((yaml.into(), text(v)));
+        }
+    }
+    doc
+}
+
+/// A job's `compute:` line, its ARM id written `azureml:<name>`.
+pub(crate) fn write_compute(properties: &Value) -> Option<(String, Node)> {
+    let compute = properties["computeId"].as_str().filter(|v| !v.is_empty())?;
+    let short = compute
+        .rsplit_once("/computes/")
+        .map_or(compute.to_owned(), |(_, n)| format!("azureml:{n}"));
+    Some(("compute".into(), text(&short)))
+}
+
+/// A map of strings in ARM's `properties[key]` as a YAML map, unless it is empty.
+pub(crate) fn write_strings(properties: &Value, key: &str) -> Option<Node> {
+    let map = properties[key].as_object().filter(|m| !m.is_empty())?;
+    Some(Node::Map(
+        map.iter()
+            .map(|(k, v)| (k.clone(), text(v.as_str().unwrap_or_default())))
+            .collect(),
+    ))
+}
+
 /// Reads a command job file.
 pub fn job_from_yaml(text: &str) -> Result<ImportedJob, YamlError> {
     let root = parse(text)?;
@@ -95,21 +160,7 @@ pub fn job_from_yaml(text: &str) -> Result<ImportedJob, YamlError> {
     p.insert("jobType".into(), json!("Command"));
     p.insert("command".into(), json!(command));
     p.insert("environmentId".into(), json!(environment_id));
-    for (yaml, arm) in [
-        ("display_name", "displayName"),
-        ("experiment_name", "experimentName"),
-        ("description", "description"),
-        ("compute", "computeId"),
-    ] {
-        if let Some(v) = doc.opt(yaml, |f| f.string())? {
-            p.insert(arm.into(), json!(v));
-        }
-    }
-    p.insert("tags".into(), Value::Object(string_map(doc.get("tags"))?));
-    p.insert(
-        "properties".into(),
-        Value::Object(string_map(doc.get("properties"))?),
-    );
+    read_common(&doc, &mut p)?;
     let variables = string_map(doc.get("environment_variables"))?;
     p.insert("environmentVariables".into(), Value::Object(variables));
     let mut local_code = None;
@@ -286,20 +337,7 @@ pub fn job_yaml(name: &str, properties: &Value) -> String {
         return super::automl::yaml::automl_yaml(name, properties);
     }
     let s = |key: &str| properties[key].as_str().filter(|v| !v.is_empty());
-    let mut doc = vec![
-        ("$schema".into(), raw(COMMAND_SCHEMA)),
-        ("type".into(), raw("command")),
-        ("name".into(), text(name)),
-    ];
-    for (arm, yaml) in [
-        ("displayName", "display_name"),
-        ("experimentName", "experiment_name"),
-        ("description", "description"),
-    ] {
-        if let Some(v) = s(arm) {
-            doc.push((yaml.into(), text(v)));
-        }
-    }
+    let mut doc = write_header(COMMAND_SCHEMA, "command", name, properties);
     if let Some(code) = s("codeId") {
         doc.push(("code".into(), text(code)));
     }
@@ -307,21 +345,8 @@ pub fn job_yaml(name: &str, properties: &Value) -> String {
     if let Some(env) = s("environmentId") {
         doc.push(("environment".into(), text(env)));
     }
-    if let Some(compute) = s("computeId") {
-        let short = compute
-            .rsplit_once("/computes/")
-            .map_or(compute.to_owned(), |(_, n)| format!("azureml:{n}"));
-        doc.push(("compute".into(), text(&short)));
-    }
-    let strings = |key: &str| -> Option<Node> {
-        let map = properties[key].as_object().filter(|m| !m.is_empty())?;
-        Some(Node::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), text(v.as_str().unwrap_or_default())))
-                .collect(),
-        ))
-    };
-    if let Some(vars) = strings("environmentVariables") {
+    doc.extend(write_compute(properties));
+    if let Some(vars) = write_strings(properties, "environmentVariables") {
         doc.push(("environment_variables".into(), vars));
     }
     if let Some(inputs) = properties["inputs"].as_object().filter(|m| !m.is_empty()) {
@@ -387,7 +412,7 @@ pub fn job_yaml(name: &str, properties: &Value) -> String {
             Node::Map(vec![("timeout".into(), raw(seconds))]),
         ));
     }
-    if let Some(tags) = strings("tags") {
+    if let Some(tags) = write_strings(properties, "tags") {
         doc.push(("tags".into(), tags));
     }
     write(doc)

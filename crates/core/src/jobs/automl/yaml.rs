@@ -3,7 +3,7 @@
 //! written from a job as ARM answers it. Enum values are taken in Azure's PascalCase or the
 //! CLI's snake_case (`AUCWeighted` or `auc_weighted`, `LightGBM` or `light_gbm`).
 
-use crate::jobs::yaml::ImportedJob;
+use crate::jobs::yaml::{read_common, write_compute, write_header, write_strings, ImportedJob};
 use crate::yaml_in::{Field, YamlError};
 use crate::yaml_out::{raw, text, write, Node};
 use serde_json::{json, Map, Value};
@@ -131,25 +131,7 @@ pub(crate) fn automl_from_yaml(doc: Field<'_>) -> Result<ImportedJob, YamlError>
     }
     let mut p = Map::new();
     p.insert("jobType".into(), json!("AutoML"));
-    for (yaml, arm) in [
-        ("display_name", "displayName"),
-        ("experiment_name", "experimentName"),
-        ("description", "description"),
-        ("compute", "computeId"),
-    ] {
-        if let Some(v) = doc.opt(yaml, |f| f.string())? {
-            p.insert(arm.into(), json!(v));
-        }
-    }
-    for key in ["tags", "properties"] {
-        let mut out = Map::new();
-        if let Some(map) = doc.get(key) {
-            for (k, v) in map.map()?.entries() {
-                out.insert(k.to_owned(), Value::String(v.string_or_empty()?));
-            }
-        }
-        p.insert(key.into(), Value::Object(out));
-    }
+    read_common(&doc, &mut p)?;
     if let Some(outputs) = doc.get("outputs") {
         let mut out = Map::new();
         for (name, o) in outputs.map()?.entries() {
@@ -293,26 +275,8 @@ fn snake(name: &str) -> String {
 pub fn automl_yaml(name: &str, properties: &Value) -> String {
     let t = &properties["taskDetails"];
     let s = |v: &Value| v.as_str().filter(|v| !v.is_empty()).map(str::to_owned);
-    let mut doc = vec![
-        ("$schema".into(), raw(AUTOML_SCHEMA)),
-        ("type".into(), raw("automl")),
-        ("name".into(), text(name)),
-    ];
-    for (arm, yaml) in [
-        ("displayName", "display_name"),
-        ("experimentName", "experiment_name"),
-        ("description", "description"),
-    ] {
-        if let Some(v) = s(&properties[arm]) {
-            doc.push((yaml.into(), text(&v)));
-        }
-    }
-    if let Some(compute) = s(&properties["computeId"]) {
-        let short = compute
-            .rsplit_once("/computes/")
-            .map_or(compute.clone(), |(_, n)| format!("azureml:{n}"));
-        doc.push(("compute".into(), text(&short)));
-    }
+    let mut doc = write_header(AUTOML_SCHEMA, "automl", name, properties);
+    doc.extend(write_compute(properties));
     doc.push(("task".into(), raw("classification")));
     if let Some(m) = s(&t["primaryMetric"]) {
         doc.push(("primary_metric".into(), raw(snake(&m))));
@@ -476,15 +440,8 @@ pub fn automl_yaml(name: &str, properties: &Value) -> String {
     if !training.is_empty() {
         doc.push(("training".into(), Node::Map(training)));
     }
-    if let Some(tags) = properties["tags"].as_object().filter(|m| !m.is_empty()) {
-        doc.push((
-            "tags".into(),
-            Node::Map(
-                tags.iter()
-                    .map(|(k, v)| (k.clone(), text(v.as_str().unwrap_or_default())))
-                    .collect(),
-            ),
-        ));
+    if let Some(tags) = write_strings(properties, "tags") {
+        doc.push(("tags".into(), tags));
     }
     write(doc)
 }
