@@ -2,11 +2,11 @@
 //! Automated ML job".
 
 use crate::components::{format_time, Appearance, Button, Icon, IconName};
-use crate::pages::jobs::{format_duration, status_badge};
+use crate::pages::jobs::{cell_or_blank, format_duration, live_rows, status_badge};
 use crate::router::href;
 use crate::store::{use_store, TableRequest};
 use azimuth_core::jobs::run::RUN_SOURCE_TAG;
-use azimuth_core::jobs::table::{Cell, TableRow};
+use azimuth_core::jobs::table::MAX_PAGE;
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 
@@ -14,23 +14,13 @@ use leptos::prelude::*;
 #[component]
 pub fn AutomlPage() -> impl IntoView {
     let store = use_store();
-    let rows = RwSignal::new(None::<Result<Vec<TableRow>, String>>);
-    Effect::new(move |_| {
-        store.runs_changed().track();
-        let request = TableRequest {
-            filter: format!("tags.\"{RUN_SOURCE_TAG}\" = 'automl'"),
-            sort: "created".into(),
-            desc: true,
-            columns: vec!["experiment".into(), "tag:azureml.run_algorithm".into()],
-            limit: 1000,
-            ..TableRequest::default()
-        };
-        leptos::task::spawn_local(async move {
-            let answer = store.runs_table(&request).await;
-            rows.try_set(Some(
-                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
-            ));
-        });
+    let rows = live_rows(|| TableRequest {
+        filter: format!("tags.\"{RUN_SOURCE_TAG}\" = 'automl'"),
+        sort: "created".into(),
+        desc: true,
+        columns: vec!["experiment".into(), "tag:azureml.run_algorithm".into()],
+        limit: MAX_PAGE,
+        ..TableRequest::default()
     });
     let now = store.now();
     view! {
@@ -63,14 +53,13 @@ pub fn AutomlPage() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| {
-                            let text = |c: Option<&Cell>| match c { Some(Cell::Text(t)) => t.clone(), _ => String::new() };
                             let duration = r.end_time.unwrap_or(now) - r.start_time;
                             view! {
                                 <tr>
                                     <th scope="row"><a href=href(&format!("/jobs/runs/{}", r.id))>{r.name}</a></th>
                                     <td>{status_badge(r.status)}</td>
-                                    <td>{text(r.values.first())}</td>
-                                    <td>{text(r.values.get(1))}</td>
+                                    <td>{cell_or_blank(r.values.first())}</td>
+                                    <td>{cell_or_blank(r.values.get(1))}</td>
                                     <td>{format_time(r.start_time)}</td>
                                     <td>{format_duration(duration)}</td>
                                     <td>{r.user}</td>

@@ -4,11 +4,11 @@
 //! first, each a child job with its metrics.
 
 use super::job::key_values;
-use super::{format_duration, format_number, status_badge};
+use super::{cell_or_blank, format_duration, format_number, live_rows, status_badge};
 use crate::components::{format_time, prop, prop_view};
 use crate::store::{use_store, Part, TableRequest};
 use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE, PARENT_TAG};
-use azimuth_core::jobs::table::{Cell, TableRow};
+use azimuth_core::jobs::table::MAX_PAGE;
 use azimuth_core::jobs::yaml::job_yaml;
 use azimuth_core::ml::sweep::PrimaryMetric;
 use leptos::prelude::*;
@@ -211,30 +211,20 @@ pub fn ModelsTab(
     best: Option<String>,
 ) -> impl IntoView {
     let store = use_store();
-    let rows = RwSignal::new(None::<Result<Vec<TableRow>, String>>);
     let lower_is_better = metric == "log_loss";
     let filter = format!("tags.\"{PARENT_TAG}\" = '{run_id}'");
     let sort = format!("metric:{metric}");
-    Effect::new(move |_| {
-        store.runs_changed().track();
-        let request = TableRequest {
-            filter: filter.clone(),
-            sort: sort.clone(),
-            desc: !lower_is_better,
-            columns: vec![
-                "param:algorithm".into(),
-                sort.clone(),
-                "param:hyperparameters".into(),
-            ],
-            limit: azimuth_core::jobs::table::MAX_PAGE,
-            ..TableRequest::default()
-        };
-        leptos::task::spawn_local(async move {
-            let answer = store.runs_table(&request).await;
-            rows.try_set(Some(
-                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
-            ));
-        });
+    let rows = live_rows(move || TableRequest {
+        filter: filter.clone(),
+        sort: sort.clone(),
+        desc: !lower_is_better,
+        columns: vec![
+            "param:algorithm".into(),
+            sort.clone(),
+            "param:hyperparameters".into(),
+        ],
+        limit: MAX_PAGE,
+        ..TableRequest::default()
     });
     let now = store.now();
     move || {
@@ -255,14 +245,9 @@ pub fn ModelsTab(
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
-                        let text = |c: Option<&Cell>| match c {
-                            Some(Cell::Text(t)) => t.clone(),
-                            Some(Cell::Number(n)) => format_number(*n),
-                            _ => String::new(),
-                        };
-                        let algorithm = text(r.values.first());
-                        let score = text(r.values.get(1));
-                        let hyper = text(r.values.get(2));
+                        let algorithm = cell_or_blank(r.values.first());
+                        let score = cell_or_blank(r.values.get(1));
+                        let hyper = cell_or_blank(r.values.get(2));
                         let duration = r.end_time.unwrap_or(now) - r.start_time;
                         view! {
                             <tr>

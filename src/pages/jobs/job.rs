@@ -10,14 +10,14 @@ use super::automl::{
 use super::command::{arm_status, command_card, is_terminal, status_reason};
 use super::metrics::MetricsTab;
 use super::outputs::{CodeTab, OutputsTab};
-use super::{format_duration, format_number, status_badge};
+use super::{format_duration, format_number, live_rows, status_badge};
 use crate::components::{format_time, prop, prop_view, Appearance, Button, Icon, IconName};
 use crate::router::query_state;
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, TableRequest};
 use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
-use azimuth_core::jobs::table::{status_label, TableRow};
+use azimuth_core::jobs::table::status_label;
 use azimuth_core::jobs::{Run, RunStatus};
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
@@ -325,22 +325,11 @@ pub(super) fn key_values(
 /// The runs whose parent is this one.
 #[component]
 fn ChildJobs(run_id: String) -> impl IntoView {
-    let store = use_store();
-    let children = RwSignal::new(None::<Result<Vec<TableRow>, String>>);
     let filter = format!("tags.\"{PARENT_TAG}\" = '{run_id}'");
-    Effect::new(move |_| {
-        store.runs_changed().track();
-        let request = TableRequest {
-            filter: filter.clone(),
-            limit: 1000,
-            ..TableRequest::default()
-        };
-        leptos::task::spawn_local(async move {
-            let answer = store.runs_table(&request).await;
-            children.set(Some(
-                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
-            ));
-        });
+    let children = live_rows(move || TableRequest {
+        filter: filter.clone(),
+        limit: 1000,
+        ..TableRequest::default()
     });
     move || {
         match children.get() {

@@ -25,8 +25,8 @@ pub use runs::RunsPage;
 
 use crate::components::{tab_link, Icon, IconName};
 use crate::router::{query_param, use_location};
-use crate::store::TableRequest;
-use azimuth_core::jobs::table::Cell;
+use crate::store::{use_store, TableRequest};
+use azimuth_core::jobs::table::{Cell, TableRow};
 use leptos::prelude::*;
 
 /// The address's query keys of a runs page's state (its filter, sort, order and columns).
@@ -125,4 +125,33 @@ pub fn format_cell(value: &Cell) -> String {
         Cell::Number(n) => format_number(*n),
         Cell::Text(s) => s.clone(),
     }
+}
+
+/// A cell of the runs table as text, empty when there is no value (a column a row lacks).
+pub fn cell_or_blank(value: Option<&Cell>) -> String {
+    match value {
+        None | Some(Cell::Empty) => String::new(),
+        Some(cell) => format_cell(cell),
+    }
+}
+
+/// The rows of the runs table `request` makes, read again whenever runs change: `None` while
+/// the first read is under way, or the error a person sees.
+pub type LiveRows = RwSignal<Option<Result<Vec<TableRow>, String>>>;
+
+/// [`LiveRows`] for the requests `request` makes.
+pub fn live_rows(request: impl Fn() -> TableRequest + 'static) -> LiveRows {
+    let store = use_store();
+    let rows = RwSignal::new(None);
+    Effect::new(move |_| {
+        store.runs_changed().track();
+        let request = request();
+        leptos::task::spawn_local(async move {
+            let answer = store.runs_table(&request).await;
+            rows.try_set(Some(
+                answer.map(|t| t.rows).map_err(|e| e.message().to_owned()),
+            ));
+        });
+    });
+    rows
 }
