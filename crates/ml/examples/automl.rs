@@ -11,7 +11,7 @@
 use azimuth_core::data::preview::{preview, Format};
 use azimuth_ml::featurize::Frame;
 use azimuth_ml::random::Rng;
-use azimuth_ml::sweep::{Settings, Sweep};
+use azimuth_ml::sweep::{Settings, Sweep, Trial};
 use azimuth_ml::validate::Validation;
 use std::time::Instant;
 
@@ -57,23 +57,11 @@ fn main() {
     while let Some(params) = sweep.next_trial() {
         let at = Instant::now();
         let trial = sweep.run(params);
-        println!(
-            "{{\"algorithm\": \"{}\", \"AUC_weighted\": {:.6}, \"accuracy\": {:.6}, \"seconds\": {:.3}}}",
-            trial.algorithm,
-            trial.primary,
-            trial.metric("accuracy").unwrap_or(f64::NAN),
-            at.elapsed().as_secs_f64()
-        );
+        print_trial(trial, at);
     }
     let at = Instant::now();
     if let Some(trial) = sweep.ensemble() {
-        println!(
-            "{{\"algorithm\": \"{}\", \"AUC_weighted\": {:.6}, \"accuracy\": {:.6}, \"seconds\": {:.3}}}",
-            trial.algorithm,
-            trial.primary,
-            trial.metric("accuracy").unwrap_or(f64::NAN),
-            at.elapsed().as_secs_f64()
-        );
+        print_trial(trial, at);
     }
     let best = sweep.best().expect("a trial");
     println!(
@@ -81,6 +69,17 @@ fn main() {
         best.algorithm,
         best.primary,
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// A trial's line: its algorithm, primary metric, accuracy and time since `at`.
+fn print_trial(trial: &Trial, at: Instant) {
+    println!(
+        "{{\"algorithm\": \"{}\", \"AUC_weighted\": {:.6}, \"accuracy\": {:.6}, \"seconds\": {:.3}}}",
+        trial.algorithm,
+        trial.primary,
+        trial.metric("accuracy").unwrap_or(f64::NAN),
+        at.elapsed().as_secs_f64()
     );
 }
 
