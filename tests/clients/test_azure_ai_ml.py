@@ -512,6 +512,22 @@ def check_automl_jobs(c):
     for r in found["runs"]:
         auc = [m["value"] for m in r["data"]["metrics"] if m["key"] == "AUC_weighted"]
         assert auc and 0.7 < auc[0] <= 1.0, r
+    # The best model, registered from the job's output as the studio's "Register model" does.
+    from azure.ai.ml.entities import Model
+    model = c.lab.models.create_or_update(Model(
+        name="diabetes-classifier", type="mlflow_model", description="AutoML's best",
+        path=f"azureml://jobs/{made.name}/outputs/best_model"))
+    assert (model.version, model.type, model.job_name) == ("1", "mlflow_model", made.name), model
+    assert "azimuth" in (model.flavors or {}), model.flavors
+    again = c.lab.models.create_or_update(Model(
+        name="diabetes-classifier", type="custom_model", path=f"azureml://jobs/{made.name}/outputs/best_model"))
+    assert again.version == "2", again.version
+    listed = sorted(m.version for m in c.lab.models.list(name="diabetes-classifier"))
+    assert listed == ["1", "2"], listed
+    assert c.lab.models.get("diabetes-classifier", label="latest").version == "2"
+    c.lab.models.archive("diabetes-classifier", version="2")
+    listed = [m.version for m in c.lab.models.list(name="diabetes-classifier")]
+    assert listed == ["1"], listed
 
 
 CHECKS = [

@@ -11,6 +11,7 @@ pub mod arm;
 pub mod compute;
 pub mod data;
 pub mod jobs;
+pub mod models;
 pub mod time;
 pub mod workspace;
 pub(crate) mod yaml_in;

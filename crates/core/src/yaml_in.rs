@@ -242,6 +242,20 @@ impl<'a> Field<'a> {
         text.ok_or_else(|| self.expected("a string"))
     }
 
+    /// The map of strings under `key` (tags, properties), empty when there is none.
+    pub(crate) fn string_map(
+        &self,
+        key: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, YamlError> {
+        let mut out = std::collections::BTreeMap::new();
+        if let Some(map) = self.get(key) {
+            for (k, value) in map.map()?.entries() {
+                out.insert(k.to_owned(), value.string_or_empty()?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A string where an empty value means the empty string (tag values).
     pub(crate) fn string_or_empty(&self) -> Result<String, YamlError> {
         match self.node.value {

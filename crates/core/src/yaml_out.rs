@@ -19,6 +19,17 @@ pub(crate) fn raw(s: impl ToString) -> Node {
     Node::Scalar(s.to_string())
 }
 
+/// `key:` followed by a map of strings (tags, properties), or nothing when the map is empty.
+pub(crate) fn string_map(
+    key: &str,
+    map: &std::collections::BTreeMap<String, String>,
+) -> Option<(String, Node)> {
+    (!map.is_empty()).then(|| {
+        let entries = map.iter().map(|(k, v)| (k.clone(), text(v)));
+        (key.to_owned(), Node::Map(entries.collect()))
+    })
+}
+
 /// Quotes a string when plain YAML would read it as something else.
 pub(crate) fn quote(s: &str) -> String {
     let plain = !s.is_empty()

@@ -11,6 +11,7 @@ pub mod db;
 pub mod events;
 pub mod files_api;
 pub mod jobs;
+pub mod models;
 pub mod openapi;
 pub mod people;
 pub mod people_api;

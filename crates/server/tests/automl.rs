@@ -235,6 +235,23 @@ async fn an_automl_job_trains_real_trials_keeps_them_as_child_runs_and_leaves_it
             && mlmodel.contains(&format!("run_id: {best}")),
         "{mlmodel}"
     );
+    // The best model registers from the job's named output, and from the best trial's run.
+    for (version, uri) in [
+        (
+            "1",
+            "azureml://jobs/automl_diabetes/outputs/best_model".to_owned(),
+        ),
+        ("2", format!("runs:/{best}/outputs/model")),
+    ] {
+        let body = json!({"properties": {"modelType": "mlflow_model", "modelUri": uri}});
+        let path = format!("{WS}/models/diabetes-best/versions/{version}?{V}");
+        let (status, made) = call(a, "PUT", &path, Some(&ada), body.to_string().as_bytes()).await;
+        assert_eq!(status, 201, "{made}");
+        assert_eq!(
+            made["properties"]["flavors"]["azimuth"]["data"]["model_file"], "model.azimuth",
+            "{made}"
+        );
+    }
 }
 
 #[tokio::test]

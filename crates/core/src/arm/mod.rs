@@ -6,6 +6,7 @@ pub mod ids;
 pub mod json;
 pub mod json_de;
 pub mod tags;
+pub mod versioned;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,10 @@ pub const DATASTORE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/d
 pub const DATA_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/data";
 /// The ARM resource type of a data asset's version.
 pub const DATA_VERSION_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/data/versions";
+/// The ARM resource type of a model (its container).
+pub const MODEL_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/models";
+/// The ARM resource type of a model's version.
+pub const MODEL_VERSION_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/models/versions";
 /// The ARM resource type of a workspace.
 pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
 

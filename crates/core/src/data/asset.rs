@@ -3,9 +3,10 @@
 //! Versions are immutable (their description, tags and archived flag aside), every version of an
 //! asset has the asset's type, and assets are archived and restored, not deleted, as in Azure.
 
-use super::asset_name_error;
 use super::uri::{parse_data_uri, DataUri, Pick};
 use crate::arm::tags::validate_tags;
+pub use crate::arm::versioned::ListView;
+use crate::arm::versioned::{archive_verb, asset_name_error, next_version, touch};
 use crate::arm::{ArmError, SystemData, DATA_TYPE, DATA_VERSION_TYPE};
 use crate::time::{format_iso, Millis};
 use crate::workspace::roles::Action;
@@ -116,38 +117,6 @@ pub struct DataVersionProperties {
     pub referenced_uris: Option<Vec<String>>,
 }
 
-/// Which assets a list shows (`listViewType`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ListView {
-    /// Those not archived (the default).
-    #[default]
-    ActiveOnly,
-    /// Only archived ones.
-    ArchivedOnly,
-    /// Both.
-    All,
-}
-
-impl ListView {
-    /// Reads ARM's `listViewType` value (any case); unknown values read as the default.
-    pub fn parse(text: &str) -> ListView {
-        match text.to_ascii_lowercase().as_str() {
-            "archivedonly" => ListView::ArchivedOnly,
-            "all" => ListView::All,
-            _ => ListView::ActiveOnly,
-        }
-    }
-
-    /// Whether an item archived or not is shown.
-    pub fn shows(self, archived: bool) -> bool {
-        match self {
-            ListView::ActiveOnly => !archived,
-            ListView::ArchivedOnly => archived,
-            ListView::All => true,
-        }
-    }
-}
-
 /// ARM's 404 for a data asset (or one of its versions) this workspace does not have.
 pub fn data_not_found(name: &str, version: Option<&str>) -> ArmError {
     let message = match version {
@@ -169,25 +138,6 @@ pub fn delete_refused(name: &str) -> ArmError {
         "UserError",
         format!("Data assets cannot be deleted, so the jobs that read '{name}' stay reproducible. Archive it instead (az ml data archive --name {name}, or Archive in the studio); it can be restored later."),
     )
-}
-
-/// The version after the highest whole-number version, `1` when there is none.
-fn next_version<'a>(versions: impl Iterator<Item = &'a str>) -> String {
-    let top = versions
-        .filter_map(|v| v.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    (top + 1).to_string()
-}
-
-fn touch(system_data: &mut Option<SystemData>, by: &str, at: &str) {
-    match system_data {
-        Some(s) => {
-            s.last_modified_at = at.to_owned();
-            s.last_modified_by = by.to_owned();
-        }
-        None => *system_data = Some(SystemData::created(by, at)),
-    }
 }
 
 impl Workspace {
@@ -263,11 +213,7 @@ impl Workspace {
             next.properties.is_archived = asked.is_archived;
             touch(&mut next.system_data, &member.user_name, &at);
             if next != old {
-                let verb = match (old.properties.is_archived, next.properties.is_archived) {
-                    (false, true) => "archived",
-                    (true, false) => "restored",
-                    _ => "updated",
-                };
+                let verb = archive_verb(old.properties.is_archived, next.properties.is_archived);
                 self.record(now, actor, format!("{verb} data asset {}", old.name), "");
                 self.replace_container(next.clone());
             }
@@ -321,11 +267,7 @@ impl Workspace {
             next.properties.is_archived = asked.is_archived;
             touch(&mut next.system_data, &member.user_name, &at);
             if next != old {
-                let verb = match (was.is_archived, next.properties.is_archived) {
-                    (false, true) => "archived",
-                    (true, false) => "restored",
-                    _ => "updated",
-                };
+                let verb = archive_verb(was.is_archived, next.properties.is_archived);
                 self.record(
                     now,
                     actor,

@@ -19,6 +19,7 @@ pub mod uri;
 pub mod yaml;
 pub mod yaml_in;
 
+pub use crate::arm::versioned::asset_name_error;
 pub use asset::{DataContainerResource, DataVersionResource};
 pub use datastore::{DatastoreResource, StoredDatastore};
 
@@ -39,31 +40,6 @@ pub fn datastore_name_error(name: &str) -> Option<String> {
                 c.escape_debug()
             )
         })
-}
-
-/// Why a data asset's name or version is refused, or `None`: Azure's rule for asset names
-/// (`^(?![-_.])[a-zA-Z0-9-_.]{1,255}(?<!\.)$`). `what` is `name` or `version`.
-pub fn asset_name_error(name: &str, what: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some(format!("Enter a {what}."));
-    }
-    if name.len() > 255 {
-        return Some(format!("A {what} can be at most 255 characters."));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
-        return Some(format!(
-            "A {what} can contain only letters, digits, '-', '_' and '.'; '{}' is not allowed.",
-            c.escape_debug()
-        ));
-    }
-    if name.starts_with(['-', '_', '.']) {
-        return Some(format!("A {what} must start with a letter or a digit."));
-    }
-    name.ends_with('.')
-        .then(|| format!("A {what} cannot end with '.'."))
 }
 
 #[cfg(test)]

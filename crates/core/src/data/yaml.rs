@@ -3,17 +3,10 @@
 //! kind of credential to add before registering it elsewhere.
 
 use super::{DataVersionResource, DatastoreResource};
-use crate::yaml_out::{raw, text, write, Node};
+use crate::yaml_out::{raw, string_map, text, write, Node};
 
 /// The CLI v2 schema of a data asset file.
 pub const DATA_SCHEMA: &str = "https://azuremlschemas.azureedge.net/latest/data.schema.json";
-
-fn tags(list: &std::collections::BTreeMap<String, String>) -> Option<(String, Node)> {
-    (!list.is_empty()).then(|| {
-        let tags = list.iter().map(|(k, v)| (k.clone(), text(v)));
-        ("tags".into(), Node::Map(tags.collect()))
-    })
-}
 
 /// The CLI v2 YAML of version `version` of data asset `name`.
 pub fn data_yaml(name: &str, version: &DataVersionResource) -> String {
@@ -32,7 +25,7 @@ pub fn data_yaml(name: &str, version: &DataVersionResource) -> String {
     }
     doc.push(("type".into(), raw(&props.data_type)));
     doc.push(("path".into(), text(&props.data_uri)));
-    doc.extend(tags(&props.tags));
+    doc.extend(string_map("tags", &props.tags));
     write(doc)
 }
 
@@ -92,7 +85,7 @@ pub fn datastore_yaml(datastore: &DatastoreResource) -> String {
         }
         doc.push(("credentials".into(), Node::Map(entries)));
     }
-    doc.extend(tags(&props.tags));
+    doc.extend(string_map("tags", &props.tags));
     let mut out = write(doc);
     let secret = match credentials.credentials_type.as_str() {
         "AccountKey" => Some("credentials: {account_key: <the storage account's key>}"),

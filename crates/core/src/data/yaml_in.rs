@@ -7,7 +7,6 @@ use super::datastore::{DatastoreProperties, DatastoreResource};
 use super::{asset_name_error, datastore_name_error, DataVersionResource};
 use crate::data::asset::DataVersionProperties;
 use crate::yaml_in::{parse, Field, YamlError};
-use std::collections::BTreeMap;
 
 /// A data asset version read from a YAML file.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,16 +51,6 @@ pub fn asset_from_yaml(text: &str) -> Result<ImportedAsset, YamlError> {
     }
 }
 
-fn tags(doc: &Field) -> Result<BTreeMap<String, String>, YamlError> {
-    let mut tags = BTreeMap::new();
-    if let Some(map) = doc.get("tags") {
-        for (key, value) in map.map()?.entries() {
-            tags.insert(key.to_owned(), value.string_or_empty()?);
-        }
-    }
-    Ok(tags)
-}
-
 /// Reads a data asset file (`data.schema.json`).
 pub fn data_from_yaml(text: &str) -> Result<ImportedData, YamlError> {
     let root = parse(text)?;
@@ -92,18 +81,13 @@ pub fn data_from_yaml(text: &str) -> Result<ImportedData, YamlError> {
     if !remote.iter().any(|p| path.starts_with(p)) {
         return Err(path_field.fail(format!("{path} is a path on your computer: the CLI uploads it first. Upload it with \"+ Create\" → From local files, or point path at azureml://datastores/<datastore>/paths/<path> or an https:// address")));
     }
-    let mut properties = BTreeMap::new();
-    if let Some(map) = doc.get("properties") {
-        for (key, value) in map.map()?.entries() {
-            properties.insert(key.to_owned(), value.string_or_empty()?);
-        }
-    }
+    let properties = doc.string_map("properties")?;
     let resource = DataVersionResource {
         properties: DataVersionProperties {
             data_type: data_type.into(),
             data_uri: path,
             description: doc.opt("description", |f| f.string())?,
-            tags: tags(&doc)?,
+            tags: doc.string_map("tags")?,
             properties,
             ..DataVersionProperties::default()
         },
@@ -146,7 +130,7 @@ pub fn datastore_from_yaml(text: &str) -> Result<ImportedDatastore, YamlError> {
         endpoint: doc.opt("endpoint", |f| f.string())?,
         protocol: doc.opt("protocol", |f| f.string())?,
         description: doc.opt("description", |f| f.string())?,
-        tags: tags(&doc)?,
+        tags: doc.string_map("tags")?,
         credentials: credentials(doc.get("credentials"))?,
         ..DatastoreProperties::default()
     };

@@ -510,6 +510,8 @@ impl AutoMLTask {
     }
 }
 
+pub mod drive;
+pub mod record;
 pub mod yaml;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::{Activity, Workspace, ACTIVITY_KEPT};
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::models::{ModelContainerResource, ModelVersionResource};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -38,6 +39,9 @@ pub struct Changes {
     /// Data asset versions created or changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_versions: Vec<Arc<DataVersionResource>>,
+    /// Models and versions registered, changed or deleted.
+    #[serde(default, skip_serializing_if = "ModelChanges::is_empty")]
+    pub models: ModelChanges,
     /// The workspace's settled instant after the change.
     pub settled_at: i64,
     /// The workspace's counter after the change.
@@ -59,6 +63,36 @@ pub struct AssetChanges {
     pub data: Vec<Arc<DataContainerResource>>,
     /// Data asset versions created or changed.
     pub data_versions: Vec<Arc<DataVersionResource>>,
+    /// Models and versions registered, changed or deleted.
+    pub models: ModelChanges,
+}
+
+/// The models and model versions a change registered, changed or deleted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelChanges {
+    /// Models (containers) registered or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<Arc<ModelContainerResource>>,
+    /// Names of the models deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<String>,
+    /// Versions registered or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<Arc<ModelVersionResource>>,
+    /// Ids of the versions deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_versions: Vec<String>,
+}
+
+impl ModelChanges {
+    /// Whether no model changed.
+    pub fn is_empty(&self) -> bool {
+        self.containers.is_empty()
+            && self.deleted.is_empty()
+            && self.versions.is_empty()
+            && self.deleted_versions.is_empty()
+    }
 }
 
 /// Everything of a workspace that [`Changes`] does not carry, for telling whether it changed.
@@ -81,6 +115,7 @@ impl Changes {
             && self.deleted_datastores.is_empty()
             && self.data.is_empty()
             && self.data_versions.is_empty()
+            && self.models.is_empty()
             && self.activity.is_empty()
             && self.held_elsewhere.is_none()
     }
@@ -100,6 +135,7 @@ impl Workspace {
             deleted_datastores,
             data,
             data_versions,
+            models,
         } = self.asset_changes(Some(before));
         let old_first = before.activity.first();
         let activity = self
@@ -115,6 +151,7 @@ impl Workspace {
             deleted_datastores,
             data,
             data_versions,
+            models,
             activity,
             settled_at: self.settled_at,
             serial: self.serial,
@@ -129,7 +166,7 @@ impl Workspace {
         touched(&self.computes, &before.computes, |c| &c.resource.name)
     }
 
-    /// The datastores, data assets and versions made or changed since `before` (an earlier
+    /// The datastores, data assets, models and versions made or changed since `before` (an earlier
     /// state whose assets were kept alive; all of them when there is none), and the names of
     /// the datastores unregistered.
     pub fn asset_changes(&self, before: Option<&Workspace>) -> AssetChanges {
@@ -144,11 +181,26 @@ impl Workspace {
             before.map_or(&[], |b| &b.data_versions[..]),
             |v| &v.id,
         );
+        let (containers, deleted) =
+            touched(&self.models, before.map_or(&[], |b| &b.models[..]), |m| {
+                &m.name
+            });
+        let (versions, deleted_versions) = touched(
+            &self.model_versions,
+            before.map_or(&[], |b| &b.model_versions[..]),
+            |v| &v.id,
+        );
         AssetChanges {
             datastores,
             deleted_datastores,
             data,
             data_versions,
+            models: ModelChanges {
+                containers,
+                deleted,
+                versions,
+                deleted_versions,
+            },
         }
     }
 
@@ -158,6 +210,8 @@ impl Workspace {
             && same(&self.datastores, &before.datastores)
             && same(&self.data, &before.data)
             && same(&self.data_versions, &before.data_versions)
+            && same(&self.models, &before.models)
+            && same(&self.model_versions, &before.model_versions)
             && self.without_assets() == before.without_assets()
     }
 
@@ -179,6 +233,16 @@ impl Workspace {
         put_back(&mut self.data_versions, changes.data_versions, &[], |v| {
             &v.id
         });
+        let models = changes.models;
+        put_back(&mut self.models, models.containers, &models.deleted, |m| {
+            &m.name
+        });
+        put_back(
+            &mut self.model_versions,
+            models.versions,
+            &models.deleted_versions,
+            |v| &v.id,
+        );
         let mut activity = changes.activity;
         activity.append(&mut self.activity);
         activity.truncate(ACTIVITY_KEPT);

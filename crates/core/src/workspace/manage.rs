@@ -253,6 +253,8 @@ impl Tenant {
             datastores: Vec::new(),
             data: Vec::new(),
             data_versions: Vec::new(),
+            models: Vec::new(),
+            model_versions: Vec::new(),
             quota_limits: BTreeMap::new(),
             held_elsewhere: Default::default(),
             settings: Settings { pace },

@@ -24,6 +24,7 @@ use crate::compute::lifecycle::Pace;
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::models::{ModelContainerResource, ModelVersionResource};
 use crate::time::Millis;
 use roles::{Action, Member};
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,12 @@ pub struct Workspace {
     /// Every data asset's versions, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_versions: Vec<Arc<DataVersionResource>>,
+    /// Models (their containers), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Arc<ModelContainerResource>>,
+    /// Every model's versions, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_versions: Vec<Arc<ModelVersionResource>>,
     /// vCPU limits per family that differ from the defaults.
     #[serde(default)]
     pub quota_limits: BTreeMap<String, u32>,
@@ -110,7 +117,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Everything of the workspace but its assets (computes, datastores, data), which a store
+    /// Everything of the workspace but its assets (computes, datastores, data, models), which a store
     /// keeps one by one.
     pub fn without_assets(&self) -> Workspace {
         Workspace {
@@ -123,6 +130,8 @@ impl Workspace {
             datastores: Vec::new(),
             data: Vec::new(),
             data_versions: Vec::new(),
+            models: Vec::new(),
+            model_versions: Vec::new(),
             quota_limits: self.quota_limits.clone(),
             held_elsewhere: self.held_elsewhere.clone(),
             settings: self.settings.clone(),

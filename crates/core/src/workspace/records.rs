@@ -15,6 +15,7 @@ use super::tenant::{Directory, Tenant};
 use crate::arm::json_de::{from_json, from_value};
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::models::{ModelContainerResource, ModelVersionResource};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -113,6 +114,8 @@ pub fn workspace_key(ws: &Workspace) -> String {
 const DATASTORE: &str = "datastore";
 const DATA: &str = "data";
 const DATA_VERSION: &str = "dataversion";
+const MODEL: &str = "model";
+const MODEL_VERSION: &str = "modelversion";
 
 /// An asset's record key: its workspace's, its kind, when it was created and its lowercase name.
 fn asset_key(ws: &Workspace, kind: &str, created: &str, name: &str) -> String {
@@ -151,6 +154,14 @@ fn version_key(ws: &Workspace, v: &DataVersionResource) -> String {
     asset_key(ws, DATA_VERSION, version_created(v), &v.id)
 }
 
+fn model_key(ws: &Workspace, m: &ModelContainerResource) -> String {
+    asset_key(ws, MODEL, created_at(m.system_data.as_ref()), &m.name)
+}
+
+fn model_version_key(ws: &Workspace, v: &ModelVersionResource) -> String {
+    asset_key(ws, MODEL_VERSION, created_at(v.system_data.as_ref()), &v.id)
+}
+
 /// The writes of every asset list of a workspace but its computes.
 fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Workspace) {
     list_writes(
@@ -181,6 +192,24 @@ fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Worksp
         |v| &v.id,
         version_created,
         |v| version_key(ws, v),
+    );
+    list_writes(
+        out,
+        (Shelf::Assets, old.map(|o| &o.models[..]), &ws.models),
+        |m| &m.name,
+        |m| created_at(m.system_data.as_ref()),
+        |m| model_key(ws, m),
+    );
+    list_writes(
+        out,
+        (
+            Shelf::Assets,
+            old.map(|o| &o.model_versions[..]),
+            &ws.model_versions,
+        ),
+        |v| &v.id,
+        |v| created_at(v.system_data.as_ref()),
+        |v| model_version_key(ws, v),
     );
 }
 
@@ -295,7 +324,14 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
             let stores = old.datastores.iter().map(|d| datastore_key(old, d));
             let data = old.data.iter().map(|d| data_key(old, d));
             let versions = old.data_versions.iter().map(|v| version_key(old, v));
-            for key in stores.chain(data).chain(versions) {
+            let models = old.models.iter().map(|m| model_key(old, m));
+            let model_versions = old.model_versions.iter().map(|v| model_version_key(old, v));
+            for key in stores
+                .chain(data)
+                .chain(versions)
+                .chain(models)
+                .chain(model_versions)
+            {
                 out.push(delete(Shelf::Assets, key));
             }
         }
@@ -388,6 +424,10 @@ impl Records {
                 Some(DATA) => ws.data.push(Arc::new(from_json(body).map_err(broken)?)),
                 Some(DATA_VERSION) => ws
                     .data_versions
+                    .push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(MODEL) => ws.models.push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(MODEL_VERSION) => ws
+                    .model_versions
                     .push(Arc::new(from_json(body).map_err(broken)?)),
                 _ => {
                     return Err(SnapshotError::Invalid(format!(

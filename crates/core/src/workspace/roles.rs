@@ -44,6 +44,8 @@ pub enum Action {
     ListDatastoreSecrets,
     /// Create a data asset or a version of one, change, archive or restore it.
     WriteData,
+    /// Register, change, archive or delete models and their versions.
+    WriteModels,
     /// Create experiments and runs, log params, metrics, tags and artifacts, cancel or delete jobs.
     WriteJobs,
 }
@@ -70,6 +72,9 @@ impl Action {
                 "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action"
             }
             Self::WriteData => "Microsoft.MachineLearningServices/workspaces/data/versions/write",
+            Self::WriteModels => {
+                "Microsoft.MachineLearningServices/workspaces/models/versions/write"
+            }
             Self::WriteJobs => {
                 "Microsoft.MachineLearningServices/workspaces/experiments/runs/write"
             }
@@ -90,6 +95,7 @@ impl Action {
             Self::DeleteDatastore => "unregister datastores",
             Self::ListDatastoreSecrets => "see datastore secrets",
             Self::WriteData => "create, archive or restore data assets",
+            Self::WriteModels => "register, change or delete models",
             Self::WriteJobs => "submit jobs and log runs",
         }
     }
@@ -152,6 +158,7 @@ impl Role {
                     | DeleteDatastore
                     | ListDatastoreSecrets
                     | WriteData
+                    | WriteModels
                     | WriteJobs
             ),
             Self::ComputeOperator => {

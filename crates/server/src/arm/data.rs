@@ -2,7 +2,7 @@
 //! `.../data[/{name}[/versions[/{version}]]]`, with their lists (paged; data by `listViewType`,
 //! datastores by `isDefault`, `names` and `searchText`). Every decision is the engine's.
 
-use super::{method_not_allowed, page_of};
+use super::{created_or_ok, json, method_not_allowed, page_of, param, parse, query};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -10,8 +10,6 @@ use axum::response::{IntoResponse, Response};
 use azimuth_core::data::asset::{data_not_found, delete_refused, ListView};
 use azimuth_core::data::datastore::datastore_not_found;
 use azimuth_core::ArmError;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 /// Who asks, about which workspace, and how the request came.
 pub struct Request<'a> {
@@ -46,42 +44,6 @@ pub enum DataTarget {
     Versions(String),
     /// `.../data/{name}/versions/{version}`.
     Version(String, String),
-}
-
-/// The query's parameters, decoded.
-fn query(uri: &Uri) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default()
-}
-
-/// A query parameter by name (any case).
-fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    q.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Parses a request body, saying what is wrong and where.
-fn parse<T: DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, ArmError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let kind = if e.is_syntax() || e.is_eof() {
-            "The request body is not valid JSON".to_owned()
-        } else {
-            format!("The request body does not describe {what}")
-        };
-        ArmError::new("InvalidRequestContent", format!("{kind}: {e}."))
-    })
-}
-
-fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
-    (status, axum::Json(value)).into_response()
-}
-
-fn created_or_ok(created: bool) -> StatusCode {
-    if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    }
 }
 
 /// Handles a data request once `r.member` is known to see the workspace.

@@ -8,6 +8,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::{ArmError, ComputeResource};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -15,6 +17,7 @@ mod computes;
 pub mod data;
 mod groups;
 pub mod jobs;
+mod models;
 mod operations;
 mod paths;
 mod roles;
@@ -98,6 +101,46 @@ pub(super) fn method_not_allowed(method: &Method, allowed: &str) -> ArmError {
         "MethodNotAllowed",
         format!("The {method} method is not supported here; use {allowed}."),
     )
+}
+
+// What the asset handlers (data, models) share: the query, the body, the answer.
+
+/// The query's parameters, decoded.
+pub(super) fn query(uri: &Uri) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default()
+}
+
+/// A query parameter by name (any case).
+pub(super) fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    q.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Parses a request body, saying what is wrong and where.
+pub(super) fn parse<T: DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, ArmError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let kind = if e.is_syntax() || e.is_eof() {
+            "The request body is not valid JSON".to_owned()
+        } else {
+            format!("The request body does not describe {what}")
+        };
+        ArmError::new("InvalidRequestContent", format!("{kind}: {e}."))
+    })
+}
+
+/// A JSON answer with its status.
+pub(super) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    (status, axum::Json(value)).into_response()
+}
+
+/// 201 for a create, 200 for a change.
+pub(super) fn created_or_ok(created: bool) -> StatusCode {
+    if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    }
 }
 
 /// Handles every ARM request.
@@ -212,6 +255,17 @@ fn dispatch(
                 body,
             };
             data::handle(state, &r, target)
+        }
+        (Target::Models(ws, target), m) => {
+            state.check_access(&me, &ws)?;
+            let r = models::Request {
+                member: &me,
+                workspace: &ws,
+                uri,
+                headers,
+                body,
+            };
+            models::handle(state, &r, &m, target)
         }
         (Target::Jobs(ws, target), m) => {
             let r = jobs::Request {

@@ -39,6 +39,8 @@ pub enum Target {
     Data(String, super::data::DataTarget),
     /// A workspace's jobs.
     Jobs(String, super::jobs::JobTarget),
+    /// A workspace's models.
+    Models(String, super::models::ModelTarget),
 }
 
 impl Target {
@@ -200,6 +202,9 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
                 JobTarget::PendingUpload(owned(name), owned(version)),
             ))
         }
+        [m, rest @ ..] if eq(m, "models") => model_target(rest)
+            .map(|t| Target::Models(ws, t))
+            .ok_or_else(|| ArmError::new("NotFound", "This path names no model.")),
         [..] if eq(rest[0], "datastores") || eq(rest[0], "data") => data_target(rest)
             .map(|d| Target::Data(ws, d))
             .ok_or_else(|| {
@@ -222,6 +227,18 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
             "This path names no workspace resource.",
         )),
     }
+}
+
+/// What a path under a workspace's `models` names.
+fn model_target(rest: &[&str]) -> Option<super::models::ModelTarget> {
+    use super::models::ModelTarget as M;
+    Some(match rest {
+        [] => M::Containers,
+        [n] => M::Container((*n).to_owned()),
+        [n, v] if eq(v, "versions") => M::Versions((*n).to_owned()),
+        [n, v, version] if eq(v, "versions") => M::Version((*n).to_owned(), (*version).to_owned()),
+        _ => return None,
+    })
 }
 
 /// What a path under a workspace's `datastores` or `data` names.

@@ -202,6 +202,8 @@ impl Db {
                 DATASTORE => ws.datastores.push(Arc::new(from_json(&body).map_err(broken)?)),
                 DATA => ws.data.push(Arc::new(from_json(&body).map_err(broken)?)),
                 DATA_VERSION => ws.data_versions.push(Arc::new(from_json(&body).map_err(broken)?)),
+                MODEL => ws.models.push(Arc::new(from_json(&body).map_err(broken)?)),
+                MODEL_VERSION => ws.model_versions.push(Arc::new(from_json(&body).map_err(broken)?)),
                 other => {
                     return Err(format!(
                         "the saved asset {name} of {workspace} is of a kind this version of Azimuth does not know ({other}); a newer Azimuth may have written it"
@@ -477,6 +479,8 @@ fn write_rows(tx: &rusqlite::Transaction, write: &Write) -> Result<usize, String
 const DATASTORE: &str = "datastore";
 const DATA: &str = "data";
 const DATA_VERSION: &str = "dataversion";
+const MODEL: &str = "model";
+const MODEL_VERSION: &str = "modelversion";
 
 /// Writes the asset rows a change touched in one workspace (all of them for a new one).
 fn write_assets(
@@ -511,10 +515,25 @@ fn write_assets(
     for v in &changes.data_versions {
         save(DATA_VERSION, &v.id, serde_json::to_string(&**v))?;
     }
-    for name in &changes.deleted_datastores {
+    for m in &changes.models.containers {
+        save(MODEL, &m.name, serde_json::to_string(&**m))?;
+    }
+    for v in &changes.models.versions {
+        save(MODEL_VERSION, &v.id, serde_json::to_string(&**v))?;
+    }
+    let gone = (changes.deleted_datastores.iter().map(|n| (DATASTORE, n)))
+        .chain(changes.models.deleted.iter().map(|n| (MODEL, n)))
+        .chain(
+            changes
+                .models
+                .deleted_versions
+                .iter()
+                .map(|v| (MODEL_VERSION, v)),
+        );
+    for (kind, name) in gone {
         tx.execute(
             "DELETE FROM assets WHERE workspace = ?1 AND kind = ?2 AND name = ?3",
-            params![id, DATASTORE, key(name)],
+            params![id, kind, key(name)],
         )
         .map_err(sql)?;
     }

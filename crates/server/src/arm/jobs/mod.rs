@@ -135,7 +135,7 @@ fn experiment_name(runs: &crate::tracking::store::Runs, id: &str) -> String {
 }
 
 /// The job `name` as ARM answers it.
-pub(super) fn read_job(state: &AppState, who: &Caller, name: &str) -> Result<Value, ArmError> {
+pub(crate) fn read_job(state: &AppState, who: &Caller, name: &str) -> Result<Value, ArmError> {
     let (run, experiment) = state
         .tracking
         .read(&who.ws, state.now(), |runs| {

@@ -5,8 +5,9 @@
 use super::super::workdir::local_path;
 use crate::state::AppState;
 use azimuth_core::data::files::{FileEntry, Listing};
-use azimuth_core::data::mltable::{read_mltable, Storage, TablePath, MLTABLE_FILE};
-use azimuth_core::data::preview::{preview, Format, Table};
+use azimuth_core::data::mltable::{read_mltable, TablePath, MLTABLE_FILE};
+use azimuth_core::data::preview::Table;
+use azimuth_core::jobs::automl::drive::{frame_of, table_rows};
 use azimuth_core::jobs::automl::AutoMLTask;
 use azimuth_core::jobs::command::JobInput;
 use azimuth_core::workspace::Workspace;
@@ -25,21 +26,11 @@ pub(super) fn read_data(
 ) -> Result<(Frame, Option<usize>), String> {
     let train = read_table(state, ws, &task.training_data)
         .map_err(|e| format!("Its training data: {e}"))?;
-    let Some(valid) = &task.validation_data else {
-        return Ok((Frame::from_text(train.columns, train.rows), None));
+    let valid = match &task.validation_data {
+        Some(v) => Some(read_table(state, ws, v).map_err(|e| format!("Its validation data: {e}"))?),
+        None => None,
     };
-    let valid = read_table(state, ws, valid).map_err(|e| format!("Its validation data: {e}"))?;
-    if valid.columns != train.columns {
-        return Err(format!(
-            "Its validation data has the columns {}, not the training data's {}.",
-            valid.columns.join(", "),
-            train.columns.join(", ")
-        ));
-    }
-    let first = train.rows.len();
-    let mut rows = train.rows;
-    rows.extend(valid.rows);
-    Ok((Frame::from_text(train.columns, rows), Some(first)))
+    frame_of(train, valid)
 }
 
 /// Every row of the table an input names: an MLTable folder (its first file) or a delimited
@@ -52,19 +43,12 @@ fn read_table(state: &AppState, ws: &Workspace, input: &JobInput) -> Result<Tabl
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let format = Format::guess(name)
-            .ok_or_else(|| format!("'{name}' is not a CSV, TSV or JSON lines file."))?;
-        return preview(&read_capped(&path, uri)?, true, format, usize::MAX);
+        return table_rows(None, name, &read_capped(&path, uri)?);
     }
     let text = std::fs::read_to_string(path.join(MLTABLE_FILE)).map_err(|_| {
         format!("'{uri}' is a folder without an MLTable file; make it an MLTable data asset.")
     })?;
     let table = read_mltable(&text).map_err(|e| format!("its MLTable file: {e}"))?;
-    let Storage::Text(format) = table.storage else {
-        return Err(
-            "Parquet tables are not trained on here yet; use a delimited (CSV) table.".into(),
-        );
-    };
     let listing = match table.paths.first() {
         Some(TablePath::File(_)) | None => None,
         Some(_) => Some(listing(&within(
@@ -75,9 +59,11 @@ fn read_table(state: &AppState, ws: &Workspace, input: &JobInput) -> Result<Tabl
         )?)),
     };
     let file = table.first_file("", listing.as_ref())?;
-    let bytes = read_capped(&within(&path, &file)?, &file)?;
-    let bytes = table.decode(&bytes)?;
-    Ok(table.shape_rows(preview(&bytes, true, format, usize::MAX)?))
+    table_rows(
+        Some(&table),
+        &file,
+        &read_capped(&within(&path, &file)?, &file)?,
+    )
 }
 
 /// `relative` inside `folder`, or an error when it would leave it (a `..` part, or a link the
