@@ -11,6 +11,8 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod training;
+
 /// Mounts a view in a fresh container and returns the container.
 fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();

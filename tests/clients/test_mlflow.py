@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 import urllib.request
+import warnings
 
 from checks import run
 
@@ -217,6 +218,47 @@ def check_deleted_runs_take_nothing(c):
     assert [r.info.run_id for r in mlflow.search_runs(experiment_ids=["0"], output_format="list")] == [run.info.run_id]
 
 
+def check_a_runs_model_is_registered_staged_and_deleted(c):
+    """A run's MLflow model folder registered twice with mlflow's own registry calls, found,
+    aliased, staged and deleted; each version is a model of the workspace, seen over ARM."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    with mlflow.start_run(experiment_id="0", run_name="model maker") as run:
+        with tempfile.TemporaryDirectory() as folder:
+            with open(os.path.join(folder, "MLmodel"), "w") as f:
+                f.write("artifact_path: model\nflavors:\n  python_function:\n    loader_module: my_model\n")
+            with open(os.path.join(folder, "model.pkl"), "wb") as f:
+                f.write(b"\x80\x04weights")
+            mlflow.log_artifacts(folder, "model")
+    run_id = run.info.run_id
+    first = mlflow.register_model(f"runs:/{run_id}/model", "my-model")
+    second = mlflow.register_model(f"runs:/{run_id}/model", "my-model")
+    assert (first.version, second.version) == ("1", "2"), (first.version, second.version)
+    assert first.run_id == run_id and first.status == "READY", first
+    client = MlflowClient()
+    found = client.search_model_versions("name='my-model'")
+    assert sorted(v.version for v in found) == ["1", "2"], found
+    client.set_registered_model_alias("my-model", "champion", "1")
+    assert client.get_model_version_by_alias("my-model", "champion").version == "1"
+    with warnings.catch_warnings():
+        # MLflow deprecates stages (aliases replace them); Azure ML still shows them.
+        warnings.simplefilter("ignore", FutureWarning)
+        assert [v.version for v in client.get_latest_versions("my-model")] == ["2"]
+        client.transition_model_version_stage("my-model", "1", "Production")
+        client.transition_model_version_stage("my-model", "2", "production", archive_existing_versions=True)
+        assert client.get_model_version("my-model", "1").current_stage == "Archived"
+        assert [v.version for v in client.get_latest_versions("my-model", stages=["Production"])] == ["2"]
+    workspace = c.tracking_uri.split("/mlflow/v1.0", 1)[1]
+    path = f"{workspace}/models/my-model/versions/2?api-version=2025-12-01"
+    status, arm = call("GET", path, sign_in("Ada Lovelace"))
+    assert status == 200, (status, arm)
+    assert arm["properties"]["modelType"] == "mlflow_model" and arm["properties"]["jobName"] == run_id, arm
+    assert arm["properties"]["flavors"]["python_function"]["data"]["loader_module"] == "my_model", arm
+    client.delete_model_version("my-model", "2")
+    assert [v.version for v in client.search_model_versions("name='my-model'")] == ["1"]
+
+
 CHECKS = [
     check_a_script_logs_a_run,
     check_history_and_artifacts_read_back,
@@ -224,6 +266,7 @@ CHECKS = [
     check_errors_are_mlflows,
     check_a_reader_reads_but_does_not_log,
     check_deleted_runs_take_nothing,
+    check_a_runs_model_is_registered_staged_and_deleted,
 ]
 
 

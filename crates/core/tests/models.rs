@@ -171,6 +171,7 @@ fn the_first_version_makes_the_model_and_versions_do_not_change() {
     let c = w.model_container("diabetes").unwrap();
     assert_eq!(c.properties.latest_version.as_deref(), Some("1"));
     assert_eq!(c.properties.next_version.as_deref(), Some("3"));
+    assert_eq!(w.next_model_version("diabetes"), "3");
     assert!(w.delete_model(ADA, "diabetes", T0 + 9).unwrap());
     assert!(w.model_container("diabetes").is_none());
     assert_eq!(w.model_versions("diabetes").count(), 0);

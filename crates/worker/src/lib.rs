@@ -2,12 +2,17 @@
 //! built for speed (`opt-level = 3`, the `worker` profile) rather than size, fetched only when
 //! first needed. `worker.js` beside this crate starts it and answers the page's messages.
 //!
-//! Today it profiles a tabular file the page hands it as a `Blob` (an OPFS file: posting it
-//! copies no bytes), reading it a slice at a time so a 1 GB file needs no 1 GB of memory.
+//! It profiles a tabular file the page hands it as a `Blob` (an OPFS file: posting it copies no
+//! bytes), reading it a slice at a time so a 1 GB file needs no 1 GB of memory; and it trains
+//! an AutoML job's sweep (`azimuth_core::jobs::automl::drive`, the server's very sweep), telling
+//! the page what each step leaves as it goes.
 
 use azimuth_core::data::encoding::decoding_reader;
-use azimuth_core::data::preview::Format;
+use azimuth_core::data::mltable::read_mltable;
+use azimuth_core::data::preview::{Format, Table};
 use azimuth_core::data::profile;
+use azimuth_core::jobs::automl::drive::{drive, frame_of, table_rows, Halt, MAX_TABLE_BYTES};
+use azimuth_core::jobs::automl::AutoMLTask;
 use std::io::{self, Read};
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, FileReaderSync};
@@ -88,4 +93,81 @@ pub fn profile(
     let reader = decoding_reader(encoding, reader).map_err(|e| JsError::new(&e))?;
     let profile = profile::profile(reader, format).map_err(|e| JsError::new(&e))?;
     serde_json::to_string(&profile).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Every byte of `blob`, refused past [`MAX_TABLE_BYTES`] (the page's memory is the person's).
+fn whole(blob: Blob, shown: &str) -> Result<Vec<u8>, String> {
+    if blob.size() > MAX_TABLE_BYTES as f64 {
+        return Err(format!(
+            "'{shown}' is {} MB; AutoML trains on tables of at most {} MB. Sample it down (an MLTable's take step, or a smaller file).",
+            blob.size() as u64 >> 20,
+            MAX_TABLE_BYTES >> 20
+        ));
+    }
+    let mut bytes = Vec::with_capacity(blob.size() as usize);
+    BlobReader::new(blob)
+        .map_err(|_| "This browser cannot read files in a worker.".to_owned())?
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("'{shown}' could not be read ({e})."))?;
+    Ok(bytes)
+}
+
+/// The rows of one table: file `name` in `blob`, shaped by the MLTable file `mltable` (its
+/// text) when the data is an MLTable folder.
+fn rows(blob: Blob, name: &str, mltable: Option<String>) -> Result<Table, String> {
+    let table = match mltable {
+        Some(text) => Some(read_mltable(&text).map_err(|e| format!("its MLTable file: {e}"))?),
+        None => None,
+    };
+    table_rows(table.as_ref(), name, &whole(blob, name)?)
+}
+
+/// Trains job `job`'s sweep of `task` (its ARM `taskDetails`, as JSON) on the training table
+/// (and the validation table, if any). Each event is handed to `post` as JSON as it happens,
+/// and each file of the best model's folder as (name, bytes); answers how it ended, as JSON:
+/// the outcome (its files left out) or the halt.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn automl(
+    job: &str,
+    task: &str,
+    train: Blob,
+    train_name: &str,
+    train_mltable: Option<String>,
+    valid: Option<Blob>,
+    valid_name: &str,
+    valid_mltable: Option<String>,
+    post: &js_sys::Function,
+) -> String {
+    let ended = (|| -> Result<_, Halt> {
+        let task: AutoMLTask =
+            serde_json::from_str(task).map_err(|e| Halt::failed(e.to_string()))?;
+        let train = rows(train, train_name, train_mltable)
+            .map_err(|e| Halt::failed(format!("Its training data: {e}")))?;
+        let valid = match valid {
+            Some(blob) => Some(
+                rows(blob, valid_name, valid_mltable)
+                    .map_err(|e| Halt::failed(format!("Its validation data: {e}")))?,
+            ),
+            None => None,
+        };
+        let frame = frame_of(train, valid).map_err(Halt::failed)?;
+        let seconds = || js_sys::Date::now() / 1000.0;
+        let mut on = |event| {
+            let text = serde_json::to_string(&event).unwrap_or_default();
+            let _ = post.call2(&JsValue::NULL, &"event".into(), &text.into());
+            Ok(())
+        };
+        let mut outcome = drive(job, &task, frame, &seconds, &mut on)?;
+        for (name, bytes) in std::mem::take(&mut outcome.folder) {
+            let bytes = js_sys::Uint8Array::from(bytes.as_slice());
+            let _ = post.call2(&JsValue::NULL, &format!("file/{name}").into(), &bytes);
+        }
+        Ok(outcome)
+    })();
+    let answer = match ended {
+        Ok(outcome) => serde_json::json!({"outcome": outcome}),
+        Err(halt) => serde_json::json!({"halt": halt}),
+    };
+    answer.to_string()
 }

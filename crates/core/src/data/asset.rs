@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// How many data assets a URI may pass through to reach its files.
+pub const MAX_HOPS: usize = 4;
+
 /// The data types a data asset may have.
 pub const DATA_TYPES: [&str; 3] = ["uri_file", "uri_folder", "mltable"];
 
@@ -182,6 +185,33 @@ impl Workspace {
         };
         self.data_version(name, version)
             .ok_or_else(|| data_not_found(name, Some(version)))
+    }
+
+    /// The datastore and path a data URI comes to: a datastore path as it is, a data asset (a
+    /// version, or `latest`) as its version's URI, followed at most [`MAX_HOPS`] times; or why
+    /// it cannot be read here.
+    pub fn data_location(&self, uri: &str) -> Result<(String, String), String> {
+        let mut uri = uri.to_owned();
+        for _ in 0..=MAX_HOPS {
+            match parse_data_uri(&uri)? {
+                DataUri::Datastore {
+                    datastore, path, ..
+                } => return Ok((datastore, path)),
+                DataUri::Asset { name, pick } => {
+                    let version = self.resolve_data(&name, &pick).map_err(|e| e.message().to_owned())?;
+                    uri = version.properties.data_uri.clone();
+                }
+                DataUri::JobOutput { job, .. } => return Err(format!(
+                    "the outputs of job '{job}' are not yet readable as inputs here; register them as a data asset and use that."
+                )),
+                DataUri::External(url) => return Err(format!(
+                    "'{url}' is outside this installation, which cannot reach Azure storage from here; upload the data to workspaceblobstore and use its azureml:// path."
+                )),
+            }
+        }
+        Err(format!(
+            "'{uri}' names assets that name assets {MAX_HOPS} times over."
+        ))
     }
 
     /// ARM's PUT of a data container: creates the asset (answers `true`) or changes its

@@ -511,6 +511,7 @@ impl AutoMLTask {
 }
 
 pub mod drive;
+pub mod fixture;
 pub mod record;
 pub mod yaml;
 

@@ -47,9 +47,17 @@ impl Workspace {
         self.model_versions(name).find(|v| v.name == version)
     }
 
-    /// The version a create without one gets: one past the highest whole number.
+    /// The version a create without one gets: one past the highest whole number there is or
+    /// was (a deleted version's number is not given again).
     pub fn next_model_version(&self, name: &str) -> String {
-        next_version(self.model_versions(name).map(|v| v.name.as_str()))
+        let kept = self
+            .model_container(name)
+            .and_then(|c| c.properties.next_version.as_deref())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(1);
+        let from_versions = next_version(self.model_versions(name).map(|v| v.name.as_str()));
+        let from_versions = from_versions.parse::<u64>().unwrap_or(1);
+        kept.max(from_versions).to_string()
     }
 
     /// ARM's PUT of a model container: creates the model (answers `true`) or changes its

@@ -13,8 +13,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use azimuth_core::jobs::submit::output_uri;
-/// How deep an asset may point at another asset before it is refused.
-const MAX_HOPS: usize = 4;
 
 /// A job's folder, made and filled.
 pub struct Prepared {
@@ -47,7 +45,7 @@ pub fn prepare(
         let at = (ws.resource.properties.workspace_id.as_str(), ws.id());
         let code = crate::arm::jobs::codes::code_location(state, at, code)
             .map_err(|e| format!("Its code: {}", e.message()))?;
-        let from = local_path(state, ws, &code, 0).map_err(|e| format!("Its code: {e}"))?;
+        let from = local_path(state, ws, &code).map_err(|e| format!("Its code: {e}"))?;
         copy_tree(&from, &cwd).map_err(|e| format!("Its code could not be copied ({e})."))?;
     }
     // As on Azure, `./outputs` of where the command starts is kept as the run's artifacts.
@@ -61,7 +59,7 @@ pub fn prepare(
             continue;
         }
         let uri = input.uri.as_deref().unwrap_or_default();
-        let path = local_path(state, ws, uri, 0).map_err(|e| format!("Input '{name}': {e}"))?;
+        let path = local_path(state, ws, uri).map_err(|e| format!("Input '{name}': {e}"))?;
         inputs.insert(name.clone(), path.display().to_string());
         reads.push(path);
     }
@@ -84,44 +82,19 @@ pub fn prepare(
 
 /// The file or folder on this machine a data URI names (a datastore path, a data asset, or a
 /// code asset's datastore path), or why it cannot be reached.
-pub(super) fn local_path(
-    state: &AppState,
-    ws: &Workspace,
-    uri: &str,
-    hops: usize,
-) -> Result<PathBuf, String> {
-    if hops > MAX_HOPS {
-        return Err(format!(
-            "'{uri}' names assets that name assets {MAX_HOPS} times over."
-        ));
+pub(super) fn local_path(state: &AppState, ws: &Workspace, uri: &str) -> Result<PathBuf, String> {
+    let (datastore, path) = ws.data_location(uri)?;
+    let root = ws
+        .datastore_root(&datastore)
+        .map_err(|e| e.message().to_owned())?;
+    let at = state
+        .storage
+        .local_path(&root, &path)
+        .ok_or("this server keeps files where jobs cannot read them in place")?;
+    if !at.exists() {
+        return Err(format!("'{uri}' does not exist; upload it first."));
     }
-    match parse_data_uri(uri)? {
-        DataUri::Datastore {
-            datastore, path, ..
-        } => {
-            let root = ws.datastore_root(&datastore).map_err(|e| e.message().to_owned())?;
-            let at = state
-                .storage
-                .local_path(&root, &path)
-                .ok_or("this server keeps files where jobs cannot read them in place")?;
-            if !at.exists() {
-                return Err(format!("'{uri}' does not exist; upload it first."));
-            }
-            Ok(at)
-        }
-        DataUri::Asset { name, pick } => {
-            let version = ws
-                .resolve_data(&name, &pick)
-                .map_err(|e| e.message().to_owned())?;
-            local_path(state, ws, &version.properties.data_uri, hops + 1)
-        }
-        DataUri::JobOutput { job, .. } => Err(format!(
-            "the outputs of job '{job}' are not yet readable as inputs here; register them as a data asset and use that."
-        )),
-        DataUri::External(url) => Err(format!(
-            "'{url}' is outside this installation, which cannot reach Azure storage from here; upload the data to workspaceblobstore and use its azureml:// path."
-        )),
-    }
+    Ok(at)
 }
 
 /// Copies the files and folders of `from` into `to` (a file into `to/<its name>`); links are

@@ -10,6 +10,7 @@ mod artifacts;
 mod experiments;
 mod histories;
 pub mod points;
+mod registry;
 mod request;
 mod runs;
 pub mod store;
@@ -161,8 +162,12 @@ pub(crate) async fn handle(
         Ok(who) => who,
         Err(e) => return error_response(&e),
     };
-    // Searches are POSTs that change nothing: only what writes is announced.
-    let writes = method != Method::GET && method != Method::HEAD && !call.ends_with("/search");
+    // Searches are POSTs that change nothing: only what writes is announced. The registry's
+    // changes are the workspace's, which streams them itself.
+    let writes = method != Method::GET
+        && method != Method::HEAD
+        && !call.ends_with("/search")
+        && !call.strip_prefix("mlflow/").is_some_and(registry::owns);
     let response = answer_call(&state, &who, method, &call, uri.query(), body).await;
     if writes && response.status().is_success() {
         state.tracking.announce(&who.arm_id);
@@ -197,6 +202,7 @@ async fn answer_call(
         let method = method.clone();
         blocking(move || match name.strip_prefix("experiments/") {
             Some(op) => experiments::call(&state, &who, &method, op, args),
+            None if registry::owns(&name) => registry::call(&state, &who, &method, &name, args),
             None => runs::call(&state, &who, &method, &name, args),
         })
         .await

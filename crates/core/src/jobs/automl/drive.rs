@@ -16,6 +16,10 @@ use azimuth_ml::validate::Validation;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// The largest table file an AutoML job trains on (the server's process and the browser's
+/// page hold it whole).
+pub const MAX_TABLE_BYTES: u64 = 200 << 20;
+
 /// A finished trial, as its child run keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrialRecord {
@@ -221,6 +225,24 @@ pub fn drive(
         stopped: stopped
             .map(|why| format!("Stopped early at {why}; the best trial so far is kept.")),
     })
+}
+
+/// Runs a sweep with nothing to keep but its trials and no clock (every trial takes no
+/// time): for comparing the leaderboard two builds of the engine give.
+pub fn trials_of(
+    job: &str,
+    task: &AutoMLTask,
+    rows: (Frame, Option<usize>),
+) -> Result<(Vec<TrialRecord>, Outcome), Halt> {
+    let mut trials = Vec::new();
+    let mut keep = |event: Event| {
+        if let Event::Trial(t) = event {
+            trials.push(t);
+        }
+        Ok(())
+    };
+    let outcome = drive(job, task, rows, &|| 0.0, &mut keep)?;
+    Ok((trials, outcome))
 }
 
 /// A trial as its child run keeps it.

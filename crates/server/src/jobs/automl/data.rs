@@ -7,15 +7,12 @@ use crate::state::AppState;
 use azimuth_core::data::files::{FileEntry, Listing};
 use azimuth_core::data::mltable::{read_mltable, TablePath, MLTABLE_FILE};
 use azimuth_core::data::preview::Table;
-use azimuth_core::jobs::automl::drive::{frame_of, table_rows};
+use azimuth_core::jobs::automl::drive::{frame_of, table_rows, MAX_TABLE_BYTES};
 use azimuth_core::jobs::automl::AutoMLTask;
 use azimuth_core::jobs::command::JobInput;
 use azimuth_core::workspace::Workspace;
 use azimuth_ml::featurize::Frame;
 use std::path::Path;
-
-/// The largest table file an AutoML job trains on.
-const MAX_TABLE_BYTES: u64 = 200 << 20;
 
 /// The job's rows: its training data, then its validation data if it has some (answered
 /// with the first validation row).
@@ -37,7 +34,7 @@ pub(super) fn read_data(
 /// or JSON lines file.
 fn read_table(state: &AppState, ws: &Workspace, input: &JobInput) -> Result<Table, String> {
     let uri = input.uri.as_deref().unwrap_or_default();
-    let path = local_path(state, ws, uri, 0)?;
+    let path = local_path(state, ws, uri)?;
     if !path.is_dir() {
         let name = path
             .file_name()
