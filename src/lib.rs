@@ -255,6 +255,11 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=path!("/assets/:name") view={Lazy::<DataAssetRoute>::new()} />
                 <Route path=path!("/import") view={Lazy::<DataImportRoute>::new()} />
             </ParentRoute>
+            <ParentRoute path=path!("/models") view=Outlet>
+                <Route path=(OneOf("", "/register"),) view={Lazy::<ModelsRoute>::new()} />
+                <Route path=path!("/:name") view={Lazy::<ModelRoute>::new()} />
+                <Route path=path!("/:name/versions/:version") view={Lazy::<ModelRoute>::new()} />
+            </ParentRoute>
         </Routes>
     }
 }
@@ -283,6 +288,8 @@ lazy_route!(CreateJobRoute => create_job_page);
 lazy_route!(CompareJobsRoute => compare_jobs_page);
 lazy_route!(AutomlRoute => automl_page);
 lazy_route!(NewAutomlRoute => new_automl_page);
+lazy_route!(ModelsRoute => models_page);
+lazy_route!(ModelRoute => model_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -432,4 +439,14 @@ lazy_page! {
 lazy_page! {
     /// A data asset's page.
     data_asset_page in data_asset => |name| view! { <pages::data::DataAssetPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// The Model List (and its Register wizard).
+    models_page in models => |_| view! { <pages::models::ModelsPage /> }.into_any()
+}
+
+lazy_page! {
+    /// A model's page, at a version (its argument: the model's name).
+    model_page in model => |name| view! { <pages::models::ModelPage name /> }.into_any()
 }

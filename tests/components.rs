@@ -11,6 +11,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "components/training.rs"]
 mod training;
 
 /// Mounts a view in a fresh container and returns the container.

@@ -58,6 +58,8 @@ pub enum IconName {
     Jobs,
     /// Automated ML: a spark over a bar chart.
     Automl,
+    /// A cube (models).
+    Models,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -89,6 +91,7 @@ fn path(name: IconName) -> &'static str {
         Data => "M4 4.5c0-1.4 12-1.4 12 0v11c0 1.4-12 1.4-12 0zM4 4.5c0 1.4 12 1.4 12 0M4 10c0 1.4 12 1.4 12 0",
         Jobs => "M7.5 2.5h5M8.5 2.5v5L3.5 16.5h13l-5-9v-5M6 12h8",
         Automl => "M3 17h14M5 17v-5M9 17V9M13 17v-7M14.5 2.5l.8 1.7 1.7.8-1.7.8-.8 1.7-.8-1.7-1.7-.8 1.7-.8z",
+        Models => "M10 2.5 16.5 6v8L10 17.5 3.5 14V6zM3.5 6 10 9.5 16.5 6M10 9.5v8",
     }
 }
 

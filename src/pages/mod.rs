@@ -5,6 +5,7 @@ pub mod compute;
 pub mod data;
 mod home;
 pub mod jobs;
+pub mod models;
 mod not_found;
 mod recovery;
 mod sign_in;

@@ -3,7 +3,6 @@
 use super::NavState;
 use crate::components::{Icon, IconName};
 use crate::router::use_location;
-use crate::store::use_store;
 use leptos::prelude::*;
 
 /// One link of the navigation: to the section's first page (`href`), current on every page of
@@ -51,16 +50,15 @@ pub fn Navigation() -> impl IntoView {
             <ul class="nav__list">
                 <NavLink href="/" section="/" label="Home" icon=IconName::Home />
             </ul>
-            <Show when=move || use_store().is_shared()>
-                <h2 class="nav__section">"Authoring"</h2>
-                <ul class="nav__list">
-                    <NavLink href="/automl" section="/automl" label="Automated ML" icon=IconName::Automl />
-                </ul>
-            </Show>
+            <h2 class="nav__section">"Authoring"</h2>
+            <ul class="nav__list">
+                <NavLink href="/automl" section="/automl" label="Automated ML" icon=IconName::Automl />
+            </ul>
             <h2 class="nav__section">"Assets"</h2>
             <ul class="nav__list">
                 <NavLink href="/data" section="/data" label="Data" icon=IconName::Data />
                 <NavLink href="/jobs/all" section="/jobs" label="Jobs" icon=IconName::Jobs />
+                <NavLink href="/models" section="/models" label="Models" icon=IconName::Models />
             </ul>
             <h2 class="nav__section">"Manage"</h2>
             <ul class="nav__list">

@@ -83,6 +83,7 @@ impl Store {
             Some(token) => remote::runs_table(&token, &self.workspace_id(), request).await,
             None => {
                 let ws = self.workspace.get_untracked();
+                super::training::fail_left_behind(*self, &ws).await;
                 local_jobs::runs_table(&ws, request, self.now()).await
             }
         }
@@ -100,7 +101,11 @@ impl Store {
     pub async fn job(&self, name: &str) -> Result<serde_json::Value, ArmError> {
         match self.server_token() {
             Some(token) => remote::job(&token, &self.workspace_id(), name).await,
-            None => local_jobs::job(&self.workspace.get_untracked(), name).await,
+            None => {
+                let ws = self.workspace.get_untracked();
+                super::training::fail_left_behind(*self, &ws).await;
+                local_jobs::job(&ws, name).await
+            }
         }
     }
 
@@ -117,8 +122,12 @@ impl Store {
                     self.workspace.get_untracked(),
                     self.member_name.get_untracked(),
                 );
+                let created = local_jobs::job(&ws, name).await.is_err();
                 let job = local_jobs::submit(&ws, &me, name, body, self.now()).await?;
                 self.note_runs_changed();
+                if created && body["properties"]["jobType"] == "AutoML" {
+                    super::training::start(*self, ws, name.to_owned());
+                }
                 Ok(job)
             }
         }

@@ -5,7 +5,7 @@
 //! change to azimuth-server, whose engine decides it, and takes the result back from there.
 //! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
 //! the one workspace the studio has open. One file per asset: `compute`, `data`, `jobs`,
-//! `workspaces`.
+//! `models`, `workspaces`.
 
 mod access;
 mod browser;
@@ -15,10 +15,12 @@ mod idb;
 mod jobs;
 mod live;
 mod local;
+mod models;
 mod opfs;
 mod people;
 pub mod remote;
 mod session;
+mod training;
 mod worker;
 mod workspaces;
 

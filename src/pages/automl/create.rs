@@ -388,7 +388,7 @@ pub fn NewAutomlJobPage() -> impl IntoView {
                 {lines.into_iter().map(|(k, v)| crate::components::prop(k, v)).collect_view()}
             </dl>
             {(!store.is_shared()).then(|| view! {
-                <div class="message-bar message-bar--warning" role="status">"This workspace is kept in your browser, which does not train AutoML models yet: the job would be refused. On azimuth-server started with --job-runner local, the server trains it."</div>
+                <div class="message-bar" role="status">"This workspace is kept in your browser: this tab trains the job in a Web Worker. Keep the tab open until it ends; closing or reloading it stops the job."</div>
             })}
         }
     };

@@ -28,10 +28,10 @@ pub fn AutomlPage() -> impl IntoView {
         <p class="muted tab-intro">{if store.is_shared() {
             "Pick a Table data asset and the column to predict: the server trains real classifiers on it, validates each honestly, ranks them and keeps the best as the job's model."
         } else {
-            "This workspace is kept in your browser, which does not train AutoML models yet. On azimuth-server started with --job-runner local, the server trains them."
+            "Pick a Table data asset and the column to predict: this tab trains real classifiers on it in a Web Worker (keep the tab open while it trains), validates each honestly, ranks them and keeps the best as the job's model."
         }}</p>
         <div class="toolbar" role="toolbar" aria-label="Automated ML actions">
-            <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(Action::WriteJobs).or_else(|| (!store.is_shared()).then(|| "A workspace kept in your browser does not train AutoML models yet.".to_owned()))) on_click=move |_| crate::router::leave_to("/automl/create")>
+            <Button appearance=Appearance::Primary blocked=Signal::derive(move || store.refusal(Action::WriteJobs)) on_click=move |_| crate::router::leave_to("/automl/create")>
                 <Icon name=IconName::Add />
                 "New Automated ML job"
             </Button>

@@ -20,6 +20,7 @@ pub use datastore::DatastorePage;
 pub use datastores::DatastoresPage;
 pub use explore::first_table;
 pub use import::DataImportPage;
+pub use sources::upload_stamp;
 
 use crate::components::tab_link;
 use crate::router::use_location;

@@ -4,8 +4,9 @@
 use crate::store::Upload;
 use azimuth_core::data::samples::{mltable_for_csv, sample_csv};
 
-/// The folder an upload from the studio goes to, as Azure's studio names it: `UI/<time>_UTC/`.
-pub(super) fn upload_folder(now: i64) -> String {
+/// The time an upload from the studio is named by, as Azure's studio writes it:
+/// `<date>_<time>_UTC` (`2025-06-01_093000_UTC`).
+pub fn upload_stamp(now: i64) -> String {
     let iso = azimuth_core::time::format_iso(now);
     let stamp: String = iso
         .chars()
@@ -13,7 +14,12 @@ pub(super) fn upload_folder(now: i64) -> String {
         .filter(|c| *c != ':')
         .map(|c| if c == 'T' { '_' } else { c })
         .collect();
-    format!("UI/{stamp}_UTC/")
+    format!("{stamp}_UTC")
+}
+
+/// The folder an upload from the studio goes to, as Azure's studio names it: `UI/<time>_UTC/`.
+pub(super) fn upload_folder(now: i64) -> String {
+    format!("UI/{}/", upload_stamp(now))
 }
 
 /// The datastore sample data goes to.

@@ -93,6 +93,10 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
         names.join(", ")
     };
     let yaml = job_yaml(name, p);
+    let where_trials_train = match use_store().is_shared() {
+        true => "Trials train for real, one after another on a thread of the server; no VM is started.",
+        false => "Trials train for real, one after another in this browser tab's Web Worker; no VM is started.",
+    };
     Some(view! {
         <section class="card card--wide">
             <h2>"Automated ML"</h2>
@@ -111,7 +115,7 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
                 })}
                 {prop_view("Compute", view! {
                     <span>{p["computeId"].as_str().map_or("Serverless".to_owned(), |id| id.rsplit('/').next().unwrap_or(id).to_owned())}</span>
-                    <span class="field__hint props__note">"Trials train for real, one after another on a thread of the server; no VM is started."</span>
+                    <span class="field__hint props__note">{where_trials_train}</span>
                 })}
             </dl>
             <h3>"Limits"</h3>
@@ -253,7 +257,10 @@ pub fn ModelsTab(
                             <tr>
                                 <th scope="row">
                                     <a href=crate::router::href(&format!("/jobs/runs/{}", r.id))>{algorithm}</a>
-                                    {(best.as_deref() == Some(r.id.as_str())).then(|| view! { <span class="tag">"Best model"</span> })}
+                                    {(best.as_deref() == Some(r.id.as_str())).then(|| view! {
+                                        <span class="tag">"Best model"</span>
+                                        <a class="leaderboard__register" href=crate::router::href(&super::job::register_model_address(&run_id, true))>"Register model"</a>
+                                    })}
                                 </th>
                                 <td class="data-table__number">{score}</td>
                                 <td>"100.00 %"</td>

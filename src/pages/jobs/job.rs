@@ -2,7 +2,7 @@
 //! command, environment, inputs, outputs and YAML, params, tags, the metrics' last values),
 //! Metrics (a chart per metric), Outputs + logs (its files), Child jobs (runs whose
 //! `mlflow.parentRunId` is this one) and a command job's Code (the folder it ran from). Read
-//! again while the job runs; Cancel ends it.
+//! again while the job runs; Cancel ends it, "Register model" registers its output.
 
 use super::automl::{
     automl_card, best_child, is_automl, leaderboard_metric, GuardrailsTab, ModelsTab, TrialCharts,
@@ -12,9 +12,10 @@ use super::metrics::MetricsTab;
 use super::outputs::{CodeTab, OutputsTab};
 use super::{format_duration, format_number, live_rows, status_badge};
 use crate::components::{format_time, prop, prop_view, Appearance, Button, Icon, IconName};
-use crate::router::query_state;
+use crate::router::{navigate, query_state};
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, TableRequest};
+use azimuth_core::jobs::automl::BEST_MODEL;
 use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::run::{PARENT_TAG, RUN_NAME_TAG, USER_TAG};
 use azimuth_core::jobs::table::status_label;
@@ -173,6 +174,10 @@ pub fn JobPage(
                             <Icon name=IconName::Refresh />
                             "Refresh"
                         </Button>
+                        <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteModels)) on_click=move |_| navigate(&register_model_address(&id.get_value(), automl.get_untracked()))>
+                            <Icon name=IconName::Models />
+                            "Register model"
+                        </Button>
                         {cancelable.then(|| view! {
                             <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteJobs)) on_click=move |_| cancel()>
                                 <Icon name=IconName::Stop />
@@ -228,6 +233,15 @@ pub fn JobPage(
                 .into_any(),
             }
         }}
+    }
+}
+
+/// The "Register a model" wizard for job `name`'s output: an AutoML job's best model, or a
+/// folder of its files the person names.
+pub fn register_model_address(name: &str, automl: bool) -> String {
+    match automl {
+        true => format!("/models/register?job={name}&path={BEST_MODEL}&type=mlflow_model"),
+        false => format!("/models/register?job={name}"),
     }
 }
 

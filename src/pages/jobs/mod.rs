@@ -21,6 +21,7 @@ pub use compare::ComparePage;
 pub use create::CreateJobPage;
 pub use experiments::ExperimentsPage;
 pub use job::JobPage;
+pub use outputs::FolderFiles;
 pub use runs::RunsPage;
 
 use crate::components::{tab_link, Icon, IconName};

@@ -1,8 +1,8 @@
 //! A job's Outputs + logs tab (the files it logged, in the artifact store's
-//! `ExperimentRun/dcid.<run id>/`, where Azure ML keeps them) and its Code tab (the folder its
-//! command ran from): a tree of folders, and the file chosen previewed: text and logs (read
-//! again while the job runs), JSON laid out, CSV as a table, images as images; any file
-//! downloads.
+//! `ExperimentRun/dcid.<run id>/`, where Azure ML keeps them), its Code tab (the folder its
+//! command ran from) and any other folder's files ([`FolderFiles`], a model's): a tree of
+//! folders, and the file chosen previewed: text and logs (read again while the job runs), JSON
+//! laid out, CSV as a table, images as images; any file downloads.
 
 use crate::pages::data::format_bytes;
 use crate::store::{download_blob, use_store, Part};
@@ -69,6 +69,24 @@ pub fn CodeTab(
         <p class="muted">{said}</p>
         <FilesTab source root live=Signal::stored(false) label="Code of the job" />
     }
+}
+
+/// The files of a folder of `datastore` (a model's, say): a tree, and the one chosen previewed
+/// and downloadable.
+#[component]
+pub fn FolderFiles(
+    /// The datastore.
+    datastore: String,
+    /// The folder in it (empty: its top).
+    root: String,
+    /// What the tree says when the folder is empty.
+    empty: &'static str,
+    /// The tree's accessible name.
+    label: &'static str,
+) -> impl IntoView {
+    let root = root.trim_end_matches('/').to_owned();
+    let source = Source { datastore, empty };
+    view! { <FilesTab source root live=Signal::stored(false) label /> }
 }
 
 /// A tree of the files under `root` in the source's datastore, and the one chosen previewed.

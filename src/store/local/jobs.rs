@@ -86,8 +86,12 @@ fn resource(ws: &Workspace, held: &Runs, name: &str) -> Result<Value, ArmError> 
     ))
 }
 
+/// Why an AutoML job kept in this browser waits: this tab's worker is about to train it.
+const TRAINS_HERE: &str = "This tab's Web Worker trains it: keep the tab open until it ends.";
+
 /// Submits job `name` (ARM's PUT body) as `me`: a new command job is kept Queued, saying that
-/// this browser runs no commands; a PUT of one that exists changes what may change.
+/// this browser runs no commands, and an AutoML job waits for this tab's worker to train it; a
+/// PUT of one that exists changes what may change.
 pub async fn submit(
     ws: &Workspace,
     me: &str,
@@ -100,9 +104,6 @@ pub async fn submit(
     let member = ws.authorize(me, Action::WriteJobs)?.clone();
     if let Some(CodeRef::Version { .. }) = submission.spec.code_id.as_deref().and_then(code_ref) {
         return Err(ArmError::new("UserError", "Code versions are kept by azimuth-server; a workspace kept in your browser takes a job's code as a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/), as Submit from YAML uploads it."));
-    }
-    if submission.spec.is_automl() {
-        return Err(ArmError::new("UserError", "A workspace kept in your browser does not train AutoML models yet: nothing would run this job. On azimuth-server started with --job-runner local, the server trains it."));
     }
     complete(ws, name, &mut submission)?;
     let experiment_id = super::random_guid();
@@ -121,7 +122,11 @@ pub async fn submit(
             experiment_id,
             now,
         )?;
-        let run = queued_run(name, &experiment_id, submission, &by, BROWSER_WAITS)?;
+        let waits = match submission.spec.is_automl() {
+            true => TRAINS_HERE,
+            false => BROWSER_WAITS,
+        };
+        let run = queued_run(name, &experiment_id, submission, &by, waits)?;
         held.runs.insert(name.to_owned(), run);
         Ok(())
     })

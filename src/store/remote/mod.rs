@@ -7,11 +7,13 @@ mod data;
 mod directory;
 pub(super) mod events;
 mod jobs;
+mod models;
 mod people;
 
 pub use data::*;
 pub use directory::*;
 pub use jobs::*;
+pub use models::*;
 pub use people::*;
 
 use azimuth_core::arm::json_de::from_json;

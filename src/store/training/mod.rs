@@ -1,0 +1,340 @@
+//! AutoML jobs of a workspace kept in this browser, trained in the Web Worker: the very sweep
+//! the server runs (`azimuth_core::jobs::automl::drive`), so the same data gives the same
+//! leaderboard. The page keeps what each step leaves as the server does: each trial a child run
+//! with its params, metrics and charts, the job's log, guardrails and featurization, and the
+//! best model's folder as the job's `best_model` output. The tab that trains holds a Web Lock
+//! named for the job; a job left training by a tab that closed or reloaded (its lock free) is
+//! failed, saying so, when the workspace's jobs are next read.
+
+mod files;
+mod locks;
+
+use super::local::runs;
+use super::worker::Stream;
+use super::Store;
+use azimuth_core::jobs::automl::drive::{progress_metric, Event, Halt, Outcome, TrialRecord};
+use azimuth_core::jobs::automl::BEST_MODEL;
+use azimuth_core::jobs::job::JOB_LOG;
+use azimuth_core::jobs::run::{NewRun, StoredRun, PARENT_TAG};
+use azimuth_core::jobs::status::JobStatus;
+use azimuth_core::jobs::submit::{output_uri, run_artifact_uri};
+use azimuth_core::jobs::{Metric, RunStatus, Tag};
+use azimuth_core::{ArmError, Workspace};
+use files::{handed, write, write_artifact};
+use js_sys::Uint8Array;
+use locks::{held_locks, lock_name, Lock};
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+thread_local! {
+    /// The jobs this tab trains, as `<workspaceId>/<job>`.
+    static TRAINING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// The workspaces whose left-behind jobs this tab has looked for.
+    static SWEPT: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// Why a job whose tab went away ended.
+const LEFT_BEHIND: &str = "It was training in a browser tab that was closed or reloaded before it ended, so it stopped there. Submit it again (its trials so far are kept as child jobs).";
+
+fn key(ws: &Workspace) -> String {
+    ws.resource.properties.workspace_id.clone()
+}
+
+/// An engine error's message, for a job's reason.
+fn message(e: ArmError) -> String {
+    e.message().to_owned()
+}
+/// Starts training AutoML job `job` of `ws` in a worker, keeping what it leaves as it goes.
+pub(super) fn start(store: Store, ws: Workspace, job: String) {
+    // Marked at once, before the job's page can look for jobs left behind.
+    let training = format!("{}/{job}", key(&ws));
+    TRAINING.with_borrow_mut(|t| t.insert(training.clone()));
+    let lock = Lock::hold(&lock_name(&training));
+    leptos::task::spawn_local(async move {
+        let (status, reason) = train(store, &ws, &job)
+            .await
+            .unwrap_or_else(|why| (JobStatus::Failed, Some(why)));
+        let _ = set_status(store, &ws, &job, status, reason).await;
+        drop(lock);
+        TRAINING.with_borrow_mut(|t| t.remove(&training));
+    });
+}
+
+/// Fails the AutoML jobs of `ws` that a closed or reloaded tab left training (once per tab).
+pub(super) async fn fail_left_behind(store: Store, ws: &Workspace) {
+    if !SWEPT.with_borrow_mut(|s| s.insert(key(ws))) {
+        return;
+    }
+    let Ok(held) = runs::read(&key(ws)).await else {
+        return;
+    };
+    let locked = held_locks().await.unwrap_or_default();
+    let left: Vec<String> = held
+        .runs
+        .values()
+        .filter(|r| {
+            r.job
+                .as_ref()
+                .is_some_and(|j| j.spec.is_automl() && !j.status.is_terminal())
+        })
+        .map(|r| r.info.run_id.clone())
+        .filter(|name| {
+            let training = format!("{}/{name}", key(ws));
+            !TRAINING.with_borrow(|t| t.contains(&training))
+                && !locked.contains(&lock_name(&training))
+        })
+        .collect();
+    for name in left {
+        let _ = set_status(
+            store,
+            ws,
+            &name,
+            JobStatus::Failed,
+            Some(LEFT_BEHIND.into()),
+        )
+        .await;
+    }
+}
+/// Moves the job to `status` (when it may go there); answers the status it is in after.
+async fn set_status(
+    store: Store,
+    ws: &Workspace,
+    job: &str,
+    status: JobStatus,
+    reason: Option<String>,
+) -> Result<JobStatus, String> {
+    let now = store.now();
+    let after = runs::change(&key(ws), |held| {
+        let run = held
+            .runs
+            .get_mut(job)
+            .ok_or_else(|| azimuth_core::jobs::submit::job_not_found(job))?;
+        run.set_job_status(status, reason, now);
+        Ok(run.job_status())
+    })
+    .await
+    .map_err(message)?;
+    store.note_runs_changed();
+    Ok(after)
+}
+/// Trains the job to its end: its final status and why.
+async fn train(
+    store: Store,
+    ws: &Workspace,
+    job: &str,
+) -> Result<(JobStatus, Option<String>), String> {
+    let held = runs::read(&key(ws)).await.map_err(message)?;
+    let parent = held.runs.get(job).cloned().ok_or("The job is gone.")?;
+    let spec = parent
+        .job
+        .as_ref()
+        .map(|j| j.spec.clone())
+        .ok_or("It has no task.")?;
+    let task = spec.task_details.clone().ok_or("It has no task.")?;
+    let preparing = Some("Reading its training data.".to_owned());
+    if set_status(store, ws, job, JobStatus::Preparing, preparing).await? != JobStatus::Preparing {
+        return Ok((JobStatus::Canceled, None));
+    }
+    let stream = Stream::start(&handed(ws, job, &task).await?)?;
+    let metric = progress_metric(&task);
+    let mut log = String::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    loop {
+        let (kind, payload) = stream.next().await;
+        let text = payload.as_string().unwrap_or_default();
+        match kind.as_str() {
+            "event" => {
+                let event: Event = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                if let Some(ended) = keep(store, ws, &parent, &metric, &mut log, event).await? {
+                    return Ok(ended);
+                }
+            }
+            "end" => {
+                let end: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                if let Ok(halt) = serde_json::from_value::<Halt>(end["halt"].clone()) {
+                    return Ok((halt.status, halt.reason));
+                }
+                let mut outcome: Outcome =
+                    serde_json::from_value(end["outcome"].clone()).map_err(|e| e.to_string())?;
+                outcome.folder = std::mem::take(&mut files);
+                return finish(store, ws, job, &spec, outcome).await;
+            }
+            file if file.starts_with("file/") => {
+                files.push((
+                    file["file/".len()..].to_owned(),
+                    Uint8Array::new(&payload).to_vec(),
+                ));
+            }
+            _ => return Err(text),
+        }
+    }
+}
+
+/// Keeps what one event leaves; answers how the job ended when it must end here.
+async fn keep(
+    store: Store,
+    ws: &Workspace,
+    parent: &StoredRun,
+    metric: &str,
+    log: &mut String,
+    event: Event,
+) -> Result<Option<(JobStatus, Option<String>)>, String> {
+    let job = parent.info.run_id.as_str();
+    match event {
+        Event::Log(line) => {
+            log.push_str(&line);
+            log.push('\n');
+            write_artifact(ws, job, JOB_LOG, log.as_bytes()).await?;
+        }
+        Event::Prepared {
+            guardrails,
+            featurization,
+        } => {
+            write_artifact(
+                ws,
+                job,
+                "automl/guardrails.json",
+                guardrails.to_string().as_bytes(),
+            )
+            .await?;
+            write_artifact(
+                ws,
+                job,
+                "automl/featurization.json",
+                featurization.to_string().as_bytes(),
+            )
+            .await?;
+            if set_status(store, ws, job, JobStatus::Running, None).await? != JobStatus::Running {
+                return Ok(Some((JobStatus::Canceled, None)));
+            }
+        }
+        Event::BeforeTrial => {
+            let held = runs::read(&key(ws)).await.map_err(message)?;
+            let status = held.runs.get(job).map(|r| r.job_status());
+            if status.is_none_or(|s| s == JobStatus::CancelRequested || s.is_terminal()) {
+                return Ok(Some((JobStatus::Canceled, None)));
+            }
+        }
+        Event::Trial(trial) => {
+            keep_trial(store, ws, parent, metric, &trial).await?;
+            write_artifact(
+                ws,
+                &trial.child,
+                "automl/charts.json",
+                trial.charts.to_string().as_bytes(),
+            )
+            .await?;
+        }
+    }
+    Ok(None)
+}
+
+/// Keeps a trial as a finished child run of the job, and its best-so-far on the job's run.
+async fn keep_trial(
+    store: Store,
+    ws: &Workspace,
+    parent: &StoredRun,
+    metric: &str,
+    trial: &TrialRecord,
+) -> Result<(), String> {
+    let now = store.now();
+    let job = parent.info.run_id.clone();
+    let tags = [
+        Tag {
+            key: PARENT_TAG.into(),
+            value: job.clone(),
+        },
+        Tag {
+            key: "azureml.run_algorithm".into(),
+            value: trial.algorithm.clone(),
+        },
+    ];
+    let mut run = StoredRun::new(NewRun {
+        run_id: &trial.child,
+        experiment_id: &parent.info.experiment_id,
+        user: &parent.info.user_id,
+        run_name: Some(&trial.child),
+        generated_name: trial.child.clone(),
+        start_time: now - (trial.seconds * 1000.0) as i64,
+        artifact_uri: run_artifact_uri(&trial.child),
+        tags: &tags,
+    })
+    .map_err(|e| e.message)?;
+    let point = |key: &str, value: f64, step: i64| Metric {
+        key: key.to_owned(),
+        value,
+        timestamp: now,
+        step,
+    };
+    let metrics: Vec<Metric> = trial.metrics.iter().map(|(k, v)| point(k, *v, 0)).collect();
+    run.log(&metrics, &trial.params, &[]);
+    run.update(Some(RunStatus::Finished), Some(now), None, now)
+        .map_err(|e| e.message)?;
+    let best = point(metric, trial.best_so_far, trial.iteration as i64);
+    runs::change(&key(ws), move |held| {
+        if held.runs.contains_key(&run.info.run_id) {
+            return Err(ArmError::new("UserError", format!("A run named {} already exists in this workspace, and AutoML names its trials <job>_<trial>: submit the job under another name.", run.info.run_id)));
+        }
+        if let Some(parent) = held.runs.get_mut(&job) {
+            parent.log(&[best], &[], &[]);
+        }
+        held.runs.insert(run.info.run_id.clone(), run);
+        Ok(())
+    })
+    .await
+    .map_err(message)?;
+    store.note_runs_changed();
+    Ok(())
+}
+
+/// Keeps the best model (the best child's `outputs/model` and the job's `best_model` output)
+/// and names it on the job's run.
+async fn finish(
+    store: Store,
+    ws: &Workspace,
+    job: &str,
+    spec: &azimuth_core::jobs::command::JobSpec,
+    outcome: Outcome,
+) -> Result<(JobStatus, Option<String>), String> {
+    let uri = spec
+        .outputs
+        .get(BEST_MODEL)
+        .and_then(|o| o.uri.clone())
+        .unwrap_or_else(|| output_uri(job, BEST_MODEL));
+    let (datastore, folder) = ws.data_location(&uri)?;
+    for (name, bytes) in &outcome.folder {
+        write_artifact(
+            ws,
+            &outcome.best_child,
+            &format!("outputs/model/{name}"),
+            bytes,
+        )
+        .await?;
+        write(
+            ws,
+            &datastore,
+            &format!("{}/{name}", folder.trim_end_matches('/')),
+            bytes,
+        )
+        .await?;
+    }
+    runs::change(&key(ws), |held| {
+        if let Some(run) = held.runs.get_mut(job) {
+            for (key, value) in [
+                ("azureml.automl_best_child_run_id", &outcome.best_child),
+                ("azureml.run_algorithm", &outcome.algorithm),
+            ] {
+                run.set_tag(&Tag {
+                    key: key.into(),
+                    value: value.clone(),
+                });
+            }
+        }
+        Ok(())
+    })
+    .await
+    .map_err(message)?;
+    store.note_runs_changed();
+    Ok((JobStatus::Completed, outcome.stopped))
+}
