@@ -1,7 +1,8 @@
 //! The Store's jobs: experiments, pages of the runs table, a run, a metric's history for a
 //! chart, and jobs over ARM (read, submitted, canceled). Runs live where they are logged: on
 //! azimuth-server, which answers MLflow's tracking API, or, for a workspace kept in this
-//! browser, in its IndexedDB (`local::jobs`), where command jobs wait since nothing runs them.
+//! browser, in its IndexedDB (`local::jobs`), where command jobs wait since nothing runs them
+//! and AutoML jobs train in the tab's worker (`training`).
 
 use super::local::jobs as local_jobs;
 use super::remote::{self, ScriptToken, Series, TableRequest};
@@ -170,10 +171,16 @@ impl Store {
         range: (Option<i64>, Option<i64>),
         buckets: u32,
     ) -> Result<Series, ArmError> {
-        // A workspace kept in this browser logs no metric values yet (its jobs wait).
-        let token = self
-            .server_token()
-            .ok_or_else(|| server_only("Metric histories"))?;
-        remote::metric_series(&token, &self.workspace_id(), run_id, key, x, range, buckets).await
+        match self.server_token() {
+            Some(token) => {
+                let ws = self.workspace_id();
+                remote::metric_series(&token, &ws, run_id, key, x, range, buckets).await
+            }
+            // A browser job's values are few (one per AutoML trial): all of them, no buckets.
+            None => {
+                let ws = self.workspace.get_untracked();
+                local_jobs::metric_series(&ws, run_id, key, x, range).await
+            }
+        }
     }
 }

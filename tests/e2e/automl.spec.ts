@@ -21,13 +21,24 @@ test.describe('automated ML, trained by the server or by the browser tab', () =>
     await expect(page.getByRole('tab', { name: /Task settings \(has errors\)/ })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByRole('alert')).toContainText('Max trials must be a whole number from 1 to 1000.');
     await page.getByLabel('Max trials').fill('9');
+    // Featurization per column, as the studio's "View featurization settings".
+    await page.getByText('View featurization settings').click();
+    const columns = page.getByRole('table', { name: 'Featurization settings' });
+    await expect(columns.getByRole('rowheader', { name: 'Diabetic' })).toHaveCount(0);
+    await page.getByRole('combobox', { name: 'Feature type of Pregnancies' }).selectOption('Categorical');
+    await page.getByRole('combobox', { name: 'Impute BMI with' }).selectOption('median');
     await page.getByRole('tab', { name: /Review/ }).click();
     await expect(page.getByRole('tabpanel', { name: 'Review' })).toContainText(/diabetes:\d+/);
+    await expect(page.getByRole('tabpanel', { name: 'Review' })).toContainText('Custom: 1 column types, 1 imputers');
     await submitAndWaitForAutoml(page, 'diabetes_automl');
     await expect(page.getByRole('heading', { name: 'Automated ML' })).toBeVisible();
     await expect(page.getByText('AUC weighted')).toBeVisible();
     await page.getByText('CLI v2 YAML (az ml job create -f)').click();
     await expect(page.getByText(/type: automl/)).toBeVisible();
+    await expect(page.getByText(/mode: custom/)).toBeVisible();
+    // The job's run charts its best AUC weighted so far, a value per trial (on both stores).
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await expect(page.getByRole('img', { name: /^AUC_weighted: (9|10) values; last 0\.8/ })).toBeVisible();
     await page.getByRole('tab', { name: 'Data guardrails' }).click();
     const rails = page.getByRole('table', { name: 'Data guardrails' });
     await expect(rails.getByRole('row', { name: /Class balancing detection/ })).toContainText('Passed');

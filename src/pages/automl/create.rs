@@ -3,6 +3,7 @@
 //! metric, positive class, models, featurization, limits, validation), Compute, Review. The
 //! form's body is checked by the engine as the server checks it; Submit opens the job's page.
 
+use super::featurization::ColumnFeaturization;
 use super::form::{AutomlForm, ComputeType, ValidationType};
 use crate::components::{
     guard_close, radio_card, Appearance, Button, DiscardPrompt, TextField, WizardSteps,
@@ -306,6 +307,10 @@ pub fn NewAutomlJobPage() -> impl IntoView {
             {algorithm_boxes("Blocked models", form.blocked)}
             {checkbox("Enable featurization", form.featurization)}
             <p class="muted">"Missing values imputed, categories one-hot or hashed, numbers scaled, identifier columns dropped; off, every column must already be a number."</p>
+            {move || match (form.featurization.get(), columns.get()) {
+                (true, Some(Ok((names, _)))) => view! { <ColumnFeaturization form=form columns=names /> }.into_any(),
+                _ => ().into_any(),
+            }}
             <h4>"Limits"</h4>
             <TextField label="Max trials" id="automl-trials" value=form.max_trials hint="1 to 1,000." />
             <TextField label="Max concurrent trials" id="automl-concurrent" value=form.concurrent hint="Kept with the job; trials here run one after another." />
@@ -374,6 +379,18 @@ pub fn NewAutomlJobPage() -> impl IntoView {
                     .map_or(String::new(), |m| m.label().to_owned()),
             ),
             ("Max trials", form.max_trials.get()),
+            (
+                "Featurization",
+                match form.featurization_json()["mode"].as_str() {
+                    Some("Custom") => format!(
+                        "Custom: {} column types, {} imputers",
+                        form.column_types.with(|m| m.len()),
+                        form.imputers.with(|m| m.len())
+                    ),
+                    Some(mode) => mode.to_owned(),
+                    None => String::new(),
+                },
+            ),
             (
                 "Compute",
                 if form.compute_type.get() == ComputeType::Serverless {

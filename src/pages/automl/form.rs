@@ -4,6 +4,7 @@ use azimuth_core::jobs::command::JobSpec;
 use azimuth_core::jobs::job::check_job_name;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// How trials are validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,10 @@ pub struct AutomlForm {
     pub blocked: RwSignal<Vec<String>>,
     /// Featurization on.
     pub featurization: RwSignal<bool>,
+    /// Columns given a feature type (Numeric, Categorical, Ignore); the others are Auto.
+    pub column_types: RwSignal<BTreeMap<String, String>>,
+    /// Columns given an imputer strategy (mean, median, most_frequent); the others are Auto.
+    pub imputers: RwSignal<BTreeMap<String, String>>,
     /// Max trials.
     pub max_trials: RwSignal<String>,
     /// Max concurrent trials.
@@ -94,6 +99,8 @@ impl AutomlForm {
             allowed: RwSignal::new(Vec::new()),
             blocked: RwSignal::new(Vec::new()),
             featurization: RwSignal::new(true),
+            column_types: RwSignal::new(BTreeMap::new()),
+            imputers: RwSignal::new(BTreeMap::new()),
             max_trials: RwSignal::new("20".into()),
             concurrent: RwSignal::new("1".into()),
             exit_score: RwSignal::new(String::new()),
@@ -249,10 +256,7 @@ impl AutomlForm {
         }
         task.insert("limitSettings".into(), self.limits()?);
         task.extend(self.validation_json()?);
-        task.insert(
-            "featurizationSettings".into(),
-            json!({"mode": if self.featurization.get() { "Auto" } else { "Off" }}),
-        );
+        task.insert("featurizationSettings".into(), self.featurization_json());
         let allowed = if self.all_models.get() {
             Vec::new()
         } else {
@@ -278,5 +282,32 @@ impl AutomlForm {
         p.insert("taskDetails".into(), Value::Object(task));
         JobSpec::from_properties(&Value::Object(p.clone())).map_err(|e| e.message().to_owned())?;
         Ok(json!({ "properties": p }))
+    }
+
+    /// `featurizationSettings`: Off, Auto, or Custom with the columns' types and imputers
+    /// (the target's own left out).
+    pub fn featurization_json(&self) -> Value {
+        if !self.featurization.get() {
+            return json!({"mode": "Off"});
+        }
+        let target = self.target.get();
+        let types: Map<String, Value> = self
+            .column_types
+            .get()
+            .into_iter()
+            .filter(|(c, _)| *c != target)
+            .map(|(c, t)| (c, json!(t)))
+            .collect();
+        let imputers: Vec<Value> = self
+            .imputers
+            .get()
+            .into_iter()
+            .filter(|(c, _)| *c != target)
+            .map(|(c, s)| json!({"fields": [c], "parameters": {"strategy": s}}))
+            .collect();
+        if types.is_empty() && imputers.is_empty() {
+            return json!({"mode": "Auto"});
+        }
+        json!({"mode": "Custom", "columnNameAndTypes": types, "transformerParams": {"imputer": imputers}})
     }
 }

@@ -2,6 +2,7 @@
 //! the studio's wizard, which submits the ARM body Azure takes (`jobType: AutoML`).
 
 mod create;
+mod featurization;
 mod form;
 mod list;
 

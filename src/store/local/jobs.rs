@@ -1,10 +1,11 @@
 //! The jobs of a workspace kept in this browser, answered as azimuth-server answers them and by
 //! the same engine rules (`azimuth_core::jobs`): experiments with their run counts, pages of
-//! the runs table, a run, a job as ARM's resource; a command job submitted here is kept Queued
-//! and says why (a browser runs no process), and Cancel ends it. Roles apply as on a server.
+//! the runs table, a run, a metric's history, a job as ARM's resource; a command job submitted
+//! here is kept Queued and says why (a browser runs no process), an AutoML job is trained by
+//! this tab's worker (`store::training`), and Cancel ends either. Roles apply as on a server.
 
 use super::runs::{self, Runs};
-use crate::store::TableRequest;
+use crate::store::{Series, TableRequest};
 use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::experiment::{self, ExperimentSummary};
 use azimuth_core::jobs::filter::parse as parse_filter;
@@ -61,6 +62,45 @@ pub async fn run(ws: &Workspace, run_id: &str) -> Result<Run, ArmError> {
         .get(run_id)
         .map(|r| r.to_run())
         .ok_or_else(|| job_not_found(run_id))
+}
+
+/// A metric's history for a chart, from what the run keeps ([`StoredRun::history`], or its
+/// latest value for a run logged without one): `x` is `step` or `time`, `range` the x range.
+///
+/// [`StoredRun::history`]: azimuth_core::jobs::run::StoredRun::history
+pub async fn metric_series(
+    ws: &Workspace,
+    run_id: &str,
+    metric: &str,
+    x: &str,
+    range: (Option<i64>, Option<i64>),
+) -> Result<Series, ArmError> {
+    let held = runs::read(key(ws)).await?;
+    let run = held.runs.get(run_id).ok_or_else(|| job_not_found(run_id))?;
+    let by_time = x == "time";
+    let point = |step: i64, at: i64, value: f64| {
+        (
+            if by_time { at } else { step },
+            value.is_finite().then_some(value),
+        )
+    };
+    let mut all: Vec<(i64, Option<f64>)> = match run.history.get(metric) {
+        Some(points) => points.iter().map(|&(s, t, v)| point(s, t, v)).collect(),
+        None => run.metrics.get(metric).map_or_else(Vec::new, |m| {
+            let last = &m.summary.last;
+            vec![point(last.step, last.timestamp, last.value)]
+        }),
+    };
+    all.sort_by_key(|p| p.0);
+    let (first, last) = (all.first().map(|p| p.0), all.last().map(|p| p.0));
+    all.retain(|p| range.0.is_none_or(|lo| p.0 >= lo) && range.1.is_none_or(|hi| p.0 <= hi));
+    Ok(Series {
+        first,
+        last,
+        total: all.len() as i64,
+        points: all,
+        buckets: Vec::new(),
+    })
 }
 
 /// Job `name` as ARM answers it.

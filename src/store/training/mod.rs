@@ -268,7 +268,7 @@ async fn keep_trial(
         step,
     };
     let metrics: Vec<Metric> = trial.metrics.iter().map(|(k, v)| point(k, *v, 0)).collect();
-    run.log(&metrics, &trial.params, &[]);
+    run.log_with_history(&metrics, &trial.params);
     run.update(Some(RunStatus::Finished), Some(now), None, now)
         .map_err(|e| e.message)?;
     let best = point(metric, trial.best_so_far, trial.iteration as i64);
@@ -277,7 +277,7 @@ async fn keep_trial(
             return Err(ArmError::new("UserError", format!("A run named {} already exists in this workspace, and AutoML names its trials <job>_<trial>: submit the job under another name.", run.info.run_id)));
         }
         if let Some(parent) = held.runs.get_mut(&job) {
-            parent.log(&[best], &[], &[]);
+            parent.log_with_history(&[best], &[]);
         }
         held.runs.insert(run.info.run_id.clone(), run);
         Ok(())
@@ -321,15 +321,7 @@ async fn finish(
     }
     runs::change(&key(ws), |held| {
         if let Some(run) = held.runs.get_mut(job) {
-            for (key, value) in [
-                ("azureml.automl_best_child_run_id", &outcome.best_child),
-                ("azureml.run_algorithm", &outcome.algorithm),
-            ] {
-                run.set_tag(&Tag {
-                    key: key.into(),
-                    value: value.clone(),
-                });
-            }
+            outcome.best_tags().iter().for_each(|t| run.set_tag(t));
         }
         Ok(())
     })

@@ -76,6 +76,11 @@ pub struct StoredRun {
     /// What a command job keeps beside its run (none for a run an `mlflow` client made).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<super::job::StoredJob>,
+    /// Every value of each metric as (step, timestamp, value), in the order logged, for a
+    /// store that keeps histories with their run (the browser's; see [`StoredRun::keep_history`]).
+    /// A server keeps them in tables of their own and leaves this empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub history: BTreeMap<String, Vec<(i64, i64, f64)>>,
 }
 
 /// What a new run starts with.
@@ -141,6 +146,7 @@ impl StoredRun {
             metrics: BTreeMap::new(),
             datasets: Vec::new(),
             job: None,
+            history: BTreeMap::new(),
         })
     }
 
@@ -218,6 +224,16 @@ impl StoredRun {
                 stored.number
             })
             .collect()
+    }
+
+    /// Logs `metrics` (see [`StoredRun::log`]) and keeps each value in the run's own
+    /// [`StoredRun::history`].
+    pub fn log_with_history(&mut self, metrics: &[Metric], params: &[Tag]) {
+        self.log(metrics, params, &[]);
+        for m in metrics {
+            let points = self.history.entry(m.key.clone()).or_default();
+            points.push((m.step, m.timestamp, m.value));
+        }
     }
 
     /// Sets a tag (the name tag renames the run).

@@ -74,6 +74,21 @@ pub struct Outcome {
     pub stopped: Option<String>,
 }
 
+impl Outcome {
+    /// The tags the job's run gets for its best model (the studio's "Best model" and the
+    /// leaderboard read them): its child run and algorithm.
+    pub fn best_tags(&self) -> [Tag; 2] {
+        let tag = |key: &str, value: &str| Tag {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        };
+        [
+            tag("azureml.automl_best_child_run_id", &self.best_child),
+            tag("azureml.run_algorithm", &self.algorithm),
+        ]
+    }
+}
+
 /// Why a sweep ended without a best model: a status (Canceled, Failed) and its reason.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Halt {

@@ -104,15 +104,7 @@ pub(super) fn run(
     state
         .tracking
         .change_run(&key.ws, now, &key.name, |run| {
-            for (key, value) in [
-                ("azureml.automl_best_child_run_id", &outcome.best_child),
-                ("azureml.run_algorithm", &outcome.algorithm),
-            ] {
-                run.set_tag(&Tag {
-                    key: key.into(),
-                    value: value.clone(),
-                });
-            }
+            outcome.best_tags().iter().for_each(|t| run.set_tag(t));
             Ok(((), Vec::new()))
         })
         .map_err(|e| e.message)?;
