@@ -44,6 +44,7 @@ fn key(ws: &Workspace) -> String {
 fn message(e: ArmError) -> String {
     e.message().to_owned()
 }
+
 /// Starts training AutoML job `job` of `ws` in a worker, keeping what it leaves as it goes.
 pub(super) fn start(store: Store, ws: Workspace, job: String) {
     // Marked at once, before the job's page can look for jobs left behind.
@@ -95,6 +96,7 @@ pub(super) async fn fail_left_behind(store: Store, ws: &Workspace) {
         .await;
     }
 }
+
 /// Moves the job to `status` (when it may go there); answers the status it is in after.
 async fn set_status(
     store: Store,
@@ -117,6 +119,7 @@ async fn set_status(
     store.note_runs_changed();
     Ok(after)
 }
+
 /// Trains the job to its end: its final status and why.
 async fn train(
     store: Store,
