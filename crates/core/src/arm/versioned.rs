@@ -3,6 +3,7 @@
 //! and the stamp of a change.
 
 use super::SystemData;
+use std::sync::Arc;
 
 /// Why a versioned asset's name or version (data, models) is refused, or `None`: Azure's rule
 /// for asset names (`^(?![-_.])[a-zA-Z0-9-_.]{1,255}(?<!\.)$`). `what` is `name` or `version`.
@@ -89,4 +90,25 @@ pub fn archive_verb(was: bool, is: bool) -> &'static str {
         (true, false) => "restored",
         _ => "updated",
     }
+}
+
+/// The item of `list` named `name` (names compare without regard to case): an asset's
+/// container by its name.
+pub fn named<'a, T>(list: &'a [Arc<T>], name: &str, name_of: fn(&T) -> &str) -> Option<&'a T> {
+    list.iter()
+        .map(Arc::as_ref)
+        .find(|item| name_of(item).eq_ignore_ascii_case(name))
+}
+
+/// The versions in `list` of the asset whose ARM id is `asset_id` (ids compare without regard
+/// to case), in the list's order.
+pub fn versions_of<'a, T>(
+    list: &'a [Arc<T>],
+    asset_id: &str,
+    id_of: fn(&T) -> &str,
+) -> impl Iterator<Item = &'a T> + use<'a, T> {
+    let prefix = format!("{asset_id}/versions/").to_ascii_lowercase();
+    list.iter()
+        .map(Arc::as_ref)
+        .filter(move |v| id_of(v).to_ascii_lowercase().starts_with(&prefix))
 }

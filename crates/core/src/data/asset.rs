@@ -6,7 +6,9 @@
 use super::uri::{parse_data_uri, DataUri, Pick};
 use crate::arm::tags::validate_tags;
 pub use crate::arm::versioned::ListView;
-use crate::arm::versioned::{archive_verb, asset_name_error, next_version, touch};
+use crate::arm::versioned::{
+    archive_verb, asset_name_error, named, next_version, touch, versions_of,
+};
 use crate::arm::{ArmError, SystemData, DATA_TYPE, DATA_VERSION_TYPE};
 use crate::time::{format_iso, Millis};
 use crate::workspace::roles::Action;
@@ -146,10 +148,7 @@ pub fn delete_refused(name: &str) -> ArmError {
 impl Workspace {
     /// A data asset's container by name (names compare without regard to case).
     pub fn data_container(&self, name: &str) -> Option<&DataContainerResource> {
-        self.data
-            .iter()
-            .map(Arc::as_ref)
-            .find(|d| d.name.eq_ignore_ascii_case(name))
+        named(&self.data, name, |d| &d.name)
     }
 
     /// A data asset's versions, oldest first.
@@ -157,11 +156,8 @@ impl Workspace {
         &'a self,
         name: &str,
     ) -> impl Iterator<Item = &'a DataVersionResource> + use<'a> {
-        let prefix = format!("{}/data/{}/versions/", self.resource.id, name).to_ascii_lowercase();
-        self.data_versions
-            .iter()
-            .map(Arc::as_ref)
-            .filter(move |v| v.id.to_ascii_lowercase().starts_with(&prefix))
+        let asset = format!("{}/data/{name}", self.resource.id);
+        versions_of(&self.data_versions, &asset, |v| &v.id)
     }
 
     /// One version of a data asset.

@@ -5,7 +5,9 @@ use super::{
     model_type, ModelContainerProperties, ModelContainerResource, ModelSource, ModelVersionResource,
 };
 use crate::arm::tags::validate_tags;
-use crate::arm::versioned::{archive_verb, asset_name_error, next_version, touch};
+use crate::arm::versioned::{
+    archive_verb, asset_name_error, named, next_version, touch, versions_of,
+};
 use crate::arm::{ArmError, SystemData, MODEL_TYPE, MODEL_VERSION_TYPE};
 use crate::time::{format_iso, Millis};
 use crate::workspace::roles::Action;
@@ -24,10 +26,7 @@ const SUCCEEDED: &str = "Succeeded";
 impl Workspace {
     /// A model's container by name (names compare without regard to case).
     pub fn model_container(&self, name: &str) -> Option<&ModelContainerResource> {
-        self.models
-            .iter()
-            .map(Arc::as_ref)
-            .find(|m| m.name.eq_ignore_ascii_case(name))
+        named(&self.models, name, |m| &m.name)
     }
 
     /// A model's versions, oldest first.
@@ -35,11 +34,8 @@ impl Workspace {
         &'a self,
         name: &str,
     ) -> impl Iterator<Item = &'a ModelVersionResource> + use<'a> {
-        let prefix = format!("{}/models/{}/versions/", self.resource.id, name).to_ascii_lowercase();
-        self.model_versions
-            .iter()
-            .map(Arc::as_ref)
-            .filter(move |v| v.id.to_ascii_lowercase().starts_with(&prefix))
+        let model = format!("{}/models/{name}", self.resource.id);
+        versions_of(&self.model_versions, &model, |v| &v.id)
     }
 
     /// One version of a model.
