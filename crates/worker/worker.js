@@ -1,7 +1,7 @@
 // Azimuth's Web Worker (see src/lib.rs).
 // {task: "profile", blob, jsonLines, delimiter, header, encoding} is answered
 // {ok: <the profile's JSON>} or {error: <why>}.
-// {task: "automl", job, taskJson, train, trainName, trainMltable, valid, validName, validMltable}
+// {task: "automl", job, taskJson, nodes, train, valid?, test? (each {blob, name, mltable?})}
 // is answered as it trains: {kind: "event", payload: <an event's JSON>} for each step,
 // {kind: "file/<name>", payload: <bytes>} for each file of the best model, then
 // {kind: "end", payload: <the outcome or halt, as JSON>}, or {kind: "error", payload: <why>}.
@@ -16,8 +16,7 @@ onmessage = async ({ data }) => {
       postMessage({ ok: profile(data.blob, data.jsonLines, data.delimiter, data.header, data.encoding ?? 'utf8') });
     } else if (data.task === "automl") {
       const post = (kind, payload) => postMessage({ kind, payload });
-      const end = automl(data.job, data.taskJson, data.train, data.trainName, data.trainMltable ?? undefined,
-        data.valid ?? undefined, data.validName ?? "", data.validMltable ?? undefined, post);
+      const end = automl(data.job, data.taskJson, data, data.nodes ?? 1, post);
       post("end", end);
     } else {
       throw new Error(`unknown task ${data.task}`);

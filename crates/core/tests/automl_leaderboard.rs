@@ -22,10 +22,23 @@ fn a_sweep_gives_the_leaderboard_the_fixture_holds() {
     let algorithms: std::collections::BTreeSet<&str> = trials
         .iter()
         .map(|t| t["algorithm"].as_str().unwrap())
+        .filter(|a| *a != "VotingEnsemble")
         .collect();
     assert_eq!(
         algorithms.len(),
         8,
         "every algorithm is tried: {algorithms:?}"
     );
+    // Last, the best model's test on the fifth of the rows no trial saw.
+    let test = trials.last().unwrap();
+    assert_eq!(
+        test["child"],
+        format!("{}_test", got["best"].as_str().unwrap())
+    );
+    let rows = test["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "test_rows");
+    assert_eq!(rows.unwrap()["value"], "72");
 }

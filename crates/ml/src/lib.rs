@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod models;
 pub mod random;
 pub mod sweep;
+pub mod testing;
 pub mod validate;
 
 /// A dense matrix of features, row-major: `rows` x `cols`.

@@ -511,14 +511,17 @@ fn zero_nan(v: f64) -> f64 {
     }
 }
 
-/// A number written as null when NaN (JSON has no NaN), and null read as NaN.
-mod nan_null {
+/// A number written as null when NaN (JSON has no NaN), and null read as NaN: for
+/// `#[serde(with = "azimuth_ml::metrics::nan_null")]`.
+pub mod nan_null {
     use super::*;
 
+    /// Writes `v`, null when it is NaN.
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
         (!v.is_nan()).then_some(*v).serialize(s)
     }
 
+    /// Reads a number, NaN for null.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
     }

@@ -2,12 +2,15 @@
 //! thread) can log each as a child run, honour timeouts and stop on Cancel:
 //! - [`Sweep::new`] splits off the target, plans the validation folds, fits each fold's
 //!   featurizer on that fold's training rows only, and reports the data guardrails;
-//! - [`Sweep::next_trial`] names the next trial: first each allowed algorithm's defaults, then draws
-//!   from the search spaces of the algorithms doing best so far; `None` once the sweep is done
-//!   (trials used up, the exit score reached, or no gain in [`PATIENCE`] trials with early
-//!   termination on);
-//! - [`Sweep::run`] trains and scores a trial on every fold (metrics averaged over folds, as
-//!   Azure reports them);
+//! - [`Sweep::next_trials`] names the next trials (as many as may run at once): first each
+//!   allowed algorithm's defaults, then draws from the search spaces of the algorithms doing
+//!   best so far; none once the sweep is done (trials used up, the exit score reached, or no
+//!   gain in [`PATIENCE`] trials with early termination on). Trials named together are drawn
+//!   from what the trials before them scored, so running them at once or one after another
+//!   gives the same leaderboard;
+//! - [`Sweep::train`] trains a trial on every fold (it may run on any thread, and stops between
+//!   folds when told to), and [`Sweep::keep`] scores it (metrics averaged over folds, as Azure
+//!   reports them) or keeps it as failed;
 //! - [`Sweep::ensemble`] adds the VotingEnsemble: trials picked greedily, with repeats, by how
 //!   much they raise the primary metric of the averaged out-of-fold probabilities (Caruana's
 //!   ensemble selection, as AutoML's);
@@ -17,6 +20,7 @@ use crate::featurize::{self, Featurizer, Frame, Guardrail, GuardrailState, Targe
 use crate::metrics::{self, Scores};
 use crate::models::{Algorithm, Model, Params, TrainingSet};
 use crate::random::Rng;
+use crate::testing::{set_aside, TestData, TestSet, Tested};
 use crate::validate::{self, Validation};
 use crate::{Features, Probabilities};
 use serde::{Deserialize, Serialize};
@@ -126,6 +130,8 @@ pub struct Settings {
     pub featurization: featurize::Settings,
     /// Whether a VotingEnsemble ends the sweep.
     pub vote_ensemble: bool,
+    /// What the best model is tested on.
+    pub test: TestData,
     /// The seed of every draw.
     pub seed: u64,
 }
@@ -145,6 +151,7 @@ impl Settings {
             validation: Validation::Auto,
             featurization: featurize::Settings::default(),
             vote_ensemble: true,
+            test: TestData::None,
             seed: 42,
         }
     }
@@ -167,6 +174,8 @@ pub struct Trial {
     pub primary: f64,
     /// Each fold's probabilities for its validation rows.
     pub fold_probabilities: Vec<Probabilities>,
+    /// Why it did not finish (its iteration timeout), if it did not: it has no metrics.
+    pub failed: Option<String>,
 }
 
 impl Trial {
@@ -198,6 +207,7 @@ pub struct Sweep {
     featurization: Vec<featurize::ColumnPlan>,
     trials: Vec<Trial>,
     draws: Rng,
+    test: Option<TestSet>,
 }
 
 impl Sweep {
@@ -224,9 +234,20 @@ impl Sweep {
         }
         let (frame, target, positive) =
             featurize::split_target(frame, &settings.target, settings.positive_label.as_deref())?;
+        // A test share is drawn from the training rows only, never from the job's validation
+        // rows (which come after them).
+        let splittable = match settings.validation {
+            Validation::User {
+                first_validation_row,
+            } => target.kept.partition_point(|&i| i < first_validation_row),
+            _ => target.labels.len(),
+        };
+        let (frame, target, test) =
+            set_aside(frame, target, &settings.test, splittable, settings.seed)?;
         let classes = target.classes.len();
         // The user's validation rows start after the training rows that were kept: a row
-        // dropped for its missing target moves no validation row into training.
+        // dropped for its missing target (or held out for the test) moves no validation row
+        // into training.
         let validation = match settings.validation {
             Validation::User {
                 first_validation_row,
@@ -263,6 +284,9 @@ impl Sweep {
             description: plan.description.clone(),
             details: Vec::new(),
         });
+        if let Some(set) = &test {
+            guardrails.push(set.guardrail.clone());
+        }
         Ok(Sweep {
             featurization: whole.report(),
             draws: Rng::new(settings.seed),
@@ -274,6 +298,7 @@ impl Sweep {
             folds,
             guardrails,
             trials: Vec::new(),
+            test,
         })
     }
 
@@ -299,7 +324,20 @@ impl Sweep {
 
     /// The next trial's hyperparameters, or `None` when the sweep is done.
     pub fn next_trial(&mut self) -> Option<Params> {
-        let done = self.trials.iter().filter(|t| t.params.is_some()).count();
+        self.next_trials(1).pop()
+    }
+
+    /// The hyperparameters of the next trials, at most `at_most` of them (those that may run
+    /// at once), all drawn from the trials kept so far; none when the sweep is done.
+    pub fn next_trials(&mut self, at_most: usize) -> Vec<Params> {
+        (0..at_most.max(1))
+            .map_while(|pending| self.plan(pending))
+            .collect()
+    }
+
+    /// The hyperparameters of the trial after the kept ones and `pending` trials already named.
+    fn plan(&mut self, pending: usize) -> Option<Params> {
+        let done = pending + self.trials.iter().filter(|t| t.params.is_some()).count();
         if done >= self.settings.max_trials || self.reached_exit_score() || self.out_of_patience() {
             return None;
         }
@@ -365,25 +403,55 @@ impl Sweep {
 
     /// Trains and scores a trial of `params` on every fold, and keeps it.
     pub fn run(&mut self, params: Params) -> &Trial {
-        let iteration = self.trials.len();
+        let trained = self.train(self.trials.len(), &params, &|| true);
+        self.keep(params, trained.ok_or_else(String::new))
+    }
+
+    /// Trial `iteration`'s probabilities for each fold's validation rows, trained with
+    /// `params`; `None` when `go_on` answers false before a fold.
+    pub fn train(
+        &self,
+        iteration: usize,
+        params: &Params,
+        go_on: &dyn Fn() -> bool,
+    ) -> Option<Vec<Probabilities>> {
         let mut rng = Rng::new(self.settings.seed.wrapping_add(iteration as u64 + 1));
-        let fold_probabilities: Vec<Probabilities> = self
-            .folds
+        self.folds
             .iter()
             .map(|fold| {
-                let model = params.fit(&fold.train, &mut rng.fork());
-                model.predict_proba(&fold.valid_x)
+                go_on().then(|| {
+                    let model = params.fit(&fold.train, &mut rng.fork());
+                    model.predict_proba(&fold.valid_x)
+                })
             })
-            .collect();
-        let trial = self.scored(
-            iteration,
-            params.algorithm().name().to_owned(),
-            Some(params),
-            Vec::new(),
-            fold_probabilities,
-        );
+            .collect()
+    }
+
+    /// Keeps the next trial: `params`' probabilities from [`Sweep::train`] scored, or why it
+    /// failed.
+    pub fn keep(&mut self, params: Params, trained: Result<Vec<Probabilities>, String>) -> &Trial {
+        let iteration = self.trials.len();
+        let algorithm = params.algorithm().name().to_owned();
+        let trial = match trained {
+            Ok(folds) => self.scored(iteration, algorithm, Some(params), Vec::new(), folds),
+            Err(why) => Trial {
+                iteration,
+                algorithm,
+                params: Some(params),
+                members: Vec::new(),
+                metrics: Vec::new(),
+                primary: f64::NAN,
+                fold_probabilities: Vec::new(),
+                failed: Some(why),
+            },
+        };
         self.trials.push(trial);
         &self.trials[iteration]
+    }
+
+    /// The iteration number the next trial gets.
+    pub fn next_iteration(&self) -> usize {
+        self.trials.len()
     }
 
     /// A trial with its metrics averaged over the folds.
@@ -429,16 +497,19 @@ impl Sweep {
             metrics,
             primary,
             fold_probabilities,
+            failed: None,
         }
     }
 
     /// Adds the VotingEnsemble of the best trials, if it is asked for and the selection picks
     /// two trials or more (one alone is no ensemble: the leaderboard keeps that trial).
     pub fn ensemble(&mut self) -> Option<&Trial> {
-        if !self.settings.vote_ensemble || self.trials.len() < 2 {
+        let mut candidates: Vec<usize> = (0..self.trials.len())
+            .filter(|t| self.trials[*t].failed.is_none())
+            .collect();
+        if !self.settings.vote_ensemble || candidates.len() < 2 {
             return None;
         }
-        let mut candidates: Vec<usize> = (0..self.trials.len()).collect();
         candidates.sort_by(|a, b| {
             self.rank(self.trials[*b].primary)
                 .total_cmp(&self.rank(self.trials[*a].primary))
@@ -549,9 +620,24 @@ impl Sweep {
         board
     }
 
-    /// The best trial.
+    /// The best trial (one that finished).
     pub fn best(&self) -> Option<&Trial> {
-        self.leaderboard().first().copied()
+        self.leaderboard().into_iter().find(|t| t.failed.is_none())
+    }
+
+    /// `model` (the best trial's final model) scored on the test rows, if the job has some.
+    pub fn test(&self, model: &TrainedModel) -> Option<Tested> {
+        let test = self.test.as_ref()?;
+        let probabilities = model.predict_proba(&test.frame);
+        let scores = metrics::score(&test.labels, &probabilities, self.positive);
+        Some(Tested {
+            metrics: scores.named(),
+            primary: scores
+                .get(self.settings.primary_metric.metric())
+                .unwrap_or(f64::NAN),
+            truth: test.labels.clone(),
+            probabilities,
+        })
     }
 
     /// `trial` trained again on every row: the model a job leaves.
@@ -824,5 +910,55 @@ mod tests {
             Some(PrimaryMetric::AveragePrecisionScoreWeighted)
         );
         assert_eq!(PrimaryMetric::parse("log_loss"), None);
+    }
+
+    #[test]
+    fn trials_drawn_together_timed_out_trials_and_the_test_of_the_best_model() {
+        let mut settings = Settings::new("Diabetic", 10);
+        settings.validation = Validation::KFold { folds: 3 };
+        settings.allowed = vec![Algorithm::LogisticRegression, Algorithm::DecisionTree];
+        settings.test = TestData::Split { share: 0.25 };
+        let mut sweep = Sweep::new(diabetes(), settings).unwrap();
+        assert_eq!(
+            sweep.guardrails().last().unwrap().name,
+            "Train-test data split"
+        );
+        let (rows, held) = (
+            sweep.frame.rows(),
+            sweep.test.as_ref().unwrap().labels.len(),
+        );
+        assert_eq!(sweep.target.labels.len(), rows);
+        assert!(
+            (held as f64 / (rows + held) as f64 - 0.25).abs() < 0.002,
+            "{held}"
+        );
+        // The defaults of both algorithms, then draws: three named at once.
+        let batch = sweep.next_trials(3);
+        assert_eq!(batch.len(), 3);
+        let first = sweep.next_iteration();
+        let stopped = sweep.train(first, &batch[0], &|| false);
+        assert!(stopped.is_none(), "told to stop, it stops before a fold");
+        let mut it = batch.into_iter();
+        sweep.keep(
+            it.next().unwrap(),
+            Err("Its iteration timeout ended it.".into()),
+        );
+        for params in it {
+            let folds = sweep.train(sweep.next_iteration(), &params, &|| true);
+            sweep.keep(params, Ok(folds.unwrap()));
+        }
+        let failed = &sweep.trials()[0];
+        assert!(failed.primary.is_nan() && failed.metrics.is_empty());
+        assert_eq!(sweep.leaderboard().last().unwrap().iteration, 0);
+        let best = sweep.best().unwrap().clone();
+        assert_ne!(best.iteration, 0, "a failed trial is never the best");
+        let model = sweep.final_model(&best).unwrap();
+        let tested = sweep.test(&model).unwrap();
+        assert_eq!(tested.truth.len(), held);
+        assert!(tested.primary > 0.8, "{}", tested.primary);
+        assert!(
+            (tested.primary - best.primary).abs() < 0.05,
+            "test near validation"
+        );
     }
 }

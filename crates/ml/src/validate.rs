@@ -126,8 +126,9 @@ fn by_class(labels: &[usize], classes: usize, rng: &mut Rng) -> Vec<Vec<usize>> 
     groups
 }
 
-/// Holds out `share` of each class's rows.
-fn holdout(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Result<Fold, String> {
+/// Holds out `share` of each class's rows (`valid`: the rows held out), either side possibly
+/// empty.
+pub(crate) fn stratified(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Fold {
     let mut fold = Fold {
         train: Vec::new(),
         valid: Vec::new(),
@@ -139,6 +140,12 @@ fn holdout(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Resul
     }
     fold.train.sort_unstable();
     fold.valid.sort_unstable();
+    fold
+}
+
+/// Holds out `share` of each class's rows for validation, leaving rows on both sides.
+fn holdout(labels: &[usize], classes: usize, share: f64, rng: &mut Rng) -> Result<Fold, String> {
+    let fold = stratified(labels, classes, share, rng);
     if fold.train.is_empty() || fold.valid.is_empty() {
         return Err(format!(
             "Holding out {}% of {} rows leaves no rows to {}: choose another validation size.",

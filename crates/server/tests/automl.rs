@@ -419,3 +419,79 @@ async fn an_automl_job_holds_its_cluster_node_and_fails_when_the_cluster_is_dele
         .unwrap_or_default();
     assert!(reason.contains("cpu-cluster"), "{reason}");
 }
+
+#[tokio::test]
+async fn trials_train_together_on_a_clusters_nodes_and_the_best_model_is_tested_on_held_out_rows() {
+    let (_db, server) = runner_server("automl-test-data", &[]).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    upload_table(a, &ada).await;
+    let cluster = json!({"properties": {"computeType": "AmlCompute", "properties": {
+        "vmSize": "STANDARD_DS3_V2", "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT120S"}}}});
+    let compute = format!("{WS}/computes/two-nodes?{V}");
+    let body = cluster.to_string();
+    let (status, made) = call(a, "PUT", &compute, Some(&ada), body.as_bytes()).await;
+    assert!(status == 200 || status == 201, "{made}");
+    let mut job = automl_job(
+        "Diabetic",
+        json!({"maxTrials": 4, "maxConcurrentTrials": 4, "enableEarlyTermination": false}),
+    );
+    job["properties"]["computeId"] = json!("azureml:two-nodes");
+    job["properties"]["taskDetails"]["testDataSize"] = json!(0.2);
+    job["properties"]["taskDetails"]["trainingSettings"] =
+        json!({"allowedTrainingAlgorithms": ["LogisticRegression", "DecisionTree"]});
+    submit(a, &ada, "tested", job).await;
+    let done = wait_for(a, &ada, "tested", &["Completed", "Failed"]).await;
+    assert_eq!(done["properties"]["status"], "Completed", "{done}");
+    let test_run = done["properties"]["properties"]["azureml.automl_test_run_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let best = done["properties"]["properties"]["azureml.automl_best_child_run_id"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(test_run, format!("{best}_test"), "{done}");
+
+    // The test is a finished child run of the best trial, with Azure's metrics over the 20%.
+    let (status, run) = call(
+        a,
+        "GET",
+        &mlflow(&format!("runs/get?run_id={test_run}")),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200, "{run}");
+    let run = &run["run"];
+    assert_eq!(run["info"]["status"], "FINISHED");
+    let tags = run["data"]["tags"].as_array().unwrap();
+    assert!(tags
+        .iter()
+        .any(|t| t["key"] == "mlflow.parentRunId" && t["value"] == best));
+    let params = run["data"]["params"].as_array().unwrap();
+    let rows = params.iter().find(|p| p["key"] == "test_rows").unwrap();
+    assert_eq!(rows["value"], "200", "a fifth of the sample's 1000 rows");
+    let auc = run["data"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == "AUC_weighted")
+        .and_then(|m| m["value"].as_f64())
+        .unwrap();
+    assert!(auc > 0.75 && auc <= 1.0, "{auc}");
+    let (status, _) = call(
+        a,
+        "GET",
+        &mlflow(&format!("artifacts/list?run_id={test_run}&path=automl")),
+        Some(&ada),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // The log says trials were drawn two at a time (the cluster's two nodes, not the four
+    // asked), and the guardrails name the split.
+    let log = job_log(a, &ada, "tested").await;
+    assert!(log.contains("Up to 2 trials at a time"), "{log}");
+    assert!(log.contains("Tested the best model on 200 rows"), "{log}");
+}

@@ -32,15 +32,6 @@ async fn wait_for(a: SocketAddr, token: &str, name: &str, statuses: &[&str]) -> 
     wait_within(a, token, name, statuses, Duration::from_secs(60)).await
 }
 
-async fn log_of(a: SocketAddr, token: &str, name: &str) -> String {
-    let path = format!(
-        "/mlflow/v1.0{WS}/api/2.0/mlflow-artifacts/artifacts/ExperimentRun/dcid.{name}/user_logs/std_log.txt"
-    );
-    let (status, _, body) = call_raw(a, "GET", &path, Some(token), b"").await;
-    assert_eq!(status, 200);
-    String::from_utf8_lossy(&body).into_owned()
-}
-
 const SCRIPT: &str = r#"
 import json, os, sys, urllib.request
 uri = os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-metric"
@@ -101,7 +92,7 @@ async fn a_job_runs_logs_reads_its_input_and_keeps_its_outputs() {
     let made = submit(a, &ada, "first_job", body).await;
     assert_eq!(made["properties"]["experimentName"], "runner-tests");
     let done = wait_for(a, &ada, "first_job", &["Completed", "Failed"]).await;
-    let log = log_of(a, &ada, "first_job").await;
+    let log = job_log(a, &ada, "first_job").await;
     assert_eq!(done["properties"]["status"], "Completed", "{done}\n{log}");
     assert!(log.contains("read 3 rows; C is 0.8"), "{log}");
     // What it logged is the run's, through MLflow's API too.
@@ -238,7 +229,7 @@ async fn the_sandbox_keeps_a_job_to_its_folder_and_this_server() {
     submit(a, &ada, "sleeper", command_job(sleeper, json!({}))).await;
     wait_for(a, &ada, "sleeper", &["Running"]).await;
     let token = loop {
-        let log = log_of(a, &ada, "sleeper").await;
+        let log = job_log(a, &ada, "sleeper").await;
         if let Some(token) = log.split("TOKEN=").nth(1).and_then(|t| t.split('.').next()) {
             break token.to_owned();
         }
@@ -282,7 +273,7 @@ async fn the_sandbox_keeps_a_job_to_its_folder_and_this_server() {
     );
     submit(a, &ada, "escape", command_job(&command, json!({}))).await;
     wait_for(a, &ada, "escape", &["Completed", "Failed"]).await;
-    let log = log_of(a, &ada, "escape").await;
+    let log = job_log(a, &ada, "escape").await;
     for refused in [
         "READ_SERVER_ENV",
         "READ_OTHER_JOB_ENV",

@@ -11,7 +11,8 @@ use azimuth_core::data::encoding::decoding_reader;
 use azimuth_core::data::mltable::read_mltable;
 use azimuth_core::data::preview::{Format, Table};
 use azimuth_core::data::profile;
-use azimuth_core::jobs::automl::drive::{drive, frame_of, table_rows, Halt, MAX_TABLE_BYTES};
+use azimuth_core::jobs::automl::drive::{drive, Halt};
+use azimuth_core::jobs::automl::rows::{frame_of, table_rows, MAX_TABLE_BYTES};
 use azimuth_core::jobs::automl::AutoMLTask;
 use std::io::{self, Read};
 use wasm_bindgen::prelude::*;
@@ -122,43 +123,51 @@ fn rows(blob: Blob, name: &str, mltable: Option<String>) -> Result<Table, String
     table_rows(table.as_ref(), name, &whole(blob, name)?)
 }
 
-/// Trains job `job`'s sweep of `task` (its ARM `taskDetails`, as JSON) on the training table
-/// (and the validation table, if any). Each event is handed to `post` as JSON as it happens,
-/// and each file of the best model's folder as (name, bytes); answers how it ended, as JSON:
-/// the outcome (its files left out) or the halt.
+/// The table `key` of `tables` (`{blob, name, mltable}`), if there is one, read whole and
+/// shaped; `what` names it in errors.
+fn table(tables: &JsValue, key: &str, what: &str) -> Result<Option<Table>, Halt> {
+    let field = |on: &JsValue, k: &str| js_sys::Reflect::get(on, &k.into()).unwrap_or_default();
+    let given = field(tables, key);
+    if given.is_undefined() || given.is_null() {
+        return Ok(None);
+    }
+    let blob: Blob = field(&given, "blob")
+        .dyn_into()
+        .map_err(|_| Halt::failed(format!("Its {what} data was not handed over as a file.")))?;
+    let name = field(&given, "name").as_string().unwrap_or_default();
+    rows(blob, &name, field(&given, "mltable").as_string())
+        .map(Some)
+        .map_err(|e| Halt::failed(format!("Its {what} data: {e}")))
+}
+
+/// Trains job `job`'s sweep of `task` (its ARM `taskDetails`, as JSON) on its `tables`
+/// (`train`, and `valid` and `test` if it has them, each `{blob, name, mltable}`), drawing as
+/// many trials at a time as a compute of `nodes` nodes allows. Each event is handed to `post`
+/// as JSON as it happens, and each file of the best model's folder as (name, bytes); answers
+/// how it ended, as JSON: the outcome (its files left out) or the halt.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
 pub fn automl(
     job: &str,
     task: &str,
-    train: Blob,
-    train_name: &str,
-    train_mltable: Option<String>,
-    valid: Option<Blob>,
-    valid_name: &str,
-    valid_mltable: Option<String>,
+    tables: &JsValue,
+    nodes: u32,
     post: &js_sys::Function,
 ) -> String {
     let ended = (|| -> Result<_, Halt> {
         let task: AutoMLTask =
             serde_json::from_str(task).map_err(|e| Halt::failed(e.to_string()))?;
-        let train = rows(train, train_name, train_mltable)
-            .map_err(|e| Halt::failed(format!("Its training data: {e}")))?;
-        let valid = match valid {
-            Some(blob) => Some(
-                rows(blob, valid_name, valid_mltable)
-                    .map_err(|e| Halt::failed(format!("Its validation data: {e}")))?,
-            ),
-            None => None,
-        };
-        let frame = frame_of(train, valid).map_err(Halt::failed)?;
+        let train = table(tables, "train", "training")?
+            .ok_or_else(|| Halt::failed("It has no training data."))?;
+        let valid = table(tables, "valid", "validation")?;
+        let test = table(tables, "test", "test")?;
+        let rows = frame_of(train, valid, test).map_err(Halt::failed)?;
         let seconds = || js_sys::Date::now() / 1000.0;
         let mut on = |event| {
             let text = serde_json::to_string(&event).unwrap_or_default();
             let _ = post.call2(&JsValue::NULL, &"event".into(), &text.into());
             Ok(())
         };
-        let mut outcome = drive(job, &task, frame, &seconds, &mut on)?;
+        let mut outcome = drive(job, &task, rows, nodes as usize, &seconds, &mut on)?;
         for (name, bytes) in std::mem::take(&mut outcome.folder) {
             let bytes = js_sys::Uint8Array::from(bytes.as_slice());
             let _ = post.call2(&JsValue::NULL, &format!("file/{name}").into(), &bytes);

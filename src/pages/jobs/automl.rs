@@ -7,6 +7,7 @@ use super::job::key_values;
 use super::{cell_or_blank, format_duration, format_number, live_rows, status_badge};
 use crate::components::{format_time, prop, prop_view};
 use crate::store::{use_store, Part, TableRequest};
+use azimuth_core::jobs::automl::drive::TEST_RUN_TAG;
 use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE, PARENT_TAG};
 use azimuth_core::jobs::table::MAX_PAGE;
 use azimuth_core::jobs::yaml::job_yaml;
@@ -66,6 +67,17 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
             None => "Auto (cross-validation under 20,000 rows, a 10% holdout above)".into(),
         }
     };
+    let test = if let Some(uri) = t["testData"]["uri"].as_str() {
+        format!("Test data: {uri}")
+    } else if let Some(share) = t["testDataSize"].as_f64() {
+        format!(
+            "Train-test split: {}% of the training data held out",
+            format_number(share * 100.0)
+        )
+    } else {
+        "None".into()
+    };
+    let test_run = p["properties"][TEST_RUN_TAG].as_str().map(str::to_owned);
     let limits: Vec<(String, String)> = [
         ("Max trials", &l["maxTrials"]),
         ("Max concurrent trials", &l["maxConcurrentTrials"]),
@@ -94,8 +106,8 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
     };
     let yaml = job_yaml(name, p);
     let where_trials_train = match use_store().is_shared() {
-        true => "Trials train for real, one after another on a thread of the server; no VM is started.",
-        false => "Trials train for real, one after another in this browser tab's Web Worker; no VM is started.",
+        true => "Trials train for real on threads of the server, as many at once as the job's max concurrent trials and the compute's nodes allow; no VM is started.",
+        false => "Trials train for real, one after another in this browser tab's Web Worker (drawn as a server would draw them); no VM is started.",
     };
     Some(view! {
         <section class="card card--wide">
@@ -106,6 +118,7 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
                 {prop("Primary metric", primary_metric(job).label().to_owned())}
                 {prop("Training data", s(&t["trainingData"]["uri"]))}
                 {prop("Validation", validation)}
+                {prop("Test", test)}
                 {prop("Positive class label", s(&t["positiveLabel"]))}
                 {prop("Allowed models", algorithms("allowedTrainingAlgorithms"))}
                 {prop("Blocked models", algorithms("blockedTrainingAlgorithms"))}
@@ -113,6 +126,7 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
                     Some((id, algorithm)) => view! { <a href=crate::router::href(&format!("/jobs/runs/{id}"))>{format!("{algorithm} ({id})")}</a> }.into_any(),
                     None => view! { <span>"—"</span> }.into_any(),
                 })}
+                {test_run.map(|id| prop_view("Test results", view! { <a href=crate::router::href(&format!("/jobs/runs/{id}"))>{format!("The best model on the test data ({id})")}</a> }))}
                 {prop_view("Compute", view! {
                     <span>{p["computeId"].as_str().map_or("Serverless".to_owned(), |id| id.rsplit('/').next().unwrap_or(id).to_owned())}</span>
                     <span class="field__hint props__note">{where_trials_train}</span>
@@ -376,7 +390,7 @@ pub fn TrialCharts(run_id: String) -> impl IntoView {
             view! {
                 <section class="card card--wide">
                     <h2>"Charts"</h2>
-                    <p class="muted">"Over every validation row of the trial's folds."</p>
+                    <p class="muted">{c["over"].as_str().unwrap_or("Over every validation row of the trial's folds.").to_owned()}</p>
                     <h3>"Confusion matrix"</h3>
                     <table class="data-table confusion-matrix" aria-label="Confusion matrix">
                         <thead><tr><th scope="col">"True class \u{2193} / predicted \u{2192}"</th>{classes.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>

@@ -101,41 +101,45 @@ async fn table_file(
     Ok((blob, file, Some(mltable)))
 }
 
-/// What the worker is handed: the job, its task, and its tables.
+/// What the worker is handed: the job, its task, its tables (`train`, and `valid` and `test`
+/// when the job has them, each `{blob, name, mltable}`), and its compute's `nodes`.
 pub(super) async fn handed(
     ws: &Workspace,
     job: &str,
     task: &AutoMLTask,
+    nodes: usize,
 ) -> Result<js_sys::Object, String> {
     let message = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&message, &k.into(), v);
+    let set = |on: &js_sys::Object, k: &str, v: &JsValue| {
+        let _ = Reflect::set(on, &k.into(), v);
     };
-    set("task", &"automl".into());
-    set("job", &job.into());
+    set(&message, "task", &"automl".into());
+    set(&message, "job", &job.into());
     set(
+        &message,
         "taskJson",
         &serde_json::to_string(task).unwrap_or_default().into(),
     );
-    let (file, name, mltable) = table_file(ws, &task.training_data)
-        .await
-        .map_err(|e| format!("Its training data: {e}"))?;
-    set("train", &file);
-    set("trainName", &name.into());
-    set(
-        "trainMltable",
-        &mltable.map_or(JsValue::UNDEFINED, JsValue::from),
-    );
-    if let Some(valid) = &task.validation_data {
-        let (file, name, mltable) = table_file(ws, valid)
+    set(&message, "nodes", &(nodes as u32).into());
+    let tables = [
+        ("train", "training", Some(&task.training_data)),
+        ("valid", "validation", task.validation_data.as_ref()),
+        ("test", "test", task.test_data.as_ref()),
+    ];
+    for (key, what, input) in tables {
+        let Some(input) = input else { continue };
+        let (file, name, mltable) = table_file(ws, input)
             .await
-            .map_err(|e| format!("Its validation data: {e}"))?;
-        set("valid", &file);
-        set("validName", &name.into());
+            .map_err(|e| format!("Its {what} data: {e}"))?;
+        let table = js_sys::Object::new();
+        set(&table, "blob", &file);
+        set(&table, "name", &name.into());
         set(
-            "validMltable",
+            &table,
+            "mltable",
             &mltable.map_or(JsValue::UNDEFINED, JsValue::from),
         );
+        set(&message, key, &table);
     }
     Ok(message)
 }

@@ -15,10 +15,10 @@ use super::Store;
 use azimuth_core::jobs::automl::drive::{progress_metric, Event, Halt, Outcome, TrialRecord};
 use azimuth_core::jobs::automl::BEST_MODEL;
 use azimuth_core::jobs::job::JOB_LOG;
-use azimuth_core::jobs::run::{NewRun, StoredRun, PARENT_TAG};
+use azimuth_core::jobs::run::{NewRun, StoredRun};
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::jobs::submit::{output_uri, run_artifact_uri};
-use azimuth_core::jobs::{Metric, RunStatus, Tag};
+use azimuth_core::jobs::Metric;
 use azimuth_core::{ArmError, Workspace};
 use files::{handed, write, write_artifact};
 use js_sys::Uint8Array;
@@ -138,7 +138,12 @@ async fn train(
     if set_status(store, ws, job, JobStatus::Preparing, preparing).await? != JobStatus::Preparing {
         return Ok((JobStatus::Canceled, None));
     }
-    let stream = Stream::start(&handed(ws, job, &task).await?)?;
+    let nodes = spec
+        .compute_id
+        .as_deref()
+        .and_then(|c| ws.compute_nodes(azimuth_core::compute::jobs::compute_name(c)))
+        .unwrap_or(1);
+    let stream = Stream::start(&handed(ws, job, &task, nodes).await?)?;
     let metric = progress_metric(&task);
     let mut log = String::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -220,39 +225,29 @@ async fn keep(
             }
         }
         Event::Trial(trial) => {
-            keep_trial(store, ws, parent, metric, &trial).await?;
-            write_artifact(
-                ws,
-                &trial.child,
-                "automl/charts.json",
-                trial.charts.to_string().as_bytes(),
-            )
-            .await?;
+            let progress = trial.failed.is_none().then_some(metric);
+            keep_trial(store, ws, parent, job, progress, &trial).await?;
+        }
+        Event::Tested { model_run, record } => {
+            keep_trial(store, ws, parent, &model_run, None, &record).await?;
         }
     }
     Ok(None)
 }
 
-/// Keeps a trial as a finished child run of the job, and its best-so-far on the job's run.
+/// Keeps a trial as an ended child run of run `parent_run` (the job's, or the best trial's for
+/// its test) with its charts, and its best-so-far as the job's `progress` metric.
 async fn keep_trial(
     store: Store,
     ws: &Workspace,
     parent: &StoredRun,
-    metric: &str,
+    parent_run: &str,
+    progress: Option<&str>,
     trial: &TrialRecord,
 ) -> Result<(), String> {
     let now = store.now();
     let job = parent.info.run_id.clone();
-    let tags = [
-        Tag {
-            key: PARENT_TAG.into(),
-            value: job.clone(),
-        },
-        Tag {
-            key: "azureml.run_algorithm".into(),
-            value: trial.algorithm.clone(),
-        },
-    ];
+    let tags = trial.tags(parent_run);
     let mut run = StoredRun::new(NewRun {
         run_id: &trial.child,
         experiment_id: &parent.info.experiment_id,
@@ -272,14 +267,14 @@ async fn keep_trial(
     };
     let metrics: Vec<Metric> = trial.metrics.iter().map(|(k, v)| point(k, *v, 0)).collect();
     run.log_with_history(&metrics, &trial.params);
-    run.update(Some(RunStatus::Finished), Some(now), None, now)
+    run.update(Some(trial.status()), Some(now), None, now)
         .map_err(|e| e.message)?;
-    let best = point(metric, trial.best_so_far, trial.iteration as i64);
+    let best = progress.map(|metric| point(metric, trial.best_so_far, trial.iteration as i64));
     runs::change(&key(ws), move |held| {
         if held.runs.contains_key(&run.info.run_id) {
             return Err(ArmError::new("UserError", format!("A run named {} already exists in this workspace, and AutoML names its trials <job>_<trial>: submit the job under another name.", run.info.run_id)));
         }
-        if let Some(parent) = held.runs.get_mut(&job) {
+        if let (Some(parent), Some(best)) = (held.runs.get_mut(&job), best) {
             parent.log_with_history(&[best], &[]);
         }
         held.runs.insert(run.info.run_id.clone(), run);
@@ -287,6 +282,10 @@ async fn keep_trial(
     })
     .await
     .map_err(message)?;
+    if !trial.charts.is_null() {
+        let charts = trial.charts.to_string();
+        write_artifact(ws, &trial.child, "automl/charts.json", charts.as_bytes()).await?;
+    }
     store.note_runs_changed();
     Ok(())
 }

@@ -89,6 +89,25 @@ impl Workspace {
         ))
     }
 
+    /// How many nodes compute `compute` may have at once: a cluster's maximum, an instance's
+    /// one; `None` when there is no such compute.
+    pub fn compute_nodes(&self, compute: &str) -> Option<usize> {
+        let c = self
+            .computes
+            .iter()
+            .find(|c| c.resource.name.eq_ignore_ascii_case(compute))?;
+        if !is_cluster(&c.resource) {
+            return Some(1);
+        }
+        let inner = &c.resource.properties.properties;
+        Some(
+            inner
+                .scale_settings
+                .as_ref()
+                .map_or(1, |s| s.max_node_count) as usize,
+        )
+    }
+
     /// Gives back what job `job` held on compute `compute`: its node becomes idle.
     pub fn release_job(&mut self, compute: &str, job: &str, now: Millis) {
         let Some(index) = self

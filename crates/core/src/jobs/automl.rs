@@ -2,9 +2,8 @@
 //! a tabular data asset, with Azure's primary metrics, validation, limits, featurization and
 //! training settings; checked when submitted, and read into the training engine's sweep
 //! settings ([`AutoMLTask::sweep_settings`]). What Azure has and this engine does not (other
-//! task types, weight and CV split columns, stack ensembles, LightGBM, concurrent trials,
-//! iteration timeouts, test data) is refused or named in [`AutoMLTask::notes`], which the job's
-//! log shows.
+//! task types, weight and CV split columns, stack ensembles, LightGBM, cores per trial) is
+//! refused or named in [`AutoMLTask::notes`], which the job's log shows.
 
 use super::command::{bad, JobInput};
 use crate::arm::ArmError;
@@ -12,6 +11,7 @@ use crate::time::parse_duration_seconds;
 use azimuth_ml::featurize::{self, Impute, Kind, Mode};
 use azimuth_ml::models::Algorithm;
 use azimuth_ml::sweep::{PrimaryMetric, Settings};
+use azimuth_ml::testing::TestData;
 use azimuth_ml::validate::Validation;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -249,6 +249,11 @@ impl AutoMLTask {
                 )));
             }
         }
+        if self.test_data.is_some() && self.test_data_size.is_some() {
+            return Err(bad(
+                "Give test data, or a test data size: only one of them.",
+            ));
+        }
         self.validation()?;
         self.check_limits()?;
         self.algorithms()?;
@@ -311,6 +316,12 @@ impl AutoMLTask {
     /// Trials at once, at most (1 when not said).
     pub fn max_concurrent_trials(&self) -> u64 {
         self.limits().max_concurrent_trials.unwrap_or(1)
+    }
+
+    /// Trials that run at once on a compute of `nodes` nodes: as many as the job asks, no more
+    /// than the compute's nodes (as Azure runs a trial per node).
+    pub fn concurrent_trials(&self, nodes: usize) -> usize {
+        (self.max_concurrent_trials() as usize).clamp(1, nodes.max(1))
     }
 
     fn validation(&self) -> Result<Validation, ArmError> {
@@ -461,6 +472,12 @@ impl AutoMLTask {
             validation: self.validation()?,
             featurization: self.featurization()?,
             vote_ensemble: training.enable_vote_ensemble.unwrap_or(true),
+            test: match self.test_data_size {
+                Some(share) => TestData::Split { share },
+                // The job's own test rows come after its training (and validation) rows;
+                // where they start is known once they are read.
+                None => TestData::None,
+            },
             seed,
         })
     }
@@ -484,19 +501,7 @@ impl AutoMLTask {
         if training.enable_stack_ensemble == Some(true) {
             notes.push("A StackEnsemble is not trained here; the VotingEnsemble is.".into());
         }
-        if self.test_data.is_some() || self.test_data_size.is_some() {
-            notes.push("Test data is not used here yet: the test rows are neither held out nor scored (a test size leaves every row in training).".into());
-        }
         let limits = self.limits();
-        if limits.max_concurrent_trials.is_some_and(|n| n > 1) {
-            notes.push(
-                "Trials run one after another here: maxConcurrentTrials is kept but not used."
-                    .into(),
-            );
-        }
-        if limits.trial_timeout.is_some() {
-            notes.push("The iteration timeout is kept but not enforced: a trial runs to its end (the experiment timeout is checked before each trial).".into());
-        }
         if limits
             .rest
             .get("maxCoresPerTrial")
@@ -513,6 +518,7 @@ impl AutoMLTask {
 pub mod drive;
 pub mod fixture;
 pub mod record;
+pub mod rows;
 pub mod yaml;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::command::JobSpec;
 use super::limits::check_name;
-use super::run::{run_folder, StoredRun, ARTIFACT_STORE, PROPERTY_TAG_PREFIX};
+use super::run::{run_folder, StoredRun, ARTIFACT_STORE, PROPERTY_TAG_PREFIX, STATUS_REASON_TAG};
 use super::status::JobStatus;
 use super::tracking::{LifecycleStage, Tag};
 use crate::arm::{ArmError, SystemData};
@@ -242,7 +242,11 @@ pub fn job_resource(run: &StoredRun, place: &JobPlace<'_>) -> Value {
         if let Some(outputs) = outputs.as_object_mut() {
             outputs.insert("default".into(), default_output(&info.run_id));
         }
-        if let Some(reason) = run.job.as_ref().and_then(|j| j.reason.as_ref()) {
+        let reason = match &run.job {
+            Some(job) => job.reason.as_ref(),
+            None => run.tags.get(STATUS_REASON_TAG),
+        };
+        if let Some(reason) = reason {
             map.insert("statusReason".into(), Value::String(reason.clone()));
         }
         let archived = info.lifecycle_stage == LifecycleStage::Deleted;

@@ -42,6 +42,9 @@ pub const PARENT_TAG: &str = "mlflow.parentRunId";
 pub const RUN_SOURCE_TAG: &str = "azureml.runsource";
 /// Tags Azure keeps as a job's properties rather than its tags (`azureml.` ones).
 pub const PROPERTY_TAG_PREFIX: &str = "azureml.";
+/// Why a run that is not a submitted job ended as it did (an AutoML trial past its iteration
+/// timeout): its job's `statusReason`.
+pub const STATUS_REASON_TAG: &str = "azureml.status_reason";
 
 /// A metric's summary and its number within the run (the order it was first logged in), which
 /// names its history in the store.

@@ -102,4 +102,12 @@ impl Frame {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
+
+    /// The rows `which`, in that order, with every column.
+    pub fn keep_rows(&self, which: &[usize]) -> Frame {
+        Frame {
+            names: self.names.clone(),
+            columns: self.columns.iter().map(|c| c.keep(which)).collect(),
+        }
+    }
 }

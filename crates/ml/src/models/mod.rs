@@ -16,7 +16,7 @@ pub use bins::Binned;
 use crate::random::Rng;
 use crate::{Features, Probabilities};
 use serde::{Deserialize, Serialize};
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 /// A classification algorithm, as Azure's AutoML names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -400,7 +400,7 @@ pub struct TrainingSet {
     pub labels: Vec<usize>,
     /// The number of classes.
     pub classes: usize,
-    binned: OnceCell<Binned>,
+    binned: OnceLock<Binned>,
 }
 
 impl TrainingSet {
@@ -410,7 +410,7 @@ impl TrainingSet {
             x,
             labels,
             classes,
-            binned: OnceCell::new(),
+            binned: OnceLock::new(),
         }
     }
 

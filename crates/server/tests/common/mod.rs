@@ -272,3 +272,13 @@ pub async fn wait_within(
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// Job `name`'s log (`user_logs/std_log.txt`), read through the MLflow artifacts proxy.
+pub async fn job_log(a: SocketAddr, token: &str, name: &str) -> String {
+    let path = format!(
+        "/mlflow/v1.0{WS}/api/2.0/mlflow-artifacts/artifacts/ExperimentRun/dcid.{name}/user_logs/std_log.txt"
+    );
+    let (status, _, body) = call_raw(a, "GET", &path, Some(token), b"").await;
+    assert_eq!(status, 200);
+    String::from_utf8_lossy(&body).into_owned()
+}

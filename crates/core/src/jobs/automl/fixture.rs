@@ -3,21 +3,25 @@
 //! browser's (wasm) component tests both hold their run to one committed file, so the server
 //! and the browser's worker give the same leaderboard for the same data.
 
-use super::drive::{frame_of, table_rows, trials_of};
+use super::drive::trials_of;
+use super::rows::{frame_of, table_rows};
 use super::AutoMLTask;
 use serde_json::{json, Value};
 
-/// The leaderboard of the fixed sweep (3 classes of `Plan`, 8 trials, 3-fold CV, seed 42) over
-/// the CSV `rows`: each trial's child, algorithm, params and metrics, and the best child.
+/// The leaderboard of the fixed sweep (3 classes of `Plan`, 12 trials drawn 3 at a time,
+/// 3-fold CV, a fifth of the rows held out for the test, seed 42) over the CSV `rows`: each
+/// trial's child, algorithm, params and metrics (the best model's test last), and the best
+/// child.
 pub fn fixture_leaderboard(rows: &[u8]) -> Result<Value, String> {
     let task = AutoMLTask::from_value(&json!({
         "taskType": "Classification", "targetColumnName": "Plan", "primaryMetric": "AUCWeighted",
         "trainingData": {"jobInputType": "mltable", "uri": "azureml:rows:1"},
-        "nCrossValidations": {"mode": "Custom", "value": 3}, "limitSettings": {"maxTrials": 8, "enableEarlyTermination": false}
+        "nCrossValidations": {"mode": "Custom", "value": 3}, "testDataSize": 0.2,
+        "limitSettings": {"maxTrials": 12, "maxConcurrentTrials": 3, "enableEarlyTermination": false}
     }))
     .map_err(|e| e.message().to_owned())?;
     let table = table_rows(None, "rows.csv", rows)?;
-    let (trials, outcome) = trials_of("fixture", &task, frame_of(table, None)?)
+    let (trials, outcome) = trials_of("fixture", &task, frame_of(table, None, None)?, 3)
         .map_err(|h| h.reason.unwrap_or_default())?;
     let trials: Vec<Value> = trials
         .iter()

@@ -66,11 +66,24 @@ fn defaults_are_azures() {
     .unwrap();
     assert_eq!(snake.primary_metric.as_deref(), Some("Accuracy"));
     assert_eq!(snake.task_type, "Classification");
-    let notes = snake.notes().join(" ");
     assert!(
-        notes.contains("maxConcurrentTrials") && notes.contains("iteration timeout"),
-        "{notes}"
+        snake.notes().is_empty(),
+        "concurrency and trial timeouts are applied"
     );
+    assert_eq!(
+        snake.concurrent_trials(2),
+        2,
+        "no more trials at once than nodes"
+    );
+    assert_eq!(snake.concurrent_trials(8), 4);
+    assert_eq!(snake.concurrent_trials(0), 1);
+    let tested = AutoMLTask::from_value(
+        &json!({"taskType": "classification", "targetColumnName": "y",
+        "trainingData": {"jobInputType": "mltable", "uri": "azureml:t:1"}, "testDataSize": 0.25}),
+    )
+    .unwrap();
+    let settings = tested.sweep_settings(1).unwrap();
+    assert_eq!(settings.test, TestData::Split { share: 0.25 });
 }
 
 #[test]
@@ -103,6 +116,9 @@ fn what_cannot_be_trained_is_refused_with_its_reason() {
     );
     assert!(refused(json!({"validationDataSize": 0.2})).contains("not both"));
     assert!(refused(json!({"testDataSize": 1.5})).contains("between 0 and 1"));
+    let both =
+        json!({"testDataSize": 0.1, "testData": {"jobInputType": "mltable", "uri": "azureml:t:1"}});
+    assert!(refused(both).contains("only one of them"));
     assert!(refused(json!({"limitSettings": {"maxTrials": 0}})).contains("maxTrials"));
     assert!(refused(json!({"limitSettings": {"timeout": "3 hours"}})).contains("ISO 8601"));
     assert!(
@@ -228,4 +244,90 @@ fn a_bad_automl_file_says_which_line_and_field() {
         err("type: automl\ntask: classification\ntraining_data:\n  path: azureml:t:1\n")
             .contains("target_column_name")
     );
+}
+
+/// A sweep of the fixture's rows under `limits`, on a clock that moves `step` seconds at each
+/// reading: its trials' records and how it ended.
+fn sweep_with_clock(limits: Value, step: f64) -> (Vec<drive::TrialRecord>, Result<String, String>) {
+    use super::rows::{frame_of, table_rows};
+    use drive::Event;
+    let task = AutoMLTask::from_value(
+        &json!({"taskType": "Classification", "targetColumnName": "Plan",
+        "trainingData": {"jobInputType": "mltable", "uri": "azureml:t:1"}, "testDataSize": 0.2,
+        "nCrossValidations": {"mode": "Custom", "value": 3}, "limitSettings": limits}),
+    )
+    .unwrap();
+    let rows = include_bytes!("../../../tests/fixtures/automl/rows.csv");
+    let table = table_rows(None, "rows.csv", rows).unwrap();
+    let now = std::sync::Mutex::new(0.0);
+    let clock = || {
+        let mut t = now.lock().unwrap();
+        *t += step;
+        *t
+    };
+    let mut trials = Vec::new();
+    let mut logged = String::new();
+    let mut keep = |event: Event| {
+        match event {
+            Event::Trial(t) => trials.push(t),
+            Event::Tested { model_run, record } => {
+                assert_eq!(record.child, format!("{model_run}_test"));
+                trials.push(record);
+            }
+            Event::Log(line) => logged.push_str(&line),
+            _ => {}
+        }
+        Ok(())
+    };
+    let ended = drive::drive(
+        "j",
+        &task,
+        frame_of(table, None, None).unwrap(),
+        4,
+        &clock,
+        &mut keep,
+    );
+    let ended = ended
+        .map(|_| logged)
+        .map_err(|h| h.reason.unwrap_or_default());
+    (trials, ended)
+}
+
+#[test]
+fn trials_past_their_iteration_timeout_fail_and_trials_drawn_together_are_kept_in_order() {
+    // A clock that moves 2 s at each reading: every trial is past a 1 s timeout before its
+    // first fold.
+    let (trials, ended) = sweep_with_clock(json!({"maxTrials": 3, "trialTimeout": "PT1S"}), 2.0);
+    assert_eq!(trials.len(), 3);
+    assert!(trials.iter().all(|t| t
+        .failed
+        .as_deref()
+        .is_some_and(|w| w.contains("iteration timeout (1 s)"))));
+    assert!(trials
+        .iter()
+        .all(|t| t.primary.is_nan() && t.metrics.is_empty()));
+    assert_eq!(
+        trials[0].tags("j")[2].value,
+        trials[0].failed.clone().unwrap()
+    );
+    let why = ended.unwrap_err();
+    assert!(
+        why.contains("No trial finished") && why.contains("iteration timeout"),
+        "{why}"
+    );
+    // Without a timeout, 6 trials drawn 3 at a time (4 nodes), kept in order, then the
+    // ensemble, then the best model's test.
+    let (trials, ended) = sweep_with_clock(json!({"maxTrials": 6, "maxConcurrentTrials": 3}), 0.01);
+    let log = ended.unwrap();
+    assert!(log.contains("Up to 3 trials at a time"), "{log}");
+    assert!(log.contains("Tested the best model on 72 rows"), "{log}");
+    let children: Vec<&str> = trials.iter().map(|t| t.child.as_str()).collect();
+    assert_eq!(&children[..6], ["j_0", "j_1", "j_2", "j_3", "j_4", "j_5"]);
+    assert!(children.last().unwrap().ends_with("_test"));
+    assert!(trials.iter().all(|t| t.failed.is_none()));
+    // Records travel to the page as JSON, a failed trial's NaN too.
+    let (failed, _) = sweep_with_clock(json!({"maxTrials": 1, "trialTimeout": "PT1S"}), 2.0);
+    let text = serde_json::to_string(&failed[0]).unwrap();
+    let back: drive::TrialRecord = serde_json::from_str(&text).unwrap();
+    assert!(back.primary.is_nan() && back.failed.is_some(), "{text}");
 }

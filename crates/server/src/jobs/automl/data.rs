@@ -1,33 +1,35 @@
 //! An AutoML job's rows: its training data (an MLTable folder's first file, or a delimited or
-//! JSON lines file), then its validation data; nothing outside the table's folder is read, and
-//! no file past [`MAX_TABLE_BYTES`].
+//! JSON lines file), then its validation and test data; nothing outside the table's folder is
+//! read, and no file past [`MAX_TABLE_BYTES`].
 
 use super::super::workdir::local_path;
 use crate::state::AppState;
 use azimuth_core::data::files::{FileEntry, Listing};
 use azimuth_core::data::mltable::{read_mltable, TablePath, MLTABLE_FILE};
 use azimuth_core::data::preview::Table;
-use azimuth_core::jobs::automl::drive::{frame_of, table_rows, MAX_TABLE_BYTES};
+use azimuth_core::jobs::automl::rows::{frame_of, table_rows, Rows, MAX_TABLE_BYTES};
 use azimuth_core::jobs::automl::AutoMLTask;
 use azimuth_core::jobs::command::JobInput;
 use azimuth_core::workspace::Workspace;
-use azimuth_ml::featurize::Frame;
 use std::path::Path;
 
-/// The job's rows: its training data, then its validation data if it has some (answered
-/// with the first validation row).
+/// The job's rows: its training data, then its validation and test data if it has some.
 pub(super) fn read_data(
     state: &AppState,
     ws: &Workspace,
     task: &AutoMLTask,
-) -> Result<(Frame, Option<usize>), String> {
+) -> Result<Rows, String> {
     let train = read_table(state, ws, &task.training_data)
         .map_err(|e| format!("Its training data: {e}"))?;
-    let valid = match &task.validation_data {
-        Some(v) => Some(read_table(state, ws, v).map_err(|e| format!("Its validation data: {e}"))?),
-        None => None,
+    let read = |input: Option<&JobInput>, what: &str| match input {
+        Some(v) => read_table(state, ws, v)
+            .map(Some)
+            .map_err(|e| format!("Its {what} data: {e}")),
+        None => Ok(None),
     };
-    frame_of(train, valid)
+    let valid = read(task.validation_data.as_ref(), "validation")?;
+    let test = read(task.test_data.as_ref(), "test")?;
+    frame_of(train, valid, test)
 }
 
 /// Every row of the table an input names: an MLTable folder (its first file) or a delimited

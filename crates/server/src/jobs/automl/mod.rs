@@ -3,10 +3,13 @@
 //! MLTable folder or a delimited file) is read whole, and what each step leaves is kept here:
 //! each trial as a child run of the job (`<job>_<n>`, tagged `mlflow.parentRunId`) with its
 //! hyperparameters as params, every metric under Azure's names, and its confusion matrix and
-//! curves as an artifact; the job's run logs its best primary metric so far at each trial (a
-//! chart of the sweep's progress), its guardrails and featurization as artifacts, and a line
-//! per step in its log. The best trial, trained again on every row, is the `best_model` output
-//! and the best child's `outputs/model`: an MLflow model folder as Azure leaves it.
+//! curves as an artifact (a trial past its iteration timeout as a failed run, saying so); the
+//! job's run logs its best primary metric so far at each trial (a chart of the sweep's
+//! progress), its guardrails and featurization as artifacts, and a line per step in its log.
+//! The best trial, trained again on every row, is the `best_model` output and the best child's
+//! `outputs/model`: an MLflow model folder as Azure leaves it. With test data, the best
+//! model's test is a child run of the best trial (`<best child>_test`). Trials drawn together
+//! train at once, on threads of the job's own (as many as the compute has nodes).
 
 mod data;
 
@@ -15,10 +18,10 @@ use crate::state::AppState;
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
 use azimuth_core::jobs::automl::drive::{drive, progress_metric, Event, Halt, TrialRecord};
 use azimuth_core::jobs::automl::BEST_MODEL;
-use azimuth_core::jobs::run::{run_folder, NewRun, StoredRun, ARTIFACT_STORE, PARENT_TAG};
+use azimuth_core::jobs::run::{run_folder, NewRun, StoredRun, ARTIFACT_STORE};
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::jobs::submit::{output_uri, run_artifact_uri};
-use azimuth_core::jobs::{Metric, RunStatus, Tag};
+use azimuth_core::jobs::Metric;
 use azimuth_core::workspace::Workspace;
 use data::read_data;
 use serde_json::Value;
@@ -44,6 +47,10 @@ pub(super) fn run(
     let mut log = Log::open(state, ws, &key.name)?;
     let rows = read_data(state, ws, task)?;
     let compute = super::runner::compute_of(state, key);
+    let nodes = compute
+        .as_deref()
+        .and_then(|c| ws.compute_nodes(azimuth_core::compute::jobs::compute_name(c)))
+        .unwrap_or(1);
     let metric = progress_metric(task);
     let clock = Instant::now();
     let seconds = move || clock.elapsed().as_secs_f64();
@@ -83,14 +90,19 @@ pub(super) fn run(
                 }
             }
             Event::Trial(trial) => {
-                keep_trial(state, key, ws, parent, &trial).map_err(halt)?;
-                log_metric(state, key, &metric, trial.best_so_far, trial.iteration)
-                    .map_err(halt)?;
+                keep_trial(state, key, ws, parent, &key.name, &trial).map_err(halt)?;
+                if trial.failed.is_none() {
+                    log_metric(state, key, &metric, trial.best_so_far, trial.iteration)
+                        .map_err(halt)?;
+                }
+            }
+            Event::Tested { model_run, record } => {
+                keep_trial(state, key, ws, parent, &model_run, &record).map_err(halt)?;
             }
         }
         Ok(())
     };
-    let outcome = match drive(&key.name, task, rows, &seconds, &mut on) {
+    let outcome = match drive(&key.name, task, rows, nodes, &seconds, &mut on) {
         Ok(outcome) => outcome,
         Err(Halt { status, reason }) => return Ok((status, reason)),
     };
@@ -118,12 +130,14 @@ fn canceled() -> Halt {
     }
 }
 
-/// Keeps a trial as a finished child run of the job, with its params, metrics and charts.
+/// Keeps a trial as an ended child run of run `parent_run` (the job's, or the best trial's for
+/// its test), with its params, metrics and charts.
 fn keep_trial(
     state: &AppState,
     key: &JobKey,
     ws: &Workspace,
     parent: &StoredRun,
+    parent_run: &str,
     trial: &TrialRecord,
 ) -> Result<(), String> {
     let id = &trial.child;
@@ -135,16 +149,7 @@ fn keep_trial(
     if taken {
         return Err(format!("A run named {id} already exists in this workspace, and AutoML names its trials <job>_<trial>: submit the job under another name."));
     }
-    let tags = [
-        Tag {
-            key: PARENT_TAG.into(),
-            value: key.name.clone(),
-        },
-        Tag {
-            key: "azureml.run_algorithm".into(),
-            value: trial.algorithm.clone(),
-        },
-    ];
+    let tags = trial.tags(parent_run);
     let run = StoredRun::new(NewRun {
         run_id: id,
         experiment_id: &parent.info.experiment_id,
@@ -174,14 +179,16 @@ fn keep_trial(
         .tracking
         .change_run(&key.ws, now, id, |run| {
             let numbers = run.log(&metrics, &trial.params, &[]);
-            run.update(Some(RunStatus::Finished), Some(now), None, now)?;
+            run.update(Some(trial.status()), Some(now), None, now)?;
             Ok((
                 (),
                 numbers.into_iter().zip(metrics.iter().cloned()).collect(),
             ))
         })
         .map_err(|e| e.message)?;
-    write_json(state, ws, id, "automl/charts.json", &trial.charts)?;
+    if !trial.charts.is_null() {
+        write_json(state, ws, id, "automl/charts.json", &trial.charts)?;
+    }
     state.tracking.announce(&key.arm_id);
     Ok(())
 }
