@@ -10,6 +10,7 @@
 pub mod arm;
 pub mod compute;
 pub mod data;
+pub mod endpoints;
 pub mod jobs;
 pub mod models;
 pub mod time;

@@ -349,24 +349,66 @@ impl Featurizer {
             .map(|j| values.get(j).cloned().flatten().unwrap_or_default())
             .collect();
         let frame = Frame::from_text(names.to_vec(), vec![cells]);
+        self.check_request(&frame, false)?;
+        Ok(self.transform(&frame, &[0]).values)
+    }
+
+    /// The columns a request must give (every column not dropped), in order.
+    pub fn inputs(&self) -> Vec<&str> {
+        self.steps
+            .iter()
+            .filter(|s| !matches!(s.plan, Plan::Dropped { .. }))
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
+    /// Why a request's rows cannot be scored, if they cannot: a column the model needs is
+    /// missing (when `whole`: a request must name every input), a number is not one, or a
+    /// value is missing where the model imputes nothing.
+    pub fn check_request(&self, frame: &Frame, whole: bool) -> Result<(), String> {
         for step in &self.steps {
+            let column = frame.column(&step.name).map(|j| &frame.columns[j]);
+            if column.is_none() && whole && !matches!(step.plan, Plan::Dropped { .. }) {
+                return Err(format!(
+                    "The request has no column '{}'; the model takes {}.",
+                    step.name,
+                    self.inputs().join(", ")
+                ));
+            }
             let Plan::Numeric { impute, .. } = &step.plan else {
                 continue;
             };
-            let column = frame.column(&step.name).map(|j| &frame.columns[j]);
             if let Some(Column::Categorical(cells)) = column {
-                if let Some(Some(text)) = cells.first() {
+                if let Some((i, text)) = cells
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, c)| c.as_ref().filter(|t| number(t).is_none()).map(|t| (i, t)))
+                {
+                    let row = if frame.rows() > 1 {
+                        format!("row {i} has")
+                    } else {
+                        "the request has".into()
+                    };
                     return Err(format!(
-                        "'{}' needs a number, but the request has '{text}'.",
+                        "'{}' needs a number, but {row} '{text}'.",
                         step.name
                     ));
                 }
             }
-            if impute.is_none() && column.and_then(|c| c.number(0)).is_none() {
-                return Err(format!("'{}' has no value, and the model was trained with featurization off, which does not impute: send a number for it.", step.name));
+            if impute.is_none() {
+                if let Some(i) =
+                    (0..frame.rows()).find(|&i| column.and_then(|c| c.number(i)).is_none())
+                {
+                    let row = if frame.rows() > 1 {
+                        format!(" in row {i}")
+                    } else {
+                        String::new()
+                    };
+                    return Err(format!("'{}' has no value{row}, and the model was trained with featurization off, which does not impute: send a number for it.", step.name));
+                }
             }
         }
-        Ok(self.transform(&frame, &[0]).values)
+        Ok(())
     }
 
     /// The features' names, e.g. "Age", "Gender_Female", "City_hash_7".
