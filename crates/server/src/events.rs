@@ -38,12 +38,18 @@ use tokio::sync::broadcast::Receiver;
 pub const MAX_EVENT: usize = 4_096;
 
 /// The data of a workspace's `changed` event with what the change did, for those who may read
-/// it (datastores without their secrets); `None` when it would pass [`MAX_EVENT`].
+/// it (datastores without their secrets, endpoints without their keys); `None` when it would pass [`MAX_EVENT`].
 pub fn detail(version: u64, workspace: &str, changes: &Changes) -> Option<Arc<str>> {
     let redacted;
-    let changes = if changes.datastores.iter().any(|d| d.secrets.is_some()) {
+    let keyed = |e: &Arc<azimuth_core::endpoints::StoredEndpoint>| e.keys.is_some();
+    let changes = if changes.datastores.iter().any(|d| d.secrets.is_some())
+        || changes.endpoints.endpoints.iter().any(keyed)
+    {
+        let mut endpoints = changes.endpoints.clone();
+        endpoints.endpoints = azimuth_core::endpoints::without_keys(&endpoints.endpoints);
         redacted = Changes {
             datastores: azimuth_core::data::datastore::without_secrets(&changes.datastores),
+            endpoints,
             ..changes.clone()
         };
         &redacted

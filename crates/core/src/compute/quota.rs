@@ -36,21 +36,32 @@ impl Tenant {
     /// What the subscription's other live workspaces in the region of workspace `index` hold.
     /// Machines are tallied per VM size first, so the catalogue is searched once per size, not
     /// once per compute (20,000 computes in a region: a fraction of a millisecond).
-    fn held_elsewhere_of(&self, index: usize) -> HeldElsewhere {
+    fn held_elsewhere_of<'a>(&'a self, index: usize) -> HeldElsewhere {
         let location = &self.workspaces[index].resource.location;
-        let mut tally: Vec<(&str, bool, u32)> = Vec::new();
+        let mut tally: Vec<(&'a str, bool, u32)> = Vec::new();
         let others = self.workspaces.iter().enumerate().filter(|(i, w)| {
             *i != index
                 && w.deleted_at.is_none()
                 && w.resource.location.eq_ignore_ascii_case(location)
         });
-        for c in others.flat_map(|(_, w)| &w.computes) {
-            let size = c.resource.properties.properties.vm_size.as_str();
-            let low = is_low_priority(&c.resource);
-            let machines = machines_held(c);
-            match tally.iter_mut().find(|(s, l, _)| *s == size && *l == low) {
-                Some(row) => row.2 += machines,
-                None => tally.push((size, low, machines)),
+        let mut add = |size: &'a str, low: bool, machines: u32| match tally
+            .iter_mut()
+            .find(|(s, l, _)| *s == size && *l == low)
+        {
+            Some(row) => row.2 += machines,
+            None => tally.push((size, low, machines)),
+        };
+        for (_, w) in others {
+            for c in &w.computes {
+                let size = c.resource.properties.properties.vm_size.as_str();
+                add(size, is_low_priority(&c.resource), machines_held(c));
+            }
+            for d in &w.deployments {
+                add(
+                    &d.resource.properties.instance_type,
+                    false,
+                    d.resource.sku.capacity,
+                );
             }
         }
         let mut held = HeldElsewhere::default();
@@ -172,7 +183,7 @@ impl Workspace {
         usage
     }
 
-    /// vCPU usage of every family by this workspace's own computes.
+    /// vCPU usage of every family by this workspace's own computes and endpoint deployments.
     pub fn own_usage(&self) -> Vec<QuotaUsage> {
         let mut usage: Vec<QuotaUsage> = families()
             .into_iter()
@@ -191,6 +202,13 @@ impl Workspace {
             if let Some(size) = find_vm_size(&c.resource.properties.properties.vm_size) {
                 if let Some(row) = usage.iter_mut().find(|u| u.family == size.family) {
                     row.used += size.vcpus * machines_held(c);
+                }
+            }
+        }
+        for d in &self.deployments {
+            if let Some(size) = find_vm_size(&d.resource.properties.instance_type) {
+                if let Some(row) = usage.iter_mut().find(|u| u.family == size.family) {
+                    row.used += size.vcpus * d.resource.sku.capacity;
                 }
             }
         }

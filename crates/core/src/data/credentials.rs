@@ -172,13 +172,17 @@ pub fn without_secrets(list: &[Arc<StoredDatastore>]) -> Vec<Arc<StoredDatastore
 }
 
 impl Workspace {
-    /// The workspace as a studio may see it: its datastores without their secrets.
+    /// The workspace as a studio may see it: its datastores without their secrets, its
+    /// endpoints without their keys.
     pub fn without_secrets(&self) -> std::borrow::Cow<'_, Workspace> {
-        if self.datastores.iter().all(|d| d.secrets.is_none()) {
+        if self.datastores.iter().all(|d| d.secrets.is_none())
+            && self.endpoints.iter().all(|e| e.keys.is_none())
+        {
             return std::borrow::Cow::Borrowed(self);
         }
         let mut copy = self.clone();
         copy.datastores = without_secrets(&self.datastores);
+        copy.endpoints = crate::endpoints::without_keys(&self.endpoints);
         std::borrow::Cow::Owned(copy)
     }
 }

@@ -8,6 +8,7 @@ use super::{Activity, Workspace, ACTIVITY_KEPT};
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::endpoints::{StoredDeployment, StoredEndpoint};
 use crate::models::{ModelContainerResource, ModelVersionResource};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -42,6 +43,9 @@ pub struct Changes {
     /// Models and versions registered, changed or deleted.
     #[serde(default, skip_serializing_if = "ModelChanges::is_empty")]
     pub models: ModelChanges,
+    /// Endpoints and deployments created, changed or deleted.
+    #[serde(default, skip_serializing_if = "EndpointChanges::is_empty")]
+    pub endpoints: EndpointChanges,
     /// The workspace's settled instant after the change.
     pub settled_at: i64,
     /// The workspace's counter after the change.
@@ -65,6 +69,36 @@ pub struct AssetChanges {
     pub data_versions: Vec<Arc<DataVersionResource>>,
     /// Models and versions registered, changed or deleted.
     pub models: ModelChanges,
+    /// Endpoints and deployments created, changed or deleted.
+    pub endpoints: EndpointChanges,
+}
+
+/// The online endpoints and deployments a change created, changed or deleted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointChanges {
+    /// Endpoints created or changed (a server leaves their keys out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Arc<StoredEndpoint>>,
+    /// Names of the endpoints deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<String>,
+    /// Deployments created or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<Arc<StoredDeployment>>,
+    /// Ids of the deployments deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_deployments: Vec<String>,
+}
+
+impl EndpointChanges {
+    /// Whether no endpoint or deployment changed.
+    pub fn is_empty(&self) -> bool {
+        self.endpoints.is_empty()
+            && self.deleted.is_empty()
+            && self.deployments.is_empty()
+            && self.deleted_deployments.is_empty()
+    }
 }
 
 /// The models and model versions a change registered, changed or deleted.
@@ -116,6 +150,7 @@ impl Changes {
             && self.data.is_empty()
             && self.data_versions.is_empty()
             && self.models.is_empty()
+            && self.endpoints.is_empty()
             && self.activity.is_empty()
             && self.held_elsewhere.is_none()
     }
@@ -136,6 +171,7 @@ impl Workspace {
             data,
             data_versions,
             models,
+            endpoints,
         } = self.asset_changes(Some(before));
         let old_first = before.activity.first();
         let activity = self
@@ -152,6 +188,7 @@ impl Workspace {
             data,
             data_versions,
             models,
+            endpoints,
             activity,
             settled_at: self.settled_at,
             serial: self.serial,
@@ -190,6 +227,16 @@ impl Workspace {
             before.map_or(&[], |b| &b.model_versions[..]),
             |v| &v.id,
         );
+        let (endpoints, deleted_endpoints) = touched(
+            &self.endpoints,
+            before.map_or(&[], |b| &b.endpoints[..]),
+            |e| &e.resource.name,
+        );
+        let (deployments, deleted_deployments) = touched(
+            &self.deployments,
+            before.map_or(&[], |b| &b.deployments[..]),
+            |d| &d.resource.id,
+        );
         AssetChanges {
             datastores,
             deleted_datastores,
@@ -200,6 +247,12 @@ impl Workspace {
                 deleted,
                 versions,
                 deleted_versions,
+            },
+            endpoints: EndpointChanges {
+                endpoints,
+                deleted: deleted_endpoints,
+                deployments,
+                deleted_deployments,
             },
         }
     }
@@ -212,6 +265,8 @@ impl Workspace {
             && same(&self.data_versions, &before.data_versions)
             && same(&self.models, &before.models)
             && same(&self.model_versions, &before.model_versions)
+            && same(&self.endpoints, &before.endpoints)
+            && same(&self.deployments, &before.deployments)
             && self.without_assets() == before.without_assets()
     }
 
@@ -242,6 +297,19 @@ impl Workspace {
             models.versions,
             &models.deleted_versions,
             |v| &v.id,
+        );
+        let endpoints = changes.endpoints;
+        put_back(
+            &mut self.endpoints,
+            endpoints.endpoints,
+            &endpoints.deleted,
+            |e| &e.resource.name,
+        );
+        put_back(
+            &mut self.deployments,
+            endpoints.deployments,
+            &endpoints.deleted_deployments,
+            |d| &d.resource.id,
         );
         let mut activity = changes.activity;
         activity.append(&mut self.activity);

@@ -255,6 +255,8 @@ impl Tenant {
             data_versions: Vec::new(),
             models: Vec::new(),
             model_versions: Vec::new(),
+            endpoints: Vec::new(),
+            deployments: Vec::new(),
             quota_limits: BTreeMap::new(),
             held_elsewhere: Default::default(),
             settings: Settings { pace },

@@ -24,6 +24,7 @@ use crate::compute::lifecycle::Pace;
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::endpoints::{StoredDeployment, StoredEndpoint};
 use crate::models::{ModelContainerResource, ModelVersionResource};
 use crate::time::Millis;
 use roles::{Action, Member};
@@ -90,6 +91,12 @@ pub struct Workspace {
     /// Every model's versions, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub model_versions: Vec<Arc<ModelVersionResource>>,
+    /// Online endpoints, with their keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Arc<StoredEndpoint>>,
+    /// Online endpoints' deployments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<Arc<StoredDeployment>>,
     /// vCPU limits per family that differ from the defaults.
     #[serde(default)]
     pub quota_limits: BTreeMap<String, u32>,
@@ -132,6 +139,8 @@ impl Workspace {
             data_versions: Vec::new(),
             models: Vec::new(),
             model_versions: Vec::new(),
+            endpoints: Vec::new(),
+            deployments: Vec::new(),
             quota_limits: self.quota_limits.clone(),
             held_elsewhere: self.held_elsewhere.clone(),
             settings: self.settings.clone(),
@@ -223,7 +232,8 @@ impl Workspace {
     /// computes do by themselves); returns whether anything changed.
     pub fn settle(&mut self, now: Millis) -> bool {
         let provisioned = self.settle_provisioning(now);
-        self.settle_computes(now) | provisioned
+        let endpoints = self.settle_endpoints(now);
+        self.settle_computes(now) | provisioned | endpoints
     }
 
     /// Instants at which something will change by itself, the earliest first; the studio ticks
@@ -234,6 +244,7 @@ impl Workspace {
         self.next_compute_event_at()
             .into_iter()
             .chain(creating)
+            .chain(self.next_endpoint_event_at())
             .min()
     }
 }

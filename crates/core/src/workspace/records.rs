@@ -15,6 +15,7 @@ use super::tenant::{Directory, Tenant};
 use crate::arm::json_de::{from_json, from_value};
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::endpoints::{StoredDeployment, StoredEndpoint};
 use crate::models::{ModelContainerResource, ModelVersionResource};
 use crate::workspace::Workspace;
 use serde::Serialize;
@@ -116,6 +117,8 @@ const DATA: &str = "data";
 const DATA_VERSION: &str = "dataversion";
 const MODEL: &str = "model";
 const MODEL_VERSION: &str = "modelversion";
+const ENDPOINT: &str = "onlineendpoint";
+const DEPLOYMENT: &str = "onlinedeployment";
 
 /// An asset's record key: its workspace's, its kind, when it was created and its lowercase name.
 fn asset_key(ws: &Workspace, kind: &str, created: &str, name: &str) -> String {
@@ -160,6 +163,22 @@ fn model_key(ws: &Workspace, m: &ModelContainerResource) -> String {
 
 fn model_version_key(ws: &Workspace, v: &ModelVersionResource) -> String {
     asset_key(ws, MODEL_VERSION, created_at(v.system_data.as_ref()), &v.id)
+}
+
+fn endpoint_created(e: &StoredEndpoint) -> &str {
+    created_at(e.resource.system_data.as_ref())
+}
+
+fn deployment_created(d: &StoredDeployment) -> &str {
+    created_at(d.resource.system_data.as_ref())
+}
+
+fn endpoint_key(ws: &Workspace, e: &StoredEndpoint) -> String {
+    asset_key(ws, ENDPOINT, endpoint_created(e), &e.resource.name)
+}
+
+fn deployment_key(ws: &Workspace, d: &StoredDeployment) -> String {
+    asset_key(ws, DEPLOYMENT, deployment_created(d), &d.resource.id)
 }
 
 /// The writes of every asset list of a workspace but its computes.
@@ -210,6 +229,24 @@ fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Worksp
         |v| &v.id,
         |v| created_at(v.system_data.as_ref()),
         |v| model_version_key(ws, v),
+    );
+    list_writes(
+        out,
+        (Shelf::Assets, old.map(|o| &o.endpoints[..]), &ws.endpoints),
+        |e| &e.resource.name,
+        endpoint_created,
+        |e| endpoint_key(ws, e),
+    );
+    list_writes(
+        out,
+        (
+            Shelf::Assets,
+            old.map(|o| &o.deployments[..]),
+            &ws.deployments,
+        ),
+        |d| &d.resource.id,
+        deployment_created,
+        |d| deployment_key(ws, d),
     );
 }
 
@@ -326,11 +363,15 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
             let versions = old.data_versions.iter().map(|v| version_key(old, v));
             let models = old.models.iter().map(|m| model_key(old, m));
             let model_versions = old.model_versions.iter().map(|v| model_version_key(old, v));
+            let endpoints = old.endpoints.iter().map(|e| endpoint_key(old, e));
+            let deployments = old.deployments.iter().map(|d| deployment_key(old, d));
             for key in stores
                 .chain(data)
                 .chain(versions)
                 .chain(models)
                 .chain(model_versions)
+                .chain(endpoints)
+                .chain(deployments)
             {
                 out.push(delete(Shelf::Assets, key));
             }
@@ -429,6 +470,8 @@ impl Records {
                 Some(MODEL_VERSION) => ws
                     .model_versions
                     .push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(ENDPOINT) => ws.endpoints.push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(DEPLOYMENT) => ws.deployments.push(Arc::new(from_json(body).map_err(broken)?)),
                 _ => {
                     return Err(SnapshotError::Invalid(format!(
                         "the asset record {key} is of a kind this version of Azimuth does not know (a newer Azimuth may have written it)"

@@ -48,6 +48,10 @@ pub enum Action {
     WriteModels,
     /// Create experiments and runs, log params, metrics, tags and artifacts, cancel or delete jobs.
     WriteJobs,
+    /// Create, change or delete online endpoints and their deployments.
+    WriteEndpoints,
+    /// Read or regenerate an online endpoint's keys, or get a token for it.
+    ListEndpointKeys,
 }
 
 impl Action {
@@ -78,6 +82,12 @@ impl Action {
             Self::WriteJobs => {
                 "Microsoft.MachineLearningServices/workspaces/experiments/runs/write"
             }
+            Self::WriteEndpoints => {
+                "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/write"
+            }
+            Self::ListEndpointKeys => {
+                "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/listkeys/action"
+            }
         }
     }
 
@@ -97,6 +107,8 @@ impl Action {
             Self::WriteData => "create, archive or restore data assets",
             Self::WriteModels => "register, change or delete models",
             Self::WriteJobs => "submit jobs and log runs",
+            Self::WriteEndpoints => "create, change or delete endpoints",
+            Self::ListEndpointKeys => "see endpoint keys",
         }
     }
 }
@@ -160,6 +172,8 @@ impl Role {
                     | WriteData
                     | WriteModels
                     | WriteJobs
+                    | WriteEndpoints
+                    | ListEndpointKeys
             ),
             Self::ComputeOperator => {
                 matches!(action, WriteCompute | DeleteCompute | OperateCompute)

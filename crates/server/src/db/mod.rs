@@ -204,6 +204,8 @@ impl Db {
                 DATA_VERSION => ws.data_versions.push(Arc::new(from_json(&body).map_err(broken)?)),
                 MODEL => ws.models.push(Arc::new(from_json(&body).map_err(broken)?)),
                 MODEL_VERSION => ws.model_versions.push(Arc::new(from_json(&body).map_err(broken)?)),
+                ENDPOINT => ws.endpoints.push(Arc::new(from_json(&body).map_err(broken)?)),
+                DEPLOYMENT => ws.deployments.push(Arc::new(from_json(&body).map_err(broken)?)),
                 other => {
                     return Err(format!(
                         "the saved asset {name} of {workspace} is of a kind this version of Azimuth does not know ({other}); a newer Azimuth may have written it"
@@ -481,6 +483,8 @@ const DATA: &str = "data";
 const DATA_VERSION: &str = "dataversion";
 const MODEL: &str = "model";
 const MODEL_VERSION: &str = "modelversion";
+const ENDPOINT: &str = "onlineendpoint";
+const DEPLOYMENT: &str = "onlinedeployment";
 
 /// Writes the asset rows a change touched in one workspace (all of them for a new one).
 fn write_assets(
@@ -521,6 +525,12 @@ fn write_assets(
     for v in &changes.models.versions {
         save(MODEL_VERSION, &v.id, serde_json::to_string(&**v))?;
     }
+    for e in &changes.endpoints.endpoints {
+        save(ENDPOINT, &e.resource.name, serde_json::to_string(&**e))?;
+    }
+    for d in &changes.endpoints.deployments {
+        save(DEPLOYMENT, &d.resource.id, serde_json::to_string(&**d))?;
+    }
     let gone = (changes.deleted_datastores.iter().map(|n| (DATASTORE, n)))
         .chain(changes.models.deleted.iter().map(|n| (MODEL, n)))
         .chain(
@@ -529,6 +539,14 @@ fn write_assets(
                 .deleted_versions
                 .iter()
                 .map(|v| (MODEL_VERSION, v)),
+        )
+        .chain(changes.endpoints.deleted.iter().map(|n| (ENDPOINT, n)))
+        .chain(
+            changes
+                .endpoints
+                .deleted_deployments
+                .iter()
+                .map(|d| (DEPLOYMENT, d)),
         );
     for (kind, name) in gone {
         tx.execute(
