@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod files_api;
+pub mod inference;
 pub mod jobs;
 pub mod models;
 pub mod openapi;
@@ -96,6 +97,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/mlflow/{*rest}",
             any(tracking::handle).layer(DefaultBodyLimit::disable()),
+        )
+        // Each online endpoint's scoringUri.
+        .route(
+            "/inference/{region}/{endpoint}/score",
+            post(inference::score_request),
         )
         .route("/subscriptions", any(arm_request))
         .route("/subscriptions/{*rest}", any(arm_request))

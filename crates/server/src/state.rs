@@ -54,6 +54,8 @@ pub struct AppState {
     pub(crate) attempts: Mutex<()>,
     /// Sign-in attempts per client address (see `throttle.rs`).
     pub(crate) addresses: crate::throttle::AddressThrottle,
+    /// Online endpoints' loaded models and logs (see `inference.rs`).
+    pub(crate) inference: crate::inference::Inference,
 }
 
 struct Inner {
@@ -150,6 +152,7 @@ impl AppState {
             bytes_written: AtomicU64::new(0),
             attempts: Mutex::new(()),
             addresses: Default::default(),
+            inference: Default::default(),
         }))
     }
 

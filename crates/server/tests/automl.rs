@@ -9,41 +9,6 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-const TABLE: &str = "azureml://datastores/workspaceblobstore/paths/diabetes/";
-
-/// Uploads the diabetes sample as an MLTable folder.
-async fn upload_table(a: SocketAddr, token: &str) {
-    let upload = |path: &str| {
-        format!("/api/files?wsid={WS}&datastore=workspaceblobstore&path=diabetes/{path}")
-    };
-    let csv = azimuth_core::data::samples::sample_csv("diabetes").unwrap();
-    let mltable = "paths:\n  - file: ./diabetes.csv\ntransformations:\n  - read_delimited:\n      delimiter: ','\n      header: all_files_same_headers\n";
-    assert_eq!(
-        call(
-            a,
-            "PUT",
-            &upload("diabetes.csv"),
-            Some(token),
-            csv.as_bytes()
-        )
-        .await
-        .0,
-        201
-    );
-    assert_eq!(
-        call(
-            a,
-            "PUT",
-            &upload("MLTable"),
-            Some(token),
-            mltable.as_bytes()
-        )
-        .await
-        .0,
-        201
-    );
-}
-
 fn automl_job(target: &str, limits: Value) -> Value {
     json!({"properties": {"jobType": "AutoML", "experimentName": "automl-tests",
         "taskDetails": {"taskType": "Classification", "targetColumnName": target, "primaryMetric": "AUCWeighted",

@@ -432,6 +432,18 @@ impl Workspace {
         Ok(())
     }
 
+    /// Refuses to take away model version `id` while a deployment serves it.
+    pub fn check_not_deployed(&self, id: &str) -> Result<(), ArmError> {
+        let serving = self.deployments.iter().find(|d| {
+            self.model_of(&d.resource.properties.model)
+                .is_ok_and(|v| v.id.eq_ignore_ascii_case(id))
+        });
+        match serving {
+            Some(d) => Err(ArmError::new("UserError", format!("{} is deployed (deployment '{}' of the endpoint '{}'): delete that deployment first.", model_label(id), d.resource.name, d.endpoint))),
+            None => Ok(()),
+        }
+    }
+
     /// The model version a deployment names: its ARM id, `azureml:<name>:<version>` or
     /// `<name>:<version>`.
     pub fn model_of(&self, reference: &str) -> Result<&ModelVersionResource, ArmError> {
@@ -508,6 +520,14 @@ pub fn parse_model_reference(reference: &str) -> Option<(String, String)> {
     let (name, version) = short.rsplit_once(':')?;
     (!name.is_empty() && !version.is_empty() && !name.contains('/'))
         .then(|| (name.to_owned(), version.to_owned()))
+}
+
+/// "Version v of the model 'm'", from a version's ARM id.
+fn model_label(id: &str) -> String {
+    match parse_model_reference(id) {
+        Some((name, version)) => format!("Version {version} of the model '{name}'"),
+        None => id.to_owned(),
+    }
 }
 
 /// A model's name from a version's ARM id.

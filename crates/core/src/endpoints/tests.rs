@@ -255,6 +255,15 @@ fn deployments_serve_azimuth_models_hold_quota_and_split_traffic_that_adds_up() 
         .mirror_traffic
         .is_empty());
     assert_eq!(used(&w), 12);
+    let kept = w
+        .delete_model_version(ADA, "diabetes", "1", T0)
+        .unwrap_err();
+    assert!(
+        kept.message().contains("deployment 'blue'"),
+        "{}",
+        kept.message()
+    );
+    assert!(w.delete_model(ADA, "diabetes", T0).is_err());
     w.settle(T0 + 600_000);
     assert_eq!(
         w.deployment("ep1", "blue")

@@ -222,6 +222,7 @@ impl Workspace {
         let Some(id) = self.model_version(name, version).map(|v| v.id.clone()) else {
             return Ok(false);
         };
+        self.check_not_deployed(&id)?;
         self.model_versions.retain(|v| v.id != id);
         if let Some(mut container) = self.model_container(name).cloned() {
             if container.properties.latest_version.as_deref() == Some(version) {
@@ -251,6 +252,9 @@ impl Workspace {
             return Ok(false);
         };
         let prefix = format!("{id}/versions/").to_ascii_lowercase();
+        for v in self.model_versions(name) {
+            self.check_not_deployed(&v.id)?;
+        }
         self.model_versions
             .retain(|v| !v.id.to_ascii_lowercase().starts_with(&prefix));
         self.models.retain(|c| c.id != id);

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 mod computes;
 pub mod data;
+mod endpoints;
 mod groups;
 pub mod jobs;
 mod models;
@@ -266,6 +267,17 @@ fn dispatch(
                 body,
             };
             models::handle(state, &r, &m, target)
+        }
+        (Target::Endpoints(ws, target), m) => {
+            state.check_access(&me, &ws)?;
+            let r = endpoints::Request {
+                member: &me,
+                workspace: &ws,
+                uri,
+                headers,
+                body,
+            };
+            endpoints::handle(state, &r, &m, target)
         }
         (Target::Jobs(ws, target), m) => {
             let r = jobs::Request {

@@ -41,6 +41,8 @@ pub enum Target {
     Jobs(String, super::jobs::JobTarget),
     /// A workspace's models.
     Models(String, super::models::ModelTarget),
+    /// A workspace's online endpoints and their deployments.
+    Endpoints(String, super::endpoints::EndpointTarget),
 }
 
 impl Target {
@@ -202,6 +204,9 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
                 JobTarget::PendingUpload(owned(name), owned(version)),
             ))
         }
+        [e, rest @ ..] if eq(e, "onlineEndpoints") => endpoint_target(rest)
+            .map(|t| Target::Endpoints(ws, t))
+            .ok_or_else(|| ArmError::new("NotFound", "This path names no online endpoint.")),
         [m, rest @ ..] if eq(m, "models") => model_target(rest)
             .map(|t| Target::Models(ws, t))
             .ok_or_else(|| ArmError::new("NotFound", "This path names no model.")),
@@ -227,6 +232,23 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
             "This path names no workspace resource.",
         )),
     }
+}
+
+/// What a path under a workspace's `onlineEndpoints` names.
+fn endpoint_target(rest: &[&str]) -> Option<super::endpoints::EndpointTarget> {
+    use super::endpoints::EndpointTarget as E;
+    let owned = |s: &str| s.to_owned();
+    Some(match rest {
+        [] => E::Endpoints,
+        [n] => E::Endpoint(owned(n)),
+        [n, d] if eq(d, "deployments") => E::Deployments(owned(n)),
+        [n, d, name] if eq(d, "deployments") => E::Deployment(owned(n), owned(name)),
+        [n, d, name, l] if eq(d, "deployments") && eq(l, "getLogs") => {
+            E::Logs(owned(n), owned(name))
+        }
+        [n, action] => E::Action(owned(n), owned(action)),
+        _ => return None,
+    })
 }
 
 /// What a path under a workspace's `models` names.

@@ -282,3 +282,39 @@ pub async fn job_log(a: SocketAddr, token: &str, name: &str) -> String {
     assert_eq!(status, 200);
     String::from_utf8_lossy(&body).into_owned()
 }
+
+/// Where [`upload_table`] puts the diabetes sample (an MLTable folder).
+pub const TABLE: &str = "azureml://datastores/workspaceblobstore/paths/diabetes/";
+
+/// Uploads the diabetes sample as an MLTable folder.
+pub async fn upload_table(a: SocketAddr, token: &str) {
+    let upload = |path: &str| {
+        format!("/api/files?wsid={WS}&datastore=workspaceblobstore&path=diabetes/{path}")
+    };
+    let csv = azimuth_core::data::samples::sample_csv("diabetes").unwrap();
+    let mltable = "paths:\n  - file: ./diabetes.csv\ntransformations:\n  - read_delimited:\n      delimiter: ','\n      header: all_files_same_headers\n";
+    assert_eq!(
+        call(
+            a,
+            "PUT",
+            &upload("diabetes.csv"),
+            Some(token),
+            csv.as_bytes()
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        call(
+            a,
+            "PUT",
+            &upload("MLTable"),
+            Some(token),
+            mltable.as_bytes()
+        )
+        .await
+        .0,
+        201
+    );
+}

@@ -1,0 +1,470 @@
+//! Online endpoints' scoring, at each endpoint's `scoringUri`
+//! (`/inference/{region}/{endpoint}/score`): the caller signs in with a key (or an AMLToken
+//! endpoint's token), a deployment is picked (the `azureml-model-deployment` header, else the
+//! traffic split; mirrored traffic is scored too and its answer dropped), and its model, read
+//! once from the workspace's storage and kept in memory, scores the rows (the engine's
+//! `azimuth_core::endpoints::score`). Every refusal is a 4xx in MLflow's shape (`error_code`,
+//! `message`); each deployment keeps a log of its starts, requests and errors (`getLogs`).
+
+use crate::auth::{hex, random_bytes};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use azimuth_core::endpoints::score::{read_request, score};
+use azimuth_core::endpoints::{EndpointKeys, StoredDeployment};
+use azimuth_core::jobs::automl::record::MODEL_FILE;
+use azimuth_core::jobs::submit::output_uri;
+use azimuth_core::ml::sweep::TrainedModel;
+use azimuth_core::models::{ModelSource, ModelVersionResource};
+use azimuth_core::{ArmError, Workspace};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Lines of log kept per deployment.
+const LOG_LINES: usize = 1_000;
+/// How long a token lasts, in milliseconds (Azure's: an hour).
+const TOKEN_LIFE: i64 = 3_600_000;
+
+/// The models loaded for scoring (by model version id: versions never change) and each
+/// deployment's log.
+#[derive(Default)]
+pub struct Inference {
+    models: Mutex<HashMap<String, Arc<TrainedModel>>>,
+    logs: Mutex<HashMap<String, VecDeque<String>>>,
+}
+
+/// A new endpoint key: 32 random bytes as hex.
+pub fn fresh_key() -> Result<String, ArmError> {
+    Ok(hex(&random_bytes::<32>()?))
+}
+
+/// An AMLToken endpoint's token for callers, as Azure answers `token`: signed with the
+/// endpoint's primary key (regenerating it ends every token), good for an hour.
+pub fn token(endpoint_id: &str, keys: &EndpointKeys, now: i64) -> Value {
+    let expiry = now + TOKEN_LIFE;
+    json!({
+        "accessToken": format!("{expiry}.{}", signature(endpoint_id, keys, expiry)),
+        "tokenType": "Bearer",
+        "expiryTimeUtc": expiry / 1000,
+        "refreshAfterTimeUtc": (now + TOKEN_LIFE / 2) / 1000,
+    })
+}
+
+fn signature(endpoint_id: &str, keys: &EndpointKeys, expiry: i64) -> String {
+    let text = format!(
+        "{}|{}|{expiry}",
+        keys.primary_key,
+        endpoint_id.to_ascii_lowercase()
+    );
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Whether `given` (a bearer token) signs a caller in to the endpoint: one of its keys, or
+/// for an AMLToken endpoint a token it gave that has not expired.
+fn signed_in(given: &str, endpoint_id: &str, mode: &str, keys: &EndpointKeys, now: i64) -> bool {
+    if mode == "AMLToken" {
+        let Some((expiry, sig)) = given.split_once('.') else {
+            return false;
+        };
+        let Ok(expiry) = expiry.parse::<i64>() else {
+            return false;
+        };
+        return expiry > now && same(sig, &signature(endpoint_id, keys, expiry));
+    }
+    same(given, &keys.primary_key) || same(given, &keys.secondary_key)
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// A scoring refusal, answered in MLflow's shape (`error_code`, `message`).
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = json!({"error_code": self.code, "message": self.message});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+/// What a request needs of the endpoint, read at once.
+struct Found {
+    workspace: String,
+    endpoint_id: String,
+    mode: String,
+    keys: EndpointKeys,
+    traffic: Vec<(String, u32)>,
+    mirror: Vec<(String, u32)>,
+    deployments: Vec<Deployed>,
+}
+
+/// A deployment as a request needs it.
+struct Deployed {
+    name: String,
+    id: String,
+    state: String,
+    /// Its model version, or why it has none (deleted).
+    model: Result<Arc<ModelVersionResource>, String>,
+}
+
+/// The endpoint `name` of region `region`, with its workspace's ARM id and its deployments.
+fn find(state: &AppState, region: &str, name: &str) -> Option<Found> {
+    state.read(|t| {
+        let w = t.workspaces.iter().find(|w| {
+            w.deleted_at.is_none()
+                && w.resource.location.eq_ignore_ascii_case(region)
+                && w.endpoint(name).is_ok()
+        })?;
+        let e = w.endpoint(name).ok()?;
+        let p = &e.resource.properties;
+        let listed = |m: &std::collections::BTreeMap<String, u32>| {
+            m.iter().map(|(k, v)| (k.clone(), *v)).collect()
+        };
+        let deployments = w
+            .deployments_of(name)
+            .map(|d| Deployed {
+                name: d.resource.name.clone(),
+                id: d.resource.id.clone(),
+                state: d
+                    .resource
+                    .properties
+                    .provisioning_state
+                    .clone()
+                    .unwrap_or_default(),
+                model: model_version(w, d),
+            })
+            .collect();
+        Some(Found {
+            workspace: w.id().to_owned(),
+            endpoint_id: e.resource.id.clone(),
+            mode: p.auth_mode.clone(),
+            keys: e.keys.clone().unwrap_or_default(),
+            traffic: listed(&p.traffic),
+            mirror: listed(&p.mirror_traffic),
+            deployments,
+        })
+    })
+}
+
+/// A deployment's model version (shared, not copied), or why it is gone.
+fn model_version(w: &Workspace, d: &StoredDeployment) -> Result<Arc<ModelVersionResource>, String> {
+    let id = w
+        .model_of(&d.resource.properties.model)
+        .map_err(|e| {
+            format!(
+                "The deployment's model is gone ({}); deploy a registered model.",
+                e.message()
+            )
+        })?
+        .id
+        .clone();
+    w.model_versions
+        .iter()
+        .find(|v| v.id == id)
+        .cloned()
+        .ok_or_else(|| format!("The model version {id} is gone."))
+}
+
+/// `POST {scoringUri}`: the request's rows scored by a deployment of the endpoint.
+pub async fn score_request(
+    State(state): State<Arc<AppState>>,
+    Path((region, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(found) = find(&state, &region, &name) else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "ENDPOINT_NOT_FOUND",
+            format!("There is no online endpoint '{name}' in {region}."),
+        )
+        .into_response();
+    };
+    if let Err(refused) = sign_in(&state, &found, &headers) {
+        return refused.into_response();
+    }
+    let asked = headers
+        .get("azureml-model-deployment")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let chosen = match asked.or_else(|| draw(&found.traffic)) {
+        Some(name) => name,
+        None => return refuse(StatusCode::FAILED_DEPENDENCY, "NO_DEPLOYMENT", "No deployment gets traffic: give one a share of the endpoint's traffic, or name one in the azureml-model-deployment header.").into_response(),
+    };
+    let answer = score_with(&state, &found, &chosen, &body);
+    for (mirror, share) in &found.mirror {
+        if percent() < *share && !mirror.eq_ignore_ascii_case(&chosen) {
+            let _ = score_with(&state, &found, mirror, &body);
+        }
+    }
+    answer
+}
+
+/// Refuses a caller without one of the endpoint's keys (or, for AMLToken, a token of its own).
+fn sign_in(state: &AppState, found: &Found, headers: &HeaderMap) -> Result<(), Refusal> {
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .unwrap_or("");
+    if signed_in(
+        bearer.trim(),
+        &found.endpoint_id,
+        &found.mode,
+        &found.keys,
+        state.now(),
+    ) {
+        return Ok(());
+    }
+    let what = match found.mode.as_str() {
+        "AMLToken" => "a token from the endpoint's token action",
+        _ => "one of the endpoint's keys",
+    };
+    Err(refuse(
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHORIZED",
+        format!("Sign in with Authorization: Bearer <{what}>."),
+    ))
+}
+
+/// The rows of `body` scored by deployment `name`, and a line in its log.
+fn score_with(state: &AppState, found: &Found, name: &str, body: &[u8]) -> Response {
+    let started = Instant::now();
+    let Some(d) = found
+        .deployments
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case(name))
+    else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "DEPLOYMENT_NOT_FOUND",
+            format!("The endpoint has no deployment '{name}'."),
+        )
+        .into_response();
+    };
+    let answer = scored(state, found, d, body);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let line = match &answer {
+        Ok((rows, _)) => format!(
+            "{} POST /score: {rows} rows, 200 in {ms:.2} ms",
+            stamp(state)
+        ),
+        Err(refused) => format!(
+            "{} POST /score: {} in {ms:.2} ms",
+            stamp(state),
+            refused.status.as_u16()
+        ),
+    };
+    state.inference.log(&d.id, line);
+    match answer {
+        Ok((_, value)) => {
+            let header = [("azureml-model-deployment", d.name.clone())];
+            (StatusCode::OK, header, Json(value)).into_response()
+        }
+        Err(refused) => refused.into_response(),
+    }
+}
+
+/// The rows of `body` scored by deployment `d`: how many, and the answer.
+fn scored(
+    state: &AppState,
+    found: &Found,
+    d: &Deployed,
+    body: &[u8],
+) -> Result<(usize, Value), Refusal> {
+    if d.state != "Succeeded" {
+        return Err(refuse(
+            StatusCode::FAILED_DEPENDENCY,
+            "DEPLOYMENT_NOT_READY",
+            format!(
+                "The deployment '{}' is {}; it scores once it has Succeeded.",
+                d.name, d.state
+            ),
+        ));
+    }
+    let version = d.model.as_ref().map_err(|e| {
+        refuse(
+            StatusCode::FAILED_DEPENDENCY,
+            "MODEL_UNAVAILABLE",
+            e.clone(),
+        )
+    })?;
+    let model = model_for(state, &found.workspace, &d.id, version)
+        .map_err(|e| refuse(StatusCode::FAILED_DEPENDENCY, "MODEL_UNAVAILABLE", e))?;
+    let bad = |status: u16, message: String| {
+        refuse(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            "BAD_REQUEST",
+            message,
+        )
+    };
+    let request = read_request(body).map_err(|e| bad(e.status, e.message))?;
+    let value = score(&model, &request).map_err(|e| bad(e.status, e.message))?;
+    Ok((request.frame.rows(), value))
+}
+
+fn stamp(state: &AppState) -> String {
+    azimuth_core::time::format_iso(state.now())
+}
+
+/// A model version's model: from memory, or read from its folder (then kept).
+fn model_for(
+    state: &AppState,
+    workspace: &str,
+    deployment: &str,
+    version: &ModelVersionResource,
+) -> Result<Arc<TrainedModel>, String> {
+    if let Some(model) = state
+        .inference
+        .models
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&version.id).cloned())
+    {
+        return Ok(model);
+    }
+    let w = state
+        .read(|t| t.workspace(workspace).cloned())
+        .ok_or("its workspace was deleted")?;
+    let model = Arc::new(load(state, &w, version)?);
+    state.inference.log(
+        deployment,
+        format!(
+            "{} loaded model {} ({})",
+            stamp(state),
+            version.id,
+            model.algorithm
+        ),
+    );
+    if let Ok(mut models) = state.inference.models.lock() {
+        models.insert(version.id.clone(), model.clone());
+    }
+    Ok(model)
+}
+
+/// Reads a model version's model file from the workspace's storage.
+fn load(
+    state: &AppState,
+    w: &Workspace,
+    version: &ModelVersionResource,
+) -> Result<TrainedModel, String> {
+    let source = ModelSource::parse(&version.properties.model_uri)?;
+    let wsid = w.resource.properties.workspace_id.clone();
+    let (datastore, folder) = source.folder(|job, output| {
+        state
+            .tracking
+            .read(&wsid, state.now(), |runs| {
+                let (_, run) = runs.runs.get(job)?;
+                let uri = run
+                    .job
+                    .as_ref()?
+                    .spec
+                    .outputs
+                    .get(output)
+                    .and_then(|o| o.uri.clone());
+                Some(uri.unwrap_or_else(|| output_uri(job, output)))
+            })
+            .ok()
+            .flatten()
+    })?;
+    let root = w
+        .datastore_root(&datastore)
+        .map_err(|e| e.message().to_owned())?;
+    let path = format!("{}/{MODEL_FILE}", folder.trim_end_matches('/'));
+    let at = state
+        .storage
+        .local_path(&root, &path)
+        .ok_or("the model's files are kept where this server cannot read them")?;
+    let bytes = std::fs::read(&at)
+        .map_err(|e| format!("its file {MODEL_FILE} could not be read ({})", e.kind()))?;
+    TrainedModel::from_bytes(&bytes)
+}
+
+/// Refuses a deployment of a model whose file cannot be read and loaded.
+pub fn check_model(
+    state: &AppState,
+    member: &str,
+    workspace: &str,
+    reference: &str,
+) -> Result<(), ArmError> {
+    let w = state.read_workspace(member, workspace, Clone::clone)?;
+    let version = w.model_of(reference)?.clone();
+    if !version.properties.flavors.contains_key("azimuth") {
+        return Ok(()); // The engine refuses it, saying why.
+    }
+    load(state, &w, &version).map(drop).map_err(|e| {
+        ArmError::new(
+            "ValidationError",
+            format!(
+                "Version {} of the model cannot be deployed: {e}.",
+                version.name
+            ),
+        )
+        .at("properties.model")
+    })
+}
+
+/// The last `tail` lines of a deployment's log.
+pub fn logs(state: &AppState, deployment_id: &str, tail: usize) -> String {
+    let logs = state
+        .inference
+        .logs
+        .lock()
+        .map(|l| l.get(deployment_id).cloned())
+        .ok()
+        .flatten();
+    let lines: Vec<String> = logs.unwrap_or_default().into_iter().collect();
+    lines[lines.len().saturating_sub(tail)..].join("\n")
+}
+
+impl Inference {
+    fn log(&self, deployment_id: &str, line: String) {
+        if let Ok(mut logs) = self.logs.lock() {
+            let lines = logs.entry(deployment_id.to_owned()).or_default();
+            if lines.len() == LOG_LINES {
+                lines.pop_front();
+            }
+            lines.push_back(line);
+        }
+    }
+}
+
+/// A random whole percent, 0 to 99.
+fn percent() -> u32 {
+    random_bytes::<4>().map_or(0, |b| u32::from_le_bytes(b) % 100)
+}
+
+/// The deployment the traffic split sends a request to, if any gets traffic.
+fn draw(traffic: &[(String, u32)]) -> Option<String> {
+    let mut left = percent();
+    for (name, share) in traffic.iter().filter(|(_, s)| *s > 0) {
+        if left < *share {
+            return Some(name.clone());
+        }
+        left -= share;
+    }
+    None
+}
