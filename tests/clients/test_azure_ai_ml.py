@@ -530,6 +530,49 @@ def check_automl_jobs(c):
     assert listed == ["1"], listed
 
 
+def check_online_endpoints(c):
+    """The Learn lab's deployment: a managed online endpoint and a deployment of AutoML's best
+    model (an MLflow model: no scoring script, no environment), all traffic to it, then
+    online_endpoints.invoke with a request file, get_keys, and get_logs."""
+    from azure.ai.ml.entities import ManagedOnlineDeployment, ManagedOnlineEndpoint
+    endpoint = ManagedOnlineEndpoint(name="diabetes-endpoint", auth_mode="key",
+                                     description="AutoML's best diabetes model")
+    made = c.lab.online_endpoints.begin_create_or_update(endpoint).result()
+    assert made.provisioning_state == "Succeeded", made.provisioning_state
+    assert made.scoring_uri.startswith(URL + "/inference/"), made.scoring_uri
+    deployment = ManagedOnlineDeployment(name="blue", endpoint_name="diabetes-endpoint",
+                                         model="azureml:diabetes-classifier:1",
+                                         instance_type="Standard_DS3_v2", instance_count=1)
+    c.lab.online_deployments.begin_create_or_update(deployment).result()
+    endpoint.traffic = {"blue": 100}
+    c.lab.online_endpoints.begin_create_or_update(endpoint).result()
+    assert c.lab.online_endpoints.get("diabetes-endpoint").traffic == {"blue": 100}
+    keys = c.lab.online_endpoints.get_keys("diabetes-endpoint")
+    assert len(keys.primary_key) == 64, keys
+    request = {"input_data": {"columns": ["Glucose", "BMI", "Smoker"], "index": [0, 1],
+                              "data": [[70.0, 18.0, "no"], [185.0, 41.0, "yes"]]}}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(request, f)
+    answer = json.loads(c.lab.online_endpoints.invoke(endpoint_name="diabetes-endpoint",
+                                                      request_file=f.name))
+    # With probabilities: the likelier class is the prediction, and the sicker patient is likelier.
+    request["params"] = {"predict_method": "predict_proba"}
+    with open(f.name, "w") as g:
+        json.dump(request, g)
+    proba = json.loads(c.lab.online_endpoints.invoke(endpoint_name="diabetes-endpoint",
+                                                     request_file=f.name))
+    assert answer == [int(p["1"] > p["0"]) for p in proba], (answer, proba)
+    assert proba[0]["1"] < proba[1]["1"] and answer[1] == 1, proba
+    named = json.loads(c.lab.online_endpoints.invoke(endpoint_name="diabetes-endpoint",
+                                                     deployment_name="blue", request_file=f.name))
+    assert named == proba, named
+    logs = c.lab.online_deployments.get_logs(name="blue", endpoint_name="diabetes-endpoint", lines=10)
+    assert "POST /score" in logs, logs
+    listed = [e.name for e in c.lab.online_endpoints.list()]
+    assert "diabetes-endpoint" in listed, listed
+    c.lab.online_endpoints.begin_delete(name="diabetes-endpoint").result()
+
+
 CHECKS = [
     check_workspace_get,
     check_from_config,
@@ -549,6 +592,7 @@ CHECKS = [
     check_command_jobs,
     check_code_uploads,
     check_automl_jobs,
+    check_online_endpoints,
 ]
 
 

@@ -29,6 +29,9 @@ use paths::{target, Target};
 /// The api-versions accepted: those Azure ML clients send today (azure-ai-ml 1.35 sends
 /// 2023-04-01-preview for data assets and 2024-10-01-preview for datastores).
 const API_VERSIONS: (&str, &str) = ("2023-04-01", "2025-12-01");
+/// The api-versions accepted for online endpoints: azure-ai-ml still sends 2022-02-01-preview
+/// for them.
+const ENDPOINT_API_VERSIONS: (&str, &str) = ("2022-02-01", "2025-12-01");
 /// Computes per page of a list; the rest follow `nextLink`.
 pub const PAGE_SIZE: usize = 50;
 
@@ -169,10 +172,10 @@ fn dispatch(
     // Who asks comes first: what exists is nobody's business before signing in.
     let me = member_of(state, headers)?;
     let target = state.read(|t| target(&segments, t))?;
-    let range = if target.is_resource_manager() {
-        RESOURCE_API_VERSIONS
-    } else {
-        API_VERSIONS
+    let range = match target {
+        _ if target.is_resource_manager() => RESOURCE_API_VERSIONS,
+        Target::Endpoints(..) => ENDPOINT_API_VERSIONS,
+        _ => API_VERSIONS,
     };
     let api_version = check_api_version(uri.query().unwrap_or(""), range)?;
     let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
