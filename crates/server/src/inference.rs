@@ -9,7 +9,7 @@
 use crate::auth::{hex, random_bytes};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -31,12 +31,43 @@ const LOG_LINES: usize = 1_000;
 /// How long a token lasts, in milliseconds (Azure's: an hour).
 const TOKEN_LIFE: i64 = 3_600_000;
 
-/// The models loaded for scoring (by model version id: versions never change) and each
-/// deployment's log.
+/// Minutes of request figures kept per deployment.
+const MINUTES_KEPT: usize = 60;
+/// Latency buckets: bucket `i` holds times up to `FIRST_BUCKET_MS * BUCKET_GROWTH^i`.
+const BUCKETS: usize = 80;
+const FIRST_BUCKET_MS: f64 = 0.01;
+const BUCKET_GROWTH: f64 = 1.2;
+
+/// The models loaded for scoring (by model version id: versions never change), each
+/// deployment's log and its request figures per minute.
 #[derive(Default)]
 pub struct Inference {
     models: Mutex<HashMap<String, Arc<TrainedModel>>>,
     logs: Mutex<HashMap<String, VecDeque<String>>>,
+    minutes: Mutex<HashMap<String, VecDeque<Minute>>>,
+}
+
+/// One minute of a deployment's requests: how many, how many refused, and their times.
+struct Minute {
+    at: i64,
+    requests: u64,
+    errors: u64,
+    latency: [u32; BUCKETS],
+}
+
+impl Minute {
+    /// The time under which `share` of the requests took, in milliseconds (a bucket's top).
+    fn quantile(&self, share: f64) -> f64 {
+        let wanted = (self.requests as f64 * share).ceil() as u64;
+        let mut seen = 0u64;
+        for (i, n) in self.latency.iter().enumerate() {
+            seen += u64::from(*n);
+            if seen >= wanted.max(1) {
+                return FIRST_BUCKET_MS * BUCKET_GROWTH.powi(i as i32);
+            }
+        }
+        FIRST_BUCKET_MS * BUCKET_GROWTH.powi(BUCKETS as i32 - 1)
+    }
 }
 
 /// A new endpoint key: 32 random bytes as hex.
@@ -267,6 +298,9 @@ fn score_with(state: &AppState, found: &Found, name: &str, body: &[u8]) -> Respo
     };
     let answer = scored(state, found, d, body);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
+    state
+        .inference
+        .count(&d.id, state.now(), ms, answer.is_err());
     let line = match &answer {
         Ok((rows, _)) => format!(
             "{} POST /score: {rows} rows, 200 in {ms:.2} ms",
@@ -441,6 +475,54 @@ pub fn logs(state: &AppState, deployment_id: &str, tail: usize) -> String {
 }
 
 impl Inference {
+    /// Counts a request of deployment `id` that took `ms` at `now`.
+    fn count(&self, id: &str, now: i64, ms: f64, refused: bool) {
+        let Ok(mut all) = self.minutes.lock() else {
+            return;
+        };
+        let minutes = all.entry(id.to_owned()).or_default();
+        let at = now - now.rem_euclid(60_000);
+        if minutes.back().is_none_or(|m| m.at != at) {
+            if minutes.len() == MINUTES_KEPT {
+                minutes.pop_front();
+            }
+            minutes.push_back(Minute {
+                at,
+                requests: 0,
+                errors: 0,
+                latency: [0; BUCKETS],
+            });
+        }
+        if let Some(m) = minutes.back_mut() {
+            m.requests += 1;
+            m.errors += u64::from(refused);
+            let bucket = ((ms / FIRST_BUCKET_MS).max(1.0).ln() / BUCKET_GROWTH.ln()).ceil();
+            m.latency[(bucket as usize).min(BUCKETS - 1)] += 1;
+        }
+    }
+
+    /// Deployment `id`'s figures of the last hour, a minute at a time.
+    fn figures(&self, id: &str, now: i64) -> Value {
+        let all = self.minutes.lock().ok();
+        let minutes: Vec<Value> = all
+            .iter()
+            .flat_map(|a| a.get(id))
+            .flatten()
+            .filter(|m| m.at > now - 3_600_000)
+            .map(|m| {
+                json!({"at": m.at, "requests": m.requests, "errors": m.errors,
+                    "p50": m.quantile(0.5), "p99": m.quantile(0.99)})
+            })
+            .collect();
+        let total = |key: &str| {
+            minutes
+                .iter()
+                .map(|m| m[key].as_u64().unwrap_or(0))
+                .sum::<u64>()
+        };
+        json!({"requests": total("requests"), "errors": total("errors"), "minutes": minutes})
+    }
+
     fn log(&self, deployment_id: &str, line: String) {
         if let Ok(mut logs) = self.logs.lock() {
             let lines = logs.entry(deployment_id.to_owned()).or_default();
@@ -467,4 +549,105 @@ fn draw(traffic: &[(String, u32)]) -> Option<String> {
         left -= share;
     }
     None
+}
+
+/// `GET /api/endpoints/metrics?wsid=&endpoint=`: each deployment's requests, errors and
+/// p50/p99 latency per minute over the last hour, for the endpoint's Monitoring tab.
+pub async fn metrics(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let read = || -> Result<Value, ArmError> {
+        let me = crate::auth::member_of(&state, &headers)?;
+        let text = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
+        let deployments = state.read_workspace(&me, text("wsid"), |w| {
+            w.endpoint(text("endpoint"))?;
+            let ids: Vec<(String, String)> = w
+                .deployments_of(text("endpoint"))
+                .map(|d| (d.resource.name.clone(), d.resource.id.clone()))
+                .collect();
+            Ok::<_, ArmError>(ids)
+        })??;
+        let now = state.now();
+        let each = deployments
+            .into_iter()
+            .map(|(name, id)| (name, state.inference.figures(&id, now)));
+        Ok(json!({ "deployments": each.collect::<serde_json::Map<String, Value>>() }))
+    };
+    match read() {
+        Ok(v) => (StatusCode::OK, Json(v)).into_response(),
+        Err(e) => crate::arm::error_response(&e),
+    }
+}
+
+/// `GET {swaggerUri}`: the scoring request as OpenAPI describes it, with the columns the
+/// endpoint's model takes (that of the deployment with the most traffic).
+pub async fn swagger(
+    State(state): State<Arc<AppState>>,
+    Path((region, name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(found) = find(&state, &region, &name) else {
+        let missing = format!("There is no online endpoint '{name}' in {region}.");
+        return refuse(StatusCode::NOT_FOUND, "ENDPOINT_NOT_FOUND", missing).into_response();
+    };
+    if let Err(refused) = sign_in(&state, &found, &headers) {
+        return refused.into_response();
+    }
+    let busiest = found
+        .traffic
+        .iter()
+        .max_by_key(|(_, share)| *share)
+        .map(|(n, _)| n.clone());
+    let deployed = found
+        .deployments
+        .iter()
+        .find(|d| {
+            busiest
+                .as_deref()
+                .is_some_and(|b| d.name.eq_ignore_ascii_case(b))
+        })
+        .or(found.deployments.first());
+    let model = deployed.and_then(|d| {
+        let version = d.model.as_ref().ok()?;
+        model_for(&state, &found.workspace, &d.id, version).ok()
+    });
+    let Some(model) = model else {
+        let why = "The endpoint has no deployment with a model to describe yet.";
+        return refuse(StatusCode::FAILED_DEPENDENCY, "NO_DEPLOYMENT", why).into_response();
+    };
+    (StatusCode::OK, Json(openapi(&name, &model))).into_response()
+}
+
+/// The OpenAPI document of an endpoint's scoring with `model`.
+fn openapi(endpoint: &str, model: &TrainedModel) -> Value {
+    let plans = model.featurizer.report();
+    let columns: Vec<&str> = model.featurizer.inputs();
+    let example: Vec<Value> = columns
+        .iter()
+        .map(|c| match plans.iter().find(|p| p.column == *c) {
+            Some(p) if p.detected == "Numeric" => json!(0.0),
+            _ => json!(""),
+        })
+        .collect();
+    let cell = json!({"oneOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]});
+    json!({
+        "openapi": "3.0.1",
+        "info": {"title": endpoint, "version": "1.0", "description": format!("Scores rows with {} ({}), predicting {}.", model.algorithm, model.classes.join(", "), model.target)},
+        "paths": {"/score": {"post": {
+            "summary": "Predictions for the rows given (params.predict_method: predict_proba for each class's probability).",
+            "security": [{"Bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"type": "object", "properties": {"input_data": {"type": "object",
+                    "properties": {"columns": {"type": "array", "items": {"type": "string", "enum": columns}},
+                        "index": {"type": "array", "items": {"type": "integer"}},
+                        "data": {"type": "array", "items": {"type": "array", "items": cell}}}}}},
+                "example": {"input_data": {"columns": columns, "index": [0], "data": [example]}}}}},
+            "responses": {
+                "200": {"description": "A prediction per row", "content": {"application/json": {"schema": {"type": "array"}}}},
+                "400": {"description": "A row or column that cannot be scored, named"},
+                "401": {"description": "No key or token, or a wrong one"}}}}},
+        "components": {"securitySchemes": {"Bearer": {"type": "http", "scheme": "bearer"}}},
+    })
 }

@@ -103,6 +103,11 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/inference/{region}/{endpoint}/score",
             post(inference::score_request),
         )
+        .route(
+            "/inference/{region}/{endpoint}/swagger.json",
+            get(inference::swagger),
+        )
+        .route("/api/endpoints/metrics", get(inference::metrics))
         .route("/subscriptions", any(arm_request))
         .route("/subscriptions/{*rest}", any(arm_request))
         .fallback(fallback)

@@ -209,6 +209,8 @@ pub const ROUTES: &[Route] = &[
     route("delete", ws_path!("/onlineEndpoints/{endpointName}/deployments/{deploymentName}"), "Delete a deployment without live traffic", 200, true),
     route("post", ws_path!("/onlineEndpoints/{endpointName}/deployments/{deploymentName}/getLogs"), "A deployment's log ({tail}): model loads and each request's status and time", 200, true),
     route("post", "/inference/{region}/{endpointName}/score", "An endpoint's scoringUri: Authorization: Bearer <key or token>, {input_data: {columns, index, data}} (or records, or MLflow's dataframe_split/records; params.predict_method: predict_proba) answered with a prediction per row; azureml-model-deployment picks a deployment", 200, false),
+    route("get", "/inference/{region}/{endpointName}/swagger.json", "An endpoint's swaggerUri: the OpenAPI document of its scoring, with its model's columns (the same Bearer key or token)", 200, false),
+    route("get", "/api/endpoints/metrics", "An endpoint's requests, errors and p50/p99 latency per deployment, a minute at a time over the last hour (?wsid=&endpoint=)", 200, true),
     route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/vmSizes", "VM sizes with prices", 200, true),
     route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/usages", "vCPU usage and limit per family", 200, true),
     route("get", "/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearningServices/locations/{location}/computeOperationsStatus/{operationId}", "A long-running operation's status", 200, true),

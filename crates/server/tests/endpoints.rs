@@ -273,6 +273,43 @@ async fn a_best_model_deployed_to_an_endpoint_scores_requests_with_its_keys() {
         "green saw {mirrored} of 500 at 20%"
     );
 
+    // The swagger document names the model's columns; the figures count the requests.
+    let swagger = uri.replace("/score", "/swagger.json");
+    let (status, _, doc) = call_with(a, "GET", &swagger, Some(&key), "", b"").await;
+    assert_eq!(status, 200, "{doc}");
+    let example = doc["paths"]["/score"]["post"]["requestBody"]["content"]["application/json"]
+        ["example"]
+        .to_string();
+    assert!(
+        example.contains("\"Age\"") && !example.contains("PatientID"),
+        "{example}"
+    );
+    assert_eq!(
+        call_with(a, "GET", &swagger, Some("wrong"), "", b"")
+            .await
+            .0,
+        401
+    );
+    let metrics = format!("/api/endpoints/metrics?wsid={WS}&endpoint=diabetes-ep");
+    let (status, figures) = call(a, "GET", &metrics, Some(&ada), b"").await;
+    assert_eq!(status, 200, "{figures}");
+    let blue_figures = &figures["deployments"]["blue"];
+    assert!(
+        blue_figures["requests"].as_u64().unwrap() > 1000,
+        "{figures}"
+    );
+    assert!(
+        blue_figures["errors"].as_u64().unwrap() >= 2,
+        "the 400s count: {figures}"
+    );
+    let minute = &blue_figures["minutes"][0];
+    assert!(
+        minute["p50"].as_f64().unwrap() > 0.0
+            && minute["p99"].as_f64().unwrap() >= minute["p50"].as_f64().unwrap(),
+        "{minute}"
+    );
+    assert_eq!(call(a, "GET", &metrics, None, b"").await.0, 401);
+
     // A deployed model is not deleted; a deployment with traffic is not either.
     let (status, refused) = call(
         a,

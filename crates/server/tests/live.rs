@@ -257,6 +257,8 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_answers()
         ("delete", format!("{WS}/onlineEndpoints/doc-ep/deployments/blue")),
         ("post", format!("{WS}/onlineEndpoints/doc-ep/deployments/blue/getLogs")),
         ("post", "/inference/eastus/doc-ep/score".into()),
+        ("get", "/inference/eastus/doc-ep/swagger.json".into()),
+        ("get", format!("/api/endpoints/metrics?wsid={WS}&endpoint=doc-ep")),
         ("get", format!("/api/files?wsid={WS}&path=")),
         ("put", format!("/api/files?wsid={WS}&path=doc.json")),
         ("delete", format!("/api/files?wsid={WS}&path=doc.json")),
