@@ -32,4 +32,4 @@ pub use table::{search_box, select_cell};
 pub use tags_editor::{TagList, TagsEditor};
 pub use text_field::TextField;
 pub use wizard_steps::WizardSteps;
-pub use yaml_file::{ImportSummary, YamlFile};
+pub use yaml_file::{file_text, ImportSummary, YamlFile};

@@ -40,6 +40,22 @@ impl TagList {
         }
     }
 
+    /// Replaces the tags entered with `tags` (a file read, say).
+    pub fn set(&self, tags: &BTreeMap<String, String>) {
+        let first = self.next_id.get_value();
+        let rows: Vec<TagRow> = tags
+            .iter()
+            .zip(first..)
+            .map(|((key, value), id)| TagRow {
+                id,
+                key: key.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        self.next_id.set_value(first + rows.len() as u32);
+        self.rows.set(rows);
+    }
+
     /// Whether no tag is entered (reactive).
     pub fn is_empty(&self) -> bool {
         self.rows.with(Vec::is_empty)

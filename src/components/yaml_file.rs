@@ -1,8 +1,19 @@
 //! The "File" card of a Create from YAML page: a `.yml` file uploaded, or the text pasted; a
-//! file that is not text is refused with a notice rather than pasted in.
+//! file that is not text is refused with a notice rather than pasted in ([`file_text`], which
+//! other pages that read a YAML file use too).
 
 use crate::store::use_store;
 use leptos::prelude::*;
+
+/// The text of a file picked, or (a picture or another binary file) that it is not text.
+pub async fn file_text(file: &web_sys::File) -> Result<String, String> {
+    let content = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+    let content = content.ok().and_then(|c| c.as_string()).unwrap_or_default();
+    match content.contains('\0') || content.contains('\u{fffd}') {
+        true => Err(format!("{} is not a text file.", file.name())),
+        false => Ok(content),
+    }
+}
 
 /// The upload and the text area, both filling `text`; `placeholder` shows an example file.
 #[component]
@@ -14,17 +25,9 @@ pub fn YamlFile(text: RwSignal<String>, placeholder: &'static str) -> impl IntoV
             return;
         };
         leptos::task::spawn_local(async move {
-            let content = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let content = content.ok().and_then(|c| c.as_string()).unwrap_or_default();
-            // A picture or another binary file is not pasted in as text.
-            if content.contains('\0') || content.contains('\u{fffd}') {
-                store.notify(
-                    true,
-                    "Not a YAML file",
-                    format!("{} is not a text file.", file.name()),
-                );
-            } else {
-                text.set(content);
+            match file_text(&file).await {
+                Ok(content) => text.set(content),
+                Err(why) => store.notify(true, "Not a YAML file", why),
             }
         });
     };

@@ -2,7 +2,9 @@
 // computer, listed, its Details (flavors, signature) and Artifacts read from its folder, a
 // second version from the same folder in a datastore, edited, archived and deleted; a bad name
 // and a job path with no files refused, saying why; an AutoML job's best model registered from
-// the job's page.
+// the job's page; a model registered from a CLI v2 YAML file (its local path's file asked for
+// and uploaded; a job output's path, missing or an AutoML job's best model, registered as the
+// wizard registers one), and a malformed file refused at its line and field.
 import { createDiabetesTable, fillDiabetesAutoml, submitAndWaitForAutoml } from './automl_helpers';
 import { downloadText, expect, openStudio, test } from './helpers';
 import type { Page } from '@playwright/test';
@@ -194,11 +196,123 @@ test('a job path with no files is refused with the store\'s message, beside Regi
   await expect(page.getByText(/No models yet\./)).toBeVisible();
 });
 
+/** A file for a file input: `name` holding `text`. */
+function textFile(name: string, text: string) {
+  return { name, mimeType: 'application/yaml', buffer: Buffer.from(text, 'utf8') };
+}
+
+/** Opens the wizard's Source step with "From a YAML file" chosen and `file` picked. */
+async function pickModelYaml(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
+  await openStudio(page, '/models/register');
+  const w = wizard(page);
+  await w.getByRole('tab', { name: /Source/ }).click();
+  await w.getByText('From a YAML file', { exact: true }).click();
+  await w.getByLabel('YAML file', { exact: true }).setInputFiles(file);
+  return w;
+}
+
+test('a model from a YAML file whose path is local: the file it names is uploaded and registered as the file says', async ({ page }) => {
+  const yaml = `$schema: https://azuremlschemas.azureedge.net/latest/model.schema.json
+name: yaml-model
+type: custom_model
+path: ./model.pkl
+description: Registered from a YAML file
+tags:
+  source: cli
+  team: ml
+`;
+  const w = await pickModelYaml(page, textFile('model.yml', yaml));
+  const given = w.getByRole('region', { name: 'What model.yml gives' });
+  await expect(given).toContainText('yaml-model');
+  await expect(given).toContainText('Unspecified type (custom_model)');
+  await expect(given).toContainText("1, the model's next (the file names none)");
+  await expect(given).toContainText('./model.pkl');
+  await expect(given).toContainText('source: cli');
+  await expect(w).toContainText("The file's path, ./model.pkl, is a file on the computer the YAML file was written on. Choose model.pkl to upload it.");
+
+  // Register before the file is chosen says what to choose.
+  await w.getByRole('tab', { name: /Review/ }).click();
+  await w.getByRole('button', { name: 'Register' }).click();
+  await expect(w.getByRole('tabpanel', { name: 'Source' })).toBeVisible();
+  await expect(w.getByRole('alert')).toContainText("Choose ./model.pkl, which the YAML file's path names, to upload.");
+
+  // A file of another name is noted; the one it names is not.
+  await w.getByLabel('Files to upload').setInputFiles([textFile('weights.bin', 'x')]);
+  await expect(w.getByRole('status').filter({ hasText: 'None of the files chosen is model.pkl' })).toBeVisible();
+  await w.getByLabel('Files to upload').setInputFiles([textFile('model.pkl', 'a pickled model\n')]);
+  await expect(w).toContainText('1 file chosen');
+  await expect(w.getByRole('alert')).toHaveCount(0);
+  await expect(w.getByText('None of the files chosen')).toHaveCount(0);
+
+  // The model type and settings are the file's.
+  await w.getByRole('tab', { name: /Model type/ }).click();
+  await expect(w.getByLabel('Unspecified type')).toBeChecked();
+  await w.getByRole('tab', { name: /Model settings/ }).click();
+  await expect(w.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('yaml-model');
+  await expect(w.getByRole('textbox', { name: 'Version', exact: true })).toHaveValue('1');
+  await expect(w.getByLabel('Description')).toHaveValue('Registered from a YAML file');
+  await expect(w.getByRole('textbox', { name: 'Tag 2 value' })).toHaveValue('ml');
+  await w.getByRole('button', { name: 'Next' }).click();
+  const review = w.getByRole('tabpanel', { name: 'Review' });
+  await expect(review).toContainText('From a YAML file');
+  await expect(review).toContainText('model.yml (path: ./model.pkl)');
+  await expect(review).toContainText(/azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/\d{4}-\d{2}-\d{2}_\d{6}_UTC\/yaml-model\//);
+  await w.getByRole('button', { name: 'Register' }).click();
+  await expect(w).toBeHidden();
+
+  const row = modelRow(page, 'yaml-model');
+  await expect(row.getByRole('cell').nth(2)).toHaveText('1');
+  await expect(row).toContainText('Unspecified type');
+  await row.getByRole('link', { name: 'yaml-model' }).click();
+  const attributes = page.getByRole('region', { name: 'Attributes' });
+  await expect(attributes).toContainText('Registered from a YAML file');
+  await expect(attributes).toContainText('source: cli');
+  await expect(attributes).toContainText('team: ml');
+  await expect(attributes).toContainText('azureml:yaml-model:1');
+  await page.getByRole('tab', { name: 'Artifacts' }).click();
+  await page.getByRole('navigation', { name: 'Model files' }).getByRole('button', { name: /^model\.pkl/ }).click();
+  await expect(page.getByText('a pickled model')).toBeVisible();
+});
+
+test('a model YAML file whose path is a job output is registered as a job output is, at the version it names', async ({ page }) => {
+  const uri = 'azureml://jobs/no_such_job/outputs/artifacts/paths/model/';
+  const yaml = `name: from-job\nversion: 4\ntype: mlflow_model\npath: ${uri}\nstage: Staging\nproperties:\n  origin: cli\n`;
+  const w = await pickModelYaml(page, textFile('job-model.yaml', yaml));
+  await expect(w.getByRole('region', { name: 'What job-model.yaml gives' })).toContainText(uri);
+  await expect(w.getByLabel('Files to upload')).toHaveCount(0);
+  await w.getByRole('button', { name: 'Next' }).click();
+  await expect(w.getByRole('textbox', { name: 'Version', exact: true })).toHaveValue('4');
+  await w.getByRole('button', { name: 'Next' }).click();
+  const review = w.getByRole('tabpanel', { name: 'Review' });
+  await expect(review).toContainText('MLflow');
+  await expect(review).toContainText(uri);
+  await expect(review).toContainText('Staging');
+  await expect(review).toContainText('origin: cli');
+  await w.getByRole('button', { name: 'Register' }).click();
+  await expect(w.getByRole('alert').filter({ hasText: 'cannot be registered' })).toContainText(`the job 'no_such_job' left no files at ${uri}`);
+});
+
+test('a malformed model YAML file says what is wrong at its line and field, and registers nothing', async ({ page }) => {
+  const w = await pickModelYaml(page, textFile('bad.yml', 'name: m\npath: ./model\ncolour: red\n'));
+  const source = w.getByRole('tabpanel', { name: 'Source' });
+  await expect(source.getByRole('alert')).toContainText('bad.yml cannot be used: line 3, field colour: unknown field "colour"; a model file may have only:');
+  await w.getByLabel('YAML file', { exact: true }).setInputFiles(textFile('no-name.yml', 'type: custom_model\npath: ./model\n'));
+  await expect(source.getByRole('alert')).toHaveText('no-name.yml cannot be used: field name: name is required');
+  await expect(w.getByRole('region', { name: /gives/ })).toHaveCount(0);
+  await w.getByRole('tab', { name: /Review/ }).click();
+  await w.getByRole('button', { name: 'Register' }).click();
+  await expect(source.getByRole('alert')).toBeVisible();
+  await expect(w.getByRole('alert').filter({ hasNotText: 'no-name.yml' })).toHaveCount(0);
+  await w.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('alertdialog', { name: 'Discard the new model?' }).getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByText(/No models yet\./)).toBeVisible();
+});
+
 // The server trains it with its job runner; a workspace kept in the browser, in the tab.
 test.describe('an AutoML job\'s best model', () => {
   test.use({ serverArgs: ['--job-runner', 'local'] });
 
-  test('is registered from the job\'s page and listed', async ({ page }) => {
+  test('is registered from the job\'s page and listed, then again from a YAML file naming its output', async ({ page }) => {
     test.setTimeout(120_000);
     await createDiabetesTable(page);
     await page.getByRole('link', { name: 'Automated ML' }).click();
@@ -226,5 +340,17 @@ test.describe('an AutoML job\'s best model', () => {
     await expect(page.getByRole('table', { name: 'Flavors' })).toContainText('azimuth');
     await page.getByRole('tab', { name: 'Artifacts' }).click();
     await expect(page.getByRole('navigation', { name: 'Model files' }).getByRole('button', { name: /^MLmodel/ })).toBeVisible();
+
+    // The same output named by a YAML file with no version: the model's next, 2.
+    const yaml = 'name: diabetes-best\ntype: mlflow_model\npath: azureml://jobs/diabetes_best/outputs/best_model\ndescription: From the YAML file\n';
+    const again = await pickModelYaml(page, textFile('best.yml', yaml));
+    await again.getByRole('tab', { name: /Review/ }).click();
+    await expect(again.getByRole('tabpanel', { name: 'Review' })).toContainText('azureml://jobs/diabetes_best/outputs/best_model');
+    await again.getByRole('button', { name: 'Register' }).click();
+    await expect(again).toBeHidden();
+    await expect(modelRow(page, 'diabetes-best').getByRole('cell').nth(2)).toHaveText('2');
+    await modelRow(page, 'diabetes-best').getByRole('link', { name: 'diabetes-best' }).click();
+    await expect(page.getByRole('region', { name: 'Attributes' })).toContainText('From the YAML file');
+    await expect(page.getByRole('table', { name: 'Flavors' })).toContainText('azimuth');
   });
 });

@@ -198,8 +198,8 @@ fn cli_yaml_round_trips_and_bad_files_say_why() {
         .put_model_version(ADA, &read.name, "1", read.resource, T0)
         .unwrap();
     assert_eq!(v2.properties, v.properties);
-    let local = model_from_yaml("name: m\npath: ./model\n").unwrap_err();
-    assert!(local.to_string().contains("line 2"), "{local}");
+    let remote = model_from_yaml("name: m\npath: https://example.org/m\n").unwrap_err();
+    assert!(remote.to_string().contains("line 2"), "{remote}");
     assert!(model_from_yaml("name: m\ntype: onnx\npath: runs:/r/m\n").is_err());
     assert!(model_from_yaml("name: m\npath: runs:/r/m\ncolour: red\n").is_err());
 }

@@ -1,7 +1,8 @@
 //! What the "Register a model" wizard checks as it is filled in, before anything is sent: the
 //! model's URI from the Source step (or what is missing), the name and version (Azure's rule for
 //! asset names; a version that exists already), the tags; and what it fills in: the version the
-//! model's next, a job's named outputs as its name is typed.
+//! model's next (unless a YAML file names the version), a job's named outputs as its name is
+//! typed.
 
 use super::register::RegisterForm;
 use super::sources::{job_outputs, job_uri, local_folder, Source, UPLOAD_STORE};
@@ -9,7 +10,20 @@ use crate::store::Store;
 use azimuth_core::arm::versioned::asset_name_error;
 use azimuth_core::data::uri::datastore_uri;
 use azimuth_core::models::ModelSource;
+use azimuth_core::Workspace;
 use leptos::prelude::*;
+
+/// The version model `name` gets next in `w` (1 for a new model).
+pub fn next_version(w: &Workspace, name: &str) -> String {
+    w.model_container(name)
+        .map(|c| {
+            c.properties
+                .next_version
+                .clone()
+                .unwrap_or_else(|| w.next_model_version(name))
+        })
+        .unwrap_or_else(|| "1".into())
+}
 
 /// The wizard's checks; cheap to copy into closures.
 #[derive(Clone, Copy)]
@@ -35,17 +49,7 @@ impl Checks {
     pub fn new(store: Store, form: RegisterForm, tried: RwSignal<bool>) -> Checks {
         let next = Memo::new(move |_| {
             let name = form.name.get();
-            let name = name.trim();
-            store.workspace.with(|w| {
-                w.model_container(name)
-                    .map(|c| {
-                        c.properties
-                            .next_version
-                            .clone()
-                            .unwrap_or_else(|| w.next_model_version(name))
-                    })
-                    .unwrap_or_else(|| "1".into())
-            })
+            store.workspace.with(|w| next_version(w, name.trim()))
         });
         let exists = Memo::new(move |_| {
             let name = form.name.get();
@@ -72,7 +76,7 @@ impl Checks {
         // is (which Model settings checks).
         let target_error = Signal::derive(move || match target.get() {
             Err(e) => Some(e),
-            Ok(_) if form.source.get() == Source::Local => None,
+            Ok(_) if form.uploads() => None,
             Ok(uri) => ModelSource::parse(&uri).err(),
         });
         let settings_error = Signal::derive(move || {
@@ -115,23 +119,44 @@ fn target(form: RegisterForm) -> Result<String, String> {
             "" => Err("Enter the path of the model's folder in the datastore.".into()),
             p => Ok(datastore_uri(&form.datastore.get(), p)),
         },
-        Source::Local => match form.files.with(Vec::is_empty) {
-            true => Err("Choose the model's files or its folder to upload.".into()),
-            false => Ok(datastore_uri(
-                UPLOAD_STORE,
-                &local_folder(&form.stamp.get_value(), &form.name.get()),
-            )),
+        Source::Local => upload_uri(form, "the model's files or its folder"),
+        Source::Yaml => match form.yaml.get() {
+            None => Err("Choose the model's YAML file, as az ml model create -f takes it.".into()),
+            Some(read) => {
+                let model = read
+                    .model
+                    .map_err(|e| format!("{} cannot be used: {e}", read.file))?;
+                match model.local {
+                    None => Ok(model.resource.properties.model_uri),
+                    Some(path) => {
+                        upload_uri(form, &format!("{path}, which the YAML file's path names,"))
+                    }
+                }
+            }
         },
     }
 }
 
-/// Keeps the version at the model's next until the person types another.
+/// The URI of the folder the files picked go to, or that `what` is still to be chosen.
+fn upload_uri(form: RegisterForm, what: &str) -> Result<String, String> {
+    match form.files.with(Vec::is_empty) {
+        true => Err(format!("Choose {what} to upload.")),
+        false => Ok(datastore_uri(
+            UPLOAD_STORE,
+            &local_folder(&form.stamp.get_value(), &form.name.get()),
+        )),
+    }
+}
+
+/// Keeps the version at the model's next until the person types another (or a YAML file
+/// names one).
 fn follow_next_version(form: RegisterForm, next: Memo<String>) {
     let offered = StoredValue::new(String::new());
     Effect::new(move |_| {
         let n = next.get();
         let typed = form.version.get_untracked();
-        if typed.is_empty() || typed == offered.get_value() {
+        let named = untrack(|| form.yaml_model()).and_then(|m| m.version);
+        if named.as_ref() != Some(&typed) && (typed.is_empty() || typed == offered.get_value()) {
             form.version.set(n.clone());
         }
         offered.set_value(n);

@@ -8,6 +8,7 @@ mod list;
 mod model;
 mod register;
 mod sources;
+mod yaml_source;
 
 pub use list::ModelsPage;
 pub use model::ModelPage;

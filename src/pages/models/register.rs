@@ -1,19 +1,22 @@
 //! The "Register a model" wizard (`/models/register`), in the studio's steps: Model type
-//! (MLflow, Unspecified type, Triton), Source (`sources.rs`), Model settings (name, version
-//! defaulting to the model's next, description, tags; checked in `checks.rs`) and Review. The
-//! address's `?job=`, `?path=` and `?type=` fill in a job's output, so a job's page links here;
-//! `?name=` adds a version to a model. Files from this computer go up first; the version is
-//! registered only once all are stored, and whatever the store refuses is shown beside Register.
+//! (MLflow, Unspecified type, Triton), Source (`sources.rs`; a YAML file fills in the other
+//! steps), Model settings (name, version defaulting to the model's next, description, tags;
+//! checked in `checks.rs`) and Review. The address's `?job=`, `?path=` and `?type=` fill in a
+//! job's output, so a job's page links here; `?name=` adds a version to a model. Files from this
+//! computer go up first; the version is registered only once all are stored, and whatever the
+//! store refuses is shown beside Register.
 
 use super::checks::Checks;
 use super::sources::{source_step, upload_files, Source, UPLOAD_STORE};
+use super::yaml_source::YamlRead;
 use super::{tags_view, type_label};
 use crate::components::{
-    guard_close, prop_view, radio_card, Appearance, Button, Dialog, DiscardPrompt, GuardedClose,
-    Picked, TagList, TagsEditor, TextField, WizardSteps,
+    guard_close, prop, prop_view, radio_card, Appearance, Button, Dialog, DiscardPrompt,
+    GuardedClose, Picked, TagList, TagsEditor, TextField, WizardSteps,
 };
 use crate::router::{leave_to, query_param};
 use crate::store::{use_store, Store, Upload};
+use azimuth_core::models::yaml::ImportedModel;
 use azimuth_core::models::{model_type, ModelVersionProperties, ModelVersionResource};
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
@@ -58,6 +61,8 @@ pub struct RegisterForm {
     pub path: RwSignal<String>,
     /// Files picked on this computer.
     pub files: RwSignal<Vec<Picked>, LocalStorage>,
+    /// The YAML file read, once one is chosen.
+    pub yaml: RwSignal<Option<YamlRead>>,
     /// The time the upload's folder is named by.
     pub stamp: StoredValue<String>,
     /// The model's name.
@@ -68,6 +73,25 @@ pub struct RegisterForm {
     pub description: RwSignal<String>,
     /// Its tags.
     pub tags: TagList,
+}
+
+impl RegisterForm {
+    /// The model the YAML file gives, when that is the source and it was read (reactive).
+    pub fn yaml_model(&self) -> Option<ImportedModel> {
+        match self.source.get() {
+            Source::Yaml => self.yaml.with(|y| y.as_ref()?.model.clone().ok()),
+            _ => None,
+        }
+    }
+
+    /// Whether the files picked on this computer are uploaded on Register (reactive).
+    pub fn uploads(&self) -> bool {
+        match self.source.get() {
+            Source::Local => true,
+            Source::Yaml => self.yaml_model().is_some_and(|m| m.local.is_some()),
+            _ => false,
+        }
+    }
 }
 
 crate::lazy_page! {
@@ -95,6 +119,7 @@ fn form_from_address(now: i64) -> RegisterForm {
         datastore: RwSignal::new(UPLOAD_STORE.to_owned()),
         path: RwSignal::new(String::new()),
         files: RwSignal::new_local(Vec::new()),
+        yaml: RwSignal::new(None),
         stamp: StoredValue::new(crate::pages::data::upload_stamp(now)),
         name: RwSignal::new(asked("name")),
         version: RwSignal::new(String::new()),
@@ -111,16 +136,19 @@ struct Progress {
     failure: RwSignal<Option<String>>,
 }
 
-/// The version to register, as the form says.
+/// The version to register, as the form says (with a YAML file's stage, properties and job).
 fn version_body(form: RegisterForm, model_uri: String) -> ModelVersionResource {
+    let base = untrack(|| form.yaml_model())
+        .map(|m| m.resource.properties)
+        .unwrap_or_default();
     ModelVersionResource {
         properties: ModelVersionProperties {
             model_type: form.kind.get_untracked().into(),
             model_uri,
             description: Some(form.description.get_untracked().trim().to_owned())
                 .filter(|d| !d.is_empty()),
-            tags: form.tags.map(),
-            ..ModelVersionProperties::default()
+            tags: untrack(|| form.tags.map()),
+            ..base
         },
         ..ModelVersionResource::default()
     }
@@ -134,8 +162,9 @@ fn register(store: Store, form: RegisterForm, model_uri: String, p: Progress, gu
     let name = form.name.get_untracked().trim().to_owned();
     let version = form.version.get_untracked().trim().to_owned();
     let body = version_body(form, model_uri);
+    let uploads = untrack(|| form.uploads());
     leptos::task::spawn_local(async move {
-        if form.source.get_untracked() == Source::Local {
+        if uploads {
             if let Err(e) = upload_files(store, form, p.uploads).await {
                 p.failure
                     .set(Some(format!("{} No model was registered.", e.message())));
@@ -187,6 +216,7 @@ fn review_step(form: RegisterForm, checks: Checks, p: Progress) -> impl IntoView
             {prop_view("Version", move || form.version.get())}
             {prop_view("Description", move || form.description.get())}
             {prop_view("Tags", move || tags_view(&form.tags.map()))}
+            {yaml_rows(form)}
         </dl>
         <ul class="uploads" aria-label="Uploads">
             {move || p.uploads.get().into_iter().map(|(file, u)| view! {
@@ -196,6 +226,30 @@ fn review_step(form: RegisterForm, checks: Checks, p: Progress) -> impl IntoView
                 </li>
             }).collect_view()}
         </ul>
+    }
+}
+
+/// What a YAML file gives beyond the Model settings: the file (and its local path), the stage
+/// and properties.
+fn yaml_rows(form: RegisterForm) -> impl IntoView {
+    move || {
+        let file = form.yaml.with(|y| y.as_ref().map(|r| r.file.clone()))?;
+        let m = form.yaml_model()?;
+        let props = m.resource.properties;
+        let listed: Vec<String> = props
+            .properties
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let file = match m.local {
+            Some(path) => format!("{file} (path: {path})"),
+            None => file,
+        };
+        Some(view! {
+            {prop("YAML file", file)}
+            {props.stage.map(|s| prop("Stage", s))}
+            {(!listed.is_empty()).then(|| prop("Properties", listed.join(", ")))}
+        })
     }
 }
 
@@ -217,8 +271,15 @@ pub fn RegisterModelWizard() -> impl IntoView {
             || !form.files.with(Vec::is_empty)
             || !form.path.get().is_empty()
             || !form.tags.is_empty()
+            || form.yaml.with(Option::is_some)
     });
     let guard = guard_close(unsaved, Callback::new(|_| leave_to("/models")));
+    // A file chosen anew (a YAML file, files to upload) answers what Register said was wrong.
+    Effect::new(move |_| {
+        form.yaml.track();
+        form.files.track();
+        p.failure.set(None);
+    });
     let step_error = move |i: usize| match STEPS[i] {
         "Source" => checks.target_error.get(),
         "Model settings" => checks.settings_error.get(),
@@ -262,7 +323,7 @@ pub fn RegisterModelWizard() -> impl IntoView {
                 <Show when=move || { step.get() > 0 }>
                     <Button on_click=move |_| step.update(|s| *s -= 1)>"Back"</Button>
                 </Show>
-                <Show when=move || p.registering.get() && form.source.get() == Source::Local fallback=move || view! { <Button on_click=move |_| guard.request.run(())>"Cancel"</Button> }>
+                <Show when=move || p.registering.get() && form.uploads() fallback=move || view! { <Button on_click=move |_| guard.request.run(())>"Cancel"</Button> }>
                     <Button on_click=cancel_uploads>"Cancel upload"</Button>
                 </Show>
                 <Show when=move || p.failure.with(Option::is_some)>

@@ -1,9 +1,11 @@
 //! Where a model registered in the wizard comes from, and its Source step: a job's output (a
 //! folder of its files, or one of its named outputs, such as an AutoML job's `best_model`), a
-//! datastore path, or files from this computer, uploaded into `workspaceblobstore` under
-//! `LocalUpload/<time>/<name>/` with the upload the Data wizard uses.
+//! datastore path, files from this computer, uploaded into `workspaceblobstore` under
+//! `LocalUpload/<time>/<name>/` with the upload the Data wizard uses, or a CLI v2 YAML file
+//! (`yaml_source.rs`) that says which of these it is.
 
 use super::register::RegisterForm;
+use super::yaml_source::yaml_fields;
 use crate::components::{picked_files, radio_card, TextField};
 use crate::store::{use_store, Store, Upload};
 use azimuth_core::ArmError;
@@ -19,6 +21,8 @@ pub enum Source {
     Datastore,
     /// Files from this computer.
     Local,
+    /// An `az ml model create -f` file, whose path is one of the others.
+    Yaml,
 }
 
 impl Source {
@@ -28,6 +32,7 @@ impl Source {
             Source::Job => "From a job output",
             Source::Datastore => "From datastore",
             Source::Local => "From local files",
+            Source::Yaml => "From a YAML file",
         }
     }
 }
@@ -122,6 +127,36 @@ fn outputs_note(form: RegisterForm) -> impl IntoView {
     }
 }
 
+/// The file and folder pickers of files from this computer, and where they will go.
+pub fn local_pickers(form: RegisterForm) -> impl IntoView {
+    let files_input = NodeRef::<leptos::html::Input>::new();
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    let pick = move |input: NodeRef<leptos::html::Input>| {
+        if let Some(el) = input.get() {
+            form.files.set(picked_files(&el));
+        }
+    };
+    view! {
+        <label class="field">
+            <span class="field__label">"Files to upload"</span>
+            <input node_ref=files_input type="file" multiple on:change=move |_| pick(files_input) />
+        </label>
+        <label class="field">
+            <span class="field__label">"Or a folder to upload"</span>
+            <input node_ref=folder_input type="file" multiple prop:webkitdirectory=true on:change=move |_| pick(folder_input) />
+        </label>
+        <p class="muted">{move || {
+            let count = form.files.with(Vec::len);
+            let to = local_folder(&form.stamp.get_value(), &form.name.get());
+            match count {
+                0 => format!("They go to {to} in {UPLOAD_STORE} when you select Register."),
+                1 => format!("1 file chosen; it goes to {to} in {UPLOAD_STORE} when you select Register."),
+                n => format!("{n} files chosen; they go to {to} in {UPLOAD_STORE} when you select Register."),
+            }
+        }}</p>
+    }
+}
+
 /// The Source step.
 pub fn source_step(form: RegisterForm) -> impl IntoView {
     let store = use_store();
@@ -134,13 +169,6 @@ pub fn source_step(form: RegisterForm) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let files_input = NodeRef::<leptos::html::Input>::new();
-    let folder_input = NodeRef::<leptos::html::Input>::new();
-    let pick = move |input: NodeRef<leptos::html::Input>| {
-        if let Some(el) = input.get() {
-            form.files.set(picked_files(&el));
-        }
-    };
     let choice = move |s: Source, note: &'static str| {
         radio_card(
             "model-source",
@@ -168,25 +196,8 @@ pub fn source_step(form: RegisterForm) -> impl IntoView {
             <TextField label="Path" id="model-path" value=form.path placeholder="models/diabetes/" hint="The folder that holds the model's files; for an MLflow model, the one with its MLmodel file." />
         }
         .into_any(),
-        Source::Local => view! {
-            <label class="field">
-                <span class="field__label">"Files to upload"</span>
-                <input node_ref=files_input type="file" multiple on:change=move |_| pick(files_input) />
-            </label>
-            <label class="field">
-                <span class="field__label">"Or a folder to upload"</span>
-                <input node_ref=folder_input type="file" multiple prop:webkitdirectory=true on:change=move |_| pick(folder_input) />
-            </label>
-            <p class="muted">{move || {
-                let count = form.files.with(Vec::len);
-                let to = local_folder(&form.stamp.get_value(), &form.name.get());
-                match count {
-                    0 => format!("They go to {to} in {UPLOAD_STORE} when you select Register."),
-                    n => format!("{n} file{} chosen; {} go to {to} in {UPLOAD_STORE} when you select Register.", if n == 1 { "" } else { "s" }, if n == 1 { "it" } else { "they" }),
-                }
-            }}</p>
-        }
-        .into_any(),
+        Source::Local => local_pickers(form).into_any(),
+        Source::Yaml => yaml_fields(form).into_any(),
     }
     };
     view! {
@@ -195,6 +206,7 @@ pub fn source_step(form: RegisterForm) -> impl IntoView {
             {choice(Source::Job, "A job's output or a folder of its files, such as the best model of an Automated ML job")}
             {choice(Source::Datastore, "A folder in one of the workspace's datastores")}
             {choice(Source::Local, "Upload a model's files or its folder from this computer")}
+            {choice(Source::Yaml, "An az ml model create -f file: its name, version, type, path, description and tags")}
         </fieldset>
         {fields}
     }

@@ -1,5 +1,7 @@
 //! Azure ML CLI v2 YAML of a model version (`az ml model create -f`, `model.schema.json`), written
-//! and read: the two are each other's reverse (round trip tested).
+//! and read: the two are each other's reverse (round trip tested). A file's `path` is a URI in
+//! the workspace, or a path on the computer the file was written on, which the CLI uploads
+//! first (and the studio asks for).
 
 use super::{model_type, ModelVersionProperties, ModelVersionResource};
 use crate::arm::versioned::asset_name_error;
@@ -44,8 +46,23 @@ pub struct ImportedModel {
     pub name: String,
     /// Its version, when the file names one (otherwise the model's next).
     pub version: Option<String>,
-    /// The version to register.
+    /// The version to register; its `modelUri` is empty when the path is [`Self::local`].
     pub resource: ModelVersionResource,
+    /// The file's `path` when it is on the person's computer (`./model`, `model.pkl`), to be
+    /// uploaded before the version is registered.
+    pub local: Option<String>,
+}
+
+/// Whether `path` starts with a URI scheme (`azureml:`, `runs:`, `https:`), rather than being
+/// a path on a computer (a one-letter scheme is a Windows drive, `C:\models`).
+fn has_scheme(path: &str) -> bool {
+    path.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    })
 }
 
 /// Reads a model file (`model.schema.json`).
@@ -74,9 +91,10 @@ pub fn model_from_yaml(text: &str) -> Result<ImportedModel, YamlError> {
         }
     };
     let path_field = doc.required("path")?;
-    let path = path_field.string()?;
-    if super::ModelSource::parse(&path).is_err() {
-        return Err(path_field.fail(format!("{path} is not in this workspace: the CLI uploads local files first. Upload them with Register → From local files, or point path at azureml://jobs/<job>/outputs/artifacts/paths/<folder> or azureml://datastores/<datastore>/paths/<folder>")));
+    let path = path_field.string()?.trim().to_owned();
+    let local = (!has_scheme(&path)).then(|| path.clone());
+    if local.is_none() {
+        super::ModelSource::parse(&path).map_err(|e| path_field.fail(e))?;
     }
     let stage = doc.opt("stage", |f| f.string())?;
     if let (Some(s), Some(f)) = (&stage, doc.get("stage")) {
@@ -85,7 +103,7 @@ pub fn model_from_yaml(text: &str) -> Result<ImportedModel, YamlError> {
     let resource = ModelVersionResource {
         properties: ModelVersionProperties {
             model_type: model_type.into(),
-            model_uri: path,
+            model_uri: if local.is_some() { String::new() } else { path },
             description: doc.opt("description", |f| f.string())?,
             stage,
             job_name: doc.opt("job_name", |f| f.string())?,
@@ -99,5 +117,58 @@ pub fn model_from_yaml(text: &str) -> Result<ImportedModel, YamlError> {
         name,
         version,
         resource,
+        local,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_path_is_kept_to_be_uploaded() {
+        let m =
+            model_from_yaml("name: m\npath: ./model\ndescription: d\ntags:\n  team: a\n").unwrap();
+        assert_eq!(m.local.as_deref(), Some("./model"));
+        assert_eq!(m.resource.properties.model_uri, "");
+        assert_eq!(m.resource.properties.model_type, "custom_model");
+        assert_eq!(m.resource.properties.tags["team"], "a");
+        for path in [
+            "model.pkl",
+            "C:\\models\\m",
+            "/home/me/model",
+            "../out/model/",
+        ] {
+            let text = format!("name: m\npath: '{path}'\n");
+            assert!(model_from_yaml(&text).unwrap().local.is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_workspace_uri_is_the_model_uri() {
+        let uri = "azureml://jobs/j1/outputs/artifacts/paths/model/";
+        let m = model_from_yaml(&format!(
+            "name: m\nversion: 3\ntype: mlflow_model\npath: {uri}\nstage: Staging\n"
+        ))
+        .unwrap();
+        assert_eq!(m.local, None);
+        assert_eq!(m.version.as_deref(), Some("3"));
+        assert_eq!(m.resource.properties.model_uri, uri);
+        assert_eq!(m.resource.properties.stage.as_deref(), Some("Staging"));
+    }
+
+    #[test]
+    fn mistakes_name_their_line_and_field() {
+        let e = model_from_yaml("name: m\npath: https://example.org/m.pkl\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("path")));
+        assert!(e.message.contains("this workspace's storage only"), "{e}");
+        let e = model_from_yaml("path: ./model\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("name"));
+        assert!(e.to_string().contains("name is required"), "{e}");
+        let e = model_from_yaml("name: m\npath: ./model\ncolour: red\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("unknown field \"colour\""), "{e}");
+        let e = model_from_yaml("name: m\npath: azureml:x:1\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+    }
 }
