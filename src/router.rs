@@ -32,20 +32,43 @@ thread_local! {
     static WSID: RefCell<Option<String>> = const { RefCell::new(None) };
     /// Whether the page holds what leaving would lose, and how it asks the person about it.
     static HOLD: RefCell<Option<Hold>> = const { RefCell::new(None) };
+    /// The number the last hold was given.
+    static HOLDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     /// Whether the browser's "Leave site?" question is wired to [`HOLD`].
     static UNLOAD_GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// A held page: whether it has input to lose now, and how it asks about it.
+/// A held page: whether it has input to lose now, and how it asks about it; a dialog over a
+/// held page (a Create data asset wizard over the AutoML wizard) holds it on top of the page's.
 #[derive(Clone)]
 struct Hold {
+    id: u32,
     unsaved: Signal<bool>,
     ask: Rc<dyn Fn()>,
+    under: Option<Rc<Hold>>,
 }
 
 impl Hold {
-    fn unsaved(&self) -> bool {
+    /// Whether its form is still shown (its signal not yet disposed).
+    fn alive(&self) -> bool {
+        self.unsaved.try_get_untracked().is_some()
+    }
+
+    fn own_unsaved(&self) -> bool {
         self.unsaved.try_get_untracked().unwrap_or(false)
+    }
+
+    /// Whether it, or the page under it, has input to lose.
+    fn unsaved(&self) -> bool {
+        self.own_unsaved() || self.under.as_ref().is_some_and(|u| u.unsaved())
+    }
+
+    /// Asks about the topmost input there is to lose.
+    fn ask(&self) {
+        match &self.under {
+            Some(under) if !self.own_unsaved() => under.ask(),
+            _ => (self.ask)(),
+        }
     }
 }
 
@@ -130,13 +153,21 @@ where
 
 /// Keeps the page when the back or forward button is pressed while `unsaved` is true, and calls
 /// `ask` (the person may then leave with [`leave_to`]); while it is true, leaving the studio
-/// altogether has the browser ask first. Until [`release_page`].
-pub fn hold_page(unsaved: Signal<bool>, ask: impl Fn() + 'static) {
-    HOLD.with(|h| {
-        *h.borrow_mut() = Some(Hold {
+/// altogether has the browser ask first. Until [`release_hold`] of the number it returns, or
+/// [`release_page`]. Held over a page that holds input, it holds that page's too.
+pub fn hold_page(unsaved: Signal<bool>, ask: impl Fn() + 'static) -> u32 {
+    let id = HOLD.with(|h| {
+        let mut held = h.borrow_mut();
+        let under = held.take().filter(Hold::alive).map(Rc::new);
+        let id = HOLDS.with(|n| n.get() + 1);
+        HOLDS.with(|n| n.set(id));
+        *held = Some(Hold {
+            id,
             unsaved,
             ask: Rc::new(ask),
-        })
+            under,
+        });
+        id
     });
     if !UNLOAD_GUARDED.replace(true) {
         let unload = window_event_listener(leptos::ev::beforeunload, |ev| {
@@ -146,11 +177,29 @@ pub fn hold_page(unsaved: Signal<bool>, ask: impl Fn() + 'static) {
         });
         std::mem::forget(unload);
     }
+    id
 }
 
 /// Lets the back and forward buttons leave the page again.
 pub fn release_page() {
     HOLD.with(|h| *h.borrow_mut() = None);
+}
+
+/// Ends the hold [`hold_page`] numbered `id`, and any held over it (a dialog over a page that
+/// is left), giving the page under it (if still shown) its own hold back.
+pub fn release_hold(id: u32) {
+    HOLD.with(|h| {
+        let mut held = h.borrow_mut();
+        let mut at = held.clone();
+        while let Some(hold) = at {
+            let under = hold.under.as_deref().cloned();
+            if hold.id == id {
+                *held = under.filter(Hold::alive);
+                return;
+            }
+            at = under;
+        }
+    });
 }
 
 /// The location of the page (inside the `Router`).
@@ -168,7 +217,7 @@ pub fn guard_history() {
     let popstate = window_event_listener(leptos::ev::popstate, move |ev| {
         let held = HOLD.with(|h| h.borrow().clone()).filter(Hold::unsaved);
         if let Some(held) = held {
-            (held.ask)();
+            held.ask();
             ev.stop_immediate_propagation();
             let here = HERE.with(|h| h.borrow().0.clone());
             let went_to = window().location().pathname().unwrap_or_default();

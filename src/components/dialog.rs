@@ -5,7 +5,7 @@
 //! that holds input asks before it is discarded ([`guard_close`], [`DiscardPrompt`]).
 
 use super::{Appearance, Button};
-use crate::router::{hold_page, release_page};
+use crate::router::{hold_page, release_hold};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -217,10 +217,10 @@ pub struct GuardedClose {
 /// Guards closing a form whose input `unsaved` says would be lost; `close` leaves it.
 pub fn guard_close(unsaved: Signal<bool>, close: Callback<()>) -> GuardedClose {
     let asking = RwSignal::new(false);
-    hold_page(unsaved, move || asking.set(true));
-    on_cleanup(release_page);
+    let held = hold_page(unsaved, move || asking.set(true));
+    on_cleanup(move || release_hold(held));
     let leave = Callback::new(move |_| {
-        release_page();
+        release_hold(held);
         asking.set(false);
         close.run(());
     });

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The step list; the panel it controls has the id `wizard-panel`.
+/// The step list; the panel it controls has the id `wizard-panel` (`{prefix}-panel`).
 #[component]
 pub fn WizardSteps(
     /// The steps' titles, in order.
@@ -17,7 +17,11 @@ pub fn WizardSteps(
     select: Callback<usize>,
     /// Whether step `i` has errors to flag (reactive).
     has_errors: Callback<usize, bool>,
+    /// What its ids start with, when it is shown over another wizard: `wizard` by default.
+    #[prop(optional)]
+    prefix: Option<&'static str>,
 ) -> impl IntoView {
+    let prefix = prefix.unwrap_or("wizard");
     let last = titles.len() - 1;
     let key = move |ev: leptos::ev::KeyboardEvent, at: usize| {
         let to = match ev.key().as_str() {
@@ -29,7 +33,7 @@ pub fn WizardSteps(
         };
         ev.prevent_default();
         select.run(to);
-        if let Some(tab) = document().get_element_by_id(&format!("wizard-step-{to}")) {
+        if let Some(tab) = document().get_element_by_id(&format!("{prefix}-step-{to}")) {
             let _ = tab.unchecked_into::<web_sys::HtmlElement>().focus();
         }
     };
@@ -44,9 +48,9 @@ pub fn WizardSteps(
                             type="button"
                             role="tab"
                             class="wizard__step"
-                            id=format!("wizard-step-{i}")
+                            id=format!("{prefix}-step-{i}")
                             aria-selected=move || (current.get() == i).to_string()
-                            aria-controls="wizard-panel"
+                            aria-controls=format!("{prefix}-panel")
                             tabindex=move || if current.get() == i { "0" } else { "-1" }
                             on:click=move |_| select.run(i)
                             on:keydown=move |ev| key(ev, i)

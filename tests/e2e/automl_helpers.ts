@@ -2,12 +2,16 @@
 // asset, and the "Submit an Automated ML job" wizard filled for it (target Diabetic), then a
 // submitted job waited for on its page.
 import { expect, openStudio } from './helpers';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 /** Makes the diabetes sample a Table data asset (`diabetes:1`) through the Create data asset wizard. */
 export async function createDiabetesTable(page: Page): Promise<void> {
   await openStudio(page, '/data/create');
-  const wizard = page.getByRole('dialog', { name: 'Create data asset' });
+  await createDiabetesIn(page.getByRole('dialog', { name: 'Create data asset' }));
+}
+
+/** In an open Create data asset `wizard`, makes the diabetes sample a Table and waits until it is created. */
+export async function createDiabetesIn(wizard: Locator): Promise<void> {
   await wizard.getByText('Table (mltable)').click();
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByText('Sample data', { exact: true }).click();
@@ -24,6 +28,17 @@ export async function createDiabetesTable(page: Page): Promise<void> {
  * its last step; "Submit training job" is left to the caller.
  */
 export async function fillDiabetesAutoml(page: Page, job: string, experiment: string, maxTrials: string): Promise<void> {
+  await startAutoml(page, job, experiment);
+  // Task type & data: the sample table.
+  await page.getByRole('table', { name: 'Data assets' }).getByRole('radio', { name: 'diabetes' }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await fillDiabetesSettings(page, maxTrials);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+/** From the Automated ML page, opens the wizard and fills its first steps, up to Task type & data. */
+export async function startAutoml(page: Page, job: string, experiment: string): Promise<void> {
   await page.getByRole('button', { name: 'New Automated ML job' }).click();
   await expect(page.getByRole('heading', { name: 'Submit an Automated ML job' })).toBeVisible();
   await expect(page.getByText('Train automatically')).toBeVisible();
@@ -32,17 +47,15 @@ export async function fillDiabetesAutoml(page: Page, job: string, experiment: st
   await page.getByLabel('Job name').fill(job);
   await page.getByLabel('Experiment name').fill(experiment);
   await page.getByRole('button', { name: 'Next' }).click();
-  // Task type & data: the sample table.
-  await page.getByRole('table', { name: 'Data assets' }).getByRole('radio', { name: 'diabetes' }).check();
-  await page.getByRole('button', { name: 'Next' }).click();
-  // Task settings: the target column from the table's own columns; a few trials.
+}
+
+/** On Task settings of the diabetes table: the target column from the table's own columns; `maxTrials` (as typed). */
+export async function fillDiabetesSettings(page: Page, maxTrials: string): Promise<void> {
   const target = page.getByRole('combobox', { name: 'Target column' });
   await expect(target.locator('option', { hasText: 'PlasmaGlucose' })).toHaveCount(1);
   await target.selectOption('Diabetic');
   await expect(page.getByRole('combobox', { name: 'Positive class label' }).locator('option', { hasText: /^1$/ })).toHaveCount(1);
   await page.getByLabel('Max trials').fill(maxTrials);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
 }
 
 /** Submits the filled wizard and waits on the job's page until job `job` has completed. */

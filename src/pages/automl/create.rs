@@ -1,10 +1,12 @@
 //! `/automl/create`: "Submit an Automated ML job", the studio's steps: Training method, Basic
-//! settings, Task type & data (a Table data asset), Task settings (target column, primary
-//! metric, positive class, models, featurization, limits, validation), Compute, Review. The
-//! form's body is checked by the engine as the server checks it; Submit opens the job's page.
+//! settings, Task type & data (a Table data asset, picked or created there: `data.rs`), Task
+//! settings (`settings.rs`: target column, primary metric, positive class, models,
+//! featurization, limits, validation and test data), Compute, Review. The form's body is checked
+//! by the engine as the server checks it; Submit opens the job's page.
 
-use super::featurization::ColumnFeaturization;
-use super::form::{AutomlForm, ComputeType, ValidationType};
+use super::data::DataStep;
+use super::form::{AutomlForm, ComputeType};
+use super::settings::{select, Columns, TaskSettings};
 use crate::components::{
     guard_close, radio_card, Appearance, Button, DiscardPrompt, TextField, WizardSteps,
 };
@@ -14,7 +16,6 @@ use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::compute::{attach::attached_kind, cluster::is_cluster};
 use azimuth_core::jobs::names::job_name;
-use azimuth_core::ml::models::Algorithm;
 use azimuth_core::ml::sweep::PrimaryMetric;
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
@@ -34,64 +35,6 @@ fn random_name() -> String {
         *b = (js_sys::Math::random() * 256.0) as u8;
     }
     job_name(bytes)
-}
-
-/// A labelled checkbox bound to `value`.
-fn checkbox(label: &'static str, value: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <label class="checkbox">
-            <input type="checkbox" prop:checked=move || value.get() on:change=move |ev| value.set(event_target_checked(&ev)) />
-            {label}
-        </label>
-    }
-}
-
-/// A checkbox per algorithm, adding to or removing from `list`.
-fn algorithm_boxes(legend: &'static str, list: RwSignal<Vec<String>>) -> impl IntoView {
-    view! {
-        <fieldset class="checkbox-grid">
-            <legend>{legend}</legend>
-            {Algorithm::ALL.iter().map(|algorithm| {
-                let name = algorithm.name();
-                view! {
-                    <label class="checkbox">
-                        <input type="checkbox" prop:checked=move || list.with(|l| l.iter().any(|n| n == name)) on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            list.update(|l| {
-                                l.retain(|n| n != name);
-                                if on {
-                                    l.push(name.to_owned());
-                                }
-                            });
-                        } />
-                        {name}
-                    </label>
-                }
-            }).collect_view()}
-        </fieldset>
-    }
-}
-
-/// A select of `options` (value, label) bound to `value`.
-fn select(
-    label: &'static str,
-    id: &'static str,
-    value: RwSignal<String>,
-    options: Vec<(String, String)>,
-    hint: &'static str,
-) -> impl IntoView {
-    view! {
-        <label class="field" for=id>
-            <span class="field__label">{label}</span>
-            <select id=id class="field__input" on:change=move |ev| value.set(event_target_value(&ev))>
-                {options.into_iter().map(|(v, l)| {
-                    let selected = { let v = v.clone(); move || value.get() == v };
-                    view! { <option value=v selected=selected>{l}</option> }
-                }).collect_view()}
-            </select>
-            <span class="field__hint">{hint}</span>
-        </label>
-    }
 }
 
 /// The "Submit an Automated ML job" page.
@@ -115,7 +58,7 @@ pub fn NewAutomlJobPage() -> impl IntoView {
         }
     });
     // The chosen table's first rows: its columns and the target's values.
-    let columns = RwSignal::new(None::<Result<(Vec<String>, Vec<Vec<String>>), String>>);
+    let columns: Columns = RwSignal::new(None);
     Effect::new(move |_| {
         let Some((name, version)) = form.data.get() else {
             return;
@@ -131,24 +74,6 @@ pub fn NewAutomlJobPage() -> impl IntoView {
             };
             columns.try_set(Some(read));
         });
-    });
-    let target_values = Memo::new(move |_| {
-        let target = form.target.get();
-        columns.with(|c| match c {
-            Some(Ok((names, rows))) => {
-                let at = names.iter().position(|n| *n == target);
-                let mut values: Vec<String> = at.map_or(Vec::new(), |j| {
-                    rows.iter()
-                        .filter_map(|r| r.get(j).cloned())
-                        .filter(|v| !v.trim().is_empty())
-                        .collect()
-                });
-                values.sort();
-                values.dedup();
-                values
-            }
-            _ => Vec::new(),
-        })
     });
     let step_error = move |i: usize| match i {
         1 => form.basics_error(),
@@ -216,123 +141,6 @@ pub fn NewAutomlJobPage() -> impl IntoView {
             <TextField label="Tags" id="automl-tags" value=form.tags multiline=true placeholder="course=dp-100" hint="key=value, one per line." />
         }
     };
-    let data_step = move || {
-        let tables = store.workspace.with(|w| {
-            w.data
-                .iter()
-                .filter(|c| !c.properties.is_archived)
-                .filter_map(|c| {
-                    let latest = c.properties.latest_version.clone()?;
-                    let v = w.data_version(&c.name, &latest)?;
-                    Some((
-                        c.name.clone(),
-                        latest,
-                        v.properties.data_type.clone(),
-                        v.properties.description.clone().unwrap_or_default(),
-                    ))
-                })
-                .collect::<Vec<_>>()
-        });
-        let usable: Vec<_> = tables.into_iter().filter(|t| t.2 == "mltable").collect();
-        view! {
-            <label class="field" for="automl-task">
-                <span class="field__label">"Select task type"</span>
-                <select id="automl-task" class="field__input">
-                    <option value="Classification" selected=true>"Classification"</option>
-                </select>
-                <span class="field__hint">"Regression, forecasting, vision and NLP tasks are not trained here."</span>
-            </label>
-            <h4>"Select data"</h4>
-            <p class="muted">"A Table (mltable) data asset: the column to predict and the columns to learn from. "<a href=crate::router::href("/data/create")>"Create"</a>" one from a CSV on the Data page."</p>
-            {if usable.is_empty() {
-                view! { <p class="table-empty">"This workspace has no Table data asset yet."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="data-table" aria-label="Data assets">
-                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Version"</th><th scope="col">"Description"</th></tr></thead>
-                        <tbody>
-                            {usable.into_iter().map(|(name, version, _, description)| {
-                                let pick = (name.clone(), version.clone());
-                                let picked = pick.clone();
-                                view! {
-                                    <tr>
-                                        <th scope="row">
-                                            <label class="radio-inline">
-                                                <input type="radio" name="automl-data" prop:checked=move || form.data.get().as_ref() == Some(&picked) on:change=move |_| {
-                                                    form.data.set(Some(pick.clone()));
-                                                    form.target.set(String::new());
-                                                    form.positive.set(String::new());
-                                                } />
-                                                {name}
-                                            </label>
-                                        </th>
-                                        <td>{version}</td>
-                                        <td class="cell-wrap">{description}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        }
-    };
-    let settings_step = move || {
-        let column_options = move || match columns.get() {
-            Some(Ok((names, _))) => names
-                .into_iter()
-                .map(|n| (n.clone(), n))
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
-        };
-        view! {
-            {move || match columns.get() {
-                None if form.data.with(Option::is_some) => view! { <p class="muted">"Reading the table's columns…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
-                _ => ().into_any(),
-            }}
-            {move || {
-                let mut options = vec![(String::new(), "Choose the column to predict".to_owned())];
-                options.extend(column_options());
-                select("Target column", "automl-target", form.target, options, "The column whose class each row is.")
-            }}
-            {select("Primary metric", "automl-metric", form.metric, PrimaryMetric::ALL.iter().map(|m| (m.arm_name().to_owned(), m.label().to_owned())).collect(), "What the trials are ranked by.")}
-            {move || {
-                let mut options = vec![(String::new(), "(the last class)".to_owned())];
-                options.extend(target_values.get().into_iter().map(|v| (v.clone(), v)));
-                select("Positive class label", "automl-positive", form.positive, options, "For two classes: the class AUC_binary and the curves are about.")
-            }}
-            {checkbox("Use all supported models", form.all_models)}
-            <Show when=move || !form.all_models.get()>{algorithm_boxes("Allowed models", form.allowed)}</Show>
-            {algorithm_boxes("Blocked models", form.blocked)}
-            {checkbox("Enable featurization", form.featurization)}
-            <p class="muted">"Missing values imputed, categories one-hot or hashed, numbers scaled, identifier columns dropped; off, every column must already be a number."</p>
-            {move || match (form.featurization.get(), columns.get()) {
-                (true, Some(Ok((names, _)))) => view! { <ColumnFeaturization form=form columns=names /> }.into_any(),
-                _ => ().into_any(),
-            }}
-            <h4>"Limits"</h4>
-            <TextField label="Max trials" id="automl-trials" value=form.max_trials hint="1 to 1,000." />
-            <TextField label="Max concurrent trials" id="automl-concurrent" value=form.concurrent hint="Kept with the job; trials here run one after another." />
-            <TextField label="Metric score threshold" id="automl-exit" value=form.exit_score hint="Optional: stop once a trial reaches it (0 to 1)." />
-            <TextField label="Experiment timeout (minutes)" id="automl-timeout" value=form.timeout />
-            <TextField label="Iteration timeout (minutes)" id="automl-trial-timeout" value=form.trial_timeout hint="Optional; kept with the job but not enforced here: a trial runs to its end." />
-            {checkbox("Enable early termination", form.early)}
-            <h4>"Validate and test"</h4>
-            <fieldset class="radio-group">
-                <legend>"Validation type"</legend>
-                {radio_card("automl-validation", move || form.validation.get() == ValidationType::Auto, move || form.validation.set(ValidationType::Auto), "Auto", "Cross-validation under 20,000 rows (10 folds under 1,000), a 10% holdout above.")}
-                {radio_card("automl-validation", move || form.validation.get() == ValidationType::Split, move || form.validation.set(ValidationType::Split), "Train-validation split", "A share of the rows held out.")}
-                {radio_card("automl-validation", move || form.validation.get() == ValidationType::KFold, move || form.validation.set(ValidationType::KFold), "k-fold cross-validation", "Every row validated once.")}
-            </fieldset>
-            <Show when=move || form.validation.get() == ValidationType::Split>
-                <TextField label="Percentage validation of data" id="automl-split" value=form.split />
-            </Show>
-            <Show when=move || form.validation.get() == ValidationType::KFold>
-                <TextField label="Number of cross validations" id="automl-folds" value=form.folds />
-            </Show>
-        }
-    };
     let compute_step = move || {
         let kind = form.compute_type.get();
         let names = store.workspace.with(|w| {
@@ -379,6 +187,7 @@ pub fn NewAutomlJobPage() -> impl IntoView {
                     .map_or(String::new(), |m| m.label().to_owned()),
             ),
             ("Max trials", form.max_trials.get()),
+            ("Test data", form.test_summary()),
             (
                 "Featurization",
                 match form.featurization_json()["mode"].as_str() {
@@ -412,8 +221,8 @@ pub fn NewAutomlJobPage() -> impl IntoView {
     let panel = move || match step.get() {
         0 => method_step().into_any(),
         1 => basics_step().into_any(),
-        2 => data_step().into_any(),
-        3 => settings_step().into_any(),
+        2 => view! { <DataStep form /> }.into_any(),
+        3 => view! { <TaskSettings form columns /> }.into_any(),
         4 => compute_step().into_any(),
         _ => review_step().into_any(),
     };

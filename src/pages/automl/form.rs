@@ -17,6 +17,17 @@ pub enum ValidationType {
     KFold,
 }
 
+/// What the best model is tested on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestType {
+    /// Not tested.
+    None,
+    /// A share of the training rows held out.
+    Split,
+    /// A data asset of its own.
+    Data,
+}
+
 /// Where it trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ComputeType {
@@ -77,6 +88,12 @@ pub struct AutomlForm {
     pub split: RwSignal<String>,
     /// Folds for k-fold.
     pub folds: RwSignal<String>,
+    /// What the best model is tested on.
+    pub test: RwSignal<TestType>,
+    /// The share of the training rows held out for testing (percent).
+    pub test_split: RwSignal<String>,
+    /// The test data asset (name) and its version.
+    pub test_data: RwSignal<Option<(String, String)>>,
     /// Compute type.
     pub compute_type: RwSignal<ComputeType>,
     /// The compute's name.
@@ -110,6 +127,9 @@ impl AutomlForm {
             validation: RwSignal::new(ValidationType::Auto),
             split: RwSignal::new("20".into()),
             folds: RwSignal::new("5".into()),
+            test: RwSignal::new(TestType::None),
+            test_split: RwSignal::new("10".into()),
+            test_data: RwSignal::new(None),
             compute_type: RwSignal::new(ComputeType::Serverless),
             compute: RwSignal::new(String::new()),
         }
@@ -127,6 +147,14 @@ impl AutomlForm {
         self.tags_map().err()
     }
 
+    /// Trains on the data asset `picked` (name, version): its columns are another table's, so
+    /// the target and positive class are chosen again.
+    pub fn pick_data(&self, picked: (String, String)) {
+        self.data.set(Some(picked));
+        self.target.set(String::new());
+        self.positive.set(String::new());
+    }
+
     /// Task type & data's error.
     pub fn data_error(&self) -> Option<String> {
         self.data
@@ -142,7 +170,32 @@ impl AutomlForm {
         if !self.all_models.get() && self.allowed.with(Vec::is_empty) {
             return Some("Allow at least one model, or use all supported models.".into());
         }
-        self.limits().err().or_else(|| self.validation_json().err())
+        self.limits()
+            .err()
+            .or_else(|| self.validation_json().err())
+            .or_else(|| self.test_json().err())
+    }
+
+    /// What is wrong with the test percentage, when a train-test split is chosen.
+    pub fn test_split_error(&self) -> Option<String> {
+        (self.test.get() == TestType::Split)
+            .then(|| self.test_json().err())
+            .flatten()
+    }
+
+    /// The test data as the Review names it (or what is wrong with it).
+    pub fn test_summary(&self) -> String {
+        if let Err(e) = self.test_json() {
+            return e;
+        }
+        match (self.test.get(), self.test_data.get()) {
+            (TestType::Split, _) => format!(
+                "{}% of the training data held out",
+                self.test_split.get().trim()
+            ),
+            (TestType::Data, Some((name, version))) => format!("{name}:{version}"),
+            _ => "None".into(),
+        }
     }
 
     /// Compute's error.
@@ -239,6 +292,28 @@ impl AutomlForm {
         Ok(out)
     }
 
+    /// `testDataSize` (a share of the training rows) or `testData` (an asset), as Azure writes them.
+    fn test_json(&self) -> Result<Map<String, Value>, String> {
+        let mut out = Map::new();
+        match self.test.get() {
+            TestType::None => {}
+            TestType::Split => match self.test_split.get().trim().parse::<u64>() {
+                Ok(p) if (1..=50).contains(&p) => {
+                    out.insert("testDataSize".into(), json!(p as f64 / 100.0));
+                }
+                _ => return Err("The test percentage must be a whole number from 1 to 50.".into()),
+            },
+            TestType::Data => {
+                let (name, version) = self
+                    .test_data
+                    .get()
+                    .ok_or("Choose the data asset to test the model on.")?;
+                out.insert("testData".into(), data_input(&name, &version));
+            }
+        }
+        Ok(out)
+    }
+
     /// The ARM body to PUT, checked by the engine as the server will check it.
     pub fn body(&self, compute_ids: impl Fn(&str) -> Option<String>) -> Result<Value, String> {
         let (data, version) = self.data.get().ok_or("Choose the data first.")?;
@@ -246,16 +321,14 @@ impl AutomlForm {
         task.insert("taskType".into(), json!("Classification"));
         task.insert("targetColumnName".into(), json!(self.target.get()));
         task.insert("primaryMetric".into(), json!(self.metric.get()));
-        task.insert(
-            "trainingData".into(),
-            json!({"jobInputType": "mltable", "uri": format!("azureml:{data}:{version}")}),
-        );
+        task.insert("trainingData".into(), data_input(&data, &version));
         let positive = self.positive.get();
         if !positive.is_empty() {
             task.insert("positiveLabel".into(), json!(positive));
         }
         task.insert("limitSettings".into(), self.limits()?);
         task.extend(self.validation_json()?);
+        task.extend(self.test_json()?);
         task.insert("featurizationSettings".into(), self.featurization_json());
         let allowed = if self.all_models.get() {
             Vec::new()
@@ -310,4 +383,9 @@ impl AutomlForm {
         }
         json!({"mode": "Custom", "columnNameAndTypes": types, "transformerParams": {"imputer": imputers}})
     }
+}
+
+/// A Table data asset's version as a job's input (the training or test data).
+fn data_input(name: &str, version: &str) -> Value {
+    json!({"jobInputType": "mltable", "uri": format!("azureml:{name}:{version}")})
 }

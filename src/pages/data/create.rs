@@ -3,9 +3,14 @@
 //! (the upload's destination and files, or the path or URI), for a Table from local files its
 //! Settings and Schema (`table_steps.rs`), then Review. Files go up first,
 //! each with its progress and Cancel; the version is created only once all of them are stored,
-//! so a failed or cancelled upload leaves no asset pointing at a half folder.
+//! so a failed or cancelled upload leaves no asset pointing at a half folder. The same wizard
+//! opens over another page (the AutoML wizard's "+ Create"), for a Table, and tells that page
+//! what it created ([`DataWizardHost`]).
 
-use super::sources::{sample_path, upload_folder, upload_sample, upload_text, SAMPLE_STORE};
+use super::sources::{
+    has_mltable, sample_path, table_files_of, top_folder_of, upload_folder, upload_picked,
+    upload_sample, upload_text, SAMPLE_STORE,
+};
 use super::table_steps::{schema_step, settings_step, TableForm};
 use super::{format_bytes, type_label};
 use crate::components::{
@@ -16,7 +21,6 @@ use crate::router::leave_to;
 use crate::store::{use_store, Upload};
 use azimuth_core::data::asset::DataVersionProperties;
 use azimuth_core::data::mltable::{write_mltable, MLTABLE_FILE};
-use azimuth_core::data::preview::Format;
 use azimuth_core::data::samples::SAMPLES;
 use azimuth_core::data::uri::datastore_uri;
 use azimuth_core::data::{asset_name_error, DataVersionResource};
@@ -43,19 +47,42 @@ enum Source {
     Sample,
 }
 
+/// The page a wizard opened over it tells what happened (from the context, see
+/// [`create_table_dialog`]): the asset and version created, or that it was closed without one.
+#[derive(Clone, Copy)]
+pub struct DataWizardHost {
+    /// The data asset created: its name and version (the page closes the wizard).
+    pub created: Callback<(String, String)>,
+    /// Cancelled or discarded: the page closes the wizard.
+    pub closed: Callback<()>,
+}
+
 crate::lazy_page! {
     /// The wizard, in a chunk of its own.
     pub(crate) create_data_wizard in create_data => |_| view! { <CreateDataWizard /> }.into_any()
 }
 
-/// The wizard dialog, at `/data/create`.
+crate::lazy_page! {
+    /// The wizard for a Table over another page, which provides its [`DataWizardHost`].
+    pub(crate) create_table_dialog in create_data => |_| {
+        let host = expect_context::<DataWizardHost>();
+        view! { <CreateDataWizard host /> }.into_any()
+    }
+}
+
+/// The wizard dialog, at `/data/create`, or over the page that is its `host`.
 #[component]
-pub fn CreateDataWizard() -> impl IntoView {
+pub fn CreateDataWizard(
+    /// The page it was opened over, for a Table (none: the Data page's own, at `/data/create`).
+    #[prop(optional)]
+    host: Option<DataWizardHost>,
+) -> impl IntoView {
     let store = use_store();
+    let tables_only = host.is_some();
     let step = RwSignal::new(0usize);
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let kind = RwSignal::new("uri_file");
+    let kind = RwSignal::new(if tables_only { "mltable" } else { "uri_file" });
     let source = RwSignal::new(Source::Local);
     let datastore = RwSignal::new("workspaceblobstore".to_owned());
     let folder = RwSignal::new(upload_folder(store.now()));
@@ -76,60 +103,24 @@ pub fn CreateDataWizard() -> impl IntoView {
             &STEPS
         }
     };
-    // The picked folder's top folder (`name/`), whether it brings its own MLTable file, and its
-    // data files (directly in it) that a made MLTable file reads.
-    let top_folder = move || {
-        files.with(|f| {
-            f.first()
-                .and_then(|p| p.relative.split_once('/'))
-                .map(|(t, _)| format!("{t}/"))
-                .unwrap_or_default()
-        })
-    };
-    let own_mltable = Memo::new(move |_| {
-        let top = top_folder();
-        files.with(|f| {
-            f.iter()
-                .any(|p| p.relative == format!("{top}{MLTABLE_FILE}"))
-        })
-    });
-    let data_files = move || {
-        let top = top_folder();
-        files.with(|f| {
-            f.iter()
-                .filter_map(|p| {
-                    p.relative
-                        .strip_prefix(&top)
-                        .map(|n| (n.to_owned(), p.file.clone()))
-                })
-                .filter(|(n, _)| !n.contains('/') && Format::guess(n).is_some())
-                .collect::<Vec<_>>()
-        })
-    };
-    // The files the table reads: those directly in the folder with the extension of the first
-    // (.csv, .tsv and .jsonl before the vaguer .txt and .json, then by name), so a notes.txt or
-    // a meta.json beside data.csv is not read as rows.
-    let table_files = move || {
-        let extension = |n: &str| {
-            n.rsplit('.')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        };
-        let vague = |n: &str| matches!(extension(n).as_str(), "txt" | "json");
-        let mut found = data_files();
-        found.sort_by(|a, b| (vague(&a.0), &a.0).cmp(&(vague(&b.0), &b.0)));
-        let first = found.first().map(|(n, _)| extension(n)).unwrap_or_default();
-        found.retain(|(n, _)| extension(n) == first);
-        found
-    };
+    // The picked folder's top folder, whether it brings its own MLTable file, and the files a
+    // made MLTable file reads.
+    let top_folder = move || files.with(|f| top_folder_of(f));
+    let own_mltable = Memo::new(move |_| files.with(|f| has_mltable(f)));
+    let table_files = move || files.with(|f| table_files_of(f));
     let unsaved = Signal::derive(move || {
         !name.get().is_empty()
             || !files.with(Vec::is_empty)
             || !uri.get().is_empty()
             || !path.get().is_empty()
     });
-    let guard = guard_close(unsaved, Callback::new(|_| leave_to("/data")));
+    let guard = guard_close(
+        unsaved,
+        Callback::new(move |_| match host {
+            Some(host) => host.closed.run(()),
+            None => leave_to("/data"),
+        }),
+    );
     // An existing asset gets its next version; a new one version 1.
     let existing = Memo::new(move |_| {
         let wanted = name.get();
@@ -181,6 +172,8 @@ pub fn CreateDataWizard() -> impl IntoView {
                 } else {
                     format!("{base}/")
                 };
+                // A folder's files keep their folder: the asset is that folder.
+                let folder = || datastore_uri(&datastore.get(), &format!("{dest}{}", top_folder()));
                 match kind.get() {
                     "uri_file" if count > 1 => Err(
                         "A File (uri_file) data asset is one file; choose one, or the type Folder."
@@ -191,22 +184,9 @@ pub fn CreateDataWizard() -> impl IntoView {
                         &format!("{dest}{}", files.with(|f| f[0].relative.clone())),
                     )),
                     "mltable" if !own_mltable.get() => {
-                        if let Some(e) = table.error() {
-                            return Err(e);
-                        }
-                        let top = top_folder();
-                        Ok(datastore_uri(&datastore.get(), &format!("{dest}{top}")))
+                        table.error().map_or_else(|| Ok(folder()), Err)
                     }
-                    _ => {
-                        // A folder's files keep their folder: the asset is that folder.
-                        let top = files.with(|f| {
-                            f[0].relative
-                                .split_once('/')
-                                .map(|(t, _)| format!("{t}/"))
-                                .unwrap_or_default()
-                        });
-                        Ok(datastore_uri(&datastore.get(), &format!("{dest}{top}")))
-                    }
+                    _ => Ok(folder()),
                 }
             }
             Source::Datastore => match path.get().trim() {
@@ -272,68 +252,43 @@ pub fn CreateDataWizard() -> impl IntoView {
             ..DataVersionResource::default()
         };
         leptos::task::spawn_local(async move {
-            if source.get_untracked() == Source::Sample {
-                if let Err(e) =
-                    upload_sample(store, sample.get_untracked(), kind.get_untracked()).await
-                {
-                    failure.set(Some(format!("{} No data asset was created.", e.message())));
-                    creating.set(false);
-                    return;
-                }
-            }
-            if source.get_untracked() == Source::Local {
-                let base = folder.get_untracked().trim().trim_matches('/').to_owned();
-                let to_send = files.get_untracked();
-                uploads.set(
-                    to_send
-                        .iter()
-                        .map(|p| (p.relative.clone(), Upload::new()))
-                        .collect(),
-                );
-                for (picked, (_, progress)) in to_send.iter().zip(uploads.get_untracked()) {
-                    let at = if base.is_empty() {
-                        picked.relative.clone()
-                    } else {
-                        format!("{base}/{}", picked.relative)
-                    };
-                    if let Err(e) = store
-                        .upload_file(
-                            &datastore.get_untracked(),
-                            &at,
-                            &picked.file,
-                            false,
-                            progress,
-                        )
-                        .await
-                    {
-                        failure.set(Some(format!("{} No data asset was created.", e.message())));
-                        creating.set(false);
-                        return;
+            let stored = async {
+                match source.get_untracked() {
+                    Source::Sample => {
+                        upload_sample(store, sample.get_untracked(), kind.get_untracked()).await
                     }
-                }
-                if table_local.get_untracked() && !own_mltable.get_untracked() {
-                    let names = table_files().into_iter().map(|(n, _)| n).collect();
-                    let text = write_mltable(&table.spec(names));
-                    let top = top_folder();
-                    let at = [base.as_str(), &top, MLTABLE_FILE]
-                        .iter()
-                        .filter(|p| !p.is_empty())
-                        .map(|p| p.trim_end_matches('/'))
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    if let Err(e) = upload_text(store, &datastore.get_untracked(), &at, &text).await
-                    {
-                        failure.set(Some(format!("{} No data asset was created.", e.message())));
-                        creating.set(false);
-                        return;
+                    Source::Local => {
+                        let base = folder.get_untracked().trim().trim_matches('/').to_owned();
+                        let datastore = datastore.get_untracked();
+                        upload_picked(store, &datastore, &base, &files.get_untracked(), uploads)
+                            .await?;
+                        if !table_local.get_untracked() || own_mltable.get_untracked() {
+                            return Ok(());
+                        }
+                        let names = table_files().into_iter().map(|(n, _)| n).collect();
+                        let text = write_mltable(&table.spec(names));
+                        let at = [base.as_str(), &top_folder(), MLTABLE_FILE]
+                            .iter()
+                            .filter(|p| !p.is_empty())
+                            .map(|p| p.trim_end_matches('/'))
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        upload_text(store, &datastore, &at, &text).await
                     }
+                    Source::Datastore | Source::Uri => Ok(()),
                 }
+            };
+            if let Err(e) = stored.await {
+                failure.set(Some(format!("{} No data asset was created.", e.message())));
+                creating.set(false);
+                return;
             }
             let created = store.create_data_version(&asset, &ver, body).await;
             creating.set(false);
-            match created {
-                Ok(()) => guard.leave.run(()),
-                Err(e) => failure.set(Some(e.message().to_owned())),
+            match (created, host) {
+                (Ok(()), Some(host)) => host.created.run((asset, ver)),
+                (Ok(()), None) => guard.leave.run(()),
+                (Err(e), _) => failure.set(Some(e.message().to_owned())),
             }
         });
     };
@@ -356,10 +311,13 @@ pub fn CreateDataWizard() -> impl IntoView {
             <TextField label="Description" id="data-description" value=description multiline=true />
             <fieldset class="radio-group">
                 <legend>"Type"</legend>
-                {radio_card("data-type", move || kind.get() == "uri_file", move || kind.set("uri_file"), "File (uri_file)", "One file, such as a CSV")}
-                {radio_card("data-type", move || kind.get() == "uri_folder", move || kind.set("uri_folder"), "Folder (uri_folder)", "A folder of files, such as images")}
+                {(!tables_only).then(|| view! {
+                    {radio_card("data-type", move || kind.get() == "uri_file", move || kind.set("uri_file"), "File (uri_file)", "One file, such as a CSV")}
+                    {radio_card("data-type", move || kind.get() == "uri_folder", move || kind.set("uri_folder"), "Folder (uri_folder)", "A folder of files, such as images")}
+                })}
                 {radio_card("data-type", move || kind.get() == "mltable", move || kind.set("mltable"), "Table (mltable)", "A folder with an MLTable file that says how to read its rows; automated ML reads tables")}
             </fieldset>
+            {tables_only.then(|| view! { <p class="muted">"Automated ML trains on a Table; a File or a Folder is created from the Data page."</p> })}
         }
     };
     let source_step = move || {
@@ -454,8 +412,8 @@ pub fn CreateDataWizard() -> impl IntoView {
     view! {
         <Dialog title="Create data asset" class="dialog--wizard" on_close=guard.request keep_on_outside_click=true>
             <div class="wizard">
-                {move || view! { <WizardSteps titles=steps() current=step select=Callback::new(move |i| step.set(i)) has_errors=Callback::new(step_errors) /> }}
-                <div class="wizard__panel" role="tabpanel" id="wizard-panel" aria-label=title>
+                {move || view! { <WizardSteps titles=steps() current=step select=Callback::new(move |i| step.set(i)) has_errors=Callback::new(step_errors) prefix="data-wizard" /> }}
+                <div class="wizard__panel" role="tabpanel" id="data-wizard-panel" aria-label=title>
                     <h3 class="wizard__panel-title">{title}</h3>
                     {panel}
                 </div>

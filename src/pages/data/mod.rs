@@ -16,6 +16,8 @@ mod table_steps;
 
 pub use asset::DataAssetPage;
 pub use assets::DataAssetsPage;
+pub(crate) use create::create_table_dialog;
+pub use create::DataWizardHost;
 pub use datastore::DatastorePage;
 pub use datastores::DatastoresPage;
 pub use explore::first_table;
