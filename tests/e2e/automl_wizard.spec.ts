@@ -1,9 +1,9 @@
 // The "Submit an Automated ML job" wizard's own controls, on both stores: "+ Create" makes a
 // Table data asset in a dialog over the wizard (Cancel and Create both keep what was entered)
 // and picks it; "Validate and test" holds out a share of the rows as test data, which the job's
-// YAML carries as test_data_size; a test percentage out of range is refused where it is typed
-// and keeps the job from being submitted; Back asks about the dialog's input, then the wizard's.
-// No job is waited for.
+// YAML carries as test_data_size and whose best model is tested on them once it has trained;
+// a test percentage out of range is refused where it is typed and keeps the job from being
+// submitted; Back asks about the dialog's input, then the wizard's.
 import { createDiabetesIn, fillDiabetesSettings, startAutoml } from './automl_helpers';
 import { expect, openStudio, test } from './helpers';
 import type { Page } from '@playwright/test';
@@ -54,6 +54,14 @@ test('"+ Create" makes the training table inside the wizard, and a train-test sp
   await page.getByText('CLI v2 YAML (az ml job create -f)').click();
   await expect(page.getByText(/test_data_size: 0\.2$/m)).toBeVisible();
   await expect(page.getByText(/path: azureml:diabetes:1/)).toBeVisible();
+  // Once trained, the best model's test on the fifth of the rows no trial saw is a child job
+  // of the best trial, linked from the task card, with every metric and its charts.
+  await expect(page.locator('[data-state="Completed"]').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('Train-test split: 20% of the training data held out')).toBeVisible();
+  await page.getByRole('link', { name: /The best model on the test data \(wizard_test_split_0_test\)/ }).click();
+  await expect(page).toHaveURL(/\/jobs\/runs\/wizard_test_split_0_test/);
+  await expect(page.getByText(/^Over the \d+ rows of the test data, which no trial saw/)).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Confusion matrix' })).toBeVisible();
 });
 
 test('a test percentage out of range is refused where it is typed and blocks Submit', async ({ page }) => {

@@ -78,6 +78,11 @@ pub const BENCHES: &[Bench] = &[
         run: crate::bench_automl::automl,
     },
     Bench {
+        name: "endpoints",
+        about: "an online endpoint of an AutoML model under wrk (64 connections, 10 s, 1 and 100 rows a request) beside mlflow models serve of a scikit-learn model (budget: >= 5,000 single-row requests/s, p99 <= 10 ms, >= 10x MLflow)",
+        run: crate::bench_endpoints::endpoints,
+    },
+    Bench {
         name: "workspaces",
         about: "azimuth-server with 20 workspaces of 1,000 computes: start or stop one (budget: p99 <= 10 ms, <= 16 KB written and an event <= 4 KB per change, <= 100 MB resident)",
         run: crate::bench_workspaces::workspaces,

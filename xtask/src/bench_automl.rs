@@ -56,8 +56,8 @@ fn run_captured(cmd: &mut Command) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-/// Runs the bench.
-pub fn automl(context: &Context) -> Result<bool> {
+/// The bench's Python with scikit-learn and pandas (pip-installed for the benches only).
+pub(crate) fn sklearn_python() -> Result<std::path::PathBuf> {
     let python = bench_python()?;
     let has_sklearn = Command::new(&python)
         .args(["-c", "import sklearn, pandas"])
@@ -77,6 +77,32 @@ pub fn automl(context: &Context) -> Result<bool> {
             ],
         ))?;
     }
+    Ok(python)
+}
+
+/// Writes the diabetes sample to `path` (the engine's example does), building it first.
+pub(crate) fn write_diabetes(path: &std::path::Path) -> Result<()> {
+    cmd::run(&mut cmd::command(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "azimuth-ml",
+            "--example",
+            "automl",
+        ],
+    ))?;
+    let example = cmd::cargo_target().join("release/examples/automl");
+    cmd::run(&mut cmd::command(
+        &example.to_string_lossy(),
+        &["--write-sample", "diabetes", &path.to_string_lossy()],
+    ))
+}
+
+/// Runs the bench.
+pub fn automl(context: &Context) -> Result<bool> {
+    let python = sklearn_python()?;
     cmd::run(&mut cmd::command(
         "cargo",
         &[

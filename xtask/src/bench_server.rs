@@ -63,10 +63,13 @@ pub fn memory_mb(pid: u32, field: &str) -> f64 {
 }
 
 /// What wrk measured.
-struct Load {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub struct Load {
+    /// Requests per second.
+    pub rps: f64,
+    /// Median latency.
+    pub p50_ms: f64,
+    /// 99th percentile latency.
+    pub p99_ms: f64,
 }
 
 fn millis(text: &str) -> Option<f64> {
@@ -83,17 +86,19 @@ fn millis(text: &str) -> Option<f64> {
 }
 
 fn wrk(url: &str, token: &str) -> Result<Load> {
+    wrk_with(url, token, &[])
+}
+
+/// wrk (2 threads, 64 connections, 10 s) against `url` with `token`, and `extra` arguments
+/// (`-s script.lua` for a POST).
+pub fn wrk_with(url: &str, token: &str, extra: &[&str]) -> Result<Load> {
     let auth = format!("Authorization: Bearer {token}");
-    let args = [
-        "-t2",
-        "-c64",
-        "-d10s",
-        "--latency",
-        "-H",
-        auth.as_str(),
-        url,
-    ];
-    let output = Command::new(setup::WRK).args(args).output()?;
+    let args = ["-t2", "-c64", "-d10s", "--latency", "-H", auth.as_str()];
+    let output = Command::new(setup::WRK)
+        .args(args)
+        .args(extra)
+        .arg(url)
+        .output()?;
     let text = String::from_utf8_lossy(&output.stdout);
     let pick = |prefix: &str| {
         text.lines().find_map(|l| {

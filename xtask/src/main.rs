@@ -3,6 +3,7 @@
 mod bench;
 mod bench_automl;
 mod bench_data;
+mod bench_endpoints;
 mod bench_jobs;
 mod bench_server;
 mod bench_sizes;

@@ -43,8 +43,44 @@ const BUCKET_GROWTH: f64 = 1.2;
 #[derive(Default)]
 pub struct Inference {
     models: Mutex<HashMap<String, Arc<TrainedModel>>>,
-    logs: Mutex<HashMap<String, VecDeque<String>>>,
+    logs: Mutex<HashMap<String, VecDeque<LogLine>>>,
     minutes: Mutex<HashMap<String, VecDeque<Minute>>>,
+    /// What requests need of each endpoint (by lowercase region and name), as of an
+    /// installation version: read again only after a change.
+    found: std::sync::RwLock<HashMap<(String, String), Read>>,
+}
+
+/// An endpoint as requests need it, and the installation version it was read at.
+type Read = (u64, Arc<Found>);
+
+/// A line of a deployment's log, written out when read (a request's costs no formatting).
+enum LogLine {
+    /// A request: when, how many rows, its status and time in milliseconds.
+    Scored {
+        at: i64,
+        rows: usize,
+        status: u16,
+        ms: f64,
+    },
+    /// Anything else, as written.
+    Text(String),
+}
+
+impl LogLine {
+    fn text(&self) -> String {
+        match self {
+            LogLine::Scored {
+                at,
+                rows,
+                status,
+                ms,
+            } => format!(
+                "{} POST /score: {rows} rows, {status} in {ms:.2} ms",
+                azimuth_core::time::format_iso(*at)
+            ),
+            LogLine::Text(text) => text.clone(),
+        }
+    }
 }
 
 /// One minute of a deployment's requests: how many, how many refused, and their times.
@@ -158,8 +194,29 @@ struct Deployed {
     model: Result<Arc<ModelVersionResource>, String>,
 }
 
+/// The endpoint `name` of region `region` as requests need it: from memory unless something
+/// changed since it was read.
+fn find(state: &AppState, region: &str, name: &str) -> Option<Arc<Found>> {
+    let key = (region.to_ascii_lowercase(), name.to_ascii_lowercase());
+    let version = state.version();
+    let cached = state
+        .inference
+        .found
+        .read()
+        .ok()
+        .and_then(|f| f.get(&key).cloned());
+    if let Some((_, found)) = cached.filter(|(at, _)| *at == version) {
+        return Some(found);
+    }
+    let found = Arc::new(read_found(state, region, name)?);
+    if let Ok(mut all) = state.inference.found.write() {
+        all.insert(key, (version, found.clone()));
+    }
+    Some(found)
+}
+
 /// The endpoint `name` of region `region`, with its workspace's ARM id and its deployments.
-fn find(state: &AppState, region: &str, name: &str) -> Option<Found> {
+fn read_found(state: &AppState, region: &str, name: &str) -> Option<Found> {
     state.read(|t| {
         let w = t.workspaces.iter().find(|w| {
             w.deleted_at.is_none()
@@ -301,18 +358,20 @@ fn score_with(state: &AppState, found: &Found, name: &str, body: &[u8]) -> Respo
     state
         .inference
         .count(&d.id, state.now(), ms, answer.is_err());
-    let line = match &answer {
-        Ok((rows, _)) => format!(
-            "{} POST /score: {rows} rows, 200 in {ms:.2} ms",
-            stamp(state)
-        ),
-        Err(refused) => format!(
-            "{} POST /score: {} in {ms:.2} ms",
-            stamp(state),
-            refused.status.as_u16()
-        ),
+    let (rows, status) = match &answer {
+        Ok((rows, _)) => (*rows, 200),
+        Err(refused) => (0, refused.status.as_u16()),
     };
-    state.inference.log(&d.id, line);
+    let at = state.now();
+    state.inference.log(
+        &d.id,
+        LogLine::Scored {
+            at,
+            rows,
+            status,
+            ms,
+        },
+    );
     match answer {
         Ok((_, value)) => {
             let header = [("azureml-model-deployment", d.name.clone())];
@@ -384,15 +443,13 @@ fn model_for(
         .read(|t| t.workspace(workspace).cloned())
         .ok_or("its workspace was deleted")?;
     let model = Arc::new(load(state, &w, version)?);
-    state.inference.log(
-        deployment,
-        format!(
-            "{} loaded model {} ({})",
-            stamp(state),
-            version.id,
-            model.algorithm
-        ),
+    let loaded = format!(
+        "{} loaded model {} ({})",
+        stamp(state),
+        version.id,
+        model.algorithm
     );
+    state.inference.log(deployment, LogLine::Text(loaded));
     if let Ok(mut models) = state.inference.models.lock() {
         models.insert(version.id.clone(), model.clone());
     }
@@ -463,15 +520,14 @@ pub fn check_model(
 
 /// The last `tail` lines of a deployment's log.
 pub fn logs(state: &AppState, deployment_id: &str, tail: usize) -> String {
-    let logs = state
-        .inference
-        .logs
-        .lock()
-        .map(|l| l.get(deployment_id).cloned())
-        .ok()
-        .flatten();
-    let lines: Vec<String> = logs.unwrap_or_default().into_iter().collect();
-    lines[lines.len().saturating_sub(tail)..].join("\n")
+    let Ok(logs) = state.inference.logs.lock() else {
+        return String::new();
+    };
+    let lines = logs.get(deployment_id).map(|l| {
+        let skip = l.len().saturating_sub(tail);
+        l.iter().skip(skip).map(LogLine::text).collect::<Vec<_>>()
+    });
+    lines.unwrap_or_default().join("\n")
 }
 
 impl Inference {
@@ -523,7 +579,7 @@ impl Inference {
         json!({"requests": total("requests"), "errors": total("errors"), "minutes": minutes})
     }
 
-    fn log(&self, deployment_id: &str, line: String) {
+    fn log(&self, deployment_id: &str, line: LogLine) {
         if let Ok(mut logs) = self.logs.lock() {
             let lines = logs.entry(deployment_id.to_owned()).or_default();
             if lines.len() == LOG_LINES {
