@@ -7,6 +7,7 @@
 
 pub mod rules;
 pub mod score;
+pub mod yaml;
 
 use crate::arm::SystemData;
 use crate::time::Millis;

@@ -373,7 +373,10 @@ impl Workspace {
         fill(&mut asked.liveness_probe, probe.clone());
         fill(&mut asked.readiness_probe, probe);
         asked.provisioning_state = Some("Creating".into());
-        fill(&mut asked.rest, json!({"scaleSettings": {"scaleType": "Default"}, "appInsightsEnabled": false, "egressPublicNetworkAccess": "Enabled"}));
+        fill(
+            &mut asked.rest,
+            json!({"scaleSettings": {"scaleType": "Default"}, "appInsightsEnabled": false, "egressPublicNetworkAccess": "Enabled"}),
+        );
         let resource = DeploymentResource {
             id: format!(
                 "{}/onlineEndpoints/{endpoint}/deployments/{name}",
