@@ -8,6 +8,9 @@ import { createDiabetesIn, fillDiabetesSettings, startAutoml } from './automl_he
 import { expect, openStudio, test } from './helpers';
 import type { Page } from '@playwright/test';
 
+// The server trains (as the browser tab does): the first test waits for its job's test.
+test.use({ serverArgs: ['--job-runner', 'local'] });
+
 /** Opens the Automated ML page of a fresh workspace. */
 async function openAutoml(page: Page): Promise<void> {
   await openStudio(page, '/automl');
