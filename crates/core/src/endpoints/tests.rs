@@ -1,4 +1,4 @@
-use super::rules::parse_model_reference;
+use super::deployments::parse_model_reference;
 use super::*;
 use crate::compute::lifecycle::Pace;
 use crate::models::ModelVersionResource;
