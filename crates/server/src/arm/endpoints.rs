@@ -3,11 +3,11 @@
 //! file is read and checked first (`crate::inference`); every rule is the engine's. Endpoint
 //! names are unique in their region, across the installation's workspaces, as Azure's are.
 
+use super::AssetRequest as Request;
 use super::{created_or_ok, json, method_not_allowed, page_of, parse};
 use crate::inference::{self, fresh_key};
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::endpoints::{DeploymentResource, EndpointKeys, EndpointResource};
 use azimuth_core::ArmError;
@@ -28,20 +28,6 @@ pub enum EndpointTarget {
     Deployment(String, String),
     /// `.../onlineEndpoints/{name}/deployments/{deployment}/getLogs`.
     Logs(String, String),
-}
-
-/// Who asks, about which workspace, and how the request came.
-pub struct Request<'a> {
-    /// The signed-in member.
-    pub member: &'a str,
-    /// The workspace's ARM id.
-    pub workspace: &'a str,
-    /// Its address (for `nextLink`).
-    pub uri: &'a Uri,
-    /// Its headers (Host).
-    pub headers: &'a HeaderMap,
-    /// Its body.
-    pub body: &'a Bytes,
 }
 
 /// Handles an endpoints request once `r.member` is known to see the workspace.

@@ -35,6 +35,21 @@ const ENDPOINT_API_VERSIONS: (&str, &str) = ("2022-02-01", "2025-12-01");
 /// Computes per page of a list; the rest follow `nextLink`.
 pub const PAGE_SIZE: usize = 50;
 
+/// A request about one workspace's assets (models, endpoints, jobs), once the member is known
+/// to see the workspace.
+pub struct AssetRequest<'a> {
+    /// The signed-in member.
+    pub member: &'a str,
+    /// The workspace's ARM id.
+    pub workspace: &'a str,
+    /// The request's address (its query, and `nextLink`).
+    pub uri: &'a Uri,
+    /// Its headers (Host).
+    pub headers: &'a HeaderMap,
+    /// Its body.
+    pub body: &'a Bytes,
+}
+
 /// An ARM error with its HTTP status.
 pub fn error_response(e: &ArmError) -> Response {
     let status = match e.code() {
@@ -262,7 +277,7 @@ fn dispatch(
         }
         (Target::Models(ws, target), m) => {
             state.check_access(&me, &ws)?;
-            let r = models::Request {
+            let r = AssetRequest {
                 member: &me,
                 workspace: &ws,
                 uri,
@@ -273,7 +288,7 @@ fn dispatch(
         }
         (Target::Endpoints(ws, target), m) => {
             state.check_access(&me, &ws)?;
-            let r = endpoints::Request {
+            let r = AssetRequest {
                 member: &me,
                 workspace: &ws,
                 uri,
@@ -283,7 +298,7 @@ fn dispatch(
             endpoints::handle(state, &r, &m, target)
         }
         (Target::Jobs(ws, target), m) => {
-            let r = jobs::Request {
+            let r = AssetRequest {
                 member: &me,
                 workspace: &ws,
                 uri,

@@ -3,12 +3,12 @@
 //! `tags`). A new version's files are checked first (`crate::models`); every rule is the
 //! engine's.
 
+use super::AssetRequest as Request;
 use super::{created_or_ok, json, method_not_allowed, page_of, param, parse, query};
 use crate::models::prepare_version;
 use crate::state::AppState;
 use crate::tracking::caller_of;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::data::asset::ListView;
 use azimuth_core::models::{model_not_found, ModelVersionResource};
@@ -25,20 +25,6 @@ pub enum ModelTarget {
     Versions(String),
     /// `.../models/{name}/versions/{version}`.
     Version(String, String),
-}
-
-/// Who asks, about which workspace, and how the request came.
-pub struct Request<'a> {
-    /// The signed-in member.
-    pub member: &'a str,
-    /// The workspace's ARM id.
-    pub workspace: &'a str,
-    /// Its address (for the query and `nextLink`).
-    pub uri: &'a Uri,
-    /// Its headers (Host).
-    pub headers: &'a HeaderMap,
-    /// Its body.
-    pub body: &'a Bytes,
 }
 
 /// Handles a models request once `r.member` is known to see the workspace.

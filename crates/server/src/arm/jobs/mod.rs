@@ -6,11 +6,11 @@
 pub(crate) mod codes;
 mod submit;
 
+use super::AssetRequest as Request;
 use super::{method_not_allowed, next_link, skip_of, PAGE_SIZE};
 use crate::state::AppState;
 use crate::tracking::{caller_of, Caller};
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::jobs::experiment::name_of;
 use azimuth_core::jobs::job::{job_resource, JobPlace};
@@ -41,21 +41,6 @@ pub enum JobTarget {
     PendingUpload(String, String),
 }
 
-/// Who asks about which workspace, and the request.
-pub struct Request<'a> {
-    /// The signed-in member.
-    pub member: &'a str,
-    /// The workspace's ARM id.
-    pub workspace: &'a str,
-    /// The request's address.
-    pub uri: &'a Uri,
-    /// Its headers.
-    pub headers: &'a HeaderMap,
-    /// Its body.
-    pub body: &'a Bytes,
-}
-
-/// A tracking failure in ARM's shape.
 /// Answers a jobs request.
 pub fn handle(
     state: &AppState,
