@@ -11,8 +11,6 @@ use crate::arm::{ArmError, SystemData};
 use crate::time::{format_iso, Millis};
 use crate::workspace::roles::Action;
 use crate::workspace::Workspace;
-// TODO(integration): the studio's pages import these from here; point them at deployments.
-pub use super::deployments::{parse_model_reference, MAX_INSTANCES};
 use crate::Operation;
 use serde_json::json;
 use std::sync::Arc;
