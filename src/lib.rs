@@ -260,6 +260,10 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=path!("/:name") view={Lazy::<ModelRoute>::new()} />
                 <Route path=path!("/:name/versions/:version") view={Lazy::<ModelRoute>::new()} />
             </ParentRoute>
+            <ParentRoute path=path!("/endpoints") view=Outlet>
+                <Route path=(OneOf("", "/create"),) view={Lazy::<EndpointsRoute>::new()} />
+                <Route path=path!("/:name") view={Lazy::<EndpointRoute>::new()} />
+            </ParentRoute>
         </Routes>
     }
 }
@@ -290,6 +294,8 @@ lazy_route!(AutomlRoute => automl_page);
 lazy_route!(NewAutomlRoute => new_automl_page);
 lazy_route!(ModelsRoute => models_page);
 lazy_route!(ModelRoute => model_page);
+lazy_route!(EndpointsRoute => endpoints_page);
+lazy_route!(EndpointRoute => endpoint_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -449,4 +455,14 @@ lazy_page! {
 lazy_page! {
     /// A model's page, at a version (its argument: the model's name).
     model_page in model => |name| view! { <pages::models::ModelPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// The Real-time endpoints list (and its Deploy wizard).
+    endpoints_page in endpoints => |_| view! { <pages::endpoints::EndpointsPage /> }.into_any()
+}
+
+lazy_page! {
+    /// An endpoint's page (its argument: the endpoint's name).
+    endpoint_page in endpoint => |name| view! { <pages::endpoints::EndpointPage name /> }.into_any()
 }

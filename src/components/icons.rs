@@ -60,6 +60,8 @@ pub enum IconName {
     Automl,
     /// A cube (models).
     Models,
+    /// A globe with an arrow out (endpoints).
+    Endpoints,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -92,6 +94,7 @@ fn path(name: IconName) -> &'static str {
         Jobs => "M7.5 2.5h5M8.5 2.5v5L3.5 16.5h13l-5-9v-5M6 12h8",
         Automl => "M3 17h14M5 17v-5M9 17V9M13 17v-7M14.5 2.5l.8 1.7 1.7.8-1.7.8-.8 1.7-.8-1.7-1.7-.8 1.7-.8z",
         Models => "M10 2.5 16.5 6v8L10 17.5 3.5 14V6zM3.5 6 10 9.5 16.5 6M10 9.5v8",
+        Endpoints => "M10 3a7 7 0 1 0 7 7M3 10h14M10 3c-2 2-3 4.5-3 7s1 5 3 7c2-2 3-4.5 3-7M13 3h4v4M17 3l-5 5",
     }
 }
 

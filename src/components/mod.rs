@@ -27,7 +27,7 @@ pub use picked::{picked_files, Picked};
 pub use props::{prop, prop_view};
 pub use radio_card::radio_card;
 pub use state_badge::{state_tone, StateBadge};
-pub use tab_link::tab_link;
+pub use tab_link::{query_tab, tab_link};
 pub use table::{search_box, select_cell};
 pub use tags_editor::{TagList, TagsEditor};
 pub use text_field::TextField;

@@ -9,7 +9,7 @@ pub fn state_tone(state: &str) -> &'static str {
         "Running" | "JobRunning" | "Steady" | "Succeeded" => "success",
         "Stopped" => "neutral",
         "Creating" | "Starting" | "Stopping" | "Restarting" | "Deleting" | "SettingUp"
-        | "UserSettingUp" | "Resizing" => "busy",
+        | "UserSettingUp" | "Resizing" | "Updating" | "Scaling" => "busy",
         "CreateFailed" | "SetupFailed" | "UserSetupFailed" | "Unusable" | "Failed" => "danger",
         _ => "neutral",
     }

@@ -3,6 +3,7 @@
 pub mod automl;
 pub mod compute;
 pub mod data;
+pub mod endpoints;
 mod home;
 pub mod jobs;
 pub mod models;

@@ -59,6 +59,7 @@ pub fn Navigation() -> impl IntoView {
                 <NavLink href="/data" section="/data" label="Data" icon=IconName::Data />
                 <NavLink href="/jobs/all" section="/jobs" label="Jobs" icon=IconName::Jobs />
                 <NavLink href="/models" section="/models" label="Models" icon=IconName::Models />
+                <NavLink href="/endpoints" section="/endpoints" label="Endpoints" icon=IconName::Endpoints />
             </ul>
             <h2 class="nav__section">"Manage"</h2>
             <ul class="nav__list">

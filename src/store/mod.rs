@@ -4,13 +4,14 @@
 //! keeps it in the browser's IndexedDB and runs the engine in the page; `remote` sends each
 //! change to azimuth-server, whose engine decides it, and takes the result back from there.
 //! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
-//! the one workspace the studio has open. One file per asset: `compute`, `data`, `jobs`,
-//! `models`, `workspaces`.
+//! the one workspace the studio has open. One file per asset: `compute`, `data`, `endpoints`,
+//! `jobs`, `models`, `workspaces`.
 
 mod access;
 mod browser;
 mod compute;
 mod data;
+mod endpoints;
 mod idb;
 mod jobs;
 mod live;
@@ -19,6 +20,8 @@ mod models;
 mod opfs;
 mod people;
 pub mod remote;
+mod scorer;
+mod scoring;
 mod session;
 mod training;
 mod worker;
@@ -31,6 +34,7 @@ pub use browser::{
     save_preference, Preference,
 };
 pub use data::{Part, Upload};
+pub use endpoints::{DeployPlan, Scored};
 pub use remote::{ScriptToken, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.

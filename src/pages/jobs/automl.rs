@@ -219,6 +219,26 @@ pub fn GuardrailsTab(run_id: String, live: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// "Deploy" beside the best model's "Register model": the Deploy wizard with the model
+/// version registered from job `run_id` (its latest), or, before it is registered, why not.
+fn deploy_link(store: crate::store::Store, run_id: &str) -> impl IntoView {
+    let registered = store.workspace.with(|w| {
+        let from_job = |v: &&std::sync::Arc<azimuth_core::models::ModelVersionResource>| {
+            v.properties.job_name.as_deref() == Some(run_id)
+                && v.properties.flavors.contains_key("azimuth")
+        };
+        let v = w.model_versions.iter().rfind(from_job)?;
+        azimuth_core::endpoints::deployments::parse_model_reference(&v.id)
+    });
+    match registered {
+        Some((model, version)) => {
+            let to = format!("/endpoints/create?model={model}&version={version}");
+            view! { <a class="leaderboard__register" href=crate::router::href(&to)>"Deploy"</a> }.into_any()
+        }
+        None => view! { <span class="leaderboard__register muted">"Deploy: register the model first"</span> }.into_any(),
+    }
+}
+
 /// "Models + child jobs": the job's trials best first by its primary metric.
 #[component]
 pub fn ModelsTab(
@@ -274,6 +294,7 @@ pub fn ModelsTab(
                                     {(best.as_deref() == Some(r.id.as_str())).then(|| view! {
                                         <span class="tag">"Best model"</span>
                                         <a class="leaderboard__register" href=crate::router::href(&super::job::register_model_address(&run_id, true))>"Register model"</a>
+                                        {deploy_link(store, &run_id)}
                                     })}
                                 </th>
                                 <td class="data-table__number">{score}</td>

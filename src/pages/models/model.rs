@@ -1,5 +1,5 @@
 //! A model's page, at `/models/{name}/versions/{version}` (and `/models/{name}`: its latest
-//! version): a version picker, the toolbar (Edit, Archive or Restore, Delete, Download YAML),
+//! version): a version picker, the toolbar (Deploy, Edit, Archive or Restore, Delete, Download YAML),
 //! and the tabs Details (`details.rs`), Versions (every version, each linked) and Artifacts
 //! (the files of the version's folder, to look at and download).
 
@@ -136,7 +136,7 @@ pub fn ModelPage(
     }
 }
 
-/// The toolbar: Refresh, Edit, Archive or Restore, Delete and Download YAML of the version shown.
+/// The toolbar: Deploy (to a real-time endpoint), Refresh, Edit, Archive or Restore, Delete and Download YAML of the version shown.
 fn toolbar(
     name: StoredValue<String>,
     current: Memo<Option<ModelVersionResource>>,
@@ -144,6 +144,20 @@ fn toolbar(
 ) -> impl IntoView {
     let store = use_store();
     let refusal = Signal::derive(move || store.refusal(Action::WriteModels));
+    let deploy_refusal = Signal::derive(move || {
+        store.refusal(Action::WriteEndpoints).or_else(|| {
+            current.with(|v| v.as_ref().and_then(crate::pages::endpoints::deploy_refusal))
+        })
+    });
+    let deploy = move |_| {
+        if let Some(v) = current.get_untracked() {
+            navigate(&format!(
+                "/endpoints/create?model={}&version={}",
+                name.get_value(),
+                v.name
+            ));
+        }
+    };
     let archived = move || current.with(|v| v.as_ref().is_some_and(|v| v.properties.is_archived));
     let toggle_archived = move |_| {
         let Some(mut body) = current.get_untracked() else {
@@ -164,6 +178,9 @@ fn toolbar(
     };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Model actions">
+            <Button appearance=Appearance::Primary blocked=deploy_refusal on_click=deploy>
+                "Deploy"
+            </Button>
             <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
                 <Icon name=IconName::Refresh />
                 "Refresh"

@@ -5,6 +5,7 @@
 
 mod data;
 mod directory;
+mod endpoints;
 pub(super) mod events;
 mod jobs;
 mod models;
@@ -12,6 +13,7 @@ mod people;
 
 pub use data::*;
 pub use directory::*;
+pub use endpoints::*;
 pub use jobs::*;
 pub use models::*;
 pub use people::*;
