@@ -1,8 +1,9 @@
 //! `cargo xtask bench sizes`: the bytes of every file of the build, and what each page of the
 //! studio downloads when it is the first one opened.
 //!
-//! The entry is every file but the pages' own: `index.html`, everything outside the app folder
-//! (CSS, icon, `studio.json`), the app's scripts and main module. The Compute page
+//! The entry is every file but the pages' own and the Web Worker's (fetched only when a profile
+//! or a training is first asked for): `index.html`, everything outside the app folder (CSS,
+//! icon, `studio.json`), the app's scripts and main module. The Compute page
 //! (`/compute/instances`) is in the main module, so its first load is the entry: that is what
 //! the budget holds. Every other page is lazily loaded; its first load (a link, a reload) is the
 //! entry plus the file its split point fetches (from the map `cargo xtask build` writes to
@@ -80,6 +81,9 @@ pub fn sizes(context: &Context) -> Result<bool> {
     Ok(met)
 }
 
+/// The Web Worker's files: no page's first load fetches them.
+const WORKER_FILES: [&str; 3] = ["worker.js", "azimuth-worker.js", "azimuth-worker_bg.wasm"];
+
 /// The row naming the entry, which is the Compute page's first load.
 const COMPUTE_PAGE: &str = "compute instances (entry)";
 
@@ -102,9 +106,10 @@ fn first_loads(
         .flat_map(|line| line.split_whitespace().skip(1))
         .map(|file| format!("{prefix}{file}"))
         .collect();
+    let worker = |name: &str| WORKER_FILES.contains(&name.rsplit('/').next().unwrap_or(name));
     let entry = measured
         .iter()
-        .filter(|(name, _)| !fetched_later.contains(name))
+        .filter(|(name, _)| !fetched_later.contains(name) && !worker(name))
         .map(|(_, s)| s);
     let entry = sum(entry);
     let mut pages = Vec::new();
@@ -160,6 +165,7 @@ mod tests {
             ("app-00000000000000aa/__wasm_split.js", 1_000),
             ("app-00000000000000aa/azimuth-studio_bg.wasm", 10_000),
             ("app-00000000000000aa/chunk_3.wasm", 100_000),
+            ("app-00000000000000aa/azimuth-worker_bg.wasm", 7),
             ("app-00000000000000aa/split_home_page_12.wasm", 1_000_000),
             (
                 "app-00000000000000aa/split_clusters_page_34.wasm",
