@@ -107,11 +107,7 @@ impl Workspace {
         if let Some(e) = endpoint_name_error(name, "deployment") {
             return Err(bad(e).at("name"));
         }
-        let model = self.model_of(&asked.model)?;
-        if !model.properties.flavors.contains_key("azimuth") {
-            return Err(bad(format!("Version {} of the model '{}' was not trained by Azimuth (it has no azimuth flavor), and only such models are scored here: deploy an AutoML job's best model, or a model registered from one.", model.name, model_name(&model.id))).at("properties.model"));
-        }
-        asked.model = model.id.clone();
+        asked.model = self.served_model(&asked.model)?.id.clone();
         asked.endpoint_compute_type = "Managed".into();
         fill(
             &mut asked.request_settings,
@@ -186,12 +182,23 @@ impl Workspace {
 
     /// Refuses to take away model version `id` while a deployment serves it.
     pub fn check_not_deployed(&self, id: &str) -> Result<(), ArmError> {
-        let serving = self.deployments.iter().find(|d| {
-            self.model_of(&d.resource.properties.model)
+        let serves = |model: &str| {
+            self.model_of(model)
                 .is_ok_and(|v| v.id.eq_ignore_ascii_case(id))
-        });
-        match serving {
-            Some(d) => Err(ArmError::new("UserError", format!("{} is deployed (deployment '{}' of the endpoint '{}'): delete that deployment first.", model_label(id), d.resource.name, d.endpoint))),
+        };
+        let online = self
+            .deployments
+            .iter()
+            .find(|d| serves(&d.resource.properties.model))
+            .map(|d| (&d.resource.name, &d.endpoint, "endpoint"));
+        let batch = || {
+            self.batch_deployments
+                .iter()
+                .find(|d| serves(&d.resource.properties.model.asset_id))
+                .map(|d| (&d.resource.name, &d.endpoint, "batch endpoint"))
+        };
+        match online.or_else(batch) {
+            Some((name, endpoint, kind)) => Err(ArmError::new("UserError", format!("{} is deployed (deployment '{name}' of the {kind} '{endpoint}'): delete that deployment first.", model_label(id)))),
             None => Ok(()),
         }
     }
@@ -204,6 +211,15 @@ impl Workspace {
         })?;
         self.model_version(&name, &version)
             .ok_or_else(|| model_not_found(&name, Some(&version)))
+    }
+
+    /// The model version a deployment names, if Azimuth trained it (so it can be scored here).
+    pub fn served_model(&self, reference: &str) -> Result<&ModelVersionResource, ArmError> {
+        let model = self.model_of(reference)?;
+        if !model.properties.flavors.contains_key("azimuth") {
+            return Err(bad(format!("Version {} of the model '{}' was not trained by Azimuth (it has no azimuth flavor), and only such models are scored here: deploy an AutoML job's best model, or a model registered from one.", model.name, model_name(&model.id))).at("properties.model"));
+        }
+        Ok(model)
     }
 
     fn replace_deployment(&mut self, next: StoredDeployment) {
@@ -243,7 +259,7 @@ fn model_name(id: &str) -> String {
 }
 
 /// Fills what `settings` leaves out from Azure's `defaults`.
-fn fill(settings: &mut Map<String, Value>, defaults: Value) {
+pub(crate) fn fill(settings: &mut Map<String, Value>, defaults: Value) {
     if let Value::Object(defaults) = defaults {
         for (k, v) in defaults {
             settings.entry(k).or_insert(v);

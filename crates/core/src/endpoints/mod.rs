@@ -5,6 +5,7 @@
 //! deployment names ([`score`]), by the server, or by the page in a workspace kept in the
 //! browser.
 
+pub mod batch;
 pub mod deployments;
 pub mod rules;
 pub mod score;

@@ -214,4 +214,4 @@ fn label(class: &str) -> Value {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -192,7 +192,7 @@ pub fn deployment_yaml(endpoint: &str, deployment: &DeploymentResource) -> Strin
 }
 
 /// A model version's ARM id as the CLI names it: `azureml:<name>:<version>`.
-fn cli_model(model: &str) -> String {
+pub(crate) fn cli_model(model: &str) -> String {
     match super::deployments::parse_model_reference(model) {
         Some((name, version)) => format!("azureml:{name}:{version}"),
         None => model.to_owned(),

@@ -41,6 +41,7 @@ pub struct StoredJob {
 }
 
 /// What a job submission (`PUT .../jobs/{name}`) asks, taken apart.
+#[derive(Debug)]
 pub struct Submission {
     /// The command job.
     pub spec: JobSpec,

@@ -8,6 +8,7 @@ use super::{Activity, Workspace, ACTIVITY_KEPT};
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::endpoints::batch::{StoredBatchDeployment, StoredBatchEndpoint};
 use crate::endpoints::{StoredDeployment, StoredEndpoint};
 use crate::models::{ModelContainerResource, ModelVersionResource};
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,18 @@ pub struct EndpointChanges {
     /// Ids of the deployments deleted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted_deployments: Vec<String>,
+    /// Batch endpoints created or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batch_endpoints: Vec<Arc<StoredBatchEndpoint>>,
+    /// Names of the batch endpoints deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_batch_endpoints: Vec<String>,
+    /// Batch deployments created or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batch_deployments: Vec<Arc<StoredBatchDeployment>>,
+    /// Ids of the batch deployments deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_batch_deployments: Vec<String>,
 }
 
 impl EndpointChanges {
@@ -98,6 +111,10 @@ impl EndpointChanges {
             && self.deleted.is_empty()
             && self.deployments.is_empty()
             && self.deleted_deployments.is_empty()
+            && self.batch_endpoints.is_empty()
+            && self.deleted_batch_endpoints.is_empty()
+            && self.batch_deployments.is_empty()
+            && self.deleted_batch_deployments.is_empty()
     }
 }
 
@@ -237,6 +254,16 @@ impl Workspace {
             before.map_or(&[], |b| &b.deployments[..]),
             |d| &d.resource.id,
         );
+        let (batch_endpoints, deleted_batch_endpoints) = touched(
+            &self.batch_endpoints,
+            before.map_or(&[], |b| &b.batch_endpoints[..]),
+            |e| &e.resource.name,
+        );
+        let (batch_deployments, deleted_batch_deployments) = touched(
+            &self.batch_deployments,
+            before.map_or(&[], |b| &b.batch_deployments[..]),
+            |d| &d.resource.id,
+        );
         AssetChanges {
             datastores,
             deleted_datastores,
@@ -253,6 +280,10 @@ impl Workspace {
                 deleted: deleted_endpoints,
                 deployments,
                 deleted_deployments,
+                batch_endpoints,
+                deleted_batch_endpoints,
+                batch_deployments,
+                deleted_batch_deployments,
             },
         }
     }
@@ -267,6 +298,8 @@ impl Workspace {
             && same(&self.model_versions, &before.model_versions)
             && same(&self.endpoints, &before.endpoints)
             && same(&self.deployments, &before.deployments)
+            && same(&self.batch_endpoints, &before.batch_endpoints)
+            && same(&self.batch_deployments, &before.batch_deployments)
             && self.without_assets() == before.without_assets()
     }
 
@@ -309,6 +342,18 @@ impl Workspace {
             &mut self.deployments,
             endpoints.deployments,
             &endpoints.deleted_deployments,
+            |d| &d.resource.id,
+        );
+        put_back(
+            &mut self.batch_endpoints,
+            endpoints.batch_endpoints,
+            &endpoints.deleted_batch_endpoints,
+            |e| &e.resource.name,
+        );
+        put_back(
+            &mut self.batch_deployments,
+            endpoints.batch_deployments,
+            &endpoints.deleted_batch_deployments,
             |d| &d.resource.id,
         );
         let mut activity = changes.activity;

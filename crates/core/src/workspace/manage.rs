@@ -257,6 +257,8 @@ impl Tenant {
             model_versions: Vec::new(),
             endpoints: Vec::new(),
             deployments: Vec::new(),
+            batch_endpoints: Vec::new(),
+            batch_deployments: Vec::new(),
             quota_limits: BTreeMap::new(),
             held_elsewhere: Default::default(),
             settings: Settings { pace },

@@ -24,6 +24,7 @@ use crate::compute::lifecycle::Pace;
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::endpoints::batch::{StoredBatchDeployment, StoredBatchEndpoint};
 use crate::endpoints::{StoredDeployment, StoredEndpoint};
 use crate::models::{ModelContainerResource, ModelVersionResource};
 use crate::time::Millis;
@@ -97,6 +98,12 @@ pub struct Workspace {
     /// Online endpoints' deployments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deployments: Vec<Arc<StoredDeployment>>,
+    /// Batch endpoints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batch_endpoints: Vec<Arc<StoredBatchEndpoint>>,
+    /// Batch endpoints' deployments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batch_deployments: Vec<Arc<StoredBatchDeployment>>,
     /// vCPU limits per family that differ from the defaults.
     #[serde(default)]
     pub quota_limits: BTreeMap<String, u32>,
@@ -141,6 +148,8 @@ impl Workspace {
             model_versions: Vec::new(),
             endpoints: Vec::new(),
             deployments: Vec::new(),
+            batch_endpoints: Vec::new(),
+            batch_deployments: Vec::new(),
             quota_limits: self.quota_limits.clone(),
             held_elsewhere: self.held_elsewhere.clone(),
             settings: self.settings.clone(),
@@ -232,7 +241,7 @@ impl Workspace {
     /// computes do by themselves); returns whether anything changed.
     pub fn settle(&mut self, now: Millis) -> bool {
         let provisioned = self.settle_provisioning(now);
-        let endpoints = self.settle_endpoints(now);
+        let endpoints = self.settle_endpoints(now) | self.settle_batch_endpoints(now);
         self.settle_computes(now) | provisioned | endpoints
     }
 
@@ -245,6 +254,7 @@ impl Workspace {
             .into_iter()
             .chain(creating)
             .chain(self.next_endpoint_event_at())
+            .chain(self.next_batch_event_at())
             .min()
     }
 }

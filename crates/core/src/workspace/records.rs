@@ -15,6 +15,7 @@ use super::tenant::{Directory, Tenant};
 use crate::arm::json_de::{from_json, from_value};
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
+use crate::endpoints::batch::{StoredBatchDeployment, StoredBatchEndpoint};
 use crate::endpoints::{StoredDeployment, StoredEndpoint};
 use crate::models::{ModelContainerResource, ModelVersionResource};
 use crate::workspace::Workspace;
@@ -119,6 +120,8 @@ const MODEL: &str = "model";
 const MODEL_VERSION: &str = "modelversion";
 const ENDPOINT: &str = "onlineendpoint";
 const DEPLOYMENT: &str = "onlinedeployment";
+const BATCH_ENDPOINT: &str = "batchendpoint";
+const BATCH_DEPLOYMENT: &str = "batchdeployment";
 
 /// An asset's record key: its workspace's, its kind, when it was created and its lowercase name.
 fn asset_key(ws: &Workspace, kind: &str, created: &str, name: &str) -> String {
@@ -179,6 +182,16 @@ fn endpoint_key(ws: &Workspace, e: &StoredEndpoint) -> String {
 
 fn deployment_key(ws: &Workspace, d: &StoredDeployment) -> String {
     asset_key(ws, DEPLOYMENT, deployment_created(d), &d.resource.id)
+}
+
+fn batch_endpoint_key(ws: &Workspace, e: &StoredBatchEndpoint) -> String {
+    let created = created_at(e.resource.system_data.as_ref());
+    asset_key(ws, BATCH_ENDPOINT, created, &e.resource.name)
+}
+
+fn batch_deployment_key(ws: &Workspace, d: &StoredBatchDeployment) -> String {
+    let created = created_at(d.resource.system_data.as_ref());
+    asset_key(ws, BATCH_DEPLOYMENT, created, &d.resource.id)
 }
 
 /// The writes of every asset list of a workspace but its computes.
@@ -247,6 +260,28 @@ fn asset_writes(out: &mut Vec<RecordWrite>, old: Option<&Workspace>, ws: &Worksp
         |d| &d.resource.id,
         deployment_created,
         |d| deployment_key(ws, d),
+    );
+    list_writes(
+        out,
+        (
+            Shelf::Assets,
+            old.map(|o| &o.batch_endpoints[..]),
+            &ws.batch_endpoints,
+        ),
+        |e| &e.resource.name,
+        |e| created_at(e.resource.system_data.as_ref()),
+        |e| batch_endpoint_key(ws, e),
+    );
+    list_writes(
+        out,
+        (
+            Shelf::Assets,
+            old.map(|o| &o.batch_deployments[..]),
+            &ws.batch_deployments,
+        ),
+        |d| &d.resource.id,
+        |d| created_at(d.resource.system_data.as_ref()),
+        |d| batch_deployment_key(ws, d),
     );
 }
 
@@ -365,6 +400,14 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
             let model_versions = old.model_versions.iter().map(|v| model_version_key(old, v));
             let endpoints = old.endpoints.iter().map(|e| endpoint_key(old, e));
             let deployments = old.deployments.iter().map(|d| deployment_key(old, d));
+            let batch = old
+                .batch_endpoints
+                .iter()
+                .map(|e| batch_endpoint_key(old, e));
+            let batch_deployments = old
+                .batch_deployments
+                .iter()
+                .map(|d| batch_deployment_key(old, d));
             for key in stores
                 .chain(data)
                 .chain(versions)
@@ -372,6 +415,8 @@ pub fn writes(before: Option<&Tenant>, after: &Tenant) -> Vec<RecordWrite> {
                 .chain(model_versions)
                 .chain(endpoints)
                 .chain(deployments)
+                .chain(batch)
+                .chain(batch_deployments)
             {
                 out.push(delete(Shelf::Assets, key));
             }
@@ -472,6 +517,12 @@ impl Records {
                     .push(Arc::new(from_json(body).map_err(broken)?)),
                 Some(ENDPOINT) => ws.endpoints.push(Arc::new(from_json(body).map_err(broken)?)),
                 Some(DEPLOYMENT) => ws.deployments.push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(BATCH_ENDPOINT) => ws
+                    .batch_endpoints
+                    .push(Arc::new(from_json(body).map_err(broken)?)),
+                Some(BATCH_DEPLOYMENT) => ws
+                    .batch_deployments
+                    .push(Arc::new(from_json(body).map_err(broken)?)),
                 _ => {
                     return Err(SnapshotError::Invalid(format!(
                         "the asset record {key} is of a kind this version of Azimuth does not know (a newer Azimuth may have written it)"

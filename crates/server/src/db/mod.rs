@@ -206,6 +206,8 @@ impl Db {
                 MODEL_VERSION => ws.model_versions.push(Arc::new(from_json(&body).map_err(broken)?)),
                 ENDPOINT => ws.endpoints.push(Arc::new(from_json(&body).map_err(broken)?)),
                 DEPLOYMENT => ws.deployments.push(Arc::new(from_json(&body).map_err(broken)?)),
+                BATCH_ENDPOINT => ws.batch_endpoints.push(Arc::new(from_json(&body).map_err(broken)?)),
+                BATCH_DEPLOYMENT => ws.batch_deployments.push(Arc::new(from_json(&body).map_err(broken)?)),
                 other => {
                     return Err(format!(
                         "the saved asset {name} of {workspace} is of a kind this version of Azimuth does not know ({other}); a newer Azimuth may have written it"
@@ -485,6 +487,8 @@ const MODEL: &str = "model";
 const MODEL_VERSION: &str = "modelversion";
 const ENDPOINT: &str = "onlineendpoint";
 const DEPLOYMENT: &str = "onlinedeployment";
+const BATCH_ENDPOINT: &str = "batchendpoint";
+const BATCH_DEPLOYMENT: &str = "batchdeployment";
 
 /// Writes the asset rows a change touched in one workspace (all of them for a new one).
 fn write_assets(
@@ -531,6 +535,24 @@ fn write_assets(
     for d in &changes.endpoints.deployments {
         save(DEPLOYMENT, &d.resource.id, serde_json::to_string(&**d))?;
     }
+    for e in &changes.endpoints.batch_endpoints {
+        save(
+            BATCH_ENDPOINT,
+            &e.resource.name,
+            serde_json::to_string(&**e),
+        )?;
+    }
+    for d in &changes.endpoints.batch_deployments {
+        save(
+            BATCH_DEPLOYMENT,
+            &d.resource.id,
+            serde_json::to_string(&**d),
+        )?;
+    }
+    let batch = &changes.endpoints;
+    let batch_gone = (batch.deleted_batch_endpoints.iter())
+        .map(|n| (BATCH_ENDPOINT, n))
+        .chain((batch.deleted_batch_deployments.iter()).map(|d| (BATCH_DEPLOYMENT, d)));
     let gone = (changes.deleted_datastores.iter().map(|n| (DATASTORE, n)))
         .chain(changes.models.deleted.iter().map(|n| (MODEL, n)))
         .chain(
@@ -547,7 +569,8 @@ fn write_assets(
                 .deleted_deployments
                 .iter()
                 .map(|d| (DEPLOYMENT, d)),
-        );
+        )
+        .chain(batch_gone);
     for (kind, name) in gone {
         tx.execute(
             "DELETE FROM assets WHERE workspace = ?1 AND kind = ?2 AND name = ?3",

@@ -7,7 +7,7 @@ use azimuth_ml::validate::Validation;
 use serde_json::json;
 
 /// A model of the diabetes sample (one LogisticRegression trial), and the sample's columns.
-fn model() -> (TrainedModel, Vec<String>) {
+pub(crate) fn model() -> (TrainedModel, Vec<String>) {
     let text = sample_csv("diabetes").unwrap();
     let format = Format::Delimited {
         delimiter: b',',
