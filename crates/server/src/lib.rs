@@ -107,6 +107,10 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/inference/{region}/{endpoint}/swagger.json",
             get(inference::swagger),
         )
+        .route(
+            "/inference/{region}/{endpoint}/jobs",
+            post(inference::batch::invoke),
+        )
         .route("/api/endpoints/metrics", get(inference::metrics))
         .route("/subscriptions", any(arm_request))
         .route("/subscriptions/{*rest}", any(arm_request))

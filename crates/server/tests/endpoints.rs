@@ -5,34 +5,6 @@
 mod common;
 use common::*;
 use serde_json::{json, Value};
-use std::time::Duration;
-
-/// Trains a small AutoML job on the diabetes sample and registers its best model as
-/// `diabetes-best` version 1; answers the version's ARM id.
-async fn trained_model(a: std::net::SocketAddr, token: &str) -> String {
-    upload_table(a, token).await;
-    let job = json!({"properties": {"jobType": "AutoML", "experimentName": "endpoints",
-        "taskDetails": {"taskType": "Classification", "targetColumnName": "Diabetic",
-            "trainingData": {"jobInputType": "mltable", "uri": TABLE},
-            "nCrossValidations": {"mode": "Custom", "value": 2},
-            "trainingSettings": {"allowedTrainingAlgorithms": ["LogisticRegression"]},
-            "limitSettings": {"maxTrials": 1}}}});
-    submit(a, token, "to_deploy", job).await;
-    let done = wait_within(
-        a,
-        token,
-        "to_deploy",
-        &["Completed", "Failed"],
-        Duration::from_secs(120),
-    )
-    .await;
-    assert_eq!(done["properties"]["status"], "Completed", "{done}");
-    let body = json!({"properties": {"modelType": "mlflow_model", "modelUri": "azureml://jobs/to_deploy/outputs/best_model"}});
-    let path = format!("{WS}/models/diabetes-best/versions/1?{V}");
-    let (status, made) = call(a, "PUT", &path, Some(token), body.to_string().as_bytes()).await;
-    assert_eq!(status, 201, "{made}");
-    made["id"].as_str().unwrap().to_owned()
-}
 
 fn endpoint_path(name: &str, rest: &str) -> String {
     format!("{WS}/onlineEndpoints/{name}{rest}?{V}")

@@ -141,6 +141,9 @@ impl Workspace {
         if let Some(e) = endpoint_name_error(name, "endpoint") {
             return Err(bad(e).at("name"));
         }
+        if self.batch_endpoint(name).is_ok() {
+            return Err(ArmError::new("Conflict", format!("A batch endpoint is named '{name}': batch and online endpoints answer at the same address, so their names are unique together. Choose another name.")));
+        }
         let location = self.resource.location.clone();
         let scoring = scoring_base
             .map(|b| format!("{}/inference/{location}/{name}", b.trim_end_matches('/')));

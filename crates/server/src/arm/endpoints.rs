@@ -133,16 +133,7 @@ fn put_endpoint(
     let base = state.config.public_base();
     let (created, resource) = state.change_workspace(r.workspace, |tenant, w, now| {
         if w.endpoint(name).is_err() {
-            let location = &w.resource.location;
-            let taken = tenant.workspaces.iter().any(|o| {
-                o.deleted_at.is_none()
-                    && o.id() != w.id()
-                    && o.resource.location.eq_ignore_ascii_case(location)
-                    && o.endpoint(name).is_ok()
-            });
-            if taken {
-                return Err(ArmError::new("Conflict", format!("An online endpoint named '{name}' already exists in {location}: endpoint names are unique in their region. Choose another name.")));
-            }
+            check_name_free(tenant, w, name)?;
         }
         w.put_endpoint(r.member, name, request, (keys, Some(&base)), now)
     })?;
@@ -221,8 +212,28 @@ fn endpoint_action(
     }
 }
 
+/// Refuses a new endpoint's name that an online or batch endpoint of another workspace of the
+/// same region has: both kinds answer at `{name}.{region}`, so Azure keeps them unique there.
+pub(super) fn check_name_free(
+    tenant: &azimuth_core::workspace::Tenant,
+    w: &azimuth_core::Workspace,
+    name: &str,
+) -> Result<(), ArmError> {
+    let location = &w.resource.location;
+    let taken = tenant.workspaces.iter().any(|o| {
+        o.deleted_at.is_none()
+            && o.id() != w.id()
+            && o.resource.location.eq_ignore_ascii_case(location)
+            && (o.endpoint(name).is_ok() || o.batch_endpoint(name).is_ok())
+    });
+    if taken {
+        return Err(ArmError::new("Conflict", format!("An endpoint named '{name}' already exists in {location}: endpoint names are unique in their region. Choose another name.")));
+    }
+    Ok(())
+}
+
 /// `patch` merged over `base` (JSON merge patch: objects merged key by key, null removes).
-fn merged(mut base: Value, patch: Value) -> Value {
+pub(super) fn merged(mut base: Value, patch: Value) -> Value {
     match (base.as_object_mut(), patch) {
         (Some(fields), Value::Object(changes)) => {
             for (k, v) in changes {

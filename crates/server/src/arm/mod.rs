@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+mod batch_endpoints;
 mod computes;
 pub mod data;
 mod endpoints;
@@ -189,7 +190,7 @@ fn dispatch(
     let target = state.read(|t| target(&segments, t))?;
     let range = match target {
         _ if target.is_resource_manager() => RESOURCE_API_VERSIONS,
-        Target::Endpoints(..) => ENDPOINT_API_VERSIONS,
+        Target::Endpoints(..) | Target::BatchEndpoints(..) => ENDPOINT_API_VERSIONS,
         _ => API_VERSIONS,
     };
     let api_version = check_api_version(uri.query().unwrap_or(""), range)?;
@@ -296,6 +297,17 @@ fn dispatch(
                 body,
             };
             endpoints::handle(state, &r, &m, target)
+        }
+        (Target::BatchEndpoints(ws, target), m) => {
+            state.check_access(&me, &ws)?;
+            let r = AssetRequest {
+                member: &me,
+                workspace: &ws,
+                uri,
+                headers,
+                body,
+            };
+            batch_endpoints::handle(state, &r, &m, target)
         }
         (Target::Jobs(ws, target), m) => {
             let r = AssetRequest {

@@ -43,6 +43,8 @@ pub enum Target {
     Models(String, super::models::ModelTarget),
     /// A workspace's online endpoints and their deployments.
     Endpoints(String, super::endpoints::EndpointTarget),
+    /// A workspace's batch endpoints and their deployments.
+    BatchEndpoints(String, super::batch_endpoints::BatchTarget),
 }
 
 impl Target {
@@ -207,6 +209,9 @@ fn workspace_target(tail: &[&str], t: &Tenant, group: &str) -> Result<Target, Ar
         [e, rest @ ..] if eq(e, "onlineEndpoints") => endpoint_target(rest)
             .map(|t| Target::Endpoints(ws, t))
             .ok_or_else(|| ArmError::new("NotFound", "This path names no online endpoint.")),
+        [e, rest @ ..] if eq(e, "batchEndpoints") => batch_target(rest)
+            .map(|t| Target::BatchEndpoints(ws, t))
+            .ok_or_else(|| ArmError::new("NotFound", "This path names no batch endpoint.")),
         [m, rest @ ..] if eq(m, "models") => model_target(rest)
             .map(|t| Target::Models(ws, t))
             .ok_or_else(|| ArmError::new("NotFound", "This path names no model.")),
@@ -247,6 +252,20 @@ fn endpoint_target(rest: &[&str]) -> Option<super::endpoints::EndpointTarget> {
             E::Logs(owned(n), owned(name))
         }
         [n, action] => E::Action(owned(n), owned(action)),
+        _ => return None,
+    })
+}
+
+/// What a path under a workspace's `batchEndpoints` names.
+fn batch_target(rest: &[&str]) -> Option<super::batch_endpoints::BatchTarget> {
+    use super::batch_endpoints::BatchTarget as B;
+    let owned = |s: &str| s.to_owned();
+    Some(match rest {
+        [] => B::Endpoints,
+        [n] => B::Endpoint(owned(n)),
+        [n, d] if eq(d, "deployments") => B::Deployments(owned(n)),
+        [n, d, name] if eq(d, "deployments") => B::Deployment(owned(n), owned(name)),
+        [n, action] => B::Action(owned(n), owned(action)),
         _ => return None,
     })
 }

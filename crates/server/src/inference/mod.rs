@@ -6,6 +6,7 @@
 //! `azimuth_core::endpoints::score`). Every refusal is a 4xx in MLflow's shape (`error_code`,
 //! `message`); each deployment keeps a log of its starts, requests and errors (`getLogs`).
 
+pub mod batch;
 mod figures;
 mod keys;
 mod models;
@@ -30,7 +31,7 @@ use azimuth_core::models::ModelVersionResource;
 use azimuth_core::Workspace;
 use figures::{LogLine, Minute};
 use keys::signed_in;
-use models::model_for;
+pub(crate) use models::model_for;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -11,7 +11,7 @@ use azimuth_core::{ArmError, Workspace};
 use std::sync::Arc;
 
 /// A model version's model: from memory, or read from its folder (then kept).
-pub(super) fn model_for(
+pub(crate) fn model_for(
     state: &AppState,
     workspace: &str,
     deployment: &str,

@@ -3,6 +3,7 @@
 //! rules (its spec, statuses, what may change) are the engine's (`azimuth_core::jobs`).
 
 pub mod automl;
+pub mod batch;
 pub mod placement;
 pub mod process;
 pub mod recovery;

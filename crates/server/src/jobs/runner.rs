@@ -12,6 +12,7 @@ use super::workdir::{collect, prepare};
 use crate::config::JobRunner;
 use crate::state::AppState;
 use azimuth_core::compute::jobs::Placement;
+use azimuth_core::endpoints::batch::invoke::BatchSettings;
 use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::status::JobStatus;
 use azimuth_core::workspace::Workspace;
@@ -318,6 +319,9 @@ fn run_in_folder(
     };
     if job.spec.is_automl() {
         return super::automl::run(state, key, ws, run, cancel);
+    }
+    if let Some(settings) = BatchSettings::of(&job.spec) {
+        return super::batch::run(state, key, ws, run, &settings, cancel);
     }
     let spec = &job.spec;
     if key.set(

@@ -279,12 +279,7 @@ fn an_invocation_becomes_a_pipeline_job_with_its_deployments_settings() {
     let reader = w
         .invoke_batch("Alan Turing", "heart-batch", None, "j4", &body)
         .unwrap_err();
-    assert_eq!(
-        reader.code(),
-        "AuthorizationFailed",
-        "{}",
-        reader.message()
-    );
+    assert_eq!(reader.code(), "AuthorizationFailed", "{}", reader.message());
 }
 
 #[test]

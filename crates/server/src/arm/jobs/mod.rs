@@ -41,6 +41,27 @@ pub enum JobTarget {
     PendingUpload(String, String),
 }
 
+/// Starts job `name` of a submission the engine made (a batch endpoint's invocation, say):
+/// Queued and handed to the runner, as a PUT would; answers the job.
+pub(crate) fn start_job(
+    state: &AppState,
+    who: &Caller,
+    name: &str,
+    s: azimuth_core::jobs::job::Submission,
+) -> Result<Value, ArmError> {
+    check_write(who)?;
+    let exists = state
+        .tracking
+        .read(&who.ws, state.now(), |runs| runs.runs.contains_key(name))
+        .map_err(ArmError::from)?;
+    if exists {
+        return Err(ArmError::new("Conflict", format!("A job named '{name}' already exists in this workspace; name the invocation's job differently.")));
+    }
+    submit::submit(state, who, name, s, state.now())?;
+    state.tracking.announce(&who.arm_id);
+    read_job(state, who, name)
+}
+
 /// Answers a jobs request.
 pub fn handle(
     state: &AppState,

@@ -63,7 +63,7 @@ pub(super) fn put(
     Ok((status, axum::Json(job)).into_response())
 }
 
-fn submit(
+pub(super) fn submit(
     state: &AppState,
     who: &Caller,
     name: &str,

@@ -85,7 +85,7 @@ fn within(folder: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
 
 /// A data file's bytes, refused past [`MAX_TABLE_BYTES`]: training runs in the server's own
 /// process, so its memory is the server's.
-fn read_capped(path: &Path, shown: &str) -> Result<Vec<u8>, String> {
+pub(in crate::jobs) fn read_capped(path: &Path, shown: &str) -> Result<Vec<u8>, String> {
     let size = std::fs::metadata(path)
         .map_err(|_| format!("'{shown}' could not be read: it does not exist."))?
         .len();

@@ -11,7 +11,7 @@
 //! model's test is a child run of the best trial (`<best child>_test`). Trials drawn together
 //! train at once, on threads of the job's own (as many as the compute has nodes).
 
-mod data;
+pub(in crate::jobs) mod data;
 
 use super::runner::JobKey;
 use crate::state::AppState;
@@ -111,7 +111,8 @@ pub(super) fn run(
         write_artifact(state, ws, &outcome.best_child, &path, bytes)?;
     }
     let uri = job.spec.outputs.get(BEST_MODEL).and_then(|o| o.uri.clone());
-    write_output(state, ws, &key.name, uri, &outcome.folder)?;
+    let uri = uri.unwrap_or_else(|| output_uri(&key.name, BEST_MODEL));
+    write_output(state, ws, &uri, &outcome.folder)?;
     let now = state.now();
     state
         .tracking
@@ -219,21 +220,19 @@ fn log_metric(
     Ok(())
 }
 
-/// Writes the model folder to the job's `best_model` output.
-fn write_output(
+/// Writes `files` (path in the folder, bytes) to a job's output folder `uri`.
+pub(super) fn write_output(
     state: &AppState,
     ws: &Workspace,
-    job: &str,
-    uri: Option<String>,
+    uri: &str,
     files: &[(String, Vec<u8>)],
 ) -> Result<(), String> {
-    let uri = uri.unwrap_or_else(|| output_uri(job, BEST_MODEL));
     let Ok(DataUri::Datastore {
         datastore, path, ..
-    }) = parse_data_uri(&uri)
+    }) = parse_data_uri(uri)
     else {
         return Err(format!(
-            "Its best model goes to '{uri}', which is not a datastore path of this workspace."
+            "Its output goes to '{uri}', which is not a datastore path of this workspace."
         ));
     };
     let root = ws
@@ -290,14 +289,16 @@ fn write_file(at: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// The job's log, written a line at a time (the studio tails it live).
-struct Log(std::fs::File);
+pub(super) struct Log(std::fs::File);
 
 impl Log {
-    fn open(state: &AppState, ws: &Workspace, job: &str) -> Result<Log, String> {
+    /// Opens job `job`'s log.
+    pub(super) fn open(state: &AppState, ws: &Workspace, job: &str) -> Result<Log, String> {
         super::process::log_file(state, ws, job).map(Log)
     }
 
-    fn line(&mut self, text: &str) {
+    /// Writes a line.
+    pub(super) fn line(&mut self, text: &str) {
         let _ = writeln!(self.0, "{text}");
     }
 }
