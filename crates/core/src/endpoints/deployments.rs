@@ -38,11 +38,7 @@ impl Workspace {
         let endpoint = self.endpoint(endpoint)?.resource.name.clone();
         validate_tags(&request.tags).map_err(bad)?;
         let mut asked = request.properties;
-        for refused in ["codeConfiguration", "environmentId"] {
-            if asked.rest.get(refused).is_some_and(|v| !v.is_null()) {
-                return Err(bad(format!("{refused}: a scoring script in an environment of its own is not run here. Deploy a model Azimuth trained (an AutoML job's best model, say): it is scored without one, as Azure's MLflow models are.")).at(&format!("properties.{refused}")));
-            }
-        }
+        refuse_scripts(&asked.rest)?;
         let capacity = request.sku.capacity;
         if !(1..=MAX_INSTANCES).contains(&capacity) {
             return Err(bad(format!(
@@ -256,6 +252,16 @@ fn model_label(id: &str) -> String {
 /// A model's name from a version's ARM id.
 fn model_name(id: &str) -> String {
     parse_model_reference(id).map_or_else(|| id.to_owned(), |(name, _)| name)
+}
+
+/// Refuses a scoring script or an environment: only models Azimuth trained are scored here.
+pub(crate) fn refuse_scripts(rest: &Map<String, Value>) -> Result<(), ArmError> {
+    for refused in ["codeConfiguration", "environmentId"] {
+        if rest.get(refused).is_some_and(|v| !v.is_null()) {
+            return Err(bad(format!("{refused}: a scoring script in an environment of its own is not run here. Deploy a model Azimuth trained (an AutoML job's best model, say): it is scored without one, as Azure's MLflow models are.")).at(&format!("properties.{refused}")));
+        }
+    }
+    Ok(())
 }
 
 /// Fills what `settings` leaves out from Azure's `defaults`.

@@ -270,39 +270,26 @@ impl Workspace {
         Ok(answer)
     }
 
-    /// Moves endpoints and deployments whose provisioning is done to Succeeded; answers
-    /// whether any moved.
+    /// Moves endpoints and deployments (online and batch) whose provisioning is done to
+    /// Succeeded; answers whether any moved.
     pub(crate) fn settle_endpoints(&mut self, now: Millis) -> bool {
-        let mut moved = false;
-        for e in self.endpoints.iter_mut().filter(|e| e.ready_at <= now) {
-            if e.resource.properties.provisioning_state.as_deref() != Some("Succeeded") {
-                Arc::make_mut(e).resource.properties.provisioning_state = Some("Succeeded".into());
-                moved = true;
-            }
-        }
-        for d in self.deployments.iter_mut().filter(|d| d.ready_at <= now) {
-            if d.resource.properties.provisioning_state.as_deref() != Some("Succeeded") {
-                Arc::make_mut(d).resource.properties.provisioning_state = Some("Succeeded".into());
-                moved = true;
-            }
-        }
-        moved
+        settle_all(&mut self.endpoints, now)
+            | settle_all(&mut self.deployments, now)
+            | settle_all(&mut self.batch_endpoints, now)
+            | settle_all(&mut self.batch_deployments, now)
     }
 
-    /// When the next endpoint or deployment finishes provisioning.
+    /// When the next endpoint or deployment (online or batch) finishes provisioning.
     pub(crate) fn next_endpoint_event_at(&self) -> Option<Millis> {
-        let pending = |state: &Option<String>, at: Millis| {
-            (state.as_deref() != Some("Succeeded")).then_some(at)
-        };
-        let endpoints = self
-            .endpoints
-            .iter()
-            .filter_map(|e| pending(&e.resource.properties.provisioning_state, e.ready_at));
-        let deployments = self
-            .deployments
-            .iter()
-            .filter_map(|d| pending(&d.resource.properties.provisioning_state, d.ready_at));
-        endpoints.chain(deployments).min()
+        [
+            next_ready(&self.endpoints),
+            next_ready(&self.deployments),
+            next_ready(&self.batch_endpoints),
+            next_ready(&self.batch_deployments),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub(super) fn replace_endpoint(&mut self, next: StoredEndpoint) {
@@ -314,4 +301,57 @@ impl Workspace {
             *slot = Arc::new(next);
         }
     }
+}
+
+/// What provisions at the workspace's pace: a state that becomes Succeeded at a time.
+pub(crate) trait Provisioned: Clone {
+    /// When its provisioning is done.
+    fn ready_at(&self) -> Millis;
+    /// Its provisioning state, to change.
+    fn state(&mut self) -> &mut Option<String>;
+    /// Whether its provisioning state is Succeeded.
+    fn succeeded(&self) -> bool;
+}
+
+macro_rules! provisioned {
+    ($($t:ty),*) => {$(
+        impl Provisioned for $t {
+            fn ready_at(&self) -> Millis {
+                self.ready_at
+            }
+            fn state(&mut self) -> &mut Option<String> {
+                &mut self.resource.properties.provisioning_state
+            }
+            fn succeeded(&self) -> bool {
+                self.resource.properties.provisioning_state.as_deref() == Some("Succeeded")
+            }
+        }
+    )*};
+}
+
+provisioned!(
+    StoredEndpoint,
+    StoredDeployment,
+    crate::endpoints::batch::StoredBatchEndpoint,
+    crate::endpoints::batch::StoredBatchDeployment
+);
+
+/// Moves what is ready by `now` to Succeeded; answers whether any moved.
+fn settle_all<T: Provisioned>(list: &mut [Arc<T>], now: Millis) -> bool {
+    let mut moved = false;
+    for item in list.iter_mut().filter(|i| i.ready_at() <= now) {
+        if !item.succeeded() {
+            *Arc::make_mut(item).state() = Some("Succeeded".into());
+            moved = true;
+        }
+    }
+    moved
+}
+
+/// When the first of `list` still provisioning is ready.
+fn next_ready<T: Provisioned>(list: &[Arc<T>]) -> Option<Millis> {
+    list.iter()
+        .filter(|i| !i.succeeded())
+        .map(|i| i.ready_at())
+        .min()
 }

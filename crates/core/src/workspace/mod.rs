@@ -241,7 +241,7 @@ impl Workspace {
     /// computes do by themselves); returns whether anything changed.
     pub fn settle(&mut self, now: Millis) -> bool {
         let provisioned = self.settle_provisioning(now);
-        let endpoints = self.settle_endpoints(now) | self.settle_batch_endpoints(now);
+        let endpoints = self.settle_endpoints(now);
         self.settle_computes(now) | provisioned | endpoints
     }
 
@@ -254,7 +254,6 @@ impl Workspace {
             .into_iter()
             .chain(creating)
             .chain(self.next_endpoint_event_at())
-            .chain(self.next_batch_event_at())
             .min()
     }
 }

@@ -4,16 +4,15 @@
 //! first (`crate::inference`); every rule is the engine's. Invocations are posted to the
 //! endpoint's scoringUri (`crate::inference::batch`).
 
-use super::endpoints::{check_name_free, merged};
+use super::endpoints::{as_value, check_name_free, requested};
 use super::AssetRequest as Request;
-use super::{created_or_ok, json, method_not_allowed, page_of, parse};
+use super::{created_or_ok, json, method_not_allowed, page_of};
 use crate::inference;
 use crate::state::AppState;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::endpoints::batch::{BatchDeploymentResource, BatchEndpointResource};
 use azimuth_core::ArmError;
-use serde_json::Value;
 
 /// What a batch endpoints path names inside a workspace.
 #[derive(Debug, PartialEq)]
@@ -114,19 +113,13 @@ fn put_endpoint(
     name: &str,
     patch: bool,
 ) -> Result<Response, ArmError> {
-    let mut body: Value = parse(r.body, "a batch endpoint")?;
-    if patch {
-        body = state.read_workspace(r.member, r.workspace, |w| {
-            w.batch_endpoint(name)
-                .map(|e| merged(serde_json::to_value(&e.resource).unwrap_or_default(), body))
-        })??;
-    }
-    let request: BatchEndpointResource = serde_json::from_value(body).map_err(|e| {
-        ArmError::new(
-            "ValidationError",
-            format!("The batch endpoint is not valid: {e}."),
-        )
-    })?;
+    let current = match patch {
+        true => Some(state.read_workspace(r.member, r.workspace, |w| {
+            w.batch_endpoint(name).map(|e| as_value(&e.resource))
+        })??),
+        false => None,
+    };
+    let request: BatchEndpointResource = requested(r, ("a", "batch endpoint"), current)?;
     let base = state.config.public_base();
     let (created, resource) = state.change_workspace(r.workspace, |tenant, w, now| {
         if w.batch_endpoint(name).is_err() {
@@ -145,21 +138,13 @@ fn put_deployment(
     name: &str,
     patch: bool,
 ) -> Result<Response, ArmError> {
-    let mut body: Value = parse(r.body, "a batch deployment")?;
     let existing = state.read_workspace(r.member, r.workspace, |w| {
         w.batch_deployment(endpoint, name)
             .ok()
-            .map(|d| serde_json::to_value(&d.resource).unwrap_or_default())
+            .map(|d| as_value(&d.resource))
     })?;
-    if let (true, Some(old)) = (patch, existing.clone()) {
-        body = merged(old, body);
-    }
-    let request: BatchDeploymentResource = serde_json::from_value(body).map_err(|e| {
-        ArmError::new(
-            "ValidationError",
-            format!("The batch deployment is not valid: {e}."),
-        )
-    })?;
+    let current = existing.clone().filter(|_| patch);
+    let request: BatchDeploymentResource = requested(r, ("a", "batch deployment"), current)?;
     if existing.is_none() {
         let model = &request.properties.model.asset_id;
         inference::check_model(state, r.member, r.workspace, model)?;

@@ -113,19 +113,13 @@ fn put_endpoint(
     name: &str,
     patch: bool,
 ) -> Result<Response, ArmError> {
-    let mut body: Value = parse(r.body, "an online endpoint")?;
-    if patch {
-        body = state.read_workspace(r.member, r.workspace, |w| {
-            w.endpoint(name)
-                .map(|e| merged(serde_json::to_value(&e.resource).unwrap_or_default(), body))
-        })??;
-    }
-    let request: EndpointResource = serde_json::from_value(body).map_err(|e| {
-        ArmError::new(
-            "ValidationError",
-            format!("The online endpoint is not valid: {e}."),
-        )
-    })?;
+    let current = match patch {
+        true => Some(state.read_workspace(r.member, r.workspace, |w| {
+            w.endpoint(name).map(|e| as_value(&e.resource))
+        })??),
+        false => None,
+    };
+    let request: EndpointResource = requested(r, ("an", "online endpoint"), current)?;
     let keys = EndpointKeys {
         primary_key: fresh_key()?,
         secondary_key: fresh_key()?,
@@ -148,21 +142,13 @@ fn put_deployment(
     name: &str,
     patch: bool,
 ) -> Result<Response, ArmError> {
-    let mut body: Value = parse(r.body, "an online deployment")?;
     let existing = state.read_workspace(r.member, r.workspace, |w| {
         w.deployment(endpoint, name)
             .ok()
-            .map(|d| serde_json::to_value(&d.resource).unwrap_or_default())
+            .map(|d| as_value(&d.resource))
     })?;
-    if let (true, Some(old)) = (patch, existing.clone()) {
-        body = merged(old, body);
-    }
-    let request: DeploymentResource = serde_json::from_value(body).map_err(|e| {
-        ArmError::new(
-            "ValidationError",
-            format!("The online deployment is not valid: {e}."),
-        )
-    })?;
+    let current = existing.clone().filter(|_| patch);
+    let request: DeploymentResource = requested(r, ("an", "online deployment"), current)?;
     if existing.is_none() {
         inference::check_model(state, r.member, r.workspace, &request.properties.model)?;
     }
@@ -232,8 +218,28 @@ pub(super) fn check_name_free(
     Ok(())
 }
 
+/// A resource as JSON, to merge a PATCH over.
+pub(super) fn as_value<T: serde::Serialize>(resource: &T) -> Value {
+    serde_json::to_value(resource).unwrap_or_default()
+}
+
+/// What a PUT or PATCH of `what` (its article and name) asks: the body, merged over `current`
+/// (the resource as it is) for a PATCH, read as `T`.
+pub(super) fn requested<T: serde::de::DeserializeOwned>(
+    r: &Request,
+    (article, what): (&str, &str),
+    current: Option<Value>,
+) -> Result<T, ArmError> {
+    let mut body: Value = parse(r.body, &format!("{article} {what}"))?;
+    if let Some(current) = current {
+        body = merged(current, body);
+    }
+    serde_json::from_value(body)
+        .map_err(|e| ArmError::new("ValidationError", format!("The {what} is not valid: {e}.")))
+}
+
 /// `patch` merged over `base` (JSON merge patch: objects merged key by key, null removes).
-pub(super) fn merged(mut base: Value, patch: Value) -> Value {
+fn merged(mut base: Value, patch: Value) -> Value {
     match (base.as_object_mut(), patch) {
         (Some(fields), Value::Object(changes)) => {
             for (k, v) in changes {

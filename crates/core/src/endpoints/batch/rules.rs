@@ -11,7 +11,7 @@ use crate::arm::tags::validate_tags;
 use crate::arm::versioned::touch;
 use crate::arm::{ArmError, SystemData};
 use crate::compute::cluster::is_cluster;
-use crate::endpoints::deployments::fill;
+use crate::endpoints::deployments::{fill, refuse_scripts};
 use crate::endpoints::rules::{bad, endpoint_name_error};
 use crate::time::{format_iso, Millis};
 use crate::workspace::roles::Action;
@@ -185,11 +185,7 @@ impl Workspace {
         let endpoint = self.batch_endpoint(endpoint)?.resource.name.clone();
         validate_tags(&request.tags).map_err(bad)?;
         let mut asked = request.properties;
-        for refused in ["codeConfiguration", "environmentId"] {
-            if asked.rest.get(refused).is_some_and(|v| !v.is_null()) {
-                return Err(bad(format!("{refused}: a scoring script in an environment of its own is not run here. Deploy a model Azimuth trained (an AutoML job's best model, say): it is scored without one, as Azure's MLflow models are.")).at(&format!("properties.{refused}")));
-            }
-        }
+        refuse_scripts(&asked.rest)?;
         let old = self.batch_deployment(&endpoint, name).ok().cloned();
         if asked.model.asset_id.is_empty() {
             if let Some(o) = &old {
@@ -338,49 +334,6 @@ impl Workspace {
             return Err(bad(format!("'{name}' is not a compute cluster: batch deployments run on clusters (AmlCompute).")).at("properties.compute"));
         }
         Ok(compute.resource.id.clone())
-    }
-
-    /// Moves batch endpoints and deployments whose provisioning is done to Succeeded; answers
-    /// whether any moved.
-    pub(crate) fn settle_batch_endpoints(&mut self, now: Millis) -> bool {
-        let mut moved = false;
-        for e in self
-            .batch_endpoints
-            .iter_mut()
-            .filter(|e| e.ready_at <= now)
-        {
-            if e.resource.properties.provisioning_state.as_deref() != Some("Succeeded") {
-                Arc::make_mut(e).resource.properties.provisioning_state = Some("Succeeded".into());
-                moved = true;
-            }
-        }
-        for d in self
-            .batch_deployments
-            .iter_mut()
-            .filter(|d| d.ready_at <= now)
-        {
-            if d.resource.properties.provisioning_state.as_deref() != Some("Succeeded") {
-                Arc::make_mut(d).resource.properties.provisioning_state = Some("Succeeded".into());
-                moved = true;
-            }
-        }
-        moved
-    }
-
-    /// When the next batch endpoint or deployment finishes provisioning.
-    pub(crate) fn next_batch_event_at(&self) -> Option<Millis> {
-        let pending = |state: &Option<String>, at: Millis| {
-            (state.as_deref() != Some("Succeeded")).then_some(at)
-        };
-        let endpoints = self
-            .batch_endpoints
-            .iter()
-            .filter_map(|e| pending(&e.resource.properties.provisioning_state, e.ready_at));
-        let deployments = self
-            .batch_deployments
-            .iter()
-            .filter_map(|d| pending(&d.resource.properties.provisioning_state, d.ready_at));
-        endpoints.chain(deployments).min()
     }
 
     fn replace_batch_endpoint(&mut self, next: StoredBatchEndpoint) {
