@@ -262,6 +262,8 @@ fn StudioRoutes() -> impl IntoView {
             </ParentRoute>
             <ParentRoute path=path!("/endpoints") view=Outlet>
                 <Route path=(OneOf("", "/create"),) view={Lazy::<EndpointsRoute>::new()} />
+                <Route path=(OneOf("/batch", "/batch/create"),) view={Lazy::<BatchEndpointsRoute>::new()} />
+                <Route path=path!("/batch/:name") view={Lazy::<BatchEndpointRoute>::new()} />
                 <Route path=path!("/:name") view={Lazy::<EndpointRoute>::new()} />
             </ParentRoute>
         </Routes>
@@ -296,6 +298,8 @@ lazy_route!(ModelsRoute => models_page);
 lazy_route!(ModelRoute => model_page);
 lazy_route!(EndpointsRoute => endpoints_page);
 lazy_route!(EndpointRoute => endpoint_page);
+lazy_route!(BatchEndpointsRoute => batch_endpoints_page);
+lazy_route!(BatchEndpointRoute => batch_endpoint_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
@@ -465,4 +469,14 @@ lazy_page! {
 lazy_page! {
     /// An endpoint's page (its argument: the endpoint's name).
     endpoint_page in endpoint => |name| view! { <pages::endpoints::EndpointPage name /> }.into_any()
+}
+
+lazy_page! {
+    /// The Batch endpoints list (and its Create wizard).
+    batch_endpoints_page in batch_endpoints => |_| view! { <pages::endpoints::batch::BatchEndpointsPage /> }.into_any()
+}
+
+lazy_page! {
+    /// A batch endpoint's page (its argument: the endpoint's name).
+    batch_endpoint_page in batch_endpoint => |name| view! { <pages::endpoints::batch::BatchEndpointPage name /> }.into_any()
 }

@@ -354,7 +354,7 @@ impl Store {
 }
 
 /// An absolute address's path and query (`http://host/inference/x/score` → `/inference/x/score`).
-fn same_origin(uri: &str) -> String {
+pub(super) fn same_origin(uri: &str) -> String {
     let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
     match rest.find('/') {
         Some(at) => rest[at..].to_owned(),

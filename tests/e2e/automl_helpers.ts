@@ -64,3 +64,16 @@ export async function submitAndWaitForAutoml(page: Page, job: string): Promise<v
   await expect(page).toHaveURL(new RegExp(`/jobs/runs/${job}`));
   await expect(page.locator('[data-state="Completed"]').first()).toBeVisible({ timeout: 60_000 });
 }
+
+/** On an Automated ML job's page, registers its best model as `name` (version 1) with "Register model". */
+export async function registerBestModel(page: Page, name: string): Promise<void> {
+  await page.getByRole('toolbar', { name: 'Job actions' }).getByRole('button', { name: 'Register model' }).click();
+  const w = page.getByRole('dialog', { name: 'Register a model' });
+  await w.getByRole('tab', { name: /Source/ }).click();
+  await expect(w.getByLabel('From a job output')).toBeChecked();
+  await w.getByRole('button', { name: 'Next' }).click();
+  await w.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await w.getByRole('button', { name: 'Next' }).click();
+  await w.getByRole('button', { name: 'Register' }).click();
+  await expect(w).toBeHidden();
+}

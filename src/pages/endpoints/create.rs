@@ -129,7 +129,12 @@ pub fn DeployWizard() -> impl IntoView {
     };
     let title = move || STEPS[step.get().min(STEPS.len() - 1)];
     let panel = move || match title() {
-        "Model" => model_step(store, form).into_any(),
+        "Model" => model_step(
+            store,
+            form.model,
+            Signal::derive(move || form.tried.get().then(|| form.model_error(store)).flatten()),
+        )
+        .into_any(),
         "Endpoint" => endpoint_step(store, form).into_any(),
         "Deployment" => deployment_step(store, form).into_any(),
         "Traffic" => traffic_step(form).into_any(),

@@ -1,4 +1,5 @@
-//! Asking before deleting: endpoints (with their deployments), or one deployment.
+//! Asking before deleting: endpoints (with their deployments), or one deployment; real-time
+//! ones, or batch ones (`batch`).
 
 use crate::components::{Appearance, Button, Dialog};
 use crate::router::navigate;
@@ -15,6 +16,9 @@ pub fn DeleteEndpointsDialog(
     /// Where to go once they are deleted (nowhere: stay).
     #[prop(optional)]
     then: Option<&'static str>,
+    /// Whether they are batch endpoints.
+    #[prop(optional)]
+    batch: bool,
 ) -> impl IntoView {
     let store = use_store();
     let busy = RwSignal::new(false);
@@ -28,7 +32,11 @@ pub fn DeleteEndpointsDialog(
         leptos::task::spawn_local(async move {
             let mut all = true;
             for name in names.get_value() {
-                all &= store.delete_endpoint(&name).await.is_ok();
+                all &= match batch {
+                    true => store.delete_batch_endpoint(&name).await,
+                    false => store.delete_endpoint(&name).await,
+                }
+                .is_ok();
             }
             busy.set(false);
             close.run(());
@@ -39,7 +47,7 @@ pub fn DeleteEndpointsDialog(
     };
     view! {
         <Dialog title=title alert=true on_close=close>
-            <p>{move || format!("{} and every deployment on it will be deleted; callers of its scoring address get errors from then on. This cannot be undone.", names.with_value(|n| n.join(", ")))}</p>
+            <p>{move || format!("{} and every deployment on it will be deleted; callers of its {} get errors from then on. This cannot be undone.", names.with_value(|n| n.join(", ")), if batch { "invocation address" } else { "scoring address" })}</p>
             <div class="dialog__actions">
                 <Button appearance=Appearance::Primary disabled=busy on_click=confirm>"Delete"</Button>
                 <Button on_click=move |_| close.run(())>"Cancel"</Button>
@@ -58,6 +66,9 @@ pub fn DeleteDeploymentDialog(
     name: String,
     /// Closes the dialog.
     close: Callback<()>,
+    /// Whether it is a batch deployment.
+    #[prop(optional)]
+    batch: bool,
 ) -> impl IntoView {
     let store = use_store();
     let busy = RwSignal::new(false);
@@ -67,9 +78,11 @@ pub fn DeleteDeploymentDialog(
     let confirm = move |_| {
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let gone = store
-                .delete_deployment(&endpoint.get_value(), &name.get_value())
-                .await;
+            let (endpoint, name) = (endpoint.get_value(), name.get_value());
+            let gone = match batch {
+                true => store.delete_batch_deployment(&endpoint, &name).await,
+                false => store.delete_deployment(&endpoint, &name).await,
+            };
             busy.set(false);
             match gone {
                 Ok(()) => close.run(()),
@@ -79,7 +92,10 @@ pub fn DeleteDeploymentDialog(
     };
     view! {
         <Dialog title=title alert=true on_close=close>
-            <p>{move || format!("The deployment {} of {} and its instances will be deleted; their quota is given back.", name.get_value(), endpoint.get_value())}</p>
+            <p>{move || match batch {
+                true => format!("The deployment {} of {} will be deleted; the jobs it ran stay.", name.get_value(), endpoint.get_value()),
+                false => format!("The deployment {} of {} and its instances will be deleted; their quota is given back.", name.get_value(), endpoint.get_value()),
+            }}</p>
             <Show when=move || failure.with(Option::is_some)>
                 <div class="message-bar message-bar--error" role="alert">{move || failure.get().unwrap_or_default()}</div>
             </Show>

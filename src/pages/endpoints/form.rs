@@ -2,7 +2,7 @@
 //! page, `?endpoint=` from an endpoint's page), each step's check (the engine's name rule, the
 //! names already taken, the instance count, the traffic split) and the plan it deploys.
 
-use super::deploy_refusal;
+use super::model_choice_error;
 use super::traffic::TrafficShares;
 use crate::pages::compute::size_picker::VmChoice;
 use crate::router::query_param;
@@ -92,13 +92,7 @@ impl DeployForm {
 
     /// Why the model chosen cannot be deployed, if so (reactive).
     pub fn model_error(&self, store: Store) -> Option<String> {
-        let id = self.model.get();
-        store
-            .workspace
-            .with(|w| match w.model_versions.iter().find(|v| v.id == id) {
-                None => Some("Choose a model version to deploy.".to_owned()),
-                Some(v) => deploy_refusal(v),
-            })
+        model_choice_error(store, &self.model.get())
     }
 
     /// What is wrong with the new endpoint's name (shown as it is typed), if anything.

@@ -5,12 +5,10 @@
 use super::create::create_endpoint_wizard;
 use super::delete::DeleteEndpointsDialog;
 use crate::components::{
-    format_iso_time, search_box, select_cell, tab_link, Appearance, Button, Icon, IconName,
-    StateBadge,
+    format_iso_time, search_box, select_cell, Appearance, Button, Icon, IconName, StateBadge,
 };
 use crate::lazy;
 use crate::router::{navigate, query_state, use_location};
-use crate::shell::Breadcrumbs;
 use crate::store::use_store;
 use azimuth_core::endpoints::StoredEndpoint;
 use azimuth_core::workspace::roles::Action;
@@ -86,13 +84,7 @@ pub fn EndpointsPage() -> impl IntoView {
         selected.set(Vec::new());
     });
     view! {
-        <Breadcrumbs items=vec![("Endpoints".into(), "".into())] />
-        <header class="page-header">
-            <h1>"Endpoints"</h1>
-        </header>
-        <nav class="tabs" aria-label="Kinds of endpoint">
-            {tab_link(path, "/endpoints", "/endpoints/create", "Real-time endpoints")}
-        </nav>
+        {super::kinds_header(path)}
         <p class="muted tab-intro">
             "A real-time endpoint answers scoring requests over HTTPS with the models deployed to it; its traffic is split between its deployments."
         </p>

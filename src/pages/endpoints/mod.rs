@@ -2,6 +2,7 @@
 //! model to one (`/endpoints/create`), and an endpoint's page with its Details, Test, Consume,
 //! Monitoring and Logs.
 
+pub mod batch;
 mod consume;
 mod create;
 mod delete;
@@ -64,4 +65,32 @@ pub fn deploy_refusal(version: &azimuth_core::models::ModelVersionResource) -> O
     (!version.properties.flavors.contains_key("azimuth")).then(|| {
         "Not trained by Azimuth (it has no azimuth flavor): only models Automated ML trained are scored here.".to_owned()
     })
+}
+
+/// What is wrong with the model version `id` chosen to deploy, if anything (reactive).
+pub fn model_choice_error(store: crate::store::Store, id: &str) -> Option<String> {
+    use leptos::prelude::With;
+    store
+        .workspace
+        .with(|w| match w.model_versions.iter().find(|v| v.id == id) {
+            None => Some("Choose a model version to deploy.".to_owned()),
+            Some(v) => deploy_refusal(v),
+        })
+}
+
+/// The Endpoints page's heading and its two kinds of endpoint, each a tab at its own address
+/// (`/endpoints`, `/endpoints/batch`), the current one marked.
+fn kinds_header(path: leptos::prelude::Memo<String>) -> impl leptos::prelude::IntoView {
+    use crate::components::tab_link;
+    use leptos::prelude::*;
+    view! {
+        <crate::shell::Breadcrumbs items=vec![("Endpoints".into(), "".into())] />
+        <header class="page-header">
+            <h1>"Endpoints"</h1>
+        </header>
+        <nav class="tabs" aria-label="Kinds of endpoint">
+            {tab_link(path, "/endpoints", "/endpoints/create", "Real-time endpoints")}
+            {tab_link(path, "/endpoints/batch", "/endpoints/batch/create", "Batch endpoints")}
+        </nav>
+    }
 }

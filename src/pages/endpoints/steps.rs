@@ -26,8 +26,13 @@ struct Choice {
     algorithm: String,
 }
 
-/// The Model step: every registered version, newest first, with a radio each.
-pub fn model_step(store: Store, form: DeployForm) -> impl IntoView {
+/// The Model step: every registered version, newest first, with a radio each; `model` is the
+/// version chosen (its ARM id), `error` what is wrong with it once Next was pressed.
+pub fn model_step(
+    store: Store,
+    model: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     let choices = Memo::new(move |_| {
         store.workspace.with(|w| {
             w.model_versions
@@ -67,7 +72,7 @@ pub fn model_step(store: Store, form: DeployForm) -> impl IntoView {
                 let id = c.id.clone();
                 let checked = {
                     let id = id.clone();
-                    move || form.model.with(|m| *m == id)
+                    move || model.with(|m| *m == id)
                 };
                 let refused = c.refusal.is_some();
                 view! {
@@ -75,7 +80,7 @@ pub fn model_step(store: Store, form: DeployForm) -> impl IntoView {
                         <td>
                             <input type="radio" name="deploy-model" aria-label=format!("{}:{}", c.name, c.version)
                                 aria-describedby=refused.then(|| reason_id.clone()) disabled=refused
-                                prop:checked=checked on:change=move |_| form.model.set(id.clone()) />
+                                prop:checked=checked on:change=move |_| model.set(id.clone()) />
                         </td>
                         <td>{c.name}</td>
                         <td>{c.version}</td>
@@ -110,7 +115,7 @@ pub fn model_step(store: Store, form: DeployForm) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="field__error" role="alert">{move || form.tried.get().then(|| form.model_error(store)).flatten().unwrap_or_default()}</p>
+        <p class="field__error" role="alert">{move || error.get().unwrap_or_default()}</p>
     }
 }
 

@@ -136,7 +136,7 @@ pub fn ModelPage(
     }
 }
 
-/// The toolbar: Deploy (to a real-time endpoint), Refresh, Edit, Archive or Restore, Delete and Download YAML of the version shown.
+/// The toolbar: Deploy (to a real-time endpoint), Batch endpoint (to a new batch endpoint), Refresh, Edit, Archive or Restore, Delete and Download YAML of the version shown.
 fn toolbar(
     name: StoredValue<String>,
     current: Memo<Option<ModelVersionResource>>,
@@ -153,6 +153,15 @@ fn toolbar(
         if let Some(v) = current.get_untracked() {
             navigate(&format!(
                 "/endpoints/create?model={}&version={}",
+                name.get_value(),
+                v.name
+            ));
+        }
+    };
+    let deploy_batch = move |_| {
+        if let Some(v) = current.get_untracked() {
+            navigate(&format!(
+                "/endpoints/batch/create?model={}&version={}",
                 name.get_value(),
                 v.name
             ));
@@ -180,6 +189,9 @@ fn toolbar(
         <div class="toolbar" role="toolbar" aria-label="Model actions">
             <Button appearance=Appearance::Primary blocked=deploy_refusal on_click=deploy>
                 "Deploy"
+            </Button>
+            <Button appearance=Appearance::Secondary blocked=deploy_refusal on_click=deploy_batch>
+                "Batch endpoint"
             </Button>
             <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
                 <Icon name=IconName::Refresh />

@@ -3,6 +3,7 @@
 //! Every request carries the session's bearer token; every refusal comes back as ARM's
 //! `{"error": {"code", "message"}}` and is passed on as it is.
 
+mod batch;
 mod data;
 mod directory;
 mod endpoints;
@@ -11,6 +12,7 @@ mod jobs;
 mod models;
 mod people;
 
+pub use batch::*;
 pub use data::*;
 pub use directory::*;
 pub use endpoints::*;

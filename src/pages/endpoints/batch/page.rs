@@ -1,0 +1,141 @@
+//! A batch endpoint's page, at `/endpoints/batch/{name}`: its provisioning state, the toolbar
+//! (Refresh, Create job, Delete) and the tabs Details and CLI YAML (`details.rs`) and Jobs
+//! (`jobs.rs`), each in the address (`?tab=`). In a workspace kept in the browser, Create job is
+//! disabled and says why (batch scoring jobs run on azimuth-server).
+
+use super::details::{DetailsTab, YamlTab};
+use super::jobs::JobsTab;
+use super::run_job::CreateJobDialog;
+use crate::components::{query_tab, Appearance, Button, Icon, IconName, StateBadge};
+use crate::pages::endpoints::delete::DeleteEndpointsDialog;
+use crate::router::query_state;
+use crate::shell::Breadcrumbs;
+use crate::store::{use_store, BATCH_JOBS_NEED_SERVER};
+use azimuth_core::endpoints::batch::{BatchDeploymentResource, BatchEndpointResource};
+use azimuth_core::workspace::roles::Action;
+use leptos::prelude::*;
+
+/// The tabs: their id in the address and their label.
+const TABS: [(&str, &str); 3] = [
+    ("details", "Details"),
+    ("jobs", "Jobs"),
+    ("yaml", "CLI YAML"),
+];
+
+/// A batch endpoint and its deployments as the page shows them (reactive, from the workspace).
+#[derive(Clone, Copy)]
+pub struct ShownBatch {
+    /// The endpoint's name, from the address.
+    pub name: StoredValue<String>,
+    /// The endpoint, while it exists.
+    pub endpoint: Memo<Option<BatchEndpointResource>>,
+    /// Its deployments, in the order they were made.
+    pub deployments: Memo<Vec<BatchDeploymentResource>>,
+}
+
+/// The page of batch endpoint `name`.
+#[component]
+pub fn BatchEndpointPage(
+    /// The endpoint's name, from the address.
+    name: String,
+) -> impl IntoView {
+    let store = use_store();
+    let name = StoredValue::new(name);
+    let endpoint = Memo::new(move |_| {
+        store.workspace.with(|w| {
+            w.batch_endpoint(&name.get_value())
+                .ok()
+                .map(|e| e.resource.clone())
+        })
+    });
+    let deployments = Memo::new(move |_| {
+        store.workspace.with(|w| {
+            w.batch_deployments_of(&name.get_value())
+                .map(|d| d.resource.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let shown = ShownBatch {
+        name,
+        endpoint,
+        deployments,
+    };
+    let tab = query_state::<String>("tab");
+    let deleting = RwSignal::new(false);
+    let running = RwSignal::new(false);
+    let state = Signal::derive(move || {
+        endpoint.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.properties.provisioning_state.clone())
+                .unwrap_or_default()
+        })
+    });
+    let refusal = Signal::derive(move || store.refusal(Action::WriteEndpoints));
+    let job_refusal = Signal::derive(move || {
+        if !store.runs_batch_jobs() {
+            return Some(BATCH_JOBS_NEED_SERVER.to_owned());
+        }
+        store.refusal(Action::WriteJobs).or_else(|| {
+            deployments
+                .with(Vec::is_empty)
+                .then(|| "The endpoint has no deployment yet.".to_owned())
+        })
+    });
+    let crumbs = vec![
+        ("Endpoints".to_owned(), "/endpoints".into()),
+        ("Batch endpoints".to_owned(), "/endpoints/batch".into()),
+        (name.get_value(), "".into()),
+    ];
+    view! {
+        <Breadcrumbs items=crumbs />
+        <Show
+            when=move || endpoint.with(Option::is_some)
+            fallback=move || view! {
+                <section class="empty-state">
+                    <h1>"Batch endpoint not found"</h1>
+                    <p>{move || format!("There is no batch endpoint {} in this workspace.", name.get_value())}</p>
+                    <a href=crate::router::href("/endpoints/batch")>"All batch endpoints"</a>
+                </section>
+            }
+        >
+            <header class="page-header page-header--with-badge">
+                <h1>{name.get_value()}</h1>
+                <StateBadge state />
+            </header>
+            <div class="toolbar" role="toolbar" aria-label="Batch endpoint actions">
+                <Button appearance=Appearance::Subtle on_click=move |_| store.refresh()>
+                    <Icon name=IconName::Refresh />
+                    "Refresh"
+                </Button>
+                <Button appearance=Appearance::Subtle blocked=job_refusal on_click=move |_| running.set(true)>
+                    <Icon name=IconName::Add />
+                    "Create job"
+                </Button>
+                <Button appearance=Appearance::Subtle blocked=refusal on_click=move |_| deleting.set(true)>
+                    <Icon name=IconName::Delete />
+                    "Delete"
+                </Button>
+            </div>
+            <Show when=move || !store.runs_batch_jobs()>
+                <div class="message-bar message-bar--info" role="note" aria-label="Batch jobs">{BATCH_JOBS_NEED_SERVER}</div>
+            </Show>
+            <div class="tabs" role="tablist" aria-label="Batch endpoint">
+                {TABS.map(|(id, label)| query_tab(tab, "details", id, label))}
+            </div>
+            {move || {
+                let panel = match tab.get().as_str() {
+                    "jobs" => view! { <JobsTab shown /> }.into_any(),
+                    "yaml" => view! { <YamlTab shown /> }.into_any(),
+                    _ => view! { <DetailsTab shown /> }.into_any(),
+                };
+                view! { <div role="tabpanel" class="endpoint-panel">{panel}</div> }
+            }}
+        </Show>
+        <Show when=move || running.get()>
+            <CreateJobDialog shown close=Callback::new(move |_| running.set(false)) />
+        </Show>
+        <Show when=move || deleting.get()>
+            <DeleteEndpointsDialog names=vec![name.get_value()] close=Callback::new(move |_| deleting.set(false)) then="/endpoints/batch" batch=true />
+        </Show>
+    }
+}
