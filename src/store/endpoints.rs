@@ -63,16 +63,20 @@ pub(super) fn performance_now() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// The endpoint `name` as the studio holds it, with `traffic`.
+/// The endpoint `name` as the studio holds it, with `traffic` (and `mirror`, when given).
 fn with_traffic(
     store: &Store,
     name: &str,
     traffic: BTreeMap<String, u32>,
+    mirror: Option<BTreeMap<String, u32>>,
 ) -> Result<EndpointResource, ArmError> {
     let mut resource = store
         .workspace
         .with_untracked(|w| w.endpoint(name).map(|e| e.resource.clone()))?;
     resource.properties.traffic = traffic;
+    if let Some(mirror) = mirror {
+        resource.properties.mirror_traffic = mirror;
+    }
     Ok(resource)
 }
 
@@ -135,27 +139,31 @@ impl Store {
             return Ok(());
         };
         self.pull().await;
-        let resource = with_traffic(self, name, traffic)?;
+        let resource = with_traffic(self, name, traffic, None)?;
         remote::put_endpoint(token, &ws, name, &resource).await
     }
 
-    /// Sets an endpoint's traffic split (each deployment's share, adding up to 100).
+    /// Sets an endpoint's live traffic split (each deployment's share, adding up to 100) and
+    /// its mirrored traffic (at most 50% in all, to deployments without live traffic): one PUT
+    /// of the endpoint with both.
     pub async fn set_traffic(
         &self,
         name: &str,
         traffic: BTreeMap<String, u32>,
+        mirror: BTreeMap<String, u32>,
     ) -> Result<(), ArmError> {
         let result = match self.backend {
             Backend::Browser(local) => {
                 self.change(local, |w, me, now| {
                     let mut resource = w.endpoint(name)?.resource.clone();
                     resource.properties.traffic = traffic;
+                    resource.properties.mirror_traffic = mirror;
                     w.put_endpoint(me, name, resource, Default::default(), now)
                         .map(drop)
                 })
                 .await
             }
-            Backend::Server(token) => match with_traffic(self, name, traffic) {
+            Backend::Server(token) => match with_traffic(self, name, traffic, Some(mirror)) {
                 Ok(resource) => {
                     let (token, ws) = (token.get_value(), self.workspace_id());
                     let sent = remote::put_endpoint(&token, &ws, name, &resource).await;

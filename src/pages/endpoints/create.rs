@@ -6,6 +6,7 @@
 
 use super::form::{DeployForm, DEPLOYMENT_NAMES, STEPS};
 use super::steps::{deployment_step, endpoint_step, model_step, review_step, traffic_step};
+use super::traffic::{share_rows, ShareRow};
 use crate::components::{guard_close, Appearance, Button, Dialog, DiscardPrompt, WizardSteps};
 use crate::router::{leave_held, leave_to};
 use crate::store::use_store;
@@ -18,8 +19,9 @@ crate::lazy_page! {
 }
 
 /// Keeps the Traffic step's rows in step with the endpoint and deployment chosen: a new
-/// endpoint's one deployment gets 100%; beside an existing endpoint's deployments the new one
-/// gets 0% (100% when none has any). A deployment name already taken there moves on to a free
+/// endpoint's one deployment gets 100%; beside an existing endpoint's deployments (their
+/// mirrored shares kept, so the engine's rules are checked here) the new one gets 0% (100%
+/// when none has any). A deployment name already taken there moves on to a free
 /// one of Azure's colours.
 fn follow_choices(form: DeployForm) {
     let store = use_store();
@@ -34,27 +36,23 @@ fn follow_choices(form: DeployForm) {
                     w.endpoint(existing).ok()
                 };
                 let Some(e) = found else {
-                    return vec![(dep.clone(), "100".to_owned())];
+                    return vec![ShareRow::live(dep.clone(), 100)];
                 };
-                let traffic = &e.resource.properties.traffic;
-                let mut rows: Vec<(String, String)> = w
+                let p = &e.resource.properties;
+                let names: Vec<String> = w
                     .deployments_of(existing)
-                    .map(|d| {
-                        let share = traffic.get(&d.resource.name).copied().unwrap_or(0);
-                        (d.resource.name.clone(), share.to_string())
-                    })
+                    .map(|d| d.resource.name.clone())
                     .collect();
+                let mut rows = share_rows(&names, &p.traffic, &p.mirror_traffic);
                 let free = DEPLOYMENT_NAMES
                     .iter()
-                    .find(|n| rows.iter().all(|(r, _)| !r.eq_ignore_ascii_case(n)));
+                    .find(|n| names.iter().all(|r| !r.eq_ignore_ascii_case(n)));
                 if let (true, Some(free)) = (DEPLOYMENT_NAMES.contains(&dep.as_str()), free) {
                     form.deployment.set((*free).to_owned());
                 }
-                let none = traffic.values().all(|s| *s == 0);
-                rows.push((
-                    form.deployment.get_untracked(),
-                    if none { "100" } else { "0" }.into(),
-                ));
+                let none = p.traffic.values().all(|s| *s == 0);
+                let share = if none { 100 } else { 0 };
+                rows.push(ShareRow::live(form.deployment.get_untracked(), share));
                 rows
             });
             form.traffic.set(rows);
@@ -67,7 +65,7 @@ fn follow_choices(form: DeployForm) {
         move |name, _, _| {
             form.traffic.0.update(|rows| {
                 if let Some(last) = rows.last_mut() {
-                    last.0 = name.trim().to_owned();
+                    last.name = name.trim().to_owned();
                 }
             })
         },

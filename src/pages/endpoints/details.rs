@@ -1,11 +1,12 @@
 //! An endpoint's Details tab: its attributes (REST endpoint, Swagger URI, provisioning state as
-//! it moves, authentication, compute type), its traffic allocation with "Update traffic" (the
-//! shares checked as they are typed), and a card per deployment (model, instances, state,
-//! Delete, refused while it gets traffic).
+//! it moves, authentication, compute type), its traffic allocation with "Update traffic" (live
+//! and mirrored shares, checked as they are typed), and a card per deployment (model,
+//! instances, request settings and probes, state, Delete, refused while it gets traffic).
 
 use super::delete::DeleteDeploymentDialog;
 use super::endpoint::Shown;
-use super::traffic::{TrafficEditor, TrafficShares};
+use super::settings::settings_lines;
+use super::traffic::{share_rows, TrafficEditor, TrafficShares};
 use super::{auth_label, model_link};
 use crate::components::{
     format_iso_time, prop, prop_view, Appearance, Button, Icon, IconName, StateBadge,
@@ -81,10 +82,15 @@ fn TrafficCard(shown: Shown) -> impl IntoView {
     let saving = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let shares = TrafficShares(RwSignal::new(Vec::new()));
-    let traffic = Memo::new(move |_| {
+    let splits = Memo::new(move |_| {
         shown.endpoint.with(|e| {
             e.as_ref()
-                .map(|e| e.properties.traffic.clone())
+                .map(|e| {
+                    (
+                        e.properties.traffic.clone(),
+                        e.properties.mirror_traffic.clone(),
+                    )
+                })
                 .unwrap_or_default()
         })
     });
@@ -94,16 +100,21 @@ fn TrafficCard(shown: Shown) -> impl IntoView {
             .with(|d| d.iter().map(|d| d.name.clone()).collect::<Vec<_>>())
     });
     let edit = move |_| {
-        let fresh = TrafficShares::new(&names.get_untracked(), &traffic.get_untracked());
-        shares.set(fresh.0.get_untracked());
+        let (traffic, mirror) = splits.get_untracked();
+        shares.set(share_rows(&names.get_untracked(), &traffic, &mirror));
         failure.set(None);
         editing.set(true);
     };
     let save = move |_| {
-        let Ok(split) = shares.split() else { return };
+        let (Ok(split), Ok(mirror)) = (shares.split(), shares.mirror()) else {
+            return;
+        };
         saving.set(true);
+        failure.set(None);
         leptos::task::spawn_local(async move {
-            let saved = store.set_traffic(&shown.name.get_value(), split).await;
+            let saved = store
+                .set_traffic(&shown.name.get_value(), split, mirror)
+                .await;
             saving.set(false);
             match saved {
                 Ok(()) => editing.set(false),
@@ -112,13 +123,18 @@ fn TrafficCard(shown: Shown) -> impl IntoView {
         });
     };
     let invalid = Signal::derive(move || shares.error().is_some());
+    let mirrored = move || splits.with(|(_, m)| m.values().any(|s| *s > 0));
     let summary = move || {
         names.get().into_iter().map(|n| {
-            let share = traffic.with(|t| t.get(&n).copied().unwrap_or(0));
+            let (share, copy) = splits.with(|(t, m)| {
+                let of = |map: &std::collections::BTreeMap<String, u32>| map.get(&n).copied().unwrap_or(0);
+                (of(t), of(m))
+            });
             view! {
                 <tr>
                     <th scope="row">{n}</th>
                     <td class="data-table__number">{format!("{share} %")}</td>
+                    {mirrored().then(|| view! { <td class="data-table__number">{format!("{copy} %")}</td> })}
                     <td class="traffic__bar-cell">
                         // An SVG's own width, not a style attribute: the CSP allows no inline styles.
                         <svg class="traffic__bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
@@ -135,14 +151,20 @@ fn TrafficCard(shown: Shown) -> impl IntoView {
             <h2 id="endpoint-traffic">"Traffic allocation"</h2>
             <Show when=move || editing.get() fallback=move || view! {
                 <table class="data-table traffic" aria-label="Traffic">
-                    <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Traffic"</th><th scope="col"><span class="visually-hidden">"Share"</span></th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">"Deployment"</th>
+                        <th scope="col">"Traffic"</th>
+                        {move || mirrored().then(|| view! { <th scope="col">"Mirrored"</th> })}
+                        <th scope="col"><span class="visually-hidden">"Share"</span></th>
+                    </tr></thead>
                     <tbody>{summary}</tbody>
                 </table>
                 <div class="toolbar endpoint-card__actions">
                     <Button blocked=Signal::derive(move || store.refusal(Action::WriteEndpoints)) disabled=Signal::derive(move || names.with(Vec::is_empty)) on_click=edit>"Update traffic"</Button>
                 </div>
             }>
-                <TrafficEditor shares />
+                <p class="muted">"Live traffic is shared between the deployments; mirrored traffic is a copy of some requests sent to a deployment without live traffic, whose answers are not returned (at most 50% in all)."</p>
+                <TrafficEditor shares mirror=true />
                 <div class="toolbar endpoint-card__actions">
                     <Button appearance=Appearance::Primary disabled=Signal::derive(move || invalid.get() || saving.get()) on_click=save>"Save"</Button>
                     <Button on_click=move |_| editing.set(false)>"Cancel"</Button>
@@ -195,6 +217,7 @@ fn DeploymentCard(shown: Shown, deployment: DeploymentResource) -> impl IntoView
                 {prop("Instance type", p.instance_type.clone())}
                 {prop("Instance count", deployment.sku.capacity.to_string())}
                 {prop_view("Traffic", move || format!("{} %", share.get()))}
+                {settings_lines(&p).map(|(label, line)| prop(label, line))}
                 {prop("Compute type", "Managed".to_owned())}
                 {prop("Created on", format_iso_time(&system.created_at))}
             </dl>

@@ -1,7 +1,7 @@
 //! An endpoint's page, at `/endpoints/{name}`: its provisioning state, the toolbar (Refresh,
 //! "+ Add deployment", Delete) and the tabs Details (`details.rs`), Test (`test_tab.rs`),
-//! Consume (`consume.rs`), Monitoring (`monitoring.rs`) and Logs (`logs.rs`), each in the
-//! address (`?tab=`).
+//! Consume (`consume.rs`), Monitoring (`monitoring.rs`), Logs (`logs.rs`) and CLI YAML
+//! (`yaml_tab.rs`), each in the address (`?tab=`).
 
 use super::consume::ConsumeTab;
 use super::delete::DeleteEndpointsDialog;
@@ -9,6 +9,7 @@ use super::details::DetailsTab;
 use super::logs::LogsTab;
 use super::monitoring::MonitoringTab;
 use super::test_tab::TestTab;
+use super::yaml_tab::YamlTab;
 use crate::components::{query_tab, Appearance, Button, Icon, IconName, StateBadge};
 use crate::router::{navigate, query_state};
 use crate::shell::Breadcrumbs;
@@ -18,12 +19,13 @@ use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 
 /// The tabs: their id in the address and their label.
-const TABS: [(&str, &str); 5] = [
+const TABS: [(&str, &str); 6] = [
     ("details", "Details"),
     ("test", "Test"),
     ("consume", "Consume"),
     ("monitoring", "Monitoring"),
     ("logs", "Logs"),
+    ("yaml", "CLI YAML"),
 ];
 
 /// An endpoint and its deployments as the page shows them (reactive, from the workspace).
@@ -136,6 +138,7 @@ pub fn EndpointPage(
                     "consume" => view! { <ConsumeTab shown /> }.into_any(),
                     "monitoring" => view! { <MonitoringTab shown /> }.into_any(),
                     "logs" => view! { <LogsTab shown /> }.into_any(),
+                    "yaml" => view! { <YamlTab shown /> }.into_any(),
                     _ => view! { <DetailsTab shown /> }.into_any(),
                 };
                 view! { <div role="tabpanel" class="endpoint-panel">{panel}</div> }

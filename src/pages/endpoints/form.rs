@@ -1,8 +1,10 @@
 //! What the Create wizard holds, filled in from the address (`?model=&version=` from a model's
 //! page, `?endpoint=` from an endpoint's page), each step's check (the engine's name rule, the
-//! names already taken, the instance count, the traffic split) and the plan it deploys.
+//! names already taken, the instance count, the request settings and probes, the traffic
+//! split) and the plan it deploys.
 
 use super::model_choice_error;
+use super::settings::DeploymentSettings;
 use super::traffic::TrafficShares;
 use crate::pages::compute::size_picker::VmChoice;
 use crate::router::query_param;
@@ -42,6 +44,8 @@ pub struct DeployForm {
     pub vm: VmChoice,
     /// How many instances, as typed.
     pub count: RwSignal<String>,
+    /// Its request settings and probes ("Advanced settings").
+    pub settings: DeploymentSettings,
     /// The endpoint's traffic split once deployed.
     pub traffic: TrafficShares,
     /// Whether a step's Next (or Create) was pressed with errors: empty fields say so too.
@@ -77,6 +81,7 @@ impl DeployForm {
             deployment: RwSignal::new(DEPLOYMENT_NAMES[0].to_owned()),
             vm,
             count: RwSignal::new("1".into()),
+            settings: DeploymentSettings::new(),
             traffic: TrafficShares(RwSignal::new(Vec::new())),
             tried: RwSignal::new(false),
         }
@@ -161,7 +166,8 @@ impl DeployForm {
             "Endpoint" => self.endpoint_error(store),
             "Deployment" => self
                 .deployment_name_error(store)
-                .or_else(|| self.count().err()),
+                .or_else(|| self.count().err())
+                .or_else(|| self.settings.error()),
             "Traffic" => self.traffic.error(),
             _ => None,
         }
@@ -169,7 +175,7 @@ impl DeployForm {
 
     /// The deployment as ARM takes it, in the workspace's region `location`.
     pub fn deployment_body(&self, location: String) -> DeploymentResource {
-        DeploymentResource {
+        let mut body = DeploymentResource {
             location,
             kind: Some("Managed".into()),
             sku: Sku {
@@ -183,7 +189,9 @@ impl DeployForm {
                 ..Default::default()
             },
             ..Default::default()
-        }
+        };
+        self.settings.apply(&mut body.properties);
+        body
     }
 
     /// What Create deploys.

@@ -1,6 +1,6 @@
 //! The Endpoints page (Assets ▸ Endpoints): the real-time endpoints, the wizard that deploys a
 //! model to one (`/endpoints/create`), and an endpoint's page with its Details, Test, Consume,
-//! Monitoring and Logs.
+//! Monitoring, Logs and CLI YAML.
 
 pub mod batch;
 mod consume;
@@ -13,10 +13,12 @@ mod list;
 mod logs;
 mod monitoring;
 mod sample;
+mod settings;
 mod snippets;
 mod steps;
 mod test_tab;
 mod traffic;
+mod yaml_tab;
 
 pub use endpoint::EndpointPage;
 pub use list::EndpointsPage;

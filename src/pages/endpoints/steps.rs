@@ -1,9 +1,10 @@
 //! The Create wizard's steps: Model (the registered versions; those that cannot be deployed
 //! listed disabled with the reason), Endpoint (new, with Azure's name rule checked as it is
 //! typed, or existing; its authentication), Deployment (name, VM size from the catalogue,
-//! instance count), Traffic and Review.
+//! instance count, request settings and probes), Traffic and Review.
 
 use super::form::DeployForm;
+use super::settings::{settings_fields, settings_lines};
 use super::traffic::TrafficEditor;
 use super::{auth_label, deploy_refusal};
 use crate::components::{format_iso_time, prop, prop_view, radio_card, CodeView, TextField};
@@ -176,7 +177,7 @@ pub fn endpoint_step(store: Store, form: DeployForm) -> impl IntoView {
     }
 }
 
-/// The Deployment step: its name, VM size and instance count.
+/// The Deployment step: its name, VM size, instance count, and request settings and probes.
 pub fn deployment_step(store: Store, form: DeployForm) -> impl IntoView {
     let name_error = Signal::derive(move || form.deployment_name_error(store));
     let count_error = Signal::derive(move || form.count().err());
@@ -198,6 +199,7 @@ pub fn deployment_step(store: Store, form: DeployForm) -> impl IntoView {
         <TextField label="Instance count" id="instance-count" value=form.count required=true error=count_error
             hint=format!("From 1 to {MAX_INSTANCES}. Requests are shared between the instances.") />
         <p class="muted" aria-live="polite">{needs}</p>
+        {settings_fields(form.settings, form.tried)}
     }
 }
 
@@ -246,14 +248,21 @@ pub fn review_step(store: Store, form: DeployForm) -> impl IntoView {
             .join(", "),
         Err(e) => e,
     };
-    let body = Signal::derive(move || {
+    let deployment = Memo::new(move |_| {
         form.model.track();
         form.vm.size.track();
         form.count.track();
+        form.settings.track();
         let location = store.workspace.with(|w| w.resource.location.clone());
-        let body = serde_json::to_value(form.deployment_body(location)).unwrap_or_default();
+        form.deployment_body(location)
+    });
+    let body = Signal::derive(move || {
+        let body = serde_json::to_value(deployment.get()).unwrap_or_default();
         serde_json::to_string_pretty(&pruned(body)).unwrap_or_default()
     });
+    let settings = move || {
+        deployment.with(|d| settings_lines(&d.properties).map(|(label, line)| prop(label, line)))
+    };
     let caption = Signal::derive(move || {
         format!(
             "PUT {}/onlineEndpoints/{}/deployments/{}",
@@ -270,6 +279,7 @@ pub fn review_step(store: Store, form: DeployForm) -> impl IntoView {
             {prop_view("Deployment", move || form.deployment.get())}
             {prop_view("Instance type", move || form.vm.size.get())}
             {prop_view("Instance count", move || form.count.get())}
+            {settings}
             {prop_view("Traffic", traffic)}
             {prop("Compute type", "Managed".to_owned())}
         </dl>
