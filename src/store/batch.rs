@@ -1,7 +1,8 @@
 //! The Store's batch endpoints: an endpoint made with its first deployment (all or nothing in
 //! this browser; on the server a new endpoint whose deployment is refused is taken away
-//! again), its default deployment changed, endpoints and deployments deleted, and, on
-//! azimuth-server only, an endpoint invoked (a scoring job started) and its jobs listed.
+//! again), its default deployment changed, endpoints and deployments deleted, an endpoint
+//! invoked (a scoring job started: by the server's runner, or scored by this page) and its
+//! jobs listed.
 //! Endpoints are read from the workspace signal.
 
 use super::endpoints::same_origin;
@@ -62,9 +63,6 @@ impl BatchJobRow {
         }
     }
 }
-
-/// Why a workspace kept in this browser runs no batch scoring job.
-pub const BATCH_JOBS_NEED_SERVER: &str = "Batch scoring jobs run on azimuth-server: a workspace kept in this browser has no REST endpoint to invoke. Create the workspace on a server (start azimuth-server and open the studio it serves) to run them.";
 
 impl Store {
     /// Creates a batch endpoint with its first deployment (which becomes its default).
@@ -195,20 +193,46 @@ impl Store {
         self.report(&format!("Could not delete {name}"), result)
     }
 
-    /// Whether this workspace can run batch scoring jobs (it is on azimuth-server).
-    pub fn runs_batch_jobs(&self) -> bool {
-        matches!(self.backend, Backend::Server(_))
+    /// Whether this page scores the batch jobs (a workspace kept in this browser).
+    pub fn scores_batch_jobs_here(&self) -> bool {
+        matches!(self.backend, Backend::Browser(_))
     }
 
-    /// Invokes batch endpoint `name` on `input`: the name of the scoring job it started.
+    /// Invokes batch endpoint `name` on `input`: the name of the scoring job it started (on
+    /// azimuth-server by its runner, in a workspace kept in this browser by this page).
     pub async fn invoke_batch_endpoint(
         &self,
         name: &str,
         input: BatchInput,
     ) -> Result<String, ArmError> {
-        let Backend::Server(token) = self.backend else {
-            return Err(ArmError::new("UserError", BATCH_JOBS_NEED_SERVER));
+        let mut properties = json!({
+            "inputData": {"input_data": {"jobInputType": input.input_type, "uri": input.uri}}
+        });
+        if let Some(file) = input.output_file_name {
+            properties["outputFileName"] = Value::String(file);
+        }
+        let body = json!({ "properties": properties });
+        let result = match self.backend {
+            Backend::Server(token) => {
+                self.invoke_on_server(&token.get_value(), name, input.deployment.as_deref(), &body)
+                    .await
+            }
+            Backend::Browser(_) => {
+                self.invoke_here(name, input.deployment.as_deref(), &body)
+                    .await
+            }
         };
+        self.report(&format!("Could not start a job on {name}"), result)
+    }
+
+    /// Posts the invocation to the endpoint's scoring address.
+    async fn invoke_on_server(
+        &self,
+        token: &str,
+        name: &str,
+        deployment: Option<&str>,
+        body: &Value,
+    ) -> Result<String, ArmError> {
         let uri = self.workspace.with_untracked(|w| {
             w.batch_endpoint(name)
                 .map(|e| e.resource.properties.scoring_uri.clone())
@@ -219,32 +243,41 @@ impl Store {
                 format!("The batch endpoint '{name}' has no scoring address yet."),
             ));
         };
-        let mut properties = json!({
-            "inputData": {"input_data": {"jobInputType": input.input_type, "uri": input.uri}}
-        });
-        if let Some(file) = input.output_file_name {
-            properties["outputFileName"] = Value::String(file);
-        }
-        let body = json!({ "properties": properties });
-        let path = same_origin(&uri);
-        let job = remote::invoke_batch_endpoint(
-            &token.get_value(),
-            &path,
-            input.deployment.as_deref(),
-            &body,
-        )
-        .await;
-        let result = job.map(|j| BatchJobRow::of(&j).name);
-        self.report(&format!("Could not start a job on {name}"), result)
+        let job =
+            remote::invoke_batch_endpoint(token, &same_origin(&uri), deployment, body).await?;
+        Ok(BatchJobRow::of(&job).name)
     }
 
-    /// The jobs batch endpoint `name` started, newest first (none in this browser).
+    /// Starts the engine's job for the invocation and scores it in this page.
+    async fn invoke_here(
+        &self,
+        name: &str,
+        deployment: Option<&str>,
+        body: &Value,
+    ) -> Result<String, ArmError> {
+        let (ws, me) = (
+            self.workspace.get_untracked(),
+            self.member_name.get_untracked(),
+        );
+        let job = format!("batchjob-{}", super::local::random_guid());
+        let submission = ws.invoke_batch(&me, name, deployment, &job, body)?;
+        super::local::jobs::start_batch(&ws, &me, &job, submission, self.now()).await?;
+        self.note_runs_changed();
+        super::training::start(*self, ws, job.clone());
+        Ok(job)
+    }
+
+    /// The jobs batch endpoint `name` started, newest first.
     pub async fn batch_endpoint_jobs(&self, name: &str) -> Result<Vec<BatchJobRow>, ArmError> {
-        let Backend::Server(token) = self.backend else {
-            return Ok(Vec::new());
+        let jobs = match self.backend {
+            Backend::Server(token) => {
+                remote::batch_endpoint_jobs(&token.get_value(), &self.workspace_id(), name).await?
+            }
+            Backend::Browser(_) => {
+                let ws = self.workspace.get_untracked();
+                super::local::jobs::batch_jobs(&ws, name).await?
+            }
         };
-        let jobs =
-            remote::batch_endpoint_jobs(&token.get_value(), &self.workspace_id(), name).await?;
         Ok(jobs.iter().map(BatchJobRow::of).collect())
     }
 }

@@ -30,7 +30,7 @@ mod workspaces;
 
 pub use access::AssignmentRow;
 pub use azimuth_core::jobs::experiment::ExperimentSummary;
-pub use batch::{BatchInput, BatchJobRow, BatchPlan, BATCH_JOBS_NEED_SERVER};
+pub use batch::{BatchInput, BatchJobRow, BatchPlan};
 pub use browser::{
     copy_to_clipboard, download, download_blob, forget_preference, load_preference, now_ms,
     save_preference, Preference,

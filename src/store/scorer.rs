@@ -1,7 +1,9 @@
 //! The engine's scoring for a page that scores itself (a workspace kept in the browser), in a
 //! wasm chunk of its own: the model's reader and every algorithm's prediction are downloaded
-//! only when such a page first scores, never with the endpoint pages of a server's studio.
+//! only when such a page first scores (a request, or a batch job's file), never with the
+//! endpoint pages of a server's studio.
 
+use azimuth_core::endpoints::batch::scoring::score_file;
 use azimuth_core::endpoints::score::{read_request, score};
 use azimuth_core::ml::sweep::TrainedModel;
 use std::cell::RefCell;
@@ -30,6 +32,23 @@ pub enum Outcome {
 /// Scores `request` with the model kept under `id`, reading it from `bytes` first when given.
 pub type Scorer = fn(&str, Option<&[u8]>, &[u8]) -> Outcome;
 
+/// Scores a batch job's file (its name, its bytes) with the model kept under `id`, reading it
+/// from `bytes` first when given: `None` when the model is not kept yet, else a prediction per
+/// row or why the file cannot be scored (an `Err` of `Err`: the model cannot be read).
+pub type FileScorer = fn(&str, Option<&[u8]>, &str, &[u8]) -> Option<FileScored>;
+
+/// A file's predictions, or why not; the outer error is the model's.
+pub type FileScored = Result<Result<Vec<String>, String>, String>;
+
+/// The chunk's two ways of scoring.
+#[derive(Clone, Copy)]
+pub struct Scorers {
+    /// A request, as an online endpoint takes it.
+    pub request: Scorer,
+    /// A batch job's file.
+    pub file: FileScorer,
+}
+
 thread_local! {
     /// Models read, by model version id (versions never change).
     static MODELS: RefCell<HashMap<String, Rc<TrainedModel>>> = RefCell::new(HashMap::new());
@@ -46,23 +65,34 @@ fn refused(status: u16, code: &str, message: String, loaded: Option<String>) -> 
     }
 }
 
+/// The model kept under `id`, read from `bytes` when it is not kept yet (and answered as read).
+fn model(id: &str, bytes: Option<&[u8]>) -> Option<Result<(Rc<TrainedModel>, bool), String>> {
+    if let Some(model) = MODELS.with(|m| m.borrow().get(id).cloned()) {
+        return Some(Ok((model, false)));
+    }
+    let read = TrainedModel::from_bytes(bytes?).map(|model| {
+        let model = Rc::new(model);
+        MODELS.with(|m| m.borrow_mut().insert(id.to_owned(), model.clone()));
+        (model, true)
+    });
+    Some(read)
+}
+
+fn score_file_with(id: &str, bytes: Option<&[u8]>, name: &str, file: &[u8]) -> Option<FileScored> {
+    Some(model(id, bytes)?.map(|(model, _)| score_file(&model, name, file)))
+}
+
 fn score_with(id: &str, bytes: Option<&[u8]>, request: &[u8]) -> Outcome {
-    let kept = MODELS.with(|m| m.borrow().get(id).cloned());
-    let (model, loaded) = match (kept, bytes) {
-        (Some(model), _) => (model, None),
-        (None, None) => return Outcome::NeedModel,
-        (None, Some(bytes)) => match TrainedModel::from_bytes(bytes) {
-            Ok(model) => {
-                let model = Rc::new(model);
-                MODELS.with(|m| m.borrow_mut().insert(id.to_owned(), model.clone()));
-                let algorithm = model.algorithm.clone();
-                (model, Some(algorithm))
-            }
-            Err(e) => {
-                let message = format!("The model cannot be read: {e}");
-                return refused(424, "MODEL_UNAVAILABLE", message, None);
-            }
-        },
+    let (model, loaded) = match model(id, bytes) {
+        None => return Outcome::NeedModel,
+        Some(Ok((model, read))) => {
+            let algorithm = read.then(|| model.algorithm.clone());
+            (model, algorithm)
+        }
+        Some(Err(e)) => {
+            let message = format!("The model cannot be read: {e}");
+            return refused(424, "MODEL_UNAVAILABLE", message, None);
+        }
     };
     let answer = read_request(request).and_then(|r| Ok((r.frame.rows(), score(&model, &r)?)));
     match answer {
@@ -79,12 +109,17 @@ fn score_with(id: &str, bytes: Option<&[u8]>, request: &[u8]) -> Outcome {
 /// The scorer, once its chunk is in.
 #[cfg(feature = "split")]
 #[wasm_split_helpers::wasm_split(browser_scoring, fallible)]
-pub fn scorer() -> Result<Scorer, crate::lazy::LoadFailed> {
-    Ok(score_with)
+pub fn scorer() -> Result<Scorers, crate::lazy::LoadFailed> {
+    Ok(SCORERS)
 }
 
 /// The scorer, once its chunk is in.
 #[cfg(not(feature = "split"))]
-pub async fn scorer() -> Result<Scorer, crate::lazy::LoadFailed> {
-    Ok(score_with)
+pub async fn scorer() -> Result<Scorers, crate::lazy::LoadFailed> {
+    Ok(SCORERS)
 }
+
+const SCORERS: Scorers = Scorers {
+    request: score_with,
+    file: score_file_with,
+};

@@ -113,7 +113,10 @@ fn pick(store: &Store, endpoint: &str, asked: Option<&str>) -> Result<Picked, Sc
 }
 
 /// The bytes of a model version's file, read from its folder in this browser's files.
-async fn model_bytes(store: &Store, version: &ModelVersionResource) -> Result<Vec<u8>, String> {
+pub(super) async fn model_bytes(
+    store: &Store,
+    version: &ModelVersionResource,
+) -> Result<Vec<u8>, String> {
     let (datastore, folder) = store
         .model_folder(&version.properties.model_uri)
         .await
@@ -168,12 +171,12 @@ async fn scored(store: &Store, d: &Picked, request: &str) -> (ScoreAnswer, usize
         Ok(v) => v,
         Err(e) => return (refusal(424, "MODEL_UNAVAILABLE", e.clone()), 0),
     };
-    let Ok(score_with) = scorer().await else {
+    let Ok(scorers) = scorer().await else {
         let message =
             "The page's scoring could not be downloaded. Check the connection, then try again.";
         return (refusal(503, "SCORING_UNAVAILABLE", message), 0);
     };
-    let request = request.as_bytes();
+    let (score_with, request) = (scorers.request, request.as_bytes());
     let mut outcome = score_with(&version.id, None, request);
     if outcome == Outcome::NeedModel {
         outcome = match model_bytes(store, version).await {

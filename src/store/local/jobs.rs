@@ -6,6 +6,7 @@
 
 use super::runs::{self, Runs};
 use crate::store::{Series, TableRequest};
+use azimuth_core::endpoints::batch::invoke::BatchSettings;
 use azimuth_core::jobs::code::{code_ref, CodeRef};
 use azimuth_core::jobs::experiment::{self, ExperimentSummary};
 use azimuth_core::jobs::filter::parse as parse_filter;
@@ -146,6 +147,45 @@ pub async fn submit(
         return Err(ArmError::new("UserError", "Code versions are kept by azimuth-server; a workspace kept in your browser takes a job's code as a datastore folder (azureml://datastores/workspaceblobstore/paths/<folder>/), as Submit from YAML uploads it."));
     }
     complete(ws, name, &mut submission)?;
+    let waits = match submission.spec.is_automl() {
+        true => TRAINS_HERE,
+        false => BROWSER_WAITS,
+    };
+    queue(ws, &member, name, submission, waits, now).await
+}
+
+/// Why a batch endpoint's job kept in this browser waits: this page is about to score it.
+const SCORES_HERE: &str = "This page scores it: keep the tab open until it ends.";
+
+/// Starts job `name` of a batch endpoint's invocation as `me` (the engine's `submission`):
+/// Queued for this page to score.
+pub async fn start_batch(
+    ws: &Workspace,
+    me: &str,
+    name: &str,
+    submission: Submission,
+    now: i64,
+) -> Result<Value, ArmError> {
+    let member = ws.authorize(me, Action::WriteJobs)?.clone();
+    if runs::read(key(ws)).await?.runs.contains_key(name) {
+        return Err(ArmError::new(
+            "Conflict",
+            format!("A job named '{name}' already exists in this workspace."),
+        ));
+    }
+    queue(ws, &member, name, submission, SCORES_HERE, now).await
+}
+
+/// Keeps a new job `name` Queued (saying it `waits` for what), or changes the one of that name
+/// as a PUT may; answers it as ARM does.
+async fn queue(
+    ws: &Workspace,
+    member: &azimuth_core::workspace::roles::Member,
+    name: &str,
+    submission: Submission,
+    waits: &str,
+    now: i64,
+) -> Result<Value, ArmError> {
     let experiment_id = super::random_guid();
     let by = Submitter {
         user: &member.user_name,
@@ -162,16 +202,34 @@ pub async fn submit(
             experiment_id,
             now,
         )?;
-        let waits = match submission.spec.is_automl() {
-            true => TRAINS_HERE,
-            false => BROWSER_WAITS,
-        };
         let run = queued_run(name, &experiment_id, submission, &by, waits)?;
         held.runs.insert(name.to_owned(), run);
         Ok(())
     })
     .await?;
     job(ws, name).await
+}
+
+/// The jobs batch endpoint `endpoint` started, as ARM answers them, newest first.
+pub async fn batch_jobs(ws: &Workspace, endpoint: &str) -> Result<Vec<Value>, ArmError> {
+    let held = runs::read(key(ws)).await?;
+    let mut started: Vec<(i64, String)> = held
+        .runs
+        .values()
+        .filter_map(|run| {
+            let settings = BatchSettings::of(&run.job.as_ref()?.spec)?;
+            settings
+                .endpoint
+                .eq_ignore_ascii_case(endpoint)
+                .then(|| (run.info.start_time, run.info.run_id.clone()))
+        })
+        .collect();
+    started.sort_by(|a, b| b.cmp(a));
+    let mut jobs = Vec::new();
+    for (_, name) in started {
+        jobs.push(job(ws, &name).await?);
+    }
+    Ok(jobs)
 }
 
 /// Cancels job `name` as `me`.

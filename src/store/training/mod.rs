@@ -1,4 +1,5 @@
-//! AutoML jobs of a workspace kept in this browser, trained in the Web Worker: the very sweep
+//! The jobs a workspace kept in this browser runs in a tab: batch endpoints' jobs, scored by
+//! the page (`batch`), and AutoML jobs, trained in the Web Worker: the very sweep
 //! the server runs (`azimuth_core::jobs::automl::drive`), so the same data gives the same
 //! leaderboard. The page keeps what each step leaves as the server does: each trial a child run
 //! with its params, metrics and charts, the job's log, guardrails and featurization, and the
@@ -6,12 +7,14 @@
 //! named for the job; a job left training by a tab that closed or reloaded (its lock free) is
 //! failed, saying so, when the workspace's jobs are next read.
 
+mod batch;
 mod files;
 mod locks;
 
 use super::local::runs;
 use super::worker::Stream;
 use super::Store;
+use azimuth_core::endpoints::batch::invoke::BatchSettings;
 use azimuth_core::jobs::automl::drive::{progress_metric, Event, Halt, Outcome, TrialRecord};
 use azimuth_core::jobs::automl::BEST_MODEL;
 use azimuth_core::jobs::job::JOB_LOG;
@@ -34,6 +37,8 @@ thread_local! {
 }
 
 /// Why a job whose tab went away ended.
+const LEFT_SCORING: &str = "It was being scored in a browser tab that was closed or reloaded before it ended, so it stopped there. Invoke the endpoint again.";
+/// Why an AutoML job whose tab went away ended.
 const LEFT_BEHIND: &str = "It was training in a browser tab that was closed or reloaded before it ended, so it stopped there. Submit it again (its trials so far are kept as child jobs).";
 
 fn key(ws: &Workspace) -> String {
@@ -52,7 +57,7 @@ pub(super) fn start(store: Store, ws: Workspace, job: String) {
     TRAINING.with_borrow_mut(|t| t.insert(training.clone()));
     let lock = Lock::hold(&lock_name(&training));
     leptos::task::spawn_local(async move {
-        let (status, reason) = train(store, &ws, &job)
+        let (status, reason) = run_job(store, &ws, &job)
             .await
             .unwrap_or_else(|why| (JobStatus::Failed, Some(why)));
         let _ = set_status(store, &ws, &job, status, reason).await;
@@ -61,7 +66,7 @@ pub(super) fn start(store: Store, ws: Workspace, job: String) {
     });
 }
 
-/// Fails the AutoML jobs of `ws` that a closed or reloaded tab left training (once per tab).
+/// Fails the jobs of `ws` that a closed or reloaded tab left running (once per tab).
 pub(super) async fn fail_left_behind(store: Store, ws: &Workspace) {
     if !SWEPT.with_borrow_mut(|s| s.insert(key(ws))) {
         return;
@@ -70,31 +75,31 @@ pub(super) async fn fail_left_behind(store: Store, ws: &Workspace) {
         return;
     };
     let locked = held_locks().await.unwrap_or_default();
-    let left: Vec<String> = held
+    let left: Vec<(String, bool)> = held
         .runs
         .values()
-        .filter(|r| {
-            r.job
+        .filter_map(|r| {
+            let j = r
+                .job
                 .as_ref()
-                .is_some_and(|j| j.spec.is_automl() && !j.status.is_terminal())
+                .filter(|j| runs_here(&j.spec) && !j.status.is_terminal())?;
+            Some((r.info.run_id.clone(), j.spec.is_automl()))
         })
-        .map(|r| r.info.run_id.clone())
-        .filter(|name| {
+        .filter(|(name, _)| {
             let training = format!("{}/{name}", key(ws));
             !TRAINING.with_borrow(|t| t.contains(&training))
                 && !locked.contains(&lock_name(&training))
         })
         .collect();
-    for name in left {
-        let _ = set_status(
-            store,
-            ws,
-            &name,
-            JobStatus::Failed,
-            Some(LEFT_BEHIND.into()),
-        )
-        .await;
+    for (name, automl) in left {
+        let why = if automl { LEFT_BEHIND } else { LEFT_SCORING };
+        let _ = set_status(store, ws, &name, JobStatus::Failed, Some(why.into())).await;
     }
+}
+
+/// Whether a job of this kind runs in a tab (an AutoML job, a batch endpoint's job).
+fn runs_here(spec: &azimuth_core::jobs::command::JobSpec) -> bool {
+    spec.is_automl() || BatchSettings::of(spec).is_some()
 }
 
 /// Moves the job to `status` (when it may go there); answers the status it is in after.
@@ -118,6 +123,25 @@ async fn set_status(
     .map_err(message)?;
     store.note_runs_changed();
     Ok(after)
+}
+
+/// Runs the job to its end (an AutoML job trained, a batch endpoint's job scored): its final
+/// status and why.
+async fn run_job(
+    store: Store,
+    ws: &Workspace,
+    job: &str,
+) -> Result<(JobStatus, Option<String>), String> {
+    let held = runs::read(&key(ws)).await.map_err(message)?;
+    let spec = held
+        .runs
+        .get(job)
+        .and_then(|r| r.job.as_ref())
+        .map(|j| j.spec.clone());
+    match spec.as_ref().and_then(BatchSettings::of) {
+        Some(settings) => batch::score(store, ws, job, settings).await,
+        None => train(store, ws, job).await,
+    }
 }
 
 /// Trains the job to its end: its final status and why.

@@ -1,10 +1,9 @@
 //! A batch endpoint's Jobs tab: the jobs it started, newest first (the server's
-//! `.../batchEndpoints/{name}/jobs`), each linking to its job's page; none in a workspace kept
-//! in this browser, which says why.
+//! `.../batchEndpoints/{name}/jobs`, or this browser's), each linking to its job's page.
 
 use super::page::ShownBatch;
 use crate::components::{format_iso_time, Appearance, Button, Icon, IconName, StateBadge};
-use crate::store::{use_store, BATCH_JOBS_NEED_SERVER};
+use crate::store::use_store;
 use leptos::prelude::*;
 
 /// The Jobs tab.
@@ -37,7 +36,6 @@ pub fn JobsTab(
         })
     };
     view! {
-        <Show when=move || store.runs_batch_jobs() fallback=|| view! { <p class="muted">{BATCH_JOBS_NEED_SERVER}</p> }>
             <div class="toolbar" role="toolbar" aria-label="Job list actions">
                 <Button appearance=Appearance::Subtle on_click=move |_| again.update(|n| *n += 1)>
                     <Icon name=IconName::Refresh />
@@ -55,6 +53,5 @@ pub fn JobsTab(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-        </Show>
     }
 }

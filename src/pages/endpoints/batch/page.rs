@@ -1,7 +1,7 @@
 //! A batch endpoint's page, at `/endpoints/batch/{name}`: its provisioning state, the toolbar
 //! (Refresh, Create job, Delete) and the tabs Details and CLI YAML (`details.rs`) and Jobs
-//! (`jobs.rs`), each in the address (`?tab=`). In a workspace kept in the browser, Create job is
-//! disabled and says why (batch scoring jobs run on azimuth-server).
+//! (`jobs.rs`), each in the address (`?tab=`). In a workspace kept in the browser, this page
+//! scores the jobs itself, and says so.
 
 use super::details::{DetailsTab, YamlTab};
 use super::jobs::JobsTab;
@@ -10,10 +10,13 @@ use crate::components::{query_tab, Appearance, Button, Icon, IconName, StateBadg
 use crate::pages::endpoints::delete::DeleteEndpointsDialog;
 use crate::router::query_state;
 use crate::shell::Breadcrumbs;
-use crate::store::{use_store, BATCH_JOBS_NEED_SERVER};
+use crate::store::use_store;
 use azimuth_core::endpoints::batch::{BatchDeploymentResource, BatchEndpointResource};
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
+
+/// What a workspace kept in the browser does with a batch endpoint's jobs.
+const SCORED_HERE: &str = "This workspace is kept in your browser, which has no REST endpoint: its batch jobs are scored by this page, with the same engine as azimuth-server. Keep the tab open until a job ends.";
 
 /// The tabs: their id in the address and their label.
 const TABS: [(&str, &str); 3] = [
@@ -72,9 +75,6 @@ pub fn BatchEndpointPage(
     });
     let refusal = Signal::derive(move || store.refusal(Action::WriteEndpoints));
     let job_refusal = Signal::derive(move || {
-        if !store.runs_batch_jobs() {
-            return Some(BATCH_JOBS_NEED_SERVER.to_owned());
-        }
         store.refusal(Action::WriteJobs).or_else(|| {
             deployments
                 .with(Vec::is_empty)
@@ -116,8 +116,8 @@ pub fn BatchEndpointPage(
                     "Delete"
                 </Button>
             </div>
-            <Show when=move || !store.runs_batch_jobs()>
-                <div class="message-bar message-bar--info" role="note" aria-label="Batch jobs">{BATCH_JOBS_NEED_SERVER}</div>
+            <Show when=move || store.scores_batch_jobs_here()>
+                <div class="message-bar message-bar--info" role="note" aria-label="Batch jobs">{SCORED_HERE}</div>
             </Show>
             <div class="tabs" role="tablist" aria-label="Batch endpoint">
                 {TABS.map(|(id, label)| query_tab(tab, "details", id, label))}
