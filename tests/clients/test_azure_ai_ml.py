@@ -620,6 +620,81 @@ def check_batch_endpoints(c):
     c.lab.batch_endpoints.begin_delete(name="diabetes-batch").result()
 
 
+ENDPOINT_YAML = """\
+$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json
+name: diabetes-yaml
+auth_mode: key
+description: Made from the CLI's YAML
+"""
+
+DEPLOYMENT_YAML = """\
+$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+name: blue
+endpoint_name: diabetes-yaml
+model: azureml:diabetes-classifier:1
+instance_type: Standard_DS3_v2
+instance_count: 1
+request_settings:
+  request_timeout_ms: 3000
+  max_concurrent_requests_per_instance: 2
+liveness_probe:
+  initial_delay: 20
+"""
+
+BATCH_ENDPOINT_YAML = """\
+$schema: https://azuremlschemas.azureedge.net/latest/batchEndpoint.schema.json
+name: diabetes-batch-yaml
+description: Made from the CLI's YAML
+"""
+
+BATCH_DEPLOYMENT_YAML = """\
+$schema: https://azuremlschemas.azureedge.net/latest/modelBatchDeployment.schema.json
+name: classifier
+endpoint_name: diabetes-batch-yaml
+type: model
+model: azureml:diabetes-classifier:1
+compute: azureml:batch-cluster
+resources:
+  instance_count: 1
+settings:
+  mini_batch_size: 5
+  output_action: append_row
+  output_file_name: scores.csv
+  error_threshold: 0
+"""
+
+
+def check_endpoints_from_yaml(c):
+    """`az ml online-endpoint create -f`, `online-deployment create -f`, `batch-endpoint create
+    -f` and `batch-deployment create -f` read their files with azure-ai-ml's loaders (a `type:
+    model` batch deployment with load_model_batch_deployment), then send ARM: the same here, and
+    what the files say is what the server keeps."""
+    from azure.ai.ml import load_batch_endpoint, load_online_deployment, load_online_endpoint
+    # Not exported by azure.ai.ml 1.35; the CLI's ml extension imports it from here.
+    from azure.ai.ml.entities._load_functions import load_model_batch_deployment
+    folder = tempfile.mkdtemp()
+
+    def load(loader, text, name):
+        path = os.path.join(folder, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return loader(source=path)
+
+    c.lab.online_endpoints.begin_create_or_update(load(load_online_endpoint, ENDPOINT_YAML, "endpoint.yml")).result()
+    c.lab.online_deployments.begin_create_or_update(load(load_online_deployment, DEPLOYMENT_YAML, "deployment.yml")).result()
+    blue = c.lab.online_deployments.get(name="blue", endpoint_name="diabetes-yaml")
+    assert blue.request_settings.request_timeout_ms == 3000, blue.request_settings
+    assert blue.request_settings.max_concurrent_requests_per_instance == 2, blue.request_settings
+    assert blue.liveness_probe.initial_delay == 20 and blue.liveness_probe.period == 10, blue.liveness_probe
+    c.lab.online_endpoints.begin_delete(name="diabetes-yaml").result()
+    c.lab.batch_endpoints.begin_create_or_update(load(load_batch_endpoint, BATCH_ENDPOINT_YAML, "batch.yml")).result()
+    c.lab.batch_deployments.begin_create_or_update(load(load_model_batch_deployment, BATCH_DEPLOYMENT_YAML, "batch-deployment.yml")).result()
+    made = c.lab.batch_deployments.get(name="classifier", endpoint_name="diabetes-batch-yaml")
+    assert (made.mini_batch_size, made.output_file_name, made.error_threshold) == (5, "scores.csv", 0), made
+    assert made.output_action in ("append_row", "AppendRow"), made.output_action
+    c.lab.batch_endpoints.begin_delete(name="diabetes-batch-yaml").result()
+
+
 CHECKS = [
     check_workspace_get,
     check_from_config,
@@ -641,6 +716,7 @@ CHECKS = [
     check_automl_jobs,
     check_online_endpoints,
     check_batch_endpoints,
+    check_endpoints_from_yaml,
 ]
 
 
