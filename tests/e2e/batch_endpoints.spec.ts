@@ -144,6 +144,11 @@ test('a registered model goes to a new batch endpoint, which scores a folder in 
   await expect(page).toHaveURL(/\/jobs\/runs\/batchjob-/);
   const job = /\/jobs\/runs\/([^?/]+)/.exec(page.url())![1];
   await expect(page.locator('[data-state="Completed"]').first()).toBeVisible({ timeout: 90_000 });
+  const scoring = page.getByRole('region', { name: 'Batch scoring' });
+  await expect(scoring.getByRole('link', { name: endpoint })).toBeVisible();
+  await expect(scoring.getByRole('link', { name: 'diabetes-batch:1' })).toBeVisible();
+  await expect(scoring).toContainText(`azureml/${job}/score/predictions.csv`);
+  await expect(page.getByRole('toolbar', { name: 'Job actions' }).getByRole('button', { name: 'Register model' })).toHaveCount(0);
   await page.getByRole('tab', { name: 'Outputs + logs' }).click();
   const tree = page.getByRole('navigation', { name: 'Files of the job' });
   await tree.getByRole('button', { name: /user_logs/ }).click();

@@ -1,12 +1,14 @@
 //! A job's page, with the studio's tabs: Overview (status and why, properties, a command job's
 //! command, environment, inputs, outputs and YAML, params, tags, the metrics' last values),
 //! Metrics (a chart per metric), Outputs + logs (its files), Child jobs (runs whose
-//! `mlflow.parentRunId` is this one) and a command job's Code (the folder it ran from). Read
-//! again while the job runs; Cancel ends it, "Register model" registers its output.
+//! `mlflow.parentRunId` is this one) and a command job's Code (the folder it ran from); a batch
+//! endpoint's job shows what scored it. Read again while the job runs; Cancel ends it,
+//! "Register model" registers its output.
 
 use super::automl::{
     automl_card, best_child, is_automl, leaderboard_metric, GuardrailsTab, ModelsTab, TrialCharts,
 };
+use super::batch::{batch_card, is_batch};
 use super::command::{arm_status, command_card, is_terminal, status_reason};
 use super::metrics::MetricsTab;
 use super::outputs::{CodeTab, OutputsTab};
@@ -122,6 +124,8 @@ pub fn JobPage(
         code_id
     });
     let automl = Memo::new(move |_| job.with(|j| j.as_ref().is_some_and(is_automl)));
+    // A batch endpoint's job leaves predictions, not a model to register.
+    let batch = Memo::new(move |_| job.with(|j| j.as_ref().is_some_and(is_batch)));
     let start_time = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
@@ -174,10 +178,12 @@ pub fn JobPage(
                             <Icon name=IconName::Refresh />
                             "Refresh"
                         </Button>
-                        <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteModels)) on_click=move |_| navigate(&register_model_address(&id.get_value(), automl.get_untracked()))>
-                            <Icon name=IconName::Models />
-                            "Register model"
-                        </Button>
+                        {(!batch.get()).then(|| view! {
+                            <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteModels)) on_click=move |_| navigate(&register_model_address(&id.get_value(), automl.get_untracked()))>
+                                <Icon name=IconName::Models />
+                                "Register model"
+                            </Button>
+                        })}
                         {cancelable.then(|| view! {
                             <Button appearance=Appearance::Subtle blocked=Signal::derive(move || store.refusal(Action::WriteJobs)) on_click=move |_| cancel()>
                                 <Icon name=IconName::Stop />
@@ -227,8 +233,9 @@ pub fn JobPage(
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
                     let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j, store.is_shared())));
                     let task = job.with(|j| j.as_ref().and_then(|j| automl_card(&r.info.run_id, j)));
+                    let scoring = job.with(|j| j.as_ref().and_then(batch_card));
                     let trial = r.data.tags.iter().any(|t| t.key == "azureml.run_algorithm" && r.data.tags.iter().any(|p| p.key == PARENT_TAG)).then(|| view! { <TrialCharts run_id=r.info.run_id.clone() /> });
-                    view! { <div role="tabpanel">{command}{task}{overview(&r, experiment.get(), store.now())}{trial}</div> }.into_any()
+                    view! { <div role="tabpanel">{command}{task}{scoring}{overview(&r, experiment.get(), store.now())}{trial}</div> }.into_any()
                 })
                 .into_any(),
             }

@@ -4,6 +4,7 @@
 //! server announces them.
 
 mod automl;
+mod batch;
 mod chart;
 mod columns;
 mod command;
