@@ -26,14 +26,14 @@ use std::sync::Arc;
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
 /// Who asks, and where in which datastore: the storage root and the checked path.
-struct Place {
-    root: String,
-    path: String,
+pub(crate) struct Place {
+    pub(crate) root: String,
+    pub(crate) path: String,
 }
 
 /// Finds the datastore's files for `me`, who may read the workspace (and, with `write`, may
 /// write data in it).
-fn place(
+pub(crate) fn place(
     state: &AppState,
     query: &QueryMap,
     headers: &HeaderMap,
@@ -54,7 +54,7 @@ fn place(
     Ok(Place { root, path })
 }
 
-fn answer(result: Result<Response, ArmError>) -> Response {
+pub(crate) fn answer(result: Result<Response, ArmError>) -> Response {
     result.unwrap_or_else(|e| arm::error_response(&e))
 }
 
@@ -93,7 +93,10 @@ pub(crate) async fn upload(
         }
         let _claim = state.storage.claim(&at.root, &at.path)?;
         let here = state.storage.list(&at.root, &folder).await?;
-        let overwrite = query.get("overwrite").is_some_and(|v| v == "true");
+        let expected = if_match(&headers);
+        let overwrite = expected.is_some()
+            || query.get("overwrite").is_some_and(|v| v == "true")
+                && !headers.contains_key(header::IF_NONE_MATCH);
         if here.folders.iter().any(|f| f.eq_ignore_ascii_case(name)) {
             return Err(ArmError::new(
                 "Conflict",
@@ -112,11 +115,18 @@ pub(crate) async fn upload(
                 return Err(ArmError::new("Conflict", format!("'{folder}{name}' already exists. Upload with overwrite=true to replace it.")));
             }
         }
+        if let Some(expected) = expected {
+            let now = state.storage.version(&at.root, &at.path).await?;
+            if now.as_deref() != Some(expected.as_str()) {
+                return Err(ArmError::new("ConditionNotMet", format!("'{folder}{name}' was changed (or removed) by someone else since you read it, so your copy was not saved over theirs. Read it again to see their changes, or save yours under another name.")));
+            }
+        }
         let size = state
             .storage
             .upload(&at.root, &at.path, body.into_data_stream())
             .await?;
-        let entry = json!({"name": name, "path": at.path, "size": size});
+        let etag = state.storage.version(&at.root, &at.path).await?;
+        let entry = json!({"name": name, "path": at.path, "size": size, "etag": etag});
         Ok((StatusCode::CREATED, axum::Json(entry)).into_response())
     };
     answer(result.await)
@@ -143,6 +153,13 @@ pub(crate) async fn delete(
         Ok(axum::Json(json!({"deleted": count})).into_response())
     };
     answer(result.await)
+}
+
+/// The version an `If-Match` header asks for (its quotes and any `W/` taken off).
+fn if_match(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::IF_MATCH)?.to_str().ok()?.trim();
+    let value = value.strip_prefix("W/").unwrap_or(value);
+    Some(value.trim_matches('"').to_owned())
 }
 
 /// Reads `Range: bytes=a-b` (or `a-`, or `-n`) for a part of a file.
@@ -179,6 +196,7 @@ pub(crate) async fn content(
         let partial = asked.is_some();
         let file = state.storage.read(&at.root, &at.path, asked).await?;
         let (span, total) = (file.range.clone(), file.meta.size);
+        let etag = crate::storage::version_of(&file.meta);
         let name = at
             .path
             .rsplit('/')
@@ -197,6 +215,9 @@ pub(crate) async fn content(
             HeaderValue::from(span.end - span.start),
         );
         h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        if let Ok(tag) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+            h.insert(header::ETAG, tag);
+        }
         if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
             h.insert(header::CONTENT_DISPOSITION, v);
         }

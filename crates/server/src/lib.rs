@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod files_api;
+pub mod files_tree;
 pub mod inference;
 pub mod jobs;
 pub mod models;
@@ -70,6 +71,8 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .layer(DefaultBodyLimit::disable()),
         )
         .route("/api/files/content", get(files_api::content))
+        .route("/api/files/folder", post(files_tree::make_folder))
+        .route("/api/files/move", post(files_tree::move_path))
         .route("/api/files/profile", get(files_api::profile))
         .route("/api/files/preview", get(files_api::preview))
         .route("/api/jobs/experiments", get(tracking::studio::experiments))

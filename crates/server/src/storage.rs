@@ -64,6 +64,10 @@ fn storage_error(e: object_store::Error, what: &str) -> ArmError {
         object_store::Error::NotFound { .. } => {
             ArmError::new("ResourceNotFound", format!("{what} was not found."))
         }
+        object_store::Error::AlreadyExists { .. } => ArmError::new(
+            "Conflict",
+            format!("Something already has the name {what} would take; choose another name."),
+        ),
         other => {
             let text = other.to_string();
             if text.contains("No space left") || text.contains("os error 28") {
@@ -212,6 +216,68 @@ impl Storage {
         Ok(size)
     }
 
+    /// The version of the file at `path` of `root` (its ETag), or `None` when no file is there.
+    pub async fn version(&self, root: &str, path: &str) -> Result<Option<String>, ArmError> {
+        match self.store.head(&location(root, path)?).await {
+            Ok(meta) => Ok(Some(version_of(&meta))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(storage_error(e, &format!("'{path}'"))),
+        }
+    }
+
+    /// Makes the folder `path` of `root`. Folders are real on the local store (as in an Azure
+    /// file share, which the notebooks' datastore is); an object store keeps them only through
+    /// their files, so there it is made when its first file is.
+    pub fn make_folder(&self, root: &str, path: &str) -> Result<(), ArmError> {
+        let Some(at) = self.local_path(root, path) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(&at).map_err(|e| {
+            ArmError::new(
+                "StorageError",
+                format!("The folder '{path}' could not be made ({e})."),
+            )
+        })
+    }
+
+    /// Moves the file at `from` to `to` (which must be free), or, when both end in `/`, the
+    /// folder and all in it; answers how many files moved.
+    pub async fn rename(&self, root: &str, from: &str, to: &str) -> Result<usize, ArmError> {
+        let (source, target) = (location(root, from)?, location(root, to)?);
+        let what = format!("'{from}'");
+        if !from.ends_with('/') {
+            self.store
+                .rename_if_not_exists(&source, &target)
+                .await
+                .map_err(|e| storage_error(e, &what))?;
+            return Ok(1);
+        }
+        let all: Vec<_> = self.store.list(Some(&source)).collect().await;
+        let skip = source.as_ref().len();
+        let mut count = 0;
+        for meta in all {
+            let meta = meta.map_err(|e| storage_error(e, &what))?;
+            let rest = &meta.location.as_ref()[skip..];
+            let moved = Path::parse(format!("{}{rest}", target.as_ref()))
+                .map_err(|e| ArmError::new("InvalidPath", e.to_string()))?;
+            self.store
+                .rename_if_not_exists(&meta.location, &moved)
+                .await
+                .map_err(|e| storage_error(e, &what))?;
+            count += 1;
+        }
+        if let Some(folder) = self.local_path(root, from) {
+            // Empty folders left behind (and an empty folder moved as such) follow their files.
+            if folder.is_dir() {
+                if let Some(dest) = self.local_path(root, to) {
+                    copy_folders(&folder, &dest);
+                }
+                let _ = std::fs::remove_dir_all(&folder);
+            }
+        }
+        Ok(count)
+    }
+
     /// Reads `path` of `root`, the bytes `range` asks for (all when none).
     pub async fn read(
         &self,
@@ -251,5 +317,26 @@ impl Storage {
             count += 1;
         }
         Ok(count)
+    }
+}
+
+/// Makes under `to` the folders that are under `from` (which hold no files by now).
+fn copy_folders(from: &std::path::Path, to: &std::path::Path) {
+    let _ = std::fs::create_dir_all(to);
+    if let Ok(entries) = std::fs::read_dir(from) {
+        for entry in entries.flatten() {
+            if entry.path().is_dir() {
+                copy_folders(&entry.path(), &to.join(entry.file_name()));
+            }
+        }
+    }
+}
+
+/// A file's version as the API shows it in `ETag` (unquoted): the store's own tag, or its
+/// modification time and size.
+pub fn version_of(meta: &object_store::ObjectMeta) -> String {
+    match &meta.e_tag {
+        Some(tag) => tag.trim_matches('"').to_owned(),
+        None => format!("{}-{}", meta.last_modified.timestamp_micros(), meta.size),
     }
 }

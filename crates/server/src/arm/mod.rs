@@ -65,7 +65,7 @@ pub fn error_response(e: &ArmError) -> Response {
         "AuthorizationFailed" => StatusCode::FORBIDDEN,
         "MethodNotAllowed" => StatusCode::METHOD_NOT_ALLOWED,
         "RequestEntityTooLarge" => StatusCode::PAYLOAD_TOO_LARGE,
-        "PreconditionFailed" => StatusCode::PRECONDITION_FAILED,
+        "PreconditionFailed" | "ConditionNotMet" => StatusCode::PRECONDITION_FAILED,
         "TooManyRequests" => StatusCode::TOO_MANY_REQUESTS,
         "PasswordNotSet" => StatusCode::UNAUTHORIZED,
         "ServiceUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
