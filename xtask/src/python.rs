@@ -1,5 +1,6 @@
-//! The Python the client tests run on: a virtual environment in `target/python` (git-ignored)
-//! holding the pinned packages of `tests/clients/requirements.txt`, from PyPI.
+//! The Python the client tests and the notebooks' kernels run on: a virtual environment in
+//! `target/python` (git-ignored) holding the pinned packages of `tests/clients/requirements.txt`,
+//! from PyPI.
 //!
 //! Setup installs it when it is missing or the pins changed, and otherwise only compares one
 //! file: the requirements installed last are copied beside the environment.
@@ -60,7 +61,7 @@ pub fn ensure(dry_run: bool) -> Result<bool> {
         println!("  {}", cmd::display(&install));
         return Ok(true);
     }
-    println!("setup: installing the Python packages of the client tests from PyPI ({why}; takes about a minute)");
+    println!("setup: installing the Python packages of the client tests and the notebook kernels from PyPI ({why}; takes a few minutes)");
     if !self::python().exists() && cmd::run(&mut create).is_err() {
         // Debian's python3 makes environments only with its python3-venv package.
         println!("setup: `python3 -m venv` failed; installing Debian's python3-venv");

@@ -72,6 +72,12 @@ pub fn main(args: &[String]) -> Result {
         .arg("--db")
         .arg(cmd::root().join("data/azimuth.db"))
         .args(&server_args);
+    if !server_args.iter().any(|a| a == "--instance-runtime") {
+        // Compute instances run notebooks with real kernels, on the Python setup installed.
+        server
+            .args(["--instance-runtime", "local", "--kernel-python"])
+            .arg(crate::python::python());
+    }
     println!(
         "starting azimuth-server: open http://127.0.0.1:{port}/ and sign in; the installation Owner's one-time code is printed below (Ctrl-C to stop; `cargo xtask serve -- --demo` lets anyone pick a name without a password; `cargo xtask serve --static` keeps the workspaces in the browser instead)"
     );

@@ -57,12 +57,12 @@ fn run_steps(dry_run: bool) -> Result {
     npm_packages(dry_run, &mut acted)?;
     wasm_opt_wrapper(dry_run, &mut acted)?;
     if crate::python::ensure(dry_run)? {
-        acted.push("the client tests' Python packages".into());
+        acted.push("the client tests' and kernels' Python packages".into());
     }
     if acted.is_empty() {
         println!(
             "setup: everything present (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen, \
-             wasm-split-cli, nightly rust-src, chromium, wrk, npm packages, wasm-opt, azure-ai-ml and mlflow in target/python)"
+             wasm-split-cli, nightly rust-src, chromium, wrk, npm packages, wasm-opt, azure-ai-ml, mlflow and ipykernel in target/python)"
         );
     } else if dry_run {
         println!("setup: dry run, {} step(s) would run", acted.len());

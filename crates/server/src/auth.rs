@@ -274,6 +274,31 @@ pub fn new_job_token(
     Ok(token)
 }
 
+/// How long a notebook kernel's token lasts at most (a kernel shut down sooner takes it back).
+const KERNEL_TOKEN_MS: i64 = 24 * 3_600_000;
+
+/// Makes the token a notebook kernel acts with: the person's own (a session's, so their code
+/// reaches ARM and the tracking API with their role, as on an Azure ML compute instance),
+/// taken back when the kernel is shut down ([`revoke_kernel_token`]).
+pub fn new_kernel_token(state: &AppState, member: &str) -> Result<String, ArmError> {
+    issue(
+        state,
+        TokenKind::Session,
+        member,
+        now_ms() + KERNEL_TOKEN_MS,
+    )
+}
+
+/// Takes back a kernel's token.
+pub fn revoke_kernel_token(state: &AppState, token: &str) {
+    state.with_db(|db| db.delete_token(TokenKind::Session, &hash_token(token)));
+}
+
+/// When a session's token (`token`) ends, if it works.
+pub fn session_expiry(state: &AppState, token: &str) -> Option<i64> {
+    state.with_db(|db| db.token_expiry(TokenKind::Session, &hash_token(token), now_ms()))
+}
+
 /// Takes back a job's token.
 pub fn revoke_job_token(state: &AppState, token: &str) {
     state.with_db(|db| db.delete_token(TokenKind::Job, &hash_token(token)));

@@ -30,6 +30,10 @@ pub struct Config {
     /// How command jobs run (`--job-runner`, `AZIMUTH_JOB_RUNNER`): `local` runs them on this
     /// machine, sandboxed; `None` (the default, `none`) leaves them Queued, saying why.
     pub job_runner: Option<JobRunner>,
+    /// How compute instances run notebooks (`--instance-runtime`, `AZIMUTH_INSTANCE_RUNTIME`):
+    /// `local` backs each running instance with real Jupyter kernels on this machine,
+    /// sandboxed; `None` (the default, `none`) runs none, and the studio says so.
+    pub instance_runtime: Option<crate::kernels::RuntimeSettings>,
     /// Demo mode (`--demo`, `AZIMUTH_DEMO=1`): anyone signs in as anyone by picking a name,
     /// without a password. Without it each person signs in with a password of their own.
     pub demo: bool,
@@ -50,7 +54,7 @@ pub struct JobRunner {
 
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--job-runner none|local] [--job-python PATH] [--job-memory MB] [--job-slots N] [--movable-clock] [--demo]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--job-runner none|local] [--job-python PATH] [--job-memory MB] [--job-slots N] [--instance-runtime none|local] [--kernel-python PATH] [--kernel-memory MB] [--cell-timeout SECONDS] [--movable-clock] [--demo]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
@@ -64,6 +68,12 @@ usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] 
   --job-python  AZIMUTH_JOB_PYTHON  the Python jobs run with (default python3)
   --job-memory  AZIMUTH_JOB_MEMORY  memory per job in MB (default 4096)
   --job-slots   AZIMUTH_JOB_SLOTS   jobs run at once (default: the machine's cores)
+  --instance-runtime  AZIMUTH_INSTANCE_RUNTIME  none (default: notebooks run only in the browser)
+                or local (each running compute instance gets real Jupyter kernels here, sandboxed)
+  --kernel-python  AZIMUTH_KERNEL_PYTHON  the Python kernels run with; it needs ipykernel
+                (default: --job-python, else python3)
+  --kernel-memory  AZIMUTH_KERNEL_MEMORY  memory per kernel in MB (default 4096)
+  --cell-timeout   AZIMUTH_CELL_TIMEOUT   the longest a cell may run, in seconds (default 1800)
   --movable-clock  AZIMUTH_MOVABLE_CLOCK=1  an Owner may move the clock forward (POST /api/clock),
                 to show idle shutdown or a schedule without waiting for it
   --demo        AZIMUTH_DEMO=1      anyone signs in as anyone by picking a name, without a password
@@ -109,6 +119,10 @@ impl Config {
                 "--job-python",
                 "--job-memory",
                 "--job-slots",
+                "--instance-runtime",
+                "--kernel-python",
+                "--kernel-memory",
+                "--cell-timeout",
             ]
             .contains(&name.as_str())
             {
@@ -169,7 +183,37 @@ impl Config {
             }
             Some(other) => return Err(format!("--job-runner must be none or local, not {other}")),
         };
+        let whole = |flag: &str, var: &str, default: u64| match get(flag, var) {
+            None => Ok(default),
+            Some(n) => n
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{flag} must be a whole number above 0, not {n}")),
+        };
+        let instance_runtime =
+            match get("--instance-runtime", "AZIMUTH_INSTANCE_RUNTIME").as_deref() {
+                None | Some("none") => None,
+                Some("local") => {
+                    let cell_seconds = whole("--cell-timeout", "AZIMUTH_CELL_TIMEOUT", 1800)?;
+                    Some(crate::kernels::RuntimeSettings {
+                        python: get("--kernel-python", "AZIMUTH_KERNEL_PYTHON")
+                            .or_else(|| get("--job-python", "AZIMUTH_JOB_PYTHON"))
+                            .unwrap_or_else(|| "python3".into()),
+                        memory_mb: whole("--kernel-memory", "AZIMUTH_KERNEL_MEMORY", 4096)?,
+                        cell_seconds,
+                        cpu_seconds: (cell_seconds * 4).max(4 * 3600),
+                        folder: beside(&db, "kernels"),
+                    })
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "--instance-runtime must be none or local, not {other}"
+                    ))
+                }
+            };
         Ok(Config {
+            instance_runtime,
             job_runner,
             addr: addr
                 .parse()

@@ -13,6 +13,7 @@ pub mod files_api;
 pub mod files_tree;
 pub mod inference;
 pub mod jobs;
+pub mod kernels;
 pub mod models;
 pub mod openapi;
 pub mod people;
@@ -62,6 +63,18 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(open_application),
         )
         .route("/api/computes/{name}/skipShutdown", post(skip_shutdown))
+        .route(
+            "/api/computes/{name}/kernels",
+            get(kernels::api::list).post(kernels::api::start),
+        )
+        .route("/api/kernelspecs", get(kernels::api::kernelspecs))
+        .route("/api/kernels/identity", get(kernels::api::identity))
+        .route(
+            "/api/kernels/{id}",
+            axum::routing::delete(kernels::api::shutdown),
+        )
+        .route("/api/kernels/{id}/execute", post(kernels::api::execute))
+        .route("/api/kernels/{id}/{action}", post(kernels::api::act))
         .route("/api/clock", post(move_clock))
         .route(
             "/api/files",

@@ -42,6 +42,8 @@ pub struct AppState {
     pub tracking: crate::tracking::store::Tracking,
     /// The local job runner, with `--job-runner local`.
     pub runner: Option<Arc<crate::jobs::runner::Runner>>,
+    /// The notebook kernels, with `--instance-runtime local`.
+    pub kernels: Option<Arc<crate::kernels::Kernels>>,
     inner: Mutex<Inner>,
     version: AtomicU64,
     changes: broadcast::Sender<Change>,
@@ -139,8 +141,16 @@ impl AppState {
             )?)),
             None => None,
         };
+        let kernels = match &config.instance_runtime {
+            Some(settings) => Some(Arc::new(crate::kernels::Kernels::new(
+                settings,
+                config.addr.port(),
+            )?)),
+            None => None,
+        };
         Ok(Arc::new(AppState {
             runner,
+            kernels,
             storage,
             tracking,
             config,

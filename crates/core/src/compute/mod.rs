@@ -261,6 +261,7 @@ impl Workspace {
         if let Some(reason) = application_refusal(compute, &member) {
             return Err(ArmError::new("AuthorizationFailed", reason));
         }
+        compute.last_activity = now;
         let uri = compute
             .resource
             .properties
@@ -276,8 +277,42 @@ impl Workspace {
                     format!("Compute instance '{name}' has no application '{app}'."),
                 )
             })?;
-        compute.last_activity = now;
         Ok(uri)
+    }
+
+    /// Records that a member's notebook kernel on an instance ran something: only the assigned
+    /// user may run code there, and only while it runs; it counts as activity for idle shutdown.
+    pub fn use_instance(&mut self, actor: &str, name: &str, now: Millis) -> Result<(), ArmError> {
+        self.settle(now);
+        let refusal = self.instance_refusal(actor, name)?;
+        if let Some(reason) = refusal {
+            return Err(ArmError::new("AuthorizationFailed", reason));
+        }
+        self.compute_mut(name)?.last_activity = now;
+        Ok(())
+    }
+
+    /// Why `actor` may not run code on instance `name` now (`None` when they may); an error when
+    /// there is no such instance or member.
+    pub fn instance_refusal(&self, actor: &str, name: &str) -> Result<Option<String>, ArmError> {
+        let member = self.member(actor).ok_or_else(|| {
+            ArmError::new(
+                "AuthenticationFailed",
+                format!("'{actor}' is not a member of this workspace."),
+            )
+        })?;
+        let compute = self.compute(name).ok_or_else(|| {
+            ArmError::new(
+                "ResourceNotFound",
+                format!("There is no compute '{name}' in this workspace."),
+            )
+        })?;
+        if compute.resource.properties.compute_type != "ComputeInstance" {
+            return Ok(Some(format!(
+                "'{name}' is not a compute instance: notebooks run on a compute instance."
+            )));
+        }
+        Ok(application_refusal(compute, member))
     }
 
     /// Instants at which something will change by itself (operations ending, idle shutdowns,

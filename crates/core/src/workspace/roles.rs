@@ -201,6 +201,14 @@ pub struct Member {
 }
 
 impl Member {
+    /// The member's alias, as Azure ML names their notebooks folder `Users/<alias>/`: the
+    /// sign-in name before its `@`, in lower case.
+    pub fn alias(&self) -> String {
+        let name = self.user_name.split('@').next().unwrap_or_default();
+        let alias = if name.is_empty() { &self.name } else { name };
+        alias.to_lowercase()
+    }
+
     /// The member's initials for an avatar.
     pub fn initials(&self) -> String {
         self.name

@@ -300,6 +300,22 @@ impl Db {
             .flatten()
     }
 
+    /// When an unexpired token of `kind` expires.
+    pub fn token_expiry(&self, kind: TokenKind, token_hash: &str, now: i64) -> Option<i64> {
+        let table = kind.table();
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT expires_at FROM {table} WHERE token_hash = ?1 AND expires_at > ?2"
+                ),
+                params![token_hash, now],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
     /// Keeps a job's token (its hash): `member`'s, in the workspace `workspace_id` only.
     pub fn insert_job_grant(
         &self,

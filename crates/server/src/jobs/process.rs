@@ -58,6 +58,8 @@ pub(super) fn execute(
             cwd: &prepared.cwd,
             env: environment(sandbox, ws, run, prepared, token),
             reads: prepared.reads.clone(),
+            writes: Vec::new(),
+            binds: Vec::new(),
             // CPU time counts every thread: a timeout's worth on each core.
             cpu_seconds: timeout.map(|s| s.saturating_mul(cores())),
             log,

@@ -64,6 +64,10 @@ pub struct Launch<'a> {
     pub env: Vec<(String, String)>,
     /// Files and folders it may read (its inputs).
     pub reads: Vec<PathBuf>,
+    /// Folders besides its own it may write (a notebook kernel's person's folder).
+    pub writes: Vec<PathBuf>,
+    /// TCP ports it may listen on (a kernel's five Jupyter sockets).
+    pub binds: Vec<u16>,
     /// CPU seconds it may use, if bounded.
     pub cpu_seconds: Option<u64>,
     /// Where its standard output and error go.
@@ -110,6 +114,8 @@ impl Sandbox {
             cwd: folder,
             env: Vec::new(),
             reads: Vec::new(),
+            writes: Vec::new(),
+            binds: Vec::new(),
             cpu_seconds: None,
             log: std::fs::File::open("/dev/null").map_err(|e| e.to_string())?,
         };
@@ -140,8 +146,17 @@ impl Sandbox {
                 ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"],
                 AccessFs::from_all(abi),
             ))?
-            .add_rules(path_beneath_rules([launch.folder], AccessFs::from_all(abi)))?
-            .add_rule(NetPort::new(self.port, AccessNet::ConnectTcp))
+            .add_rules(path_beneath_rules(
+                std::iter::once(launch.folder.to_path_buf()).chain(launch.writes.iter().cloned()),
+                AccessFs::from_all(abi),
+            ))?
+            .add_rule(NetPort::new(self.port, AccessNet::ConnectTcp))?
+            .add_rules(
+                launch
+                    .binds
+                    .iter()
+                    .map(|port| Ok(NetPort::new(*port, AccessNet::BindTcp))),
+            )
     }
 
     /// Starts a command in its box.

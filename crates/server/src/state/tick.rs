@@ -25,6 +25,9 @@ impl AppState {
     /// and starts the job runner.
     pub fn spawn_ticker(self: &Arc<Self>) {
         crate::jobs::recover(self);
+        if let Some(kernels) = &self.kernels {
+            tokio::spawn(Arc::clone(kernels).watch(Arc::clone(self)));
+        }
         let state = Arc::clone(self);
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(TICK);
