@@ -90,7 +90,30 @@ pub fn release() -> Result {
     let dist = cmd::root().join("dist");
     let app = build_app(&dist)?;
     link_app(&dist.join("index.html"), &app)?;
+    copy_pyodide(&dist)?;
     crate::bench::precompress(&dist)
+}
+
+/// The files of Pyodide (npm `pyodide`: the interpreter and the standard library) the
+/// "Python (in this browser)" kernel loads, and its Worker (`public/pyodide/kernel.mjs`), into
+/// `dist/pyodide/`. Fetched only when a notebook first runs a cell in the browser.
+const PYODIDE_FILES: [&str; 5] = [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+];
+
+fn copy_pyodide(dist: &Path) -> Result {
+    let root = cmd::root();
+    let out = dist.join("pyodide");
+    fs::create_dir_all(&out)?;
+    for file in PYODIDE_FILES {
+        fs::copy(root.join("node_modules/pyodide").join(file), out.join(file))?;
+    }
+    fs::copy(root.join("public/pyodide/kernel.mjs"), out.join("kernel.mjs"))?;
+    Ok(())
 }
 
 /// Builds, splits, binds and optimizes the studio's wasm into `dist/app-<hash>/`; returns the

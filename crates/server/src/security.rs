@@ -7,9 +7,10 @@ use axum::response::Response;
 
 /// The studio's policy: its scripts, styles, icon and API calls come from this origin only
 /// (no inline script, no `eval`); `'wasm-unsafe-eval'` lets it compile its own WebAssembly;
-/// `blob:` images are those it made from files it read itself (a job's image outputs).
+/// `blob:` images are those it made from files it read itself (a job's image outputs), and
+/// `data:` images a notebook's outputs (an image never runs script, an SVG in `<img>` neither).
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
-     script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; \
+     script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; \
      connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 

@@ -4,7 +4,7 @@
 //!   new one for the notebook `{"path"}` (only the instance's assigned user, while it runs);
 //! - `POST /api/kernels/{id}/execute` `{"code"}`: runs a cell; the answer streams one JSON
 //!   object a line (`application/x-ndjson`): each output as nbformat keeps it, as it comes, then
-//!   `{"reply": {"status", "executionCount"}}`;
+//!   `{"reply": {"status", "executionCount"}}` (or ARM's `{"error": {"code", "message"}}`);
 //! - `POST /api/kernels/{id}/interrupt`, `POST /api/kernels/{id}/restart`,
 //!   `DELETE /api/kernels/{id}`;
 //! - `GET /api/kernels/identity`: the instance's managed identity (`MSI_ENDPOINT`), as Azure ML's
@@ -139,7 +139,7 @@ pub async fn execute(
         };
         let last = match kernels.execute(&state, &kernel, &code, out).await {
             Ok(reply) => json!({ "reply": reply }),
-            Err(e) => json!({ "error": e }),
+            Err(e) => serde_json::to_value(&e).unwrap_or(Value::Null),
         };
         let _ = sender.send(line(last));
     });
