@@ -68,6 +68,11 @@ pub const BENCHES: &[Bench] = &[
         run: crate::bench_data::data,
     },
     Bench {
+        name: "notebooks",
+        about: "a notebook kernel on a compute instance: its start, and 1+1 sent to its whole answer, 50 times (budget: median <= 50 ms)",
+        run: crate::bench_notebooks::notebooks,
+    },
+    Bench {
         name: "jobs",
         about: "the MLflow tracking API and the Jobs pages beside MLflow 3.17.2's own server: ingestion of 2,000 runs, a runs page of 2,000 cold, a 1 M-value chart, memory with 10 M points (budget: >= 10x MLflow's ingestion and page, chart <= 300 ms, <= 300 MB)",
         run: crate::bench_jobs::jobs,

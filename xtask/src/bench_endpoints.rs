@@ -53,7 +53,7 @@ fn post_script(dir: &std::path::Path, name: &str, body: &str) -> Result<String> 
 }
 
 /// Sends an ARM or /api request that must answer `ok`; the answer's JSON.
-fn must(
+pub fn must(
     port: u16,
     method: &str,
     path: &str,

@@ -5,6 +5,7 @@ mod bench_automl;
 mod bench_data;
 mod bench_endpoints;
 mod bench_jobs;
+mod bench_notebooks;
 mod bench_server;
 mod bench_sizes;
 mod bench_table;
