@@ -34,6 +34,9 @@ pub struct Config {
     /// `local` backs each running instance with real Jupyter kernels on this machine,
     /// sandboxed; `None` (the default, `none`) runs none, and the studio says so.
     pub instance_runtime: Option<crate::kernels::RuntimeSettings>,
+    /// Where the instances' applications (JupyterLab) are served, an origin of their own
+    /// (`--apps-addr`, `AZIMUTH_APPS_ADDR`; default: the next port after `--addr`).
+    pub apps_addr: SocketAddr,
     /// Demo mode (`--demo`, `AZIMUTH_DEMO=1`): anyone signs in as anyone by picking a name,
     /// without a password. Without it each person signs in with a password of their own.
     pub demo: bool,
@@ -54,7 +57,7 @@ pub struct JobRunner {
 
 /// The flags, their variables and what they mean, for `--help`.
 pub const USAGE: &str = "\
-usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--job-runner none|local] [--job-python PATH] [--job-memory MB] [--job-slots N] [--instance-runtime none|local] [--kernel-python PATH] [--kernel-memory MB] [--cell-timeout SECONDS] [--movable-clock] [--demo]
+usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] [--access-key KEY] [--pace instant|fast|realistic] [--vcpu-quota N] [--job-runner none|local] [--job-python PATH] [--job-memory MB] [--job-slots N] [--instance-runtime none|local] [--kernel-python PATH] [--kernel-memory MB] [--cell-timeout SECONDS] [--apps-addr HOST:PORT] [--movable-clock] [--demo]
 
   --addr        AZIMUTH_ADDR        where to listen (default 127.0.0.1:8080)
   --db          AZIMUTH_DB          SQLite database, created with its folder (default ./data/azimuth.db)
@@ -74,6 +77,8 @@ usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] 
                 (default: --job-python, else python3)
   --kernel-memory  AZIMUTH_KERNEL_MEMORY  memory per kernel in MB (default 4096)
   --cell-timeout   AZIMUTH_CELL_TIMEOUT   the longest a cell may run, in seconds (default 1800)
+  --apps-addr      AZIMUTH_APPS_ADDR      where the instances' JupyterLab is served, a port of its
+                own so it cannot reach the studio's storage (default: the port after --addr)
   --movable-clock  AZIMUTH_MOVABLE_CLOCK=1  an Owner may move the clock forward (POST /api/clock),
                 to show idle shutdown or a schedule without waiting for it
   --demo        AZIMUTH_DEMO=1      anyone signs in as anyone by picking a name, without a password
@@ -123,6 +128,7 @@ impl Config {
                 "--kernel-python",
                 "--kernel-memory",
                 "--cell-timeout",
+                "--apps-addr",
             ]
             .contains(&name.as_str())
             {
@@ -212,12 +218,20 @@ impl Config {
                     ))
                 }
             };
+        let addr: SocketAddr = addr
+            .parse()
+            .map_err(|_| format!("--addr {addr} is not HOST:PORT"))?;
+        let apps_addr = match get("--apps-addr", "AZIMUTH_APPS_ADDR") {
+            Some(a) => a
+                .parse()
+                .map_err(|_| format!("--apps-addr {a} is not HOST:PORT"))?,
+            None => SocketAddr::new(addr.ip(), addr.port().wrapping_add(1)),
+        };
         Ok(Config {
             instance_runtime,
+            apps_addr,
             job_runner,
-            addr: addr
-                .parse()
-                .map_err(|_| format!("--addr {addr} is not HOST:PORT"))?,
+            addr,
             db,
             files,
             dist: get("--dist", "AZIMUTH_DIST")
@@ -241,6 +255,15 @@ fn beside(db: &std::path::Path, what: &str) -> PathBuf {
 }
 
 impl Config {
+    /// The address the instances' applications are reached at.
+    pub fn apps_base(&self) -> String {
+        let mut addr = self.apps_addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{addr}")
+    }
+
     /// The address clients reach this server at (`mlFlowTrackingUri`, `discoveryUrl`): the
     /// listening address, with loopback for one that listens everywhere.
     pub fn public_base(&self) -> String {

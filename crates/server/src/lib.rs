@@ -46,6 +46,16 @@ use std::sync::Arc;
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1 << 20;
 
+/// The routes of the applications' own port: the instances' JupyterLab, passed through.
+pub fn apps_app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(
+            "/apps/{id}/{*rest}",
+            axum::routing::any(kernels::apps::proxy),
+        )
+        .with_state(state)
+}
+
 /// The server's routes.
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
@@ -206,19 +216,27 @@ pub(crate) fn wsid(query: &std::collections::HashMap<String, String>) -> Result<
 pub(crate) type QueryMap = axum::extract::Query<std::collections::HashMap<String, String>>;
 
 /// `POST /api/computes/{name}/applications/{app}`: the assigned user opens an application of a
-/// running instance (it counts as activity for idle shutdown); answers its address.
+/// running instance (it counts as activity for idle shutdown); answers its address: with an
+/// instance runtime, a one-time link to the real application on the applications' port.
 async fn open_application(
     State(state): State<Arc<AppState>>,
     axum::extract::Path((name, app)): axum::extract::Path<(String, String)>,
     query: QueryMap,
     headers: HeaderMap,
 ) -> Response {
-    let result = auth::member_of(&state, &headers).and_then(|me| {
+    let result = async {
+        let me = auth::member_of(&state, &headers)?;
         let id = wsid(&query)?;
         state.check_access(&me, &id)?;
-        state.change_workspace(&id, |_, w, now| w.open_application(&me, &name, &app, now))
-    });
-    match result {
+        let uri =
+            state.change_workspace(&id, |_, w, now| w.open_application(&me, &name, &app, now))?;
+        match &state.kernels {
+            // With an instance runtime the application opens for real.
+            Some(kernels) => kernels.open_app(&state, &me, &id, &name, &app).await,
+            None => Ok(uri),
+        }
+    };
+    match result.await {
         Ok(uri) => Json(json!({ "endpointUri": uri })).into_response(),
         Err(e) => arm::error_response(&e),
     }

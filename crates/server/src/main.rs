@@ -33,6 +33,19 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    if state.kernels.is_some() {
+        let apps_addr = state.config.apps_addr;
+        match tokio::net::TcpListener::bind(apps_addr).await {
+            Ok(apps) => {
+                let router = azimuth_server::apps_app(std::sync::Arc::clone(&state));
+                tokio::spawn(async move { axum::serve(apps, router).await });
+            }
+            Err(e) => {
+                eprintln!("azimuth-server: cannot listen on {apps_addr} for the instances' applications (--apps-addr): {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     println!("azimuth-server: serving http://{addr}/");
     match state.first_owner_code() {
         Ok(Some((name, code))) => println!(

@@ -10,18 +10,6 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-/// The Python with ipykernel that the project's setup installs.
-fn kernel_python() -> String {
-    let python =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/python/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run `cargo xtask setup`, which installs the kernels' Python",
-        python.display()
-    );
-    python.display().to_string()
-}
-
 /// Runs `code`; answers the outputs and the last line (the reply, or an error).
 async fn run(a: SocketAddr, token: &str, kernel: &str, code: &str) -> (Vec<Value>, Value) {
     let body = json!({ "code": code }).to_string();
@@ -63,26 +51,8 @@ fn text_of(outputs: &[Value]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kernels_run_cells_for_the_assigned_user_and_stop_with_their_instance() {
-    let python = kernel_python();
     let db = temp_db("kernels");
-    let server = start_with(&db, |c| {
-        let args = [
-            "--instance-runtime",
-            "local",
-            "--kernel-python",
-            &python,
-            "--cell-timeout",
-            "6",
-        ];
-        let mut runtime =
-            azimuth_server::config::Config::from_args(args.map(String::from), |_| None)
-                .unwrap()
-                .instance_runtime
-                .unwrap();
-        runtime.folder = db.with_file_name("kernels");
-        c.instance_runtime = Some(runtime);
-    })
-    .await;
+    let (server, _) = start_with_runtime(&db, &["--cell-timeout", "6"]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     let grace = sign_in(a, "Grace Hopper").await;

@@ -10,6 +10,7 @@
 //! server that starts ends whatever kernels a killed one left.
 
 pub mod api;
+pub mod apps;
 mod channel;
 mod launch;
 
@@ -55,6 +56,7 @@ pub struct Kernels {
     sandbox: Sandbox,
     settings: RuntimeSettings,
     running: Mutex<HashMap<String, Arc<Kernel>>>,
+    apps: apps::AppServers,
 }
 
 /// One kernel.
@@ -134,6 +136,7 @@ impl Kernels {
                 ..settings.clone()
             },
             running: Mutex::default(),
+            apps: apps::AppServers::default(),
         })
     }
 
@@ -364,23 +367,12 @@ impl Kernels {
             tokio::time::sleep(Duration::from_secs(2)).await;
             let all: Vec<_> = lock(&self.running).values().cloned().collect();
             for kernel in all {
-                let refused = state.read(|t| {
-                    t.workspaces
-                        .iter()
-                        .find(|w| {
-                            w.deleted_at.is_none() && w.id().eq_ignore_ascii_case(&kernel.workspace)
-                        })
-                        .is_none_or(|w| {
-                            !matches!(
-                                w.instance_refusal(&kernel.member, &kernel.compute),
-                                Ok(None)
-                            )
-                        })
-                });
+                let refused = refusal(&state, &kernel.workspace, &kernel.member, &kernel.compute);
                 if refused {
                     self.shutdown(&state, &kernel).await;
                 }
             }
+            self.stop_apps_where(|ws, member, compute| refusal(&state, ws, member, compute));
         }
     }
 
@@ -390,6 +382,7 @@ impl Kernels {
         for kernel in all {
             self.shutdown(state, &kernel).await;
         }
+        self.stop_apps_where(|_, _, _| true);
     }
 }
 
@@ -454,6 +447,17 @@ fn dead() -> ArmError {
         "KernelDead",
         "The kernel is not running (it was restarted, shut down, or ran out of memory or CPU time). Restart it to go on; its variables are gone.",
     )
+}
+
+/// Whether `member` may no longer run code on `compute` of workspace `ws` (it stopped, was
+/// deleted or reassigned, or the workspace is gone).
+fn refusal(state: &AppState, ws: &str, member: &str, compute: &str) -> bool {
+    state.read(|t| {
+        t.workspaces
+            .iter()
+            .find(|w| w.deleted_at.is_none() && w.id().eq_ignore_ascii_case(ws))
+            .is_none_or(|w| !matches!(w.instance_refusal(member, compute), Ok(None)))
+    })
 }
 
 /// The subscription, resource group and name in a workspace's ARM id.

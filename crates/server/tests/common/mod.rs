@@ -36,8 +36,46 @@ pub fn config_for(db: &std::path::Path) -> Config {
     config
 }
 
+/// Starts a server on `db` at instant pace with notebook kernels and the instances'
+/// applications (the Python `cargo xtask setup` installs), answering where the applications are
+/// served too.
+pub async fn start_with_runtime(db: &std::path::Path, args: &[&str]) -> (Server, SocketAddr) {
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/python/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `cargo xtask setup`, which installs the kernels' Python",
+        python.display()
+    );
+    let apps = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let apps_addr = apps.local_addr().unwrap();
+    let python = python.display().to_string();
+    let mut all = vec!["--instance-runtime", "local", "--kernel-python", &python];
+    all.extend(args);
+    let mut runtime = Config::from_args(all.iter().map(|a| a.to_string()), |_| None)
+        .unwrap()
+        .instance_runtime
+        .unwrap();
+    runtime.folder = db.with_file_name("kernels");
+    let (server, state) = start_inner(db, |config| {
+        config.instance_runtime = Some(runtime);
+        config.apps_addr = apps_addr;
+    })
+    .await;
+    tokio::spawn(async move { axum::serve(apps, azimuth_server::apps_app(state)).await });
+    (server, apps_addr)
+}
+
 /// Starts a server on `db` at instant pace, with `tweak` applied to its settings.
 pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -> Server {
+    start_inner(db, tweak).await.0
+}
+
+/// [`start_with`], answering the server's state too.
+async fn start_inner(
+    db: &std::path::Path,
+    tweak: impl FnOnce(&mut Config),
+) -> (Server, std::sync::Arc<AppState>) {
     let mut config = config_for(db);
     config.pace = Some(azimuth_core::Pace::Instant);
     // People sign in by picking their name unless a test asks for passwords.
@@ -49,16 +87,17 @@ pub async fn start_with(db: &std::path::Path, tweak: impl FnOnce(&mut Config)) -
     tweak(&mut config);
     let state = AppState::open(config).unwrap();
     state.spawn_ticker();
+    let served = std::sync::Arc::clone(&state);
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
-            azimuth_server::app(state)
+            azimuth_server::app(served)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .await
         .unwrap();
     });
-    Server { addr, task }
+    (Server { addr, task }, state)
 }
 
 /// A minimal HTTP/1.1 client: one request per connection.
