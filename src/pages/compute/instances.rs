@@ -83,15 +83,38 @@ fn row(at: usize, w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
     }
 }
 
-/// Opens an application of an instance and says what happened.
+/// Opens an application of an instance: in a new tab when the server runs it for real (a tab
+/// opened in the click itself, which no popup blocker stops, then sent to its one-time link),
+/// otherwise it says what Azure would open.
 pub fn open_application(store: Store, name: String, label: &'static str, arm_name: &'static str) {
+    let tab = store
+        .is_shared()
+        .then(|| window().open_with_url_and_target("about:blank", "_blank").ok().flatten())
+        .flatten();
     leptos::task::spawn_local(async move {
-        if let Ok(uri) = store.open_application(&name, arm_name).await {
-            store.notify(
-                false,
-                format!("{label} on {name}"),
-                format!("In Azure this opens {uri}. Azimuth simulates the machine, so no server runs there; opening it counts as activity for idle shutdown."),
-            );
+        match store.open_application(&name, arm_name).await {
+            Ok(uri) if uri.contains("ticket=") => match tab {
+                Some(tab) => {
+                    let _ = tab.set_opener(&wasm_bindgen::JsValue::NULL);
+                    let _ = tab.location().set_href(&uri);
+                }
+                None => store.notify(false, format!("{label} on {name}"), format!("Your browser blocked the new tab; allow pop-ups for this studio and open {label} again.")),
+            },
+            Ok(uri) => {
+                if let Some(tab) = tab {
+                    let _ = tab.close();
+                }
+                store.notify(
+                    false,
+                    format!("{label} on {name}"),
+                    format!("In Azure this opens {uri}. Azimuth simulates the machine, so no server runs there; opening it counts as activity for idle shutdown. An azimuth-server started with --instance-runtime local opens it for real."),
+                );
+            }
+            Err(_) => {
+                if let Some(tab) = tab {
+                    let _ = tab.close();
+                }
+            }
         }
     });
 }
