@@ -35,8 +35,9 @@ pub struct Config {
     /// sandboxed; `None` (the default, `none`) runs none, and the studio says so.
     pub instance_runtime: Option<crate::kernels::RuntimeSettings>,
     /// Where the instances' applications (JupyterLab) are served, an origin of their own
-    /// (`--apps-addr`, `AZIMUTH_APPS_ADDR`; default: the next port after `--addr`).
-    pub apps_addr: SocketAddr,
+    /// (`--apps-addr`, `AZIMUTH_APPS_ADDR`; default `None`: the next port after `--addr`, or
+    /// any free one when that is taken).
+    pub apps_addr: Option<SocketAddr>,
     /// Demo mode (`--demo`, `AZIMUTH_DEMO=1`): anyone signs in as anyone by picking a name,
     /// without a password. Without it each person signs in with a password of their own.
     pub demo: bool,
@@ -78,7 +79,8 @@ usage: azimuth-server [--addr HOST:PORT] [--db FILE] [--files DIR] [--dist DIR] 
   --kernel-memory  AZIMUTH_KERNEL_MEMORY  memory per kernel in MB (default 4096)
   --cell-timeout   AZIMUTH_CELL_TIMEOUT   the longest a cell may run, in seconds (default 1800)
   --apps-addr      AZIMUTH_APPS_ADDR      where the instances' JupyterLab is served, a port of its
-                own so it cannot reach the studio's storage (default: the port after --addr)
+                own so it cannot reach the studio's storage (default: the port after --addr, or
+                any free one when that is taken)
   --movable-clock  AZIMUTH_MOVABLE_CLOCK=1  an Owner may move the clock forward (POST /api/clock),
                 to show idle shutdown or a schedule without waiting for it
   --demo        AZIMUTH_DEMO=1      anyone signs in as anyone by picking a name, without a password
@@ -222,10 +224,11 @@ impl Config {
             .parse()
             .map_err(|_| format!("--addr {addr} is not HOST:PORT"))?;
         let apps_addr = match get("--apps-addr", "AZIMUTH_APPS_ADDR") {
-            Some(a) => a
-                .parse()
-                .map_err(|_| format!("--apps-addr {a} is not HOST:PORT"))?,
-            None => SocketAddr::new(addr.ip(), addr.port().wrapping_add(1)),
+            Some(a) => Some(
+                a.parse()
+                    .map_err(|_| format!("--apps-addr {a} is not HOST:PORT"))?,
+            ),
+            None => None,
         };
         Ok(Config {
             instance_runtime,
@@ -255,15 +258,6 @@ fn beside(db: &std::path::Path, what: &str) -> PathBuf {
 }
 
 impl Config {
-    /// The address the instances' applications are reached at.
-    pub fn apps_base(&self) -> String {
-        let mut addr = self.apps_addr;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
-        }
-        format!("http://{addr}")
-    }
-
     /// The address clients reach this server at (`mlFlowTrackingUri`, `discoveryUrl`): the
     /// listening address, with loopback for one that listens everywhere.
     pub fn public_base(&self) -> String {

@@ -33,15 +33,17 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    if state.kernels.is_some() {
-        let apps_addr = state.config.apps_addr;
-        match tokio::net::TcpListener::bind(apps_addr).await {
-            Ok(apps) => {
-                let router = azimuth_server::apps_app(std::sync::Arc::clone(&state));
-                tokio::spawn(async move { axum::serve(apps, router).await });
+    if let Some(apps) = state.kernels.as_ref().and_then(|k| k.take_apps_listener()) {
+        let router = azimuth_server::apps_app(std::sync::Arc::clone(&state));
+        let listener = apps
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(apps));
+        match listener {
+            Ok(listener) => {
+                tokio::spawn(async move { axum::serve(listener, router).await });
             }
             Err(e) => {
-                eprintln!("azimuth-server: cannot listen on {apps_addr} for the instances' applications (--apps-addr): {e}");
+                eprintln!("azimuth-server: cannot serve the instances' applications: {e}");
                 std::process::exit(1);
             }
         }

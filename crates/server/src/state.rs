@@ -142,10 +142,7 @@ impl AppState {
             None => None,
         };
         let kernels = match &config.instance_runtime {
-            Some(settings) => Some(Arc::new(crate::kernels::Kernels::new(
-                settings,
-                config.addr.port(),
-            )?)),
+            Some(settings) => Some(Arc::new(crate::kernels::Kernels::new(settings, &config)?)),
             None => None,
         };
         Ok(Arc::new(AppState {

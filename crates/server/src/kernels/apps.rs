@@ -60,6 +60,19 @@ fn unavailable(why: impl std::fmt::Display) -> ArmError {
     ArmError::new("ServiceUnavailable", why.to_string())
 }
 
+/// The applications' port: `--apps-addr`, or the port after the server's, or any free one.
+pub fn bind(config: &crate::config::Config) -> Result<std::net::TcpListener, String> {
+    if let Some(asked) = config.apps_addr {
+        return std::net::TcpListener::bind(asked).map_err(|e| {
+            format!("cannot listen on {asked} for the instances' applications (--apps-addr): {e}")
+        });
+    }
+    let next = std::net::SocketAddr::new(config.addr.ip(), config.addr.port().wrapping_add(1));
+    std::net::TcpListener::bind(next)
+        .or_else(|_| std::net::TcpListener::bind((config.addr.ip(), 0)))
+        .map_err(|e| format!("cannot listen anywhere for the instances' applications: {e}"))
+}
+
 /// Where an application opens in JupyterLab.
 fn app_path(app: &str) -> Result<&'static str, ArmError> {
     match app {
@@ -83,7 +96,7 @@ impl Kernels {
         app: &str,
     ) -> Result<String, ArmError> {
         let path = app_path(app)?;
-        let base = state.config.apps_base();
+        let base = self.apps_base.clone();
         let found = lock(&self.apps.running)
             .iter()
             .find(|a| {

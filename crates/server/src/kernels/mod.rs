@@ -57,6 +57,10 @@ pub struct Kernels {
     settings: RuntimeSettings,
     running: Mutex<HashMap<String, Arc<Kernel>>>,
     apps: apps::AppServers,
+    /// The applications' port, until the server starts serving it.
+    apps_listener: Mutex<Option<std::net::TcpListener>>,
+    /// Where the applications are reached (`http://host:port`).
+    apps_base: String,
 }
 
 /// One kernel.
@@ -109,7 +113,8 @@ fn unavailable(why: impl std::fmt::Display) -> ArmError {
 impl Kernels {
     /// The runtime for a server listening on `port`: refuses to start without the sandbox or
     /// without ipykernel; ends the kernels a killed server left.
-    pub fn new(settings: &RuntimeSettings, port: u16) -> Result<Self, String> {
+    pub fn new(settings: &RuntimeSettings, config: &crate::config::Config) -> Result<Self, String> {
+        let port = config.addr.port();
         std::fs::create_dir_all(&settings.folder)
             .map_err(|e| format!("cannot create {}: {e}", settings.folder.display()))?;
         let folder = std::fs::canonicalize(&settings.folder).unwrap_or(settings.folder.clone());
@@ -129,7 +134,14 @@ impl Kernels {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
+        let listener = apps::bind(config)?;
+        let mut at = listener.local_addr().map_err(|e| e.to_string())?;
+        if at.ip().is_unspecified() {
+            at.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
         Ok(Self {
+            apps_listener: Mutex::new(Some(listener)),
+            apps_base: format!("http://{at}"),
             sandbox,
             settings: RuntimeSettings {
                 folder,
@@ -138,6 +150,11 @@ impl Kernels {
             running: Mutex::default(),
             apps: apps::AppServers::default(),
         })
+    }
+
+    /// The applications' port, for the server to serve (once).
+    pub fn take_apps_listener(&self) -> Option<std::net::TcpListener> {
+        lock(&self.apps_listener).take()
     }
 
     /// The kernel `id`, when `member` may use it.

@@ -47,8 +47,6 @@ pub async fn start_with_runtime(db: &std::path::Path, args: &[&str]) -> (Server,
         "{} is missing: run `cargo xtask setup`, which installs the kernels' Python",
         python.display()
     );
-    let apps = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let apps_addr = apps.local_addr().unwrap();
     let python = python.display().to_string();
     let mut all = vec!["--instance-runtime", "local", "--kernel-python", &python];
     all.extend(args);
@@ -57,11 +55,16 @@ pub async fn start_with_runtime(db: &std::path::Path, args: &[&str]) -> (Server,
         .instance_runtime
         .unwrap();
     runtime.folder = db.with_file_name("kernels");
-    let (server, state) = start_inner(db, |config| {
-        config.instance_runtime = Some(runtime);
-        config.apps_addr = apps_addr;
-    })
-    .await;
+    let (server, state) = start_inner(db, |config| config.instance_runtime = Some(runtime)).await;
+    let apps = state
+        .kernels
+        .as_ref()
+        .unwrap()
+        .take_apps_listener()
+        .unwrap();
+    let apps_addr = apps.local_addr().unwrap();
+    apps.set_nonblocking(true).unwrap();
+    let apps = tokio::net::TcpListener::from_std(apps).unwrap();
     tokio::spawn(async move { axum::serve(apps, azimuth_server::apps_app(state)).await });
     (server, apps_addr)
 }
