@@ -35,6 +35,30 @@ fn answer(result: Result<Response, ArmError>) -> Response {
     result.unwrap_or_else(|e| arm::error_response(&e))
 }
 
+/// The caller, the workspace they named (and may see) and the runtime.
+fn on_instance(
+    state: &AppState,
+    query: &QueryMap,
+    headers: &HeaderMap,
+) -> Result<(String, String, Arc<Kernels>), ArmError> {
+    let me = auth::member_of(state, headers)?;
+    let ws = wsid(query)?;
+    state.check_access(&me, &ws)?;
+    Ok((me, ws, runtime(state)?))
+}
+
+/// The runtime and the caller's kernel `id`.
+fn mine(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Arc<Kernels>, Arc<super::Kernel>), ArmError> {
+    let me = auth::member_of(state, headers)?;
+    let kernels = runtime(state)?;
+    let kernel = kernels.find(&me, id)?;
+    Ok((kernels, kernel))
+}
+
 /// `GET /api/kernelspecs`.
 pub async fn kernelspecs(State(state): State<Arc<AppState>>) -> Response {
     let spec =
@@ -54,10 +78,7 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Response {
     answer((|| {
-        let me = auth::member_of(&state, &headers)?;
-        let ws = wsid(&query)?;
-        state.check_access(&me, &ws)?;
-        let kernels = runtime(&state)?;
+        let (me, ws, kernels) = on_instance(&state, &query, &headers)?;
         let all: Vec<Value> = kernels
             .of_instance(&ws, &compute, &me)
             .iter()
@@ -76,10 +97,7 @@ pub async fn start(
     body: Bytes,
 ) -> Response {
     let result = async {
-        let me = auth::member_of(&state, &headers)?;
-        let ws = wsid(&query)?;
-        state.check_access(&me, &ws)?;
-        let kernels = runtime(&state)?;
+        let (me, ws, kernels) = on_instance(&state, &query, &headers)?;
         let asked: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let path = asked["path"].as_str().unwrap_or_default();
         let path = azimuth_core::data::files::check_file_path(path)?;
@@ -103,9 +121,7 @@ pub async fn execute(
     body: Bytes,
 ) -> Response {
     let found = (|| {
-        let me = auth::member_of(&state, &headers)?;
-        let kernels = runtime(&state)?;
-        let kernel = kernels.find(&me, &id)?;
+        let (kernels, kernel) = mine(&state, &headers, &id)?;
         let asked: Value = serde_json::from_slice(&body).map_err(|e| {
             ArmError::new(
                 "BadRequest",
@@ -163,9 +179,7 @@ pub async fn act(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let me = auth::member_of(&state, &headers)?;
-        let kernels = runtime(&state)?;
-        let kernel = kernels.find(&me, &id)?;
+        let (kernels, kernel) = mine(&state, &headers, &id)?;
         match action.as_str() {
             "interrupt" => kernel.interrupt(),
             "restart" => kernels.restart(&state, &kernel).await?,
@@ -188,9 +202,7 @@ pub async fn shutdown(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let me = auth::member_of(&state, &headers)?;
-        let kernels = runtime(&state)?;
-        let kernel = kernels.find(&me, &id)?;
+        let (kernels, kernel) = mine(&state, &headers, &id)?;
         kernels.shutdown(&state, &kernel).await;
         Ok(StatusCode::NO_CONTENT.into_response())
     };
