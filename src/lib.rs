@@ -248,6 +248,7 @@ fn StudioRoutes() -> impl IntoView {
                 <Route path=path!("") view={Lazy::<AutomlRoute>::new()} />
                 <Route path=path!("/create") view={Lazy::<NewAutomlRoute>::new()} />
             </ParentRoute>
+            <Route path=path!("/notebooks") view={Lazy::<NotebooksRoute>::new()} />
             <ParentRoute path=path!("/data") view=Outlet>
                 <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
                 <Route path=(OneOf("/datastores", "/create/datastore"),) view={Lazy::<DatastoresRoute>::new()} />
@@ -294,6 +295,7 @@ lazy_route!(CreateJobRoute => create_job_page);
 lazy_route!(CompareJobsRoute => compare_jobs_page);
 lazy_route!(AutomlRoute => automl_page);
 lazy_route!(NewAutomlRoute => new_automl_page);
+lazy_route!(NotebooksRoute => notebooks_page);
 lazy_route!(ModelsRoute => models_page);
 lazy_route!(ModelRoute => model_page);
 lazy_route!(EndpointsRoute => endpoints_page);
@@ -354,6 +356,11 @@ lazy_page! {
 lazy_page! {
     /// "Submit an Automated ML job", the wizard.
     new_automl_page in automl_create => |_| view! { <pages::automl::NewAutomlJobPage /> }.into_any()
+}
+
+lazy_page! {
+    /// Notebooks: the Files tree, the samples and the file the address opens.
+    notebooks_page in notebooks => |_| view! { <pages::notebooks::NotebooksPage /> }.into_any()
 }
 
 lazy_page! {

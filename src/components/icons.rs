@@ -62,6 +62,18 @@ pub enum IconName {
     Models,
     /// A globe with an arrow out (endpoints).
     Endpoints,
+    /// A notebook: a page with lines and a binding.
+    Notebook,
+    /// A floppy disk (save).
+    Save,
+    /// A page with a folded corner (a file).
+    File,
+    /// Three dots (more actions).
+    More,
+    /// A folder with an arrow up (upload a folder).
+    FolderUpload,
+    /// A folder with a plus (new folder).
+    FolderAdd,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -95,6 +107,12 @@ fn path(name: IconName) -> &'static str {
         Automl => "M3 17h14M5 17v-5M9 17V9M13 17v-7M14.5 2.5l.8 1.7 1.7.8-1.7.8-.8 1.7-.8-1.7-1.7-.8 1.7-.8z",
         Models => "M10 2.5 16.5 6v8L10 17.5 3.5 14V6zM3.5 6 10 9.5 16.5 6M10 9.5v8",
         Endpoints => "M10 3a7 7 0 1 0 7 7M3 10h14M10 3c-2 2-3 4.5-3 7s1 5 3 7c2-2 3-4.5 3-7M13 3h4v4M17 3l-5 5",
+        Notebook => "M5 2.5h10.5v15H5zM7.5 2.5v15M3.5 5.5h3M3.5 10h3M3.5 14.5h3M10 6.5h3.5M10 9.5h3.5",
+        Save => "M3.5 3.5h10l3 3v10h-13zM6.5 3.5v4h6v-4M6 16.5v-5h8v5",
+        File => "M5 2.5h6.5l3.5 3.5v11.5H5zM11.5 2.5V6H15",
+        More => "M4.5 10h.01M10 10h.01M15.5 10h.01",
+        FolderUpload => "M2.5 5.5v10h15v-8h-7l-2-2zM10 14.5v-5M7.8 11.7 10 9.5l2.2 2.2",
+        FolderAdd => "M2.5 5.5v10h15v-8h-7l-2-2zM10 9.5v5M7.5 12h5",
     }
 }
 

@@ -8,6 +8,7 @@ mod home;
 pub mod jobs;
 pub mod models;
 mod not_found;
+pub mod notebooks;
 mod recovery;
 mod sign_in;
 pub mod workspaces;

@@ -52,6 +52,7 @@ pub fn Navigation() -> impl IntoView {
             </ul>
             <h2 class="nav__section">"Authoring"</h2>
             <ul class="nav__list">
+                <NavLink href="/notebooks" section="/notebooks" label="Notebooks" icon=IconName::Notebook />
                 <NavLink href="/automl" section="/automl" label="Automated ML" icon=IconName::Automl />
             </ul>
             <h2 class="nav__section">"Assets"</h2>

@@ -226,7 +226,7 @@ impl Store {
 
     /// Where a datastore's files are in this browser, for someone who may `write` them or read
     /// them (browser mode: the engine decides, as the server does).
-    fn files_root(&self, datastore: &str, write: bool) -> Result<String, ArmError> {
+    pub(super) fn files_root(&self, datastore: &str, write: bool) -> Result<String, ArmError> {
         self.workspace.with_untracked(|w| {
             if write {
                 w.authorize(&self.member_name.get_untracked(), Action::WriteData)?;

@@ -5,7 +5,7 @@
 //! change to azimuth-server, whose engine decides it, and takes the result back from there.
 //! A [`Session`] is who is signed in and what they see of the installation; a [`Store`] adds
 //! the one workspace the studio has open. One file per asset: `compute`, `data`, `endpoints`,
-//! `jobs`, `models`, `workspaces`.
+//! `jobs`, `models`, `notebooks`, `workspaces`.
 
 mod access;
 mod batch;
@@ -15,10 +15,13 @@ mod data;
 mod endpoints;
 mod idb;
 mod jobs;
+pub mod kernels;
 mod live;
 mod local;
 mod models;
+mod notebooks;
 mod opfs;
+mod opfs_tree;
 mod people;
 pub mod remote;
 mod scorer;
@@ -37,6 +40,7 @@ pub use browser::{
 };
 pub use data::{Part, Upload};
 pub use endpoints::{DeployPlan, Scored};
+pub use notebooks::{saved_by_someone_else, TextFile};
 pub use remote::{ScriptToken, Series, TableRequest};
 
 /// The first `bytes` of a file picked on this computer, and whether that is all of it.

@@ -20,7 +20,7 @@ const TOP: &str = "azimuth-files";
 /// Bytes written at a time, so progress can be shown and Cancel is quick.
 const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
 
-async fn wait(promise: Promise) -> Result<JsValue, IdbError> {
+pub(super) async fn wait(promise: Promise) -> Result<JsValue, IdbError> {
     JsFuture::from(promise)
         .await
         .map_err(|e| IdbError::from_js(&e))
@@ -38,7 +38,7 @@ pub fn files_error(e: &IdbError, what: &str) -> ArmError {
 }
 
 /// The folder at `names` under the datastore's root, created on the way when `create`.
-async fn folder(
+pub(super) async fn folder(
     root: &str,
     names: &[&str],
     create: bool,
@@ -62,7 +62,7 @@ async fn folder(
 }
 
 /// A path's folders and its last name (`a/b/c.csv` → `[a, b]`, `c.csv`).
-fn split(path: &str) -> (Vec<&str>, &str) {
+pub(super) fn split(path: &str) -> (Vec<&str>, &str) {
     let mut names: Vec<&str> = path
         .trim_end_matches('/')
         .split('/')
@@ -141,11 +141,12 @@ impl Upload {
         })
     }
 
-    /// Writes the whole of `file`, calling `progress` with the bytes written so far, until it is
-    /// done or `cancelled` says stop; then the file is there whole, or as it was before.
+    /// Writes the whole of `file` (a picked file, or a blob made in the page), calling
+    /// `progress` with the bytes written so far, until it is done or `cancelled` says stop;
+    /// then the file is there whole, or as it was before.
     pub async fn write(
         self,
-        file: &File,
+        file: &web_sys::Blob,
         progress: impl Fn(f64),
         cancelled: impl Fn() -> bool,
     ) -> Result<(), IdbError> {

@@ -23,14 +23,26 @@ fn millis(d: Duration) -> f64 {
 pub fn notebooks(context: &Context) -> Result<bool> {
     let python = crate::python::python();
     let python = python.to_string_lossy();
-    let flags = ["--instance-runtime", "local", "--kernel-python", python.as_ref()];
+    let flags = [
+        "--instance-runtime",
+        "local",
+        "--kernel-python",
+        python.as_ref(),
+    ];
     let (server, port, token) = launch_with(context, "notebooks-server", &flags)?;
     let instance = format!("{WS}/computes/ci-bench?api-version=2025-12-01");
     let body = r#"{"properties": {"computeType": "ComputeInstance", "properties": {"vmSize": "Standard_DS11_v2"}}}"#;
     must(port, "PUT", &instance, &token, body, &[200, 201])?;
     let kernels = format!("/api/computes/ci-bench/kernels?wsid={WS}");
     let started = Instant::now();
-    let kernel = must(port, "POST", &kernels, &token, r#"{"path": "Users/ada/bench.ipynb"}"#, &[201])?;
+    let kernel = must(
+        port,
+        "POST",
+        &kernels,
+        &token,
+        r#"{"path": "Users/ada/bench.ipynb"}"#,
+        &[201],
+    )?;
     let start_ms = millis(started.elapsed());
     let id = kernel["id"].as_str().ok_or("no kernel id")?.to_owned();
     let execute = format!("/api/kernels/{id}/execute");

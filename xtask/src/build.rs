@@ -28,7 +28,7 @@ const STARTER: &str = "start.js";
 /// early, 452 ms fetched and compiled. (Making the pages' time formatter here too, to load its
 /// locale data early, cost 100 ms more: left out.) Only a hint: a prefix named wrongly costs
 /// one fetch.
-const EARLY_CHUNKS: &str = "import{__wasm_split_prefetch as f}from\"./__wasm_split.js\";for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs/compare\",\"job\"],[\"/jobs\",\"jobs\"],[\"/automl/create\",\"automl_create\"],[\"/automl\",\"automl\"],[\"/models/register\",\"models\"],[\"/models/\",\"model\"],[\"/models\",\"models\"],[\"/endpoints/create\",\"endpoints\"],[\"/endpoints/\",\"endpoint\"],[\"/endpoints\",\"endpoints\"]])if(location.pathname.startsWith(p)){f(`./split_${c}.bin`);break}";
+const EARLY_CHUNKS: &str = "import{__wasm_split_prefetch as f}from\"./__wasm_split.js\";for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs/compare\",\"job\"],[\"/jobs\",\"jobs\"],[\"/automl/create\",\"automl_create\"],[\"/automl\",\"automl\"],[\"/models/register\",\"models\"],[\"/models/\",\"model\"],[\"/models\",\"models\"],[\"/endpoints/create\",\"endpoints\"],[\"/endpoints/\",\"endpoint\"],[\"/endpoints\",\"endpoints\"],[\"/notebooks\",\"notebooks\"]])if(location.pathname.startsWith(p)){f(`./split_${c}.bin`);break}";
 /// The Web Worker's script, and the glue of its module.
 const WORKER: &str = "worker.js";
 const WORKER_GLUE: &str = "azimuth-worker.js";
@@ -112,7 +112,10 @@ fn copy_pyodide(dist: &Path) -> Result {
     for file in PYODIDE_FILES {
         fs::copy(root.join("node_modules/pyodide").join(file), out.join(file))?;
     }
-    fs::copy(root.join("public/pyodide/kernel.mjs"), out.join("kernel.mjs"))?;
+    fs::copy(
+        root.join("public/pyodide/kernel.mjs"),
+        out.join("kernel.mjs"),
+    )?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod data;
 pub mod endpoints;
 pub mod jobs;
 pub mod models;
+pub mod notebooks;
 pub mod time;
 pub mod workspace;
 pub(crate) mod yaml_in;

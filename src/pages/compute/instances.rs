@@ -89,7 +89,12 @@ fn row(at: usize, w: &Workspace, c: &StoredCompute, me: &Member) -> Row {
 pub fn open_application(store: Store, name: String, label: &'static str, arm_name: &'static str) {
     let tab = store
         .is_shared()
-        .then(|| window().open_with_url_and_target("about:blank", "_blank").ok().flatten())
+        .then(|| {
+            window()
+                .open_with_url_and_target("about:blank", "_blank")
+                .ok()
+                .flatten()
+        })
         .flatten();
     leptos::task::spawn_local(async move {
         match store.open_application(&name, arm_name).await {

@@ -67,7 +67,7 @@ pub async fn put_data_container(
         .map(drop)
 }
 
-fn files_url(route: &str, ws: &str, datastore: &str, path: &str) -> String {
+pub(super) fn files_url(route: &str, ws: &str, datastore: &str, path: &str) -> String {
     format!(
         "/api/{route}?wsid={}&datastore={}&path={}",
         encode(ws),
@@ -161,7 +161,7 @@ pub async fn delete_file(
 }
 
 /// `GET /api/files/content` (with `Range` when given): the response, or the server's error.
-async fn file_response(
+pub(super) async fn file_response(
     token: &str,
     ws: &str,
     datastore: &str,
@@ -227,7 +227,7 @@ pub async fn file_blob(
         .map_err(|_| unreachable())
 }
 
-fn unreachable() -> ArmError {
+pub(super) fn unreachable() -> ArmError {
     ArmError::new(
         "ServerUnreachable",
         "The Azimuth server did not answer. Check that it is running, then try again.",

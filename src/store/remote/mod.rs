@@ -9,7 +9,9 @@ mod directory;
 mod endpoints;
 pub(super) mod events;
 mod jobs;
+mod kernels;
 mod models;
+mod notebooks;
 mod people;
 
 pub use batch::*;
@@ -17,7 +19,9 @@ pub use data::*;
 pub use directory::*;
 pub use endpoints::*;
 pub use jobs::*;
+pub use kernels::*;
 pub use models::*;
+pub use notebooks::*;
 pub use people::*;
 
 use azimuth_core::arm::json_de::from_json;

@@ -1,0 +1,108 @@
+//! Authoring → Notebooks (`/notebooks`): the Files tree of the workspace's
+//! `workspaceworkingdirectory` (each person's `Users/<alias>/`, shared with every member), the
+//! Samples, and the file the address names (`?path=Users/ada/train.ipynb`, or `?sample=` a
+//! sample), open in the notebook editor or the text editor. Kernels join through
+//! [`kernel`] and [`doc::NotebookDoc`].
+
+mod cell;
+mod code_area;
+mod dialogs;
+pub mod doc;
+mod editor;
+pub mod kernel;
+mod markdown;
+mod notebook;
+mod outputs;
+mod samples;
+pub mod saving;
+mod tree;
+mod uploads;
+
+use crate::shell::Breadcrumbs;
+use editor::OpenFile;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use samples::{SampleView, SamplesPanel};
+use saving::Saver;
+use tree::FilesPanel;
+
+pub use doc::{CellDoc, Mode, NotebookDoc};
+
+/// The datastore the notebooks and their files are in.
+pub const DATASTORE: &str = azimuth_core::notebooks::DATASTORE;
+
+/// A path for the address: percent-encoded, its `/` kept readable.
+pub fn encode_path(path: &str) -> String {
+    String::from(js_sys::encode_uri_component(path)).replace("%2F", "/")
+}
+
+/// Opens the file at `path` in the notebooks page.
+pub fn open_path(path: &str) {
+    crate::router::navigate(&format!("/notebooks?path={}", encode_path(path)));
+}
+
+/// The open file's saving, so that moving or deleting it saves it first.
+#[derive(Clone, Copy)]
+pub struct ActiveSaver(pub RwSignal<Option<Saver>>);
+
+impl ActiveSaver {
+    /// Saves the open file now if it has unsaved changes (before it is moved or deleted).
+    pub async fn flush(&self) {
+        if let Some(saver) = self.0.try_get_untracked().flatten() {
+            saver.flush().await;
+        }
+    }
+}
+
+/// The Notebooks page.
+#[component]
+pub fn NotebooksPage() -> impl IntoView {
+    let query = use_query_map();
+    let path = Memo::new(move |_| query.with(|q| q.get("path").filter(|p| !p.trim().is_empty())));
+    let sample =
+        Memo::new(move |_| query.with(|q| q.get("sample").filter(|s| !s.trim().is_empty())));
+    provide_context(ActiveSaver(RwSignal::new(None)));
+    let crumb = Signal::derive(move || {
+        path.get()
+            .map(|p| azimuth_core::notebooks::paths::file_name(&p).to_owned())
+            .or_else(|| sample.get())
+    });
+    view! {
+        {move || {
+            let mut items = vec![("Notebooks".to_owned(), std::borrow::Cow::Borrowed("/notebooks"))];
+            if let Some(name) = crumb.get() {
+                items.push((name, std::borrow::Cow::Borrowed("")));
+            }
+            view! { <Breadcrumbs items /> }
+        }}
+        <div class="notebooks">
+            <aside class="notebooks__side" aria-label="Files and samples">
+                <h1 class="notebooks__heading">"Notebooks"</h1>
+                <FilesPanel open=path />
+                <SamplesPanel open=sample />
+            </aside>
+            <section class="notebooks__main" aria-label="Open file">
+                {move || match (path.get(), sample.get()) {
+                    (Some(p), _) => view! { <OpenFile path=p /> }.into_any(),
+                    (None, Some(s)) => view! { <SampleView name=s /> }.into_any(),
+                    (None, None) => view! { <Welcome /> }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// What the page shows with no file open.
+#[component]
+fn Welcome() -> impl IntoView {
+    let store = crate::store::use_store();
+    let home = store.notebooks_home();
+    view! {
+        <div class="empty-state notebooks__welcome">
+            <crate::components::Icon name=crate::components::IconName::Notebook />
+            <h2>"Write and share notebooks"</h2>
+            <p>{format!("Your files are in {home}, in the workspace's workspaceworkingdirectory; every member of the workspace can see them.")}</p>
+            <p class="muted">"Create a file with New file in the Files tree, upload notebooks, or clone a sample."</p>
+        </div>
+    }
+}
