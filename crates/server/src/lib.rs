@@ -78,6 +78,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(kernels::api::list).post(kernels::api::start),
         )
         .route("/api/kernelspecs", get(kernels::api::kernelspecs))
+        .route("/metadata/endpoints", get(kernels::api::cloud_metadata))
         .route("/api/kernels/identity", get(kernels::api::identity))
         .route(
             "/api/kernels/{id}",

@@ -72,6 +72,7 @@ pub const ROUTES: &[Route] = &[
     route("post", "/api/kernels/{kernelId}/interrupt", "Interrupt the running cell (SIGINT, as Jupyter sends it)", 200, true),
     route("post", "/api/kernels/{kernelId}/restart", "Restart the kernel (its variables are gone)", 200, true),
     route("delete", "/api/kernels/{kernelId}", "Shut the kernel down", 204, true),
+    route("get", "/metadata/endpoints", "This installation as an Azure cloud (ARM cloud metadata, for azure-ai-ml's ARM_CLOUD_METADATA_URL)", 200, false),
     route("get", "/api/kernels/identity", "The compute instance's managed identity for azure-identity (MSI_ENDPOINT; header secret: MSI_SECRET): {access_token, expires_on, resource, token_type}", 200, false),
     route("post", "/api/computes/{computeName}/applications/{application}", "Open an instance's application (?wsid=; its assigned user, while it runs); counts as activity", 200, true),
     route("post", "/api/computes/{computeName}/skipShutdown", "Skip the next shutdown of a running instance (?wsid=): idle shutdown waits a whole idle time again, or the next scheduled stop does not happen", 200, true),

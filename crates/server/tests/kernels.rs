@@ -148,6 +148,15 @@ async fn kernels_run_cells_for_the_assigned_user_and_stop_with_their_instance() 
         "the run is a job of the workspace: {jobs}"
     );
 
+    // azure-ai-ml as the Azure ML labs use it: config.json, the instance's managed identity.
+    let client = "from azure.ai.ml import MLClient\nfrom azure.identity import DefaultAzureCredential\nml = MLClient.from_config(DefaultAzureCredential())\nprint(ml.workspace_name, sorted(c.name for c in ml.compute.list()))";
+    let (outputs, reply) = run(a, &ada, &id, client).await;
+    assert_eq!(reply["reply"]["status"], "ok", "{outputs:?}");
+    assert!(
+        text_of(&outputs).contains("mlw-azimuth-lab ['ci-notebooks']"),
+        "{outputs:?}"
+    );
+
     // Interrupt a cell that never ends: it stops with KeyboardInterrupt, the variables stay.
     let busy = tokio::spawn({
         let (ada, id) = (ada.clone(), id.clone());

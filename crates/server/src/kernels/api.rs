@@ -239,3 +239,18 @@ pub async fn identity(
     }))
     .into_response()
 }
+
+/// `GET /metadata/endpoints`: this installation as an Azure cloud (ARM's cloud metadata), which
+/// azure-ai-ml reads from `ARM_CLOUD_METADATA_URL`: a kernel's `MLClient` talks to this server.
+pub async fn cloud_metadata(State(state): State<Arc<AppState>>) -> Response {
+    let base = state.config.public_base();
+    axum::Json(json!([{
+        "name": "Azimuth",
+        "portal": format!("{base}/"),
+        "resourceManager": format!("{base}/"),
+        "authentication": {"loginEndpoint": format!("{base}/"), "audiences": [format!("{base}/")]},
+        "suffixes": {"storage": "core.windows.net"},
+        "registryDiscoveryEndpoint": format!("{base}/"),
+    }]))
+    .into_response()
+}

@@ -35,6 +35,30 @@ pub struct Start<'a> {
     pub cpu_seconds: u64,
 }
 
+/// Run by the kernel's Python at start (`PYTHONPATH`): azure-core refuses to send a bearer
+/// token over plain http, and this server is reached over loopback http, so its check lets
+/// loopback addresses through (every other address is checked as before).
+const SITE: &str = r#"
+def _azimuth_loopback_tokens():
+    try:
+        from azure.core.pipeline.policies import _authentication as auth
+    except Exception:
+        return
+    from urllib.parse import urlparse
+    checked = auth._enforce_https
+
+    def enforce_https(request):
+        if urlparse(request.http_request.url).hostname in ("127.0.0.1", "localhost", "::1"):
+            request.context.options.pop("enforce_https", None)
+            return
+        checked(request)
+
+    auth._enforce_https = enforce_https
+
+
+_azimuth_loopback_tokens()
+"#;
+
 /// Free loopback ports for the kernel's five sockets, held until the kernel is about to bind
 /// them.
 async fn ports() -> Result<(Vec<u16>, Vec<tokio::net::TcpListener>), String> {
@@ -55,7 +79,7 @@ pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, Connect
     let made = |p: &Path| {
         std::fs::create_dir_all(p).map_err(|e| format!("cannot make {} ({e})", p.display()))
     };
-    for sub in ["home", "tmp", "ipython", "matplotlib", "runtime"] {
+    for sub in ["home", "tmp", "ipython", "matplotlib", "runtime", "site"] {
         made(&how.folder.join(sub))?;
     }
     made(how.workdir)?;
@@ -66,6 +90,8 @@ pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, Connect
     }
     let config = serde_json::to_vec_pretty(config).map_err(|e| e.to_string())?;
     std::fs::write(config_file, config).map_err(|e| format!("cannot write config.json ({e})"))?;
+    std::fs::write(how.folder.join("site/sitecustomize.py"), SITE)
+        .map_err(|e| format!("cannot write sitecustomize.py ({e})"))?;
     let (ports, listeners) = ports().await?;
     let info = ConnectionInfo {
         transport: Transport::TCP,
@@ -133,6 +159,12 @@ fn environment(sandbox: &Sandbox, how: &Start<'_>) -> Vec<(String, String)> {
         ("MLFLOW_TRACKING_TOKEN", how.token.to_owned()),
         ("MSI_ENDPOINT", format!("{}/api/kernels/identity", how.base)),
         ("MSI_SECRET", how.token.to_owned()),
+        // azure-ai-ml reads this installation as its cloud, so `MLClient` talks to this server.
+        (
+            "ARM_CLOUD_METADATA_URL",
+            format!("{}/metadata/endpoints?api-version=2019-05-01", how.base),
+        ),
+        ("PYTHONPATH", at("site")),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
