@@ -133,7 +133,13 @@ fn FolderItems(folder: String) -> impl IntoView {
         tree.refresh.track();
         let folder = at.get_value();
         leptos::task::spawn_local(async move {
-            let read = store.list_files(DATASTORE, &folder).await;
+            // Hidden entries (`.azureml`, JupyterLab's `.ipynb_checkpoints`) are not shown,
+            // as Jupyter does not show them.
+            let read = store.list_files(DATASTORE, &folder).await.map(|mut l| {
+                l.folders.retain(|n| !n.starts_with('.'));
+                l.files.retain(|f| !f.name.starts_with('.'));
+                l
+            });
             let _ = listing.try_set(Some(read.map_err(|e| e.message().to_owned())));
         });
     });
