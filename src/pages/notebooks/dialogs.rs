@@ -50,7 +50,7 @@ pub fn FileDialogs() -> impl IntoView {
 }
 
 /// The names in a folder, to make a new one unique.
-async fn names_in(store: Store, folder: &str) -> Vec<String> {
+pub(super) async fn names_in(store: Store, folder: &str) -> Vec<String> {
     match store.list_files(DATASTORE, folder).await {
         Ok(l) => l
             .files

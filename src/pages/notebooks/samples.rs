@@ -117,15 +117,7 @@ pub fn SampleView(
         cloning.set(true);
         leptos::task::spawn_local(async move {
             let home = store.open_notebooks_home(DATASTORE).await;
-            let taken: Vec<String> = match store.list_files(DATASTORE, &home).await {
-                Ok(l) => l
-                    .files
-                    .into_iter()
-                    .map(|f| f.name)
-                    .chain(l.folders)
-                    .collect(),
-                Err(_) => Vec::new(),
-            };
+            let taken: Vec<String> = super::dialogs::names_in(store, &home).await;
             let path = join(&home, &copy_name(&file.get_value(), &taken));
             match store.create_text(DATASTORE, &path, &text).await {
                 Ok(_) => {

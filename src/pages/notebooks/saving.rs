@@ -218,15 +218,7 @@ impl Saver {
         leptos::task::spawn_local(async move {
             let store = saver.store;
             let folder = parent(&path);
-            let taken: Vec<String> = match store.list_files(DATASTORE, &folder).await {
-                Ok(l) => l
-                    .files
-                    .into_iter()
-                    .map(|f| f.name)
-                    .chain(l.folders)
-                    .collect(),
-                Err(_) => Vec::new(),
-            };
+            let taken: Vec<String> = super::dialogs::names_in(store, &folder).await;
             let copy = join(&folder, &copy_name(file_name(&path), &taken));
             match store.create_text(DATASTORE, &copy, &text).await {
                 Ok(_) => {
