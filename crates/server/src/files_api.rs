@@ -29,6 +29,20 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 pub(crate) struct Place {
     pub(crate) root: String,
     pub(crate) path: String,
+    /// Whether the datastore is a file share, whose folders stay when their last file goes (a
+    /// blob container's folders are only the paths of its files).
+    pub(crate) share: bool,
+}
+
+impl Place {
+    /// Keeps the folder `path` was in, on a file share, once `path` is deleted or moved away.
+    pub(crate) fn keep_folder_of(&self, state: &AppState, path: &str) -> Result<(), ArmError> {
+        let folder = path.trim_end_matches('/').rsplit_once('/').map(|(f, _)| f);
+        match folder {
+            Some(folder) if self.share => state.storage.make_folder(&self.root, folder),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Finds the datastore's files for `me`, who may read the workspace (and, with `write`, may
@@ -45,13 +59,16 @@ pub(crate) fn place(
         .get("datastore")
         .map_or("workspaceblobstore", String::as_str);
     let path = check_file_path(query.get("path").map_or("", String::as_str))?;
-    let root = state.read_workspace(&me, &id, |w| {
+    let (root, share) = state.read_workspace(&me, &id, |w| {
         if write {
             w.authorize(&me, Action::WriteData)?;
         }
-        w.datastore_root(datastore)
+        let share = w
+            .datastore(datastore)
+            .is_some_and(|d| d.resource.properties.datastore_type == "AzureFile");
+        Ok::<_, ArmError>((w.datastore_root(datastore)?, share))
     })??;
-    Ok(Place { root, path })
+    Ok(Place { root, path, share })
 }
 
 pub(crate) fn answer(result: Result<Response, ArmError>) -> Response {
@@ -150,6 +167,7 @@ pub(crate) async fn delete(
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         let count = state.storage.delete(&at.root, &at.path).await?;
+        at.keep_folder_of(&state, &at.path)?;
         Ok(axum::Json(json!({"deleted": count})).into_response())
     };
     answer(result.await)

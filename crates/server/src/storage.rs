@@ -316,6 +316,10 @@ impl Storage {
                 .map_err(|e| storage_error(e, &format!("'{}'", meta.location)))?;
             count += 1;
         }
+        if let Some(folder) = self.local_path(root, path) {
+            // Its empty folders go too.
+            let _ = std::fs::remove_dir_all(folder);
+        }
         Ok(count)
     }
 }

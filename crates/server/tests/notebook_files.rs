@@ -1,5 +1,5 @@
 //! The notebooks' files in `workspaceworkingdirectory`: folders made and moved, files renamed,
-//! and two people saving one notebook: the later save, made from an older version, is refused
+//! folders that stay when emptied (a file share's do), and two people saving one notebook: the later save, made from an older version, is refused
 //! (412) instead of overwriting the first.
 
 mod common;
@@ -215,4 +215,61 @@ async fn folders_are_made_and_files_moved_and_a_stale_save_is_refused() {
     )
     .await;
     assert_eq!(status, 409, "{taken}");
+
+    // A file share's folders stay when their last file goes (deleted or moved away); a deleted
+    // folder goes with its empty folders; a blob container's emptied folders go.
+    call(
+        a,
+        "PUT",
+        &at("", "Users/grace/solo/s.py"),
+        Some(&grace),
+        b"1",
+    )
+    .await;
+    let (status, _) = call(
+        a,
+        "DELETE",
+        &at("", "Users/grace/solo/s.py"),
+        Some(&grace),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, solo) = call(a, "GET", &at("", "Users/grace/solo/"), Some(&grace), b"").await;
+    assert!(solo["files"].as_array().unwrap().is_empty(), "{solo}");
+    let to_top = format!(
+        "{}&to=Users/grace/b.ipynb",
+        at("/move", "Users/grace/work/b.ipynb")
+    );
+    let (status, moved) = call(a, "POST", &to_top, Some(&grace), b"").await;
+    assert_eq!(status, 200, "{moved}");
+    let (_, top) = call(a, "GET", &at("", "Users/grace/"), Some(&grace), b"").await;
+    assert_eq!(
+        listing(&top, "folders"),
+        ["solo", "work"],
+        "emptied folders stay: {top}"
+    );
+    for folder in ["Users/grace/solo/", "Users/grace/work/"] {
+        let (status, _) = call(a, "DELETE", &at("", folder), Some(&grace), b"").await;
+        assert_eq!(status, 200);
+    }
+    let (_, top) = call(a, "GET", &at("", "Users/grace/"), Some(&grace), b"").await;
+    assert!(
+        listing(&top, "folders").is_empty(),
+        "deleted folders go: {top}"
+    );
+    let (_, users) = call(a, "GET", &at("", "Users/"), Some(&grace), b"").await;
+    assert!(
+        listing(&users, "folders").contains(&"grace".to_owned()),
+        "{users}"
+    );
+    let blob =
+        |path: &str| format!("/api/files?wsid={WS}&datastore=workspaceblobstore&path={path}");
+    call(a, "PUT", &blob("gone/g.csv"), Some(&grace), b"a\n1\n").await;
+    call(a, "DELETE", &blob("gone/g.csv"), Some(&grace), b"").await;
+    let (_, top) = call(a, "GET", &blob(""), Some(&grace), b"").await;
+    assert!(
+        !listing(&top, "folders").contains(&"gone".to_owned()),
+        "{top}"
+    );
 }

@@ -271,8 +271,6 @@ fn DeleteDialog(path: String, close: Callback<()>) -> impl IntoView {
             if store.delete_file(DATASTORE, &path).await.is_ok() {
                 store.notify(false, "Deleted", format!("{path} was deleted."));
             }
-            // The person's folder stays, even where emptied folders go (blob storage).
-            store.open_notebooks_home(DATASTORE).await;
             tree.reload();
         });
     };

@@ -25,12 +25,10 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The kernel the Notebooks page names: Azure ML's default on compute instances.
-pub const KERNEL_NAME: &str = "python310-sdkv2";
-/// Its display name.
-pub const KERNEL_DISPLAY_NAME: &str = "Python 3.10 - SDK v2";
 /// The datastore the notebooks are kept in.
-pub const NOTEBOOKS_DATASTORE: &str = "workspaceworkingdirectory";
+pub use azimuth_core::notebooks::DATASTORE as NOTEBOOKS_DATASTORE;
+/// The kernel the Notebooks page names (Azure ML's default on compute instances), and its display name.
+pub use azimuth_core::notebooks::{KERNEL_DISPLAY_NAME, KERNEL_NAME};
 /// How long a new kernel may take to answer.
 const START_PATIENCE: Duration = Duration::from_secs(60);
 /// How often running a cell is written down as the instance's activity, at most.
