@@ -102,6 +102,24 @@ async fn jupyterlab_opens_for_the_assigned_user_through_a_one_time_link() {
         listing.contains("hello.py"),
         "JupyterLab works in the person's folder: {listing}"
     );
+    let (status, head, specs) = get(apps, &format!("/apps/{id}/api/kernelspecs"), &cookie).await;
+    assert_eq!(status, 200, "{head} {specs}");
+    let specs: serde_json::Value = serde_json::from_str(&specs).unwrap();
+    assert_eq!(specs["default"], "python310-sdkv2", "{specs}");
+    let names: Vec<&String> = specs["kernelspecs"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        ["python310-sdkv2"],
+        "the one kernel Azure ML names: {specs}"
+    );
+    assert_eq!(
+        specs["kernelspecs"]["python310-sdkv2"]["spec"]["display_name"],
+        "Python 3.10 - SDK v2"
+    );
+    assert!(
+        page.contains("@jupyterlab/apputils-extension:announcements"),
+        "the news prompt is turned off: {page:.300}"
+    );
     let (status, _, _) = get(
         apps,
         &format!("/apps/{id}/api/contents"),

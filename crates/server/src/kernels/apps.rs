@@ -9,7 +9,7 @@
 //! path, and every request through [`proxy`] must carry it. JupyterLab's own token is added by
 //! the proxy and never leaves this machine.
 
-use super::{random_id, Kernels};
+use super::{random_id, Kernels, KERNEL_DISPLAY_NAME, KERNEL_NAME};
 use crate::jobs::sandbox::{end_job, signal_group, Launch};
 use crate::state::{now_ms, AppState};
 use axum::body::Body;
@@ -148,6 +148,7 @@ impl Kernels {
             std::fs::create_dir_all(folder.join(sub)).map_err(unavailable)?;
         }
         std::fs::create_dir_all(&workdir).map_err(unavailable)?;
+        write_lab_settings(&folder, &self.sandbox.python).map_err(unavailable)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(unavailable)?
@@ -158,7 +159,9 @@ impl Kernels {
             "exec '{python}' -m jupyter lab --no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 \
              --ServerApp.base_url=/apps/{id}/ --IdentityProvider.token={token} --ServerApp.root_dir='{}' \
              --KernelManager.transport=ipc --KernelManager.ip='{}' --ServerApp.open_browser=False --allow-root \
-             --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+             --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+             --KernelSpecManager.ensure_native_kernel=False --KernelSpecManager.allowed_kernelspecs={KERNEL_NAME} \
+             --MappingKernelManager.default_kernel_name={KERNEL_NAME}",
             workdir.display(),
             folder.join("runtime").join("k").display(),
         );
@@ -276,6 +279,27 @@ impl App {
         end_job(&self.folder);
         let _ = std::fs::remove_dir_all(&self.folder);
     }
+}
+
+/// Writes what JupyterLab reads at start under `folder`: the kernelspec a notebook on Azure ML
+/// names (`python310-sdkv2`, run by `python`), and a page config that turns off the
+/// "receive official Jupyter news?" prompt, which could only fail on a machine without internet.
+fn write_lab_settings(folder: &std::path::Path, python: &std::path::Path) -> std::io::Result<()> {
+    let spec = folder.join("data").join("kernels").join(KERNEL_NAME);
+    std::fs::create_dir_all(&spec)?;
+    let kernel = serde_json::json!({
+        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": KERNEL_DISPLAY_NAME,
+        "language": "python",
+        "metadata": {"debugger": true},
+    });
+    std::fs::write(spec.join("kernel.json"), kernel.to_string())?;
+    let labconfig = folder.join("home").join("labconfig");
+    std::fs::create_dir_all(&labconfig)?;
+    let page = serde_json::json!({
+        "disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true},
+    });
+    std::fs::write(labconfig.join("page_config.json"), page.to_string())
 }
 
 /// Waits (up to a minute) until JupyterLab answers its status.
