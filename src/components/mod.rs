@@ -14,6 +14,7 @@ mod tab_link;
 mod table;
 mod tags_editor;
 mod text_field;
+mod uploads;
 mod wizard_steps;
 mod yaml_file;
 
@@ -31,5 +32,6 @@ pub use tab_link::{query_tab, tab_link};
 pub use table::{search_box, select_cell};
 pub use tags_editor::{TagList, TagsEditor};
 pub use text_field::TextField;
+pub use uploads::{UploadList, UploadQueue};
 pub use wizard_steps::WizardSteps;
 pub use yaml_file::{file_text, ImportSummary, YamlFile};

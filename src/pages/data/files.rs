@@ -2,21 +2,14 @@
 //! "Upload files" with a progress bar and Cancel for each, "New folder", Download and Delete.
 
 use super::format_bytes;
-use crate::components::{format_iso_time, Appearance, Button, Dialog, Icon, IconName, TextField};
+use crate::components::{
+    format_iso_time, Appearance, Button, Dialog, Icon, IconName, TextField, UploadList, UploadQueue,
+};
 use crate::router::query_state;
-use crate::store::{download_blob, use_store, Upload};
+use crate::store::{download_blob, use_store};
 use azimuth_core::data::files::{check_file_path, Listing};
 use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
-
-/// One upload shown under the toolbar.
-#[derive(Clone)]
-struct Sending {
-    id: u32,
-    name: String,
-    progress: Upload,
-    error: RwSignal<Option<String>>,
-}
 
 /// The file browser of datastore `datastore`.
 #[component]
@@ -42,20 +35,11 @@ pub fn FileBrowser(
         listing.set(None);
         reload();
     });
-    let uploads = RwSignal::new(Vec::<Sending>::new());
-    let serial = StoredValue::new(0u32);
+    let uploads = UploadQueue::new();
     let overwrite = RwSignal::new(false);
     let start_upload = move |file: web_sys::File| {
-        let id = serial.get_value() + 1;
-        serial.set_value(id);
         let name = file.name();
-        let sending = Sending {
-            id,
-            name: name.clone(),
-            progress: Upload::new(),
-            error: RwSignal::new(None),
-        };
-        uploads.update(|u| u.push(sending.clone()));
+        let sending = uploads.add(name.clone());
         let base = folder.get_untracked();
         let path = if base.is_empty() || base.ends_with('/') {
             format!("{base}{name}")
@@ -73,16 +57,10 @@ pub fn FileBrowser(
                     sending.progress,
                 )
                 .await;
-            match result {
-                Ok(()) => {
-                    uploads.update(|u| u.retain(|s| s.id != id));
-                    store.notify(
-                        false,
-                        "Upload complete",
-                        format!("{name} is in {}.", datastore.get_value()),
-                    );
-                }
-                Err(e) => sending.error.set(Some(e.message().to_owned())),
+            uploads.settle(&sending, &result);
+            if result.is_ok() {
+                let done = format!("{name} is in {}.", datastore.get_value());
+                store.notify(false, "Upload complete", done);
             }
             reload();
         });
@@ -140,31 +118,7 @@ pub fn FileBrowser(
                     "Refresh"
                 </Button>
             </div>
-            <ul class="uploads" aria-label="Uploads">
-                <For each=move || uploads.get() key=|s| s.id let:s>
-                    {
-                        let Sending { id, name, progress, error } = s;
-                        let percent = move || {
-                            let total = progress.total.get();
-                            if total > 0.0 { (progress.sent.get() / total * 100.0) as u32 } else { 0 }
-                        };
-                        view! {
-                            <li class="upload">
-                                <span class="upload__name">{name.clone()}</span>
-                                <progress max="100" prop:value=percent aria-label=format!("Uploading {name}")></progress>
-                                <span class="upload__sent">{move || format!("{} of {}", format_bytes(progress.sent.get() as u64), format_bytes(progress.total.get() as u64))}</span>
-                                <Show
-                                    when=move || error.with(Option::is_some)
-                                    fallback=move || view! { <Button appearance=Appearance::Subtle on_click=move |_| progress.cancel()>"Cancel"</Button> }
-                                >
-                                    <span class="upload__error" role="alert">{move || error.get().unwrap_or_default()}</span>
-                                    <Button appearance=Appearance::Subtle on_click=move |_| uploads.update(|u| u.retain(|s| s.id != id))>"Dismiss"</Button>
-                                </Show>
-                            </li>
-                        }
-                    }
-                </For>
-            </ul>
+            <UploadList uploads />
             {move || match listing.get() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="message-bar message-bar--warning" role="status">{e}</div> }.into_any(),

@@ -4,9 +4,9 @@
 //! current folder; each item's "…" menu renames, moves, downloads or deletes it.
 
 use super::dialogs::{Asked, FileDialogs};
-use super::uploads::{UploadInputs, UploadList};
+use super::uploads::UploadInputs;
 use super::{encode_path, open_path, DATASTORE};
-use crate::components::{Icon, IconName};
+use crate::components::{Icon, IconName, UploadList, UploadQueue};
 use crate::store::{download_blob, use_store};
 use azimuth_core::data::files::Listing;
 use azimuth_core::notebooks::paths::{file_name, is_notebook, join, parent};
@@ -85,7 +85,8 @@ pub fn FilesPanel(
         tree.folder.set(parent(&path));
     }
     provide_context(tree);
-    provide_context(super::uploads::Uploads::new());
+    let uploads = UploadQueue::new();
+    provide_context(uploads);
     let ready = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         store.open_notebooks_home(DATASTORE).await;
@@ -111,7 +112,7 @@ pub fn FilesPanel(
                 </div>
             </div>
             <p class="files__where muted">"New files and uploads go to " <code>{move || tree.folder.get()}</code></p>
-            <UploadList />
+            <UploadList uploads class="files__uploads" />
             <Show when=move || ready.get() fallback=|| view! { <p class="muted">"Reading…"</p> }>
                 <ul class="tree" role="tree" aria-label="Files">
                     <FolderItems folder=String::new() />
