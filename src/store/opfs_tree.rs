@@ -43,8 +43,9 @@ pub async fn entry_at(root: &str, path: &str) -> Option<Entry> {
 pub async fn read_text(root: &str, path: &str) -> Result<(String, String), IdbError> {
     let file = opfs::file(root, path).await?;
     let version = version_of(&file);
-    let text = wait(file.text()).await?.as_string().unwrap_or_default();
-    Ok((text, version))
+    let buffer = wait(file.array_buffer()).await?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    Ok((super::notebooks::decode_text(bytes), version))
 }
 
 /// Writes `blob` whole to `path` (its folders made on the way); answers the new version.

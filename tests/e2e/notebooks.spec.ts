@@ -56,6 +56,17 @@ test('a notebook is created, its Markdown shown safely, saved and read again', a
   await page.keyboard.press('d');
   await expect(cells(page).getByRole('listitem')).toHaveCount(3);
   await expect(page.getByRole('status').filter({ hasText: /Unsaved changes|Saving…|^Saved$/ })).toBeVisible();
+
+  // Only the selected cell has its toolbar: a cell moved down with it, then deleted.
+  await source(page, 1).click();
+  const actions = page.getByRole('toolbar', { name: 'Cell actions' });
+  await expect(actions).toHaveCount(1);
+  await actions.getByRole('button', { name: 'Move cell down' }).click();
+  await expect(source(page, 2)).toHaveValue("print('hello')\n");
+  await expect(cells(page).getByRole('listitem').first()).toHaveAccessibleName('Cell 1, Markdown');
+  await expect(actions).toHaveCount(1);
+  await actions.getByRole('button', { name: 'Delete cell' }).click();
+  await expect(cells(page).getByRole('listitem')).toHaveCount(2);
 });
 
 test('files are renamed, moved into a new folder and deleted', async ({ page }) => {

@@ -2,9 +2,9 @@
 // starts it with an instance runtime, Ada's running instance `ci-bench` and her session):
 //   node xtask/bench/notebooks.mjs <base url> --session <token> [--runs 10] [--out file.json]
 // 1. opening a 5 MB notebook (200 code cells with their outputs), the studio already loaded:
-//    from the click on it in the Files tree to all its cells shown (budget: median <= 500 ms);
-// 2. Shift+Enter on `1+1` to its output `2` in the page, on the server kernel and on the
-//    in-browser kernel once it loaded (and how long that load took);
+//    from the click on it in the Files tree to all its cells laid out (budget: median <= 500 ms);
+// 2. Shift+Enter on `1+1` to its output `2` in the page, on the server kernel (budget: median
+//    <= 50 ms) and on the in-browser kernel once it loaded (and how long that load took);
 // 3. what a cold load of /notebooks transfers (bytes on the wire), without a kernel (the
 //    in-browser kernel's files are counted by the Rust side: its Worker's fetches are not the
 //    page's).
@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/chromium.mjs';
 
 const OPEN_BUDGET_MS = 500;
+const SHIFT_ENTER_BUDGET_MS = 50;
 const WS = '/subscriptions/6f1c0a52-5a3b-4b7e-9d2e-3f7a1c2b9e10/resourceGroups/rg-azimuth-lab/providers/Microsoft.MachineLearningServices/workspaces/mlw-azimuth-lab';
 
 const { values, positionals } = parseArgs({
@@ -114,10 +115,12 @@ async function main() {
         await page.getByRole('list', { name: 'Cells' }).waitFor();
         const item = page.getByRole('treeitem', { name: 'big.ipynb' });
         await item.waitFor();
-        await page.evaluate(() => { window.__t0 = performance.now(); });
+        await page.evaluate(startsAt, ['click']);
         await item.click();
+        // Laid out, too: reading a height makes the browser lay the page out there and then.
         const ms = await page.waitForFunction(
-          () => document.querySelectorAll('.notebook__cells > [role=listitem]').length === 200 && performance.now() - window.__t0,
+          () => document.querySelectorAll('.notebook__cells > [role=listitem]').length === 200
+            && document.body.offsetHeight > 0 && performance.now() - window.__t0,
           null,
           { polling: 'raf', timeout: 30_000 },
         );
@@ -130,10 +133,26 @@ async function main() {
     await browser.close();
   }
   result.open_budget_ms = OPEN_BUDGET_MS;
-  result.met = result.open_5mb_ms <= OPEN_BUDGET_MS;
+  result.shift_enter_budget_ms = SHIFT_ENTER_BUDGET_MS;
+  result.met = result.open_5mb_ms <= OPEN_BUDGET_MS && result.server_kernel_ms <= SHIFT_ENTER_BUDGET_MS;
   console.log(JSON.stringify(result));
   if (values.out) writeFileSync(values.out, JSON.stringify(result));
   process.exit(result.met ? 0 : 3);
+}
+
+/**
+ * Times from the next `kind` event (of `key`, if given) as the page got it (its timeStamp), not from the moment
+ * Playwright was asked to send it: the round trip to the browser is Playwright's, not the
+ * studio's. Runs in the page.
+ */
+function startsAt([kind, key]) {
+  window.__t0 = performance.now();
+  const start = (e) => {
+    if (key && e.key !== key) return;
+    window.__t0 = e.timeStamp;
+    window.removeEventListener(kind, start, true);
+  };
+  window.addEventListener(kind, start, true);
 }
 
 /** Shift+Enter on `1+1` in a new cell, `n` times: milliseconds until its `2` shows. */
@@ -145,7 +164,7 @@ async function shiftEnterRuns(page, n) {
     const box = cell.getByRole('textbox');
     await box.fill(`${i}+2-${i}`);
     const index = (await page.locator('.notebook__cells > [role=listitem]').count()) - 1;
-    await page.evaluate(() => { window.__t0 = performance.now(); });
+    await page.evaluate(startsAt, ['keydown', 'Enter']);
     await box.press('Shift+Enter');
     const ms = await page.waitForFunction(
       (index) => {

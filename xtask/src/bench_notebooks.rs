@@ -91,22 +91,23 @@ pub fn notebooks(context: &Context) -> Result<bool> {
     let median = times[times.len() / 2];
     let p95 = times[times.len() * 95 / 100];
     let met = median <= MAX_MEDIAN_MS;
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     println!("notebooks: a kernel started in {start_ms:.0} ms");
     println!(
         "notebooks: 1+1 on the server kernel, request to whole answer: median {median:.1} ms, p95 {p95:.1} ms over {RUNS} runs (budget <= {MAX_MEDIAN_MS} ms median): {}",
-        if met { "met" } else { "MISSED" }
+        verdict(met)
     );
     let figure = |key: &str| page[key].as_f64().unwrap_or(f64::NAN);
-    let open_met = page["met"] == true;
+    let open = figure("open_5mb_ms");
     println!(
-        "notebooks: opening a {:.1} MB notebook (200 cells with outputs) from the Files tree: median {:.0} ms (budget <= 500 ms): {}",
+        "notebooks: opening a {:.1} MB notebook (200 cells with outputs) from the Files tree: median {open:.0} ms (budget <= 500 ms): {}",
         figure("notebook_bytes") / 1e6,
-        figure("open_5mb_ms"),
-        if open_met { "met" } else { "MISSED" }
+        verdict(open <= 500.0)
     );
+    let shift_enter = figure("server_kernel_ms");
     println!(
-        "notebooks: Shift+Enter on 1+1 to its output in the page: server kernel {:.0} ms, in-browser kernel {:.0} ms (median), after that kernel loaded in {:.1} s",
-        figure("server_kernel_ms"),
+        "notebooks: Shift+Enter on 1+1 to its output in the page: server kernel {shift_enter:.0} ms (budget <= 50 ms): {}; in-browser kernel {:.0} ms (median), after that kernel loaded in {:.1} s",
+        verdict(shift_enter <= 50.0),
         figure("browser_kernel_ms"),
         figure("browser_kernel_load_ms") / 1000.0
     );
@@ -128,7 +129,7 @@ pub fn notebooks(context: &Context) -> Result<bool> {
         figure("first_load_bytes") / 1000.0,
         pyodide as f64 / 1000.0
     );
-    let met = met && open_met;
+    let met = met && page["met"] == true;
     let json = serde_json::json!({
         "page": page,
         "browser_kernel_brotli_bytes": pyodide,

@@ -163,7 +163,9 @@ pub fn CellView(
             data-cell-id=id.clone()
             on:click=select
         >
-            <Show when=move || !read_only.get()>
+            // Only the selected cell has its toolbar, as in JupyterLab: a long notebook opens
+            // without building two hundred hidden ones.
+            <Show when=move || selected.get() && !read_only.get()>
                 <div class="cell__toolbar" role="toolbar" aria-label="Cell actions">
                     <select
                         class="cell__type"

@@ -51,8 +51,8 @@ pub async fn read_text(
         .get("etag")
         .map(|t| unquote(&t))
         .unwrap_or_default();
-    let text = response.text().await.map_err(|_| unreachable())?;
-    Ok((text, version))
+    let bytes = response.binary().await.map_err(|_| unreachable())?;
+    Ok((crate::store::notebooks::decode_text(bytes), version))
 }
 
 /// A file's version, from the `ETag` of a read of its first byte.
