@@ -1,6 +1,6 @@
 //! The notebooks' files in `workspaceworkingdirectory`: folders made and moved, files renamed,
-//! folders that stay when emptied (a file share's do), and two people saving one notebook: the later save, made from an older version, is refused
-//! (412) instead of overwriting the first.
+//! folders that stay when emptied (a file share's do), and two people saving one notebook: the
+//! later save, made from an older version, is refused (412) instead of overwriting the first.
 
 mod common;
 
