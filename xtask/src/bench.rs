@@ -188,11 +188,16 @@ impl Sizes {
     }
 }
 
+/// Brotli's quality for the build's precompressed copies (the highest).
+const BROTLI_QUALITY: i32 = 11;
+/// Brotli's window, as a power of two.
+const BROTLI_WINDOW: i32 = 22;
+
 /// `data` compressed with brotli at quality 11, window 22 (what hosts precompress with).
 pub fn brotli(data: &[u8]) -> Result<Vec<u8>> {
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
+        quality: BROTLI_QUALITY,
+        lgwin: BROTLI_WINDOW,
         ..Default::default()
     };
     let mut out = Vec::new();
@@ -210,12 +215,21 @@ pub fn precompress(dist: &Path) -> Result {
     for file in files(dist)? {
         let path = dist.join(&file);
         let data = fs::read(&path)?;
-        let cached = cache.join(format!("{:016x}-{}.br", content_hash(&data), data.len()));
+        // Named by the content and the settings; written whole under another name first, so
+        // an interrupted build never leaves a cut-off copy to be reused.
+        let name = format!(
+            "{:016x}-{}-q{BROTLI_QUALITY}w{BROTLI_WINDOW}.br",
+            content_hash(&data),
+            data.len()
+        );
+        let cached = cache.join(&name);
         let compressed = match fs::read(&cached) {
             Ok(compressed) => compressed,
             Err(_) => {
                 let compressed = brotli(&data)?;
-                fs::write(&cached, &compressed)?;
+                let partial = cache.join(format!("{name}.{}.part", std::process::id()));
+                fs::write(&partial, &compressed)?;
+                fs::rename(&partial, &cached)?;
                 compressed
             }
         };

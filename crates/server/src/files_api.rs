@@ -35,12 +35,14 @@ pub(crate) struct Place {
 }
 
 impl Place {
-    /// Keeps the folder `path` was in, on a file share, once `path` is deleted or moved away.
-    pub(crate) fn keep_folder_of(&self, state: &AppState, path: &str) -> Result<(), ArmError> {
+    /// Keeps the folder `path` was in, on a file share, once `path` is deleted or moved away
+    /// (what was asked is done by then: a folder that cannot be made again is only logged).
+    pub(crate) fn keep_folder_of(&self, state: &AppState, path: &str) {
         let folder = path.trim_end_matches('/').rsplit_once('/').map(|(f, _)| f);
-        match folder {
-            Some(folder) if self.share => state.storage.make_folder(&self.root, folder),
-            _ => Ok(()),
+        if let Some(folder) = folder.filter(|_| self.share) {
+            if let Err(e) = state.storage.make_folder(&self.root, folder) {
+                eprintln!("azimuth-server: {}", e.message());
+            }
         }
     }
 }
@@ -167,7 +169,9 @@ pub(crate) async fn delete(
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         let count = state.storage.delete(&at.root, &at.path).await?;
-        at.keep_folder_of(&state, &at.path)?;
+        if count > 0 {
+            at.keep_folder_of(&state, &at.path);
+        }
         Ok(axum::Json(json!({"deleted": count})).into_response())
     };
     answer(result.await)

@@ -111,7 +111,9 @@ pub(crate) async fn move_path(
             }
         }
         let moved = state.storage.rename(&at.root, from, &to).await?;
-        at.keep_folder_of(&state, from)?;
+        if moved > 0 {
+            at.keep_folder_of(&state, from);
+        }
         Ok(axum::Json(json!({"moved": moved, "path": to})).into_response())
     };
     answer(result.await)

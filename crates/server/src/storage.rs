@@ -33,21 +33,24 @@ pub struct Storage {
 }
 
 /// A file's name held for one upload; let go when dropped (the upload ended, however it ended).
-/// On the local store it then removes the folders an upload that did not finish left empty
-/// (folders exist only through their files, as in Blob storage).
+/// On the local store it then removes the folders the upload made that it left empty, when it
+/// did not finish; folders that were there before stay.
 #[derive(Debug)]
 pub struct Claim {
     key: String,
     uploading: Arc<Mutex<HashSet<String>>>,
-    /// The file's folder on disk, and the store's top folder (where the clean-up stops).
+    /// The file's folder on disk, and the nearest folder above or at it that was there before
+    /// the upload (where the clean-up stops).
     folders: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        if let Some((mut folder, top)) = self.folders.take() {
+        if let Some((mut folder, kept)) = self.folders.take() {
             // `remove_dir` removes only an empty folder: a finished upload's stays.
-            while folder.starts_with(&top) && folder != top && std::fs::remove_dir(&folder).is_ok()
+            while folder.starts_with(&kept)
+                && folder != kept
+                && std::fs::remove_dir(&folder).is_ok()
             {
                 folder.pop();
             }
@@ -115,8 +118,13 @@ impl Storage {
         }
         let folders = self.local.as_ref().map(|top| {
             let folder = format!("{root}/{path}");
-            let folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
-            (top.join(folder), top.clone())
+            let folder = top.join(folder.rsplit_once('/').map_or("", |(f, _)| f));
+            let kept = folder
+                .ancestors()
+                .find(|f| !f.starts_with(top) || f.is_dir())
+                .unwrap_or(top)
+                .to_path_buf();
+            (folder, kept)
         });
         Ok(Claim {
             key,
@@ -317,11 +325,23 @@ impl Storage {
             count += 1;
         }
         if let Some(folder) = self.local_path(root, path) {
-            // Its empty folders go too.
-            let _ = std::fs::remove_dir_all(folder);
+            // Its empty folders go too (only empty ones: a file that arrived meanwhile stays).
+            remove_empty_folders(&folder);
         }
         Ok(count)
     }
+}
+
+/// Removes `folder` and the folders in it, deepest first, as far as they are empty.
+fn remove_empty_folders(folder: &std::path::Path) {
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_folders(&entry.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(folder);
 }
 
 /// Makes under `to` the folders that are under `from` (which hold no files by now).

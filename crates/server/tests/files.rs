@@ -202,6 +202,43 @@ async fn an_upload_cut_short_leaves_no_file_behind() {
     }
     assert!(left.0.is_empty(), "left behind: {:?}", left.0);
     assert!(names(&left.1, "folders").is_empty(), "{}", left.1);
+    // On a file share, a folder that was there before stays; only those the upload made go.
+    let share = |path: &str| {
+        format!("/api/files?wsid={WS}&datastore=workspaceworkingdirectory&path={path}")
+    };
+    let made = call(
+        a,
+        "POST",
+        &share("Users/grace/keep/").replace("/api/files?", "/api/files/folder?"),
+        Some(&grace),
+        b"",
+    )
+    .await;
+    assert_eq!(made.0, 201, "{}", made.1);
+    let mut tcp = tokio::net::TcpStream::connect(a).await.unwrap();
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {grace}\r\nContent-Length: 10000000\r\n\r\n",
+        share("Users/grace/keep/new/half.bin")
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&vec![7u8; 3_000_000]).await.unwrap();
+    drop(tcp);
+    let mut kept = Value::Null;
+    for _ in 0..50 {
+        kept = call(a, "GET", &share("Users/grace/keep/"), Some(&grace), b"")
+            .await
+            .1;
+        let staged = on_disk(&root).iter().any(|f| f.starts_with("half.bin"));
+        if !staged && names(&kept, "folders").is_empty() {
+            // The upload's end lets its name go just after its staging file.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(names(&kept, "folders").is_empty(), "{kept}");
+    let (_, grace_folder) = call(a, "GET", &share("Users/grace/"), Some(&grace), b"").await;
+    assert_eq!(names(&grace_folder, "folders"), ["keep"], "{grace_folder}");
     // A whole one goes through, and reads back byte for byte.
     let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
     assert_eq!(
