@@ -57,12 +57,12 @@ fn gone(path: &str) -> ArmError {
 /// Bytes, not a JS string: handing wasm a 5 MB string cost 124 ms in Chromium (wasm-bindgen
 /// copies it a UTF-16 unit at a time); bytes are one copy.
 pub(in crate::store) fn decode_text(bytes: Vec<u8>) -> String {
-    let text = String::from_utf8(bytes)
+    let mut text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
     }
+    text
 }
 
 impl Store {

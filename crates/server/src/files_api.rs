@@ -38,9 +38,9 @@ impl Place {
     /// Keeps the folder `path` was in, on a file share, once `path` is deleted or moved away
     /// (what was asked is done by then: a folder that cannot be made again is only logged).
     pub(crate) fn keep_folder_of(&self, state: &AppState, path: &str) {
-        let folder = path.trim_end_matches('/').rsplit_once('/').map(|(f, _)| f);
-        if let Some(folder) = folder.filter(|_| self.share) {
-            if let Err(e) = state.storage.make_folder(&self.root, folder) {
+        let folder = azimuth_core::notebooks::paths::parent(path);
+        if self.share && !folder.is_empty() {
+            if let Err(e) = state.storage.make_folder(&self.root, &folder) {
                 eprintln!("azimuth-server: {}", e.message());
             }
         }

@@ -203,13 +203,14 @@ async fn an_upload_cut_short_leaves_no_file_behind() {
     assert!(left.0.is_empty(), "left behind: {:?}", left.0);
     assert!(names(&left.1, "folders").is_empty(), "{}", left.1);
     // On a file share, a folder that was there before stays; only those the upload made go.
-    let share = |path: &str| {
-        format!("/api/files?wsid={WS}&datastore=workspaceworkingdirectory&path={path}")
+    let share_at = |verb: &str, path: &str| {
+        format!("/api/files{verb}?wsid={WS}&datastore=workspaceworkingdirectory&path={path}")
     };
+    let share = |path: &str| share_at("", path);
     let made = call(
         a,
         "POST",
-        &share("Users/grace/keep/").replace("/api/files?", "/api/files/folder?"),
+        &share_at("/folder", "Users/grace/keep/"),
         Some(&grace),
         b"",
     )
