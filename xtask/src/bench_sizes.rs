@@ -1,9 +1,9 @@
 //! `cargo xtask bench sizes`: the bytes of every file of the build, and what each page of the
 //! studio downloads when it is the first one opened.
 //!
-//! The entry is every file but the pages' own and the Web Worker's (fetched only when a profile
-//! or a training is first asked for): `index.html`, everything outside the app folder (CSS,
-//! icon, `studio.json`), the app's scripts and main module. The Compute page
+//! The entry is every file but the pages' own, the Web Worker's (fetched only when a profile
+//! or a training is first asked for) and those fetched on demand (see [`ON_DEMAND`]):
+//! `index.html`, the CSS, icon and `studio.json`, the app's scripts and main module. The Compute page
 //! (`/compute/instances`) is in the main module, so its first load is the entry: that is what
 //! the budget holds. Every other page is lazily loaded; its first load (a link, a reload) is the
 //! entry plus the file its split point fetches (from the map `cargo xtask build` writes to
@@ -84,6 +84,11 @@ pub fn sizes(context: &Context) -> Result<bool> {
 /// The Web Worker's files: no page's first load fetches them.
 const WORKER_FILES: [&str; 3] = ["worker.js", "azimuth-worker.js", "azimuth-worker_bg.wasm"];
 
+/// Folders of files a page fetches only when the person asks for them: the in-browser
+/// kernel (Pyodide, when a notebook first runs a cell in the browser), a guided lab (when it
+/// is opened) and the sample notebooks (when Samples is opened or one is cloned).
+const ON_DEMAND: [&str; 3] = ["pyodide/", "labs/", "samples/"];
+
 /// The row naming the entry, which is the Compute page's first load.
 const COMPUTE_PAGE: &str = "compute instances (entry)";
 
@@ -107,9 +112,10 @@ fn first_loads(
         .map(|file| format!("{prefix}{file}"))
         .collect();
     let worker = |name: &str| WORKER_FILES.contains(&name.rsplit('/').next().unwrap_or(name));
+    let on_demand = |name: &str| ON_DEMAND.iter().any(|folder| name.starts_with(folder));
     let entry = measured
         .iter()
-        .filter(|(name, _)| !fetched_later.contains(name) && !worker(name))
+        .filter(|(name, _)| !fetched_later.contains(name) && !worker(name) && !on_demand(name))
         .map(|(_, s)| s);
     let entry = sum(entry);
     let mut pages = Vec::new();
@@ -166,6 +172,9 @@ mod tests {
             ("app-00000000000000aa/azimuth-studio_bg.wasm", 10_000),
             ("app-00000000000000aa/chunk_3.wasm", 100_000),
             ("app-00000000000000aa/azimuth-worker_bg.wasm", 7),
+            ("pyodide/pyodide.asm.wasm", 5_000_000),
+            ("labs/explore-workspace.json", 500),
+            ("samples/notebooks/get-started.ipynb", 900),
             ("app-00000000000000aa/split_home_page_12.wasm", 1_000_000),
             (
                 "app-00000000000000aa/split_clusters_page_34.wasm",
