@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 /// A GET on the applications' port with `cookie`: status, head (lower case), body.
 async fn get(apps: SocketAddr, path: &str, cookie: &str) -> (u16, String, String) {
+    send(apps, "GET", path, cookie).await
+}
+
+/// A request with an empty JSON object as its body (for a POST) on the applications' port.
+async fn send(apps: SocketAddr, method: &str, path: &str, cookie: &str) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(apps).await.unwrap();
     let cookie = if cookie.is_empty() {
@@ -18,7 +23,11 @@ async fn get(apps: SocketAddr, path: &str, cookie: &str) -> (u16, String, String
     } else {
         format!("Cookie: {cookie}\r\n")
     };
-    let head = format!("GET {path} HTTP/1.0\r\nHost: {apps}\r\n{cookie}\r\n");
+    let body = if method == "GET" { "" } else { "{}" };
+    let head = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {apps}\r\n{cookie}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw).await;
@@ -128,6 +137,46 @@ async fn jupyterlab_opens_for_the_assigned_user_through_a_one_time_link() {
     .await;
     assert_eq!(status, 403);
 
+    // A kernel JupyterLab starts reaches this workspace: its tracking URI with a token of the
+    // person's that works, the instance's identity, and config.json where from_config finds it.
+    let (status, head, kernel) =
+        send(apps, "POST", &format!("/apps/{id}/api/kernels"), &cookie).await;
+    assert_eq!(status, 201, "{head} {kernel}");
+    let kernel: serde_json::Value = serde_json::from_str(&kernel).unwrap();
+    let kernel_id = kernel["id"].as_str().unwrap().to_owned();
+    let env = environment_of_process_with(&kernel_id).await;
+    let (_, workspace) = call(a, "GET", &format!("{WS}?{V}"), Some(&ada), b"").await;
+    let uri = workspace["properties"]["mlFlowTrackingUri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        env.get("MLFLOW_TRACKING_URI").map(String::as_str),
+        Some(uri)
+    );
+    assert!(
+        env["MSI_ENDPOINT"].ends_with("/api/kernels/identity"),
+        "{env:?}"
+    );
+    assert_eq!(env.get("CI_NAME").map(String::as_str), Some("ci-lab"));
+    let token = env["MLFLOW_TRACKING_TOKEN"].clone();
+    let search = format!(
+        "{}/api/2.0/mlflow/experiments/search?max_results=1",
+        uri.split_once("/mlflow/")
+            .map(|(_, rest)| format!("/mlflow/{rest}"))
+            .unwrap()
+    );
+    let (status, found) = call(a, "GET", &search, Some(&token), b"").await;
+    assert_eq!(status, 200, "the kernel's token works: {found}");
+    let cwd = std::fs::read_link(format!("/proc/{}/cwd", env["AZIMUTH_TEST_PID"])).unwrap();
+    let config = cwd
+        .ancestors()
+        .find_map(|folder| std::fs::read_to_string(folder.join(".azureml/config.json")).ok())
+        .expect("config.json above the kernel's folder, as MLClient.from_config() looks");
+    assert!(
+        config.contains("\"workspace_name\": \"mlw-azimuth-lab\""),
+        "{config}"
+    );
+
     // Stopping the instance stops JupyterLab.
     let stop = format!("{WS}/computes/ci-lab/stop?{V}");
     call(a, "POST", &stop, Some(&ada), b"").await;
@@ -142,5 +191,41 @@ async fn jupyterlab_opens_for_the_assigned_user_through_a_one_time_link() {
             "JupyterLab outlived its instance"
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let (status, _) = call(a, "GET", &search, Some(&token), b"").await;
+    assert_eq!(status, 401, "its kernels' token is taken back with it");
+}
+
+/// The environment of the process whose command line names `word` (a kernel started by
+/// JupyterLab names its connection file after its id), once it is running, with its pid as
+/// `AZIMUTH_TEST_PID`.
+async fn environment_of_process_with(word: &str) -> std::collections::HashMap<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            if !String::from_utf8_lossy(&cmdline).contains(word) {
+                continue;
+            }
+            let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+                continue;
+            };
+            let mut env: std::collections::HashMap<String, String> = environ
+                .split(|b| *b == 0)
+                .filter_map(|pair| {
+                    let pair = String::from_utf8_lossy(pair);
+                    let (k, v) = pair.split_once('=')?;
+                    Some((k.to_owned(), v.to_owned()))
+                })
+                .collect();
+            // Where to find the process again (its working folder), kept beside its variables.
+            env.insert(
+                "AZIMUTH_TEST_PID".into(),
+                entry.file_name().to_string_lossy().into(),
+            );
+            return env;
+        }
+        assert!(Instant::now() < deadline, "no process of kernel {word}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

@@ -9,7 +9,7 @@
 //! path, and every request through [`proxy`] must carry it. JupyterLab's own token is added by
 //! the proxy and never leaves this machine.
 
-use super::{random_id, Kernels, KERNEL_DISPLAY_NAME, KERNEL_NAME};
+use super::{launch, random_id, start_plan, Kernels, KERNEL_DISPLAY_NAME, KERNEL_NAME};
 use crate::jobs::sandbox::{end_job, signal_group, Launch};
 use crate::state::{now_ms, AppState};
 use axum::body::Body;
@@ -39,6 +39,8 @@ pub struct App {
     pub member: String,
     port: u16,
     token: String,
+    /// The person's token its kernels reach this server with.
+    kernel_token: String,
     secret: String,
     folder: PathBuf,
     pid: u32,
@@ -127,15 +129,9 @@ impl Kernels {
         ws: &str,
         compute: &str,
     ) -> Result<App, ArmError> {
-        let workdir = state.read_workspace(member, ws, |w| -> Result<PathBuf, ArmError> {
+        let plan = state.read_workspace(member, ws, |w| {
             let alias = w.member(member).map(|m| m.alias()).unwrap_or_default();
-            let root = w.datastore_root(super::NOTEBOOKS_DATASTORE)?;
-            state
-                .storage
-                .local_path(&root, &format!("Users/{alias}"))
-                .ok_or_else(|| {
-                    unavailable("This server keeps notebooks where JupyterLab cannot open them.")
-                })
+            start_plan(state, w, member, compute, &format!("Users/{alias}"))
         })??;
         // Short: the kernels' Unix sockets live under it, and a socket's path is at most 107 bytes.
         let id = random_id()
@@ -144,11 +140,30 @@ impl Kernels {
             .take(12)
             .collect::<String>();
         let folder = self.settings.folder.join(format!("app-{id}"));
-        for sub in ["home", "tmp", "runtime", "ipython", "matplotlib", "data"] {
-            std::fs::create_dir_all(folder.join(sub)).map_err(unavailable)?;
+        // JupyterLab's kernels inherit its environment, so a notebook opened there reaches this
+        // workspace as one run in the studio does (`MLFLOW_TRACKING_URI` with the person's token,
+        // the instance's identity, `config.json`); the token is taken back when it stops.
+        let kernel_token = crate::auth::new_kernel_token(state, member)?;
+        let base = state.config.public_base();
+        let config_file = plan.config_file();
+        let how = plan.launch(
+            &folder,
+            &kernel_token,
+            &base,
+            &config_file,
+            self.settings.cpu_seconds,
+        );
+        let prepared = std::fs::create_dir_all(folder.join("data"))
+            .map_err(|e| e.to_string())
+            .and_then(|()| launch::prepare(&how))
+            .and_then(|()| {
+                write_lab_settings(&folder, &self.sandbox.python).map_err(|e| e.to_string())
+            });
+        if let Err(e) = prepared {
+            crate::auth::revoke_kernel_token(state, &kernel_token);
+            let _ = std::fs::remove_dir_all(&folder);
+            return Err(unavailable(e));
         }
-        std::fs::create_dir_all(&workdir).map_err(unavailable)?;
-        write_lab_settings(&folder, &self.sandbox.python).map_err(unavailable)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(unavailable)?
@@ -162,41 +177,33 @@ impl Kernels {
              --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
              --KernelSpecManager.ensure_native_kernel=False --KernelSpecManager.allowed_kernelspecs={KERNEL_NAME} \
              --MappingKernelManager.default_kernel_name={KERNEL_NAME}",
-            workdir.display(),
+            plan.workdir.display(),
             folder.join("runtime").join("k").display(),
         );
-        let at = |sub: &str| folder.join(sub).display().to_string();
-        let python_bin = self
-            .sandbox
-            .python
-            .parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let env = [
-            ("PATH", format!("{python_bin}:/usr/local/bin:/usr/bin:/bin")),
-            ("HOME", at("home")),
-            ("TMPDIR", at("tmp")),
-            ("IPYTHONDIR", at("ipython")),
-            ("MPLCONFIGDIR", at("matplotlib")),
-            ("JUPYTER_RUNTIME_DIR", at("runtime")),
-            ("JUPYTER_DATA_DIR", at("data")),
-            ("JUPYTER_CONFIG_DIR", at("home")),
-            ("LANG", "C.UTF-8".into()),
-            ("SHELL", "/bin/bash".into()),
-            ("CI_NAME", compute.to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let mut env = launch::environment(&self.sandbox, &how);
+        env.extend(
+            [
+                (
+                    "JUPYTER_DATA_DIR",
+                    folder.join("data").display().to_string(),
+                ),
+                (
+                    "JUPYTER_CONFIG_DIR",
+                    folder.join("home").display().to_string(),
+                ),
+                ("SHELL", "/bin/bash".into()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
         let log = std::fs::File::create(folder.join("jupyterlab.log")).map_err(unavailable)?;
         let launch = Launch {
             command: &command,
             folder: &folder,
-            cwd: &workdir,
+            cwd: &plan.workdir,
             env,
-            reads: Vec::new(),
+            reads: vec![config_file.clone()],
             // Its Terminal needs a pseudo-terminal.
-            writes: vec![workdir.clone(), "/dev/ptmx".into(), "/dev/pts".into()],
+            writes: vec![plan.workdir.clone(), "/dev/ptmx".into(), "/dev/pts".into()],
             binds: vec![port],
             cpu_seconds: Some(self.settings.cpu_seconds),
             log,
@@ -212,20 +219,25 @@ impl Kernels {
             member: member.to_owned(),
             port,
             token,
+            kernel_token,
             secret: random_id(),
             folder,
             pid: child.id(),
             child: Mutex::new(child),
         };
         if let Err(e) = wait_until_up(&app).await {
-            app.stop();
+            app.stop(state);
             return Err(e);
         }
         Ok(app)
     }
 
     /// Stops the application servers whose instance no longer runs for their person.
-    pub(super) fn stop_apps_where(&self, refused: impl Fn(&str, &str, &str) -> bool) {
+    pub(super) fn stop_apps_where(
+        &self,
+        state: &AppState,
+        refused: impl Fn(&str, &str, &str) -> bool,
+    ) {
         let stopped: Vec<Arc<App>> = {
             let mut running = lock(&self.apps.running);
             let (gone, kept) = running
@@ -235,7 +247,7 @@ impl Kernels {
             gone
         };
         for app in stopped {
-            app.stop();
+            app.stop(state);
         }
     }
 
@@ -272,12 +284,13 @@ impl Kernels {
 }
 
 impl App {
-    /// Ends the server and all it started.
-    fn stop(&self) {
+    /// Ends the server and all it started, and takes back its kernels' token.
+    fn stop(&self, state: &AppState) {
         signal_group(self.pid, libc::SIGKILL);
         let _ = lock(&self.child).wait();
         end_job(&self.folder);
         let _ = std::fs::remove_dir_all(&self.folder);
+        crate::auth::revoke_kernel_token(state, &self.kernel_token);
     }
 }
 

@@ -74,8 +74,9 @@ fn key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Starts the kernel; answers the process and how to reach it.
-pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, ConnectionInfo), String> {
+/// Makes what a process of `how` needs before it starts: its private folders, its working
+/// folders, `config.json` and the `sitecustomize.py` on its `PYTHONPATH`.
+pub fn prepare(how: &Start<'_>) -> Result<(), String> {
     let made = |p: &Path| {
         std::fs::create_dir_all(p).map_err(|e| format!("cannot make {} ({e})", p.display()))
     };
@@ -91,7 +92,12 @@ pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, Connect
     let config = serde_json::to_vec_pretty(config).map_err(|e| e.to_string())?;
     std::fs::write(config_file, config).map_err(|e| format!("cannot write config.json ({e})"))?;
     std::fs::write(how.folder.join("site/sitecustomize.py"), SITE)
-        .map_err(|e| format!("cannot write sitecustomize.py ({e})"))?;
+        .map_err(|e| format!("cannot write sitecustomize.py ({e})"))
+}
+
+/// Starts the kernel; answers the process and how to reach it.
+pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, ConnectionInfo), String> {
+    prepare(how)?;
     let (ports, listeners) = ports().await?;
     let info = ConnectionInfo {
         transport: Transport::TCP,
@@ -123,7 +129,7 @@ pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, Connect
         folder: how.folder,
         cwd: how.cwd,
         env: environment(sandbox, how),
-        reads: vec![config_file.to_path_buf()],
+        reads: vec![how.config.1.to_path_buf()],
         writes: vec![how.workdir.to_path_buf()],
         binds: ports,
         cpu_seconds: Some(how.cpu_seconds),
@@ -136,8 +142,9 @@ pub async fn start(sandbox: &Sandbox, how: &Start<'_>) -> Result<(Child, Connect
     Ok((child, info))
 }
 
-/// The kernel's environment: nothing of the server's.
-fn environment(sandbox: &Sandbox, how: &Start<'_>) -> Vec<(String, String)> {
+/// The environment of a kernel (or of JupyterLab, whose kernels inherit it): nothing of the
+/// server's.
+pub fn environment(sandbox: &Sandbox, how: &Start<'_>) -> Vec<(String, String)> {
     let python_bin = sandbox
         .python
         .parent()

@@ -94,6 +94,72 @@ struct StartPlan {
     env: Vec<(String, String)>,
 }
 
+/// What a kernel of `member` on instance `compute` of `w` starts with, its notebook in
+/// `folder` (a path in the notebooks' file share): the person's folder, the workspace's
+/// tracking URI and `config.json`, and the variables Azure ML sets on an instance.
+fn start_plan(
+    state: &AppState,
+    w: &azimuth_core::Workspace,
+    member: &str,
+    compute: &str,
+    folder: &str,
+) -> Result<StartPlan, ArmError> {
+    let alias = w.member(member).map(|m| m.alias()).unwrap_or_default();
+    let root = w.datastore_root(NOTEBOOKS_DATASTORE)?;
+    let (sub, rg, name) = parts_of(w.id());
+    let place = |p: &str| {
+        state.storage.local_path(&root, p).ok_or_else(|| {
+            unavailable("This server keeps notebooks where a kernel cannot open them.")
+        })
+    };
+    Ok(StartPlan {
+        workdir: place(&format!("Users/{alias}"))?,
+        cwd: place(folder)?,
+        share: place("")?,
+        tracking_uri: w.resource.properties.ml_flow_tracking_uri.clone(),
+        config: json!({"subscription_id": sub, "resource_group": rg, "workspace_name": name}),
+        env: vec![
+            ("CI_NAME".into(), compute.to_owned()),
+            ("CI_WORKSPACE".into(), name.clone()),
+            ("CI_RESOURCE_GROUP".into(), rg.clone()),
+            ("AZUREML_ARM_SUBSCRIPTION".into(), sub),
+            ("AZUREML_ARM_RESOURCEGROUP".into(), rg),
+            ("AZUREML_ARM_WORKSPACE_NAME".into(), name),
+        ],
+    })
+}
+
+impl StartPlan {
+    /// `config.json`'s place: `.azureml/` at the top of the notebooks' file share, above every
+    /// person's folder and outside the Files tree.
+    fn config_file(&self) -> PathBuf {
+        self.share.join(".azureml").join("config.json")
+    }
+
+    /// The start of a process (a kernel, or JupyterLab whose kernels inherit it) in the private
+    /// `folder`, with the person's `token`.
+    fn launch<'a>(
+        &'a self,
+        folder: &'a std::path::Path,
+        token: &'a str,
+        base: &'a str,
+        config_file: &'a std::path::Path,
+        cpu_seconds: u64,
+    ) -> launch::Start<'a> {
+        launch::Start {
+            folder,
+            workdir: &self.workdir,
+            cwd: &self.cwd,
+            tracking_uri: &self.tracking_uri,
+            token,
+            base,
+            config: (&self.config, config_file),
+            more_env: self.env.clone(),
+            cpu_seconds,
+        }
+    }
+}
+
 /// A kernel's process and sockets.
 struct Live {
     child: std::process::Child,
@@ -191,35 +257,10 @@ impl Kernels {
         compute: &str,
         path: &str,
     ) -> Result<Arc<Kernel>, ArmError> {
+        let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
         let plan = state.change_workspace(ws, |_, w, now| {
             w.use_instance(member, compute, now)?;
-            let alias = w
-                .member(member)
-                .map(|m| m.alias())
-                .unwrap_or_default();
-            let root = w.datastore_root(NOTEBOOKS_DATASTORE)?;
-            let (sub, rg, name) = parts_of(w.id());
-            let place = |p: &str| {
-                state.storage.local_path(&root, p).ok_or_else(|| {
-                    unavailable("This server keeps notebooks where a kernel cannot open them.")
-                })
-            };
-            let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
-            Ok(StartPlan {
-                workdir: place(&format!("Users/{alias}"))?,
-                cwd: place(folder)?,
-                share: place("")?,
-                tracking_uri: w.resource.properties.ml_flow_tracking_uri.clone(),
-                config: json!({"subscription_id": sub, "resource_group": rg, "workspace_name": name}),
-                env: vec![
-                    ("CI_NAME".into(), compute.to_owned()),
-                    ("CI_WORKSPACE".into(), name.clone()),
-                    ("CI_RESOURCE_GROUP".into(), rg.clone()),
-                    ("AZUREML_ARM_SUBSCRIPTION".into(), sub),
-                    ("AZUREML_ARM_RESOURCEGROUP".into(), rg),
-                    ("AZUREML_ARM_WORKSPACE_NAME".into(), name),
-                ],
-            })
+            start_plan(state, w, member, compute, folder)
         })?;
         let id = random_id();
         let token = crate::auth::new_kernel_token(state, member)?;
@@ -254,20 +295,15 @@ impl Kernels {
 
     /// Starts the kernel's process and connects to it.
     async fn launch(&self, state: &AppState, kernel: &Kernel) -> Result<Live, ArmError> {
-        let plan = &kernel.start;
-        let config_file = plan.share.join(".azureml").join("config.json");
         let base = state.config.public_base();
-        let how = launch::Start {
-            folder: &kernel.folder,
-            workdir: &plan.workdir,
-            cwd: &plan.cwd,
-            tracking_uri: &plan.tracking_uri,
-            token: &kernel.token,
-            base: &base,
-            config: (&plan.config, &config_file),
-            more_env: plan.env.clone(),
-            cpu_seconds: self.settings.cpu_seconds,
-        };
+        let config_file = kernel.start.config_file();
+        let how = kernel.start.launch(
+            &kernel.folder,
+            &kernel.token,
+            &base,
+            &config_file,
+            self.settings.cpu_seconds,
+        );
         let (child, info) = launch::start(&self.sandbox, &how)
             .await
             .map_err(unavailable)?;
@@ -387,7 +423,9 @@ impl Kernels {
                     self.shutdown(&state, &kernel).await;
                 }
             }
-            self.stop_apps_where(|ws, member, compute| refusal(&state, ws, member, compute));
+            self.stop_apps_where(&state, |ws, member, compute| {
+                refusal(&state, ws, member, compute)
+            });
         }
     }
 
@@ -397,7 +435,7 @@ impl Kernels {
         for kernel in all {
             self.shutdown(state, &kernel).await;
         }
-        self.stop_apps_where(|_, _, _| true);
+        self.stop_apps_where(state, |_, _, _| true);
     }
 }
 
