@@ -6,7 +6,7 @@
 use super::opfs::{self, files_error};
 use super::{remote, Backend, Store};
 
-use azimuth_core::data::files::{check_file_path, Listing};
+use azimuth_core::data::files::{check_file_path, file_exists, Listing};
 use azimuth_core::data::preview::{Format, Table};
 use azimuth_core::data::profile::Profile;
 use azimuth_core::data::{DataVersionResource, DatastoreResource};
@@ -269,7 +269,7 @@ impl Store {
             Backend::Browser(_) => {
                 let root = self.files_root(datastore, true)?;
                 if !overwrite && opfs::exists(&root, &path).await {
-                    return Err(ArmError::new("Conflict", format!("'{path}' already exists. Choose to replace it, or upload under another name.")));
+                    return Err(file_exists(&path));
                 }
                 let upload = opfs::Upload::start(&root, &path)
                     .await

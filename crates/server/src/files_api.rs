@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azimuth_core::data::encoding::{decode, decoding_reader};
-use azimuth_core::data::files::check_file_path;
+use azimuth_core::data::files::{check_file_path, file_exists};
 use azimuth_core::data::preview::{self, Format, PREVIEW_BYTES, PREVIEW_ROWS};
 use azimuth_core::data::{parquet, profile};
 use azimuth_core::workspace::roles::Action;
@@ -131,7 +131,7 @@ pub(crate) async fn upload(
                 return Err(ArmError::new("Conflict", format!("'{folder}{}' is already here, and names that differ only in case would be one file in Azure Files and on Windows; rename '{name}' or replace '{}'.", other.name, other.name)));
             }
             if !overwrite {
-                return Err(ArmError::new("Conflict", format!("'{folder}{name}' already exists. Upload with overwrite=true to replace it.")));
+                return Err(file_exists(&format!("{folder}{name}")));
             }
         }
         if let Some(expected) = expected {

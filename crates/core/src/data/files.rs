@@ -35,6 +35,15 @@ pub struct Listing {
 /// The longest file or folder name, in bytes (what file systems allow).
 pub const MAX_NAME_BYTES: usize = 255;
 
+/// The refusal of an upload over a file that is there, when replacing was not asked for (the
+/// studio's "Replace files of the same name", `overwrite=true` over the API).
+pub fn file_exists(path: &str) -> ArmError {
+    ArmError::new(
+        "Conflict",
+        format!("'{path}' already exists. Choose to replace files of the same name (overwrite=true), or upload it under another name."),
+    )
+}
+
 /// Checks a file's path inside a datastore (`folder/name.csv`; a folder's ends with `/`, the
 /// datastore's top is empty): no `.` or `..`, no control characters, no empty folder names, no
 /// name over [`MAX_NAME_BYTES`]. Answers it without a leading `/`.
