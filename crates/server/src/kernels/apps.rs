@@ -153,20 +153,22 @@ impl Kernels {
             &config_file,
             self.settings.cpu_seconds,
         );
-        let prepared = std::fs::create_dir_all(folder.join("data"))
+        // Until it runs, a failure takes back the token and the folder.
+        let failed = |why: String| {
+            crate::auth::revoke_kernel_token(state, &kernel_token);
+            let _ = std::fs::remove_dir_all(&folder);
+            unavailable(why)
+        };
+        std::fs::create_dir_all(folder.join("data"))
             .map_err(|e| e.to_string())
             .and_then(|()| launch::prepare(&how))
             .and_then(|()| {
                 write_lab_settings(&folder, &self.sandbox.python).map_err(|e| e.to_string())
-            });
-        if let Err(e) = prepared {
-            crate::auth::revoke_kernel_token(state, &kernel_token);
-            let _ = std::fs::remove_dir_all(&folder);
-            return Err(unavailable(e));
-        }
+            })
+            .map_err(&failed)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
-            .map_err(unavailable)?
+            .map_err(|e| failed(e.to_string()))?
             .port();
         let token = random_id();
         let python = self.sandbox.python.display().to_string();
@@ -195,7 +197,8 @@ impl Kernels {
             ]
             .map(|(k, v)| (k.to_owned(), v)),
         );
-        let log = std::fs::File::create(folder.join("jupyterlab.log")).map_err(unavailable)?;
+        let log = std::fs::File::create(folder.join("jupyterlab.log"))
+            .map_err(|e| failed(e.to_string()))?;
         let launch = Launch {
             command: &command,
             folder: &folder,
@@ -211,7 +214,7 @@ impl Kernels {
         let child = self
             .sandbox
             .spawn(launch)
-            .map_err(|e| unavailable(format!("JupyterLab could not start ({e}).")))?;
+            .map_err(|e| failed(format!("JupyterLab could not start ({e}).")))?;
         let app = App {
             id,
             workspace: ws.to_owned(),
