@@ -137,6 +137,14 @@ async fn jupyterlab_opens_for_the_assigned_user_through_a_one_time_link() {
     .await;
     assert_eq!(status, 403);
 
+    // JupyterLab's own token is in its environment, not on its command line, which any
+    // process of the machine may read.
+    let lab = environment_of_process_with(&format!("/apps/{id}/")).await;
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", lab["AZIMUTH_TEST_PID"])).unwrap();
+    let token = lab["JUPYTER_TOKEN"].as_str();
+    assert!(!token.is_empty());
+    assert!(!String::from_utf8_lossy(&cmdline).contains(token));
+
     // A kernel JupyterLab starts reaches this workspace: its tracking URI with a token of the
     // person's that works, the instance's identity, and config.json where from_config finds it.
     let (status, head, kernel) =

@@ -129,10 +129,8 @@ impl Kernels {
         ws: &str,
         compute: &str,
     ) -> Result<App, ArmError> {
-        let plan = state.read_workspace(member, ws, |w| {
-            let alias = w.member(member).map(|m| m.alias()).unwrap_or_default();
-            start_plan(state, w, member, compute, &format!("Users/{alias}"))
-        })??;
+        let plan =
+            state.read_workspace(member, ws, |w| start_plan(state, w, member, compute, None))??;
         // Short: the kernels' Unix sockets live under it, and a socket's path is at most 107 bytes.
         let id = random_id()
             .chars()
@@ -144,6 +142,13 @@ impl Kernels {
         // workspace as one run in the studio does (`MLFLOW_TRACKING_URI` with the person's token,
         // the instance's identity, `config.json`); the token is taken back when it stops.
         let kernel_token = crate::auth::new_kernel_token(state, member)?;
+        let mut starting = Starting {
+            state,
+            kernel_token: kernel_token.clone(),
+            folder: folder.clone(),
+            app: None,
+            finished: false,
+        };
         let base = state.config.public_base();
         let config_file = plan.config_file();
         let how = plan.launch(
@@ -153,28 +158,19 @@ impl Kernels {
             &config_file,
             self.settings.cpu_seconds,
         );
-        // Until it runs, a failure takes back the token and the folder.
-        let failed = |why: String| {
-            crate::auth::revoke_kernel_token(state, &kernel_token);
-            let _ = std::fs::remove_dir_all(&folder);
-            unavailable(why)
-        };
-        std::fs::create_dir_all(folder.join("data"))
-            .map_err(|e| e.to_string())
-            .and_then(|()| launch::prepare(&how))
-            .and_then(|()| {
-                write_lab_settings(&folder, &self.sandbox.python).map_err(|e| e.to_string())
-            })
-            .map_err(&failed)?;
+        launch::prepare(&how).map_err(unavailable)?;
+        write_lab_settings(&folder, &self.sandbox.python).map_err(unavailable)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
-            .map_err(|e| failed(e.to_string()))?
+            .map_err(unavailable)?
             .port();
         let token = random_id();
         let python = self.sandbox.python.display().to_string();
+        // Its own token goes in its environment, not on its command line, which every process
+        // of this machine may read.
         let command = format!(
             "exec '{python}' -m jupyter lab --no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 \
-             --ServerApp.base_url=/apps/{id}/ --IdentityProvider.token={token} --ServerApp.root_dir='{}' \
+             --ServerApp.base_url=/apps/{id}/ --ServerApp.root_dir='{}' \
              --KernelManager.transport=ipc --KernelManager.ip='{}' --ServerApp.open_browser=False --allow-root \
              --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
              --KernelSpecManager.ensure_native_kernel=False --KernelSpecManager.allowed_kernelspecs={KERNEL_NAME} \
@@ -185,6 +181,7 @@ impl Kernels {
         let mut env = launch::environment(&self.sandbox, &how);
         env.extend(
             [
+                ("JUPYTER_TOKEN", token.clone()),
                 (
                     "JUPYTER_DATA_DIR",
                     folder.join("data").display().to_string(),
@@ -197,8 +194,7 @@ impl Kernels {
             ]
             .map(|(k, v)| (k.to_owned(), v)),
         );
-        let log = std::fs::File::create(folder.join("jupyterlab.log"))
-            .map_err(|e| failed(e.to_string()))?;
+        let log = std::fs::File::create(folder.join("jupyterlab.log")).map_err(unavailable)?;
         let launch = Launch {
             command: &command,
             folder: &folder,
@@ -214,8 +210,8 @@ impl Kernels {
         let child = self
             .sandbox
             .spawn(launch)
-            .map_err(|e| failed(format!("JupyterLab could not start ({e}).")))?;
-        let app = App {
+            .map_err(|e| unavailable(format!("JupyterLab could not start ({e}).")))?;
+        let app = starting.app.insert(App {
             id,
             workspace: ws.to_owned(),
             compute: compute.to_owned(),
@@ -227,12 +223,11 @@ impl Kernels {
             folder,
             pid: child.id(),
             child: Mutex::new(child),
-        };
-        if let Err(e) = wait_until_up(&app).await {
-            app.stop(state);
-            return Err(e);
-        }
-        Ok(app)
+        });
+        wait_until_up(app).await?;
+        starting
+            .finish()
+            .ok_or_else(|| unavailable("JupyterLab was lost as it started."))
     }
 
     /// Stops the application servers whose instance no longer runs for their person.
@@ -283,6 +278,40 @@ impl Kernels {
             .iter()
             .find(|a| a.id == id)
             .cloned()
+    }
+}
+
+/// A JupyterLab being started. Dropped before its start ends (a step failed, or the request
+/// that asked for it went away), it gives back all it took: the process once there is one,
+/// the folder and its kernels' token.
+struct Starting<'a> {
+    state: &'a AppState,
+    kernel_token: String,
+    folder: PathBuf,
+    app: Option<App>,
+    finished: bool,
+}
+
+impl Starting<'_> {
+    /// The JupyterLab that answers, now in the caller's hands.
+    fn finish(mut self) -> Option<App> {
+        self.finished = true;
+        self.app.take()
+    }
+}
+
+impl Drop for Starting<'_> {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        match self.app.take() {
+            Some(app) => app.stop(self.state),
+            None => {
+                let _ = std::fs::remove_dir_all(&self.folder);
+                crate::auth::revoke_kernel_token(self.state, &self.kernel_token);
+            }
+        }
     }
 }
 

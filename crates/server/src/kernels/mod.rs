@@ -94,17 +94,18 @@ struct StartPlan {
     env: Vec<(String, String)>,
 }
 
-/// What a kernel of `member` on instance `compute` of `w` starts with, its notebook in
-/// `folder` (a path in the notebooks' file share): the person's folder, the workspace's
+/// What a kernel of `member` on instance `compute` of `w` starts with, in `folder` (a path in
+/// the notebooks' file share: its notebook's; none for the person's own folder): the person's folder, the workspace's
 /// tracking URI and `config.json`, and the variables Azure ML sets on an instance.
 fn start_plan(
     state: &AppState,
     w: &azimuth_core::Workspace,
     member: &str,
     compute: &str,
-    folder: &str,
+    folder: Option<&str>,
 ) -> Result<StartPlan, ArmError> {
     let alias = w.member(member).map(|m| m.alias()).unwrap_or_default();
+    let home = format!("Users/{alias}");
     let root = w.datastore_root(NOTEBOOKS_DATASTORE)?;
     let (sub, rg, name) = parts_of(w.id());
     let place = |p: &str| {
@@ -113,8 +114,8 @@ fn start_plan(
         })
     };
     Ok(StartPlan {
-        workdir: place(&format!("Users/{alias}"))?,
-        cwd: place(folder)?,
+        workdir: place(&home)?,
+        cwd: place(folder.unwrap_or(&home))?,
         share: place("")?,
         tracking_uri: w.resource.properties.ml_flow_tracking_uri.clone(),
         config: json!({"subscription_id": sub, "resource_group": rg, "workspace_name": name}),
@@ -260,7 +261,7 @@ impl Kernels {
         let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
         let plan = state.change_workspace(ws, |_, w, now| {
             w.use_instance(member, compute, now)?;
-            start_plan(state, w, member, compute, folder)
+            start_plan(state, w, member, compute, Some(folder))
         })?;
         let id = random_id();
         let token = crate::auth::new_kernel_token(state, member)?;
