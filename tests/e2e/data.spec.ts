@@ -46,6 +46,11 @@ test('a CSV uploaded to a datastore becomes a data asset whose rows can be explo
   await expect(stores.getByRole('row').filter({ hasText: 'workspaceblobstore' })).toContainText('Default');
   await uploadInto(page, 'data');
 
+  // The same name again, without "Replace files of the same name": refused, saying how to replace it.
+  await page.getByLabel('Upload files').setInputFiles(csvFile());
+  await expect(page.getByRole('alert').filter({ hasText: "'data/titanic.csv' already exists." }))
+    .toContainText('Choose to replace files of the same name');
+
   // A data asset from that path, through the wizard's steps.
   await page.goto(page.url().replace(/\/data\/datastores\/.*$/, '/data'));
   await toolbar(page, 'Data asset actions').getByRole('button', { name: '+ Create' }).click();
