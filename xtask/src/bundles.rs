@@ -128,8 +128,8 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
 }
 
 /// The loader's part that fetches a page's file, reads its table of contents, compiles the
-/// chunks in it and instantiates each once: the shared ones first, then the page's own (as wasm-split-cli's loader orders
-/// them). `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is
+/// chunks in it and instantiates each once: the shared ones first, then the page's own (as
+/// wasm-split-cli's loader orders them). `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is
 /// routed to (`start.js` calls it for the address being opened), so the page's first load
 /// only instantiates. A load that fails (offline, a file that is not what the build wrote) may
 /// be tried again.
