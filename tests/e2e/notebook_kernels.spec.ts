@@ -62,12 +62,22 @@ test('a notebook runs its cells and shows their outputs', async ({ page, store }
   await expect(output(page, 2)).toContainText('42');
   await runCell(page, 3, '1 / 0');
   await expect(output(page, 3)).toContainText('ZeroDivisionError');
+  await expect(kernelBar).not.toContainText('Busy');
+
+  // A cell run while the one before it is still running waits for it, and is not run when that
+  // one fails: as in Jupyter, but the kernel bar says so.
+  await runCell(page, 4, 'import time\nt = time.time()\nwhile time.time() - t < 1.5:\n    pass\n1 / 0');
+  await expect(kernelBar).toContainText('Busy');
+  await runCell(page, 5, "print('never', 'shown')");
+  await expect(kernelBar).toContainText('1 queued cell was not run: the cell before it failed', { timeout: 30_000 });
+  await expect(output(page, 4)).toContainText('ZeroDivisionError');
+  await expect(output(page, 5)).not.toContainText('never shown');
 
   // A cell that never ends is interrupted.
-  await runCell(page, 4, 'while True:\n    pass');
+  await runCell(page, 6, 'while True:\n    pass');
   await expect(kernelBar).toContainText('Busy');
   await page.getByRole('button', { name: 'Interrupt kernel' }).click();
-  await expect(output(page, 4)).toContainText('KeyboardInterrupt', { timeout: 30_000 });
+  await expect(output(page, 6)).toContainText('KeyboardInterrupt', { timeout: 30_000 });
   await expect(kernelBar).not.toContainText('Busy');
 
   if (store === 'server') {

@@ -135,7 +135,11 @@ async fn drain(doc: NotebookDoc, state: KernelState) {
                 doc.set_execution_count(&id, reply.execution_count.map(|n| n as u32));
                 state.status.set("Idle".into());
                 if reply.status != "ok" {
+                    let dropped = state.queue.get_untracked().len();
                     state.queue.set(Vec::new());
+                    if dropped > 0 {
+                        state.status.set(not_run(dropped));
+                    }
                 }
             }
             Err(e) => {
@@ -148,6 +152,17 @@ async fn drain(doc: NotebookDoc, state: KernelState) {
         }
     }
     state.draining.set(false);
+}
+
+/// The kernel bar's word for cells dropped from the queue because the one before them failed
+/// (Jupyter drops them too, but says nothing: a cell run while the failing one was still busy
+/// would seem to be ignored).
+fn not_run(dropped: usize) -> String {
+    if dropped == 1 {
+        "Idle · 1 queued cell was not run: the cell before it failed".into()
+    } else {
+        format!("Idle · {dropped} queued cells were not run: the cell before them failed")
+    }
 }
 
 /// Puts cells in the queue and starts running it when it is not running.
