@@ -138,6 +138,28 @@ async fn state_badge_follows_the_state_with_icon_and_text() {
 }
 
 #[wasm_bindgen_test]
+fn times_are_written_as_intl_writes_them_in_en_us() {
+    use azimuth_studio::components::format_time;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into()).unwrap();
+    js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into()).unwrap();
+    let locales = js_sys::Array::of1(&"en-US".into());
+    let intl = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+    // Midnight, noon, the hours around them, a single-digit day, and every month.
+    let hour = 3_600_000i64;
+    let start = js_sys::Date::new_with_year_month_day(2026, 0, 5).get_time() as i64;
+    for n in 0..400i64 {
+        let ms = start + n * (23 * hour + 7 * 60_000);
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        let expected = intl.call1(&wasm_bindgen::JsValue::NULL, &date).unwrap();
+        // Chromium writes a plain space before AM/PM in en-US; other engines a narrow one.
+        let expected = expected.as_string().unwrap().replace('\u{202f}', " ");
+        assert_eq!(format_time(ms), expected, "{ms}");
+    }
+    assert_eq!(format_time(i64::MAX), "");
+}
+
+#[wasm_bindgen_test]
 fn money_is_shown_from_cents_and_grouped_by_thousands() {
     use azimuth_studio::components::{format_price, format_usd};
     assert_eq!(format_usd(0), "$0.00");
