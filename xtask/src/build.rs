@@ -90,6 +90,7 @@ pub fn release() -> Result {
     let dist = cmd::root().join("dist");
     let app = build_app(&dist)?;
     link_app(&dist.join("index.html"), &app)?;
+    crate::styles::join(&dist)?;
     copy_pyodide(&dist)?;
     crate::bench::precompress(&dist)
 }
@@ -401,8 +402,9 @@ fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// FNV-1a, 64 bits: names the app folder after its contents (not cryptographic; cache busting).
-struct Fnv(u64);
+/// FNV-1a, 64 bits: names the app folder (and the stylesheet) after its contents (not
+/// cryptographic; cache busting).
+pub(crate) struct Fnv(pub(crate) u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -411,7 +413,8 @@ impl Default for Fnv {
 }
 
 impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
+    /// Adds `bytes` to the hash.
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for byte in bytes {
             self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
         }

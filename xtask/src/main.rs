@@ -17,6 +17,7 @@ mod cmd;
 mod python;
 mod serve;
 mod setup;
+mod styles;
 mod test;
 
 use std::process::ExitCode;
