@@ -31,8 +31,9 @@ def _azimuth_run(source, filename):
         return ["ok", None]
     except BaseException as error:
         lines = traceback.format_exception(type(error), error, error.__traceback__)
-        # The harness's own frame is not the person's code.
-        kept = [l for l in lines if "_azimuth_run" not in l]
+        # The harness's own frame is not the person's code; each entry is one line of the
+        # traceback as Jupyter sends them (the studio joins them with newlines).
+        kept = [l.rstrip("\\n") for l in lines if "_azimuth_run" not in l]
         return ["error", type(error).__name__, str(error), kept]
 `;
 

@@ -63,6 +63,14 @@ test('a notebook runs its cells and shows their outputs', async ({ page, store }
   await runCell(page, 3, '1 / 0');
   await expect(output(page, 3)).toContainText('ZeroDivisionError');
   await expect(kernelBar).not.toContainText('Busy');
+  const traceback = await output(page, 3).locator('pre.output__text--error').innerText();
+  expect(traceback).toContain('ZeroDivisionError');
+  if (store === 'browser') {
+    // Python's own traceback, one entry a line: no blank line between them. (IPython's, on the
+    // server, has one after the code it quotes, as JupyterLab shows it.)
+    expect(traceback).toContain('ZeroDivisionError: division by zero');
+    expect(traceback).not.toMatch(/\n\s*\n/);
+  }
 
   // A cell run while the one before it is still running waits for it, and is not run when that
   // one fails: as in Jupyter, but the kernel bar says so.
