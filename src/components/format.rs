@@ -31,7 +31,7 @@ pub fn format_time(ms: i64) -> String {
     )
 }
 
-/// An ISO 8601 instant from ARM in the viewer's locale; the text itself when it is not one.
+/// An ISO 8601 instant from ARM as [`format_time`] writes it; the text itself when it is not one.
 pub fn format_iso_time(iso: &str) -> String {
     azimuth_core::time::parse_iso(iso).map_or_else(|| iso.to_owned(), format_time)
 }
