@@ -187,13 +187,33 @@ impl Upload {
         Ok(())
     }
 
-    /// Drops what was written; a file that did not exist before goes again.
+    /// Drops what was written; a file that did not exist before goes again. The stream's lock
+    /// on the file can outlive `abort()` for a moment: Chromium then refuses the removal, which
+    /// once left an empty file behind a refused upload (CI, 2026-12-02), so it is tried again.
     async fn abandon(self) {
         let _ = wait(self.stream.abort()).await;
-        if !self.existed {
-            let _ = wait(self.dir.remove_entry(&self.name)).await;
+        if self.existed {
+            return;
+        }
+        for _ in 0..20 {
+            match wait(self.dir.remove_entry(&self.name)).await {
+                Err(e) if e.name != "NotFoundError" => pause_ms(50).await,
+                _ => return,
+            }
         }
     }
+}
+
+/// Waits `ms` milliseconds.
+async fn pause_ms(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        let timer = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+        if !matches!(timer, Some(Ok(_))) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Whether a file is at `path`.
