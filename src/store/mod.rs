@@ -36,7 +36,7 @@ pub use azimuth_core::jobs::experiment::ExperimentSummary;
 pub use batch::{BatchInput, BatchJobRow, BatchPlan};
 pub use browser::{
     copy_to_clipboard, download, download_blob, forget_preference, load_preference, now_ms,
-    save_preference, Preference,
+    save_preference, sleep_ms, Preference,
 };
 pub use data::{Part, Upload};
 pub use endpoints::{DeployPlan, Scored};

@@ -197,23 +197,11 @@ impl Upload {
         }
         for _ in 0..20 {
             match wait(self.dir.remove_entry(&self.name)).await {
-                Err(e) if e.name != "NotFoundError" => pause_ms(50).await,
+                Err(e) if e.name != "NotFoundError" => super::sleep_ms(50).await,
                 _ => return,
             }
         }
     }
-}
-
-/// Waits `ms` milliseconds.
-async fn pause_ms(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        let timer = web_sys::window()
-            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
-        if !matches!(timer, Some(Ok(_))) {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 /// Whether a file is at `path`.

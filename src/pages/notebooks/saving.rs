@@ -117,7 +117,7 @@ impl Saver {
             if self.state.try_get_untracked() != Some(SaveState::Saving) {
                 break;
             }
-            sleep(50).await;
+            crate::store::sleep_ms(50).await;
         }
         if !self.dirty() || self.state.try_get_untracked() == Some(SaveState::Conflict) {
             return;
@@ -241,14 +241,6 @@ impl Saver {
             }
         });
     }
-}
-
-/// Waits `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The state of saving, as the toolbar says it.
