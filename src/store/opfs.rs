@@ -28,12 +28,27 @@ pub(super) async fn wait(promise: Promise) -> Result<JsValue, IdbError> {
 
 /// A refusal of the browser's file system, in words.
 pub fn files_error(e: &IdbError, what: &str) -> ArmError {
+    let within = mid_sentence(what);
     match e.name.as_str() {
-        "QuotaExceededError" => ArmError::new("StorageFull", format!("This browser's storage for Azimuth is full, so {what} was not saved and nothing already stored was lost. Delete files you no longer need, or free space in the browser's site data, then try again.")),
+        "QuotaExceededError" => ArmError::new("StorageFull", format!("This browser's storage for Azimuth is full, so {within} was not saved and nothing already stored was lost. Delete files you no longer need, or free space in the browser's site data, then try again.")),
         "NotFoundError" => ArmError::new("ResourceNotFound", format!("{what}: there is no such file or folder.")),
         "TypeMismatchError" => ArmError::new("Conflict", format!("{what}: a file and a folder cannot share a name.")),
         "AbortError" => ArmError::new("UploadCancelled", format!("{what} was cancelled; nothing was kept.")),
-        _ => ArmError::new("StorageError", format!("The browser could not store files ({}: {}); {what} did not happen.", e.name, e.message)),
+        _ => ArmError::new("StorageError", format!("The browser could not store files ({}: {}); {within} did not happen.", e.name, e.message)),
+    }
+}
+
+/// `what` (written to start a sentence, "The upload of a.csv") for the middle of one: its first
+/// letter in lower case unless it starts a name written in capitals ("CSV files" stays).
+fn mid_sentence(what: &str) -> String {
+    let mut chars = what.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second))
+            if first.is_ascii_uppercase() && !second.is_ascii_uppercase() =>
+        {
+            format!("{}{}", first.to_ascii_lowercase(), &what[1..])
+        }
+        _ => what.to_owned(),
     }
 }
 

@@ -207,7 +207,9 @@ test('a cancelled upload keeps nothing, and a full browser storage says so', asy
     });
     await uploads.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByLabel('Upload files').setInputFiles(csvFile());
-    await expect(uploads.getByRole('alert')).toContainText("storage for Azimuth is full");
+    await expect(uploads.getByRole('alert')).toContainText(
+      "storage for Azimuth is full, so the upload of titanic.csv was not saved",
+    );
     await toolbar(page, 'File actions').getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByText('This folder is empty.')).toBeVisible();
   }

@@ -210,7 +210,7 @@ async fn input_files(
         let at = format!("{top}/{prefix}");
         let listing = opfs::list(&root, at.trim_end_matches('/'))
             .await
-            .map_err(|e| message(opfs::files_error(&e, &at)))?;
+            .map_err(|e| message(opfs::files_error(&e, &format!("Listing {at}"))))?;
         folders.extend(listing.folders.iter().map(|f| format!("{prefix}{f}/")));
         let names = listing.files.iter().map(|f| format!("{prefix}{}", f.name));
         files.extend(

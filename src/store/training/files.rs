@@ -26,7 +26,8 @@ pub(super) async fn write(
     let name = path.rsplit('/').next().unwrap_or(path);
     let file = File::new_with_u8_array_sequence(&parts, name)
         .map_err(|_| "This browser cannot make files.".to_owned())?;
-    let failed = |e: crate::store::idb::IdbError| message(opfs::files_error(&e, path));
+    let failed =
+        |e: crate::store::idb::IdbError| message(opfs::files_error(&e, &format!("Writing {path}")));
     let upload = opfs::Upload::start(&root, path).await.map_err(failed)?;
     upload.write(&file, |_| {}, || false).await.map_err(failed)
 }
@@ -85,7 +86,7 @@ async fn table_file(
             Some(
                 opfs::list(&root, &at)
                     .await
-                    .map_err(|e| message(opfs::files_error(&e, &at)))?,
+                    .map_err(|e| message(opfs::files_error(&e, &format!("Listing {at}"))))?,
             )
         }
     };
