@@ -25,7 +25,9 @@ impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
 }
 
 /// Declares `async fn $name() -> Result<PageView, LoadFailed>`: a page in the chunk `$chunk`
-/// (pages that are opened together share one chunk), built by `$view`.
+/// (pages that are opened together share one chunk), built by `$view`. A part of a page that
+/// only that page opens (a tab, an editor) is in the chunk `<page>__<part>`: its file then
+/// leaves out the code the page's own file brings (`xtask/src/bundles.rs`).
 #[macro_export]
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $vis:vis $name:ident in $chunk:ident => $view:expr) => {

@@ -10,7 +10,7 @@
 //! `target/app-chunks.txt`).
 
 use crate::bench::{files, Context, Sizes};
-use crate::{build, cmd, Result};
+use crate::{build, bundles, cmd, Result};
 use std::collections::BTreeMap;
 use std::fs;
 
@@ -118,15 +118,27 @@ fn first_loads(
         .filter(|(name, _)| !fetched_later.contains(name) && !worker(name) && !on_demand(name))
         .map(|(_, s)| s);
     let entry = sum(entry);
+    let files_of = |function: &str| {
+        lines
+            .iter()
+            .map(|line| line.split_whitespace())
+            .find_map(|mut words| (words.next() == Some(function)).then_some(words))
+            .map(|files| {
+                files
+                    .map(|file| measured.get(&format!("{prefix}{file}")))
+                    .collect::<Option<Vec<_>>>()
+            })?
+    };
     let mut pages = Vec::new();
-    for line in lines {
-        let mut words = line.split_whitespace();
-        let Some(function) = words.next() else {
+    for line in &lines {
+        let Some(function) = line.split_whitespace().next() else {
             continue;
         };
-        let chunks = words
-            .map(|file| measured.get(&format!("{prefix}{file}")))
-            .collect::<Option<Vec<_>>>()?;
+        let mut chunks = files_of(function)?;
+        // A page's part (a tab, an editor) is opened over its page, which is loaded first.
+        if let Some(page) = bundles::parent_page(function) {
+            chunks.extend(files_of(page)?);
+        }
         let page = function
             .rsplit_once('_')
             .filter(|(_, hash)| hash.bytes().all(|b| b.is_ascii_digit()))
@@ -176,6 +188,7 @@ mod tests {
             ("labs/explore-workspace.json", 500),
             ("samples/notebooks/get-started.ipynb", 900),
             ("app-00000000000000aa/split_home_page_12.wasm", 1_000_000),
+            ("app-00000000000000aa/split_home_page_12__tab.wasm", 200),
             (
                 "app-00000000000000aa/split_clusters_page_34.wasm",
                 10_000_000,
@@ -186,13 +199,19 @@ mod tests {
         .collect();
         let map = "app-00000000000000aa\n\
                    home_page_12 split_home_page_12.wasm\n\
-                   clusters_page_34 split_clusters_page_34.wasm chunk_3.wasm\n";
+                   clusters_page_34 split_clusters_page_34.wasm chunk_3.wasm\n\
+                   home_page_12__tab split_home_page_12__tab.wasm\n";
         let (entry, pages) = first_loads(map, &measured).unwrap();
         assert_eq!(entry.brotli, 11_111);
         let brotli: Vec<(&str, u64)> = pages.iter().map(|(p, s)| (p.as_str(), s.brotli)).collect();
         assert_eq!(
             brotli,
-            [("clusters_page", 10_111_111), ("home_page", 1_011_111)]
+            [
+                ("clusters_page", 10_111_111),
+                ("home_page", 1_011_111),
+                ("home_page_12__tab", 1_011_311),
+            ],
+            "a page's part is loaded over its page"
         );
         assert_eq!(pages[1].1.raw, 3_033_333);
         assert!(

@@ -9,6 +9,10 @@
 //! instantiated again; its bytes come along in each page's file that needs it, the price of one
 //! request per page.
 //!
+//! A part of a page that only that page opens (a tab, an editor: the chunk `<page>__<part>`,
+//! see `src/lazy.rs`) loads its page first, so its file leaves out the shared chunks the
+//! page's file brings (the notebook editor's file: 191 KB brotli with them, 154 KB without).
+//!
 //! A page file starts with its own table of contents (a little-endian u32: the length of a JSON
 //! list of `[chunk, bytes]`, then that list), so the loader in the entry names only the files:
 //! the tables of all pages in the loader were 9 KB of every page's first load, brotli
@@ -76,6 +80,11 @@ pub fn split_points(loader: &str) -> Vec<SplitPoint> {
     points
 }
 
+/// The page whose part the split point `function` is (`notebooks` for `notebooks__editor`).
+pub fn parent_page(function: &str) -> Option<&str> {
+    function.split_once("__").map(|(page, _)| page)
+}
+
 /// The first `"./<file>.wasm"` in a text, without `./`.
 fn quoted_wasm(text: &str) -> Option<&str> {
     let start = text.find("\"./")? + 3;
@@ -98,11 +107,26 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
     let mut script = format!("{prelude}{LOAD_BUNDLE}");
     let mut files = Vec::new();
     let points = split_points(loader);
+    let file_of = |point: &SplitPoint| format!("{}.bin", point.own.trim_end_matches(".wasm"));
     for point in &points {
-        let file = format!("{}.bin", point.own.trim_end_matches(".wasm"));
+        let file = file_of(point);
+        let parent = match parent_page(&point.function) {
+            None => None,
+            Some(page) => Some(points.iter().find(|p| p.function == page).ok_or(format!(
+                "the chunk {} is part of a page {page} that the build has no chunk of",
+                point.function
+            ))?),
+        };
+        // What the page brings is there before its part loads.
+        let brought = |chunk: &String| parent.is_some_and(|p| p.shared.contains(chunk));
         let mut joined = Vec::new();
         let mut parts = Vec::new();
-        for chunk in point.shared.iter().chain([&point.own]) {
+        for chunk in point
+            .shared
+            .iter()
+            .filter(|c| !brought(c))
+            .chain([&point.own])
+        {
             let bytes = fs::read(dir.join(chunk))?;
             parts.push(format!("[\"{chunk}\",{}]", bytes.len()));
             joined.extend(bytes);
@@ -111,8 +135,9 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
         let length = u32::try_from(contents.len())?.to_le_bytes();
         let page = [&length[..], contents.as_bytes(), &joined].concat();
         fs::write(dir.join(&file), page)?;
+        let after = parent.map_or(String::new(), |p| format!(", \"./{}\"", file_of(p)));
         script.push_str(&format!(
-            "export const __wasm_split_load_{} = wrapAsyncCb(loadBundle(\"./{file}\"));\n",
+            "export const __wasm_split_load_{} = wrapAsyncCb(loadBundle(\"./{file}\"{after}));\n",
             point.function,
         ));
         files.push((point.function.clone(), file));
@@ -131,9 +156,10 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
 /// chunks in it and instantiates each once: the shared ones first, then the page's own (as
 /// wasm-split-cli's loader orders them). `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is
 /// routed to (`start.js` calls it for the address being opened), so the page's first load
-/// only instantiates. A load that fails (offline, a file that is not what the build wrote) may
-/// be tried again.
-const LOAD_BUNDLE: &str = r#"const pages = new Set();
+/// only instantiates. A page's part (`loadBundle(file, page)`) loads its page first, whose
+/// chunks its file leaves out. A load that fails (offline, a file that is not what the build
+/// wrote) may be tried again.
+const LOAD_BUNDLE: &str = r#"const pages = new Map();
 const fetched = new Map();
 const modules = new Map();
 const instances = new Map();
@@ -173,16 +199,16 @@ function instantiate(name, module) {
     return instances.get(name) ?? forget(instances, name,
         module.then((m) => WebAssembly.instantiate(m, getSharedImports())));
 }
-function loadBundle(file) {
-    pages.add(file);
+function loadBundle(file, page) {
     const load = async () => {
+        if (page !== undefined) await pages.get(page)();
         const parts = await fetchBundle(file);
         const own = parts[parts.length - 1];
         await Promise.all(parts.slice(0, -1).map(([name, module]) => instantiate(name, module)));
         await instantiate(own[0], own[1]);
     };
     let loading = undefined;
-    return () => {
+    const loader = () => {
         if (loading === undefined) {
             const thisLoad = load();
             thisLoad.catch(() => { if (loading === thisLoad) loading = undefined; });
@@ -190,6 +216,8 @@ function loadBundle(file) {
         }
         return loading;
     };
+    pages.set(file, loader);
+    return loader;
 }
 "#;
 
@@ -290,6 +318,79 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         assert!(
             !script.contains("chunk_3"),
             "the tables are in the pages' files"
+        );
+    }
+
+    #[test]
+    fn a_page_part_leaves_out_what_its_page_brings_and_loads_the_page_first() {
+        let tab =
+            "export const __wasm_split_load_clusters_page_88__tab = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL(\"./split_clusters_page_88__tab.wasm\", import.meta.url));
+}
+, [__chunk_3, __chunk_5]));
+";
+        let chunk_5 = "const __chunk_5 = makeLoad(() => {
+    const src = fetch(new URL(\"./chunk_5.wasm\", import.meta.url));
+}
+, []);
+";
+        let loader = LOADER.replace(
+            "export const __wasm_split_load_clusters",
+            &format!("{chunk_5}export const __wasm_split_load_clusters"),
+        );
+        let loader = format!("{loader}{tab}");
+        let dir = std::env::temp_dir().join(format!("azimuth-parts-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for (file, bytes) in [
+            ("chunk_3.wasm", &b"333"[..]),
+            ("chunk_4.wasm", b"4444"),
+            ("chunk_5.wasm", b"55555"),
+            ("split_clusters_page_88.wasm", b"cc"),
+            ("split_clusters_page_88__tab.wasm", b"t"),
+            ("split_home_page_19.wasm", b"h"),
+        ] {
+            fs::write(dir.join(file), bytes).unwrap();
+        }
+        let built = bundle(&dir, &loader, "loader.js");
+        let part = fs::read(dir.join("split_clusters_page_88__tab.bin")).ok();
+        let script = fs::read_to_string(dir.join("loader.js")).unwrap_or_default();
+        fs::remove_dir_all(&dir).ok();
+        built.unwrap();
+        let contents = br#"[["chunk_5.wasm",5],["split_clusters_page_88__tab.wasm",1]]"#;
+        let expected = [
+            &(contents.len() as u32).to_le_bytes()[..],
+            contents,
+            b"55555t",
+        ]
+        .concat();
+        assert_eq!(part, Some(expected), "chunk_3 comes with the page");
+        assert!(script.contains(
+            r#"export const __wasm_split_load_clusters_page_88__tab = wrapAsyncCb(loadBundle("./split_clusters_page_88__tab.bin", "./split_clusters_page_88.bin"));"#
+        ));
+        assert_eq!(
+            parent_page("clusters_page_88__tab"),
+            Some("clusters_page_88")
+        );
+        assert_eq!(parent_page("home_page_19"), None);
+
+        let orphan = tab.replace("clusters_page_88__tab", "nowhere__tab");
+        let dir = std::env::temp_dir().join(format!("azimuth-orphan-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for file in [
+            "chunk_3.wasm",
+            "chunk_4.wasm",
+            "split_clusters_page_88.wasm",
+            "split_home_page_19.wasm",
+            "split_nowhere__tab.wasm",
+        ] {
+            fs::write(dir.join(file), b"x").unwrap();
+        }
+        let refused = bundle(&dir, &format!("{LOADER}{orphan}"), "loader.js");
+        fs::remove_dir_all(&dir).ok();
+        let refused = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            refused.contains("nowhere__tab is part of a page nowhere"),
+            "a part of a page the build does not have: {refused}"
         );
     }
 

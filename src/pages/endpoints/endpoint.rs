@@ -58,6 +58,22 @@ impl Shown {
     }
 }
 
+crate::lazy_page! {
+    /// The tab `tab` other than Details (the one a page opens on), over the [`Shown`] the page
+    /// provides. Test, Consume, Monitoring, Logs and CLI YAML are in a chunk of their own,
+    /// downloaded when one of them is first chosen.
+    endpoint_tab in endpoint__tabs => |tab| {
+        let shown = expect_context::<Shown>();
+        match tab.as_str() {
+            "test" => view! { <TestTab shown /> }.into_any(),
+            "consume" => view! { <ConsumeTab shown /> }.into_any(),
+            "monitoring" => view! { <MonitoringTab shown /> }.into_any(),
+            "logs" => view! { <LogsTab shown /> }.into_any(),
+            _ => view! { <YamlTab shown /> }.into_any(),
+        }
+    }
+}
+
 /// The page of endpoint `name`.
 #[component]
 pub fn EndpointPage(
@@ -85,6 +101,7 @@ pub fn EndpointPage(
         endpoint,
         deployments,
     };
+    provide_context(shown);
     let tab = query_state::<String>("tab");
     let deleting = RwSignal::new(false);
     let state = Signal::derive(move || {
@@ -133,12 +150,8 @@ pub fn EndpointPage(
                 {TABS.map(|(id, label)| query_tab(tab, "details", id, label))}
             </div>
             {move || {
-                let panel = match tab.get().as_str() {
-                    "test" => view! { <TestTab shown /> }.into_any(),
-                    "consume" => view! { <ConsumeTab shown /> }.into_any(),
-                    "monitoring" => view! { <MonitoringTab shown /> }.into_any(),
-                    "logs" => view! { <LogsTab shown /> }.into_any(),
-                    "yaml" => view! { <YamlTab shown /> }.into_any(),
+                let panel = match tab.get() {
+                    t if TABS[1..].iter().any(|(id, _)| *id == t) => crate::lazy::show(endpoint_tab(), t),
                     _ => view! { <DetailsTab shown /> }.into_any(),
                 };
                 view! { <div role="tabpanel" class="endpoint-panel">{panel}</div> }

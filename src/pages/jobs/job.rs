@@ -26,6 +26,52 @@ use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 use std::borrow::Cow;
 
+/// What the job's tabs other than Overview are built from; the page provides it.
+#[derive(Clone, Copy)]
+struct TabInputs {
+    /// The job's run id.
+    id: StoredValue<String>,
+    /// The names of the metrics it logged.
+    metric_keys: Memo<Vec<String>>,
+    /// When it started (ms).
+    start_time: Memo<i64>,
+    /// Whether it is still under way.
+    live: Signal<bool>,
+    /// The job as ARM answers it.
+    job: RwSignal<Option<serde_json::Value>>,
+    /// A command job's code folder (datastore, path).
+    code: RwSignal<Option<(String, String)>>,
+}
+
+crate::lazy_page! {
+    /// The job's tab `tab` other than Overview (the one a page opens on): Metrics, Outputs +
+    /// logs, Child jobs, Data guardrails, Models + child jobs and Code are in a chunk of their
+    /// own, downloaded when one of them is first chosen.
+    job_tab in job__tabs => |tab| {
+        let TabInputs { id, metric_keys, start_time, live, job, code } = expect_context::<TabInputs>();
+        let run_id = id.get_value();
+        let panel = match tab.as_str() {
+            "metrics" => {
+                let keys = metric_keys.get();
+                view! { <MetricsTab run_id keys start_time=start_time.get() live /> }.into_any()
+            }
+            "outputs" => view! { <OutputsTab run_id live /> }.into_any(),
+            "children" => view! { <ChildJobs run_id /> }.into_any(),
+            "guardrails" => view! { <GuardrailsTab run_id live /> }.into_any(),
+            "models" => {
+                let (metric, metric_label) = job.with_untracked(|j| j.as_ref().map(leaderboard_metric)).unwrap_or_default();
+                let best = job.with(|j| j.as_ref().and_then(best_child)).map(|(id, _)| id);
+                view! { <ModelsTab run_id metric metric_label best /> }.into_any()
+            }
+            _ => match code.get() {
+                Some((datastore, root)) => view! { <CodeTab datastore root /> }.into_any(),
+                None => view! { <p class="muted">"This job has no code folder: its command runs on its own."</p> }.into_any(),
+            },
+        };
+        view! { <div role="tabpanel">{panel}</div> }.into_any()
+    }
+}
+
 /// The page of job (run) `name`.
 #[component]
 pub fn JobPage(
@@ -133,6 +179,14 @@ pub fn JobPage(
                 .map_or(0, |r| r.info.start_time)
         })
     });
+    provide_context(TabInputs {
+        id,
+        metric_keys,
+        start_time,
+        live,
+        job,
+        code,
+    });
     let tab_button = move |key: &'static str, label: &'static str| {
         let selected =
             move || (tab.get() == key || (key == "overview" && tab.get().is_empty())).to_string();
@@ -211,24 +265,10 @@ pub fn JobPage(
             if !loaded.get() {
                 return ().into_any();
             }
-            let run_id = id.get_value();
             match tab.get().as_str() {
-                "metrics" => {
-                    let keys = metric_keys.get();
-                    view! { <div role="tabpanel"><MetricsTab run_id keys start_time=start_time.get() live /></div> }.into_any()
+                t @ ("metrics" | "outputs" | "children" | "guardrails" | "models" | "code") => {
+                    crate::lazy::show(job_tab(), t.to_owned())
                 }
-                "outputs" => view! { <div role="tabpanel"><OutputsTab run_id live /></div> }.into_any(),
-                "children" => view! { <div role="tabpanel"><ChildJobs run_id /></div> }.into_any(),
-                "guardrails" => view! { <div role="tabpanel"><GuardrailsTab run_id live /></div> }.into_any(),
-                "models" => {
-                    let (metric, metric_label) = job.with_untracked(|j| j.as_ref().map(leaderboard_metric)).unwrap_or_default();
-                    let best = job.with(|j| j.as_ref().and_then(best_child)).map(|(id, _)| id);
-                    view! { <div role="tabpanel"><ModelsTab run_id metric metric_label best /></div> }.into_any()
-                }
-                "code" => match code.get() {
-                    Some((datastore, root)) => view! { <div role="tabpanel"><CodeTab datastore root /></div> }.into_any(),
-                    None => view! { <div role="tabpanel"><p class="muted">"This job has no code folder: its command runs on its own."</p></div> }.into_any(),
-                },
                 _ => (move || {
                     let Some(Ok(r)) = run.get() else { return ().into_any() };
                     let command = job.with(|j| j.as_ref().map(|j| command_card(&r.info.run_id, j, store.is_shared())));

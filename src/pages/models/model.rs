@@ -25,6 +25,12 @@ enum Asking {
     Delete,
 }
 
+crate::lazy_page! {
+    /// The Artifacts tab over the model's folder `uri`, in a chunk of its own that the page
+    /// downloads when the tab is first chosen.
+    artifacts_tab in model__artifacts => |uri| view! { <ArtifactsTab uri /> }.into_any()
+}
+
 /// The page of model `name`, at the version in the address (its latest when none).
 #[component]
 pub fn ModelPage(
@@ -118,7 +124,7 @@ pub fn ModelPage(
                 let model = name.get_value();
                 match tab.get().as_str() {
                     "versions" => view! { <div role="tabpanel">{versions_tab(&model, versions.get())}</div> }.into_any(),
-                    "artifacts" => view! { <div role="tabpanel"><ArtifactsTab uri=version.properties.model_uri.clone() /></div> }.into_any(),
+                    "artifacts" => view! { <div role="tabpanel">{crate::lazy::show(artifacts_tab(), version.properties.model_uri.clone())}</div> }.into_any(),
                     _ => view! { <div role="tabpanel"><DetailsTab name=model version /></div> }.into_any(),
                 }
             }}

@@ -54,6 +54,17 @@ impl ActiveSaver {
     }
 }
 
+crate::lazy_page! {
+    /// The open file's editor (notebook cells, Markdown, outputs, kernels), in a chunk of its
+    /// own: the page shows its Files tree without it and downloads it when a file is opened.
+    file_editor in notebooks__editor => |path| view! { <OpenFile path /> }.into_any()
+}
+
+crate::lazy_page! {
+    /// A sample notebook's read-only view, in the editor's chunk.
+    sample_viewer in notebooks__editor => |name| view! { <SampleView name /> }.into_any()
+}
+
 /// The Notebooks page.
 #[component]
 pub fn NotebooksPage() -> impl IntoView {
@@ -83,8 +94,8 @@ pub fn NotebooksPage() -> impl IntoView {
             </aside>
             <section class="notebooks__main" aria-label="Open file">
                 {move || match (path.get(), sample.get()) {
-                    (Some(p), _) => view! { <OpenFile path=p /> }.into_any(),
-                    (None, Some(s)) => view! { <SampleView name=s /> }.into_any(),
+                    (Some(p), _) => crate::lazy::show(file_editor(), p),
+                    (None, Some(s)) => crate::lazy::show(sample_viewer(), s),
                     (None, None) => view! { <Welcome /> }.into_any(),
                 }}
             </section>

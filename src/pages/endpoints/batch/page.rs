@@ -36,6 +36,29 @@ pub struct ShownBatch {
     pub deployments: Memo<Vec<BatchDeploymentResource>>,
 }
 
+/// Whether the page's Create job dialog is open (the page provides it).
+#[derive(Clone, Copy)]
+struct CreatingJob(RwSignal<bool>);
+
+crate::lazy_page! {
+    /// The Jobs tab, over the [`ShownBatch`] the page provides; with the Create job dialog, in
+    /// a chunk of their own that the page downloads when either is first asked for.
+    batch_jobs_tab in batch_endpoint__jobs => |_| {
+        let shown = expect_context::<ShownBatch>();
+        view! { <JobsTab shown /> }.into_any()
+    }
+}
+
+crate::lazy_page! {
+    /// The Create job dialog, in the Jobs tab's chunk; it closes through the page's
+    /// [`CreatingJob`].
+    create_batch_job in batch_endpoint__jobs => |_| {
+        let CreatingJob(open) = expect_context::<CreatingJob>();
+        let shown = expect_context::<ShownBatch>();
+        view! { <CreateJobDialog shown close=Callback::new(move |_| open.set(false)) /> }.into_any()
+    }
+}
+
 /// The page of batch endpoint `name`.
 #[component]
 pub fn BatchEndpointPage(
@@ -66,6 +89,8 @@ pub fn BatchEndpointPage(
     let tab = query_state::<String>("tab");
     let deleting = RwSignal::new(false);
     let running = RwSignal::new(false);
+    provide_context(shown);
+    provide_context(CreatingJob(running));
     let state = Signal::derive(move || {
         endpoint.with(|e| {
             e.as_ref()
@@ -124,7 +149,7 @@ pub fn BatchEndpointPage(
             </div>
             {move || {
                 let panel = match tab.get().as_str() {
-                    "jobs" => view! { <JobsTab shown /> }.into_any(),
+                    "jobs" => crate::lazy::show(batch_jobs_tab(), String::new()),
                     "yaml" => view! { <YamlTab shown /> }.into_any(),
                     _ => view! { <DetailsTab shown /> }.into_any(),
                 };
@@ -132,7 +157,7 @@ pub fn BatchEndpointPage(
             }}
         </Show>
         <Show when=move || running.get()>
-            <CreateJobDialog shown close=Callback::new(move |_| running.set(false)) />
+            {crate::lazy::show(create_batch_job(), String::new())}
         </Show>
         <Show when=move || deleting.get()>
             <DeleteEndpointsDialog names=vec![name.get_value()] close=Callback::new(move |_| deleting.set(false)) then="/endpoints/batch" batch=true />
