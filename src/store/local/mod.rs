@@ -7,16 +7,18 @@
 
 mod first_start;
 pub mod jobs;
+mod record_writes;
 pub mod runs;
 mod shelves;
 
 use super::browser::local_storage;
 use super::idb::{self, IdbError};
-use azimuth_core::workspace::records::{writes, Shelf};
+use azimuth_core::workspace::records::Shelf;
 use azimuth_core::workspace::snapshot::SnapshotError;
 use azimuth_core::workspace::Tenant;
 use azimuth_core::ArmError;
 use leptos::prelude::*;
+use record_writes::{record_writes, Writes};
 use shelves::{read_records, storage_error, write, STAMP_KEY};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, IdbDatabase};
@@ -168,6 +170,9 @@ impl LocalStore {
         &self,
         f: &mut dyn FnMut(&mut Tenant) -> Result<(), ArmError>,
     ) -> Result<Tenant, ArmError> {
+        // Downloaded before the transaction opens: IndexedDB ends a transaction that waits on
+        // anything but its own requests.
+        let writes = writer().await?;
         let db = self.0.with_value(|s| s.db.clone());
         let tx = idb::transaction(&db, &shelves(), true).map_err(|e| storage_error(&e))?;
         let directory = idb::store(&tx, Shelf::Directory.name()).map_err(|e| storage_error(&e))?;
@@ -260,11 +265,22 @@ impl LocalStore {
     }
 }
 
+/// The record writer, or why a change cannot be saved without it.
+async fn writer() -> Result<Writes, ArmError> {
+    record_writes().await.map_err(|first_start::Missing| {
+        ArmError::new(
+            "StorageError",
+            format!("{} Nothing was changed.", LoadProblem::NotDownloaded),
+        )
+    })
+}
+
 /// Replaces whatever is saved with a fresh installation (the recovery page's "Start afresh"),
 /// and tells other tabs.
 pub async fn start_afresh(now: i64) -> Result<(), ArmError> {
     let failed = |e: IdbError| storage_error(&e);
     // Made before anything is deleted, so a failed download loses nothing.
+    let writes = writer().await?;
     let fresh = match first_start::installation(now, None, random_guid()).await {
         Ok(Ok(tenant)) => tenant,
         _ => {
