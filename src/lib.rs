@@ -225,7 +225,7 @@ fn StudioRoutes() -> impl IntoView {
             <Route path=path!("/access") view={Lazy::<AccessRoute>::new()} />
             <ParentRoute path=path!("/compute") view=Outlet>
                 <Route path=path!("") view=to_instances />
-                <Route path=(OneOf("/instances", "/create/instance"),) view=InstancesPage />
+                <Route path=(OneOf("/instances", "/create/instance"),) view={Lazy::<InstancesRoute>::new()} />
                 <Route path=path!("/instances/:name") view={Lazy::<InstanceDetailsRoute>::new()} />
                 <Route path=(OneOf("/clusters", "/create/cluster"),) view={Lazy::<ClustersRoute>::new()} />
                 <Route path=path!("/clusters/:name") view={Lazy::<ClusterDetailsRoute>::new()} />
@@ -273,6 +273,7 @@ fn StudioRoutes() -> impl IntoView {
 
 lazy_route!(HomeRoute => home_page);
 lazy_route!(AccessRoute => access_page);
+lazy_route!(InstancesRoute => instances_page);
 lazy_route!(InstanceDetailsRoute => instance_details_page);
 lazy_route!(ClustersRoute => clusters_page);
 lazy_route!(ClusterDetailsRoute => cluster_details_page);
@@ -386,6 +387,12 @@ lazy_page! {
 lazy_page! {
     /// The workspace's home page.
     home_page in home => |_| view! { <HomePage /> }.into_any()
+}
+
+lazy_page! {
+    /// The compute instances list (and its "+ New" wizard's address): its file is fetched beside
+    /// the main module when the studio opens on it.
+    instances_page in instances => |_| view! { <InstancesPage /> }.into_any()
 }
 
 lazy_page! {

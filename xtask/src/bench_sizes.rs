@@ -3,22 +3,21 @@
 //!
 //! The entry is every file but the pages' own, the Web Worker's (fetched only when a profile
 //! or a training is first asked for) and those fetched on demand (see [`ON_DEMAND`]):
-//! `index.html`, the CSS, icon and `studio.json`, the app's scripts and main module. The Compute page
-//! (`/compute/instances`) is in the main module, so its first load is the entry: that is what
-//! the budget holds. Every other page is lazily loaded; its first load (a link, a reload) is the
-//! entry plus the file its split point fetches (from the map `cargo xtask build` writes to
-//! `target/app-chunks.txt`).
+//! `index.html`, the CSS, icon and `studio.json`, the app's scripts and main module (the shell).
+//! Every page is lazily loaded; its first load (a link, a reload) is the entry plus the file its
+//! split point fetches (from the map `cargo xtask build` writes to `target/app-chunks.txt`),
+//! and a page's part (`<page>__<part>`: a tab, an editor) adds its page's file. The budget
+//! holds every page's first load.
 
 use crate::bench::{files, Context, Sizes};
 use crate::{build, bundles, cmd, Result};
 use std::collections::BTreeMap;
 use std::fs;
 
-/// The most the Compute page's first load may download, in brotli bytes (KB = 1000 bytes).
+/// The most a page's first load may download, in brotli bytes (KB = 1000 bytes).
 pub const SIZE_BUDGET_BROTLI: u64 = 250_000;
 
-/// Prints every file's sizes and each page's first load; met when the Compute page's is in
-/// budget.
+/// Prints every file's sizes and each page's first load; met when every page's is in budget.
 pub fn sizes(context: &Context) -> Result<bool> {
     let mut measured = BTreeMap::new();
     for file in files(&context.dist)? {
@@ -47,21 +46,26 @@ pub fn sizes(context: &Context) -> Result<bool> {
     let (entry, pages) = first_loads(&map, &measured).ok_or(
         "target/app-chunks.txt does not describe this build's app folder; run `cargo xtask build`",
     )?;
-    println!("\nfirst load of each page (the entry, then the page's chunks):");
-    line(COMPUTE_PAGE, &entry);
+    println!("\nfirst load of each page (the entry, then the page's file):");
+    line(ENTRY, &entry);
     for (page, s) in &pages {
         line(page, s);
     }
-    let met = entry.brotli <= SIZE_BUDGET_BROTLI;
+    let over = pages
+        .iter()
+        .filter(|(_, s)| s.brotli > SIZE_BUDGET_BROTLI)
+        .count();
+    let met = over == 0 && entry.brotli <= SIZE_BUDGET_BROTLI;
     println!(
-        "budget: 250 KB brotli ({SIZE_BUDGET_BROTLI} bytes) for the Compute page's first load: {} ({} bytes, {:.0}% of budget)",
+        "budget: 250 KB brotli ({SIZE_BUDGET_BROTLI} bytes) for every page's first load: {} ({over} of {} pages over; the entry alone {} bytes, {:.0}% of budget)",
         if met { "met" } else { "MISSED" },
+        pages.len(),
         entry.brotli,
         entry.brotli as f64 * 100.0 / SIZE_BUDGET_BROTLI as f64
     );
     if let Some((page, most)) = pages.iter().max_by_key(|(_, s)| s.brotli) {
         println!(
-            "largest first load of a lazily loaded page: {page}, {} bytes",
+            "largest first load of a page: {page}, {} bytes",
             most.brotli
         );
     }
@@ -71,7 +75,7 @@ pub fn sizes(context: &Context) -> Result<bool> {
             .join(",")
     };
     let report = format!(
-        "{{\"files\":[{}],\"total\":{{{}}},\"compute_page\":{{{}}},\"lazy_pages\":[{}],\"budget_brotli\":{SIZE_BUDGET_BROTLI},\"met\":{met}}}\n",
+        "{{\"files\":[{}],\"total\":{{{}}},\"entry\":{{{}}},\"pages\":[{}],\"budget_brotli\":{SIZE_BUDGET_BROTLI},\"met\":{met}}}\n",
         json_rows(&mut measured.iter()),
         json(&total),
         json(&entry),
@@ -89,8 +93,8 @@ const WORKER_FILES: [&str; 3] = ["worker.js", "azimuth-worker.js", "azimuth-work
 /// is opened) and the sample notebooks (when Samples is opened or one is cloned).
 const ON_DEMAND: [&str; 3] = ["pyodide/", "labs/", "samples/"];
 
-/// The row naming the entry, which is the Compute page's first load.
-const COMPUTE_PAGE: &str = "compute instances (entry)";
+/// The row naming the entry: the shell every page's first load starts with.
+const ENTRY: &str = "entry (the shell)";
 
 /// The entry, and each lazy page's first load (by its chunk's name) from the build's chunk map;
 /// `None` when the map is not this build's.

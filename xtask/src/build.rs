@@ -26,9 +26,92 @@ const STARTER: &str = "start.js";
 /// than once the studio has started and routed. A cold runs page of 2,000 runs to its first
 /// row, medians of 5 on one build: 527 ms with no hint, 475 ms with the chunk only fetched
 /// early, 452 ms fetched and compiled. (Making the pages' time formatter here too, to load its
-/// locale data early, cost 100 ms more: left out.) Only a hint: a prefix named wrongly costs
-/// one fetch.
-const EARLY_CHUNKS: &str = "import{__wasm_split_prefetch as f}from\"./__wasm_split.js\";for(const[p,c]of[[\"/jobs/runs/\",\"job\"],[\"/jobs/create\",\"job_create\"],[\"/jobs/compare\",\"job\"],[\"/jobs\",\"jobs\"],[\"/automl/create\",\"automl_create\"],[\"/automl\",\"automl\"],[\"/models/register\",\"models\"],[\"/models/\",\"model\"],[\"/models\",\"models\"],[\"/endpoints/create\",\"endpoints\"],[\"/endpoints/\",\"endpoint\"],[\"/endpoints\",\"endpoints\"],[\"/notebooks\",\"notebooks\"]])if(location.pathname.startsWith(p)){f(`./split_${c}.bin`);break}";
+/// locale data early, cost 100 ms more: left out.) Each row of [`EARLY_PAGES`] is a path prefix
+/// (`/` alone: exactly), the page file, and a pattern of the query that opens a part of the
+/// page (a tab, a file) with that part's file; the first prefix that matches counts. The build
+/// refuses a row naming a file it did not make.
+fn early_chunks() -> String {
+    let rows: Vec<String> = EARLY_PAGES
+        .iter()
+        .map(|(path, page, query, part)| format!("[\"{path}\",\"{page}\",\"{query}\",\"{part}\"]"))
+        .collect();
+    format!(
+        "import{{__wasm_split_prefetch as f}}from\"./{SPLIT_LOADER}\";const l=location.pathname;\
+         for(const[p,c,q,t]of[{}])if(p===\"/\"?l===p:l.startsWith(p)){{f(`./split_${{c}}.bin`);\
+         if(q&&new RegExp(q).test(location.search))f(`./split_${{t}}.bin`);break}}",
+        rows.join(",")
+    )
+}
+
+/// The page file for each address (`src/lib.rs`'s routes), most specific first: path prefix,
+/// page, the query that opens a part of it, and the part.
+const EARLY_PAGES: [(&str, &str, &str, &str); 35] = [
+    ("/", "home", "", ""),
+    ("/access", "access", "", ""),
+    ("/compute/instances/", "instance_details", "", ""),
+    ("/compute/clusters/", "cluster_details", "", ""),
+    ("/compute/clusters", "clusters", "", ""),
+    ("/compute/create/cluster", "clusters", "", ""),
+    ("/compute/quota", "quota", "", ""),
+    ("/compute/import", "import", "", ""),
+    ("/compute/kubernetes/", "attached_details", "", ""),
+    ("/compute/attached/", "attached_details", "", ""),
+    ("/compute/kubernetes", "attached", "", ""),
+    ("/compute/attach", "attached", "", ""),
+    ("/compute", "instances", "", ""),
+    ("/jobs/runs/", "job", "[?&]tab=[^&]", "job__tabs"),
+    ("/jobs/create", "job_create", "", ""),
+    ("/jobs/compare", "job", "", ""),
+    ("/jobs", "jobs", "", ""),
+    ("/automl/create", "automl_create", "", ""),
+    ("/automl", "automl", "", ""),
+    (
+        "/notebooks",
+        "notebooks",
+        "[?&](path|sample)=[^&]",
+        "notebooks__editor",
+    ),
+    ("/data/datastores/", "datastore", "", ""),
+    ("/data/assets/", "data_asset", "", ""),
+    ("/data/import", "data_import", "", ""),
+    ("/data", "data", "", ""),
+    ("/models/register", "models", "", ""),
+    ("/models/", "model", "[?&]tab=artifacts", "model__artifacts"),
+    ("/models", "models", "", ""),
+    ("/endpoints/batch/create", "batch_endpoints", "", ""),
+    (
+        "/endpoints/batch/",
+        "batch_endpoint",
+        "[?&]tab=jobs",
+        "batch_endpoint__jobs",
+    ),
+    ("/endpoints/batch", "batch_endpoints", "", ""),
+    ("/endpoints/create", "endpoints", "", ""),
+    (
+        "/endpoints/",
+        "endpoint",
+        "[?&]tab=(?!details)[^&]",
+        "endpoint__tabs",
+    ),
+    ("/endpoints", "endpoints", "", ""),
+    ("/workspaces", "workspaces", "", ""),
+    ("/people", "workspaces", "", ""),
+];
+
+/// The first file of [`EARLY_PAGES`] that the build did not make (its `pages`: lazy function
+/// and file), if any.
+fn early_page_missing(pages: &[(String, String)]) -> Option<&'static str> {
+    EARLY_PAGES
+        .iter()
+        .flat_map(|(_, page, _, part)| [*page, *part])
+        .filter(|name| !name.is_empty())
+        .find(|name| {
+            !pages
+                .iter()
+                .any(|(_, file)| *file == format!("split_{name}.bin"))
+        })
+}
+
 /// The Web Worker's script, and the glue of its module.
 const WORKER: &str = "worker.js";
 const WORKER_GLUE: &str = "azimuth-worker.js";
@@ -193,12 +276,16 @@ fn build_app(dist: &Path) -> Result<String> {
     }
     optimize_all(&files_with_extension(&out, "wasm")?)?;
     let pages = bundles::bundle(&out, &loader, SPLIT_LOADER)?;
+    if let Some(missing) = early_page_missing(&pages) {
+        return Err(format!("start.js would fetch split_{missing}.bin, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
+    }
     build_worker(&work, &out)?;
     fs::write(
         out.join(STARTER),
         format!(
-            "{EARLY_CHUNKS}import start from\"./{GLUE}\";\
-             start({{module_or_path:new URL(\"{MAIN_WASM}\",import.meta.url)}});\n"
+            "{}import start from\"./{GLUE}\";\
+             start({{module_or_path:new URL(\"{MAIN_WASM}\",import.meta.url)}});\n",
+            early_chunks()
         ),
     )?;
     for script in [GLUE, SPLIT_LOADER, WORKER_GLUE, WORKER] {
@@ -424,6 +511,23 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_js_names_only_page_files_the_build_made() {
+        let mut pages: Vec<(String, String)> = EARLY_PAGES
+            .iter()
+            .flat_map(|(_, page, _, part)| [*page, *part])
+            .filter(|name| !name.is_empty())
+            .map(|name| (name.to_owned(), format!("split_{name}.bin")))
+            .collect();
+        assert_eq!(early_page_missing(&pages), None);
+        pages.retain(|(name, _)| name != "endpoint__tabs");
+        assert_eq!(early_page_missing(&pages), Some("endpoint__tabs"));
+        let script = early_chunks();
+        assert!(script.starts_with("import{__wasm_split_prefetch as f}from\"./__wasm_split.js\";"));
+        assert!(script
+            .contains(r#"["/endpoints/","endpoint","[?&]tab=(?!details)[^&]","endpoint__tabs"]"#));
+    }
 
     #[test]
     fn links_the_app_into_the_page() {
