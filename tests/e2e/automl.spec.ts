@@ -80,3 +80,21 @@ test('a job whose browser tab is reloaded while it trains fails, saying why', as
   await expect(page.locator('[data-state="Failed"]').first()).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText(/closed or reloaded before it ended/).first()).toBeVisible();
 });
+
+test('a job whose training code cannot be downloaded fails, saying so, and the next one trains', async ({ page, store }) => {
+  test.skip(store !== 'browser', 'the browser store only');
+  await createDiabetesTable(page);
+  // The code that trains comes in a file of its own, fetched when a job first runs in the tab.
+  await page.route('**/split_job_runner.bin', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('link', { name: 'Automated ML' }).click();
+  await fillDiabetesAutoml(page, 'offline_automl', 'mslearn-diabetes-automl', '1');
+  await page.getByRole('button', { name: 'Submit training job' }).click();
+  await expect(page).toHaveURL(/\/jobs\/runs\/offline_automl/);
+  await expect(page.locator('[data-state="Failed"]').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/runs jobs in this browser could not be downloaded/).first()).toBeVisible();
+  // Back online, a job submitted again trains.
+  await page.unroute('**/split_job_runner.bin');
+  await page.getByRole('link', { name: 'Automated ML' }).click();
+  await fillDiabetesAutoml(page, 'online_automl', 'mslearn-diabetes-automl', '1');
+  await submitAndWaitForAutoml(page, 'online_automl');
+});

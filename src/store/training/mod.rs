@@ -14,6 +14,7 @@ mod locks;
 use super::local::runs;
 use super::worker::Stream;
 use super::Store;
+use crate::lazy::LoadFailed;
 use azimuth_core::endpoints::batch::invoke::BatchSettings;
 use azimuth_core::jobs::automl::drive::{progress_metric, Event, Halt, Outcome, TrialRecord};
 use azimuth_core::jobs::automl::BEST_MODEL;
@@ -28,6 +29,8 @@ use js_sys::Uint8Array;
 use locks::{held_locks, lock_name, Lock};
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
 
 thread_local! {
     /// The jobs this tab trains, as `<workspaceId>/<job>`.
@@ -57,13 +60,39 @@ pub(super) fn start(store: Store, ws: Workspace, job: String) {
     TRAINING.with_borrow_mut(|t| t.insert(training.clone()));
     let lock = Lock::hold(&lock_name(&training));
     leptos::task::spawn_local(async move {
-        let (status, reason) = run_job(store, &ws, &job)
-            .await
-            .unwrap_or_else(|why| (JobStatus::Failed, Some(why)));
+        let ran = match runner().await {
+            Ok(run) => run(store, ws.clone(), job.clone()).await,
+            Err(LoadFailed) => Err(NOT_DOWNLOADED.to_owned()),
+        };
+        let (status, reason) = ran.unwrap_or_else(|why| (JobStatus::Failed, Some(why)));
         let _ = set_status(store, &ws, &job, status, reason).await;
         drop(lock);
         TRAINING.with_borrow_mut(|t| t.remove(&training));
     });
+}
+
+/// Why a job ended when the code that runs it could not be downloaded.
+const NOT_DOWNLOADED: &str = "The part of the studio that runs jobs in this browser could not be downloaded. Check the connection, then submit the job again.";
+
+/// A job's final status and why, once it has run to its end (see [`run_job`]).
+type Ran = Result<(JobStatus, Option<String>), String>;
+
+/// Runs a job of a workspace to its end.
+type Runner = fn(Store, Workspace, String) -> Pin<Box<dyn Future<Output = Ran>>>;
+
+/// The code that trains and scores (the sweep, the worker's calls, what each trial leaves),
+/// once it is in: in the release build a chunk of its own, downloaded when a job first runs
+/// in this tab rather than with every page that can submit one.
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(job_runner, fallible)]
+fn runner() -> Result<Runner, LoadFailed> {
+    Ok(|store, ws, job| Box::pin(async move { run_job(store, &ws, &job).await }))
+}
+
+/// The code that trains and scores.
+#[cfg(not(feature = "split"))]
+async fn runner() -> Result<Runner, LoadFailed> {
+    Ok(|store, ws, job| Box::pin(async move { run_job(store, &ws, &job).await }))
 }
 
 /// Fails the jobs of `ws` that a closed or reloaded tab left running (once per tab).
@@ -127,11 +156,7 @@ async fn set_status(
 
 /// Runs the job to its end (an AutoML job trained, a batch endpoint's job scored): its final
 /// status and why.
-async fn run_job(
-    store: Store,
-    ws: &Workspace,
-    job: &str,
-) -> Result<(JobStatus, Option<String>), String> {
+async fn run_job(store: Store, ws: &Workspace, job: &str) -> Ran {
     let held = runs::read(&key(ws)).await.map_err(message)?;
     let spec = held
         .runs
