@@ -6,13 +6,14 @@ use super::code_area::CodeArea;
 use super::markdown::MarkdownView;
 use super::notebook::NotebookEditor;
 use super::saving::{SaveProblem, SaveState, SaveStatus, Saver};
-use super::DATASTORE;
+use super::{ReadAhead, DATASTORE};
 use crate::components::{Appearance, Button, Icon, IconName};
 use crate::store::{download_blob, use_store, TextFile};
 use azimuth_core::notebooks::highlight::Language;
 use azimuth_core::notebooks::paths::{file_name, is_notebook, parent};
 use azimuth_core::notebooks::{read_notebook, Notebook};
 use azimuth_core::workspace::roles::Action;
+use azimuth_core::ArmError;
 use leptos::prelude::*;
 
 /// What an opened file is, once read.
@@ -30,7 +31,20 @@ enum Opened {
     Failed(String),
 }
 
-/// The file at `path`, read and opened as what it is.
+/// What the file at `p` is, from what reading it answered.
+fn open_as(p: &str, answer: Result<TextFile, ArmError>) -> Opened {
+    match answer {
+        Err(e) => Opened::Failed(e.message().to_owned()),
+        Ok(file) if file.text.contains('\0') => Opened::Binary,
+        Ok(file) if is_notebook(p) => match read_notebook(file_name(p), &file.text) {
+            Ok(nb) => Opened::Notebook(Box::new(nb), file.version),
+            Err(e) => Opened::Unreadable(e.message().to_owned(), file),
+        },
+        Ok(file) => Opened::Text(file),
+    }
+}
+
+/// The file at `path` (which the page reads, see [`ReadAhead`]), opened as what it is.
 #[component]
 pub fn OpenFile(
     /// Its path in the notebooks' datastore.
@@ -41,18 +55,14 @@ pub fn OpenFile(
     let opened = RwSignal::new(None::<Opened>);
     let as_text = RwSignal::new(false);
     let path = StoredValue::new(path);
-    leptos::task::spawn_local(async move {
-        let p = path.get_value();
-        let answer = match store.read_text(DATASTORE, &p).await {
-            Err(e) => Opened::Failed(e.message().to_owned()),
-            Ok(file) if file.text.contains('\0') => Opened::Binary,
-            Ok(file) if is_notebook(&p) => match read_notebook(file_name(&p), &file.text) {
-                Ok(nb) => Opened::Notebook(Box::new(nb), file.version),
-                Err(e) => Opened::Unreadable(e.message().to_owned(), file),
-            },
-            Ok(file) => Opened::Text(file),
-        };
-        let _ = opened.try_set(Some(answer));
+    // The page read the file while this editor's code downloaded.
+    let ahead = expect_context::<ReadAhead>();
+    Effect::new(move |_| {
+        if opened.with_untracked(Option::is_none) {
+            if let Some(answer) = ahead.take(&path.get_value()) {
+                opened.set(Some(open_as(&path.get_value(), answer)));
+            }
+        }
     });
     let download = move |_| {
         leptos::task::spawn_local(async move {
