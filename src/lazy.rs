@@ -119,7 +119,7 @@ pub fn show(
         Some(Ok(view)) => view(name.clone()),
         Some(Err(LoadFailed)) => view! {
             <p class="page-load-error" role="alert">
-                "This page could not be downloaded. Check the connection, then reload the page."
+                "This part of the studio could not be downloaded. Check the connection, then reload the page."
             </p>
         }
         .into_any(),

@@ -33,7 +33,8 @@ const STARTER: &str = "start.js";
 fn early_chunks() -> String {
     let rows: Vec<String> = EARLY_PAGES
         .iter()
-        .map(|(path, page, query, part)| format!("[\"{path}\",\"{page}\",\"{query}\",\"{part}\"]"))
+        // Debug quotes and escapes each as a JavaScript string literal reads it (ASCII only).
+        .map(|(path, page, query, part)| format!("[{path:?},{page:?},{query:?},{part:?}]"))
         .collect();
     format!(
         "import{{__wasm_split_prefetch as f}}from\"./{SPLIT_LOADER}\";const l=location.pathname;\
@@ -527,6 +528,49 @@ mod tests {
         assert!(script.starts_with("import{__wasm_split_prefetch as f}from\"./__wasm_split.js\";"));
         assert!(script
             .contains(r#"["/endpoints/","endpoint","[?&]tab=(?!details)[^&]","endpoint__tabs"]"#));
+    }
+
+    #[test]
+    fn start_js_fetches_the_page_file_each_address_opens() {
+        let script = early_chunks().replace(
+            &format!("import{{__wasm_split_prefetch as f}}from\"./{SPLIT_LOADER}\";"),
+            "",
+        );
+        let cases = r#"[
+            ["/", "", "home"],
+            ["/compute/instances", "", "instances"],
+            ["/compute/create/instance", "", "instances"],
+            ["/compute/instances/ci-1", "", "instance_details"],
+            ["/compute/attached", "", "attached"],
+            ["/compute/attached/a1", "", "attached_details"],
+            ["/endpoints/batch/b1", "?tab=jobs", "batch_endpoint batch_endpoint__jobs"],
+            ["/endpoints/batch/b1", "?tab=yaml", "batch_endpoint"],
+            ["/endpoints/batch", "", "batch_endpoints"],
+            ["/endpoints/e1", "?tab=details", "endpoint"],
+            ["/endpoints/e1", "?wsid=w&tab=test", "endpoint endpoint__tabs"],
+            ["/notebooks", "", "notebooks"],
+            ["/notebooks", "?path=Users/ada/a.ipynb", "notebooks notebooks__editor"],
+            ["/jobs/runs/r1", "", "job"],
+            ["/jobs/runs/r1", "?tab=metrics", "job job__tabs"],
+            ["/models/m/versions/1", "?tab=artifacts", "model model__artifacts"],
+            ["/data/assets/d1", "", "data_asset"],
+            ["/elsewhere", "", ""]
+        ]"#;
+        let program = format!(
+            "const out=[];const f=(x)=>out.push(x.slice(8,-4));\
+             for(const[p,s,want]of{cases}){{globalThis.location={{pathname:p,search:s}};\
+             out.length=0;{{{script}}}if(out.join(' ')!==want)\
+             throw new Error(`${{p}}${{s}}: ${{out.join(' ')}}, not ${{want}}`)}}"
+        );
+        let ran = std::process::Command::new("node")
+            .args(["-e", &program])
+            .output()
+            .expect("node runs (cargo xtask setup installs it)");
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
     }
 
     #[test]

@@ -26,6 +26,17 @@ use azimuth_core::workspace::roles::Action;
 use leptos::prelude::*;
 use std::borrow::Cow;
 
+/// The tabs in [`job_tab`]'s chunk, by their id in the address (`?tab=`); Overview is the
+/// page's own.
+const TAB_PARTS: [&str; 6] = [
+    "metrics",
+    "outputs",
+    "children",
+    "guardrails",
+    "models",
+    "code",
+];
+
 /// What the job's tabs other than Overview are built from; the page provides it.
 #[derive(Clone, Copy)]
 struct TabInputs {
@@ -50,7 +61,7 @@ crate::lazy_page! {
     job_tab in job__tabs => |tab| {
         let TabInputs { id, metric_keys, start_time, live, job, code } = expect_context::<TabInputs>();
         let run_id = id.get_value();
-        let panel = match tab.as_str() {
+        match tab.as_str() {
             "metrics" => {
                 let keys = metric_keys.get();
                 view! { <MetricsTab run_id keys start_time=start_time.get() live /> }.into_any()
@@ -67,8 +78,7 @@ crate::lazy_page! {
                 Some((datastore, root)) => view! { <CodeTab datastore root /> }.into_any(),
                 None => view! { <p class="muted">"This job has no code folder: its command runs on its own."</p> }.into_any(),
             },
-        };
-        view! { <div role="tabpanel">{panel}</div> }.into_any()
+        }
     }
 }
 
@@ -265,9 +275,9 @@ pub fn JobPage(
             if !loaded.get() {
                 return ().into_any();
             }
-            match tab.get().as_str() {
-                t @ ("metrics" | "outputs" | "children" | "guardrails" | "models" | "code") => {
-                    crate::lazy::show(job_tab(), t.to_owned())
+            match tab.get() {
+                t if TAB_PARTS.contains(&t.as_str()) => {
+                    view! { <div role="tabpanel">{crate::lazy::show(job_tab(), t)}</div> }.into_any()
                 }
                 _ => (move || {
                     let Some(Ok(r)) = run.get() else { return ().into_any() };

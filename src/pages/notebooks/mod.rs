@@ -45,20 +45,34 @@ pub fn open_path(path: &str) {
 
 /// The file the address names, read by the page while the editor's code downloads (one used
 /// to wait for the other: opening a 5 MB notebook from the tree took 482 ms with the editor a
-/// chunk of its own, against 352 ms when it was in the page's file): its path and what the
-/// read answered, until the editor takes it.
+/// chunk of its own, against 352 ms when it was in the page's file): the newest read's answer
+/// and its path, until the editor takes it.
 #[derive(Clone, Copy)]
-pub struct ReadAhead(RwSignal<Option<(String, Result<TextFile, ArmError>)>>);
+pub struct ReadAhead {
+    held: RwSignal<Option<(String, Result<TextFile, ArmError>)>>,
+    /// The newest read's number: an older read's answer (another file, or this one before a
+    /// save) is dropped.
+    newest: StoredValue<u64>,
+}
 
 impl ReadAhead {
-    /// Reads `path` for the editor, unless the page has moved to another file by the time the
-    /// answer comes (`current`: the file the page shows).
-    fn start(self, path: String, current: Memo<Option<String>>) {
+    fn new() -> Self {
+        Self {
+            held: RwSignal::new(None),
+            newest: StoredValue::new(0),
+        }
+    }
+
+    /// Reads `path` for the editor, dropping what an earlier read left.
+    fn start(self, path: String) {
         let store = use_store();
+        let mine = self.newest.get_value() + 1;
+        self.newest.set_value(mine);
+        self.held.set(None);
         leptos::task::spawn_local(async move {
             let answer = store.read_text(DATASTORE, &path).await;
-            if current.try_get_untracked().flatten().as_deref() == Some(path.as_str()) {
-                let _ = self.0.try_set(Some((path, answer)));
+            if self.newest.try_get_value() == Some(mine) {
+                let _ = self.held.try_set(Some((path, answer)));
             }
         });
     }
@@ -66,8 +80,8 @@ impl ReadAhead {
     /// The answer for `path` once it is in, taken (reactive: the caller runs again when it
     /// comes).
     fn take(self, path: &str) -> Option<Result<TextFile, ArmError>> {
-        self.0.track();
-        self.0
+        self.held.track();
+        self.held
             .try_update_untracked(|held| match held {
                 Some((at, _)) if at == path => held.take().map(|(_, answer)| answer),
                 _ => None,
@@ -108,7 +122,7 @@ pub fn NotebooksPage() -> impl IntoView {
     let sample =
         Memo::new(move |_| query.with(|q| q.get("sample").filter(|s| !s.trim().is_empty())));
     provide_context(ActiveSaver(RwSignal::new(None)));
-    let ahead = ReadAhead(RwSignal::new(None));
+    let ahead = ReadAhead::new();
     provide_context(ahead);
     // A pointer or the keyboard on the Files tree or the Samples is about to open a file: the
     // editor's code starts downloading then, not after the click.
@@ -143,7 +157,7 @@ pub fn NotebooksPage() -> impl IntoView {
             <section class="notebooks__main" aria-label="Open file">
                 {move || match (path.get(), sample.get()) {
                     (Some(p), _) => {
-                        ahead.start(p.clone(), path);
+                        ahead.start(p.clone());
                         crate::lazy::show(file_editor(), p)
                     }
                     (None, Some(s)) => crate::lazy::show(sample_viewer(), s),

@@ -128,8 +128,8 @@ impl LocalStore {
         }));
         if stamp == 0.0 {
             // Saved while the first page shows (best effort: if it fails, the next change
-            // writes everything; a change made meanwhile waits for it, as IndexedDB runs
-            // transactions over the same shelves one after another).
+            // writes everything; a change made meanwhile starts from what is saved, whichever
+            // of the two commits first, as every change does).
             // (Not Leptos's spawner: the app is not mounted yet, so its executor is not set up.)
             wasm_bindgen_futures::spawn_local(async move {
                 let _ = store.change(|_| Ok(())).await;
@@ -270,7 +270,7 @@ async fn writer() -> Result<Writes, ArmError> {
     record_writes().await.map_err(|first_start::Missing| {
         ArmError::new(
             "StorageError",
-            format!("{} Nothing was changed.", LoadProblem::NotDownloaded),
+            "Nothing was changed: the part of the studio that saves changes could not be downloaded. Check the connection, then try again.",
         )
     })
 }

@@ -72,7 +72,7 @@ pub(super) fn start(store: Store, ws: Workspace, job: String) {
 }
 
 /// Why a job ended when the code that runs it could not be downloaded.
-const NOT_DOWNLOADED: &str = "The part of the studio that runs jobs in this browser could not be downloaded. Check the connection, then submit the job again.";
+const NOT_DOWNLOADED: &str = "The part of the studio that runs jobs in this browser could not be downloaded, so the job did not run. Check the connection, then start it again.";
 
 /// A job's final status and why, once it has run to its end (see [`run_job`]).
 type Ran = Result<(JobStatus, Option<String>), String>;
