@@ -7,6 +7,9 @@
 //! resource shares, and `time`. An asset folder uses `arm`, `time` and the workspace, never
 //! another asset's internals.
 
+// The readers `#[derive(FromValue)]` writes name the trait as `::azimuth_core::...`.
+extern crate self as azimuth_core;
+
 pub mod arm;
 pub mod compute;
 pub mod data;

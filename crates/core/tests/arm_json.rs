@@ -76,3 +76,79 @@ fn errors_have_arm_shape() {
         json!({"error": {"code": "ResourceNotFound", "message": "gone"}})
     );
 }
+
+/// Reads `value` as `T` with serde and with `FromValue`; both must agree (compared as the JSON
+/// they write back) or both refuse it.
+fn read_both<T>(value: Value) -> Option<Value>
+where
+    T: serde::de::DeserializeOwned + azimuth_core::arm::json_de::FromValue + serde::Serialize,
+{
+    let by_serde = serde_json::from_value::<T>(value.clone());
+    let ours = azimuth_core::arm::json_de::from_value::<T>(value.clone());
+    match (by_serde, ours) {
+        (Ok(a), Ok(b)) => {
+            let (a, b) = (
+                serde_json::to_value(a).unwrap(),
+                serde_json::to_value(b).unwrap(),
+            );
+            assert_eq!(a, b, "{value}");
+            Some(a)
+        }
+        (Err(_), Err(_)) => None,
+        (a, b) => panic!(
+            "serde: {:?}, FromValue: {:?}, for {value}",
+            a.err(),
+            b.err()
+        ),
+    }
+}
+
+#[test]
+fn compact_readers_read_what_serde_reads() {
+    use azimuth_core::workspace::records::{writes, RecordWrite, Shelf};
+    use azimuth_core::workspace::seed::EXAMPLE_TENANT;
+    use azimuth_core::workspace::{Tenant, Workspace};
+    // The reference compute, its defaults filled in, and bodies both must refuse.
+    read_both::<ComputeResource>(reference_example()).unwrap();
+    read_both::<ComputeResource>(
+        json!({"properties":{"computeType":"AmlCompute","properties":{"vmSize":"a"}}}),
+    )
+    .unwrap();
+    for bad in [
+        json!({"properties":{"computeType":1}}),
+        json!({"properties":{"properties":{"vmSize":"a"}}}),
+        json!({"name":["x"],"properties":{"computeType":"AmlCompute"}}),
+        json!([]),
+    ] {
+        assert!(read_both::<ComputeResource>(bad).is_none());
+    }
+    // Every record of a seeded installation, and the workspace as the server sends it.
+    let mut tenant = Tenant::seed(1_800_000_000_000, EXAMPLE_TENANT, None);
+    let lab = tenant.workspaces[0].id().to_owned();
+    let scale = json!({"maxNodeCount": 2, "minNodeCount": 0});
+    for (name, kind) in [("ci-one", "ComputeInstance"), ("cpu-cluster", "AmlCompute")] {
+        let body = json!({"tags": {"team": "a"}, "properties": {"computeType": kind, "description": "d", "properties": {"vmSize": "Standard_DS11_v2", "scaleSettings": scale}}});
+        let body = serde_json::from_value(body).unwrap();
+        tenant
+            .create_compute(&lab, "Ada Lovelace", name, body, 1_800_000_000_000)
+            .unwrap();
+    }
+    tenant.settle(1_800_000_600_000);
+    let mut computes = 0;
+    for write in writes(None, &tenant) {
+        if let RecordWrite::Put { shelf, body, .. } = write {
+            let value: Value = serde_json::from_str(&body).unwrap();
+            if shelf == Shelf::Computes {
+                read_both::<StoredCompute>(value).unwrap();
+                computes += 1;
+            }
+        }
+    }
+    assert!(computes > 0, "the seeded installation has computes");
+    for ws in &tenant.workspaces {
+        let value = serde_json::to_value(ws).unwrap();
+        assert_eq!(read_both::<Workspace>(value.clone()).unwrap(), value);
+    }
+    let error = json!({"error":{"code":"Conflict","message":"taken","details":[{"code":"a","message":"b"}]}});
+    read_both::<ArmError>(error).unwrap();
+}

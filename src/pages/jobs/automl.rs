@@ -159,7 +159,7 @@ async fn read_run_json(
             JSON_FILE_BYTES >> 20
         ));
     }
-    serde_json::from_slice(&bytes).map_err(|e| format!("{path} is damaged ({e})."))
+    serde_json::from_slice::<Value>(&bytes).map_err(|e| format!("{path} is damaged ({e})."))
 }
 
 /// "Data guardrails": what the job found in its data and did about it.

@@ -92,7 +92,7 @@ impl KernelState {
 
 /// One output from the kernel, as the notebook keeps it.
 fn output_of(value: serde_json::Value) -> Option<Output> {
-    serde_json::from_value(value).ok()
+    azimuth_core::arm::json_de::from_value(value).ok()
 }
 
 /// Runs the queued cells one after another; an error stops the rest, as in Jupyter.

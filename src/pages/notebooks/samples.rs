@@ -8,13 +8,14 @@ use super::tree::{show_file, Tree};
 use super::DATASTORE;
 use crate::components::{Appearance, Button, Icon, IconName};
 use crate::store::{remote, use_store};
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::notebooks::paths::{copy_name, join};
 use azimuth_core::notebooks::{read_notebook, Notebook};
 use leptos::prelude::*;
 use serde::Deserialize;
 
 /// A sample as `index.json` lists it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, FromValue)]
 pub struct Sample {
     /// Its file name in `/samples/notebooks/`.
     pub name: String,
@@ -30,7 +31,8 @@ async fn samples() -> Result<Vec<Sample>, String> {
     let text = remote::sample_file("index.json")
         .await
         .map_err(|e| e.message().to_owned())?;
-    serde_json::from_str(&text).map_err(|_| "The list of samples could not be read.".to_owned())
+    azimuth_core::arm::json_de::from_json(&text)
+        .map_err(|_| "The list of samples could not be read.".to_owned())
 }
 
 /// Whether `name` is a sample's file name (no folders, no climbing out).

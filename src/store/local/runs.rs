@@ -9,6 +9,7 @@
 
 use super::super::idb::{self, IdbError};
 use super::shelves::storage_error;
+use azimuth_core::arm::json_de::from_json;
 use azimuth_core::jobs::experiment::{self, DEFAULT_EXPERIMENT};
 use azimuth_core::jobs::run::StoredRun;
 use azimuth_core::jobs::Experiment;
@@ -115,14 +116,14 @@ async fn read_in(tx: &IdbTransaction, ws: &str) -> Result<Runs, ArmError> {
     }
     let mut runs = Runs::default();
     for text in &lists[0] {
-        let e: Experiment = serde_json::from_str(text).map_err(|e| unreadable("experiment", e))?;
+        let e: Experiment = from_json(text).map_err(|e| unreadable("experiment", e))?;
         runs.experiments.push(e);
     }
     // Oldest first, Default first of all (as a server lists them).
     runs.experiments
         .sort_by_key(|e| (e.name != DEFAULT_EXPERIMENT, e.creation_time));
     for text in &lists[1] {
-        let r: StoredRun = serde_json::from_str(text).map_err(|e| unreadable("run", e))?;
+        let r: StoredRun = from_json(text).map_err(|e| unreadable("run", e))?;
         runs.runs.insert(r.info.run_id.clone(), r);
     }
     Ok(runs)

@@ -4,6 +4,7 @@
 
 use super::{encode, json_string, send, send_with, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::workspace::overview::Installation;
 use azimuth_core::workspace::WorkspaceResource;
 use azimuth_core::ArmError;
@@ -16,7 +17,7 @@ pub async fn installation(token: &str) -> Result<Installation, ArmError> {
 }
 
 /// What a starting studio opens, as `GET /api/open` answers it.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, FromValue)]
 struct OpenAnswer {
     installation: Installation,
     workspace: Option<azimuth_core::Workspace>,
@@ -110,14 +111,14 @@ pub async fn recover_workspace(token: &str, id: &str) -> Result<(), ArmError> {
 const AUTHORIZATION_API_VERSION: &str = "2022-04-01";
 
 /// A role assignment as Microsoft.Authorization answers it (with Azimuth's principal names).
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 struct AssignmentJson {
     id: String,
     properties: AssignmentProperties,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 struct AssignmentProperties {
     role_definition_id: String,
@@ -128,7 +129,7 @@ struct AssignmentProperties {
     principal_user_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct AssignmentList {
     value: Vec<AssignmentJson>,
 }

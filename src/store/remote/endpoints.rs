@@ -4,6 +4,7 @@
 
 use super::{encode, json_string, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::endpoints::{DeploymentResource, EndpointKeys, EndpointResource};
 use azimuth_core::ArmError;
 use gloo_net::http::RequestBuilder;
@@ -100,7 +101,7 @@ pub async fn regenerate_endpoint_key(
         .map(drop)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 struct TokenBody {
     access_token: String,
@@ -115,7 +116,7 @@ pub async fn endpoint_token(token: &str, ws: &str, name: &str) -> Result<String,
         .map_err(|e| unexpected(&e))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct LogsBody {
     #[serde(default)]
     content: String,
@@ -138,7 +139,7 @@ pub async fn deployment_logs(
 }
 
 /// One minute of a deployment's requests, as `/api/endpoints/metrics` answers it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, FromValue)]
 pub struct MinuteFigures {
     /// The minute's start, in milliseconds since 1970.
     pub at: i64,
@@ -157,7 +158,7 @@ pub struct MinuteFigures {
 }
 
 /// A deployment's last hour of requests.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, FromValue)]
 pub struct DeploymentFigures {
     /// Minute by minute.
     #[serde(default)]
@@ -171,7 +172,7 @@ pub struct DeploymentFigures {
 }
 
 /// An endpoint's last hour of requests, by deployment.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, FromValue)]
 pub struct EndpointFigures {
     /// Each deployment's figures, by name.
     #[serde(default)]

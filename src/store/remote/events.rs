@@ -4,12 +4,13 @@
 
 use crate::store::Store;
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::workspace::Changes;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 /// A `changed` event's data.
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct Changed {
     /// The installation's version after the change (0: the stream fell behind).
     #[serde(default)]

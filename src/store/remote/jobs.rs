@@ -3,6 +3,7 @@
 
 use super::{encode, send, unexpected, API_VERSION};
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::jobs::code::CodeVersionResource;
 use azimuth_core::jobs::experiment::ExperimentSummary;
 use azimuth_core::jobs::table::{Column, TablePage};
@@ -15,13 +16,13 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct Experiments {
     experiments: Vec<ExperimentSummary>,
 }
 
 /// A metric's history shaped for a chart (see `GET /api/jobs/metric`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, FromValue)]
 pub struct Series {
     /// The series' first x.
     pub first: Option<i64>,
@@ -39,7 +40,7 @@ pub struct Series {
 }
 
 /// A token for scripts, as `/api/tokens` lists it (and, once, as it was made, with the token).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ScriptToken {
     /// The token: only in the answer that made it (it is shown once).
@@ -56,12 +57,12 @@ pub struct ScriptToken {
     pub expires_on: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct ScriptTokens {
     value: Vec<ScriptToken>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct RunBody {
     run: Run,
 }

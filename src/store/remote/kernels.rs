@@ -128,9 +128,8 @@ pub async fn execute(
                 });
             }
             if message.get("error").is_some() {
-                return Err(
-                    serde_json::from_value::<ArmError>(message).unwrap_or_else(|_| unreachable())
-                );
+                return Err(azimuth_core::arm::json_de::from_value::<ArmError>(message)
+                    .unwrap_or_else(|_| unreachable()));
             }
             on_output(message);
         }

@@ -25,6 +25,7 @@ pub use notebooks::*;
 pub use people::*;
 
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::compute::ScaleSettings;
 use azimuth_core::workspace::snapshot::decode_workspace;
 use azimuth_core::{ArmError, ComputeResource, Operation, Workspace};
@@ -44,7 +45,7 @@ pub enum StoreKind {
 }
 
 /// A person as the sign-in page lists them.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberSummary {
     /// Display name.
@@ -54,7 +55,7 @@ pub struct MemberSummary {
 }
 
 /// What the sign-in page needs: who may sign in, and whether a key is asked.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInOptions {
     /// The installation's (subscription's) name.
@@ -68,24 +69,24 @@ pub struct SignInOptions {
     pub mode: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct SessionBody {
     token: String,
     member: SessionMember,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct SessionMember {
     name: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 struct ApplicationBody {
     endpoint_uri: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct StudioConfig {
     store: String,
 }

@@ -5,6 +5,7 @@
 use super::data::{file_response, files_url, unreachable};
 use super::{encode, send};
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::ArmError;
 use gloo_net::http::{Method, RequestBuilder};
 use serde::Deserialize;
@@ -18,13 +19,13 @@ pub enum Precondition<'a> {
     Absent,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct Written {
     #[serde(default)]
     etag: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct Moved {
     #[serde(default)]
     moved: u64,

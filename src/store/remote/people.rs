@@ -3,11 +3,12 @@
 
 use super::{json_string, send, unexpected};
 use azimuth_core::arm::json_de::from_json;
+use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::ArmError;
 use serde::Deserialize;
 
 /// A person as the People page lists them.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonRow {
     /// Display name.
@@ -25,17 +26,17 @@ pub struct PersonRow {
     pub code: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct PeopleList {
     people: Vec<PersonRow>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct Added {
     added: Vec<PersonRow>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct CodeBody {
     code: String,
 }

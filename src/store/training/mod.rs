@@ -15,6 +15,7 @@ use super::local::runs;
 use super::worker::Stream;
 use super::Store;
 use crate::lazy::LoadFailed;
+use azimuth_core::arm::json_de::{from_json, from_value};
 use azimuth_core::endpoints::batch::invoke::BatchSettings;
 use azimuth_core::jobs::automl::drive::{progress_metric, Event, Halt, Outcome, TrialRecord};
 use azimuth_core::jobs::automl::BEST_MODEL;
@@ -201,19 +202,18 @@ async fn train(
         let text = payload.as_string().unwrap_or_default();
         match kind.as_str() {
             "event" => {
-                let event: Event = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                let event: Event = from_json(&text).map_err(|e| e.to_string())?;
                 if let Some(ended) = keep(store, ws, &parent, &metric, &mut log, event).await? {
                     return Ok(ended);
                 }
             }
             "end" => {
-                let end: serde_json::Value =
-                    serde_json::from_str(&text).map_err(|e| e.to_string())?;
-                if let Ok(halt) = serde_json::from_value::<Halt>(end["halt"].clone()) {
+                let end: serde_json::Value = from_json(&text).map_err(|e| e.to_string())?;
+                if let Ok(halt) = from_value::<Halt>(end["halt"].clone()) {
                     return Ok((halt.status, halt.reason));
                 }
                 let mut outcome: Outcome =
-                    serde_json::from_value(end["outcome"].clone()).map_err(|e| e.to_string())?;
+                    from_value(end["outcome"].clone()).map_err(|e| e.to_string())?;
                 outcome.folder = std::mem::take(&mut files);
                 return finish(store, ws, job, &spec, outcome).await;
             }

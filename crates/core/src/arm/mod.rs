@@ -8,6 +8,7 @@ pub mod json_de;
 pub mod tags;
 pub mod versioned;
 
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 
 /// The ARM resource type of a compute.
@@ -26,14 +27,14 @@ pub const MODEL_VERSION_TYPE: &str = "Microsoft.MachineLearningServices/workspac
 pub const WORKSPACE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces";
 
 /// ARM's error body: `{"error": {"code", "message"}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct ArmError {
     /// The error itself.
     pub error: ErrorDetail,
 }
 
 /// The code and message of an ARM error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct ErrorDetail {
     /// A machine-readable code such as `ResourceNotFound`.
     pub code: String,
@@ -87,7 +88,7 @@ impl std::fmt::Display for ArmError {
 impl std::error::Error for ArmError {}
 
 /// `systemData`: who created and last changed a resource, and when.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemData {
     /// When it was created (ISO 8601).

@@ -1,12 +1,13 @@
 //! The compute instance lifecycle: operations, the states they pass through, how long they take
 //! at each pace, and which transitions are allowed.
 
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated operations complete.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "lowercase")]
 pub enum Pace {
     /// Operations complete at once.
@@ -58,7 +59,7 @@ impl Pace {
 }
 
 /// An operation on a compute instance (ARM's `lastOperation.operationName`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub enum Operation {
     /// Provision a new instance.
     Create,
@@ -73,7 +74,7 @@ pub enum Operation {
 }
 
 /// Who or what started an operation (ARM's `operationTrigger`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub enum Trigger {
     /// A person.
     User,
@@ -197,7 +198,7 @@ impl Operation {
 }
 
 /// An operation in flight: from its transient state to its final one, starting at `started_at`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Transition {
     /// The operation.

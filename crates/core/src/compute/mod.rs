@@ -21,6 +21,7 @@ pub mod yaml_in;
 pub use create::MAX_SCHEDULES;
 pub use resource::*;
 
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::time::{format_iso, Millis};
 use crate::workspace::roles::Member;
@@ -33,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// A compute as stored: its ARM resource plus what the engine needs to move it along.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredCompute {
     /// The resource exactly as ARM returns it.

@@ -4,6 +4,7 @@
 //! from one regional pool of their own instead of their family's quota, as in Azure
 //! ("Low-priority cores per region").
 
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::compute::catalogue::{default_quota, families, family_kind, find_vm_size, VmKind};
 use crate::compute::ComputeResource;
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 /// vCPUs the subscription's other workspaces in a region hold: per family, and of the
 /// low-priority pool.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct HeldElsewhere {
     /// vCPUs per family (only families with some).

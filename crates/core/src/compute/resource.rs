@@ -1,12 +1,13 @@
 //! ARM wire types of a compute: the JSON of Azure ML's REST API for computes of every kind,
 //! with the real property names and enum strings.
 
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A compute as ARM returns it (the envelope).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ComputeResource {
     /// Full ARM id.
@@ -33,7 +34,7 @@ pub struct ComputeResource {
 
 /// A compute's managed identity: system-assigned (Azure creates one for it), user-assigned
 /// (identities that already exist), or both.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedIdentity {
     /// `SystemAssigned`, `UserAssigned`, `SystemAssigned,UserAssigned` or `None`.
@@ -51,7 +52,7 @@ pub struct ManagedIdentity {
 }
 
 /// One user-assigned identity of a compute (its ids are read-only).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct UserAssignedIdentity {
     /// Read-only: its object id.
@@ -63,7 +64,7 @@ pub struct UserAssignedIdentity {
 }
 
 /// The compute-type-independent properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Compute {
     /// `ComputeInstance`, `AmlCompute`, `Kubernetes`, `VirtualMachine`, `Databricks`,
@@ -100,7 +101,7 @@ pub struct Compute {
 
 /// `properties.properties` of a compute: a compute instance's, and a cluster's (AmlCompute),
 /// each kind using its own fields and leaving the others out.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ComputeProperties {
     /// VM size, e.g. `Standard_DS11_v2`.
@@ -223,7 +224,7 @@ pub struct ComputeProperties {
 }
 
 /// A Kubernetes instance type: what a job asks for and may use.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceType {
     /// Node labels a job's pods must match.
@@ -235,7 +236,7 @@ pub struct InstanceType {
 }
 
 /// Resource quantities by name (`cpu`, `memory`, `nvidia.com/gpu`), as Kubernetes writes them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceTypeResources {
     /// What a job is guaranteed.
@@ -247,7 +248,7 @@ pub struct InstanceTypeResources {
 }
 
 /// The SSH account of an attached virtual machine or HDInsight cluster.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct AdministratorAccount {
     /// User name.
@@ -264,7 +265,7 @@ pub struct AdministratorAccount {
 }
 
 /// A cluster's `scaleSettings`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ScaleSettings {
     /// Most nodes.
@@ -278,7 +279,7 @@ pub struct ScaleSettings {
 }
 
 /// A cluster's administrator account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct UserAccountCredentials {
     /// User name.
@@ -292,7 +293,7 @@ pub struct UserAccountCredentials {
 }
 
 /// A cluster's nodes by state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeStateCounts {
     /// Ready, without a job.
@@ -316,14 +317,14 @@ pub struct NodeStateCounts {
 }
 
 /// `{"id": "..."}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct ResourceId {
     /// Full ARM id.
     pub id: String,
 }
 
 /// SSH settings of a compute instance.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct SshSettings {
     /// `Enabled` or `Disabled`.
@@ -340,7 +341,7 @@ pub struct SshSettings {
 }
 
 /// `personalComputeInstanceSettings`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalSettings {
     /// The assigned user.
@@ -348,7 +349,7 @@ pub struct PersonalSettings {
 }
 
 /// An Azure AD user by object and tenant id.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignedUser {
     /// Object id.
@@ -358,7 +359,7 @@ pub struct AssignedUser {
 }
 
 /// `schedules`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ComputeSchedules {
     /// Start and stop schedules.
@@ -367,7 +368,7 @@ pub struct ComputeSchedules {
 }
 
 /// One start or stop schedule.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StartStopSchedule {
     /// Read-only id.
@@ -393,7 +394,7 @@ fn enabled() -> String {
 }
 
 /// A recurrence trigger.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Recurrence {
     /// `Day` or `Week` (Azimuth's schedules); ARM also has Minute, Hour, Month.
@@ -420,7 +421,7 @@ fn utc() -> String {
 }
 
 /// The hours, minutes and week days a recurrence fires at.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurrenceSchedule {
     /// Hours 0-23.
@@ -433,7 +434,7 @@ pub struct RecurrenceSchedule {
 }
 
 /// A cron trigger.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Cron {
     /// Five-field cron expression.
@@ -447,7 +448,7 @@ pub struct Cron {
 }
 
 /// `lastOperation`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct LastOperation {
     /// Create, Start, Stop, Restart, Reimage or Delete.
@@ -461,7 +462,7 @@ pub struct LastOperation {
 }
 
 /// `connectivityEndpoints`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectivityEndpoints {
     /// Public IP, absent with "No public IP".
@@ -473,7 +474,7 @@ pub struct ConnectivityEndpoints {
 }
 
 /// An application endpoint of an instance.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Application {
     /// `Jupyter`, `Jupyter Lab`, `VS Code`, `Terminal`.
@@ -483,7 +484,7 @@ pub struct Application {
 }
 
 /// `createdBy`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedBy {
     /// Sign-in name.

@@ -4,6 +4,7 @@
 //! asset has the asset's type, and assets are archived and restored, not deleted, as in Azure.
 
 use super::uri::{parse_data_uri, DataUri, Pick};
+use crate::arm::json_de::FromValue;
 use crate::arm::tags::validate_tags;
 pub use crate::arm::versioned::ListView;
 use crate::arm::versioned::{
@@ -24,7 +25,7 @@ pub const MAX_HOPS: usize = 4;
 pub const DATA_TYPES: [&str; 3] = ["uri_file", "uri_folder", "mltable"];
 
 /// A data asset's container as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DataContainerResource {
     /// Full ARM id.
@@ -45,7 +46,7 @@ pub struct DataContainerResource {
 }
 
 /// A data asset container's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DataContainerProperties {
     /// `uri_file`, `uri_folder` or `mltable`: every version's.
@@ -72,7 +73,7 @@ pub struct DataContainerProperties {
 }
 
 /// A data asset's version as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DataVersionResource {
     /// Full ARM id: `{workspace}/data/{name}/versions/{version}`.
@@ -93,7 +94,7 @@ pub struct DataVersionResource {
 }
 
 /// A data asset version's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DataVersionProperties {
     /// `uri_file`, `uri_folder` or `mltable`.

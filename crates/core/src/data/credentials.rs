@@ -3,6 +3,7 @@
 //! out of what studios are sent).
 
 use super::datastore::StoredDatastore;
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ fn bad(message: impl Into<String>) -> ArmError {
 }
 
 /// A datastore's credentials: their kind and what is not secret about them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Credentials {
     /// `AccountKey`, `Sas`, `ServicePrincipal`, `Certificate` or `None`.

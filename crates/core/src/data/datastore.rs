@@ -7,6 +7,7 @@
 //! Azure allows may call) answers it.
 
 use super::datastore_name_error;
+use crate::arm::json_de::FromValue;
 use crate::arm::tags::validate_tags;
 use crate::arm::{ArmError, SystemData, DATASTORE_TYPE};
 use crate::time::{format_iso, Millis};
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A datastore as ARM returns it (and as a PUT asks for it).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DatastoreResource {
     /// Full ARM id.
@@ -42,7 +43,7 @@ pub struct DatastoreResource {
 }
 
 /// A datastore's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DatastoreProperties {
     /// `AzureBlob`, `AzureDataLakeGen2` or `AzureFile`.
@@ -88,7 +89,7 @@ pub struct DatastoreProperties {
 }
 
 /// A datastore as stored: its resource (without secrets) and its secrets, kept apart.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredDatastore {
     /// The resource exactly as ARM returns it.

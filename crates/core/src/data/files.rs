@@ -6,12 +6,13 @@
 
 use super::datastore::datastore_not_found;
 use super::uri::check_path;
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
 
 /// A file as a folder's listing shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct FileEntry {
     /// Its name (without its folder).
@@ -23,7 +24,7 @@ pub struct FileEntry {
 }
 
 /// One folder's content, each list by name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Listing {
     /// The folders in it.

@@ -3,11 +3,12 @@
 //! type. Made from the listings of the folder and of each of its sub-folders (one level down).
 
 use super::files::Listing;
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Files and bytes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct Tally {
     /// How many files.
     pub files: u64,
@@ -23,7 +24,7 @@ impl Tally {
 }
 
 /// A folder's profile.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderProfile {
     /// Every file counted.

@@ -2,6 +2,7 @@
 //! and new lines inside fields, a UTF-8 byte order mark) and JSON lines. It reads only the
 //! start of a file a store hands it, so a large file costs no more than a small one.
 
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 
 /// How many bytes of a file the studio reads to show its first rows.
@@ -82,7 +83,7 @@ impl Format {
 }
 
 /// The first rows of a file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Table {
     /// Column names (`Column1`, ... when the file has no header).
     pub columns: Vec<String>,

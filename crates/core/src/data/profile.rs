@@ -9,6 +9,7 @@
 
 use super::columns::ColumnStats;
 use super::preview::{Format, Table};
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read};
 
@@ -22,7 +23,7 @@ pub const EXACT_DISTINCT: usize = 10_000;
 pub const MAX_COLUMNS: usize = 500;
 
 /// What a column holds, as its present values all read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub enum ColumnType {
     /// Whole numbers.
@@ -59,7 +60,7 @@ impl ColumnType {
 }
 
 /// One bar of a histogram: values in `[low, high)`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Bin {
     /// The bar's lower edge.
     pub low: f64,
@@ -70,7 +71,7 @@ pub struct Bin {
 }
 
 /// A column's smallest or largest value: a number for numbers, text for dates.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(untagged)]
 pub enum Bound {
     /// A number.
@@ -80,7 +81,7 @@ pub enum Bound {
 }
 
 /// A value and how many rows hold it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct TopValue {
     /// The value, as text.
     pub value: String,
@@ -89,7 +90,7 @@ pub struct TopValue {
 }
 
 /// One column's profile.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnProfile {
     /// The column's name.
@@ -119,7 +120,7 @@ pub struct ColumnProfile {
 }
 
 /// A file's profile.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     /// Data rows read (the header not counted).

@@ -11,6 +11,7 @@ pub mod rules;
 pub mod score;
 pub mod yaml;
 
+use crate::arm::json_de::FromValue;
 use crate::arm::SystemData;
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ pub const DEPLOYMENT_TYPE: &str =
 pub const AUTH_MODES: [&str; 2] = ["Key", "AMLToken"];
 
 /// An online endpoint as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointResource {
     /// Full ARM id: `{workspace}/onlineEndpoints/{name}`.
@@ -59,7 +60,7 @@ pub struct EndpointResource {
 }
 
 /// An online endpoint's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointProperties {
     /// `Key` or `AMLToken`.
@@ -95,7 +96,7 @@ pub struct EndpointProperties {
 }
 
 /// An endpoint's keys (`listKeys`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointKeys {
     /// The primary key.
@@ -106,7 +107,7 @@ pub struct EndpointKeys {
 
 /// An endpoint as stored: its resource, its keys (kept apart: see
 /// [`crate::Workspace::without_secrets`]) and when its provisioning ends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredEndpoint {
     /// The resource ARM answers.
@@ -120,7 +121,7 @@ pub struct StoredEndpoint {
 }
 
 /// An online deployment as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentResource {
     /// Full ARM id: `{endpoint}/deployments/{name}`.
@@ -153,7 +154,7 @@ pub struct DeploymentResource {
 }
 
 /// A deployment's instances.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Sku {
     /// `Default`.
@@ -182,7 +183,7 @@ fn one() -> u32 {
 }
 
 /// A deployment's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentProperties {
     /// `Managed`.
@@ -218,7 +219,7 @@ pub struct DeploymentProperties {
 }
 
 /// A deployment as stored: its resource and when its provisioning ends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredDeployment {
     /// The endpoint it belongs to.

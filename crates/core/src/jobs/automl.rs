@@ -6,6 +6,7 @@
 //! refused or named in [`AutoMLTask::notes`], which the job's log shows.
 
 use super::command::{bad, JobInput};
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::time::parse_duration_seconds;
 use azimuth_ml::featurize::{self, Impute, Kind, Mode};
@@ -46,7 +47,7 @@ pub const MAX_TRIALS: u64 = 1000;
 pub const DEFAULT_TRIALS: u64 = 1000;
 
 /// `nCrossValidations`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct CrossValidations {
     /// `Auto` or `Custom`.
@@ -57,7 +58,7 @@ pub struct CrossValidations {
 }
 
 /// `limitSettings`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct LimitSettings {
     /// Trials, at most.
@@ -87,7 +88,7 @@ pub struct LimitSettings {
 }
 
 /// One imputer of `transformerParams.imputer`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ImputerParams {
     /// The columns.
@@ -99,7 +100,7 @@ pub struct ImputerParams {
 }
 
 /// `featurizationSettings`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct FeaturizationSettings {
     /// `Auto`, `Custom` or `Off`.
@@ -120,7 +121,7 @@ pub struct FeaturizationSettings {
 }
 
 /// `trainingSettings`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct TrainingSettings {
     /// Algorithms allowed (empty: all).
@@ -141,7 +142,7 @@ pub struct TrainingSettings {
 }
 
 /// An AutoML job's `taskDetails`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoMLTask {
     /// `Classification` (the only one trained here).

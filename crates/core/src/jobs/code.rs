@@ -6,6 +6,7 @@
 //! where the CLI puts them on Azure; a version is immutable, as Azure's are.
 
 use super::command::bad;
+use crate::arm::json_de::FromValue;
 use crate::arm::{ArmError, SystemData};
 use crate::data::uri::{parse_data_uri, DataUri};
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,7 @@ pub const UPLOAD_FOLDER: &str = "LocalUpload";
 pub const BLOB_PATH: &str = "/blob/";
 
 /// A code version as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeVersionResource {
     /// Full ARM id: `{workspace}/codes/{name}/versions/{version}`.
@@ -42,7 +43,7 @@ pub struct CodeVersionResource {
 }
 
 /// A code version's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeVersionProperties {
     /// Where the code is: the address its upload was given, or `azureml://datastores/...`.

@@ -4,6 +4,7 @@
 //! and the rules a submission must meet before it is accepted. What a job shares with its MLflow
 //! run (display name, experiment, tags, status) is kept on the run, once.
 
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::time::parse_duration_seconds;
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,7 @@ pub const MAX_COMMAND: usize = 64 * 1024;
 pub const MAX_TIMEOUT_SECONDS: u64 = 30 * 24 * 3600;
 
 /// One input of a job.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct JobInput {
     /// `literal`, `uri_file`, `uri_folder`, ...
@@ -68,7 +69,7 @@ pub struct JobInput {
 }
 
 /// One output of a job.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct JobOutput {
     /// `uri_folder`, `uri_file`, `mlflow_model`, ...
@@ -88,7 +89,7 @@ pub struct JobOutput {
 }
 
 /// A command job's limits.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct CommandLimits {
     /// Always `Command`.
@@ -104,7 +105,7 @@ fn command_limits_type() -> String {
 }
 
 /// What a person asks of a job: the ARM properties other than those kept on the run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct JobSpec {
     /// `Command` or `AutoML`.

@@ -5,6 +5,7 @@ use super::filter::{Attribute, FieldValue, Fields};
 use super::limits::{check_name, check_tag};
 use super::run::StoredRun;
 use super::tracking::{Experiment, LifecycleStage, Tag, TrackingError};
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -217,7 +218,7 @@ pub fn name_of<'a>(experiments: &'a [Experiment], id: &'a str) -> &'a str {
 }
 
 /// An experiment as the All experiments tab lists it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ExperimentSummary {
     /// Its id.

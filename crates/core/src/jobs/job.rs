@@ -7,6 +7,7 @@ use super::limits::check_name;
 use super::run::{run_folder, StoredRun, ARTIFACT_STORE, PROPERTY_TAG_PREFIX, STATUS_REASON_TAG};
 use super::status::JobStatus;
 use super::tracking::{LifecycleStage, Tag};
+use crate::arm::json_de::FromValue;
 use crate::arm::{ArmError, SystemData};
 use crate::time::format_iso;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ pub const MAX_TEXT: usize = 5_000;
 pub const JOB_LOG: &str = "user_logs/std_log.txt";
 
 /// What a command job keeps beside its run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredJob {
     /// What was asked of it.

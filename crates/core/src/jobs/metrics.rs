@@ -3,11 +3,12 @@
 //! how many values were logged; kept up to date as each value is written.
 
 use super::tracking::Metric;
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// A metric's summary in one run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricSummary {
     /// The latest value, as `runs/get` answers it.

@@ -8,6 +8,7 @@ use super::metrics::MetricSummary;
 use super::tracking::{
     LifecycleStage, Metric, Run, RunData, RunInfo, RunStatus, Tag, TrackingError,
 };
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -48,7 +49,7 @@ pub const STATUS_REASON_TAG: &str = "azureml.status_reason";
 
 /// A metric's summary and its number within the run (the order it was first logged in), which
 /// names its history in the store.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredMetric {
     /// The metric's number within the run.
@@ -59,7 +60,7 @@ pub struct StoredMetric {
 }
 
 /// A run as stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredRun {
     /// What the run is.

@@ -3,10 +3,11 @@
 //! Canceled is KILLED).
 
 use super::tracking::RunStatus;
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 
 /// A job's status, with Azure's words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, FromValue)]
 pub enum JobStatus {
     /// Submitted, not yet looked at.
     NotStarted,

@@ -7,6 +7,7 @@ use super::filter::{FieldValue, Fields, Filter};
 use super::order::compare_values;
 use super::run::StoredRun;
 use super::tracking::{Experiment, RunStatus, TrackingError, ViewType};
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -151,7 +152,7 @@ pub struct TableQuery {
 }
 
 /// One row.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct TableRow {
     /// The run id (the job's name).
@@ -173,7 +174,7 @@ pub struct TableRow {
 }
 
 /// The keys the runs have, for the column picker.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Keys {
     /// Param keys.
     pub params: Vec<String>,
@@ -184,7 +185,7 @@ pub struct Keys {
 }
 
 /// One page of the table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct TablePage {
     /// How many runs pass the filter.
@@ -279,6 +280,12 @@ impl Serialize for Cell {
             Cell::Number(n) => super::tracking::double::serialize(n, s),
             Cell::Text(t) => s.serialize_str(t),
         }
+    }
+}
+
+impl crate::arm::json_de::FromValue for Cell {
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        crate::arm::json_de::by_serde(value)
     }
 }
 

@@ -2,10 +2,11 @@
 //! times as int64 milliseconds (numbers, or strings as protobuf's JSON writes them), doubles that
 //! may be `"NaN"` or `"Infinity"`.
 
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An error in MLflow's shape: `{"error_code", "message"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct TrackingError {
     /// MLflow's code, e.g. `RESOURCE_DOES_NOT_EXIST`.
     pub error_code: String,
@@ -49,7 +50,7 @@ impl TrackingError {
 }
 
 /// A key and a value: an experiment's or a run's tag, or a run's param.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct Tag {
     /// The key.
     pub key: String,
@@ -59,7 +60,7 @@ pub struct Tag {
 }
 
 /// Whether an experiment or a run is live or deleted (and restorable).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStage {
     /// Live.
@@ -70,7 +71,7 @@ pub enum LifecycleStage {
 }
 
 /// Which experiments or runs a search sees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ViewType {
     /// Live ones (the default).
@@ -94,7 +95,7 @@ impl ViewType {
 }
 
 /// An experiment: a named group of runs (Azure's `experimentName`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Experiment {
     /// Its id (a GUID, as Azure ML gives them).
     pub experiment_id: String,
@@ -117,7 +118,7 @@ pub struct Experiment {
 
 /// A run's state (Azure's job status seen through MLflow: Completed is FINISHED, Failed is
 /// FAILED, Canceled is KILLED).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RunStatus {
     /// Running.
@@ -152,7 +153,7 @@ impl RunStatus {
 }
 
 /// One value of a metric.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Metric {
     /// The metric's name.
     pub key: String,
@@ -168,7 +169,7 @@ pub struct Metric {
 }
 
 /// What a run is: its id, name, experiment, person, status and times.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct RunInfo {
     /// The run id, which is also the job's name.
     pub run_id: String,
@@ -195,7 +196,7 @@ pub struct RunInfo {
 }
 
 /// What a run logged: the latest value of each metric, its params and its tags.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct RunData {
     /// The latest value of each metric.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -209,7 +210,7 @@ pub struct RunData {
 }
 
 /// A run as `runs/get` and `runs/search` answer it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Run {
     /// What the run is.
     pub info: RunInfo,
@@ -231,7 +232,7 @@ pub mod int64 {
 
     /// Reads a number or a string holding one.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, FromValue)]
         #[serde(untagged)]
         enum Either {
             Number(i64),
@@ -261,7 +262,7 @@ pub mod int64_opt {
 
     /// Reads a number, a string holding one, or null.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, FromValue)]
         struct Wrapped(#[serde(with = "int64")] i64);
         Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
     }
@@ -288,7 +289,7 @@ pub mod double {
 
     /// Reads a number or one of protobuf's strings (or a number written as a string).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, FromValue)]
         #[serde(untagged)]
         enum Either {
             Number(f64),

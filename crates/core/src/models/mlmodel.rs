@@ -3,6 +3,7 @@
 //! run that logged it.
 
 use super::FlavorData;
+use crate::arm::json_de::FromValue;
 use crate::yaml_in::{parse, Field};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 pub const MLMODEL_FILE: &str = "MLmodel";
 
 /// One column of a signature.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, FromValue)]
 pub struct SignatureColumn {
     /// The column's name (absent for an unnamed tensor or output).
     #[serde(default)]

@@ -9,6 +9,7 @@ pub mod rules;
 pub mod source;
 pub mod yaml;
 
+use crate::arm::json_de::FromValue;
 use crate::arm::{ArmError, SystemData};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,7 +20,7 @@ pub use source::ModelSource;
 pub const MODEL_TYPES: [&str; 3] = ["custom_model", "mlflow_model", "triton_model"];
 
 /// A model's container as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelContainerResource {
     /// Full ARM id: `{workspace}/models/{name}`.
@@ -40,7 +41,7 @@ pub struct ModelContainerResource {
 }
 
 /// A model container's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelContainerProperties {
     /// Description.
@@ -67,7 +68,7 @@ pub struct ModelContainerProperties {
 }
 
 /// One flavor's settings in a version's `flavors` (MLflow's `MLmodel` flavors, flattened).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct FlavorData {
     /// The flavor's settings as text.
     #[serde(default)]
@@ -75,7 +76,7 @@ pub struct FlavorData {
 }
 
 /// A model's version as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelVersionResource {
     /// Full ARM id: `{workspace}/models/{name}/versions/{version}`.
@@ -96,7 +97,7 @@ pub struct ModelVersionResource {
 }
 
 /// A model version's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelVersionProperties {
     /// `custom_model`, `mlflow_model` or `triton_model`.

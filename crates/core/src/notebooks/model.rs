@@ -3,6 +3,7 @@
 //! again loses nothing. Multi-line strings are read as a string or a list of strings and written
 //! as a list of lines, as Jupyter does.
 
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ pub type Map = serde_json::Map<String, Value>;
 pub type MimeBundle = BTreeMap<String, Value>;
 
 /// A Jupyter notebook.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Notebook {
     /// Its metadata (`kernelspec`, `language_info`, anything else).
     #[serde(default)]
@@ -32,7 +33,7 @@ pub struct Notebook {
 }
 
 /// What a cell holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "lowercase")]
 pub enum CellType {
     /// Code the kernel runs.
@@ -89,7 +90,7 @@ impl Cell {
 }
 
 /// One output of a code cell.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(tag = "output_type", rename_all = "snake_case")]
 pub enum Output {
     /// Text the code printed to `stdout` or `stderr` (`name`).
@@ -240,7 +241,7 @@ pub(crate) mod lines {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, FromValue)]
         #[serde(untagged)]
         enum Multiline {
             One(String),
@@ -293,7 +294,7 @@ fn bundle_in<'de, D: Deserializer<'de>>(d: D) -> Result<MimeBundle, D::Error> {
 }
 
 /// A cell as it is read.
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct CellIn {
     cell_type: CellType,
     #[serde(default)]
@@ -324,6 +325,12 @@ struct CellOut<'a> {
     source: Vec<&'a str>,
     #[serde(flatten)]
     extra: &'a Map,
+}
+
+impl crate::arm::json_de::FromValue for Cell {
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        crate::arm::json_de::by_serde(value)
+    }
 }
 
 impl<'de> Deserialize<'de> for Cell {

@@ -5,6 +5,7 @@
 //! per compute, not a comparison of every compute.
 
 use super::{Activity, Workspace, ACTIVITY_KEPT};
+use crate::arm::json_de::FromValue;
 use crate::compute::quota::HeldElsewhere;
 use crate::compute::StoredCompute;
 use crate::data::{DataContainerResource, DataVersionResource, StoredDatastore};
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 /// The computes and activity a change made; applied to the workspace as it was before, it gives
 /// the workspace as it is after.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Changes {
     /// Computes created or changed, as they are now (each `resource` is the ARM JSON GET returns).
@@ -75,7 +76,7 @@ pub struct AssetChanges {
 }
 
 /// The online endpoints and deployments a change created, changed or deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointChanges {
     /// Endpoints created or changed (a server leaves their keys out).
@@ -119,7 +120,7 @@ impl EndpointChanges {
 }
 
 /// The models and model versions a change registered, changed or deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelChanges {
     /// Models (containers) registered or changed.

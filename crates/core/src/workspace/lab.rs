@@ -5,11 +5,12 @@
 
 use super::roles::Member;
 use super::Workspace;
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A lab as its data file describes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Lab {
     /// A short id, e.g. `explore-workspace`.
@@ -24,7 +25,7 @@ pub struct Lab {
 }
 
 /// One step of a lab.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct LabStep {
     /// What to do, in the lab's words.
@@ -37,7 +38,7 @@ pub struct LabStep {
 }
 
 /// How a step knows it is done.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Check {
     /// The studio is open on a workspace.
@@ -68,7 +69,7 @@ pub enum Check {
 }
 
 /// What the person did in the studio, for the checks that are not the workspace's state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Paths opened.

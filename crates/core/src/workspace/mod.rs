@@ -18,6 +18,7 @@ pub use changes::Changes;
 pub use resource::{WorkspaceProperties, WorkspaceResource};
 pub use tenant::{Directory, Person, ResourceGroup, RoleAssignment, Tenant};
 
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::compute::catalogue::{find_region, Region, REGIONS};
 use crate::compute::lifecycle::Pace;
@@ -34,7 +35,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Workspace-wide settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// Pace of simulated operations.
@@ -43,7 +44,7 @@ pub struct Settings {
 }
 
 /// One line of the workspace's recent activity.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Activity {
     /// When it happened.
@@ -61,7 +62,7 @@ pub struct Activity {
 pub(crate) const ACTIVITY_KEPT: usize = 40;
 
 /// The whole workspace as the engine keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
     /// The workspace's ARM resource.

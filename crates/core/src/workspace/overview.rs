@@ -6,11 +6,12 @@
 use super::roles::{Action, Role};
 use super::tenant::{Person, Tenant};
 use super::{Workspace, WorkspaceResource};
+use crate::arm::json_de::FromValue;
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
 /// The installation as one person sees it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Installation {
     /// The Azure AD tenant ("Directory").
@@ -38,7 +39,7 @@ pub struct Installation {
 }
 
 /// A resource group as the create-workspace form offers it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupChoice {
     /// Its name.
@@ -50,7 +51,7 @@ pub struct GroupChoice {
 }
 
 /// One workspace in a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceSummary {
     /// Its ARM id.

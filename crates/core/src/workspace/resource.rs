@@ -1,11 +1,12 @@
 //! A workspace as ARM returns it (and as a PUT asks for it: what Azure fills in may be left out).
 
+use crate::arm::json_de::FromValue;
 use crate::arm::SystemData;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A workspace as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceResource {
     /// Full ARM id.
@@ -41,7 +42,7 @@ pub struct WorkspaceResource {
 }
 
 /// A workspace's SKU.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 pub struct WorkspaceSku {
     /// `Basic`.
     pub name: String,
@@ -51,7 +52,7 @@ pub struct WorkspaceSku {
 }
 
 /// A workspace's managed identity.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceIdentity {
     /// `SystemAssigned` (what the portal and the CLI create).
@@ -66,7 +67,7 @@ pub struct WorkspaceIdentity {
 }
 
 /// The properties of a workspace that Azimuth models.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceProperties {
     /// Friendly name shown in the studio.

@@ -1,9 +1,10 @@
 //! Workspace members, Azure's built-in roles, and what each role may do.
 
+use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 
 /// A built-in Azure role that can be assigned on a workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, FromValue)]
 pub enum Role {
     /// Full access, including access management.
     Owner,
@@ -183,7 +184,7 @@ impl Role {
 }
 
 /// A person who belongs to the workspace.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     /// Display name, e.g. `Ada Lovelace`.

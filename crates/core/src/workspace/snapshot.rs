@@ -6,6 +6,7 @@ use super::manage::associated_name;
 use super::roles::Role;
 use super::tenant::{Directory, Person, ResourceGroup, Tenant};
 use crate::arm::json_de::from_value;
+use crate::arm::json_de::FromValue;
 use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -48,7 +49,7 @@ struct EnvelopeOut<'a> {
 }
 
 /// The envelope of either version.
-#[derive(Deserialize)]
+#[derive(Deserialize, FromValue)]
 struct EnvelopeIn {
     /// Version 1: the one workspace.
     workspace: Option<Workspace>,

@@ -6,6 +6,7 @@
 
 use super::roles::{Action, Member, Role};
 use super::Workspace;
+use crate::arm::json_de::FromValue;
 use crate::arm::ArmError;
 use crate::compute::lifecycle::Pace;
 use crate::compute::names::{validate_compute_name, NameError};
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A person in the installation's directory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// Display name, e.g. `Ada Lovelace`; unique in the directory.
@@ -26,7 +27,7 @@ pub struct Person {
 }
 
 /// A resource group of the subscription.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceGroup {
     /// Its name, as it was created.
@@ -39,7 +40,7 @@ pub struct ResourceGroup {
 }
 
 /// A role given to a person at a scope: the subscription, a resource group or a workspace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleAssignment {
     /// Full ARM id: `{scope}/providers/Microsoft.Authorization/roleAssignments/{guid}`.
@@ -56,7 +57,7 @@ pub struct RoleAssignment {
 
 /// Everything of the installation but its workspaces: stored on its own, apart from each
 /// workspace.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Directory {
     /// The Azure AD tenant id, made up for each installation.
@@ -80,7 +81,7 @@ pub struct Directory {
 }
 
 /// The installation: its directory and its workspaces (soft-deleted ones included).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     /// People, resource groups and role assignments.

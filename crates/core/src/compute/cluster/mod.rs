@@ -8,6 +8,7 @@ mod create;
 
 pub use create::{scale_field, validate_scale_settings};
 
+use crate::arm::json_de::FromValue;
 use crate::arm::*;
 use crate::compute::lifecycle::Pace;
 use crate::compute::quota::is_low_priority;
@@ -28,7 +29,7 @@ pub const DEFAULT_IDLE_SECONDS: u64 = 120;
 pub const MAX_IDLE_SECONDS: u64 = 604_800;
 
 /// What a node is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub enum NodeState {
     /// Being allocated and set up.
@@ -62,7 +63,7 @@ impl NodeState {
 }
 
 /// One node of a cluster.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Node {
     /// Azure's node id, e.g. `tvmps_0000000000000007_d`.

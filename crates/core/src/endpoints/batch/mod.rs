@@ -10,6 +10,7 @@ pub mod rules;
 pub mod scoring;
 pub mod yaml;
 
+use crate::arm::json_de::FromValue;
 use crate::arm::SystemData;
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ pub const BATCH_DEPLOYMENT_TYPE: &str =
     "Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments";
 
 /// A batch endpoint as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchEndpointResource {
     /// Full ARM id: `{workspace}/batchEndpoints/{name}`.
@@ -53,7 +54,7 @@ pub struct BatchEndpointResource {
 }
 
 /// A batch endpoint's properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchEndpointProperties {
     /// `AADToken`: callers sign in as themselves.
@@ -80,7 +81,7 @@ pub struct BatchEndpointProperties {
 }
 
 /// A batch endpoint's defaults.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchDefaults {
     /// The default deployment's name.
@@ -89,7 +90,7 @@ pub struct BatchDefaults {
 }
 
 /// A batch endpoint as stored: its resource and when its provisioning ends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredBatchEndpoint {
     /// The resource ARM answers.
@@ -100,7 +101,7 @@ pub struct StoredBatchEndpoint {
 }
 
 /// A batch deployment as ARM returns it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchDeploymentResource {
     /// Full ARM id: `{endpoint}/deployments/{name}`.
@@ -127,7 +128,7 @@ pub struct BatchDeploymentResource {
 }
 
 /// The model a batch deployment scores with.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetReference {
     /// `Id`.
@@ -139,7 +140,7 @@ pub struct AssetReference {
 }
 
 /// A batch deployment's properties (Azure's defaults filled in).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchDeploymentProperties {
     /// The compute cluster's ARM id.
@@ -187,7 +188,7 @@ pub struct BatchDeploymentProperties {
 }
 
 /// A batch deployment as stored: its endpoint, its resource and when its provisioning ends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredBatchDeployment {
     /// The endpoint it belongs to.

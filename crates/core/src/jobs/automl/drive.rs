@@ -11,6 +11,7 @@ pub use super::record::TrialRecord;
 use super::record::{child_id, model_folder, record, test_record, trial_metric, SEED};
 pub use super::rows::Rows;
 use super::AutoMLTask;
+use crate::arm::json_de::FromValue;
 use crate::jobs::status::JobStatus;
 use crate::jobs::Tag;
 use azimuth_ml::models::Params;
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// What a step of the sweep leaves for the host to keep.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub enum Event {
     /// A line of the job's log.
     Log(String),
@@ -47,7 +48,7 @@ pub enum Event {
 }
 
 /// How a sweep ended well.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Outcome {
     /// The best trial's child run.
     pub best_child: String,
@@ -82,7 +83,7 @@ impl Outcome {
 }
 
 /// Why a sweep ended without a best model: a status (Canceled, Failed) and its reason.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct Halt {
     /// The job's status.
     pub status: JobStatus,

@@ -3,6 +3,7 @@
 //! and precision-recall curves), the best model's test, and the best model's MLflow model
 //! folder.
 
+use crate::arm::json_de::FromValue;
 use crate::jobs::run::{PARENT_TAG, STATUS_REASON_TAG};
 use crate::jobs::{RunStatus, Tag};
 use azimuth_ml::metrics::{self, Curve};
@@ -139,7 +140,7 @@ pub fn model_folder(model: &TrainedModel, run_id: &str) -> Vec<(String, Vec<u8>)
 }
 
 /// A finished trial, as its child run keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromValue)]
 pub struct TrialRecord {
     /// The trial's number (the ensemble's comes after the last trial's).
     pub iteration: usize,
