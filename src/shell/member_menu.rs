@@ -27,37 +27,26 @@ fn move_focus(menu: &web_sys::Element, delta: i32) {
     }
 }
 
-/// The avatar button with a menu of members.
+/// The menu's state, which its lazily loaded list reads.
+#[derive(Clone, Copy)]
+struct MenuState {
+    /// Whether the menu is open.
+    open: RwSignal<bool>,
+    /// The avatar button, which gets the focus back when the menu closes.
+    button: NodeRef<leptos::html::Button>,
+}
+
+/// The avatar button with a menu of members (the menu's code is fetched when first opened).
 #[component]
 pub fn MemberMenu() -> impl IntoView {
     let store = use_store();
     let open = RwSignal::new(false);
     let me = move || store.me();
-    let shared = store.is_shared();
-    let menu_name = if shared { "Account" } else { "Switch member" };
+    let menu_name = menu_name(store.is_shared());
     let button_ref = NodeRef::<leptos::html::Button>::new();
-    let menu_ref = NodeRef::<leptos::html::Ul>::new();
-    // On opening, the focus goes to the signed-in member; on closing, back to the button.
-    let close = move || {
-        open.set(false);
-        if let Some(b) = button_ref.get_untracked() {
-            let _ = b.focus();
-        }
-    };
-    let sign_out = move || {
-        open.set(false);
-        leptos::task::spawn_local(async move { store.sign_out().await });
-    };
-    Effect::new(move |_| {
-        if let Some(menu) = menu_ref.get() {
-            let checked = menu
-                .query_selector("[aria-checked=true], [role=menuitem]")
-                .ok()
-                .flatten();
-            if let Some(item) = checked.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = item.focus();
-            }
-        }
+    provide_context(MenuState {
+        open,
+        button: button_ref,
     });
     view! {
         <div class="member-menu">
@@ -78,7 +67,57 @@ pub fn MemberMenu() -> impl IntoView {
                     <span class="member-menu__role">{move || me().role.display_name()}</span>
                 </span>
             </button>
-            <Show when=move || open.get()>
+            <Show when=move || open.get()>{crate::lazy::show(member_list(), String::new())}</Show>
+        </div>
+    }
+}
+
+/// The menu's name: signing out on a shared workspace, switching members in a browser.
+fn menu_name(shared: bool) -> &'static str {
+    if shared {
+        "Account"
+    } else {
+        "Switch member"
+    }
+}
+
+crate::lazy_page! {
+    /// The member menu's list, fetched when the menu is first opened.
+    member_list in member_menu => |_| view! { <MemberList /> }.into_any()
+}
+
+/// The open menu: in browser mode the workspace's members to act as; on a shared workspace,
+/// signing out.
+#[component]
+fn MemberList() -> impl IntoView {
+    let store = use_store();
+    let MenuState { open, button } = expect_context::<MenuState>();
+    let shared = store.is_shared();
+    let menu_name = menu_name(shared);
+    let menu_ref = NodeRef::<leptos::html::Ul>::new();
+    // On opening, the focus goes to the signed-in member; on closing, back to the button.
+    let close = move || {
+        open.set(false);
+        if let Some(b) = button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    let sign_out = move || {
+        open.set(false);
+        leptos::task::spawn_local(async move { store.sign_out().await });
+    };
+    Effect::new(move |_| {
+        if let Some(menu) = menu_ref.get() {
+            let checked = menu
+                .query_selector("[aria-checked=true], [role=menuitem]")
+                .ok()
+                .flatten();
+            if let Some(item) = checked.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = item.focus();
+            }
+        }
+    });
+    view! {
                 <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
                 <ul
                     class="menu"
@@ -176,7 +215,5 @@ pub fn MemberMenu() -> impl IntoView {
                         .into_any()
                     }}
                 </ul>
-            </Show>
-        </div>
     }
 }

@@ -1,10 +1,54 @@
 //! Keeping the page current: a clock that settles the workspace while something is due, and
 //! what another tab saved (the workspace or its runs, announced on BroadcastChannels) or the
-//! server changed.
+//! server changed. None of it is needed to show the first page, so in the release build it is a
+//! chunk of its own (`live_updates`), fetched as the studio starts and started once it is in.
 
 use super::{Backend, Store};
+use crate::lazy::LoadFailed;
 use leptos::prelude::*;
 use std::time::Duration;
+
+/// Starts keeping `store` current.
+type Listen = fn(Store);
+
+/// The listeners, once their chunk is in: the browser store's, then the server's.
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(live_updates, fallible)]
+fn listeners() -> Result<(Listen, Listen), LoadFailed> {
+    Ok((listen_in_browser, listen_to_server))
+}
+
+/// The listeners: the browser store's, then the server's.
+#[cfg(not(feature = "split"))]
+async fn listeners() -> Result<(Listen, Listen), LoadFailed> {
+    Ok((listen_in_browser, listen_to_server))
+}
+
+/// Starts the clock and listens for other tabs' changes, for the life of the page, once the
+/// listeners' code is in.
+pub fn start_live_updates(store: Store) {
+    start(store, |(browser, _)| browser);
+}
+
+/// Listens to the server's event stream for the life of the page, once the listeners' code is
+/// in (see [`listen_to_server`]).
+pub fn start_server_updates(store: Store) {
+    start(store, |(_, server)| server);
+}
+
+fn start(store: Store, pick: fn((Listen, Listen)) -> Listen) {
+    // The studio calls this before it mounts, when Leptos's task executor does not exist yet.
+    wasm_bindgen_futures::spawn_local(async move {
+        match listeners().await {
+            Ok(both) => pick(both)(store),
+            Err(LoadFailed) => store.notify(
+                true,
+                "This page will not follow changes",
+                "The part of the studio that keeps pages current could not be downloaded. Check the connection, then reload the page.",
+            ),
+        }
+    });
+}
 
 /// When a browser start sweeps away the runs of purged workspaces.
 const SWEEP_AFTER: Duration = Duration::from_secs(10);
@@ -12,7 +56,7 @@ const SWEEP_AFTER: Duration = Duration::from_secs(10);
 const TICK: Duration = Duration::from_millis(500);
 
 /// Starts the clock and listens for other tabs' changes, for the life of the page.
-pub fn start_live_updates(store: Store) {
+fn listen_in_browser(store: Store) {
     let _ = set_interval_with_handle(move || store.tick(store.now()), TICK);
     let Backend::Browser(local) = store.backend else {
         return;
@@ -68,7 +112,7 @@ const RECONNECT: Duration = Duration::from_secs(1);
 /// the URL. The browser reconnects by itself after a dropped connection; when the stream is
 /// closed for good (the server refused it while restarting, or the session ended) a new one is
 /// opened after a second, and a read first finds out whether the session still holds.
-pub fn start_server_updates(store: Store) {
+fn listen_to_server(store: Store) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     // Named, so the server sends what changed only for the workspace shown here.
@@ -100,7 +144,7 @@ pub fn start_server_updates(store: Store) {
             set_timeout(
                 move || {
                     leptos::task::spawn_local(async move { store.pull().await });
-                    start_server_updates(store);
+                    listen_to_server(store);
                 },
                 RECONNECT,
             );

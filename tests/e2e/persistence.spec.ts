@@ -87,6 +87,26 @@ test('a reload keeps the signed-in member and the pace', async ({ page }) => {
   await expect(page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: /^Instant\b/ })).toBeChecked();
 });
 
+test('a tab whose live updates cannot be downloaded says so, and shows the workspace as it was', async ({ page, context }) => {
+  // What keeps a page current is a file of its own, fetched as the studio starts.
+  await page.route(/\/split_live_updates\.bin$/, (route) => route.abort('internetdisconnected'));
+  await openInstances(page);
+  await expect(page.getByRole('region', { name: 'Notifications' }).getByRole('alert')).toContainText(
+    'This page will not follow changes',
+  );
+  // The page itself works: another tab's instance shows once this one is reloaded.
+  const second = await context.newPage();
+  await openInstances(second);
+  const name = uniqueName('offline');
+  await setPace(second, 'Instant');
+  await createInstance(second, name);
+  await expectState(second, name, 'Running');
+  await page.unroute(/\/split_live_updates\.bin$/);
+  await page.reload();
+  await expectState(page, name, 'Running');
+  await second.close();
+});
+
 test('a second tab sees an instance created in the first without reloading', async ({ page, context, store }) => {
   await openInstances(page);
   await setPace(page, 'Instant');
