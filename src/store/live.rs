@@ -24,9 +24,11 @@ async fn listeners() -> Result<(Listen, Listen), LoadFailed> {
     Ok((listen_in_browser, listen_to_server))
 }
 
-/// Starts the clock and listens for other tabs' changes, for the life of the page, once the
-/// listeners' code is in.
+/// Starts the clock, for the life of the page (it is what finishes this tab's operations, so it
+/// does not wait for a download), and listens for other tabs' changes once the listeners' code
+/// is in.
 pub fn start_live_updates(store: Store) {
+    let _ = set_interval_with_handle(move || store.tick(store.now()), TICK);
     start(store, |(browser, _)| browser);
 }
 
@@ -36,6 +38,7 @@ pub fn start_server_updates(store: Store) {
     start(store, |(_, server)| server);
 }
 
+/// Fetches the listeners' code, then starts the one `pick` chooses; says so if it cannot.
 fn start(store: Store, pick: fn((Listen, Listen)) -> Listen) {
     // The studio calls this before it mounts, when Leptos's task executor does not exist yet.
     wasm_bindgen_futures::spawn_local(async move {
@@ -44,7 +47,7 @@ fn start(store: Store, pick: fn((Listen, Listen)) -> Listen) {
             Err(LoadFailed) => store.notify(
                 true,
                 "This page will not follow changes",
-                "The part of the studio that keeps pages current could not be downloaded. Check the connection, then reload the page.",
+                "The part of the studio that shows other tabs' and people's changes could not be downloaded. Check the connection, then reload the page.",
             ),
         }
     });
@@ -55,9 +58,8 @@ const SWEEP_AFTER: Duration = Duration::from_secs(10);
 /// How often the clock looks for finished operations, idle shutdowns and schedules.
 const TICK: Duration = Duration::from_millis(500);
 
-/// Starts the clock and listens for other tabs' changes, for the life of the page.
+/// Listens for other tabs' changes, for the life of the page.
 fn listen_in_browser(store: Store) {
-    let _ = set_interval_with_handle(move || store.tick(store.now()), TICK);
     let Backend::Browser(local) = store.backend else {
         return;
     };
