@@ -63,7 +63,10 @@ test('a notebook runs its cells and shows their outputs', async ({ page, store }
   await runCell(page, 3, '1 / 0');
   await expect(output(page, 3)).toContainText('ZeroDivisionError');
   await expect(kernelBar).not.toContainText('Busy');
-  const traceback = await output(page, 3).locator('pre.output__text--error').innerText();
+  // The traceback may still be drawing when the kernel bar is idle: wait for it, then read it.
+  const error = output(page, 3).locator('pre.output__text--error');
+  await expect(error).toContainText('ZeroDivisionError');
+  const traceback = await error.innerText();
   expect(traceback).toContain('ZeroDivisionError');
   if (store === 'browser') {
     // Python's own traceback, one entry a line: no blank line between them. (IPython's, on the
