@@ -11,7 +11,10 @@
 //!
 //! Structs with named fields and enums of unit variants get compact readers; any other shape
 //! (tuple structs, enums with data, tagged or untagged enums, `transparent`, `from`) is read
-//! through its `Deserialize`, so deriving `FromValue` is always right, only smaller where it can.
+//! through its `Deserialize`, so deriving `FromValue` reads what `Deserialize` reads, only with
+//! less code where it can. Not handled, as no type of the studio needs them yet: type
+//! parameters (no bounds are added), a field's aliases read in order of precedence (the first
+//! present is taken), and two flattened fields in one struct (the first map takes the rest).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -57,7 +60,7 @@ fn expand(c: &Container) -> TokenStream {
 }
 
 /// Whether the container reads as its fields or variants say (no `transparent`, `from`,
-/// `try_from`, tag or custom `deny_unknown_fields`, which are left to serde).
+/// `try_from`, tag or `deny_unknown_fields`, which are left to serde).
 fn is_plain(c: &Container) -> bool {
     let a = &c.attrs;
     !a.transparent()
