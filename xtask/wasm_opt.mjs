@@ -6,6 +6,9 @@
 // --enable-reference-types --enable-multivalue --enable-mutable-globals`, with the binary
 // written from optimized Stack IR as the command line writes it: the output was byte for byte
 // the same on the studio's modules (checked when this was written, binaryen 132).
+// Then the `producers` and `target_features` sections go (`--strip-producers
+// --strip-target-features`): no browser reads them, and a page's file of 261 modules carried
+// 261 copies, which cost 2,022 of its 63,538 bytes brotli (3 %; the Compute instances page).
 //
 //     node xtask/wasm_opt.mjs <module.wasm>...   (each optimized in place)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +27,7 @@ for (const file of process.argv.slice(2)) {
   const module = binaryen.readBinary(readFileSync(file), features);
   if (!module.validate()) throw new Error(`${file}: not a valid module`);
   module.optimize();
+  module.runPasses(['strip-producers', 'strip-target-features']);
   writeFileSync(file, module.emitBinary());
   module.dispose();
 }

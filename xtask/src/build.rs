@@ -8,7 +8,7 @@
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{bundles, cmd, setup, Result};
+use crate::{bundles, cmd, setup, slim, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -292,6 +292,7 @@ fn build_app(dist: &Path) -> Result<String> {
     for script in [GLUE, SPLIT_LOADER, WORKER_GLUE, WORKER] {
         minify_js(&out.join(script))?;
     }
+    slim::main_module(&out.join(MAIN_WASM), &out.join(GLUE))?;
 
     let mut hash = Fnv::default();
     let mut files = files_with_extension(&out, "")?;

@@ -17,6 +17,7 @@ mod cmd;
 mod python;
 mod serve;
 mod setup;
+mod slim;
 mod styles;
 mod test;
 
