@@ -1,9 +1,10 @@
 //! Pages the studio downloads when they are first shown: each is a split point, and the
 //! release build (`cargo xtask build`) cuts its code into a wasm chunk of its own, so a page
 //! nobody opens costs nothing at first load. Without the `split` feature (tests, `cargo
-//! check`), the same pages are plain functions in the one module. [`lazy_route!`] makes such a
-//! page a leptos_router `LazyRoute` (written here rather than with `#[lazy_route]`, whose split
-//! points exist in every csr build and cannot fail gracefully).
+//! check`), the same pages are plain functions in the one module. [`LazyPage`] shows such a page
+//! behind a leptos_router route, which awaits it as it awaits its own `Lazy` routes (written
+//! here rather than with `#[lazy_route]`, whose split points exist in every csr build and cannot
+//! fail gracefully).
 
 use leptos::prelude::*;
 use leptos::Params;
@@ -83,23 +84,32 @@ pub fn shown(loaded: Result<PageView, LoadFailed>, name: Name) -> AnyView {
     }
 }
 
-/// Declares the route `$route` (a leptos_router `LazyRoute`) that shows the page `$load` (a
-/// [`lazy_page!`]) once its chunk is in.
+/// A lazily loaded page on its way: what a [`lazy_page!`] function returns, boxed.
+pub type PageLoad =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<PageView, LoadFailed>>>>;
+
+/// A route's view: the page its function loads (see [`lazy_view!`]), shown over the path's
+/// name once its chunk is in. leptos_router awaits it as it awaits a `Lazy` route. Its `Lazy<T>`
+/// is a type per route, and the router's matching and choosing code was made once for each of
+/// the 32 (about 48 KB of the entry's code before wasm-opt); one type for every page makes it once.
+#[derive(Clone, Copy)]
+pub struct LazyPage(pub fn() -> PageLoad);
+
+impl leptos_router::ChooseView for LazyPage {
+    async fn choose(self) -> AnyView {
+        // Read in the route's own scope, before the chunk is awaited.
+        let name = name_param();
+        shown((self.0)().await, name)
+    }
+
+    async fn preload(&self) {}
+}
+
+/// The route view ([`LazyPage`]) that shows the page `$load` (a [`lazy_page!`]).
 #[macro_export]
-macro_rules! lazy_route {
-    ($(#[$doc:meta])* $route:ident => $load:ident) => {
-        $(#[$doc])*
-        struct $route($crate::lazy::Name);
-
-        impl leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                Self($crate::lazy::name_param())
-            }
-
-            async fn view(this: Self) -> leptos::prelude::AnyView {
-                $crate::lazy::shown($load().await, this.0)
-            }
-        }
+macro_rules! lazy_view {
+    ($load:ident) => {
+        $crate::lazy::LazyPage(|| -> $crate::lazy::PageLoad { Box::pin($load()) })
     };
 }
 

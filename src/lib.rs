@@ -11,7 +11,7 @@ pub mod store;
 use azimuth_core::workspace::overview::{id_from_wsid, wsid, Installation, Opening};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{path, Lazy, NavigateOptions};
+use leptos_router::{path, NavigateOptions};
 use pages::compute::{
     AttachedDetailsPage, AttachedPage, ClusterDetailsPage, ClustersPage, ImportPage,
     InstanceDetailsPage, InstancesPage, QuotaPage,
@@ -221,88 +221,55 @@ fn StudioRoutes() -> impl IntoView {
     };
     view! {
         <Routes fallback=|| lazy::show(not_found_page(), String::new())>
-            <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
-            <Route path=path!("/access") view={Lazy::<AccessRoute>::new()} />
+            <Route path=path!("/") view=lazy_view!(home_page) />
+            <Route path=path!("/access") view=lazy_view!(access_page) />
             <ParentRoute path=path!("/compute") view=Outlet>
                 <Route path=path!("") view=to_instances />
-                <Route path=(OneOf("/instances", "/create/instance"),) view={Lazy::<InstancesRoute>::new()} />
-                <Route path=path!("/instances/:name") view={Lazy::<InstanceDetailsRoute>::new()} />
-                <Route path=(OneOf("/clusters", "/create/cluster"),) view={Lazy::<ClustersRoute>::new()} />
-                <Route path=path!("/clusters/:name") view={Lazy::<ClusterDetailsRoute>::new()} />
-                <Route path=path!("/quota") view={Lazy::<QuotaRoute>::new()} />
-                <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
-                <Route path=(OneOf("/kubernetes", "/attach/kubernetes"),) view={Lazy::<KubernetesRoute>::new()} />
-                <Route path=path!("/kubernetes/:name") view={Lazy::<KubernetesDetailsRoute>::new()} />
-                <Route path=(OneOf("/attached", "/attach/compute"),) view={Lazy::<AttachedRoute>::new()} />
-                <Route path=path!("/attached/:name") view={Lazy::<AttachedDetailsRoute>::new()} />
+                <Route path=(OneOf("/instances", "/create/instance"),) view=lazy_view!(instances_page) />
+                <Route path=path!("/instances/:name") view=lazy_view!(instance_details_page) />
+                <Route path=(OneOf("/clusters", "/create/cluster"),) view=lazy_view!(clusters_page) />
+                <Route path=path!("/clusters/:name") view=lazy_view!(cluster_details_page) />
+                <Route path=path!("/quota") view=lazy_view!(quota_page) />
+                <Route path=path!("/import") view=lazy_view!(import_page) />
+                <Route path=(OneOf("/kubernetes", "/attach/kubernetes"),) view=lazy_view!(kubernetes_page) />
+                <Route path=path!("/kubernetes/:name") view=lazy_view!(kubernetes_details_page) />
+                <Route path=(OneOf("/attached", "/attach/compute"),) view=lazy_view!(attached_page) />
+                <Route path=path!("/attached/:name") view=lazy_view!(attached_details_page) />
             </ParentRoute>
             <ParentRoute path=path!("/jobs") view=Outlet>
-                <Route path=path!("") view={Lazy::<ExperimentsRoute>::new()} />
-                <Route path=path!("/all") view={Lazy::<AllJobsRoute>::new()} />
-                <Route path=path!("/experiments/:name") view={Lazy::<ExperimentJobsRoute>::new()} />
-                <Route path=path!("/runs/:name") view={Lazy::<JobRoute>::new()} />
-                <Route path=path!("/create") view={Lazy::<CreateJobRoute>::new()} />
-                <Route path=path!("/compare") view={Lazy::<CompareJobsRoute>::new()} />
+                <Route path=path!("") view=lazy_view!(experiments_page) />
+                <Route path=path!("/all") view=lazy_view!(all_jobs_page) />
+                <Route path=path!("/experiments/:name") view=lazy_view!(experiment_jobs_page) />
+                <Route path=path!("/runs/:name") view=lazy_view!(job_page) />
+                <Route path=path!("/create") view=lazy_view!(create_job_page) />
+                <Route path=path!("/compare") view=lazy_view!(compare_jobs_page) />
             </ParentRoute>
             <ParentRoute path=path!("/automl") view=Outlet>
-                <Route path=path!("") view={Lazy::<AutomlRoute>::new()} />
-                <Route path=path!("/create") view={Lazy::<NewAutomlRoute>::new()} />
+                <Route path=path!("") view=lazy_view!(automl_page) />
+                <Route path=path!("/create") view=lazy_view!(new_automl_page) />
             </ParentRoute>
-            <Route path=path!("/notebooks") view={Lazy::<NotebooksRoute>::new()} />
+            <Route path=path!("/notebooks") view=lazy_view!(notebooks_page) />
             <ParentRoute path=path!("/data") view=Outlet>
-                <Route path=(OneOf("", "/create"),) view={Lazy::<DataAssetsRoute>::new()} />
-                <Route path=(OneOf("/datastores", "/create/datastore"),) view={Lazy::<DatastoresRoute>::new()} />
-                <Route path=path!("/datastores/:name") view={Lazy::<DatastoreRoute>::new()} />
-                <Route path=path!("/assets/:name") view={Lazy::<DataAssetRoute>::new()} />
-                <Route path=path!("/import") view={Lazy::<DataImportRoute>::new()} />
+                <Route path=(OneOf("", "/create"),) view=lazy_view!(data_assets_page) />
+                <Route path=(OneOf("/datastores", "/create/datastore"),) view=lazy_view!(datastores_page) />
+                <Route path=path!("/datastores/:name") view=lazy_view!(datastore_page) />
+                <Route path=path!("/assets/:name") view=lazy_view!(data_asset_page) />
+                <Route path=path!("/import") view=lazy_view!(data_import_page) />
             </ParentRoute>
             <ParentRoute path=path!("/models") view=Outlet>
-                <Route path=(OneOf("", "/register"),) view={Lazy::<ModelsRoute>::new()} />
-                <Route path=path!("/:name") view={Lazy::<ModelRoute>::new()} />
-                <Route path=path!("/:name/versions/:version") view={Lazy::<ModelRoute>::new()} />
+                <Route path=(OneOf("", "/register"),) view=lazy_view!(models_page) />
+                <Route path=path!("/:name") view=lazy_view!(model_page) />
+                <Route path=path!("/:name/versions/:version") view=lazy_view!(model_page) />
             </ParentRoute>
             <ParentRoute path=path!("/endpoints") view=Outlet>
-                <Route path=(OneOf("", "/create"),) view={Lazy::<EndpointsRoute>::new()} />
-                <Route path=(OneOf("/batch", "/batch/create"),) view={Lazy::<BatchEndpointsRoute>::new()} />
-                <Route path=path!("/batch/:name") view={Lazy::<BatchEndpointRoute>::new()} />
-                <Route path=path!("/:name") view={Lazy::<EndpointRoute>::new()} />
+                <Route path=(OneOf("", "/create"),) view=lazy_view!(endpoints_page) />
+                <Route path=(OneOf("/batch", "/batch/create"),) view=lazy_view!(batch_endpoints_page) />
+                <Route path=path!("/batch/:name") view=lazy_view!(batch_endpoint_page) />
+                <Route path=path!("/:name") view=lazy_view!(endpoint_page) />
             </ParentRoute>
         </Routes>
     }
 }
-
-lazy_route!(HomeRoute => home_page);
-lazy_route!(AccessRoute => access_page);
-lazy_route!(InstancesRoute => instances_page);
-lazy_route!(InstanceDetailsRoute => instance_details_page);
-lazy_route!(ClustersRoute => clusters_page);
-lazy_route!(ClusterDetailsRoute => cluster_details_page);
-lazy_route!(QuotaRoute => quota_page);
-lazy_route!(ImportRoute => import_page);
-lazy_route!(KubernetesRoute => kubernetes_page);
-lazy_route!(KubernetesDetailsRoute => kubernetes_details_page);
-lazy_route!(AttachedRoute => attached_page);
-lazy_route!(AttachedDetailsRoute => attached_details_page);
-lazy_route!(DataAssetsRoute => data_assets_page);
-lazy_route!(DatastoresRoute => datastores_page);
-lazy_route!(DatastoreRoute => datastore_page);
-lazy_route!(DataAssetRoute => data_asset_page);
-lazy_route!(DataImportRoute => data_import_page);
-lazy_route!(ExperimentsRoute => experiments_page);
-lazy_route!(AllJobsRoute => all_jobs_page);
-lazy_route!(ExperimentJobsRoute => experiment_jobs_page);
-lazy_route!(JobRoute => job_page);
-lazy_route!(CreateJobRoute => create_job_page);
-lazy_route!(CompareJobsRoute => compare_jobs_page);
-lazy_route!(AutomlRoute => automl_page);
-lazy_route!(NewAutomlRoute => new_automl_page);
-lazy_route!(NotebooksRoute => notebooks_page);
-lazy_route!(ModelsRoute => models_page);
-lazy_route!(ModelRoute => model_page);
-lazy_route!(EndpointsRoute => endpoints_page);
-lazy_route!(EndpointRoute => endpoint_page);
-lazy_route!(BatchEndpointsRoute => batch_endpoints_page);
-lazy_route!(BatchEndpointRoute => batch_endpoint_page);
 
 // Every page but the instances list (the lab's first stop) is a chunk of its own.
 
