@@ -14,6 +14,7 @@
 //!   segment by its index.
 
 use crate::Result;
+use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
 use std::path::Path;
@@ -51,10 +52,13 @@ fn rewritten(
     Ok(out.finish())
 }
 
-/// The module and the glue with the glue's imports renamed.
+/// The module and the glue with the glue's imports renamed: each name once, so a name the
+/// module imports twice gets one short name, and the glue one edit.
 fn shortened(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
     let mut names = ShortNames::default();
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut keys: HashMap<String, String> = HashMap::new();
+    let mut short: HashMap<String, String> = HashMap::new();
     let module = rewritten(module, |payload, out| {
         let Payload::ImportSection(reader) = payload else {
             return Ok(false);
@@ -66,10 +70,20 @@ fn shortened(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
             let mut from = import.module.to_owned();
             let mut name = import.name.to_owned();
             if import.module.ends_with("_bg.js") {
-                from = module_key(glue, import.module, &mut edits);
-                if let Some(at) = only_key(glue, import.name) {
+                from = match keys.get(import.module) {
+                    Some(key) => key.clone(),
+                    None => {
+                        let key = module_key(glue, import.module, &mut edits);
+                        keys.insert(import.module.to_owned(), key.clone());
+                        key
+                    }
+                };
+                if let Some(known) = short.get(import.name) {
+                    name = known.clone();
+                } else if let Some(at) = only_key(glue, import.name) {
                     name = names.next_name();
                     edits.push((at, import.name.len(), name.clone()));
+                    short.insert(import.name.to_owned(), name.clone());
                 }
             }
             section.import(&from, &name, ty);
@@ -78,7 +92,6 @@ fn shortened(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
         Ok(true)
     })?;
     edits.sort_by_key(|e| e.0);
-    edits.dedup_by_key(|e| e.0);
     let mut script = String::with_capacity(glue.len());
     let mut done = 0;
     for (at, len, with) in edits {
@@ -294,6 +307,8 @@ mod tests {
             ("./app_bg.js", "__wbg_log_ff86bbb34c295e21"),
             ("./__wasm_split.js", "__wasm_split_load_home"),
             ("./app_bg.js", "__wbg_now_463ac581d2fc7ea3"),
+            // Imported twice: one short name for both.
+            ("./app_bg.js", "__wbg_log_ff86bbb34c295e21"),
             // Named twice in the glue: kept.
             ("./app_bg.js", "__wbindgen_malloc"),
         ]);
@@ -314,6 +329,7 @@ mod tests {
                 ("a", "a"),
                 ("./__wasm_split.js", "__wasm_split_load_home"),
                 ("a", "b"),
+                ("a", "a"),
                 ("a", "__wbindgen_malloc"),
             ])
         );
