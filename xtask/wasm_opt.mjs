@@ -23,9 +23,22 @@ binaryen.setDebugInfo(false);
 // As the command line does when it optimizes: the binary is written from optimized Stack IR.
 binaryen.setGenerateStackIR(true);
 binaryen.setOptimizeStackIR(true);
+function importsItsTable(module) {
+  return module.getNumTables() > 0
+    && binaryen.getTableInfo(module.getTableByIndex(0)).module !== '';
+}
+
 for (const file of process.argv.slice(2)) {
   const module = binaryen.readBinary(readFileSync(file), features);
   if (!module.validate()) throw new Error(`${file}: not a valid module`);
+  // A page's module (`xtask/src/merge.rs`) imports the main module's table, and the slots its
+  // own segments fill keep those functions (or another page's copy of them): a call through
+  // such a slot becomes a direct call, before -Oz inlines and folds.
+  binaryen.clearPassArguments();
+  if (importsItsTable(module)) {
+    binaryen.setPassArgument('directize-initial-contents-immutable', 'true');
+    module.runPasses(['directize']);
+  }
   module.optimize();
   module.runPasses(['strip-producers', 'strip-target-features']);
   writeFileSync(file, module.emitBinary());

@@ -8,7 +8,7 @@
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{bundles, cmd, setup, slim, Result};
+use crate::{bundles, cmd, merge, setup, slim, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -270,13 +270,14 @@ fn build_app(dist: &Path) -> Result<String> {
     ))?;
 
     let loader = fs::read_to_string(split.join(SPLIT_LOADER))?;
-    for chunk in files_with_extension(&split, "wasm")? {
-        if chunk.file_name() != Some("azimuth-studio.wasm".as_ref()) {
-            fs::copy(&chunk, out.join(chunk.file_name().unwrap_or_default()))?;
-        }
-    }
+    let (pages, initial) = bundles::bundle(&split, &out, &loader, SPLIT_LOADER)?;
+    let main = out.join(MAIN_WASM);
+    fs::write(
+        &main,
+        merge::with_initial_data(&fs::read(&main)?, &initial)?,
+    )?;
     optimize_all(&files_with_extension(&out, "wasm")?)?;
-    let pages = bundles::bundle(&out, &loader, SPLIT_LOADER)?;
+    bundles::wrap(&out, &pages)?;
     if let Some(missing) = early_page_missing(&pages) {
         return Err(format!("start.js would fetch split_{missing}.bin, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
     }
@@ -364,7 +365,7 @@ fn is_app_folder(path: &Path) -> bool {
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// wasm-opt -Oz on every module (about 450 before they are joined into pages): one node
+/// wasm-opt -Oz on every module (the main one and a page's each): one node
 /// process per core, each loading binaryen once and optimizing its share
 /// (`xtask/wasm_opt.mjs`). Run as one `wasm-opt` per module, binaryen's start-up alone took
 /// most of the build (1.3 s for a module of 1 KB; about 7 of the build's 14 minutes).

@@ -18,7 +18,7 @@
 //! the tables of all pages in the loader were 9 KB of every page's first load, brotli
 //! (148 KB raw); the loader is now 1 KB (5 KB raw).
 
-use crate::Result;
+use crate::{merge, Result};
 use std::fs;
 use std::path::Path;
 
@@ -92,10 +92,17 @@ fn quoted_wasm(text: &str) -> Option<&str> {
     Some(&text[start..end])
 }
 
-/// Joins each split point's chunks (in `dir`, optimized) into its page file, removes the chunk
-/// files, and replaces wasm-split-cli's `loader` by one that fetches the page files. Returns
-/// each lazy function with the one file it fetches.
-pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String, String)>> {
+/// Merges each split point's chunks (wasm-split-cli's, in `split`) into its page's module
+/// (`merge.rs`), written to `out` as `split_<name>.wasm` for wasm-opt, and writes there a loader
+/// that fetches the page files in place of wasm-split-cli's `loader`. Returns each lazy
+/// function with the one file it fetches, which [`wrap`] makes once the modules are optimized,
+/// and the chunks' writable data, for the main module to write when it starts.
+pub fn bundle(
+    split: &Path,
+    out: &Path,
+    loader: &str,
+    loader_name: &str,
+) -> Result<(Vec<(String, String)>, Vec<merge::Initial>)> {
     // wasm-split-cli's own lines up to its chunk loaders: the import of the glue, the shared
     // imports every chunk gets, and the callback into the studio when a load ends.
     let prelude = loader
@@ -106,6 +113,7 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
         )?;
     let mut script = format!("{prelude}{LOAD_BUNDLE}");
     let mut files = Vec::new();
+    let mut initial = Vec::new();
     let points = split_points(loader);
     let file_of = |point: &SplitPoint| format!("{}.bin", point.own.trim_end_matches(".wasm"));
     for point in &points {
@@ -119,22 +127,16 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
         };
         // What the page brings is there before its part loads.
         let brought = |chunk: &String| parent.is_some_and(|p| p.shared.contains(chunk));
-        let mut joined = Vec::new();
-        let mut parts = Vec::new();
-        for chunk in point
+        let chunks = point
             .shared
             .iter()
             .filter(|c| !brought(c))
             .chain([&point.own])
-        {
-            let bytes = fs::read(dir.join(chunk))?;
-            parts.push(format!("[\"{chunk}\",{}]", bytes.len()));
-            joined.extend(bytes);
-        }
-        let contents = format!("[{}]", parts.join(","));
-        let length = u32::try_from(contents.len())?.to_le_bytes();
-        let page = [&length[..], contents.as_bytes(), &joined].concat();
-        fs::write(dir.join(&file), page)?;
+            .map(|chunk| fs::read(split.join(chunk)))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let module =
+            merge::merged(&chunks, &mut initial).map_err(|e| format!("{}: {e}", point.function))?;
+        fs::write(out.join(&point.own), module)?;
         let after = parent.map_or(String::new(), |p| format!(", \"./{}\"", file_of(p)));
         script.push_str(&format!(
             "export const __wasm_split_load_{} = wrapAsyncCb(loadBundle(\"./{file}\"{after}));\n",
@@ -142,14 +144,25 @@ pub fn bundle(dir: &Path, loader: &str, loader_name: &str) -> Result<Vec<(String
         ));
         files.push((point.function.clone(), file));
     }
-    for point in &points {
-        for chunk in point.shared.iter().chain([&point.own]) {
-            // Several split points name the same chunks: the first removal is the one that counts.
-            let _ = fs::remove_file(dir.join(chunk));
-        }
+    fs::write(out.join(loader_name), script)?;
+    Ok((files, initial))
+}
+
+/// Each page's module in `out` (`split_<name>.wasm`) as the file its loader fetches
+/// (`split_<name>.bin`, see [`bundle`]): the little table of contents, then the module.
+pub fn wrap(out: &Path, pages: &[(String, String)]) -> Result {
+    for (_, file) in pages {
+        let module_name = format!("{}.wasm", file.trim_end_matches(".bin"));
+        let module = fs::read(out.join(&module_name))?;
+        let contents = format!("[[\"{module_name}\",{}]]", module.len());
+        let length = u32::try_from(contents.len())?.to_le_bytes();
+        fs::write(
+            out.join(file),
+            [&length[..], contents.as_bytes(), &module].concat(),
+        )?;
+        fs::remove_file(out.join(&module_name))?;
     }
-    fs::write(dir.join(loader_name), script)?;
-    Ok(files)
+    Ok(())
 }
 
 /// The loader's part that fetches a page's file, reads its table of contents, compiles the
@@ -264,25 +277,65 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         assert_eq!(points.len(), 2);
     }
 
-    #[test]
-    fn joins_each_page_into_one_file_and_loads_it_so() {
-        let dir = std::env::temp_dir().join(format!("azimuth-bundles-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        for (file, bytes) in [
-            ("chunk_3.wasm", &b"333"[..]),
-            ("chunk_4.wasm", b"4444"),
-            ("split_clusters_page_88.wasm", b"cc"),
-            ("split_home_page_19.wasm", b"h"),
-        ] {
-            fs::write(dir.join(file), bytes).unwrap();
+    /// A scratch folder with wasm-split-cli's output: each file a chunk whose function fills
+    /// the slot given; the merged pages go to `out` under it.
+    fn split_folder(name: &str, chunks: &[(&str, u32)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("azimuth-{name}-{}", std::process::id()));
+        fs::create_dir_all(dir.join("out")).unwrap();
+        for (file, slot) in chunks {
+            let chunk = merge::test_chunk(*slot, None, false, &[(".rodata", 64, b"x")]);
+            fs::write(dir.join(file), chunk).unwrap();
         }
-        let files = bundle(&dir, LOADER, "loader.js").unwrap();
-        let read = |f: &str| fs::read(dir.join(f)).ok();
+        dir
+    }
+
+    /// The slots a page file's module fills, after its table of contents (which names it).
+    fn slots_of(file: &[u8], module_name: &str) -> Vec<i64> {
+        let length = u32::from_le_bytes(file[..4].try_into().unwrap()) as usize;
+        let module = &file[4 + length..];
+        let contents = format!("[[\"{module_name}\",{}]]", module.len());
+        assert_eq!(&file[4..4 + length], contents.as_bytes());
+        let mut slots = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(module) {
+            if let wasmparser::Payload::ElementSection(reader) = payload.unwrap() {
+                for element in reader {
+                    if let wasmparser::ElementKind::Active { offset_expr, .. } =
+                        element.unwrap().kind
+                    {
+                        let op = offset_expr.get_operators_reader().into_iter().next();
+                        if let Some(Ok(wasmparser::Operator::I32Const { value })) = op {
+                            slots.push(i64::from(value));
+                        }
+                    }
+                }
+            }
+        }
+        slots
+    }
+
+    #[test]
+    fn merges_each_page_into_one_module_in_one_file_and_loads_it_so() {
+        let dir = split_folder(
+            "bundles",
+            &[
+                ("chunk_3.wasm", 3),
+                ("chunk_4.wasm", 4),
+                ("split_clusters_page_88.wasm", 8),
+                ("split_home_page_19.wasm", 9),
+            ],
+        );
+        let out = dir.join("out");
+        let (files, initial) = bundle(&dir, &out, LOADER, "loader.js").unwrap();
+        let merged = out.join("split_clusters_page_88.wasm").exists();
+        wrap(&out, &files).unwrap();
+        let read = |f: &str| fs::read(out.join(f)).unwrap_or_default();
         let joined = read("split_clusters_page_88.bin");
         let alone = read("split_home_page_19.bin");
-        let left: Vec<_> = ["chunk_3.wasm", "split_home_page_19.wasm"].map(read).into();
-        let script = fs::read_to_string(dir.join("loader.js")).unwrap();
+        let left = out.join("split_clusters_page_88.wasm").exists();
+        let script = fs::read_to_string(out.join("loader.js")).unwrap();
         fs::remove_dir_all(&dir).ok();
+        assert!(merged && !left, "the module is written, then wrapped");
+        assert!(initial.is_empty(), "the chunks have no writable data");
         assert_eq!(
             files[0],
             (
@@ -290,23 +343,12 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
                 "split_clusters_page_88.bin".into()
             )
         );
-        let contents =
-            br#"[["chunk_3.wasm",3],["chunk_4.wasm",4],["split_clusters_page_88.wasm",2]]"#;
-        let expected = [
-            &(contents.len() as u32).to_le_bytes()[..],
-            contents,
-            b"3334444cc",
-        ]
-        .concat();
         assert_eq!(
-            joined,
-            Some(expected),
-            "its table of contents, then the shared chunks, then its own"
+            slots_of(&joined, "split_clusters_page_88.wasm"),
+            [3, 4, 8],
+            "the shared chunks, then its own, in one module"
         );
-        let contents = br#"[["split_home_page_19.wasm",1]]"#;
-        let expected = [&(contents.len() as u32).to_le_bytes()[..], contents, b"h"].concat();
-        assert_eq!(alone, Some(expected));
-        assert_eq!(left, [None, None], "the chunk files are gone");
+        assert_eq!(slots_of(&alone, "split_home_page_19.wasm"), [9]);
         assert!(script.starts_with("import { initSync }"));
         assert!(
             !script.contains("makeLoad("),
@@ -339,31 +381,29 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
             &format!("{chunk_5}export const __wasm_split_load_clusters"),
         );
         let loader = format!("{loader}{tab}");
-        let dir = std::env::temp_dir().join(format!("azimuth-parts-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        for (file, bytes) in [
-            ("chunk_3.wasm", &b"333"[..]),
-            ("chunk_4.wasm", b"4444"),
-            ("chunk_5.wasm", b"55555"),
-            ("split_clusters_page_88.wasm", b"cc"),
-            ("split_clusters_page_88__tab.wasm", b"t"),
-            ("split_home_page_19.wasm", b"h"),
-        ] {
-            fs::write(dir.join(file), bytes).unwrap();
-        }
-        let built = bundle(&dir, &loader, "loader.js");
-        let part = fs::read(dir.join("split_clusters_page_88__tab.bin")).ok();
-        let script = fs::read_to_string(dir.join("loader.js")).unwrap_or_default();
+        let dir = split_folder(
+            "parts",
+            &[
+                ("chunk_3.wasm", 3),
+                ("chunk_4.wasm", 4),
+                ("chunk_5.wasm", 5),
+                ("split_clusters_page_88.wasm", 8),
+                ("split_clusters_page_88__tab.wasm", 10),
+                ("split_home_page_19.wasm", 9),
+            ],
+        );
+        let out = dir.join("out");
+        let built = bundle(&dir, &out, &loader, "loader.js");
+        let wrapped = built.as_ref().map(|(files, _)| wrap(&out, files));
+        let part = fs::read(out.join("split_clusters_page_88__tab.bin")).unwrap_or_default();
+        let script = fs::read_to_string(out.join("loader.js")).unwrap_or_default();
         fs::remove_dir_all(&dir).ok();
-        built.unwrap();
-        let contents = br#"[["chunk_5.wasm",5],["split_clusters_page_88__tab.wasm",1]]"#;
-        let expected = [
-            &(contents.len() as u32).to_le_bytes()[..],
-            contents,
-            b"55555t",
-        ]
-        .concat();
-        assert_eq!(part, Some(expected), "chunk_3 comes with the page");
+        wrapped.unwrap().unwrap();
+        assert_eq!(
+            slots_of(&part, "split_clusters_page_88__tab.wasm"),
+            [5, 10],
+            "chunk_3 comes with the page"
+        );
         assert!(script.contains(
             r#"export const __wasm_split_load_clusters_page_88__tab = wrapAsyncCb(loadBundle("./split_clusters_page_88__tab.bin", "./split_clusters_page_88.bin"));"#
         ));
@@ -374,18 +414,22 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         assert_eq!(parent_page("home_page_19"), None);
 
         let orphan = tab.replace("clusters_page_88__tab", "nowhere__tab");
-        let dir = std::env::temp_dir().join(format!("azimuth-orphan-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        for file in [
-            "chunk_3.wasm",
-            "chunk_4.wasm",
-            "split_clusters_page_88.wasm",
-            "split_home_page_19.wasm",
-            "split_nowhere__tab.wasm",
-        ] {
-            fs::write(dir.join(file), b"x").unwrap();
-        }
-        let refused = bundle(&dir, &format!("{LOADER}{orphan}"), "loader.js");
+        let dir = split_folder(
+            "orphan",
+            &[
+                ("chunk_3.wasm", 3),
+                ("chunk_4.wasm", 4),
+                ("split_clusters_page_88.wasm", 8),
+                ("split_home_page_19.wasm", 9),
+                ("split_nowhere__tab.wasm", 10),
+            ],
+        );
+        let refused = bundle(
+            &dir,
+            &dir.join("out"),
+            &format!("{LOADER}{orphan}"),
+            "loader.js",
+        );
         fs::remove_dir_all(&dir).ok();
         let refused = refused.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(
@@ -397,6 +441,6 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
     #[test]
     fn a_loader_it_does_not_know_is_refused() {
         let dir = std::env::temp_dir();
-        assert!(bundle(&dir, "export const x = 1;", "loader.js").is_err());
+        assert!(bundle(&dir, &dir, "export const x = 1;", "loader.js").is_err());
     }
 }

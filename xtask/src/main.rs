@@ -14,6 +14,7 @@ mod build;
 mod bundles;
 mod client_test;
 mod cmd;
+mod merge;
 mod python;
 mod serve;
 mod setup;

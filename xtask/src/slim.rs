@@ -32,7 +32,7 @@ pub fn main_module(wasm: &Path, glue: &Path) -> Result {
 
 /// The module with each section as it was, except those `rewrite` writes itself (it says so by
 /// returning true).
-fn rewritten(
+pub(crate) fn rewritten(
     module: &[u8],
     mut rewrite: impl FnMut(&Payload, &mut wasm_encoder::Module) -> Result<bool>,
 ) -> Result<Vec<u8>> {
