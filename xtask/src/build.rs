@@ -270,7 +270,7 @@ fn build_app(dist: &Path) -> Result<String> {
     ))?;
 
     let loader = fs::read_to_string(split.join(SPLIT_LOADER))?;
-    let (pages, initial) = bundles::bundle(&split, &out, &loader, SPLIT_LOADER)?;
+    let bundles::Bundled { pages, initial } = bundles::bundle(&split, &out, &loader, SPLIT_LOADER)?;
     let main = out.join(MAIN_WASM);
     fs::write(
         &main,

@@ -97,12 +97,7 @@ fn quoted_wasm(text: &str) -> Option<&str> {
 /// that fetches the page files in place of wasm-split-cli's `loader`. Returns each lazy
 /// function with the one file it fetches, which [`wrap`] makes once the modules are optimized,
 /// and the chunks' writable data, for the main module to write when it starts.
-pub fn bundle(
-    split: &Path,
-    out: &Path,
-    loader: &str,
-    loader_name: &str,
-) -> Result<(Vec<(String, String)>, Vec<merge::Initial>)> {
+pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Result<Bundled> {
     // wasm-split-cli's own lines up to its chunk loaders: the import of the glue, the shared
     // imports every chunk gets, and the callback into the studio when a load ends.
     let prelude = loader
@@ -145,7 +140,18 @@ pub fn bundle(
         files.push((point.function.clone(), file));
     }
     fs::write(out.join(loader_name), script)?;
-    Ok((files, initial))
+    Ok(Bundled {
+        pages: files,
+        initial,
+    })
+}
+
+/// What [`bundle`] made.
+pub struct Bundled {
+    /// Each lazy function and the one file it fetches.
+    pub pages: Vec<(String, String)>,
+    /// The chunks' writable data, for the main module to write when it starts.
+    pub initial: Vec<merge::Initial>,
 }
 
 /// Each page's module in `out` (`split_<name>.wasm`) as the file its loader fetches
@@ -325,7 +331,10 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
             ],
         );
         let out = dir.join("out");
-        let (files, initial) = bundle(&dir, &out, LOADER, "loader.js").unwrap();
+        let Bundled {
+            pages: files,
+            initial,
+        } = bundle(&dir, &out, LOADER, "loader.js").unwrap();
         let merged = out.join("split_clusters_page_88.wasm").exists();
         wrap(&out, &files).unwrap();
         let read = |f: &str| fs::read(out.join(f)).unwrap_or_default();
@@ -394,7 +403,7 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         );
         let out = dir.join("out");
         let built = bundle(&dir, &out, &loader, "loader.js");
-        let wrapped = built.as_ref().map(|(files, _)| wrap(&out, files));
+        let wrapped = built.as_ref().map(|b| wrap(&out, &b.pages));
         let part = fs::read(out.join("split_clusters_page_88__tab.bin")).unwrap_or_default();
         let script = fs::read_to_string(out.join("loader.js")).unwrap_or_default();
         fs::remove_dir_all(&dir).ok();
