@@ -85,7 +85,7 @@ test('a job whose training code cannot be downloaded fails, saying so, and the n
   test.skip(store !== 'browser', 'the browser store only');
   await createDiabetesTable(page);
   // The code that trains comes in a file of its own, fetched when a job first runs in the tab.
-  await page.route('**/split_job_runner.bin', (route) => route.abort('internetdisconnected'));
+  await page.route('**/split_job_runner.wasm', (route) => route.abort('internetdisconnected'));
   await page.getByRole('link', { name: 'Automated ML' }).click();
   await fillDiabetesAutoml(page, 'offline_automl', 'mslearn-diabetes-automl', '1');
   await page.getByRole('button', { name: 'Submit training job' }).click();
@@ -93,7 +93,7 @@ test('a job whose training code cannot be downloaded fails, saying so, and the n
   await expect(page.locator('[data-state="Failed"]').first()).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText(/runs jobs in this browser could not be downloaded/).first()).toBeVisible();
   // Back online, a job submitted again trains.
-  await page.unroute('**/split_job_runner.bin');
+  await page.unroute('**/split_job_runner.wasm');
   await page.getByRole('link', { name: 'Automated ML' }).click();
   await fillDiabetesAutoml(page, 'online_automl', 'mslearn-diabetes-automl', '1');
   await submitAndWaitForAutoml(page, 'online_automl');

@@ -143,7 +143,7 @@ test('a minimum beyond the quota is refused in the wizard, before Create', async
 });
 
 test('a page whose chunk cannot be downloaded says so', async ({ page }) => {
-  await page.route(/\/split_clusters\.bin$/, (route) => route.abort('internetdisconnected'));
+  await page.route(/\/split_clusters\.wasm$/, (route) => route.abort('internetdisconnected'));
   await openStudio(page, '/compute/clusters');
   await expect(page.getByRole('alert')).toContainText('This page could not be downloaded');
   // The rest of the studio still works.

@@ -231,12 +231,12 @@ test('a notebook over 1 MB opens, and the script in its HTML output never runs',
 
 test('an editor whose code cannot be downloaded says so, and opens once it can', async ({ page }) => {
   // The editor is a part of the page, in a file of its own, fetched when a file is opened.
-  await page.route(/\/split_notebooks__editor\.bin$/, (route) => route.abort('internetdisconnected'));
+  await page.route(/\/split_notebooks__editor\.wasm$/, (route) => route.abort('internetdisconnected'));
   await openStudio(page, '/notebooks?sample=get-started.ipynb');
   await expect(page.getByRole('alert')).toContainText('This part of the studio could not be downloaded');
   // The page around it still works, and the editor comes once the connection is back.
   await expect(page.getByRole('list', { name: 'Sample notebooks' }).getByRole('link')).toHaveCount(3);
-  await page.unroute(/\/split_notebooks__editor\.bin$/);
+  await page.unroute(/\/split_notebooks__editor\.wasm$/);
   await page.getByRole('list', { name: 'Sample notebooks' }).getByRole('link', { name: /Train a classifier/ }).click();
   await expect(page.getByText('This sample is read-only.')).toBeVisible();
 });

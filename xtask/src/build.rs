@@ -2,9 +2,9 @@
 //!
 //! Trunk builds the page (HTML, CSS, icon, `studio.json`: minified and hashed). The wasm is built
 //! here, because trunk 0.21 cannot split it: cargo with the `split` feature, `wasm-split-cli`
-//! (pages behind `lazy_page!` become chunks), wasm-bindgen's ES-module glue, wasm-opt on every
-//! module, each page's chunks joined into the one file the studio fetches when it first shows
-//! the page (`bundles.rs`), and terser on the JavaScript. The
+//! (pages behind `lazy_page!` become chunks), wasm-bindgen's ES-module glue, each page's chunks
+//! merged into the one module the studio fetches when it first shows the page (`bundles.rs`,
+//! `merge.rs`), wasm-opt on every module, and terser on the JavaScript. The
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
@@ -38,8 +38,8 @@ fn early_chunks() -> String {
         .collect();
     format!(
         "import{{__wasm_split_prefetch as f}}from\"./{SPLIT_LOADER}\";const l=location.pathname;\
-         for(const[p,c,q,t]of[{}])if(p===\"/\"?l===p:l.startsWith(p)){{f(`./split_${{c}}.bin`);\
-         if(q&&new RegExp(q).test(location.search))f(`./split_${{t}}.bin`);break}}",
+         for(const[p,c,q,t]of[{}])if(p===\"/\"?l===p:l.startsWith(p)){{f(`./split_${{c}}.wasm`);\
+         if(q&&new RegExp(q).test(location.search))f(`./split_${{t}}.wasm`);break}}",
         rows.join(",")
     )
 }
@@ -109,7 +109,7 @@ fn early_page_missing(pages: &[(String, String)]) -> Option<&'static str> {
         .find(|name| {
             !pages
                 .iter()
-                .any(|(_, file)| *file == format!("split_{name}.bin"))
+                .any(|(_, file)| *file == format!("split_{name}.wasm"))
         })
 }
 
@@ -277,9 +277,8 @@ fn build_app(dist: &Path) -> Result<String> {
         merge::with_initial_data(&fs::read(&main)?, &initial)?,
     )?;
     optimize_all(&files_with_extension(&out, "wasm")?)?;
-    bundles::wrap(&out, &pages)?;
     if let Some(missing) = early_page_missing(&pages) {
-        return Err(format!("start.js would fetch split_{missing}.bin, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
+        return Err(format!("start.js would fetch split_{missing}.wasm, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
     }
     build_worker(&work, &out)?;
     fs::write(
@@ -521,7 +520,7 @@ mod tests {
             .iter()
             .flat_map(|(_, page, _, part)| [*page, *part])
             .filter(|name| !name.is_empty())
-            .map(|name| (name.to_owned(), format!("split_{name}.bin")))
+            .map(|name| (name.to_owned(), format!("split_{name}.wasm")))
             .collect();
         assert_eq!(early_page_missing(&pages), None);
         pages.retain(|(name, _)| name != "endpoint__tabs");
@@ -559,7 +558,7 @@ mod tests {
             ["/elsewhere", "", ""]
         ]"#;
         let program = format!(
-            "const out=[];const f=(x)=>out.push(x.slice(8,-4));\
+            "const out=[];const f=(x)=>out.push(x.slice(8,-5));\
              for(const[p,s,want]of{cases}){{globalThis.location={{pathname:p,search:s}};\
              out.length=0;{{{script}}}if(out.join(' ')!==want)\
              throw new Error(`${{p}}${{s}}: ${{out.join(' ')}}, not ${{want}}`)}}"

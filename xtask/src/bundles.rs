@@ -1,22 +1,17 @@
-//! One file per lazily loaded page: the wasm chunks the page needs, joined into
-//! `split_<name>.bin`, and a loader that fetches that one file in place of wasm-split-cli's,
-//! which fetches every chunk on its own.
+//! One file per lazily loaded page: the wasm chunks the page needs, merged into one module
+//! `split_<name>.wasm` (`merge.rs`), and a loader that fetches that one file in place of
+//! wasm-split-cli's, which fetches every chunk on its own.
 //!
 //! wasm-split-cli gives each set of pages that share code a chunk of its own, so the instance
-//! wizard was 99 files: 99 requests (six at a time over HTTP/1.1), each compressed alone. Joined,
-//! a page is one request and its bytes compress together (the instance wizard's chunks: 167 KB
-//! gzip as 99 files, 133 KB as one). A chunk that another page's file already brought in is not
-//! instantiated again; its bytes come along in each page's file that needs it, the price of one
-//! request per page.
+//! wizard was 99 files: 99 requests (six at a time over HTTP/1.1), each compressed alone. As one
+//! file, a page is one request and its bytes compress together (the instance wizard's chunks:
+//! 167 KB gzip as 99 files, 133 KB as one); as one module, wasm-opt optimizes it whole. A chunk
+//! that two pages share comes along in each page's file, and is instantiated with each, the
+//! price of one request per page.
 //!
 //! A part of a page that only that page opens (a tab, an editor: the chunk `<page>__<part>`,
 //! see `src/lazy.rs`) loads its page first, so its file leaves out the shared chunks the
 //! page's file brings (the notebook editor's file: 191 KB brotli with them, 154 KB without).
-//!
-//! A page file starts with its own table of contents (a little-endian u32: the length of a JSON
-//! list of `[chunk, bytes]`, then that list), so the loader in the entry names only the files:
-//! the tables of all pages in the loader were 9 KB of every page's first load, brotli
-//! (148 KB raw); the loader is now 1 KB (5 KB raw).
 
 use crate::{merge, Result};
 use std::fs;
@@ -93,10 +88,10 @@ fn quoted_wasm(text: &str) -> Option<&str> {
 }
 
 /// Merges each split point's chunks (wasm-split-cli's, in `split`) into its page's module
-/// (`merge.rs`), written to `out` as `split_<name>.wasm` for wasm-opt, and writes there a loader
-/// that fetches the page files in place of wasm-split-cli's `loader`. Returns each lazy
-/// function with the one file it fetches, which [`wrap`] makes once the modules are optimized,
-/// and the chunks' writable data, for the main module to write when it starts.
+/// (`merge.rs`), written to `out` as `split_<name>.wasm` (for wasm-opt to optimize), and writes
+/// there a loader that fetches the page files in place of wasm-split-cli's `loader`. Returns
+/// each lazy function with the one file it fetches, and the chunks' writable data, for the main
+/// module to write when it starts.
 pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Result<Bundled> {
     // wasm-split-cli's own lines up to its chunk loaders: the import of the glue, the shared
     // imports every chunk gets, and the callback into the studio when a load ends.
@@ -110,7 +105,7 @@ pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Resu
     let mut files = Vec::new();
     let mut initial = Vec::new();
     let points = split_points(loader);
-    let file_of = |point: &SplitPoint| format!("{}.bin", point.own.trim_end_matches(".wasm"));
+    let file_of = |point: &SplitPoint| point.own.clone();
     for point in &points {
         let file = file_of(point);
         let parent = match parent_page(&point.function) {
@@ -131,7 +126,7 @@ pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Resu
             .collect::<std::io::Result<Vec<_>>>()?;
         let module =
             merge::merged(&chunks, &mut initial).map_err(|e| format!("{}: {e}", point.function))?;
-        fs::write(out.join(&point.own), module)?;
+        fs::write(out.join(&file), module)?;
         let after = parent.map_or(String::new(), |p| format!(", \"./{}\"", file_of(p)));
         script.push_str(&format!(
             "export const __wasm_split_load_{} = wrapAsyncCb(loadBundle(\"./{file}\"{after}));\n",
@@ -154,77 +149,34 @@ pub struct Bundled {
     pub initial: Vec<merge::Initial>,
 }
 
-/// Each page's module in `out` (`split_<name>.wasm`) as the file its loader fetches
-/// (`split_<name>.bin`, see [`bundle`]): the little table of contents, then the module.
-pub fn wrap(out: &Path, pages: &[(String, String)]) -> Result {
-    for (_, file) in pages {
-        let module_name = format!("{}.wasm", file.trim_end_matches(".bin"));
-        let module = fs::read(out.join(&module_name))?;
-        let contents = format!("[[\"{module_name}\",{}]]", module.len());
-        let length = u32::try_from(contents.len())?.to_le_bytes();
-        fs::write(
-            out.join(file),
-            [&length[..], contents.as_bytes(), &module].concat(),
-        )?;
-        fs::remove_file(out.join(&module_name))?;
-    }
-    Ok(())
-}
-
-/// The loader's part that fetches a page's file, reads its table of contents, compiles the
-/// chunks in it and instantiates each once: the shared ones first, then the page's own (as
-/// wasm-split-cli's loader orders them). `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is
-/// routed to (`start.js` calls it for the address being opened), so the page's first load
-/// only instantiates. A page's part (`loadBundle(file, page)`) loads its page first, whose
-/// chunks its file leaves out. A load that fails (offline, a file that is not what the build
+/// The loader's part that fetches a page's module, compiles it and instantiates it.
+/// `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is routed
+/// to (`start.js` calls it for the address being opened), so the page's first load only
+/// instantiates. A page's part (`loadBundle(file, page)`) loads its page first, whose chunks
+/// its module leaves out. A load that fails (offline, a file that is not what the build
 /// wrote) may be tried again.
 const LOAD_BUNDLE: &str = r#"const pages = new Map();
-const fetched = new Map();
-const modules = new Map();
-const instances = new Map();
-function forget(map, key, value) {
-    value.catch(() => { if (map.get(key) === value) map.delete(key); });
-    map.set(key, value);
-    return value;
-}
-function compile(name, bytes) {
-    return modules.get(name) ?? forget(modules, name, WebAssembly.compile(bytes));
-}
-function fetchBundle(file) {
+const compiled = new Map();
+function compilePage(file) {
     if (!pages.has(file)) return Promise.reject(new Error(`${file}: not a page of this build`));
-    return fetched.get(file) ?? forget(fetched, file, (async () => {
+    const known = compiled.get(file);
+    if (known !== undefined) return known;
+    const compiling = (async () => {
         const response = await fetch(new URL(file, import.meta.url));
         if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-        const bytes = await response.arrayBuffer();
-        const length = bytes.byteLength < 4 ? 0 : new DataView(bytes).getUint32(0, true);
-        if (length === 0 || 4 + length > bytes.byteLength) throw new Error(`${file}: no table of contents`);
-        const chunks = JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 4, length)));
-        let at = 4 + length;
-        const parts = chunks.map(([name, size]) => {
-            const part = new Uint8Array(bytes, at, Math.min(size, bytes.byteLength - at));
-            at += size;
-            return [name, compile(name, part)];
-        });
-        if (at !== bytes.byteLength) throw new Error(`${file}: ${bytes.byteLength} bytes, not ${at}`);
-        // A module that did not compile fails this fetch too, so a later load starts afresh.
-        await Promise.all(parts.map(([, module]) => module));
-        return parts;
-    })());
+        return WebAssembly.compile(await response.arrayBuffer());
+    })();
+    compiling.catch(() => { if (compiled.get(file) === compiling) compiled.delete(file); });
+    compiled.set(file, compiling);
+    return compiling;
 }
 export function __wasm_split_prefetch(file) {
-    fetchBundle(file).catch(() => {});
-}
-function instantiate(name, module) {
-    return instances.get(name) ?? forget(instances, name,
-        module.then((m) => WebAssembly.instantiate(m, getSharedImports())));
+    compilePage(file).catch(() => {});
 }
 function loadBundle(file, page) {
     const load = async () => {
         if (page !== undefined) await pages.get(page)();
-        const parts = await fetchBundle(file);
-        const own = parts[parts.length - 1];
-        await Promise.all(parts.slice(0, -1).map(([name, module]) => instantiate(name, module)));
-        await instantiate(own[0], own[1]);
+        await WebAssembly.instantiate(await compilePage(file), getSharedImports());
     };
     let loading = undefined;
     const loader = () => {
@@ -295,12 +247,9 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         dir
     }
 
-    /// The slots a page file's module fills, after its table of contents (which names it).
-    fn slots_of(file: &[u8], module_name: &str) -> Vec<i64> {
-        let length = u32::from_le_bytes(file[..4].try_into().unwrap()) as usize;
-        let module = &file[4 + length..];
-        let contents = format!("[[\"{module_name}\",{}]]", module.len());
-        assert_eq!(&file[4..4 + length], contents.as_bytes());
+    /// The table slots a page's module fills.
+    fn slots_of(module: &[u8]) -> Vec<i64> {
+        wasmparser::validate(module).unwrap();
         let mut slots = Vec::new();
         for payload in wasmparser::Parser::new(0).parse_all(module) {
             if let wasmparser::Payload::ElementSection(reader) = payload.unwrap() {
@@ -335,40 +284,36 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
             pages: files,
             initial,
         } = bundle(&dir, &out, LOADER, "loader.js").unwrap();
-        let merged = out.join("split_clusters_page_88.wasm").exists();
-        wrap(&out, &files).unwrap();
         let read = |f: &str| fs::read(out.join(f)).unwrap_or_default();
-        let joined = read("split_clusters_page_88.bin");
-        let alone = read("split_home_page_19.bin");
-        let left = out.join("split_clusters_page_88.wasm").exists();
+        let joined = read("split_clusters_page_88.wasm");
+        let alone = read("split_home_page_19.wasm");
         let script = fs::read_to_string(out.join("loader.js")).unwrap();
         fs::remove_dir_all(&dir).ok();
-        assert!(merged && !left, "the module is written, then wrapped");
         assert!(initial.is_empty(), "the chunks have no writable data");
         assert_eq!(
             files[0],
             (
                 "clusters_page_88".into(),
-                "split_clusters_page_88.bin".into()
+                "split_clusters_page_88.wasm".into()
             )
         );
         assert_eq!(
-            slots_of(&joined, "split_clusters_page_88.wasm"),
+            slots_of(&joined),
             [3, 4, 8],
             "the shared chunks, then its own, in one module"
         );
-        assert_eq!(slots_of(&alone, "split_home_page_19.wasm"), [9]);
+        assert_eq!(slots_of(&alone), [9]);
         assert!(script.starts_with("import { initSync }"));
         assert!(
             !script.contains("makeLoad("),
             "wasm-split-cli's loaders are gone"
         );
         assert!(script.contains(
-            r#"export const __wasm_split_load_clusters_page_88 = wrapAsyncCb(loadBundle("./split_clusters_page_88.bin"));"#
+            r#"export const __wasm_split_load_clusters_page_88 = wrapAsyncCb(loadBundle("./split_clusters_page_88.wasm"));"#
         ));
         assert!(
             !script.contains("chunk_3"),
-            "the tables are in the pages' files"
+            "the loader names the pages only"
         );
     }
 
@@ -403,18 +348,13 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         );
         let out = dir.join("out");
         let built = bundle(&dir, &out, &loader, "loader.js");
-        let wrapped = built.as_ref().map(|b| wrap(&out, &b.pages));
-        let part = fs::read(out.join("split_clusters_page_88__tab.bin")).unwrap_or_default();
+        let part = fs::read(out.join("split_clusters_page_88__tab.wasm")).unwrap_or_default();
         let script = fs::read_to_string(out.join("loader.js")).unwrap_or_default();
         fs::remove_dir_all(&dir).ok();
-        wrapped.unwrap().unwrap();
-        assert_eq!(
-            slots_of(&part, "split_clusters_page_88__tab.wasm"),
-            [5, 10],
-            "chunk_3 comes with the page"
-        );
+        built.unwrap();
+        assert_eq!(slots_of(&part), [5, 10], "chunk_3 comes with the page");
         assert!(script.contains(
-            r#"export const __wasm_split_load_clusters_page_88__tab = wrapAsyncCb(loadBundle("./split_clusters_page_88__tab.bin", "./split_clusters_page_88.bin"));"#
+            r#"export const __wasm_split_load_clusters_page_88__tab = wrapAsyncCb(loadBundle("./split_clusters_page_88__tab.wasm", "./split_clusters_page_88.wasm"));"#
         ));
         assert_eq!(
             parent_page("clusters_page_88__tab"),
