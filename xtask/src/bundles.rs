@@ -6,8 +6,8 @@
 //! wizard was 99 files: 99 requests (six at a time over HTTP/1.1), each compressed alone. As one
 //! file, a page is one request and its bytes compress together (the instance wizard's chunks:
 //! 167 KB gzip as 99 files, 133 KB as one); as one module, wasm-opt optimizes it whole. A chunk
-//! that two pages share comes along in each page's file, and is instantiated with each, the
-//! price of one request per page.
+//! that two pages share comes along in each page's file, and is compiled and instantiated with
+//! each: the price of one request and one module per page.
 //!
 //! A part of a page that only that page opens (a tab, an editor: the chunk `<page>__<part>`,
 //! see `src/lazy.rs`) loads its page first, so its file leaves out the shared chunks the
@@ -104,6 +104,7 @@ pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Resu
     let mut script = format!("{prelude}{LOAD_BUNDLE}");
     let mut files = Vec::new();
     let mut initial = Vec::new();
+    let mut owners = merge::SlotOwners::default();
     let points = split_points(loader);
     let file_of = |point: &SplitPoint| point.own.clone();
     for point in &points {
@@ -117,13 +118,17 @@ pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Resu
         };
         // What the page brings is there before its part loads.
         let brought = |chunk: &String| parent.is_some_and(|p| p.shared.contains(chunk));
-        let chunks = point
+        let mut chunks = Vec::new();
+        for chunk in point
             .shared
             .iter()
             .filter(|c| !brought(c))
             .chain([&point.own])
-            .map(|chunk| fs::read(split.join(chunk)))
-            .collect::<std::io::Result<Vec<_>>>()?;
+        {
+            let bytes = fs::read(split.join(chunk))?;
+            owners.claim(chunk, &bytes)?;
+            chunks.push(bytes);
+        }
         let module =
             merge::merged(&chunks, &mut initial).map_err(|e| format!("{}: {e}", point.function))?;
         fs::write(out.join(&file), module)?;
@@ -152,8 +157,8 @@ pub struct Bundled {
 /// The loader's part that fetches a page's module, compiles it and instantiates it.
 /// `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is routed
 /// to (`start.js` calls it for the address being opened), so the page's first load only
-/// instantiates. A page's part (`loadBundle(file, page)`) loads its page first, whose chunks
-/// its module leaves out. A load that fails (offline, a file that is not what the build
+/// instantiates. A page's part (`loadBundle(file, page)`) is fetched beside its page, and
+/// instantiated once the page is, whose chunks its module leaves out. A load that fails (offline, a file that is not what the build
 /// wrote) may be tried again.
 const LOAD_BUNDLE: &str = r#"const pages = new Map();
 const compiled = new Map();
@@ -175,8 +180,9 @@ export function __wasm_split_prefetch(file) {
 }
 function loadBundle(file, page) {
     const load = async () => {
+        const compiling = compilePage(file);
         if (page !== undefined) await pages.get(page)();
-        await WebAssembly.instantiate(await compilePage(file), getSharedImports());
+        await WebAssembly.instantiate(await compiling, getSharedImports());
     };
     let loading = undefined;
     const loader = () => {
@@ -241,8 +247,12 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         let dir = std::env::temp_dir().join(format!("azimuth-{name}-{}", std::process::id()));
         fs::create_dir_all(dir.join("out")).unwrap();
         for (file, slot) in chunks {
-            let chunk = merge::test_chunk(*slot, None, false, &[(".rodata", 64, b"x")]);
-            fs::write(dir.join(file), chunk).unwrap();
+            // chunk_3 keeps a `static`'s first value, which the main module is to write.
+            let data: &[(&str, u32, &[u8])] = match *file {
+                "chunk_3.wasm" => &[(".rodata", 64, b"x"), (".data", 80, b"\x07\0")],
+                _ => &[(".rodata", 64, b"x")],
+            };
+            fs::write(dir.join(file), merge::test_chunk(*slot, None, false, data)).unwrap();
         }
         dir
     }
@@ -289,7 +299,11 @@ export const __wasm_split_load_home_page_19 = wrapAsyncCb(makeLoad(() => {
         let alone = read("split_home_page_19.wasm");
         let script = fs::read_to_string(out.join("loader.js")).unwrap();
         fs::remove_dir_all(&dir).ok();
-        assert!(initial.is_empty(), "the chunks have no writable data");
+        assert_eq!(
+            initial,
+            [(80, b"\x07\0".to_vec())],
+            "chunk_3's data, for the main module"
+        );
         assert_eq!(
             files[0],
             (

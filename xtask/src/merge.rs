@@ -36,7 +36,7 @@ struct Chunk<'a> {
     bodies: Vec<FunctionBody<'a>>,
     elements: Vec<Element<'a>>,
     data: Vec<Data<'a>>,
-    /// Each data segment's index in the merged module: `None` for writable data.
+    /// Whether each data segment stays in the page (read-only data) or leaves it.
     kept: Vec<bool>,
 }
 
@@ -101,16 +101,22 @@ pub fn merged(chunks: &[Vec<u8>], initial: &mut Vec<Initial>) -> Result<Vec<u8>>
             functions.function(remap.types[*ty as usize]);
         }
         for element in chunk.elements {
-            remap.parse_element(&mut elements, element)?;
+            remap
+                .parse_element(&mut elements, element)
+                .map_err(|e| e.to_string())?;
         }
         for body in chunk.bodies {
-            remap.parse_function_body(&mut code, body)?;
+            remap
+                .parse_function_body(&mut code, body)
+                .map_err(|e| e.to_string())?;
         }
         remap.data.clear();
         for (datum, kept) in chunk.data.into_iter().zip(chunk.kept) {
             remap.data.push(kept.then_some(data.len()));
             if kept {
-                remap.parse_data(&mut data, datum)?;
+                remap
+                    .parse_data(&mut data, datum)
+                    .map_err(|e| e.to_string())?;
             }
         }
         remap.functions += chunk.functions.len() as u32;
@@ -135,6 +141,69 @@ pub fn merged(chunks: &[Vec<u8>], initial: &mut Vec<Initial>) -> Result<Vec<u8>>
     let module = module.finish();
     wasmparser::validate(&module).map_err(|e| format!("the merged page is not valid: {e}"))?;
     Ok(module)
+}
+
+/// Refuses a function that changes the function table: a page's module would then no longer
+/// hold, in the slots its segments fill, the functions it put there (which `directize` relies
+/// on, see `xtask/wasm_opt.mjs`).
+fn refuse_table_writes(body: &FunctionBody) -> Result {
+    for op in body.get_operators_reader()? {
+        if let wasmparser::Operator::TableSet { .. }
+        | wasmparser::Operator::TableGrow { .. }
+        | wasmparser::Operator::TableFill { .. }
+        | wasmparser::Operator::TableCopy { .. }
+        | wasmparser::Operator::TableInit { .. }
+        | wasmparser::Operator::ElemDrop { .. } = op?
+        {
+            return Err("a function of it changes the function table".into());
+        }
+    }
+    Ok(())
+}
+
+/// Which chunk fills each slot of the function table, over every page's chunks: a page's module
+/// counts on the slots its segments fill holding those functions (or another page's copy of
+/// them), so no two chunks may fill one slot.
+#[derive(Default)]
+pub struct SlotOwners(HashMap<u32, String>);
+
+impl SlotOwners {
+    /// Notes the slots the chunk `name` (`bytes`) fills; refused when another chunk fills one.
+    pub fn claim(&mut self, name: &str, bytes: &[u8]) -> Result {
+        for payload in Parser::new(0).parse_all(bytes) {
+            let Payload::ElementSection(reader) = payload? else {
+                continue;
+            };
+            for element in reader {
+                let element = element?;
+                let wasmparser::ElementKind::Active { offset_expr, .. } = &element.kind else {
+                    continue;
+                };
+                let mut ops = offset_expr.get_operators_reader();
+                let wasmparser::Operator::I32Const { value } = ops.read()? else {
+                    return Err(format!("{name} fills table slots at no constant offset").into());
+                };
+                let count = match &element.items {
+                    wasmparser::ElementItems::Functions(items) => items.count(),
+                    wasmparser::ElementItems::Expressions(_, items) => items.count(),
+                };
+                for slot in value as u32..value as u32 + count {
+                    match self.0.get(&slot) {
+                        Some(owner) if owner != name => {
+                            return Err(
+                                format!("{name} and {owner} both fill table slot {slot}").into()
+                            )
+                        }
+                        Some(_) => {}
+                        None => {
+                            self.0.insert(slot, name.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The address of an active data segment in memory 0 at an `i32.const`.
@@ -220,10 +289,15 @@ fn read_chunk<'a>(
                         return Err(format!("it imports from {}", import.module).into());
                     }
                     match import.ty {
-                        TypeRef::Memory(m) if memory.is_none_or(|known| known == m) => {
+                        TypeRef::Memory(m)
+                            if import.name == "memory" && memory.is_none_or(|known| known == m) =>
+                        {
                             *memory = Some(m)
                         }
-                        TypeRef::Table(t) if table.is_none_or(|known| known == t) => {
+                        TypeRef::Table(t)
+                            if import.name == "__indirect_function_table"
+                                && table.is_none_or(|known| known == t) =>
+                        {
                             *table = Some(t)
                         }
                         TypeRef::Global(g) => {
@@ -254,7 +328,10 @@ fn read_chunk<'a>(
                     chunk.elements.push(element?);
                 }
             }
-            Payload::CodeSectionEntry(body) => chunk.bodies.push(body),
+            Payload::CodeSectionEntry(body) => {
+                refuse_table_writes(&body)?;
+                chunk.bodies.push(body)
+            }
             Payload::DataSection(reader) => {
                 for datum in reader {
                     chunk.data.push(datum?);
@@ -284,6 +361,10 @@ fn read_chunk<'a>(
             }
             _ => {}
         }
+    }
+    if data_names.is_empty() && chunk.data.iter().any(|d| !d.data.is_empty()) {
+        // Without the linker's names, read-only data cannot be told from writable data.
+        return Err("its data segments have no names (was the name section stripped?)".into());
     }
     for (index, datum) in chunk.data.iter().enumerate() {
         let name = data_names.get(&(index as u32)).map_or("", String::as_str);
@@ -321,29 +402,35 @@ struct Remap {
     data: Vec<Option<u32>>,
 }
 
-impl Reencode for Remap {
-    type Error = std::convert::Infallible;
+/// An index the merged module has no place for.
+type Unplaced = reencode::Error<String>;
 
-    fn type_index(&mut self, ty: u32) -> std::result::Result<u32, reencode::Error> {
+impl Reencode for Remap {
+    type Error = String;
+
+    fn type_index(&mut self, ty: u32) -> std::result::Result<u32, Unplaced> {
         Ok(self.types[ty as usize])
     }
 
-    fn function_index(&mut self, func: u32) -> std::result::Result<u32, reencode::Error> {
+    fn function_index(&mut self, func: u32) -> std::result::Result<u32, Unplaced> {
         Ok(self.functions + func)
     }
 
-    fn global_index(&mut self, global: u32) -> std::result::Result<u32, reencode::Error> {
+    fn global_index(&mut self, global: u32) -> std::result::Result<u32, Unplaced> {
         Ok(self.globals[global as usize])
     }
 
-    fn element_index(&mut self, element: u32) -> std::result::Result<u32, reencode::Error> {
+    fn element_index(&mut self, element: u32) -> std::result::Result<u32, Unplaced> {
         Ok(self.elements + element)
     }
 
-    fn data_index(&mut self, data: u32) -> std::result::Result<u32, reencode::Error> {
-        // `memory.init` or `data.drop` of a segment the main module writes: not in a chunk
-        // of today's builds; the merged module would fail its validation.
-        Ok(self.data[data as usize].unwrap_or(u32::MAX))
+    fn data_index(&mut self, data: u32) -> std::result::Result<u32, Unplaced> {
+        self.data[data as usize].ok_or_else(|| {
+            reencode::Error::UserError(format!(
+                "`memory.init` or `data.drop` of the writable data segment {data}, which the \
+                 main module writes"
+            ))
+        })
     }
 }
 
@@ -589,13 +676,85 @@ mod tests {
 
     #[test]
     fn refuses_a_chunk_that_imports_from_elsewhere() {
-        let chunk = test_chunk(3, None, false, &[]);
-        let renamed = String::from_utf8_lossy(&chunk).replace(SHARED, "__wasm_other");
-        let chunk = renamed.into_bytes();
+        let mut chunk = test_chunk(3, None, false, &[]);
+        let at = chunk
+            .windows(SHARED.len())
+            .position(|w| w == SHARED.as_bytes());
+        chunk[at.unwrap() + 2..][..5].copy_from_slice(b"other");
         let refused = merged(&[chunk], &mut Vec::new())
             .err()
             .map(|e| e.to_string());
         let refused = refused.unwrap_or_default();
-        assert!(refused.contains("imports from __wasm_other"), "{refused}");
+        assert!(refused.contains("imports from __othersplit"), "{refused}");
+    }
+
+    #[test]
+    fn refuses_data_it_cannot_tell_read_only_from_writable() {
+        let named = test_chunk(3, None, false, &[(".rodata", 64, b"abc")]);
+        let unnamed = slim::rewritten(&named, |payload, _| {
+            Ok(matches!(payload, Payload::CustomSection(c) if c.name() == "name"))
+        })
+        .unwrap();
+        let refused = merged(&[unnamed], &mut Vec::new())
+            .err()
+            .map(|e| e.to_string());
+        assert!(refused.unwrap_or_default().contains("have no names"));
+    }
+
+    #[test]
+    fn refuses_a_chunk_that_changes_the_table() {
+        use wasm_encoder::{EntityType, Function, Instruction, RefType, TableType};
+        let mut types = wasm_encoder::TypeSection::new();
+        types.ty().function([], []);
+        let mut imports = wasm_encoder::ImportSection::new();
+        let table = TableType {
+            element_type: RefType::FUNCREF,
+            minimum: 16,
+            maximum: None,
+            table64: false,
+            shared: false,
+        };
+        imports.import(
+            SHARED,
+            "__indirect_function_table",
+            EntityType::Table(table),
+        );
+        let mut functions = wasm_encoder::FunctionSection::new();
+        functions.function(0);
+        let mut body = Function::new([]);
+        body.instruction(&Instruction::I32Const(3));
+        body.instruction(&Instruction::RefNull(wasm_encoder::HeapType::FUNC));
+        body.instruction(&Instruction::TableSet(0));
+        body.instruction(&Instruction::End);
+        let mut code = wasm_encoder::CodeSection::new();
+        code.function(&body);
+        let mut module = wasm_encoder::Module::new();
+        module.section(&types);
+        module.section(&imports);
+        module.section(&functions);
+        module.section(&code);
+        let refused = merged(&[module.finish()], &mut Vec::new())
+            .err()
+            .map(|e| e.to_string());
+        assert!(refused
+            .unwrap_or_default()
+            .contains("changes the function table"));
+    }
+
+    #[test]
+    fn no_two_chunks_fill_one_slot() {
+        let mut owners = SlotOwners::default();
+        let first = test_chunk(3, None, false, &[]);
+        owners.claim("chunk_1.wasm", &first).unwrap();
+        owners.claim("chunk_1.wasm", &first).unwrap();
+        owners
+            .claim("chunk_2.wasm", &test_chunk(4, None, false, &[]))
+            .unwrap();
+        let refused = owners.claim("chunk_3.wasm", &test_chunk(3, None, false, &[]));
+        let refused = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            refused.contains("chunk_3.wasm and chunk_1.wasm both fill table slot 3"),
+            "{refused}"
+        );
     }
 }
