@@ -446,7 +446,7 @@ pub(crate) fn test_chunk(
 ) -> Vec<u8> {
     use wasm_encoder::{
         ConstExpr, DataSection, ElementSection, Elements, EntityType, Function, GlobalType,
-        Instruction, MemoryType, NameMap, NameSection, RefType, TableType, ValType,
+        Instruction, MemoryType, NameMap, NameSection, ValType,
     };
     let mut types = wasm_encoder::TypeSection::new();
     if extra_type {
@@ -463,17 +463,10 @@ pub(crate) fn test_chunk(
         page_size_log2: None,
     };
     imports.import(SHARED, "memory", EntityType::Memory(memory));
-    let table = TableType {
-        element_type: RefType::FUNCREF,
-        minimum: 16,
-        maximum: None,
-        table64: false,
-        shared: false,
-    };
     imports.import(
         SHARED,
         "__indirect_function_table",
-        EntityType::Table(table),
+        EntityType::Table(test_table()),
     );
     let global = GlobalType {
         val_type: ValType::I32,
@@ -521,6 +514,18 @@ pub(crate) fn test_chunk(
     module.section(&segments);
     module.section(&names);
     module.finish()
+}
+
+/// The function table chunks import, for tests.
+#[cfg(test)]
+fn test_table() -> wasm_encoder::TableType {
+    wasm_encoder::TableType {
+        element_type: wasm_encoder::RefType::FUNCREF,
+        minimum: 16,
+        maximum: None,
+        table64: false,
+        shared: false,
+    }
 }
 
 #[cfg(test)]
@@ -703,21 +708,14 @@ mod tests {
 
     #[test]
     fn refuses_a_chunk_that_changes_the_table() {
-        use wasm_encoder::{EntityType, Function, Instruction, RefType, TableType};
+        use wasm_encoder::{EntityType, Function, Instruction};
         let mut types = wasm_encoder::TypeSection::new();
         types.ty().function([], []);
         let mut imports = wasm_encoder::ImportSection::new();
-        let table = TableType {
-            element_type: RefType::FUNCREF,
-            minimum: 16,
-            maximum: None,
-            table64: false,
-            shared: false,
-        };
         imports.import(
             SHARED,
             "__indirect_function_table",
-            EntityType::Table(table),
+            EntityType::Table(test_table()),
         );
         let mut functions = wasm_encoder::FunctionSection::new();
         functions.function(0);
