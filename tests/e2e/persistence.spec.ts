@@ -90,7 +90,7 @@ test('a reload keeps the signed-in member and the pace', async ({ page }) => {
 test('a tab whose live updates cannot be downloaded says so, and its own operations still finish', async ({ page, context, store }) => {
   // What shows other tabs' and people's changes is a file of its own, fetched as the studio
   // starts; the clock that finishes this tab's operations is not in it.
-  await page.route(/\/split_live_updates\.bin$/, (route) => route.abort('internetdisconnected'));
+  await page.route(/\/split_live_updates\.wasm$/, (route) => route.abort('internetdisconnected'));
   await openInstances(page);
   await expect(page.getByRole('region', { name: 'Notifications' }).getByRole('alert')).toContainText(
     'This page will not follow changes',
@@ -107,7 +107,7 @@ test('a tab whose live updates cannot be downloaded says so, and its own operati
   const name = uniqueName('offline');
   await createInstance(second, name);
   await expectState(second, name, 'Running');
-  await page.unroute(/\/split_live_updates\.bin$/);
+  await page.unroute(/\/split_live_updates\.wasm$/);
   await page.reload();
   await expectState(page, name, 'Running');
   await second.close();
