@@ -158,8 +158,8 @@ pub struct Bundled {
 /// `__wasm_split_prefetch(file)` starts the fetch and the compiling before the page is routed
 /// to (`start.js` calls it for the address being opened), so the page's first load only
 /// instantiates. A page's part (`loadBundle(file, page)`) is fetched beside its page, and
-/// instantiated once the page is, whose chunks its module leaves out. A load that fails (offline, a file that is not what the build
-/// wrote) may be tried again.
+/// instantiated once the page is (its module leaves out the page's chunks). A load that fails
+/// (offline, a file that is not what the build wrote) may be tried again.
 const LOAD_BUNDLE: &str = r#"const pages = new Map();
 const compiled = new Map();
 function compilePage(file) {
