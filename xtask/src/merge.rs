@@ -97,6 +97,13 @@ pub fn merged(chunks: &[Vec<u8>], initial: &mut Vec<Initial>) -> Result<Vec<u8>>
             .iter()
             .map(|name| globals.iter().position(|(n, _)| n == name).unwrap_or(0) as u32)
             .collect();
+        // Each kept data segment's merged index, before the code that may name one.
+        remap.data.clear();
+        let mut next = data.len();
+        for kept in &chunk.kept {
+            remap.data.push(kept.then_some(next));
+            next += u32::from(*kept);
+        }
         for ty in &chunk.functions {
             functions.function(remap.types[*ty as usize]);
         }
@@ -110,9 +117,7 @@ pub fn merged(chunks: &[Vec<u8>], initial: &mut Vec<Initial>) -> Result<Vec<u8>>
                 .parse_function_body(&mut code, body)
                 .map_err(|e| e.to_string())?;
         }
-        remap.data.clear();
         for (datum, kept) in chunk.data.into_iter().zip(chunk.kept) {
-            remap.data.push(kept.then_some(data.len()));
             if kept {
                 remap
                     .parse_data(&mut data, datum)
@@ -737,6 +742,77 @@ mod tests {
         assert!(refused
             .unwrap_or_default()
             .contains("changes the function table"));
+    }
+
+    #[test]
+    fn memory_init_names_the_segment_where_it_lands() {
+        use wasm_encoder::{ConstExpr, EntityType, Function, Instruction, MemoryType};
+        let first = test_chunk(
+            3,
+            None,
+            false,
+            &[(".rodata", 64, b"a"), (".rodata.1", 65, b"b")],
+        );
+        let mut types = wasm_encoder::TypeSection::new();
+        types.ty().function([], []);
+        let mut imports = wasm_encoder::ImportSection::new();
+        let memory = MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        };
+        imports.import(SHARED, "memory", EntityType::Memory(memory));
+        let mut functions = wasm_encoder::FunctionSection::new();
+        functions.function(0);
+        let mut body = Function::new([]);
+        for op in [
+            Instruction::I32Const(0),
+            Instruction::I32Const(0),
+            Instruction::I32Const(1),
+        ] {
+            body.instruction(&op);
+        }
+        body.instruction(&Instruction::MemoryInit {
+            mem: 0,
+            data_index: 1,
+        });
+        body.instruction(&Instruction::End);
+        let mut code = wasm_encoder::CodeSection::new();
+        code.function(&body);
+        let mut segments = wasm_encoder::DataSection::new();
+        segments.active(0, &ConstExpr::i32_const(80), *b"\x09");
+        segments.active(0, &ConstExpr::i32_const(96), *b"c");
+        let mut data_names = wasm_encoder::NameMap::new();
+        data_names.append(0, ".data");
+        data_names.append(1, ".rodata");
+        let mut names = wasm_encoder::NameSection::new();
+        names.data(&data_names);
+        let mut second = wasm_encoder::Module::new();
+        second.section(&types);
+        second.section(&imports);
+        second.section(&functions);
+        second.section(&wasm_encoder::DataCountSection { count: 2 });
+        second.section(&code);
+        second.section(&segments);
+        second.section(&names);
+        let module = merged(&[first, second.finish()], &mut Vec::new()).unwrap();
+        let mut inits = Vec::new();
+        for payload in Parser::new(0).parse_all(&module) {
+            if let Payload::CodeSectionEntry(body) = payload.unwrap() {
+                for op in body.get_operators_reader().unwrap() {
+                    if let Operator::MemoryInit { data_index, .. } = op.unwrap() {
+                        inits.push(data_index);
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            inits,
+            [2],
+            "after the first chunk's two, its own writable one gone"
+        );
     }
 
     #[test]
