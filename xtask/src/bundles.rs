@@ -14,6 +14,7 @@
 //! page's file brings (the notebook editor's file: 191 KB brotli with them, 154 KB without).
 
 use crate::{merge, Result};
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -105,10 +106,11 @@ pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Resu
     let mut files = Vec::new();
     let mut initial = Vec::new();
     let mut owners = merge::SlotOwners::default();
+    // Each chunk read (and its slots claimed) once, though several pages merge it.
+    let mut read: HashMap<String, Vec<u8>> = HashMap::new();
     let points = split_points(loader);
-    let file_of = |point: &SplitPoint| point.own.clone();
     for point in &points {
-        let file = file_of(point);
+        let file = point.own.clone();
         let parent = match parent_page(&point.function) {
             None => None,
             Some(page) => Some(points.iter().find(|p| p.function == page).ok_or(format!(
@@ -118,21 +120,24 @@ pub fn bundle(split: &Path, out: &Path, loader: &str, loader_name: &str) -> Resu
         };
         // What the page brings is there before its part loads.
         let brought = |chunk: &String| parent.is_some_and(|p| p.shared.contains(chunk));
-        let mut chunks = Vec::new();
-        for chunk in point
+        let names: Vec<&String> = point
             .shared
             .iter()
             .filter(|c| !brought(c))
             .chain([&point.own])
-        {
-            let bytes = fs::read(split.join(chunk))?;
-            owners.claim(chunk, &bytes)?;
-            chunks.push(bytes);
+            .collect();
+        for chunk in &names {
+            if !read.contains_key(*chunk) {
+                let bytes = fs::read(split.join(chunk))?;
+                owners.claim(chunk, &bytes)?;
+                read.insert(chunk.to_string(), bytes);
+            }
         }
+        let chunks: Vec<&[u8]> = names.iter().map(|c| read[*c].as_slice()).collect();
         let module =
             merge::merged(&chunks, &mut initial).map_err(|e| format!("{}: {e}", point.function))?;
         fs::write(out.join(&file), module)?;
-        let after = parent.map_or(String::new(), |p| format!(", \"./{}\"", file_of(p)));
+        let after = parent.map_or(String::new(), |p| format!(", \"./{}\"", p.own));
         script.push_str(&format!(
             "export const __wasm_split_load_{} = wrapAsyncCb(loadBundle(\"./{file}\"{after}));\n",
             point.function,

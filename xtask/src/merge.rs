@@ -47,12 +47,13 @@ pub type Initial = (u32, Vec<u8>);
 /// The chunks `chunks` as one module: their memory, table and globals imported once, their
 /// functions, element and read-only data segments in order, every index renumbered. Their
 /// writable data that is not zeros is added to `initial` (once).
-pub fn merged(chunks: &[Vec<u8>], initial: &mut Vec<Initial>) -> Result<Vec<u8>> {
+pub fn merged(chunks: &[impl AsRef<[u8]>], initial: &mut Vec<Initial>) -> Result<Vec<u8>> {
     let mut memory = None;
     let mut table = None;
     let mut globals: Vec<(String, wasmparser::GlobalType)> = Vec::new();
     let mut read = Vec::new();
     for (at, bytes) in chunks.iter().enumerate() {
+        let bytes = bytes.as_ref();
         wasmparser::validate(bytes).map_err(|e| format!("chunk {at} is not valid: {e}"))?;
         let chunk = read_chunk(bytes, &mut memory, &mut table, &mut globals, initial)
             .map_err(|e| format!("chunk {at}: {e}"))?;
@@ -451,7 +452,7 @@ pub(crate) fn test_chunk(
 ) -> Vec<u8> {
     use wasm_encoder::{
         ConstExpr, DataSection, ElementSection, Elements, EntityType, Function, GlobalType,
-        Instruction, MemoryType, NameMap, NameSection, ValType,
+        Instruction, NameMap, NameSection, ValType,
     };
     let mut types = wasm_encoder::TypeSection::new();
     if extra_type {
@@ -460,14 +461,7 @@ pub(crate) fn test_chunk(
     let ty = u32::from(extra_type);
     types.ty().function([ValType::I32], [ValType::I32]);
     let mut imports = wasm_encoder::ImportSection::new();
-    let memory = MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    };
-    imports.import(SHARED, "memory", EntityType::Memory(memory));
+    imports.import(SHARED, "memory", EntityType::Memory(test_memory()));
     imports.import(
         SHARED,
         "__indirect_function_table",
@@ -519,6 +513,18 @@ pub(crate) fn test_chunk(
     module.section(&segments);
     module.section(&names);
     module.finish()
+}
+
+/// The memory chunks import, for tests.
+#[cfg(test)]
+fn test_memory() -> wasm_encoder::MemoryType {
+    wasm_encoder::MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    }
 }
 
 /// The function table chunks import, for tests.
@@ -746,7 +752,7 @@ mod tests {
 
     #[test]
     fn memory_init_names_the_segment_where_it_lands() {
-        use wasm_encoder::{ConstExpr, EntityType, Function, Instruction, MemoryType};
+        use wasm_encoder::{ConstExpr, EntityType, Function, Instruction};
         let first = test_chunk(
             3,
             None,
@@ -756,14 +762,7 @@ mod tests {
         let mut types = wasm_encoder::TypeSection::new();
         types.ty().function([], []);
         let mut imports = wasm_encoder::ImportSection::new();
-        let memory = MemoryType {
-            minimum: 1,
-            maximum: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        };
-        imports.import(SHARED, "memory", EntityType::Memory(memory));
+        imports.import(SHARED, "memory", EntityType::Memory(test_memory()));
         let mut functions = wasm_encoder::FunctionSection::new();
         functions.function(0);
         let mut body = Function::new([]);
