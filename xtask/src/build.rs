@@ -8,7 +8,7 @@
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{bundles, cmd, merge, setup, slim, Result};
+use crate::{bundles, cmd, merge, setup, slim, uncalled, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -241,6 +241,11 @@ fn build_app(dist: &Path) -> Result<String> {
     fs::create_dir_all(&split)?;
     fs::create_dir_all(&out)?;
 
+    let trimmed = work.join("linked.wasm");
+    fs::write(
+        &trimmed,
+        uncalled::without_uncalled_bindings(&fs::read(&linked)?)?,
+    )?;
     let split_cli = cmd::tools_bin().join(setup::WASM_SPLIT_CLI);
     cmd::run(&mut cmd::command(
         &split_cli.to_string_lossy(),
@@ -249,7 +254,7 @@ fn build_app(dist: &Path) -> Result<String> {
             "web",
             "--out-name",
             "azimuth-studio",
-            &linked.to_string_lossy(),
+            &trimmed.to_string_lossy(),
             &split.to_string_lossy(),
         ],
     ))?;

@@ -21,6 +21,7 @@ mod setup;
 mod slim;
 mod styles;
 mod test;
+mod uncalled;
 
 use std::process::ExitCode;
 
