@@ -297,7 +297,7 @@ fn build_app(dist: &Path) -> Result<String> {
     for script in [GLUE, SPLIT_LOADER, WORKER_GLUE, WORKER] {
         minify_js(&out.join(script))?;
     }
-    slim::main_module(&out.join(MAIN_WASM), &out.join(GLUE))?;
+    slim::main_module(&out.join(MAIN_WASM), &out.join(GLUE), SPLIT_LOADER)?;
 
     let mut hash = Fnv::default();
     let mut files = files_with_extension(&out, "")?;
