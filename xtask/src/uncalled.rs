@@ -26,16 +26,12 @@ const BINDINGS: &str = "__wasm_bindgen_unstable";
 
 /// `module` without the bindings of the crates in [`UNCALLED`] (unchanged when it has none).
 pub fn without_uncalled_bindings(module: &[u8]) -> Result<Vec<u8>> {
-    without_bindings_of(module, &UNCALLED)
-}
-
-fn without_bindings_of(module: &[u8], crates: &[&str]) -> Result<Vec<u8>> {
     let mut kept = None;
     let mut suffixes = Vec::new();
     for payload in Parser::new(0).parse_all(module) {
         if let Payload::CustomSection(section) = payload? {
             if section.name() == BINDINGS {
-                let (entries, dropped) = kept_entries(section.data(), crates)?;
+                let (entries, dropped) = kept_entries(section.data(), &UNCALLED)?;
                 kept = Some(entries);
                 suffixes = dropped;
             }
