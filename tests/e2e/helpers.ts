@@ -8,7 +8,7 @@
 // workspace (mlw-azimuth-lab, East US; Ada Lovelace, Owner; no computes).
 import { test as base, expect, type Download, type Locator, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,8 +105,71 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
   };
 }
 
-/** The test function of every spec: `store` says which project runs it. */
-export const test = base.extend<{ store: StoreMode; serverArgs: string[]; server: ServerHandle | null }>({
+/**
+ * The classes the studio's stylesheets (`style/`, read from the sources) give rules to, but for
+ * those a selector names only inside parentheses or brackets (`:not(.open)`).
+ */
+function styledClasses(dir = join(__dirname, '..', '..', 'style')): Set<string> {
+  const classes = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      for (const c of styledClasses(path)) classes.add(c);
+      continue;
+    }
+    if (!entry.name.endsWith('.css')) continue;
+    let selectors = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    for (const inner of [/\{[^{}]*\}/g, /\([^()]*\)/g, /\[[^\]]*\]/g]) {
+      for (let before = ''; before !== selectors; ) {
+        before = selectors;
+        selectors = selectors.replace(inner, ' ');
+      }
+    }
+    for (const [, name] of selectors.matchAll(/\.([A-Za-z_][\w-]*)/g)) classes.add(name);
+  }
+  return classes;
+}
+
+/**
+ * The classes on `page` that a stylesheet rule of the studio styles but no rule loaded in the
+ * page names: an area's rules travel with the pages that use them (xtask/src/area_rules.rs), and
+ * one a page needs must be there when its elements are.
+ */
+export async function unstyledClasses(page: Page): Promise<string[]> {
+  return page.evaluate((styled) => {
+    const loaded = new Set<string>();
+    const visit = (rules: CSSRuleList) => {
+      for (const rule of Array.from(rules)) {
+        const selector = (rule as CSSStyleRule).selectorText;
+        if (selector) for (const [, name] of selector.matchAll(/\.([A-Za-z_][\w-]*)/g)) loaded.add(name);
+        const inner = (rule as CSSGroupingRule).cssRules;
+        if (inner) visit(inner);
+      }
+    };
+    for (const sheet of [...Array.from(document.styleSheets), ...document.adoptedStyleSheets]) visit(sheet.cssRules);
+    const missing = new Set<string>();
+    for (const element of Array.from(document.querySelectorAll('[class]'))) {
+      for (const name of Array.from(element.classList)) {
+        if (styled.includes(name) && !loaded.has(name)) missing.add(name);
+      }
+    }
+    return [...missing].sort();
+  }, (styled ??= [...styledClasses()]));
+}
+
+/** [`styledClasses`], read once. */
+let styled: string[] | undefined;
+
+/**
+ * The test function of every spec: `store` says which project runs it. Every test ends by
+ * checking that each class on its last page has its stylesheet rules loaded.
+ */
+export const test = base.extend<{
+  store: StoreMode;
+  serverArgs: string[];
+  server: ServerHandle | null;
+  styled: void;
+}>({
   store: ['browser', { option: true }],
   serverArgs: [[], { option: true }],
   server: async ({ store, serverArgs }, use) => {
@@ -116,6 +179,15 @@ export const test = base.extend<{ store: StoreMode; serverArgs: string[]; server
     await server.dispose();
   },
   baseURL: async ({ server, baseURL }, use) => use(server ? server.url : baseURL),
+  styled: [
+    async ({ page }, use) => {
+      await use();
+      if (page.isClosed() || !page.url().startsWith('http')) return;
+      const missing = await unstyledClasses(page).catch(() => [] as string[]);
+      expect(missing, 'classes on the page whose stylesheet rules were not loaded').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 /** The localStorage key earlier builds kept the workspace under (moved to IndexedDB on start). */

@@ -8,7 +8,7 @@
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{bundles, cmd, merge, setup, slim, uncalled, Result};
+use crate::{area_rules, bundles, cmd, merge, setup, slim, uncalled, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -172,7 +172,8 @@ pub fn release() -> Result {
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
     cmd::run(&mut trunk)?;
     let dist = cmd::root().join("dist");
-    let app = build_app(&dist)?;
+    let area_rules = crate::styles::area_rules(&dist)?;
+    let app = build_app(&dist, &area_rules)?;
     link_app(&dist.join("index.html"), &app)?;
     crate::styles::join(&dist)?;
     copy_pyodide(&dist)?;
@@ -206,7 +207,7 @@ fn copy_pyodide(dist: &Path) -> Result {
 
 /// Builds, splits, binds and optimizes the studio's wasm into `dist/app-<hash>/`; returns the
 /// folder's name.
-fn build_app(dist: &Path) -> Result<String> {
+fn build_app(dist: &Path, area_rules: &[area_rules::Rule]) -> Result<String> {
     let root = cmd::root();
     let target = root.join("target");
     let mut args = vec![
@@ -285,6 +286,7 @@ fn build_app(dist: &Path) -> Result<String> {
     if let Some(missing) = early_page_missing(&pages) {
         return Err(format!("start.js would fetch split_{missing}.wasm, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
     }
+    area_rules::place(area_rules, &out, MAIN_WASM, SPLIT_LOADER, &pages)?;
     build_worker(&work, &out)?;
     fs::write(
         out.join(STARTER),

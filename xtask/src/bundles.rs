@@ -165,6 +165,7 @@ pub struct Bundled {
 /// instantiates. A page's part (`loadBundle(file, page)`) is fetched beside its page, and
 /// instantiated once the page is (its module leaves out the page's chunks). A load that fails
 /// (offline, a file that is not what the build wrote) may be tried again.
+/// Compiling a page adopts the area rules its module carries (`area_rules.rs`).
 const LOAD_BUNDLE: &str = r#"const pages = new Map();
 const compiled = new Map();
 function compilePage(file) {
@@ -174,7 +175,9 @@ function compilePage(file) {
     const compiling = (async () => {
         const response = await fetch(new URL(file, import.meta.url));
         if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-        return WebAssembly.compile(await response.arrayBuffer());
+        const module = await WebAssembly.compile(await response.arrayBuffer());
+        adoptRulesOf(module);
+        return module;
     })();
     compiling.catch(() => { if (compiled.get(file) === compiling) compiled.delete(file); });
     compiled.set(file, compiling);

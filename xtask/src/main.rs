@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's tooling (setup, build, serve, test, bench), std-only Rust.
 
+mod area_rules;
 mod bench;
 mod bench_automl;
 mod bench_data;

@@ -1,0 +1,407 @@
+//! Each area's stylesheet rules travel with the modules that use them. The core stylesheets
+//! (tokens, base, shell, pages) stay linked from `index.html`; the area stylesheets
+//! (`style/areas/`, which trunk writes to `dist/areas/`) are cut into rules, and a rule goes with
+//! the first module whose strings name its classes: the main module's rules are written into the
+//! split loader, a page's into a custom section of its module. The loader keeps one constructed
+//! stylesheet, after the linked ones, and inserts each rule at its place among all area rules, so
+//! whatever subset is loaded cascades as the whole did. (Every page carried all 5.2 KB brotli of
+//! area rules before; the entry now carries 0.4 KB and a page up to 2.4 KB, most far less.)
+//!
+//! A class is found in a module's data segments (the strings its code writes into the DOM); one
+//! built at run time with `format!("state-badge--{}", ...)` is found by its BEM prefix, the text
+//! up to its last `--` or `__`. Too many rules in a file costs bytes; too few would leave a page
+//! unstyled, so every doubtful case counts as needed.
+
+use crate::Result;
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::path::Path;
+
+/// The name of the custom section that carries a page's rules.
+pub const SECTION: &str = "azimuth.rules";
+
+/// One rule of the area stylesheets: its place among them all, its text (a `@media` block's
+/// rules each wrapped in the block) and the selectors that say which strings call for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Its place among all area rules, in the order `index.html` links the stylesheets.
+    pub index: usize,
+    /// The rule as CSS, on one line.
+    pub text: String,
+    selectors: String,
+}
+
+/// The rules of a minified stylesheet, numbered from `first`. At-rules other than `@media` stay
+/// whole and count as always needed.
+pub fn rules(css: &str, first: usize) -> Result<Vec<Rule>> {
+    let mut rules = Vec::new();
+    for (prelude, body) in blocks(css)? {
+        if let Some(condition) = prelude.strip_prefix("@media") {
+            for (selectors, inner) in blocks(body)? {
+                rules.push(Rule {
+                    index: first + rules.len(),
+                    text: format!("@media{condition}{{{selectors}{{{inner}}}}}"),
+                    selectors: selectors.to_owned(),
+                });
+            }
+        } else {
+            let always = prelude.starts_with('@');
+            rules.push(Rule {
+                index: first + rules.len(),
+                text: format!("{prelude}{{{body}}}"),
+                selectors: if always {
+                    String::new()
+                } else {
+                    prelude.to_owned()
+                },
+            });
+        }
+    }
+    // The loader reads one rule per line.
+    if let Some(rule) = rules.iter().find(|r| r.text.contains('\n')) {
+        return Err(format!("an area rule spans lines: {}", rule.text).into());
+    }
+    Ok(rules)
+}
+
+/// The top-level `prelude{body}` blocks of CSS, skipping quoted text when matching braces.
+fn blocks(css: &str) -> Result<Vec<(&str, &str)>> {
+    let mut found = Vec::new();
+    let bytes = css.as_bytes();
+    let (mut depth, mut start, mut open) = (0usize, 0usize, 0usize);
+    let mut quote = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        match (quote, byte) {
+            (Some(_), b'\\') => at += 1,
+            (Some(q), _) if q == byte => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (None, b'{') => {
+                if depth == 0 {
+                    open = at;
+                }
+                depth += 1;
+            }
+            (None, b'}') => {
+                depth = depth.checked_sub(1).ok_or_else(|| {
+                    format!("an area stylesheet closes a block it never opened, at byte {at}")
+                })?;
+                if depth == 0 {
+                    found.push((css[start..open].trim(), &css[open + 1..at]));
+                    start = at + 1;
+                }
+            }
+            (None, _) => {}
+        }
+        at += 1;
+    }
+    if depth != 0 || quote.is_some() || !css[start..].trim().is_empty() {
+        return Err("an area stylesheet ends inside a block or a quote".into());
+    }
+    Ok(found)
+}
+
+impl Rule {
+    /// Whether a module whose strings are `text` may put an element the rule styles in the DOM:
+    /// some selector of the list has every class it requires in `text`. Classes inside
+    /// parentheses (`:not(.x)`, `:is(.a,.b)`) are not required; a selector without classes is
+    /// always needed.
+    pub fn needed_by(&self, text: &str) -> bool {
+        self.selectors.is_empty()
+            || top_level(&self.selectors, b',')
+                .iter()
+                .any(|selector| required_classes(selector).iter().all(|c| found(c, text)))
+    }
+}
+
+/// `text` cut at each `separator` outside parentheses and brackets.
+fn top_level(text: &str, separator: u8) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, byte) in text.bytes().enumerate() {
+        match byte {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ if byte == separator && depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// The classes a selector requires (`.name` outside parentheses and brackets).
+fn required_classes(selector: &str) -> BTreeSet<&str> {
+    let bytes = selector.as_bytes();
+    let mut classes = BTreeSet::new();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'.' if depth == 0 => {
+                let end = bytes[at + 1..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+                    .map_or(bytes.len(), |n| at + 1 + n);
+                if end > at + 1 {
+                    classes.insert(&selector[at + 1..end]);
+                }
+                at = end;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    classes
+}
+
+/// Whether `class`, or its BEM prefix (up to its last `--` or `__`, for a class built at run
+/// time), is in `text`.
+fn found(class: &str, text: &str) -> bool {
+    let prefix = [class.rfind("--"), class.rfind("__")]
+        .into_iter()
+        .flatten()
+        .max()
+        .filter(|&n| n > 0)
+        .map(|n| &class[..n + 2]);
+    [Some(class), prefix]
+        .into_iter()
+        .flatten()
+        .any(|needle| text.contains(needle))
+}
+
+/// A module's data segments, one after another, as text (bytes that are not UTF-8 replaced).
+pub fn data_text(module: &[u8]) -> Result<String> {
+    let mut text = String::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::DataSection(reader) = payload? {
+            for data in reader {
+                text.push_str(&String::from_utf8_lossy(data?.data));
+                text.push('\0');
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Places the rules: each page module in `out` (`pages`: lazy function and file) gets, as a
+/// custom section, those its strings (with the main module's and its parent page's) call for
+/// and neither the main module nor its parent page brought; the split loader `loader` gets
+/// [`ADOPT_RULES`] and the main module's rules.
+pub fn place(
+    rules: &[Rule],
+    out: &Path,
+    main: &str,
+    loader: &str,
+    pages: &[(String, String)],
+) -> Result {
+    let main_text = data_text(&fs::read(out.join(main))?)?;
+    let needed = |text: &str| -> BTreeSet<usize> {
+        rules
+            .iter()
+            .filter(|r| r.needed_by(text))
+            .map(|r| r.index)
+            .collect()
+    };
+    let entry = needed(&main_text);
+    let files: HashMap<&str, &str> = pages
+        .iter()
+        .map(|(f, file)| (f.as_str(), file.as_str()))
+        .collect();
+    let mut texts: HashMap<&str, String> = HashMap::new();
+    for (_, file) in pages {
+        texts.insert(file, data_text(&fs::read(out.join(file))?)?);
+    }
+    for (function, file) in pages {
+        let parent = crate::bundles::parent_page(function)
+            .map(|page| {
+                files
+                    .get(page)
+                    .copied()
+                    .ok_or(format!("{function}: no page {page}"))
+            })
+            .transpose()?;
+        let mut text = format!("{main_text}{}", texts[file.as_str()]);
+        let mut brought = entry.clone();
+        if let Some(parent) = parent {
+            let parent_text = format!("{main_text}{}", texts[parent]);
+            brought.extend(needed(&parent_text));
+            text.push_str(&texts[parent]);
+        }
+        let own: Vec<&Rule> = rules
+            .iter()
+            .filter(|r| !brought.contains(&r.index) && r.needed_by(&text))
+            .collect();
+        if !own.is_empty() {
+            let path = out.join(file);
+            fs::write(&path, with_rules(&fs::read(&path)?, &own))?;
+        }
+    }
+    let main_rules = lines(rules.iter().filter(|r| entry.contains(&r.index)));
+    let script = fs::read_to_string(out.join(loader))?;
+    let adopt = format!(
+        "{ADOPT_RULES}adoptRules({});\n",
+        serde_json::to_string(&main_rules)?
+    );
+    fs::write(out.join(loader), script + &adopt)?;
+    Ok(())
+}
+
+/// The rules as the loader reads them: one per line, its index, a space and its text.
+pub fn lines<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
+    rules
+        .into_iter()
+        .map(|r| format!("{} {}\n", r.index, r.text))
+        .collect()
+}
+
+/// `module` with the rules as a custom section ([`SECTION`]) at its end.
+pub fn with_rules(module: &[u8], rules: &[&Rule]) -> Vec<u8> {
+    use wasm_encoder::Section;
+    let mut out = module.to_vec();
+    let lines = lines(rules.iter().copied());
+    wasm_encoder::CustomSection {
+        name: SECTION.into(),
+        data: lines.as_bytes().into(),
+    }
+    .append_to(&mut out);
+    out
+}
+
+/// The split loader's part that keeps the area rules: one constructed stylesheet after the
+/// linked ones (a `<style>` where a browser cannot construct one), each rule inserted at its
+/// place among those loaded. A rule the browser cannot parse is skipped, as a stylesheet would.
+/// `compilePage` hands each compiled page to `adoptRulesOf`.
+pub const ADOPT_RULES: &str = r#"const areaRules = (() => {
+    try {
+        const sheet = new CSSStyleSheet();
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        return sheet;
+    } catch {
+        return document.head.appendChild(document.createElement("style")).sheet;
+    }
+})();
+const adoptedRules = [];
+function adoptRules(lines) {
+    for (const line of lines.split("\n")) {
+        const space = line.indexOf(" ");
+        if (space < 0) continue;
+        const index = Number(line.slice(0, space));
+        let at = 0;
+        while (at < adoptedRules.length && adoptedRules[at] < index) at++;
+        if (adoptedRules[at] === index) continue;
+        try {
+            areaRules.insertRule(line.slice(space + 1), at);
+            adoptedRules.splice(at, 0, index);
+        } catch {}
+    }
+}
+function adoptRulesOf(module) {
+    for (const section of WebAssembly.Module.customSections(module, "azimuth.rules")) {
+        adoptRules(new TextDecoder().decode(section));
+    }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSS: &str = ".tabs{display:flex}.tabs__tab:hover,.x .y{color:red}\
+        @media (width<=900px){.grid{display:block}.z:not(.open){gap:0}}\
+        .state-badge--running{content:\"}{\"}a[href]{color:blue}";
+
+    #[test]
+    fn cuts_rules_and_media_blocks_in_order() {
+        let rules = rules(CSS, 10).unwrap();
+        let texts: Vec<_> = rules.iter().map(|r| (r.index, r.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                (10, ".tabs{display:flex}"),
+                (11, ".tabs__tab:hover,.x .y{color:red}"),
+                (12, "@media (width<=900px){.grid{display:block}}"),
+                (13, "@media (width<=900px){.z:not(.open){gap:0}}"),
+                (14, ".state-badge--running{content:\"}{\"}"),
+                (15, "a[href]{color:blue}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rule_is_needed_where_its_classes_are_named() {
+        let rules = rules(CSS, 0).unwrap();
+        let needed = |text: &str| -> Vec<usize> {
+            rules
+                .iter()
+                .filter(|r| r.needed_by(text))
+                .map(|r| r.index)
+                .collect()
+        };
+        // No class named: only the rule without classes.
+        assert_eq!(needed("nothing here"), [5]);
+        // `tabs__tab` names `tabs` too; `x` alone is not `.x .y`.
+        assert_eq!(needed("\"tabs__tab\" x"), [0, 1, 5]);
+        assert_eq!(needed("x y"), [1, 5]);
+        // `:not(.open)` requires no `open`; a badge built at run time is found by its prefix.
+        assert_eq!(needed("z grid"), [2, 3, 5]);
+        assert_eq!(needed("state-badge state-badge--"), [4, 5]);
+    }
+
+    #[test]
+    fn broken_stylesheets_are_refused() {
+        assert!(rules(".a{color:red", 0).is_err());
+        assert!(rules(".a{color:red}}", 0).is_err());
+        assert!(rules(".a{content:\"}", 0).is_err());
+        assert!(rules(".a{color:red} .b", 0).is_err());
+    }
+
+    #[test]
+    fn rules_travel_in_a_custom_section() {
+        let module = wat_free_module();
+        let rules = rules(".a{color:red}.b{color:blue}", 3).unwrap();
+        let with = with_rules(&module, &rules.iter().collect::<Vec<_>>());
+        wasmparser::validate(&with).unwrap();
+        let section = wasmparser::Parser::new(0)
+            .parse_all(&with)
+            .find_map(|p| match p.unwrap() {
+                wasmparser::Payload::CustomSection(c) if c.name() == SECTION => {
+                    Some(String::from_utf8(c.data().to_vec()).unwrap())
+                }
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(section, "3 .a{color:red}\n4 .b{color:blue}\n");
+        assert_eq!(data_text(&with).unwrap(), "tabs\0");
+    }
+
+    /// A module with one memory and one data segment holding `tabs`.
+    fn wat_free_module() -> Vec<u8> {
+        let mut module = wasm_encoder::Module::new();
+        let mut memories = wasm_encoder::MemorySection::new();
+        memories.memory(wasm_encoder::MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
+        module.section(&memories);
+        let mut data = wasm_encoder::DataSection::new();
+        data.active(
+            0,
+            &wasm_encoder::ConstExpr::i32_const(8),
+            b"tabs".iter().copied(),
+        );
+        module.section(&data);
+        module.finish()
+    }
+}
