@@ -9,7 +9,9 @@
 //!
 //! A class is found in a module's data segments (the strings its code writes into the DOM); one
 //! built at run time with `format!("state-badge--{}", ...)` is found by its BEM prefix, the text
-//! up to its last `--` or `__`. Too many rules in a file costs bytes; too few would leave a page
+//! up to its last `--` or `__`. So the code writes a class whole, or as such a prefix and a
+//! modifier; every e2e test ends by checking that each class on its page has its rules
+//! (`tests/e2e/helpers.ts`). Too many rules in a file costs bytes; too few would leave a page
 //! unstyled, so every doubtful case counts as needed.
 
 use crate::Result;

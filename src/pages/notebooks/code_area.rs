@@ -24,7 +24,7 @@ pub fn highlighted(language: Language, text: &str) -> Vec<AnyView> {
         if span.start > at {
             out.push(text[at..span.start].to_owned().into_any());
         }
-        let class = format!("tok-{}", span.token.class());
+        let class = span.token.class();
         let piece = text[span.start..span.end].to_owned();
         out.push(view! { <span class=class>{piece}</span> }.into_any());
         at = span.end;

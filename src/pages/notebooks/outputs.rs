@@ -20,7 +20,6 @@ fn terminal_text(text: &str) -> Vec<AnyView> {
             }
             let mut class = String::new();
             if let Some(c) = run.color {
-                class.push_str("ansi-");
                 class.push_str(c.class());
             }
             if run.bold {

@@ -24,17 +24,18 @@ pub enum AnsiColor {
 }
 
 impl AnsiColor {
-    /// The CSS class suffix the studio colours it with.
+    /// The CSS class the studio colours it with, written whole so that the build finds it in
+    /// the module's strings (xtask/src/area_rules.rs).
     pub fn class(self) -> &'static str {
         match self {
-            AnsiColor::Black => "black",
-            AnsiColor::Red => "red",
-            AnsiColor::Green => "green",
-            AnsiColor::Yellow => "yellow",
-            AnsiColor::Blue => "blue",
-            AnsiColor::Magenta => "magenta",
-            AnsiColor::Cyan => "cyan",
-            AnsiColor::White => "white",
+            AnsiColor::Black => "ansi-black",
+            AnsiColor::Red => "ansi-red",
+            AnsiColor::Green => "ansi-green",
+            AnsiColor::Yellow => "ansi-yellow",
+            AnsiColor::Blue => "ansi-blue",
+            AnsiColor::Magenta => "ansi-magenta",
+            AnsiColor::Cyan => "ansi-cyan",
+            AnsiColor::White => "ansi-white",
         }
     }
 

@@ -30,19 +30,20 @@ pub enum Token {
 }
 
 impl Token {
-    /// The CSS class suffix the studio colours it with.
+    /// The CSS class the studio colours it with, written whole so that the build finds it in
+    /// the module's strings (xtask/src/area_rules.rs).
     pub fn class(self) -> &'static str {
         match self {
-            Token::Keyword => "kw",
-            Token::Constant => "const",
-            Token::Builtin => "builtin",
-            Token::String => "str",
-            Token::Interpolation => "interp",
-            Token::Comment => "comment",
-            Token::Number => "num",
-            Token::Decorator => "deco",
-            Token::Operator => "op",
-            Token::Definition => "def",
+            Token::Keyword => "tok-kw",
+            Token::Constant => "tok-const",
+            Token::Builtin => "tok-builtin",
+            Token::String => "tok-str",
+            Token::Interpolation => "tok-interp",
+            Token::Comment => "tok-comment",
+            Token::Number => "tok-num",
+            Token::Decorator => "tok-deco",
+            Token::Operator => "tok-op",
+            Token::Definition => "tok-def",
         }
     }
 }
