@@ -1,7 +1,8 @@
-//! The engine's scoring for a page that scores itself (a workspace kept in the browser), in a
-//! wasm chunk of its own: the model's reader and every algorithm's prediction are downloaded
-//! only when such a page first scores (a request, or a batch job's file), never with the
-//! endpoint pages of a server's studio.
+//! The engine's scoring for a page that scores itself (a workspace kept in the browser), in wasm
+//! chunks of their own: the model's reader and every algorithm's prediction are downloaded only
+//! when such a page first scores, never with the endpoint pages of a server's studio. A request
+//! (`browser_scoring`, which reads JSON) and a batch job's file (`batch_scoring`, which reads CSV
+//! and Parquet) are chunks apart, so neither brings the other's readers.
 
 use azimuth_core::endpoints::batch::scoring::score_file;
 use azimuth_core::endpoints::score::{read_request, score};
@@ -39,15 +40,6 @@ pub type FileScorer = fn(&str, Option<&[u8]>, &str, &[u8]) -> Option<FileScored>
 
 /// A file's predictions, or why not; the outer error is the model's.
 pub type FileScored = Result<Result<Vec<String>, String>, String>;
-
-/// The chunk's two ways of scoring.
-#[derive(Clone, Copy)]
-pub struct Scorers {
-    /// A request, as an online endpoint takes it.
-    pub request: Scorer,
-    /// A batch job's file.
-    pub file: FileScorer,
-}
 
 thread_local! {
     /// Models read, by model version id (versions never change).
@@ -106,20 +98,28 @@ fn score_with(id: &str, bytes: Option<&[u8]>, request: &[u8]) -> Outcome {
     }
 }
 
-/// The scorer, once its chunk is in.
+/// The request scorer, once its chunk is in.
 #[cfg(feature = "split")]
 #[wasm_split_helpers::wasm_split(browser_scoring, fallible)]
-pub fn scorer() -> Result<Scorers, crate::lazy::LoadFailed> {
-    Ok(SCORERS)
+pub fn request_scorer() -> Result<Scorer, crate::lazy::LoadFailed> {
+    Ok(score_with)
 }
 
-/// The scorer, once its chunk is in.
+/// The request scorer, once its chunk is in.
 #[cfg(not(feature = "split"))]
-pub async fn scorer() -> Result<Scorers, crate::lazy::LoadFailed> {
-    Ok(SCORERS)
+pub async fn request_scorer() -> Result<Scorer, crate::lazy::LoadFailed> {
+    Ok(score_with)
 }
 
-const SCORERS: Scorers = Scorers {
-    request: score_with,
-    file: score_file_with,
-};
+/// The batch file scorer, once its chunk is in.
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(batch_scoring, fallible)]
+pub fn file_scorer() -> Result<FileScorer, crate::lazy::LoadFailed> {
+    Ok(score_file_with)
+}
+
+/// The batch file scorer, once its chunk is in.
+#[cfg(not(feature = "split"))]
+pub async fn file_scorer() -> Result<FileScorer, crate::lazy::LoadFailed> {
+    Ok(score_file_with)
+}

@@ -6,7 +6,7 @@
 //! deployment keeps the page's own log lines.
 
 use super::remote::ScoreAnswer;
-use super::scorer::{scorer, Outcome};
+use super::scorer::{request_scorer, Outcome};
 use super::{Part, Store};
 use azimuth_core::jobs::automl::record::MODEL_FILE;
 use azimuth_core::models::ModelVersionResource;
@@ -171,12 +171,12 @@ async fn scored(store: &Store, d: &Picked, request: &str) -> (ScoreAnswer, usize
         Ok(v) => v,
         Err(e) => return (refusal(424, "MODEL_UNAVAILABLE", e.clone()), 0),
     };
-    let Ok(scorers) = scorer().await else {
+    let Ok(score_with) = request_scorer().await else {
         let message =
             "The page's scoring could not be downloaded. Check the connection, then try again.";
         return (refusal(503, "SCORING_UNAVAILABLE", message), 0);
     };
-    let (score_with, request) = (scorers.request, request.as_bytes());
+    let request = request.as_bytes();
     let mut outcome = score_with(&version.id, None, request);
     if outcome == Outcome::NeedModel {
         outcome = match model_bytes(store, version).await {

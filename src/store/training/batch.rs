@@ -8,7 +8,7 @@
 use super::files::{write, write_artifact};
 use super::{key, message, set_status};
 use crate::store::local::runs;
-use crate::store::scorer::{scorer, FileScored};
+use crate::store::scorer::{file_scorer, FileScored};
 use crate::store::{opfs, Part, Store};
 use azimuth_core::endpoints::batch::invoke::{BatchSettings, SCORE_OUTPUT};
 use azimuth_core::endpoints::batch::scoring::{is_scored, Tally};
@@ -69,11 +69,11 @@ pub(super) async fn score(
         .model_of(&settings.model)
         .map_err(|e| format!("Its model: {}", e.message()))?
         .clone();
-    let scorers = scorer().await.map_err(|_| {
+    let score_file = file_scorer().await.map_err(|_| {
         "The page's scoring could not be downloaded. Check the connection, then submit it again."
     })?;
     let bytes = crate::store::scoring::model_bytes(&store, &version).await?;
-    if let Some(Err(e)) = (scorers.file)(&version.id, Some(&bytes), "", b"") {
+    if let Some(Err(e)) = score_file(&version.id, Some(&bytes), "", b"") {
         return Err(format!("Its model cannot be read: {e}"));
     }
     log.line(&format!(
@@ -99,7 +99,7 @@ pub(super) async fn score(
                 .await
                 .map_err(|e| format!("'{name}' could not be read: {}", e.message()));
             let result = read.and_then(|(bytes, whole)| match whole {
-                true => flatten((scorers.file)(&version.id, None, name, &bytes)),
+                true => flatten(score_file(&version.id, None, name, &bytes)),
                 false => Err(format!(
                     "'{name}' is over {} MB; split it.",
                     MAX_TABLE_BYTES >> 20
