@@ -105,64 +105,74 @@ export async function startServer(args: string[] = []): Promise<ServerHandle> {
   };
 }
 
-/**
- * The classes the studio's stylesheets (`style/`, read from the sources) give rules to, but for
- * those a selector names only inside parentheses or brackets (`:not(.open)`).
- */
-function styledClasses(dir = join(__dirname, '..', '..', 'style')): Set<string> {
-  const classes = new Set<string>();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      for (const c of styledClasses(path)) classes.add(c);
-      continue;
-    }
-    if (!entry.name.endsWith('.css')) continue;
-    let selectors = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-    for (const inner of [/\{[^{}]*\}/g, /\([^()]*\)/g, /\[[^\]]*\]/g]) {
-      for (let before = ''; before !== selectors; ) {
-        before = selectors;
-        selectors = selectors.replace(inner, ' ');
-      }
-    }
-    for (const [, name] of selectors.matchAll(/\.([A-Za-z_][\w-]*)/g)) classes.add(name);
-  }
-  return classes;
+/** The area stylesheets' sources (`style/areas/`), read once. */
+let areaSources: string | undefined;
+
+function areaCss(): string {
+  const dir = join(__dirname, '..', '..', 'style', 'areas');
+  areaSources ??= readdirSync(dir)
+    .filter((name) => name.endsWith('.css'))
+    .map((name) => readFileSync(join(dir, name), 'utf8'))
+    .join('\n');
+  return areaSources;
 }
 
 /**
- * The classes on `page` that a stylesheet rule of the studio styles but no rule loaded in the
- * page names: an area's rules travel with the pages that use them (xtask/src/area_rules.rs), and
- * one a page needs must be there when its elements are.
+ * The selectors of the area stylesheets (`style/areas/`) that match an element of `page`
+ * (pseudo-classes and pseudo-elements matching any state) but whose rule the page has not loaded: an
+ * area's rules travel with the modules that use them (xtask/src/area_rules.rs), and one a page
+ * needs must be there when its elements are. Selectors are compared one by one, as the browser
+ * writes them and without their pseudo-classes, so the build's minifier joining rules or
+ * rewriting a pseudo-class does not matter.
  */
-export async function unstyledClasses(page: Page): Promise<string[]> {
-  return page.evaluate((styled) => {
-    const loaded = new Set<string>();
-    const visit = (rules: CSSRuleList) => {
-      for (const rule of Array.from(rules)) {
-        const selector = (rule as CSSStyleRule).selectorText;
-        if (selector) for (const [, name] of selector.matchAll(/\.([A-Za-z_][\w-]*)/g)) loaded.add(name);
-        const inner = (rule as CSSGroupingRule).cssRules;
-        if (inner) visit(inner);
+export async function unstyledSelectors(page: Page): Promise<string[]> {
+  return page.evaluate((css) => {
+    const selectors = (list: CSSRuleList, out: string[] = []): string[] => {
+      for (const rule of Array.from(list)) {
+        if (rule instanceof CSSStyleRule) {
+          let depth = 0;
+          let from = 0;
+          const text = rule.selectorText;
+          for (let at = 0; at <= text.length; at++) {
+            const c = text[at];
+            if (c === '(' || c === '[') depth++;
+            else if (c === ')' || c === ']') depth--;
+            else if ((c === ',' && depth === 0) || at === text.length) {
+              out.push(text.slice(from, at).trim());
+              from = at + 1;
+            }
+          }
+        } else if ('cssRules' in rule) {
+          selectors((rule as CSSGroupingRule).cssRules, out);
+        }
       }
+      return out;
     };
-    for (const sheet of [...Array.from(document.styleSheets), ...document.adoptedStyleSheets]) visit(sheet.cssRules);
+    // `:hover`, `::after`, `:not(.open)`: any state of the element (and the minifier's
+    // `:first-child` for `:nth-child(1)` the same selector).
+    const bare = (selector: string) =>
+      selector.replace(/::?[\w-]+(\((?:[^()]|\([^()]*\))*\))?/g, ':where(*)');
+    const loaded = new Set(document.adoptedStyleSheets.flatMap((sheet) => selectors(sheet.cssRules).map(bare)));
+    const source = new CSSStyleSheet();
+    source.replaceSync(css);
     const missing = new Set<string>();
-    for (const element of Array.from(document.querySelectorAll('[class]'))) {
-      for (const name of Array.from(element.classList)) {
-        if (styled.includes(name) && !loaded.has(name)) missing.add(name);
+    for (const selector of selectors(source.cssRules)) {
+      if (loaded.has(bare(selector))) continue;
+      let shown = false;
+      try {
+        shown = document.querySelector(bare(selector)) !== null;
+      } catch {
+        shown = false;
       }
+      if (shown) missing.add(selector);
     }
     return [...missing].sort();
-  }, (styled ??= [...styledClasses()]));
+  }, areaCss());
 }
-
-/** [`styledClasses`], read once. */
-let styled: string[] | undefined;
 
 /**
  * The test function of every spec: `store` says which project runs it. Every test ends by
- * checking that each class on its last page has its stylesheet rules loaded.
+ * checking that its last page has loaded each area stylesheet rule that styles it.
  */
 export const test = base.extend<{
   store: StoreMode;
@@ -183,8 +193,12 @@ export const test = base.extend<{
     async ({ page }, use) => {
       await use();
       if (page.isClosed() || !page.url().startsWith('http')) return;
-      const missing = await unstyledClasses(page).catch(() => [] as string[]);
-      expect(missing, 'classes on the page whose stylesheet rules were not loaded').toEqual([]);
+      // A test may end while its page navigates: then its next document is checked.
+      const missing = await unstyledSelectors(page).catch(async () => {
+        await page.waitForLoadState();
+        return unstyledSelectors(page);
+      });
+      expect(missing, 'selectors matching the page whose stylesheet rules were not loaded').toEqual([]);
     },
     { auto: true },
   ],

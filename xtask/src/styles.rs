@@ -1,10 +1,12 @@
 //! One stylesheet for the studio. The sources stay one file per part (`style/*.css`, each
 //! minified and named by its hash by trunk); the build joins what `index.html` links, in its
 //! order, into one file. The area stylesheets (`style/areas/`, in `dist/areas/`) are not part of
-//! it: their rules travel with the modules that use them (`area_rules.rs`). A cold runs page of 2,000 runs to its first row, 25 loads each way in
-//! one sitting: median 360 ms with the 11 stylesheets, 319 ms with one (each stylesheet is a
-//! request of its own, checked against its `integrity` hash, and parsed and applied in a task
-//! of its own before the studio's script may run).
+//! it: their rules travel with the modules that use them (`area_rules.rs`).
+//!
+//! A cold runs page of 2,000 runs to its first row, 25 loads each way in one sitting: median
+//! 360 ms with the 11 stylesheets, 319 ms with one (each stylesheet is a request of its own,
+//! checked against its `integrity` hash, and parsed and applied in a task of its own before the
+//! studio's script may run).
 
 use crate::build::Fnv;
 use crate::{area_rules, Result};
