@@ -119,9 +119,9 @@ function areaCss(): string {
 
 /**
  * The selectors of the area stylesheets (`style/areas/`) that match an element of `page`
- * (pseudo-classes and pseudo-elements matching any state) but whose rule the page has not loaded: an
- * area's rules travel with the modules that use them (xtask/src/area_rules.rs), and one a page
- * needs must be there when its elements are. Selectors are compared one by one, as the browser
+ * (pseudo-classes and pseudo-elements matching any state) but whose rule the page has not
+ * loaded: an area's rules travel with the modules that use them (xtask/src/area_rules.rs), and
+ * one a page needs must be there when its elements are. Selectors are compared one by one, as the browser
  * writes them and without their pseudo-classes, so the build's minifier joining rules or
  * rewriting a pseudo-class does not matter.
  */

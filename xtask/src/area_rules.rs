@@ -21,7 +21,7 @@ use std::fs;
 use std::path::Path;
 
 /// The name of the custom section that carries a page's rules.
-pub const SECTION: &str = "azimuth.rules";
+const SECTION: &str = "azimuth.rules";
 
 /// One rule of the area stylesheets: its place among them all, its text (a `@media` block's
 /// rules each wrapped in the block) and the selectors that say which strings call for it.
@@ -200,7 +200,7 @@ fn found(class: &str, text: &str) -> bool {
 }
 
 /// A module's data segments, one after another, as text (bytes that are not UTF-8 replaced).
-pub fn data_text(module: &[u8]) -> Result<String> {
+fn data_text(module: &[u8]) -> Result<String> {
     let mut text = String::new();
     for payload in wasmparser::Parser::new(0).parse_all(module) {
         if let wasmparser::Payload::DataSection(reader) = payload? {
@@ -214,9 +214,9 @@ pub fn data_text(module: &[u8]) -> Result<String> {
 }
 
 /// Places the rules: each page module in `out` (`pages`: lazy function and file) gets, as a
-/// custom section, those its strings (with the main module's and its parent page's) call for
-/// and neither the main module nor its parent page brought; the split loader `loader` gets
-/// [`ADOPT_RULES`] and the main module's rules.
+/// custom section, those whose classes its strings name (see [`needed`]) and that neither the
+/// main module nor its parent page brings; the split loader `loader` gets [`ADOPT_RULES`] and
+/// the main module's rules.
 pub fn place(
     rules: &[Rule],
     out: &Path,
@@ -280,7 +280,7 @@ pub fn place(
 }
 
 /// The rules as the loader reads them: one per line, its index, a space and its text.
-pub fn lines<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
+fn lines<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
     rules
         .into_iter()
         .map(|r| format!("{} {}\n", r.index, r.text))
@@ -288,7 +288,7 @@ pub fn lines<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
 }
 
 /// `module` with the rules as a custom section ([`SECTION`]) at its end.
-pub fn with_rules(module: &[u8], rules: &[&Rule]) -> Vec<u8> {
+fn with_rules(module: &[u8], rules: &[&Rule]) -> Vec<u8> {
     use wasm_encoder::Section;
     let mut out = module.to_vec();
     let lines = lines(rules.iter().copied());
@@ -303,9 +303,10 @@ pub fn with_rules(module: &[u8], rules: &[&Rule]) -> Vec<u8> {
 /// The split loader's part that keeps the area rules: one constructed stylesheet after the
 /// linked ones, each rule inserted at its place among those loaded. (A browser that cannot
 /// construct one, older than Chrome 73, Firefox 101 or Safari 16.4, gets a `<style>` element,
-/// which a Content-Security-Policy without `'unsafe-inline'` styles blocks.) A rule the browser cannot parse is skipped, as a stylesheet would.
-/// `compilePage` hands each compiled page to `adoptRulesOf`.
-pub const ADOPT_RULES: &str = r#"const areaRules = (() => {
+/// which a Content-Security-Policy without `'unsafe-inline'` styles blocks.) A rule the browser
+/// cannot parse is skipped, as a stylesheet would. `compilePage` hands each compiled page to
+/// `adoptRulesOf`.
+const ADOPT_RULES: &str = r#"const areaRules = (() => {
     try {
         const sheet = new CSSStyleSheet();
         document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
