@@ -119,7 +119,7 @@ impl Rule {
         if self.selectors.is_empty() {
             return vec![BTreeSet::new()];
         }
-        top_level(&self.selectors, b',')
+        selector_list(&self.selectors)
             .into_iter()
             .map(required_classes)
             .filter(|classes| classes.iter().all(|c| found(c, anywhere)))
@@ -137,22 +137,22 @@ fn needed(matchable: &[BTreeSet<&str>], here: &str) -> bool {
         .any(|classes| classes.is_empty() || classes.iter().any(|c| found(c, here)))
 }
 
-/// `text` cut at each `separator` outside parentheses and brackets.
-fn top_level(text: &str, separator: u8) -> Vec<&str> {
+/// The selectors of a selector list: `list` cut at each comma outside parentheses and brackets.
+fn selector_list(list: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0usize, 0usize);
-    for (at, byte) in text.bytes().enumerate() {
+    for (at, byte) in list.bytes().enumerate() {
         match byte {
             b'(' | b'[' => depth += 1,
             b')' | b']' => depth = depth.saturating_sub(1),
-            _ if byte == separator && depth == 0 => {
-                parts.push(&text[start..at]);
+            b',' if depth == 0 => {
+                parts.push(&list[start..at]);
                 start = at + 1;
             }
             _ => {}
         }
     }
-    parts.push(&text[start..]);
+    parts.push(&list[start..]);
     parts
 }
 
