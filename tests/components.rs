@@ -168,3 +168,16 @@ fn money_is_shown_from_cents_and_grouped_by_thousands() {
     assert_eq!(format_usd(100_000_000), "$1,000,000.00");
     assert_eq!(format_price(29), "$0.29/hr");
 }
+
+/// Numbers read in the browser, where what the exact path leaves goes to `parseFloat`, are
+/// read bit for bit as Rust's own reader reads them.
+#[wasm_bindgen_test]
+fn numbers_read_in_the_browser_as_rust_reads_them() {
+    use azimuth_core::ml::decimal::conformance::{disagreement, generated, CASES};
+    let cases = CASES.iter().map(|case| case.to_string());
+    let wrong: Vec<String> = cases
+        .chain(generated(5_000, 11))
+        .filter_map(|case| disagreement(&case))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -7,6 +7,7 @@
 //! seeded generator and every `exp` and `ln` from `libm`, so the same input and seed give the
 //! same numbers on any platform, wasm included.
 
+pub mod decimal;
 pub mod featurize;
 pub mod metrics;
 pub mod models;

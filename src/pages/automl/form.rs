@@ -2,6 +2,7 @@
 
 use azimuth_core::jobs::command::JobSpec;
 use azimuth_core::jobs::job::check_job_name;
+use azimuth_core::ml::decimal::parse_f64;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -254,8 +255,8 @@ impl AutomlForm {
         }
         let score = self.exit_score.get();
         if !score.trim().is_empty() {
-            match score.trim().parse::<f64>() {
-                Ok(v) if (0.0..=1.0).contains(&v) => {
+            match parse_f64(score.trim()) {
+                Some(v) if (0.0..=1.0).contains(&v) => {
                     out.insert("exitScore".into(), json!(v));
                 }
                 _ => return Err("Metric score threshold must be a number from 0 to 1.".into()),

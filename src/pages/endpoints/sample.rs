@@ -6,6 +6,7 @@
 use crate::pages::data::first_table;
 use crate::store::{use_store, Store};
 use azimuth_core::data::uri::{parse_data_uri, DataUri};
+use azimuth_core::ml::decimal::parse_f64;
 use azimuth_core::models::mlmodel::{read_mlmodel, SignatureColumn};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -32,8 +33,7 @@ fn value(text: &str, column_type: &str) -> Value {
     if let Ok(whole) = text.parse::<i64>() {
         return Value::from(whole);
     }
-    text.parse::<f64>()
-        .ok()
+    parse_f64(text)
         .and_then(serde_json::Number::from_f64)
         .map_or_else(|| Value::String(text.to_owned()), Value::Number)
 }

@@ -8,6 +8,7 @@ use crate::router::query_state;
 use crate::shell::Breadcrumbs;
 use crate::store::{use_store, Series};
 use azimuth_core::jobs::Run;
+use azimuth_core::ml::decimal::parse_f64;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -282,7 +283,7 @@ struct Axis {
 fn axis(name: String, values: Vec<Option<String>>) -> Axis {
     let numbers: Vec<Option<f64>> = values
         .iter()
-        .map(|v| v.as_deref()?.parse::<f64>().ok().filter(|n| n.is_finite()))
+        .map(|v| parse_f64(v.as_deref()?).filter(|n| n.is_finite()))
         .collect();
     let numeric = values
         .iter()

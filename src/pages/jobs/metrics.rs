@@ -4,6 +4,7 @@
 
 use super::chart::MetricChart;
 use crate::router::query_state;
+use azimuth_core::ml::decimal::parse_f64;
 use leptos::prelude::*;
 
 /// The Metrics tab of run `run_id`, which logged `keys`.
@@ -23,12 +24,8 @@ pub fn MetricsTab(
     let smoothing = query_state::<String>("smoothing");
     let log = query_state::<bool>("log");
     let hidden = query_state::<String>("hide");
-    let weight = Signal::derive(move || {
-        smoothing
-            .get()
-            .parse::<f64>()
-            .map_or(0.0, |w| w.clamp(0.0, 0.99))
-    });
+    let weight =
+        Signal::derive(move || parse_f64(&smoothing.get()).map_or(0.0, |w| w.clamp(0.0, 0.99)));
     let axis = Signal::derive(move || {
         let x = x_mode.get();
         if x.is_empty() {

@@ -5,6 +5,7 @@
 use super::profile::{
     Bin, Bound, ColumnProfile, ColumnType, TopValue, EXACT_DISTINCT, HISTOGRAM_BINS, TOP_VALUES,
 };
+use azimuth_ml::decimal::parse_f64;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
@@ -165,8 +166,7 @@ fn parse_number(value: &[u8]) -> Option<(f64, bool)> {
     if let Ok(whole) = text.parse::<i64>() {
         return Some((whole as f64, true));
     }
-    text.parse::<f64>()
-        .ok()
+    parse_f64(text)
         .filter(|n| n.is_finite())
         .map(|n| (n, false))
 }

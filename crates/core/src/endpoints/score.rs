@@ -10,6 +10,7 @@
 //! numbers), or with probabilities an object per row, class to probability. What cannot be
 //! scored is a 400 naming the column, row or value; never a 500.
 
+use azimuth_ml::decimal::parse_f64;
 use azimuth_ml::featurize::Frame;
 use azimuth_ml::sweep::TrainedModel;
 use serde_json::{Map, Value};
@@ -206,9 +207,7 @@ fn label(class: &str) -> Value {
     if let Ok(whole) = class.parse::<i64>() {
         return Value::from(whole);
     }
-    class
-        .parse::<f64>()
-        .ok()
+    parse_f64(class)
         .and_then(serde_json::Number::from_f64)
         .map_or_else(|| Value::String(class.to_owned()), Value::Number)
 }

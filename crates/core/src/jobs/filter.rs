@@ -4,6 +4,8 @@
 //! `IS NULL`, `IS NOT NULL`) widened where MLflow's users ask for more: `OR`, `NOT`, parentheses,
 //! comparisons of params as numbers when both sides are numbers, and bare attribute names.
 
+use azimuth_ml::decimal::parse_f64;
+
 /// What a comparison looks at.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Subject {
@@ -195,17 +197,17 @@ fn compare(
             let ordering = match (&value, operand) {
                 (FieldValue::Number(n), Operand::Number(o)) => n.partial_cmp(o),
                 (FieldValue::Number(n), Operand::Text(o)) => {
-                    o.trim().parse::<f64>().ok().and_then(|o| n.partial_cmp(&o))
+                    parse_f64(o.trim()).and_then(|o| n.partial_cmp(&o))
                 }
                 (FieldValue::Text(t), Operand::Number(o)) => {
-                    t.trim().parse::<f64>().ok().and_then(|t| t.partial_cmp(o))
+                    parse_f64(t.trim()).and_then(|t| t.partial_cmp(o))
                 }
                 (FieldValue::Text(t), Operand::Text(o)) if status => {
                     Some(t.to_ascii_uppercase().cmp(&o.to_ascii_uppercase()))
                 }
                 (FieldValue::Text(t), Operand::Text(o)) => {
-                    match (t.trim().parse::<f64>(), o.trim().parse::<f64>()) {
-                        (Ok(a), Ok(b)) if !matches!(comparator, Eq | Ne) => a.partial_cmp(&b),
+                    match (parse_f64(t.trim()), parse_f64(o.trim())) {
+                        (Some(a), Some(b)) if !matches!(comparator, Eq | Ne) => a.partial_cmp(&b),
                         _ => Some(t.cmp(&o.as_str())),
                     }
                 }

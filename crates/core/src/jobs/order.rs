@@ -4,6 +4,7 @@
 
 use super::filter::{parse_subject, Attribute, FieldValue, Fields, Subject};
 use super::tracking::TrackingError;
+use azimuth_ml::decimal::parse_f64;
 use std::cmp::Ordering;
 
 /// One key of an ordering.
@@ -49,7 +50,7 @@ pub fn compare_values(a: &FieldValue<'_>, b: &FieldValue<'_>) -> Ordering {
     fn number(v: &FieldValue<'_>) -> Option<f64> {
         match v {
             FieldValue::Number(n) => Some(*n),
-            FieldValue::Text(t) => t.trim().parse().ok(),
+            FieldValue::Text(t) => parse_f64(t.trim()),
         }
     }
     fn text<'a>(v: &'a FieldValue<'a>) -> &'a str {

@@ -3,6 +3,7 @@
 //! may be `"NaN"` or `"Infinity"`.
 
 use crate::arm::json_de::FromValue;
+use azimuth_ml::decimal::parse_f64;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An error in MLflow's shape: `{"error_code", "message"}`.
@@ -301,10 +302,8 @@ pub mod double {
                 "NaN" | "nan" => Ok(f64::NAN),
                 "Infinity" | "inf" => Ok(f64::INFINITY),
                 "-Infinity" | "-inf" => Ok(f64::NEG_INFINITY),
-                other => other
-                    .trim()
-                    .parse()
-                    .map_err(|_| serde::de::Error::custom(format!("'{t}' is not a number"))),
+                other => parse_f64(other.trim())
+                    .ok_or_else(|| serde::de::Error::custom(format!("'{t}' is not a number"))),
             },
         }
     }

@@ -30,7 +30,7 @@ pub(super) fn present(cell: &str) -> Option<&str> {
 
 /// A finite number from text.
 pub(super) fn number(text: &str) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    crate::decimal::parse_f64(text.trim()).filter(|v| v.is_finite())
 }
 
 /// A number in its shortest form: 1.0 → "1" (and -0 → "0").

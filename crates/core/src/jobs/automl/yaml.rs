@@ -6,6 +6,7 @@
 use crate::jobs::yaml::{read_common, write_compute, write_header, write_strings, ImportedJob};
 use crate::yaml_in::{Field, YamlError};
 use crate::yaml_out::{raw, text, write, Node};
+use azimuth_ml::decimal::parse_f64;
 use serde_json::{json, Map, Value};
 
 /// The CLI v2 schema of an AutoML job file.
@@ -43,7 +44,7 @@ fn named(field: &Field<'_>, names: &[&'static str]) -> Result<&'static str, Yaml
 fn number(field: &Field<'_>) -> Result<f64, YamlError> {
     field
         .plain()
-        .and_then(|t| t.parse::<f64>().ok())
+        .and_then(parse_f64)
         .filter(|n| n.is_finite())
         .ok_or_else(|| field.expected("a number"))
 }

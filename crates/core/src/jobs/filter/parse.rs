@@ -4,6 +4,7 @@
 
 use super::{Attribute, Comparator, Filter, Operand, Subject};
 use crate::jobs::tracking::TrackingError;
+use azimuth_ml::decimal::parse_f64;
 
 /// The longest filter read (characters).
 pub const MAX_FILTER: usize = 20_000;
@@ -108,9 +109,8 @@ fn tokenize(text: &str) -> Result<Vec<Token>, TrackingError> {
                 i += 1;
             }
             let number: String = chars[start..i].iter().collect();
-            let value = number
-                .parse()
-                .map_err(|_| bad_filter(text, &format!("'{number}' is not a number")))?;
+            let value = parse_f64(&number)
+                .ok_or_else(|| bad_filter(text, &format!("'{number}' is not a number")))?;
             tokens.push(Token::Number(value));
         } else if word_char(c) {
             let start = i;
