@@ -8,7 +8,7 @@
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{area_rules, bundles, cmd, merge, setup, slim, uncalled, Result};
+use crate::{area_rules, bundles, cmd, float_table, merge, setup, slim, uncalled, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -282,7 +282,9 @@ fn build_app(dist: &Path, area_rules: &[area_rules::Rule]) -> Result<String> {
         &main,
         merge::with_initial_data(&fs::read(&main)?, &initial)?,
     )?;
-    optimize_all(&files_with_extension(&out, "wasm")?)?;
+    let modules = files_with_extension(&out, "wasm")?;
+    optimize_all(&modules)?;
+    float_table::refuse_in(&modules)?;
     if let Some(missing) = early_page_missing(&pages) {
         return Err(format!("start.js would fetch split_{missing}.wasm, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
     }

@@ -15,6 +15,7 @@ mod build;
 mod bundles;
 mod client_test;
 mod cmd;
+mod float_table;
 mod merge;
 mod python;
 mod serve;
