@@ -107,6 +107,14 @@ pub fn format_duration_minutes(minutes: u32) -> String {
     format!("PT{minutes}M")
 }
 
+/// An ISO 8601 duration in seconds, fractions of a second kept (`PT0.5S` is 0.5, `PT1M` 60).
+pub fn duration_seconds(text: &str) -> Option<f64> {
+    let fraction = text.strip_prefix("PT").and_then(|t| t.strip_suffix('S'));
+    fraction
+        .and_then(azimuth_ml::decimal::parse_f64)
+        .or_else(|| parse_duration_seconds(text).map(|s| s as f64))
+}
+
 /// Parses an ISO 8601 duration (`P1DT2H30M`, `PT120S`) into whole seconds.
 pub fn parse_duration_seconds(text: &str) -> Option<u64> {
     let rest = text.strip_prefix('P').or_else(|| text.strip_prefix('p'))?;

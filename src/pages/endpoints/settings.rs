@@ -6,7 +6,7 @@
 
 use crate::components::TextField;
 use azimuth_core::endpoints::DeploymentProperties;
-use azimuth_core::time::parse_duration_seconds;
+use azimuth_core::time::duration_seconds;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -201,22 +201,14 @@ fn arm(settings: &[Setting], texts: &[String]) -> Map<String, Value> {
         .collect()
 }
 
-/// An ISO 8601 duration in seconds, fractions kept (`PT0.5S` is 0.5).
-fn seconds_of(text: &str) -> Option<f64> {
-    let plain = text.strip_prefix("PT").and_then(|t| t.strip_suffix('S'));
-    plain
-        .and_then(|t| t.parse::<f64>().ok())
-        .or_else(|| parse_duration_seconds(text).map(|s| s as f64))
-}
-
 /// The request settings and probes of a deployment, a line each: (label, settings in words).
 pub fn settings_lines(p: &DeploymentProperties) -> [(&'static str, String); 3] {
     let line = |settings: &[Setting], map: &Map<String, Value>| {
         let parts = settings.iter().filter_map(|s| {
             let v = map.get(s.arm)?;
             let n = match s.unit {
-                Unit::Millis => seconds_of(v.as_str()?)? * 1000.0,
-                Unit::Seconds => seconds_of(v.as_str()?)?,
+                Unit::Millis => duration_seconds(v.as_str()?)? * 1000.0,
+                Unit::Seconds => duration_seconds(v.as_str()?)?,
                 Unit::Count => v.as_f64()?,
             };
             Some(format!("{} {}", s.name, s.shown(n)))

@@ -4,7 +4,7 @@
 //! trip tested). The CLI's milliseconds and seconds are ARM's ISO 8601 durations.
 
 use super::{DeploymentResource, EndpointResource, Sku};
-use crate::time::parse_duration_seconds;
+use crate::time::duration_seconds;
 use crate::yaml_in::{parse, Field, YamlError};
 use crate::yaml_out::{raw, string_map, text, write, Node};
 use serde_json::{json, Map, Value};
@@ -44,14 +44,6 @@ const PROBE: [(&str, &str, bool); 5] = [
 /// `seconds` as an ISO 8601 duration (`PT5S`, `PT0.5S`).
 fn duration(seconds: f64) -> String {
     format!("PT{}S", seconds + 0.0)
-}
-
-/// An ISO 8601 duration in seconds, fractions kept (`PT0.5S` is 0.5).
-fn seconds_of(text: &str) -> Option<f64> {
-    let fraction = text.strip_prefix("PT").and_then(|t| t.strip_suffix('S'));
-    fraction
-        .and_then(|t| t.parse::<f64>().ok())
-        .or_else(|| parse_duration_seconds(text).map(|s| s as f64))
 }
 
 /// A number's plain YAML text.
@@ -159,7 +151,7 @@ pub fn deployment_yaml(endpoint: &str, deployment: &DeploymentResource) -> Strin
             let v = p.request_settings.get(*arm)?;
             let value = match ms {
                 0.0 => v.as_f64()?,
-                _ => seconds_of(v.as_str()?)? * 1000.0,
+                _ => duration_seconds(v.as_str()?)? * 1000.0,
             };
             Some(((*cli).to_owned(), number(value)))
         })
@@ -176,7 +168,7 @@ pub fn deployment_yaml(endpoint: &str, deployment: &DeploymentResource) -> Strin
             .filter_map(|(key, arm, is_duration)| {
                 let v = probe.get(*arm)?;
                 let value = if *is_duration {
-                    seconds_of(v.as_str()?)?
+                    duration_seconds(v.as_str()?)?
                 } else {
                     v.as_f64()?
                 };
