@@ -63,7 +63,7 @@ test('an MLflow model from local files is listed, read, given a version, edited,
   const name = w.getByRole('textbox', { name: 'Name', exact: true });
   await name.fill('diabetes model');
   await expect(name).toHaveAttribute('aria-invalid', 'true');
-  await expect(name).toHaveAccessibleDescription(/can contain only letters, digits, '-', '_' and '\.'; ' ' is not allowed/);
+  await expect(name).toHaveAccessibleDescription(/can contain only letters, digits, '-', '_' and '\.'; a space is not allowed/);
   await name.fill('diabetes-model');
   await expect(name).not.toHaveAttribute('aria-invalid', 'true');
   await expect(w.getByRole('textbox', { name: 'Version', exact: true })).toHaveValue('1');

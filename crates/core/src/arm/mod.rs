@@ -11,6 +11,23 @@ pub mod versioned;
 use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 
+/// A character a name may not hold, as a message names it: `'$'`, `a space`, or, for one that
+/// cannot be seen (a tab, a zero-width space), `an invisible character, U+200B`.
+pub fn shown_char(c: char) -> String {
+    if c == ' ' {
+        "a space".into()
+    } else if c.is_whitespace() || is_invisible(c) {
+        format!("an invisible character, U+{:04X},", u32::from(c))
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// Whether `c` shows nothing: a control character or a zero-width one.
+pub(crate) fn is_invisible(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// The ARM resource type of a compute.
 pub const COMPUTE_TYPE: &str = "Microsoft.MachineLearningServices/workspaces/computes";
 /// The ARM resource type of a datastore.

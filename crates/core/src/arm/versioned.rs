@@ -19,8 +19,8 @@ pub fn asset_name_error(name: &str, what: &str) -> Option<String> {
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
         return Some(format!(
-            "A {what} can contain only letters, digits, '-', '_' and '.'; '{}' is not allowed.",
-            c.escape_debug()
+            "A {what} can contain only letters, digits, '-', '_' and '.'; {} is not allowed.",
+            crate::arm::shown_char(c)
         ));
     }
     if name.starts_with(['-', '_', '.']) {

@@ -1,5 +1,7 @@
 //! Azure ML's rules for compute names.
 
+use crate::arm::is_invisible;
+
 /// Why a compute name is refused; `Display` gives the message the studio shows under the field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NameError {
@@ -37,7 +39,7 @@ impl std::fmt::Display for NameError {
                 f,
                 "Compute name cannot contain spaces; use a hyphen ('-') instead."
             ),
-            Self::BadCharacter(c) if c.is_control() || is_invisible(*c) => {
+            Self::BadCharacter(c) if is_invisible(*c) => {
                 write!(
                     f,
                     "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); it has an invisible character, U+{:04X}.",
@@ -97,10 +99,6 @@ pub fn validate_compute_name(name: &str) -> Result<(), NameError> {
 }
 
 /// Characters that show as nothing (zero-width spaces and joiners, the byte order mark).
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

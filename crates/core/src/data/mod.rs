@@ -36,8 +36,8 @@ pub fn datastore_name_error(name: &str) -> Option<String> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
         .map(|c| {
             format!(
-                "A datastore name can contain only letters, digits and underscores; '{}' is not allowed.",
-                c.escape_debug()
+                "A datastore name can contain only letters, digits and underscores; {} is not allowed.",
+                crate::arm::shown_char(c)
             )
         })
 }
@@ -51,7 +51,13 @@ mod tests {
         assert_eq!(datastore_name_error("workspaceblobstore"), None);
         assert_eq!(datastore_name_error("My_Store_2"), None);
         assert!(datastore_name_error("my-store").unwrap().contains("'-'"));
-        assert!(datastore_name_error("a b").unwrap().contains("' '"));
+        assert!(datastore_name_error("a b")
+            .unwrap()
+            .ends_with("; a space is not allowed."));
+        assert!(datastore_name_error("a\u{200B}b")
+            .unwrap()
+            .ends_with("; an invisible character, U+200B, is not allowed."));
+        assert!(asset_name_error("a\tb", "name").unwrap().contains("U+0009"));
         assert!(datastore_name_error("").is_some());
         assert_eq!(asset_name_error("titanic-v2.csv_x", "name"), None);
         assert!(asset_name_error(".hidden", "name").is_some());
