@@ -4,6 +4,7 @@
 //! used, for the standard library and pure-Python code.
 
 use super::{remote, Backend, Store};
+use azimuth_core::arm::json::to_json;
 use azimuth_core::ArmError;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -246,8 +247,7 @@ impl BrowserKernel {
                 Some("reply") => {
                     let done = cells.borrow_mut().remove(&id);
                     if let Some((_, resolve)) = done {
-                        let _ =
-                            resolve.call1(&JsValue::NULL, &JsValue::from_str(&data.to_string()));
+                        let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&to_json(&data)));
                     }
                 }
                 _ => {}
@@ -292,7 +292,7 @@ impl BrowserKernel {
                 me.waiting.borrow_mut().insert(id, (on_output, resolve));
             }
             let message = serde_json::json!({"type": "execute", "id": id, "code": code});
-            let message = js_sys::JSON::parse(&message.to_string()).unwrap_or(JsValue::NULL);
+            let message = js_sys::JSON::parse(&to_json(&message)).unwrap_or(JsValue::NULL);
             me.worker.post_message(&message).map_err(|_| {
                 ArmError::new("KernelFailed", "The browser kernel did not take the cell.")
             })?;
@@ -325,7 +325,7 @@ impl BrowserKernel {
                 );
             }
             let status = if interrupted { "error" } else { "aborted" };
-            let reply = serde_json::json!({ "status": status }).to_string();
+            let reply = to_json(&serde_json::json!({ "status": status }));
             let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&reply));
         }
         let fresh = Self::spawn(waiting).await?;

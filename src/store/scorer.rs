@@ -4,6 +4,7 @@
 //! (`browser_scoring`, which reads JSON) and a batch job's file (`batch_scoring`, which reads CSV
 //! and Parquet) are chunks apart, so neither brings the other's readers.
 
+use azimuth_core::arm::json::to_json;
 use azimuth_core::endpoints::batch::scoring::score_file;
 use azimuth_core::endpoints::score::{read_request, score};
 use azimuth_core::ml::sweep::TrainedModel;
@@ -48,7 +49,7 @@ thread_local! {
 
 /// An answer in MLflow's error shape.
 fn refused(status: u16, code: &str, message: String, loaded: Option<String>) -> Outcome {
-    let body = serde_json::json!({"error_code": code, "message": message}).to_string();
+    let body = to_json(&serde_json::json!({"error_code": code, "message": message}));
     Outcome::Scored {
         status,
         body,
@@ -90,7 +91,7 @@ fn score_with(id: &str, bytes: Option<&[u8]>, request: &[u8]) -> Outcome {
     match answer {
         Ok((rows, value)) => Outcome::Scored {
             status: 200,
-            body: value.to_string(),
+            body: to_json(&value),
             rows,
             loaded,
         },

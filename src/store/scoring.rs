@@ -8,6 +8,7 @@
 use super::remote::ScoreAnswer;
 use super::scorer::{request_scorer, Outcome};
 use super::{Part, Store};
+use azimuth_core::arm::json::to_json;
 use azimuth_core::jobs::automl::record::MODEL_FILE;
 use azimuth_core::models::ModelVersionResource;
 use azimuth_core::time::format_iso;
@@ -54,7 +55,7 @@ fn refusal(status: u16, code: &str, message: impl Into<String>) -> ScoreAnswer {
     ScoreAnswer {
         status,
         status_text: String::new(),
-        body: body.to_string(),
+        body: to_json(&body),
         deployment: None,
     }
 }

@@ -8,7 +8,7 @@
 //! pieces import each other by fixed names, so they go into one folder named by a hash of all
 //! of them (`app-<16 hex>/`), which servers cache for good.
 
-use crate::{area_rules, bundles, cmd, float_table, merge, setup, slim, uncalled, Result};
+use crate::{area_rules, bundles, cmd, merge, refused_tables, setup, slim, uncalled, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -224,7 +224,8 @@ fn build_app(dist: &Path, area_rules: &[area_rules::Rule]) -> Result<String> {
         "split",
     ];
     let toolchain = format!("+{}", setup::NIGHTLY);
-    if setup::nightly_std_ready() {
+    let own_std = setup::nightly_std_ready();
+    if own_std {
         args.splice(0..0, [toolchain.as_str()]);
         args.extend(OWN_STD_ARGS);
     } else {
@@ -284,7 +285,7 @@ fn build_app(dist: &Path, area_rules: &[area_rules::Rule]) -> Result<String> {
     )?;
     let modules = files_with_extension(&out, "wasm")?;
     optimize_all(&modules)?;
-    float_table::refuse_in(&modules)?;
+    refused_tables::refuse_in(&modules, own_std)?;
     if let Some(missing) = early_page_missing(&pages) {
         return Err(format!("start.js would fetch split_{missing}.wasm, which the build did not make: see EARLY_PAGES in xtask/src/build.rs").into());
     }

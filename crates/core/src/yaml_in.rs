@@ -231,7 +231,10 @@ impl<'a> Field<'a> {
                 let short: String = text.chars().take(40).collect();
                 let cut = if short.len() < text.len() { "..." } else { "" };
                 let kind = if *quoted { "the quoted string " } else { "" };
-                format!("{kind}{}{cut}", serde_json::Value::from(short))
+                format!(
+                    "{kind}{}{cut}",
+                    crate::arm::json::to_json(&serde_json::Value::from(short))
+                )
             }
         };
         self.fail(format!("expected {what}, found {found}"))

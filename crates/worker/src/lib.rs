@@ -7,6 +7,7 @@
 //! an AutoML job's sweep (`azimuth_core::jobs::automl::drive`, the server's very sweep), telling
 //! the page what each step leaves as it goes.
 
+use azimuth_core::arm::json::to_json;
 use azimuth_core::data::encoding::decoding_reader;
 use azimuth_core::data::mltable::read_mltable;
 use azimuth_core::data::preview::{Format, Table};
@@ -178,5 +179,5 @@ pub fn automl(
         Ok(outcome) => serde_json::json!({"outcome": outcome}),
         Err(halt) => serde_json::json!({"halt": halt}),
     };
-    answer.to_string()
+    to_json(&answer)
 }

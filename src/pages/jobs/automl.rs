@@ -7,6 +7,7 @@ use super::job::key_values;
 use super::{cell_or_blank, format_duration, format_number, live_rows, status_badge};
 use crate::components::{format_time, prop, prop_view};
 use crate::store::{use_store, Part, TableRequest};
+use azimuth_core::arm::json::to_json;
 use azimuth_core::jobs::automl::drive::TEST_RUN_TAG;
 use azimuth_core::jobs::run::{run_folder, ARTIFACT_STORE, PARENT_TAG};
 use azimuth_core::jobs::table::MAX_PAGE;
@@ -91,7 +92,7 @@ pub fn automl_card(name: &str, job: &Value) -> Option<impl IntoView> {
     .map(|(k, v)| {
         (
             k.to_owned(),
-            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            v.as_str().map_or_else(|| to_json(v), str::to_owned),
         )
     })
     .collect();

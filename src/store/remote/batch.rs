@@ -3,6 +3,7 @@
 //! endpoint's scoring address.
 
 use super::{encode, send, send_with, unexpected, API_VERSION};
+use azimuth_core::arm::json::to_json;
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::endpoints::batch::{BatchDeploymentResource, BatchEndpointResource};
 use azimuth_core::ArmError;
@@ -80,6 +81,6 @@ pub async fn invoke_batch_endpoint(
     body: &Value,
 ) -> Result<Value, ArmError> {
     let header = deployment.map(|d| ("azureml-model-deployment", d));
-    let (text, _) = send_with("POST", path, Some(token), Some(body.to_string()), header).await?;
+    let (text, _) = send_with("POST", path, Some(token), Some(to_json(body)), header).await?;
     from_json(&text).map_err(|e| unexpected(&e))
 }

@@ -2,6 +2,7 @@
 //! runs table, a metric shaped for a chart) and a run as MLflow's tracking API answers it.
 
 use super::{encode, send, unexpected, API_VERSION};
+use azimuth_core::arm::json::to_json;
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::arm::json_de::FromValue;
 use azimuth_core::jobs::code::CodeVersionResource;
@@ -296,7 +297,7 @@ pub async fn put_job(
     body: &serde_json::Value,
 ) -> Result<serde_json::Value, ArmError> {
     let url = job_url(ws, name, "");
-    let text = send("PUT", &url, Some(token), Some(body.to_string())).await?;
+    let text = send("PUT", &url, Some(token), Some(to_json(body))).await?;
     from_json(&text).map_err(|e| unexpected(&e))
 }
 

@@ -3,6 +3,7 @@
 
 use super::{send, send_with};
 use crate::store::kernels::Reply;
+use azimuth_core::arm::json::to_json;
 use azimuth_core::arm::json_de::from_json;
 use azimuth_core::ArmError;
 use gloo_net::http::RequestBuilder;
@@ -44,7 +45,7 @@ pub async fn start_kernel(
     compute: &str,
     path: &str,
 ) -> Result<Value, ArmError> {
-    let body = serde_json::json!({ "path": path }).to_string();
+    let body = to_json(&serde_json::json!({ "path": path }));
     let text = send("POST", &kernels_url(ws, compute), Some(token), Some(body)).await?;
     Ok(json(&text))
 }
@@ -88,7 +89,7 @@ pub async fn execute(
     code: &str,
     on_output: impl Fn(Value),
 ) -> Result<Reply, ArmError> {
-    let body = serde_json::json!({ "code": code }).to_string();
+    let body = to_json(&serde_json::json!({ "code": code }));
     let response = RequestBuilder::new(&format!("/api/kernels/{id}/execute"))
         .method(gloo_net::http::Method::POST)
         .header("Authorization", &format!("Bearer {token}"))

@@ -15,6 +15,7 @@ use super::local::runs;
 use super::worker::Stream;
 use super::Store;
 use crate::lazy::LoadFailed;
+use azimuth_core::arm::json::to_json;
 use azimuth_core::arm::json_de::{from_json, from_value};
 use azimuth_core::endpoints::batch::invoke::BatchSettings;
 use azimuth_core::jobs::automl::drive::{progress_metric, Event, Halt, Outcome, TrialRecord};
@@ -252,14 +253,14 @@ async fn keep(
                 ws,
                 job,
                 "automl/guardrails.json",
-                guardrails.to_string().as_bytes(),
+                to_json(&guardrails).as_bytes(),
             )
             .await?;
             write_artifact(
                 ws,
                 job,
                 "automl/featurization.json",
-                featurization.to_string().as_bytes(),
+                to_json(&featurization).as_bytes(),
             )
             .await?;
             if set_status(store, ws, job, JobStatus::Running, None).await? != JobStatus::Running {
@@ -332,7 +333,7 @@ async fn keep_trial(
     .await
     .map_err(message)?;
     if !trial.charts.is_null() {
-        let charts = trial.charts.to_string();
+        let charts = to_json(&trial.charts);
         write_artifact(ws, &trial.child, "automl/charts.json", charts.as_bytes()).await?;
     }
     store.note_runs_changed();

@@ -1,10 +1,20 @@
-//! Indented JSON for people to read.
+//! JSON text, written by the one serializer the wasm carries.
 //!
 //! The studio shows ARM JSON indented but stores it compact. Re-indenting the compact text here,
 //! instead of calling `serde_json::to_string_pretty`, keeps one serializer per type in the wasm
-//! rather than two (compact and pretty), which is tens of kilobytes.
+//! rather than two (compact and pretty), which is tens of kilobytes. For the same reason a
+//! `Value` is never written with `Display` (`value.to_string()`, `format!("{value}")`): that
+//! goes through serde_json's writer into a `fmt::Formatter`, a serializer of its own (compact
+//! and pretty), and its `io::Error` made from a `&str` brings `str`'s `Debug` with its Unicode
+//! tables: 2 to 3 KB brotli in each page that did it.
 
 use serde::Serialize;
+use serde_json::Value;
+
+/// A value as compact JSON text: what `value.to_string()` writes, without its serializer.
+pub fn to_json(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
 
 /// A value as JSON indented by two spaces, like `serde_json::to_string_pretty`.
 pub fn to_pretty_json<T: Serialize>(value: &T) -> String {

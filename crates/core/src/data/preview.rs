@@ -212,7 +212,7 @@ fn json_lines(bytes: &[u8], whole: bool, max_rows: usize) -> Result<Table, Strin
                 .map(|c| match m.get(c) {
                     Some(serde_json::Value::String(s)) => s.clone(),
                     Some(serde_json::Value::Null) | None => String::new(),
-                    Some(other) => other.to_string(),
+                    Some(other) => crate::arm::json::to_json(other),
                 })
                 .collect()
         })

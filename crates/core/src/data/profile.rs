@@ -336,7 +336,7 @@ fn json_lines(reader: impl Read) -> Result<Profile, String> {
             match value {
                 serde_json::Value::Null => continue,
                 serde_json::Value::String(s) => text.push_str(&s),
-                other => text.push_str(&other.to_string()),
+                other => text.push_str(&crate::arm::json::to_json(&other)),
             }
             columns.value(column, text.as_bytes());
         }

@@ -56,7 +56,8 @@ pub fn read_request(body: &[u8]) -> Result<Request, ScoreError> {
         Some(m) if m == "predict" => false,
         Some(m) => {
             return Err(bad(format!(
-                "params.predict_method is predict or predict_proba, not {m}."
+                "params.predict_method is predict or predict_proba, not {}.",
+                crate::arm::json::to_json(m)
             )))
         }
     };
@@ -99,7 +100,10 @@ fn read_split(split: &Map<String, Value>) -> Result<(Vec<String>, Vec<Vec<String
             .iter()
             .map(|n| match n {
                 Value::String(s) => Ok(s.clone()),
-                other => Err(bad(format!("A column name must be text, not {other}."))),
+                other => Err(bad(format!(
+                    "A column name must be text, not {}.",
+                    crate::arm::json::to_json(other)
+                ))),
             })
             .collect::<Result<_, _>>()?,
         _ => return Err(bad("'columns' must list the columns' names.")),
@@ -178,7 +182,8 @@ fn cell(value: &Value, row: usize, column: &str) -> Result<String, ScoreError> {
         Value::Number(n) => Ok(n.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
         _ => Err(bad(format!(
-            "Row {row}, column '{column}': a value must be a number, text or null, not {value}."
+            "Row {row}, column '{column}': a value must be a number, text or null, not {}.",
+            crate::arm::json::to_json(value)
         ))),
     }
 }

@@ -113,7 +113,9 @@ impl Submission {
                 .iter()
                 .map(|(k, v)| Tag {
                     key: k.clone(),
-                    value: v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                    value: v
+                        .as_str()
+                        .map_or_else(|| crate::arm::json::to_json(v), str::to_owned),
                 })
                 .collect(),
             Some(_) => return Err(bad("properties.tags must be an object of strings.")),

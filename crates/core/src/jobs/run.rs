@@ -297,7 +297,10 @@ impl StoredRun {
         self.check_active()?;
         let identity = |d: &serde_json::Value| {
             let d = &d["dataset"];
-            (d["name"].to_string(), d["digest"].to_string())
+            (
+                crate::arm::json::to_json(&d["name"]),
+                crate::arm::json::to_json(&d["digest"]),
+            )
         };
         for dataset in datasets {
             if self

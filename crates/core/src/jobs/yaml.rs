@@ -401,7 +401,11 @@ pub fn job_yaml(name: &str, properties: &Value) -> String {
         ];
         let entries = fields.iter().filter_map(|(arm, yaml)| {
             let v = r.get(*arm)?;
-            Some(((*yaml).to_owned(), v.as_str().map_or_else(|| raw(v), text)))
+            Some((
+                (*yaml).to_owned(),
+                v.as_str()
+                    .map_or_else(|| raw(crate::arm::json::to_json(v)), text),
+            ))
         });
         doc.push(("resources".into(), Node::Map(entries.collect())));
     }

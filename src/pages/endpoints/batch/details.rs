@@ -10,6 +10,7 @@ use crate::components::{
 use crate::pages::endpoints::delete::DeleteDeploymentDialog;
 use crate::pages::endpoints::model_link;
 use crate::store::use_store;
+use azimuth_core::arm::json::to_json;
 use azimuth_core::endpoints::batch::yaml::{batch_deployment_yaml, batch_endpoint_yaml};
 use azimuth_core::endpoints::batch::BatchDeploymentResource;
 use azimuth_core::workspace::roles::Action;
@@ -102,7 +103,7 @@ fn DeploymentCard(shown: ShownBatch, deployment: BatchDeploymentResource) -> imp
     let instances = p
         .resources
         .get("instanceCount")
-        .map(ToString::to_string)
+        .map(to_json)
         .unwrap_or_default();
     view! {
         <section class="card endpoint-card" aria-labelledby=labelled>

@@ -6,6 +6,7 @@
 use super::drive::trials_of;
 use super::rows::{frame_of, table_rows};
 use super::AutoMLTask;
+use crate::arm::json::to_json;
 use serde_json::{json, Value};
 
 /// The leaderboard of the fixed sweep (3 classes of `Plan`, 12 trials drawn 3 at a time,
@@ -39,9 +40,9 @@ pub fn check_same_leaderboard(got: &Value, expected: &Value, tolerance: f64) -> 
         return Err(format!(
             "{} trials (best {}), expected {} (best {})",
             got_trials.len(),
-            got["best"],
+            to_json(&got["best"]),
             expected_trials.len(),
-            expected["best"]
+            to_json(&expected["best"])
         ));
     }
     for (g, e) in got_trials.iter().zip(&expected_trials) {
@@ -49,7 +50,9 @@ pub fn check_same_leaderboard(got: &Value, expected: &Value, tolerance: f64) -> 
             if g[key] != e[key] {
                 return Err(format!(
                     "trial {}: {key} {} != {}",
-                    e["child"], g[key], e[key]
+                    to_json(&e["child"]),
+                    to_json(&g[key]),
+                    to_json(&e[key])
                 ));
             }
         }
@@ -58,7 +61,7 @@ pub fn check_same_leaderboard(got: &Value, expected: &Value, tolerance: f64) -> 
         if gm.len() != em.len() {
             return Err(format!(
                 "trial {}: {} metrics, expected {}",
-                e["child"],
+                to_json(&e["child"]),
                 gm.len(),
                 em.len()
             ));
@@ -72,7 +75,9 @@ pub fn check_same_leaderboard(got: &Value, expected: &Value, tolerance: f64) -> 
             if a[0] != b[0] || !same {
                 return Err(format!(
                     "trial {}: {} = {x}, expected {} = {y}",
-                    e["child"], a[0], b[0]
+                    to_json(&e["child"]),
+                    to_json(&a[0]),
+                    to_json(&b[0])
                 ));
             }
         }

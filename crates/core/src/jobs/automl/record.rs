@@ -47,7 +47,7 @@ pub fn hyperparameters(trial: &Trial) -> Vec<Tag> {
     let mut own = Vec::new();
     if let Some(Value::Object(fields)) = trial.params.as_ref().map(|p| json!(p)) {
         for (k, v) in fields.iter().filter(|(k, _)| *k != "algorithm") {
-            own.push(tag(k, v.to_string()));
+            own.push(tag(k, crate::arm::json::to_json(v)));
         }
     }
     if !trial.members.is_empty() {
@@ -124,11 +124,12 @@ pub fn model_folder(model: &TrainedModel, run_id: &str) -> Vec<(String, Vec<u8>)
         .map(|c| json!({"name": c.column, "type": if c.detected == "Numeric" { "double" } else { "string" }}))
         .collect();
     let outputs = json!([{"name": model.target, "type": "string"}]);
-    let quoted = |v: &Value| serde_json::to_string(&v.to_string()).unwrap_or_default();
+    let quoted =
+        |v: &Value| serde_json::to_string(&crate::arm::json::to_json(v)).unwrap_or_default();
     let mlmodel = format!(
         "artifact_path: model\nflavors:\n  azimuth:\n    model_file: {MODEL_FILE}\n    algorithm: {}\n    classes: {}\n    azimuth_version: {}\nrun_id: {run_id}\nsignature:\n  inputs: {}\n  outputs: {}\n",
         model.algorithm,
-        json!(model.classes),
+        crate::arm::json::to_json(&json!(model.classes)),
         env!("CARGO_PKG_VERSION"),
         quoted(&json!(inputs)),
         quoted(&outputs),

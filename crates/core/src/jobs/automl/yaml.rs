@@ -344,7 +344,7 @@ pub fn automl_yaml(name: &str, properties: &Value) -> String {
         ("exitScore", "exit_score"),
     ] {
         if !l[arm].is_null() {
-            limits.push((yaml.to_owned(), raw(&l[arm])));
+            limits.push((yaml.to_owned(), raw(crate::arm::json::to_json(&l[arm]))));
         }
     }
     if !limits.is_empty() {
