@@ -6,7 +6,9 @@
 //!   (18 of them on 2026-12-03). `azimuth_ml::decimal::parse_f64` reads the same numbers
 //!   without it.
 //! - `str`'s and `char`'s `Debug` escape what is not printable, with Unicode tables of about
-//!   2 KB brotli (grapheme extenders and printable ranges). A release build prints no `Debug`,
+//!   2 KB brotli (grapheme extenders and printable ranges, which come together: the first is
+//!   looked for, and only where the studio is built with its own standard library, whose
+//!   source says what its bytes are). A release build prints no `Debug`,
 //!   but a hand-written `Debug` still calls them: `Display for serde_json::Value` goes through an
 //!   `io::Error` made from a string (15 pages carried them for it on 2026-12-03), and so did
 //!   `escape_debug` in a name's error. `azimuth_core::arm::json::to_json` and

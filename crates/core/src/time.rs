@@ -107,12 +107,31 @@ pub fn format_duration_minutes(minutes: u32) -> String {
     format!("PT{minutes}M")
 }
 
-/// An ISO 8601 duration in seconds, fractions of a second kept (`PT0.5S` is 0.5, `PT1M` 60).
+/// An ISO 8601 duration in seconds, a fraction of the seconds kept (`PT0.5S` is 0.5, `PT1M`
+/// 60, `PT1M0.5S` 60.5). The seconds are digits with one point between digits: no sign,
+/// exponent, `inf` or `NaN`.
 pub fn duration_seconds(text: &str) -> Option<f64> {
-    let fraction = text.strip_prefix("PT").and_then(|t| t.strip_suffix('S'));
-    fraction
-        .and_then(azimuth_ml::decimal::parse_f64)
-        .or_else(|| parse_duration_seconds(text).map(|s| s as f64))
+    let Some(body) = text
+        .strip_suffix(['S', 's'])
+        .filter(|body| body.contains('.'))
+    else {
+        return parse_duration_seconds(text).map(|s| s as f64);
+    };
+    let start = body.rfind(|c: char| !(c.is_ascii_digit() || c == '.'))? + 1;
+    let (before, seconds) = body.split_at(start);
+    let (whole, fraction) = seconds.split_once('.')?;
+    if whole.is_empty() || fraction.is_empty() || fraction.contains('.') {
+        return None;
+    }
+    if !before.contains(['T', 't']) {
+        return None;
+    }
+    let rest = if before.eq_ignore_ascii_case("PT") {
+        0
+    } else {
+        parse_duration_seconds(before)?
+    };
+    Some(rest as f64 + azimuth_ml::decimal::parse_f64(seconds)?)
 }
 
 /// Parses an ISO 8601 duration (`P1DT2H30M`, `PT120S`) into whole seconds.
@@ -148,6 +167,34 @@ pub fn parse_duration_seconds(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duration_keeps_its_fraction_of_a_second_and_refuses_other_numbers() {
+        let read = [
+            ("PT0.5S", Some(0.5)),
+            ("pt0.5s", Some(0.5)),
+            ("PT1M", Some(60.0)),
+            ("PT90S", Some(90.0)),
+            ("PT1M0.5S", Some(60.5)),
+            ("P1DT0.25S", Some(86_400.25)),
+            ("PT2H", Some(7_200.0)),
+            ("PTinfS", None),
+            ("PTNaNS", None),
+            ("PT-1S", None),
+            ("PT+1S", None),
+            ("PT1e3S", None),
+            ("PT.5S", None),
+            ("PT5.S", None),
+            ("PT1.2.3S", None),
+            ("P0.5S", None),
+            ("P1D0.5S", None),
+            ("0.5S", None),
+            ("", None),
+        ];
+        for (text, seconds) in read {
+            assert_eq!(duration_seconds(text), seconds, "{text}");
+        }
+    }
 
     #[test]
     fn iso_round_trip_and_known_instants() {

@@ -11,21 +11,60 @@ pub mod versioned;
 use crate::arm::json_de::FromValue;
 use serde::{Deserialize, Serialize};
 
-/// A character a name may not hold, as a message names it: `'$'`, `a space`, or, for one that
-/// cannot be seen (a tab, a zero-width space), `an invisible character, U+200B`.
+/// A character a name may not hold, as a message names it: `'$'`, `a space`, `an apostrophe
+/// (')`, or, by its code point, one that cannot be seen as itself (`a space, U+00A0,`,
+/// `an invisible character, U+200B,`, `a combining mark, U+0301,`), so that a message never
+/// shows a character that hides, reorders or changes the text around it.
 pub fn shown_char(c: char) -> String {
+    let code = u32::from(c);
     if c == ' ' {
         "a space".into()
-    } else if c.is_whitespace() || is_invisible(c) {
-        format!("an invisible character, U+{:04X},", u32::from(c))
+    } else if c == '\'' {
+        "an apostrophe (')".into()
+    } else if c.is_whitespace() && !c.is_control() {
+        format!("a space, U+{code:04X},")
+    } else if is_invisible(c) {
+        format!("an invisible character, U+{code:04X},")
+    } else if is_combining(c) {
+        format!("a combining mark, U+{code:04X},")
     } else {
         format!("'{c}'")
     }
 }
 
-/// Whether `c` shows nothing: a control character or a zero-width one.
+/// Whether `c` shows nothing by itself: a control character, a format character (zero-width
+/// spaces and joiners, the soft hyphen, the text direction marks, embeddings and isolates, the
+/// byte order mark), a variation selector or a tag.
 pub(crate) fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+                | '\u{E0100}'..='\u{E01EF}'
+        )
+}
+
+/// Whether `c` is in one of the blocks of combining marks, which draw over the character
+/// before them (a quote mark, in a message). The blocks rather than Unicode's property keep
+/// its tables out of the wasm (see `arm::json`).
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 /// The ARM resource type of a compute.
@@ -132,6 +171,35 @@ impl SystemData {
             last_modified_at: at.to_owned(),
             last_modified_by: by.to_owned(),
             last_modified_by_type: "User".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_char;
+
+    #[test]
+    fn a_refused_character_is_named_so_that_it_cannot_hide_or_turn_the_message() {
+        let shown = [
+            ('$', "'$'"),
+            ('é', "'é'"),
+            (' ', "a space"),
+            ('\'', "an apostrophe (')"),
+            ('\u{00A0}', "a space, U+00A0,"),
+            ('\u{3000}', "a space, U+3000,"),
+            ('\t', "an invisible character, U+0009,"),
+            ('\u{200B}', "an invisible character, U+200B,"),
+            ('\u{00AD}', "an invisible character, U+00AD,"),
+            ('\u{202E}', "an invisible character, U+202E,"),
+            ('\u{2067}', "an invisible character, U+2067,"),
+            ('\u{FE0F}', "an invisible character, U+FE0F,"),
+            ('\u{E0041}', "an invisible character, U+E0041,"),
+            ('\u{0301}', "a combining mark, U+0301,"),
+            ('\u{20DD}', "a combining mark, U+20DD,"),
+        ];
+        for (c, name) in shown {
+            assert_eq!(shown_char(c), name, "U+{:04X}", u32::from(c));
         }
     }
 }

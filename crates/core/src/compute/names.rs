@@ -1,6 +1,6 @@
 //! Azure ML's rules for compute names.
 
-use crate::arm::is_invisible;
+use crate::arm::shown_char;
 
 /// Why a compute name is refused; `Display` gives the message the studio shows under the field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,16 +39,10 @@ impl std::fmt::Display for NameError {
                 f,
                 "Compute name cannot contain spaces; use a hyphen ('-') instead."
             ),
-            Self::BadCharacter(c) if is_invisible(*c) => {
-                write!(
-                    f,
-                    "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); it has an invisible character, U+{:04X}.",
-                    u32::from(*c)
-                )
-            }
             Self::BadCharacter(c) => write!(
                 f,
-                "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); '{c}' is not allowed."
+                "Compute name can only contain letters (a-z, A-Z), digits and hyphens ('-'); {} is not allowed.",
+                shown_char(*c)
             ),
             Self::NoLetterAfterHyphen => write!(
                 f,
@@ -98,7 +92,6 @@ pub fn validate_compute_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
-/// Characters that show as nothing (zero-width spaces and joiners, the byte order mark).
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,6 +65,17 @@ pub enum Impute {
     MostFrequent,
 }
 
+impl Impute {
+    /// The imputer's name as messages write it (`Debug` prints nothing in the release build).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mean => "Mean",
+            Self::Median => "Median",
+            Self::MostFrequent => "MostFrequent",
+        }
+    }
+}
+
 /// Featurization settings, as an AutoML job's `featurization` section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -314,7 +325,7 @@ impl Featurizer {
         match impute {
             _ if numeric => Ok(plan_numeric(column, rows, kind.is_some(), impute.unwrap_or(Impute::Mean))),
             None | Some(Impute::MostFrequent) => Ok(plan_categorical(column, rows, kind.is_some(), blocked)),
-            Some(other) => Err(format!("is categorical, so it can only be imputed with its most frequent value (MostFrequent), not {other:?}.")),
+            Some(other) => Err(format!("is categorical, so it can only be imputed with its most frequent value (MostFrequent), not {}.", other.name())),
         }
     }
 

@@ -170,8 +170,13 @@ pub fn drive(
         let best = best.max(ensemble.primary);
         on(Event::Trial(record(job, &sweep, &ensemble, 0.0, best)))?;
         on(Event::Log(format!(
-            "VotingEnsemble of trials {:?}: {:.4}.",
-            ensemble.members.iter().map(|m| m.0).collect::<Vec<_>>(),
+            "VotingEnsemble of trials {}: {:.4}.",
+            ensemble
+                .members
+                .iter()
+                .map(|m| m.0.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             ensemble.primary
         )))?;
     } else if sweep.trials().len() > 1 {
