@@ -35,7 +35,7 @@ pub fn shown_char(c: char) -> String {
 /// Whether `c` shows nothing by itself: a control character, a format character (zero-width
 /// spaces and joiners, the soft hyphen, the text direction marks, embeddings and isolates, the
 /// byte order mark), a variation selector or a tag.
-pub(crate) fn is_invisible(c: char) -> bool {
+fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
