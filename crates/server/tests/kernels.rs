@@ -52,7 +52,9 @@ fn text_of(outputs: &[Value]) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kernels_run_cells_for_the_assigned_user_and_stop_with_their_instance() {
     let db = temp_db("kernels");
-    let (server, _) = start_with_runtime(&db, &["--cell-timeout", "6"]).await;
+    // A generous limit: importing mlflow and azure-ai-ml takes seconds, many more on a machine
+    // that is building at the same time (CI ran past 6 s once). The limit has its own test below.
+    let (server, _) = start_with_runtime(&db, &["--cell-timeout", "300"]).await;
     let a = server.addr;
     let ada = sign_in(a, "Ada Lovelace").await;
     let grace = sign_in(a, "Grace Hopper").await;
@@ -181,10 +183,6 @@ async fn kernels_run_cells_for_the_assigned_user_and_stop_with_their_instance() 
     let (outputs, _) = run(a, &ada, &id, "a + 1").await;
     assert_eq!(text_of(&outputs), "42");
 
-    // A cell past the time limit is interrupted and says so.
-    let (outputs, _) = run(a, &ada, &id, "import time\ntime.sleep(60)").await;
-    assert!(text_of(&outputs).contains("CellTimeout"), "{outputs:?}");
-
     // Restart: a fresh kernel, without the variables.
     let (status, _) = call(
         a,
@@ -223,4 +221,53 @@ async fn kernels_run_cells_for_the_assigned_user_and_stop_with_their_instance() 
     )
     .await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cell_past_the_time_limit_is_interrupted_says_so_and_the_kernel_goes_on() {
+    let db = temp_db("kernel-timeout");
+    let (server, _) = start_with_runtime(&db, &["--cell-timeout", "2"]).await;
+    let a = server.addr;
+    let ada = sign_in(a, "Ada Lovelace").await;
+    let compute = format!("{WS}/computes/ci-timeout?{V}");
+    let (status, made) = call(
+        a,
+        "PUT",
+        &compute,
+        Some(&ada),
+        &instance("Standard_DS11_v2"),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{made}");
+    let kernels = format!("/api/computes/ci-timeout/kernels?wsid={WS}");
+    let notebook = json!({"path": "Users/ada/slow.ipynb"}).to_string();
+    let (status, kernel) = call(a, "POST", &kernels, Some(&ada), notebook.as_bytes()).await;
+    assert_eq!(status, 201, "{kernel}");
+    let id = kernel["id"].as_str().unwrap().to_owned();
+
+    let (_, reply) = run(a, &ada, &id, "b = 1").await;
+    assert_eq!(reply["reply"]["status"], "ok", "{reply}");
+    let started = Instant::now();
+    let (outputs, _) = run(a, &ada, &id, "import time\ntime.sleep(60)").await;
+    assert!(text_of(&outputs).contains("CellTimeout"), "{outputs:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "interrupted at the limit, not at the cell's end: {:?}",
+        started.elapsed()
+    );
+    let (outputs, _) = run(a, &ada, &id, "b + 1").await;
+    assert_eq!(text_of(&outputs), "2", "the variables stay after a timeout");
+
+    // A cell that ignores the interrupt is given up on with a way out, which works.
+    let deaf = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)";
+    let (outputs, _) = run(a, &ada, &id, deaf).await;
+    assert!(
+        text_of(&outputs).contains("restart the kernel to run more cells"),
+        "{outputs:?}"
+    );
+    let restart = format!("/api/kernels/{id}/restart");
+    let (status, _) = call(a, "POST", &restart, Some(&ada), b"").await;
+    assert_eq!(status, 200);
+    let (outputs, _) = run(a, &ada, &id, "1 + 1").await;
+    assert_eq!(text_of(&outputs), "2");
 }

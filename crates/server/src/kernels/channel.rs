@@ -36,9 +36,13 @@ pub struct Finished {
 pub enum Broken {
     /// The kernel stopped answering (it died, or was restarted or shut down).
     Died,
-    /// The cell ran past the allowed time.
-    TimedOut,
+    /// The cell ran past the allowed time and was interrupted; `settled` when it then ended, so
+    /// the kernel is ready for the next cell.
+    TimedOut { settled: bool },
 }
+
+/// How long a cell interrupted at its time limit has to end before it is given up on.
+const GRACE: Duration = Duration::from_secs(10);
 
 fn failed(e: impl std::fmt::Display) -> String {
     format!("the kernel's sockets failed ({e})")
@@ -96,23 +100,31 @@ impl Channel {
 
     /// Runs `code`, handing each output (as nbformat writes it) to `out` as it comes, until the
     /// kernel is idle again; `alive` is asked every half second whether the process still runs.
+    /// At `limit` the cell is interrupted (`interrupt`) and waited for a little longer, so that a
+    /// request sent after it is not aborted as one queued behind an error.
     pub async fn execute(
         &mut self,
         code: &str,
         limit: Duration,
         mut alive: impl FnMut() -> bool,
+        interrupt: impl FnOnce(),
         mut out: impl FnMut(Value),
     ) -> Result<Finished, Broken> {
         let mut iopub = self.iopub.subscribe();
         let request: JupyterMessage = ExecuteRequest::new(code.to_owned()).into();
         let id = request.header.msg_id.clone();
         self.shell.send(request).await.map_err(|_| Broken::Died)?;
-        let deadline = tokio::time::Instant::now() + limit;
+        let mut deadline = tokio::time::Instant::now() + limit;
+        let mut interrupt = Some(interrupt);
         let mut idle = false;
         while !idle {
             let next = tokio::time::timeout(Duration::from_millis(500), iopub.recv()).await;
             if tokio::time::Instant::now() > deadline {
-                return Err(Broken::TimedOut);
+                let Some(interrupt) = interrupt.take() else {
+                    return Err(Broken::TimedOut { settled: false });
+                };
+                interrupt();
+                deadline = tokio::time::Instant::now() + GRACE;
             }
             let message = match next {
                 Ok(Ok(message)) => message,
@@ -124,10 +136,18 @@ impl Channel {
             if message.parent_header.as_ref().map(|h| h.msg_id.as_str()) != Some(id.as_str()) {
                 continue;
             }
-            if let JupyterMessageContent::Status(status) = &message.content {
-                idle = status.execution_state == ExecutionState::Idle;
-            } else if let Some(output) = as_output(&message.content) {
-                out(output);
+            let timed_out = interrupt.is_none();
+            match &message.content {
+                JupyterMessageContent::Status(status) => {
+                    idle = status.execution_state == ExecutionState::Idle;
+                }
+                // The KeyboardInterrupt of the time limit: the caller says what happened.
+                JupyterMessageContent::ErrorOutput(_) if timed_out => {}
+                content => {
+                    if let Some(output) = as_output(content) {
+                        out(output);
+                    }
+                }
             }
         }
         // The reply follows on the shell socket (already sent when the kernel went idle).
@@ -138,6 +158,9 @@ impl Channel {
                 .map_err(|_| Broken::Died)?;
             if reply.parent_header.as_ref().map(|h| h.msg_id.as_str()) != Some(id.as_str()) {
                 continue;
+            }
+            if interrupt.is_none() {
+                return Err(Broken::TimedOut { settled: true });
             }
             if let JupyterMessageContent::ExecuteReply(reply) = reply.content {
                 let status = match reply.status {

@@ -356,15 +356,22 @@ impl Kernels {
         let limit = Duration::from_secs(self.settings.cell_seconds);
         let Live { child, channel } = live;
         let alive = || matches!(child.try_wait(), Ok(None));
-        let result = channel.execute(code, limit, alive, &mut out).await;
-        kernel.set_state("idle");
+        let result = channel
+            .execute(code, limit, alive, || kernel.interrupt(), &mut out)
+            .await;
+        let stuck = matches!(result, Err(Broken::TimedOut { settled: false }));
+        kernel.set_state(if stuck { "busy" } else { "idle" });
         match result {
             Ok(done) => Ok(json!({"status": done.status, "executionCount": done.execution_count})),
-            Err(Broken::TimedOut) => {
-                kernel.interrupt();
+            Err(Broken::TimedOut { settled }) => {
                 let seconds = self.settings.cell_seconds;
+                let after = if settled {
+                    ""
+                } else {
+                    " It did not stop when interrupted: restart the kernel to run more cells."
+                };
                 out(
-                    json!({"output_type": "error", "ename": "CellTimeout", "evalue": format!("The cell ran longer than {seconds} s, the longest a cell may run here, and was interrupted."), "traceback": []}),
+                    json!({"output_type": "error", "ename": "CellTimeout", "evalue": format!("The cell ran longer than {seconds} s, the longest a cell may run here, and was interrupted.{after}"), "traceback": []}),
                 );
                 Ok(json!({"status": "error", "executionCount": Value::Null}))
             }
