@@ -31,7 +31,7 @@ impl Drop for Server {
 }
 
 /// Starts azimuth-server and waits (at most 20 s) until it answers `/api/health`.
-fn start() -> Result<(Server, u16)> {
+fn start(binary: &std::path::Path) -> Result<(Server, u16)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -39,7 +39,7 @@ fn start() -> Result<(Server, u16)> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(cmd::root().join("target/debug/azimuth-server"))
+    let child = Command::new(binary)
         .args([
             "--addr",
             &addr,
@@ -75,11 +75,7 @@ pub fn run() -> Result {
     if !python::python().exists() {
         return Err("target/python is missing: run `cargo xtask setup`".into());
     }
-    cmd::run(&mut cmd::command(
-        "cargo",
-        &["build", "-p", "azimuth-server"],
-    ))?;
-    let (server, port) = start()?;
+    let (server, port) = start(&crate::test::debug_server()?)?;
     let interpreter = python::python().to_string_lossy().into_owned();
     let result = SCRIPTS.iter().try_for_each(|script| {
         let mut test = cmd::command(&interpreter, &[script]);
